@@ -1,0 +1,84 @@
+import crypto from 'node:crypto'
+import fastifyFormbody from '@fastify/formbody'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Config } from './config.ts'
+import type { Db } from './db/connect.ts'
+import { registerHealthRoutes } from './features/health/health.routes.ts'
+import { registerHomeRoutes } from './features/home/home.routes.ts'
+import { LANGS, langFromAcceptLanguage } from './i18n/i18n.ts'
+import { registerAssets } from './platform/assets.ts'
+import type { Clock } from './platform/clock.ts'
+import { registerErrorHandling } from './platform/errors.ts'
+import './platform/fastify-types.ts'
+import { registerSecurity } from './platform/security.ts'
+import { registerViews } from './platform/views.ts'
+
+/** Everything the portal needs from outside; tests fill it with a fresh database and fakes. */
+export interface AppDeps {
+  config: Config
+  db: Db
+  clock: Clock
+  /** Where structured JSON logs go (tests capture them); default: standard output. */
+  logStream?: NodeJS.WritableStream
+}
+
+/** The date shown as "Date modified" on every page: the date of this release. */
+export const RELEASE_DATE = '2026-11-23'
+
+/**
+ * The composition root of the HTTP side: platform plugins in order (security,
+ * sessions, CSRF, views, errors), then each feature's routes, registered
+ * explicitly under /en and /fr.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps
+  const logger: FastifyServerOptions['logger'] =
+    config.logLevel === 'silent' && !deps.logStream
+      ? false
+      : {
+          level: config.logLevel,
+          stream: deps.logStream,
+          // Never log bodies, cookies or authorization headers.
+          redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
+        }
+  const app = Fastify({
+    logger,
+    genReqId: () => crypto.randomUUID(),
+    requestIdLogLabel: 'requestId',
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  })
+
+  app.addHook('onSend', (request, reply, _payload, done) => {
+    reply.header('x-request-id', String(request.id))
+    done()
+  })
+
+  const assets = await registerAssets(app)
+  registerViews(app, { assets, releaseDate: RELEASE_DATE })
+  registerErrorHandling(app)
+  await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes })
+  await registerSecurity(app, { config, db: deps.db, clock: deps.clock })
+
+  registerHealthRoutes(app, deps)
+
+  // A visitor without a language in the address gets theirs from the browser.
+  app.get('/', (request, reply) => {
+    reply.header('vary', 'Accept-Language')
+    return reply.redirect(`/${langFromAcceptLanguage(request.headers['accept-language'])}`, 302)
+  })
+
+  for (const lang of LANGS) {
+    await app.register(
+      async (scope) => {
+        registerHomeRoutes(scope)
+      },
+      { prefix: `/${lang}` },
+    )
+  }
+
+  return app
+}

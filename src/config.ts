@@ -1,0 +1,101 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+/**
+ * Configuration comes from environment variables only, parsed once at start.
+ * Development gets safe defaults; production refuses to start without its secrets
+ * and names every one that is missing (hmpps config.ts idea, with zod).
+ */
+
+const DEV_SESSION_SECRET = 'development-only-session-secret-do-not-use-in-production'
+
+const booleanish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).optional(),
+  PUBLIC_BASE_URL: z.url().optional(),
+  PORTAL_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  TRUST_PROXY: booleanish.default(false),
+  SEED_DEMO: booleanish.optional(),
+  RUN_MIGRATIONS: booleanish.default(true),
+})
+
+export type Env = z.infer<typeof envSchema>
+
+export interface Config {
+  env: Env['NODE_ENV']
+  isProduction: boolean
+  port: number
+  host: string
+  publicBaseUrl: string
+  dataDir: string
+  databaseUrl: string | undefined
+  dbPoolSize: number
+  sessionSecret: string
+  logLevel: Env['LOG_LEVEL']
+  bodyLimitBytes: number
+  trustProxy: boolean
+  seedDemo: boolean
+  runMigrations: boolean
+}
+
+/** Variables without which a production portal must not start. */
+const REQUIRED_IN_PRODUCTION = ['SESSION_SECRET', 'PUBLIC_BASE_URL'] as const
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset: `FOO= npm start` should mean "no FOO".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = envSchema.safeParse(cleaned)
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
+  }
+  const env = parsed.data
+  const isProduction = env.NODE_ENV === 'production'
+  if (isProduction) {
+    const missing = REQUIRED_IN_PRODUCTION.filter((name) => env[name] === undefined)
+    if (missing.length > 0) {
+      throw new ConfigError(missing.map((name) => `${name} is required when NODE_ENV=production`))
+    }
+  }
+  const host = env.HOST ?? (isProduction ? '0.0.0.0' : 'localhost')
+  return {
+    env: env.NODE_ENV,
+    isProduction,
+    port: env.PORT,
+    host,
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    dataDir: path.resolve(env.PORTAL_DATA_DIR),
+    databaseUrl: env.DATABASE_URL,
+    dbPoolSize: env.DB_POOL_SIZE,
+    sessionSecret: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    logLevel: env.LOG_LEVEL,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    trustProxy: env.TRUST_PROXY,
+    seedDemo: env.SEED_DEMO ?? !isProduction,
+    runMigrations: env.RUN_MIGRATIONS,
+  }
+}
+
+/** A configuration for tests: development defaults, nothing read from the real environment. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEED_DEMO: 'false' }), ...overrides }
+}

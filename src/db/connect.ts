@@ -1,0 +1,122 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from './database.ts'
+import { PGlitePool } from './pglite-pool.ts'
+
+export type Db = Kysely<Database>
+
+export interface DatabaseHandle {
+  db: Db
+  kind: 'embedded' | 'postgres'
+  /** The embedded database's pool (for bulk loads and dumps); undefined on PostgreSQL. */
+  embedded?: PGlitePool
+  close(): Promise<void>
+}
+
+const INT8 = 20
+const DATE = 1082
+// Both engines return the same JavaScript types: counts and bigints as numbers
+// (our values stay far below 2^53) and dates as 'YYYY-MM-DD' strings, never as a
+// Date at local midnight.
+const parseInt8 = (v: string) => Number(v)
+const keepText = (v: string) => v
+
+export function openPostgres(url: string, poolSize: number): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === INT8) return parseInt8
+        if (oid === DATE) return keepText
+        return pg.types.getTypeParser(oid, format)
+      }) as typeof pg.types.getTypeParser,
+    },
+  })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return { db, kind: 'postgres', close: () => db.destroy() }
+}
+
+function embeddedHandle(pglite: PGlite, onClose?: () => void): DatabaseHandle {
+  const pool = new PGlitePool(pglite)
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) })
+  return {
+    db,
+    kind: 'embedded',
+    embedded: pool,
+    close: async () => {
+      await db.destroy()
+      onClose?.()
+    },
+  }
+}
+
+export const pgliteParsers = { [INT8]: parseInt8, [DATE]: keepText }
+
+/** An in-memory embedded database (tests), optionally cloned from a prepared one. */
+export async function openMemory(from?: PGlite): Promise<DatabaseHandle> {
+  const pglite = from ? ((await from.clone()) as PGlite) : new PGlite({ parsers: pgliteParsers })
+  await pglite.waitReady
+  return embeddedHandle(pglite)
+}
+
+export class DataDirInUseError extends Error {
+  constructor(dir: string, pid: number) {
+    super(
+      `The embedded database in ${dir} is already in use by process ${pid}. ` +
+        'Stop that process first; to run several portal processes, use PostgreSQL (set DATABASE_URL).',
+    )
+    this.name = 'DataDirInUseError'
+  }
+}
+
+/**
+ * The embedded database persisted under `dir`. PGlite has one connection and no
+ * postmaster, so two processes must never open the same folder: a lock file with
+ * our pid guards it, and a stale lock (its process gone) is taken over.
+ */
+export async function openEmbedded(dir: string): Promise<DatabaseHandle> {
+  fs.mkdirSync(dir, { recursive: true })
+  const lockFile = path.join(dir, 'portal.lock')
+  takeLock(lockFile, dir)
+  const pglite = new PGlite(path.join(dir, 'pgdata'), { parsers: pgliteParsers })
+  try {
+    await pglite.waitReady
+  } catch (err) {
+    fs.rmSync(lockFile, { force: true })
+    throw err
+  }
+  return embeddedHandle(pglite, () => fs.rmSync(lockFile, { force: true }))
+}
+
+function takeLock(lockFile: string, dir: string): void {
+  try {
+    fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' })
+    return
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+  }
+  const holder = Number(fs.readFileSync(lockFile, 'utf8'))
+  if (holder && holder !== process.pid && isAlive(holder)) throw new DataDirInUseError(dir, holder)
+  fs.writeFileSync(lockFile, String(process.pid))
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+export async function openDatabase(config: {
+  databaseUrl: string | undefined
+  dataDir: string
+  dbPoolSize: number
+}): Promise<DatabaseHandle> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl, config.dbPoolSize) : openEmbedded(config.dataDir)
+}

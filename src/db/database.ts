@@ -1,0 +1,40 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+
+/**
+ * The table interfaces Kysely checks queries against. One interface per table,
+ * named after it; each feature's repository imports only what it needs.
+ */
+
+/** A timestamptz column: read as Date, written as Date or ISO string. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>
+export type Json<T> = ColumnType<T, string, string>
+
+export interface SessionTable {
+  id: string
+  data: ColumnType<Record<string, unknown>, string, string>
+  user_id: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+  expires_at: Timestamp
+}
+
+export interface AuditEventTable {
+  id: Generated<number>
+  occurred_at: Timestamp
+  actor_user_id: string | null
+  actor_label: string
+  action: string
+  business_id: string | null
+  object_type: string | null
+  object_id: string | null
+  ip: string | null
+  request_id: string | null
+  details: ColumnType<Record<string, unknown>, string | undefined, never>
+}
+export type AuditEvent = Selectable<AuditEventTable>
+export type NewAuditEvent = Insertable<AuditEventTable>
+
+export interface Database {
+  session: SessionTable
+  audit_event: AuditEventTable
+}

@@ -1,0 +1,27 @@
+import common from './common.messages.ts'
+import errors from './errors.messages.ts'
+import validation from './validation.messages.ts'
+import home from '../features/home/home.messages.ts'
+import forms from '../ui/forms.messages.ts'
+import type { Lang, LeafPaths, MessageTree } from './define.ts'
+
+/**
+ * Every namespace of the portal. A feature adds its `<feature>.messages.ts` here
+ * (one import, one line in `namespaces`).
+ */
+export const namespaces = {
+  common,
+  errors,
+  validation,
+  forms,
+  home,
+} as const
+
+type Namespaces = typeof namespaces
+export type EnglishCatalog = { [N in keyof Namespaces]: Namespaces[N]['en'] }
+export type MessageKey = LeafPaths<EnglishCatalog>
+
+export const catalogs: Record<Lang, MessageTree> = {
+  en: Object.fromEntries(Object.entries(namespaces).map(([ns, m]) => [ns, m.en])),
+  fr: Object.fromEntries(Object.entries(namespaces).map(([ns, m]) => [ns, m.fr])),
+}

@@ -1,0 +1,21 @@
+import { defineMessages } from './define.ts'
+
+/** Generic validation messages; forms use their own, more specific ones where they can. */
+export default defineMessages({
+  en: {
+    required: 'Enter {field}',
+    invalid: 'Check {field}: it is not in the expected form',
+    tooLong: '{field} must be {max} characters or fewer',
+    tooShort: '{field} must be at least {min} characters',
+    chooseOne: 'Select {field}',
+    email: 'Enter an email address in the correct format, like name@example.com',
+  },
+  fr: {
+    required: 'Entrez {field}',
+    invalid: 'Vérifiez {field} : la valeur n’a pas la forme attendue',
+    tooLong: '{field} doit compter au plus {max} caractères',
+    tooShort: '{field} doit compter au moins {min} caractères',
+    chooseOne: 'Sélectionnez {field}',
+    email: 'Entrez une adresse courriel dans le bon format, par exemple nom@exemple.ca',
+  },
+})

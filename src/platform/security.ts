@@ -1,0 +1,88 @@
+import fastifyCookie from '@fastify/cookie'
+import fastifyCsrf from '@fastify/csrf-protection'
+import fastifyHelmet from '@fastify/helmet'
+import fastifySession from '@fastify/session'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Config } from '../config.ts'
+import type { Db } from '../db/connect.ts'
+import type { Clock } from './clock.ts'
+import { DbSessionStore } from './session-store.ts'
+
+export const SESSION_COOKIE = 'portal_session'
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** Requests that authenticate without cookies and so need no CSRF token. */
+function csrfExempt(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/') || request.url.startsWith('/health/')
+}
+
+function csrfTokenFrom(request: FastifyRequest): string {
+  const body = request.body as Record<string, unknown> | undefined
+  const fromBody = body?._csrf
+  if (typeof fromBody === 'string') return fromBody
+  // Multipart fields arrive as { value } objects.
+  if (fromBody && typeof fromBody === 'object' && 'value' in fromBody) return String((fromBody as { value: unknown }).value)
+  const header = request.headers['x-csrf-token']
+  return typeof header === 'string' ? header : ''
+}
+
+/**
+ * Security headers (a strict CSP with a per-request nonce, frame-ancestors 'none'),
+ * server-side sessions, and CSRF on every state-changing request — on in tests too.
+ */
+export async function registerSecurity(
+  app: FastifyInstance,
+  deps: { config: Config; db: Db; clock: Clock; formActionOrigins?: string[] },
+): Promise<void> {
+  const { config } = deps
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'", ...(deps.formActionOrigins ?? [])],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        ...(config.isProduction ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    // A strict HSTS only where the portal is served over TLS.
+    strictTransportSecurity: config.isProduction ? { maxAge: 31536000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'same-origin' },
+    frameguard: { action: 'deny' },
+  })
+
+  await app.register(fastifyCookie)
+  await app.register(fastifySession, {
+    cookieName: SESSION_COOKIE,
+    secret: config.sessionSecret,
+    store: new DbSessionStore(deps.db, deps.clock),
+    saveUninitialized: false,
+    rolling: false,
+    cookie: {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.isProduction ? 'auto' : false,
+    },
+  })
+
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/session',
+    getToken: csrfTokenFrom,
+  })
+  // The token is in the body, which is parsed only by preValidation (STACK-NOTES).
+  app.addHook('preValidation', (request, reply, done) => {
+    if (!STATE_CHANGING.has(request.method) || csrfExempt(request)) return done()
+    app.csrfProtection(request, reply, done)
+  })
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isLang, langFromAcceptLanguage, otherLang, translator, type Lang } from '../i18n/i18n.ts'
+import { layout, type Page } from '../ui/layout.ts'
+import type { Assets } from './assets.ts'
+import type { ChromeContributor } from './fastify-types.ts'
+
+/** The language of a URL's first segment, if it names one. */
+export function langOfUrl(url: string): Lang | undefined {
+  const first = url.split(/[/?#]/)[1]
+  return isLang(first) ? first : undefined
+}
+
+/** The same address in the other language, keeping the rest of the path and the query. */
+export function otherLangUrl(url: string, lang: Lang): string {
+  const target = otherLang(lang)
+  const current = langOfUrl(url)
+  if (current) return `/${target}${url.slice(3)}`
+  return `/${target}`
+}
+
+export function registerViews(app: FastifyInstance, deps: { assets: Assets; releaseDate: string }): void {
+  app.decorate('chromeContributors', [] as ChromeContributor[])
+  app.decorateRequest('lang', 'en')
+  app.decorateRequest('t', translator('en'))
+
+  // Every request knows its language before any handler or error page runs.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const lang = langOfUrl(request.url) ?? langFromAcceptLanguage(request.headers['accept-language'])
+    request.lang = lang
+    request.t = translator(lang)
+    done()
+  })
+
+  app.decorateReply('csrfToken', function (this: FastifyReply) {
+    const memo = this as FastifyReply & { _csrfToken?: string }
+    memo._csrfToken ??= this.generateCsrf()
+    return memo._csrfToken
+  })
+
+  app.decorateReply('page', function (this: FastifyReply, page: Page, status = 200) {
+    const request: FastifyRequest = this.request
+    const extras = app.chromeContributors.map((contribute) => contribute(request, this)).filter((e) => e !== undefined)
+    const body = layout(
+      {
+        lang: request.lang,
+        t: request.t,
+        otherLangHref: otherLangUrl(request.url, request.lang),
+        homeHref: `/${request.lang}`,
+        stylesheet: deps.assets.stylesheetHref,
+        script: deps.assets.scriptHref,
+        nonce: (this as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script ?? '',
+        dateModified: deps.releaseDate,
+        account: extras.find((e) => e.account)?.account,
+        banners: extras.flatMap((e) => e.banners ?? []),
+      },
+      page,
+    )
+    // Pages hold personal data and form state: never cached, so Back re-asks the server.
+    this.header('cache-control', 'no-store')
+    return this.code(status).type('text/html; charset=utf-8').send(body.value)
+  })
+}

@@ -1,0 +1,34 @@
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import { DataDirInUseError, openDatabase } from './db/connect.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { systemClock } from './platform/clock.ts'
+
+/** `npm start`: configuration, database, migrations, then listen; SIGTERM/SIGINT finish in-flight requests. */
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const database = await openDatabase(config)
+  if (config.runMigrations) await migrateToLatest(database.db)
+  const app = await buildApp({ config, db: database.db, clock: systemClock })
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an error')
+    else app.log.info({ signal }, 'closing')
+    await app.close()
+    await database.close()
+  })
+
+  await app.listen({ port: config.port, host: config.host })
+  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `the embedded database in ${config.dataDir}`
+  console.log(`\nEmployer Portal: ${config.publicBaseUrl}  (English: /en, français : /fr), on ${where}\n`)
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DataDirInUseError) {
+    console.error(err.message)
+  } else {
+    console.error(err)
+  }
+  process.exit(1)
+})

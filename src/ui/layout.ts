@@ -1,0 +1,91 @@
+import { html, type Html } from '../platform/html.ts'
+import type { Lang, Translate } from '../i18n/i18n.ts'
+import { errorSummary } from './components.ts'
+import type { FormErrors } from './form-errors.ts'
+
+/** What every page's frame needs to know about the request. */
+export interface Chrome {
+  lang: Lang
+  t: Translate
+  /** The same page in the other language. */
+  otherLangHref: string
+  homeHref: string
+  stylesheet: string
+  script: string
+  nonce: string
+  dateModified: string
+  /** The signed-in person's header area; features fill it. */
+  account?: Html
+  /** Banners above the content (maintenance notices, session warnings). */
+  banners?: Html[]
+}
+
+export interface Breadcrumb {
+  text: string
+  href: string
+}
+
+export interface Page {
+  title: string
+  body: Html
+  errors?: FormErrors
+  breadcrumbs?: Breadcrumb[]
+  /** Shown above the h1 and below the breadcrumbs, e.g. a back link. */
+  backLink?: { href: string; text?: string }
+}
+
+export function layout(c: Chrome, page: Page): Html {
+  const { t } = c
+  const failed = !!page.errors && page.errors.summary.length > 0
+  const title = `${failed ? t('common.errorTitlePrefix') : ''}${page.title} - ${t('common.portalName')}`
+  const other = c.lang === 'en' ? 'fr' : 'en'
+  return html`<!DOCTYPE html>
+<html lang="${c.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<link rel="stylesheet" href="${c.stylesheet}">
+<script src="${c.script}" defer nonce="${c.nonce}"></script>
+</head>
+<body>
+<a class="skip-link" href="#main-content">${t('common.skipToContent')}</a>
+<header class="site-header">
+<div class="container header-top">
+<p class="signature"><span class="signature-flag" aria-hidden="true"></span><span>${t('common.governmentOfCanada')}</span></p>
+<nav class="lang-toggle" aria-label="${t('common.languageToggleLabel')}"><a href="${c.otherLangHref}" lang="${other}" hreflang="${other}">${t('common.languageToggle')}</a></nav>
+</div>
+<div class="header-band">
+<div class="container header-band-inner">
+<p class="portal-name"><a href="${c.homeHref}">${t('common.portalName')}</a></p>
+${c.account ?? ''}
+</div>
+</div>
+</header>
+${c.banners?.length ? html`<div class="container banners">${c.banners}</div>` : ''}
+${
+  page.breadcrumbs?.length
+    ? html`<nav class="container breadcrumbs" aria-label="${t('common.breadcrumbLabel')}"><ol>${page.breadcrumbs.map(
+        (b) => html`<li><a href="${b.href}">${b.text}</a></li>`,
+      )}</ol></nav>`
+    : ''
+}
+<main id="main-content" class="container main" tabindex="-1">
+${page.backLink ? html`<p class="back-link-wrap"><a class="back-link" href="${page.backLink.href}">${page.backLink.text ?? t('common.back')}</a></p>` : ''}
+${errorSummary(t, page.errors)}
+${page.body}
+<dl class="date-modified"><dt>${t('common.dateModified')}</dt><dd><time>${c.dateModified}</time></dd></dl>
+</main>
+<footer class="site-footer">
+<div class="container">
+<h2 class="visually-hidden">${t('common.footerLabel')}</h2>
+<ul class="footer-links">
+<li><a href="/${c.lang}/help">${t('common.footerHelp')}</a></li>
+<li><a href="/${c.lang}/about">${t('common.footerAbout')}</a></li>
+</ul>
+<p class="wordmark">${t('common.department')}</p>
+</div>
+</footer>
+</body>
+</html>`
+}
