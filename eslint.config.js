@@ -13,6 +13,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/ui/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly' } },
+  },
+  {
     files: ['scripts/**', 'src/server.ts', 'src/cli/**', 'src/db/migrate-cli.ts', 'tests/**'],
     rules: { 'no-console': 'off' },
   },

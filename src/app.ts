@@ -5,10 +5,10 @@ import type { Config } from './config.ts'
 import type { Db } from './db/connect.ts'
 import { registerHealthRoutes } from './features/health/health.routes.ts'
 import { registerHomeRoutes } from './features/home/home.routes.ts'
-import { LANGS, langFromAcceptLanguage } from './i18n/i18n.ts'
+import { LANGS, langFromAcceptLanguage, translator } from './i18n/i18n.ts'
 import { registerAssets } from './platform/assets.ts'
 import type { Clock } from './platform/clock.ts'
-import { registerErrorHandling } from './platform/errors.ts'
+import { registerErrorHandling, type SendErrorPage } from './platform/errors.ts'
 import './platform/fastify-types.ts'
 import { registerSecurity } from './platform/security.ts'
 import { registerViews } from './platform/views.ts'
@@ -41,15 +41,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           // Never log bodies, cookies or authorization headers.
           redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
         }
+  // Assigned once the views exist; Fastify's router errors arrive before any hook runs.
+  const errorPages: { send?: SendErrorPage } = {}
   const app = Fastify({
     logger,
     genReqId: () => crypto.randomUUID(),
-    requestIdLogLabel: 'requestId',
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Malformed addresses (bad percent-encoding) get the same bilingual page as any bad request.
+    frameworkErrors: (error, request, reply) => {
+      request.lang = langFromAcceptLanguage(request.headers['accept-language'])
+      request.t = translator(request.lang)
+      return errorPages.send!(request, reply, { status: 400, title: 'errors.badRequestTitle', body: 'errors.badRequestBody' }, undefined, error)
+    },
   })
 
   app.addHook('onSend', (request, reply, _payload, done) => {
@@ -58,8 +65,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
 
   const assets = await registerAssets(app)
-  registerViews(app, { assets, releaseDate: RELEASE_DATE })
-  registerErrorHandling(app)
+  const render = registerViews(app, { assets, releaseDate: RELEASE_DATE })
+  errorPages.send = registerErrorHandling(app, render)
   await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes })
   await registerSecurity(app, { config, db: deps.db, clock: deps.clock })
 

@@ -49,6 +49,8 @@ function embeddedHandle(pglite: PGlite, onClose?: () => void): DatabaseHandle {
     embedded: pool,
     close: async () => {
       await db.destroy()
+      // Kysely skips the driver when no query ever ran; the PGlite must close regardless.
+      await pool.end()
       onClose?.()
     },
   }
@@ -56,9 +58,9 @@ function embeddedHandle(pglite: PGlite, onClose?: () => void): DatabaseHandle {
 
 export const pgliteParsers = { [INT8]: parseInt8, [DATE]: keepText }
 
-/** An in-memory embedded database (tests), optionally cloned from a prepared one. */
-export async function openMemory(from?: PGlite): Promise<DatabaseHandle> {
-  const pglite = from ? ((await from.clone()) as PGlite) : new PGlite({ parsers: pgliteParsers })
+/** An in-memory embedded database (tests), optionally loaded from a dump of a prepared one. */
+export async function openMemory(from?: Blob): Promise<DatabaseHandle> {
+  const pglite = new PGlite({ parsers: pgliteParsers, ...(from ? { loadDataDir: from } : {}) })
   await pglite.waitReady
   return embeddedHandle(pglite)
 }
@@ -78,21 +80,27 @@ export class DataDirInUseError extends Error {
  * postmaster, so two processes must never open the same folder: a lock file with
  * our pid guards it, and a stale lock (its process gone) is taken over.
  */
-export async function openEmbedded(dir: string): Promise<DatabaseHandle> {
+export async function openEmbedded(folder: string): Promise<DatabaseHandle> {
+  const dir = path.resolve(folder)
   fs.mkdirSync(dir, { recursive: true })
   const lockFile = path.join(dir, 'portal.lock')
   takeLock(lockFile, dir)
+  openDirs.add(dir)
   const pglite = new PGlite(path.join(dir, 'pgdata'), { parsers: pgliteParsers })
   try {
     await pglite.waitReady
   } catch (err) {
-    fs.rmSync(lockFile, { force: true })
+    dropLock(lockFile, dir)
     throw err
   }
-  return embeddedHandle(pglite, () => fs.rmSync(lockFile, { force: true }))
+  return embeddedHandle(pglite, () => dropLock(lockFile, dir))
 }
 
+/** Folders this process has open (the lock file alone cannot tell our own pid apart). */
+const openDirs = new Set<string>()
+
 function takeLock(lockFile: string, dir: string): void {
+  if (openDirs.has(dir)) throw new DataDirInUseError(dir, process.pid)
   try {
     fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' })
     return
@@ -102,6 +110,11 @@ function takeLock(lockFile: string, dir: string): void {
   const holder = Number(fs.readFileSync(lockFile, 'utf8'))
   if (holder && holder !== process.pid && isAlive(holder)) throw new DataDirInUseError(dir, holder)
   fs.writeFileSync(lockFile, String(process.pid))
+}
+
+function dropLock(lockFile: string, dir: string): void {
+  openDirs.delete(dir)
+  fs.rmSync(lockFile, { force: true })
 }
 
 function isAlive(pid: number): boolean {

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { html } from './html.ts'
 import type { MessageKey } from '../i18n/i18n.ts'
 import { linkButton } from '../ui/components.ts'
+import type { RenderPage } from './views.ts'
 
 /**
  * Errors a route may throw on purpose. Each names its page's title and body as
@@ -25,7 +26,7 @@ export class NotFoundError extends HttpError {
   }
 }
 
-interface ErrorPage {
+export interface ErrorPage {
   status: number
   title: MessageKey
   body: MessageKey
@@ -45,22 +46,32 @@ function pageFor(error: FastifyError | HttpError): ErrorPage | undefined {
   return undefined
 }
 
-function sendErrorPage(request: FastifyRequest, reply: FastifyReply, page: ErrorPage, extra?: string): FastifyReply {
-  const { t } = request
-  reply.header('cache-control', 'no-store')
-  return reply.page(
-    {
-      title: t(page.title),
-      body: html`<h1>${t(page.title)}</h1>
+export type SendErrorPage = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: ErrorPage,
+  extra?: string,
+  cause?: Error,
+) => FastifyReply
+
+/** Installs the 404 and error handlers; returns the error-page sender for Fastify's own router errors. */
+export function registerErrorHandling(app: FastifyInstance, render: RenderPage): SendErrorPage {
+  const sendErrorPage: SendErrorPage = (request, reply, page, extra, cause) => {
+    if (cause) request.log.info({ err: { code: (cause as FastifyError).code, message: cause.message } }, 'request refused')
+    const { t } = request
+    return render(
+      request,
+      reply,
+      {
+        title: t(page.title),
+        body: html`<h1>${t(page.title)}</h1>
 <p>${t(page.body)}</p>
 ${extra ? html`<p>${extra}</p>` : ''}
 <p>${linkButton({ text: t('errors.goHome'), href: `/${request.lang}` })}</p>`,
-    },
-    page.status,
-  )
-}
-
-export function registerErrorHandling(app: FastifyInstance): void {
+      },
+      page.status,
+    )
+  }
   app.setNotFoundHandler((request, reply) =>
     sendErrorPage(request, reply, { status: 404, title: 'errors.notFoundTitle', body: 'errors.notFoundBody' }),
   )
@@ -80,4 +91,5 @@ export function registerErrorHandling(app: FastifyInstance): void {
       request.t('errors.serverErrorReference', { requestId: String(request.id) }),
     )
   })
+  return sendErrorPage
 }

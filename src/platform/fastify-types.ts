@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Lang, Translate } from '../i18n/i18n.ts'
 import type { Page } from '../ui/layout.ts'
 import type { Html } from './html.ts'
@@ -21,8 +22,8 @@ declare module 'fastify' {
 }
 
 export type ChromeContributor = (
-  request: import('fastify').FastifyRequest,
-  reply: import('fastify').FastifyReply,
+  request: FastifyRequest,
+  reply: FastifyReply,
 ) => { account?: Html; banners?: Html[] } | undefined
 
 declare module '@fastify/session' {

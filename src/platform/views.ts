@@ -18,7 +18,10 @@ export function otherLangUrl(url: string, lang: Lang): string {
   return `/${target}`
 }
 
-export function registerViews(app: FastifyInstance, deps: { assets: Assets; releaseDate: string }): void {
+export type RenderPage = (request: FastifyRequest, reply: FastifyReply, page: Page, status?: number) => FastifyReply
+
+/** Registers `reply.page()`; also returns the renderer for replies made before decorations exist. */
+export function registerViews(app: FastifyInstance, deps: { assets: Assets; releaseDate: string }): RenderPage {
   app.decorate('chromeContributors', [] as ChromeContributor[])
   app.decorateRequest('lang', 'en')
   app.decorateRequest('t', translator('en'))
@@ -37,9 +40,8 @@ export function registerViews(app: FastifyInstance, deps: { assets: Assets; rele
     return memo._csrfToken
   })
 
-  app.decorateReply('page', function (this: FastifyReply, page: Page, status = 200) {
-    const request: FastifyRequest = this.request
-    const extras = app.chromeContributors.map((contribute) => contribute(request, this)).filter((e) => e !== undefined)
+  const render: RenderPage = (request, reply, page, status = 200) => {
+    const extras = app.chromeContributors.map((contribute) => contribute(request, reply)).filter((e) => e !== undefined)
     const body = layout(
       {
         lang: request.lang,
@@ -48,7 +50,7 @@ export function registerViews(app: FastifyInstance, deps: { assets: Assets; rele
         homeHref: `/${request.lang}`,
         stylesheet: deps.assets.stylesheetHref,
         script: deps.assets.scriptHref,
-        nonce: (this as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script ?? '',
+        nonce: (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script ?? '',
         dateModified: deps.releaseDate,
         account: extras.find((e) => e.account)?.account,
         banners: extras.flatMap((e) => e.banners ?? []),
@@ -56,7 +58,11 @@ export function registerViews(app: FastifyInstance, deps: { assets: Assets; rele
       page,
     )
     // Pages hold personal data and form state: never cached, so Back re-asks the server.
-    this.header('cache-control', 'no-store')
-    return this.code(status).type('text/html; charset=utf-8').send(body.value)
+    reply.header('cache-control', 'no-store')
+    return reply.code(status).type('text/html; charset=utf-8').send(body.value)
+  }
+  app.decorateReply('page', function (this: FastifyReply, page: Page, status = 200) {
+    return render(this.request, this, page, status)
   })
+  return render
 }

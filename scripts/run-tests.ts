@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+
+/**
+ * Runs one tier of tests with Node's test runner (each file in its own process):
+ *   unit  every *.test.ts under src/ and tests/ except tests/e2e (embedded database)
+ *   db    the same files against the PostgreSQL server in TEST_DATABASE_URL
+ *   e2e   the browser journeys under tests/e2e (skipped loudly without Chromium)
+ */
+const tier = process.argv[2] ?? 'unit'
+const root = process.cwd()
+
+function findTests(dir: string, out: string[] = []): string[] {
+  if (!fs.existsSync(dir)) return out
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') findTests(full, out)
+    } else if (entry.name.endsWith('.test.ts')) out.push(path.relative(root, full))
+  }
+  return out
+}
+
+const e2eDir = path.join('tests', 'e2e')
+let files: string[]
+const env = { ...process.env }
+if (tier === 'e2e') {
+  files = findTests(e2eDir)
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+  if (!fs.existsSync(chromium)) {
+    const line = '!'.repeat(78)
+    console.error(`\n${line}\n!! Browser tests SKIPPED: Chromium not found at ${chromium}.\n!! Install it with: apt-get install -y chromium   (.ci/run does this)\n${line}\n`)
+    process.exit(0)
+  }
+} else {
+  files = [...findTests('src'), ...findTests('tests').filter((f) => !f.startsWith(e2eDir))].sort()
+  if (tier === 'db') {
+    if (!process.env.TEST_DATABASE_URL) {
+      console.error('test:db needs TEST_DATABASE_URL (a PostgreSQL server; .ci/run starts one).')
+      process.exit(2)
+    }
+    const { preparePostgresTemplate } = await import('../tests/helpers/database.ts')
+    await preparePostgresTemplate(process.env.TEST_DATABASE_URL)
+  } else {
+    delete env.TEST_DATABASE_URL
+  }
+}
+
+const only = process.env.TEST_FILTER
+if (only) files = files.filter((f) => f.includes(only))
+if (files.length === 0) {
+  console.error(`No ${tier} test files found.`)
+  process.exit(1)
+}
+
+const concurrency = tier === 'e2e' ? '1' : (process.env.TEST_CONCURRENCY ?? '2')
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],
+  { stdio: 'inherit', env },
+)
+process.exit(result.status ?? 1)

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { ConfigError, loadConfig } from './config.ts'
+
+describe('configuration', () => {
+  it('gives a development portal safe defaults', () => {
+    const c = loadConfig({})
+    assert.equal(c.port, 3000)
+    assert.equal(c.isProduction, false)
+    assert.equal(c.seedDemo, true)
+    assert.equal(c.publicBaseUrl, 'http://localhost:3000')
+    assert.equal(c.databaseUrl, undefined)
+  })
+
+  it('refuses to start in production without its secrets, naming each one', () => {
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.problems.some((p) => p.startsWith('SESSION_SECRET')) &&
+        err.problems.some((p) => p.startsWith('PUBLIC_BASE_URL')),
+    )
+  })
+
+  it('starts in production with its secrets, without demo data', () => {
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(40),
+      PUBLIC_BASE_URL: 'https://portal.example.ca/',
+    })
+    assert.equal(c.isProduction, true)
+    assert.equal(c.seedDemo, false)
+    assert.equal(c.publicBaseUrl, 'https://portal.example.ca')
+  })
+
+  it('says which variable is malformed', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x' }),
+      (err: unknown) =>
+        err instanceof ConfigError && err.problems.some((p) => p.startsWith('PORT')) && err.problems.some((p) => p.startsWith('DATABASE_URL')),
+    )
+  })
+
+  it('refuses a short session secret', () => {
+    assert.throws(() => loadConfig({ SESSION_SECRET: 'short' }), ConfigError)
+  })
+
+  it('treats an empty variable as unset', () => {
+    assert.equal(loadConfig({ DATABASE_URL: '' }).databaseUrl, undefined)
+  })
+})

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { namespaces } from './catalog.ts'
+import { langFromAcceptLanguage, messageKeys, MissingMessageError, translate } from './i18n.ts'
+
+function leaves(tree: object, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : leaves(v as object, `${prefix}${k}.`)))
+}
+
+describe('message catalogs', () => {
+  it('have exactly the same keys in English and French, in every namespace', () => {
+    for (const [ns, m] of Object.entries(namespaces)) {
+      const en = new Set(leaves(m.en))
+      const fr = new Set(leaves(m.fr))
+      const onlyEn = [...en].filter((k) => !fr.has(k))
+      const onlyFr = [...fr].filter((k) => !en.has(k))
+      assert.deepEqual({ ns, onlyEn, onlyFr }, { ns, onlyEn: [], onlyFr: [] })
+    }
+    assert.deepEqual(messageKeys('en').sort(), messageKeys('fr').sort())
+  })
+
+  it('have no empty message and no French message left in English', () => {
+    for (const [ns, m] of Object.entries(namespaces)) {
+      const en = m.en as Record<string, unknown>
+      const fr = m.fr as Record<string, unknown>
+      for (const key of leaves(m.en)) {
+        const get = (tree: Record<string, unknown>) => key.split('.').reduce<unknown>((t, k) => (t as Record<string, unknown>)[k], tree)
+        const e = get(en) as string
+        const f = get(fr) as string
+        assert.ok(e.trim().length > 0 && f.trim().length > 0, `${ns}.${key} is empty`)
+        // The same long sentence in both languages is a translation left undone.
+        if (e.length > 30) assert.notEqual(e, f, `${ns}.${key} is not translated`)
+      }
+    }
+  })
+
+  it('use the same placeholders in both languages', () => {
+    for (const key of messageKeys('en')) {
+      const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+      assert.deepEqual(names(translate('fr', key)), names(translate('en', key)), key)
+    }
+  })
+
+  it('throws on a missing key instead of showing it', () => {
+    assert.throws(() => translate('fr', 'common.noSuchKey'), MissingMessageError)
+  })
+
+  it('fills placeholders', () => {
+    assert.equal(translate('en', 'errors.serverErrorReference', { requestId: 'abc' }), 'If you contact us, quote this reference: abc')
+  })
+
+  it('picks the visitor language from Accept-Language by quality', () => {
+    assert.equal(langFromAcceptLanguage('fr-CA,fr;q=0.9,en;q=0.8'), 'fr')
+    assert.equal(langFromAcceptLanguage('en-CA,fr;q=0.5'), 'en')
+    assert.equal(langFromAcceptLanguage('de-DE,fr;q=0.4,en;q=0.3'), 'fr')
+    assert.equal(langFromAcceptLanguage('de'), 'en')
+    assert.equal(langFromAcceptLanguage(undefined), 'en')
+    assert.equal(langFromAcceptLanguage('fr;q=0,en'), 'en')
+  })
+})

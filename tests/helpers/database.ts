@@ -1,0 +1,105 @@
+import crypto from 'node:crypto'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { openMemory, openPostgres, type DatabaseHandle } from '../../src/db/connect.ts'
+import { migrateToLatest } from '../../src/db/migrate.ts'
+
+/**
+ * A fresh, migrated database for one test. On the embedded engine: a clone of a
+ * template migrated once per test process. With TEST_DATABASE_URL (CI's throwaway
+ * PostgreSQL): a new database copied from the template the runner prepared.
+ */
+export const TEST_TEMPLATE_DB = 'portal_test_template'
+
+export function usingPostgres(): boolean {
+  return !!process.env.TEST_DATABASE_URL
+}
+
+let template: Promise<Blob> | undefined
+
+/**
+ * Migrates an in-memory database once per test process and keeps its dump
+ * (what PGlite's own clone() does), then closes it: an open PGlite holds timers
+ * that would keep the test process alive.
+ */
+async function migratedTemplate(): Promise<Blob> {
+  const handle = await openMemory()
+  await migrateToLatest(handle.db)
+  const dump = await handle.embedded!.exclusive((pg) => pg.dumpDataDir('none'))
+  await handle.close()
+  return dump
+}
+
+function urlWithDatabase(url: string, database: string): string {
+  const u = new URL(url)
+  u.pathname = `/${database}`
+  return u.toString()
+}
+
+export async function freshDatabase(): Promise<DatabaseHandle> {
+  const url = process.env.TEST_DATABASE_URL
+  if (!url) {
+    template ??= migratedTemplate()
+    return openMemory(await template)
+  }
+  const name = `t_${crypto.randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  try {
+    await admin.query(`create database "${name}" template "${TEST_TEMPLATE_DB}"`)
+  } finally {
+    await admin.end()
+  }
+  const handle = openPostgres(urlWithDatabase(url, name), 10)
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close()
+      const cleanup = new pg.Client({ connectionString: url })
+      await cleanup.connect()
+      try {
+        await cleanup.query(`drop database if exists "${name}" with (force)`)
+      } finally {
+        await cleanup.end()
+      }
+    },
+  }
+}
+
+/** Runs once before the PostgreSQL tier: a migrated template every test copies. */
+export async function preparePostgresTemplate(url: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  try {
+    await admin.query(`drop database if exists "${TEST_TEMPLATE_DB}" with (force)`)
+    await admin.query(`create database "${TEST_TEMPLATE_DB}"`)
+  } finally {
+    await admin.end()
+  }
+  const db = new Kysely<unknown>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: urlWithDatabase(url, TEST_TEMPLATE_DB), max: 1 }) }),
+  })
+  try {
+    await migrateToLatest(db)
+  } finally {
+    await db.destroy()
+  }
+}
+
+/** A new, empty database on the PostgreSQL server (for migration races); dropped by the returned function. */
+export async function emptyPostgresDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `e_${crypto.randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  await admin.query(`create database "${name}"`)
+  await admin.end()
+  return {
+    url: urlWithDatabase(url, name),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: url })
+      await c.connect()
+      await c.query(`drop database if exists "${name}" with (force)`)
+      await c.end()
+    },
+  }
+}
