@@ -34,7 +34,40 @@ export interface AuditEventTable {
 export type AuditEvent = Selectable<AuditEventTable>
 export type NewAuditEvent = Insertable<AuditEventTable>
 
+export type Role = 'employer' | 'officer' | 'administrator'
+
+export interface AppUserTable {
+  id: Generated<string>
+  role: Role
+  username: string
+  /** Lower-cased, trimmed username: unique. */
+  username_key: string
+  email: string | null
+  email_key: string | null
+  email_verified_at: Timestamp | null
+  password_hash: string | null
+  given_name: Generated<string>
+  middle_name: Generated<string>
+  family_name: Generated<string>
+  preferred_language: Generated<'en' | 'fr'>
+  totp_secret: string | null
+  totp_enabled_at: Timestamp | null
+  status: Generated<'active' | 'dormant' | 'deleted'>
+  failed_sign_ins: Generated<number>
+  locked_until: Timestamp | null
+  last_sign_in_at: Timestamp | null
+  previous_sign_in_at: Timestamp | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+export type AppUser = Selectable<AppUserTable>
+
+/**
+ * Every table. A feature keeps its own table interfaces in `<feature>.tables.ts`
+ * and adds them here with one `extends`.
+ */
 export interface Database {
   session: SessionTable
   audit_event: AuditEventTable
+  app_user: AppUserTable
 }

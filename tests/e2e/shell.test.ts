@@ -50,7 +50,7 @@ describe('the portal shell in a browser', () => {
     try {
       await page.goto(`${portal.baseUrl}/en`)
       await page.keyboard.press('Tab')
-      const focused = await page.evaluate(() => document.activeElement?.textContent)
+      const focused = await page.locator(':focus').textContent()
       assert.equal(focused, 'Skip to main content')
       await page.keyboard.press('Enter')
       assert.match(page.url(), /#main-content$/)
