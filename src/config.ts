@@ -30,6 +30,11 @@ const envSchema = z.object({
   TRUST_PROXY: booleanish.default(false),
   SEED_DEMO: booleanish.optional(),
   RUN_MIGRATIONS: booleanish.default(true),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('Employer Portal <no-reply@localhost>'),
+  MAIL_REPLY_TO: z.string().min(3).optional(),
+  RUN_MAIL_DISPATCHER: booleanish.default(true),
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
 })
 
 export type Env = z.infer<typeof envSchema>
@@ -49,10 +54,18 @@ export interface Config {
   trustProxy: boolean
   seedDemo: boolean
   runMigrations: boolean
+  /** SMTP server for e-mail; unset (never in production): the development mailbox at /dev/mailbox. */
+  smtpUrl: string | undefined
+  mailFrom: string
+  mailReplyTo: string | undefined
+  /** Run the e-mail outbox dispatcher inside `npm start` (off when `npm run worker` does it). */
+  runMailDispatcher: boolean
+  /** App processes (node:cluster workers); more than 1 needs PostgreSQL. */
+  webConcurrency: number
 }
 
 /** Variables without which a production portal must not start. */
-const REQUIRED_IN_PRODUCTION = ['SESSION_SECRET', 'PUBLIC_BASE_URL'] as const
+const REQUIRED_IN_PRODUCTION = ['SESSION_SECRET', 'PUBLIC_BASE_URL', 'SMTP_URL'] as const
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -76,6 +89,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError(missing.map((name) => `${name} is required when NODE_ENV=production`))
     }
   }
+  if (env.WEB_CONCURRENCY > 1 && env.DATABASE_URL === undefined) {
+    throw new ConfigError([
+      `WEB_CONCURRENCY=${env.WEB_CONCURRENCY} needs DATABASE_URL: the embedded database (PGlite) lives inside one process, so only PostgreSQL can serve several`,
+    ])
+  }
   const host = env.HOST ?? (isProduction ? '0.0.0.0' : 'localhost')
   return {
     env: env.NODE_ENV,
@@ -92,6 +110,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY,
     seedDemo: env.SEED_DEMO ?? !isProduction,
     runMigrations: env.RUN_MIGRATIONS,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    mailReplyTo: env.MAIL_REPLY_TO,
+    runMailDispatcher: env.RUN_MAIL_DISPATCHER,
+    webConcurrency: env.WEB_CONCURRENCY,
   }
 }
 

@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
+import { followPrimary, graceOptions, isClusterPrimary, runPrimary } from './cluster.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { DataDirInUseError, openDatabase } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
@@ -8,16 +9,18 @@ import { systemClock } from './platform/clock.ts'
 /** `npm start`: configuration, database, migrations, then listen; SIGTERM/SIGINT finish in-flight requests. */
 async function main(): Promise<void> {
   const config = loadConfig()
+  if (isClusterPrimary(config.webConcurrency)) return runPrimary(config.webConcurrency)
   const database = await openDatabase(config)
   if (config.runMigrations) await migrateToLatest(database.db)
   const app = await buildApp({ config, db: database.db, clock: systemClock })
 
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  const closer = closeWithGrace({ delay: 10_000, ...graceOptions() }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error')
     else app.log.info({ signal }, 'closing')
     await app.close()
     await database.close()
   })
+  followPrimary(closer)
 
   await app.listen({ port: config.port, host: config.host })
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `the embedded database in ${config.dataDir}`
