@@ -18,8 +18,23 @@ describe('configuration', () => {
       (err: unknown) =>
         err instanceof ConfigError &&
         err.problems.some((p) => p.startsWith('SESSION_SECRET')) &&
-        err.problems.some((p) => p.startsWith('PUBLIC_BASE_URL')),
+        err.problems.some((p) => p.startsWith('PUBLIC_BASE_URL')) &&
+        err.problems.some((p) => p.startsWith('SMTP_URL')),
     )
+  })
+
+  it('sends e-mail through SMTP when SMTP_URL is set, with sender and reply-to from configuration', () => {
+    const dev = loadConfig({})
+    assert.equal(dev.smtpUrl, undefined)
+    assert.equal(dev.mailFrom, 'Employer Portal <no-reply@localhost>')
+    assert.equal(dev.mailReplyTo, undefined)
+    assert.equal(dev.runMailDispatcher, true)
+    const c = loadConfig({ SMTP_URL: 'smtp://mail.example.ca:587', MAIL_FROM: 'Portal <portal@example.ca>', MAIL_REPLY_TO: 'help@example.ca', RUN_MAIL_DISPATCHER: 'false' })
+    assert.equal(c.smtpUrl, 'smtp://mail.example.ca:587')
+    assert.equal(c.mailFrom, 'Portal <portal@example.ca>')
+    assert.equal(c.mailReplyTo, 'help@example.ca')
+    assert.equal(c.runMailDispatcher, false)
+    assert.throws(() => loadConfig({ SMTP_URL: 'http://mail.example.ca' }), (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.startsWith('SMTP_URL')))
   })
 
   it('starts in production with its secrets, without demo data', () => {
@@ -27,6 +42,7 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       SESSION_SECRET: 'x'.repeat(40),
       PUBLIC_BASE_URL: 'https://portal.example.ca/',
+      SMTP_URL: 'smtps://portal:secret@mail.example.ca',
     })
     assert.equal(c.isProduction, true)
     assert.equal(c.seedDemo, false)

@@ -1,4 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+import type { AuthTables } from '../features/auth/auth.tables.ts'
+import type { NotificationTables } from '../features/notifications/notifications.tables.ts'
+import type { PaymentTables } from '../features/payment/payment.tables.ts'
+import type { ReferenceTables } from '../features/reference/reference.tables.ts'
 
 /**
  * The table interfaces Kysely checks queries against. One interface per table,
@@ -52,6 +56,7 @@ export interface AppUserTable {
   preferred_language: Generated<'en' | 'fr'>
   totp_secret: string | null
   totp_enabled_at: Timestamp | null
+  totp_last_step: number | null
   status: Generated<'active' | 'dormant' | 'deleted'>
   failed_sign_ins: Generated<number>
   locked_until: Timestamp | null
@@ -66,7 +71,7 @@ export type AppUser = Selectable<AppUserTable>
  * Every table. A feature keeps its own table interfaces in `<feature>.tables.ts`
  * and adds them here with one `extends`.
  */
-export interface Database {
+export interface Database extends AuthTables, NotificationTables, PaymentTables, ReferenceTables {
   session: SessionTable
   audit_event: AuditEventTable
   app_user: AppUserTable

@@ -1,0 +1,187 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool, type Transaction } from 'kysely'
+import type { Db } from '../../db/connect.ts'
+import type { Database } from '../../db/database.ts'
+import type { OutboxRow } from './notifications.tables.ts'
+
+export type Executor = Db | Transaction<Database>
+
+/** Whose messages: one user's own, plus those of every business they may see. */
+export interface Reader {
+  userId: string
+  businessIds: readonly string[]
+}
+
+/**
+ * The businesses whose messages a user may see. There is no membership table yet:
+ * the access feature fills this in (memberships, branch scope, removed users); the
+ * queries below already take business ids.
+ */
+export async function businessIdsForUser(_db: Executor, _userId: string): Promise<string[]> {
+  return []
+}
+
+function visibleTo(reader: Reader) {
+  return (eb: ExpressionBuilder<Database, 'account_message'>): Expression<SqlBool> =>
+    reader.businessIds.length === 0
+      ? eb('account_message.user_id', '=', reader.userId)
+      : eb.or([eb('account_message.user_id', '=', reader.userId), eb('account_message.business_id', 'in', reader.businessIds)])
+}
+
+export async function insertAccountMessage(
+  db: Executor,
+  row: { user_id: string | null; business_id: string | null; template: string; params: Record<string, string | number>; lang: 'en' | 'fr'; subject: string; body: string; created_at: Date },
+): Promise<string> {
+  const inserted = await db
+    .insertInto('account_message')
+    .values({ ...row, params: JSON.stringify(row.params) })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return inserted.id
+}
+
+export async function insertOutboxEmail(
+  db: Executor,
+  row: { to_address: string; lang: 'en' | 'fr'; template: string; params: Record<string, string | number>; created_at: Date },
+): Promise<string> {
+  const inserted = await db
+    .insertInto('email_outbox')
+    .values({ ...row, params: JSON.stringify(row.params), next_attempt_at: row.created_at })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return inserted.id
+}
+
+/** A page of messages, newest first, each with whether this reader has read it. */
+export async function listMessages(db: Executor, reader: Reader, page: { limit: number; offset: number }) {
+  return db
+    .selectFrom('account_message')
+    .leftJoin('account_message_read as r', (join) => join.onRef('r.message_id', '=', 'account_message.id').on('r.user_id', '=', reader.userId))
+    .where(visibleTo(reader))
+    .select([
+      'account_message.id',
+      'account_message.user_id',
+      'account_message.business_id',
+      'account_message.template',
+      'account_message.params',
+      'account_message.lang',
+      'account_message.subject',
+      'account_message.body',
+      'account_message.created_at',
+      'r.read_at',
+    ])
+    .orderBy('account_message.created_at', 'desc')
+    .orderBy('account_message.id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
+}
+
+export async function countMessages(db: Executor, reader: Reader): Promise<{ total: number; unread: number }> {
+  const row = await db
+    .selectFrom('account_message')
+    .leftJoin('account_message_read as r', (join) => join.onRef('r.message_id', '=', 'account_message.id').on('r.user_id', '=', reader.userId))
+    .where(visibleTo(reader))
+    .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('account_message.id').filterWhere('r.read_at', 'is', null).as('unread')])
+    .executeTakeFirstOrThrow()
+  return { total: Number(row.total), unread: Number(row.unread) }
+}
+
+export async function findVisibleMessage(db: Executor, reader: Reader, id: string) {
+  return db
+    .selectFrom('account_message')
+    .selectAll()
+    .where('id', '=', id)
+    .where(visibleTo(reader))
+    .executeTakeFirst()
+}
+
+export async function markRead(db: Executor, messageId: string, userId: string, now: Date): Promise<void> {
+  await db
+    .insertInto('account_message_read')
+    .values({ message_id: messageId, user_id: userId, read_at: now })
+    .onConflict((oc) => oc.columns(['message_id', 'user_id']).doNothing())
+    .execute()
+}
+
+/**
+ * Claims up to `limit` due e-mails for one dispatcher and COMMITS the claim before
+ * anything is sent: rows are picked with FOR UPDATE SKIP LOCKED (a row another
+ * dispatcher is claiming at this instant is skipped, never waited for), then given a
+ * lease (`lease_until`), the dispatcher's name, one more attempt, and — on the first
+ * claim only — their Message-ID. A row under a live lease is not due; a lease that
+ * ran out (its dispatcher died) makes the row due again.
+ */
+export async function claimDueEmails(
+  db: Db,
+  claim: { now: Date; leaseUntil: Date; worker: string; limit: number; messageIdDomain: string },
+): Promise<OutboxRow[]> {
+  return db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('email_outbox')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', claim.now)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', claim.now)]))
+      .orderBy('next_attempt_at')
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(claim.limit)
+      .forUpdate()
+      .skipLocked()
+      .execute()
+    if (due.length === 0) return []
+    return trx
+      .updateTable('email_outbox')
+      .set({
+        lease_until: claim.leaseUntil,
+        claimed_by: claim.worker,
+        attempts: sql<number>`attempts + 1`,
+        message_id: sql<string>`coalesce(message_id, '<' || id::text || '@' || ${claim.messageIdDomain} || '>')`,
+      })
+      .where(
+        'id',
+        'in',
+        due.map((d) => d.id),
+      )
+      .returningAll()
+      .execute()
+  })
+}
+
+/** The outcome of one attempt, recorded only while this dispatcher still holds the claim; with its log line. */
+export async function recordAttempt(
+  db: Db,
+  row: { id: string; attempts: number },
+  worker: string,
+  outcome: { kind: 'sent'; at: Date } | { kind: 'retry'; at: Date; nextAttemptAt: Date; error: string } | { kind: 'failed'; at: Date; error: string },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const base = trx.updateTable('email_outbox').where('id', '=', row.id).where('claimed_by', '=', worker).where('status', '=', 'pending')
+    const updated =
+      outcome.kind === 'sent'
+        ? await base.set({ status: 'sent', sent_at: outcome.at, lease_until: null, last_error: null }).executeTakeFirst()
+        : outcome.kind === 'retry'
+          ? await base.set({ next_attempt_at: outcome.nextAttemptAt, lease_until: null, last_error: outcome.error }).executeTakeFirst()
+          : await base.set({ status: 'failed', lease_until: null, last_error: outcome.error }).executeTakeFirst()
+    await trx
+      .insertInto('email_delivery_log')
+      .values({
+        outbox_id: row.id,
+        attempt: row.attempts,
+        outcome: outcome.kind,
+        detail: outcome.kind === 'sent' ? null : outcome.error,
+        worker,
+        occurred_at: outcome.at,
+      })
+      .execute()
+    return Number(updated.numUpdatedRows) === 1
+  })
+}
+
+export async function listDevMailbox(db: Executor, limit: number) {
+  return db.selectFrom('dev_mailbox').selectAll().orderBy('id', 'desc').limit(limit).execute()
+}
+
+export async function findDevMail(db: Executor, id: number) {
+  return db.selectFrom('dev_mailbox').selectAll().where('id', '=', id).executeTakeFirst()
+}

@@ -1,0 +1,70 @@
+import type { Transaction } from 'kysely'
+import type { Db } from '../../db/connect.ts'
+import type { Database } from '../../db/database.ts'
+import type { Lang } from '../../i18n/i18n.ts'
+import { emailField } from '../../ui/email-field.ts'
+import { insertAccountMessage, insertOutboxEmail } from './notifications.repository.ts'
+import { renderMessage } from './render.ts'
+import type { TemplateName, TemplateParams } from './templates.ts'
+
+export interface NotifyInput<K extends TemplateName> {
+  template: K
+  params: TemplateParams<K>
+  /** The recipient's preferred language of notification. */
+  lang: Lang
+  /** Queue an e-mail to this address (the dispatcher sends it after the commit). */
+  email?: { to: string }
+  /** Show a message in the portal: to one user, or to a business (its users who may see it). */
+  accountMessage?: { userId: string } | { businessId: string }
+  now: Date
+}
+
+export interface Notified {
+  accountMessageId?: string
+  outboxId?: string
+}
+
+export class InvalidRecipientError extends Error {
+  constructor(address: string) {
+    super(`Refusing to queue an e-mail to an invalid address (${JSON.stringify(address)}): forms must check it with emailField`)
+    this.name = 'InvalidRecipientError'
+  }
+}
+
+/**
+ * The one way every feature notifies someone. Pass the transaction of the change
+ * that causes the notification: the account message and the outbox row are written
+ * in it, so a change that rolls back sends nothing and a change that commits always
+ * has its notification. Nothing is sent here; the dispatcher sends after the commit.
+ */
+export async function notify<K extends TemplateName>(db: Db | Transaction<Database>, input: NotifyInput<K>): Promise<Notified> {
+  const params = input.params as Record<string, string | number>
+  const result: Notified = {}
+  // Renders now: an unknown template or a missing message fails the change, not the send.
+  const rendered = renderMessage(input.template, input.lang, params)
+  if (input.accountMessage) {
+    const owner = input.accountMessage
+    result.accountMessageId = await insertAccountMessage(db, {
+      user_id: 'userId' in owner ? owner.userId : null,
+      business_id: 'businessId' in owner ? owner.businessId : null,
+      template: input.template,
+      params,
+      lang: input.lang,
+      subject: rendered.subject,
+      body: rendered.body,
+      created_at: input.now,
+    })
+  }
+  if (input.email) {
+    const address = emailField.safeParse(input.email.to)
+    if (!address.success) throw new InvalidRecipientError(input.email.to)
+    result.outboxId = await insertOutboxEmail(db, {
+      to_address: address.data,
+      lang: input.lang,
+      template: input.template,
+      params,
+      created_at: input.now,
+    })
+  }
+  return result
+}

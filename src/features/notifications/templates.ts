@@ -1,0 +1,42 @@
+import type { EnglishCatalog, MessageKey } from '../../i18n/catalog.ts'
+
+/**
+ * Every notification the portal sends. A template is a subject and a body, each a
+ * message key (in any feature's messages file) with `{params}`; `path` is where the
+ * e-mail's link back to the portal points (after `/{lang}`), the account messages by
+ * default. Adding a notification is one entry here plus its two messages.
+ */
+export interface Template {
+  subject: MessageKey
+  body: MessageKey
+  path?: string
+}
+
+export const templates = {
+  welcome: { subject: 'notifications.templates.welcome.subject', body: 'notifications.templates.welcome.body' },
+} as const satisfies Record<string, Template>
+
+export type TemplateName = keyof typeof templates
+
+export function isTemplateName(name: string): name is TemplateName {
+  return Object.hasOwn(templates, name)
+}
+
+/** The English text of a message key, as a literal type. */
+type MessageText<T, P extends string> = P extends `${infer Head}.${infer Rest}`
+  ? Head extends keyof T
+    ? MessageText<T[Head], Rest>
+    : never
+  : P extends keyof T
+    ? T[P]
+    : never
+
+/** The `{name}` placeholders of a message, as a union of names. */
+type Placeholders<S> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never
+
+type ParamNames<K extends TemplateName> =
+  | Placeholders<MessageText<EnglishCatalog, (typeof templates)[K]['subject']>>
+  | Placeholders<MessageText<EnglishCatalog, (typeof templates)[K]['body']>>
+
+/** The params a template needs: exactly its placeholders (checked by the compiler). */
+export type TemplateParams<K extends TemplateName> = { [P in ParamNames<K>]: string | number }
