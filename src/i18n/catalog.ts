@@ -3,6 +3,7 @@ import errors from './errors.messages.ts'
 import validation from './validation.messages.ts'
 import home from '../features/home/home.messages.ts'
 import forms from '../ui/forms.messages.ts'
+import notifications from '../features/notifications/notifications.messages.ts'
 import type { Lang, LeafPaths, MessageTree } from './define.ts'
 
 /**
@@ -15,6 +16,7 @@ export const namespaces = {
   validation,
   forms,
   home,
+  notifications,
 } as const
 
 type Namespaces = typeof namespaces
