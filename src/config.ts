@@ -30,6 +30,15 @@ const envSchema = z.object({
   TRUST_PROXY: booleanish.default(false),
   SEED_DEMO: booleanish.optional(),
   RUN_MIGRATIONS: booleanish.default(true),
+  FEE_CENTS: z.coerce.number().int().min(0).max(10_000_000).default(23000),
+  PAYMENT_GATEWAY: z.enum(['embedded', 'moneris']).default('embedded'),
+  MONERIS_STORE_ID: z.string().min(1).optional(),
+  MONERIS_API_TOKEN: z.string().min(1).optional(),
+  MONERIS_CHECKOUT_ID: z.string().min(1).optional(),
+  MONERIS_ENVIRONMENT: z.enum(['qa', 'prod']).default('qa'),
+  MONERIS_CHECKOUT_URL: z.url().optional(),
+  MONERIS_HOSTED_PAGE_URL: z.string().includes('{ticket}', { message: 'must contain {ticket}' }).optional(),
+  MONERIS_GATEWAY_URL: z.url().optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Employer Portal <no-reply@localhost>'),
   MAIL_REPLY_TO: z.string().min(3).optional(),
@@ -54,6 +63,19 @@ export interface Config {
   trustProxy: boolean
   seedDemo: boolean
   runMigrations: boolean
+  /** The employer compliance fee, in cents (CAD 230.00 by default). */
+  feeCents: number
+  /** Which payment gateway takes the fee; the Moneris settings are set only for 'moneris'. */
+  paymentGateway: 'embedded' | 'moneris'
+  moneris: {
+    storeId: string | undefined
+    apiToken: string | undefined
+    checkoutId: string | undefined
+    environment: 'qa' | 'prod'
+    checkoutRequestUrl: string | undefined
+    hostedPageUrl: string | undefined
+    gatewayRequestUrl: string | undefined
+  }
   /** SMTP server for e-mail; unset (never in production): the development mailbox at /dev/mailbox. */
   smtpUrl: string | undefined
   mailFrom: string
@@ -89,6 +111,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError(missing.map((name) => `${name} is required when NODE_ENV=production`))
     }
   }
+  if (isProduction && env.PAYMENT_GATEWAY === 'moneris') {
+    const missingMoneris = (['MONERIS_STORE_ID', 'MONERIS_API_TOKEN', 'MONERIS_CHECKOUT_ID'] as const).filter((name) => env[name] === undefined)
+    if (missingMoneris.length > 0) {
+      throw new ConfigError(missingMoneris.map((name) => `${name} is required when NODE_ENV=production and PAYMENT_GATEWAY=moneris`))
+    }
+  }
   if (env.WEB_CONCURRENCY > 1 && env.DATABASE_URL === undefined) {
     throw new ConfigError([
       `WEB_CONCURRENCY=${env.WEB_CONCURRENCY} needs DATABASE_URL: the embedded database (PGlite) lives inside one process, so only PostgreSQL can serve several`,
@@ -110,6 +138,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY,
     seedDemo: env.SEED_DEMO ?? !isProduction,
     runMigrations: env.RUN_MIGRATIONS,
+    feeCents: env.FEE_CENTS,
+    paymentGateway: env.PAYMENT_GATEWAY,
+    moneris: {
+      storeId: env.MONERIS_STORE_ID,
+      apiToken: env.MONERIS_API_TOKEN,
+      checkoutId: env.MONERIS_CHECKOUT_ID,
+      environment: env.MONERIS_ENVIRONMENT,
+      checkoutRequestUrl: env.MONERIS_CHECKOUT_URL,
+      hostedPageUrl: env.MONERIS_HOSTED_PAGE_URL,
+      gatewayRequestUrl: env.MONERIS_GATEWAY_URL,
+    },
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
     mailReplyTo: env.MAIL_REPLY_TO,

@@ -1,0 +1,292 @@
+import crypto from 'node:crypto'
+import type { Db } from '../../db/connect.ts'
+import { audit, SYSTEM_ACTOR, type Actor } from '../../platform/audit.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { GatewayUnavailableError, type CheckoutOutcome, type PaymentGateway } from './payment.gateway.ts'
+import * as repo from './payment.repository.ts'
+import type { GatewayName, Payment, PaymentRefund } from './payment.tables.ts'
+
+/**
+ * Payments, exactly once. For one purpose (e.g. an offer) at most one payment is in
+ * progress or approved (a partial unique index decides, even under contention);
+ * every gateway call carries a key derived from the payment id; the result of the
+ * hosted page is always asked of the gateway, server to server; `reconcile()` settles
+ * payments whose return never came; refunds are records with their own key.
+ */
+
+export interface PaymentServiceDeps {
+  db: Db
+  clock: Clock
+  gateway: PaymentGateway
+  gatewayName: GatewayName
+  publicBaseUrl: string
+  feeCents: number
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
+}
+
+export interface StartPaymentInput {
+  purposeType: string
+  purposeId: string
+  businessId?: string | null
+  userId?: string | null
+  lang: 'en' | 'fr'
+  /** Where the result page's "Continue" goes (the caller's next step). */
+  continuePath?: string | null
+  /** Defaults to the configured fee. */
+  amountCents?: number
+}
+
+export type StartPaymentResult =
+  | { kind: 'redirect'; payment: Payment; redirectUrl: string }
+  | { kind: 'already_paid'; payment: Payment }
+  /** The gateway did not answer: nothing was started, try again later. */
+  | { kind: 'unavailable'; payment: Payment }
+
+export interface ConfirmResult {
+  payment: Payment
+  /** True when the gateway could not be asked: the payment stays pending and will be reconciled. */
+  unconfirmed: boolean
+}
+
+export type RefundResult =
+  | { kind: 'refunded'; refund: PaymentRefund }
+  /** The gateway did not answer: the refund stays pending and is retried with the same key. */
+  | { kind: 'pending'; refund: PaymentRefund }
+  | { kind: 'failed'; refund: PaymentRefund }
+  | { kind: 'not_refundable' }
+
+/** A checkout the gateway still calls open after this long is treated as abandoned. */
+export const CHECKOUT_MAX_AGE_MINUTES = 120
+
+export function paymentIdempotencyKey(paymentId: string): string {
+  return `payment-${paymentId}`
+}
+export function refundIdempotencyKey(refundId: string): string {
+  return `refund-${refundId}`
+}
+
+export class PaymentService {
+  constructor(private readonly deps: PaymentServiceDeps) {}
+
+  returnUrl(payment: Pick<Payment, 'id' | 'lang'>): string {
+    return `${this.deps.publicBaseUrl}/${payment.lang}/payments/${payment.id}/return`
+  }
+
+  /**
+   * Starts (or resumes) the payment of a purpose. Calling it again, from another tab
+   * or concurrently, gives the same payment and the same checkout.
+   */
+  async startPayment(input: StartPaymentInput): Promise<StartPaymentResult> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const active = await repo.findActiveForPurpose(this.deps.db, input.purposeType, input.purposeId)
+      if (active?.status === 'approved') return { kind: 'already_paid', payment: active }
+      if (active) {
+        if (active.checkout_ref && active.redirect_url) {
+          // Back from the hosted page without the return (Back button, closed tab): ask the gateway first.
+          const { payment } = await this.confirmPayment(active.id)
+          if (payment.status === 'approved') return { kind: 'already_paid', payment }
+          if (payment.status === 'pending') return { kind: 'redirect', payment, redirectUrl: payment.redirect_url! }
+          continue // it ended (declined, cancelled, expired…): start a fresh payment
+        }
+        return this.ensureCheckout(active)
+      }
+      const now = this.deps.clock.now()
+      const id = crypto.randomUUID()
+      const inserted = await repo.insertPendingIfNone(this.deps.db, {
+        id,
+        purpose_type: input.purposeType,
+        purpose_id: input.purposeId,
+        business_id: input.businessId ?? null,
+        created_by_user_id: input.userId ?? null,
+        amount_cents: input.amountCents ?? this.deps.feeCents,
+        gateway: this.deps.gatewayName,
+        idempotency_key: paymentIdempotencyKey(id),
+        continue_path: input.continuePath ?? null,
+        lang: input.lang,
+        created_at: now,
+      })
+      if (inserted) return this.ensureCheckout(inserted)
+      // Another request created the purpose's payment a moment ago: use it.
+    }
+    throw new Error(`could not start a payment for ${input.purposeType} ${input.purposeId}`)
+  }
+
+  /** Gets the payment's checkout from the gateway; the idempotency key makes a repeat give the same one. */
+  private async ensureCheckout(payment: Payment): Promise<StartPaymentResult> {
+    let checkout
+    try {
+      checkout = await this.deps.gateway.startCheckout({
+        idempotencyKey: payment.idempotency_key,
+        amountCents: payment.amount_cents,
+        currency: 'CAD',
+        returnUrl: this.returnUrl(payment),
+        lang: payment.lang,
+      })
+    } catch (err) {
+      if (!(err instanceof GatewayUnavailableError)) throw err
+      this.deps.log?.warn({ err, paymentId: payment.id }, 'payment gateway did not answer the start')
+      const failed = await repo.failUnstarted(this.deps.db, payment.id, 'gateway_unavailable', this.deps.clock.now())
+      return { kind: 'unavailable', payment: failed ?? (await repo.findPayment(this.deps.db, payment.id))! }
+    }
+    const updated =
+      (await repo.setCheckout(this.deps.db, payment.id, { checkout_ref: checkout.checkoutRef, redirect_url: checkout.redirectUrl }, this.deps.clock.now())) ??
+      (await repo.findPayment(this.deps.db, payment.id))!
+    if (updated.status === 'pending' && updated.redirect_url) return { kind: 'redirect', payment: updated, redirectUrl: updated.redirect_url }
+    if (updated.status === 'approved') return { kind: 'already_paid', payment: updated }
+    return { kind: 'unavailable', payment: updated }
+  }
+
+  /**
+   * Asks the gateway how a pending payment ended and records it once. Confirming a
+   * settled payment changes nothing. The browser's query string is never read.
+   */
+  async confirmPayment(paymentId: string): Promise<ConfirmResult> {
+    const payment = await repo.findPayment(this.deps.db, paymentId)
+    if (!payment) throw new Error(`no payment ${paymentId}`)
+    if (payment.status !== 'pending' || !payment.checkout_ref) return { payment, unconfirmed: false }
+    let outcome: CheckoutOutcome
+    try {
+      outcome = await this.deps.gateway.confirm({ checkoutRef: payment.checkout_ref, idempotencyKey: payment.idempotency_key })
+    } catch (err) {
+      if (!(err instanceof GatewayUnavailableError)) throw err
+      this.deps.log?.warn({ err, paymentId }, 'payment gateway did not answer the confirmation')
+      return { payment, unconfirmed: true }
+    }
+    return { payment: await this.record(payment, outcome), unconfirmed: false }
+  }
+
+  private async record(payment: Payment, outcome: CheckoutOutcome): Promise<Payment> {
+    const now = this.deps.clock.now()
+    const settle = async (changes: Parameters<typeof repo.settlePending>[2]) =>
+      (await repo.settlePending(this.deps.db, payment.id, { ...changes, updated_at: now })) ?? (await repo.findPayment(this.deps.db, payment.id))!
+    switch (outcome.status) {
+      case 'open':
+        return payment
+      case 'declined':
+        return settle({ status: 'declined', failure_reason: outcome.reason })
+      case 'no_answer':
+        return settle({ status: 'failed', failure_reason: 'no_answer' })
+      case 'cancelled':
+        return settle({ status: 'cancelled' })
+      case 'expired':
+        return settle({ status: 'expired' })
+      case 'approved': {
+        if (outcome.amountCents !== payment.amount_cents) {
+          this.deps.log?.error({ paymentId: payment.id, expected: payment.amount_cents, got: outcome.amountCents }, 'payment approved for a different amount')
+          return settle({ status: 'failed', failure_reason: 'amount_mismatch' })
+        }
+        const approvedAt = Number.isNaN(outcome.approvedAt.getTime()) ? now : outcome.approvedAt
+        return this.deps.db.transaction().execute(async (trx) => {
+          const receipt = await repo.nextReceiptNumber(trx, approvedAt.getUTCFullYear())
+          const approved = await repo.settlePending(trx, payment.id, {
+            status: 'approved',
+            receipt_number: receipt,
+            approved_at: approvedAt,
+            card_brand: outcome.cardBrand,
+            card_last4: outcome.cardLast4,
+            gateway_transaction_id: outcome.transactionId,
+            gateway_order_ref: outcome.orderRef,
+            failure_reason: null,
+            updated_at: now,
+          })
+          if (!approved) return (await repo.findPayment(trx, payment.id))!
+          await audit(trx, SYSTEM_ACTOR, now, {
+            action: 'payment.approved',
+            businessId: payment.business_id,
+            objectType: 'payment',
+            objectId: payment.id,
+            details: { receipt, amountCents: payment.amount_cents, purposeType: payment.purpose_type, purposeId: payment.purpose_id },
+          })
+          return approved
+        })
+      }
+    }
+  }
+
+  /**
+   * Settles pending payments whose return from the hosted page never came: asks the
+   * gateway about each one older than `graceMinutes`. Safe to run from several processes.
+   */
+  async reconcile(options: { graceMinutes?: number; limit?: number } = {}): Promise<{ examined: number; settled: number }> {
+    const now = this.deps.clock.now()
+    const before = new Date(now.getTime() - (options.graceMinutes ?? 15) * 60_000)
+    const stale = await repo.pendingOlderThan(this.deps.db, before, options.limit ?? 100)
+    let settled = 0
+    for (const payment of stale) {
+      if (!payment.checkout_ref) {
+        // The start never reached the gateway's answer: nobody was sent to a card page.
+        if (await repo.failUnstarted(this.deps.db, payment.id, 'never_started', now)) settled++
+        continue
+      }
+      const { payment: after, unconfirmed } = await this.confirmPayment(payment.id)
+      if (after.status !== 'pending') {
+        settled++
+      } else if (!unconfirmed && now.getTime() - payment.created_at.getTime() > CHECKOUT_MAX_AGE_MINUTES * 60_000) {
+        if (await repo.settlePending(this.deps.db, payment.id, { status: 'expired', failure_reason: 'abandoned', updated_at: now })) settled++
+      }
+    }
+    return { examined: stale.length, settled }
+  }
+
+  /** Refunds an approved payment in full, once. Calling it again returns the same refund. */
+  async refundPayment(paymentId: string, input: { reason?: string | null; actor?: Actor } = {}): Promise<RefundResult> {
+    const payment = await repo.findPayment(this.deps.db, paymentId)
+    if (!payment || (payment.status !== 'approved' && payment.status !== 'refunded')) return { kind: 'not_refundable' }
+    let refund = await repo.findLiveRefund(this.deps.db, payment.id)
+    if (!refund) {
+      const id = crypto.randomUUID()
+      refund =
+        (await repo.insertRefundIfNone(this.deps.db, {
+          id,
+          payment_id: payment.id,
+          amount_cents: payment.amount_cents,
+          idempotency_key: refundIdempotencyKey(id),
+          reason: input.reason ?? null,
+          requested_by_user_id: input.actor?.userId ?? null,
+          created_at: this.deps.clock.now(),
+        })) ?? (await repo.findLiveRefund(this.deps.db, payment.id))!
+    }
+    if (refund.status === 'succeeded') return { kind: 'refunded', refund }
+    let outcome
+    try {
+      outcome = await this.deps.gateway.refund({
+        idempotencyKey: refund.idempotency_key,
+        checkoutRef: payment.checkout_ref!,
+        transactionId: payment.gateway_transaction_id!,
+        orderRef: payment.gateway_order_ref ?? payment.idempotency_key,
+        amountCents: refund.amount_cents,
+      })
+    } catch (err) {
+      if (!(err instanceof GatewayUnavailableError)) throw err
+      this.deps.log?.warn({ err, paymentId, refundId: refund.id }, 'payment gateway did not answer the refund')
+      return { kind: 'pending', refund }
+    }
+    const now = this.deps.clock.now()
+    if (outcome.status === 'failed') {
+      const failed = (await repo.finishRefund(this.deps.db, refund.id, { status: 'failed', failure_reason: outcome.reason, completed_at: now })) ?? refund
+      return { kind: 'failed', refund: failed }
+    }
+    return this.deps.db.transaction().execute(async (trx) => {
+      const done = await repo.finishRefund(trx, refund.id, { status: 'succeeded', gateway_refund_id: outcome.refundId, completed_at: now })
+      if (done) {
+        await repo.setPaymentStatus(trx, payment.id, 'approved', 'refunded', now)
+        await audit(trx, input.actor ?? SYSTEM_ACTOR, now, {
+          action: 'payment.refunded',
+          businessId: payment.business_id,
+          objectType: 'payment',
+          objectId: payment.id,
+          details: { refundId: refund.id, amountCents: refund.amount_cents, gatewayRefundId: outcome.refundId },
+        })
+      }
+      return { kind: 'refunded' as const, refund: done ?? (await repo.findLiveRefund(trx, payment.id))! }
+    })
+  }
+
+  findPayment(id: string): Promise<Payment | undefined> {
+    return repo.findPayment(this.deps.db, id)
+  }
+
+  refundsOf(paymentId: string): Promise<PaymentRefund[]> {
+    return repo.refundsOf(this.deps.db, paymentId)
+  }
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod'
+import { cardBrand, expired, luhnValid, normalizeCardNumber, parseExpiry, securityCodeValid, testCardOutcome } from './test-gateway.cards.ts'
+
+/** The hosted card form. Messages are catalog keys; expiry is judged against the clock's month. */
+export function cardFormSchema(now: Date) {
+  return z
+    .object({
+      cardNumber: z
+        .string()
+        .trim()
+        .min(1, 'testGateway.errors.cardNumberRequired')
+        .transform(normalizeCardNumber)
+        .refine((d) => /^\d+$/.test(d), 'testGateway.errors.cardNumberDigits')
+        .refine((d) => luhnValid(d), 'testGateway.errors.cardNumberInvalid')
+        .refine((d) => testCardOutcome(d) !== undefined, 'testGateway.errors.cardNumberNotTest'),
+      expiry: z
+        .string()
+        .trim()
+        .min(1, 'testGateway.errors.expiryRequired')
+        .refine((s) => parseExpiry(s) !== undefined, 'testGateway.errors.expiryFormat')
+        .refine((s) => {
+          const e = parseExpiry(s)
+          return !e || !expired(e, now)
+        }, 'testGateway.errors.expiryPast'),
+      securityCode: z.string().trim().min(1, 'testGateway.errors.securityCodeRequired'),
+      cardholderName: z.string().trim().min(1, 'testGateway.errors.cardholderNameRequired').max(100, 'testGateway.errors.cardholderNameTooLong'),
+    })
+    .superRefine((v, ctx) => {
+      if (v.securityCode && !securityCodeValid(v.securityCode, cardBrand(v.cardNumber))) {
+        ctx.addIssue({ code: 'custom', path: ['securityCode'], message: 'testGateway.errors.securityCodeInvalid' })
+      }
+    })
+}
+
+export const CARD_FIELDS = ['cardNumber', 'expiry', 'securityCode', 'cardholderName'] as const
