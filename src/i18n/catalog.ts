@@ -6,6 +6,9 @@ import forms from '../ui/forms.messages.ts'
 import notifications from '../features/notifications/notifications.messages.ts'
 import type { Lang, LeafPaths, MessageTree } from './define.ts'
 
+import reference from '../features/reference/reference.messages.ts'
+import payment from '../features/payment/payment.messages.ts'
+import testGateway from '../features/payment/test-gateway.messages.ts'
 /**
  * Every namespace of the portal. A feature adds its `<feature>.messages.ts` here
  * (one import, one line in `namespaces`).
@@ -21,6 +24,9 @@ export const namespaces = {
 
 type Namespaces = typeof namespaces
 export type EnglishCatalog = { [N in keyof Namespaces]: Namespaces[N]['en'] }
+  reference,
+  payment,
+  testGateway,
 export type MessageKey = LeafPaths<EnglishCatalog>
 
 export const catalogs: Record<Lang, MessageTree> = {

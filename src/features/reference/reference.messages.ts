@@ -1,0 +1,186 @@
+import { defineMessages } from '../../i18n/define.ts'
+
+/** Reference pages (exemption codes, the eligibility check) and the shared validators' messages. */
+export default defineMessages({
+  en: {
+    validation: {
+      businessNumberRequired: 'Enter the business number',
+      businessNumberProgramAccount:
+        'Enter only the first 9 digits of the business number, without the program account (such as RT0001)',
+      businessNumberDigits: 'The business number can only contain digits',
+      businessNumberLength: 'The business number must be 9 digits',
+      businessNumberChecksum:
+        'This is not a valid business number: check the digits against a letter from the Canada Revenue Agency',
+      postalCodeRequired: 'Enter the postal code',
+      postalCodeFormat: 'Enter a Canadian postal code in the form A1A 1A1',
+      phoneRequired: 'Enter a telephone number',
+      phoneFormat: 'Enter a 10-digit North American telephone number, like 613-555-0123',
+      phoneExtension: 'The extension must be 1 to 6 digits, like 613-555-0123 ext. 45',
+      passportRequired: 'Enter the passport number',
+      passportCharacters: 'The passport number can only contain letters and digits',
+      passportLength: 'The passport number must be 6 to 12 letters and digits',
+      nameRequired: 'Enter the name',
+      nameDigits: 'A name cannot contain digits',
+      nameCharacters: 'A name can only contain letters, apostrophes, hyphens, periods and spaces',
+      nameTooLong: 'A name must be 100 characters or fewer',
+      answerRequired: 'Enter an answer',
+      answerTooLong: 'The answer must be {max} characters or fewer',
+      answerSeeAttached:
+        'Write the answer in this field: “see attached” or “n/a” is not accepted and would be grounds for refusal',
+      moneyRequired: 'Enter an amount',
+      moneyFormat: 'Enter an amount in dollars and cents, like 1,234.56',
+      moneyNegative: 'The amount cannot be negative',
+      moneyDecimals: 'Enter at most 2 digits for the cents',
+      moneyTooLarge: 'The amount must be $10,000,000 or less',
+      hoursRequired: 'Enter the hours of work per week',
+      hoursFormat: 'Enter the hours per week as a number, like 37.5',
+      hoursRange: 'The hours of work per week must be between 1 and 84',
+    },
+    codes: {
+      title: 'LMIA exemption codes',
+      lead: 'Each work permit exempt from a Labour Market Impact Assessment (LMIA) rests on an exemption code. Codes in force since December 15, 2022; codes used before that date are shown in brackets.',
+      openMeaning:
+        'Open work permit: the worker may work for any employer. The employer submits no offer of employment and pays no fee.',
+      specificMeaning:
+        'Employer-specific: the employer submits an offer of employment in this portal and pays the employer compliance fee.',
+      code: 'Code',
+      name: 'Situation',
+      oldCodes: 'Before December 15, 2022',
+      permit: 'Work permit',
+      open: 'Open',
+      specific: 'Employer-specific',
+      depends: 'Depends on the category',
+      entrepreneurNote: 'The offer uses NOC 88888 and the job title “Entrepreneur”.',
+      checkEligibility: 'Check whether you need to submit an offer',
+    },
+    eligibility: {
+      title: 'Do you need to submit an offer of employment?',
+      lead: 'Answer two questions to find out whether you must submit an offer of employment and pay the employer compliance fee before the worker applies for a work permit.',
+      openPermitLegend: 'Does the worker hold an open work permit, or will they apply for one?',
+      openPermitHint:
+        'An open work permit lets a person work for any employer in Canada, for example a post-graduation work permit or a spouse’s open work permit.',
+      openPermitYes: 'Yes, an open work permit',
+      openPermitNo: 'No, a work permit for my business only',
+      openPermitUnsure: 'I don’t know',
+      codeLabel: 'Which LMIA exemption code applies?',
+      codeHint: 'If you are not sure, choose “I don’t know”. The list of codes explains each one.',
+      codeUnknown: 'I don’t know',
+      seeCodes: 'See the list of LMIA exemption codes',
+      submit: 'Check',
+      errorOpenPermit: 'Select whether the worker holds or will apply for an open work permit',
+      errorCode: 'Select an LMIA exemption code from the list, or “I don’t know”',
+      resultTitle: 'Result of the eligibility check',
+      noOfferTitle: 'You do not need to submit an offer of employment',
+      noOfferFee: 'You do not pay the employer compliance fee.',
+      whyOpenPermit:
+        'A worker who holds an open work permit may work for any employer in Canada. No offer of employment and no fee are needed.',
+      whyOpenCode: 'Exemption code {code} ({name}) gives the worker an open work permit. No offer of employment and no fee are needed.',
+      offerTitle: 'You need to submit an offer of employment',
+      offerFee: 'You also pay the employer compliance fee of {fee} for each offer, unless your organization is exempt from it.',
+      offerWhyCode: 'Exemption code {code} ({name}) gives an employer-specific work permit.',
+      offerWhyUnknown:
+        'Employer-specific work permits exempt from an LMIA need an offer of employment in this portal before the worker applies.',
+      dependsNote: 'For code {code}: {detail}',
+      entrepreneurNote: 'For an entrepreneur or self-employed person, use NOC code 88888 and the job title “Entrepreneur”.',
+      feeExempt:
+        'Foreign governments, certain international organizations and foreign missions do not pay the fee; you will be able to claim the exemption in the offer.',
+      unsureNote:
+        'You told us you are not sure about the work permit. Ask the worker which permit they hold or will apply for: if it is an open work permit, you do not need to submit an offer.',
+      startOffer: 'Submit an offer of employment',
+      checkAgain: 'Check again',
+      yourAnswers: 'Your answers',
+    },
+  },
+  fr: {
+    validation: {
+      businessNumberRequired: 'Entrez le numéro d’entreprise',
+      businessNumberProgramAccount:
+        'Entrez seulement les 9 premiers chiffres du numéro d’entreprise, sans le compte de programme (comme RT0001)',
+      businessNumberDigits: 'Le numéro d’entreprise ne peut contenir que des chiffres',
+      businessNumberLength: 'Le numéro d’entreprise doit compter 9 chiffres',
+      businessNumberChecksum:
+        'Ce numéro d’entreprise n’est pas valide : vérifiez les chiffres sur une lettre de l’Agence du revenu du Canada',
+      postalCodeRequired: 'Entrez le code postal',
+      postalCodeFormat: 'Entrez un code postal canadien de la forme A1A 1A1',
+      phoneRequired: 'Entrez un numéro de téléphone',
+      phoneFormat: 'Entrez un numéro de téléphone nord-américain à 10 chiffres, par exemple 613-555-0123',
+      phoneExtension: 'Le poste doit compter de 1 à 6 chiffres, par exemple 613-555-0123 poste 45',
+      passportRequired: 'Entrez le numéro de passeport',
+      passportCharacters: 'Le numéro de passeport ne peut contenir que des lettres et des chiffres',
+      passportLength: 'Le numéro de passeport doit compter de 6 à 12 lettres et chiffres',
+      nameRequired: 'Entrez le nom',
+      nameDigits: 'Un nom ne peut pas contenir de chiffres',
+      nameCharacters: 'Un nom ne peut contenir que des lettres, des apostrophes, des traits d’union, des points et des espaces',
+      nameTooLong: 'Un nom doit compter au plus 100 caractères',
+      answerRequired: 'Entrez une réponse',
+      answerTooLong: 'La réponse doit compter au plus {max} caractères',
+      answerSeeAttached:
+        'Rédigez la réponse dans ce champ : « voir pièce jointe » ou « s.o. » n’est pas accepté et constituerait un motif de refus',
+      moneyRequired: 'Entrez un montant',
+      moneyFormat: 'Entrez un montant en dollars et en cents, par exemple 1 234,56',
+      moneyNegative: 'Le montant ne peut pas être négatif',
+      moneyDecimals: 'Entrez au plus 2 chiffres pour les cents',
+      moneyTooLarge: 'Le montant doit être d’au plus 10 000 000 $',
+      hoursRequired: 'Entrez le nombre d’heures de travail par semaine',
+      hoursFormat: 'Entrez le nombre d’heures par semaine en chiffres, par exemple 37,5',
+      hoursRange: 'Le nombre d’heures de travail par semaine doit être entre 1 et 84',
+    },
+    codes: {
+      title: 'Codes de dispense de l’EIMT',
+      lead: 'Chaque permis de travail dispensé de l’étude d’impact sur le marché du travail (EIMT) repose sur un code de dispense. Codes en vigueur depuis le 15 décembre 2022; les codes utilisés avant cette date figurent entre crochets.',
+      openMeaning:
+        'Permis de travail ouvert : la personne peut travailler pour n’importe quel employeur. L’employeur ne présente aucune offre d’emploi et ne paie aucuns frais.',
+      specificMeaning:
+        'Lié à un employeur : l’employeur présente une offre d’emploi dans ce portail et paie les frais relatifs à la conformité de l’employeur.',
+      code: 'Code',
+      name: 'Situation',
+      oldCodes: 'Avant le 15 décembre 2022',
+      permit: 'Permis de travail',
+      open: 'Ouvert',
+      specific: 'Lié à un employeur',
+      depends: 'Selon le volet',
+      entrepreneurNote: 'L’offre utilise le code CNP 88888 et le titre de poste « Entrepreneur ».',
+      checkEligibility: 'Vérifier si vous devez présenter une offre',
+    },
+    eligibility: {
+      title: 'Devez-vous présenter une offre d’emploi?',
+      lead: 'Répondez à deux questions pour savoir si vous devez présenter une offre d’emploi et payer les frais relatifs à la conformité de l’employeur avant que la personne ne demande un permis de travail.',
+      openPermitLegend: 'La personne est-elle titulaire d’un permis de travail ouvert, ou en demandera-t-elle un?',
+      openPermitHint:
+        'Un permis de travail ouvert permet de travailler pour n’importe quel employeur au Canada, par exemple un permis de travail postdiplôme ou le permis de travail ouvert d’un époux.',
+      openPermitYes: 'Oui, un permis de travail ouvert',
+      openPermitNo: 'Non, un permis de travail pour mon entreprise seulement',
+      openPermitUnsure: 'Je ne sais pas',
+      codeLabel: 'Quel code de dispense de l’EIMT s’applique?',
+      codeHint: 'Si vous n’êtes pas certain, choisissez « Je ne sais pas ». La liste des codes explique chacun d’eux.',
+      codeUnknown: 'Je ne sais pas',
+      seeCodes: 'Consulter la liste des codes de dispense de l’EIMT',
+      submit: 'Vérifier',
+      errorOpenPermit: 'Indiquez si la personne est titulaire d’un permis de travail ouvert ou en demandera un',
+      errorCode: 'Sélectionnez un code de dispense de l’EIMT dans la liste, ou « Je ne sais pas »',
+      resultTitle: 'Résultat de la vérification de l’admissibilité',
+      noOfferTitle: 'Vous n’avez pas à présenter d’offre d’emploi',
+      noOfferFee: 'Vous ne payez pas les frais relatifs à la conformité de l’employeur.',
+      whyOpenPermit:
+        'Une personne titulaire d’un permis de travail ouvert peut travailler pour n’importe quel employeur au Canada. Aucune offre d’emploi ni aucuns frais ne sont exigés.',
+      whyOpenCode:
+        'Le code de dispense {code} ({name}) donne à la personne un permis de travail ouvert. Aucune offre d’emploi ni aucuns frais ne sont exigés.',
+      offerTitle: 'Vous devez présenter une offre d’emploi',
+      offerFee:
+        'Vous payez aussi les frais relatifs à la conformité de l’employeur de {fee} pour chaque offre, sauf si votre organisation en est dispensée.',
+      offerWhyCode: 'Le code de dispense {code} ({name}) donne un permis de travail lié à un employeur.',
+      offerWhyUnknown:
+        'Les permis de travail liés à un employeur et dispensés de l’EIMT exigent une offre d’emploi dans ce portail avant que la personne présente sa demande.',
+      dependsNote: 'Pour le code {code} : {detail}',
+      entrepreneurNote:
+        'Pour un entrepreneur ou un travailleur autonome, utilisez le code CNP 88888 et le titre de poste « Entrepreneur ».',
+      feeExempt:
+        'Les gouvernements étrangers, certaines organisations internationales et les missions étrangères ne paient pas les frais; vous pourrez demander la dispense dans l’offre.',
+      unsureNote:
+        'Vous avez indiqué ne pas être certain du permis de travail. Demandez à la personne quel permis elle détient ou demandera : s’il s’agit d’un permis de travail ouvert, vous n’avez pas à présenter d’offre.',
+      startOffer: 'Présenter une offre d’emploi',
+      checkAgain: 'Vérifier de nouveau',
+      yourAnswers: 'Vos réponses',
+    },
+  },
+})
