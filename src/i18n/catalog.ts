@@ -2,13 +2,15 @@ import common from './common.messages.ts'
 import errors from './errors.messages.ts'
 import validation from './validation.messages.ts'
 import home from '../features/home/home.messages.ts'
+import auth from '../features/auth/auth.messages.ts'
+import account from '../features/account/account.messages.ts'
 import forms from '../ui/forms.messages.ts'
 import notifications from '../features/notifications/notifications.messages.ts'
-import type { Lang, LeafPaths, MessageTree } from './define.ts'
-
 import reference from '../features/reference/reference.messages.ts'
 import payment from '../features/payment/payment.messages.ts'
 import testGateway from '../features/payment/test-gateway.messages.ts'
+import type { Lang, LeafPaths, MessageTree } from './define.ts'
+
 /**
  * Every namespace of the portal. A feature adds its `<feature>.messages.ts` here
  * (one import, one line in `namespaces`).
@@ -19,14 +21,16 @@ export const namespaces = {
   validation,
   forms,
   home,
+  auth,
+  account,
   notifications,
+  reference,
+  payment,
+  testGateway,
 } as const
 
 type Namespaces = typeof namespaces
 export type EnglishCatalog = { [N in keyof Namespaces]: Namespaces[N]['en'] }
-  reference,
-  payment,
-  testGateway,
 export type MessageKey = LeafPaths<EnglishCatalog>
 
 export const catalogs: Record<Lang, MessageTree> = {
