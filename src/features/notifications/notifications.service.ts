@@ -1,0 +1,85 @@
+import type { Db } from '../../db/connect.ts'
+import type { Lang } from '../../i18n/i18n.ts'
+import {
+  businessIdsForUser,
+  countMessages,
+  findVisibleMessage,
+  listMessages,
+  markRead,
+  type Reader,
+} from './notifications.repository.ts'
+import { renderMessage } from './render.ts'
+import { isTemplateName } from './templates.ts'
+
+export const PAGE_SIZE = 20
+
+export async function readerFor(db: Db, userId: string): Promise<Reader> {
+  return { userId, businessIds: await businessIdsForUser(db, userId) }
+}
+
+/**
+ * What a message says in the page's language: its template rendered again when the
+ * template still exists (a business message is read by people of both languages),
+ * else the text written in the recipient's language when it was sent.
+ */
+export function messageText(m: { template: string; params: Record<string, string | number>; lang: Lang; subject: string; body: string }, lang: Lang): { subject: string; body: string } {
+  if (isTemplateName(m.template)) {
+    try {
+      return renderMessage(m.template, lang, m.params)
+    } catch {
+      // A message key retired since: fall back to the stored text.
+    }
+  }
+  return { subject: m.subject, body: m.body }
+}
+
+export interface MessageListItem {
+  id: string
+  subject: string
+  createdAt: Date
+  unread: boolean
+  forBusiness: boolean
+}
+
+export interface MessagesPage {
+  items: MessageListItem[]
+  page: number
+  pages: number
+  total: number
+  unread: number
+}
+
+/** One page of a user's messages (their own and their businesses'), newest first. */
+export async function messagesPage(db: Db, userId: string, page: number, lang: Lang): Promise<MessagesPage> {
+  const reader = await readerFor(db, userId)
+  const counts = await countMessages(db, reader)
+  const pages = Math.max(1, Math.ceil(counts.total / PAGE_SIZE))
+  const current = Math.min(page, pages)
+  const rows = await listMessages(db, reader, { limit: PAGE_SIZE, offset: (current - 1) * PAGE_SIZE })
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      subject: messageText(r, lang).subject,
+      createdAt: r.created_at,
+      unread: r.read_at === null,
+      forBusiness: r.business_id !== null,
+    })),
+    page: current,
+    pages,
+    total: counts.total,
+    unread: counts.unread,
+  }
+}
+
+/** A message this user may see, marked read for them; undefined when there is none. */
+export async function openMessage(db: Db, userId: string, id: string, now: Date, lang: Lang) {
+  const reader = await readerFor(db, userId)
+  const message = await findVisibleMessage(db, reader, id)
+  if (!message) return undefined
+  await markRead(db, message.id, userId, now)
+  return { ...messageText(message, lang), createdAt: message.created_at, forBusiness: message.business_id !== null }
+}
+
+export async function unreadCount(db: Db, userId: string): Promise<number> {
+  return (await countMessages(db, await readerFor(db, userId))).unread
+}

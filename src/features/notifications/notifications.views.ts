@@ -1,0 +1,96 @@
+import type { Lang, Translate } from '../../i18n/i18n.ts'
+import { html, type Html } from '../../platform/html.ts'
+import { summaryList } from '../../ui/components.ts'
+import type { DevMailboxRow } from './notifications.tables.ts'
+import type { MessagesPage } from './notifications.service.ts'
+import { paragraphs } from './render.ts'
+
+/** Dates and times as people in Canada read them, in the page's language. */
+export function formatDateTime(date: Date, lang: Lang): string {
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Toronto' }).format(date)
+}
+
+export const messagesPath = (lang: Lang, page?: number) => `/${lang}/messages${page && page > 1 ? `?page=${page}` : ''}`
+export const messagePath = (lang: Lang, id: string) => `/${lang}/messages/${id}`
+
+/** The header link with the unread count; features that own the account area may render it in theirs. */
+export function unreadBadge(count: number, t: Translate, lang: Lang): Html {
+  return html`<p class="account-messages"><a href="${messagesPath(lang)}">${count > 0 ? t('notifications.badge', { count }) : t('notifications.badgeNone')}</a></p>`
+}
+
+export function messagesListView(t: Translate, lang: Lang, p: MessagesPage): Html {
+  if (p.total === 0) {
+    return html`<h1>${t('notifications.messagesTitle')}</h1><p>${t('notifications.noMessages')}</p>`
+  }
+  return html`<h1>${t('notifications.messagesTitle')}</h1>
+<p>${t('notifications.unreadCount', { count: p.unread })}</p>
+<div class="table-wrap">
+<table class="table messages-table">
+<caption class="visually-hidden">${t('notifications.messagesTitle')}</caption>
+<thead><tr><th scope="col">${t('notifications.subject')}</th><th scope="col">${t('notifications.received')}</th><th scope="col">${t('notifications.status')}</th></tr></thead>
+<tbody>
+${p.items.map(
+  (m) => html`<tr class="${m.unread ? 'message-unread' : 'message-read'}">
+<td>${m.unread ? html`<strong><a href="${messagePath(lang, m.id)}">${m.subject}</a></strong>` : html`<a href="${messagePath(lang, m.id)}">${m.subject}</a>`}${
+    m.forBusiness ? html`<br><span class="hint">${t('notifications.fromBusiness')}</span>` : ''
+  }</td>
+<td><time datetime="${m.createdAt.toISOString()}">${formatDateTime(m.createdAt, lang)}</time></td>
+<td>${m.unread ? html`<span class="tag tag-blue">${t('notifications.unread')}</span>` : t('notifications.read')}</td>
+</tr>`,
+)}
+</tbody>
+</table>
+</div>
+${pagination(t, lang, p)}`
+}
+
+function pagination(t: Translate, lang: Lang, p: MessagesPage): Html | '' {
+  if (p.pages <= 1) return ''
+  return html`<nav class="pagination" aria-label="${t('notifications.pagination')}">
+<ul>
+${p.page > 1 ? html`<li><a rel="prev" href="${messagesPath(lang, p.page - 1)}">${t('notifications.previousPage')}</a></li>` : ''}
+<li aria-current="page">${t('notifications.pageOf', { page: p.page, pages: p.pages })}</li>
+${p.page < p.pages ? html`<li><a rel="next" href="${messagesPath(lang, p.page + 1)}">${t('notifications.nextPage')}</a></li>` : ''}
+</ul>
+</nav>`
+}
+
+export function messageView(t: Translate, lang: Lang, m: { subject: string; body: string; createdAt: Date; forBusiness: boolean }): Html {
+  return html`<h1>${m.subject}</h1>
+<p class="hint">${t('notifications.receivedOn', { date: formatDateTime(m.createdAt, lang) })}${m.forBusiness ? html` · ${t('notifications.fromBusiness')}` : ''}</p>
+<div class="message-body">${paragraphs(m.body)}</div>
+<p><a href="${messagesPath(lang)}">${t('notifications.backToMessages')}</a></p>`
+}
+
+export function mailboxView(t: Translate, lang: Lang, mails: DevMailboxRow[], smtpConfigured: boolean): Html {
+  return html`<h1>${t('notifications.mailbox.title')}</h1>
+<p class="lead">${t('notifications.mailbox.lead')}</p>
+${smtpConfigured ? html`<p><strong>${t('notifications.mailbox.smtpConfigured')}</strong></p>` : ''}
+${
+  mails.length === 0
+    ? html`<p>${t('notifications.mailbox.empty')}</p>`
+    : html`<div class="table-wrap"><table class="table mailbox-table">
+<caption class="visually-hidden">${t('notifications.mailbox.title')}</caption>
+<thead><tr><th scope="col">${t('notifications.mailbox.to')}</th><th scope="col">${t('notifications.subject')}</th><th scope="col">${t('notifications.received')}</th></tr></thead>
+<tbody>
+${mails.map(
+  (m) => html`<tr><td>${m.to_address}</td><td><a href="/dev/mailbox/${m.id}">${m.subject}</a></td><td><time datetime="${m.received_at.toISOString()}">${formatDateTime(m.received_at, lang)}</time></td></tr>`,
+)}
+</tbody></table></div>`
+}`
+}
+
+export function mailView(t: Translate, m: DevMailboxRow): Html {
+  return html`<h1>${m.subject}</h1>
+${summaryList([
+  { key: t('notifications.mailbox.to'), value: m.to_address },
+  { key: t('notifications.mailbox.from'), value: m.from_address },
+  { key: t('notifications.mailbox.replyTo'), value: m.reply_to },
+  { key: t('notifications.mailbox.language'), value: m.lang },
+  { key: t('notifications.mailbox.messageId'), value: m.message_id },
+])}
+<h2>${t('notifications.mailbox.textVersion')}</h2>
+<pre class="mail-text">${m.text_body}</pre>
+<p><a href="/dev/mailbox/${m.id}/html">${t('notifications.mailbox.htmlVersion')}</a></p>
+<p><a href="/dev/mailbox">${t('notifications.mailbox.backToMailbox')}</a></p>`
+}
