@@ -17,7 +17,7 @@ export default tseslint.config(
     languageOptions: { globals: { document: 'readonly', window: 'readonly' } },
   },
   {
-    files: ['scripts/**', 'src/server.ts', 'src/cli/**', 'src/db/migrate-cli.ts', 'tests/**'],
+    files: ['scripts/**', 'src/server.ts', 'src/cli/**', 'src/db/migrate-cli.ts', 'tests/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },
 )

@@ -1,0 +1,293 @@
+import { spawnSync } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { measureArgon2, type Argon2Result } from './lib/argon2.ts'
+import { runLoad, type LoadResult } from './lib/load.ts'
+import { freePort, RssSampler, startServer, type ServerProcess } from './lib/processes.ts'
+import { SetupClient } from './lib/setup-client.ts'
+import { BASELINE, requestsFor, SCENARIOS, type Scenario, type ScenarioKind } from './scenarios.ts'
+import { pageTarget, rssTarget, TARGETS, type TargetVerdict } from './targets.ts'
+
+/**
+ * `npm run bench`: measures the portal against a bare-Fastify baseline in the same run.
+ *
+ *   npm run bench -- [--duration 10] [--connections 50] [--warmup 2] [--only home,about]
+ *                    [--json test-results/bench/latest.json] [--argon2-seconds 4] [--processes 1,2]
+ *
+ * Starts the baseline and the portal as separate processes (the portal on a fresh
+ * embedded database, or on PostgreSQL when DATABASE_URL is set, then with 1 and 2
+ * processes), loads each scenario with autocannon from a third process, samples the
+ * server's resident memory, prints a table with the targets and writes the JSON.
+ */
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    warmup: { type: 'string' },
+    only: { type: 'string' },
+    json: { type: 'string', default: path.join('test-results', 'bench', 'latest.json') },
+    'argon2-seconds': { type: 'string', default: '4' },
+    processes: { type: 'string' },
+  },
+})
+
+const duration = Number(args.duration)
+const connections = Number(args.connections)
+const warmup = args.warmup !== undefined ? Number(args.warmup) : Math.min(2, duration / 5)
+const argon2Seconds = Number(args['argon2-seconds'])
+const databaseUrl = process.env.DATABASE_URL || undefined
+const database: 'embedded' | 'postgres' = databaseUrl ? 'postgres' : 'embedded'
+const processCounts = (args.processes ?? (databaseUrl ? '1,2' : '1')).split(',').map(Number)
+const only = args.only?.split(',').map((s) => s.trim())
+
+for (const [name, value] of Object.entries({ duration, connections, warmup, argon2Seconds })) {
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`)
+}
+if (!databaseUrl && processCounts.some((n) => n > 1)) {
+  throw new Error('Several portal processes need PostgreSQL: set DATABASE_URL (the embedded database is one process).')
+}
+const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name))
+if (only) {
+  const unknown = only.filter((n) => n !== 'baseline' && !SCENARIOS.some((s) => s.name === n))
+  if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`)
+}
+
+interface ScenarioResult {
+  name: string
+  kind: ScenarioKind
+  requests: { method: string; path: string }[]
+  result: LoadResult
+  /** requests/s divided by the baseline's (null for the baseline itself and for sign-in). */
+  ratio: number | null
+  /** Highest resident memory of the server during this scenario (sum over its processes), MB. */
+  peakRssMb: number
+  target: TargetVerdict | null
+}
+
+interface ConfigurationResult {
+  name: string
+  database: 'embedded' | 'postgres'
+  processes: number
+  scenarios: ScenarioResult[]
+  /** Resident memory once ready, before any load (sum over its processes), MB. */
+  idleRssMb: number
+  peakRssMb: number
+  peakProcessRssMb: number
+  /** Kernel high-water mark (VmHWM) summed over the server's processes: includes start-up. */
+  highWaterMarkMb: number
+  rssTarget: TargetVerdict
+}
+
+const progress = (line: string): void => void process.stderr.write(`bench: ${line}\n`)
+
+async function measure(
+  s: Scenario<unknown>,
+  server: ServerProcess,
+  sampler: RssSampler,
+): Promise<{ result: LoadResult; peakRssMb: number; requests: ScenarioResult['requests'] }> {
+  const state = s.setup ? await s.setup(new SetupClient(server.baseUrl)) : undefined
+  const requests = requestsFor(s, state)
+  progress(`${s.name}: ${requests.map((r) => `${r.method} ${r.path}`).join(', ')} (${duration} s, ${connections} connections)`)
+  sampler.reset()
+  const result = await runLoad({
+    baseUrl: server.baseUrl,
+    requests,
+    connections,
+    durationSeconds: duration,
+    warmupSeconds: warmup,
+    expectStatusClass: Math.floor((s.expectStatus ?? 200) / 100),
+  })
+  return { result, peakRssMb: sampler.peakMb(), requests: requests.map((r) => ({ method: r.method, path: r.path })) }
+}
+
+async function startPortal(processes: number): Promise<ServerProcess> {
+  const port = await freePort()
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'))
+  const env = {
+    ...process.env,
+    // As in production: JSON request logs (to /dev/null here), secure headers. A
+    // production-only requirement added later can be met from the environment
+    // (it is inherited), or set BENCH_NODE_ENV=development.
+    SMTP_URL: process.env.SMTP_URL || 'smtp://127.0.0.1:2525',
+    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PORTAL_DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl ?? '',
+    WEB_CONCURRENCY: String(processes),
+    SEED_DEMO: 'false',
+  }
+  // Create and migrate the database first, in its own process: creating a fresh
+  // embedded database (initdb) leaves ~500 MB resident in the process that did it,
+  // which a portal restarted on its existing folder does not carry.
+  const migrated = spawnSync(process.execPath, ['--import', 'tsx', 'src/db/migrate-cli.ts'], { env, encoding: 'utf8' })
+  if (migrated.status !== 0) throw new Error(`npm run migrate failed:\n${migrated.stdout}${migrated.stderr}`)
+  return startServer({
+    name: `portal (${database}, ${processes} process${processes > 1 ? 'es' : ''})`,
+    script: 'src/server.ts',
+    port,
+    readyPath: '/health/ready',
+    env,
+  })
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-CA', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+}
+
+function printTable(baseline: ScenarioResult, configurations: ConfigurationResult[], argon2: Argon2Result | null): void {
+  const header = ['configuration', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs baseline', 'peak RSS MB', 'target', 'result']
+  const rows: string[][] = []
+  const row = (config: string, s: ScenarioResult): string[] => [
+    config,
+    s.name,
+    fmt(s.result.requestsPerSecond),
+    fmt(s.result.latencyP50Ms),
+    fmt(s.result.latencyP99Ms),
+    fmt(s.result.errors),
+    s.kind === 'sign-in' && argon2
+      ? `${fmt(argon2.concurrentHashesPerSecond)} argon2id/s`
+      : s.ratio === null
+        ? '1.00×'
+        : `${fmt(s.ratio, 2)}×`,
+    fmt(s.peakRssMb),
+    s.target?.text ?? '',
+    s.target ? (s.target.pass ? 'pass' : 'FAIL') : '',
+  ]
+  rows.push(row('bare Fastify', baseline))
+  for (const c of configurations) {
+    for (const s of c.scenarios) rows.push(row(c.name, s))
+    rows.push([c.name, 'server RSS before load (all processes)', '', '', '', '', '', fmt(c.idleRssMb), '', ''])
+    rows.push([c.name, 'server RSS (peak, one process)', '', '', '', '', '', fmt(c.peakProcessRssMb), c.rssTarget.text, c.rssTarget.pass ? 'pass' : 'FAIL'])
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`
+  const out = [line(header), `|${widths.map((w, i) => (i >= 2 && i <= 7 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`, ...rows.map(line)]
+  console.log(`\n${out.join('\n')}\n`)
+  if (argon2) {
+    console.log(
+      `argon2id (m=${argon2.setting.memoryCost}, t=${argon2.setting.timeCost}, p=${argon2.setting.parallelism}), in-process: ` +
+        `${fmt(argon2.msPerHash, 1)} ms per hash (${fmt(argon2.sequentialHashesPerSecond, 1)}/s one at a time), ` +
+        `${fmt(argon2.concurrentHashesPerSecond, 1)}/s with ${argon2.concurrency} in flight\n`,
+    )
+  }
+}
+
+async function main(): Promise<void> {
+  const started = new Date()
+  const machine = {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryMb: Math.round(os.totalmem() / 1024 / 1024),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage: os.loadavg(),
+  }
+
+  let argon2: Argon2Result | null = null
+  if (argon2Seconds > 0) {
+    progress(`argon2id for ${argon2Seconds} s, in-process`)
+    argon2 = await measureArgon2(argon2Seconds)
+  }
+
+  const servers: ServerProcess[] = []
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(servers.map((s) => s.stop()))
+  }
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)))
+  try {
+    const baselinePort = await freePort()
+    const baselineServer = await startServer({
+      name: 'baseline',
+      script: path.join('bench', 'baseline-server.ts'),
+      args: [String(baselinePort)],
+      port: baselinePort,
+      readyPath: '/',
+    })
+    servers.push(baselineServer)
+    const baselineSampler = new RssSampler(baselineServer.pid)
+    baselineSampler.start()
+    const b = await measure(BASELINE, baselineServer, baselineSampler)
+    baselineSampler.stop()
+    await baselineServer.stop()
+    const baseline: ScenarioResult = { name: BASELINE.name, kind: 'baseline', ratio: null, target: null, ...b }
+
+    const configurations: ConfigurationResult[] = []
+    for (const processes of processCounts) {
+      progress(`starting the portal on the ${database} database, ${processes} process(es)`)
+      const portal = await startPortal(processes)
+      servers.push(portal)
+      const sampler = new RssSampler(portal.pid)
+      sampler.start()
+      const idleRssMb = sampler.peakMb()
+      const results: ScenarioResult[] = []
+      let peakProcess = 0
+      let peakTotal = 0
+      for (const s of scenarios) {
+        const m = await measure(s, portal, sampler)
+        peakProcess = Math.max(peakProcess, sampler.peakProcessMb())
+        peakTotal = Math.max(peakTotal, m.peakRssMb)
+        const ratio = s.kind === 'sign-in' ? null : m.result.requestsPerSecond / baseline.result.requestsPerSecond
+        results.push({
+          name: s.name,
+          kind: s.kind,
+          ratio,
+          target: pageTarget(s.kind, database, ratio ?? 0, m.result.latencyP99Ms),
+          ...m,
+        })
+      }
+      const highWaterMarkMb = sampler.hwmMb()
+      sampler.stop()
+      await portal.stop()
+      configurations.push({
+        name: `portal, ${database === 'embedded' ? 'embedded db' : 'PostgreSQL'}, ${processes}×`,
+        database,
+        processes,
+        scenarios: results,
+        idleRssMb,
+        peakRssMb: peakTotal,
+        peakProcessRssMb: peakProcess,
+        highWaterMarkMb,
+        rssTarget: rssTarget(peakProcess),
+      })
+    }
+
+    printTable(baseline, configurations, argon2)
+    const report = {
+      version: 1,
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine,
+      options: {
+        duration,
+        connections,
+        warmup,
+        database,
+        processCounts,
+        nodeEnv: process.env.BENCH_NODE_ENV ?? 'production',
+        logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
+      },
+      targets: TARGETS,
+      argon2,
+      baseline,
+      configurations,
+    }
+    fs.mkdirSync(path.dirname(args.json!), { recursive: true })
+    fs.writeFileSync(args.json!, `${JSON.stringify(report, null, 2)}\n`)
+    console.log(`Results written to ${args.json}`)
+  } finally {
+    await stopAll()
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exit(1)
+})
