@@ -289,7 +289,7 @@ describe('several dispatchers on one database', () => {
 
   // Real contention needs the server: this runs in the PostgreSQL tier (npm run test:db).
   if (usingPostgres())
-    it('on PostgreSQL: two dispatchers deliver 1,000 queued e-mails over SMTP exactly once each', async () => {
+    it('on PostgreSQL: two dispatchers deliver 1,000 queued e-mails over SMTP exactly once each', async (t) => {
       const database = await freshDatabase()
       const smtp = await startSmtpServer()
       const mailers = [smtpMailer(`${smtp.url}?pool=true`), smtpMailer(`${smtp.url}?pool=true`)]
@@ -299,7 +299,7 @@ describe('several dispatchers on one database', () => {
         const started = performance.now()
         const [a, b] = await Promise.all(mailers.map((mailer, i) => drain({ db: database.db, mailer, clock, config, worker: `w${i}` })))
         const seconds = (performance.now() - started) / 1000
-        console.log(`1,000 e-mails by two dispatchers in ${seconds.toFixed(1)} s (a=${a}, b=${b})`)
+        t.diagnostic(`1,000 e-mails by two dispatchers in ${seconds.toFixed(1)} s (a=${a}, b=${b})`)
         assert.equal(a! + b!, 1000)
         assert.equal(smtp.received.length, 1000)
         const ids = new Set(smtp.received.map((m) => m.headers.get('message-id')))
