@@ -4,6 +4,7 @@ import { followPrimary, graceOptions, isClusterPrimary, runPrimary } from './clu
 import { ConfigError, loadConfig } from './config.ts'
 import { DataDirInUseError, openDatabase } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import { describeImport, loadNocIfEmpty } from './features/reference/noc.service.ts'
 import { systemClock } from './platform/clock.ts'
 
 /** `npm start`: configuration, database, migrations, then listen; SIGTERM/SIGINT finish in-flight requests. */
@@ -12,6 +13,9 @@ async function main(): Promise<void> {
   if (isClusterPrimary(config.webConcurrency)) return runPrimary(config.webConcurrency)
   const database = await openDatabase(config)
   if (config.runMigrations) await migrateToLatest(database.db)
+  // The NOC 2021 list ships with the portal: loaded once, on a database that has none.
+  const noc = await loadNocIfEmpty(database.db)
+  if (noc) console.log(`NOC 2021 occupations loaded: ${describeImport(noc)}`)
   const app = await buildApp({ config, db: database.db, clock: systemClock })
 
   const closer = closeWithGrace({ delay: 10_000, ...graceOptions() }, async ({ signal, err }) => {
