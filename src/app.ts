@@ -3,8 +3,17 @@ import fastifyFormbody from '@fastify/formbody'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.ts'
 import type { Db } from './db/connect.ts'
+import { registerAccountRoutes } from './features/account/account.routes.ts'
+import { registerAuthRoutes } from './features/auth/auth.routes.ts'
+import { registerSessionLifecycle } from './features/auth/session-lifecycle.ts'
 import { registerHealthRoutes } from './features/health/health.routes.ts'
 import { registerHomeRoutes } from './features/home/home.routes.ts'
+import { registerNotificationRoutes, registerNotifications } from './features/notifications/notifications.routes.ts'
+import type { PaymentGateway } from './features/payment/payment.gateway.ts'
+import { gatewayFromConfig } from './features/payment/payment.gateways.ts'
+import { registerPaymentRoutes } from './features/payment/payment.routes.ts'
+import { PaymentService } from './features/payment/payment.service.ts'
+import { registerTestGatewayRoutes } from './features/payment/test-gateway.routes.ts'
 import { LANGS, langFromAcceptLanguage, translator } from './i18n/i18n.ts'
 import { registerAssets } from './platform/assets.ts'
 import type { Clock } from './platform/clock.ts'
@@ -20,6 +29,8 @@ export interface AppDeps {
   clock: Clock
   /** Where structured JSON logs go (tests capture them); default: standard output. */
   logStream?: NodeJS.WritableStream
+  /** The payment gateway; default: the one `PAYMENT_GATEWAY` names. */
+  paymentGateway?: PaymentGateway
 }
 
 /** The date shown as "Date modified" on every page: the date of this release. */
@@ -69,8 +80,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   errorPages.send = registerErrorHandling(app, render)
   await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes })
   await registerSecurity(app, { config, db: deps.db, clock: deps.clock })
+  registerSessionLifecycle(app, { db: deps.db, clock: deps.clock, timeZone: config.timeZone })
 
   registerHealthRoutes(app, deps)
+  registerNotifications(app, deps)
+  const payments = new PaymentService({
+    db: deps.db,
+    clock: deps.clock,
+    gateway: deps.paymentGateway ?? gatewayFromConfig(config, deps),
+    gatewayName: config.paymentGateway,
+    publicBaseUrl: config.publicBaseUrl,
+    feeCents: config.feeCents,
+    log: app.log,
+  })
 
   // A visitor without a language in the address gets theirs from the browser.
   app.get('/', (request, reply) => {
@@ -82,6 +104,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(
       async (scope) => {
         registerHomeRoutes(scope)
+        registerAuthRoutes(scope, { db: deps.db, clock: deps.clock, timeZone: config.timeZone, requireEmployerTotp: config.requireEmployerTotp })
+        registerAccountRoutes(scope, { db: deps.db, clock: deps.clock, timeZone: config.timeZone })
+        registerNotificationRoutes(scope, deps)
+        registerPaymentRoutes(scope, { payments })
+        // The embedded test gateway's hosted pages exist only when it is the configured gateway.
+        if (config.paymentGateway === 'embedded') registerTestGatewayRoutes(scope, deps)
       },
       { prefix: `/${lang}` },
     )

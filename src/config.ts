@@ -30,6 +30,8 @@ const envSchema = z.object({
   TRUST_PROXY: booleanish.default(false),
   SEED_DEMO: booleanish.optional(),
   RUN_MIGRATIONS: booleanish.default(true),
+  PORTAL_TIME_ZONE: z.string().min(1).default('America/Toronto'),
+  REQUIRE_EMPLOYER_TOTP: booleanish.default(false),
   FEE_CENTS: z.coerce.number().int().min(0).max(10_000_000).default(23000),
   PAYMENT_GATEWAY: z.enum(['embedded', 'moneris']).default('embedded'),
   MONERIS_STORE_ID: z.string().min(1).optional(),
@@ -58,6 +60,10 @@ export interface Config {
   databaseUrl: string | undefined
   dbPoolSize: number
   sessionSecret: string
+  /** Times shown to people (sign-in lockouts, session end) are in this zone. */
+  timeZone: string
+  /** Employers must set up a second factor too (staff always must). */
+  requireEmployerTotp: boolean
   logLevel: Env['LOG_LEVEL']
   bodyLimitBytes: number
   trustProxy: boolean
@@ -133,6 +139,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL,
     dbPoolSize: env.DB_POOL_SIZE,
     sessionSecret: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    timeZone: env.PORTAL_TIME_ZONE,
+    requireEmployerTotp: env.REQUIRE_EMPLOYER_TOTP,
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     trustProxy: env.TRUST_PROXY,

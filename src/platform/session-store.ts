@@ -2,8 +2,11 @@ import type { FastifySessionObject as Session, SessionStore } from '@fastify/ses
 import type { Db } from '../db/connect.ts'
 import type { Clock } from './clock.ts'
 
-/** How long an abandoned session row is kept before the clean-up job removes it. */
-export const SESSION_ROW_LIFETIME_MS = 12 * 60 * 60 * 1000
+/**
+ * How long a session row is kept after its creation: past the 12-hour absolute limit,
+ * so that a person who comes back is told why they were signed out.
+ */
+export const SESSION_ROW_LIFETIME_MS = 36 * 60 * 60 * 1000
 
 type Callback = (err?: unknown) => void
 type GetCallback = (err: unknown, session?: Session | null) => void

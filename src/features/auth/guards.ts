@@ -1,25 +1,61 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AppUser } from '../../db/database.ts'
+import { html } from '../../platform/html.ts'
 
 /**
  * The contract every feature relies on for "who is signed in". The sign-in feature
- * sets `request.session.userId` at sign-in and enforces idle and absolute limits
- * before any route runs; a route only asks.
+ * sets `request.session.userId` at sign-in and, before any route runs, ends idle or
+ * expired sessions and loads `request.user`; a route only asks.
  */
 export function signedInUserId(request: FastifyRequest): string | undefined {
-  return request.session?.userId
+  return request.user?.id
 }
 
-export function signInPath(lang: string, returnTo?: string): string {
-  return `/${lang}/sign-in${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`
+export function signInPath(lang: string, returnTo?: string, console = false): string {
+  return `/${lang}${console ? '/console' : ''}/sign-in${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`
 }
 
-/**
- * For a route that needs a signed-in person: the user id, or undefined after
- * redirecting to sign-in (which brings them back here afterwards).
- */
-export function requireUserId(request: FastifyRequest, reply: FastifyReply): string | undefined {
-  const userId = signedInUserId(request)
-  if (userId) return userId
-  void reply.redirect(signInPath(request.lang, request.method === 'GET' ? request.url : undefined), 303)
+function toSignIn(request: FastifyRequest, reply: FastifyReply, console: boolean): undefined {
+  void reply.redirect(signInPath(request.lang, request.method === 'GET' ? request.url : undefined, console), 303)
   return undefined
+}
+
+function wrongAudience(request: FastifyRequest, reply: FastifyReply, userIsEmployer: boolean): undefined {
+  const { t, lang } = request
+  void reply.page(
+    {
+      title: t('auth.wrongAudienceTitle'),
+      body: html`<h1>${t('auth.wrongAudienceTitle')}</h1>
+<p>${userIsEmployer ? t('auth.wrongAudienceEmployer') : t('auth.wrongAudienceOfficer')}</p>
+<p><a href="/${lang}${userIsEmployer ? '/home' : '/console'}">${userIsEmployer ? t('auth.goToPortal') : t('auth.goToConsole')}</a></p>`,
+    },
+    403,
+  )
+  return undefined
+}
+
+/** Any signed-in person: the user id, or undefined after redirecting to sign-in. */
+export function requireUserId(request: FastifyRequest, reply: FastifyReply): string | undefined {
+  return request.user?.id ?? toSignIn(request, reply, false)
+}
+
+/** An employer-side user (the portal audience). */
+export function requireEmployer(request: FastifyRequest, reply: FastifyReply): AppUser | undefined {
+  const user = request.user
+  if (!user) return toSignIn(request, reply, false)
+  if (user.role !== 'employer') return wrongAudience(request, reply, false)
+  return user
+}
+
+/** An officer or administrator (the console audience); `administrator` for administration. */
+export function requireStaff(request: FastifyRequest, reply: FastifyReply, level: 'officer' | 'administrator' = 'officer'): AppUser | undefined {
+  const user = request.user
+  if (!user) return toSignIn(request, reply, true)
+  if (user.role === 'employer') return wrongAudience(request, reply, true)
+  if (level === 'administrator' && user.role !== 'administrator') {
+    const { t } = request
+    void reply.page({ title: t('errors.forbiddenTitle'), body: html`<h1>${t('errors.forbiddenTitle')}</h1>` }, 403)
+    return undefined
+  }
+  return user
 }

@@ -1,0 +1,116 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { Db } from '../../db/connect.ts'
+import type { AppUser } from '../../db/database.ts'
+import type { Translate } from '../../i18n/i18n.ts'
+import { audit, actorFrom } from '../../platform/audit.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { html, type Html } from '../../platform/html.ts'
+import { button, csrfField, notice, radios, textInput } from '../../ui/components.ts'
+import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { requireEmployer, requireStaff } from '../auth/guards.ts'
+import { updateContactDetails } from '../auth/users.repository.ts'
+
+const text = (max: number, required?: 'account.errGivenName' | 'account.errFamilyName') => {
+  const base = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().trim().max(max, 'account.errNameTooLong'))
+  return required ? base.pipe(z.string().min(1, required)) : base
+}
+
+export const contactSchema = z.object({
+  givenName: text(100, 'account.errGivenName'),
+  middleName: text(100),
+  familyName: text(100, 'account.errFamilyName'),
+  preferredLanguage: z.enum(['en', 'fr'], { message: 'account.errLanguage' }),
+})
+
+function formatDate(lang: string, date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date)
+}
+
+export function fullName(user: Pick<AppUser, 'given_name' | 'family_name' | 'username'>): string {
+  return [user.given_name, user.family_name].filter(Boolean).join(' ') || user.username
+}
+
+function contactForm(t: Translate, lang: string, csrf: string, values: Record<string, string>, email: string, errors?: FormErrors): Html {
+  return html`<h2 id="contact">${t('account.contactTitle')}</h2>
+<form method="post" action="/${lang}/home/contact" novalidate>
+${csrfField(csrf)}
+${textInput({ t, name: 'givenName', label: t('account.givenName'), value: values.givenName, autocomplete: 'given-name', error: errors?.fields.givenName, required: true })}
+${textInput({ t, name: 'middleName', label: t('account.middleName'), value: values.middleName, autocomplete: 'additional-name', error: errors?.fields.middleName })}
+${textInput({ t, name: 'familyName', label: t('account.familyName'), value: values.familyName, autocomplete: 'family-name', error: errors?.fields.familyName, required: true })}
+<p><strong>${t('account.contactEmail')}:</strong> ${email}</p>
+${radios({ t, name: 'preferredLanguage', label: t('account.preferredLanguage'), value: values.preferredLanguage, inline: true, options: [{ value: 'en', text: t('account.english') }, { value: 'fr', text: t('account.french') }], error: errors?.fields.preferredLanguage })}
+${button({ text: t('common.save') })}
+</form>`
+}
+
+/**
+ * The signed-in home page. Enrolment adds the business sections ("What would you
+ * like to do today?", "Manage access") through `homeSections`.
+ */
+export function registerAccountRoutes(
+  scope: FastifyInstance,
+  deps: { db: Db; clock: Clock; timeZone: string; homeSections?: Array<(request: FastifyRequest) => Promise<Html | ''>> },
+): void {
+  const render = async (request: FastifyRequest, reply: FastifyReply, user: AppUser, values: Record<string, string>, errors?: FormErrors) => {
+    const { t, lang } = request
+    const q = request.query as Record<string, unknown>
+    const sections = await Promise.all((deps.homeSections ?? []).map((s) => s(request)))
+    return reply.page(
+      {
+        title: t('account.homeTitle'),
+        errors,
+        body: html`<h1>${t('account.heading', { name: fullName(user) })}</h1>
+${q.saved === '1' ? notice({ kind: 'success', title: t('account.saved') }) : ''}
+${q.registered === '1' ? notice({ kind: 'success', title: t('account.welcomeRegistered') }) : ''}
+<p>${user.previous_sign_in_at ? t('account.lastSignIn', { date: formatDate(lang, user.previous_sign_in_at, deps.timeZone) }) : t('account.firstSignIn')}</p>
+${sections}
+${contactForm(t, lang, reply.csrfToken(), values, user.email ?? '', errors)}
+<h2>${t('account.security')}</h2>
+<form method="post" action="/${lang}/sign-out-everywhere">${csrfField(reply.csrfToken())}
+<p class="hint" id="sign-out-everywhere-hint">${t('account.signOutEverywhereHint')}</p>
+${button({ text: t('account.signOutEverywhere'), variant: 'secondary' })}</form>`,
+      },
+      errors ? 400 : 200,
+    )
+  }
+
+  scope.get('/home', async (request, reply) => {
+    const user = requireEmployer(request, reply)
+    if (!user) return reply
+    return render(request, reply, user, {
+      givenName: user.given_name,
+      middleName: user.middle_name,
+      familyName: user.family_name,
+      preferredLanguage: user.preferred_language,
+    })
+  })
+
+  scope.post('/home/contact', async (request, reply) => {
+    const user = requireEmployer(request, reply)
+    if (!user) return reply
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const parsed = contactSchema.safeParse(raw)
+    if (!parsed.success) {
+      const values = Object.fromEntries(['givenName', 'middleName', 'familyName', 'preferredLanguage'].map((k) => [k, typeof raw[k] === 'string' ? (raw[k] as string) : '']))
+      return render(request, reply, user, values, zodFormErrors(request.t, parsed.error, {}, ['givenName', 'middleName', 'familyName', 'preferredLanguage']))
+    }
+    const now = deps.clock.now()
+    await deps.db.transaction().execute(async (trx) => {
+      await updateContactDetails(trx, user.id, { ...parsed.data, email: user.email ?? '' }, now)
+      await audit(trx, actorFrom(request, user), now, { action: 'account.contact_updated', objectType: 'user', objectId: user.id })
+    })
+    return reply.redirect(`/${request.lang}/home?saved=1#contact`, 303)
+  })
+
+  scope.get('/console', async (request, reply) => {
+    const user = requireStaff(request, reply)
+    if (!user) return reply
+    const { t } = request
+    return reply.page({
+      title: t('account.consoleTitle'),
+      body: html`<h1>${t('account.consoleHeading')}</h1>
+<p>${t('account.consoleLead', { name: fullName(user), role: user.role === 'administrator' ? t('account.roleAdministrator') : t('account.roleOfficer') })}</p>`,
+    })
+  })
+}

@@ -1,0 +1,319 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Db } from '../../db/connect.ts'
+import type { AppUser } from '../../db/database.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { audit, actorFrom } from '../../platform/audit.ts'
+import { html } from '../../platform/html.ts'
+import { notice } from '../../ui/components.ts'
+import { formErrors, zodFormErrors } from '../../ui/form-errors.ts'
+import { authenticate, registerUser } from './auth.service.ts'
+import { codeSchema, registerSchema, signInSchema } from './auth.schema.ts'
+import { codeView, recoveryCodesView, registerView, signInView, totpSetupView, wrongAudienceView } from './auth.views.ts'
+import { hashSecret, verifySecret } from './passwords.ts'
+import {
+  audienceOf,
+  endAllSessions,
+  safeReturnTo,
+  sessionExpiry,
+  startSession,
+  type Audience,
+} from './session-lifecycle.ts'
+import { ACCOUNT_POLICY } from './auth.service.ts'
+import { clearFailures, recordFailure, throttleWait } from './throttle.ts'
+import { checkTotp, formatKey, newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, totpQrDataUrl } from './totp.ts'
+import { findUserById, recordSignIn } from './users.repository.ts'
+
+export interface AuthDeps {
+  db: Db
+  clock: Clock
+  timeZone: string
+  /** Employers must set up a second factor too (officers and administrators always must). */
+  requireEmployerTotp: boolean
+  /** Called in the registration transaction, e.g. to send the verification e-mail. */
+  onRegistered?: (trx: Parameters<NonNullable<Parameters<typeof registerUser>[2]>>[0], user: AppUser, lang: 'en' | 'fr') => Promise<void>
+}
+
+function homeFor(lang: string, audience: Audience): string {
+  return audience === 'console' ? `/${lang}/console` : `/${lang}/home`
+}
+
+function formatTime(lang: string, date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(date)
+}
+
+/** Registration, sign-in with a second factor, sessions, sign-out: for the portal and the console. */
+export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void {
+  const { db, clock } = deps
+
+  for (const audience of ['portal', 'console'] as const) {
+    const base = audience === 'console' ? '/console/sign-in' : '/sign-in'
+
+    scope.get(base, (request, reply) => {
+      const { t, lang } = request
+      if (request.user && audienceOf(request.user.role) === audience) return reply.redirect(homeFor(lang, audience), 303)
+      const reason = request.session.signedOutReason
+      const timedOut = reason
+        ? notice({ kind: 'info', title: t('auth.timedOutTitle'), body: reason === 'idle' ? t('auth.timedOutBody') : t('auth.expiredBody') })
+        : ''
+      const returnTo = safeReturnTo((request.query as Record<string, unknown>).returnTo) ?? request.session.returnTo ?? ''
+      return reply.page({
+        title: audience === 'console' ? t('auth.consoleSignInTitle') : t('auth.signInTitle'),
+        body: signInView({ t, lang, csrf: reply.csrfToken(), action: `/${lang}${base}`, console: audience === 'console', returnTo, notice: timedOut }),
+      })
+    })
+
+    scope.post(base, async (request, reply) => {
+      const { t, lang } = request
+      const parsed = signInSchema.safeParse(request.body ?? {})
+      const raw = (request.body ?? {}) as Record<string, unknown>
+      const returnTo = safeReturnTo(raw.returnTo)
+      const again = (errors: ReturnType<typeof formErrors>, status = 400) =>
+        reply.page(
+          {
+            title: audience === 'console' ? t('auth.consoleSignInTitle') : t('auth.signInTitle'),
+            errors,
+            body: signInView({
+              t,
+              lang,
+              csrf: reply.csrfToken(),
+              action: `/${lang}${base}`,
+              console: audience === 'console',
+              username: typeof raw.username === 'string' ? raw.username : '',
+              returnTo,
+              errors,
+            }),
+          },
+          status,
+        )
+      if (!parsed.success) return again(zodFormErrors(t, parsed.error, {}, ['username', 'password']))
+
+      const now = clock.now()
+      const result = await authenticate(db, { ...parsed.data, ip: request.ip, now, actor: actorFrom(request) })
+      if (result.kind === 'wrong') return again(formErrors([['username', t('auth.wrongCredentials')]]))
+      if (result.kind === 'locked') return again(formErrors([['username', t('auth.locked', { time: formatTime(lang, result.until, deps.timeZone) })]]), 429)
+      if (result.kind === 'throttled') return again(formErrors([['username', t('auth.slowDown', { seconds: Math.ceil(result.waitMs / 1000) })]]), 429)
+
+      const user = result.user
+      if (audienceOf(user.role) !== audience) {
+        await audit(db, actorFrom(request, user), now, { action: 'auth.wrong_audience', objectType: 'user', objectId: user.id, details: { audience } })
+        return reply.page({ title: t('auth.wrongAudienceTitle'), body: wrongAudienceView(t, lang, user.role === 'employer') }, 403)
+      }
+      const needsSetup = !user.totp_enabled_at && (user.role !== 'employer' || deps.requireEmployerTotp)
+      if (user.totp_enabled_at || needsSetup) {
+        await request.session.regenerate()
+        request.session.pendingSignIn = { userId: user.id, audience, returnTo, setup: needsSetup }
+        return reply.redirect(needsSetup ? `/${lang}/two-factor/setup` : `/${lang}/sign-in/code`, 303)
+      }
+      return completeSignIn(request, reply, user, audience, returnTo)
+    })
+  }
+
+  async function completeSignIn(request: FastifyRequest, reply: FastifyReply, user: AppUser, audience: Audience, returnTo?: string) {
+    const now = clock.now()
+    await startSession(request, user, now)
+    await db.transaction().execute(async (trx) => {
+      await recordSignIn(trx, user.id, now)
+      await audit(trx, actorFrom(request, user), now, { action: 'auth.signed_in', objectType: 'user', objectId: user.id, details: { audience } })
+    })
+    return reply.redirect(returnTo ?? homeFor(request.lang, audience), 303)
+  }
+
+  // Second factor during sign-in: a TOTP code, or a recovery code once.
+  scope.get('/sign-in/code', (request, reply) => {
+    const { t, lang } = request
+    if (!request.session.pendingSignIn) return reply.redirect(`/${lang}/sign-in`, 303)
+    return reply.page({ title: t('auth.secondFactorTitle'), body: codeView({ t, lang, csrf: reply.csrfToken(), action: `/${lang}/sign-in/code` }) })
+  })
+
+  scope.post('/sign-in/code', async (request, reply) => {
+    const { t, lang } = request
+    const pending = request.session.pendingSignIn
+    if (!pending || pending.setup) return reply.redirect(`/${lang}/sign-in`, 303)
+    const now = clock.now()
+    const fail = (message: string, status = 400) => {
+      const errors = formErrors([['code', message]])
+      return reply.page({ title: t('auth.secondFactorTitle'), errors, body: codeView({ t, lang, csrf: reply.csrfToken(), action: `/${lang}/sign-in/code`, errors }) }, status)
+    }
+    const parsed = codeSchema.safeParse(request.body ?? {})
+    if (!parsed.success) return fail(t('auth.errCodeRequired'))
+    const key = `totp:${pending.userId}`
+    const wait = await throttleWait(db, key, now)
+    if (wait > 0) return fail(t('auth.locked', { time: formatTime(lang, new Date(now.getTime() + wait), deps.timeZone) }), 429)
+    const user = await findUserById(db, pending.userId)
+    if (!user?.totp_secret) return reply.redirect(`/${lang}/sign-in`, 303)
+
+    const step = checkTotp(user.totp_secret, parsed.data.code, now)
+    let ok = false
+    if (step !== undefined && step > (user.totp_last_step ?? -1)) {
+      // Accept each time step once: the update fails if another request used it first.
+      const used = await db
+        .updateTable('app_user')
+        .set({ totp_last_step: step })
+        .where('id', '=', user.id)
+        .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+        .executeTakeFirst()
+      ok = Number(used.numUpdatedRows) === 1
+    } else if (step === undefined) {
+      ok = await useRecoveryCode(user, parsed.data.code, now, request)
+    }
+    if (!ok) {
+      await recordFailure(db, key, now, ACCOUNT_POLICY)
+      await audit(db, actorFrom(request, user), now, { action: 'auth.second_factor_failed', objectType: 'user', objectId: user.id })
+      return fail(t('auth.errCodeWrong'))
+    }
+    await clearFailures(db, key)
+    return completeSignIn(request, reply, user, pending.audience, pending.returnTo)
+  })
+
+  async function useRecoveryCode(user: AppUser, code: string, now: Date, request: FastifyRequest): Promise<boolean> {
+    const normalized = normalizeRecoveryCode(code)
+    if (!/^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/.test(normalized)) return false
+    const codes = await db.selectFrom('recovery_code').select(['id', 'code_hash']).where('user_id', '=', user.id).where('used_at', 'is', null).execute()
+    for (const c of codes) {
+      if (await verifySecret(c.code_hash, normalized)) {
+        const used = await db.updateTable('recovery_code').set({ used_at: now }).where('id', '=', c.id).where('used_at', 'is', null).executeTakeFirst()
+        if (Number(used.numUpdatedRows) !== 1) return false
+        await audit(db, actorFrom(request, user), now, { action: 'auth.recovery_code_used', objectType: 'user', objectId: user.id, details: { remaining: codes.length - 1 } })
+        return true
+      }
+    }
+    return false
+  }
+
+  // Setting up the authenticator app: required for staff at their first sign-in, offered to employers.
+  scope.get('/two-factor/setup', async (request, reply) => {
+    const { t, lang } = request
+    const userId = request.session.pendingSignIn?.setup ? request.session.pendingSignIn.userId : request.user?.id
+    if (!userId) return reply.redirect(`/${lang}/sign-in`, 303)
+    const user = await findUserById(db, userId)
+    if (!user) return reply.redirect(`/${lang}/sign-in`, 303)
+    request.session.pendingTotpSecret ??= newTotpSecret()
+    const secret = request.session.pendingTotpSecret
+    return reply.page({
+      title: t('auth.setupTotpTitle'),
+      body: totpSetupView({ t, lang, csrf: reply.csrfToken(), action: `/${lang}/two-factor/setup`, qr: await totpQrDataUrl(secret, user.username), key: formatKey(secret), required: user.role !== 'employer' }),
+    })
+  })
+
+  scope.post('/two-factor/setup', async (request, reply) => {
+    const { t, lang } = request
+    const userId = request.session.pendingSignIn?.setup ? request.session.pendingSignIn.userId : request.user?.id
+    const secret = request.session.pendingTotpSecret
+    if (!userId || !secret) return reply.redirect(`/${lang}/sign-in`, 303)
+    const user = await findUserById(db, userId)
+    if (!user) return reply.redirect(`/${lang}/sign-in`, 303)
+    const now = clock.now()
+    const parsed = codeSchema.safeParse(request.body ?? {})
+    const step = parsed.success ? checkTotp(secret, parsed.data.code, now) : undefined
+    if (step === undefined) {
+      const errors = formErrors([['code', parsed.success ? t('auth.errCodeWrong') : t('auth.errCodeRequired')]])
+      return reply.page(
+        {
+          title: t('auth.setupTotpTitle'),
+          errors,
+          body: totpSetupView({ t, lang, csrf: reply.csrfToken(), action: `/${lang}/two-factor/setup`, qr: await totpQrDataUrl(secret, user.username), key: formatKey(secret), required: user.role !== 'employer', errors }),
+        },
+        400,
+      )
+    }
+    const codes = newRecoveryCodes()
+    const hashes = await Promise.all(codes.map((c) => hashSecret(c)))
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable('app_user').set({ totp_secret: secret, totp_enabled_at: now, totp_last_step: step, updated_at: now }).where('id', '=', user.id).execute()
+      await trx.deleteFrom('recovery_code').where('user_id', '=', user.id).execute()
+      await trx.insertInto('recovery_code').values(hashes.map((code_hash) => ({ user_id: user.id, code_hash }))).execute()
+      await audit(trx, actorFrom(request, user), now, { action: 'auth.totp_enabled', objectType: 'user', objectId: user.id })
+    })
+    request.session.pendingTotpSecret = undefined
+    request.session.recoveryCodesToShow = codes
+    return reply.redirect(`/${lang}/two-factor/recovery-codes`, 303)
+  })
+
+  scope.get('/two-factor/recovery-codes', (request, reply) => {
+    const { t, lang } = request
+    const codes = request.session.recoveryCodesToShow
+    if (!codes) return reply.redirect(`/${lang}/sign-in`, 303)
+    return reply.page({ title: t('auth.recoveryCodesTitle'), body: recoveryCodesView({ t, lang, csrf: reply.csrfToken(), codes, action: `/${lang}/two-factor/recovery-codes` }) })
+  })
+
+  scope.post('/two-factor/recovery-codes', async (request, reply) => {
+    const { lang } = request
+    request.session.recoveryCodesToShow = undefined
+    const pending = request.session.pendingSignIn
+    if (pending?.setup) {
+      const user = await findUserById(db, pending.userId)
+      if (!user) return reply.redirect(`/${lang}/sign-in`, 303)
+      return completeSignIn(request, reply, user, pending.audience, pending.returnTo)
+    }
+    return reply.redirect(request.user ? homeFor(lang, audienceOf(request.user.role)) : `/${lang}/sign-in`, 303)
+  })
+
+  scope.get('/register', (request, reply) => {
+    const { t, lang } = request
+    return reply.page({ title: t('auth.registerTitle'), body: registerView({ t, lang, csrf: reply.csrfToken(), values: {} }) })
+  })
+
+  scope.post('/register', async (request, reply) => {
+    const { t, lang } = request
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const values = { username: typeof raw.username === 'string' ? raw.username : '', email: typeof raw.email === 'string' ? raw.email : '' }
+    const again = (errors: ReturnType<typeof formErrors>) =>
+      reply.page({ title: t('auth.registerTitle'), errors, body: registerView({ t, lang, csrf: reply.csrfToken(), values, errors }) }, 400)
+    const parsed = registerSchema.safeParse(raw)
+    if (!parsed.success) return again(zodFormErrors(t, parsed.error, {}, ['username', 'email', 'password', 'confirmPassword']))
+    const now = clock.now()
+    const result = await registerUser(db, { ...parsed.data, lang, now, actor: actorFrom(request) }, (trx, user) => deps.onRegistered?.(trx, user, lang) ?? Promise.resolve())
+    if (result.kind === 'taken') return again(formErrors([['username', t('auth.errUsernameTaken')]]))
+    await completeSignIn(request, reply, result.user, 'portal')
+    return reply.redirect(`/${lang}/home?registered=1`, 303)
+  })
+
+  scope.post('/sign-out', async (request, reply) => {
+    const { lang } = request
+    const user = request.user
+    const audience = request.session.audience
+    if (user) await audit(db, actorFrom(request, user), clock.now(), { action: 'auth.signed_out', objectType: 'user', objectId: user.id })
+    await request.session.destroy()
+    return reply.redirect(`/${lang}/signed-out${audience === 'console' ? '?console=1' : ''}`, 303)
+  })
+
+  scope.post('/sign-out-everywhere', async (request, reply) => {
+    const { lang } = request
+    const user = request.user
+    if (!user) return reply.redirect(`/${lang}/sign-in`, 303)
+    const ended = await endAllSessions(db, user.id)
+    await audit(db, actorFrom(request, user), clock.now(), { action: 'auth.signed_out_everywhere', objectType: 'user', objectId: user.id, details: { sessions: ended } })
+    await request.session.destroy()
+    return reply.redirect(`/${lang}/signed-out?everywhere=1`, 303)
+  })
+
+  scope.get('/signed-out', (request, reply) => {
+    const { t, lang } = request
+    const q = request.query as Record<string, unknown>
+    const console = q.console === '1'
+    return reply.page({
+      title: t('auth.signedOutTitle'),
+      body: html`<h1>${t('auth.signedOutTitle')}</h1>
+<p>${q.everywhere === '1' ? t('auth.signedOutEverywhereBody') : t('auth.signedOutBody')}</p>
+<p><a href="/${lang}${console ? '/console/sign-in' : '/sign-in'}">${t('common.signIn')}</a></p>`,
+    })
+  })
+
+  // "Continue session": a plain form that works without JavaScript.
+  scope.post('/session/continue', (request, reply) => {
+    const { lang } = request
+    const returnTo = safeReturnTo(((request.body ?? {}) as Record<string, unknown>).returnTo)
+    if (!request.user) return reply.redirect(`/${lang}/sign-in`, 303)
+    request.session.lastSeenAt = clock.now().toISOString()
+    return reply.redirect(returnTo ?? homeFor(lang, audienceOf(request.user.role)), 303)
+  })
+
+  // For the warning script: when the session ends, without counting as activity.
+  scope.get('/session/status', (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    const expiry = sessionExpiry(request)
+    if (!request.user || !expiry) return { signedIn: false }
+    const now = clock.now()
+    return { signedIn: true, warn: now >= expiry.warnAt, warnAt: expiry.warnAt.toISOString(), endsAt: expiry.endsAt.toISOString(), secondsLeft: Math.max(0, Math.round((expiry.endsAt.getTime() - now.getTime()) / 1000)) }
+  })
+}

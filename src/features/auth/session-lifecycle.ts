@@ -1,0 +1,172 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Db } from '../../db/connect.ts'
+import type { AppUser, Role } from '../../db/database.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { html } from '../../platform/html.ts'
+import { button, csrfField } from '../../ui/components.ts'
+import { findUserById } from './users.repository.ts'
+
+export const IDLE_MS = 20 * 60_000
+export const WARN_BEFORE_MS = 2 * 60_000
+export const ABSOLUTE_MS = 12 * 60 * 60_000
+/** Activity is written back at most this often (each write is a database round trip). */
+const TOUCH_EVERY_MS = 15_000
+
+export type Audience = 'portal' | 'console'
+
+declare module '@fastify/session' {
+  interface FastifySessionObject {
+    audience?: Audience
+    createdAt?: string
+    lastSeenAt?: string
+    /** Password checked, second factor still to come. */
+    pendingSignIn?: { userId: string; audience: Audience; returnTo?: string; setup: boolean }
+    pendingTotpSecret?: string
+    recoveryCodesToShow?: string[]
+    /** Why the last session ended, shown on the sign-in page. */
+    signedOutReason?: 'idle' | 'absolute'
+    returnTo?: string
+    /** A form that arrived after the session had ended, kept for after sign-in. */
+    stashedForm?: { url: string; body: Record<string, unknown>; userId: string }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in person, loaded fresh on every request. */
+    user: AppUser | null
+  }
+}
+
+export function audienceOf(role: Role): Audience {
+  return role === 'employer' ? 'portal' : 'console'
+}
+
+export function signInPathFor(lang: string, audience: Audience | undefined): string {
+  return audience === 'console' ? `/${lang}/console/sign-in` : `/${lang}/sign-in`
+}
+
+/** Only our own pages may be returned to (no open redirect). */
+export function safeReturnTo(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined
+  return /^\/(en|fr)(\/[^\s\\]*)?$/.test(value) && !value.startsWith('//') && !value.includes('/session/') ? value : undefined
+}
+
+function isPassive(url: string): boolean {
+  return url.startsWith('/assets/') || url.startsWith('/health/')
+}
+
+/** Status polls must not count as activity, or the session would never end. */
+function isStatusPoll(url: string): boolean {
+  return /^\/(en|fr)\/session\/status/.test(url)
+}
+
+/** Starts a signed-in session under a new id (no fixation). */
+export async function startSession(request: FastifyRequest, user: AppUser, now: Date): Promise<void> {
+  const stashed = request.session.stashedForm
+  await request.session.regenerate()
+  request.session.userId = user.id
+  request.session.audience = audienceOf(user.role)
+  request.session.createdAt = now.toISOString()
+  request.session.lastSeenAt = now.toISOString()
+  if (stashed && stashed.userId === user.id) request.session.stashedForm = stashed
+  request.user = user
+}
+
+/** A form kept when it arrived after the session ended, for the page at `url` to show again. */
+export function takeStashedForm(request: FastifyRequest, url: string): Record<string, unknown> | undefined {
+  const stashed = request.session?.stashedForm
+  if (!stashed || stashed.url !== url || stashed.userId !== request.user?.id) return undefined
+  request.session.stashedForm = undefined
+  return stashed.body
+}
+
+/** Ends sessions on the server: this one, or every one of the user's. */
+export async function endAllSessions(db: Db, userId: string): Promise<number> {
+  const result = await db.deleteFrom('session').where('user_id', '=', userId).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+export function sessionExpiry(request: FastifyRequest): { warnAt: Date; endsAt: Date } | undefined {
+  const s = request.session
+  if (!s?.userId || !s.lastSeenAt || !s.createdAt) return undefined
+  const idleEnd = Date.parse(s.lastSeenAt) + IDLE_MS
+  const absoluteEnd = Date.parse(s.createdAt) + ABSOLUTE_MS
+  const endsAt = new Date(Math.min(idleEnd, absoluteEnd))
+  return { endsAt, warnAt: new Date(endsAt.getTime() - WARN_BEFORE_MS) }
+}
+
+/**
+ * Before any route runs: ends a session idle for 20 minutes or older than 12 hours
+ * (judged by the injected clock), keeping where the user was and any form they
+ * were sending, and loads the signed-in user (a deleted user loses access at once).
+ */
+export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; clock: Clock; timeZone: string }): void {
+  app.decorateRequest('user', null)
+  app.addHook('preValidation', async (request, reply) => {
+    const s = request.session
+    if (!s?.userId || isPassive(request.url)) return
+    const now = deps.clock.now()
+    const created = Date.parse(s.createdAt ?? '')
+    const lastSeen = Date.parse(s.lastSeenAt ?? '')
+    const reason =
+      !(now.getTime() - created <= ABSOLUTE_MS) ? 'absolute' : !(now.getTime() - lastSeen <= IDLE_MS) ? 'idle' : undefined
+    if (reason) return endSession(request, reply, reason)
+
+    const user = await findUserById(deps.db, s.userId)
+    if (!user || user.status === 'deleted') {
+      await s.destroy()
+      return reply.redirect(signInPathFor(request.lang, s.audience), 303)
+    }
+    request.user = user
+    if (!isStatusPoll(request.url) && now.getTime() - lastSeen >= TOUCH_EVERY_MS) s.lastSeenAt = now.toISOString()
+  })
+
+  async function endSession(request: FastifyRequest, reply: FastifyReply, reason: 'idle' | 'absolute'): Promise<FastifyReply> {
+    const { audience, userId } = request.session
+    const returnTo = safeReturnTo(request.url.split('#')[0])
+    const body = request.method === 'POST' && request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : undefined
+    await request.session.regenerate()
+    request.session.signedOutReason = reason
+    request.session.returnTo = returnTo
+    request.session.audience = audience
+    if (body && returnTo && userId) {
+      const { _csrf: _token, ...fields } = body
+      request.session.stashedForm = { url: returnTo, body: fields, userId }
+    }
+    if (isStatusPoll(request.url)) return reply.send({ signedIn: false })
+    return reply.redirect(signInPathFor(request.lang, audience), 303)
+  }
+
+  // The header's account area and the idle warning, on every page for a signed-in person.
+  app.chromeContributors.push((request, reply) => {
+    const user = request.user
+    if (!user) return undefined
+    const { t, lang } = request
+    const name = [user.given_name, user.family_name].filter(Boolean).join(' ') || user.username
+    const home = audienceOf(user.role) === 'console' ? `/${lang}/console` : `/${lang}/home`
+    const token = reply.csrfToken()
+    const account = html`<ul class="account-nav">
+<li><a href="${home}">${t('auth.signedInAs', { name })}</a></li>
+<li><form method="post" action="/${lang}/sign-out">${csrfField(token)}<button class="button-link" type="submit">${t('common.signOut')}</button></form></li>
+</ul>`
+    const expiry = sessionExpiry(request)
+    if (!expiry) return { account }
+    const time = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', {
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZone: deps.timeZone,
+      timeZoneName: 'short',
+    }).format(expiry.endsAt)
+    const continueForm = html`<form method="post" action="/${lang}/session/continue">${csrfField(token)}<input type="hidden" name="returnTo" value="${safeReturnTo(request.url) ?? ''}">${button({ text: t('auth.continueSession'), variant: 'secondary' })}</form>`
+    const banner = html`<div class="session-warning" id="session-warning" hidden data-warn-at="${expiry.warnAt.toISOString()}" data-ends-at="${expiry.endsAt.toISOString()}" data-status-url="/${lang}/session/status">
+<section class="notice notice-warning" aria-labelledby="session-warning-title" role="alertdialog" aria-describedby="session-warning-body">
+<h2 class="notice-title" id="session-warning-title">${t('auth.sessionWarningTitle')}</h2>
+<p id="session-warning-body">${t('auth.sessionWarningBody', { time })}</p>
+${continueForm}
+</section>
+</div>
+<noscript><div class="session-noscript"><p>${t('auth.sessionNoScript', { time })}</p>${continueForm}</div></noscript>`
+    return { account, banners: [banner] }
+  })
+}
