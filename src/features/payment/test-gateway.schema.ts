@@ -10,18 +10,18 @@ export function cardFormSchema(now: Date) {
         .trim()
         .min(1, 'testGateway.errors.cardNumberRequired')
         .transform(normalizeCardNumber)
-        .refine((d) => /^\d+$/.test(d), 'testGateway.errors.cardNumberDigits')
-        .refine((d) => luhnValid(d), 'testGateway.errors.cardNumberInvalid')
-        .refine((d) => testCardOutcome(d) !== undefined, 'testGateway.errors.cardNumberNotTest'),
+        .refine((d) => /^\d+$/.test(d), { message: 'testGateway.errors.cardNumberDigits', abort: true })
+        .refine((d) => luhnValid(d), { message: 'testGateway.errors.cardNumberInvalid', abort: true })
+        .refine((d) => testCardOutcome(d) !== undefined, { message: 'testGateway.errors.cardNumberNotTest', abort: true }),
       expiry: z
         .string()
         .trim()
         .min(1, 'testGateway.errors.expiryRequired')
-        .refine((s) => parseExpiry(s) !== undefined, 'testGateway.errors.expiryFormat')
+        .refine((s) => parseExpiry(s) !== undefined, { message: 'testGateway.errors.expiryFormat', abort: true })
         .refine((s) => {
           const e = parseExpiry(s)
           return !e || !expired(e, now)
-        }, 'testGateway.errors.expiryPast'),
+        }, { message: 'testGateway.errors.expiryPast', abort: true }),
       securityCode: z.string().trim().min(1, 'testGateway.errors.securityCodeRequired'),
       cardholderName: z.string().trim().min(1, 'testGateway.errors.cardholderNameRequired').max(100, 'testGateway.errors.cardholderNameTooLong'),
     })

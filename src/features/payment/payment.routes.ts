@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify'
+import { requireUserId } from '../auth/guards.ts'
+import { NotFoundError } from '../../platform/errors.ts'
+import type { PaymentService } from './payment.service.ts'
+import { resultPage } from './payment.views.ts'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * The portal's side of the hosted page: the return address and the result page.
+ * The return never reads the query string: the result is asked of the gateway.
+ */
+export function registerPaymentRoutes(scope: FastifyInstance, deps: { payments: PaymentService }): void {
+  const load = async (id: string, userId: string) => {
+    if (!UUID.test(id)) throw new NotFoundError()
+    const payment = await deps.payments.findPayment(id)
+    // Only the person who started the payment sees it (officers get their own console).
+    if (!payment || payment.created_by_user_id !== userId) throw new NotFoundError()
+    return payment
+  }
+
+  scope.get<{ Params: { id: string } }>('/payments/:id/return', async (request, reply) => {
+    const userId = requireUserId(request, reply)
+    if (!userId) return reply
+    const payment = await load(request.params.id, userId)
+    await deps.payments.confirmPayment(payment.id)
+    // POST-redirect-GET style: refresh and Back land on the result page, which asks again if needed.
+    return reply.redirect(`/${request.lang}/payments/${payment.id}`, 303)
+  })
+
+  scope.get<{ Params: { id: string } }>('/payments/:id', async (request, reply) => {
+    const userId = requireUserId(request, reply)
+    if (!userId) return reply
+    const payment = await load(request.params.id, userId)
+    const { payment: current, unconfirmed } = await deps.payments.confirmPayment(payment.id)
+    const page = resultPage(request.t, request.lang, current, unconfirmed, `/${request.lang}/payments/${payment.id}`)
+    return reply.page({ title: page.title, body: page.body, breadcrumbs: [{ text: request.t('common.home'), href: `/${request.lang}` }] })
+  })
+}

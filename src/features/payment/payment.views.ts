@@ -1,0 +1,88 @@
+import type { Lang, Translate } from '../../i18n/i18n.ts'
+import { html, type Html } from '../../platform/html.ts'
+import { linkButton, notice, summaryList } from '../../ui/components.ts'
+import type { Payment } from './payment.tables.ts'
+
+const money: Record<Lang, Intl.NumberFormat> = {
+  en: new Intl.NumberFormat('en-CA', { style: 'currency', currency: 'CAD' }),
+  fr: new Intl.NumberFormat('fr-CA', { style: 'currency', currency: 'CAD' }),
+}
+
+/** "$230.00" / "230,00 $" from integer cents. */
+export function formatCad(cents: number, lang: Lang): string {
+  return money[lang].format(cents / 100)
+}
+
+const dateTimes: Record<Lang, Intl.DateTimeFormat> = {
+  en: new Intl.DateTimeFormat('en-CA', { dateStyle: 'long', timeStyle: 'long', timeZone: 'America/Toronto' }),
+  fr: new Intl.DateTimeFormat('fr-CA', { dateStyle: 'long', timeStyle: 'long', timeZone: 'America/Toronto' }),
+}
+
+export function formatDateTime(d: Date, lang: Lang): string {
+  return dateTimes[lang].format(d)
+}
+
+export function receiptList(t: Translate, lang: Lang, p: Payment): Html {
+  return summaryList([
+    { key: t('payment.receiptNumber'), value: p.receipt_number },
+    { key: t('payment.dateTime'), value: p.approved_at ? html`<time datetime="${p.approved_at.toISOString()}">${formatDateTime(p.approved_at, lang)}</time>` : '' },
+    { key: t('payment.amount'), value: formatCad(p.amount_cents, lang) },
+    { key: t('payment.card'), value: t('payment.cardValue', { brand: p.card_brand ?? '', last4: p.card_last4 ?? '' }) },
+    { key: t('payment.transactionId'), value: p.gateway_transaction_id },
+  ])
+}
+
+/** Why a payment did not go through, as a catalog message (the same words in both languages). */
+export function retryMessage(t: Translate, p: Payment): string {
+  switch (p.status) {
+    case 'declined':
+      return t('payment.declined')
+    case 'cancelled':
+      return t('payment.cancelled')
+    case 'expired':
+      return t('payment.expired')
+    case 'failed':
+      if (p.failure_reason === 'no_answer') return t('payment.noAnswer')
+      if (p.failure_reason === 'gateway_unavailable') return t('payment.unavailable')
+      return t('payment.failed')
+    default:
+      return t('payment.failed')
+  }
+}
+
+export function resultPage(t: Translate, lang: Lang, p: Payment, unconfirmed: boolean, selfHref: string): { title: string; body: Html } {
+  const next = p.continue_path ? html`<p>${linkButton({ text: t('payment.continue'), href: p.continue_path, variant: 'primary' })}</p>` : ''
+  if (p.status === 'approved' || p.status === 'refunded') {
+    const title = p.status === 'approved' ? t('payment.approvedTitle') : t('payment.refundedTitle')
+    return {
+      title,
+      body: html`<h1>${title}</h1>
+${notice({ kind: p.status === 'approved' ? 'success' : 'info', title, body: p.status === 'approved' ? t('payment.approvedBody') : t('payment.refundedBody') })}
+<h2>${t('payment.receiptTitle')}</h2>
+${receiptList(t, lang, p)}
+${next}`,
+    }
+  }
+  if (p.status === 'pending') {
+    if (unconfirmed || !p.redirect_url) {
+      return {
+        title: t('payment.unconfirmedTitle'),
+        body: html`<h1>${t('payment.unconfirmedTitle')}</h1>
+<p>${t('payment.unconfirmed')}</p>
+<p>${linkButton({ text: t('payment.refresh'), href: selfHref })}</p>`,
+      }
+    }
+    return {
+      title: t('payment.openTitle'),
+      body: html`<h1>${t('payment.openTitle')}</h1>
+<p>${t('payment.open')}</p>
+<p>${linkButton({ text: t('payment.resume'), href: p.redirect_url, variant: 'primary' })}</p>`,
+    }
+  }
+  return {
+    title: t('payment.notPaidTitle'),
+    body: html`<h1>${t('payment.notPaidTitle')}</h1>
+${notice({ kind: 'warning', title: t('payment.notPaidTitle'), body: retryMessage(t, p) })}
+${p.continue_path ? html`<p>${linkButton({ text: t('payment.tryAgain'), href: p.continue_path, variant: 'primary' })}</p>` : ''}`,
+  }
+}
