@@ -4,6 +4,7 @@ import { followPrimary, graceOptions, isClusterPrimary, runPrimary } from './clu
 import { ConfigError, loadConfig } from './config.ts'
 import { DataDirInUseError, openDatabase } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import { startConfiguredDispatcher } from './features/notifications/dispatcher.ts'
 import { describeImport, loadNocIfEmpty } from './features/reference/noc.service.ts'
 import { systemClock } from './platform/clock.ts'
 
@@ -17,11 +18,14 @@ async function main(): Promise<void> {
   const noc = await loadNocIfEmpty(database.db)
   if (noc) console.log(`NOC 2021 occupations loaded: ${describeImport(noc)}`)
   const app = await buildApp({ config, db: database.db, clock: systemClock })
+  // The e-mail outbox dispatcher runs here unless `npm run worker` does it (RUN_MAIL_DISPATCHER=false).
+  const mail = config.runMailDispatcher ? startConfiguredDispatcher(config, database.db, systemClock, app.log) : undefined
 
   const closer = closeWithGrace({ delay: 10_000, ...graceOptions() }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error')
     else app.log.info({ signal }, 'closing')
     await app.close()
+    await mail?.stop()
     await database.close()
   })
   followPrimary(closer)

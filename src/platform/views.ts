@@ -3,6 +3,7 @@ import { isLang, langFromAcceptLanguage, otherLang, translator, type Lang } from
 import { layout, type Page } from '../ui/layout.ts'
 import type { Assets } from './assets.ts'
 import type { ChromeContributor } from './fastify-types.ts'
+import { html } from './html.ts'
 
 /** The language of a URL's first segment, if it names one. */
 export function langOfUrl(url: string): Lang | undefined {
@@ -52,7 +53,8 @@ export function registerViews(app: FastifyInstance, deps: { assets: Assets; rele
         script: deps.assets.scriptHref,
         nonce: (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script ?? '',
         dateModified: deps.releaseDate,
-        account: extras.find((e) => e.account)?.account,
+        // Several features may add to the account area (sign-out, unread messages): all are shown, in order.
+        account: extras.some((e) => e.account) ? html`${extras.map((e) => e.account)}` : undefined,
         banners: extras.flatMap((e) => e.banners ?? []),
       },
       page,

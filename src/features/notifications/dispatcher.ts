@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import os from 'node:os'
 import type { Db } from '../../db/connect.ts'
 import type { Clock } from '../../platform/clock.ts'
-import { isPermanentFailure, type Mailer } from './mailer.ts'
+import { isPermanentFailure, mailerFor, type Mailer } from './mailer.ts'
 import { claimDueEmails, recordAttempt } from './notifications.repository.ts'
 import type { OutboxRow } from './notifications.tables.ts'
 import { renderEmail, UnknownTemplateError } from './render.ts'
@@ -197,4 +197,18 @@ export function startDispatcher(deps: DispatcherDeps, options: DispatchOptions &
       await deps.mailer.close?.()
     },
   }
+}
+
+/**
+ * The dispatcher as `npm start` and `npm run worker` run it: through SMTP when
+ * SMTP_URL is set, else into the development mailbox.
+ */
+export function startConfiguredDispatcher(
+  config: { smtpUrl: string | undefined; publicBaseUrl: string; mailFrom: string; mailReplyTo: string | undefined },
+  db: Db,
+  clock: Clock,
+  log: DispatcherDeps['log'],
+  options: DispatchOptions & { intervalMs?: number } = {},
+): RunningDispatcher {
+  return startDispatcher({ db, mailer: mailerFor(config, db, clock), clock, config, log }, options)
 }
