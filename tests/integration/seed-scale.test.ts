@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { test } from 'node:test'
+import { verify } from '@node-rs/argon2'
+import { openEmbedded } from '../../src/db/connect.ts'
+
+test('seed:scale inserts the employer users and audit events it reports, in batches, and no offers', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-scale-'))
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'bench/seed-scale.ts', '--employers', '23', '--audit-per-employer', '3', '--batch', '7', '--offers', '500', '--prefix', 'T1', '--password', 'pw-for-the-test-1'],
+    { env: { ...process.env, DATABASE_URL: '', PORTAL_DATA_DIR: dataDir }, encoding: 'utf8', timeout: 120_000 },
+  )
+  assert.equal(run.status, 0, run.stderr)
+  assert.match(run.stdout, /23 employer users \(app_user\)/)
+  assert.match(run.stdout, /69 audit events \(audit_event\)/)
+  assert.match(run.stdout, /offers: NOT seeded/)
+  assert.doesNotMatch(run.stdout, /500 offers/)
+  assert.match(run.stderr, /employer users +\[#{30}\] 100%/)
+
+  const handle = await openEmbedded(dataDir)
+  try {
+    const users = await handle.db.selectFrom('app_user').select(['username', 'password_hash', 'role']).orderBy('username').execute()
+    assert.equal(users.length, 23)
+    assert.ok(users.every((u) => u.role === 'employer' && u.username.startsWith('t1-employer-')))
+    // One hash, computed once, shared by all; and it is a real argon2id hash of the password.
+    assert.equal(new Set(users.map((u) => u.password_hash)).size, 1)
+    assert.ok(await verify(users[0]!.password_hash!, 'pw-for-the-test-1'))
+    const audits = await handle.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    assert.equal(Number(audits.n), 69)
+  } finally {
+    await handle.close()
+  }
+})
