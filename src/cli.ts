@@ -1,6 +1,8 @@
+import { pathToFileURL } from 'node:url'
 import { loadConfig, ConfigError, type Config } from './config.ts'
 import { DataDirInUseError, openDatabase, type Db } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import { officerCreateCommand, totpCodeCommand } from './features/auth/auth.cli.ts'
 import { nocImportCommand } from './features/reference/noc.cli.ts'
 
 /**
@@ -26,7 +28,7 @@ export interface CliCommand {
   run(args: string[], ctx: CliContext): Promise<number>
 }
 
-const COMMANDS: readonly CliCommand[] = [nocImportCommand]
+const COMMANDS: readonly CliCommand[] = [nocImportCommand, officerCreateCommand, totpCodeCommand]
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 const err = (line: string) => process.stderr.write(`${line}\n`)
@@ -61,7 +63,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+// Run only when executed (`tsx src/cli.ts`), not when a test imports the commands.
+const executed = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href
+if (executed) main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code
   },

@@ -4,6 +4,7 @@ import { followPrimary, graceOptions, isClusterPrimary, runPrimary } from './clu
 import { ConfigError, loadConfig } from './config.ts'
 import { DataDirInUseError, openDatabase } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import { demoSignInsText, seedDemo } from './features/demo/demo-seed.ts'
 import { startConfiguredDispatcher } from './features/notifications/dispatcher.ts'
 import { describeImport, loadNocIfEmpty } from './features/reference/noc.service.ts'
 import { systemClock } from './platform/clock.ts'
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   // The NOC 2021 list ships with the portal: loaded once, on a database that has none.
   const noc = await loadNocIfEmpty(database.db)
   if (noc) console.log(`NOC 2021 occupations loaded: ${describeImport(noc)}`)
+  // Development only: demo accounts, printed below (production never seeds).
+  if (config.seedDemo && !config.isProduction) await seedDemo(database.db, systemClock.now())
   const app = await buildApp({ config, db: database.db, clock: systemClock })
   // The e-mail outbox dispatcher runs here unless `npm run worker` does it (RUN_MAIL_DISPATCHER=false).
   const mail = config.runMailDispatcher ? startConfiguredDispatcher(config, database.db, systemClock, app.log) : undefined
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host })
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `the embedded database in ${config.dataDir}`
   console.log(`\nEmployer Portal: ${config.publicBaseUrl}  (English: /en, français : /fr), on ${where}\n`)
+  if (config.seedDemo && !config.isProduction) console.log(`${demoSignInsText(config.publicBaseUrl)}\n`)
 }
 
 main().catch((err: unknown) => {

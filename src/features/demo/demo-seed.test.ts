@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { findCommand, type CliContext } from '../../cli.ts'
+import { testConfig } from '../../config.ts'
+import { testApp, type TestApp } from '../../../tests/helpers/app.ts'
+import { TestClient } from '../../../tests/helpers/http.ts'
+import { signIn } from '../../../tests/helpers/users.ts'
+import { totpCode } from '../auth/totp.ts'
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, demoSignInsText, seedDemo } from './demo-seed.ts'
+
+describe('demo data', () => {
+  let t: TestApp
+  before(async () => (t = await testApp()))
+  after(() => t.close())
+
+  it('creates each demo account once, however often it runs', async () => {
+    assert.deepEqual((await seedDemo(t.db, t.clock.now())).created, DEMO_USERS.map((u) => u.username))
+    assert.deepEqual((await seedDemo(t.db, t.clock.now())).created, [])
+    const rows = await t.db.selectFrom('app_user').select(['username', 'role']).orderBy('username').execute()
+    assert.equal(rows.length, 4)
+  })
+
+  it('prints sign-ins that work: an employer straight in, an officer with the printed key', async () => {
+    const text = demoSignInsText('http://localhost:3000')
+    for (const u of DEMO_USERS) assert.ok(text.includes(u.username))
+    assert.ok(text.includes(DEMO_PASSWORD) && text.includes(DEMO_TOTP_SECRET))
+
+    const employer = new TestClient(t.app)
+    assert.equal((await signIn(employer, 'demo.primary', DEMO_PASSWORD)).location, '/en/home')
+
+    const officer = new TestClient(t.app)
+    assert.equal((await signIn(officer, 'demo.officer', DEMO_PASSWORD, 'en', true)).location, '/en/sign-in/code')
+    await officer.get('/en/sign-in/code')
+    assert.equal((await officer.post('/en/sign-in/code', { code: totpCode(DEMO_TOTP_SECRET, t.clock.now()) })).location, '/en/console')
+  })
+})
+
+describe('operator commands', () => {
+  let t: TestApp
+  const lines: string[] = []
+  const errors: string[] = []
+  let ctx: CliContext
+  before(async () => {
+    t = await testApp()
+    ctx = { config: testConfig(), db: t.db, out: (l) => lines.push(l), err: (l) => errors.push(l) }
+  })
+  after(() => t.close())
+
+  async function run(argv: string[]): Promise<number> {
+    const found = findCommand(argv)
+    assert.ok(found, `no command for ${argv.join(' ')}`)
+    return found.command.run(found.args, ctx)
+  }
+
+  it('officer create makes a staff account that must set up an authenticator at first sign-in', async () => {
+    assert.equal(await run(['officer', 'create', '--username', 'o.new', '--password', 'a fine long passphrase', '--role', 'administrator']), 0)
+    const client = new TestClient(t.app)
+    assert.equal((await signIn(client, 'o.new', 'a fine long passphrase', 'en', true)).location, '/en/two-factor/setup')
+    const audit = await t.db.selectFrom('audit_event').select(['action', 'actor_label']).where('action', '=', 'staff.created').executeTakeFirstOrThrow()
+    assert.equal(audit.actor_label, 'system')
+  })
+
+  it('officer create refuses a weak password, a bad role and a duplicate, changing nothing', async () => {
+    assert.equal(await run(['officer', 'create', '--username', 'o.weak', '--password', 'password1234']), 1)
+    assert.equal(await run(['officer', 'create', '--username', 'o.role', '--password', 'a fine long passphrase', '--role', 'employer']), 1)
+    assert.equal(await run(['officer', 'create', '--username', 'O.NEW', '--password', 'a fine long passphrase']), 1)
+    const names = (await t.db.selectFrom('app_user').select('username').execute()).map((r) => r.username)
+    assert.deepEqual(names, ['o.new'])
+    assert.equal(errors.length, 3)
+  })
+})

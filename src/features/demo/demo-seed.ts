@@ -1,0 +1,59 @@
+import type { Db } from '../../db/connect.ts'
+import type { Role } from '../../db/database.ts'
+import { audit, SYSTEM_ACTOR } from '../../platform/audit.ts'
+import { hashSecret } from '../auth/passwords.ts'
+import { findUserByUsername, insertUser } from '../auth/users.repository.ts'
+
+/** Sign-ins of the development portal. Never created in production (SEED_DEMO is off there). */
+export const DEMO_PASSWORD = 'demo password 2026'
+/** A fixed authenticator key for the demo staff accounts; `npm run portal -- totp code --username demo.officer` prints the current code. */
+export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
+
+interface DemoUser {
+  username: string
+  role: Role
+  givenName: string
+  familyName: string
+  lang: 'en' | 'fr'
+  what: string
+}
+
+export const DEMO_USERS: readonly DemoUser[] = [
+  { username: 'demo.primary', role: 'employer', givenName: 'Priya', familyName: 'Sharma', lang: 'en', what: 'employer primary user' },
+  { username: 'demo.secondary', role: 'employer', givenName: 'Étienne', familyName: 'Gagnon', lang: 'fr', what: 'secondary user (a representative)' },
+  { username: 'demo.officer', role: 'officer', givenName: 'Olivia', familyName: 'Officer', lang: 'en', what: 'officer (console)' },
+  { username: 'demo.admin', role: 'administrator', givenName: 'Adam', familyName: 'Administrator', lang: 'en', what: 'administrator (console)' },
+]
+
+/** Creates the demo accounts that do not exist yet; safe to run at every start. */
+export async function seedDemo(db: Db, now: Date): Promise<{ created: string[] }> {
+  const created: string[] = []
+  const passwordHash = await hashSecret(DEMO_PASSWORD)
+  for (const u of DEMO_USERS) {
+    if (await findUserByUsername(db, u.username)) continue
+    await db.transaction().execute(async (trx) => {
+      const user = await insertUser(
+        trx,
+        { role: u.role, username: u.username, email: `${u.username}@example.ca`, passwordHash, givenName: u.givenName, familyName: u.familyName, preferredLanguage: u.lang, emailVerified: true },
+        now,
+      )
+      if (u.role !== 'employer') {
+        await trx.updateTable('app_user').set({ totp_secret: DEMO_TOTP_SECRET, totp_enabled_at: now }).where('id', '=', user.id).execute()
+      }
+      await audit(trx, SYSTEM_ACTOR, now, { action: 'demo.user_created', objectType: 'user', objectId: user.id })
+    })
+    created.push(u.username)
+  }
+  return { created }
+}
+
+export function demoSignInsText(baseUrl: string): string {
+  const rows = DEMO_USERS.map((u) => `  ${u.username.padEnd(16)} ${DEMO_PASSWORD}   ${u.what}`)
+  return [
+    'Demo sign-ins (development only):',
+    `  Portal:  ${baseUrl}/en/sign-in      Console: ${baseUrl}/en/console/sign-in`,
+    ...rows,
+    `  Staff accounts use two-step verification with the key ${DEMO_TOTP_SECRET};`,
+    '  `npm run portal -- totp code --username demo.officer` prints the current code.',
+  ].join('\n')
+}
