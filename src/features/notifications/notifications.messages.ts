@@ -20,6 +20,8 @@ export default defineMessages({
     nextPage: 'Next page',
     pageOf: 'Page {page} of {pages}',
     messageNotFound: 'We could not find that message.',
+    /** The label forms may give the shared e-mail field (src/ui/email-field.ts) in "Enter {field}". */
+    emailAddressLabel: 'your email address',
     email: {
       readInPortal: 'Sign in to the Employer Portal to see this message and your other account messages:',
       automated: 'This message was sent by the Employer Portal of Immigration, Refugees and Citizenship Canada.',
@@ -64,6 +66,7 @@ export default defineMessages({
     nextPage: 'Page suivante',
     pageOf: 'Page {page} de {pages}',
     messageNotFound: 'Nous ne pouvons trouver ce message.',
+    emailAddressLabel: 'votre adresse courriel',
     email: {
       readInPortal: 'Connectez-vous au Portail des employeurs pour voir ce message et vos autres messages du compte :',
       automated: 'Ce message a été envoyé par le Portail des employeurs d’Immigration, Réfugiés et Citoyenneté Canada.',

@@ -14,6 +14,9 @@ export interface Template {
 
 export const templates = {
   welcome: { subject: 'notifications.templates.welcome.subject', body: 'notifications.templates.welcome.body' },
+  verifyEmail: { subject: 'auth.emails.verifyEmail.subject', body: 'auth.emails.verifyEmail.body', path: '/home' },
+  resetPassword: { subject: 'auth.emails.resetPassword.subject', body: 'auth.emails.resetPassword.body', path: '/sign-in' },
+  passwordChanged: { subject: 'auth.emails.passwordChanged.subject', body: 'auth.emails.passwordChanged.body', path: '/sign-in' },
 } as const satisfies Record<string, Template>
 
 export type TemplateName = keyof typeof templates
