@@ -70,7 +70,7 @@ describe('test gateway card rules', () => {
     assert.equal(byField.cardNumber, 'testGateway.errors.cardNumberInvalid')
     assert.equal(byField.expiry, 'testGateway.errors.expiryPast')
     assert.equal(byField.cardholderName, 'testGateway.errors.cardholderNameRequired')
-    const code = schema.safeParse({ cardNumber: '4242424242424242', expiry: '12/30', securityCode: '12', cardholderName: 'A' })
+    const code = schema.safeParse({ cardNumber: '4242424242424242', expiry: '12/30', securityCode: '1234', cardholderName: 'A' })
     assert.ok(!code.success)
     assert.deepEqual(code.error.issues.map((i) => [i.path[0], i.message]), [['securityCode', 'testGateway.errors.securityCodeInvalid']])
     const notTest = schema.safeParse({ cardNumber: '378282246310005', expiry: '12/30', securityCode: '1234', cardholderName: 'A' })

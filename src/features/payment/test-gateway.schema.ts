@@ -22,11 +22,16 @@ export function cardFormSchema(now: Date) {
           const e = parseExpiry(s)
           return !e || !expired(e, now)
         }, { message: 'testGateway.errors.expiryPast', abort: true }),
-      securityCode: z.string().trim().min(1, 'testGateway.errors.securityCodeRequired'),
+      securityCode: z
+        .string()
+        .trim()
+        .min(1, 'testGateway.errors.securityCodeRequired')
+        .regex(/^\d{3,4}$/, 'testGateway.errors.securityCodeInvalid'),
       cardholderName: z.string().trim().min(1, 'testGateway.errors.cardholderNameRequired').max(100, 'testGateway.errors.cardholderNameTooLong'),
     })
     .superRefine((v, ctx) => {
-      if (v.securityCode && !securityCodeValid(v.securityCode, cardBrand(v.cardNumber))) {
+      // Only the length that depends on the brand: the field itself checked the digits.
+      if (/^\d{3,4}$/.test(v.securityCode) && !securityCodeValid(v.securityCode, cardBrand(v.cardNumber))) {
         ctx.addIssue({ code: 'custom', path: ['securityCode'], message: 'testGateway.errors.securityCodeInvalid' })
       }
     })
