@@ -8,6 +8,7 @@ import { registerAuthRoutes } from './features/auth/auth.routes.ts'
 import { registerSessionLifecycle } from './features/auth/session-lifecycle.ts'
 import { registerHealthRoutes } from './features/health/health.routes.ts'
 import { registerHomeRoutes } from './features/home/home.routes.ts'
+import { registerReferenceRoutes } from './features/reference/reference.routes.ts'
 import { registerNotificationRoutes, registerNotifications } from './features/notifications/notifications.routes.ts'
 import type { PaymentGateway } from './features/payment/payment.gateway.ts'
 import { gatewayFromConfig } from './features/payment/payment.gateways.ts'
@@ -104,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(
       async (scope) => {
         registerHomeRoutes(scope)
+        registerReferenceRoutes(scope, { config })
         registerAuthRoutes(scope, { db: deps.db, clock: deps.clock, timeZone: config.timeZone, requireEmployerTotp: config.requireEmployerTotp })
         registerAccountRoutes(scope, { db: deps.db, clock: deps.clock, timeZone: config.timeZone })
         registerNotificationRoutes(scope, deps)

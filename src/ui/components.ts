@@ -110,6 +110,12 @@ export interface SelectProps extends FieldBase {
   /** Text of the empty first option, e.g. "Select a province". */
   placeholder?: string
   autocomplete?: string
+  /** Options in labelled <optgroup>s, after `options` (which may be empty). */
+  groups?: ReadonlyArray<{ label: string; options: readonly Option[] }>
+}
+
+function selectOption(o: Option, value: string | null | undefined): Html {
+  return html`<option${attrs({ value: o.value, selected: o.value === (value ?? '') })}>${o.text}</option>`
 }
 
 export function select(p: SelectProps): Html {
@@ -124,9 +130,9 @@ ${hintAndError(id, p)}<select class="select${p.error ? ' input-error' : ''}"${at
     'aria-describedby': describedBy(id, p),
     'aria-invalid': p.error ? 'true' : undefined,
   })}>
-${p.placeholder !== undefined ? html`<option value="">${p.placeholder}</option>` : ''}${p.options.map(
-    (o) => html`<option${attrs({ value: o.value, selected: o.value === (p.value ?? '') })}>${o.text}</option>`,
-  )}
+${p.placeholder !== undefined ? html`<option value="">${p.placeholder}</option>` : ''}${p.options.map((o) => selectOption(o, p.value))}${(
+    p.groups ?? []
+  ).map((g) => html`<optgroup label="${g.label}">${g.options.map((o) => selectOption(o, p.value))}</optgroup>`)}
 </select>
 </div>`
 }

@@ -1,0 +1,136 @@
+import type { Lang, Translate } from '../../i18n/i18n.ts'
+import { html, type Html } from '../../platform/html.ts'
+import { button, csrfField, linkButton, notice, radios, select, summaryList } from '../../ui/components.ts'
+import type { FormErrors } from '../../ui/form-errors.ts'
+import { EXEMPTION_CATEGORIES, EXEMPTION_CODES, exemptionLabel, exemptionOptionGroups } from './exemption-codes.ts'
+import { referencePaths } from './reference.paths.ts'
+import { UNKNOWN_CODE } from './reference.schema.ts'
+import type { EligibilityDecision, OpenPermitAnswer } from './reference.service.ts'
+
+interface ViewContext {
+  t: Translate
+  lang: Lang
+}
+
+export function exemptionCodesView({ t, lang }: ViewContext): Html {
+  return html`<h1>${t('reference.codes.title')}</h1>
+<p class="lead">${t('reference.codes.lead')}</p>
+<ul>
+<li>${t('reference.codes.openMeaning')}</li>
+<li>${t('reference.codes.specificMeaning')}</li>
+</ul>
+<p><a href="${referencePaths.eligibility(lang)}">${t('reference.codes.checkEligibility')}</a></p>
+${EXEMPTION_CATEGORIES.map((cat) => {
+  const codes = EXEMPTION_CODES.filter((c) => c.category === cat.id)
+  const headingId = `category-${cat.id.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`
+  return html`<h2 id="${headingId}">${cat.name[lang]}</h2>
+<div class="table-wrap"><table class="table" aria-labelledby="${headingId}">
+<thead><tr><th scope="col">${t('reference.codes.code')}</th><th scope="col">${t('reference.codes.name')}</th><th scope="col">${t('reference.codes.oldCodes')}</th><th scope="col">${t('reference.codes.permit')}</th></tr></thead>
+<tbody>
+${codes.map(
+  (c) => html`<tr id="code-${c.code}">
+<th scope="row">${c.code}</th>
+<td>${c.name[lang]}${c.entrepreneur ? html`<br><span class="hint">${t('reference.codes.entrepreneurNote')}</span>` : ''}${
+    c.openWhen ? html`<br><span class="hint">${c.openWhen[lang]}</span>` : ''
+  }</td>
+<td>${c.oldCodes.join(', ')}</td>
+<td>${c.open ? t('reference.codes.open') : c.openWhen ? t('reference.codes.depends') : t('reference.codes.specific')}</td>
+</tr>`,
+)}
+</tbody>
+</table></div>`
+})}`
+}
+
+export interface EligibilityFormValues {
+  openPermit?: string
+  code?: string
+}
+
+export function eligibilityFormView(
+  { t, lang }: ViewContext,
+  p: { csrfToken: string; values: EligibilityFormValues; errors?: FormErrors },
+): Html {
+  const errors = p.errors?.fields ?? {}
+  return html`<h1>${t('reference.eligibility.title')}</h1>
+<p class="lead">${t('reference.eligibility.lead')}</p>
+<form method="post" action="${referencePaths.eligibility(lang)}" novalidate>
+${csrfField(p.csrfToken)}
+${radios({
+  t,
+  name: 'openPermit',
+  label: t('reference.eligibility.openPermitLegend'),
+  hint: t('reference.eligibility.openPermitHint'),
+  error: errors.openPermit,
+  required: true,
+  value: p.values.openPermit,
+  options: [
+    { value: 'yes', text: t('reference.eligibility.openPermitYes') },
+    { value: 'no', text: t('reference.eligibility.openPermitNo') },
+    { value: 'unsure', text: t('reference.eligibility.openPermitUnsure') },
+  ],
+})}
+${select({
+  t,
+  name: 'code',
+  label: t('reference.eligibility.codeLabel'),
+  hint: html`${t('reference.eligibility.codeHint')} <a href="${referencePaths.exemptionCodes(lang)}">${t('reference.eligibility.seeCodes')}</a>`,
+  error: errors.code,
+  value: p.values.code || UNKNOWN_CODE,
+  options: [{ value: UNKNOWN_CODE, text: t('reference.eligibility.codeUnknown') }],
+  groups: exemptionOptionGroups(lang),
+})}
+${button({ text: t('reference.eligibility.submit') })}
+</form>`
+}
+
+export function eligibilityResultView(
+  { t, lang }: ViewContext,
+  p: { decision: EligibilityDecision; openPermit: OpenPermitAnswer; feeText: string },
+): Html {
+  const d = p.decision
+  const answers = summaryList([
+    {
+      key: t('reference.eligibility.openPermitLegend'),
+      value: t(
+        p.openPermit === 'yes'
+          ? 'reference.eligibility.openPermitYes'
+          : p.openPermit === 'no'
+            ? 'reference.eligibility.openPermitNo'
+            : 'reference.eligibility.openPermitUnsure',
+      ),
+    },
+    {
+      key: t('reference.eligibility.codeLabel'),
+      value: d.exemption ? exemptionLabel(d.exemption, lang) : t('reference.eligibility.codeUnknown'),
+    },
+  ])
+  const again = html`<p><a href="${referencePaths.eligibility(lang, { openPermit: p.openPermit, code: d.exemption?.code })}">${t('reference.eligibility.checkAgain')}</a></p>`
+  if (!d.offerNeeded) {
+    const why =
+      d.reason === 'openPermit'
+        ? t('reference.eligibility.whyOpenPermit')
+        : t('reference.eligibility.whyOpenCode', { code: d.exemption.code, name: d.exemption.name[lang] })
+    return html`<h1>${t('reference.eligibility.resultTitle')}</h1>
+${notice({ kind: 'success', title: t('reference.eligibility.noOfferTitle'), body: html`<p>${why}</p><p>${t('reference.eligibility.noOfferFee')}</p>` })}
+<h2>${t('reference.eligibility.yourAnswers')}</h2>
+${answers}
+${again}`
+  }
+  const e = d.exemption
+  return html`<h1>${t('reference.eligibility.resultTitle')}</h1>
+${notice({
+  kind: 'info',
+  title: t('reference.eligibility.offerTitle'),
+  body: html`<p>${e ? t('reference.eligibility.offerWhyCode', { code: e.code, name: e.name[lang] }) : t('reference.eligibility.offerWhyUnknown')}</p>
+<p>${t('reference.eligibility.offerFee', { fee: p.feeText })}</p>
+${e?.openWhen ? html`<p>${t('reference.eligibility.dependsNote', { code: e.code, detail: e.openWhen[lang] })}</p>` : ''}
+${e?.entrepreneur ? html`<p>${t('reference.eligibility.entrepreneurNote')}</p>` : ''}
+${d.unsure ? html`<p>${t('reference.eligibility.unsureNote')}</p>` : ''}
+<p>${t('reference.eligibility.feeExempt')}</p>`,
+})}
+<p>${linkButton({ text: t('reference.eligibility.startOffer'), href: referencePaths.newOffer(lang), variant: 'primary' })}</p>
+<h2>${t('reference.eligibility.yourAnswers')}</h2>
+${answers}
+${again}`
+}
