@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testApp, type TestApp } from '../../../tests/helpers/app.ts'
-import { TestClient, text } from '../../../tests/helpers/http.ts'
+import { TestClient, text, type PageResponse } from '../../../tests/helpers/http.ts'
 import { registerSignInAs, signInAs } from '../../../tests/helpers/sign-in-as.ts'
 import { createUser } from '../../../tests/helpers/users.ts'
 import { dispatchOnce } from './dispatcher.ts'
@@ -29,7 +29,7 @@ describe('account messages pages', () => {
     return (await notify(t.db, { template: 'welcome', params: { name }, lang, accountMessage: { userId }, now })).accountMessageId!
   }
 
-  const badge = (page: { dom: import('node-html-parser').HTMLElement }) => text(page.dom.querySelector('.account-messages a'))
+  const badge = (page: PageResponse) => text(page.dom.querySelector('.account-messages a'))
 
   it('sends a visitor who is not signed in to sign-in, and back here afterwards', async () => {
     const res = await new TestClient(t.app).get('/en/messages')
