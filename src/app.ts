@@ -5,13 +5,14 @@ import type { Config } from './config.ts'
 import type { Db } from './db/connect.ts'
 import { registerAccountRoutes } from './features/account/account.routes.ts'
 import { registerAuthRoutes } from './features/auth/auth.routes.ts'
+import { registerRecoveryRoutes, sendVerificationEmail } from './features/auth/recovery.routes.ts'
 import { registerSessionLifecycle } from './features/auth/session-lifecycle.ts'
 import { registerHealthRoutes } from './features/health/health.routes.ts'
 import { registerHomeRoutes } from './features/home/home.routes.ts'
 import { registerReferenceRoutes } from './features/reference/reference.routes.ts'
 import { registerNotificationRoutes, registerNotifications } from './features/notifications/notifications.routes.ts'
 import type { PaymentGateway } from './features/payment/payment.gateway.ts'
-import { gatewayFromConfig } from './features/payment/payment.gateways.ts'
+import { gatewayFromConfig, monerisPageFromConfig } from './features/payment/payment.gateways.ts'
 import { registerPaymentRoutes } from './features/payment/payment.routes.ts'
 import { PaymentService } from './features/payment/payment.service.ts'
 import { registerTestGatewayRoutes } from './features/payment/test-gateway.routes.ts'
@@ -106,10 +107,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       async (scope) => {
         registerHomeRoutes(scope)
         registerReferenceRoutes(scope, { config })
-        registerAuthRoutes(scope, { db: deps.db, clock: deps.clock, timeZone: config.timeZone, requireEmployerTotp: config.requireEmployerTotp })
+        registerAuthRoutes(scope, {
+          db: deps.db,
+          clock: deps.clock,
+          timeZone: config.timeZone,
+          requireEmployerTotp: config.requireEmployerTotp,
+          onRegistered: (trx, user, lang) => sendVerificationEmail(trx, user, lang, config, deps.clock.now()),
+        })
+        registerRecoveryRoutes(scope, { db: deps.db, clock: deps.clock, publicBaseUrl: config.publicBaseUrl })
         registerAccountRoutes(scope, { db: deps.db, clock: deps.clock, timeZone: config.timeZone })
         registerNotificationRoutes(scope, deps)
-        registerPaymentRoutes(scope, { payments })
+        registerPaymentRoutes(scope, { payments, moneris: monerisPageFromConfig(config) })
         // The embedded test gateway's hosted pages exist only when it is the configured gateway.
         if (config.paymentGateway === 'embedded') registerTestGatewayRoutes(scope, deps)
       },

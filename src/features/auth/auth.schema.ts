@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { passwordProblem, type PasswordProblem } from './passwords.ts'
 import type { MessageKey } from '../../i18n/i18n.ts'
+import { emailField } from '../../ui/email-field.ts'
 
 const field = z.preprocess((v) => (typeof v === 'string' ? v : Array.isArray(v) ? '' : undefined), z.string().default(''))
 
@@ -19,20 +20,10 @@ const PASSWORD_MESSAGES: Record<PasswordProblem, MessageKey> = {
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,64}$/
 
-/** A simple, strict e-mail check; the message names the expected form. */
-export const emailField = field.pipe(
-  z
-    .string()
-    .trim()
-    .min(1, 'validation.email')
-    .max(254, 'validation.email')
-    .regex(/^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[A-Za-z]{2,}$/, 'validation.email'),
-)
-
 export const registerSchema = z
   .object({
     username: field.pipe(z.string().trim().min(1, 'auth.errUsernameRequired').regex(USERNAME_PATTERN, 'auth.errUsernameFormat')),
-    email: emailField,
+    email: field.pipe(z.string().trim().min(1, 'validation.email')).pipe(emailField),
     password: field,
     confirmPassword: field,
   })
@@ -50,3 +41,19 @@ export const registerSchema = z
 export const codeSchema = z.object({
   code: field.pipe(z.string().trim().min(1, 'auth.errCodeRequired').max(32, 'auth.errCodeWrong')),
 })
+
+export const forgotSchema = z.object({
+  username: field.pipe(z.string().trim().min(1, 'auth.errUsernameRequired').max(64, 'auth.errUsernameFormat')),
+})
+
+export const resetSchema = z
+  .object({ password: field, confirmPassword: field })
+  .superRefine((v, ctx) => {
+    if (v.password.length === 0) ctx.addIssue({ code: 'custom', path: ['password'], message: 'auth.errPasswordRequired' })
+    else {
+      const problem = passwordProblem(v.password)
+      if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: PASSWORD_MESSAGES[problem] })
+    }
+    if (v.confirmPassword.length === 0) ctx.addIssue({ code: 'custom', path: ['confirmPassword'], message: 'auth.errConfirmRequired' })
+    else if (v.password !== v.confirmPassword) ctx.addIssue({ code: 'custom', path: ['confirmPassword'], message: 'auth.errConfirmMismatch' })
+  })

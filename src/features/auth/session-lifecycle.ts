@@ -122,7 +122,12 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
     if (!isStatusPoll(request.url) && now.getTime() - lastSeen >= TOUCH_EVERY_MS) s.lastSeenAt = now.toISOString()
   })
 
-  async function endSession(request: FastifyRequest, reply: FastifyReply, reason: 'idle' | 'absolute'): Promise<FastifyReply> {
+  /**
+   * The session becomes anonymous, remembering why and where the person was (and a
+   * form they were sending). Public pages carry on; protected ones send the person
+   * to sign in, where they are told why and brought back afterwards.
+   */
+  async function endSession(request: FastifyRequest, reply: FastifyReply, reason: 'idle' | 'absolute'): Promise<FastifyReply | undefined> {
     const { audience, userId } = request.session
     const returnTo = safeReturnTo(request.url.split('#')[0])
     const body = request.method === 'POST' && request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : undefined
@@ -133,9 +138,11 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
     if (body && returnTo && userId) {
       const { _csrf: _token, ...fields } = body
       request.session.stashedForm = { url: returnTo, body: fields, userId }
+      // The form cannot be processed without a session: keep it and ask for sign-in.
+      return reply.redirect(signInPathFor(request.lang, audience), 303)
     }
     if (isStatusPoll(request.url)) return reply.send({ signedIn: false })
-    return reply.redirect(signInPathFor(request.lang, audience), 303)
+    return undefined
   }
 
   // The header's account area and the idle warning, on every page for a signed-in person.

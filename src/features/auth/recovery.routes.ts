@@ -1,0 +1,151 @@
+import type { FastifyInstance } from 'fastify'
+import type { Db } from '../../db/connect.ts'
+import type { AppUser } from '../../db/database.ts'
+import type { Lang } from '../../i18n/i18n.ts'
+import { audit, actorFrom, type DbOrTrx } from '../../platform/audit.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { html } from '../../platform/html.ts'
+import { button, csrfField, textInput } from '../../ui/components.ts'
+import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { notify } from '../notifications/notify.ts'
+import { forgotSchema, resetSchema } from './auth.schema.ts'
+import { hashSecret } from './passwords.ts'
+import { endAllSessions } from './session-lifecycle.ts'
+import { clearFailures } from './throttle.ts'
+import { consumeToken, createToken, peekToken } from './tokens.ts'
+import { findUserById, findUserByUsername, usernameKey } from './users.repository.ts'
+
+export interface RecoveryDeps {
+  db: Db
+  clock: Clock
+  publicBaseUrl: string
+}
+
+/** In the registration transaction: the e-mail with the confirmation link. */
+export async function sendVerificationEmail(trx: DbOrTrx, user: AppUser, lang: Lang, deps: { publicBaseUrl: string }, now: Date): Promise<void> {
+  if (!user.email) return
+  const token = await createToken(trx, user.id, 'verify_email', now, user.email)
+  await notify(trx, {
+    template: 'verifyEmail',
+    params: { username: user.username, link: `${deps.publicBaseUrl}/${lang}/verify-email/${token}` },
+    lang,
+    email: { to: user.email },
+    now,
+  })
+}
+
+/** E-mail confirmation and "Forgot your password?" by single-use, expiring links. */
+export function registerRecoveryRoutes(scope: FastifyInstance, deps: RecoveryDeps): void {
+  const { db, clock } = deps
+
+  scope.get('/verify-email/:token', async (request, reply) => {
+    const { t, lang } = request
+    const now = clock.now()
+    const { token } = request.params as { token: string }
+    const used = await db.transaction().execute(async (trx) => {
+      const found = await consumeToken(trx, token, 'verify_email', now)
+      if (!found) return undefined
+      await trx.updateTable('app_user').set({ email_verified_at: now, updated_at: now }).where('id', '=', found.userId).where('email', '=', found.email).execute()
+      await audit(trx, { ...actorFrom(request), userId: found.userId }, now, { action: 'auth.email_verified', objectType: 'user', objectId: found.userId })
+      return found
+    })
+    if (!used) return reply.page({ title: t('auth.linkInvalidTitle'), body: html`<h1>${t('auth.linkInvalidTitle')}</h1><p>${t('auth.linkInvalidBody')}</p>` }, 410)
+    return reply.page({
+      title: t('auth.emailVerifiedTitle'),
+      body: html`<h1>${t('auth.emailVerifiedTitle')}</h1><p>${t('auth.emailVerifiedBody', { email: used.email ?? '' })}</p><p><a href="/${lang}/home">${t('auth.continueTo')}</a></p>`,
+    })
+  })
+
+  const forgotPage = (lang: string, csrf: string, t: Parameters<typeof textInput>[0]['t'], username: string, errors?: FormErrors) =>
+    html`<h1>${t('auth.forgotTitle')}</h1>
+<p>${t('auth.forgotLead')}</p>
+<form method="post" action="/${lang}/forgot-password" novalidate>
+${csrfField(csrf)}
+${textInput({ t, name: 'username', label: t('auth.username'), value: username, autocomplete: 'username', spellcheck: false, error: errors?.fields.username, width: '20' })}
+${button({ text: t('auth.sendLink'), preventDoubleClick: true })}
+</form>`
+
+  scope.get('/forgot-password', (request, reply) => {
+    const { t, lang } = request
+    return reply.page({ title: t('auth.forgotTitle'), body: forgotPage(lang, reply.csrfToken(), t, '') })
+  })
+
+  scope.post('/forgot-password', async (request, reply) => {
+    const { t, lang } = request
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const parsed = forgotSchema.safeParse(raw)
+    if (!parsed.success) {
+      const errors = zodFormErrors(t, parsed.error)
+      return reply.page({ title: t('auth.forgotTitle'), errors, body: forgotPage(lang, reply.csrfToken(), t, typeof raw.username === 'string' ? raw.username : '', errors) }, 400)
+    }
+    const now = clock.now()
+    const user = await findUserByUsername(db, parsed.data.username)
+    // The same answer whether or not the name is an account's (no enumeration).
+    if (user && user.status !== 'deleted' && user.email) {
+      await db.transaction().execute(async (trx) => {
+        const token = await createToken(trx, user.id, 'reset_password', now)
+        await notify(trx, {
+          template: 'resetPassword',
+          params: { username: user.username, link: `${deps.publicBaseUrl}/${lang}/reset-password/${token}` },
+          lang: user.preferred_language,
+          email: { to: user.email! },
+          now,
+        })
+        await audit(trx, { ...actorFrom(request), userId: user.id, label: user.username }, now, { action: 'auth.reset_requested', objectType: 'user', objectId: user.id })
+      })
+    }
+    return reply.redirect(`/${lang}/forgot-password/sent`, 303)
+  })
+
+  scope.get('/forgot-password/sent', (request, reply) => {
+    const { t } = request
+    return reply.page({ title: t('auth.forgotSentTitle'), body: html`<h1>${t('auth.forgotSentTitle')}</h1><p>${t('auth.forgotSentBody')}</p>` })
+  })
+
+  const resetPage = (lang: string, token: string, csrf: string, t: Parameters<typeof textInput>[0]['t'], errors?: FormErrors) =>
+    html`<h1>${t('auth.resetTitle')}</h1>
+<form method="post" action="/${lang}/reset-password/${token}" novalidate>
+${csrfField(csrf)}
+${textInput({ t, name: 'password', label: t('auth.newPassword'), hint: t('auth.passwordHint'), type: 'password', autocomplete: 'new-password', error: errors?.fields.password, width: '20' })}
+${textInput({ t, name: 'confirmPassword', label: t('auth.confirmPassword'), type: 'password', autocomplete: 'new-password', error: errors?.fields.confirmPassword, width: '20' })}
+${button({ text: t('common.save'), preventDoubleClick: true })}
+</form>`
+
+  const linkGone = (t: Parameters<typeof textInput>[0]['t'], lang: string) =>
+    html`<h1>${t('auth.linkInvalidTitle')}</h1><p>${t('auth.linkInvalidBody')}</p><p><a href="/${lang}/forgot-password">${t('auth.forgotTitle')}</a></p>`
+
+  scope.get('/reset-password/:token', async (request, reply) => {
+    const { t, lang } = request
+    const { token } = request.params as { token: string }
+    if (!(await peekToken(db, token, 'reset_password', clock.now()))) return reply.page({ title: t('auth.linkInvalidTitle'), body: linkGone(t, lang) }, 410)
+    return reply.page({ title: t('auth.resetTitle'), body: resetPage(lang, token, reply.csrfToken(), t) })
+  })
+
+  scope.post('/reset-password/:token', async (request, reply) => {
+    const { t, lang } = request
+    const { token } = request.params as { token: string }
+    const now = clock.now()
+    const parsed = resetSchema.safeParse(request.body ?? {})
+    if (!parsed.success) {
+      if (!(await peekToken(db, token, 'reset_password', now))) return reply.page({ title: t('auth.linkInvalidTitle'), body: linkGone(t, lang) }, 410)
+      const errors = zodFormErrors(t, parsed.error, {}, ['password', 'confirmPassword'])
+      return reply.page({ title: t('auth.resetTitle'), errors, body: resetPage(lang, token, reply.csrfToken(), t, errors) }, 400)
+    }
+    const passwordHash = await hashSecret(parsed.data.password)
+    const done = await db.transaction().execute(async (trx) => {
+      const found = await consumeToken(trx, token, 'reset_password', now)
+      if (!found) return undefined
+      const user = await findUserById(trx, found.userId)
+      if (!user) return undefined
+      await trx.updateTable('app_user').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', user.id).execute()
+      await clearFailures(trx, `account:${usernameKey(user.username)}`)
+      await audit(trx, { ...actorFrom(request), userId: user.id, label: user.username }, now, { action: 'auth.password_reset', objectType: 'user', objectId: user.id })
+      if (user.email) await notify(trx, { template: 'passwordChanged', params: { username: user.username }, lang: user.preferred_language, email: { to: user.email }, now })
+      return user
+    })
+    if (!done) return reply.page({ title: t('auth.linkInvalidTitle'), body: linkGone(t, lang) }, 410)
+    await endAllSessions(db, done.id)
+    await request.session.destroy()
+    return reply.page({ title: t('auth.resetDone'), body: html`<h1>${t('auth.resetDone')}</h1><p>${t('auth.resetDoneBody')}</p><p><a href="/${lang}/sign-in">${t('common.signIn')}</a></p>` })
+  })
+}

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { testApp, type TestApp } from '../helpers/app.ts'
+import { errorSummaryLinks, TestClient, text } from '../helpers/http.ts'
+import { createUser, signIn, TEST_PASSWORD } from '../helpers/users.ts'
+
+async function lastLink(t: TestApp, template: string, to: string): Promise<string> {
+  const row = await t.db
+    .selectFrom('email_outbox')
+    .select(['params', 'lang'])
+    .where('template', '=', template)
+    .where('to_address', '=', to)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirstOrThrow()
+  const link = String((row.params as Record<string, unknown>).link)
+  return new URL(link).pathname
+}
+
+describe('e-mail confirmation', () => {
+  let t: TestApp
+  before(async () => (t = await testApp()))
+  after(() => t.close())
+
+  it('queues a confirmation e-mail in the registrant’s language; the link works once', async () => {
+    const client = new TestClient(t.app)
+    await client.get('/fr/register')
+    await client.post('/fr/register', { username: 'luc.bouchard', email: 'luc@example.ca', password: 'un long mot de passe', confirmPassword: 'un long mot de passe' })
+    const outbox = await t.db.selectFrom('email_outbox').select(['lang', 'template']).where('to_address', '=', 'luc@example.ca').execute()
+    assert.deepEqual(outbox, [{ lang: 'fr', template: 'verifyEmail' }])
+    const path = await lastLink(t, 'verifyEmail', 'luc@example.ca')
+    assert.match(path, /^\/fr\/verify-email\/[\w-]{40,}$/)
+    const ok = await client.get(path)
+    assert.equal(ok.status, 200)
+    assert.match(text(ok.dom.querySelector('h1')), /adresse courriel est confirmée/)
+    const user = await t.db.selectFrom('app_user').select('email_verified_at').where('username_key', '=', 'luc.bouchard').executeTakeFirstOrThrow()
+    assert.ok(user.email_verified_at)
+    assert.equal((await client.get(path)).status, 410, 'a second use is refused')
+  })
+
+  it('expires after 24 hours', async () => {
+    const client = new TestClient(t.app)
+    await client.get('/en/register')
+    await client.post('/en/register', { username: 'late.reader', email: 'late@example.ca', password: 'a slow afternoon read', confirmPassword: 'a slow afternoon read' })
+    const path = await lastLink(t, 'verifyEmail', 'late@example.ca')
+    t.clock.advanceMinutes(24 * 60 + 1)
+    const res = await client.get(path)
+    assert.equal(res.status, 410)
+    assert.match(text(res.dom.querySelector('h1')), /no longer works/)
+  })
+})
+
+describe('forgot password', () => {
+  let t: TestApp
+  before(async () => {
+    t = await testApp()
+    await createUser(t.db, { username: 'forgetful', email: 'forgetful@example.ca', lang: 'fr' })
+  })
+  after(() => t.close())
+
+  it('answers the same for an unknown name and a real one, and only e-mails the real one', async () => {
+    const client = new TestClient(t.app)
+    await client.get('/en/forgot-password')
+    const unknown = await client.post('/en/forgot-password', { username: 'no-such-person' })
+    const known = await client.post('/en/forgot-password', { username: 'forgetful' })
+    assert.equal(unknown.location, known.location)
+    const mails = await t.db.selectFrom('email_outbox').select(['to_address', 'lang']).where('template', '=', 'resetPassword').execute()
+    assert.deepEqual(mails, [{ to_address: 'forgetful@example.ca', lang: 'fr' }])
+  })
+
+  it('sets a new password through the link once, ends every session, and refuses the link afterwards', async () => {
+    const elsewhere = new TestClient(t.app)
+    await signIn(elsewhere, 'forgetful')
+    assert.equal((await elsewhere.get('/en/home')).status, 200)
+
+    const client = new TestClient(t.app)
+    t.clock.advanceMinutes(1)
+    await client.get('/en/forgot-password')
+    await client.post('/en/forgot-password', { username: 'forgetful' })
+    const path = (await lastLink(t, 'resetPassword', 'forgetful@example.ca')).replace(/^\/fr/, '/en')
+    const form = await client.get(path)
+    assert.equal(form.status, 200)
+    const weak = await client.post(path, { password: 'password1234', confirmPassword: 'password1234' })
+    assert.equal(weak.status, 400)
+    assert.ok(errorSummaryLinks(weak.dom).every((l) => l.targetExists))
+    const done = await client.post(path, { password: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' })
+    assert.equal(done.status, 200)
+    assert.match(text(done.dom.querySelector('h1')), /password was changed/)
+
+    assert.equal((await elsewhere.get('/en/home')).status, 303, 'the other session ended')
+    assert.equal((await signIn(new TestClient(t.app), 'forgetful', TEST_PASSWORD)).status, 400, 'the old password no longer works')
+    assert.equal((await signIn(new TestClient(t.app), 'forgetful', 'a brand new passphrase')).status, 303)
+    assert.equal((await client.get(path)).status, 410, 'the link works once')
+    const changed = await t.db.selectFrom('email_outbox').select('template').where('template', '=', 'passwordChanged').execute()
+    assert.equal(changed.length, 1)
+  })
+
+  it('refuses an expired link and an earlier link once a newer one was sent', async () => {
+    const client = new TestClient(t.app)
+    await client.get('/en/forgot-password')
+    await client.post('/en/forgot-password', { username: 'forgetful' })
+    const first = await lastLink(t, 'resetPassword', 'forgetful@example.ca')
+    t.clock.advanceMinutes(1)
+    await client.post('/en/forgot-password', { username: 'forgetful' })
+    const second = await lastLink(t, 'resetPassword', 'forgetful@example.ca')
+    assert.notEqual(first, second)
+    assert.equal((await client.get(first)).status, 410)
+    t.clock.advanceMinutes(61)
+    assert.equal((await client.get(second)).status, 410)
+  })
+})
