@@ -75,8 +75,9 @@ export async function startMonerisStandIn(): Promise<MonerisStandIn> {
       }
       if (req.method === 'POST' && path === '/chktv2/request/request.php') return checkoutRequest(body, res)
       if (req.method === 'POST' && path === '/gateway2/servlet/MpgRequest') return gatewayRequest(body, res)
-      if (req.method === 'GET' && path === '/chktv2/display/index.php') {
-        res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Moneris Checkout (stand-in)</title>')
+      if (req.method === 'GET' && path === '/chkt/js/chkt_v1.00.js') {
+        // The real script draws Moneris's card form in an iframe; the stand-in only defines the object.
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end('window.monerisCheckout = function () {};')
         return
       }
       res.writeHead(404).end()

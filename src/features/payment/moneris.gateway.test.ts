@@ -8,6 +8,10 @@ import { startMonerisStandIn, STAND_IN_CREDENTIALS, type MonerisStandIn } from '
 import { MonerisCheckoutGateway } from './moneris.gateway.ts'
 import { GatewayUnavailableError } from './payment.gateway.ts'
 import { PaymentService } from './payment.service.ts'
+import { gatewayFromConfig } from './payment.gateways.ts'
+import { startSession } from '../auth/session-lifecycle.ts'
+import { testApp } from '../../../tests/helpers/app.ts'
+import { TestClient, text } from '../../../tests/helpers/http.ts'
 
 describe('Moneris Checkout adapter against a local stand-in', () => {
   let standIn: MonerisStandIn
@@ -18,7 +22,7 @@ describe('Moneris Checkout adapter against a local stand-in', () => {
       ...STAND_IN_CREDENTIALS,
       environment: 'qa',
       checkoutRequestUrl: `${standIn.url}/chktv2/request/request.php`,
-      hostedPageUrl: `${standIn.url}/chktv2/display/index.php?tck={ticket}`,
+      hostedPageUrl: 'http://portal.test/{lang}/payments/moneris/{ticket}',
       gatewayRequestUrl: `${standIn.url}/gateway2/servlet/MpgRequest`,
       timeoutMs: 500,
     })
@@ -41,7 +45,7 @@ describe('Moneris Checkout adapter against a local stand-in', () => {
       { store_id: 'store5', api_token: 'yesguy', checkout_id: 'chktSTANDIN', environment: 'qa', action: 'preload', txn_total: '230.00', order_no: key, language: 'fr' },
     )
     assert.ok(standIn.tickets.has(checkout.checkoutRef))
-    assert.equal(checkout.redirectUrl, `${standIn.url}/chktv2/display/index.php?tck=${encodeURIComponent(checkout.checkoutRef)}`)
+    assert.equal(checkout.redirectUrl, `http://portal.test/fr/payments/moneris/${encodeURIComponent(checkout.checkoutRef)}`)
   })
 
   it('receipt: open until completed, then approved with card brand, last four and transaction number', async () => {
@@ -119,5 +123,70 @@ describe('Moneris Checkout adapter against a local stand-in', () => {
       assert.equal(standIn.requests.filter((r) => r.path.endsWith('MpgRequest')).length - refundsBefore, 1)
       assert.equal((await service.findPayment(payment.id))!.status, 'refunded')
     })
+  })
+
+  it('through the portal: the page embedding Moneris\'s form, then the receipt confirmed server to server', async () => {
+    const t = await testApp({
+      config: {
+        paymentGateway: 'moneris',
+        moneris: {
+          ...STAND_IN_CREDENTIALS,
+          environment: 'qa',
+          checkoutRequestUrl: `${standIn.url}/chktv2/request/request.php`,
+          hostedPageUrl: undefined,
+          gatewayRequestUrl: `${standIn.url}/gateway2/servlet/MpgRequest`,
+        },
+      },
+      configure: (app) => {
+        app.get<{ Params: { id: string } }>('/test/payment-sign-in/:id', async (request, reply) => {
+          const user = await t.db.selectFrom('app_user').selectAll().where('id', '=', request.params.id).executeTakeFirstOrThrow()
+          await startSession(request, user, t.clock.now())
+          return reply.code(204).send()
+        })
+      },
+    })
+    try {
+      const now = t.clock.now()
+      const { id: userId } = await t.db
+        .insertInto('app_user')
+        .values({ role: 'employer', username: 'moneris-payer', username_key: 'moneris-payer', email: null, email_key: null, created_at: now, updated_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const client = new TestClient(t.app)
+      assert.equal((await client.get(`/test/payment-sign-in/${userId}`)).status, 204)
+      const service = new PaymentService({ db: t.db, clock: t.clock, gateway: gatewayFromConfig(t.config, t), gatewayName: 'moneris', publicBaseUrl: t.config.publicBaseUrl, feeCents: t.config.feeCents })
+      const started = await service.startPayment({ purposeType: 'offer', purposeId: crypto.randomUUID(), userId, lang: 'en' })
+      assert.equal(started.kind, 'redirect')
+      if (started.kind !== 'redirect') return
+      const ticket = started.payment.checkout_ref!
+      assert.equal(started.redirectUrl, `${t.config.publicBaseUrl}/en/payments/moneris/${ticket}`)
+
+      const page = await client.get(started.redirectUrl.slice(t.config.publicBaseUrl.length))
+      assert.equal(page.status, 200)
+      const csp = String(page.headers['content-security-policy'])
+      assert.match(csp, new RegExp(`script-src 'self' 'nonce-[^']+' ${standIn.url}`))
+      assert.match(csp, new RegExp(`frame-src ${standIn.url}`))
+      const div = page.dom.querySelector('#monerisCheckout')!
+      assert.equal(div.getAttribute('data-ticket'), ticket)
+      assert.equal(div.getAttribute('data-mode'), 'qa')
+      assert.equal(div.getAttribute('data-return'), `/en/payments/${started.payment.id}/return`)
+      const scripts = page.dom.querySelectorAll('main script')
+      assert.equal(scripts[0]!.getAttribute('src'), `${standIn.url}/chkt/js/chkt_v1.00.js`)
+      const nonce = /'nonce-([^']+)'/.exec(csp)![1]
+      assert.ok(scripts.every((s) => s.getAttribute('nonce') === nonce))
+      // Other pages keep the strict policy, and the embedded test gateway is not served.
+      assert.doesNotMatch(String((await client.get('/en/about')).headers['content-security-policy']), /127\.0\.0\.1/)
+      assert.equal((await client.get(`/en/test-gateway/checkouts/${crypto.randomUUID()}`)).status, 404)
+
+      standIn.complete(ticket, 'approved')
+      const ret = await client.get(`/en/payments/${started.payment.id}/return`)
+      const result = await client.follow(ret)
+      assert.equal(text(result.dom.querySelector('h1')), 'Payment received')
+      assert.match(text(result.dom.querySelector('main')), /Visa ending in 4242/)
+      // Paid: the embedding page now sends to the result instead of showing the form again.
+      assert.equal((await client.get(`/en/payments/moneris/${ticket}`)).location, `/en/payments/${started.payment.id}`)
+    } finally {
+      await t.close()
+    }
   })
 })

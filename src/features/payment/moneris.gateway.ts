@@ -28,7 +28,11 @@ export interface MonerisSettings {
   environment: 'qa' | 'prod'
   /** The Checkout request address (preload and receipt). */
   checkoutRequestUrl: string
-  /** The hosted page address; `{ticket}` is replaced by the ticket. */
+  /**
+   * The page that shows Moneris's hosted form: a portal page that loads Moneris's
+   * script with the ticket (Moneris Checkout is embedded, not a redirect).
+   * `{ticket}` and `{lang}` are replaced.
+   */
   hostedPageUrl: string
   /** The Gateway API address (refunds). */
   gatewayRequestUrl: string
@@ -38,12 +42,10 @@ export interface MonerisSettings {
 export const MONERIS_URLS = {
   qa: {
     checkoutRequestUrl: 'https://gatewayt.moneris.com/chktv2/request/request.php',
-    hostedPageUrl: 'https://gatewayt.moneris.com/chktv2/display/index.php?tck={ticket}',
     gatewayRequestUrl: 'https://esqa.moneris.com/gateway2/servlet/MpgRequest',
   },
   prod: {
     checkoutRequestUrl: 'https://gateway.moneris.com/chktv2/request/request.php',
-    hostedPageUrl: 'https://gateway.moneris.com/chktv2/display/index.php?tck={ticket}',
     gatewayRequestUrl: 'https://www3.moneris.com/gateway2/servlet/MpgRequest',
   },
 } as const
@@ -126,7 +128,10 @@ export class MonerisCheckoutGateway implements PaymentGateway {
     })
     const ticket = answer.response?.success === 'true' ? answer.response.ticket : undefined
     if (!ticket) throw new Error(`Moneris preload refused: ${JSON.stringify(answer.response?.error ?? null)}`)
-    return { checkoutRef: ticket, redirectUrl: this.settings.hostedPageUrl.replace('{ticket}', encodeURIComponent(ticket)) }
+    return {
+      checkoutRef: ticket,
+      redirectUrl: this.settings.hostedPageUrl.replace('{ticket}', encodeURIComponent(ticket)).replace('{lang}', request.lang),
+    }
   }
 
   async confirm(request: ConfirmRequest): Promise<CheckoutOutcome> {
@@ -173,6 +178,11 @@ export class MonerisCheckoutGateway implements PaymentGateway {
     }
     return { status: 'failed', reason: field('Message') ?? 'refused' }
   }
+}
+
+/** Moneris's Checkout script, served from the same host as the Checkout requests (`/chkt/js/chkt_v1.00.js`). */
+export function monerisScriptUrl(checkoutRequestUrl: string): string {
+  return new URL('/chkt/js/chkt_v1.00.js', checkoutRequestUrl).href
 }
 
 function xmlText(s: string): string {

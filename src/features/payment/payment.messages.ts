@@ -31,6 +31,10 @@ export default defineMessages({
     tryAgain: 'Try again',
     continue: 'Continue',
     refresh: 'Refresh this page',
+    monerisTitle: 'Pay the employer compliance fee',
+    monerisIntro: 'Enter your card details in the secure payment form of Moneris, our payment company. You come back to the portal when the payment is finished.',
+    monerisNoScript: 'The Moneris payment form needs JavaScript. Turn JavaScript on in your browser, or contact us to pay another way.',
+    backToPortal: 'Return to the portal without paying',
   },
   fr: {
     resultTitle: 'Paiement des frais relatifs à la conformité de l’employeur',
@@ -61,5 +65,9 @@ export default defineMessages({
     tryAgain: 'Réessayer',
     continue: 'Continuer',
     refresh: 'Actualiser cette page',
+    monerisTitle: 'Payer les frais relatifs à la conformité de l’employeur',
+    monerisIntro: 'Entrez les renseignements de votre carte dans le formulaire de paiement sécurisé de Moneris, notre société de paiement. Vous revenez au portail une fois le paiement terminé.',
+    monerisNoScript: 'Le formulaire de paiement de Moneris a besoin de JavaScript. Activez JavaScript dans votre navigateur, ou communiquez avec nous pour payer autrement.',
+    backToPortal: 'Retourner au portail sans payer',
   },
 })

@@ -28,6 +28,10 @@ export function listForPurpose(db: Db, purposeType: string, purposeId: string): 
     .execute()
 }
 
+export function findByCheckoutRef(db: Db, checkoutRef: string): Promise<Payment | undefined> {
+  return db.selectFrom('payment').selectAll().where('checkout_ref', '=', checkoutRef).executeTakeFirst()
+}
+
 export function findPayment(db: Db, id: string): Promise<Payment | undefined> {
   return db.selectFrom('payment').selectAll().where('id', '=', id).executeTakeFirst()
 }

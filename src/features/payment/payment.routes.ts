@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { requireUserId } from '../auth/guards.ts'
 import { NotFoundError } from '../../platform/errors.ts'
+import type { MonerisPage } from './payment.gateways.ts'
+import { allowMoneris, cspNonce, monerisCheckoutBody } from './payment.moneris-page.ts'
 import type { PaymentService } from './payment.service.ts'
 import { resultPage } from './payment.views.ts'
 
@@ -10,7 +12,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * The portal's side of the hosted page: the return address and the result page.
  * The return never reads the query string: the result is asked of the gateway.
  */
-export function registerPaymentRoutes(scope: FastifyInstance, deps: { payments: PaymentService }): void {
+export function registerPaymentRoutes(scope: FastifyInstance, deps: { payments: PaymentService; moneris?: MonerisPage }): void {
   const load = async (id: string, userId: string) => {
     if (!UUID.test(id)) throw new NotFoundError()
     const payment = await deps.payments.findPayment(id)
@@ -36,4 +38,28 @@ export function registerPaymentRoutes(scope: FastifyInstance, deps: { payments: 
     const page = resultPage(request.t, request.lang, current, unconfirmed, `/${request.lang}/payments/${payment.id}`)
     return reply.page({ title: page.title, body: page.body, breadcrumbs: [{ text: request.t('common.home'), href: `/${request.lang}` }] })
   })
+
+  const moneris = deps.moneris
+  if (moneris) {
+    // The page that embeds Moneris's hosted card form for a ticket (the gateway's redirect address).
+    scope.get<{ Params: { ticket: string } }>('/payments/moneris/:ticket', async (request, reply) => {
+      const userId = requireUserId(request, reply)
+      if (!userId) return reply
+      const payment = await deps.payments.findByCheckoutRef(request.params.ticket)
+      if (!payment || payment.created_by_user_id !== userId) throw new NotFoundError()
+      if (payment.status !== 'pending') return reply.redirect(`/${request.lang}/payments/${payment.id}`, 303)
+      allowMoneris(reply, moneris.scriptUrl)
+      return reply.page({
+        title: request.t('payment.monerisTitle'),
+        body: monerisCheckoutBody({
+          t: request.t,
+          lang: request.lang,
+          payment,
+          returnUrl: `/${request.lang}/payments/${payment.id}/return`,
+          settings: moneris,
+          nonce: cspNonce(reply),
+        }),
+      })
+    })
+  }
 }

@@ -286,6 +286,10 @@ export class PaymentService {
     return repo.findPayment(this.deps.db, id)
   }
 
+  findByCheckoutRef(checkoutRef: string): Promise<Payment | undefined> {
+    return repo.findByCheckoutRef(this.deps.db, checkoutRef)
+  }
+
   refundsOf(paymentId: string): Promise<PaymentRefund[]> {
     return repo.refundsOf(this.deps.db, paymentId)
   }
