@@ -24,6 +24,8 @@ export interface CliCommand {
   name: readonly string[]
   usage: string
   description: string
+  /** Checks the arguments before the database is opened: a message for a usage error, or undefined. */
+  checkArgs?(args: string[]): string | undefined
   /** Returns the process exit code. */
   run(args: string[], ctx: CliContext): Promise<number>
 }
@@ -51,6 +53,11 @@ async function main(argv: string[]): Promise<number> {
   const found = findCommand(argv)
   if (!found) {
     err(`Unknown command: ${argv.join(' ')}\n\n${help()}`)
+    return 2
+  }
+  const problem = found.command.checkArgs?.(found.args)
+  if (problem) {
+    err(problem)
     return 2
   }
   const config = loadConfig()

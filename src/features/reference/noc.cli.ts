@@ -7,18 +7,14 @@ export const nocImportCommand: CliCommand = {
   name: ['noc', 'import'],
   usage: 'noc import <file.csv>',
   description: 'Import Statistics Canada’s NOC 2021 list (code,title_en,title_fr,teer,broad_category,major_group); re-running it is safe.',
+  checkArgs(args) {
+    if (args.length !== 1) return 'Usage: npm run portal -- noc import <file.csv>'
+    if (!fs.existsSync(args[0]!)) return `No such file: ${args[0]}`
+    return undefined
+  },
   async run(args, { db, out, err }) {
-    const [file] = args
-    if (!file || args.length !== 1) {
-      err('Usage: npm run portal -- noc import <file.csv>')
-      return 2
-    }
-    if (!fs.existsSync(file)) {
-      err(`No such file: ${file}`)
-      return 2
-    }
     try {
-      const report = await importNocFile(db, file)
+      const report = await importNocFile(db, args[0]!)
       out(describeImport(report))
       return report.rejected.length ? 1 : 0
     } catch (e) {
