@@ -45,6 +45,7 @@ process.once('message', (message) => {
       errors: r.errors + r.timeouts + unexpected,
       statusClasses: byClass,
       bytesPerSecond: r.throughput.average,
+      bytesPerResponse: responses > 0 ? r.throughput.total / responses : 0,
       durationSeconds: r.duration,
     }
     process.send!(result, () => process.exit(0))

@@ -143,11 +143,12 @@ function fmt(n: number, digits = 0): string {
 }
 
 function printTable(baseline: ScenarioResult, configurations: ConfigurationResult[], argon2: Argon2Result | null): void {
-  const header = ['configuration', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs baseline', 'peak RSS MB', 'target', 'result']
+  const header = ['configuration', 'scenario', 'KB/resp', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs baseline', 'peak RSS MB', 'target', 'result']
   const rows: string[][] = []
   const row = (config: string, s: ScenarioResult): string[] => [
     config,
     s.name,
+    fmt(s.result.bytesPerResponse / 1024, 1),
     fmt(s.result.requestsPerSecond),
     fmt(s.result.latencyP50Ms),
     fmt(s.result.latencyP99Ms),
@@ -164,12 +165,12 @@ function printTable(baseline: ScenarioResult, configurations: ConfigurationResul
   rows.push(row('bare Fastify', baseline))
   for (const c of configurations) {
     for (const s of c.scenarios) rows.push(row(c.name, s))
-    rows.push([c.name, 'server RSS before load (all processes)', '', '', '', '', '', fmt(c.idleRssMb), '', ''])
-    rows.push([c.name, 'server RSS (peak, one process)', '', '', '', '', '', fmt(c.peakProcessRssMb), c.rssTarget.text, c.rssTarget.pass ? 'pass' : 'FAIL'])
+    rows.push([c.name, 'server RSS before load (all processes)', '', '', '', '', '', '', fmt(c.idleRssMb), '', ''])
+    rows.push([c.name, 'server RSS (peak, one process)', '', '', '', '', '', '', fmt(c.peakProcessRssMb), c.rssTarget.text, c.rssTarget.pass ? 'pass' : 'FAIL'])
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`
-  const out = [line(header), `|${widths.map((w, i) => (i >= 2 && i <= 7 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`, ...rows.map(line)]
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => (i >= 2 && i <= 8 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`
+  const out = [line(header), `|${widths.map((w, i) => (i >= 2 && i <= 8 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`, ...rows.map(line)]
   console.log(`\n${out.join('\n')}\n`)
   if (argon2) {
     console.log(

@@ -20,6 +20,8 @@ export interface LoadResult {
   errors: number
   statusClasses: Record<number, number>
   bytesPerSecond: number
+  /** Average response size (headers and body), bytes. */
+  bytesPerResponse: number
   durationSeconds: number
 }
 
