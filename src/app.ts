@@ -14,6 +14,7 @@ import { registerNotificationRoutes, registerNotifications } from './features/no
 import type { PaymentGateway } from './features/payment/payment.gateway.ts'
 import { gatewayFromConfig, monerisPageFromConfig } from './features/payment/payment.gateways.ts'
 import { registerPaymentRoutes } from './features/payment/payment.routes.ts'
+import { startPaymentReconciler } from './features/payment/payment.reconciler.ts'
 import { PaymentService } from './features/payment/payment.service.ts'
 import { registerTestGatewayRoutes } from './features/payment/test-gateway.routes.ts'
 import { LANGS, langFromAcceptLanguage, translator } from './i18n/i18n.ts'
@@ -94,6 +95,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     publicBaseUrl: config.publicBaseUrl,
     feeCents: config.feeCents,
     log: app.log,
+  })
+  // A listening portal settles payments whose return never came (tests drive reconcile() themselves).
+  let reconciler: { stop(): Promise<void> } | undefined
+  app.addHook('onListen', async () => {
+    reconciler = startPaymentReconciler(payments, { log: app.log })
+  })
+  app.addHook('onClose', async () => {
+    await reconciler?.stop()
   })
 
   // A visitor without a language in the address gets theirs from the browser.

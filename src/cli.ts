@@ -4,6 +4,7 @@ import { DataDirInUseError, openDatabase, type Db } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { officerCreateCommand, totpCodeCommand } from './features/auth/auth.cli.ts'
 import { nocImportCommand } from './features/reference/noc.cli.ts'
+import { paymentsReconcileCommand } from './features/payment/payment.cli.ts'
 
 /**
  * `npm run portal -- <group> <action> [args]`: operator commands.
@@ -30,7 +31,7 @@ export interface CliCommand {
   run(args: string[], ctx: CliContext): Promise<number>
 }
 
-const COMMANDS: readonly CliCommand[] = [nocImportCommand, officerCreateCommand, totpCodeCommand]
+const COMMANDS: readonly CliCommand[] = [nocImportCommand, officerCreateCommand, totpCodeCommand, paymentsReconcileCommand]
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 const err = (line: string) => process.stderr.write(`${line}\n`)

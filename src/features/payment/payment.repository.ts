@@ -143,3 +143,7 @@ export function failUnstarted(db: Db, id: string, reason: string, now: Date): Pr
     .returningAll()
     .executeTakeFirst()
 }
+
+export function pendingRefundsOlderThan(db: Db, before: Date, limit: number): Promise<PaymentRefund[]> {
+  return db.selectFrom('payment_refund').selectAll().where('status', '=', 'pending').where('created_at', '<', before).orderBy('created_at').limit(limit).execute()
+}

@@ -5,6 +5,7 @@ import type { DatabaseHandle } from '../../db/connect.ts'
 import { TestClock } from '../../platform/clock.ts'
 import { freshDatabase, usingPostgres } from '../../../tests/helpers/database.ts'
 import { GatewayUnavailableError, type PaymentGateway } from './payment.gateway.ts'
+import { startPaymentReconciler } from './payment.reconciler.ts'
 import { PaymentService } from './payment.service.ts'
 import { EmbeddedTestGateway } from './test-gateway.gateway.ts'
 import * as store from './test-gateway.repository.ts'
@@ -223,6 +224,31 @@ describe('payment service (embedded test gateway)', () => {
     assert.equal(second.kind, 'refunded')
     if (first.kind === 'pending' && second.kind === 'refunded') assert.equal(second.refund.id, first.refund.id)
     assert.equal((await service.refundsOf(payment.id)).length, 1)
+  })
+
+  it('reconciliation retries a refund the gateway did not answer, with the same key', async () => {
+    const { payment } = await started()
+    await payAtHostedPage(payment.checkout_ref!)
+    await service.confirmPayment(payment.id)
+    gateway.down = true
+    assert.equal((await service.refundPayment(payment.id)).kind, 'pending')
+    gateway.down = false
+    clock.advanceMinutes(16)
+    await service.reconcile()
+    const refunds = await service.refundsOf(payment.id)
+    assert.deepEqual(refunds.map((r) => r.status), ['succeeded'])
+    assert.equal((await service.findPayment(payment.id))!.status, 'refunded')
+  })
+
+  it('the reconciler runs reconcile() on its interval, one pass at a time, and stops', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] })
+    let passes = 0
+    const fake = { reconcile: async () => ({ examined: ++passes, settled: 0 }) } as unknown as PaymentService
+    const reconciler = startPaymentReconciler(fake, { intervalMs: 1000 })
+    t.mock.timers.tick(1000)
+    await reconciler.stop()
+    t.mock.timers.tick(5000)
+    assert.equal(passes, 1)
   })
 
   it('refuses to refund a payment that was not approved', async () => {

@@ -205,7 +205,8 @@ export class PaymentService {
 
   /**
    * Settles pending payments whose return from the hosted page never came: asks the
-   * gateway about each one older than `graceMinutes`. Safe to run from several processes.
+   * gateway about each one older than `graceMinutes`, and retries refunds left pending.
+   * Safe to run from several processes: every change is conditional on the old status.
    */
   async reconcile(options: { graceMinutes?: number; limit?: number } = {}): Promise<{ examined: number; settled: number }> {
     const now = this.deps.clock.now()
@@ -224,6 +225,11 @@ export class PaymentService {
       } else if (!unconfirmed && now.getTime() - payment.created_at.getTime() > CHECKOUT_MAX_AGE_MINUTES * 60_000) {
         if (await repo.settlePending(this.deps.db, payment.id, { status: 'expired', failure_reason: 'abandoned', updated_at: now })) settled++
       }
+    }
+    // Refunds the gateway did not answer: asked again with their own key, so never twice.
+    for (const refund of await repo.pendingRefundsOlderThan(this.deps.db, before, options.limit ?? 100)) {
+      const r = await this.refundPayment(refund.payment_id)
+      if (r.kind === 'refunded' || r.kind === 'failed') settled++
     }
     return { examined: stale.length, settled }
   }
