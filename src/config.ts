@@ -32,7 +32,7 @@ const envSchema = z.object({
   RUN_MIGRATIONS: booleanish.default(true),
   PORTAL_TIME_ZONE: z.string().min(1).default('America/Toronto'),
   REQUIRE_EMPLOYER_TOTP: booleanish.default(false),
-  FEE_CENTS: z.coerce.number().int().min(0).max(10_000_000).default(23000),
+  FEE_CENTS: z.string().regex(/^\d{1,8}$/, 'must be a whole number of cents, e.g. 23000 for CAD 230.00').transform(Number).default(23000),
   PAYMENT_GATEWAY: z.enum(['embedded', 'moneris']).default('embedded'),
   MONERIS_STORE_ID: z.string().min(1).optional(),
   MONERIS_API_TOKEN: z.string().min(1).optional(),
