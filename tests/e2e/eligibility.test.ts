@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Browser } from 'playwright-core'
+import { expectAccessible, launchBrowser, newContext, screenshotOnFailure } from './helpers/browser.ts'
+import { startPortal, type RunningPortal } from './helpers/portal.ts'
+
+describe('the eligibility check and the exemption codes in a browser', () => {
+  let portal: RunningPortal
+  let browser: Browser
+  before(async () => {
+    ;[portal, browser] = await Promise.all([startPortal(), launchBrowser()])
+  })
+  after(async () => {
+    await browser?.close()
+    await portal?.stop()
+  })
+
+  for (const javaScript of [true, false]) {
+    it(`answers, shows errors accessibly and keeps Back working (JavaScript ${javaScript ? 'on' : 'off'})`, async (t) => {
+      const context = await newContext(browser, { javaScript, locale: 'fr-CA' })
+      const page = await context.newPage()
+      try {
+        await page.goto(`${portal.baseUrl}/fr/offers/eligibility`)
+        await expectAccessible(page, 'eligibility')
+
+        // No choice: the summary links to the first radio, which takes focus when followed.
+        await page.getByRole('button', { name: 'Vérifier' }).click()
+        assert.match(await page.title(), /^Erreur : /)
+        await expectAccessible(page, 'eligibility-error')
+        await page.locator('.error-summary a').first().click()
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'open-permit')
+
+        // Start afresh: a page answered to a POST (the error page) cannot be revisited by Back
+        // without resubmitting, in any browser, since pages are never cached.
+        await page.goto(`${portal.baseUrl}/fr/offers/eligibility`)
+        await page.getByLabel('Non, un permis de travail pour mon entreprise seulement').check()
+        await page.getByLabel('Quel code de dispense de l’EIMT s’applique?').selectOption('T36')
+        await page.getByRole('button', { name: 'Vérifier' }).click()
+        assert.match(page.url(), /\/fr\/offers\/eligibility\/result\?openPermit=no&code=T36$/)
+        assert.equal(await page.locator('.notice-title').textContent(), 'Vous devez présenter une offre d’emploi')
+        await expectAccessible(page, 'eligibility-result')
+
+        await page.goBack()
+        assert.match(page.url(), /\/fr\/offers\/eligibility$/)
+        await page.goForward()
+        assert.equal(await page.locator('.notice-title').textContent(), 'Vous devez présenter une offre d’emploi')
+
+        await page.goto(`${portal.baseUrl}/en/reference/exemption-codes`)
+        await expectAccessible(page, 'exemption-codes')
+      } catch (err) {
+        await screenshotOnFailure(page, t.name)
+        throw err
+      } finally {
+        await context.close()
+      }
+    })
+  }
+})
