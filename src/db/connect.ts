@@ -36,6 +36,10 @@ export function openPostgres(url: string, poolSize: number): DatabaseHandle {
       }) as typeof pg.types.getTypeParser,
     },
   })
+  // An idle connection the server ends (restart, failover, DROP DATABASE … FORCE while the
+  // pool is still closing) is an 'error' event on the pool: without a listener it would
+  // crash the process. The pool drops that connection and opens a new one when needed.
+  pool.on('error', (err) => console.error(`PostgreSQL connection lost while idle: ${err.message}`))
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return { db, kind: 'postgres', close: () => db.destroy() }
 }
