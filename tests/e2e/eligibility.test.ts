@@ -28,7 +28,7 @@ describe('the eligibility check and the exemption codes in a browser', () => {
         assert.match(await page.title(), /^Erreur : /)
         await expectAccessible(page, 'eligibility-error')
         await page.locator('.error-summary a').first().click()
-        assert.equal(await page.evaluate(() => document.activeElement?.id), 'open-permit')
+        assert.equal(await page.locator(':focus').getAttribute('id'), 'open-permit')
 
         // Start afresh: a page answered to a POST (the error page) cannot be revisited by Back
         // without resubmitting, in any browser, since pages are never cached.
