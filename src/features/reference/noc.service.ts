@@ -94,7 +94,7 @@ function parseCsv(text: string): { header: string[]; rows: ParsedRow[] } {
       info: true,
       relax_column_count: true,
       skip_empty_lines: true,
-    }) as Array<{ record: string[]; info: { lines: number } }>
+    }) as unknown as Array<{ record: string[]; info: { lines: number } }>
   } catch (err) {
     const e = err as Error & { lines?: number }
     throw new NocImportError(`The file is not valid CSV${e.lines ? ` (line ${e.lines})` : ''}: ${e.message}`)
