@@ -251,6 +251,38 @@ describe('payment service (embedded test gateway)', () => {
     assert.equal(passes, 1)
   })
 
+  it('refuses an approval for another amount than the payment\'s', async () => {
+    const { payment } = await started()
+    await payAtHostedPage(payment.checkout_ref!)
+    const lying: PaymentGateway = {
+      startCheckout: (r) => embedded.startCheckout(r),
+      confirm: async (r) => {
+        const o = await embedded.confirm(r)
+        return o.status === 'approved' ? { ...o, amountCents: 100 } : o
+      },
+      refund: (r) => embedded.refund(r),
+    }
+    const other = new PaymentService({ db: database.db, clock, gateway: lying, gatewayName: 'embedded', publicBaseUrl: 'http://portal.test', feeCents: 23000 })
+    const { payment: settled } = await other.confirmPayment(payment.id)
+    assert.equal(settled.status, 'failed')
+    assert.equal(settled.failure_reason, 'amount_mismatch')
+    assert.equal(settled.receipt_number, null)
+  })
+
+  it('reconciliation fails a payment whose start never got a checkout (a crash between the two)', async () => {
+    const p = purpose()
+    gateway.down = true
+    // The start fails cleanly; to play a crash, put the row back to pending without a checkout.
+    const r = await service.startPayment(p)
+    await database.db.updateTable('payment').set({ status: 'pending', failure_reason: null }).where('id', '=', r.payment.id).execute()
+    gateway.down = false
+    clock.advanceMinutes(16)
+    await service.reconcile()
+    const after = (await service.findPayment(r.payment.id))!
+    assert.equal(after.status, 'failed')
+    assert.equal(after.failure_reason, 'never_started')
+  })
+
   it('refuses to refund a payment that was not approved', async () => {
     const { payment } = await started()
     assert.equal((await service.refundPayment(payment.id)).kind, 'not_refundable')
