@@ -115,7 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(
       async (scope) => {
         registerHomeRoutes(scope)
-        registerReferenceRoutes(scope, { config })
+        registerReferenceRoutes(scope, { config, db: deps.db })
         registerAuthRoutes(scope, {
           db: deps.db,
           clock: deps.clock,

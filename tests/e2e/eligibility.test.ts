@@ -47,6 +47,12 @@ describe('the eligibility check and the exemption codes in a browser', () => {
 
         await page.goto(`${portal.baseUrl}/en/reference/exemption-codes`)
         await expectAccessible(page, 'exemption-codes')
+
+        await page.goto(`${portal.baseUrl}/fr/reference/occupations`)
+        await page.getByLabel('Code ou titre de la profession').fill('soudeurs')
+        await page.getByRole('button', { name: 'Rechercher' }).click()
+        assert.ok((await page.locator('tbody th').allTextContents()).includes('72106'))
+        await expectAccessible(page, 'occupations')
       } catch (err) {
         await screenshotOnFailure(page, t.name)
         throw err

@@ -8,6 +8,7 @@ function answersQuery(answers?: { openPermit: string; code?: string | undefined 
 /** Every address of the reference feature, so links and redirects are never string literals. */
 export const referencePaths = {
   exemptionCodes: (lang: Lang) => `/${lang}/reference/exemption-codes`,
+  occupations: (lang: Lang, query?: string) => `/${lang}/reference/occupations${query ? `?${new URLSearchParams({ q: query }).toString()}` : ''}`,
   /** The eligibility questions, pre-filled with earlier answers when given. */
   eligibility: (lang: Lang, answers?: { openPermit: string; code?: string | undefined }) => `/${lang}/offers/eligibility${answersQuery(answers)}`,
   eligibilityResult: (lang: Lang, answers: { openPermit: string; code?: string | undefined }) => `/${lang}/offers/eligibility/result${answersQuery(answers)}`,

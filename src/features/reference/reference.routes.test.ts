@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { testApp, type TestApp } from '../../../tests/helpers/app.ts'
 import { errorSummaryLinks, TestClient, text } from '../../../tests/helpers/http.ts'
 import { EXEMPTION_CODES } from './exemption-codes.ts'
+import { importNocFile, SHIPPED_NOC_CSV } from './noc.service.ts'
 
 const nbsp = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ')
 
@@ -10,6 +11,7 @@ describe('reference pages', () => {
   let t: TestApp
   before(async () => {
     t = await testApp({ config: { feeCents: 23000 } })
+    await importNocFile(t.db, SHIPPED_NOC_CSV)
   })
   after(() => t.close())
 
@@ -153,5 +155,30 @@ describe('reference pages', () => {
       assert.equal(page.status, 303, q)
       assert.equal(page.location, '/en/offers/eligibility')
     }
+  })
+
+  it('searches NOC occupations by title words or code, in each language, without JavaScript', async () => {
+    const client = new TestClient(t.app)
+    const empty = await client.get('/fr/reference/occupations')
+    assert.equal(empty.status, 200)
+    assert.equal(text(empty.dom.querySelector('h1')), 'Trouver un code de profession de la CNP 2021')
+    assert.equal(empty.dom.querySelector('form[role="search"]')?.getAttribute('method'), 'get')
+    assert.equal(empty.dom.querySelectorAll('tbody tr').length, 0)
+
+    const fr = await client.get(`/fr/reference/occupations?q=${encodeURIComponent('soudeurs')}`)
+    const rows = fr.dom.querySelectorAll('tbody tr')
+    assert.ok(rows.some((r) => text(r.querySelector('th')) === '72106' && /Soudeurs\/soudeuses/.test(text(r))), fr.body.slice(0, 200))
+    assert.equal(fr.dom.querySelector('input#q')?.getAttribute('value'), 'soudeurs')
+
+    const en = await client.get('/en/reference/occupations?q=7210')
+    assert.ok(en.dom.querySelectorAll('tbody th').every((th) => text(th).startsWith('7210')))
+    assert.match(text(en.dom.querySelector('h2[role="status"]')), /occupations found for “7210”/)
+
+    const none = await client.get('/en/reference/occupations?q=zzzqqq')
+    assert.match(text(none.dom.querySelector('p[role="status"]')), /No occupation found for “zzzqqq”/)
+
+    const hostile = await client.get(`/en/reference/occupations?q=${encodeURIComponent('<script>alert(1)</script> & |')}`)
+    assert.equal(hostile.status, 200)
+    assert.ok(!hostile.body.includes('<script>alert(1)'))
   })
 })

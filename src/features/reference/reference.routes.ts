@@ -1,17 +1,32 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.ts'
+import type { Db } from '../../db/connect.ts'
 import { zodFormErrors } from '../../ui/form-errors.ts'
 import { referencePaths } from './reference.paths.ts'
 import { ELIGIBILITY_FIELDS, eligibilitySchema } from './reference.schema.ts'
 import { decideEligibility } from './reference.service.ts'
-import { eligibilityFormView, eligibilityResultView, exemptionCodesView, type EligibilityFormValues } from './reference.views.ts'
+import { eligibilityFormView, eligibilityResultView, exemptionCodesView, occupationSearchView, type EligibilityFormValues } from './reference.views.ts'
+import { searchOccupations } from './noc.service.ts'
 import { formatMoney } from './validators.ts'
 
 /**
- * Public, informational pages: the list of LMIA exemption codes, and the
+ * Public, informational pages: the list of LMIA exemption codes, the NOC 2021
+ * occupation search (a GET form: works without JavaScript), and the
  * eligibility check that comes before "Submit an offer of employment". No sign-in.
  */
-export function registerReferenceRoutes(scope: FastifyInstance, deps: { config: Pick<Config, 'feeCents'> }): void {
+export function registerReferenceRoutes(scope: FastifyInstance, deps: { config: Pick<Config, 'feeCents'>; db: Db }): void {
+  scope.get('/reference/occupations', async (request, reply) => {
+    const { t, lang } = request
+    const raw = (request.query as Record<string, unknown>).q
+    const query = (typeof raw === 'string' ? raw : '').trim().slice(0, 100)
+    const results = query ? await searchOccupations(deps.db, query, lang, 50) : undefined
+    return reply.page({
+      title: t('reference.occupations.title'),
+      breadcrumbs: [{ text: t('common.home'), href: `/${lang}` }],
+      body: occupationSearchView({ t, lang }, { query, results }),
+    })
+  })
+
   scope.get('/reference/exemption-codes', (request, reply) => {
     const { t, lang } = request
     return reply.page({

@@ -1,6 +1,6 @@
 import type { Lang, Translate } from '../../i18n/i18n.ts'
 import { html, type Html } from '../../platform/html.ts'
-import { button, csrfField, linkButton, notice, radios, select, summaryList } from '../../ui/components.ts'
+import { button, csrfField, linkButton, notice, radios, select, summaryList, textInput } from '../../ui/components.ts'
 import type { FormErrors } from '../../ui/form-errors.ts'
 import { EXEMPTION_CATEGORIES, EXEMPTION_CODES, exemptionLabel, exemptionOptionGroups } from './exemption-codes.ts'
 import { referencePaths } from './reference.paths.ts'
@@ -133,4 +133,32 @@ ${d.unsure ? html`<p>${t('reference.eligibility.unsureNote')}</p>` : ''}
 <h2>${t('reference.eligibility.yourAnswers')}</h2>
 ${answers}
 ${again}`
+}
+
+export function occupationSearchView(
+  { t, lang }: ViewContext,
+  p: { query: string; results?: ReadonlyArray<{ code: string; title_en: string; title_fr: string; teer: number; broad_category: string }> },
+): Html {
+  const r = p.results
+  return html`<h1>${t('reference.occupations.title')}</h1>
+<p class="lead">${t('reference.occupations.lead')}</p>
+<form method="get" action="${referencePaths.occupations(lang)}" role="search">
+${textInput({ t, name: 'q', type: 'search', label: t('reference.occupations.queryLabel'), hint: t('reference.occupations.queryHint'), value: p.query, maxlength: 100, spellcheck: false })}
+${button({ text: t('reference.occupations.search') })}
+</form>
+${
+  r === undefined
+    ? ''
+    : r.length === 0
+      ? html`<p role="status">${t('reference.occupations.noResults', { query: p.query })}</p>`
+      : html`<h2 role="status">${t('reference.occupations.results', { count: r.length, query: p.query })}</h2>
+<div class="table-wrap"><table class="table">
+<thead><tr><th scope="col">${t('reference.occupations.code')}</th><th scope="col">${t('reference.occupations.occupation')}</th><th scope="col">${t('reference.occupations.teer')}</th><th scope="col">${t('reference.occupations.category')}</th></tr></thead>
+<tbody>
+${r.map((o) => html`<tr><th scope="row">${o.code}</th><td>${lang === 'fr' ? o.title_fr : o.title_en}</td><td>${o.teer}</td><td lang="en">${o.broad_category}</td></tr>`)}
+</tbody>
+</table></div>`
+}
+<p>${t('reference.occupations.entrepreneur')}</p>
+<p class="hint">${t('reference.occupations.source')}</p>`
 }
