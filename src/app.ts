@@ -96,6 +96,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     feeCents: config.feeCents,
     log: app.log,
   })
+  if (config.isProduction && config.paymentGateway === 'embedded') {
+    app.log.warn('PAYMENT_GATEWAY=embedded in production: fees go to the test gateway and no card is charged')
+  }
   // A listening portal settles payments whose return never came (tests drive reconcile() themselves).
   let reconciler: { stop(): Promise<void> } | undefined
   app.addHook('onListen', async () => {
