@@ -4,7 +4,7 @@ import type { DatabaseHandle } from '../../db/connect.ts'
 import { TestClock } from '../../platform/clock.ts'
 import { freshDatabase, usingPostgres } from '../../../tests/helpers/database.ts'
 import { startSmtpServer, type TestSmtpServer } from '../../../tests/helpers/smtp-server.ts'
-import { dispatchOnce, retryDelayMs, type DispatcherDeps } from './dispatcher.ts'
+import { dispatchOnce, retryDelayMs, startDispatcher, type DispatcherDeps } from './dispatcher.ts'
 import { devMailbox, smtpMailer, type Mailer, type OutgoingEmail } from './mailer.ts'
 import { notify } from './notify.ts'
 
@@ -266,6 +266,27 @@ async function drain(deps: DispatcherDeps): Promise<number> {
     sent += r.sent
   }
 }
+
+describe('the dispatcher loop (npm start, npm run worker)', () => {
+  it('sends what is queued without being asked, and stop() waits for the round in progress', async () => {
+    const database = await freshDatabase()
+    try {
+      const clock = new TestClock('2026-11-23T15:00:00Z')
+      const { outboxId } = await notify(database.db, { template: 'welcome', params: { name: 'Ana' }, lang: 'en', email: { to: 'ana@example.ca' }, now: clock.now() })
+      let delivered!: (email: OutgoingEmail) => void
+      const got = new Promise<OutgoingEmail>((resolve) => (delivered = resolve))
+      const mailer: Mailer = { kind: 'test', send: async (email) => delivered(email) }
+      const running = startDispatcher({ db: database.db, mailer, clock, config, worker: 'loop' }, { intervalMs: 60_000 })
+      const email = await got
+      await running.stop()
+      assert.equal(email.to, 'ana@example.ca')
+      const row = await database.db.selectFrom('email_outbox').select(['status', 'claimed_by']).where('id', '=', outboxId!).executeTakeFirstOrThrow()
+      assert.deepEqual(row, { status: 'sent', claimed_by: 'loop' }, 'marked before stop() returned')
+    } finally {
+      await database.close()
+    }
+  })
+})
 
 describe('several dispatchers on one database', () => {
   it('two dispatchers on the embedded database deliver 200 e-mails once each', async () => {
