@@ -219,6 +219,8 @@ describe('"see attached" answers', () => {
       'ci-joint',
       'S/O',
       'sans objet',
+      '-',
+      '...',
     ]) {
       assert.equal(isSeeAttachedAnswer(s), true, s)
     }
@@ -229,6 +231,10 @@ describe('"see attached" answers', () => {
       'Nathalie will manage the Montréal office (voir pièce jointe pour l’organigramme).',
       'Naan bakery',
       'Analyse des besoins des clients',
+      'None',
+      'Aucun',
+      '烹饪和准备餐点',
+      'طهي الطعام',
       '',
     ]) {
       assert.equal(isSeeAttachedAnswer(s), false, s)

@@ -192,11 +192,12 @@ const REFUSED_ANSWERS: readonly RegExp[] = [
   /^(please )?(see|refer to) (the )?(attached|enclosed) (document|documents|file|files|letter|pdf|sheet|list)$/,
   /^(attached|enclosed|in attachment|see above|see below|same as above|as above)$/,
   // Not applicable, alone
-  /^(n ?\/? ?a|na|none|not applicable|nil|-+)$/,
+  // ("None" and "Aucun" are left alone: for licences or experience they can be true answers.)
+  /^(n ?\/? ?a|na|not applicable)$/,
   // French: "voir pièce jointe", "voir ci-joint", "voir le document ci-joint", "voir annexe"
   /^(veuillez )?(voir|consulter|se referer a|referez vous a|se reporter a) (la |les |le |l'|en )?(piece jointe|pieces jointes|pj|p j|ci joint|ci jointe|ci joints|annexe|document ci joint|document joint|documents joints|fichier joint)$/,
   /^(ci joint|ci jointe|en piece jointe|voir ci dessus|voir plus haut)$/,
-  /^(s\/o|s o|sans objet|ne s'applique pas|aucun|aucune)$/,
+  /^(s\/o|s o|sans objet|ne s'applique pas)$/,
 ]
 
 /**
@@ -204,6 +205,8 @@ const REFUSED_ANSWERS: readonly RegExp[] = [
  * jointe") or says "n/a" alone. An explanation that also mentions an attachment is fine.
  */
 export function isSeeAttachedAnswer(text: string): boolean {
+  // Only punctuation ("-", "...", "?") is no answer either; text in any script is.
+  if (text.trim() !== '' && !/[\p{L}\p{N}]/u.test(text)) return true
   const folded = foldForPhrases(text)
   if (folded === '') return false
   return REFUSED_ANSWERS.some((re) => re.test(folded))
