@@ -19,10 +19,11 @@ import { PaymentService } from './features/payment/payment.service.ts'
 import { registerTestGatewayRoutes } from './features/payment/test-gateway.routes.ts'
 import { LANGS, langFromAcceptLanguage, translator } from './i18n/i18n.ts'
 import { registerAssets } from './platform/assets.ts'
-import type { Clock } from './platform/clock.ts'
+import { TestClock, type Clock } from './platform/clock.ts'
 import { registerErrorHandling, type SendErrorPage } from './platform/errors.ts'
 import './platform/fastify-types.ts'
 import { registerSecurity } from './platform/security.ts'
+import { registerTestClockRoute } from './platform/test-clock.routes.ts'
 import { registerViews } from './platform/views.ts'
 
 /** Everything the portal needs from outside; tests fill it with a fresh database and fakes. */
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSessionLifecycle(app, { db: deps.db, clock: deps.clock, timeZone: config.timeZone })
 
   registerHealthRoutes(app, deps)
+  if (config.testClock && !config.isProduction && deps.clock instanceof TestClock) registerTestClockRoute(app, deps.clock)
   registerNotifications(app, deps)
   const payments = new PaymentService({
     db: deps.db,

@@ -32,6 +32,7 @@ const envSchema = z.object({
   RUN_MIGRATIONS: booleanish.default(true),
   PORTAL_TIME_ZONE: z.string().min(1).default('America/Toronto'),
   REQUIRE_EMPLOYER_TOTP: booleanish.default(false),
+  PORTAL_TEST_CLOCK: booleanish.default(false),
   FEE_CENTS: z.string().regex(/^\d{1,8}$/, 'must be a whole number of cents, e.g. 23000 for CAD 230.00').transform(Number).default(23000),
   PAYMENT_GATEWAY: z.enum(['embedded', 'moneris']).default('embedded'),
   MONERIS_STORE_ID: z.string().min(1).optional(),
@@ -64,6 +65,8 @@ export interface Config {
   timeZone: string
   /** Employers must set up a second factor too (staff always must). */
   requireEmployerTotp: boolean
+  /** Browser tests only: a clock moved by POST /__test/clock (never in production). */
+  testClock: boolean
   logLevel: Env['LOG_LEVEL']
   bodyLimitBytes: number
   trustProxy: boolean
@@ -128,6 +131,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       `WEB_CONCURRENCY=${env.WEB_CONCURRENCY} needs DATABASE_URL: the embedded database (PGlite) lives inside one process, so only PostgreSQL can serve several`,
     ])
   }
+  if (isProduction && env.PORTAL_TEST_CLOCK) throw new ConfigError(['PORTAL_TEST_CLOCK must not be set when NODE_ENV=production'])
   const host = env.HOST ?? (isProduction ? '0.0.0.0' : 'localhost')
   return {
     env: env.NODE_ENV,
@@ -141,6 +145,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
     timeZone: env.PORTAL_TIME_ZONE,
     requireEmployerTotp: env.REQUIRE_EMPLOYER_TOTP,
+    testClock: env.PORTAL_TEST_CLOCK,
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     trustProxy: env.TRUST_PROXY,

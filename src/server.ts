@@ -7,22 +7,24 @@ import { migrateToLatest } from './db/migrate.ts'
 import { demoSignInsText, seedDemo } from './features/demo/demo-seed.ts'
 import { startConfiguredDispatcher } from './features/notifications/dispatcher.ts'
 import { describeImport, loadNocIfEmpty } from './features/reference/noc.service.ts'
-import { systemClock } from './platform/clock.ts'
+import { systemClock, TestClock } from './platform/clock.ts'
 
 /** `npm start`: configuration, database, migrations, then listen; SIGTERM/SIGINT finish in-flight requests. */
 async function main(): Promise<void> {
   const config = loadConfig()
   if (isClusterPrimary(config.webConcurrency)) return runPrimary(config.webConcurrency)
   const database = await openDatabase(config)
+  // Browser tests may move time (PORTAL_TEST_CLOCK; refused in production).
+  const clock = config.testClock ? new TestClock(new Date()) : systemClock
   if (config.runMigrations) await migrateToLatest(database.db)
   // The NOC 2021 list ships with the portal: loaded once, on a database that has none.
   const noc = await loadNocIfEmpty(database.db)
   if (noc) console.log(`NOC 2021 occupations loaded: ${describeImport(noc)}`)
   // Development only: demo accounts, printed below (production never seeds).
-  if (config.seedDemo && !config.isProduction) await seedDemo(database.db, systemClock.now())
-  const app = await buildApp({ config, db: database.db, clock: systemClock })
+  if (config.seedDemo && !config.isProduction) await seedDemo(database.db, clock.now())
+  const app = await buildApp({ config, db: database.db, clock: clock })
   // The e-mail outbox dispatcher runs here unless `npm run worker` does it (RUN_MAIL_DISPATCHER=false).
-  const mail = config.runMailDispatcher ? startConfiguredDispatcher(config, database.db, systemClock, app.log) : undefined
+  const mail = config.runMailDispatcher ? startConfiguredDispatcher(config, database.db, clock, app.log) : undefined
 
   const closer = closeWithGrace({ delay: 10_000, ...graceOptions() }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error')

@@ -22,4 +22,30 @@
     }
     if (form.querySelector('[data-prevent-double-click="true"]')) form.setAttribute('data-submitted', 'true')
   })
+
+  // The idle warning: shown 2 minutes before the session ends. Before showing it, ask
+  // the server (without counting as activity) in case another tab kept the session alive.
+  var warning = document.getElementById('session-warning')
+  if (warning && window.fetch) {
+    var statusUrl = warning.getAttribute('data-status-url')
+    var schedule = function (warnAt) {
+      var wait = Math.max(0, new Date(warnAt).getTime() - Date.now())
+      window.setTimeout(check, Math.min(wait, 2147483647))
+    }
+    var check = function () {
+      window
+        .fetch(statusUrl, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+        .then(function (r) { return r.json() })
+        .then(function (s) {
+          if (!s.signedIn) { window.location.reload(); return }
+          if (!s.warn) { warning.hidden = true; schedule(s.warnAt); return }
+          warning.hidden = false
+          var button = warning.querySelector('button')
+          if (button) button.focus()
+          window.setTimeout(check, Math.max(1000, s.secondsLeft * 1000 + 1000))
+        })
+        .catch(function () { /* offline: the plain form still works */ })
+    }
+    schedule(warning.getAttribute('data-warn-at'))
+  }
 })()

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Browser } from 'playwright-core'
+import { expectAccessible, launchBrowser, newContext, screenshotOnFailure } from './helpers/browser.ts'
+import { startPortal, type RunningPortal } from './helpers/portal.ts'
+import { advanceClock, labels, register, signIn, startingWith, type Lang } from './pages/auth.ts'
+
+describe('registering, signing in and coming back after a timeout', () => {
+  let portal: RunningPortal
+  let browser: Browser
+  before(async () => {
+    ;[portal, browser] = await Promise.all([startPortal({ PORTAL_TEST_CLOCK: 'true', SEED_DEMO: 'false' }), launchBrowser()])
+  })
+  after(async () => {
+    await browser?.close()
+    await portal?.stop()
+  })
+
+  const cases: Array<[Lang, boolean]> = [
+    ['en', true],
+    ['fr', true],
+    ['en', false],
+    ['fr', false],
+  ]
+  for (const [lang, javaScript] of cases) {
+    it(`${lang}, JavaScript ${javaScript ? 'on' : 'off'}`, async (t) => {
+      const l = labels[lang]
+      const context = await newContext(browser, { javaScript })
+      const page = await context.newPage()
+      const username = `e2e.${lang}.${javaScript ? 'js' : 'nojs'}`
+      const password = 'the quiet river runs long'
+      try {
+        // A failed submit: the error summary has focus, and links to the fields.
+        await page.goto(`${portal.baseUrl}/${lang}/register`)
+        await expectAccessible(page, 'register')
+        await page.getByRole('button', { name: l.register }).click()
+        assert.match(await page.title(), lang === 'en' ? /^Error: / : /^Erreur : /)
+        assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id).catch(() => 'error-summary'), 'error-summary')
+        await expectAccessible(page, 'register (errors)')
+
+        await register(page, portal.baseUrl, lang, { username, email: `${username}@example.ca`, password })
+        assert.match(page.url(), new RegExp(`/${lang}/home`))
+        await expectAccessible(page, 'home')
+
+        await page.getByLabel(startingWith(l.givenName)).fill('Zoë')
+        await page.getByLabel(startingWith(l.familyName)).fill("O'Brien-Lévesque")
+        await page.getByRole('button', { name: l.save, exact: true }).click()
+        assert.equal(await page.getByLabel(startingWith(l.givenName)).inputValue(), 'Zoë')
+
+        // Twenty-one idle minutes later the session has ended; signing in again returns here.
+        await page.goto(`${portal.baseUrl}/${lang}/home?from=e2e`)
+        await advanceClock(portal.baseUrl, 21)
+        await page.reload()
+        assert.match(page.url(), new RegExp(`/${lang}/sign-in`))
+        assert.match((await page.locator('.notice').textContent()) ?? '', lang === 'en' ? /20 minutes without activity/ : /20 minutes d’inactivité/)
+        await expectAccessible(page, 'sign-in (timed out)')
+        await signIn(page, portal.baseUrl, lang, username, password)
+        assert.match(page.url(), new RegExp(`/${lang}/home\\?from=e2e$`))
+        assert.equal(await page.getByLabel(startingWith(l.givenName)).inputValue(), 'Zoë')
+        assert.equal(await page.getByLabel(startingWith(l.familyName)).inputValue(), "O'Brien-Lévesque")
+
+        await page.getByRole('button', { name: l.signOut, exact: true }).click()
+        assert.match(page.url(), new RegExp(`/${lang}/signed-out`))
+        await expectAccessible(page, 'signed-out')
+      } catch (err) {
+        await screenshotOnFailure(page, `sign-in ${t.name}`)
+        throw err
+      } finally {
+        await context.close()
+      }
+    })
+  }
+})
