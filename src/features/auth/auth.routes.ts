@@ -41,6 +41,27 @@ function formatTime(lang: string, date: Date, timeZone: string): string {
   return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(date)
 }
 
+/**
+ * The last step of every sign-in (password, second factor, federated): a new
+ * session, the sign-in recorded and audited, then back to where the person was going.
+ */
+export async function finishSignIn(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: { db: Db; clock: Clock },
+  user: AppUser,
+  audience: Audience,
+  returnTo?: string,
+): Promise<FastifyReply> {
+  const now = deps.clock.now()
+  await startSession(request, user, now)
+  await deps.db.transaction().execute(async (trx) => {
+    await recordSignIn(trx, user.id, now)
+    await audit(trx, actorFrom(request, user), now, { action: 'auth.signed_in', objectType: 'user', objectId: user.id, details: { audience } })
+  })
+  return reply.redirect(returnTo ?? homeFor(request.lang, audience), 303)
+}
+
 /** Registration, sign-in with a second factor, sessions, sign-out: for the portal and the console. */
 export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void {
   const { db, clock } = deps
@@ -108,15 +129,8 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
     })
   }
 
-  async function completeSignIn(request: FastifyRequest, reply: FastifyReply, user: AppUser, audience: Audience, returnTo?: string) {
-    const now = clock.now()
-    await startSession(request, user, now)
-    await db.transaction().execute(async (trx) => {
-      await recordSignIn(trx, user.id, now)
-      await audit(trx, actorFrom(request, user), now, { action: 'auth.signed_in', objectType: 'user', objectId: user.id, details: { audience } })
-    })
-    return reply.redirect(returnTo ?? homeFor(request.lang, audience), 303)
-  }
+  const completeSignIn = (request: FastifyRequest, reply: FastifyReply, user: AppUser, audience: Audience, returnTo?: string) =>
+    finishSignIn(request, reply, deps, user, audience, returnTo)
 
   // Second factor during sign-in: a TOTP code, or a recovery code once.
   scope.get('/sign-in/code', (request, reply) => {
