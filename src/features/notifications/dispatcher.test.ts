@@ -65,17 +65,17 @@ describe('the e-mail dispatcher, against a real SMTP server', () => {
     assert.equal(en.headers.get('auto-submitted'), 'auto-generated')
     assert.equal(en.headers.get('message-id'), `<${enId}@portal.example.ca>`)
     assert.match(en.text, /^Hello Ana,\n\nYour sign-in account for the Employer Portal is ready\./)
-    assert.match(en.text, /Sign in to the Employer Portal to see this message.*:\nhttps:\/\/portal\.example\.ca\/en\/messages\n/)
+    assert.match(en.text, /\n\nGo to the Employer Portal:\nhttps:\/\/portal\.example\.ca\/en\n/)
     assert.match(en.html, /<html lang="en">/)
     assert.match(en.html, /<p>Hello Ana,<\/p>/)
-    assert.match(en.html, /<a href="https:\/\/portal\.example\.ca\/en\/messages">/)
+    assert.match(en.html, /<a href="https:\/\/portal\.example\.ca\/en">/)
 
     const fr = smtp.received.find((m) => m.envelopeTo[0] === 'benoit@exemple.ca')!
     assert.equal(fr.headers.get('subject'), 'Votre compte du Portail des employeurs est prêt')
     assert.equal(fr.headers.get('content-language'), 'fr')
     assert.equal(fr.headers.get('message-id'), `<${frId}@portal.example.ca>`)
     assert.match(fr.text, /^Bonjour Benoît,\n\nVotre compte de connexion au Portail des employeurs est prêt\./)
-    assert.match(fr.text, /https:\/\/portal\.example\.ca\/fr\/messages/)
+    assert.match(fr.text, /\n\nAccédez au Portail des employeurs :\nhttps:\/\/portal\.example\.ca\/fr\n/)
     assert.match(fr.html, /<html lang="fr">/)
     assert.match(fr.html, /<p>Bonjour Benoît,<\/p>/)
 

@@ -23,7 +23,7 @@ export default defineMessages({
     /** The label forms may give the shared e-mail field (src/ui/email-field.ts) in "Enter {field}". */
     emailAddressLabel: 'your email address',
     email: {
-      readInPortal: 'Sign in to the Employer Portal to see this message and your other account messages:',
+      readInPortal: 'Go to the Employer Portal:',
       automated: 'This message was sent by the Employer Portal of Immigration, Refugees and Citizenship Canada.',
     },
     mailbox: {
@@ -68,7 +68,7 @@ export default defineMessages({
     messageNotFound: 'Nous ne pouvons trouver ce message.',
     emailAddressLabel: 'votre adresse courriel',
     email: {
-      readInPortal: 'Connectez-vous au Portail des employeurs pour voir ce message et vos autres messages du compte :',
+      readInPortal: 'Accédez au Portail des employeurs :',
       automated: 'Ce message a été envoyé par le Portail des employeurs d’Immigration, Réfugiés et Citoyenneté Canada.',
     },
     mailbox: {

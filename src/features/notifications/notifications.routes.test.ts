@@ -150,7 +150,7 @@ describe('the development mailbox', () => {
     assert.match(details, /Employer Portal <no-reply@localhost>/)
     assert.match(details, /aide@example\.ca/)
     assert.ok(details.includes(`<${outboxId}@localhost>`))
-    assert.match(text(mail.dom.querySelector('.mail-text')), /Bonjour Ana, .* http:\/\/localhost:3000\/fr\/messages/)
+    assert.match(text(mail.dom.querySelector('.mail-text')), /Bonjour Ana, .* Accédez au Portail des employeurs : http:\/\/localhost:3000\/fr /)
 
     const htmlVersion = await new TestClient(t.app).get(`${link.getAttribute('href')}/html`)
     assert.equal(htmlVersion.status, 200)

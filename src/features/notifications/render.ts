@@ -33,13 +33,13 @@ export function paragraphs(body: string): Html {
 
 /**
  * A whole e-mail: the template in the recipient's language, then a link back to the
- * portal (`publicBaseUrl` + `/{lang}` + the template's path) and the sender line;
+ * portal (`publicBaseUrl` + `/{lang}` + the template's path, e.g. '/messages') and the sender line;
  * plain text and HTML carry the same words.
  */
 export function renderEmail(name: string, lang: Lang, params: MessageParams, publicBaseUrl: string): RenderedEmail {
   const tpl = template(name)
   const { subject, body } = renderMessage(name, lang, params)
-  const link = `${publicBaseUrl}/${lang}${'path' in tpl && typeof tpl.path === 'string' ? tpl.path : '/messages'}`
+  const link = `${publicBaseUrl}/${lang}${'path' in tpl && typeof tpl.path === 'string' ? tpl.path : ''}`
   const readInPortal = translate(lang, 'notifications.email.readInPortal')
   const automated = translate(lang, 'notifications.email.automated')
   const text = `${body}\n\n${readInPortal}\n${link}\n\n--\n${automated}\n`

@@ -3,8 +3,8 @@ import type { EnglishCatalog, MessageKey } from '../../i18n/catalog.ts'
 /**
  * Every notification the portal sends. A template is a subject and a body, each a
  * message key (in any feature's messages file) with `{params}`; `path` is where the
- * e-mail's link back to the portal points (after `/{lang}`), the account messages by
- * default. Adding a notification is one entry here plus its two messages.
+ * e-mail's link back to the portal points (after `/{lang}`; the portal's home by
+ * default, `/messages` for a notification that is also an account message). Adding a notification is one entry here plus its two messages.
  */
 export interface Template {
   subject: MessageKey
