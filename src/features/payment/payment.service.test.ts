@@ -6,7 +6,7 @@ import { TestClock } from '../../platform/clock.ts'
 import { freshDatabase, usingPostgres } from '../../../tests/helpers/database.ts'
 import { GatewayUnavailableError, type PaymentGateway } from './payment.gateway.ts'
 import { startPaymentReconciler } from './payment.reconciler.ts'
-import { PaymentService } from './payment.service.ts'
+import { PaymentService, type StartPaymentInput } from './payment.service.ts'
 import { EmbeddedTestGateway } from './test-gateway.gateway.ts'
 import * as store from './test-gateway.repository.ts'
 
@@ -66,7 +66,7 @@ describe('payment service (embedded test gateway)', () => {
     })
   }
 
-  async function started(p = purpose()) {
+  async function started(p: StartPaymentInput = purpose()) {
     const r = await service.startPayment(p)
     assert.equal(r.kind, 'redirect')
     if (r.kind !== 'redirect') throw new Error('unreachable')
@@ -130,6 +130,35 @@ describe('payment service (embedded test gateway)', () => {
       assert.notEqual(retry.payment.checkout_ref, payment.checkout_ref)
     })
   }
+
+  it('audits every step: started, declined, started again, approved, refunded', async () => {
+    const p = purpose()
+    const userId = crypto.randomUUID()
+    const first = await started({ ...p, userId })
+    await payAtHostedPage(first.payment.checkout_ref!, 'declined')
+    await service.confirmPayment(first.payment.id)
+    await service.confirmPayment(first.payment.id)
+    const second = await started({ ...p, userId })
+    await payAtHostedPage(second.payment.checkout_ref!)
+    await service.confirmPayment(second.payment.id)
+    await service.refundPayment(second.payment.id, { actor: { userId, label: 'officer' } })
+    const rows = await database.db
+      .selectFrom('audit_event')
+      .select(['action', 'actor_user_id', 'object_id'])
+      .where('object_id', 'in', [first.payment.id, second.payment.id])
+      .orderBy('id')
+      .execute()
+    assert.deepEqual(
+      rows.map((r) => [r.action, r.object_id === first.payment.id ? 1 : 2, r.actor_user_id]),
+      [
+        ['payment.started', 1, userId],
+        ['payment.declined', 1, null],
+        ['payment.started', 2, userId],
+        ['payment.approved', 2, null],
+        ['payment.refunded', 2, userId],
+      ],
+    )
+  })
 
   it('a start the gateway does not answer fails cleanly and can be retried', async () => {
     const p = purpose()

@@ -1,5 +1,7 @@
 import crypto from 'node:crypto'
+import type { Transaction } from 'kysely'
 import type { Db } from '../../db/connect.ts'
+import type { Database } from '../../db/database.ts'
 import { audit, SYSTEM_ACTOR, type Actor } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { GatewayUnavailableError, type CheckoutOutcome, type PaymentGateway } from './payment.gateway.ts'
@@ -29,6 +31,8 @@ export interface StartPaymentInput {
   purposeId: string
   businessId?: string | null
   userId?: string | null
+  /** Who starts it, for the audit trail (default: the user id, else the system). */
+  actor?: Actor
   lang: 'en' | 'fr'
   /** Where the result page's "Continue" goes (the caller's next step). */
   continuePath?: string | null
@@ -92,18 +96,31 @@ export class PaymentService {
       }
       const now = this.deps.clock.now()
       const id = crypto.randomUUID()
-      const inserted = await repo.insertPendingIfNone(this.deps.db, {
-        id,
-        purpose_type: input.purposeType,
-        purpose_id: input.purposeId,
-        business_id: input.businessId ?? null,
-        created_by_user_id: input.userId ?? null,
-        amount_cents: input.amountCents ?? this.deps.feeCents,
-        gateway: this.deps.gatewayName,
-        idempotency_key: paymentIdempotencyKey(id),
-        continue_path: input.continuePath ?? null,
-        lang: input.lang,
-        created_at: now,
+      const actor = input.actor ?? (input.userId ? { userId: input.userId, label: `user:${input.userId}` } : SYSTEM_ACTOR)
+      const inserted = await this.deps.db.transaction().execute(async (trx) => {
+        const row = await repo.insertPendingIfNone(trx, {
+          id,
+          purpose_type: input.purposeType,
+          purpose_id: input.purposeId,
+          business_id: input.businessId ?? null,
+          created_by_user_id: input.userId ?? null,
+          amount_cents: input.amountCents ?? this.deps.feeCents,
+          gateway: this.deps.gatewayName,
+          idempotency_key: paymentIdempotencyKey(id),
+          continue_path: input.continuePath ?? null,
+          lang: input.lang,
+          created_at: now,
+        })
+        if (row) {
+          await audit(trx, actor, now, {
+            action: 'payment.started',
+            businessId: row.business_id,
+            objectType: 'payment',
+            objectId: row.id,
+            details: { amountCents: row.amount_cents, purposeType: row.purpose_type, purposeId: row.purpose_id, gateway: row.gateway },
+          })
+        }
+        return row
       })
       if (inserted) return this.ensureCheckout(inserted)
       // Another request created the purpose's payment a moment ago: use it.
@@ -125,7 +142,7 @@ export class PaymentService {
     } catch (err) {
       if (!(err instanceof GatewayUnavailableError)) throw err
       this.deps.log?.warn({ err, paymentId: payment.id }, 'payment gateway did not answer the start')
-      const failed = await repo.failUnstarted(this.deps.db, payment.id, 'gateway_unavailable', this.deps.clock.now())
+      const failed = await this.endWithoutCharge(payment, (trx) => repo.failUnstarted(trx, payment.id, 'gateway_unavailable', this.deps.clock.now()))
       return { kind: 'unavailable', payment: failed ?? (await repo.findPayment(this.deps.db, payment.id))! }
     }
     const updated =
@@ -157,8 +174,10 @@ export class PaymentService {
 
   private async record(payment: Payment, outcome: CheckoutOutcome): Promise<Payment> {
     const now = this.deps.clock.now()
+    // A payment that ends without a charge: recorded once, with its audit entry in the same transaction.
     const settle = async (changes: Parameters<typeof repo.settlePending>[2]) =>
-      (await repo.settlePending(this.deps.db, payment.id, { ...changes, updated_at: now })) ?? (await repo.findPayment(this.deps.db, payment.id))!
+      (await this.endWithoutCharge(payment, (trx) => repo.settlePending(trx, payment.id, { ...changes, updated_at: now }))) ??
+      (await repo.findPayment(this.deps.db, payment.id))!
     switch (outcome.status) {
       case 'open':
         return payment
@@ -203,6 +222,23 @@ export class PaymentService {
     }
   }
 
+  /** Ends a pending payment without a charge (once) and audits it in the same transaction. */
+  private endWithoutCharge(payment: Pick<Payment, 'id' | 'business_id'>, change: (trx: Transaction<Database>) => Promise<Payment | undefined>): Promise<Payment | undefined> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const ended = await change(trx)
+      if (ended) {
+        await audit(trx, SYSTEM_ACTOR, this.deps.clock.now(), {
+          action: `payment.${ended.status}`,
+          businessId: payment.business_id,
+          objectType: 'payment',
+          objectId: payment.id,
+          details: { reason: ended.failure_reason },
+        })
+      }
+      return ended
+    })
+  }
+
   /**
    * Settles pending payments whose return from the hosted page never came: asks the
    * gateway about each one older than `graceMinutes`, and retries refunds left pending.
@@ -216,14 +252,14 @@ export class PaymentService {
     for (const payment of stale) {
       if (!payment.checkout_ref) {
         // The start never reached the gateway's answer: nobody was sent to a card page.
-        if (await repo.failUnstarted(this.deps.db, payment.id, 'never_started', now)) settled++
+        if (await this.endWithoutCharge(payment, (trx) => repo.failUnstarted(trx, payment.id, 'never_started', now))) settled++
         continue
       }
       const { payment: after, unconfirmed } = await this.confirmPayment(payment.id)
       if (after.status !== 'pending') {
         settled++
       } else if (!unconfirmed && now.getTime() - payment.created_at.getTime() > CHECKOUT_MAX_AGE_MINUTES * 60_000) {
-        if (await repo.settlePending(this.deps.db, payment.id, { status: 'expired', failure_reason: 'abandoned', updated_at: now })) settled++
+        if (await this.endWithoutCharge(payment, (trx) => repo.settlePending(trx, payment.id, { status: 'expired', failure_reason: 'abandoned', updated_at: now }))) settled++
       }
     }
     // Refunds the gateway did not answer: asked again with their own key, so never twice.
