@@ -128,14 +128,25 @@ async function startPortal(processes: number): Promise<ServerProcess> {
   // embedded database (initdb) leaves ~500 MB resident in the process that did it,
   // which a portal restarted on its existing folder does not carry.
   const migrated = spawnSync(process.execPath, ['--import', 'tsx', 'src/db/migrate-cli.ts'], { env, encoding: 'utf8' })
+  if (migrated.status !== 0) fs.rmSync(dataDir, { recursive: true, force: true })
   if (migrated.status !== 0) throw new Error(`npm run migrate failed:\n${migrated.stdout}${migrated.stderr}`)
-  return startServer({
+  const server = await startServer({
     name: `portal (${database}, ${processes} process${processes > 1 ? 'es' : ''})`,
     script: 'src/server.ts',
     port,
     readyPath: '/health/ready',
     env,
+  }).catch((err: unknown) => {
+    fs.rmSync(dataDir, { recursive: true, force: true })
+    throw err
   })
+  return {
+    ...server,
+    stop: async () => {
+      await server.stop()
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
 }
 
 function fmt(n: number, digits = 0): string {

@@ -24,6 +24,7 @@ test('the benchmark harness measures the baseline and two portal scenarios and w
   assert.match(run.stdout, /\| bare Fastify +\| baseline/)
 
   const report = JSON.parse(fs.readFileSync(json, 'utf8'))
+  fs.rmSync(dir, { recursive: true, force: true })
   assert.equal(report.version, 1)
   assert.equal(report.options.database, 'embedded')
   assert.ok(report.machine.cpus >= 1 && report.machine.node.startsWith('v'))

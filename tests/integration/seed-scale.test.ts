@@ -33,5 +33,6 @@ test('seed:scale inserts the employer users and audit events it reports, in batc
     assert.equal(Number(audits.n), 69)
   } finally {
     await handle.close()
+    fs.rmSync(dataDir, { recursive: true, force: true })
   }
 })
