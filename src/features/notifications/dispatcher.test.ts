@@ -182,7 +182,9 @@ describe('the e-mail dispatcher, against a real SMTP server', () => {
     assert.equal(row.attempts, 2)
     const ids = smtp.received.map((m) => m.headers.get('message-id'))
     assert.deepEqual(ids, [`<${id}@portal.example.ca>`, `<${id}@portal.example.ca>`])
-    assert.deepEqual((await log(id)).map((l) => [l.outcome, l.worker]), [['sent', 'survivor']])
+    const [line] = await log(id)
+    assert.deepEqual([line!.attempt, line!.outcome, line!.worker], [2, 'sent', 'survivor'])
+    assert.match(line!.detail ?? '', /after an unrecorded attempt by doomed/, 'the log says a duplicate may have gone out')
     assert.equal((await dispatchOnce(dispatcher('doomed'))).claimed, 0, 'and never again')
   })
 
@@ -222,8 +224,13 @@ describe('the e-mail dispatcher, against a real SMTP server', () => {
     assert.deepEqual([report.sent, report.skipped], [1, 1])
     assert.equal(sends, 1)
     clock.advance(2 * MINUTE)
-    assert.equal((await dispatchOnce(dispatcher('b'))).sent, 1, 'the skipped one goes out once its lease is over')
+    assert.equal((await dispatchOnce(dispatcher('b'))).sent, 1, 'the skipped one was given back and goes out')
     assert.equal(new Set(smtp.received.map((m) => m.envelopeTo[0])).size, 2)
+    const rows = await database.db.selectFrom('email_outbox').select('id').execute()
+    for (const { id } of rows) {
+      assert.equal((await outbox(id)).attempts, 1, 'a skipped claim is not an attempt')
+      assert.equal((await log(id))[0]!.detail, null, 'nor an abandoned one')
+    }
   })
 })
 

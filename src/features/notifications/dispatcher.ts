@@ -3,7 +3,7 @@ import os from 'node:os'
 import type { Db } from '../../db/connect.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { isPermanentFailure, mailerFor, type Mailer } from './mailer.ts'
-import { claimDueEmails, recordAttempt } from './notifications.repository.ts'
+import { claimDueEmails, recordAttempt, releaseClaim } from './notifications.repository.ts'
 import type { OutboxRow } from './notifications.tables.ts'
 import { renderEmail, UnknownTemplateError } from './render.ts'
 
@@ -17,7 +17,7 @@ import { renderEmail, UnknownTemplateError } from './render.ts'
  *    leaves the row alone, and never waits on it.
  * 2. Send: each row is rendered in its recipient's language and handed to the Mailer,
  *    with the Message-ID fixed in step 1. A row whose lease is about to run out is not
- *    sent (it is left for a later claim), so a send never starts on a lease that could
+ *    sent (it is given back for a later claim), so a send never starts on a lease that could
  *    expire before the SMTP timeouts (below) give up.
  * 3. Mark: sent / retry later (exponential backoff) / failed for good (5xx refusal,
  *    unknown template, too many attempts), with a line in `email_delivery_log`; the
@@ -25,7 +25,8 @@ import { renderEmail, UnknownTemplateError } from './render.ts'
  *
  * A dispatcher that dies between 2 and 3 leaves a pending row under a lease. When the
  * lease runs out the row is due again and the next claim sends it again — with the
- * same Message-ID, so the e-mail does go out, and a receiving system that keeps one
+ * same Message-ID (its delivery-log line names the dispatcher whose attempt went
+ * unrecorded), so the e-mail does go out, and a receiving system that keeps one
  * message per Message-ID (our development mailbox; mail stores and clients that
  * de-duplicate) shows it once. Exactly-once over SMTP is impossible (the server's
  * "250 OK" and our commit cannot be one atomic step); this narrows the window to the
@@ -107,6 +108,7 @@ export async function dispatchOnce(deps: DispatcherDeps, options: DispatchOption
   const report: DispatchReport = { claimed: rows.length, sent: 0, retried: 0, failed: 0, skipped: 0 }
   for (const row of rows) {
     if (deps.clock.now().getTime() > row.lease_until!.getTime() - o.sendMarginMs) {
+      await releaseClaim(deps.db, row.id, worker)
       report.skipped++
       continue
     }

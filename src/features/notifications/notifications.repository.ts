@@ -109,16 +109,19 @@ export async function markRead(db: Executor, messageId: string, userId: string, 
  * dispatcher is claiming at this instant is skipped, never waited for), then given a
  * lease (`lease_until`), the dispatcher's name, one more attempt, and — on the first
  * claim only — their Message-ID. A row under a live lease is not due; a lease that
- * ran out (its dispatcher died) makes the row due again.
+ * ran out (its dispatcher died) makes the row due again; `abandonedBy` then names the
+ * dispatcher whose attempt was never recorded (it may have sent the e-mail).
  */
+export type ClaimedEmail = OutboxRow & { abandonedBy: string | null }
+
 export async function claimDueEmails(
   db: Db,
   claim: { now: Date; leaseUntil: Date; worker: string; limit: number; messageIdDomain: string },
-): Promise<OutboxRow[]> {
+): Promise<ClaimedEmail[]> {
   return db.transaction().execute(async (trx) => {
     const due = await trx
       .selectFrom('email_outbox')
-      .select('id')
+      .select(['id', 'claimed_by', 'lease_until'])
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', claim.now)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', claim.now)]))
@@ -130,7 +133,9 @@ export async function claimDueEmails(
       .skipLocked()
       .execute()
     if (due.length === 0) return []
-    return trx
+    // Every recorded outcome (and every release) clears the lease: one still set was abandoned.
+    const abandoned = new Map(due.filter((d) => d.lease_until !== null).map((d) => [d.id, d.claimed_by]))
+    const rows = await trx
       .updateTable('email_outbox')
       .set({
         lease_until: claim.leaseUntil,
@@ -145,13 +150,25 @@ export async function claimDueEmails(
       )
       .returningAll()
       .execute()
+    return rows.map((row) => ({ ...row, abandonedBy: abandoned.get(row.id) ?? null }))
   })
+}
+
+/** Gives a claimed row back untouched (not sent, attempt not counted), due again at once. */
+export async function releaseClaim(db: Db, id: string, worker: string): Promise<void> {
+  await db
+    .updateTable('email_outbox')
+    .set({ lease_until: null, attempts: sql<number>`attempts - 1` })
+    .where('id', '=', id)
+    .where('claimed_by', '=', worker)
+    .where('status', '=', 'pending')
+    .execute()
 }
 
 /** The outcome of one attempt, recorded only while this dispatcher still holds the claim; with its log line. */
 export async function recordAttempt(
   db: Db,
-  row: { id: string; attempts: number },
+  row: { id: string; attempts: number; abandonedBy?: string | null },
   worker: string,
   outcome: { kind: 'sent'; at: Date } | { kind: 'retry'; at: Date; nextAttemptAt: Date; error: string } | { kind: 'failed'; at: Date; error: string },
 ): Promise<boolean> {
@@ -169,7 +186,13 @@ export async function recordAttempt(
         outbox_id: row.id,
         attempt: row.attempts,
         outcome: outcome.kind,
-        detail: outcome.kind === 'sent' ? null : outcome.error,
+        detail:
+          [
+            outcome.kind === 'sent' ? null : outcome.error,
+            row.abandonedBy ? `after an unrecorded attempt by ${row.abandonedBy}: it may have gone out twice, with the same Message-ID` : null,
+          ]
+            .filter(Boolean)
+            .join('; ') || null,
         worker,
         occurred_at: outcome.at,
       })

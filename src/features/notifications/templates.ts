@@ -17,6 +17,8 @@ export const templates = {
   verifyEmail: { subject: 'auth.emails.verifyEmail.subject', body: 'auth.emails.verifyEmail.body', path: '/home' },
   resetPassword: { subject: 'auth.emails.resetPassword.subject', body: 'auth.emails.resetPassword.body', path: '/sign-in' },
   passwordChanged: { subject: 'auth.emails.passwordChanged.subject', body: 'auth.emails.passwordChanged.body', path: '/sign-in' },
+  enrolmentApproved: { subject: 'enrolment.emails.approved.subject', body: 'enrolment.emails.approved.body', path: '/home' },
+  enrolmentRefused: { subject: 'enrolment.emails.refused.subject', body: 'enrolment.emails.refused.body', path: '/home' },
 } as const satisfies Record<string, Template>
 
 export type TemplateName = keyof typeof templates
