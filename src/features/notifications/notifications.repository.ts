@@ -12,12 +12,12 @@ export interface Reader {
 }
 
 /**
- * The businesses whose messages a user may see. There is no membership table yet:
- * the access feature fills this in (memberships, branch scope, removed users); the
- * queries below already take business ids.
+ * The businesses whose messages a user may see: their active memberships (the
+ * access feature will narrow this for branch users).
  */
-export async function businessIdsForUser(_db: Executor, _userId: string): Promise<string[]> {
-  return []
+export async function businessIdsForUser(db: Executor, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('business_membership').select('business_id').where('user_id', '=', userId).where('status', '=', 'active').execute()
+  return rows.map((r) => r.business_id)
 }
 
 function visibleTo(reader: Reader) {

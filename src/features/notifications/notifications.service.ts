@@ -83,3 +83,9 @@ export async function openMessage(db: Db, userId: string, id: string, now: Date,
 export async function unreadCount(db: Db, userId: string): Promise<number> {
   return (await countMessages(db, await readerFor(db, userId))).unread
 }
+
+/** The newest few messages, for the "Account messages" panel of a home page (`messagesPanel`). */
+export async function latestMessages(db: Db, userId: string, lang: Lang, limit = 5): Promise<MessagesPage> {
+  const all = await messagesPage(db, userId, 1, lang)
+  return { ...all, items: all.items.slice(0, limit) }
+}

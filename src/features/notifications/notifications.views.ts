@@ -94,3 +94,22 @@ ${summaryList([
 <p><a href="/dev/mailbox/${m.id}/html">${t('notifications.mailbox.htmlVersion')}</a></p>
 <p><a href="/dev/mailbox">${t('notifications.mailbox.backToMailbox')}</a></p>`
 }
+
+/**
+ * The "Account messages" panel of a home page: the newest messages (unread first in
+ * weight, not order) or "You have no messages.", and a link to all of them.
+ * `messagesPanel(t, lang, await latestMessages(db, userId, lang))`.
+ */
+export function messagesPanel(t: Translate, lang: Lang, p: MessagesPage, headingLevel: 2 | 3 = 2): Html {
+  const heading = headingLevel === 2 ? html`<h2 id="account-messages-title">${t('notifications.messagesTitle')}</h2>` : html`<h3 id="account-messages-title">${t('notifications.messagesTitle')}</h3>`
+  if (p.total === 0) return html`<section class="messages-panel" aria-labelledby="account-messages-title">${heading}<p>${t('notifications.noMessages')}</p></section>`
+  return html`<section class="messages-panel" aria-labelledby="account-messages-title">${heading}
+<p>${t('notifications.unreadCount', { count: p.unread })}</p>
+<ul>
+${p.items.map(
+  (m) => html`<li class="${m.unread ? 'message-unread' : 'message-read'}"><a href="${messagePath(lang, m.id)}">${m.unread ? html`<strong>${m.subject}</strong>` : m.subject}</a> <span class="hint"><time datetime="${m.createdAt.toISOString()}">${formatDateTime(m.createdAt, lang)}</time>${m.unread ? html` · ${t('notifications.unread')}` : ''}</span></li>`,
+)}
+</ul>
+<p><a href="${messagesPath(lang)}">${t('notifications.allMessages', { count: p.total })}</a></p>
+</section>`
+}

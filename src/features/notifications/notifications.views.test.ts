@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { parse } from 'node-html-parser'
+import { translator } from '../../i18n/i18n.ts'
+import { messagesPanel, unreadBadge } from './notifications.views.ts'
+
+const text = (s: string) => s.replace(/\s+/g, ' ').trim()
+
+describe('account messages views for other features', () => {
+  it('the home page panel says there are no messages, in both languages', () => {
+    const empty = { items: [], page: 1, pages: 1, total: 0, unread: 0 }
+    assert.match(text(parse(messagesPanel(translator('en'), 'en', empty).value).textContent), /^Account messages\s*You have no messages\.$/)
+    assert.match(text(parse(messagesPanel(translator('fr'), 'fr', empty).value).textContent), /^Messages du compte\s*Vous n'avez aucun message\.$/)
+  })
+
+  it('the panel lists the newest, unread marked, with a link to all of them', () => {
+    const at = new Date('2026-11-23T15:00:00Z')
+    const dom = parse(
+      messagesPanel(translator('fr'), 'fr', {
+        items: [
+          { id: 'a', subject: 'Nouveau', createdAt: at, unread: true, forBusiness: false },
+          { id: 'b', subject: 'Ancien', createdAt: at, unread: false, forBusiness: true },
+        ],
+        page: 1,
+        pages: 3,
+        total: 45,
+        unread: 1,
+      }).value,
+    )
+    const items = dom.querySelectorAll('li')
+    assert.equal(items[0]!.querySelector('a')!.getAttribute('href'), '/fr/messages/a')
+    assert.ok(items[0]!.querySelector('strong'))
+    assert.match(text(items[0]!.textContent), /Non lu$/)
+    assert.ok(items[1]!.classList.contains('message-read'))
+    assert.equal(text(dom.querySelector('section > p:last-child a')!.textContent), 'Tous les messages du compte (45)')
+  })
+
+  it('the header badge counts unread messages and links to them', () => {
+    assert.equal(text(parse(unreadBadge(3, translator('en'), 'en').value).textContent), 'Account messages (3 unread)')
+    assert.equal(parse(unreadBadge(0, translator('fr'), 'fr').value).querySelector('a')!.getAttribute('href'), '/fr/messages')
+    assert.equal(text(parse(unreadBadge(0, translator('fr'), 'fr').value).textContent), 'Messages du compte')
+  })
+})
