@@ -8,7 +8,7 @@ import { createUser } from '../../../tests/helpers/users.ts'
 import { dispatchOnce } from './dispatcher.ts'
 import { smtpMailer, type Mailer } from './mailer.ts'
 import { countMessages, listMessages } from './notifications.repository.ts'
-import { InvalidRecipientError, notify } from './notify.ts'
+import { InvalidRecipientError, notify, notifyUser } from './notify.ts'
 
 const config = { publicBaseUrl: 'https://portal.example.ca', mailFrom: 'Employer Portal <no-reply@portal.example.ca>', mailReplyTo: undefined }
 
@@ -87,6 +87,20 @@ describe('notify(): the notification is part of the change that causes it', () =
     assert.deepEqual(await countMessages(database.db, { userId: ana.id, businessIds: [business] }), { total: 2, unread: 2 })
     assert.deepEqual(await countMessages(database.db, { userId: bob.id, businessIds: [business] }), { total: 1, unread: 1 })
     assert.deepEqual(await countMessages(database.db, { userId: bob.id, businessIds: [] }), { total: 0, unread: 0 })
+  })
+
+  it('notifyUser() writes in the user’s preferred language, to their contact e-mail when they have one', async () => {
+    const marie = await createUser(database.db, { username: 'marie', lang: 'fr', email: 'marie@exemple.ca' })
+    const noEmail = await createUser(database.db, { username: 'sam', lang: 'en' })
+    await database.db.updateTable('app_user').set({ email: null, email_key: null }).where('id', '=', noEmail.id).execute()
+    const a = await notifyUser(database.db, { userId: marie.id, template: 'welcome', params: { name: 'Marie' }, now: clock.now() })
+    const b = await notifyUser(database.db, { userId: noEmail.id, template: 'welcome', params: { name: 'Sam' }, now: clock.now() })
+    assert.ok(a.accountMessageId && a.outboxId)
+    assert.ok(b.accountMessageId && !b.outboxId, 'no address: the account message only')
+    const email = await database.db.selectFrom('email_outbox').select(['to_address', 'lang']).where('id', '=', a.outboxId!).executeTakeFirstOrThrow()
+    assert.deepEqual(email, { to_address: 'marie@exemple.ca', lang: 'fr' })
+    const message = await database.db.selectFrom('account_message').select(['subject', 'user_id']).where('id', '=', a.accountMessageId!).executeTakeFirstOrThrow()
+    assert.deepEqual(message, { subject: 'Votre compte du Portail des employeurs est prêt', user_id: marie.id })
   })
 
   it('is typed: a template’s params are exactly its placeholders', () => {

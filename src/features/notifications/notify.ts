@@ -68,3 +68,23 @@ export async function notify<K extends TemplateName>(db: Db | Transaction<Databa
   }
   return result
 }
+
+/**
+ * `notify()` for one user, in their preferred language of notification and at their
+ * contact e-mail (if they have one): the usual case, so a feature cannot pick the
+ * wrong language. `email` and `accountMessage` default to true.
+ */
+export async function notifyUser<K extends TemplateName>(
+  db: Db | Transaction<Database>,
+  input: { userId: string; template: K; params: TemplateParams<K>; now: Date; email?: boolean; accountMessage?: boolean },
+): Promise<Notified> {
+  const user = await db.selectFrom('app_user').select(['email', 'preferred_language']).where('id', '=', input.userId).executeTakeFirstOrThrow()
+  return notify(db, {
+    template: input.template,
+    params: input.params,
+    lang: user.preferred_language,
+    email: input.email !== false && user.email ? { to: user.email } : undefined,
+    accountMessage: input.accountMessage !== false ? { userId: input.userId } : undefined,
+    now: input.now,
+  })
+}
