@@ -5,7 +5,11 @@ import type { Config } from './config.ts'
 import type { Db } from './db/connect.ts'
 import { registerAccountRoutes } from './features/account/account.routes.ts'
 import { registerAuthRoutes } from './features/auth/auth.routes.ts'
+import { registerEnrolmentConsoleRoutes } from './features/enrolment/enrolment-console.routes.ts'
+import { enrolmentHomeSection, registerEnrolmentRoutes } from './features/enrolment/enrolment.routes.ts'
 import { registerRecoveryRoutes, sendVerificationEmail } from './features/auth/recovery.routes.ts'
+import { OidcProviders } from './features/auth/federated.ts'
+import { registerFederatedCallback, registerFederatedRoutes } from './features/auth/federated.routes.ts'
 import { registerSessionLifecycle } from './features/auth/session-lifecycle.ts'
 import { registerHealthRoutes } from './features/health/health.routes.ts'
 import { registerHomeRoutes } from './features/home/home.routes.ts'
@@ -83,8 +87,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const render = registerViews(app, { assets, releaseDate: RELEASE_DATE })
   errorPages.send = registerErrorHandling(app, render)
   await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes })
-  await registerSecurity(app, { config, db: deps.db, clock: deps.clock })
+  // The federated sign-in buttons' form posts redirect to the providers: CSP form-action must allow them.
+  const federatedOrigins = config.oidcProviders.map((p) => new URL(p.issuer).origin)
+  await registerSecurity(app, { config, db: deps.db, clock: deps.clock, formActionOrigins: federatedOrigins })
   registerSessionLifecycle(app, { db: deps.db, clock: deps.clock, timeZone: config.timeZone })
+  const federated = {
+    db: deps.db,
+    clock: deps.clock,
+    providers: new OidcProviders(config.oidcProviders, { publicBaseUrl: config.publicBaseUrl, allowInsecure: !config.isProduction }),
+    requireEmployerTotp: config.requireEmployerTotp,
+  }
+  // The OpenID Connect redirect URI has no language prefix, so what is registered at each provider never changes.
+  registerFederatedCallback(app, federated)
 
   registerHealthRoutes(app, deps)
   if (config.testClock && !config.isProduction && deps.clock instanceof TestClock) registerTestClockRoute(app, deps.clock)
@@ -127,9 +141,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           timeZone: config.timeZone,
           requireEmployerTotp: config.requireEmployerTotp,
           onRegistered: (trx, user, lang) => sendVerificationEmail(trx, user, lang, config, deps.clock.now()),
+          federatedProviders: config.oidcProviders,
         })
+        registerFederatedRoutes(scope, federated)
         registerRecoveryRoutes(scope, { db: deps.db, clock: deps.clock, publicBaseUrl: config.publicBaseUrl })
-        registerAccountRoutes(scope, { db: deps.db, clock: deps.clock, timeZone: config.timeZone })
+        const enrolmentDeps = { db: deps.db, clock: deps.clock, timeZone: config.timeZone }
+        registerAccountRoutes(scope, { ...enrolmentDeps, homeSections: [enrolmentHomeSection(enrolmentDeps)] })
+        registerEnrolmentRoutes(scope, enrolmentDeps)
+        registerEnrolmentConsoleRoutes(scope, enrolmentDeps)
         registerNotificationRoutes(scope, deps)
         registerPaymentRoutes(scope, { payments, moneris: monerisPageFromConfig(config) })
         // The embedded test gateway's hosted pages exist only when it is the configured gateway.

@@ -4,6 +4,7 @@ import validation from './validation.messages.ts'
 import home from '../features/home/home.messages.ts'
 import auth from '../features/auth/auth.messages.ts'
 import account from '../features/account/account.messages.ts'
+import enrolment from '../features/enrolment/enrolment.messages.ts'
 import forms from '../ui/forms.messages.ts'
 import notifications from '../features/notifications/notifications.messages.ts'
 import reference from '../features/reference/reference.messages.ts'
@@ -23,6 +24,7 @@ export const namespaces = {
   home,
   auth,
   account,
+  enrolment,
   notifications,
   reference,
   payment,

@@ -38,3 +38,11 @@ export async function signIn(client: TestClient, username: string, password = TE
   await client.get(path)
   return client.post(path, { username, password })
 }
+
+/** Signs a staff account (created with `totpSecret`) in to the console, second factor included. */
+export async function signInStaff(client: TestClient, username: string, totpSecret: string, now: Date, lang: 'en' | 'fr' = 'en') {
+  const { totpCode } = await import('../../src/features/auth/totp.ts')
+  await signIn(client, username, TEST_PASSWORD, lang, true)
+  await client.get(`/${lang}/sign-in/code`)
+  return client.post(`/${lang}/sign-in/code`, { code: totpCode(totpSecret, now) })
+}

@@ -1,0 +1,149 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AppUser } from '../../db/database.ts'
+import { actorFrom, audit } from '../../platform/audit.ts'
+import { html } from '../../platform/html.ts'
+import { NotFoundError } from '../../platform/errors.ts'
+import { button, csrfField, notice, radios, select, summaryList, textarea } from '../../ui/components.ts'
+import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { fullName } from '../account/account.routes.ts'
+import { requireStaff } from '../auth/guards.ts'
+import { findUserById } from '../auth/users.repository.ts'
+import { provinceName } from '../reference/lists.ts'
+import { decisionSchema, REFUSAL_REASONS } from './enrolment.schema.ts'
+import { enrolmentQueue, findRequest } from './enrolment.repository.ts'
+import type { EnrolmentDeps } from './enrolment.routes.ts'
+import { approveRequest, refuseRequest } from './enrolment.service.ts'
+
+const QUEUE_STATUSES = ['submitted', 'approved', 'refused'] as const
+const STATUS_LABEL = { submitted: 'enrolment.console.statusSubmitted', approved: 'enrolment.console.statusApproved', refused: 'enrolment.console.statusRefused' } as const
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)
+
+function formatDateTime(lang: string, date: Date | null, timeZone: string): string {
+  return date ? new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date) : ''
+}
+
+/** The officers' enrolment review queue and decisions. */
+export function registerEnrolmentConsoleRoutes(scope: FastifyInstance, deps: EnrolmentDeps): void {
+  const { db, clock } = deps
+
+  scope.get('/console/enrolments', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { t, lang } = request
+    const q = request.query as Record<string, unknown>
+    const status: (typeof QUEUE_STATUSES)[number] = (QUEUE_STATUSES as readonly string[]).includes(String(q.status)) ? (q.status as (typeof QUEUE_STATUSES)[number]) : 'submitted'
+    const rows = await enrolmentQueue(db, status)
+    return reply.page({
+      title: t('enrolment.console.queueTitle'),
+      breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
+      body: html`<h1>${t('enrolment.console.queueTitle')}</h1>
+<form method="get" action="/${lang}/console/enrolments" class="filter-form">
+${select({ t, name: 'status', label: t('enrolment.console.filterStatus'), value: status, options: QUEUE_STATUSES.map((s) => ({ value: s, text: t(STATUS_LABEL[s]) })) })}
+${button({ text: t('enrolment.console.filter'), variant: 'secondary' })}
+</form>
+${
+  rows.length === 0
+    ? html`<p>${t('enrolment.console.none')}</p>`
+    : html`<div class="table-wrap"><table class="table">
+<caption>${t(STATUS_LABEL[status])}</caption>
+<thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.console.submitted')}</th><th scope="col">${t('enrolment.console.requester')}</th></tr></thead>
+<tbody>${rows.map(
+        (r) => html`<tr><td><a href="/${lang}/console/enrolments/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${formatDateTime(lang, r.submitted_at, deps.timeZone)}</td><td>${r.requester}</td></tr>`,
+      )}</tbody></table></div>`
+}`,
+    })
+  })
+
+  const detail = async (request: FastifyRequest, reply: FastifyReply, officer: AppUser, id: string, errors?: FormErrors, values: Record<string, string> = {}, done?: string) => {
+    const { t, lang } = request
+    const r = isUuid(id) ? await findRequest(db, id) : undefined
+    if (!r || r.status === 'draft') throw new NotFoundError()
+    const requester = await findUserById(db, r.requester_user_id)
+    const assignee = r.assigned_to ? await findUserById(db, r.assigned_to) : undefined
+    const decisionForm =
+      r.status === 'submitted'
+        ? html`<h2>${t('enrolment.console.decision')}</h2>
+<p>${assignee ? t('enrolment.console.assignedTo', { name: fullName(assignee) }) : t('enrolment.console.unassigned')}</p>
+${assignee?.id !== officer.id ? html`<form method="post" action="/${lang}/console/enrolments/${r.id}/assign">${csrfField(reply.csrfToken())}${button({ text: t('enrolment.console.assignToMe'), variant: 'secondary' })}</form>` : ''}
+<form method="post" action="/${lang}/console/enrolments/${r.id}/decision" novalidate>
+${csrfField(reply.csrfToken())}
+${radios({ t, name: 'decision', label: t('enrolment.console.decision'), value: values.decision, options: [{ value: 'approve', text: t('enrolment.console.approve') }, { value: 'refuse', text: t('enrolment.console.refuse') }], error: errors?.fields.decision })}
+${select({ t, name: 'reason', label: t('enrolment.console.reason'), value: values.reason, placeholder: '', options: REFUSAL_REASONS.map((k) => ({ value: k, text: t(`enrolment.reasons.${k}`) })), error: errors?.fields.reason })}
+${textarea({ t, name: 'note', label: t('enrolment.console.note'), hint: t('enrolment.console.noteHint'), value: values.note, rows: 3, error: errors?.fields.note })}
+${button({ text: t('common.continue'), preventDoubleClick: true })}
+</form>`
+        : ''
+    return reply.page(
+      {
+        title: t('enrolment.console.detailTitle', { legalName: r.legal_name ?? '' }),
+        errors,
+        breadcrumbs: [
+          { text: t('account.consoleTitle'), href: `/${lang}/console` },
+          { text: t('enrolment.console.queueTitle'), href: `/${lang}/console/enrolments` },
+        ],
+        body: html`<h1>${t('enrolment.console.detailTitle', { legalName: r.legal_name ?? '' })}</h1>
+${done ? notice({ kind: 'success', title: done }) : ''}
+<p><span class="tag">${t(STATUS_LABEL[r.status as 'submitted'])}</span></p>
+${summaryList([
+  { key: t('enrolment.console.operatesInCanada'), value: r.operates_in_canada ? t('enrolment.yes') : t('enrolment.no') },
+  { key: t('enrolment.businessNumber'), value: r.business_number },
+  { key: t('enrolment.legalName'), value: r.legal_name },
+  { key: t('enrolment.operatingName'), value: r.operating_name },
+  { key: t('enrolment.street'), value: r.street },
+  { key: t('enrolment.city'), value: r.city },
+  { key: t('enrolment.province'), value: r.province ? provinceName(r.province, lang) : '' },
+  { key: t('enrolment.postalCode'), value: r.postal_code },
+  { key: t('enrolment.phone'), value: r.phone },
+  { key: t('enrolment.console.submitted'), value: formatDateTime(lang, r.submitted_at, deps.timeZone) },
+  { key: t('enrolment.console.contact'), value: requester ? `${fullName(requester)} <${requester.email ?? ''}>` : '' },
+])}
+${decisionForm}`,
+      },
+      errors ? 400 : 200,
+    )
+  }
+
+  scope.get('/console/enrolments/:id', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const q = request.query as Record<string, unknown>
+    const { t } = request
+    const done = q.done === 'approved' ? t('enrolment.console.approvedDone', { employerNumber: String(q.employerNumber ?? '') }) : q.done === 'refused' ? t('enrolment.console.refusedDone') : undefined
+    return detail(request, reply, officer, (request.params as { id: string }).id, undefined, {}, done)
+  })
+
+  scope.post('/console/enrolments/:id/assign', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { id } = request.params as { id: string }
+    if (!isUuid(id)) throw new NotFoundError()
+    const now = clock.now()
+    await db.transaction().execute(async (trx) => {
+      const updated = await trx.updateTable('enrolment_request').set({ assigned_to: officer.id, updated_at: now }).where('id', '=', id).where('status', '=', 'submitted').executeTakeFirst()
+      if (Number(updated.numUpdatedRows) === 1) await audit(trx, actorFrom(request, officer), now, { action: 'enrolment.assigned', objectType: 'enrolment_request', objectId: id })
+    })
+    return reply.redirect(`/${request.lang}/console/enrolments/${id}`, 303)
+  })
+
+  scope.post('/console/enrolments/:id/decision', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { t, lang } = request
+    const { id } = request.params as { id: string }
+    if (!isUuid(id)) throw new NotFoundError()
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const values = Object.fromEntries(['decision', 'reason', 'note'].map((k) => [k, typeof raw[k] === 'string' ? (raw[k] as string) : '']))
+    const parsed = decisionSchema.safeParse(raw)
+    if (!parsed.success) return detail(request, reply, officer, id, zodFormErrors(t, parsed.error, { decision: 'enrolment.console.decision' }, ['decision', 'reason', 'note']), values)
+    const actor = actorFrom(request, officer)
+    const now = clock.now()
+    const result =
+      parsed.data.decision === 'approve'
+        ? await approveRequest(db, id, actor, now)
+        : await refuseRequest(db, id, parsed.data.reason as (typeof REFUSAL_REASONS)[number], parsed.data.note, actor, now)
+    if (result.kind === 'approved') return reply.redirect(`/${lang}/console/enrolments/${id}?done=approved&employerNumber=${encodeURIComponent(result.business.employer_number)}`, 303)
+    if (result.kind === 'refused') return reply.redirect(`/${lang}/console/enrolments/${id}?done=refused`, 303)
+    const message = result.kind === 'alreadyDecided' ? t('enrolment.console.alreadyDecided') : result.conflict === 'name' ? t('enrolment.console.conflictName') : t('enrolment.console.conflictNumber')
+    return detail(request, reply, officer, id, { summary: [{ text: message, href: '#decision' }], fields: { decision: message } }, values)
+  })
+}

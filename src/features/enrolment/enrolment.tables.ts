@@ -1,0 +1,67 @@
+import type { Generated, Selectable } from 'kysely'
+import type { Timestamp } from '../../db/database.ts'
+
+export interface BusinessTable {
+  id: Generated<string>
+  business_number: string
+  legal_name: string
+  legal_name_key: string
+  operating_name: string
+  street: string
+  city: string
+  province: string
+  postal_code: string
+  phone: string
+  employer_number: string
+  status: Generated<'active' | 'dormant'>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+export type Business = Selectable<BusinessTable>
+
+export type EnrolmentStatus = 'draft' | 'submitted' | 'approved' | 'refused'
+
+export interface EnrolmentRequestTable {
+  id: Generated<string>
+  requester_user_id: string
+  status: EnrolmentStatus
+  operates_in_canada: boolean | null
+  business_number: string | null
+  legal_name: string | null
+  legal_name_key: string | null
+  operating_name: string | null
+  street: string | null
+  city: string | null
+  province: string | null
+  postal_code: string | null
+  phone: string | null
+  submitted_at: Timestamp | null
+  decided_at: Timestamp | null
+  decided_by: string | null
+  assigned_to: string | null
+  refusal_reason: string | null
+  decision_note: string | null
+  business_id: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+export type EnrolmentRequest = Selectable<EnrolmentRequestTable>
+
+export type MembershipRole = 'primary' | 'branch_primary' | 'secondary'
+
+export interface BusinessMembershipTable {
+  id: Generated<string>
+  business_id: string
+  user_id: string
+  role: MembershipRole
+  status: Generated<'active' | 'removed'>
+  created_at: Timestamp
+  created_by: string | null
+  removed_at: Timestamp | null
+}
+
+export interface EnrolmentTables {
+  business: BusinessTable
+  enrolment_request: EnrolmentRequestTable
+  business_membership: BusinessMembershipTable
+}
