@@ -13,6 +13,28 @@ const booleanish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
 
+/** One OpenID Connect provider for federated sign-in (`OIDC_PROVIDERS`, a JSON array). */
+const oidcProviderSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'id: 1 to 32 lower-case letters, digits or hyphens'),
+  issuer: z.url(),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  name: z.object({ en: z.string().min(1), fr: z.string().min(1) }),
+})
+export type OidcProviderConfig = z.infer<typeof oidcProviderSchema>
+
+const oidcProvidersSchema = z
+  .string()
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of providers' })
+      return z.NEVER
+    }
+  })
+  .pipe(z.array(oidcProviderSchema).refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'provider ids must be unique'))
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -47,6 +69,7 @@ const envSchema = z.object({
   MAIL_REPLY_TO: z.string().min(3).optional(),
   RUN_MAIL_DISPATCHER: booleanish.default(true),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  OIDC_PROVIDERS: oidcProvidersSchema.optional(),
 })
 
 export type Env = z.infer<typeof envSchema>
@@ -93,6 +116,8 @@ export interface Config {
   runMailDispatcher: boolean
   /** App processes (node:cluster workers); more than 1 needs PostgreSQL. */
   webConcurrency: number
+  /** Federated sign-in providers (OpenID Connect) offered on the portal's sign-in page; none: no buttons. */
+  oidcProviders: OidcProviderConfig[]
 }
 
 /** Variables without which a production portal must not start. */
@@ -131,6 +156,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       `WEB_CONCURRENCY=${env.WEB_CONCURRENCY} needs DATABASE_URL: the embedded database (PGlite) lives inside one process, so only PostgreSQL can serve several`,
     ])
   }
+  if (isProduction && env.OIDC_PROVIDERS?.some((p) => !p.issuer.startsWith('https://'))) {
+    throw new ConfigError(['OIDC_PROVIDERS: every issuer must be https:// when NODE_ENV=production'])
+  }
   if (isProduction && env.PORTAL_TEST_CLOCK) throw new ConfigError(['PORTAL_TEST_CLOCK must not be set when NODE_ENV=production'])
   const host = env.HOST ?? (isProduction ? '0.0.0.0' : 'localhost')
   return {
@@ -167,6 +195,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mailReplyTo: env.MAIL_REPLY_TO,
     runMailDispatcher: env.RUN_MAIL_DISPATCHER,
     webConcurrency: env.WEB_CONCURRENCY,
+    oidcProviders: env.OIDC_PROVIDERS ?? [],
   }
 }
 

@@ -31,6 +31,8 @@ export interface AuthDeps {
   requireEmployerTotp: boolean
   /** Called in the registration transaction, e.g. to send the verification e-mail. */
   onRegistered?: (trx: Parameters<NonNullable<Parameters<typeof registerUser>[2]>>[0], user: AppUser, lang: 'en' | 'fr') => Promise<void>
+  /** Federated sign-in providers, offered on the portal's sign-in page (federated.routes.ts). */
+  federatedProviders?: ReadonlyArray<{ id: string; name: { en: string; fr: string } }>
 }
 
 function homeFor(lang: string, audience: Audience): string {
@@ -65,6 +67,9 @@ export async function finishSignIn(
 /** Registration, sign-in with a second factor, sessions, sign-out: for the portal and the console. */
 export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void {
   const { db, clock } = deps
+  // Staff never sign in federated: the buttons are on the portal's page only.
+  const providersFor = (audience: Audience, lang: 'en' | 'fr') =>
+    audience === 'portal' ? deps.federatedProviders?.map((p) => ({ id: p.id, name: p.name[lang] })) : undefined
 
   for (const audience of ['portal', 'console'] as const) {
     const base = audience === 'console' ? '/console/sign-in' : '/sign-in'
@@ -79,7 +84,7 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
       const returnTo = safeReturnTo((request.query as Record<string, unknown>).returnTo) ?? request.session.returnTo ?? ''
       return reply.page({
         title: audience === 'console' ? t('auth.consoleSignInTitle') : t('auth.signInTitle'),
-        body: signInView({ t, lang, csrf: reply.csrfToken(), action: `/${lang}${base}`, console: audience === 'console', returnTo, notice: timedOut }),
+        body: signInView({ t, lang, csrf: reply.csrfToken(), action: `/${lang}${base}`, console: audience === 'console', returnTo, notice: timedOut, providers: providersFor(audience, lang) }),
       })
     })
 
@@ -102,6 +107,7 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
               username: typeof raw.username === 'string' ? raw.username : '',
               returnTo,
               errors,
+              providers: providersFor(audience, lang),
             }),
           },
           status,

@@ -11,9 +11,29 @@ interface FormView {
 }
 
 export function signInView(
-  v: FormView & { action: string; console: boolean; username?: string; returnTo?: string; notice?: Html | '' },
+  v: FormView & {
+    action: string
+    console: boolean
+    username?: string
+    returnTo?: string
+    notice?: Html | ''
+    /** Federated sign-in providers (portal only), names in the page's language. */
+    providers?: ReadonlyArray<{ id: string; name: string }>
+  },
 ): Html {
   const { t } = v
+  const federated =
+    !v.console && v.providers && v.providers.length > 0
+      ? html`<h2>${t('auth.federated.heading')}</h2>
+<p>${t('auth.federated.lead')}</p>
+${v.providers.map(
+  (p) => html`<form method="post" action="/${v.lang}/sign-in/federated/${p.id}" class="federated-sign-in">
+${csrfField(v.csrf)}
+<input type="hidden" name="returnTo" value="${v.returnTo ?? ''}">
+${button({ text: t('auth.federated.signInWith', { provider: p.name }), variant: 'secondary', preventDoubleClick: true })}
+</form>`,
+)}`
+      : ''
   return html`<h1>${v.console ? t('auth.consoleSignInTitle') : t('auth.signInTitle')}</h1>
 ${v.notice ?? ''}
 <p>${v.console ? t('auth.consoleSignInLead') : t('auth.signInLead')}</p>
@@ -24,6 +44,7 @@ ${textInput({ t, name: 'username', label: t('auth.username'), value: v.username,
 ${textInput({ t, name: 'password', label: t('auth.password'), type: 'password', autocomplete: 'current-password', error: v.errors?.fields.password, width: '20' })}
 ${button({ text: t('auth.signInButton'), preventDoubleClick: true })}
 </form>
+${federated}
 ${
   v.console
     ? ''
