@@ -21,7 +21,7 @@ export interface TestSmtpServer {
 }
 
 /** A real SMTP server (the smtp-server package) listening on 127.0.0.1, in this process. */
-export async function startSmtpServer(): Promise<TestSmtpServer> {
+export async function startSmtpServer(options: { onAccepted?: (mail: ReceivedMail) => void } = {}): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = []
   const refusals = new Map<string, { code: number; message: string }>()
   const server = new SMTPServer({
@@ -38,13 +38,16 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       stream.on('data', (c: Buffer) => chunks.push(c))
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8')
-        received.push({
+        const mail = {
           envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           envelopeTo: session.envelope.rcptTo.map((r) => r.address),
           ...parseMessage(raw),
           raw,
-        })
+        }
+        received.push(mail)
         callback()
+        // Called right after the "250 OK" is handed to the socket (tests kill the sender here).
+        options.onAccepted?.(mail)
       })
     },
   })

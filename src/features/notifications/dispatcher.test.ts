@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
 import { afterEach, beforeEach, describe, it } from 'node:test'
-import type { DatabaseHandle } from '../../db/connect.ts'
+import { openPostgres, type DatabaseHandle } from '../../db/connect.ts'
+import { migrateToLatest } from '../../db/migrate.ts'
 import { TestClock } from '../../platform/clock.ts'
-import { freshDatabase, usingPostgres } from '../../../tests/helpers/database.ts'
+import { emptyPostgresDatabase, freshDatabase, usingPostgres } from '../../../tests/helpers/database.ts'
 import { startSmtpServer, type TestSmtpServer } from '../../../tests/helpers/smtp-server.ts'
 import { dispatchOnce, retryDelayMs, startDispatcher, type DispatcherDeps } from './dispatcher.ts'
 import { devMailbox, smtpMailer, type Mailer, type OutgoingEmail } from './mailer.ts'
@@ -273,6 +276,63 @@ async function drain(deps: DispatcherDeps): Promise<number> {
     sent += r.sent
   }
 }
+
+describe('a dispatcher process that is killed', () => {
+  // A real process death needs a database two processes can share: the PostgreSQL tier.
+  if (usingPostgres())
+    it('on PostgreSQL: killed the instant the SMTP server accepted, the e-mail is sent again after the lease with the same Message-ID', async (t) => {
+      const target = await emptyPostgresDatabase(process.env.TEST_DATABASE_URL!)
+      const handle = openPostgres(target.url, 2)
+      let child: ChildProcess | undefined
+      const smtp = await startSmtpServer({ onAccepted: () => child?.kill('SIGKILL') })
+      const mailer = smtpMailer(smtp.url)
+      try {
+        await migrateToLatest(handle.db)
+        const now = new Date()
+        const { outboxId } = await notify(handle.db, { template: 'welcome', params: { name: 'Ana' }, lang: 'en', email: { to: 'ana@example.ca' }, now })
+        child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/dispatch-once-process.ts'], {
+          env: { ...process.env, DATABASE_URL: target.url, SMTP_URL: smtp.url, WORKER: 'killed' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+        let output = ''
+        child.stdout!.on('data', (d) => (output += d))
+        child.stderr!.on('data', (d) => (output += d))
+        const [, signal] = (await once(child, 'exit')) as [number | null, string | null]
+        assert.equal(signal, 'SIGKILL', output)
+        assert.doesNotMatch(output, /done/)
+        assert.equal(smtp.received.length, 1, 'the e-mail went out before the process died')
+        const before = await handle.db.selectFrom('email_outbox').select(['status', 'lease_until']).where('id', '=', outboxId!).executeTakeFirstOrThrow()
+
+        // Recovery by another dispatcher once the dead one's lease has run out.
+        const clock = new TestClock(new Date(now.getTime() + 11 * MINUTE))
+        await dispatchOnce({ db: handle.db, mailer, clock, config, worker: 'survivor' })
+        const after = await handle.db.selectFrom('email_outbox').select(['status', 'attempts']).where('id', '=', outboxId!).executeTakeFirstOrThrow()
+        assert.equal(after.status, 'sent')
+        const ids = smtp.received.map((m) => m.headers.get('message-id'))
+        assert.ok(ids.every((id) => id === `<${outboxId}@portal.example.ca>`), 'one Message-ID however many times it went out')
+        const log = await handle.db.selectFrom('email_delivery_log').selectAll().where('outbox_id', '=', outboxId!).execute()
+        t.diagnostic(before.status === 'pending' ? 'the kill beat the mark: re-sent on recovery' : 'the mark committed before the kill landed')
+        if (before.status === 'pending') {
+          // The usual case: the kill beat the mark.
+          assert.ok(before.lease_until, 'left under its lease')
+          assert.equal(smtp.received.length, 2)
+          assert.equal(after.attempts, 2)
+          assert.deepEqual(log.map((l) => [l.outcome, l.worker]), [['sent', 'survivor']])
+          assert.match(log[0]!.detail ?? '', /unrecorded attempt by killed/)
+        } else {
+          // The mark committed before the kill landed: nothing to recover, nothing re-sent.
+          assert.equal(smtp.received.length, 1)
+          assert.deepEqual(log.map((l) => [l.outcome, l.worker]), [['sent', 'killed']])
+        }
+      } finally {
+        child?.kill('SIGKILL')
+        await mailer.close?.()
+        await smtp.close()
+        await handle.close()
+        await target.drop()
+      }
+    })
+})
 
 describe('the dispatcher loop (npm start, npm run worker)', () => {
   it('sends what is queued without being asked, and stop() waits for the round in progress', async () => {
