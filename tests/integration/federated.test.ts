@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { newTotpSecret, totpCode } from '../../src/features/auth/totp.ts'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { TestClient, text } from '../helpers/http.ts'
 import { signInFederated, startTestIdentityProvider, throughProvider, type TestIdentityProvider } from '../helpers/oidc-provider.ts'
@@ -123,6 +124,27 @@ describe('federated sign-in (OpenID Connect) against a real provider', () => {
     assert.ok(reuse.some((e) => e.actor_user_id === users[0]!.user_id && e.details.created === false))
   })
 
+  it('an account with an authenticator app is asked for its code after the provider', async () => {
+    const link = await t.db.selectFrom('federated_identity').select('user_id').where('subject', '=', 'subject-0001').executeTakeFirstOrThrow()
+    const secret = newTotpSecret()
+    await t.db.updateTable('app_user').set({ totp_secret: secret, totp_enabled_at: t.clock.now() }).where('id', '=', link.user_id).execute()
+    try {
+      idp.outcome = { kind: 'login', accountId: 'subject-0001' }
+      const client = new TestClient(t.app)
+      const { callback } = await signInFederated(client, idp, { provider: PROVIDER, portalOrigin: PORTAL })
+      assert.equal(callback.status, 303)
+      assert.equal(callback.location, '/en/sign-in/code')
+      assert.notEqual((await client.get('/en/home')).status, 200, 'not signed in before the code')
+      await client.get('/en/sign-in/code')
+      const done = await client.post('/en/sign-in/code', { code: totpCode(secret, t.clock.now()) })
+      assert.equal(done.status, 303)
+      assert.equal(done.location, '/en/home')
+      assert.equal((await client.follow(done)).status, 200)
+    } finally {
+      await t.db.updateTable('app_user').set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null }).where('id', '=', link.user_id).execute()
+    }
+  })
+
   it('an unverified e-mail address from the provider is kept unverified', async () => {
     idp.outcome = { kind: 'login', accountId: 'subject-0002' }
     const client = new TestClient(t.app)
@@ -152,11 +174,12 @@ describe('federated sign-in (OpenID Connect) against a real provider', () => {
     assert.equal(callback.status, 400)
     assert.equal(callback.dom.querySelector('html')?.getAttribute('lang'), 'fr')
     assert.equal(text(callback.dom.querySelector('h1')), 'Nous n’avons pas pu vous connecter avec Banque Test')
-    assert.equal(callback.dom.querySelector('main a[href="/fr/sign-in"]') !== null || callback.dom.querySelector('a[href="/fr/sign-in"]') !== null, true)
+    assert.ok(callback.dom.querySelector('a[href="/fr/sign-in"]'), 'a link back to the sign-in page')
     assert.deepEqual(await counts(t), before)
     const failures = await auditActions(t, 'auth.federated_failed')
     assert.equal(failures.length, failuresBefore + 1)
     assert.equal(failures.at(-1)!.details.provider, PROVIDER)
+    assert.equal(failures.at(-1)!.details.reason, 'OAUTH_INVALID_RESPONSE', 'the state check refused it')
     // Not signed in.
     const home = await client.get('/fr/home')
     assert.notEqual(home.status, 200)
@@ -173,6 +196,7 @@ describe('federated sign-in (OpenID Connect) against a real provider', () => {
     assert.equal(first.location, '/en/help', 'back to where the person was going')
     const again = await client.get(`${back.pathname}${back.search}`)
     assert.equal(again.status, 400)
+    assert.equal((await auditActions(t, 'auth.federated_failed')).at(-1)!.details.reason, 'no_flow_in_session')
     assert.equal(text(again.dom.querySelector('h1')), 'We couldn’t sign you in with Test Bank')
   })
 
