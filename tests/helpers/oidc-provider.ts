@@ -32,6 +32,7 @@ export interface TestIdentityProvider {
   close(): Promise<void>
 }
 
+/** `redirectUris` is read at the provider's first request (an e2e test fills it once the portal runs). */
 export async function startTestIdentityProvider(opts: { redirectUris: string[] }): Promise<TestIdentityProvider> {
   const clientId = 'employer-portal'
   const clientSecret = 'test-client-secret-that-is-long-enough-for-hs256'
@@ -40,7 +41,8 @@ export async function startTestIdentityProvider(opts: { redirectUris: string[] }
   const state = { outcome: { kind: 'deny' } as Outcome }
 
   const server = http.createServer((req, res) => {
-    const provider = holder.provider!
+    // Built at the first request, so `redirectUris` may be filled once the portal's address is known.
+    const provider = (holder.provider ??= createProvider())
     const match = /^\/interaction\/([^/?]+)/.exec(req.url ?? '')
     if (!match) return provider.callback()(req, res)
     void (async () => {
@@ -64,30 +66,33 @@ export async function startTestIdentityProvider(opts: { redirectUris: string[] }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: clientId,
-        client_secret: clientSecret,
-        redirect_uris: opts.redirectUris,
-        response_types: ['code'],
-        grant_types: ['authorization_code'],
-        token_endpoint_auth_method: 'client_secret_basic',
+  const createProvider = () => {
+    const provider = new Provider(issuer, {
+      clients: [
+        {
+          client_id: clientId,
+          client_secret: clientSecret,
+          redirect_uris: opts.redirectUris,
+          response_types: ['code'],
+          grant_types: ['authorization_code'],
+          token_endpoint_auth_method: 'client_secret_basic',
+        },
+      ],
+      findAccount: (_ctx: unknown, sub: string) => {
+        const account = accounts.get(sub)
+        return account ? { accountId: sub, claims: () => ({ ...account }) } : undefined
       },
-    ],
-    findAccount: (_ctx: unknown, sub: string) => {
-      const account = accounts.get(sub)
-      return account ? { accountId: sub, claims: () => ({ ...account }) } : undefined
-    },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name'] },
-    cookies: { keys: ['test-provider-cookie-key'] },
-    pkce: { required: () => true },
-    features: { devInteractions: { enabled: false } },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-  })
-  holder.provider = provider
-  // Its own errors are part of some tests; keep them out of the output.
-  provider.on('server_error', () => {})
+      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name'] },
+      cookies: { keys: ['test-provider-cookie-key'] },
+      pkce: { required: () => true },
+      ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
+      features: { devInteractions: { enabled: false } },
+      interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    })
+    // Its own errors are part of some tests; keep them out of the output.
+    provider.on('server_error', () => {})
+    return provider
+  }
 
   const jar = new Map<string, string>()
   return {
