@@ -3,7 +3,8 @@ import { describe, it } from 'node:test'
 import * as oidc from 'openid-client'
 import { ConfigError, loadConfig } from '../../config.ts'
 import { classifyOidcError, FederatedFailure, OidcProviders } from './federated.ts'
-import { federatedUsername } from './federated.service.ts'
+import { freshDatabase } from '../../../tests/helpers/database.ts'
+import { federatedUsername, resolveFederatedUser } from './federated.service.ts'
 
 const bank = { id: 'bank', issuer: 'https://login.example-bank.ca', clientId: 'portal', clientSecret: 'secret', name: { en: 'Example Bank', fr: 'Banque Exemple' } }
 
@@ -70,5 +71,44 @@ describe('federated sign-in building blocks', () => {
     assert.equal(check.unavailable, false)
     const own = new FederatedFailure('no_subject')
     assert.equal(classifyOidcError(own), own)
+  })
+})
+
+describe('resolveFederatedUser (database)', () => {
+  const claims = { subject: 'race-subject', email: 'race@example.ca', emailVerified: true, givenName: 'Ada', familyName: 'Roy' }
+  const actor = { userId: null, label: 'anonymous' }
+
+  it('two first sign-ins at once end with one user and one link', async () => {
+    const database = await freshDatabase()
+    try {
+      const now = new Date('2026-03-02T15:00:00Z')
+      const results = await Promise.all([1, 2, 3].map(() => resolveFederatedUser(database.db, { provider: 'bank', claims, lang: 'fr', now, actor })))
+      const ids = new Set(results.map((r) => (r.kind === 'refused' ? r.userId : r.user.id)))
+      assert.equal(ids.size, 1)
+      assert.equal(results.filter((r) => r.kind === 'created').length, 1)
+      const users = await database.db.selectFrom('app_user').select(['id', 'preferred_language']).execute()
+      assert.equal(users.length, 1)
+      assert.equal(users[0]!.preferred_language, 'fr')
+      const links = await database.db.selectFrom('federated_identity').selectAll().execute()
+      assert.equal(links.length, 1)
+      const audits = await database.db.selectFrom('audit_event').select('action').where('action', '=', 'auth.federated_registered').execute()
+      assert.equal(audits.length, 1, 'the losers rolled back, audit entry included')
+    } finally {
+      await database.close()
+    }
+  })
+
+  it('never links by e-mail address: the same address from another provider is another user', async () => {
+    const database = await freshDatabase()
+    try {
+      const now = new Date('2026-03-02T15:00:00Z')
+      const a = await resolveFederatedUser(database.db, { provider: 'bank', claims, lang: 'en', now, actor })
+      const b = await resolveFederatedUser(database.db, { provider: 'other', claims, lang: 'en', now, actor })
+      assert.equal(a.kind, 'created')
+      assert.equal(b.kind, 'created')
+      assert.notEqual(a.kind === 'created' && a.user.id, b.kind === 'created' && b.user.id)
+    } finally {
+      await database.close()
+    }
   })
 })
