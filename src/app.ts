@@ -5,6 +5,7 @@ import type { Config } from './config.ts'
 import type { Db } from './db/connect.ts'
 import { registerAccountRoutes } from './features/account/account.routes.ts'
 import { registerAuthRoutes } from './features/auth/auth.routes.ts'
+import { registerAccessRoutes } from './features/access/access.routes.ts'
 import { registerEnrolmentConsoleRoutes } from './features/enrolment/enrolment-console.routes.ts'
 import { enrolmentHomeSection, registerEnrolmentRoutes } from './features/enrolment/enrolment.routes.ts'
 import { registerRecoveryRoutes, sendVerificationEmail } from './features/auth/recovery.routes.ts'
@@ -41,6 +42,13 @@ export interface AppDeps {
   paymentGateway?: PaymentGateway
 }
 
+export interface RegisteredRoute {
+  method: string
+  url: string
+}
+/** The routes each app registered (filled by an onRoute hook added first in buildApp). */
+export const registeredRoutes = new WeakMap<FastifyInstance, RegisteredRoute[]>()
+
 /** The date shown as "Date modified" on every page: the date of this release. */
 export const RELEASE_DATE = '2026-11-23'
 
@@ -76,6 +84,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       request.t = translator(request.lang)
       return errorPages.send!(request, reply, { status: 400, title: 'errors.badRequestTitle', body: 'errors.badRequestBody' }, undefined, error)
     },
+  })
+  // Every route, as registered: tests/security/route-matrix.test.ts demands an authorization entry for each.
+  const routes: RegisteredRoute[] = []
+  registeredRoutes.set(app, routes)
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url })
   })
 
   app.addHook('onSend', (request, reply, _payload, done) => {
@@ -149,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerAccountRoutes(scope, { ...enrolmentDeps, homeSections: [enrolmentHomeSection(enrolmentDeps)] })
         registerEnrolmentRoutes(scope, enrolmentDeps)
         registerEnrolmentConsoleRoutes(scope, enrolmentDeps)
+        registerAccessRoutes(scope, { ...enrolmentDeps, secret: config.sessionSecret })
         registerNotificationRoutes(scope, deps)
         registerPaymentRoutes(scope, { payments, moneris: monerisPageFromConfig(config) })
         // The embedded test gateway's hosted pages exist only when it is the configured gateway.

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { registeredRoutes } from '../../src/app.ts'
+import { testApp, type TestApp } from '../helpers/app.ts'
+import { TestClient, type PageResponse } from '../helpers/http.ts'
+import { registerSignInAs, signInAs } from '../helpers/sign-in-as.ts'
+import { ROLES, ROUTE_MATRIX, TEST_ONLY_PREFIXES, type MatrixEntry, type Outcome, type Role } from './route-matrix.ts'
+import { buildWorld, type World } from './world.ts'
+
+interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  /** As registered, e.g. /en/messages/:id */
+  url: string
+  /** The matrix key, e.g. GET /{lang}/messages/:id */
+  key: string
+  lang: 'en' | 'fr'
+}
+
+/** The registered routes as matrix keys: the language prefix becomes {lang}, asset fingerprints {fingerprint}. */
+function portalRoutes(t: TestApp): Route[] {
+  const registered = registeredRoutes.get(t.app)
+  assert.ok(registered, 'buildApp keeps the list of its routes (registeredRoutes in src/app.ts)')
+  const seen = new Set<string>()
+  const out: Route[] = []
+  for (const r of registered) {
+    if (r.method === 'HEAD' || TEST_ONLY_PREFIXES.some((p) => r.url.startsWith(p))) continue
+    const m = /^\/(en|fr)(?=\/|$)/.exec(r.url)
+    const path = (m ? `/{lang}${r.url.slice(3)}` : r.url).replace(/-[0-9a-f]{12}\.(css|js)$/, '-{fingerprint}.$1')
+    const key = `${r.method} ${path}`
+    const id = `${key} ${r.url}`
+    if (seen.has(id)) continue
+    seen.add(id)
+    out.push({ method: r.method as Route['method'], url: r.url, key, lang: (m?.[1] as 'en' | 'fr' | undefined) ?? 'en' })
+  }
+  return out
+}
+
+function concreteUrl(route: Route, entry: MatrixEntry, world: World): string {
+  const values = entry.params?.(world.fx) ?? {}
+  return route.url.replace(/:(\w+)|\*$/g, (whole, name: string | undefined) => {
+    const v = values[name ?? '*']
+    if (v === undefined) throw new Error(`${route.key}: give a value for "${whole}" in its params in tests/security/route-matrix.ts`)
+    return name ? encodeURIComponent(v) : v
+  })
+}
+
+function outcomeOf(method: string, res: PageResponse): Outcome | string {
+  if (res.status >= 300 && res.status < 400 && res.location && /^\/(en|fr)(\/console)?\/sign-in(\?|$)/.test(res.location)) return 'signIn'
+  if (res.status === 403) return 'forbidden'
+  if (res.status === 404) return 'notFound'
+  if (res.status === 410) return 'gone'
+  if (res.status === 409 && method === 'GET') return 'conflict'
+  if (res.status >= 200 && res.status < 400) return 'allow'
+  if (method !== 'GET' && [400, 409, 429].includes(res.status)) return 'allow'
+  return `status ${res.status}`
+}
+
+describe('the authorization matrix', () => {
+  let t: TestApp
+  let world: World
+  let routes: Route[]
+
+  before(async () => {
+    t = await testApp({ configure: (app) => registerSignInAs(app, () => t) })
+    world = await buildWorld(t)
+    routes = portalRoutes(t)
+  })
+  after(() => t.close())
+
+  /** A fresh browser for each check, so a sign-out or a step of one check never leaks into the next. */
+  async function clientFor(role: Role): Promise<TestClient> {
+    const client = new TestClient(t.app)
+    if (role !== 'signedOut') await signInAs(client, world.users[role].id)
+    return client
+  }
+
+  async function send(client: TestClient, route: Route, url: string, withToken: boolean): Promise<PageResponse> {
+    if (route.method === 'GET') return client.get(url)
+    // A page of the same session gives the CSRF token, as a browser's form would.
+    await client.get(`/${route.lang}/offers/eligibility`)
+    assert.ok(client.csrf, 'a page gives a CSRF token')
+    return client.request(route.method, url, { form: withToken ? { _csrf: client.csrf } : {} })
+  }
+
+  it('has an entry for every route the portal registers, and no entry for a route that is gone', () => {
+    const keys = new Set(routes.map((r) => r.key))
+    const missing = [...keys].filter((k) => !(k in ROUTE_MATRIX))
+    assert.deepEqual(
+      missing.map((k) => `Add ${k} to tests/security/route-matrix.ts (expect: one outcome per role; params: ids of business A's objects)`),
+      [],
+      `Routes without an authorization entry:\n${missing.map((k) => `  Add ${k} to tests/security/route-matrix.ts`).join('\n')}`,
+    )
+    const stale = Object.keys(ROUTE_MATRIX).filter((k) => !keys.has(k))
+    assert.deepEqual(stale, [], `Entries in tests/security/route-matrix.ts for routes that no longer exist: remove ${stale.join(', ')}`)
+  })
+
+  it('finds the portal, the console and the public pages among the routes (the enumeration works)', () => {
+    const keys = new Set(routes.map((r) => r.key))
+    for (const k of ['GET /{lang}/home', 'GET /{lang}/console/enrolments/:id', 'POST /{lang}/register', 'GET /health/live', 'GET /dev/mailbox']) assert.ok(keys.has(k), k)
+    assert.ok(routes.some((r) => r.url.startsWith('/fr/')), 'French routes are enumerated too')
+  })
+
+  it('gives each role exactly what the matrix says, in both languages, with anti-framing headers on every answer', async () => {
+    const failures: string[] = []
+    const framing: string[] = []
+    let checks = 0
+    for (const route of routes) {
+      const entry = ROUTE_MATRIX[route.key]
+      if (!entry) continue // reported by the first test
+      const url = concreteUrl(route, entry, world)
+      for (const role of ROLES) {
+        const res = await send(await clientFor(role), route, url, true)
+        checks++
+        const got = outcomeOf(route.method, res)
+        if (got !== entry.expect[role]) failures.push(`${route.method} ${url} as ${role}: expected ${entry.expect[role]}, got ${got} (${res.status}${res.location ? ` → ${res.location}` : ''})`)
+        if (res.headers['x-frame-options'] !== 'DENY' || !/frame-ancestors 'none'/.test(String(res.headers['content-security-policy'] ?? ''))) framing.push(`${route.method} ${url} as ${role}`)
+      }
+    }
+    assert.ok(checks > 400, `${checks} checks`)
+    assert.deepEqual(failures, [], `The matrix is not met:\n${failures.join('\n')}`)
+    assert.deepEqual(framing, [], 'every answer forbids framing (X-Frame-Options: DENY, CSP frame-ancestors none)')
+  })
+
+  it('refuses every state-changing route without a CSRF token (403 page, in the route’s language), whoever asks, and changes nothing', async () => {
+    const counts = async () => {
+      const tables = ['app_user', 'business', 'business_membership', 'enrolment_request', 'account_message', 'payment', 'test_gateway_checkout', 'audit_event', 'email_outbox', 'session'] as const
+      const out: Record<string, unknown> = {}
+      for (const table of tables) out[table] = (await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n
+      return out
+    }
+    const failures: string[] = []
+    const stateChanging = routes.filter((r) => r.method !== 'GET')
+    assert.ok(stateChanging.length >= 20, `${stateChanging.length} state-changing routes`)
+    for (const route of stateChanging) {
+      const url = concreteUrl(route, ROUTE_MATRIX[route.key] ?? { expect: {} as Record<Role, Outcome> }, world)
+      // The role the route is meant for (else a signed-out visitor): the token, not the guard, must refuse.
+      const role = ROLES.find((r) => ROUTE_MATRIX[route.key]?.expect[r] === 'allow') ?? 'signedOut'
+      const client = await clientFor(role)
+      await client.get(`/${route.lang}/offers/eligibility`)
+      const before = await counts()
+      for (const form of [{}, { _csrf: 'forged' }, { _csrf: '' }]) {
+        const res = await client.request(route.method, url, { form })
+        if (res.status !== 403) failures.push(`${route.method} ${url} as ${role} with ${JSON.stringify(form)}: ${res.status}`)
+        else if (res.dom.querySelector('html')?.getAttribute('lang') !== route.lang) failures.push(`${route.method} ${url}: the 403 page is not in ${route.lang}`)
+      }
+      const afterCounts = await counts()
+      // A session row may be written for the visitor; nothing else moves.
+      delete before.session
+      delete afterCounts.session
+      if (JSON.stringify(before) !== JSON.stringify(afterCounts)) failures.push(`${route.method} ${url}: rows changed ${JSON.stringify(before)} → ${JSON.stringify(afterCounts)}`)
+    }
+    assert.deepEqual(failures, [])
+  })
+
+  it('does not register the development mailbox in production', async () => {
+    const { buildApp } = await import('../../src/app.ts')
+    const { testConfig } = await import('../../src/config.ts')
+    const prod = await buildApp({
+      config: testConfig({ isProduction: true, logLevel: 'silent', sessionSecret: 'x'.repeat(64) }),
+      db: t.db,
+      clock: t.clock,
+    })
+    try {
+      await prod.ready()
+      const urls = (registeredRoutes.get(prod) ?? []).map((r) => r.url)
+      assert.ok(urls.includes('/en/home'))
+      assert.ok(!urls.some((u) => u.startsWith('/dev/')), 'no /dev/ route in production')
+      assert.equal((await prod.inject({ url: '/dev/mailbox' })).statusCode, 404)
+    } finally {
+      await prod.close()
+    }
+  })
+})

@@ -1,0 +1,179 @@
+/**
+ * The authorization matrix: for every route the portal registers, what each kind of
+ * visitor gets. tests/security/route-matrix.test.ts enumerates the routes the app
+ * really registered (the onRoute list `registeredRoutes` in src/app.ts) and fails for
+ * a route without an entry here, and for an entry whose expectation is not met.
+ *
+ * Keys are `METHOD path` as registered, with the language prefix written `{lang}`
+ * (the test checks /en and /fr) and fingerprinted asset names written `{fingerprint}`.
+ * HEAD routes are Fastify's automatic twins of GET routes and are not listed.
+ *
+ * Outcomes (what the test accepts):
+ *   allow      the route itself answered: 2xx or 3xx not to a sign-in page; for a POST also
+ *              400/409/429 (the form was read and validated: it got past authorization)
+ *   signIn     303 to /{lang}/sign-in or /{lang}/console/sign-in
+ *   forbidden  403 (the wrong audience, or a role without the right)
+ *   notFound   404 (another business's or person's object: its existence is not confirmed)
+ *   gone       410 (a link token that is wrong, used or expired: the page says so)
+ *   conflict   409 (a page that explains a conflict, e.g. "this business is already enrolled")
+ *
+ * Every POST is sent with a valid CSRF token of the same session and an empty form, so an
+ * allowed POST answers with its validation error rather than changing anything.
+ */
+
+export const ROLES = ['signedOut', 'noBusiness', 'primaryA', 'secondaryA', 'primaryB', 'officer', 'administrator'] as const
+export type Role = (typeof ROLES)[number]
+export type Outcome = 'allow' | 'signIn' | 'forbidden' | 'notFound' | 'gone' | 'conflict'
+
+/** Real ids made by the test: business A's objects, and things that exist for anyone. */
+export interface Fixture {
+  /** Business A's enrolment request (approved; the console's object). */
+  enrolmentA: string
+  /** An account message addressed to business A. */
+  businessMessageA: string
+  /** A payment started by business A's primary user, still pending. */
+  paymentA: string
+  /** The embedded test gateway's checkout for that payment. */
+  checkoutA: string
+  /** A row of the development mailbox. */
+  devMail: string
+}
+
+export interface MatrixEntry {
+  expect: Record<Role, Outcome>
+  /** Values for the route's :params. */
+  params?: (fx: Fixture) => Record<string, string>
+  /** Why the expectation is what it is, when it is not obvious. */
+  note?: string
+}
+
+const all = (o: Outcome): Record<Role, Outcome> => ({
+  signedOut: o,
+  noBusiness: o,
+  primaryA: o,
+  secondaryA: o,
+  primaryB: o,
+  officer: o,
+  administrator: o,
+})
+
+/** Anyone, signed in or not. */
+const PUBLIC = all('allow')
+/** The portal: employers only (with or without a business); staff are sent to their console. */
+const EMPLOYER: Record<Role, Outcome> = { ...all('allow'), signedOut: 'signIn', officer: 'forbidden', administrator: 'forbidden' }
+/** The console: officers and administrators; employers are told it is not for them. */
+const STAFF: Record<Role, Outcome> = {
+  signedOut: 'signIn',
+  noBusiness: 'forbidden',
+  primaryA: 'forbidden',
+  secondaryA: 'forbidden',
+  primaryB: 'forbidden',
+  officer: 'allow',
+  administrator: 'allow',
+}
+/** Anyone signed in. */
+const SIGNED_IN: Record<Role, Outcome> = { ...all('allow'), signedOut: 'signIn' }
+
+/** The expectations: one entry per registered route (method + path). */
+export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
+  // The shell, assets and health.
+  'GET /': { expect: PUBLIC, note: 'redirects to /en or /fr' },
+  'GET /assets/portal-{fingerprint}.css': { expect: PUBLIC },
+  'GET /assets/portal-{fingerprint}.js': { expect: PUBLIC },
+  'GET /assets/fonts/*': { expect: PUBLIC, params: () => ({ '*': 'noto-sans/gcds-noto-sans-regular.woff' }), note: 'static fonts (only .woff, .woff2, .ttf are served)' },
+  'GET /health/live': { expect: PUBLIC },
+  'GET /health/ready': { expect: PUBLIC },
+
+  // Public pages.
+  'GET /{lang}': { expect: PUBLIC },
+  'GET /{lang}/about': { expect: PUBLIC },
+  'GET /{lang}/help': { expect: PUBLIC },
+  'GET /{lang}/reference/occupations': { expect: PUBLIC },
+  'GET /{lang}/reference/exemption-codes': { expect: PUBLIC },
+  'GET /{lang}/offers/eligibility': { expect: PUBLIC },
+  'POST /{lang}/offers/eligibility': { expect: PUBLIC },
+  'GET /{lang}/offers/eligibility/result': { expect: PUBLIC },
+
+  // Registration, sign-in, second factor, sessions.
+  'GET /{lang}/register': { expect: PUBLIC },
+  'POST /{lang}/register': { expect: PUBLIC },
+  'GET /{lang}/sign-in': { expect: PUBLIC },
+  'POST /{lang}/sign-in': { expect: PUBLIC },
+  'GET /{lang}/console/sign-in': { expect: PUBLIC },
+  'POST /{lang}/console/sign-in': { expect: PUBLIC },
+  'GET /{lang}/sign-in/code': { expect: all('signIn'), note: 'only between the password and the code; anyone else is sent to sign in' },
+  'POST /{lang}/sign-in/code': { expect: all('signIn'), note: 'as the GET' },
+  'POST /{lang}/sign-in/federated/:provider': {
+    expect: all('notFound'),
+    params: () => ({ provider: 'nobody' }),
+    note: 'no provider is configured in this test; a configured one is covered by tests/integration/federated.test.ts',
+  },
+  'GET /auth/callback/:provider': { expect: all('notFound'), params: () => ({ provider: 'nobody' }), note: 'as above' },
+  'GET /{lang}/two-factor/setup': { expect: SIGNED_IN, note: 'a signed-in person may add an authenticator; staff during their first sign-in' },
+  'POST /{lang}/two-factor/setup': { expect: all('signIn'), note: 'without the secret its GET page put in the session, back to sign-in (covered with one in tests/integration/auth.test.ts)' },
+  'GET /{lang}/two-factor/recovery-codes': { expect: all('signIn'), note: 'shown once, right after setup; otherwise back to sign-in' },
+  'POST /{lang}/two-factor/recovery-codes': { expect: SIGNED_IN },
+  'POST /{lang}/sign-out': { expect: PUBLIC },
+  'POST /{lang}/sign-out-everywhere': { expect: SIGNED_IN },
+  'GET /{lang}/signed-out': { expect: PUBLIC },
+  'POST /{lang}/session/continue': { expect: SIGNED_IN },
+  'GET /{lang}/session/status': { expect: PUBLIC, note: 'JSON for the timeout warning script; says "signed out" to a visitor' },
+
+  // Account recovery (the token is the credential: a wrong one gets a page saying so).
+  'GET /{lang}/verify-email/:token': { expect: all('gone'), params: () => ({ token: 'not-a-real-token' }) },
+  'GET /{lang}/forgot-password': { expect: PUBLIC },
+  'POST /{lang}/forgot-password': { expect: PUBLIC },
+  'GET /{lang}/forgot-password/sent': { expect: PUBLIC },
+  'GET /{lang}/reset-password/:token': { expect: all('gone'), params: () => ({ token: 'not-a-real-token' }) },
+  'POST /{lang}/reset-password/:token': { expect: all('gone'), params: () => ({ token: 'not-a-real-token' }) },
+
+  // The employer's portal.
+  'GET /{lang}/home': { expect: EMPLOYER },
+  'POST /{lang}/home/contact': { expect: EMPLOYER },
+  'GET /{lang}/enrol': { expect: EMPLOYER },
+  'POST /{lang}/enrol/start': { expect: EMPLOYER },
+  'GET /{lang}/enrol/business': { expect: EMPLOYER },
+  'POST /{lang}/enrol/business': { expect: EMPLOYER },
+  'GET /{lang}/enrol/address': { expect: EMPLOYER },
+  'POST /{lang}/enrol/address': { expect: EMPLOYER },
+  'GET /{lang}/enrol/contact': { expect: EMPLOYER },
+  'POST /{lang}/enrol/contact': { expect: EMPLOYER },
+  'GET /{lang}/enrol/review': { expect: EMPLOYER },
+  'POST /{lang}/enrol/submit': { expect: EMPLOYER },
+  'GET /{lang}/enrol/already': { expect: { ...EMPLOYER, noBusiness: 'conflict', primaryA: 'conflict', secondaryA: 'conflict', primaryB: 'conflict' }, note: 'the "already enrolled" explanation is a 409 page' },
+
+  // Account messages: one's own and one's businesses'.
+  'GET /{lang}/messages': { expect: SIGNED_IN },
+  'GET /{lang}/messages/:id': {
+    expect: { signedOut: 'signIn', noBusiness: 'notFound', primaryA: 'allow', secondaryA: 'allow', primaryB: 'notFound', officer: 'notFound', administrator: 'notFound' },
+    params: (fx) => ({ id: fx.businessMessageA }),
+    note: "a business's message is read by its members only",
+  },
+
+  // Payments: only the person who started a payment sees it (officers will get their own console pages).
+  'GET /{lang}/payments/:id': {
+    expect: { ...all('notFound'), signedOut: 'signIn', primaryA: 'allow' },
+    params: (fx) => ({ id: fx.paymentA }),
+  },
+  'GET /{lang}/payments/:id/return': {
+    expect: { ...all('notFound'), signedOut: 'signIn', primaryA: 'allow' },
+    params: (fx) => ({ id: fx.paymentA }),
+  },
+  // The embedded test gateway plays "another site": its hosted page is reached by its unguessable checkout id, like a real one.
+  'GET /{lang}/test-gateway/checkouts/:id': { expect: PUBLIC, params: (fx) => ({ id: fx.checkoutA }) },
+  'POST /{lang}/test-gateway/checkouts/:id': { expect: PUBLIC, params: (fx) => ({ id: fx.checkoutA }) },
+  // The development mailbox: registered only outside production (checked by route-matrix.test.ts).
+  'GET /dev/mailbox': { expect: PUBLIC },
+  'GET /dev/mailbox/:id': { expect: PUBLIC, params: (fx) => ({ id: fx.devMail }) },
+  'GET /dev/mailbox/:id/html': { expect: PUBLIC, params: (fx) => ({ id: fx.devMail }) },
+
+  // The officer console.
+  'GET /{lang}/console': { expect: STAFF },
+  'GET /{lang}/console/enrolments': { expect: STAFF },
+  'GET /{lang}/console/enrolments/:id': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },
+  'POST /{lang}/console/enrolments/:id/assign': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },
+  'POST /{lang}/console/enrolments/:id/decision': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },
+}
+
+/** Routes that exist only in tests (registered by the test itself) and are not part of the portal. */
+export const TEST_ONLY_PREFIXES = ['/test/']

@@ -1,0 +1,120 @@
+import crypto from 'node:crypto'
+import type { AppUser } from '../../src/db/database.ts'
+import { PaymentService } from '../../src/features/payment/payment.service.ts'
+import { EmbeddedTestGateway } from '../../src/features/payment/test-gateway.gateway.ts'
+import { luhnCheckDigit } from '../../src/features/reference/validators.ts'
+import type { TestApp } from '../helpers/app.ts'
+import { createUser } from '../helpers/users.ts'
+import type { Fixture, Role } from './route-matrix.ts'
+
+export const bn = (eight: string): string => eight + luhnCheckDigit(eight)
+
+export interface World {
+  users: Record<Exclude<Role, 'signedOut'>, AppUser>
+  businessA: string
+  businessB: string
+  fx: Fixture
+}
+
+/**
+ * The cast of the security tests, written straight to the database: an employer without
+ * a business, business A (primary and secondary users, its approved enrolment request, a
+ * business message, a pending payment with its test-gateway checkout), business B (its
+ * primary user), an officer and an administrator; plus one development-mailbox row.
+ */
+export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
+  const now = t.clock.now()
+  const mk = (username: string, role: 'employer' | 'officer' | 'administrator' = 'employer') => createUser(t.db, { username: `${prefix}.${username}`, role })
+  const users = {
+    noBusiness: await mk('nobusiness'),
+    primaryA: await mk('primary-a'),
+    secondaryA: await mk('secondary-a'),
+    primaryB: await mk('primary-b'),
+    officer: await mk('officer', 'officer'),
+    administrator: await mk('admin', 'administrator'),
+  }
+  const business = async (n: string, name: string) =>
+    (
+      await t.db
+        .insertInto('business')
+        .values({
+          business_number: bn(n),
+          legal_name: name,
+          legal_name_key: `${prefix}-${name.toLowerCase()}`,
+          operating_name: name,
+          street: '100 Wellington St',
+          city: 'Ottawa',
+          province: 'ON',
+          postal_code: 'K1A 0A9',
+          phone: '+1 613 555 0123',
+          employer_number: `E${n.slice(0, 7)}`,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+  const businessA = await business(prefix === 'w' ? '11111111' : '22222222', `${prefix} Business A`)
+  const businessB = await business(prefix === 'w' ? '33333333' : '44444444', `${prefix} Business B`)
+  await t.db
+    .insertInto('business_membership')
+    .values([
+      { business_id: businessA, user_id: users.primaryA.id, role: 'primary', created_at: now, created_by: null },
+      { business_id: businessA, user_id: users.secondaryA.id, role: 'secondary', created_at: now, created_by: users.primaryA.id },
+      { business_id: businessB, user_id: users.primaryB.id, role: 'primary', created_at: now, created_by: null },
+    ])
+    .execute()
+  const enrolmentA = (
+    await t.db
+      .insertInto('enrolment_request')
+      .values({
+        requester_user_id: users.primaryA.id,
+        status: 'approved',
+        operates_in_canada: true,
+        business_number: bn(prefix === 'w' ? '11111111' : '22222222'),
+        legal_name: `${prefix} Business A`,
+        legal_name_key: `${prefix}-business a`,
+        operating_name: `${prefix} Business A`,
+        street: '100 Wellington St',
+        city: 'Ottawa',
+        province: 'ON',
+        postal_code: 'K1A 0A9',
+        phone: '+1 613 555 0123',
+        submitted_at: now,
+        decided_at: now,
+        decided_by: users.officer.id,
+        business_id: businessA,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id
+  const businessMessageA = (
+    await t.db
+      .insertInto('account_message')
+      .values({ user_id: null, business_id: businessA, template: 'retired', params: '{}', lang: 'en', subject: 'For business A', body: 'Only its members read this.', created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id
+  const payments = new PaymentService({
+    db: t.db,
+    clock: t.clock,
+    gateway: new EmbeddedTestGateway({ db: t.db, clock: t.clock, publicBaseUrl: t.config.publicBaseUrl }),
+    gatewayName: 'embedded',
+    publicBaseUrl: t.config.publicBaseUrl,
+    feeCents: t.config.feeCents,
+  })
+  const started = await payments.startPayment({ purposeType: 'offer', purposeId: crypto.randomUUID(), userId: users.primaryA.id, lang: 'en', continuePath: '/en/home' })
+  if (started.kind !== 'redirect') throw new Error(`payment did not start: ${started.kind}`)
+  const checkoutA = /checkouts\/([0-9a-f-]{36})/.exec(started.redirectUrl)?.[1]
+  if (!checkoutA) throw new Error(`no checkout id in ${started.redirectUrl}`)
+  const devMail = (
+    await t.db
+      .insertInto('dev_mailbox')
+      .values({ message_id: `<${prefix}-1@example.ca>`, from_address: 'portal@example.ca', reply_to: null, to_address: 'someone@example.ca', lang: 'en', subject: 'Hello', text_body: 'Hello', html_body: '<p>Hello</p>', received_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id
+  return { users, businessA, businessB, fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail) } }
+}
