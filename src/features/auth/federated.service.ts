@@ -54,40 +54,42 @@ export async function resolveFederatedUser(
   const found = await existing()
   if (found) return found
 
-  try {
-    const user = await db.transaction().execute(async (trx) => {
-      let attempt = 0
-      while (await usernameTaken(trx, usernameKey(federatedUsername(provider, claims.subject, attempt)))) attempt++
-      const created = await insertUser(
-        trx,
-        {
-          role: 'employer',
-          username: federatedUsername(provider, claims.subject, attempt),
-          email: claims.email,
-          passwordHash: null,
-          givenName: claims.givenName,
-          familyName: claims.familyName,
-          preferredLanguage: input.lang,
-          emailVerified: claims.emailVerified,
-        },
-        now,
-      )
-      if (!(await insertFederatedIdentity(trx, { provider, subject: claims.subject, userId: created.id }, now))) throw new AlreadyLinked()
-      await audit(trx, { ...input.actor, userId: created.id, label: created.username }, now, {
-        action: 'auth.federated_registered',
-        objectType: 'user',
-        objectId: created.id,
-        details: { provider, emailVerified: claims.emailVerified },
+  for (let round = 0; ; round++) {
+    try {
+      const user = await db.transaction().execute(async (trx) => {
+        let attempt = 0
+        while (await usernameTaken(trx, usernameKey(federatedUsername(provider, claims.subject, attempt)))) attempt++
+        const created = await insertUser(
+          trx,
+          {
+            role: 'employer',
+            username: federatedUsername(provider, claims.subject, attempt),
+            email: claims.email,
+            passwordHash: null,
+            givenName: claims.givenName,
+            familyName: claims.familyName,
+            preferredLanguage: input.lang,
+            emailVerified: claims.emailVerified,
+          },
+          now,
+        )
+        if (!(await insertFederatedIdentity(trx, { provider, subject: claims.subject, userId: created.id }, now))) throw new AlreadyLinked()
+        await audit(trx, { ...input.actor, userId: created.id, label: created.username }, now, {
+          action: 'auth.federated_registered',
+          objectType: 'user',
+          objectId: created.id,
+          details: { provider, emailVerified: claims.emailVerified },
+        })
+        return created
       })
-      return created
-    })
-    return { kind: 'created', user }
-  } catch (err) {
-    // Two first sign-ins at once: the other one created the user; use it.
-    if (err instanceof AlreadyLinked) {
+      return { kind: 'created', user }
+    } catch (err) {
+      // Two first sign-ins at once: the other one created the user (the link's primary key,
+      // or on PostgreSQL the username's unique index, stopped this one); use it.
+      const conflict = err instanceof AlreadyLinked || (err as { code?: unknown }).code === '23505'
+      if (!conflict || round >= 2) throw err
       const again = await existing()
       if (again) return again
     }
-    throw err
   }
 }
