@@ -5,6 +5,7 @@ import home from '../features/home/home.messages.ts'
 import auth from '../features/auth/auth.messages.ts'
 import account from '../features/account/account.messages.ts'
 import enrolment from '../features/enrolment/enrolment.messages.ts'
+import access from '../features/access/access.messages.ts'
 import forms from '../ui/forms.messages.ts'
 import notifications from '../features/notifications/notifications.messages.ts'
 import reference from '../features/reference/reference.messages.ts'
@@ -25,6 +26,7 @@ export const namespaces = {
   auth,
   account,
   enrolment,
+  access,
   notifications,
   reference,
   payment,

@@ -58,6 +58,8 @@ export interface BusinessMembershipTable {
   created_at: Timestamp
   created_by: string | null
   removed_at: Timestamp | null
+  /** The branch of a branch primary or branch secondary user (added by the access migration). */
+  branch_id: Generated<string | null>
 }
 
 export interface EnrolmentTables {

@@ -19,6 +19,8 @@ export const templates = {
   passwordChanged: { subject: 'auth.emails.passwordChanged.subject', body: 'auth.emails.passwordChanged.body', path: '/sign-in' },
   enrolmentApproved: { subject: 'enrolment.emails.approved.subject', body: 'enrolment.emails.approved.body', path: '/home' },
   enrolmentRefused: { subject: 'enrolment.emails.refused.subject', body: 'enrolment.emails.refused.body', path: '/home' },
+  accessPin: { subject: 'access.emails.pin.subject', body: 'access.emails.pin.body', path: '/join' },
+  accessJoined: { subject: 'access.emails.joined.subject', body: 'access.emails.joined.body', path: '/access' },
 } as const satisfies Record<string, Template>
 
 export type TemplateName = keyof typeof templates

@@ -1,0 +1,61 @@
+import type { DbOrTrx } from '../../platform/audit.ts'
+import type { MembershipRole } from '../enrolment/enrolment.tables.ts'
+
+/**
+ * Who may act for a business, and what they may manage: the one place every
+ * feature asks. A membership is read fresh on every request, so a removed user
+ * is refused at their next request.
+ */
+export interface ActingMembership {
+  membershipId: string
+  businessId: string
+  businessName: string
+  role: MembershipRole
+  branchId: string | null
+}
+
+const ROLE_ORDER: Record<MembershipRole, number> = { primary: 0, branch_primary: 1, secondary: 2 }
+
+function baseQuery(db: DbOrTrx, userId: string) {
+  return db
+    .selectFrom('business_membership as m')
+    .innerJoin('business as b', 'b.id', 'm.business_id')
+    .select(['m.id as membershipId', 'm.business_id as businessId', 'b.legal_name as businessName', 'm.role', 'm.branch_id as branchId'])
+    .where('m.user_id', '=', userId)
+    .where('m.status', '=', 'active')
+}
+
+/** The user's active membership of this business, if any. */
+export async function activeMembership(db: DbOrTrx, userId: string, businessId: string): Promise<ActingMembership | undefined> {
+  if (!isUuid(businessId)) return undefined
+  return baseQuery(db, userId).where('m.business_id', '=', businessId).executeTakeFirst()
+}
+
+/**
+ * The membership the user acts with: the business asked for (`?business=`), or
+ * else their first (primary roles first, then by business name). Business switching comes later.
+ */
+export async function actingMembership(db: DbOrTrx, userId: string, requestedBusinessId?: string): Promise<ActingMembership | undefined> {
+  if (requestedBusinessId) return activeMembership(db, userId, requestedBusinessId)
+  const all = await baseQuery(db, userId).orderBy('b.legal_name').orderBy('m.created_at').execute()
+  return all.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])[0]
+}
+
+/** Primary users manage the whole business; branch primary users, their branch. */
+export function canManage(m: ActingMembership | undefined): m is ActingMembership {
+  return !!m && (m.role === 'primary' || (m.role === 'branch_primary' && m.branchId !== null))
+}
+
+export function canCreateBranch(m: ActingMembership | undefined): m is ActingMembership {
+  return !!m && m.role === 'primary'
+}
+
+/** May `m` manage something (a user, a PIN) of this business and branch? */
+export function canManageTarget(m: ActingMembership | undefined, target: { businessId: string; branchId: string | null }): boolean {
+  if (!canManage(m) || m.businessId !== target.businessId) return false
+  return m.role === 'primary' || target.branchId === m.branchId
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+}

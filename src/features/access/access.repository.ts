@@ -1,0 +1,191 @@
+import { sql } from 'kysely'
+import type { DbOrTrx } from '../../platform/audit.ts'
+import type { MembershipRole } from '../enrolment/enrolment.tables.ts'
+import type { AccessPin, Branch, PinRole } from './access.tables.ts'
+
+export interface NewPin {
+  businessId: string
+  branchId: string | null
+  role: PinRole
+  givenNames: string
+  familyName: string
+  email: string | null
+  pinHash: string
+  pinSealed: string
+  expiresAt: Date
+  createdBy: string
+}
+
+export async function insertPin(db: DbOrTrx, p: NewPin, now: Date): Promise<AccessPin> {
+  return db
+    .insertInto('access_pin')
+    .values({
+      business_id: p.businessId,
+      branch_id: p.branchId,
+      role: p.role,
+      given_names: p.givenNames,
+      family_name: p.familyName,
+      email: p.email,
+      pin_hash: p.pinHash,
+      pin_sealed: p.pinSealed,
+      expires_at: p.expiresAt,
+      created_by: p.createdBy,
+      created_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function findPin(db: DbOrTrx, id: string): Promise<AccessPin | undefined> {
+  return db.selectFrom('access_pin').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** The live PIN with this hash, or else the most recent PIN that had it. */
+export async function findPinByHash(db: DbOrTrx, hash: string): Promise<AccessPin | undefined> {
+  return db
+    .selectFrom('access_pin')
+    .selectAll()
+    .where('pin_hash', '=', hash)
+    .orderBy(sql`status = 'issued'`, 'desc')
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}
+
+/** PINs past their date become 'expired' and lose their readable copy. */
+export async function expirePins(db: DbOrTrx, businessId: string, now: Date): Promise<number> {
+  const r = await db
+    .updateTable('access_pin')
+    .set({ status: 'expired', pin_sealed: null })
+    .where('business_id', '=', businessId)
+    .where('status', '=', 'issued')
+    .where('expires_at', '<=', now)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows)
+}
+
+export async function reissuePin(db: DbOrTrx, id: string, hash: string, sealed: string, expiresAt: Date, now: Date): Promise<boolean> {
+  const r = await db
+    .updateTable('access_pin')
+    .set({ pin_hash: hash, pin_sealed: sealed, status: 'issued', failed_attempts: 0, expires_at: expiresAt, reissued_at: now })
+    .where('id', '=', id)
+    .where('status', 'in', ['issued', 'locked', 'expired'])
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
+}
+
+export async function revokePin(db: DbOrTrx, id: string): Promise<boolean> {
+  const r = await db
+    .updateTable('access_pin')
+    .set({ status: 'revoked', pin_sealed: null })
+    .where('id', '=', id)
+    .where('status', 'in', ['issued', 'locked', 'expired'])
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
+}
+
+/** One more wrong attempt on a live PIN; at the limit it locks (and loses its readable copy). */
+export async function countPinFailure(db: DbOrTrx, id: string, max: number): Promise<{ attempts: number; locked: boolean }> {
+  const row = await db
+    .updateTable('access_pin')
+    .set({
+      failed_attempts: sql`failed_attempts + 1`,
+      status: sql`case when failed_attempts + 1 >= ${max} then 'locked' else status end`,
+      pin_sealed: sql`case when failed_attempts + 1 >= ${max} then null else pin_sealed end`,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'issued')
+    .returning(['failed_attempts', 'status'])
+    .executeTakeFirst()
+  return { attempts: row?.failed_attempts ?? max, locked: !row || row.status === 'locked' }
+}
+
+/** Uses the PIN once: only a live, unexpired PIN with this very hash. */
+export async function markPinUsed(db: DbOrTrx, id: string, hash: string, userId: string, membershipId: string, now: Date): Promise<boolean> {
+  const r = await db
+    .updateTable('access_pin')
+    .set({ status: 'used', pin_sealed: null, used_at: now, used_by: userId, membership_id: membershipId })
+    .where('id', '=', id)
+    .where('pin_hash', '=', hash)
+    .where('status', '=', 'issued')
+    .where('expires_at', '>', now)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
+}
+
+export async function insertMembership(
+  db: DbOrTrx,
+  m: { businessId: string; userId: string; role: MembershipRole; branchId: string | null; createdBy: string | null },
+  now: Date,
+): Promise<string> {
+  const row = await db
+    .insertInto('business_membership')
+    .values({ business_id: m.businessId, user_id: m.userId, role: m.role, branch_id: m.branchId, created_at: now, created_by: m.createdBy })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export interface MemberRow {
+  id: string
+  business_id: string
+  user_id: string
+  role: MembershipRole
+  status: 'active' | 'removed'
+  branch_id: string | null
+  given_name: string
+  family_name: string
+  email: string | null
+  user_status: 'active' | 'dormant' | 'deleted'
+  created_by: string | null
+}
+
+function membersQuery(db: DbOrTrx) {
+  return db
+    .selectFrom('business_membership as m')
+    .innerJoin('app_user as u', 'u.id', 'm.user_id')
+    .select(['m.id', 'm.business_id', 'm.user_id', 'm.role', 'm.status', 'm.branch_id', 'm.created_by', 'u.given_name', 'u.family_name', 'u.email', 'u.status as user_status'])
+}
+
+export async function findMember(db: DbOrTrx, id: string): Promise<MemberRow | undefined> {
+  return membersQuery(db).where('m.id', '=', id).executeTakeFirst()
+}
+
+/** Members of a business (of one branch when `branchId` is given), active first. */
+export async function listMembers(db: DbOrTrx, businessId: string, branchId?: string): Promise<MemberRow[]> {
+  let q = membersQuery(db).where('m.business_id', '=', businessId)
+  if (branchId) q = q.where('m.branch_id', '=', branchId)
+  return q.orderBy('m.status').orderBy('u.family_name').orderBy('u.given_name').orderBy('m.created_at').execute()
+}
+
+/** PINs not (yet) turned into a membership: issued, locked, expired, revoked. */
+export async function listOpenPins(db: DbOrTrx, businessId: string, branchId?: string): Promise<AccessPin[]> {
+  let q = db.selectFrom('access_pin').selectAll().where('business_id', '=', businessId).where('status', '!=', 'used')
+  if (branchId) q = q.where('branch_id', '=', branchId)
+  return q.orderBy('created_at', 'desc').execute()
+}
+
+export async function removeMembership(db: DbOrTrx, id: string, now: Date): Promise<boolean> {
+  const r = await db.updateTable('business_membership').set({ status: 'removed', removed_at: now }).where('id', '=', id).where('status', '=', 'active').executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
+}
+
+export async function insertBranch(
+  db: DbOrTrx,
+  b: { businessId: string; name: string; street: string; city: string; province: string; postalCode: string; createdBy: string },
+  now: Date,
+): Promise<Branch> {
+  return db
+    .insertInto('branch')
+    .values({ business_id: b.businessId, name: b.name, street: b.street, city: b.city, province: b.province, postal_code: b.postalCode, created_at: now, created_by: b.createdBy })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function listBranches(db: DbOrTrx, businessId: string): Promise<Branch[]> {
+  return db.selectFrom('branch').selectAll().where('business_id', '=', businessId).orderBy('name').execute()
+}
+
+export async function findBranch(db: DbOrTrx, id: string): Promise<Branch | undefined> {
+  return db.selectFrom('branch').selectAll().where('id', '=', id).executeTakeFirst()
+}

@@ -1,0 +1,344 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Db } from '../../db/connect.ts'
+import type { AppUser } from '../../db/database.ts'
+import { actorFrom } from '../../platform/audit.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { NotFoundError } from '../../platform/errors.ts'
+import { html, type Html } from '../../platform/html.ts'
+import { notice } from '../../ui/components.ts'
+import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { requireEmployer } from '../auth/guards.ts'
+import { pinKeys } from './access.pin.ts'
+import { activeMembership, actingMembership, canCreateBranch, canManage, canManageTarget, isUuid, type ActingMembership } from './access.policy.ts'
+import { expirePins, findMember, findPin, listBranches, listMembers, listOpenPins } from './access.repository.ts'
+import { BRANCH_FIELDS, branchSchema, CREATE_USER_FIELDS, createUserSchema, JOIN_FIELDS, joinSchema } from './access.schema.ts'
+import { createBranch, deleteMember, issuePin, joinWithPin, readablePin, reissue, revoke, type AccessDeps } from './access.service.ts'
+import type { AccessPin } from './access.tables.ts'
+import { confirmBody, createBranchBody, createUserBody, joinBody, manageAccessBody, memberStatus, pinCreatedBody, pinStatus, type AccessRow } from './access.views.ts'
+
+export interface AccessRouteDeps {
+  db: Db
+  clock: Clock
+  timeZone: string
+  /** Keys for PIN hashes and sealed PINs are derived from it (the session secret). */
+  secret: string
+}
+
+function typed(raw: Record<string, unknown>, fields: readonly string[]): Record<string, string> {
+  return Object.fromEntries(fields.map((k) => [k, typeof raw[k] === 'string' ? (raw[k] as string) : '']))
+}
+
+function formatDate(lang: string, date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'long', timeZone }).format(date)
+}
+
+/** "Manage access", creating users and branches, PINs, and joining a business with a PIN. */
+export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRouteDeps): void {
+  const { db, clock } = routeDeps
+  const deps: AccessDeps = { db, keys: pinKeys(routeDeps.secret), timeZone: routeDeps.timeZone }
+  const q = (m: ActingMembership) => `?business=${m.businessId}`
+
+  function notAllowed(request: FastifyRequest, reply: FastifyReply): undefined {
+    const { t } = request
+    void reply.page({ title: t('access.notAllowedTitle'), body: html`<h1>${t('access.notAllowedTitle')}</h1><p>${t('access.notAllowedBody')}</p>` }, 403)
+    return undefined
+  }
+
+  /** A manager of the business they act for (`?business=` or their first). */
+  async function manager(request: FastifyRequest, reply: FastifyReply): Promise<{ user: AppUser; m: ActingMembership } | undefined> {
+    const user = requireEmployer(request, reply)
+    if (!user) return undefined
+    const asked = (request.query as Record<string, unknown>).business
+    const m = await actingMembership(db, user.id, typeof asked === 'string' && asked ? asked : undefined)
+    if (typeof asked === 'string' && asked && !m) throw new NotFoundError()
+    if (!canManage(m)) return notAllowed(request, reply)
+    return { user, m }
+  }
+
+  /** A manager allowed to act on this object; anyone outside its business or branch gets 404. */
+  async function managerOf(request: FastifyRequest, reply: FastifyReply, target: { business_id: string; branch_id: string | null } | undefined) {
+    const user = requireEmployer(request, reply)
+    if (!user) return undefined
+    if (!target) throw new NotFoundError()
+    const m = await activeMembership(db, user.id, target.business_id)
+    if (!m) throw new NotFoundError()
+    if (!canManage(m)) return notAllowed(request, reply)
+    if (!canManageTarget(m, { businessId: target.business_id, branchId: target.branch_id })) throw new NotFoundError()
+    return { user, m }
+  }
+
+  const pinOf = async (request: FastifyRequest): Promise<AccessPin | undefined> => {
+    const id = (request.params as { id: string }).id
+    return isUuid(id) ? findPin(db, id) : undefined
+  }
+  const memberOf = async (request: FastifyRequest) => {
+    const id = (request.params as { id: string }).id
+    return isUuid(id) ? findMember(db, id) : undefined
+  }
+
+  const accessPage = async (request: FastifyRequest, reply: FastifyReply, user: AppUser, m: ActingMembership, banner?: Html) => {
+    const { t, lang } = request
+    const now = clock.now()
+    await expirePins(db, m.businessId, now)
+    const branchScope = m.role === 'branch_primary' ? (m.branchId ?? undefined) : undefined
+    const [members, pins, branches] = await Promise.all([listMembers(db, m.businessId, branchScope), listOpenPins(db, m.businessId, branchScope), listBranches(db, m.businessId)])
+    const branchName = new Map(branches.map((b) => [b.id, b.name]))
+    const rows: AccessRow[] = [
+      ...members.map((r): AccessRow => {
+        const status = memberStatus(r)
+        const deletable = status !== 'deleted' && r.role !== 'primary' && r.user_id !== user.id && canManageTarget(m, { businessId: r.business_id, branchId: r.branch_id })
+        return {
+          givenNames: r.given_name,
+          familyName: r.family_name,
+          email: r.email,
+          status,
+          role: r.role,
+          branch: r.branch_id ? (branchName.get(r.branch_id) ?? null) : null,
+          actions: deletable ? [{ href: `/${lang}/access/members/${r.id}/delete`, text: t('access.deleteAccount') }] : [],
+        }
+      }),
+      ...pins.map((p): AccessRow => {
+        const status = pinStatus(p, now)
+        const open = p.status === 'issued' || p.status === 'locked' || p.status === 'expired'
+        return {
+          givenNames: p.given_names,
+          familyName: p.family_name,
+          pin: readablePin(deps, p, now),
+          email: p.email,
+          status,
+          role: p.role,
+          branch: p.branch_id ? (branchName.get(p.branch_id) ?? null) : null,
+          actions: open
+            ? [
+                { href: `/${lang}/access/pins/${p.id}/reissue`, text: t('access.reissuePin') },
+                { href: `/${lang}/access/pins/${p.id}/revoke`, text: t('access.revokePin') },
+              ]
+            : [],
+        }
+      }),
+    ]
+    return reply.page({
+      title: t('access.manageTitle'),
+      breadcrumbs: [{ text: t('common.home'), href: `/${lang}/home` }],
+      body: manageAccessBody(t, lang, {
+        business: m.businessName,
+        branchName: m.branchId ? branchName.get(m.branchId) : undefined,
+        query: q(m),
+        rows,
+        branches: m.role === 'primary' ? branches : [],
+        canCreateBranch: canCreateBranch(m),
+        showBranch: m.role === 'primary' && branches.length > 0,
+        notice: banner,
+      }),
+    })
+  }
+
+  scope.get('/access', async (request, reply) => {
+    const found = await manager(request, reply)
+    if (!found) return reply
+    return accessPage(request, reply, found.user, found.m)
+  })
+
+  // --- Create a secondary user -------------------------------------------------------------
+  const createUserPage = (request: FastifyRequest, reply: FastifyReply, m: ActingMembership, values: Record<string, string>, errors?: FormErrors) => {
+    const { t, lang } = request
+    const back = `/${lang}/access${q(m)}`
+    return reply.page(
+      { title: t('access.createUserTitle'), errors, backLink: { href: back }, body: createUserBody(t, lang, { business: m.businessName, query: q(m), back, values, errors, csrf: reply.csrfToken() }) },
+      errors ? 400 : 200,
+    )
+  }
+
+  scope.get('/access/users/new', async (request, reply) => {
+    const found = await manager(request, reply)
+    if (!found) return reply
+    return createUserPage(request, reply, found.m, {})
+  })
+
+  scope.post('/access/users/new', async (request, reply) => {
+    const found = await manager(request, reply)
+    if (!found) return reply
+    const { t, lang } = request
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const parsed = createUserSchema.safeParse(raw)
+    if (!parsed.success) return createUserPage(request, reply, found.m, typed(raw, CREATE_USER_FIELDS), zodFormErrors(t, parsed.error, {}, CREATE_USER_FIELDS))
+    const { m, user } = found
+    const pin = await issuePin(deps, actorFrom(request, user), user, m, { ...parsed.data, role: 'secondary', branchId: m.role === 'branch_primary' ? m.branchId : null }, lang, clock.now())
+    return reply.redirect(`/${lang}/access/pins/${pin.id}/created`, 303)
+  })
+
+  // --- The PIN, shown after it is made ------------------------------------------------------
+  scope.get('/access/pins/:id/created', async (request, reply) => {
+    const pin = await pinOf(request)
+    const found = await managerOf(request, reply, pin)
+    if (!found || !pin) return reply
+    const { t, lang } = request
+    return reply.page({
+      title: t('access.confirmTitle'),
+      body: pinCreatedBody(t, {
+        name: `${pin.given_names} ${pin.family_name}`,
+        pin: readablePin(deps, pin, clock.now()),
+        expires: formatDate(lang, pin.expires_at, routeDeps.timeZone),
+        email: pin.email,
+        branch: pin.role === 'branch_primary',
+        continueHref: `/${lang}/access${q(found.m)}`,
+      }),
+    })
+  })
+
+  // --- Re-issue and revoke --------------------------------------------------------------
+  for (const action of ['reissue', 'revoke'] as const) {
+    scope.get(`/access/pins/:id/${action}`, async (request, reply) => {
+      const pin = await pinOf(request)
+      const found = await managerOf(request, reply, pin)
+      if (!found || !pin) return reply
+      const { t, lang } = request
+      const name = `${pin.given_names} ${pin.family_name}`
+      const title = action === 'reissue' ? t('access.reissueTitle') : t('access.revokeTitle')
+      return reply.page({
+        title,
+        backLink: { href: `/${lang}/access${q(found.m)}` },
+        body: confirmBody(t, {
+          title,
+          body: action === 'reissue' ? t('access.reissueBody', { name }) : t('access.revokeBody', { name }),
+          action: `/${lang}/access/pins/${pin.id}/${action}`,
+          confirm: action === 'reissue' ? t('access.reissuePin') : t('access.revokeConfirm'),
+          cancelHref: `/${lang}/access${q(found.m)}`,
+          csrf: reply.csrfToken(),
+          danger: action === 'revoke',
+        }),
+      })
+    })
+
+    scope.post(`/access/pins/:id/${action}`, async (request, reply) => {
+      const pin = await pinOf(request)
+      const found = await managerOf(request, reply, pin)
+      if (!found || !pin) return reply
+      const { lang } = request
+      const actor = actorFrom(request, found.user)
+      if (action === 'reissue') {
+        await reissue(deps, actor, found.user, found.m, pin, lang, clock.now())
+        return reply.redirect(`/${lang}/access/pins/${pin.id}/created`, 303)
+      }
+      await revoke(deps, actor, pin, clock.now())
+      return reply.redirect(`/${lang}/access${q(found.m)}`, 303)
+    })
+  }
+
+  // --- Delete Account ---------------------------------------------------------------------
+  scope.get('/access/members/:id/delete', async (request, reply) => {
+    const member = await memberOf(request)
+    const found = await managerOf(request, reply, member)
+    if (!found || !member) return reply
+    const { t, lang } = request
+    const name = `${member.given_name} ${member.family_name}`.trim()
+    const back = `/${lang}/access${q(found.m)}`
+    const refusal = member.role === 'primary' ? t('access.cannotDeletePrimary') : member.user_id === found.user.id ? t('access.cannotDeleteSelf') : member.status !== 'active' ? t('access.alreadyGone') : undefined
+    if (refusal) return reply.page({ title: t('access.deleteTitle'), backLink: { href: back }, body: html`<h1>${t('access.deleteTitle')}</h1>${notice({ kind: 'warning', title: refusal })}` }, 409)
+    return reply.page({
+      title: t('access.deleteTitle'),
+      backLink: { href: back },
+      body: confirmBody(t, {
+        title: t('access.deleteTitle'),
+        body: t('access.deleteBody', { name, business: found.m.businessName }),
+        action: `/${lang}/access/members/${member.id}/delete`,
+        confirm: t('access.deleteConfirm'),
+        cancelHref: back,
+        csrf: reply.csrfToken(),
+        danger: true,
+      }),
+    })
+  })
+
+  scope.post('/access/members/:id/delete', async (request, reply) => {
+    const member = await memberOf(request)
+    const found = await managerOf(request, reply, member)
+    if (!found || !member) return reply
+    const { t, lang } = request
+    const result = await deleteMember(deps, actorFrom(request, found.user), found.user.id, member, clock.now())
+    if (result === 'primary' || result === 'self') {
+      return reply.page({ title: t('access.deleteTitle'), body: html`<h1>${t('access.deleteTitle')}</h1>${notice({ kind: 'warning', title: result === 'primary' ? t('access.cannotDeletePrimary') : t('access.cannotDeleteSelf') })}` }, 409)
+    }
+    return reply.redirect(`/${lang}/access${q(found.m)}`, 303)
+  })
+
+  // --- Create a branch --------------------------------------------------------------------
+  const branchPage = (request: FastifyRequest, reply: FastifyReply, m: ActingMembership, values: Record<string, string>, errors?: FormErrors) => {
+    const { t, lang } = request
+    const back = `/${lang}/access${q(m)}`
+    return reply.page({ title: t('access.createBranchTitle'), errors, backLink: { href: back }, body: createBranchBody(t, lang, { query: q(m), back, values, errors, csrf: reply.csrfToken() }) }, errors ? 400 : 200)
+  }
+
+  const branchManager = async (request: FastifyRequest, reply: FastifyReply) => {
+    const found = await manager(request, reply)
+    if (!found) return undefined
+    if (!canCreateBranch(found.m)) return notAllowed(request, reply)
+    return found
+  }
+
+  scope.get('/access/branches/new', async (request, reply) => {
+    const found = await branchManager(request, reply)
+    if (!found) return reply
+    return branchPage(request, reply, found.m, {})
+  })
+
+  scope.post('/access/branches/new', async (request, reply) => {
+    const found = await branchManager(request, reply)
+    if (!found) return reply
+    const { t, lang } = request
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const parsed = branchSchema.safeParse(raw)
+    if (!parsed.success) return branchPage(request, reply, found.m, typed(raw, BRANCH_FIELDS), zodFormErrors(t, parsed.error, {}, BRANCH_FIELDS))
+    const pin = await createBranch(deps, actorFrom(request, found.user), found.user, found.m, parsed.data, lang, clock.now())
+    return reply.redirect(`/${lang}/access/pins/${pin.id}/created`, 303)
+  })
+
+  // --- Join a business with a PIN -------------------------------------------------------------
+  const joinPage = (request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors?: FormErrors, status?: number) => {
+    const { t, lang } = request
+    return reply.page(
+      { title: t('access.joinTitle'), errors, breadcrumbs: [{ text: t('common.home'), href: `/${lang}/home` }], body: joinBody(t, lang, { values, errors, csrf: reply.csrfToken() }) },
+      status ?? (errors ? 400 : 200),
+    )
+  }
+
+  scope.get('/join', async (request, reply) => {
+    if (!requireEmployer(request, reply)) return reply
+    return joinPage(request, reply, {})
+  })
+
+  scope.post('/join', async (request, reply) => {
+    const user = requireEmployer(request, reply)
+    if (!user) return reply
+    const { t, lang } = request
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    // The PIN is never shown back, whatever happens.
+    const values = typed(raw, ['givenNames', 'familyName'])
+    const parsed = joinSchema.safeParse(raw)
+    if (!parsed.success) return joinPage(request, reply, values, zodFormErrors(t, parsed.error, {}, JOIN_FIELDS))
+    const result = await joinWithPin(deps, actorFrom(request, user), user, parsed.data, request.ip, clock.now())
+    switch (result.kind) {
+      case 'joined':
+        return reply.redirect(`/${lang}/home?joined=${result.businessId}`, 303)
+      case 'throttled':
+        return joinPage(request, reply, values, formErrors([['pin', t('access.errThrottled', { minutes: Math.ceil(result.waitMs / 60_000) })]]), 429)
+      case 'invalid':
+        return joinPage(request, reply, values, formErrors([['pin', t('access.errPinInvalid')]]))
+      case 'locked':
+        return joinPage(request, reply, values, formErrors([['pin', t('access.errPinLocked')]]))
+      case 'already':
+        return joinPage(request, reply, values, formErrors([['pin', t('access.errAlready', { business: result.businessName })]]))
+      case 'names':
+        return joinPage(
+          request,
+          reply,
+          values,
+          formErrors([
+            ...(result.givenNames ? [] : ([['givenNames', t('access.errNameMismatchGiven')]] as const)),
+            ...(result.familyName ? [] : ([['familyName', t('access.errNameMismatchFamily')]] as const)),
+          ]),
+        )
+    }
+  })
+
+}

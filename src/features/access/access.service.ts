@@ -1,0 +1,225 @@
+import type { Db } from '../../db/connect.ts'
+import type { AppUser } from '../../db/database.ts'
+import type { Lang } from '../../i18n/i18n.ts'
+import { audit, type Actor } from '../../platform/audit.ts'
+import { clearFailures, recordFailure, throttleWait, type ThrottlePolicy } from '../auth/throttle.ts'
+import { notify, notifyUser } from '../notifications/notify.ts'
+import { namesMatch } from '../reference/validators.ts'
+import { formatPin, generatePin, normalizePin, PIN_MAX_ATTEMPTS, PIN_TTL_MS, pinHash, sealPin, unsealPin, type PinKeys } from './access.pin.ts'
+import type { ActingMembership } from './access.policy.ts'
+import {
+  countPinFailure,
+  findPinByHash,
+  insertBranch,
+  insertMembership,
+  insertPin,
+  markPinUsed,
+  reissuePin,
+  removeMembership,
+  revokePin,
+  type MemberRow,
+} from './access.repository.ts'
+import type { AccessPin, PinRole } from './access.tables.ts'
+
+export interface AccessDeps {
+  db: Db
+  keys: PinKeys
+  timeZone: string
+}
+
+/** Wrong PIN entries per signed-in person: 5 free, then doubling waits from 30 s up to an hour. */
+export const PIN_USER_POLICY: ThrottlePolicy = { free: 5, baseDelayMs: 30_000, maxDelayMs: 60 * 60_000, windowMs: 60 * 60_000 }
+/** Per network address: more room (offices share an address), same doubling. */
+export const PIN_ADDRESS_POLICY: ThrottlePolicy = { free: 20, baseDelayMs: 30_000, maxDelayMs: 60 * 60_000, windowMs: 60 * 60_000 }
+const userKey = (userId: string) => `pin:user:${userId}`
+const addressKey = (ip: string) => `pin:ip:${ip}`
+
+function formatDate(lang: Lang, date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'long', timeZone }).format(date)
+}
+
+export interface PersonInput {
+  givenNames: string
+  familyName: string
+  email?: string
+}
+
+async function emailPin(trx: Parameters<typeof notify>[0], deps: AccessDeps, pin: AccessPin, plain: string, businessName: string, inviter: string, lang: Lang, now: Date) {
+  if (!pin.email) return
+  await notify(trx, {
+    template: 'accessPin',
+    params: { name: pin.given_names, business: businessName, inviter, pin: formatPin(plain), expires: formatDate(lang, pin.expires_at, deps.timeZone) },
+    lang,
+    email: { to: pin.email },
+    now,
+  })
+}
+
+function inviterName(user: AppUser): string {
+  return [user.given_name, user.family_name].filter(Boolean).join(' ') || user.username
+}
+
+/**
+ * Issues a PIN for a named person to join the business with `role` (in `branchId`).
+ * The caller has checked `canManage`; the PIN is e-mailed when an address is given.
+ */
+export async function issuePin(
+  deps: AccessDeps,
+  actor: Actor,
+  user: AppUser,
+  m: ActingMembership,
+  input: PersonInput & { role: PinRole; branchId: string | null },
+  lang: Lang,
+  now: Date,
+  trxIn?: Parameters<typeof notify>[0],
+): Promise<AccessPin> {
+  const work = async (trx: Parameters<typeof notify>[0]) => {
+    const plain = generatePin()
+    const pin = await insertPin(
+      trx,
+      {
+        businessId: m.businessId,
+        branchId: input.branchId,
+        role: input.role,
+        givenNames: input.givenNames,
+        familyName: input.familyName,
+        email: input.email ?? null,
+        pinHash: pinHash(deps.keys, plain),
+        pinSealed: sealPin(deps.keys, plain),
+        expiresAt: new Date(now.getTime() + PIN_TTL_MS),
+        createdBy: user.id,
+      },
+      now,
+    )
+    await audit(trx, actor, now, { action: 'access.pin_issued', businessId: m.businessId, objectType: 'access_pin', objectId: pin.id, details: { role: input.role, branchId: input.branchId, emailed: !!pin.email } })
+    await emailPin(trx, deps, pin, plain, m.businessName, inviterName(user), lang, now)
+    return pin
+  }
+  return trxIn ? work(trxIn) : deps.db.transaction().execute(work)
+}
+
+/** A new PIN for the same person; the old one stops working at once. */
+export async function reissue(deps: AccessDeps, actor: Actor, user: AppUser, m: ActingMembership, pin: AccessPin, lang: Lang, now: Date): Promise<boolean> {
+  return deps.db.transaction().execute(async (trx) => {
+    const plain = generatePin()
+    const expiresAt = new Date(now.getTime() + PIN_TTL_MS)
+    if (!(await reissuePin(trx, pin.id, pinHash(deps.keys, plain), sealPin(deps.keys, plain), expiresAt, now))) return false
+    await audit(trx, actor, now, { action: 'access.pin_reissued', businessId: pin.business_id, objectType: 'access_pin', objectId: pin.id, details: { previousStatus: pin.status } })
+    await emailPin(trx, deps, { ...pin, expires_at: expiresAt }, plain, m.businessName, inviterName(user), lang, now)
+    return true
+  })
+}
+
+export async function revoke(deps: AccessDeps, actor: Actor, pin: AccessPin, now: Date): Promise<boolean> {
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await revokePin(trx, pin.id))) return false
+    await audit(trx, actor, now, { action: 'access.pin_revoked', businessId: pin.business_id, objectType: 'access_pin', objectId: pin.id })
+    return true
+  })
+}
+
+/** The PIN as the primary user may still see it: only while unused and unexpired. */
+export function readablePin(deps: AccessDeps, pin: AccessPin, now: Date): string | undefined {
+  if (pin.status !== 'issued' || !pin.pin_sealed || pin.expires_at.getTime() <= now.getTime()) return undefined
+  const plain = unsealPin(deps.keys, pin.pin_sealed)
+  return plain ? formatPin(plain) : undefined
+}
+
+export type JoinResult =
+  | { kind: 'throttled'; waitMs: number }
+  /** Unknown, used, expired, revoked or locked PIN: one answer for all. */
+  | { kind: 'invalid' }
+  | { kind: 'names'; givenNames: boolean; familyName: boolean }
+  | { kind: 'locked' }
+  | { kind: 'already'; businessName: string }
+  | { kind: 'joined'; businessId: string; businessName: string }
+
+/**
+ * Enrolment with a PIN. Only someone holding a live PIN learns anything beyond
+ * "this PIN is not valid": which name did not match, or that it just locked.
+ */
+export async function joinWithPin(deps: AccessDeps, actor: Actor, user: AppUser, input: { givenNames: string; familyName: string; pin: string }, ip: string, now: Date): Promise<JoinResult> {
+  const { db } = deps
+  const wait = Math.max(await throttleWait(db, userKey(user.id), now), await throttleWait(db, addressKey(ip), now))
+  if (wait > 0) return { kind: 'throttled', waitMs: wait }
+  const hash = pinHash(deps.keys, normalizePin(input.pin))
+  const failed = async (result: JoinResult, pinId?: string): Promise<JoinResult> => {
+    await db.transaction().execute(async (trx) => {
+      await recordFailure(trx, userKey(user.id), now, PIN_USER_POLICY)
+      await recordFailure(trx, addressKey(ip), now, PIN_ADDRESS_POLICY)
+      // What was typed is never recorded: only that an attempt failed, and on which PIN when it was a live one.
+      await audit(trx, actor, now, { action: 'access.pin_attempt_failed', objectType: pinId ? 'access_pin' : null, objectId: pinId ?? null, details: { outcome: result.kind } })
+    })
+    return result
+  }
+  const pin = await findPinByHash(db, hash)
+  if (!pin || pin.status !== 'issued' || pin.expires_at.getTime() <= now.getTime()) return failed({ kind: 'invalid' })
+  const givenOk = namesMatch(input.givenNames, pin.given_names)
+  const familyOk = namesMatch(input.familyName, pin.family_name)
+  if (!givenOk || !familyOk) {
+    const { locked } = await countPinFailure(db, pin.id, PIN_MAX_ATTEMPTS)
+    if (locked) {
+      await db.transaction().execute((trx) => audit(trx, actor, now, { action: 'access.pin_locked', businessId: pin.business_id, objectType: 'access_pin', objectId: pin.id }))
+      return failed({ kind: 'locked' }, pin.id)
+    }
+    return failed({ kind: 'names', givenNames: givenOk, familyName: familyOk }, pin.id)
+  }
+  const business = await db.selectFrom('business').select(['id', 'legal_name']).where('id', '=', pin.business_id).executeTakeFirstOrThrow()
+  const existing = await db.selectFrom('business_membership').select('id').where('business_id', '=', pin.business_id).where('user_id', '=', user.id).where('status', '=', 'active').executeTakeFirst()
+  if (existing) return { kind: 'already', businessName: business.legal_name }
+
+  const joined = await db.transaction().execute(async (trx) => {
+    const membershipId = await insertMembership(trx, { businessId: pin.business_id, userId: user.id, role: pin.role, branchId: pin.branch_id, createdBy: pin.created_by }, now)
+    if (!(await markPinUsed(trx, pin.id, hash, user.id, membershipId, now))) {
+      await trx.deleteFrom('business_membership').where('id', '=', membershipId).execute()
+      return false
+    }
+    await audit(trx, actor, now, { action: 'access.pin_used', businessId: pin.business_id, objectType: 'business_membership', objectId: membershipId, details: { pinId: pin.id, role: pin.role, branchId: pin.branch_id } })
+    if (pin.created_by) {
+      await notifyUser(trx, {
+        userId: pin.created_by,
+        template: 'accessJoined',
+        params: { name: `${pin.given_names} ${pin.family_name}`, business: business.legal_name },
+        now,
+        email: false,
+      })
+    }
+    return true
+  })
+  if (!joined) return failed({ kind: 'invalid' })
+  await clearFailures(db, userKey(user.id))
+  return { kind: 'joined', businessId: business.id, businessName: business.legal_name }
+}
+
+export type DeleteResult = 'deleted' | 'primary' | 'self' | 'gone'
+
+/**
+ * Ends a user's access to the business at once (their next request is refused);
+ * their account, their history and the users they created stay.
+ */
+export async function deleteMember(deps: AccessDeps, actor: Actor, actorUserId: string, member: MemberRow, now: Date): Promise<DeleteResult> {
+  if (member.role === 'primary') return 'primary'
+  if (member.user_id === actorUserId) return 'self'
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await removeMembership(trx, member.id, now))) return 'gone'
+    await audit(trx, actor, now, { action: 'access.member_deleted', businessId: member.business_id, objectType: 'business_membership', objectId: member.id, details: { userId: member.user_id, role: member.role, branchId: member.branch_id } })
+    return 'deleted'
+  })
+}
+
+/** A branch and the PIN of its first user, who becomes its branch primary user. */
+export async function createBranch(
+  deps: AccessDeps,
+  actor: Actor,
+  user: AppUser,
+  m: ActingMembership,
+  input: { name: string; street: string; city: string; province: string; postalCode: string } & PersonInput,
+  lang: Lang,
+  now: Date,
+): Promise<AccessPin> {
+  return deps.db.transaction().execute(async (trx) => {
+    const branch = await insertBranch(trx, { businessId: m.businessId, name: input.name, street: input.street, city: input.city, province: input.province, postalCode: input.postalCode, createdBy: user.id }, now)
+    await audit(trx, actor, now, { action: 'access.branch_created', businessId: m.businessId, objectType: 'branch', objectId: branch.id, details: { name: branch.name } })
+    return issuePin(deps, actor, user, m, { givenNames: input.givenNames, familyName: input.familyName, email: input.email, role: 'branch_primary', branchId: branch.id }, lang, now, trx)
+  })
+}

@@ -1,0 +1,166 @@
+import type { Translate, Lang } from '../../i18n/i18n.ts'
+import { html, type Html } from '../../platform/html.ts'
+import { button, csrfField, linkButton, select, singleCheckbox, textInput } from '../../ui/components.ts'
+import type { FormErrors } from '../../ui/form-errors.ts'
+import { provinceOptions } from '../reference/lists.ts'
+import type { MembershipRole } from '../enrolment/enrolment.tables.ts'
+import type { MemberRow } from './access.repository.ts'
+import type { AccessPin, Branch } from './access.tables.ts'
+
+type Values = Record<string, string>
+
+export type AccessStatus = 'issued' | 'active' | 'locked' | 'dormant' | 'deleted' | 'expired'
+
+const STATUS_LABEL = {
+  issued: 'access.statusIssued',
+  active: 'access.statusActive',
+  locked: 'access.statusLocked',
+  dormant: 'access.statusDormant',
+  deleted: 'access.statusDeleted',
+  expired: 'access.statusExpired',
+} as const
+
+const TYPE_LABEL = { primary: 'access.typePrimary', branch_primary: 'access.typeBranchPrimary', secondary: 'access.typeSecondary' } as const
+
+export function memberStatus(m: MemberRow): AccessStatus {
+  if (m.status === 'removed' || m.user_status === 'deleted') return 'deleted'
+  return m.user_status === 'dormant' ? 'dormant' : 'active'
+}
+
+export function pinStatus(p: AccessPin, now: Date): AccessStatus {
+  if (p.status === 'issued') return p.expires_at.getTime() <= now.getTime() ? 'expired' : 'issued'
+  if (p.status === 'locked') return 'locked'
+  if (p.status === 'expired') return 'expired'
+  return 'deleted'
+}
+
+export interface AccessRow {
+  givenNames: string
+  familyName: string
+  /** The PIN while it may be shown; undefined when masked. */
+  pin?: string
+  email: string | null
+  status: AccessStatus
+  role: MembershipRole
+  branch: string | null
+  actions: Array<{ href: string; text: string }>
+}
+
+function masked(t: Translate): Html {
+  return html`<span aria-hidden="true">${t('access.pinMasked')}</span><span class="visually-hidden">${t('access.pinMaskedLabel')}</span>`
+}
+
+export function manageAccessBody(
+  t: Translate,
+  lang: Lang,
+  p: { business: string; branchName?: string; query: string; rows: AccessRow[]; branches: Branch[]; canCreateBranch: boolean; showBranch: boolean; notice?: Html },
+): Html {
+  const { rows } = p
+  return html`${p.notice ?? ''}<h1>${t('access.manageTitle')}</h1>
+<p>${p.branchName ? t('access.manageBranchLead', { business: p.business, branch: p.branchName }) : t('access.manageLead', { business: p.business })}</p>
+<ul class="task-list">
+<li><a href="/${lang}/access/users/new${p.query}">${t('access.createUserLink')}</a></li>
+${p.canCreateBranch ? html`<li><a href="/${lang}/access/branches/new${p.query}">${t('access.createBranchLink')}</a></li>` : ''}
+</ul>
+${
+  rows.length === 0
+    ? html`<p>${t('access.noUsers')}</p>`
+    : html`<div class="table-wrap"><table class="table" id="access-table">
+<caption>${t('access.usersCaption')}</caption>
+<thead><tr><th scope="col">${t('access.colGivenNames')}</th><th scope="col">${t('access.colFamilyName')}</th><th scope="col">${t('access.colPin')}</th><th scope="col">${t('access.colEmail')}</th><th scope="col">${t('access.colStatus')}</th><th scope="col">${t('access.colType')}</th>${p.showBranch ? html`<th scope="col">${t('access.colBranch')}</th>` : ''}<th scope="col">${t('access.colActions')}</th></tr></thead>
+<tbody>${rows.map(
+        (r) => html`<tr><td>${r.givenNames}</td><td>${r.familyName}</td><td>${r.pin ? html`<span class="pin-inline">${r.pin}</span>` : masked(t)}</td><td>${r.email ?? ''}</td><td data-status="${r.status}">${t(STATUS_LABEL[r.status])}</td><td>${t(TYPE_LABEL[r.role])}</td>${p.showBranch ? html`<td>${r.branch ?? t('access.wholeBusiness')}</td>` : ''}<td>${r.actions.map(
+          (a) => html`<a href="${a.href}">${a.text}<span class="visually-hidden"> ${t('access.forPerson', { name: `${r.givenNames} ${r.familyName}` })}</span></a> `,
+        )}</td></tr>`,
+      )}</tbody></table></div>`
+}
+${
+  p.branches.length
+    ? html`<h2>${t('access.branchesCaption')}</h2><ul>${p.branches.map((b) => html`<li>${b.name} — ${b.street}, ${b.city} ${b.province} ${b.postal_code}</li>`)}</ul>`
+    : ''
+}`
+}
+
+export function createUserBody(t: Translate, lang: Lang, p: { business: string; query: string; back: string; values: Values; errors?: FormErrors; csrf: string }): Html {
+  const e = (k: string) => p.errors?.fields[k]
+  return html`<h1>${t('access.createUserTitle')}</h1>
+<p>${t('access.createUserLead')}</p>
+<form method="post" action="/${lang}/access/users/new${p.query}" novalidate>
+${csrfField(p.csrf)}
+${personInputs(t, p.values, p.errors)}
+${singleCheckbox({ t, name: 'attest', label: t('access.attest', { business: p.business }), checked: p.values.attest === 'yes', error: e('attest'), required: true })}
+<div class="button-group">
+${button({ text: t('access.createAccount'), preventDoubleClick: true })}
+${linkButton({ text: t('access.returnToPrevious'), href: p.back })}
+</div>
+</form>`
+}
+
+function personInputs(t: Translate, v: Values, errors?: FormErrors): Html {
+  const e = (k: string) => errors?.fields[k]
+  return html`${textInput({ t, name: 'givenNames', label: t('access.givenNames'), value: v.givenNames, autocomplete: 'off', error: e('givenNames'), required: true })}
+${textInput({ t, name: 'familyName', label: t('access.familyName'), value: v.familyName, autocomplete: 'off', error: e('familyName'), required: true })}
+${textInput({ t, name: 'email', label: t('access.email'), hint: t('access.emailHint'), value: v.email, type: 'email', autocomplete: 'off', spellcheck: false, error: e('email') })}`
+}
+
+export function createBranchBody(t: Translate, lang: Lang, p: { query: string; back: string; values: Values; errors?: FormErrors; csrf: string }): Html {
+  const e = (k: string) => p.errors?.fields[k]
+  const v = p.values
+  return html`<h1>${t('access.createBranchTitle')}</h1>
+<p>${t('access.createBranchLead')}</p>
+<form method="post" action="/${lang}/access/branches/new${p.query}" novalidate>
+${csrfField(p.csrf)}
+<h2>${t('access.branchSection')}</h2>
+${textInput({ t, name: 'name', label: t('access.branchName'), value: v.name, error: e('name'), required: true })}
+${textInput({ t, name: 'street', label: t('access.street'), value: v.street, autocomplete: 'street-address', error: e('street'), required: true })}
+${textInput({ t, name: 'city', label: t('access.city'), value: v.city, autocomplete: 'address-level2', width: '20', error: e('city'), required: true })}
+${select({ t, name: 'province', label: t('access.province'), value: v.province, placeholder: t('access.selectProvince'), options: provinceOptions(lang), error: e('province'), required: true })}
+${textInput({ t, name: 'postalCode', label: t('access.postalCode'), hint: t('access.postalCodeHint'), value: v.postalCode, autocomplete: 'postal-code', width: '10', spellcheck: false, error: e('postalCode'), required: true })}
+<h2>${t('access.branchFirstUser')}</h2>
+${personInputs(t, v, p.errors)}
+<div class="button-group">
+${button({ text: t('access.createBranch'), preventDoubleClick: true })}
+${linkButton({ text: t('access.returnToPrevious'), href: p.back })}
+</div>
+</form>`
+}
+
+export function pinCreatedBody(t: Translate, p: { name: string; pin?: string; expires: string; email: string | null; branch: boolean; continueHref: string }): Html {
+  return html`<h1>${t('access.confirmTitle')}</h1>
+${
+  p.pin
+    ? html`<p>${p.branch ? t('access.confirmBranchLead', { name: p.name }) : t('access.confirmLead', { name: p.name })}</p>
+<p class="pin" id="pin" aria-label="${t('access.pinLabel')}">${p.pin}</p>
+<p>${t('access.pinExpires', { date: p.expires })}</p>
+${p.email ? html`<p>${t('access.pinEmailed', { email: p.email })}</p>` : ''}
+<p>${t('access.pinWhatToDo')}</p>`
+    : html`<p>${t('access.pinNotShown')}</p>`
+}
+<p>${linkButton({ text: t('access.continue'), href: p.continueHref, variant: 'primary' })}</p>`
+}
+
+export function confirmBody(t: Translate, p: { title: string; body: string; action: string; confirm: string; cancelHref: string; csrf: string; danger?: boolean }): Html {
+  return html`<h1>${p.title}</h1>
+<p>${p.body}</p>
+<form method="post" action="${p.action}">
+${csrfField(p.csrf)}
+<div class="button-group">
+${button({ text: p.confirm, variant: p.danger ? 'danger' : 'primary', preventDoubleClick: true })}
+${linkButton({ text: t('access.cancel'), href: p.cancelHref })}
+</div>
+</form>`
+}
+
+export function joinBody(t: Translate, lang: Lang, p: { values: Values; errors?: FormErrors; csrf: string }): Html {
+  const e = (k: string) => p.errors?.fields[k]
+  const v = p.values
+  return html`<h1>${t('access.joinTitle')}</h1>
+<p>${t('access.joinLead')}</p>
+<form method="post" action="/${lang}/join" novalidate>
+${csrfField(p.csrf)}
+${textInput({ t, name: 'givenNames', label: t('access.givenNames'), value: v.givenNames, autocomplete: 'given-name', error: e('givenNames'), required: true })}
+${textInput({ t, name: 'familyName', label: t('access.familyName'), value: v.familyName, autocomplete: 'family-name', error: e('familyName'), required: true })}
+${textInput({ t, name: 'pin', label: t('access.pin'), hint: t('access.pinHint'), autocomplete: 'off', spellcheck: false, width: '20', error: e('pin'), required: true })}
+${button({ text: t('access.joinButton'), preventDoubleClick: true })}
+</form>`
+}

@@ -1,0 +1,321 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { AppUser } from '../../src/db/database.ts'
+import { luhnCheckDigit } from '../../src/features/reference/validators.ts'
+import { testApp, type TestApp } from '../helpers/app.ts'
+import { errorSummaryLinks, TestClient, text, type PageResponse } from '../helpers/http.ts'
+import { createUser, signIn } from '../helpers/users.ts'
+
+let bnSeq = 10000000
+async function business(t: TestApp, name: string, primary: AppUser): Promise<string> {
+  const eight = String(bnSeq++)
+  const now = t.clock.now()
+  const b = await t.db
+    .insertInto('business')
+    .values({ business_number: eight + luhnCheckDigit(eight), legal_name: name, legal_name_key: name.toLowerCase(), operating_name: name, street: '1 Main St', city: 'Ottawa', province: 'ON', postal_code: 'K1A 0B1', phone: '6135550123', employer_number: `E${eight.slice(1)}`, created_at: now, updated_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await t.db.insertInto('business_membership').values({ business_id: b.id, user_id: primary.id, role: 'primary', created_at: now, created_by: null }).execute()
+  return b.id
+}
+
+async function signedIn(t: TestApp, username: string): Promise<TestClient> {
+  const c = new TestClient(t.app)
+  const res = await signIn(c, username)
+  assert.equal(res.status, 303, `${username} signs in`)
+  return c
+}
+
+/** Creates a secondary user through the pages; returns the PIN shown and the PIN row id. */
+async function createSecondary(c: TestClient, form: { givenNames: string; familyName: string; email?: string }, lang: 'en' | 'fr' = 'en', query = ''): Promise<{ pin: string; id: string; page: PageResponse }> {
+  await c.get(`/${lang}/access/users/new${query}`)
+  const res = await c.post(`/${lang}/access/users/new${query}`, { email: '', ...form, attest: 'yes' })
+  assert.equal(res.status, 303, res.body.slice(0, 500))
+  const id = /\/access\/pins\/([0-9a-f-]+)\/created$/.exec(res.location ?? '')![1]!
+  const page = await c.follow(res)
+  assert.equal(page.status, 200)
+  return { pin: text(page.dom.querySelector('#pin')), id, page }
+}
+
+async function join(c: TestClient, form: { givenNames: string; familyName: string; pin: string }, lang: 'en' | 'fr' = 'en'): Promise<PageResponse> {
+  await c.get(`/${lang}/join`)
+  return c.post(`/${lang}/join`, form)
+}
+
+function pinError(res: PageResponse): string {
+  return text(res.dom.querySelector('#pin-error'))
+}
+
+describe('managing access', () => {
+  let t: TestApp
+  const u: Record<string, AppUser> = {}
+  let acme: string
+  let other: string
+
+  before(async () => {
+    t = await testApp()
+    for (const name of ['owner', 'owner2', 'robert', 'sec2', 'sec3', 'sec4', 'guesser', 'branchboss', 'branchboss2', 'branchsec', 'late', 'twice', 'reissued', 'locked']) {
+      u[name] = await createUser(t.db, { username: name, givenName: name, familyName: 'Test' })
+    }
+    acme = await business(t, 'Acme Érable Ltée', u.owner!)
+    other = await business(t, 'Other Corp', u.owner2!)
+  })
+  after(() => t.close())
+
+  it('creates a secondary user: required fields and attestation, errors linked to fields, in French too', async () => {
+    const c = await signedIn(t, 'owner')
+    const form = await c.get('/fr/access/users/new')
+    assert.equal(form.status, 200)
+    assert.match(form.body, /Prénom\(s\)/)
+    assert.match(form.body, /Nom de famille/)
+    assert.match(form.body, /Adresse courriel/)
+    assert.match(form.body, /Créer le compte/)
+    assert.match(form.body, /Retourner à la page précédente/)
+    assert.match(form.body, /Acme Érable Ltée/)
+    const bad = await c.post('/fr/access/users/new', { givenNames: '', familyName: ' ', email: 'not-an-address' })
+    assert.equal(bad.status, 400)
+    const links = errorSummaryLinks(bad.dom)
+    assert.deepEqual(links.map((l) => l.href), ['#given-names', '#family-name', '#email', '#attest'])
+    assert.ok(links.every((l) => l.targetExists))
+    assert.match(bad.dom.querySelector('title')!.text, /^Erreur/)
+    assert.equal(bad.dom.querySelector('#email')!.getAttribute('value'), 'not-an-address')
+
+    const created = await c.post('/fr/access/users/new', { givenNames: 'Amélie', familyName: 'Côté', email: '', attest: 'yes' })
+    const page = await c.follow(created)
+    assert.match(page.body, /Confirmer la création de l’utilisateur/)
+    const pin = text(page.dom.querySelector('#pin'))
+    assert.match(pin, /^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{2}$/)
+    assert.ok(page.dom.querySelector(`a[href="/fr/access?business=${acme}"]`), 'Continue goes to Manage access')
+  })
+
+  it('enrols with the PIN (names compared without case, accents or extra spaces), once; the table then shows the user Active', async () => {
+    const owner = await signedIn(t, 'owner')
+    const { pin } = await createSecondary(owner, { givenNames: 'Jean-François', familyName: 'Bélanger', email: 'jf@example.ca' })
+    // The e-mail carries the PIN; the audit trail and the logs never do.
+    const outbox = await t.db.selectFrom('email_outbox').select(['to_address', 'template']).where('to_address', '=', 'jf@example.ca').execute()
+    assert.deepEqual(outbox.map((o) => o.template), ['accessPin'])
+
+    const table1 = await owner.get('/en/access')
+    assert.ok(table1.body.includes(pin), 'the PIN is visible in the table while unused')
+    assert.match(table1.body, /PIN issued/)
+
+    const person = await signedIn(t, 'sec2')
+    const res = await join(person, { givenNames: '  jean-francois ', familyName: 'BELANGER', pin: pin.toLowerCase().replace(/-/g, ' ') })
+    assert.equal(res.status, 303, pinError(res))
+    const again = await join(await signedIn(t, 'sec3'), { givenNames: 'Jean-François', familyName: 'Bélanger', pin })
+    assert.equal(again.status, 400, 'a PIN works once')
+    assert.match(pinError(again), /not valid/)
+
+    const table = await owner.get('/en/access')
+    const row = table.dom.querySelectorAll('#access-table tbody tr').find((r) => text(r).includes('sec2@example.ca') && text(r).includes('Active'))
+    assert.ok(row, 'the user is Active')
+    assert.match(text(row), /Secondary user/)
+    assert.ok(!table.body.includes(pin), 'the PIN is masked once used')
+    const membership = await t.db.selectFrom('business_membership').selectAll().where('user_id', '=', u.sec2!.id).executeTakeFirstOrThrow()
+    assert.equal(membership.role, 'secondary')
+    assert.equal(membership.business_id, acme)
+    const stored = await t.db.selectFrom('access_pin').selectAll().where('used_by', '=', u.sec2!.id).executeTakeFirstOrThrow()
+    assert.equal(stored.pin_sealed, null, 'no readable copy once used')
+    assert.equal(stored.status, 'used')
+    // The primary user is told.
+    const message = await t.db.selectFrom('account_message').select(['template', 'user_id']).where('template', '=', 'accessJoined').executeTakeFirstOrThrow()
+    assert.equal(message.user_id, u.owner!.id)
+
+    // Nothing that was typed as a PIN reaches the audit trail or the logs.
+    const audits = await t.db.selectFrom('audit_event').select(['details']).execute()
+    const bare = pin.replace(/-/g, '')
+    for (const a of audits) assert.ok(!JSON.stringify(a.details).toUpperCase().includes(bare), 'no PIN in audit details')
+    assert.ok(!t.logs.join('').toUpperCase().includes(bare), 'no PIN in the logs')
+    assert.ok(!t.logs.join('').includes(pin), 'no PIN in the logs')
+  })
+
+  it('refuses "Bob" for "Robert", says which name did not match, and gives one answer for an unknown PIN and a wrong one', async () => {
+    const owner = await signedIn(t, 'owner')
+    const { pin } = await createSecondary(owner, { givenNames: 'Robert', familyName: 'Smith' })
+    const person = await signedIn(t, 'robert')
+    const bob = await join(person, { givenNames: 'Bob', familyName: 'Smith', pin })
+    assert.equal(bob.status, 400)
+    assert.deepEqual(errorSummaryLinks(bob.dom).map((l) => l.href), ['#given-names'])
+    assert.match(text(bob.dom.querySelector('#given-names-error')), /do not match/)
+    assert.ok(!bob.dom.querySelector('#pin')!.getAttribute('value'), 'the PIN is never echoed back')
+    assert.ok(!bob.body.includes(pin), 'the PIN is never echoed back')
+
+    // A guesser: an unknown PIN, a used PIN, a revoked PIN all read the same.
+    const guesser = await signedIn(t, 'guesser')
+    const unknown = await join(guesser, { givenNames: 'Robert', familyName: 'Smith', pin: 'ZZZZ-ZZZZ-ZZ' })
+    const otherWrong = await join(guesser, { givenNames: 'Robert', familyName: 'Smith', pin: pin.slice(0, -1) + (pin.endsWith('A') ? 'B' : 'A') })
+    assert.equal(unknown.status, otherWrong.status)
+    assert.equal(pinError(unknown), pinError(otherWrong))
+    assert.deepEqual(errorSummaryLinks(unknown.dom), errorSummaryLinks(otherWrong.dom))
+
+    const ok = await join(person, { givenNames: 'robert', familyName: 'smith', pin })
+    assert.equal(ok.status, 303)
+  })
+
+  it('locks a PIN after 5 wrong attempts, and throttles the person', async () => {
+    const owner = await signedIn(t, 'owner')
+    const { pin, id } = await createSecondary(owner, { givenNames: 'Lucie', familyName: 'Roy' })
+    const person = await signedIn(t, 'locked')
+    for (let i = 1; i <= 4; i++) {
+      const r = await join(person, { givenNames: 'Lucie', familyName: `Wrong${'x'.repeat(i)}`, pin })
+      assert.equal(r.status, 400)
+      assert.match(text(r.dom.querySelector('#family-name-error')), /does not match/)
+    }
+    const fifth = await join(person, { givenNames: 'Lucie', familyName: 'Nope', pin })
+    assert.match(pinError(fifth), /locked/)
+    const row = await t.db.selectFrom('access_pin').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    assert.equal(row.status, 'locked')
+    assert.equal(row.pin_sealed, null)
+    // Even the right names no longer work; and the person is now made to wait.
+    const right = await join(person, { givenNames: 'Lucie', familyName: 'Roy', pin })
+    assert.ok(right.status === 429 || /not valid/.test(pinError(right)), `${right.status} ${pinError(right)}`)
+    const waited = await join(person, { givenNames: 'Lucie', familyName: 'Roy', pin })
+    assert.equal(waited.status, 429)
+    assert.match(pinError(waited), /Too many attempts/)
+    const table = await owner.get('/en/access')
+    assert.ok(table.dom.querySelectorAll('#access-table tbody tr').some((r) => text(r).includes('Lucie') && text(r).includes('Locked')))
+    const audit = await t.db.selectFrom('audit_event').select('action').where('action', '=', 'access.pin_locked').execute()
+    assert.equal(audit.length, 1)
+  })
+
+  it('expires a PIN after 30 days (test clock), and re-issuing stops the old PIN', async () => {
+    const owner = await signedIn(t, 'owner')
+    const { pin: oldPin, id } = await createSecondary(owner, { givenNames: 'Marc', familyName: 'Tardif' })
+    t.clock.advance(30 * 24 * 60 * 60_000 + 1000)
+    const owner2 = await signedIn(t, 'owner')
+    const person = await signedIn(t, 'late')
+    const expired = await join(person, { givenNames: 'Marc', familyName: 'Tardif', pin: oldPin })
+    assert.match(pinError(expired), /not valid/)
+    const table = await owner2.get('/en/access')
+    assert.ok(table.dom.querySelectorAll('#access-table tbody tr').some((r) => text(r).includes('Tardif') && text(r).includes('PIN expired')))
+    assert.equal((await t.db.selectFrom('access_pin').select('pin_sealed').where('id', '=', id).executeTakeFirstOrThrow()).pin_sealed, null)
+
+    await owner2.get(`/en/access/pins/${id}/reissue`)
+    const reissued = await owner2.follow(await owner2.post(`/en/access/pins/${id}/reissue`, {}))
+    const newPin = text(reissued.dom.querySelector('#pin'))
+    assert.notEqual(newPin, oldPin)
+    const old = await join(person, { givenNames: 'Marc', familyName: 'Tardif', pin: oldPin })
+    assert.match(pinError(old), /not valid/)
+    const fresh = await join(person, { givenNames: 'Marc', familyName: 'Tardif', pin: newPin })
+    assert.equal(fresh.status, 303)
+  })
+
+  it('re-issue before use: the old PIN stops working at once; revoke ends a PIN', async () => {
+    const owner = await signedIn(t, 'owner')
+    const { pin: first, id } = await createSecondary(owner, { givenNames: 'Nadia', familyName: 'Hamel' })
+    await owner.get(`/en/access/pins/${id}/reissue`)
+    const second = text((await owner.follow(await owner.post(`/en/access/pins/${id}/reissue`, {}))).dom.querySelector('#pin'))
+    const person = await signedIn(t, 'reissued')
+    assert.match(pinError(await join(person, { givenNames: 'Nadia', familyName: 'Hamel', pin: first })), /not valid/)
+    const { pin: third, id: id3 } = await createSecondary(owner, { givenNames: 'Other', familyName: 'Person' })
+    await owner.get(`/en/access/pins/${id3}/revoke`)
+    assert.equal((await owner.post(`/en/access/pins/${id3}/revoke`, {})).status, 303)
+    assert.match(pinError(await join(person, { givenNames: 'Other', familyName: 'Person', pin: third })), /not valid/)
+    assert.equal((await join(person, { givenNames: 'Nadia', familyName: 'Hamel', pin: second })).status, 303)
+  })
+
+  it('authorization: a secondary user gets 403; another business’s primary user gets 404 for our objects', async () => {
+    const secondary = await signedIn(t, 'sec2')
+    assert.equal((await secondary.get('/en/access')).status, 403)
+    assert.equal((await secondary.get('/en/access/users/new')).status, 403)
+    await secondary.get('/en/home')
+    assert.equal((await secondary.post('/en/access/users/new', { givenNames: 'X', familyName: 'Y', email: '', attest: 'yes' })).status, 403)
+    assert.equal((await secondary.get('/en/access/branches/new')).status, 403)
+
+    const owner = await signedIn(t, 'owner')
+    const { id } = await createSecondary(owner, { givenNames: 'Paul', familyName: 'Gagnon' })
+    const sec2Membership = await t.db.selectFrom('business_membership').select('id').where('user_id', '=', u.sec2!.id).executeTakeFirstOrThrow()
+    assert.equal((await secondary.get(`/en/access/pins/${id}/created`)).status, 403)
+    assert.equal((await secondary.get(`/en/access/members/${sec2Membership.id}/delete`)).status, 403)
+
+    const stranger = await signedIn(t, 'owner2')
+    assert.equal((await stranger.get(`/en/access/pins/${id}/created`)).status, 404)
+    assert.equal((await stranger.get(`/en/access/pins/${id}/reissue`)).status, 404)
+    await stranger.get('/en/access')
+    assert.equal((await stranger.post(`/en/access/pins/${id}/revoke`, {})).status, 404)
+    assert.equal((await stranger.post(`/en/access/members/${sec2Membership.id}/delete`, {})).status, 404)
+    assert.equal((await stranger.get(`/en/access?business=${acme}`)).status, 404)
+    assert.equal((await stranger.get('/en/access/pins/not-a-uuid/created')).status, 404)
+    const own = await stranger.get('/en/access')
+    assert.equal(own.status, 200)
+    assert.match(own.body, /Other Corp/)
+    assert.ok(!own.body.includes('Gagnon'))
+    void other
+  })
+
+  it('deleting a user ends their access to the business at once and keeps the users they created', async () => {
+    const owner = await signedIn(t, 'owner')
+    const { pin } = await createSecondary(owner, { givenNames: 'Twice', familyName: 'Test' })
+    const person = await signedIn(t, 'twice')
+    assert.equal((await join(person, { givenNames: 'twice', familyName: 'test', pin })).status, 303)
+    const m = await t.db.selectFrom('business_membership').select('id').where('user_id', '=', u.twice!.id).where('status', '=', 'active').executeTakeFirstOrThrow()
+
+    const confirm = await owner.get(`/en/access/members/${m.id}/delete`)
+    assert.equal(confirm.status, 200)
+    assert.match(confirm.body, /Delete Account/)
+    assert.equal((await owner.post(`/en/access/members/${m.id}/delete`, {})).status, 303)
+    // Their next request for the business is refused.
+    const home = await person.get('/en/home')
+    assert.ok(!home.body.includes('Acme Érable Ltée'), 'the business is gone from their home page')
+    assert.equal((await person.get(`/en/access?business=${acme}`)).status, 404)
+    const row = await t.db.selectFrom('business_membership').selectAll().where('id', '=', m.id).executeTakeFirstOrThrow()
+    assert.equal(row.status, 'removed')
+    const table = await owner.get('/en/access')
+    assert.ok(table.dom.querySelectorAll('#access-table tbody tr').some((r) => text(r).includes('twice') && text(r).includes('Deleted')))
+    // The primary cannot be deleted (the business would be left without one).
+    const primary = await t.db.selectFrom('business_membership').select('id').where('user_id', '=', u.owner!.id).executeTakeFirstOrThrow()
+    assert.equal((await owner.get(`/en/access/members/${primary.id}/delete`)).status, 409)
+  })
+
+  it('branches: the first user of a branch becomes its branch primary user and manages that branch only', async () => {
+    const owner = await signedIn(t, 'owner')
+    const created = async (name: string, first: string) => {
+      await owner.get('/en/access/branches/new')
+      const bad = await owner.post('/en/access/branches/new', { name: '', street: '', city: '', province: '', postalCode: 'xx', givenNames: '', familyName: '', email: '' })
+      assert.equal(bad.status, 400)
+      assert.equal(errorSummaryLinks(bad.dom)[0]!.href, '#name')
+      const res = await owner.post('/en/access/branches/new', { name, street: '2 Rue Principale', city: 'Québec', province: 'QC', postalCode: 'g1r 4p5', givenNames: first, familyName: 'Boss', email: '' })
+      assert.equal(res.status, 303)
+      const page = await owner.follow(res)
+      assert.match(page.body, /branch primary user/)
+      return text(page.dom.querySelector('#pin'))
+    }
+    const pinA = await created('Québec', 'Alpha')
+    const pinB = await created('Montréal', 'Beta')
+    const bossA = await signedIn(t, 'branchboss')
+    assert.equal((await join(bossA, { givenNames: 'Alpha', familyName: 'Boss', pin: pinA })).status, 303)
+    const bossB = await signedIn(t, 'branchboss2')
+    assert.equal((await join(bossB, { givenNames: 'Beta', familyName: 'Boss', pin: pinB })).status, 303)
+    const mA = await t.db.selectFrom('business_membership').selectAll().where('user_id', '=', u.branchboss!.id).executeTakeFirstOrThrow()
+    assert.equal(mA.role, 'branch_primary')
+    assert.ok(mA.branch_id)
+
+    // Branch A's primary creates a secondary user for branch A.
+    const { pin, id } = await createSecondary(bossA, { givenNames: 'Branch', familyName: 'Helper' })
+    assert.equal((await t.db.selectFrom('access_pin').select('branch_id').where('id', '=', id).executeTakeFirstOrThrow()).branch_id, mA.branch_id)
+    assert.equal((await bossA.get('/en/access/branches/new')).status, 403, 'only the primary user creates branches')
+    const sec = await signedIn(t, 'branchsec')
+    assert.equal((await join(sec, { givenNames: 'Branch', familyName: 'Helper', pin })).status, 303)
+    const secM = await t.db.selectFrom('business_membership').selectAll().where('user_id', '=', u.branchsec!.id).executeTakeFirstOrThrow()
+    assert.equal(secM.role, 'secondary')
+    assert.equal(secM.branch_id, mA.branch_id)
+
+    // Branch B's primary sees only branch B and cannot touch branch A's users or PINs.
+    const tableB = await bossB.get('/en/access')
+    assert.equal(tableB.status, 200)
+    assert.ok(!tableB.body.includes('Helper'))
+    assert.equal((await bossB.get(`/en/access/members/${secM.id}/delete`)).status, 404)
+    await bossB.get('/en/access')
+    assert.equal((await bossB.post(`/en/access/members/${secM.id}/delete`, {})).status, 404)
+    assert.equal((await bossB.get(`/en/access/pins/${id}/reissue`)).status, 404)
+    // Nor the business-level users.
+    const sec2 = await t.db.selectFrom('business_membership').select('id').where('user_id', '=', u.sec2!.id).executeTakeFirstOrThrow()
+    assert.equal((await bossB.get(`/en/access/members/${sec2.id}/delete`)).status, 404)
+    // Branch A's primary can delete their own branch's user; the owner sees every branch.
+    await bossA.get(`/en/access/members/${secM.id}/delete`)
+    assert.equal((await bossA.post(`/en/access/members/${secM.id}/delete`, {})).status, 303)
+    const all = await owner.get('/en/access')
+    assert.match(all.body, /Branch primary user/)
+    assert.match(all.body, /Québec/)
+  })
+})
