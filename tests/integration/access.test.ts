@@ -243,6 +243,21 @@ describe('managing access', () => {
     void other
   })
 
+  it('home page: the access tasks are shown only to those allowed; a person without a business is offered to join with a PIN', async () => {
+    const owner = await signedIn(t, 'owner')
+    const home = await owner.get('/en/home')
+    assert.ok(home.dom.querySelector(`a[href="/en/access?business=${acme}"]`), 'Manage access')
+    assert.ok(home.dom.querySelector(`a[href="/en/access/users/new?business=${acme}"]`), 'Create a secondary user for this account')
+    assert.ok(home.dom.querySelector(`a[href="/en/access/branches/new?business=${acme}"]`), 'Create a branch')
+    const secondary = await signedIn(t, 'sec2')
+    const secHome = await secondary.get('/fr/home')
+    assert.equal(secHome.dom.querySelectorAll('a[href^="/fr/access"]').length, 0)
+    const nobody = await signedIn(t, 'guesser')
+    const join = await nobody.get('/fr/home')
+    assert.ok(join.dom.querySelector('a[href="/fr/join"]'))
+    assert.match(join.body, /Se joindre à une entreprise avec un NIP/)
+  })
+
   it('deleting a user ends their access to the business at once and keeps the users they created', async () => {
     const owner = await signedIn(t, 'owner')
     const { pin } = await createSecondary(owner, { givenNames: 'Twice', familyName: 'Test' })

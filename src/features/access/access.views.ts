@@ -164,3 +164,17 @@ ${textInput({ t, name: 'pin', label: t('access.pin'), hint: t('access.pinHint'),
 ${button({ text: t('access.joinButton'), preventDoubleClick: true })}
 </form>`
 }
+
+/** The access tasks on the signed-in home page, each shown only to those allowed (the routes check again). */
+export function accessHomeLinks(t: Translate, lang: Lang, memberships: ReadonlyArray<{ role: MembershipRole; business: { id: string } }>): Html {
+  const first = [...memberships].sort((a, b) => (a.role === 'primary' ? 0 : a.role === 'branch_primary' ? 1 : 2) - (b.role === 'primary' ? 0 : b.role === 'branch_primary' ? 1 : 2))[0]
+  if (!first || first.role === 'secondary') return html``
+  const q = `?business=${first.business.id}`
+  return html`<li><a href="/${lang}/access${q}">${t('access.manageTitle')}</a></li>
+<li><a href="/${lang}/access/users/new${q}">${t('access.createUserLink')}</a></li>
+${first.role === 'primary' ? html`<li><a href="/${lang}/access/branches/new${q}">${t('access.createBranchLink')}</a></li>` : ''}`
+}
+
+export function joinHomeLink(t: Translate, lang: Lang): Html {
+  return html`<p><a href="/${lang}/join">${t('access.joinLink')}</a></p>`
+}

@@ -9,6 +9,7 @@ import { button, csrfField, linkButton, notice, radios, select, summaryList, tex
 import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { contactSchema } from '../account/account.routes.ts'
 import { requireEmployer } from '../auth/guards.ts'
+import { accessHomeLinks, joinHomeLink } from '../access/access.views.ts'
 import { updateContactDetails } from '../auth/users.repository.ts'
 import { provinceName, provinceOptions } from '../reference/lists.ts'
 import { formatPhone, normalizeNameForComparison } from '../reference/validators.ts'
@@ -294,6 +295,7 @@ ${summaryList([
 <li><a href="/${lang}/offers/eligibility">${t('enrolment.submitOffer')}</a></li>
 <li><a href="/${lang}/offers">${t('enrolment.offerQueue')}</a></li>
 <li><a href="/${lang}/messages">${t('enrolment.accountMessages')}</a></li>
+${accessHomeLinks(t, lang, memberships)}
 </ul>`
     }
     const latest = await latestRequest(deps.db, user.id)
@@ -314,6 +316,7 @@ ${summaryList([
         : ''
     return html`${refused}<h2>${t('enrolment.startTitle')}</h2>
 <p>${t('enrolment.startLead')}</p>
-<p>${linkButton({ text: latest?.status === 'draft' ? t('enrolment.resumeButton') : latest?.status === 'refused' ? t('enrolment.newRequest') : t('enrolment.startTitle'), href: `/${lang}/enrol`, variant: 'primary' })}</p>`
+<p>${linkButton({ text: latest?.status === 'draft' ? t('enrolment.resumeButton') : latest?.status === 'refused' ? t('enrolment.newRequest') : t('enrolment.startTitle'), href: `/${lang}/enrol`, variant: 'primary' })}</p>
+${joinHomeLink(t, lang)}`
   }
 }
