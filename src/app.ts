@@ -101,6 +101,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const render = registerViews(app, { assets, releaseDate: RELEASE_DATE })
   errorPages.send = registerErrorHandling(app, render)
   await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes })
+  // No page reads a text/plain body (a content type any other site may post): 415, like any type we do not read.
+  app.removeContentTypeParser('text/plain')
   // The federated sign-in buttons' form posts redirect to the providers: CSP form-action must allow them.
   const federatedOrigins = config.oidcProviders.map((p) => new URL(p.issuer).origin)
   await registerSecurity(app, { config, db: deps.db, clock: deps.clock, formActionOrigins: federatedOrigins })

@@ -118,3 +118,23 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
   ).id
   return { users, businessA, businessB, fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail) } }
 }
+
+/** Tables a hostile request could touch: their row counts, to show that nothing changed. */
+export const WATCHED_TABLES = [
+  'app_user',
+  'business',
+  'business_membership',
+  'enrolment_request',
+  'account_message',
+  'email_outbox',
+  'payment',
+  'test_gateway_checkout',
+  'audit_event',
+  'noc_occupation',
+] as const
+
+export async function rowCounts(db: TestApp['db']): Promise<Record<string, number>> {
+  const out: Record<string, number> = {}
+  for (const table of WATCHED_TABLES) out[table] = Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+  return out
+}

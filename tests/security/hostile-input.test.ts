@@ -1,0 +1,317 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { HTMLElement } from 'node-html-parser'
+import { loadNocIfEmpty } from '../../src/features/reference/noc.service.ts'
+import { testApp, type TestApp } from '../helpers/app.ts'
+import { TestClient, text, type PageResponse } from '../helpers/http.ts'
+import { registerSignInAs, signInAs } from '../helpers/sign-in-as.ts'
+import { createUser } from '../helpers/users.ts'
+import { bn, rowCounts } from './world.ts'
+
+const SCRIPT = '<script>alert(1)</script>'
+const IMG = '"><img src=x onerror=alert(1)>'
+const JS_URL = 'javascript:alert(1)'
+const PAYLOADS = [SCRIPT, IMG, JS_URL] as const
+
+/**
+ * A page is inert when nothing a visitor typed became markup: every script is ours
+ * (an asset, or an inline script carrying the CSP nonce), no element has an event
+ * handler attribute, and no link, form or frame points at a javascript: URL.
+ */
+function assertInert(page: PageResponse, where: string): void {
+  assert.ok(!page.body.includes(SCRIPT), `${where}: the script payload appears unescaped`)
+  assert.ok(!page.body.includes('<img src=x'), `${where}: the img payload appears unescaped`)
+  const all = page.dom.querySelectorAll('*') as HTMLElement[]
+  for (const el of all) {
+    for (const [name, value] of Object.entries(el.attributes)) {
+      assert.ok(!/^on/i.test(name), `${where}: <${el.tagName} ${name}> is an event handler`)
+      if (['href', 'src', 'action', 'formaction'].includes(name.toLowerCase())) assert.ok(!/^\s*javascript:/i.test(value), `${where}: ${name}="${value}"`)
+    }
+    if (el.tagName === 'SCRIPT') {
+      const src = el.getAttribute('src')
+      assert.ok(src ? src.startsWith('/assets/') : el.hasAttribute('nonce'), `${where}: a script that is not ours: ${el.toString().slice(0, 100)}`)
+    }
+  }
+}
+
+/** The payloads came back as text the visitor can read (escaped, not dropped). */
+function assertShown(page: PageResponse, values: readonly string[], where: string): void {
+  const visible = `${page.dom.textContent} ${page.dom.querySelectorAll('input, textarea').map((i) => i.getAttribute('value') ?? i.textContent).join(' ')}`
+  for (const v of values) assert.ok(visible.includes(v), `${where}: "${v}" is shown as text`)
+}
+
+describe('hostile input', () => {
+  let t: TestApp
+  let ownerId: string
+  let officerId: string
+
+  before(async () => {
+    t = await testApp({ configure: (app) => registerSignInAs(app, () => t) })
+    ownerId = (await createUser(t.db, { username: 'hostile.owner' })).id
+    officerId = (await createUser(t.db, { username: 'hostile.officer', role: 'officer' })).id
+    await loadNocIfEmpty(t.db)
+  })
+  after(() => t.close())
+
+  const signedIn = async (userId?: string) => {
+    const client = new TestClient(t.app)
+    if (userId) await signInAs(client, userId)
+    return client
+  }
+
+  describe('script payloads come back escaped wherever they appear', () => {
+    it('registration: refused, and the username and e-mail are shown back escaped; no account is made', async () => {
+      for (const payload of PAYLOADS) {
+        const client = await signedIn()
+        await client.get('/en/register')
+        const before = await rowCounts(t.db)
+        const res = await client.post('/en/register', { username: payload, email: payload, password: 'x', confirmPassword: 'y' })
+        assert.equal(res.status, 400, payload)
+        assertInert(res, `register ${payload}`)
+        assert.equal(res.dom.querySelector('#username')?.getAttribute('value'), payload)
+        assert.equal(res.dom.querySelector('#email')?.getAttribute('value'), payload)
+        assert.deepEqual(await rowCounts(t.db), before)
+      }
+    })
+
+    it('contact details: saved as typed and shown escaped on the home page', async () => {
+      const client = await signedIn(ownerId)
+      await client.get('/en/home')
+      const saved = await client.post('/en/home/contact', { givenName: SCRIPT, middleName: JS_URL, familyName: IMG, preferredLanguage: 'en' })
+      assert.equal(saved.status, 303)
+      const user = await t.db.selectFrom('app_user').select(['given_name', 'family_name']).where('id', '=', ownerId).executeTakeFirstOrThrow()
+      assert.deepEqual(user, { given_name: SCRIPT, family_name: IMG }, 'stored as typed: escaping is the page’s job')
+      for (const lang of ['en', 'fr'] as const) {
+        const home = await client.get(`/${lang}/home`)
+        assert.equal(home.status, 200)
+        assertInert(home, `home ${lang}`)
+        assertShown(home, [SCRIPT, IMG], `home ${lang}`)
+      }
+    })
+
+    it('enrolment names and address, the officer’s queue and detail, the refusal note, the home page and the account message', async () => {
+      const owner = await signedIn(ownerId)
+      await owner.get('/en/enrol')
+      await owner.follow(await owner.post('/en/enrol/start', {}))
+      const business = await owner.post('/en/enrol/business', { operatesInCanada: 'yes', businessNumber: bn('55566677'), legalName: SCRIPT, operatingName: IMG, then: 'next' })
+      assert.equal(business.location, '/en/enrol/address')
+      await owner.get('/en/enrol/address')
+      const address = await owner.post('/en/enrol/address', { street: IMG, city: JS_URL, province: 'ON', postalCode: 'K1A 0A9', phone: '613 555 0123', then: 'next' })
+      assert.equal(address.location, '/en/enrol/contact')
+      // A step refused for another field shows the hostile values back, escaped.
+      const again = await owner.post('/en/enrol/address', { street: SCRIPT, city: IMG, province: 'XX', postalCode: 'K1A 0A9', phone: '613 555 0123', then: 'next' })
+      assert.equal(again.status, 400)
+      assertInert(again, 'address step with an error')
+      assertShown(again, [SCRIPT, IMG], 'address step with an error')
+      await owner.get('/en/enrol/contact')
+      assert.equal((await owner.post('/en/enrol/contact', { givenName: SCRIPT, middleName: '', familyName: IMG, preferredLanguage: 'en', then: 'next' })).status, 303)
+      const review = await owner.get('/en/enrol/review')
+      assertInert(review, 'review')
+      assertShown(review, [SCRIPT, IMG, JS_URL], 'review')
+      assert.equal((await owner.post('/en/enrol/submit', {})).status, 303)
+      const pending = await owner.get('/en/home')
+      assertInert(pending, 'home, pending')
+      assertShown(pending, [SCRIPT], 'home, pending')
+
+      const request = await t.db.selectFrom('enrolment_request').select('id').where('status', '=', 'submitted').executeTakeFirstOrThrow()
+      const officer = await signedIn(officerId)
+      const queue = await officer.get('/en/console/enrolments')
+      assertInert(queue, 'queue')
+      assertShown(queue, [SCRIPT], 'queue')
+      const detail = await officer.get(`/en/console/enrolments/${request.id}`)
+      assertInert(detail, 'officer detail')
+      assertShown(detail, [SCRIPT, IMG, JS_URL], 'officer detail')
+      const note = `${SCRIPT} ${IMG} ${JS_URL}`
+      const refused = await officer.post(`/en/console/enrolments/${request.id}/decision`, { decision: 'refuse', reason: 'other', note })
+      assert.equal(refused.status, 303)
+      const after = await officer.follow(refused)
+      assertInert(after, 'officer detail after refusal')
+
+      const home = await owner.get('/en/home')
+      assertInert(home, 'home, refused')
+      const messages = await owner.get('/en/messages')
+      assertInert(messages, 'messages')
+      const link = messages.dom.querySelectorAll('main a').find((a) => /\/en\/messages\/[0-9a-f-]{36}/.test(a.getAttribute('href') ?? ''))
+      assert.ok(link, 'the refusal message is listed')
+      const message = await owner.get(link.getAttribute('href')!)
+      assertInert(message, 'the refusal message')
+      assertShown(message, [SCRIPT], 'the refusal message')
+      const mail = await t.db.selectFrom('email_outbox').select('params').where('template', '=', 'enrolmentRefused').executeTakeFirst()
+      assert.ok(mail, 'the refusal is e-mailed too (rendered by the escaping html tag, tested in notifications)')
+    })
+
+    it('a javascript: or foreign return address after sign-in is ignored', async () => {
+      for (const returnTo of [JS_URL, '//evil.example/x', 'https://evil.example/', '/\\evil.example', '/en\\..\\evil', 'HTTPS://evil.example']) {
+        const page = await (await signedIn()).get(`/en/sign-in?returnTo=${encodeURIComponent(returnTo)}`)
+        assert.equal(page.status, 200)
+        assertInert(page, `sign-in returnTo ${returnTo}`)
+        const hidden = page.dom.querySelector('input[name="returnTo"]')?.getAttribute('value') ?? ''
+        assert.equal(hidden, '', `${returnTo} is not kept`)
+      }
+      // After signing in, a refused return address sends home, never elsewhere.
+      const client = await signedIn(ownerId)
+      await client.get('/en/offers/eligibility')
+      for (const returnTo of [JS_URL, '//evil.example/x', 'https://evil.example/']) {
+        const ret = await client.post('/en/session/continue', { returnTo })
+        assert.equal(ret.status, 303)
+        assert.match(ret.location ?? '', /^\/(en|fr)(\/|$)/, `${returnTo} → ${ret.location}`)
+      }
+    })
+  })
+
+  describe('SQL metacharacters in search and filter inputs get a normal answer', () => {
+    const METAS = ["' OR 1=1 --", '%', '_', '\\', "'; drop table noc_occupation; --", '%_%', "cook' --", '1%', '12_'] as const
+
+    it('the NOC occupation search', async () => {
+      const client = await signedIn()
+      const before = await rowCounts(t.db)
+      const cooks = await client.get('/en/reference/occupations?q=cook')
+      const cookRows = cooks.dom.querySelectorAll('main table tbody tr').length
+      assert.ok(cookRows > 0, 'a plain search finds something (the list is loaded)')
+      for (const lang of ['en', 'fr'] as const) {
+        for (const q of METAS) {
+          const res = await client.get(`/${lang}/reference/occupations?q=${encodeURIComponent(q)}`)
+          assert.equal(res.status, 200, q)
+          assertInert(res, q)
+          const rows = res.dom.querySelectorAll('main table tbody tr').length
+          // Wildcards are not wildcards: "%" or "_" alone find nothing, never the whole list.
+          if (/^[%_\\]+$/.test(q)) assert.equal(rows, 0, `${q} matches nothing`)
+          if (q === "cook' --" && lang === 'en') assert.equal(rows, cookRows, 'punctuation is ignored, not interpreted')
+        }
+      }
+      assert.deepEqual(await rowCounts(t.db), before)
+    })
+
+    it('the console enrolment filter', async () => {
+      const officer = await signedIn(officerId)
+      const before = await rowCounts(t.db)
+      for (const q of METAS) {
+        const res = await officer.get(`/en/console/enrolments?status=${encodeURIComponent(q)}`)
+        assert.equal(res.status, 200, q)
+        assertInert(res, q)
+      }
+      const twice = await officer.get('/en/console/enrolments?status=refused&status=approved')
+      assert.equal(twice.status, 200)
+      assert.deepEqual(await rowCounts(t.db), before)
+    })
+  })
+
+  describe('malformed requests get a clear page, and change nothing', () => {
+    it('a body over the limit: 413 page on a real form', async () => {
+      const client = await signedIn()
+      await client.get('/en/register')
+      const before = await rowCounts(t.db)
+      const res = await client.post('/en/register', { username: 'big', email: 'x'.repeat(t.config.bodyLimitBytes) })
+      assert.equal(res.status, 413)
+      assert.equal(res.dom.querySelector('html')?.getAttribute('lang'), 'en')
+      assert.ok(text(res.dom.querySelector('h1')).length > 0)
+      assert.deepEqual(await rowCounts(t.db), before)
+    })
+
+    it('a content type no form sends: 415 page, in the page’s language', async () => {
+      for (const [lang, type] of [
+        ['en', 'text/xml'],
+        ['fr', 'application/x-evil'],
+        ['en', 'multipart/form-data; boundary=x'],
+        ['fr', 'text/plain'],
+      ] as const) {
+        const client = await signedIn()
+        await client.get(`/${lang}/register`)
+        const before = await rowCounts(t.db)
+        const res = await client.request('POST', `/${lang}/register`, { headers: { 'content-type': type }, payload: `<x>${SCRIPT}</x>` })
+        assert.equal(res.status, 415, type)
+        assert.equal(res.dom.querySelector('html')?.getAttribute('lang'), lang)
+        assertInert(res, type)
+        assert.deepEqual(await rowCounts(t.db), before)
+      }
+    })
+
+    it('malformed percent-encoding or UTF-8 in the address: a 400 page in the browser’s language (the address cannot be read)', async () => {
+      for (const [url, lang] of [
+        ['/en/%E0%A4%A', 'en'],
+        ['/fr/%E0%A4%A', 'fr'],
+        ['/en/messages/%', 'fr'],
+        ['/assets/fonts/%C0%AE%C0%AE/package.json', 'en'],
+      ] as const) {
+        const res = await (await signedIn()).get(url, { 'accept-language': lang })
+        assert.equal(res.status, 400, url)
+        assert.equal(res.dom.querySelector('html')?.getAttribute('lang'), lang, url)
+        assert.match(text(res.dom.querySelector('h1')), lang === 'en' ? /couldn’t read that request/ : /pas pu lire cette demande/, url)
+        assertInert(res, url)
+      }
+      // Bad encoding in the query string is read leniently: the page answers normally.
+      for (const url of ['/fr/reference/occupations?q=%E0%A4%A', '/en/reference/occupations?q=%FF%FE%25']) {
+        const res = await (await signedIn()).get(url)
+        assert.equal(res.status, 200, url)
+        assertInert(res, url)
+      }
+    })
+
+    it('malformed percent-encoding or UTF-8 in a form body: a normal validation error, nothing saved', async () => {
+      for (const payload of [Buffer.from('username=%E0%A4%A&email=%&password=%%%&confirmPassword=%ZZ'), Buffer.from([0x75, 0x73, 0x65, 0x72, 0x6e, 0x61, 0x6d, 0x65, 0x3d, 0xff, 0xfe, 0xc3, 0x28])]) {
+        const client = await signedIn()
+        await client.get('/en/register')
+        const before = await rowCounts(t.db)
+        const body = Buffer.concat([payload, Buffer.from(`&_csrf=${encodeURIComponent(client.csrf!)}`)])
+        const res = await client.request('POST', '/en/register', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body })
+        assert.ok(res.status === 400, `${res.status}`)
+        assert.equal(res.dom.querySelector('html')?.getAttribute('lang'), 'en')
+        assert.ok(res.dom.querySelector('.error-summary, h1'), 'a page that says what went wrong')
+        assert.deepEqual(await rowCounts(t.db), before)
+      }
+    })
+
+    it('repeated fields and bracket nesting: a normal validation error, never a 500', async () => {
+      const officer = await signedIn(officerId)
+      const owner = await signedIn(ownerId)
+      const visitor = await signedIn()
+      const request = await t.db.selectFrom('enrolment_request').select('id').executeTakeFirstOrThrow()
+      const forms: Array<[TestClient, string, string, string[]]> = [
+        [visitor, '/en/register', '/en/register', ['username', 'email', 'password', 'confirmPassword']],
+        [visitor, '/en/sign-in', '/en/sign-in', ['username', 'password', 'returnTo']],
+        [visitor, '/en/forgot-password', '/en/forgot-password', ['username']],
+        [visitor, '/en/offers/eligibility', '/en/offers/eligibility', ['openPermit', 'code']],
+        [owner, '/en/home', '/en/home/contact', ['givenName', 'middleName', 'familyName', 'preferredLanguage']],
+        [owner, '/en/enrol', '/en/enrol/business', ['operatesInCanada', 'businessNumber', 'legalName', 'operatingName', 'then']],
+        [owner, '/en/enrol', '/en/enrol/address', ['street', 'city', 'province', 'postalCode', 'phone', 'then']],
+        [owner, '/en/enrol', '/en/enrol/contact', ['givenName', 'familyName', 'preferredLanguage', 'then']],
+        [officer, `/en/console/enrolments/${request.id}`, `/en/console/enrolments/${request.id}/decision`, ['decision', 'reason', 'note']],
+      ]
+      await owner.get('/en/enrol')
+      await owner.post('/en/enrol/start', {})
+      for (const [client, page, action, fields] of forms) {
+        await client.get(page)
+        const before = await rowCounts(t.db)
+        const token = `_csrf=${encodeURIComponent(client.csrf!)}`
+        const repeated = fields.map((f) => `${f}=1&${f}=2`).join('&')
+        const nested = fields.map((f) => `${f}[b][c]=1&${f}[]=x`).join('&')
+        for (const body of [repeated, nested, `${repeated}&${nested}`, `__proto__[polluted]=1&constructor[prototype][polluted]=1&${repeated}`]) {
+          const res = await client.request('POST', action, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `${body}&${token}` })
+          assert.ok(res.status === 400 || res.status === 303, `${action} ${body.slice(0, 60)}: ${res.status}`)
+          assert.ok(!('polluted' in {}), 'no prototype pollution')
+        }
+        assert.deepEqual(await rowCounts(t.db), before, action)
+      }
+    })
+
+    it('path traversal: 404 and no file content', async () => {
+      for (const url of [
+        '/assets/fonts/..%2f..%2fpackage.json',
+        '/assets/fonts/..%2F..%2F..%2F..%2Fpackage.json',
+        '/assets/fonts/%2e%2e/%2e%2e/%2e%2e/%2e%2e/package.json',
+        '/assets/fonts/....//....//package.json',
+        '/assets/fonts/..%5c..%5cpackage.json',
+        '/assets/fonts/noto-sans/README.md',
+        '/assets/fonts/noto-sans/gcds-noto-sans.css',
+        '/en/..%2f..%2fetc/passwd',
+        '/fr/..%2f..%2f..%2f..%2fetc%2fpasswd',
+        '/assets/..%2f..%2fsrc%2fconfig.ts',
+        '/dev/mailbox/..%2f..%2fpackage.json',
+      ]) {
+        const res = await (await signedIn()).get(url)
+        assert.equal(res.status, 404, url)
+        assert.doesNotMatch(res.body, /"dependencies"|root:x:0:0|sessionSecret|# GC Design System/, url)
+      }
+    })
+  })
+})
