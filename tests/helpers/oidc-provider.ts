@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Provider from 'oidc-provider'
@@ -84,6 +85,8 @@ export async function startTestIdentityProvider(opts: { redirectUris: string[] }
       },
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name'] },
       cookies: { keys: ['test-provider-cookie-key'] },
+      // A signing key of its own (RS256, the default for ID tokens), made for this run.
+      jwks: { keys: [{ ...crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'test', use: 'sig', alg: 'RS256' }] },
       pkce: { required: () => true },
       ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
       features: { devInteractions: { enabled: false } },

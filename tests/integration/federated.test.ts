@@ -238,6 +238,33 @@ describe('federated sign-in (OpenID Connect) against a real provider', () => {
   })
 })
 
+describe('federated sign-in when employers must use an authenticator app', () => {
+  it('a first federated sign-in goes on to set one up before the session starts', async () => {
+    const idp = await startTestIdentityProvider({ redirectUris: [`${PORTAL}/auth/callback/${PROVIDER}`] })
+    idp.accounts.set('totp-1', { sub: 'totp-1', email: 'totp@example.ca', email_verified: true, given_name: 'Theo', family_name: 'Poirier' })
+    const t = await testApp({
+      config: {
+        publicBaseUrl: PORTAL,
+        requireEmployerTotp: true,
+        oidcProviders: [{ id: PROVIDER, issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, name: { en: 'Test Bank', fr: 'Banque Test' } }],
+      },
+    })
+    try {
+      idp.outcome = { kind: 'login', accountId: 'totp-1' }
+      const client = new TestClient(t.app)
+      const { callback } = await signInFederated(client, idp, { provider: PROVIDER, portalOrigin: PORTAL, lang: 'fr' })
+      assert.equal(callback.status, 303)
+      assert.equal(callback.location, '/fr/two-factor/setup')
+      assert.equal((await client.follow(callback)).status, 200)
+      assert.notEqual((await client.get('/fr/home')).status, 200, 'not signed in before the second factor is set up')
+      assert.deepEqual(await counts(t), { users: 1, links: 1 })
+    } finally {
+      await t.close()
+      await idp.close()
+    }
+  })
+})
+
 describe('federated sign-in: provider unreachable, and none configured', () => {
   it('an unreachable provider gives the 502 failure page and is tried again next time', async () => {
     const t = await testApp({
