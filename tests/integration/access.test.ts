@@ -94,6 +94,9 @@ describe('managing access', () => {
     // The e-mail carries the PIN; the audit trail and the logs never do.
     const outbox = await t.db.selectFrom('email_outbox').select(['to_address', 'template']).where('to_address', '=', 'jf@example.ca').execute()
     assert.deepEqual(outbox.map((o) => o.template), ['accessPin'])
+    const emailed = async () => (await t.db.selectFrom('email_outbox').select('params').where('to_address', '=', 'jf@example.ca').executeTakeFirstOrThrow()).params as Record<string, unknown>
+    assert.equal(emailed.length, 0)
+    assert.equal((await emailed()).pin, pin, 'the e-mail carries the PIN while it is unused')
 
     const table1 = await owner.get('/en/access')
     assert.ok(table1.body.includes(pin), 'the PIN is visible in the table while unused')
@@ -116,6 +119,7 @@ describe('managing access', () => {
     assert.equal(membership.business_id, acme)
     const stored = await t.db.selectFrom('access_pin').selectAll().where('used_by', '=', u.sec2!.id).executeTakeFirstOrThrow()
     assert.equal(stored.pin_sealed, null, 'no readable copy once used')
+    assert.notEqual((await emailed()).pin, pin, 'nor in the outbox')
     assert.equal(stored.status, 'used')
     // The primary user is told.
     const message = await t.db.selectFrom('account_message').select(['template', 'user_id']).where('template', '=', 'accessJoined').executeTakeFirstOrThrow()
@@ -202,9 +206,15 @@ describe('managing access', () => {
 
   it('re-issue before use: the old PIN stops working at once; revoke ends a PIN', async () => {
     const owner = await signedIn(t, 'owner')
-    const { pin: first, id } = await createSecondary(owner, { givenNames: 'Nadia', familyName: 'Hamel' })
+    const { pin: first, id } = await createSecondary(owner, { givenNames: 'Nadia', familyName: 'Hamel', email: 'nadia@example.ca' })
     await owner.get(`/en/access/pins/${id}/reissue`)
     const second = text((await owner.follow(await owner.post(`/en/access/pins/${id}/reissue`, {}))).dom.querySelector('#pin'))
+    // The new PIN is e-mailed too; the old e-mail no longer holds the old PIN.
+    const mails = await t.db.selectFrom('email_outbox').select('params').where('to_address', '=', 'nadia@example.ca').orderBy('created_at').orderBy('id').execute()
+    const sent = mails.map((m) => (m.params as Record<string, unknown>).pin)
+    assert.equal(sent.length, 2)
+    assert.ok(sent.includes(second))
+    assert.ok(!sent.includes(first))
     const person = await signedIn(t, 'reissued')
     assert.match(pinError(await join(person, { givenNames: 'Nadia', familyName: 'Hamel', pin: first })), /not valid/)
     const { pin: third, id: id3 } = await createSecondary(owner, { givenNames: 'Other', familyName: 'Person' })

@@ -189,3 +189,17 @@ export async function listBranches(db: DbOrTrx, businessId: string): Promise<Bra
 export async function findBranch(db: DbOrTrx, id: string): Promise<Branch | undefined> {
   return db.selectFrom('branch').selectAll().where('id', '=', id).executeTakeFirst()
 }
+
+/**
+ * The PIN e-mail's copy of the PIN, removed from the outbox once the PIN can no
+ * longer be shown (used, locked, revoked, re-issued, expired): after that the
+ * database holds the PIN only as its hash.
+ */
+export async function scrubPinFromOutbox(db: DbOrTrx, formattedPin: string): Promise<void> {
+  await sql`update email_outbox set params = jsonb_set(params, '{pin}', '"—"'::jsonb) where template = 'accessPin' and params->>'pin' = ${formattedPin}`.execute(db)
+}
+
+/** Issued PINs past their date, with their sealed copy (to scrub their e-mail before erasing it). */
+export async function duePins(db: DbOrTrx, businessId: string, now: Date): Promise<Array<{ id: string; pin_sealed: string | null }>> {
+  return db.selectFrom('access_pin').select(['id', 'pin_sealed']).where('business_id', '=', businessId).where('status', '=', 'issued').where('expires_at', '<=', now).execute()
+}

@@ -10,9 +10,9 @@ import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors
 import { requireEmployer } from '../auth/guards.ts'
 import { pinKeys } from './access.pin.ts'
 import { activeMembership, actingMembership, canCreateBranch, canManage, canManageTarget, isUuid, type ActingMembership } from './access.policy.ts'
-import { expirePins, findMember, findPin, listBranches, listMembers, listOpenPins } from './access.repository.ts'
+import { findMember, findPin, listBranches, listMembers, listOpenPins } from './access.repository.ts'
 import { BRANCH_FIELDS, branchSchema, CREATE_USER_FIELDS, createUserSchema, JOIN_FIELDS, joinSchema } from './access.schema.ts'
-import { createBranch, deleteMember, issuePin, joinWithPin, readablePin, reissue, revoke, type AccessDeps } from './access.service.ts'
+import { createBranch, deleteMember, expireDuePins, issuePin, joinWithPin, readablePin, reissue, revoke, type AccessDeps } from './access.service.ts'
 import type { AccessPin } from './access.tables.ts'
 import { confirmBody, createBranchBody, createUserBody, joinBody, manageAccessBody, memberStatus, pinCreatedBody, pinStatus, type AccessRow } from './access.views.ts'
 
@@ -79,7 +79,7 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
   const accessPage = async (request: FastifyRequest, reply: FastifyReply, user: AppUser, m: ActingMembership, banner?: Html) => {
     const { t, lang } = request
     const now = clock.now()
-    await expirePins(db, m.businessId, now)
+    await expireDuePins(deps, m.businessId, now)
     const branchScope = m.role === 'branch_primary' ? (m.branchId ?? undefined) : undefined
     const [members, pins, branches] = await Promise.all([listMembers(db, m.businessId, branchScope), listOpenPins(db, m.businessId, branchScope), listBranches(db, m.businessId)])
     const branchName = new Map(branches.map((b) => [b.id, b.name]))

@@ -15,8 +15,11 @@ import {
   insertPin,
   markPinUsed,
   reissuePin,
+  duePins,
+  expirePins,
   removeMembership,
   revokePin,
+  scrubPinFromOutbox,
   type MemberRow,
 } from './access.repository.ts'
 import type { AccessPin, PinRole } from './access.tables.ts'
@@ -104,6 +107,7 @@ export async function reissue(deps: AccessDeps, actor: Actor, user: AppUser, m: 
     const plain = generatePin()
     const expiresAt = new Date(now.getTime() + PIN_TTL_MS)
     if (!(await reissuePin(trx, pin.id, pinHash(deps.keys, plain), sealPin(deps.keys, plain), expiresAt, now))) return false
+    await forgetSealed(trx, deps, pin.pin_sealed)
     await audit(trx, actor, now, { action: 'access.pin_reissued', businessId: pin.business_id, objectType: 'access_pin', objectId: pin.id, details: { previousStatus: pin.status } })
     await emailPin(trx, deps, { ...pin, expires_at: expiresAt }, plain, m.businessName, inviterName(user), lang, now)
     return true
@@ -113,8 +117,25 @@ export async function reissue(deps: AccessDeps, actor: Actor, user: AppUser, m: 
 export async function revoke(deps: AccessDeps, actor: Actor, pin: AccessPin, now: Date): Promise<boolean> {
   return deps.db.transaction().execute(async (trx) => {
     if (!(await revokePin(trx, pin.id))) return false
+    await forgetSealed(trx, deps, pin.pin_sealed)
     await audit(trx, actor, now, { action: 'access.pin_revoked', businessId: pin.business_id, objectType: 'access_pin', objectId: pin.id })
     return true
+  })
+}
+
+/** Removes the e-mailed copy of a PIN that is about to stop being showable. */
+async function forgetSealed(trx: Parameters<typeof notify>[0], deps: AccessDeps, sealed: string | null): Promise<void> {
+  const plain = sealed ? unsealPin(deps.keys, sealed) : undefined
+  if (plain) await scrubPinFromOutbox(trx, formatPin(plain))
+}
+
+/** Marks PINs past their date expired; their readable copies (sealed, e-mailed) are erased. */
+export async function expireDuePins(deps: AccessDeps, businessId: string, now: Date): Promise<void> {
+  const due = await duePins(deps.db, businessId, now)
+  if (due.length === 0) return
+  await deps.db.transaction().execute(async (trx) => {
+    for (const p of due) await forgetSealed(trx, deps, p.pin_sealed)
+    await expirePins(trx, businessId, now)
   })
 }
 
@@ -153,13 +174,17 @@ export async function joinWithPin(deps: AccessDeps, actor: Actor, user: AppUser,
     return result
   }
   const pin = await findPinByHash(db, hash)
+  if (pin && pin.status === 'issued' && pin.expires_at.getTime() <= now.getTime()) await expireDuePins(deps, pin.business_id, now)
   if (!pin || pin.status !== 'issued' || pin.expires_at.getTime() <= now.getTime()) return failed({ kind: 'invalid' })
   const givenOk = namesMatch(input.givenNames, pin.given_names)
   const familyOk = namesMatch(input.familyName, pin.family_name)
   if (!givenOk || !familyOk) {
     const { locked } = await countPinFailure(db, pin.id, PIN_MAX_ATTEMPTS)
     if (locked) {
-      await db.transaction().execute((trx) => audit(trx, actor, now, { action: 'access.pin_locked', businessId: pin.business_id, objectType: 'access_pin', objectId: pin.id }))
+      await db.transaction().execute(async (trx) => {
+        await scrubPinFromOutbox(trx, formatPin(normalizePin(input.pin)))
+        await audit(trx, actor, now, { action: 'access.pin_locked', businessId: pin.business_id, objectType: 'access_pin', objectId: pin.id })
+      })
       return failed({ kind: 'locked' }, pin.id)
     }
     return failed({ kind: 'names', givenNames: givenOk, familyName: familyOk }, pin.id)
@@ -174,6 +199,7 @@ export async function joinWithPin(deps: AccessDeps, actor: Actor, user: AppUser,
       await trx.deleteFrom('business_membership').where('id', '=', membershipId).execute()
       return false
     }
+    await scrubPinFromOutbox(trx, formatPin(normalizePin(input.pin)))
     await audit(trx, actor, now, { action: 'access.pin_used', businessId: pin.business_id, objectType: 'business_membership', objectId: membershipId, details: { pinId: pin.id, role: pin.role, branchId: pin.branch_id } })
     if (pin.created_by) {
       await notifyUser(trx, {
