@@ -54,7 +54,7 @@ describe('managing access', () => {
 
   before(async () => {
     t = await testApp()
-    for (const name of ['owner', 'owner2', 'robert', 'sec2', 'sec3', 'sec4', 'guesser', 'branchboss', 'branchboss2', 'branchsec', 'late', 'twice', 'reissued', 'locked']) {
+    for (const name of ['owner', 'owner2', 'robert', 'sec2', 'sec3', 'sec4', 'guesser', 'branchboss', 'branchboss2', 'branchsec', 'late', 'twice', 'reissued', 'locked', 'tprimary', 'tsec']) {
       u[name] = await createUser(t.db, { username: name, givenName: name, familyName: 'Test' })
     }
     acme = await business(t, 'Acme Érable Ltée', u.owner!)
@@ -342,5 +342,39 @@ describe('managing access', () => {
     const all = await owner.get('/en/access')
     assert.match(all.body, /Branch primary user/)
     assert.match(all.body, /Québec/)
+  })
+  it('transfers the primary role to another active user after confirmation: both told, audited, one primary always', async () => {
+    const biz = await business(t, 'Transfer Co', u.tprimary!)
+    await t.db.insertInto('business_membership').values({ business_id: biz, user_id: u.tsec!.id, role: 'secondary', created_at: t.clock.now(), created_by: u.tprimary!.id }).execute()
+    const tsecM = await t.db.selectFrom('business_membership').select('id').where('user_id', '=', u.tsec!.id).executeTakeFirstOrThrow()
+    const secondary = await signedIn(t, 'tsec')
+    assert.equal((await secondary.get('/en/access/transfer')).status, 403)
+    const stranger = await signedIn(t, 'owner2')
+    assert.equal((await stranger.get(`/en/access/transfer/${tsecM.id}`)).status, 404)
+
+    const primary = await signedIn(t, 'tprimary')
+    const form = await primary.get('/fr/access/transfer')
+    assert.equal(form.status, 200)
+    const none = await primary.post('/fr/access/transfer', {})
+    assert.equal(none.status, 400)
+    assert.deepEqual(errorSummaryLinks(none.dom).map((l) => [l.href, l.targetExists]), [['#to', true]])
+    const chosen = await primary.post('/fr/access/transfer', { to: tsecM.id })
+    assert.equal(chosen.location, `/fr/access/transfer/${tsecM.id}`)
+    const confirm = await primary.follow(chosen)
+    assert.match(confirm.body, /Confirmer le transfert/)
+    // Nothing changes before the confirmation.
+    assert.equal((await t.db.selectFrom('business_membership').select('role').where('id', '=', tsecM.id).executeTakeFirstOrThrow()).role, 'secondary')
+    assert.equal((await primary.post(`/fr/access/transfer/${tsecM.id}`, {})).status, 303)
+
+    const roles = await t.db.selectFrom('business_membership').select(['user_id', 'role']).where('business_id', '=', biz).where('status', '=', 'active').execute()
+    assert.deepEqual(roles.filter((r) => r.role === 'primary').map((r) => r.user_id), [u.tsec!.id])
+    assert.equal(roles.find((r) => r.user_id === u.tprimary!.id)!.role, 'secondary')
+    assert.equal((await primary.get(`/en/access?business=${biz}`)).status, 403, 'the former primary no longer manages access')
+    assert.equal((await secondary.get(`/en/access?business=${biz}`)).status, 200)
+    const told = await t.db.selectFrom('account_message').select('user_id').where('template', '=', 'accessPrimaryTransferred').execute()
+    assert.deepEqual(told.map((m) => m.user_id).sort(), [u.tprimary!.id, u.tsec!.id].sort())
+    assert.equal((await t.db.selectFrom('audit_event').select('action').where('action', '=', 'access.primary_transferred').execute()).length, 1)
+    // A second press changes nothing (the former primary may not act any more).
+    assert.equal((await primary.post(`/fr/access/transfer/${tsecM.id}`, {})).status, 403)
   })
 })

@@ -106,12 +106,28 @@ export default defineMessages({
     errCity: 'Enter the city or town',
     errProvince: 'Select the province or territory',
     errTooLong: 'This answer is too long',
+    // Transfer of the primary role
+    transferLink: 'Transfer the primary role',
+    transferTitle: 'Transfer the primary role',
+    transferLead: 'Choose the active user of {business} who becomes its primary user. You then become a secondary user. The business always has one primary user.',
+    transferTo: 'New primary user',
+    transferNone: 'There is no other active user to transfer the role to. Create a secondary user first.',
+    transferContinue: 'Continue',
+    transferConfirmTitle: 'Confirm the transfer of the primary role',
+    transferConfirmBody: '{name} becomes the primary user of {business}, and you become a secondary user. Only the new primary user can give the role back.',
+    transferConfirm: 'Transfer the primary role',
+    transferDone: 'The primary role of {business} was transferred to {name}.',
+    errTransferTo: 'Select the user who becomes the primary user',
     notAllowedTitle: 'You cannot manage access',
     notAllowedBody: 'Only the primary user of a business, or the primary user of a branch, can manage who acts for it.',
     emails: {
       pin: {
         subject: 'Your PIN to join {business} in the Employer Portal',
         body: 'Hello {name},\n\n{inviter} invited you to act for {business} in the Employer Portal.\n\nYour PIN: {pin}\nIt works once, until {expires}.\n\nSign in to the Employer Portal with your own account (or create one), choose “Join a business with a PIN”, and enter your given name(s), your family name and this PIN.',
+      },
+      transferred: {
+        subject: 'The primary user of {business} changed',
+        body: 'The primary role of {business} in the Employer Portal was transferred from {from} to {to}. The new primary user manages who may act for the business.',
       },
       joined: {
         subject: '{name} joined {business}',
@@ -218,12 +234,27 @@ export default defineMessages({
     errCity: 'Entrez la ville ou le village',
     errProvince: 'Sélectionnez la province ou le territoire',
     errTooLong: 'Cette réponse est trop longue',
+    transferLink: 'Transférer le rôle d’utilisateur principal',
+    transferTitle: 'Transférer le rôle d’utilisateur principal',
+    transferLead: 'Choisissez l’utilisateur actif de {business} qui en devient l’utilisateur principal. Vous devenez alors un utilisateur secondaire. L’entreprise a toujours un utilisateur principal.',
+    transferTo: 'Nouvel utilisateur principal',
+    transferNone: 'Il n’y a aucun autre utilisateur actif à qui transférer le rôle. Créez d’abord un utilisateur secondaire.',
+    transferContinue: 'Continuer',
+    transferConfirmTitle: 'Confirmer le transfert du rôle d’utilisateur principal',
+    transferConfirmBody: '{name} devient l’utilisateur principal de {business}, et vous devenez un utilisateur secondaire. Seul le nouvel utilisateur principal pourra vous redonner le rôle.',
+    transferConfirm: 'Transférer le rôle d’utilisateur principal',
+    transferDone: 'Le rôle d’utilisateur principal de {business} a été transféré à {name}.',
+    errTransferTo: 'Sélectionnez l’utilisateur qui devient l’utilisateur principal',
     notAllowedTitle: 'Vous ne pouvez pas gérer les accès',
     notAllowedBody: 'Seul l’utilisateur principal d’une entreprise, ou celui d’une succursale, peut gérer qui agit pour elle.',
     emails: {
       pin: {
         subject: 'Votre NIP pour vous joindre à {business} dans le Portail des employeurs',
         body: 'Bonjour {name},\n\n{inviter} vous a invité à agir pour {business} dans le Portail des employeurs.\n\nVotre NIP : {pin}\nIl fonctionne une seule fois, jusqu’au {expires}.\n\nConnectez-vous au Portail des employeurs avec votre propre compte (ou créez-en un), choisissez « Se joindre à une entreprise avec un NIP » et entrez vos prénom(s), votre nom de famille et ce NIP.',
+      },
+      transferred: {
+        subject: 'L’utilisateur principal de {business} a changé',
+        body: 'Le rôle d’utilisateur principal de {business} dans le Portail des employeurs a été transféré de {from} à {to}. Le nouvel utilisateur principal gère qui peut agir pour l’entreprise.',
       },
       joined: {
         subject: '{name} s’est joint à {business}',

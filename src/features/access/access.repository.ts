@@ -203,3 +203,40 @@ export async function scrubPinFromOutbox(db: DbOrTrx, formattedPin: string): Pro
 export async function duePins(db: DbOrTrx, businessId: string, now: Date): Promise<Array<{ id: string; pin_sealed: string | null }>> {
   return db.selectFrom('access_pin').select(['id', 'pin_sealed']).where('business_id', '=', businessId).where('status', '=', 'issued').where('expires_at', '<=', now).execute()
 }
+
+/** Active users of the business who could become its primary user (not the current one). */
+export async function transferCandidates(db: DbOrTrx, businessId: string, exceptMembershipId: string): Promise<MemberRow[]> {
+  return membersQuery(db)
+    .where('m.business_id', '=', businessId)
+    .where('m.status', '=', 'active')
+    .where('u.status', '=', 'active')
+    .where('m.id', '!=', exceptMembershipId)
+    .orderBy('u.family_name')
+    .orderBy('u.given_name')
+    .execute()
+}
+
+/**
+ * Swaps the primary role in one transaction: the old primary must still be the
+ * active primary and the new one still active in the same business, or nothing changes.
+ */
+export async function swapPrimary(db: DbOrTrx, businessId: string, fromMembershipId: string, toMembershipId: string): Promise<boolean> {
+  const demoted = await db
+    .updateTable('business_membership')
+    .set({ role: 'secondary', branch_id: null })
+    .where('id', '=', fromMembershipId)
+    .where('business_id', '=', businessId)
+    .where('role', '=', 'primary')
+    .where('status', '=', 'active')
+    .executeTakeFirst()
+  if (Number(demoted.numUpdatedRows) !== 1) return false
+  const promoted = await db
+    .updateTable('business_membership')
+    .set({ role: 'primary', branch_id: null })
+    .where('id', '=', toMembershipId)
+    .where('business_id', '=', businessId)
+    .where('status', '=', 'active')
+    .where('role', '!=', 'primary')
+    .executeTakeFirst()
+  return Number(promoted.numUpdatedRows) === 1
+}

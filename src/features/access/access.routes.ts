@@ -10,11 +10,11 @@ import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors
 import { requireEmployer } from '../auth/guards.ts'
 import { pinKeys } from './access.pin.ts'
 import { activeMembership, actingMembership, canCreateBranch, canManage, canManageTarget, isUuid, type ActingMembership } from './access.policy.ts'
-import { findMember, findPin, listBranches, listMembers, listOpenPins } from './access.repository.ts'
+import { findMember, transferCandidates, findPin, listBranches, listMembers, listOpenPins } from './access.repository.ts'
 import { BRANCH_FIELDS, branchSchema, CREATE_USER_FIELDS, createUserSchema, JOIN_FIELDS, joinSchema } from './access.schema.ts'
-import { createBranch, deleteMember, expireDuePins, issuePin, joinWithPin, readablePin, reissue, revoke, type AccessDeps } from './access.service.ts'
+import { createBranch, deleteMember, expireDuePins, issuePin, joinWithPin, readablePin, reissue, revoke, transferPrimary, type AccessDeps } from './access.service.ts'
 import type { AccessPin } from './access.tables.ts'
-import { confirmBody, createBranchBody, createUserBody, joinBody, manageAccessBody, memberStatus, pinCreatedBody, pinStatus, type AccessRow } from './access.views.ts'
+import { confirmBody, transferBody, createBranchBody, createUserBody, joinBody, manageAccessBody, memberStatus, pinCreatedBody, pinStatus, type AccessRow } from './access.views.ts'
 
 export interface AccessRouteDeps {
   db: Db
@@ -291,6 +291,70 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
     if (!parsed.success) return branchPage(request, reply, found.m, typed(raw, BRANCH_FIELDS), zodFormErrors(t, parsed.error, {}, BRANCH_FIELDS))
     const pin = await createBranch(deps, actorFrom(request, found.user), found.user, found.m, parsed.data, lang, clock.now())
     return reply.redirect(`/${lang}/access/pins/${pin.id}/created`, 303)
+  })
+
+  // --- Transfer of the primary role ------------------------------------------------------
+  const transferPage = async (request: FastifyRequest, reply: FastifyReply, m: ActingMembership, value?: string, errors?: FormErrors) => {
+    const { t, lang } = request
+    const back = `/${lang}/access${q(m)}`
+    const candidates = await transferCandidates(db, m.businessId, m.membershipId)
+    return reply.page({ title: t('access.transferTitle'), errors, backLink: { href: back }, body: transferBody(t, lang, { business: m.businessName, query: q(m), back, candidates, value, errors, csrf: reply.csrfToken() }) }, errors ? 400 : 200)
+  }
+
+  scope.get('/access/transfer', async (request, reply) => {
+    const found = await branchManager(request, reply)
+    if (!found) return reply
+    return transferPage(request, reply, found.m)
+  })
+
+  scope.post('/access/transfer', async (request, reply) => {
+    const found = await branchManager(request, reply)
+    if (!found) return reply
+    const { t, lang } = request
+    const to = String((request.body as Record<string, unknown> | undefined)?.to ?? '')
+    const candidates = await transferCandidates(db, found.m.businessId, found.m.membershipId)
+    if (!candidates.some((c) => c.id === to)) return transferPage(request, reply, found.m, undefined, formErrors([['to', t('access.errTransferTo')]]))
+    return reply.redirect(`/${lang}/access/transfer/${to}`, 303)
+  })
+
+  /** The chosen user, who must be an active user of the acting primary user's business. */
+  const transferTarget = async (request: FastifyRequest, reply: FastifyReply) => {
+    const member = await memberOf(request)
+    const found = await managerOf(request, reply, member)
+    if (!found || !member) return undefined
+    if (!canCreateBranch(found.m)) return notAllowed(request, reply)
+    const candidates = await transferCandidates(db, found.m.businessId, found.m.membershipId)
+    if (!candidates.some((c) => c.id === member.id)) throw new NotFoundError()
+    return { ...found, member }
+  }
+
+  scope.get('/access/transfer/:id', async (request, reply) => {
+    const found = await transferTarget(request, reply)
+    if (!found) return reply
+    const { t, lang } = request
+    const back = `/${lang}/access/transfer${q(found.m)}`
+    return reply.page({
+      title: t('access.transferConfirmTitle'),
+      backLink: { href: back },
+      body: confirmBody(t, {
+        title: t('access.transferConfirmTitle'),
+        body: t('access.transferConfirmBody', { name: `${found.member.given_name} ${found.member.family_name}`.trim(), business: found.m.businessName }),
+        action: `/${lang}/access/transfer/${found.member.id}`,
+        confirm: t('access.transferConfirm'),
+        cancelHref: back,
+        csrf: reply.csrfToken(),
+      }),
+    })
+  })
+
+  scope.post('/access/transfer/:id', async (request, reply) => {
+    const found = await transferTarget(request, reply)
+    if (!found) return reply
+    const { lang } = request
+    const userName = `${found.user.given_name} ${found.user.family_name}`.trim() || found.user.username
+    const done = await transferPrimary(deps, actorFrom(request, found.user), { ...found.m, userName }, found.member, clock.now())
+    if (!done) return reply.redirect(`/${lang}/access/transfer${q(found.m)}`, 303)
+    return reply.redirect(`/${lang}/home`, 303)
   })
 
   // --- Join a business with a PIN -------------------------------------------------------------

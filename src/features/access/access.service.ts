@@ -20,6 +20,7 @@ import {
   removeMembership,
   revokePin,
   scrubPinFromOutbox,
+  swapPrimary,
   type MemberRow,
 } from './access.repository.ts'
 import type { AccessPin, PinRole } from './access.tables.ts'
@@ -248,4 +249,30 @@ export async function createBranch(
     await audit(trx, actor, now, { action: 'access.branch_created', businessId: m.businessId, objectType: 'branch', objectId: branch.id, details: { name: branch.name } })
     return issuePin(deps, actor, user, m, { givenNames: input.givenNames, familyName: input.familyName, email: input.email, role: 'branch_primary', branchId: branch.id }, lang, now, trx)
   })
+}
+
+class TransferRace extends Error {}
+
+/**
+ * Transfers the primary role to another active user of the business; the old
+ * primary becomes a secondary user. Both are told; the business is never without
+ * its one primary user (both changes or neither).
+ */
+export async function transferPrimary(deps: AccessDeps, actor: Actor, from: ActingMembership & { userName: string }, to: MemberRow, now: Date): Promise<boolean> {
+  if (from.role !== 'primary' || to.business_id !== from.businessId || to.status !== 'active' || to.id === from.membershipId) return false
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      if (!(await swapPrimary(trx, from.businessId, from.membershipId, to.id))) throw new TransferRace()
+      await audit(trx, actor, now, { action: 'access.primary_transferred', businessId: from.businessId, objectType: 'business_membership', objectId: to.id, details: { fromMembershipId: from.membershipId, toUserId: to.user_id } })
+      const toName = `${to.given_name} ${to.family_name}`.trim()
+      const params = { business: from.businessName, from: from.userName, to: toName }
+      const formerPrimary = actor.userId
+      if (formerPrimary) await notifyUser(trx, { userId: formerPrimary, template: 'accessPrimaryTransferred', params, now })
+      await notifyUser(trx, { userId: to.user_id, template: 'accessPrimaryTransferred', params, now })
+    })
+    return true
+  } catch (e) {
+    if (e instanceof TransferRace) return false
+    throw e
+  }
 }

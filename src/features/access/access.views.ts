@@ -1,6 +1,6 @@
 import type { Translate, Lang } from '../../i18n/i18n.ts'
 import { html, type Html } from '../../platform/html.ts'
-import { button, csrfField, linkButton, select, singleCheckbox, textInput } from '../../ui/components.ts'
+import { button, csrfField, linkButton, radios, select, singleCheckbox, textInput } from '../../ui/components.ts'
 import type { FormErrors } from '../../ui/form-errors.ts'
 import { provinceOptions } from '../reference/lists.ts'
 import type { MembershipRole } from '../enrolment/enrolment.tables.ts'
@@ -61,6 +61,7 @@ export function manageAccessBody(
 <ul class="task-list">
 <li><a href="/${lang}/access/users/new${p.query}">${t('access.createUserLink')}</a></li>
 ${p.canCreateBranch ? html`<li><a href="/${lang}/access/branches/new${p.query}">${t('access.createBranchLink')}</a></li>` : ''}
+${p.canCreateBranch ? html`<li><a href="/${lang}/access/transfer${p.query}">${t('access.transferLink')}</a></li>` : ''}
 </ul>
 ${
   rows.length === 0
@@ -177,4 +178,26 @@ ${first.role === 'primary' ? html`<li><a href="/${lang}/access/branches/new${q}"
 
 export function joinHomeLink(t: Translate, lang: Lang): Html {
   return html`<p><a href="/${lang}/join">${t('access.joinLink')}</a></p>`
+}
+
+export function transferBody(t: Translate, lang: Lang, p: { business: string; query: string; back: string; candidates: MemberRow[]; value?: string; errors?: FormErrors; csrf: string }): Html {
+  if (p.candidates.length === 0) return html`<h1>${t('access.transferTitle')}</h1><p>${t('access.transferNone')}</p><p>${linkButton({ text: t('access.returnToPrevious'), href: p.back })}</p>`
+  return html`<h1>${t('access.transferTitle')}</h1>
+<p>${t('access.transferLead', { business: p.business })}</p>
+<form method="post" action="/${lang}/access/transfer${p.query}" novalidate>
+${csrfField(p.csrf)}
+${radios({
+  t,
+  name: 'to',
+  label: t('access.transferTo'),
+  value: p.value,
+  required: true,
+  error: p.errors?.fields.to,
+  options: p.candidates.map((c) => ({ value: c.id, text: `${c.given_name} ${c.family_name}`.trim() || c.email || '', hint: [t(TYPE_LABEL[c.role]), c.email ?? ''].filter(Boolean).join(' · ') })),
+})}
+<div class="button-group">
+${button({ text: t('access.transferContinue') })}
+${linkButton({ text: t('access.returnToPrevious'), href: p.back })}
+</div>
+</form>`
 }

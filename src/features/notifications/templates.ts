@@ -21,6 +21,7 @@ export const templates = {
   enrolmentRefused: { subject: 'enrolment.emails.refused.subject', body: 'enrolment.emails.refused.body', path: '/home' },
   accessPin: { subject: 'access.emails.pin.subject', body: 'access.emails.pin.body', path: '/join' },
   accessJoined: { subject: 'access.emails.joined.subject', body: 'access.emails.joined.body', path: '/access' },
+  accessPrimaryTransferred: { subject: 'access.emails.transferred.subject', body: 'access.emails.transferred.body', path: '/messages' },
 } as const satisfies Record<string, Template>
 
 export type TemplateName = keyof typeof templates
