@@ -82,6 +82,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors: (error, request, reply) => {
       request.lang = langFromAcceptLanguage(request.headers['accept-language'])
       request.t = translator(request.lang)
+      // No onRequest hook (helmet) ran for an address the router could not read: the page's own strict headers.
+      reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'")
+      reply.header('x-frame-options', 'DENY').header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin')
       return errorPages.send!(request, reply, { status: 400, title: 'errors.badRequestTitle', body: 'errors.badRequestBody' }, undefined, error)
     },
   })
