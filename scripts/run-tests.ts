@@ -26,7 +26,9 @@ const e2eDir = path.join('tests', 'e2e')
 let files: string[]
 const env = { ...process.env }
 if (tier === 'e2e') {
-  files = findTests(e2eDir)
+  // Sorted, one at a time: zz-template-coverage.test.ts runs last and reads what the others checked.
+  files = findTests(e2eDir).sort()
+  fs.rmSync(path.join('test-results', 'axe'), { recursive: true, force: true })
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
   if (!fs.existsSync(chromium)) {
     const line = '!'.repeat(78)

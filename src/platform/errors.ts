@@ -64,6 +64,7 @@ export function registerErrorHandling(app: FastifyInstance, render: RenderPage):
       reply,
       {
         title: t(page.title),
+        template: 'error-page',
         body: html`<h1>${t(page.title)}</h1>
 <p>${t(page.body)}</p>
 ${extra ? html`<p>${extra}</p>` : ''}

@@ -47,6 +47,7 @@ export function registerViews(app: FastifyInstance, deps: { assets: Assets; rele
       {
         lang: request.lang,
         t: request.t,
+        template: (request.routeOptions?.url ?? 'not-found').replace(/^\/(en|fr)(?=\/|$)/, '/:lang'),
         otherLangHref: otherLangUrl(request.url, request.lang),
         homeHref: `/${request.lang}`,
         stylesheet: deps.assets.stylesheetHref,

@@ -7,6 +7,8 @@ import type { FormErrors } from './form-errors.ts'
 export interface Chrome {
   lang: Lang
   t: Translate
+  /** Which page template this is (its route, language-neutral): browser tests count the ones axe checked. */
+  template: string
   /** The same page in the other language. */
   otherLangHref: string
   homeHref: string
@@ -32,6 +34,8 @@ export interface Page {
   breadcrumbs?: Breadcrumb[]
   /** Shown above the h1 and below the breadcrumbs, e.g. a back link. */
   backLink?: { href: string; text?: string }
+  /** Overrides the template name (pages shared by many routes, such as error pages). */
+  template?: string
 }
 
 export function layout(c: Chrome, page: Page): Html {
@@ -44,6 +48,7 @@ export function layout(c: Chrome, page: Page): Html {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="portal-template" content="${page.template ?? c.template}">
 <title>${title}</title>
 <link rel="stylesheet" href="${c.stylesheet}">
 <script src="${c.script}" defer nonce="${c.nonce}"></script>

@@ -55,7 +55,18 @@ export const axeChecked = { en: new Set<string>(), fr: new Set<string>() }
  * Runs axe (WCAG 2.0 and 2.1, A and AA) on the page and fails on any violation.
  * `template` names the page template, for the coverage count.
  */
-export async function expectAccessible(page: Page, template: string): Promise<void> {
+export const AXE_RECORD_DIR = path.join('test-results', 'axe')
+
+/** Appends what axe checked to a file per test process; the coverage test reads them all. */
+function recordChecked(lang: 'en' | 'fr', template: string): void {
+  fs.mkdirSync(AXE_RECORD_DIR, { recursive: true })
+  fs.appendFileSync(path.join(AXE_RECORD_DIR, `${process.pid}.jsonl`), `${JSON.stringify({ lang, template })}\n`)
+}
+
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  const meta = (await page.locator('meta[name="portal-template"]').getAttribute('content').catch(() => null)) ?? name
+  const withErrors = (await page.locator('.error-summary').count()) > 0
+  const template = withErrors ? `${meta} (errors)` : meta
   const { target, dispose } = await pageForAxe(page)
   const results = await new AxeBuilder({ page: target })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
@@ -67,8 +78,9 @@ export async function expectAccessible(page: Page, template: string): Promise<vo
     const summary = results.violations
       .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}`).join('\n')}`)
       .join('\n')
-    throw new Error(`axe found ${results.violations.length} violation(s) on ${template} [${lang}] at ${page.url()}:\n${summary}`)
+    throw new Error(`axe found ${results.violations.length} violation(s) on ${template} (${name}) [${lang}] at ${page.url()}:\n${summary}`)
   }
+  recordChecked(lang, template)
 }
 
 /** Keeps a screenshot of the page when a journey fails (test-results/). */
