@@ -28,6 +28,7 @@ import { TestClock, type Clock } from './platform/clock.ts'
 import { registerErrorHandling, type SendErrorPage } from './platform/errors.ts'
 import './platform/fastify-types.ts'
 import { registerSecurity } from './platform/security.ts'
+import { requestLogSerializer } from './platform/log-redaction.ts'
 import { registerTestClockRoute } from './platform/test-clock.routes.ts'
 import { registerViews } from './platform/views.ts'
 
@@ -67,6 +68,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           stream: deps.logStream,
           // Never log bodies, cookies or authorization headers.
           redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
+          // Link tokens and OpenID Connect codes in addresses are credentials (tests/security/secrets.test.ts).
+          serializers: { req: requestLogSerializer },
         }
   // Assigned once the views exist; Fastify's router errors arrive before any hook runs.
   const errorPages: { send?: SendErrorPage } = {}
