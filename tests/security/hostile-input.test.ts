@@ -294,6 +294,67 @@ describe('hostile input', () => {
       }
     })
 
+    it('JSON bodies with other shapes (objects, numbers, nulls, nesting): a normal validation error, never a 500', async () => {
+      const officer = await signedIn(officerId)
+      const owner = await signedIn(ownerId)
+      const visitor = await signedIn()
+      const request = await t.db.selectFrom('enrolment_request').select('id').executeTakeFirstOrThrow()
+      const forms: Array<[TestClient, string, string, string[]]> = [
+        [visitor, '/en/register', '/en/register', ['username', 'email', 'password', 'confirmPassword']],
+        [visitor, '/en/sign-in', '/en/sign-in', ['username', 'password', 'returnTo']],
+        [visitor, '/en/offers/eligibility', '/en/offers/eligibility', ['openPermit', 'code']],
+        [owner, '/en/home', '/en/home/contact', ['givenName', 'middleName', 'familyName', 'preferredLanguage']],
+        [officer, `/en/console/enrolments/${request.id}`, `/en/console/enrolments/${request.id}/decision`, ['decision', 'reason', 'note']],
+      ]
+      for (const [client, page, action, fields] of forms) {
+        await client.get(page)
+        const before = await rowCounts(t.db)
+        for (const value of [{ $ne: null }, 42, null, true, ['a', ['b']], { toString: 'x' }]) {
+          const body = { ...Object.fromEntries(fields.map((f) => [f, value])), _csrf: client.csrf }
+          const res = await client.request('POST', action, { headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) })
+          assert.ok(res.status === 400 || res.status === 303, `${action} ${JSON.stringify(value)}: ${res.status}`)
+        }
+        for (const payload of ['"just a string"', 'null', '[1,2]', '{"_csrf":', '{"__proto__":{"polluted":1}}']) {
+          const res = await client.request('POST', action, { headers: { 'content-type': 'application/json', 'x-csrf-token': client.csrf! }, payload })
+          assert.ok([400, 403].includes(res.status), `${action} ${payload}: ${res.status}`)
+          assert.ok(!('polluted' in {}), 'no prototype pollution')
+        }
+        assert.deepEqual(await rowCounts(t.db), before, action)
+      }
+    })
+
+    it('mass assignment: fields a form does not have are ignored', async () => {
+      const owner = await signedIn(ownerId)
+      await owner.get('/en/home')
+      const before = await t.db.selectFrom('app_user').selectAll().where('id', '=', ownerId).executeTakeFirstOrThrow()
+      const res = await owner.post('/en/home/contact', {
+        givenName: 'Ada',
+        middleName: '',
+        familyName: 'Lovelace',
+        preferredLanguage: 'en',
+        role: 'administrator',
+        username: 'hostile.admin',
+        email: 'attacker@example.com',
+        email_verified: 'true',
+        id: officerId,
+        totp_secret: 'AAAA',
+      })
+      assert.equal(res.status, 303)
+      const afterRow = await t.db.selectFrom('app_user').selectAll().where('id', '=', ownerId).executeTakeFirstOrThrow()
+      assert.equal(afterRow.given_name, 'Ada')
+      for (const k of ['role', 'username', 'email', 'email_verified', 'totp_secret', 'password_hash'] as const) assert.deepEqual(afterRow[k], before[k], k)
+      assert.equal((await t.db.selectFrom('app_user').select('role').where('id', '=', officerId).executeTakeFirstOrThrow()).role, 'officer')
+    })
+
+    it('a forged Host header does not reach the links the portal e-mails', async () => {
+      const client = await signedIn()
+      await client.get('/en/forgot-password', { host: 'evil.example' })
+      await client.request('POST', '/en/forgot-password', { form: { username: 'hostile.owner', _csrf: client.csrf }, headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } })
+      const rows = await t.db.selectFrom('email_outbox').select('params').where('template', '=', 'resetPassword').execute()
+      assert.ok(rows.length > 0, 'a reset e-mail was queued')
+      for (const r of rows) assert.ok(String(r.params.link).startsWith(`${t.config.publicBaseUrl}/`), String(r.params.link))
+    })
+
     it('path traversal: 404 and no file content', async () => {
       for (const url of [
         '/assets/fonts/..%2f..%2fpackage.json',
