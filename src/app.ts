@@ -6,6 +6,8 @@ import type { Db } from './db/connect.ts'
 import { registerAccountRoutes } from './features/account/account.routes.ts'
 import { registerAuthRoutes } from './features/auth/auth.routes.ts'
 import { registerAccessRoutes } from './features/access/access.routes.ts'
+import { registerAuditRoutes } from './features/console/audit.routes.ts'
+import { registerStaffRoutes } from './features/console/staff.routes.ts'
 import { registerEnrolmentConsoleRoutes } from './features/enrolment/enrolment-console.routes.ts'
 import { enrolmentHomeSection, registerEnrolmentRoutes } from './features/enrolment/enrolment.routes.ts'
 import { registerRecoveryRoutes, sendVerificationEmail } from './features/auth/recovery.routes.ts'
@@ -171,6 +173,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerAccountRoutes(scope, { ...enrolmentDeps, homeSections: [enrolmentHomeSection(enrolmentDeps)] })
         registerEnrolmentRoutes(scope, enrolmentDeps)
         registerEnrolmentConsoleRoutes(scope, enrolmentDeps)
+        registerAuditRoutes(scope, enrolmentDeps)
+        registerStaffRoutes(scope, enrolmentDeps)
         registerAccessRoutes(scope, { ...enrolmentDeps, secret: config.sessionSecret })
         registerNotificationRoutes(scope, deps)
         registerPaymentRoutes(scope, { payments, moneris: monerisPageFromConfig(config) })

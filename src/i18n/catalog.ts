@@ -5,6 +5,7 @@ import home from '../features/home/home.messages.ts'
 import auth from '../features/auth/auth.messages.ts'
 import account from '../features/account/account.messages.ts'
 import enrolment from '../features/enrolment/enrolment.messages.ts'
+import consoleMessages from '../features/console/console.messages.ts'
 import access from '../features/access/access.messages.ts'
 import forms from '../ui/forms.messages.ts'
 import notifications from '../features/notifications/notifications.messages.ts'
@@ -26,6 +27,7 @@ export const namespaces = {
   auth,
   account,
   enrolment,
+  console: consoleMessages,
   access,
   notifications,
   reference,

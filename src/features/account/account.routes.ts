@@ -110,7 +110,13 @@ ${button({ text: t('account.signOutEverywhere'), variant: 'secondary' })}</form>
     return reply.page({
       title: t('account.consoleTitle'),
       body: html`<h1>${t('account.consoleHeading')}</h1>
-<p>${t('account.consoleLead', { name: fullName(user), role: user.role === 'administrator' ? t('account.roleAdministrator') : t('account.roleOfficer') })}</p>`,
+<p>${t('account.consoleLead', { name: fullName(user), role: user.role === 'administrator' ? t('account.roleAdministrator') : t('account.roleOfficer') })}</p>
+<h2>${t('console.consoleMenu')}</h2>
+<ul class="task-list">
+<li><a href="/${request.lang}/console/enrolments">${t('enrolment.console.queueTitle')}</a></li>
+<li><a href="/${request.lang}/console/audit">${t('console.auditTitle')}</a></li>
+${user.role === 'administrator' ? html`<li><a href="/${request.lang}/console/staff">${t('console.staffTitle')}</a></li>` : ''}
+</ul>`,
     })
   })
 }

@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify'
+import type { Db } from '../../db/connect.ts'
+import { html } from '../../platform/html.ts'
+import { button, select, textInput } from '../../ui/components.ts'
+import { formErrors } from '../../ui/form-errors.ts'
+import { requireStaff } from '../auth/guards.ts'
+import { findUserByUsername } from '../auth/users.repository.ts'
+import { AUDIT_PAGE_SIZE, distinctActions, searchAudit, type AuditFilter } from './audit.repository.ts'
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+function parseDay(value: string): Date | undefined {
+  if (!DATE.test(value)) return undefined
+  const d = new Date(`${value}T00:00:00Z`)
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value ? undefined : d
+}
+
+/** The audit trail viewer: filters by actor, business, action and dates; newest first. */
+export function registerAuditRoutes(scope: FastifyInstance, deps: { db: Db; timeZone: string }): void {
+  scope.get('/console/audit', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { t, lang } = request
+    const q = request.query as Record<string, unknown>
+    const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '')
+    const values = { actor: s('actor'), business: s('business'), action: s('action'), from: s('from'), to: s('to') }
+    const problems: Array<[string, string]> = []
+    const filter: AuditFilter = {}
+    if (values.actor) {
+      const user = await findUserByUsername(deps.db, values.actor)
+      filter.actorLabel = values.actor
+      if (user) filter.actorUserId = user.id
+    }
+    if (values.business) {
+      const key = values.business.replace(/\s+/g, '').toUpperCase()
+      const business = await deps.db.selectFrom('business').select('id').where((eb) => eb.or([eb('business_number', '=', key), eb('employer_number', '=', key)])).executeTakeFirst()
+      if (business) filter.businessId = business.id
+      else problems.push(['business', t('console.errBusiness')])
+    }
+    if (values.action) filter.action = values.action
+    if (values.from) {
+      const d = parseDay(values.from)
+      if (d) filter.from = d
+      else problems.push(['from', t('console.errDate')])
+    }
+    if (values.to) {
+      const d = parseDay(values.to)
+      if (d) filter.to = new Date(d.getTime() + 86_400_000)
+      else problems.push(['to', t('console.errDate')])
+    }
+    if (filter.from && filter.to && filter.from >= filter.to) problems.push(['from', t('console.errRange')])
+    const cursor = /^(\d{4}-[\d:.TZ-]+)_(\d+)$/.exec(s('before'))
+    if (cursor) filter.before = { at: new Date(cursor[1]!), id: Number(cursor[2]) }
+    const errors = problems.length ? formErrors(problems) : undefined
+    const rows = errors ? [] : await searchAudit(deps.db, filter)
+    const page = rows.slice(0, AUDIT_PAGE_SIZE)
+    const last = page[page.length - 1]
+    const nextQuery = new URLSearchParams({ ...Object.fromEntries(Object.entries(values).filter(([, v]) => v)), ...(last ? { before: `${last.occurred_at.toISOString()}_${last.id}` } : {}) })
+    const fmt = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'medium', timeStyle: 'medium', timeZone: deps.timeZone })
+    const actions = await distinctActions(deps.db)
+    return reply.page(
+      {
+        title: t('console.auditTitle'),
+        errors,
+        breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
+        body: html`<h1>${t('console.auditTitle')}</h1>
+<p>${t('console.auditLead')}</p>
+<form method="get" action="/${lang}/console/audit" novalidate>
+${textInput({ t, name: 'actor', label: t('console.actor'), value: values.actor, width: '20', spellcheck: false, error: errors?.fields.actor })}
+${textInput({ t, name: 'business', label: t('console.business'), value: values.business, width: '20', spellcheck: false, error: errors?.fields.business })}
+${select({ t, name: 'action', label: t('console.action'), value: values.action, placeholder: t('console.anyAction'), options: actions.map((a) => ({ value: a, text: a })) })}
+${textInput({ t, name: 'from', label: t('console.from'), value: values.from, width: '10', inputmode: 'numeric', error: errors?.fields.from })}
+${textInput({ t, name: 'to', label: t('console.to'), value: values.to, width: '10', inputmode: 'numeric', error: errors?.fields.to })}
+${button({ text: t('console.search'), variant: 'secondary' })}
+</form>
+${
+  page.length === 0
+    ? html`<p>${t('console.noEntries')}</p>`
+    : html`<div class="table-wrap"><table class="table">
+<caption class="visually-hidden">${t('console.auditTitle')}</caption>
+<thead><tr><th scope="col">${t('console.when')}</th><th scope="col">${t('console.who')}</th><th scope="col">${t('console.what')}</th><th scope="col">${t('console.object')}</th><th scope="col">${t('console.where')}</th><th scope="col">${t('console.details')}</th></tr></thead>
+<tbody>${page.map(
+        (r) => html`<tr><td>${fmt.format(r.occurred_at)}</td><td>${r.actor_label}</td><td>${r.action}</td><td>${r.legal_name ? html`${r.legal_name} (${r.business_number})<br>` : ''}${r.object_type ?? ''} ${r.object_id ?? ''}</td><td>${r.ip ?? ''}</td><td><code>${Object.keys(r.details ?? {}).length ? JSON.stringify(r.details) : ''}</code></td></tr>`,
+      )}</tbody></table></div>
+<nav aria-label="${t('console.auditTitle')}"><ul class="pagination">${s('before') ? html`<li><a href="/${lang}/console/audit?${new URLSearchParams(Object.fromEntries(Object.entries(values).filter(([, v]) => v))).toString()}">${t('console.newest')}</a></li>` : ''}${
+        rows.length > AUDIT_PAGE_SIZE ? html`<li><a href="/${lang}/console/audit?${nextQuery.toString()}">${t('console.older')}</a></li>` : ''
+      }</ul></nav>`
+}`,
+      },
+      errors ? 400 : 200,
+    )
+  })
+}

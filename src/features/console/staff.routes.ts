@@ -1,0 +1,125 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { Db } from '../../db/connect.ts'
+import type { AppUser } from '../../db/database.ts'
+import { actorFrom, audit } from '../../platform/audit.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { html } from '../../platform/html.ts'
+import { NotFoundError } from '../../platform/errors.ts'
+import { button, csrfField, notice, radios, textInput } from '../../ui/components.ts'
+import { optionalEmailField } from '../../ui/email-field.ts'
+import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { USERNAME_PATTERN } from '../auth/auth.schema.ts'
+import { requireStaff } from '../auth/guards.ts'
+import { hashSecret, passwordProblem } from '../auth/passwords.ts'
+import { endAllSessions } from '../auth/session-lifecycle.ts'
+import { insertUser } from '../auth/users.repository.ts'
+
+const str = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string())
+
+const staffSchema = z
+  .object({
+    username: str.pipe(z.string().trim().min(1, 'auth.errUsernameRequired').regex(USERNAME_PATTERN, 'auth.errUsernameFormat')),
+    givenName: str.pipe(z.string().trim().min(1, 'account.errGivenName').max(100, 'account.errNameTooLong')),
+    familyName: str.pipe(z.string().trim().min(1, 'account.errFamilyName').max(100, 'account.errNameTooLong')),
+    email: str.pipe(optionalEmailField),
+    role: str.pipe(z.enum(['officer', 'administrator'], { message: 'validation.invalid' })),
+    password: str,
+  })
+  .superRefine((v, ctx) => {
+    const problem = v.password ? passwordProblem(v.password, v.username) : 'short'
+    if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem === 'common' ? 'auth.errPasswordCommon' : problem === 'likeUsername' ? 'auth.errPasswordLikeUsername' : problem === 'long' ? 'auth.errPasswordLong' : 'auth.errPasswordShort' })
+  })
+
+const FIELDS = ['username', 'givenName', 'familyName', 'email', 'role', 'password']
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)
+
+/** Administrators create and remove officer and administrator accounts (never self-registration). */
+export function registerStaffRoutes(scope: FastifyInstance, deps: { db: Db; clock: Clock }): void {
+  const { db, clock } = deps
+
+  const page = async (request: FastifyRequest, reply: FastifyReply, admin: AppUser, values: Record<string, string> = {}, errors?: FormErrors, done?: string) => {
+    const { t, lang } = request
+    const staff = await db.selectFrom('app_user').selectAll().where('role', 'in', ['officer', 'administrator']).orderBy('username').execute()
+    const token = reply.csrfToken()
+    return reply.page(
+      {
+        title: t('console.staffTitle'),
+        errors,
+        breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
+        body: html`<h1>${t('console.staffTitle')}</h1>
+${done ? notice({ kind: 'success', title: done }) : ''}
+<p>${t('console.staffLead')}</p>
+<div class="table-wrap"><table class="table">
+<caption class="visually-hidden">${t('console.staffTitle')}</caption>
+<thead><tr><th scope="col">${t('console.username')}</th><th scope="col">${t('console.givenName')}</th><th scope="col">${t('console.familyName')}</th><th scope="col">${t('console.role')}</th><th scope="col">${t('console.twoStep')}</th><th scope="col">${t('console.status')}</th><th scope="col"><span class="visually-hidden">${t('console.remove')}</span></th></tr></thead>
+<tbody>${staff.map(
+          (u) => html`<tr><td>${u.username}</td><td>${u.given_name}</td><td>${u.family_name}</td><td>${u.role === 'administrator' ? t('console.roleAdministrator') : t('console.roleOfficer')}</td><td>${u.totp_enabled_at ? t('console.set') : t('console.notSet')}</td><td>${u.status === 'deleted' ? t('console.deleted') : t('console.active')}</td><td>${
+            u.status !== 'deleted' && u.id !== admin.id
+              ? html`<form method="post" action="/${lang}/console/staff/${u.id}/remove">${csrfField(token)}<button class="button-link" type="submit">${t('console.remove')}<span class="visually-hidden"> ${u.username}</span></button></form>`
+              : ''
+          }</td></tr>`,
+        )}</tbody></table></div>
+<h2>${t('console.createStaff')}</h2>
+<form method="post" action="/${lang}/console/staff" novalidate>
+${csrfField(token)}
+${textInput({ t, name: 'username', label: t('console.username'), value: values.username, width: '20', spellcheck: false, autocomplete: 'off', error: errors?.fields.username, required: true })}
+${textInput({ t, name: 'givenName', label: t('console.givenName'), value: values.givenName, error: errors?.fields.givenName, required: true })}
+${textInput({ t, name: 'familyName', label: t('console.familyName'), value: values.familyName, error: errors?.fields.familyName, required: true })}
+${textInput({ t, name: 'email', label: t('console.email'), type: 'email', value: values.email, error: errors?.fields.email })}
+${radios({ t, name: 'role', label: t('console.role'), value: values.role || 'officer', inline: true, options: [{ value: 'officer', text: t('console.roleOfficer') }, { value: 'administrator', text: t('console.roleAdministrator') }], error: errors?.fields.role })}
+${textInput({ t, name: 'password', label: t('console.temporaryPassword'), hint: t('console.temporaryPasswordHint'), type: 'password', autocomplete: 'new-password', error: errors?.fields.password, width: '20', required: true })}
+${button({ text: t('console.create'), preventDoubleClick: true })}
+</form>`,
+      },
+      errors ? 400 : 200,
+    )
+  }
+
+  scope.get('/console/staff', async (request, reply) => {
+    const admin = requireStaff(request, reply, 'administrator')
+    if (!admin) return reply
+    const q = request.query as Record<string, unknown>
+    const done = typeof q.created === 'string' ? request.t('console.created', { username: q.created }) : typeof q.removed === 'string' ? request.t('console.removed', { username: q.removed }) : undefined
+    return page(request, reply, admin, {}, undefined, done)
+  })
+
+  scope.post('/console/staff', async (request, reply) => {
+    const admin = requireStaff(request, reply, 'administrator')
+    if (!admin) return reply
+    const { t, lang } = request
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const values = Object.fromEntries(FIELDS.filter((k) => k !== 'password').map((k) => [k, typeof raw[k] === 'string' ? (raw[k] as string) : '']))
+    const parsed = staffSchema.safeParse(raw)
+    if (!parsed.success) return page(request, reply, admin, values, zodFormErrors(t, parsed.error, {}, FIELDS))
+    const now = clock.now()
+    const passwordHash = await hashSecret(parsed.data.password)
+    try {
+      await db.transaction().execute(async (trx) => {
+        const user = await insertUser(trx, { role: parsed.data.role, username: parsed.data.username, email: parsed.data.email ?? null, passwordHash, givenName: parsed.data.givenName, familyName: parsed.data.familyName }, now)
+        await audit(trx, actorFrom(request, admin), now, { action: 'staff.created', objectType: 'user', objectId: user.id, details: { role: user.role } })
+      })
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') return page(request, reply, admin, values, formErrors([['username', t('auth.errUsernameTaken')]]))
+      throw err
+    }
+    return reply.redirect(`/${lang}/console/staff?created=${encodeURIComponent(parsed.data.username)}`, 303)
+  })
+
+  scope.post('/console/staff/:id/remove', async (request, reply) => {
+    const admin = requireStaff(request, reply, 'administrator')
+    if (!admin) return reply
+    const { id } = request.params as { id: string }
+    if (!isUuid(id)) throw new NotFoundError()
+    if (id === admin.id) return page(request, reply, admin, {}, formErrors([['username', request.t('console.cannotRemoveSelf')]]))
+    const now = clock.now()
+    const removed = await db.transaction().execute(async (trx) => {
+      const user = await trx.updateTable('app_user').set({ status: 'deleted', updated_at: now }).where('id', '=', id).where('role', 'in', ['officer', 'administrator']).where('status', '!=', 'deleted').returning(['id', 'username']).executeTakeFirst()
+      if (user) await audit(trx, actorFrom(request, admin), now, { action: 'staff.removed', objectType: 'user', objectId: user.id })
+      return user
+    })
+    if (!removed) throw new NotFoundError()
+    await endAllSessions(db, removed.id)
+    return reply.redirect(`/${request.lang}/console/staff?removed=${encodeURIComponent(removed.username)}`, 303)
+  })
+}
