@@ -37,12 +37,18 @@ export interface Fixture {
   checkoutA: string
   /** A row of the development mailbox. */
   devMail: string
+  /** Makes a new secondary member of business A (for checks that remove or promote a member). */
+  newMemberA(): Promise<string>
+  /** Makes a new PIN of business A (for checks that revoke or re-issue it). */
+  newPinA(): Promise<string>
+  /** Makes a new officer account (for checks that remove one). */
+  newOfficer(): Promise<string>
 }
 
 export interface MatrixEntry {
   expect: Record<Role, Outcome>
-  /** Values for the route's :params. */
-  params?: (fx: Fixture) => Record<string, string>
+  /** Values for the route's :params (called for every check: a factory makes a fresh object each time). */
+  params?: (fx: Fixture) => Record<string, string> | Promise<Record<string, string>>
   /** Why the expectation is what it is, when it is not obvious. */
   note?: string
 }
@@ -71,6 +77,12 @@ const STAFF: Record<Role, Outcome> = {
   officer: 'allow',
   administrator: 'allow',
 }
+/** Managing a business's access: its primary user (each their own business); others are refused. */
+const MANAGER: Record<Role, Outcome> = { ...EMPLOYER, noBusiness: 'forbidden', secondaryA: 'forbidden' }
+/** Managing one of business A's objects: outsiders are not told it exists; A's secondary user is refused. */
+const MANAGER_OF_A: Record<Role, Outcome> = { ...MANAGER, noBusiness: 'notFound', primaryB: 'notFound' }
+/** Console administration: administrators only. */
+const ADMINISTRATOR: Record<Role, Outcome> = { ...STAFF, officer: 'forbidden' }
 /** Anyone signed in. */
 const SIGNED_IN: Record<Role, Outcome> = { ...all('allow'), signedOut: 'signIn' }
 
@@ -167,12 +179,36 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'GET /dev/mailbox/:id': { expect: PUBLIC, params: (fx) => ({ id: fx.devMail }) },
   'GET /dev/mailbox/:id/html': { expect: PUBLIC, params: (fx) => ({ id: fx.devMail }) },
 
+  // Access: managing users, PINs and branches (primary users), joining with a PIN (any employer).
+  'GET /{lang}/access': { expect: MANAGER },
+  'GET /{lang}/access/users/new': { expect: MANAGER },
+  'POST /{lang}/access/users/new': { expect: MANAGER },
+  'GET /{lang}/access/branches/new': { expect: MANAGER },
+  'POST /{lang}/access/branches/new': { expect: MANAGER },
+  'GET /{lang}/access/transfer': { expect: MANAGER },
+  'POST /{lang}/access/transfer': { expect: MANAGER },
+  'GET /{lang}/access/pins/:id/created': { expect: MANAGER_OF_A, params: async (fx) => ({ id: await fx.newPinA() }) },
+  'GET /{lang}/access/pins/:id/reissue': { expect: MANAGER_OF_A, params: async (fx) => ({ id: await fx.newPinA() }) },
+  'POST /{lang}/access/pins/:id/reissue': { expect: MANAGER_OF_A, params: async (fx) => ({ id: await fx.newPinA() }) },
+  'GET /{lang}/access/pins/:id/revoke': { expect: MANAGER_OF_A, params: async (fx) => ({ id: await fx.newPinA() }) },
+  'POST /{lang}/access/pins/:id/revoke': { expect: MANAGER_OF_A, params: async (fx) => ({ id: await fx.newPinA() }) },
+  'GET /{lang}/access/members/:id/delete': { expect: MANAGER_OF_A, params: async (fx) => ({ id: await fx.newMemberA() }) },
+  'POST /{lang}/access/members/:id/delete': { expect: MANAGER_OF_A, params: async (fx) => ({ id: await fx.newMemberA() }) },
+  'GET /{lang}/access/transfer/:id': { expect: MANAGER_OF_A, params: async (fx) => ({ id: await fx.newMemberA() }) },
+  'POST /{lang}/access/transfer/:id': { expect: MANAGER_OF_A, params: async (fx) => ({ id: await fx.newMemberA() }), note: 'primary A really transfers to the fresh member: the test puts the cast back after every check' },
+  'GET /{lang}/join': { expect: EMPLOYER },
+  'POST /{lang}/join': { expect: EMPLOYER },
+
   // The officer console.
   'GET /{lang}/console': { expect: STAFF },
   'GET /{lang}/console/enrolments': { expect: STAFF },
   'GET /{lang}/console/enrolments/:id': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },
   'POST /{lang}/console/enrolments/:id/assign': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },
   'POST /{lang}/console/enrolments/:id/decision': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },
+  'GET /{lang}/console/audit': { expect: STAFF },
+  'GET /{lang}/console/staff': { expect: ADMINISTRATOR },
+  'POST /{lang}/console/staff': { expect: ADMINISTRATOR },
+  'POST /{lang}/console/staff/:id/remove': { expect: ADMINISTRATOR, params: async (fx) => ({ id: await fx.newOfficer() }), note: 'the administrator really removes the fresh officer' },
 }
 
 /** Routes that exist only in tests (registered by the test itself) and are not part of the portal. */

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import { sql } from 'kysely'
 import type { AppUser } from '../../src/db/database.ts'
 import { PaymentService } from '../../src/features/payment/payment.service.ts'
 import { EmbeddedTestGateway } from '../../src/features/payment/test-gateway.gateway.ts'
@@ -14,6 +15,8 @@ export interface World {
   businessA: string
   businessB: string
   fx: Fixture
+  /** Puts the cast's memberships back as they were (after a check that transferred or removed one). */
+  restore(): Promise<void>
 }
 
 /**
@@ -116,7 +119,58 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id
-  return { users, businessA, businessB, fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail) } }
+  let fresh = 0
+  /** A new secondary member of business A (a user of their own), for a check that may remove or promote them. */
+  const newMemberA = async () => {
+    const username = `${prefix}.member-${++fresh}`
+    const user = await t.db
+      .insertInto('app_user')
+      .values({ role: 'employer', username, username_key: username, email: null, email_key: null, given_name: 'Fresh', family_name: `Member ${fresh}`, created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const m = await t.db
+      .insertInto('business_membership')
+      .values({ business_id: businessA, user_id: user.id, role: 'secondary', created_at: now, created_by: users.primaryA.id })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return m.id
+  }
+  /** A new PIN issued by business A (written directly: its hash is random, its PIN unknowable), for a check that may revoke it. */
+  const newPinA = async () => {
+    const row = await sql<{ id: string }>`insert into access_pin (business_id, role, given_names, family_name, pin_hash, expires_at, created_by, created_at)
+      values (${businessA}, 'secondary', 'Pin', ${`Holder ${++fresh}`}, ${crypto.randomBytes(32).toString('hex')}, ${new Date(now.getTime() + 14 * 86_400_000)}, ${users.primaryA.id}, ${now})
+      returning id`.execute(t.db)
+    return row.rows[0]!.id
+  }
+  const newOfficer = async () => {
+    const username = `${prefix}.officer-${++fresh}`
+    const user = await t.db
+      .insertInto('app_user')
+      .values({ role: 'officer', username, username_key: username, email: null, email_key: null, created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return user.id
+  }
+  const cast = [
+    [businessA, users.primaryA.id, 'primary'],
+    [businessA, users.secondaryA.id, 'secondary'],
+    [businessB, users.primaryB.id, 'primary'],
+  ] as const
+  const restore = async () => {
+    for (const [business, user, role] of cast) {
+      if (role === 'primary') {
+        await t.db.updateTable('business_membership').set({ role: 'secondary' }).where('business_id', '=', business).where('role', '=', 'primary').where('user_id', '!=', user).execute()
+      }
+      await t.db.updateTable('business_membership').set({ role, status: 'active', removed_at: null }).where('business_id', '=', business).where('user_id', '=', user).execute()
+    }
+  }
+  return {
+    users,
+    businessA,
+    businessB,
+    restore,
+    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), newMemberA, newPinA, newOfficer },
+  }
 }
 
 /** Tables a hostile request could touch: their row counts, to show that nothing changed. */
