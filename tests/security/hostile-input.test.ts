@@ -190,6 +190,16 @@ describe('hostile input', () => {
         assert.equal(res.status, 200, q)
         assertInert(res, q)
       }
+      // The audit trail viewer's filters (actor, business, action, dates).
+      for (const q of METAS) {
+        for (const field of ['actor', 'business', 'action', 'from', 'to']) {
+          const res = await officer.get(`/en/console/audit?${field}=${encodeURIComponent(q)}`)
+          assert.ok(res.status === 200 || res.status === 400, `audit ${field}=${q}: ${res.status}`)
+          assertInert(res, `audit ${field}=${q}`)
+        }
+      }
+      const all = await officer.get(`/en/console/audit?actor=${encodeURIComponent("' OR 1=1 --")}`)
+      assert.equal(all.dom.querySelectorAll('main table tbody tr').length, 0, 'a quoted actor matches no one')
       const twice = await officer.get('/en/console/enrolments?status=refused&status=approved')
       assert.equal(twice.status, 200)
       assert.deepEqual(await rowCounts(t.db), before)
@@ -335,14 +345,15 @@ describe('hostile input', () => {
         role: 'administrator',
         username: 'hostile.admin',
         email: 'attacker@example.com',
-        email_verified: 'true',
+        email_verified_at: '2020-01-01',
+        status: 'active',
         id: officerId,
         totp_secret: 'AAAA',
       })
       assert.equal(res.status, 303)
       const afterRow = await t.db.selectFrom('app_user').selectAll().where('id', '=', ownerId).executeTakeFirstOrThrow()
       assert.equal(afterRow.given_name, 'Ada')
-      for (const k of ['role', 'username', 'email', 'email_verified', 'totp_secret', 'password_hash'] as const) assert.deepEqual(afterRow[k], before[k], k)
+      for (const k of ['role', 'username', 'email', 'email_verified_at', 'totp_secret', 'password_hash', 'status'] as const) assert.deepEqual(afterRow[k], before[k], k)
       assert.equal((await t.db.selectFrom('app_user').select('role').where('id', '=', officerId).executeTakeFirstOrThrow()).role, 'officer')
     })
 
