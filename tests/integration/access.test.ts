@@ -337,11 +337,21 @@ describe('managing access', () => {
     const sec2 = await t.db.selectFrom('business_membership').select('id').where('user_id', '=', u.sec2!.id).executeTakeFirstOrThrow()
     assert.equal((await bossB.get(`/en/access/members/${sec2.id}/delete`)).status, 404)
     // Branch A's primary can delete their own branch's user; the owner sees every branch.
+    const { pin: pin2 } = await createSecondary(bossA, { givenNames: 'Second', familyName: 'Helper' })
+    const sec2Client = await signedIn(t, 'sec4')
+    assert.equal((await join(sec2Client, { givenNames: 'Second', familyName: 'Helper', pin: pin2 })).status, 303)
     await bossA.get(`/en/access/members/${secM.id}/delete`)
     assert.equal((await bossA.post(`/en/access/members/${secM.id}/delete`, {})).status, 303)
     const all = await owner.get('/en/access')
     assert.match(all.body, /Branch primary user/)
     assert.match(all.body, /Québec/)
+    // Deleting the branch primary keeps the users they created, and ends their managing at once.
+    await owner.get(`/en/access/members/${mA.id}/delete`)
+    assert.equal((await owner.post(`/en/access/members/${mA.id}/delete`, {})).status, 303)
+    const kept = await t.db.selectFrom('business_membership').select(['status', 'created_by']).where('user_id', '=', u.sec4!.id).executeTakeFirstOrThrow()
+    assert.deepEqual(kept, { status: 'active', created_by: u.branchboss!.id })
+    assert.equal((await bossA.get('/en/access')).status, 403)
+    assert.equal((await bossA.get(`/en/access?business=${acme}`)).status, 404)
   })
   it('transfers the primary role to another active user after confirmation: both told, audited, one primary always', async () => {
     const biz = await business(t, 'Transfer Co', u.tprimary!)
