@@ -325,10 +325,21 @@ describe('managing access', () => {
     assert.equal(secM.role, 'secondary')
     assert.equal(secM.branch_id, mA.branch_id)
 
+    // The primary user may add a user to a branch directly; a branch id from elsewhere is refused.
+    await owner.get('/en/access/users/new')
+    const wrongBranch = await owner.post('/en/access/users/new', { givenNames: 'Para', familyName: 'Chute', email: '', branch: '00000000-0000-4000-8000-000000000000', attest: 'yes' })
+    assert.equal(wrongBranch.status, 400)
+    assert.deepEqual(errorSummaryLinks(wrongBranch.dom).map((l) => [l.href, l.targetExists]), [['#branch', true]])
+    const direct = await owner.post('/en/access/users/new', { givenNames: 'Para', familyName: 'Chute', email: '', branch: mA.branch_id!, attest: 'yes' })
+    assert.equal(direct.status, 303)
+    const tableA = await bossA.get('/en/access')
+    assert.ok(tableA.body.includes('Chute'), 'branch A’s primary user sees the user added to branch A')
+
     // Branch B's primary sees only branch B and cannot touch branch A's users or PINs.
     const tableB = await bossB.get('/en/access')
     assert.equal(tableB.status, 200)
     assert.ok(!tableB.body.includes('Helper'))
+    assert.ok(!tableB.body.includes('Chute'))
     assert.equal((await bossB.get(`/en/access/members/${secM.id}/delete`)).status, 404)
     await bossB.get('/en/access')
     assert.equal((await bossB.post(`/en/access/members/${secM.id}/delete`, {})).status, 404)

@@ -140,11 +140,15 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
   })
 
   // --- Create a secondary user -------------------------------------------------------------
-  const createUserPage = (request: FastifyRequest, reply: FastifyReply, m: ActingMembership, values: Record<string, string>, errors?: FormErrors) => {
+  /** The branches a primary user may add a user to (a branch primary adds to their own branch only). */
+  const branchChoices = async (m: ActingMembership) => (m.role === 'primary' ? listBranches(db, m.businessId) : [])
+
+  const createUserPage = async (request: FastifyRequest, reply: FastifyReply, m: ActingMembership, values: Record<string, string>, errors?: FormErrors) => {
     const { t, lang } = request
     const back = `/${lang}/access${q(m)}`
+    const branches = await branchChoices(m)
     return reply.page(
-      { title: t('access.createUserTitle'), errors, backLink: { href: back }, body: createUserBody(t, lang, { business: m.businessName, query: q(m), back, values, errors, csrf: reply.csrfToken() }) },
+      { title: t('access.createUserTitle'), errors, backLink: { href: back }, body: createUserBody(t, lang, { business: m.businessName, query: q(m), back, values, errors, csrf: reply.csrfToken(), branches }) },
       errors ? 400 : 200,
     )
   }
@@ -163,7 +167,13 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
     const parsed = createUserSchema.safeParse(raw)
     if (!parsed.success) return createUserPage(request, reply, found.m, typed(raw, CREATE_USER_FIELDS), zodFormErrors(t, parsed.error, {}, CREATE_USER_FIELDS))
     const { m, user } = found
-    const pin = await issuePin(deps, actorFrom(request, user), user, m, { ...parsed.data, role: 'secondary', branchId: m.role === 'branch_primary' ? m.branchId : null }, lang, clock.now())
+    let branchId = m.role === 'branch_primary' ? m.branchId : null
+    if (m.role === 'primary' && parsed.data.branch) {
+      const branches = await branchChoices(m)
+      if (!branches.some((b) => b.id === parsed.data.branch)) return createUserPage(request, reply, m, typed(raw, CREATE_USER_FIELDS), formErrors([['branch', t('access.errBranch')]]))
+      branchId = parsed.data.branch
+    }
+    const pin = await issuePin(deps, actorFrom(request, user), user, m, { ...parsed.data, role: 'secondary', branchId }, lang, clock.now())
     return reply.redirect(`/${lang}/access/pins/${pin.id}/created`, 303)
   })
 

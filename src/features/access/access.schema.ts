@@ -17,9 +17,11 @@ export const personFields = {
 
 export const createUserSchema = z.object({
   ...personFields,
+  /** A branch id (the primary user may add a user to one branch), or '' for the whole business. */
+  branch: str,
   attest: str.pipe(z.literal('yes', { message: 'access.errAttest' })),
 })
-export const CREATE_USER_FIELDS = ['givenNames', 'familyName', 'email', 'attest'] as const
+export const CREATE_USER_FIELDS = ['givenNames', 'familyName', 'email', 'branch', 'attest'] as const
 
 export const joinSchema = z.object({
   givenNames: personName('access.errGivenNames'),

@@ -82,13 +82,18 @@ ${
 }`
 }
 
-export function createUserBody(t: Translate, lang: Lang, p: { business: string; query: string; back: string; values: Values; errors?: FormErrors; csrf: string }): Html {
+export function createUserBody(t: Translate, lang: Lang, p: { business: string; query: string; back: string; values: Values; errors?: FormErrors; csrf: string; branches: Branch[] }): Html {
   const e = (k: string) => p.errors?.fields[k]
   return html`<h1>${t('access.createUserTitle')}</h1>
 <p>${t('access.createUserLead')}</p>
 <form method="post" action="/${lang}/access/users/new${p.query}" novalidate>
 ${csrfField(p.csrf)}
 ${personInputs(t, p.values, p.errors)}
+${
+  p.branches.length
+    ? select({ t, name: 'branch', label: t('access.branchField'), hint: t('access.branchFieldHint'), value: p.values.branch ?? '', options: [{ value: '', text: t('access.wholeBusiness') }, ...p.branches.map((b) => ({ value: b.id, text: b.name }))], error: e('branch') })
+    : ''
+}
 ${singleCheckbox({ t, name: 'attest', label: t('access.attest', { business: p.business }), checked: p.values.attest === 'yes', error: e('attest'), required: true })}
 <div class="button-group">
 ${button({ text: t('access.createAccount'), preventDoubleClick: true })}
