@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { HTMLElement } from 'node-html-parser'
+import { renderEmail } from '../../src/features/notifications/render.ts'
 import { loadNocIfEmpty } from '../../src/features/reference/noc.service.ts'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { TestClient, text, type PageResponse } from '../helpers/http.ts'
@@ -137,7 +138,11 @@ describe('hostile input', () => {
       assertInert(message, 'the refusal message')
       assertShown(message, [SCRIPT], 'the refusal message')
       const mail = await t.db.selectFrom('email_outbox').select('params').where('template', '=', 'enrolmentRefused').executeTakeFirst()
-      assert.ok(mail, 'the refusal is e-mailed too (rendered by the escaping html tag, tested in notifications)')
+      assert.ok(mail, 'the refusal is e-mailed too')
+      const email = renderEmail('enrolmentRefused', 'en', mail.params, t.config.publicBaseUrl)
+      assert.ok(!email.html.includes(SCRIPT) && !email.html.includes('<img src=x'), 'the e-mail’s HTML escapes the note')
+      assert.ok(email.html.includes('&lt;script&gt;'), 'the note is in the e-mail, escaped')
+      assert.doesNotMatch(email.html, /href="\s*javascript:/i)
     })
 
     it('a javascript: or foreign return address after sign-in is ignored', async () => {
