@@ -126,7 +126,8 @@ describe('managing access', () => {
     assert.equal(message.user_id, u.owner!.id)
 
     // Nothing that was typed as a PIN reaches the audit trail or the logs.
-    const audits = await t.db.selectFrom('audit_event').select(['details']).execute()
+    const audits = await t.db.selectFrom('audit_event').select(['action', 'details', 'business_id']).execute()
+    for (const action of ['access.pin_issued', 'access.pin_used']) assert.ok(audits.some((a) => a.action === action && a.business_id === acme), action)
     const bare = pin.replace(/-/g, '')
     for (const a of audits) assert.ok(!JSON.stringify(a.details).toUpperCase().includes(bare), 'no PIN in audit details')
     assert.ok(!t.logs.join('').toUpperCase().includes(bare), 'no PIN in the logs')
@@ -285,6 +286,7 @@ describe('managing access', () => {
     assert.equal((await person.get(`/en/access?business=${acme}`)).status, 404)
     const row = await t.db.selectFrom('business_membership').selectAll().where('id', '=', m.id).executeTakeFirstOrThrow()
     assert.equal(row.status, 'removed')
+    assert.equal((await t.db.selectFrom('audit_event').select('object_id').where('action', '=', 'access.member_deleted').where('object_id', '=', m.id).execute()).length, 1)
     const table = await owner.get('/en/access')
     assert.ok(table.dom.querySelectorAll('#access-table tbody tr').some((r) => text(r).includes('twice') && text(r).includes('Deleted')))
     // The primary cannot be deleted (the business would be left without one).
