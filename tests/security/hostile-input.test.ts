@@ -7,7 +7,7 @@ import { testApp, type TestApp } from '../helpers/app.ts'
 import { TestClient, text, type PageResponse } from '../helpers/http.ts'
 import { registerSignInAs, signInAs } from '../helpers/sign-in-as.ts'
 import { createUser } from '../helpers/users.ts'
-import { bn, rowCounts } from './world.ts'
+import { bn, buildWorld, rowCounts } from './world.ts'
 
 const SCRIPT = '<script>alert(1)</script>'
 const IMG = '"><img src=x onerror=alert(1)>'
@@ -143,6 +143,54 @@ describe('hostile input', () => {
       assert.ok(!email.html.includes(SCRIPT) && !email.html.includes('<img src=x'), 'the e-mail’s HTML escapes the note')
       assert.ok(email.html.includes('&lt;script&gt;'), 'the note is in the e-mail, escaped')
       assert.doesNotMatch(email.html, /href="\s*javascript:/i)
+    })
+
+    it('the officer’s decision form shows a refused note back escaped', async () => {
+      const officer = await signedIn(officerId)
+      const now = t.clock.now()
+      const reviewer = await createUser(t.db, { username: 'hostile.requester' })
+      const request = await t.db
+        .insertInto('enrolment_request')
+        .values({ requester_user_id: reviewer.id, status: 'submitted', operates_in_canada: true, business_number: bn('99988877'), legal_name: 'Quiet Ltd.', legal_name_key: 'quiet ltd', operating_name: 'Quiet', street: '1 Main St', city: 'Ottawa', province: 'ON', postal_code: 'K1A 0A9', phone: '+1 613 555 0100', submitted_at: now, created_at: now, updated_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await officer.get(`/en/console/enrolments/${request.id}`)
+      const before = await rowCounts(t.db)
+      const res = await officer.post(`/en/console/enrolments/${request.id}/decision`, { decision: 'refuse', reason: 'no-such-reason', note: `${SCRIPT}${IMG}` })
+      assert.equal(res.status, 400)
+      assertInert(res, 'decision form with an error')
+      assertShown(res, [`${SCRIPT}${IMG}`], 'decision form with an error')
+      assert.deepEqual(await rowCounts(t.db), before)
+    })
+
+    it('access: new user and branch forms, the access page, joining with a PIN', async () => {
+      const world = await buildWorld(t, 'h')
+      const primary = await signedIn(world.users.primaryA.id)
+      await primary.get('/en/access/users/new')
+      const user = await primary.post('/en/access/users/new', { givenNames: SCRIPT, familyName: IMG, email: JS_URL, branch: '', attest: 'yes' })
+      assert.equal(user.status, 400)
+      assertInert(user, 'new user refused')
+      assertShown(user, [SCRIPT, IMG, JS_URL], 'new user refused')
+
+      await primary.get('/en/access/branches/new')
+      const branch = await primary.post('/en/access/branches/new', { name: SCRIPT, street: IMG, city: JS_URL, province: 'ON', postalCode: 'K1A 0A9', givenNames: 'Béa', familyName: 'Branche', email: '' })
+      assert.ok(branch.status === 303 || branch.status === 400, `${branch.status}`)
+      assertInert(branch, 'new branch')
+      for (const url of ['/en/access', '/fr/access', '/en/access/users/new', '/en/home']) {
+        const page = await primary.get(url)
+        assert.equal(page.status, 200, url)
+        assertInert(page, url)
+      }
+      if (branch.status === 303) assertShown(await primary.get('/en/access/users/new'), [SCRIPT], 'the branch name in the new user form')
+
+      const joiner = await signedIn(world.users.noBusiness.id)
+      await joiner.get('/en/join')
+      const before = await rowCounts(t.db)
+      const join = await joiner.post('/en/join', { givenNames: SCRIPT, familyName: IMG, pin: SCRIPT })
+      assert.equal(join.status, 400)
+      assertInert(join, 'join refused')
+      assert.ok(!join.body.includes('&lt;script&gt;alert(1)&lt;/script&gt;</input') && join.dom.querySelector('#pin')?.getAttribute('value') !== SCRIPT, 'the PIN is never shown back')
+      assert.deepEqual(await rowCounts(t.db), before)
     })
 
     it('a javascript: or foreign return address after sign-in is ignored', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import type { z } from 'zod'
+import { branchSchema, createUserSchema, joinSchema } from '../../src/features/access/access.schema.ts'
 import { contactSchema } from '../../src/features/account/account.routes.ts'
 import { codeSchema, forgotSchema, registerSchema, resetSchema, signInSchema } from '../../src/features/auth/auth.schema.ts'
 import { addressStepSchema, businessStepSchema, decisionSchema } from '../../src/features/enrolment/enrolment.schema.ts'
@@ -100,6 +101,9 @@ describe('schema properties: any input, never a throw, only catalog messages', (
     ['enrolment: address', addressStepSchema, ['street', 'city', 'province', 'postalCode', 'phone']],
     ['enrolment: decision', decisionSchema, ['decision', 'reason', 'note']],
     ['eligibility', eligibilitySchema, ['openPermit', 'code']],
+    ['access: new user', createUserSchema, ['givenNames', 'familyName', 'email', 'branch', 'attest']],
+    ['access: new branch', branchSchema, ['name', 'street', 'city', 'province', 'postalCode', 'givenNames', 'familyName', 'email']],
+    ['access: join with a PIN', joinSchema, ['givenNames', 'familyName', 'pin']],
     ['test gateway card', cardFormSchema(new Date('2026-11-23T15:00:00Z')), ['cardNumber', 'expiry', 'securityCode', 'cardholderName']],
   ]
 
