@@ -9,6 +9,7 @@ import { registerAccessRoutes } from './features/access/access.routes.ts'
 import { registerAuditRoutes } from './features/console/audit.routes.ts'
 import { registerStaffRoutes } from './features/console/staff.routes.ts'
 import { registerEnrolmentConsoleRoutes } from './features/enrolment/enrolment-console.routes.ts'
+import { registerOfferRoutes } from './features/offers/offers.routes.ts'
 import { enrolmentHomeSection, registerEnrolmentRoutes } from './features/enrolment/enrolment.routes.ts'
 import { registerRecoveryRoutes, sendVerificationEmail } from './features/auth/recovery.routes.ts'
 import { OidcProviders } from './features/auth/federated.ts'
@@ -175,6 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerEnrolmentConsoleRoutes(scope, enrolmentDeps)
         registerAuditRoutes(scope, enrolmentDeps)
         registerStaffRoutes(scope, enrolmentDeps)
+        registerOfferRoutes(scope, enrolmentDeps)
         registerAccessRoutes(scope, { ...enrolmentDeps, secret: config.sessionSecret })
         registerNotificationRoutes(scope, deps)
         registerPaymentRoutes(scope, { payments, moneris: monerisPageFromConfig(config) })

@@ -4,6 +4,7 @@ import type { FederatedTables } from '../features/auth/federated.tables.ts'
 import type { AccessTables } from '../features/access/access.tables.ts'
 import type { EnrolmentTables } from '../features/enrolment/enrolment.tables.ts'
 import type { NotificationTables } from '../features/notifications/notifications.tables.ts'
+import type { OfferTables } from '../features/offers/offers.tables.ts'
 import type { PaymentTables } from '../features/payment/payment.tables.ts'
 import type { ReferenceTables } from '../features/reference/reference.tables.ts'
 
@@ -74,7 +75,7 @@ export type AppUser = Selectable<AppUserTable>
  * Every table. A feature keeps its own table interfaces in `<feature>.tables.ts`
  * and adds them here with one `extends`.
  */
-export interface Database extends AccessTables, AuthTables, FederatedTables, EnrolmentTables, NotificationTables, PaymentTables, ReferenceTables {
+export interface Database extends AccessTables, AuthTables, FederatedTables, EnrolmentTables, NotificationTables, PaymentTables, ReferenceTables, OfferTables {
   session: SessionTable
   audit_event: AuditEventTable
   app_user: AppUserTable

@@ -1,0 +1,187 @@
+import { translate, type Lang, type MessageKey } from '../../i18n/i18n.ts'
+import { ENTREPRENEUR_NOC, exemptionByCode, exemptionOptionGroups, isOpenExemption } from '../reference/exemption-codes.ts'
+import { countryOptions, educationOptions, isCountryCode, jobLanguageOptions, PROVINCE_CODES, provinceOptions, wageUnitOptions } from '../reference/lists.ts'
+import { checkHoursPerWeek, checkPassportNumber, checkPersonName, checkPostalCode, isSeeAttachedAnswer, parseMoneyToCents } from '../reference/validators.ts'
+import type { Answers } from './offers.tables.ts'
+
+/**
+ * The offer form as data: sections in order, each a list of fields. One renderer
+ * and one validator serve every section, so a field is added in one place. Labels,
+ * help and "required" messages are `offers.fields.<name>.*` in both languages.
+ */
+export type FieldKind = 'text' | 'textarea' | 'select' | 'checkboxes' | 'checkbox' | 'date' | 'number'
+
+export interface Choice {
+  value: string
+  text: string
+}
+
+export interface FieldDef {
+  name: string
+  kind: FieldKind
+  /** Optional fields may be left empty (required is the default). */
+  optional?: boolean
+  max?: number
+  width?: '20' | '10' | '5' | '4' | '3' | '2'
+  inputmode?: 'numeric' | 'decimal'
+  autocomplete?: string
+  choices?: (lang: Lang) => Choice[]
+  groups?: (lang: Lang) => Array<{ label: string; options: Choice[] }>
+  /** Checks a non-empty answer; returns a message key (with params) when it is wrong. */
+  check?: (value: string, all: Answers, lang: Lang, today: string) => Problem | undefined
+}
+
+export type Problem = MessageKey | [MessageKey, Record<string, string | number>]
+
+export const SECTION_IDS = ['exemption', 'business', 'job', 'requirements', 'wage', 'worker', 'attestations'] as const
+export type SectionId = (typeof SECTION_IDS)[number]
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+function realDate(value: string): boolean {
+  const m = ISO_DATE.exec(value.trim())
+  if (!m) return false
+  const d = new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`)
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value.trim()
+}
+const freeText = (value: string): Problem | undefined => (isSeeAttachedAnswer(value) ? 'reference.validation.answerSeeAttached' : undefined)
+const NAME_PROBLEMS = { required: 'reference.validation.nameRequired', digits: 'reference.validation.nameDigits', characters: 'reference.validation.nameCharacters', tooLong: 'reference.validation.nameTooLong' } as const
+const personName = (v: string): Problem | undefined => {
+  const r = checkPersonName(v)
+  return r.ok ? undefined : NAME_PROBLEMS[r.error]
+}
+const passport = (v: string): Problem | undefined => {
+  const r = checkPassportNumber(v)
+  return r.ok ? undefined : r.error === 'length' ? 'reference.validation.passportLength' : 'reference.validation.passportCharacters'
+}
+const MONEY_PROBLEMS = { required: 'reference.validation.moneyRequired', format: 'reference.validation.moneyFormat', negative: 'reference.validation.moneyNegative', tooManyDecimals: 'reference.validation.moneyDecimals', tooLarge: 'reference.validation.moneyTooLarge' } as const
+const wage = (v: string, _a: Answers, lang: Lang): Problem | undefined => {
+  const r = parseMoneyToCents(v, lang)
+  return !r.ok ? MONEY_PROBLEMS[r.error] : r.value <= 0 ? 'reference.validation.moneyNegative' : undefined
+}
+const answer = (all: Answers, section: SectionId, field: string): string => {
+  const v = all[section]?.[field]
+  return typeof v === 'string' ? v.trim() : ''
+}
+const isEntrepreneur = (all: Answers) => exemptionByCode(answer(all, 'exemption', 'exemptionCode'))?.entrepreneur === true
+
+const attestation = (name: string): FieldDef => ({ name, kind: 'checkbox' })
+
+export const SECTIONS: Record<SectionId, FieldDef[]> = {
+  exemption: [
+    {
+      name: 'exemptionCode',
+      kind: 'select',
+      groups: (lang) => exemptionOptionGroups(lang, (c) => !c.open),
+      check: (v) => (!exemptionByCode(v) ? 'offers.e_choice' : isOpenExemption(v) ? 'offers.e_openCode' : undefined),
+    },
+    { name: 'exemptionExplanation', kind: 'textarea', max: 4000, check: freeText },
+  ],
+  business: [
+    { name: 'employees', kind: 'number', width: '10', inputmode: 'numeric', check: (v) => (/^\d+$/.test(v) && +v >= 1 && +v <= 1_000_000 ? undefined : 'offers.e_count') },
+    { name: 'yearStarted', kind: 'number', width: '4', inputmode: 'numeric', check: (v, _a, _l, today) => (/^\d{4}$/.test(v) && +v >= 1600 && +v <= +today.slice(0, 4) ? undefined : 'offers.e_notYear') },
+    { name: 'mainActivities', kind: 'textarea', max: 2000, check: freeText },
+  ],
+  job: [
+    {
+      name: 'jobTitle',
+      kind: 'text',
+      max: 200,
+      check: (v, all) => (isEntrepreneur(all) && v.toLowerCase() !== 'entrepreneur' ? 'offers.e_entrepreneurTitle' : freeText(v)),
+    },
+    {
+      name: 'nocCode',
+      kind: 'text',
+      width: '5',
+      inputmode: 'numeric',
+      check: (v, all) => (!/^\d{5}$/.test(v) ? 'offers.e_noc' : isEntrepreneur(all) && v !== ENTREPRENEUR_NOC ? 'offers.e_entrepreneurNoc' : undefined),
+    },
+    { name: 'mainDuties', kind: 'textarea', max: 4000, check: freeText },
+    { name: 'workStreet', kind: 'text', max: 200, autocomplete: 'off' },
+    { name: 'workCity', kind: 'text', max: 100, width: '20' },
+    { name: 'workProvince', kind: 'select', choices: (lang) => provinceOptions(lang), check: (v) => ((PROVINCE_CODES as readonly string[]).includes(v) ? undefined : 'offers.e_choice') },
+    { name: 'workPostalCode', kind: 'text', width: '10', check: (v) => (checkPostalCode(v).ok ? undefined : 'reference.validation.postalCodeFormat') },
+    { name: 'startDate', kind: 'date', check: (v) => (realDate(v) ? undefined : 'offers.e_date') },
+    {
+      name: 'endDate',
+      kind: 'date',
+      check: (v, all) => {
+        if (!realDate(v)) return 'offers.e_date'
+        const start = answer(all, 'job', 'startDate')
+        return realDate(start) && v <= start ? 'offers.e_endBeforeStart' : undefined
+      },
+    },
+    { name: 'hoursPerWeek', kind: 'number', width: '3', inputmode: 'decimal', check: (v) => (checkHoursPerWeek(v).ok ? undefined : 'reference.validation.hoursRange') },
+  ],
+  requirements: [
+    { name: 'education', kind: 'select', choices: (lang) => educationOptions(lang), check: (v, _a, lang) => (educationOptions(lang).some((o) => o.value === v) ? undefined : 'offers.e_choice') },
+    { name: 'experienceYears', kind: 'number', width: '3', inputmode: 'numeric', check: (v) => (/^\d{1,2}$/.test(v) && +v <= 50 ? undefined : 'offers.e_years') },
+    { name: 'languages', kind: 'checkboxes', choices: (lang) => jobLanguageOptions(lang) },
+  ],
+  wage: [
+    { name: 'wage', kind: 'text', width: '10', inputmode: 'decimal', check: wage },
+    { name: 'wageUnit', kind: 'select', choices: (lang) => wageUnitOptions(lang), check: (v, _a, lang) => (wageUnitOptions(lang).some((o) => o.value === v) ? undefined : 'offers.e_choice') },
+    {
+      name: 'benefits',
+      kind: 'checkboxes',
+      optional: true,
+      choices: (lang) => (['health', 'dental', 'pension', 'vacation', 'other'] as const).map((b) => ({ value: b, text: translate(lang, `offers.b_${b}`) })),
+    },
+  ],
+  worker: [
+    { name: 'familyName', kind: 'text', max: 100, autocomplete: 'off', check: personName },
+    { name: 'givenNames', kind: 'text', max: 100, autocomplete: 'off', check: personName },
+    { name: 'dateOfBirth', kind: 'date', check: (v, _a, _l, today) => (!realDate(v) ? 'offers.e_date' : v >= today ? 'offers.e_birthFuture' : undefined) },
+    { name: 'countryOfBirth', kind: 'select', choices: (lang) => countryOptions(lang), check: (v) => (isCountryCode(v) ? undefined : 'offers.e_choice') },
+    { name: 'citizenship', kind: 'select', choices: (lang) => countryOptions(lang), check: (v) => (isCountryCode(v) ? undefined : 'offers.e_choice') },
+    { name: 'passportNumber', kind: 'text', width: '20', autocomplete: 'off', check: passport },
+  ],
+  attestations: ['agreement', 'noFeeRecovery', 'activelyEngaged', 'compliesWithLaws', 'sameOccupation', 'abuseFree'].map(attestation),
+}
+
+export interface FieldProblem {
+  section: SectionId
+  field: string
+  problem: Problem
+}
+
+/** Every problem of one section, in field order. */
+export function sectionProblems(section: SectionId, all: Answers, lang: Lang, today: string): FieldProblem[] {
+  const out: FieldProblem[] = []
+  for (const f of SECTIONS[section]) {
+    const raw = all[section]?.[f.name]
+    const values = Array.isArray(raw) ? raw : typeof raw === 'string' && raw.trim() !== '' ? [raw] : []
+    if (values.length === 0) {
+      if (!f.optional) out.push({ section, field: f.name, problem: `offers.fields.${f.name}.required` as MessageKey })
+      continue
+    }
+    if (f.kind === 'checkboxes') {
+      const allowed = new Set((f.choices?.(lang) ?? []).map((c) => c.value))
+      if (values.some((v) => !allowed.has(v))) out.push({ section, field: f.name, problem: 'offers.e_choice' })
+      continue
+    }
+    const value = values[0]!.trim()
+    if (f.max && [...value].length > f.max) {
+      out.push({ section, field: f.name, problem: ['offers.e_tooLong', { max: f.max }] })
+      continue
+    }
+    const problem = f.check?.(value, all, lang, today)
+    if (problem) out.push({ section, field: f.name, problem })
+  }
+  return out
+}
+
+export function allProblems(all: Answers, lang: Lang, today: string): FieldProblem[] {
+  return SECTION_IDS.flatMap((s) => sectionProblems(s, all, lang, today))
+}
+
+/** Takes one section's fields from a posted form: strings trimmed of nothing (kept as typed), lists for checkboxes. */
+export function answersFromForm(section: SectionId, body: Record<string, unknown>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  for (const f of SECTIONS[section]) {
+    const v = body[f.name]
+    if (f.kind === 'checkboxes') out[f.name] = (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string').slice(0, 20)
+    else if (f.kind === 'checkbox') out[f.name] = v === 'yes' ? 'yes' : ''
+    else out[f.name] = typeof v === 'string' ? v.slice(0, 10_000) : Array.isArray(v) && typeof v[0] === 'string' ? v[0].slice(0, 10_000) : ''
+  }
+  return out
+}
