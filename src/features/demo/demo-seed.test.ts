@@ -18,6 +18,16 @@ describe('demo data', () => {
     assert.deepEqual((await seedDemo(t.db, t.clock.now())).created, [])
     const rows = await t.db.selectFrom('app_user').select(['username', 'role']).orderBy('username').execute()
     assert.equal(rows.length, 4)
+    const members = await t.db
+      .selectFrom('business_membership as m')
+      .innerJoin('app_user as u', 'u.id', 'm.user_id')
+      .select(['u.username', 'm.role'])
+      .orderBy('u.username')
+      .execute()
+    assert.deepEqual(members, [
+      { username: 'demo.primary', role: 'primary' },
+      { username: 'demo.secondary', role: 'secondary' },
+    ])
   })
 
   it('prints sign-ins that work: an employer straight in, an officer with the printed key', async () => {

@@ -3,6 +3,7 @@ import type { Role } from '../../db/database.ts'
 import { audit, SYSTEM_ACTOR } from '../../platform/audit.ts'
 import { hashSecret } from '../auth/passwords.ts'
 import { findUserByUsername, insertUser } from '../auth/users.repository.ts'
+import { nextEmployerNumber } from '../enrolment/enrolment.repository.ts'
 
 /** Sign-ins of the development portal. Never created in production (SEED_DEMO is off there). */
 export const DEMO_PASSWORD = 'demo password 2026'
@@ -19,13 +20,16 @@ interface DemoUser {
 }
 
 export const DEMO_USERS: readonly DemoUser[] = [
-  { username: 'demo.primary', role: 'employer', givenName: 'Priya', familyName: 'Sharma', lang: 'en', what: 'employer primary user' },
-  { username: 'demo.secondary', role: 'employer', givenName: 'Étienne', familyName: 'Gagnon', lang: 'fr', what: 'secondary user (a representative)' },
+  { username: 'demo.primary', role: 'employer', givenName: 'Priya', familyName: 'Sharma', lang: 'en', what: 'primary user of Demo Maple Bakery Inc.' },
+  { username: 'demo.secondary', role: 'employer', givenName: 'Étienne', familyName: 'Gagnon', lang: 'fr', what: 'secondary user of Demo Maple Bakery Inc.' },
   { username: 'demo.officer', role: 'officer', givenName: 'Olivia', familyName: 'Officer', lang: 'en', what: 'officer (console)' },
   { username: 'demo.admin', role: 'administrator', givenName: 'Adam', familyName: 'Administrator', lang: 'en', what: 'administrator (console)' },
 ]
 
-/** Creates the demo accounts that do not exist yet; safe to run at every start. */
+/** The demo business: demo.primary is its primary user, demo.secondary a secondary user. */
+export const DEMO_BUSINESS = { businessNumber: '123456782', legalName: 'Demo Maple Bakery Inc.', operatingName: 'Maple Bakery' }
+
+/** Creates the demo accounts and business that do not exist yet; safe to run at every start. */
 export async function seedDemo(db: Db, now: Date): Promise<{ created: string[] }> {
   const created: string[] = []
   const passwordHash = await hashSecret(DEMO_PASSWORD)
@@ -44,7 +48,44 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: string[] }
     })
     created.push(u.username)
   }
+  await seedDemoBusiness(db, now)
   return { created }
+}
+
+async function seedDemoBusiness(db: Db, now: Date): Promise<void> {
+  const exists = await db.selectFrom('business').select('id').where('business_number', '=', DEMO_BUSINESS.businessNumber).executeTakeFirst()
+  if (exists) return
+  const primary = await findUserByUsername(db, 'demo.primary')
+  const secondary = await findUserByUsername(db, 'demo.secondary')
+  if (!primary || !secondary) return
+  await db.transaction().execute(async (trx) => {
+    const business = await trx
+      .insertInto('business')
+      .values({
+        business_number: DEMO_BUSINESS.businessNumber,
+        legal_name: DEMO_BUSINESS.legalName,
+        legal_name_key: DEMO_BUSINESS.legalName.toLowerCase(),
+        operating_name: DEMO_BUSINESS.operatingName,
+        street: '150 Elgin Street',
+        city: 'Ottawa',
+        province: 'ON',
+        postal_code: 'K2P 1L4',
+        phone: '+16135550100',
+        employer_number: await nextEmployerNumber(trx),
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await trx
+      .insertInto('business_membership')
+      .values([
+        { business_id: business.id, user_id: primary.id, role: 'primary', created_at: now },
+        { business_id: business.id, user_id: secondary.id, role: 'secondary', created_at: now, created_by: primary.id },
+      ])
+      .execute()
+    await audit(trx, SYSTEM_ACTOR, now, { action: 'demo.business_created', businessId: business.id, objectType: 'business', objectId: business.id })
+  })
 }
 
 export function demoSignInsText(baseUrl: string): string {
