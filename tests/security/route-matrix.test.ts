@@ -145,6 +145,44 @@ describe('the authorization matrix', () => {
     assert.deepEqual(failures, [])
   })
 
+  it('ids outside the path: another business in ?business=, someone else’s personal message, a draft in the console', async () => {
+    const now = t.clock.now()
+    const primaryA = await clientFor('primaryA')
+    for (const url of ['/en/access', '/en/access/users/new', '/en/access/branches/new', '/en/access/transfer']) {
+      assert.equal((await primaryA.get(`${url}?business=${world.businessB}`)).status, 404, `${url} for business B`)
+      assert.equal((await primaryA.get(`${url}?business=${world.businessA}`)).status, 200, `${url} for business A`)
+    }
+    const pins = async () => Number((await t.db.selectFrom('account_message').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+    await primaryA.get(`/en/access/users/new?business=${world.businessA}`)
+    const before = await rowCounts(t.db)
+    const beforeMessages = await pins()
+    const res = await primaryA.post(`/en/access/users/new?business=${world.businessB}`, { givenNames: 'Eve', familyName: 'Intruder', email: '', branch: '', attest: 'yes' })
+    assert.equal(res.status, 404, 'no PIN for business B from its outsider')
+    assert.deepEqual(await rowCounts(t.db), before)
+    assert.equal(await pins(), beforeMessages)
+
+    const personal = await t.db
+      .insertInto('account_message')
+      .values({ user_id: world.users.primaryA.id, business_id: null, template: 'retired', params: '{}', lang: 'en', subject: 'Only for primary A', body: 'Personal.', created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    for (const role of ROLES.filter((r) => r !== 'signedOut')) {
+      const got = (await (await clientFor(role)).get(`/en/messages/${personal.id}`)).status
+      assert.equal(got, role === 'primaryA' ? 200 : 404, `a personal message read by ${role}`)
+    }
+
+    // The matrix run left drafts (POST /enrol/start); one person has at most one.
+    const draft =
+      (await t.db.selectFrom('enrolment_request').select('id').where('status', '=', 'draft').executeTakeFirst()) ??
+      (await t.db.insertInto('enrolment_request').values({ requester_user_id: world.users.noBusiness.id, status: 'draft', created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow())
+    const officer = await clientFor('officer')
+    assert.equal((await officer.get(`/en/console/enrolments/${draft.id}`)).status, 404, 'a draft is not the console’s yet')
+    await officer.get('/en/console/enrolments')
+    const decided = await officer.post(`/en/console/enrolments/${draft.id}/decision`, { decision: 'approve', reason: '', note: '' })
+    assert.ok([400, 404].includes(decided.status), `deciding a draft: ${decided.status}`)
+    assert.equal((await t.db.selectFrom('enrolment_request').select('status').where('id', '=', draft.id).executeTakeFirstOrThrow()).status, 'draft')
+  })
+
   it('does not register the development mailbox in production', async () => {
     const { buildApp } = await import('../../src/app.ts')
     const { testConfig } = await import('../../src/config.ts')

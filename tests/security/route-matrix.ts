@@ -37,6 +37,8 @@ export interface Fixture {
   checkoutA: string
   /** A row of the development mailbox. */
   devMail: string
+  /** A draft offer of employment of business A. */
+  offerA: string
   /** Makes a new secondary member of business A (for checks that remove or promote a member). */
   newMemberA(): Promise<string>
   /** Makes a new PIN of business A (for checks that revoke or re-issue it). */
@@ -83,6 +85,8 @@ const MANAGER: Record<Role, Outcome> = { ...EMPLOYER, noBusiness: 'forbidden', s
 const MANAGER_OF_A: Record<Role, Outcome> = { ...MANAGER, noBusiness: 'notFound', primaryB: 'notFound' }
 /** Console administration: administrators only. */
 const ADMINISTRATOR: Record<Role, Outcome> = { ...STAFF, officer: 'forbidden' }
+/** One of business A's own objects: its members see it; others are not told it exists. */
+const MEMBER_OF_A: Record<Role, Outcome> = { ...EMPLOYER, noBusiness: 'notFound', primaryB: 'notFound' }
 /** Anyone signed in. */
 const SIGNED_IN: Record<Role, Outcome> = { ...all('allow'), signedOut: 'signIn' }
 
@@ -178,6 +182,15 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'GET /dev/mailbox': { expect: PUBLIC },
   'GET /dev/mailbox/:id': { expect: PUBLIC, params: (fx) => ({ id: fx.devMail }) },
   'GET /dev/mailbox/:id/html': { expect: PUBLIC, params: (fx) => ({ id: fx.devMail }) },
+
+  // Offers of employment: a business's offers are seen by its members only.
+  'GET /{lang}/offers': { expect: EMPLOYER },
+  'GET /{lang}/offers/new': { expect: EMPLOYER },
+  'POST /{lang}/offers/new': { expect: { ...EMPLOYER, noBusiness: 'notFound' }, note: 'an employer without a business has nothing to make an offer for' },
+  'GET /{lang}/offers/:id': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }) },
+  'GET /{lang}/offers/:id/validate': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }) },
+  'GET /{lang}/offers/:id/:section': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.offerA, section: 'job' }) },
+  'POST /{lang}/offers/:id/:section': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.offerA, section: 'job' }) },
 
   // Access: managing users, PINs and branches (primary users), joining with a PIN (any employer).
   'GET /{lang}/access': { expect: MANAGER },

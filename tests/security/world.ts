@@ -119,6 +119,10 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id
+  // Written with SQL: the offers feature's table types are still moving.
+  const offerA = (
+    await sql<{ id: string }>`insert into offer (business_id, created_by, created_at, updated_at) values (${businessA}, ${users.primaryA.id}, ${now}, ${now}) returning id`.execute(t.db)
+  ).rows[0]!.id
   let fresh = 0
   /** A new secondary member of business A (a user of their own), for a check that may remove or promote them. */
   const newMemberA = async () => {
@@ -169,7 +173,7 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
     businessA,
     businessB,
     restore,
-    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), newMemberA, newPinA, newOfficer },
+    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), offerA, newMemberA, newPinA, newOfficer },
   }
 }
 
@@ -185,6 +189,9 @@ export const WATCHED_TABLES = [
   'test_gateway_checkout',
   'audit_event',
   'noc_occupation',
+  'branch',
+  'access_pin',
+  'offer',
 ] as const
 
 export async function rowCounts(db: TestApp['db']): Promise<Record<string, number>> {
