@@ -193,6 +193,46 @@ describe('hostile input', () => {
       assert.deepEqual(await rowCounts(t.db), before)
     })
 
+    it('offers: every text field of every section, on its page, the offer’s page and the queue', async () => {
+      const world = await buildWorld(t, 'o')
+      const member = await signedIn(world.users.secondaryA.id)
+      const offer = world.fx.offerA
+      const first = await member.get(`/en/offers/${offer}`)
+      assert.ok(first.status === 200 || first.status === 303, `${first.status}`)
+      const sections = [...new Set([...(await member.get(`/en/offers/${offer}/validate`)).body.matchAll(new RegExp(`/en/offers/${offer}/([a-z-]+)`, 'g'))].map((m) => m[1]!))].filter((s) => s !== 'validate')
+      assert.ok(sections.length >= 3, `sections found: ${sections.join(', ')}`)
+      let typed = 0
+      for (const [i, section] of sections.entries()) {
+        const page = await member.get(`/en/offers/${offer}/${section}`)
+        if (page.status !== 200) continue
+        const names = page.dom
+          .querySelectorAll('main form input, main form textarea')
+          .filter((el) => el.tagName === 'TEXTAREA' || ['text', 'date', 'email', 'tel', null].includes(el.getAttribute('type') ?? null))
+          .map((el) => el.getAttribute('name'))
+          .filter((n): n is string => !!n && n !== '_csrf')
+        if (names.length === 0) continue
+        const payload = PAYLOADS[i % PAYLOADS.length]!
+        // The form's hidden fields (the draft's version) go back as they came.
+        const hidden = page.dom
+          .querySelectorAll('main form input[type="hidden"]')
+          .map((el) => [el.getAttribute('name') ?? '', el.getAttribute('value') ?? ''] as const)
+          .filter(([n]) => n && n !== '_csrf')
+        const saved = await member.post(`/en/offers/${offer}/${section}`, { ...Object.fromEntries(hidden), ...Object.fromEntries(names.map((n) => [n, payload])), nav: 'exit' })
+        assert.ok(saved.status < 500, `${section}: ${saved.status}`)
+        assertInert(saved, `${section} saved`)
+        const again = await member.get(`/en/offers/${offer}/${section}`)
+        assertInert(again, `${section} again`)
+        assertShown(again, [payload], `${section} again`)
+        typed += names.length
+      }
+      assert.ok(typed >= 5, `${typed} text fields tried`)
+      for (const url of [`/en/offers/${offer}`, `/fr/offers/${offer}`, `/en/offers/${offer}/validate`, '/en/offers', '/fr/offers']) {
+        const page = await member.get(url)
+        assert.ok(page.status < 500, `${url}: ${page.status}`)
+        assertInert(page, url)
+      }
+    })
+
     it('a javascript: or foreign return address after sign-in is ignored', async () => {
       for (const returnTo of [JS_URL, '//evil.example/x', 'https://evil.example/', '/\\evil.example', '/en\\..\\evil', 'HTTPS://evil.example']) {
         const page = await (await signedIn()).get(`/en/sign-in?returnTo=${encodeURIComponent(returnTo)}`)

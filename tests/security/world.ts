@@ -57,8 +57,11 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id
-  const businessA = await business(prefix === 'w' ? '11111111' : '22222222', `${prefix} Business A`)
-  const businessB = await business(prefix === 'w' ? '33333333' : '44444444', `${prefix} Business B`)
+  // Business numbers from the prefix, so several worlds live in one database.
+  const seed = String(parseInt(crypto.createHash('sha256').update(prefix).digest('hex').slice(0, 8), 16) % 1_000_000).padStart(6, '0')
+  const numberA = `${seed}10`
+  const businessA = await business(numberA, `${prefix} Business A`)
+  const businessB = await business(`${seed}20`, `${prefix} Business B`)
   await t.db
     .insertInto('business_membership')
     .values([
@@ -74,7 +77,7 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
         requester_user_id: users.primaryA.id,
         status: 'approved',
         operates_in_canada: true,
-        business_number: bn(prefix === 'w' ? '11111111' : '22222222'),
+        business_number: bn(numberA),
         legal_name: `${prefix} Business A`,
         legal_name_key: `${prefix}-business a`,
         operating_name: `${prefix} Business A`,
