@@ -140,6 +140,18 @@ describe('sessions and CSRF', () => {
     }
   })
 
+  it('the CSRF exemptions (/api/, /health/, /__test/) cannot be borrowed by a page through a crafted address', async () => {
+    const client = new TestClient(t.app)
+    await signIn(client, 'session.owner')
+    await client.get('/en/home')
+    const before = await t.db.selectFrom('app_user').select(['given_name', 'family_name']).where('username', '=', 'session.owner').executeTakeFirstOrThrow()
+    for (const url of ['/api/../en/home/contact', '/api/..%2f..%2fen/home/contact', '/api/%2e%2e/en/home/contact', '/health/../en/home/contact', '/__test/..%2Fen%2Fhome%2Fcontact', '/api//en/home/contact']) {
+      const res = await client.request('POST', url, { form: { givenName: 'Pwned', familyName: 'Pwned', preferredLanguage: 'en' } })
+      assert.ok([400, 403, 404].includes(res.status), `${url}: ${res.status}`)
+    }
+    assert.deepEqual(await t.db.selectFrom('app_user').select(['given_name', 'family_name']).where('username', '=', 'session.owner').executeTakeFirstOrThrow(), before)
+  })
+
   it('a CSRF token from one session does not work in another', async () => {
     const alice = new TestClient(t.app)
     await signIn(alice, 'session.owner')
