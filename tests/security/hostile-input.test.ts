@@ -459,6 +459,22 @@ describe('hostile input', () => {
       for (const r of rows) assert.ok(String(r.params.link).startsWith(`${t.config.publicBaseUrl}/`), String(r.params.link))
     })
 
+    it('a stranger cannot flood someone’s inbox with reset e-mails: five an hour, the same answer every time', async () => {
+      const victim = await createUser(t.db, { username: 'hostile.flooded' })
+      const mails = async () =>
+        (await t.db.selectFrom('email_outbox').select('params').where('template', '=', 'resetPassword').execute()).filter((r) => r.params.username === victim.username).length
+      const client = await signedIn()
+      await client.get('/en/forgot-password')
+      for (let i = 0; i < 8; i++) {
+        const res = await client.post('/en/forgot-password', { username: 'hostile.flooded' })
+        assert.equal(res.location, '/en/forgot-password/sent', 'the same answer, sent or not')
+      }
+      assert.equal(await mails(), 5)
+      t.clock.advanceMinutes(61)
+      await client.post('/en/forgot-password', { username: 'hostile.flooded' })
+      assert.equal(await mails(), 6, 'an hour later the person can ask again')
+    })
+
     it('path traversal: 404 and no file content', async () => {
       for (const url of [
         '/assets/fonts/..%2f..%2fpackage.json',

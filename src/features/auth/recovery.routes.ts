@@ -11,9 +11,12 @@ import { notify } from '../notifications/notify.ts'
 import { forgotSchema, resetSchema } from './auth.schema.ts'
 import { hashSecret } from './passwords.ts'
 import { endAllSessions } from './session-lifecycle.ts'
-import { clearFailures } from './throttle.ts'
+import { clearFailures, recordFailure, throttleWait, type ThrottlePolicy } from './throttle.ts'
 import { consumeToken, createToken, peekToken } from './tokens.ts'
 import { findUserById, findUserByUsername, usernameKey } from './users.repository.ts'
+
+/** Reset e-mails per account: five in an hour, then none for an hour (tests/security/hostile-input.test.ts). */
+const RESET_MAIL_POLICY: ThrottlePolicy = { free: 4, baseDelayMs: 60 * 60_000, maxDelayMs: 60 * 60_000, windowMs: 60 * 60_000 }
 
 export interface RecoveryDeps {
   db: Db
@@ -80,9 +83,12 @@ ${button({ text: t('auth.sendLink'), preventDoubleClick: true })}
     }
     const now = clock.now()
     const user = await findUserByUsername(db, parsed.data.username)
-    // The same answer whether or not the name is an account's (no enumeration).
-    if (user && user.status !== 'deleted' && user.email) {
+    // The same answer whether or not the name is an account's (no enumeration), and whether or
+    // not an e-mail goes: at most five an hour per account, so no one can flood another's inbox.
+    const floodKey = user ? `reset-mail:${usernameKey(user.username)}` : ''
+    if (user && user.status !== 'deleted' && user.email && (await throttleWait(db, floodKey, now)) === 0) {
       await db.transaction().execute(async (trx) => {
+        await recordFailure(trx, floodKey, now, RESET_MAIL_POLICY)
         const token = await createToken(trx, user.id, 'reset_password', now)
         await notify(trx, {
           template: 'resetPassword',
