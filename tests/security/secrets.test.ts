@@ -12,6 +12,7 @@ const PASSWORD = 'Maple-syrup-season-2026'
 const WRONG_PASSWORD = 'Wrong-guess-on-purpose-77'
 const NEW_PASSWORD = 'Spring-thaw-on-the-Ottawa-41'
 const OFFICER_PASSWORD = 'Officer-desk-by-the-window-9'
+const PASSPORT = 'ZX9876543'
 
 /** Every session id this browser was ever given, as the cookie value and as the bare id. */
 class RecordingClient extends TestClient {
@@ -31,9 +32,9 @@ class RecordingClient extends TestClient {
 /**
  * One whole journey with the app's JSON logs captured: registration and e-mail check,
  * a wrong then a right password, an officer's first sign-in with authenticator setup and
- * recovery codes, a later sign-in with a recovery code, enrolment and approval, and a
- * password reset. No password, TOTP secret, recovery code, link token or session id may
- * appear in the logs or in the audit trail.
+ * recovery codes, a later sign-in with a recovery code, enrolment and approval, an offer
+ * with a passport number, and a password reset. No password, TOTP secret, recovery code,
+ * link token, session id or passport number may appear in the logs or in the audit trail.
  */
 describe('secrets stay out of logs and the audit trail', () => {
   let t: TestApp
@@ -118,6 +119,19 @@ describe('secrets stay out of logs and the audit trail', () => {
     await officer.get(`/en/console/enrolments/${request.id}`)
     assert.equal((await officer.post(`/en/console/enrolments/${request.id}/decision`, { decision: 'approve', reason: '', note: '' })).status, 303)
 
+    // An offer with the worker's passport number, by the newly enrolled business's primary user.
+    await owner.get('/en/offers/new')
+    const started = await owner.post('/en/offers/new', {})
+    assert.equal(started.status, 303, 'an offer is started')
+    const offerId = /\/offers\/([0-9a-f-]{36})/.exec(started.location ?? '')?.[1]
+    assert.ok(offerId, `an offer address: ${started.location}`)
+    const worker = await owner.get(`/en/offers/${offerId}/worker`)
+    assert.ok(worker.dom.querySelector('[name="passportNumber"]'), 'the worker section asks for the passport number')
+    const hidden = worker.dom.querySelectorAll('main form input[type="hidden"]').map((el) => [el.getAttribute('name') ?? '', el.getAttribute('value') ?? ''] as const).filter(([n]) => n && n !== '_csrf')
+    secrets.set('passport number', PASSPORT)
+    const saved = await owner.post(`/en/offers/${offerId}/worker`, { ...Object.fromEntries(hidden), passportNumber: PASSPORT, nav: 'exit' })
+    assert.equal(saved.status, 303, 'the worker section is saved')
+
     // A password reset through the e-mailed link.
     const forgetful = browser()
     await forgetful.get('/en/forgot-password')
@@ -163,6 +177,11 @@ describe('secrets stay out of logs and the audit trail', () => {
     const rows = JSON.stringify(await t.db.selectFrom('audit_event').selectAll().execute())
     const found = [...secrets].filter(([, value]) => rows.includes(value)).map(([name]) => name)
     assert.deepEqual(found, [], `secrets in audit_event: ${found.join(', ')}`)
+  })
+
+  it('the passport number is kept in the offer, where it belongs (so the checks above looked for a value that was really typed)', async () => {
+    const offers = JSON.stringify(await t.db.selectFrom('offer').select('answers').execute())
+    assert.ok(offers.includes(PASSPORT), 'saved in the offer')
   })
 
   it('passwords, the TOTP secret and recovery codes are not stored in the clear either', async () => {
