@@ -183,6 +183,31 @@ describe('the authorization matrix', () => {
     assert.equal((await t.db.selectFrom('enrolment_request').select('status').where('id', '=', draft.id).executeTakeFirstOrThrow()).status, 'draft')
   })
 
+  it('answers ids that do not exist or are not ids with 4xx, never a 500, for the role the route is meant for', async () => {
+    const GARBAGE = ['00000000-0000-4000-8000-000000000000', 'not-an-id', "1' OR '1'='1", '%00', '..%2f..%2f', '-1', '9'.repeat(30), 'x'.repeat(190), 'y'.repeat(250), '%E2%80%AE']
+    const failures: string[] = []
+    let checks = 0
+    for (const route of routes) {
+      const entry = ROUTE_MATRIX[route.key]
+      if (!entry?.params || !/:\w+/.test(route.url)) continue
+      const role = ROLES.find((r) => entry.expect[r] === 'allow')
+      if (!role) continue
+      const real = await entry.params(world.fx)
+      for (const name of Object.keys(real)) {
+        for (const junk of GARBAGE) {
+          const url = route.url.replace(/:(\w+)/g, (_w, n: string) => (n === name ? junk : encodeURIComponent(real[n]!)))
+          const res = await send(await clientFor(role), route, url, true)
+          if (route.method !== 'GET') await world.restore()
+          checks++
+          // Nothing there: a 4xx page (or a redirect away), never a page for it and never a crash.
+          if (res.status >= 500 || res.status < 300) failures.push(`${route.method} ${url} as ${role}: ${res.status}`)
+        }
+      }
+    }
+    assert.ok(checks > 50, `${checks} checks`)
+    assert.deepEqual(failures, [])
+  })
+
   it('does not register the development mailbox in production', async () => {
     const { buildApp } = await import('../../src/app.ts')
     const { testConfig } = await import('../../src/config.ts')

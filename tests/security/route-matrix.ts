@@ -142,6 +142,16 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'GET /{lang}/forgot-password/sent': { expect: PUBLIC },
   'GET /{lang}/reset-password/:token': { expect: all('gone'), params: () => ({ token: 'not-a-real-token' }) },
   'POST /{lang}/reset-password/:token': { expect: all('gone'), params: () => ({ token: 'not-a-real-token' }) },
+  'GET /{lang}/account/password': { expect: SIGNED_IN, note: 'any signed-in person changes their own password' },
+  'POST /{lang}/account/password': { expect: SIGNED_IN },
+  'GET /{lang}/account/email': { expect: SIGNED_IN },
+  'POST /{lang}/account/email': { expect: SIGNED_IN },
+
+  // One's own password and e-mail address (anyone signed in, staff included).
+  'GET /{lang}/account/password': { expect: SIGNED_IN },
+  'POST /{lang}/account/password': { expect: SIGNED_IN, note: 'the current password is asked again' },
+  'GET /{lang}/account/email': { expect: SIGNED_IN },
+  'POST /{lang}/account/email': { expect: SIGNED_IN },
 
   // The employer's portal.
   'GET /{lang}/home': { expect: EMPLOYER },
