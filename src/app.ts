@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.ts'
 import type { Db } from './db/connect.ts'
 import { registerAccountRoutes } from './features/account/account.routes.ts'
+import { registerAccountSecurityRoutes } from './features/auth/account-security.routes.ts'
 import { registerAuthRoutes } from './features/auth/auth.routes.ts'
 import { registerAccessRoutes } from './features/access/access.routes.ts'
 import { registerAuditRoutes } from './features/console/audit.routes.ts'
@@ -170,6 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         })
         registerFederatedRoutes(scope, federated)
         registerRecoveryRoutes(scope, { db: deps.db, clock: deps.clock, publicBaseUrl: config.publicBaseUrl })
+        registerAccountSecurityRoutes(scope, { db: deps.db, clock: deps.clock, publicBaseUrl: config.publicBaseUrl })
         const enrolmentDeps = { db: deps.db, clock: deps.clock, timeZone: config.timeZone }
         registerAccountRoutes(scope, { ...enrolmentDeps, homeSections: [enrolmentHomeSection(enrolmentDeps)] })
         registerEnrolmentRoutes(scope, enrolmentDeps)

@@ -108,3 +108,46 @@ describe('forgot password', () => {
     assert.equal((await client.get(second)).status, 410)
   })
 })
+
+describe('changing password and e-mail', () => {
+  let t: TestApp
+  before(async () => {
+    t = await testApp()
+    await createUser(t.db, { username: 'changer', email: 'old@example.ca' })
+  })
+  after(() => t.close())
+
+  it('changes the password with the current one, ends the other sessions, keeps this one, and e-mails a notice', async () => {
+    const other = new TestClient(t.app)
+    await signIn(other, 'changer')
+    const client = new TestClient(t.app)
+    await signIn(client, 'changer')
+    await client.get('/en/account/password')
+    const wrong = await client.post('/en/account/password', { currentPassword: 'not my password', password: 'short', confirmPassword: 'other' })
+    assert.equal(wrong.status, 400)
+    assert.deepEqual(errorSummaryLinks(wrong.dom).map((l) => [l.href, l.targetExists]), [['#current-password', true], ['#password', true], ['#confirm-password', true]])
+    const ok = await client.post('/en/account/password', { currentPassword: TEST_PASSWORD, password: 'a completely new phrase', confirmPassword: 'a completely new phrase' })
+    assert.equal(ok.status, 303)
+    assert.equal((await client.get('/en/home')).status, 200, 'this session carries on')
+    assert.equal((await other.get('/en/home')).status, 303, 'the other session ended')
+    assert.equal((await signIn(new TestClient(t.app), 'changer', 'a completely new phrase')).status, 303)
+    assert.equal((await t.db.selectFrom('email_outbox').select('id').where('template', '=', 'passwordChanged').execute()).length, 1)
+  })
+
+  it('changes the e-mail address only when the link sent to the new one is opened', async () => {
+    const client = new TestClient(t.app)
+    await signIn(client, 'changer', 'a completely new phrase')
+    await client.get('/fr/account/email')
+    const bad = await client.post('/fr/account/email', { email: 'pas une adresse', currentPassword: 'a completely new phrase' })
+    assert.equal(bad.status, 400)
+    assert.equal(errorSummaryLinks(bad.dom)[0]!.href, '#email')
+    const res = await client.post('/fr/account/email', { email: 'new@example.ca', currentPassword: 'a completely new phrase' })
+    assert.equal(res.status, 303)
+    let user = await t.db.selectFrom('app_user').select(['email']).where('username_key', '=', 'changer').executeTakeFirstOrThrow()
+    assert.equal(user.email, 'old@example.ca', 'nothing changes before the link is opened')
+    const path = await lastLink(t, 'verifyEmail', 'new@example.ca')
+    assert.equal((await client.get(path)).status, 200)
+    user = await t.db.selectFrom('app_user').select(['email']).where('username_key', '=', 'changer').executeTakeFirstOrThrow()
+    assert.equal(user.email, 'new@example.ca')
+  })
+})

@@ -147,12 +147,6 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'GET /{lang}/account/email': { expect: SIGNED_IN },
   'POST /{lang}/account/email': { expect: SIGNED_IN },
 
-  // One's own password and e-mail address (anyone signed in, staff included).
-  'GET /{lang}/account/password': { expect: SIGNED_IN },
-  'POST /{lang}/account/password': { expect: SIGNED_IN, note: 'the current password is asked again' },
-  'GET /{lang}/account/email': { expect: SIGNED_IN },
-  'POST /{lang}/account/email': { expect: SIGNED_IN },
-
   // The employer's portal.
   'GET /{lang}/home': { expect: EMPLOYER },
   'POST /{lang}/home/contact': { expect: EMPLOYER },

@@ -67,6 +67,11 @@ ${q.registered === '1' ? notice({ kind: 'success', title: t('account.welcomeRegi
 ${sections}
 ${contactForm(t, lang, reply.csrfToken(), values, user.email ?? '', errors)}
 <h2>${t('account.security')}</h2>
+<ul class="task-list">
+<li><a href="/${lang}/account/password">${t('auth.changePasswordTitle')}</a></li>
+<li><a href="/${lang}/account/email">${t('auth.changeEmailTitle')}</a></li>
+<li>${user.totp_enabled_at ? t('auth.twoFactorOn') : html`<a href="/${lang}/two-factor/setup">${t('auth.setUpTwoFactor')}</a>`}</li>
+</ul>
 <form method="post" action="/${lang}/sign-out-everywhere">${csrfField(reply.csrfToken())}
 <p class="hint" id="sign-out-everywhere-hint">${t('account.signOutEverywhereHint')}</p>
 ${button({ text: t('account.signOutEverywhere'), variant: 'secondary' })}</form>`,

@@ -13,7 +13,7 @@ import { hashSecret } from './passwords.ts'
 import { endAllSessions } from './session-lifecycle.ts'
 import { clearFailures, recordFailure, throttleWait, type ThrottlePolicy } from './throttle.ts'
 import { consumeToken, createToken, peekToken } from './tokens.ts'
-import { findUserById, findUserByUsername, usernameKey } from './users.repository.ts'
+import { emailKey, findUserById, findUserByUsername, usernameKey } from './users.repository.ts'
 
 /** Reset e-mails per account: five in an hour, then none for an hour (tests/security/hostile-input.test.ts). */
 const RESET_MAIL_POLICY: ThrottlePolicy = { free: 4, baseDelayMs: 60 * 60_000, maxDelayMs: 60 * 60_000, windowMs: 60 * 60_000 }
@@ -48,7 +48,8 @@ export function registerRecoveryRoutes(scope: FastifyInstance, deps: RecoveryDep
     const used = await db.transaction().execute(async (trx) => {
       const found = await consumeToken(trx, token, 'verify_email', now)
       if (!found) return undefined
-      await trx.updateTable('app_user').set({ email_verified_at: now, updated_at: now }).where('id', '=', found.userId).where('email', '=', found.email).execute()
+      // The link confirms the address it was sent to: at registration the same one, after a change the new one.
+      if (found.email) await trx.updateTable('app_user').set({ email: found.email, email_key: emailKey(found.email), email_verified_at: now, updated_at: now }).where('id', '=', found.userId).execute()
       await audit(trx, { ...actorFrom(request), userId: found.userId }, now, { action: 'auth.email_verified', objectType: 'user', objectId: found.userId })
       return found
     })

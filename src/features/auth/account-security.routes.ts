@@ -1,0 +1,132 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { Db } from '../../db/connect.ts'
+import type { AppUser } from '../../db/database.ts'
+import { actorFrom, audit } from '../../platform/audit.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { html } from '../../platform/html.ts'
+import { button, csrfField, notice, textInput } from '../../ui/components.ts'
+import { emailField } from '../../ui/email-field.ts'
+import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { notify } from '../notifications/notify.ts'
+import { resetSchema } from './auth.schema.ts'
+import { audienceOf } from './session-lifecycle.ts'
+import { hashSecret, verifySecret } from './passwords.ts'
+import { createToken } from './tokens.ts'
+
+const str = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string())
+const emailChangeSchema = z.object({
+  email: str.pipe(z.string().trim().min(1, 'validation.email')).pipe(emailField),
+  currentPassword: str.pipe(z.string().min(1, 'auth.errPasswordRequired')),
+})
+
+/** Change password and change e-mail (re-verified), for any signed-in person. */
+export function registerAccountSecurityRoutes(scope: FastifyInstance, deps: { db: Db; clock: Clock; publicBaseUrl: string }): void {
+  const { db, clock } = deps
+  const signedIn = (request: FastifyRequest, reply: FastifyReply): AppUser | undefined => {
+    if (request.user) return request.user
+    void reply.redirect(`/${request.lang}/sign-in?returnTo=${encodeURIComponent(request.url)}`, 303)
+    return undefined
+  }
+  const home = (request: FastifyRequest, user: AppUser) => (audienceOf(user.role) === 'console' ? `/${request.lang}/console` : `/${request.lang}/home`)
+
+  const passwordPage = (request: FastifyRequest, reply: FastifyReply, user: AppUser, errors?: FormErrors, done = false) => {
+    const { t, lang } = request
+    return reply.page(
+      {
+        title: t('auth.changePasswordTitle'),
+        errors,
+        breadcrumbs: [{ text: t('common.home'), href: home(request, user) }],
+        body: html`<h1>${t('auth.changePasswordTitle')}</h1>
+${done ? notice({ kind: 'success', title: t('auth.passwordChanged') }) : ''}
+<form method="post" action="/${lang}/account/password" novalidate>
+${csrfField(reply.csrfToken())}
+${textInput({ t, name: 'currentPassword', label: t('auth.currentPassword'), type: 'password', autocomplete: 'current-password', error: errors?.fields.currentPassword, width: '20' })}
+${textInput({ t, name: 'password', label: t('auth.newPassword'), hint: t('auth.passwordHint'), type: 'password', autocomplete: 'new-password', error: errors?.fields.password, width: '20' })}
+${textInput({ t, name: 'confirmPassword', label: t('auth.confirmPassword'), type: 'password', autocomplete: 'new-password', error: errors?.fields.confirmPassword, width: '20' })}
+${button({ text: t('common.save'), preventDoubleClick: true })}
+</form>`,
+      },
+      errors ? 400 : 200,
+    )
+  }
+
+  scope.get('/account/password', (request, reply) => {
+    const user = signedIn(request, reply)
+    if (!user) return reply
+    return passwordPage(request, reply, user, undefined, (request.query as Record<string, unknown>).done === '1')
+  })
+
+  scope.post('/account/password', async (request, reply) => {
+    const user = signedIn(request, reply)
+    if (!user) return reply
+    const { t, lang } = request
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const parsed = resetSchema.safeParse(raw)
+    const current = typeof raw.currentPassword === 'string' ? raw.currentPassword : ''
+    const currentOk = !!user.password_hash && current.length > 0 && (await verifySecret(user.password_hash, current))
+    if (!parsed.success || !currentOk) {
+      const base = parsed.success ? formErrors([]) : zodFormErrors(t, parsed.error, {}, ['password', 'confirmPassword'])
+      const errors = currentOk ? base : formErrors([['currentPassword', current ? t('auth.errCurrentWrong') : t('auth.errPasswordRequired')], ...Object.entries(base.fields)])
+      return passwordPage(request, reply, user, errors)
+    }
+    const now = clock.now()
+    const passwordHash = await hashSecret(parsed.data.password)
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable('app_user').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', user.id).execute()
+      // Other sessions end; this one carries on.
+      await trx.deleteFrom('session').where('user_id', '=', user.id).where('id', '!=', request.session.sessionId).execute()
+      await audit(trx, actorFrom(request, user), now, { action: 'auth.password_changed', objectType: 'user', objectId: user.id })
+      if (user.email) await notify(trx, { template: 'passwordChanged', params: { username: user.username }, lang: user.preferred_language, email: { to: user.email }, now })
+    })
+    return reply.redirect(`/${lang}/account/password?done=1`, 303)
+  })
+
+  const emailPage = (request: FastifyRequest, reply: FastifyReply, user: AppUser, email: string, errors?: FormErrors, sentTo?: string) => {
+    const { t, lang } = request
+    return reply.page(
+      {
+        title: t('auth.changeEmailTitle'),
+        errors,
+        breadcrumbs: [{ text: t('common.home'), href: home(request, user) }],
+        body: html`<h1>${t('auth.changeEmailTitle')}</h1>
+${sentTo ? notice({ kind: 'success', title: t('auth.emailLinkSent', { email: sentTo }) }) : ''}
+<p>${t('auth.changeEmailLead')}</p>
+<p><strong>${t('auth.email')}:</strong> ${user.email ?? ''}</p>
+<form method="post" action="/${lang}/account/email" novalidate>
+${csrfField(reply.csrfToken())}
+${textInput({ t, name: 'email', label: t('auth.newEmail'), type: 'email', autocomplete: 'email', spellcheck: false, value: email, error: errors?.fields.email })}
+${textInput({ t, name: 'currentPassword', label: t('auth.currentPassword'), type: 'password', autocomplete: 'current-password', error: errors?.fields.currentPassword, width: '20' })}
+${button({ text: t('auth.sendLink'), preventDoubleClick: true })}
+</form>`,
+      },
+      errors ? 400 : 200,
+    )
+  }
+
+  scope.get('/account/email', (request, reply) => {
+    const user = signedIn(request, reply)
+    if (!user) return reply
+    const sent = (request.query as Record<string, unknown>).sent
+    return emailPage(request, reply, user, '', undefined, typeof sent === 'string' ? sent : undefined)
+  })
+
+  scope.post('/account/email', async (request, reply) => {
+    const user = signedIn(request, reply)
+    if (!user) return reply
+    const { t, lang } = request
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const typed = typeof raw.email === 'string' ? raw.email : ''
+    const parsed = emailChangeSchema.safeParse(raw)
+    if (!parsed.success) return emailPage(request, reply, user, typed, zodFormErrors(t, parsed.error, {}, ['email', 'currentPassword']))
+    if (!user.password_hash || !(await verifySecret(user.password_hash, parsed.data.currentPassword))) return emailPage(request, reply, user, typed, formErrors([['currentPassword', t('auth.errCurrentWrong')]]))
+    if (parsed.data.email.toLowerCase() === (user.email ?? '').toLowerCase()) return emailPage(request, reply, user, typed, formErrors([['email', t('auth.errEmailSame')]]))
+    const now = clock.now()
+    await db.transaction().execute(async (trx) => {
+      const token = await createToken(trx, user.id, 'verify_email', now, parsed.data.email)
+      await notify(trx, { template: 'verifyEmail', params: { username: user.username, link: `${deps.publicBaseUrl}/${lang}/verify-email/${token}` }, lang: user.preferred_language, email: { to: parsed.data.email }, now })
+      await audit(trx, actorFrom(request, user), now, { action: 'auth.email_change_requested', objectType: 'user', objectId: user.id })
+    })
+    return reply.redirect(`/${lang}/account/email?sent=${encodeURIComponent(parsed.data.email)}`, 303)
+  })
+}
