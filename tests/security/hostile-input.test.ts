@@ -6,7 +6,7 @@ import { loadNocIfEmpty } from '../../src/features/reference/noc.service.ts'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { TestClient, text, type PageResponse } from '../helpers/http.ts'
 import { registerSignInAs, signInAs } from '../helpers/sign-in-as.ts'
-import { createUser } from '../helpers/users.ts'
+import { createUser, TEST_PASSWORD } from '../helpers/users.ts'
 import { bn, buildWorld, rowCounts } from './world.ts'
 
 const SCRIPT = '<script>alert(1)</script>'
@@ -473,6 +473,35 @@ describe('hostile input', () => {
       t.clock.advanceMinutes(61)
       await client.post('/en/forgot-password', { username: 'hostile.flooded' })
       assert.equal(await mails(), 6, 'an hour later the person can ask again')
+    })
+
+    it('a stolen session cannot guess the current password: ten wrong answers pause both account forms', async () => {
+      const victim = await createUser(t.db, { username: 'hostile.guessed' })
+      const thief = await signedIn(victim.id)
+      await thief.get('/en/account/password')
+      for (let i = 0; i < 10; i++) {
+        const res = await thief.post('/en/account/password', { currentPassword: `guess-${i}`, password: 'Brand-new-password-2026', confirmPassword: 'Brand-new-password-2026' })
+        assert.equal(res.status, 400)
+      }
+      const right = await thief.post('/en/account/password', { currentPassword: TEST_PASSWORD, password: 'Brand-new-password-2026', confirmPassword: 'Brand-new-password-2026' })
+      assert.equal(right.status, 400, 'paused, even with the right password')
+      assert.match(text(right.dom.querySelector('.error-summary')), /Wait \d+ seconds/)
+      await thief.get('/en/account/email')
+      const email = await thief.post('/en/account/email', { email: 'thief@example.com', currentPassword: TEST_PASSWORD })
+      assert.equal(email.status, 400, 'the e-mail form is paused too')
+      const row = await t.db.selectFrom('app_user').select(['password_hash', 'email']).where('id', '=', victim.id).executeTakeFirstOrThrow()
+      assert.equal(row.password_hash, victim.password_hash)
+      assert.equal(row.email, victim.email)
+      assert.equal((await t.db.selectFrom('user_token').select('id').where('user_id', '=', victim.id).execute()).length, 0, 'no confirmation link was made')
+    })
+
+    it('changing one’s e-mail address cannot make the portal mail addresses in a loop: five an hour', async () => {
+      const user = await createUser(t.db, { username: 'hostile.mailer' })
+      const client = await signedIn(user.id)
+      await client.get('/en/account/email')
+      for (let i = 0; i < 8; i++) await client.post('/en/account/email', { email: `target+${i}@example.com`, currentPassword: TEST_PASSWORD })
+      const sent = (await t.db.selectFrom('email_outbox').select('to_address').where('template', '=', 'verifyEmail').execute()).filter((r) => r.to_address.startsWith('target+'))
+      assert.equal(sent.length, 5)
     })
 
     it('path traversal: 404 and no file content', async () => {

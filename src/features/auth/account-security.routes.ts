@@ -12,6 +12,7 @@ import { notify } from '../notifications/notify.ts'
 import { resetSchema } from './auth.schema.ts'
 import { audienceOf } from './session-lifecycle.ts'
 import { hashSecret, verifySecret } from './passwords.ts'
+import { recordFailure, throttleWait, type ThrottlePolicy } from './throttle.ts'
 import { createToken } from './tokens.ts'
 
 const str = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string())
@@ -19,6 +20,11 @@ const emailChangeSchema = z.object({
   email: str.pipe(z.string().trim().min(1, 'validation.email')).pipe(emailField),
   currentPassword: str.pipe(z.string().min(1, 'auth.errPasswordRequired')),
 })
+
+/** Wrong current passwords (a stolen session guessing it): ten a day, then 20 minutes' pause (tests/security/hostile-input.test.ts). */
+const CURRENT_PASSWORD_POLICY: ThrottlePolicy = { free: 9, baseDelayMs: 20 * 60_000, maxDelayMs: 20 * 60_000, windowMs: 24 * 60 * 60_000 }
+/** Confirmation e-mails to new addresses: five an hour per person, so the portal mails no one in a loop. */
+const EMAIL_CHANGE_POLICY: ThrottlePolicy = { free: 4, baseDelayMs: 60 * 60_000, maxDelayMs: 60 * 60_000, windowMs: 60 * 60_000 }
 
 /** Change password and change e-mail (re-verified), for any signed-in person. */
 export function registerAccountSecurityRoutes(scope: FastifyInstance, deps: { db: Db; clock: Clock; publicBaseUrl: string }): void {
@@ -64,7 +70,11 @@ ${button({ text: t('common.save'), preventDoubleClick: true })}
     const raw = (request.body ?? {}) as Record<string, unknown>
     const parsed = resetSchema.safeParse(raw)
     const current = typeof raw.currentPassword === 'string' ? raw.currentPassword : ''
+    const guesses = `current-password:${user.id}`
+    const wait = await throttleWait(db, guesses, clock.now())
+    if (wait > 0) return passwordPage(request, reply, user, formErrors([['currentPassword', t('auth.slowDown', { seconds: Math.ceil(wait / 1000) })]]))
     const currentOk = !!user.password_hash && current.length > 0 && (await verifySecret(user.password_hash, current))
+    if (!currentOk && current) await recordFailure(db, guesses, clock.now(), CURRENT_PASSWORD_POLICY)
     if (!parsed.success || !currentOk) {
       const base = parsed.success ? formErrors([]) : zodFormErrors(t, parsed.error, {}, ['password', 'confirmPassword'])
       const errors = currentOk ? base : formErrors([['currentPassword', current ? t('auth.errCurrentWrong') : t('auth.errPasswordRequired')], ...Object.entries(base.fields)])
@@ -119,10 +129,18 @@ ${button({ text: t('auth.sendLink'), preventDoubleClick: true })}
     const typed = typeof raw.email === 'string' ? raw.email : ''
     const parsed = emailChangeSchema.safeParse(raw)
     if (!parsed.success) return emailPage(request, reply, user, typed, zodFormErrors(t, parsed.error, {}, ['email', 'currentPassword']))
-    if (!user.password_hash || !(await verifySecret(user.password_hash, parsed.data.currentPassword))) return emailPage(request, reply, user, typed, formErrors([['currentPassword', t('auth.errCurrentWrong')]]))
+    const guesses = `current-password:${user.id}`
+    const mails = `email-change-mail:${user.id}`
+    const wait = Math.max(await throttleWait(db, guesses, clock.now()), await throttleWait(db, mails, clock.now()))
+    if (wait > 0) return emailPage(request, reply, user, typed, formErrors([['email', t('auth.slowDown', { seconds: Math.ceil(wait / 1000) })]]))
+    if (!user.password_hash || !(await verifySecret(user.password_hash, parsed.data.currentPassword))) {
+      await recordFailure(db, guesses, clock.now(), CURRENT_PASSWORD_POLICY)
+      return emailPage(request, reply, user, typed, formErrors([['currentPassword', t('auth.errCurrentWrong')]]))
+    }
     if (parsed.data.email.toLowerCase() === (user.email ?? '').toLowerCase()) return emailPage(request, reply, user, typed, formErrors([['email', t('auth.errEmailSame')]]))
     const now = clock.now()
     await db.transaction().execute(async (trx) => {
+      await recordFailure(trx, mails, now, EMAIL_CHANGE_POLICY)
       const token = await createToken(trx, user.id, 'verify_email', now, parsed.data.email)
       await notify(trx, { template: 'verifyEmail', params: { username: user.username, link: `${deps.publicBaseUrl}/${lang}/verify-email/${token}` }, lang: user.preferred_language, email: { to: parsed.data.email }, now })
       await audit(trx, actorFrom(request, user), now, { action: 'auth.email_change_requested', objectType: 'user', objectId: user.id })
