@@ -10,6 +10,7 @@ import { registerAccessRoutes } from './features/access/access.routes.ts'
 import { registerAuditRoutes } from './features/console/audit.routes.ts'
 import { registerStaffRoutes } from './features/console/staff.routes.ts'
 import { registerEnrolmentConsoleRoutes } from './features/enrolment/enrolment-console.routes.ts'
+import { registerPrimaryTransferRoutes } from './features/enrolment/primary-transfer.routes.ts'
 import { registerOfferRoutes } from './features/offers/offers.routes.ts'
 import { enrolmentHomeSection, registerEnrolmentRoutes } from './features/enrolment/enrolment.routes.ts'
 import { registerRecoveryRoutes, sendVerificationEmail } from './features/auth/recovery.routes.ts'
@@ -176,6 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerAccountRoutes(scope, { ...enrolmentDeps, homeSections: [enrolmentHomeSection(enrolmentDeps)] })
         registerEnrolmentRoutes(scope, enrolmentDeps)
         registerEnrolmentConsoleRoutes(scope, enrolmentDeps)
+        registerPrimaryTransferRoutes(scope, enrolmentDeps)
         registerAuditRoutes(scope, enrolmentDeps)
         registerStaffRoutes(scope, enrolmentDeps)
         registerOfferRoutes(scope, enrolmentDeps)

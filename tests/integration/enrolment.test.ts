@@ -177,3 +177,67 @@ describe('enrolling a business', () => {
     assert.equal((await employer.get('/en/console/enrolments')).status, 403)
   })
 })
+
+describe('asking the department to transfer the primary role', () => {
+  let t: TestApp
+  before(async () => {
+    t = await testApp()
+    const gone = await createUser(t.db, { username: 'gone.primary' })
+    await createUser(t.db, { username: 'new.manager', lang: 'fr' })
+    await createUser(t.db, { username: 'officer.t', role: 'officer', totpSecret: OFFICER_TOTP })
+    const b = await t.db
+      .insertInto('business')
+      .values({ business_number: bn('31415926'), legal_name: 'Pi Bakery Inc.', legal_name_key: 'pi bakery inc.', operating_name: 'Pi', street: 's', city: 'c', province: 'ON', postal_code: 'K1A 0A9', phone: '+16135550123', employer_number: 'E7654321', created_at: t.clock.now(), updated_at: t.clock.now() })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await t.db.insertInto('business_membership').values({ business_id: b.id, user_id: gone.id, role: 'primary', created_at: t.clock.now() }).execute()
+  })
+  after(() => t.close())
+
+  it('goes from “already enrolled” to a request an officer approves; the roles swap and both are told', async () => {
+    const manager = new TestClient(t.app)
+    await signIn(manager, 'new.manager', undefined, 'fr')
+    const stopped = await enrol(manager, 'fr', { businessNumber: bn('31415926'), legalName: 'Pi Bakery Inc.' })
+    const explained = await manager.follow(stopped)
+    const link = explained.dom.querySelector('main a[href="/fr/enrol/transfer"]')
+    assert.ok(link, 'the explanation links to the transfer request')
+    await manager.get('/fr/enrol/transfer')
+    const empty = await manager.post('/fr/enrol/transfer', { reason: '  ' })
+    assert.equal(empty.status, 400)
+    assert.equal(errorSummaryLinks(empty.dom)[0]!.href, '#reason')
+    assert.equal((await manager.post('/fr/enrol/transfer', { reason: 'Je suis la nouvelle directrice; l’ancien propriétaire a vendu l’entreprise.' })).status, 200)
+    assert.equal((await manager.post('/fr/enrol/transfer', { reason: 'Encore' })).status, 409, 'one open request at a time')
+    assert.equal((await manager.get('/fr/console/transfers')).status, 403)
+
+    const officer = new TestClient(t.app)
+    await signInStaff(officer, 'officer.t', OFFICER_TOTP, t.clock.now())
+    const queue = await officer.get('/en/console/transfers')
+    const open = queue.dom.querySelector('main table a')!.getAttribute('href')!
+    const detail = await officer.get(open)
+    assert.match(text(detail.dom.querySelector('main')), /l’ancien propriétaire a vendu/)
+    const noNote = await officer.post(`${open}/decision`, { decision: 'refuse', note: '' })
+    assert.equal(errorSummaryLinks(noNote.dom)[0]!.href, '#note')
+    assert.equal((await officer.post(`${open}/decision`, { decision: 'approve', note: '' })).status, 303)
+
+    const roles = await t.db
+      .selectFrom('business_membership as m')
+      .innerJoin('app_user as u', 'u.id', 'm.user_id')
+      .select(['u.username', 'm.role'])
+      .where('m.status', '=', 'active')
+      .orderBy('u.username')
+      .execute()
+    assert.deepEqual(roles, [
+      { username: 'gone.primary', role: 'secondary' },
+      { username: 'new.manager', role: 'primary' },
+    ])
+    const messages = await t.db.selectFrom('account_message').select(['template', 'lang']).orderBy('template').execute()
+    assert.deepEqual(messages, [
+      { template: 'transferApproved', lang: 'fr' },
+      { template: 'transferReplaced', lang: 'en' },
+    ])
+    const home = await manager.get('/fr/home')
+    assert.match(text(home.dom.querySelector('main')), /E7654321/)
+    const again = await officer.post(`${open}/decision`, { decision: 'refuse', note: 'x' })
+    assert.match(text(again.dom.querySelector('.error-summary')), /already decided/)
+  })
+})

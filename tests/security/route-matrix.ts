@@ -152,6 +152,8 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'POST /{lang}/home/contact': { expect: EMPLOYER },
   'GET /{lang}/enrol': { expect: EMPLOYER },
   'POST /{lang}/enrol/start': { expect: EMPLOYER },
+  'GET /{lang}/enrol/transfer': { expect: EMPLOYER, note: 'without a draft naming an enrolled business, sends the person to /enrol' },
+  'POST /{lang}/enrol/transfer': { expect: EMPLOYER },
   'GET /{lang}/enrol/business': { expect: EMPLOYER },
   'POST /{lang}/enrol/business': { expect: EMPLOYER },
   'GET /{lang}/enrol/address': { expect: EMPLOYER },
@@ -219,6 +221,9 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   // The officer console.
   'GET /{lang}/console': { expect: STAFF },
   'GET /{lang}/console/enrolments': { expect: STAFF },
+  'GET /{lang}/console/transfers': { expect: STAFF },
+  'GET /{lang}/console/transfers/:id': { expect: { ...STAFF, officer: 'notFound', administrator: 'notFound' }, params: () => ({ id: '00000000-0000-4000-8000-000000000001' }), note: 'a request id that does not exist: staff get 404, others never learn it' },
+  'POST /{lang}/console/transfers/:id/decision': { expect: { ...STAFF, officer: 'notFound', administrator: 'notFound' }, params: () => ({ id: '00000000-0000-4000-8000-000000000001' }) },
   'GET /{lang}/console/enrolments/:id': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },
   'POST /{lang}/console/enrolments/:id/assign': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },
   'POST /{lang}/console/enrolments/:id/decision': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },

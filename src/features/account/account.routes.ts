@@ -119,6 +119,7 @@ ${button({ text: t('account.signOutEverywhere'), variant: 'secondary' })}</form>
 <h2>${t('console.consoleMenu')}</h2>
 <ul class="task-list">
 <li><a href="/${request.lang}/console/enrolments">${t('enrolment.console.queueTitle')}</a></li>
+<li><a href="/${request.lang}/console/transfers">${t('enrolment.transfer.consoleTitle')}</a></li>
 <li><a href="/${request.lang}/console/audit">${t('console.auditTitle')}</a></li>
 ${user.role === 'administrator' ? html`<li><a href="/${request.lang}/console/staff">${t('console.staffTitle')}</a></li>` : ''}
 </ul>`,

@@ -260,7 +260,7 @@ ${summaryList([
 <h2>${t('enrolment.alreadyWhatToDo')}</h2>
 <ul>
 <li>${t('enrolment.alreadyAskPin')}</li>
-<li>${t('enrolment.alreadyAskTransfer')} <a href="/${lang}/help">${t('common.footerHelp')}</a></li>
+<li>${t('enrolment.alreadyAskTransfer')} ${reason === 'pending' ? '' : html`<a href="/${lang}/enrol/transfer">${t('enrolment.transfer.title')}</a>`}</li>
 <li>${t('enrolment.alreadyWrongNumber')}</li>
 </ul>
 <p>${linkButton({ text: t('enrolment.backToRequest'), href: `/${lang}/enrol/business` })}</p>`,

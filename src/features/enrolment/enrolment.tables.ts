@@ -62,7 +62,20 @@ export interface BusinessMembershipTable {
   branch_id: Generated<string | null>
 }
 
+export interface PrimaryTransferRequestTable {
+  id: Generated<string>
+  business_id: string
+  requester_user_id: string
+  reason: string
+  status: Generated<'submitted' | 'approved' | 'refused'>
+  decided_by: string | null
+  decided_at: Timestamp | null
+  decision_note: string | null
+  created_at: Timestamp
+}
+
 export interface EnrolmentTables {
+  primary_transfer_request: PrimaryTransferRequestTable
   business: BusinessTable
   enrolment_request: EnrolmentRequestTable
   business_membership: BusinessMembershipTable

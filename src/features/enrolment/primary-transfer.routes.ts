@@ -1,0 +1,172 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { actorFrom } from '../../platform/audit.ts'
+import { NotFoundError } from '../../platform/errors.ts'
+import { html } from '../../platform/html.ts'
+import { button, csrfField, notice, radios, summaryList, textarea } from '../../ui/components.ts'
+import { formErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { fullName } from '../account/account.routes.ts'
+import { requireEmployer, requireStaff } from '../auth/guards.ts'
+import { findUserById } from '../auth/users.repository.ts'
+import { findBusinessByNumber, findDraft } from './enrolment.repository.ts'
+import type { EnrolmentDeps } from './enrolment.routes.ts'
+import { decidePrimaryTransfer, requestPrimaryTransfer } from './primary-transfer.service.ts'
+
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)
+const reasonSchema = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().trim().min(1, 'enrolment.transfer.errReason').max(2000, 'enrolment.errTooLong'))
+
+/**
+ * "Ask the department to transfer the primary role": for a business already enrolled
+ * whose primary user cannot give access; officers decide in the console.
+ */
+export function registerPrimaryTransferRoutes(scope: FastifyInstance, deps: EnrolmentDeps): void {
+  const { db, clock } = deps
+
+  async function businessOfDraft(request: FastifyRequest, reply: FastifyReply) {
+    const user = requireEmployer(request, reply)
+    if (!user) return undefined
+    const draft = await findDraft(db, user.id)
+    const business = draft?.business_number ? await findBusinessByNumber(db, draft.business_number) : undefined
+    if (!business) {
+      void reply.redirect(`/${request.lang}/enrol`, 303)
+      return undefined
+    }
+    return { user, business }
+  }
+
+  const form = (request: FastifyRequest, reply: FastifyReply, legalName: string, reason: string, errors?: FormErrors, status?: number) => {
+    const { t, lang } = request
+    return reply.page(
+      {
+        title: t('enrolment.transfer.title'),
+        errors,
+        backLink: { href: `/${lang}/enrol/already?reason=number` },
+        body: html`<h1>${t('enrolment.transfer.title')}</h1>
+<p>${t('enrolment.transfer.lead', { legalName })}</p>
+<form method="post" action="/${lang}/enrol/transfer" novalidate>
+${csrfField(reply.csrfToken())}
+${textarea({ t, name: 'reason', label: t('enrolment.transfer.reason'), hint: t('enrolment.transfer.reasonHint'), value: reason, rows: 5, error: errors?.fields.reason, required: true })}
+${button({ text: t('enrolment.transfer.send'), preventDoubleClick: true })}
+</form>`,
+      },
+      status ?? (errors ? 400 : 200),
+    )
+  }
+
+  scope.get('/enrol/transfer', async (request, reply) => {
+    const found = await businessOfDraft(request, reply)
+    if (!found) return reply
+    return form(request, reply, found.business.legal_name, '')
+  })
+
+  scope.post('/enrol/transfer', async (request, reply) => {
+    const found = await businessOfDraft(request, reply)
+    if (!found) return reply
+    const { t, lang } = request
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const parsed = reasonSchema.safeParse(raw.reason)
+    const typed = typeof raw.reason === 'string' ? raw.reason : ''
+    if (!parsed.success) return form(request, reply, found.business.legal_name, typed, formErrors([['reason', t(parsed.error.issues[0]!.message as 'enrolment.transfer.errReason')]]))
+    const result = await requestPrimaryTransfer(db, { businessId: found.business.id, requesterId: found.user.id, reason: parsed.data, actor: actorFrom(request, found.user), now: clock.now() })
+    if (result.kind === 'already') return form(request, reply, found.business.legal_name, typed, formErrors([['reason', t('enrolment.transfer.already')]]), 409)
+    return reply.page({ title: t('enrolment.transfer.title'), body: html`<h1>${t('enrolment.transfer.title')}</h1>${notice({ kind: 'success', title: t('enrolment.transfer.sent') })}<p><a href="/${lang}/home">${t('common.home')}</a></p>` })
+  })
+
+  scope.get('/console/transfers', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { t, lang } = request
+    const rows = await db
+      .selectFrom('primary_transfer_request as r')
+      .innerJoin('business as b', 'b.id', 'r.business_id')
+      .innerJoin('app_user as u', 'u.id', 'r.requester_user_id')
+      .select(['r.id', 'r.created_at', 'b.legal_name', 'b.business_number', 'u.username'])
+      .where('r.status', '=', 'submitted')
+      .orderBy('r.created_at')
+      .orderBy('r.id')
+      .limit(100)
+      .execute()
+    const fmt = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'medium', timeStyle: 'short', timeZone: deps.timeZone })
+    return reply.page({
+      title: t('enrolment.transfer.consoleTitle'),
+      breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
+      body: html`<h1>${t('enrolment.transfer.consoleTitle')}</h1>
+${
+  rows.length === 0
+    ? html`<p>${t('enrolment.transfer.none')}</p>`
+    : html`<div class="table-wrap"><table class="table"><caption class="visually-hidden">${t('enrolment.transfer.consoleTitle')}</caption>
+<thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.transfer.requester')}</th><th scope="col">${t('enrolment.console.submitted')}</th></tr></thead>
+<tbody>${rows.map((r) => html`<tr><td><a href="/${lang}/console/transfers/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${r.username}</td><td>${fmt.format(r.created_at)}</td></tr>`)}</tbody></table></div>`
+}`,
+    })
+  })
+
+  const detail = async (request: FastifyRequest, reply: FastifyReply, id: string, errors?: FormErrors, done?: string) => {
+    const { t, lang } = request
+    const r = isUuid(id) ? await db.selectFrom('primary_transfer_request').selectAll().where('id', '=', id).executeTakeFirst() : undefined
+    if (!r) throw new NotFoundError()
+    const business = await db.selectFrom('business').selectAll().where('id', '=', r.business_id).executeTakeFirstOrThrow()
+    const requester = await findUserById(db, r.requester_user_id)
+    const primary = await db
+      .selectFrom('business_membership as m')
+      .innerJoin('app_user as u', 'u.id', 'm.user_id')
+      .selectAll('u')
+      .where('m.business_id', '=', business.id)
+      .where('m.role', '=', 'primary')
+      .where('m.status', '=', 'active')
+      .executeTakeFirst()
+    return reply.page(
+      {
+        title: t('enrolment.transfer.consoleDetail', { legalName: business.legal_name }),
+        errors,
+        breadcrumbs: [
+          { text: t('account.consoleTitle'), href: `/${lang}/console` },
+          { text: t('enrolment.transfer.consoleTitle'), href: `/${lang}/console/transfers` },
+        ],
+        body: html`<h1>${t('enrolment.transfer.consoleDetail', { legalName: business.legal_name })}</h1>
+${done ? notice({ kind: 'success', title: done }) : ''}
+${summaryList([
+  { key: t('enrolment.businessNumber'), value: business.business_number },
+  { key: t('enrolment.employerNumber'), value: business.employer_number },
+  { key: t('enrolment.transfer.requester'), value: requester ? `${fullName(requester)} <${requester.email ?? ''}>` : '' },
+  { key: t('enrolment.transfer.currentPrimary'), value: primary ? `${fullName(primary)} <${primary.email ?? ''}>` : '' },
+  { key: t('enrolment.transfer.reason'), value: r.reason },
+])}
+${
+  r.status === 'submitted'
+    ? html`<form method="post" action="/${lang}/console/transfers/${r.id}/decision" novalidate>
+${csrfField(reply.csrfToken())}
+${radios({ t, name: 'decision', label: t('enrolment.console.decision'), options: [{ value: 'approve', text: t('enrolment.transfer.approve') }, { value: 'refuse', text: t('enrolment.transfer.refuse') }], error: errors?.fields.decision })}
+${textarea({ t, name: 'note', label: t('enrolment.transfer.note'), rows: 3, error: errors?.fields.note })}
+${button({ text: t('common.continue'), preventDoubleClick: true })}
+</form>`
+    : ''
+}`,
+      },
+      errors ? 400 : 200,
+    )
+  }
+
+  scope.get('/console/transfers/:id', async (request, reply) => {
+    if (!requireStaff(request, reply)) return reply
+    const q = request.query as Record<string, unknown>
+    const done = q.done === 'approved' ? request.t('enrolment.transfer.approved') : q.done === 'refused' ? request.t('enrolment.transfer.refused') : undefined
+    return detail(request, reply, (request.params as { id: string }).id, undefined, done)
+  })
+
+  scope.post('/console/transfers/:id/decision', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { t, lang } = request
+    const { id } = request.params as { id: string }
+    if (!isUuid(id)) throw new NotFoundError()
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const decision = raw.decision
+    const note = typeof raw.note === 'string' ? raw.note.trim().slice(0, 2000) : ''
+    if (decision !== 'approve' && decision !== 'refuse') return detail(request, reply, id, formErrors([['decision', t('validation.chooseOne', { field: t('enrolment.console.decision').toLowerCase() })]]))
+    if (decision === 'refuse' && !note) return detail(request, reply, id, formErrors([['note', t('enrolment.transfer.errNote')]]))
+    const result = await decidePrimaryTransfer(db, { requestId: id, approve: decision === 'approve', note, actor: actorFrom(request, officer), now: clock.now() })
+    if (result.kind === 'decided') return detail(request, reply, id, formErrors([['decision', t('enrolment.transfer.decided')]]))
+    return reply.redirect(`/${lang}/console/transfers/${id}?done=${decision === 'approve' ? 'approved' : 'refused'}`, 303)
+  })
+}

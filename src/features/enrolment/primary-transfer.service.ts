@@ -1,0 +1,107 @@
+import type { Db } from '../../db/connect.ts'
+import type { AppUser } from '../../db/database.ts'
+import { audit, type Actor } from '../../platform/audit.ts'
+import { notify } from '../notifications/notify.ts'
+import { findUserById } from '../auth/users.repository.ts'
+
+const name = (u: AppUser) => [u.given_name, u.family_name].filter(Boolean).join(' ') || u.username
+
+export type TransferRequestResult = { kind: 'sent' } | { kind: 'already' }
+
+export async function requestPrimaryTransfer(db: Db, input: { businessId: string; requesterId: string; reason: string; actor: Actor; now: Date }): Promise<TransferRequestResult> {
+  try {
+    await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('primary_transfer_request')
+        .values({ business_id: input.businessId, requester_user_id: input.requesterId, reason: input.reason, created_at: input.now })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await audit(trx, input.actor, input.now, { action: 'transfer.requested', businessId: input.businessId, objectType: 'primary_transfer_request', objectId: row.id })
+    })
+    return { kind: 'sent' }
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') return { kind: 'already' }
+    throw err
+  }
+}
+
+export type TransferDecision = { kind: 'done' } | { kind: 'decided' }
+
+/**
+ * Approval, in one transaction: the current primary becomes a secondary user (never
+ * removed: the new primary decides), the requester becomes the primary user, and
+ * both are told. The business is never without exactly one primary user.
+ */
+export async function decidePrimaryTransfer(db: Db, input: { requestId: string; approve: boolean; note: string; actor: Actor; now: Date }): Promise<TransferDecision> {
+  return db.transaction().execute(async (trx) => {
+    const request = await trx
+      .updateTable('primary_transfer_request')
+      .set({ status: input.approve ? 'approved' : 'refused', decided_by: input.actor.userId, decided_at: input.now, decision_note: input.note || null })
+      .where('id', '=', input.requestId)
+      .where('status', '=', 'submitted')
+      .returningAll()
+      .executeTakeFirst()
+    if (!request) return { kind: 'decided' as const }
+    const business = await trx.selectFrom('business').selectAll().where('id', '=', request.business_id).executeTakeFirstOrThrow()
+    const requester = (await findUserById(trx, request.requester_user_id))!
+    if (!input.approve) {
+      await notify(trx, {
+        template: 'transferRefused',
+        params: { name: name(requester), legalName: business.legal_name, note: input.note },
+        lang: requester.preferred_language,
+        email: requester.email ? { to: requester.email } : undefined,
+        accountMessage: { userId: requester.id },
+        now: input.now,
+      })
+      await audit(trx, input.actor, input.now, { action: 'transfer.refused', businessId: business.id, objectType: 'primary_transfer_request', objectId: request.id })
+      return { kind: 'done' as const }
+    }
+    const previous = await trx
+      .updateTable('business_membership')
+      .set({ role: 'secondary', branch_id: null })
+      .where('business_id', '=', business.id)
+      .where('role', '=', 'primary')
+      .where('status', '=', 'active')
+      .where('user_id', '!=', requester.id)
+      .returning('user_id')
+      .execute()
+    const promoted = await trx
+      .updateTable('business_membership')
+      .set({ role: 'primary', branch_id: null })
+      .where('business_id', '=', business.id)
+      .where('user_id', '=', requester.id)
+      .where('status', '=', 'active')
+      .executeTakeFirst()
+    if (Number(promoted.numUpdatedRows) === 0) {
+      await trx.insertInto('business_membership').values({ business_id: business.id, user_id: requester.id, role: 'primary', created_at: input.now, created_by: input.actor.userId }).execute()
+    }
+    await notify(trx, {
+      template: 'transferApproved',
+      params: { name: name(requester), legalName: business.legal_name },
+      lang: requester.preferred_language,
+      email: requester.email ? { to: requester.email } : undefined,
+      accountMessage: { userId: requester.id },
+      now: input.now,
+    })
+    for (const { user_id } of previous) {
+      const old = await findUserById(trx, user_id)
+      if (!old) continue
+      await notify(trx, {
+        template: 'transferReplaced',
+        params: { name: name(old), legalName: business.legal_name, newPrimary: name(requester) },
+        lang: old.preferred_language,
+        email: old.email ? { to: old.email } : undefined,
+        accountMessage: { userId: old.id },
+        now: input.now,
+      })
+    }
+    await audit(trx, input.actor, input.now, {
+      action: 'transfer.approved',
+      businessId: business.id,
+      objectType: 'primary_transfer_request',
+      objectId: request.id,
+      details: { newPrimary: requester.id, previousPrimary: previous.map((p) => p.user_id) },
+    })
+    return { kind: 'done' as const }
+  })
+}
