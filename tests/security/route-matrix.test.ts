@@ -5,6 +5,7 @@ import { testApp, type TestApp } from '../helpers/app.ts'
 import { TestClient, type PageResponse } from '../helpers/http.ts'
 import { registerSignInAs, signInAs } from '../helpers/sign-in-as.ts'
 import { ROLES, ROUTE_MATRIX, TEST_ONLY_PREFIXES, type MatrixEntry, type Outcome, type Role } from './route-matrix.ts'
+import { assertInert, PAYLOADS } from './inert.ts'
 import { buildWorld, rowCounts, type World } from './world.ts'
 
 interface Route {
@@ -205,6 +206,37 @@ describe('the authorization matrix', () => {
       }
     }
     assert.ok(checks > 50, `${checks} checks`)
+    assert.deepEqual(failures, [])
+  })
+
+  it('reflects no query parameter as markup: every page, for the role it is meant for, with hostile values in every parameter the portal reads', async () => {
+    // Every query parameter a page reads today (grep request.query), plus a few that might be read one day.
+    const NAMES = ['q', 'sent', 'created', 'removed', 'done', 'employerNumber', 'returnTo', 'business', 'status', 'page', 'registered', 'enrolment', 'joined', 'code', 'openPermit', 'console', 'everywhere', 'actor', 'action', 'from', 'to', 'after', 'error', 'message']
+    const failures: string[] = []
+    let checks = 0
+    for (const route of routes) {
+      const entry = ROUTE_MATRIX[route.key]
+      if (route.method !== 'GET' || !entry || route.url.startsWith('/assets/')) continue
+      const role = ROLES.find((r) => entry.expect[r] === 'allow')
+      if (!role) continue
+      const url = await concreteUrl(route, entry, world)
+      for (const [i, done] of ['approved', 'refused', 'x'].entries()) {
+        const params = new URLSearchParams(NAMES.map((n) => [n, PAYLOADS[(n.length + i) % PAYLOADS.length]!]))
+        params.set('done', done)
+        const res = await send(await clientFor(role), route, `${url}?${params}`, true)
+        checks++
+        if (res.status >= 500) failures.push(`${url} as ${role}: ${res.status}`)
+        else if (String(res.headers['content-type']).startsWith('text/html')) {
+          try {
+            assertInert(res, `${url} as ${role}`)
+          } catch (e) {
+            failures.push((e as Error).message)
+          }
+        }
+        if (res.location && !/^\/(en|fr)?(\/|$|\?)/.test(res.location) && !res.location.startsWith(t.config.publicBaseUrl)) failures.push(`${url} as ${role} redirects off-site: ${res.location}`)
+      }
+    }
+    assert.ok(checks > 100, `${checks} checks`)
     assert.deepEqual(failures, [])
   })
 
