@@ -221,7 +221,7 @@ describe('the authorization matrix', () => {
       if (!role) continue
       const url = await concreteUrl(route, entry, world)
       for (const [i, done] of ['approved', 'refused', 'x'].entries()) {
-        const params = new URLSearchParams(NAMES.map((n) => [n, PAYLOADS[(n.length + i) % PAYLOADS.length]!]))
+        const params = new URLSearchParams(NAMES.map((n): [string, string] => [n, PAYLOADS[(n.length + i) % PAYLOADS.length]!]))
         params.set('done', done)
         const res = await send(await clientFor(role), route, `${url}?${params}`, true)
         checks++
