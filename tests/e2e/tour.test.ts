@@ -16,14 +16,20 @@ describe('a tour of the simpler pages', () => {
   let portal: RunningPortal
   let browser: Browser
   before(async () => {
-    ;[portal, browser] = await Promise.all([startPortal({ SEED_DEMO: 'true' }), launchBrowser()])
+    ;[portal, browser] = await Promise.all([startPortal({ SEED_DEMO: 'true', PORTAL_TEST_CLOCK: 'true' }), launchBrowser()])
   })
   after(async () => {
     await browser?.close()
     await portal?.stop()
   })
 
-  const staff: Record<Lang, string> = { en: 'demo.officer', fr: 'demo.admin' }
+  /** Moves the portal's clock a minute on (each code works once) and gives the current code for a key. */
+  async function freshCode(key: string): Promise<string> {
+    const res = await fetch(`${portal.baseUrl}/__test/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ minutes: 1 }) })
+    const { now } = (await res.json()) as { now: string }
+    return totpCode(key, new Date(now))
+  }
+  const employer: Record<Lang, string> = { en: 'demo.primary', fr: 'demo.secondary' }
   for (const lang of ['en', 'fr'] as const) {
     it(`${lang}: public pages, the error page, forgot password, and the console`, async (t) => {
       const context = await newContext(browser)
@@ -44,16 +50,40 @@ describe('a tour of the simpler pages', () => {
         assert.match(page.url(), /\/forgot-password\/sent$/)
         await expectAccessible(page, 'forgot password sent')
 
+        // An employer's security pages, and setting up two-step verification.
+        await signIn(page, portal.baseUrl, lang, employer[lang], DEMO_PASSWORD)
+        const save = lang === 'en' ? 'Save' : 'Enregistrer'
+        await page.goto(`${portal.baseUrl}/${lang}/account/password`)
+        await expectAccessible(page, 'change password')
+        await page.getByRole('button', { name: save, exact: true }).click()
+        await expectAccessible(page, 'change password (errors)')
+        await page.goto(`${portal.baseUrl}/${lang}/account/email`)
+        await expectAccessible(page, 'change email')
+        await page.goto(`${portal.baseUrl}/${lang}/two-factor/setup`)
+        await expectAccessible(page, 'two-factor setup')
+        const key = ((await page.locator('.totp-key').textContent()) ?? '').replace(/\s+/g, '')
+        await page.getByLabel(startingWith(lang === 'en' ? 'Security code' : 'Code de sécurité')).fill(await freshCode(key))
+        await page.getByRole('button', { name: lang === 'en' ? 'Verify' : 'Vérifier' }).click()
+        assert.match(page.url(), /\/two-factor\/recovery-codes$/)
+        await expectAccessible(page, 'recovery codes')
+        await page.getByRole('button').filter({ hasText: lang === 'en' ? 'I have saved' : 'J’ai conservé' }).click()
+        await page.getByRole('button', { name: lang === 'en' ? 'Sign out' : 'Se déconnecter', exact: true }).click()
+
+        // The console: an administrator's sign-in with its code, then each console page.
         await page.goto(`${portal.baseUrl}/${lang}/console/sign-in`)
-        await signIn(page, portal.baseUrl, lang, staff[lang], DEMO_PASSWORD)
+        await signIn(page, portal.baseUrl, lang, 'demo.admin', DEMO_PASSWORD)
         assert.match(page.url(), /\/sign-in\/code$/)
         await expectAccessible(page, 'second factor')
-        await page.getByLabel(startingWith(lang === 'en' ? 'Security code' : 'Code de sécurité')).fill(totpCode(DEMO_TOTP_SECRET, new Date()))
+        await page.getByLabel(startingWith(lang === 'en' ? 'Security code' : 'Code de sécurité')).fill(await freshCode(DEMO_TOTP_SECRET))
         await page.getByRole('button', { name: lang === 'en' ? 'Verify' : 'Vérifier' }).click()
         assert.match(page.url(), new RegExp(`/${lang}/console$`))
         await expectAccessible(page, 'console home')
-        await page.goto(`${portal.baseUrl}/${lang}/console/enrolments`)
-        await expectAccessible(page, 'console enrolments')
+        for (const path of ['/console/enrolments', '/console/transfers', '/console/audit', '/console/audit?from=not-a-date', '/console/staff']) {
+          await page.goto(`${portal.baseUrl}/${lang}${path}`)
+          await expectAccessible(page, path)
+        }
+        await page.getByRole('button', { name: lang === 'en' ? 'Create account' : 'Créer le compte' }).click()
+        await expectAccessible(page, 'console staff (errors)')
       } catch (err) {
         await screenshotOnFailure(page, `tour ${t.name}`)
         throw err
