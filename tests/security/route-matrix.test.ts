@@ -45,6 +45,13 @@ async function concreteUrl(route: Route, entry: MatrixEntry, world: World): Prom
   })
 }
 
+/** The message for routes without an entry: it names the line to add. */
+function missingEntriesMessage(routes: Route[]): string | undefined {
+  const missing = [...new Set(routes.map((r) => r.key))].filter((k) => !(k in ROUTE_MATRIX))
+  if (missing.length === 0) return undefined
+  return `${missing.length} route(s) without an authorization entry. For each, say what every role gets (and give :params real ids of business A's objects):\n${missing.map((k) => `  Add ${k} to tests/security/route-matrix.ts`).join('\n')}`
+}
+
 function outcomeOf(method: string, res: PageResponse): Outcome | string {
   if (res.status >= 300 && res.status < 400 && res.location && /^\/(en|fr)(\/console)?\/sign-in(\?|$)/.test(res.location)) return 'signIn'
   if (res.status === 403) return 'forbidden'
@@ -85,14 +92,28 @@ describe('the authorization matrix', () => {
 
   it('has an entry for every route the portal registers, and no entry for a route that is gone', () => {
     const keys = new Set(routes.map((r) => r.key))
-    const missing = [...keys].filter((k) => !(k in ROUTE_MATRIX))
-    if (missing.length) {
-      assert.fail(
-        `${missing.length} route(s) without an authorization entry. For each, say what every role gets (and give :params real ids of business A's objects):\n${missing.map((k) => `  Add ${k} to tests/security/route-matrix.ts`).join('\n')}`,
-      )
-    }
+    const missing = missingEntriesMessage(routes)
+    if (missing) assert.fail(missing)
     const stale = Object.keys(ROUTE_MATRIX).filter((k) => !keys.has(k))
     assert.deepEqual(stale, [], `Entries in tests/security/route-matrix.ts for routes that no longer exist: remove ${stale.join(', ')}`)
+  })
+
+  it('notices a route added after the fact, and says exactly what to add', async () => {
+    const extra = await testApp({
+      configure: (app) => {
+        app.get('/en/brand-new/:id', () => 'x')
+        app.post('/fr/brand-new/:id', () => 'x')
+      },
+    })
+    try {
+      const message = missingEntriesMessage(portalRoutes(extra))
+      assert.ok(message, 'the new routes are reported')
+      assert.match(message, /Add GET \/\{lang\}\/brand-new\/:id to tests\/security\/route-matrix\.ts/)
+      assert.match(message, /Add POST \/\{lang\}\/brand-new\/:id to tests\/security\/route-matrix\.ts/)
+      assert.doesNotMatch(message, /Add GET \/\{lang\}\/home /, 'only the new ones')
+    } finally {
+      await extra.close()
+    }
   })
 
   it('finds the portal, the console and the public pages among the routes (the enumeration works)', () => {
