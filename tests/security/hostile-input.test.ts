@@ -202,6 +202,18 @@ describe('hostile input', () => {
       }
     })
 
+    it('a primary-transfer request’s reason, in the officers’ queue and detail', async () => {
+      const world = await buildWorld(t, 'p')
+      await t.db.updateTable('primary_transfer_request').set({ reason: `${SCRIPT} ${IMG} ${JS_URL}` }).where('id', '=', world.fx.transferA).execute()
+      const officer = await signedIn(world.users.officer.id)
+      for (const url of ['/en/console/transfers', `/en/console/transfers/${world.fx.transferA}`, `/fr/console/transfers/${world.fx.transferA}`]) {
+        const page = await officer.get(url)
+        assert.equal(page.status, 200, url)
+        assertInert(page, url)
+      }
+      assertShown(await officer.get(`/en/console/transfers/${world.fx.transferA}`), [SCRIPT, IMG], 'transfer detail')
+    })
+
     it('a javascript: or foreign return address after sign-in is ignored', async () => {
       for (const returnTo of [JS_URL, '//evil.example/x', 'https://evil.example/', '/\\evil.example', '/en\\..\\evil', 'HTTPS://evil.example']) {
         const page = await (await signedIn()).get(`/en/sign-in?returnTo=${encodeURIComponent(returnTo)}`)

@@ -39,6 +39,8 @@ export interface Fixture {
   devMail: string
   /** A draft offer of employment of business A. */
   offerA: string
+  /** A request (by the employer without a business) to become business A's primary user. */
+  transferA: string
   /** Makes a new secondary member of business A (for checks that remove or promote a member). */
   newMemberA(): Promise<string>
   /** Makes a new PIN of business A (for checks that revoke or re-issue it). */
@@ -222,8 +224,8 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'GET /{lang}/console': { expect: STAFF },
   'GET /{lang}/console/enrolments': { expect: STAFF },
   'GET /{lang}/console/transfers': { expect: STAFF },
-  'GET /{lang}/console/transfers/:id': { expect: { ...STAFF, officer: 'notFound', administrator: 'notFound' }, params: () => ({ id: '00000000-0000-4000-8000-000000000001' }), note: 'a request id that does not exist: staff get 404, others never learn it' },
-  'POST /{lang}/console/transfers/:id/decision': { expect: { ...STAFF, officer: 'notFound', administrator: 'notFound' }, params: () => ({ id: '00000000-0000-4000-8000-000000000001' }) },
+  'GET /{lang}/console/transfers/:id': { expect: STAFF, params: (fx) => ({ id: fx.transferA }), note: 'a real request about business A (an unknown id is checked by the garbage-id test)' },
+  'POST /{lang}/console/transfers/:id/decision': { expect: STAFF, params: (fx) => ({ id: fx.transferA }) },
   'GET /{lang}/console/enrolments/:id': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },
   'POST /{lang}/console/enrolments/:id/assign': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },
   'POST /{lang}/console/enrolments/:id/decision': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },

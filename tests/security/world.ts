@@ -126,6 +126,10 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
   const offerA = (
     await sql<{ id: string }>`insert into offer (business_id, created_by, created_at, updated_at) values (${businessA}, ${users.primaryA.id}, ${now}, ${now}) returning id`.execute(t.db)
   ).rows[0]!.id
+  const transferA = (
+    await sql<{ id: string }>`insert into primary_transfer_request (business_id, requester_user_id, reason, created_at)
+      values (${businessA}, ${users.noBusiness.id}, 'Our primary user left the company.', ${now}) returning id`.execute(t.db)
+  ).rows[0]!.id
   let fresh = 0
   /** A new secondary member of business A (a user of their own), for a check that may remove or promote them. */
   const newMemberA = async () => {
@@ -176,7 +180,7 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
     businessA,
     businessB,
     restore,
-    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), offerA, newMemberA, newPinA, newOfficer },
+    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), offerA, transferA, newMemberA, newPinA, newOfficer },
   }
 }
 
