@@ -261,6 +261,24 @@ describe('the authorization matrix', () => {
     assert.deepEqual(failures, [])
   })
 
+  it('HEAD, Fastify’s automatic twin of every GET, is guarded exactly like it', async () => {
+    const failures: string[] = []
+    for (const route of routes) {
+      const entry = ROUTE_MATRIX[route.key]
+      if (route.method !== 'GET' || !entry) continue
+      const url = await concreteUrl(route, entry, world)
+      for (const role of ['signedOut', 'primaryB', 'officer'] as const) {
+        const client = await clientFor(role)
+        const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+        const res = await t.app.inject({ method: 'HEAD', url, headers: cookie ? { cookie } : {} })
+        const got = outcomeOf('GET', { status: res.statusCode, location: typeof res.headers.location === 'string' ? res.headers.location : undefined } as PageResponse)
+        if (got !== entry.expect[role]) failures.push(`HEAD ${url} as ${role}: expected ${entry.expect[role]}, got ${got}`)
+        if (res.body.length > 0) failures.push(`HEAD ${url} as ${role}: a body of ${res.body.length} bytes`)
+      }
+    }
+    assert.deepEqual(failures, [])
+  })
+
   it('does not register the development mailbox in production', async () => {
     const { buildApp } = await import('../../src/app.ts')
     const { testConfig } = await import('../../src/config.ts')
