@@ -311,6 +311,7 @@ describe('hostile input', () => {
     })
 
     it('malformed percent-encoding or UTF-8 in the address: a 400 page in the browser’s language (the address cannot be read)', async () => {
+      const before = await rowCounts(t.db)
       for (const [url, lang] of [
         ['/en/%E0%A4%A', 'en'],
         ['/fr/%E0%A4%A', 'fr'],
@@ -329,6 +330,7 @@ describe('hostile input', () => {
         assert.equal(res.status, 200, url)
         assertInert(res, url)
       }
+      assert.deepEqual(await rowCounts(t.db), before)
     })
 
     it('malformed percent-encoding or UTF-8 in a form body: a normal validation error, nothing saved', async () => {
@@ -486,6 +488,7 @@ describe('hostile input', () => {
     })
 
     it('path traversal: 404 and no file content', async () => {
+      const before = await rowCounts(t.db)
       for (const url of [
         '/assets/fonts/..%2f..%2fpackage.json',
         '/assets/fonts/..%2F..%2F..%2F..%2Fpackage.json',
@@ -503,6 +506,7 @@ describe('hostile input', () => {
         assert.equal(res.status, 404, url)
         assert.doesNotMatch(res.body, /"dependencies"|root:x:0:0|sessionSecret|# GC Design System/, url)
       }
+      assert.deepEqual(await rowCounts(t.db), before)
     })
   })
 })
