@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser } from 'playwright-core'
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/features/demo/demo-seed.ts'
+import { DEMO_BUSINESS, DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/features/demo/demo-seed.ts'
 import { totpCode } from '../../src/features/auth/totp.ts'
 import { expectAccessible, launchBrowser, newContext, screenshotOnFailure } from './helpers/browser.ts'
 import { startPortal, type RunningPortal } from './helpers/portal.ts'
@@ -67,6 +67,24 @@ describe('a tour of the simpler pages', () => {
         assert.match(page.url(), /\/two-factor\/recovery-codes$/)
         await expectAccessible(page, 'recovery codes')
         await page.getByRole('button').filter({ hasText: lang === 'en' ? 'I have saved' : 'J’ai conservé' }).click()
+
+        // Enrolling a business that already has an account: what to do, and the transfer request.
+        await page.goto(`${portal.baseUrl}/${lang}/enrol`)
+        await page.getByRole('button', { name: lang === 'en' ? 'Start' : 'Commencer' }).click()
+        await page.getByLabel(lang === 'en' ? 'Yes' : 'Oui').check()
+        await page.getByLabel(startingWith(lang === 'en' ? 'Business number' : 'Numéro d’entreprise')).fill(DEMO_BUSINESS.businessNumber)
+        await page.getByLabel(startingWith(lang === 'en' ? 'Legal name' : 'Dénomination sociale')).fill(DEMO_BUSINESS.legalName)
+        await page.getByLabel(startingWith(lang === 'en' ? 'Operating name' : 'Nom commercial')).fill(DEMO_BUSINESS.operatingName)
+        await page.getByRole('button', { name: lang === 'en' ? 'Save and continue' : 'Enregistrer et continuer' }).click()
+        assert.match(page.url(), /\/enrol\/already/)
+        await expectAccessible(page, 'enrol already')
+        await page.locator('main a[href$="/enrol/transfer"]').click()
+        await expectAccessible(page, 'transfer request')
+        const send = lang === 'en' ? 'Send the request' : 'Envoyer la demande'
+        await page.getByRole('button', { name: send }).click()
+        await expectAccessible(page, 'transfer request (errors)')
+        await page.getByLabel(startingWith(lang === 'en' ? 'Your explanation' : 'Votre explication')).fill('Tour: the owner retired.')
+        await page.getByRole('button', { name: send }).click()
         await page.getByRole('button', { name: lang === 'en' ? 'Sign out' : 'Se déconnecter', exact: true }).click()
 
         // The console: an administrator's sign-in with its code, then each console page.
@@ -82,6 +100,10 @@ describe('a tour of the simpler pages', () => {
           await page.goto(`${portal.baseUrl}/${lang}${path}`)
           await expectAccessible(page, path)
         }
+        await page.goto(`${portal.baseUrl}/${lang}/console/transfers`)
+        await page.locator('main table a').first().click()
+        await expectAccessible(page, 'console transfer detail')
+        await page.goto(`${portal.baseUrl}/${lang}/console/staff`)
         await page.getByRole('button', { name: lang === 'en' ? 'Create account' : 'Créer le compte' }).click()
         await expectAccessible(page, 'console staff (errors)')
       } catch (err) {

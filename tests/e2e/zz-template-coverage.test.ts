@@ -25,9 +25,6 @@ const NOT_YET_COVERED = new Set<string>([
   '/:lang/console/enrolments/:id',
   '/:lang/offers/eligibility/result',
   // Not yet in any journey.
-  '/:lang/console/transfers/:id',
-  '/:lang/enrol/already',
-  '/:lang/enrol/transfer',
   '/:lang/messages/:id',
   '/:lang/offers/:id',
   '/:lang/reset-password/:token',
