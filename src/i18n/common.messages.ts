@@ -30,6 +30,7 @@ export default defineMessages({
     signOut: 'Sign out',
     signIn: 'Sign in',
     openInNewWindow: '(opens in a new window)',
+    scrollableTable: 'Table (scroll sideways to see every column)',
   },
   fr: {
     portalName: 'Portail des employeurs',
@@ -60,5 +61,6 @@ export default defineMessages({
     signOut: 'Se déconnecter',
     signIn: 'Se connecter',
     openInNewWindow: '(s’ouvre dans une nouvelle fenêtre)',
+    scrollableTable: 'Tableau (faites défiler horizontalement pour voir toutes les colonnes)',
   },
 })

@@ -101,11 +101,24 @@ describe('a tour of the simpler pages', () => {
           await expectAccessible(page, path)
         }
         await page.goto(`${portal.baseUrl}/${lang}/console/transfers`)
-        await page.locator('main table a').first().click()
+        await page.locator('main table a', { hasText: DEMO_BUSINESS.legalName }).first().click()
         await expectAccessible(page, 'console transfer detail')
+        const transferUrl = page.url()
+        await page.getByLabel(lang === 'en' ? 'Make the requester the primary user' : 'Désigner le demandeur utilisateur principal').check()
+        await page.getByRole('button', { name: lang === 'en' ? 'Continue' : 'Continuer', exact: true }).click()
+        assert.equal(page.url().split('?')[0], transferUrl)
         await page.goto(`${portal.baseUrl}/${lang}/console/staff`)
         await page.getByRole('button', { name: lang === 'en' ? 'Create account' : 'Créer le compte' }).click()
         await expectAccessible(page, 'console staff (errors)')
+        await page.getByRole('button', { name: lang === 'en' ? 'Sign out' : 'Se déconnecter', exact: true }).click()
+
+        // The requester reads the decision in their account messages (signing in with their new second factor).
+        await signIn(page, portal.baseUrl, lang, employer[lang], DEMO_PASSWORD)
+        await page.getByLabel(startingWith(lang === 'en' ? 'Security code' : 'Code de sécurité')).fill(await freshCode(key))
+        await page.getByRole('button', { name: lang === 'en' ? 'Verify' : 'Vérifier' }).click()
+        await page.goto(`${portal.baseUrl}/${lang}/messages`)
+        await page.locator('main a[href*="/messages/"]').first().click()
+        await expectAccessible(page, 'account message')
       } catch (err) {
         await screenshotOnFailure(page, `tour ${t.name}`)
         throw err

@@ -25,7 +25,6 @@ const NOT_YET_COVERED = new Set<string>([
   '/:lang/console/enrolments/:id',
   '/:lang/offers/eligibility/result',
   // Not yet in any journey.
-  '/:lang/messages/:id',
   '/:lang/offers/:id',
   '/:lang/reset-password/:token',
   '/:lang/verify-email/:token',

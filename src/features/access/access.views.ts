@@ -66,7 +66,7 @@ ${p.canCreateBranch ? html`<li><a href="/${lang}/access/transfer${p.query}">${t(
 ${
   rows.length === 0
     ? html`<p>${t('access.noUsers')}</p>`
-    : html`<div class="table-wrap"><table class="table" id="access-table">
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table" id="access-table">
 <caption>${t('access.usersCaption')}</caption>
 <thead><tr><th scope="col">${t('access.colGivenNames')}</th><th scope="col">${t('access.colFamilyName')}</th><th scope="col">${t('access.colPin')}</th><th scope="col">${t('access.colEmail')}</th><th scope="col">${t('access.colStatus')}</th><th scope="col">${t('access.colType')}</th>${p.showBranch ? html`<th scope="col">${t('access.colBranch')}</th>` : ''}<th scope="col">${t('access.colActions')}</th></tr></thead>
 <tbody>${rows.map(

@@ -76,7 +76,7 @@ ${button({ text: t('console.search'), variant: 'secondary' })}
 ${
   page.length === 0
     ? html`<p>${t('console.noEntries')}</p>`
-    : html`<div class="table-wrap"><table class="table">
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
 <caption class="visually-hidden">${t('console.auditTitle')}</caption>
 <thead><tr><th scope="col">${t('console.when')}</th><th scope="col">${t('console.who')}</th><th scope="col">${t('console.what')}</th><th scope="col">${t('console.object')}</th><th scope="col">${t('console.where')}</th><th scope="col">${t('console.details')}</th></tr></thead>
 <tbody>${page.map(

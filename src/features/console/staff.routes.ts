@@ -50,7 +50,7 @@ export function registerStaffRoutes(scope: FastifyInstance, deps: { db: Db; cloc
         body: html`<h1>${t('console.staffTitle')}</h1>
 ${done ? notice({ kind: 'success', title: done }) : ''}
 <p>${t('console.staffLead')}</p>
-<div class="table-wrap"><table class="table">
+<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
 <caption class="visually-hidden">${t('console.staffTitle')}</caption>
 <thead><tr><th scope="col">${t('console.username')}</th><th scope="col">${t('console.givenName')}</th><th scope="col">${t('console.familyName')}</th><th scope="col">${t('console.role')}</th><th scope="col">${t('console.twoStep')}</th><th scope="col">${t('console.status')}</th><th scope="col"><span class="visually-hidden">${t('console.remove')}</span></th></tr></thead>
 <tbody>${staff.map(

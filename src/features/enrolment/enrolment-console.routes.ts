@@ -44,7 +44,7 @@ ${button({ text: t('enrolment.console.filter'), variant: 'secondary' })}
 ${
   rows.length === 0
     ? html`<p>${t('enrolment.console.none')}</p>`
-    : html`<div class="table-wrap"><table class="table">
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
 <caption>${t(STATUS_LABEL[status])}</caption>
 <thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.console.submitted')}</th><th scope="col">${t('enrolment.console.requester')}</th></tr></thead>
 <tbody>${rows.map(

@@ -94,7 +94,7 @@ ${button({ text: t('enrolment.transfer.send'), preventDoubleClick: true })}
 ${
   rows.length === 0
     ? html`<p>${t('enrolment.transfer.none')}</p>`
-    : html`<div class="table-wrap"><table class="table"><caption class="visually-hidden">${t('enrolment.transfer.consoleTitle')}</caption>
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('enrolment.transfer.consoleTitle')}</caption>
 <thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.transfer.requester')}</th><th scope="col">${t('enrolment.console.submitted')}</th></tr></thead>
 <tbody>${rows.map((r) => html`<tr><td><a href="/${lang}/console/transfers/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${r.username}</td><td>${fmt.format(r.created_at)}</td></tr>`)}</tbody></table></div>`
 }`,

@@ -24,7 +24,7 @@ export function messagesListView(t: Translate, lang: Lang, p: MessagesPage): Htm
   }
   return html`<h1>${t('notifications.messagesTitle')}</h1>
 <p>${t('notifications.unreadCount', { count: p.unread })}</p>
-<div class="table-wrap">
+<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}">
 <table class="table messages-table">
 <caption class="visually-hidden">${t('notifications.messagesTitle')}</caption>
 <thead><tr><th scope="col">${t('notifications.subject')}</th><th scope="col">${t('notifications.received')}</th><th scope="col">${t('notifications.status')}</th></tr></thead>
@@ -69,7 +69,7 @@ ${smtpConfigured ? html`<p><strong>${t('notifications.mailbox.smtpConfigured')}<
 ${
   mails.length === 0
     ? html`<p>${t('notifications.mailbox.empty')}</p>`
-    : html`<div class="table-wrap"><table class="table mailbox-table">
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table mailbox-table">
 <caption class="visually-hidden">${t('notifications.mailbox.title')}</caption>
 <thead><tr><th scope="col">${t('notifications.mailbox.to')}</th><th scope="col">${t('notifications.subject')}</th><th scope="col">${t('notifications.received')}</th></tr></thead>
 <tbody>

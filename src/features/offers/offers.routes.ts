@@ -90,7 +90,7 @@ ${memberships.length ? html`<p>${linkButton({ text: t('offers.startOffer'), href
 ${
   rows.length === 0
     ? html`<p>${t('offers.noOffers')}</p>`
-    : html`<div class="table-wrap"><table class="table"><caption class="visually-hidden">${t('offers.queueTitle')}</caption>
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('offers.queueTitle')}</caption>
 <thead><tr><th scope="col">${t('offers.number')}</th><th scope="col">${t('offers.worker')}</th><th scope="col">${t('offers.job')}</th><th scope="col">${t('offers.status')}</th><th scope="col">${t('offers.createdBy')}</th><th scope="col">${t('offers.changed')}</th></tr></thead>
 <tbody>${rows.map(
         (r) => html`<tr><td><a href="/${lang}/offers/${r.id}">${r.offer_number ?? t('offers.draftNoNumber')}</a></td><td>${r.worker_name}</td><td>${r.job_title}</td><td><span class="tag">${t(STATUS_KEY[r.status])}</span></td><td>${r.created_by}</td><td>${fmt.format(r.updated_at)}</td></tr>`,

@@ -24,7 +24,7 @@ ${EXEMPTION_CATEGORIES.map((cat) => {
   const codes = EXEMPTION_CODES.filter((c) => c.category === cat.id)
   const headingId = `category-${cat.id.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`
   return html`<h2 id="${headingId}">${cat.name[lang]}</h2>
-<div class="table-wrap"><table class="table" aria-labelledby="${headingId}">
+<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table" aria-labelledby="${headingId}">
 <thead><tr><th scope="col">${t('reference.codes.code')}</th><th scope="col">${t('reference.codes.name')}</th><th scope="col">${t('reference.codes.oldCodes')}</th><th scope="col">${t('reference.codes.permit')}</th></tr></thead>
 <tbody>
 ${codes.map(
@@ -152,7 +152,7 @@ ${
     : r.length === 0
       ? html`<p role="status">${t('reference.occupations.noResults', { query: p.query })}</p>`
       : html`<h2 role="status">${t('reference.occupations.results', { count: r.length, query: p.query })}</h2>
-<div class="table-wrap"><table class="table">
+<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
 <thead><tr><th scope="col">${t('reference.occupations.code')}</th><th scope="col">${t('reference.occupations.occupation')}</th><th scope="col">${t('reference.occupations.teer')}</th><th scope="col">${t('reference.occupations.category')}</th></tr></thead>
 <tbody>
 ${r.map((o) => html`<tr><th scope="row">${o.code}</th><td>${lang === 'fr' ? o.title_fr : o.title_en}</td><td>${o.teer}</td><td lang="en">${o.broad_category}</td></tr>`)}
