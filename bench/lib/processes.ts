@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
+import { freePort } from '../../tests/helpers/free-port.ts'
 
 /** A server process the benchmark started, with its output kept for error messages. */
 export interface ServerProcess {
@@ -11,16 +11,7 @@ export interface ServerProcess {
   stop(): Promise<void>
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
+export { freePort }
 
 /**
  * Starts `node --import tsx <script> ...args` and waits until `readyPath` answers 200.

@@ -1,5 +1,6 @@
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { MembershipRole } from '../enrolment/enrolment.tables.ts'
+import { isUuid } from '../../platform/ids.ts'
 
 /**
  * Who may act for a business, and what they may manage: the one place every
@@ -56,6 +57,4 @@ export function canManageTarget(m: ActingMembership | undefined, target: { busin
   return m.role === 'primary' || target.branchId === m.branchId
 }
 
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
-}
+export { isUuid }

@@ -14,6 +14,7 @@ import { requireStaff } from '../auth/guards.ts'
 import { hashSecret, passwordProblem } from '../auth/passwords.ts'
 import { endAllSessions } from '../auth/session-lifecycle.ts'
 import { insertUser } from '../auth/users.repository.ts'
+import { isUuid } from '../../platform/ids.ts'
 
 const str = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string())
 
@@ -32,7 +33,6 @@ const staffSchema = z
   })
 
 const FIELDS = ['username', 'givenName', 'familyName', 'email', 'role', 'password']
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)
 
 /** Administrators create and remove officer and administrator accounts (never self-registration). */
 export function registerStaffRoutes(scope: FastifyInstance, deps: { db: Db; clock: Clock }): void {

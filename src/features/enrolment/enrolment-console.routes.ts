@@ -13,10 +13,10 @@ import { decisionSchema, REFUSAL_REASONS } from './enrolment.schema.ts'
 import { enrolmentQueue, findRequest } from './enrolment.repository.ts'
 import type { EnrolmentDeps } from './enrolment.routes.ts'
 import { approveRequest, refuseRequest } from './enrolment.service.ts'
+import { isUuid } from '../../platform/ids.ts'
 
 const QUEUE_STATUSES = ['submitted', 'approved', 'refused'] as const
 const STATUS_LABEL = { submitted: 'enrolment.console.statusSubmitted', approved: 'enrolment.console.statusApproved', refused: 'enrolment.console.statusRefused' } as const
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)
 
 function formatDateTime(lang: string, date: Date | null, timeZone: string): string {
   return date ? new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date) : ''

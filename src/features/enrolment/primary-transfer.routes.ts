@@ -11,8 +11,8 @@ import { findUserById } from '../auth/users.repository.ts'
 import { findBusinessByNumber, findDraft } from './enrolment.repository.ts'
 import type { EnrolmentDeps } from './enrolment.routes.ts'
 import { decidePrimaryTransfer, requestPrimaryTransfer } from './primary-transfer.service.ts'
+import { isUuid } from '../../platform/ids.ts'
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)
 const reasonSchema = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().trim().min(1, 'enrolment.transfer.errReason').max(2000, 'enrolment.errTooLong'))
 
 /**

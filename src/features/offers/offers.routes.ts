@@ -14,6 +14,7 @@ import { membershipsOf } from '../enrolment/enrolment.repository.ts'
 import { allProblems, answersFromForm, SECTION_IDS, SECTIONS, sectionProblems, type FieldDef, type FieldProblem, type SectionId } from './offers.sections.ts'
 import { findOffer, insertDraft, lastBusinessAnswers, listOffers, saveSection } from './offers.repository.ts'
 import type { Answers, Offer, OfferStatus } from './offers.tables.ts'
+import { isUuid } from '../../platform/ids.ts'
 
 export interface OfferDeps {
   db: Db
@@ -28,7 +29,6 @@ const STATUS_KEY: Record<OfferStatus, MessageKey> = {
   matched: 'offers.statusMatched',
   withdrawn: 'offers.statusWithdrawn',
 }
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)
 const isSection = (s: string): s is SectionId => (SECTION_IDS as readonly string[]).includes(s)
 const label = (name: string) => `offers.fields.${name}.label` as MessageKey
 
