@@ -72,6 +72,8 @@ describe('register → enrol → an officer approves → the primary user sees t
         await page.getByLabel(startingWith(w.phone)).fill('418-555-0199')
         // Back, Forward and refresh: what reached the server is still there.
         await page.getByRole('button', { name: w.next }).click()
+        // Let the POST and its redirect finish before pressing Back.
+        await page.waitForURL(/\/enrol\/contact$/)
         await page.goBack()
         await page.reload()
         assert.equal(await page.getByLabel(startingWith(w.city)).inputValue(), 'Saint-Georges')

@@ -58,6 +58,7 @@ describe('an offer of employment in a browser', () => {
         await field(page, l.title).fill('Pastry chef')
         await field(page, l.noc).fill('63200')
         // Back, then Forward, then refresh: what was saved comes back from the server.
+        await page.waitForURL(/\/job$/)
         await page.goBack()
         await page.reload()
         assert.equal(await field(page, l.employees).inputValue(), '12')
