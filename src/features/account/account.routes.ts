@@ -10,6 +10,7 @@ import { button, csrfField, notice, radios, textInput } from '../../ui/component
 import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireEmployer, requireStaff } from '../auth/guards.ts'
 import { updateContactDetails } from '../auth/users.repository.ts'
+import { formatInZone } from '../../platform/dates.ts'
 
 const text = (max: number, required?: 'account.errGivenName' | 'account.errFamilyName') => {
   const base = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().trim().max(max, 'account.errNameTooLong'))
@@ -23,9 +24,6 @@ export const contactSchema = z.object({
   preferredLanguage: z.enum(['en', 'fr'], { message: 'account.errLanguage' }),
 })
 
-function formatDate(lang: string, date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date)
-}
 
 export function fullName(user: Pick<AppUser, 'given_name' | 'family_name' | 'username'>): string {
   return [user.given_name, user.family_name].filter(Boolean).join(' ') || user.username
@@ -63,7 +61,7 @@ export function registerAccountRoutes(
         body: html`<h1>${t('account.heading', { name: fullName(user) })}</h1>
 ${q.saved === '1' ? notice({ kind: 'success', title: t('account.saved') }) : ''}
 ${q.registered === '1' ? notice({ kind: 'success', title: t('account.welcomeRegistered') }) : ''}
-<p>${user.previous_sign_in_at ? t('account.lastSignIn', { date: formatDate(lang, user.previous_sign_in_at, deps.timeZone) }) : t('account.firstSignIn')}</p>
+<p>${user.previous_sign_in_at ? t('account.lastSignIn', { date: formatInZone(lang, user.previous_sign_in_at, deps.timeZone, 'dateTime') }) : t('account.firstSignIn')}</p>
 ${sections}
 ${contactForm(t, lang, reply.csrfToken(), values, user.email ?? '', errors)}
 <h2>${t('account.security')}</h2>

@@ -22,6 +22,8 @@ import { ACCOUNT_POLICY } from './auth.service.ts'
 import { clearFailures, recordFailure, throttleWait } from './throttle.ts'
 import { checkTotp, formatKey, newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, totpQrDataUrl } from './totp.ts'
 import { findUserById, recordSignIn } from './users.repository.ts'
+import { formatInZone } from '../../platform/dates.ts'
+import type { Lang } from '../../i18n/i18n.ts'
 
 export interface AuthDeps {
   db: Db
@@ -39,8 +41,8 @@ function homeFor(lang: string, audience: Audience): string {
   return audience === 'console' ? `/${lang}/console` : `/${lang}/home`
 }
 
-function formatTime(lang: string, date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(date)
+function formatTime(lang: Lang, date: Date, timeZone: string): string {
+  return formatInZone(lang, date, timeZone, 'clock')
 }
 
 /**

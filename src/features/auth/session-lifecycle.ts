@@ -5,6 +5,7 @@ import type { Clock } from '../../platform/clock.ts'
 import { html } from '../../platform/html.ts'
 import { button, csrfField } from '../../ui/components.ts'
 import { findUserById } from './users.repository.ts'
+import { formatInZone } from '../../platform/dates.ts'
 
 export const IDLE_MS = 20 * 60_000
 export const WARN_BEFORE_MS = 2 * 60_000
@@ -159,12 +160,7 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
 </ul>`
     const expiry = sessionExpiry(request)
     if (!expiry) return { account }
-    const time = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', {
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZone: deps.timeZone,
-      timeZoneName: 'short',
-    }).format(expiry.endsAt)
+    const time = formatInZone(lang, expiry.endsAt, deps.timeZone, 'clock')
     const continueForm = html`<form method="post" action="/${lang}/session/continue">${csrfField(token)}<input type="hidden" name="returnTo" value="${safeReturnTo(request.url) ?? ''}">${button({ text: t('auth.continueSession'), variant: 'secondary' })}</form>`
     const banner = html`<div class="session-warning" id="session-warning" hidden data-warn-at="${expiry.warnAt.toISOString()}" data-ends-at="${expiry.endsAt.toISOString()}" data-status-url="/${lang}/session/status">
 <section class="notice notice-warning" aria-labelledby="session-warning-title" role="alertdialog" aria-describedby="session-warning-body">

@@ -6,6 +6,7 @@ import { formErrors } from '../../ui/form-errors.ts'
 import { requireStaff } from '../auth/guards.ts'
 import { findUserByUsername } from '../auth/users.repository.ts'
 import { AUDIT_PAGE_SIZE, distinctActions, searchAudit, type AuditFilter } from './audit.repository.ts'
+import { formatInZone } from '../../platform/dates.ts'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
@@ -56,7 +57,6 @@ export function registerAuditRoutes(scope: FastifyInstance, deps: { db: Db; time
     const page = rows.slice(0, AUDIT_PAGE_SIZE)
     const last = page[page.length - 1]
     const nextQuery = new URLSearchParams({ ...Object.fromEntries(Object.entries(values).filter(([, v]) => v)), ...(last ? { before: `${last.occurred_at.toISOString()}_${last.id}` } : {}) })
-    const fmt = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'medium', timeStyle: 'medium', timeZone: deps.timeZone })
     const actions = await distinctActions(deps.db)
     return reply.page(
       {
@@ -80,7 +80,7 @@ ${
 <caption class="visually-hidden">${t('console.auditTitle')}</caption>
 <thead><tr><th scope="col">${t('console.when')}</th><th scope="col">${t('console.who')}</th><th scope="col">${t('console.what')}</th><th scope="col">${t('console.object')}</th><th scope="col">${t('console.where')}</th><th scope="col">${t('console.details')}</th></tr></thead>
 <tbody>${page.map(
-        (r) => html`<tr><td>${fmt.format(r.occurred_at)}</td><td>${r.actor_label}</td><td>${r.action}</td><td>${r.legal_name ? html`${r.legal_name} (${r.business_number})<br>` : ''}${r.object_type ?? ''} ${r.object_id ?? ''}</td><td>${r.ip ?? ''}</td><td><code>${Object.keys(r.details ?? {}).length ? JSON.stringify(r.details) : ''}</code></td></tr>`,
+        (r) => html`<tr><td>${formatInZone(lang, r.occurred_at, deps.timeZone, 'precise')}</td><td>${r.actor_label}</td><td>${r.action}</td><td>${r.legal_name ? html`${r.legal_name} (${r.business_number})<br>` : ''}${r.object_type ?? ''} ${r.object_id ?? ''}</td><td>${r.ip ?? ''}</td><td><code>${Object.keys(r.details ?? {}).length ? JSON.stringify(r.details) : ''}</code></td></tr>`,
       )}</tbody></table></div>
 <nav aria-label="${t('console.auditTitle')}"><ul class="pagination">${s('before') ? html`<li><a href="/${lang}/console/audit?${new URLSearchParams(Object.fromEntries(Object.entries(values).filter(([, v]) => v))).toString()}">${t('console.newest')}</a></li>` : ''}${
         rows.length > AUDIT_PAGE_SIZE ? html`<li><a href="/${lang}/console/audit?${nextQuery.toString()}">${t('console.older')}</a></li>` : ''

@@ -14,12 +14,14 @@ import { enrolmentQueue, findRequest } from './enrolment.repository.ts'
 import type { EnrolmentDeps } from './enrolment.routes.ts'
 import { approveRequest, refuseRequest } from './enrolment.service.ts'
 import { isUuid } from '../../platform/ids.ts'
+import { formatInZone } from '../../platform/dates.ts'
+import type { Lang } from '../../i18n/i18n.ts'
 
 const QUEUE_STATUSES = ['submitted', 'approved', 'refused'] as const
 const STATUS_LABEL = { submitted: 'enrolment.console.statusSubmitted', approved: 'enrolment.console.statusApproved', refused: 'enrolment.console.statusRefused' } as const
 
-function formatDateTime(lang: string, date: Date | null, timeZone: string): string {
-  return date ? new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date) : ''
+function formatDateTime(lang: Lang, date: Date | null, timeZone: string): string {
+  return date ? formatInZone(lang, date, timeZone, 'listed') : ''
 }
 
 /** The officers' enrolment review queue and decisions. */

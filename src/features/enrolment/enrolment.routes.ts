@@ -17,6 +17,7 @@ import { addressStepSchema, businessStepSchema } from './enrolment.schema.ts'
 import { createDraft, findDraft, latestRequest, membershipsOf, saveDraft } from './enrolment.repository.ts'
 import { enrolledConflict, isComplete, submitRequest, type Conflict } from './enrolment.service.ts'
 import type { EnrolmentRequest } from './enrolment.tables.ts'
+import { formatInZone } from '../../platform/dates.ts'
 
 export interface EnrolmentDeps {
   db: Db
@@ -28,9 +29,6 @@ type Step = 'business' | 'address' | 'contact'
 const STEPS: readonly Step[] = ['business', 'address', 'contact']
 const STEP_TITLES = { business: 'enrolment.stepBusiness', address: 'enrolment.stepAddress', contact: 'enrolment.stepContact' } as const
 
-function formatDate(lang: string, date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'long', timeZone }).format(date)
-}
 
 function formatBusinessNumber(bn: string | null): string {
   return bn ? `${bn.slice(0, 3)} ${bn.slice(3, 6)} ${bn.slice(6)}` : ''
@@ -303,7 +301,7 @@ ${accessHomeLinks(t, lang, memberships)}
       return notice({
         kind: 'info',
         title: t('enrolment.pendingTitle'),
-        body: t('enrolment.pendingBody', { legalName: latest.legal_name ?? '', businessNumber: formatBusinessNumber(latest.business_number), date: latest.submitted_at ? formatDate(lang, latest.submitted_at, deps.timeZone) : '' }),
+        body: t('enrolment.pendingBody', { legalName: latest.legal_name ?? '', businessNumber: formatBusinessNumber(latest.business_number), date: latest.submitted_at ? formatInZone(lang, latest.submitted_at, deps.timeZone, 'date') : '' }),
       })
     }
     const refused =

@@ -12,6 +12,7 @@ import { findBusinessByNumber, findDraft } from './enrolment.repository.ts'
 import type { EnrolmentDeps } from './enrolment.routes.ts'
 import { decidePrimaryTransfer, requestPrimaryTransfer } from './primary-transfer.service.ts'
 import { isUuid } from '../../platform/ids.ts'
+import { formatInZone } from '../../platform/dates.ts'
 
 const reasonSchema = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().trim().min(1, 'enrolment.transfer.errReason').max(2000, 'enrolment.errTooLong'))
 
@@ -86,7 +87,6 @@ ${button({ text: t('enrolment.transfer.send'), preventDoubleClick: true })}
       .orderBy('r.id')
       .limit(100)
       .execute()
-    const fmt = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'medium', timeStyle: 'short', timeZone: deps.timeZone })
     return reply.page({
       title: t('enrolment.transfer.consoleTitle'),
       breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
@@ -96,7 +96,7 @@ ${
     ? html`<p>${t('enrolment.transfer.none')}</p>`
     : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('enrolment.transfer.consoleTitle')}</caption>
 <thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.transfer.requester')}</th><th scope="col">${t('enrolment.console.submitted')}</th></tr></thead>
-<tbody>${rows.map((r) => html`<tr><td><a href="/${lang}/console/transfers/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${r.username}</td><td>${fmt.format(r.created_at)}</td></tr>`)}</tbody></table></div>`
+<tbody>${rows.map((r) => html`<tr><td><a href="/${lang}/console/transfers/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${r.username}</td><td>${formatInZone(lang, r.created_at, deps.timeZone, 'listed')}</td></tr>`)}</tbody></table></div>`
 }`,
     })
   })

@@ -15,6 +15,7 @@ import { allProblems, answersFromForm, SECTION_IDS, SECTIONS, sectionProblems, t
 import { findOffer, insertDraft, lastBusinessAnswers, listOffers, saveSection } from './offers.repository.ts'
 import type { Answers, Offer, OfferStatus } from './offers.tables.ts'
 import { isUuid } from '../../platform/ids.ts'
+import { dayInZone, formatInZone } from '../../platform/dates.ts'
 
 export interface OfferDeps {
   db: Db
@@ -36,9 +37,6 @@ function problemText(t: Translate, p: FieldProblem['problem']): string {
   return Array.isArray(p) ? t(p[0], p[1]) : t(p)
 }
 
-function localDate(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
-}
 
 /** One field, drawn from its definition with the shared components (ids from fieldId). */
 function renderField(t: Translate, lang: Lang, f: FieldDef, value: string | string[] | undefined, error?: string): Html {
@@ -64,7 +62,7 @@ function renderField(t: Translate, lang: Lang, f: FieldDef, value: string | stri
 /** "Submit an offer of employment": the draft form in sections, and the queue. */
 export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): void {
   const { db, clock } = deps
-  const today = () => localDate(clock.now(), deps.timeZone)
+  const today = () => dayInZone(clock.now(), deps.timeZone)
 
   /** The offer, if this person may see it (an active member of its business); 404 otherwise. */
   async function offerFor(user: AppUser, id: string): Promise<Offer> {
@@ -81,7 +79,6 @@ export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): vo
     const { t, lang } = request
     const memberships = await membershipsOf(db, user.id)
     const rows = await listOffers(db, memberships.map((m) => m.business.id))
-    const fmt = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'medium', timeStyle: 'short', timeZone: deps.timeZone })
     return reply.page({
       title: t('offers.queueTitle'),
       breadcrumbs: [{ text: t('common.home'), href: `/${lang}/home` }],
@@ -93,7 +90,7 @@ ${
     : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('offers.queueTitle')}</caption>
 <thead><tr><th scope="col">${t('offers.number')}</th><th scope="col">${t('offers.worker')}</th><th scope="col">${t('offers.job')}</th><th scope="col">${t('offers.status')}</th><th scope="col">${t('offers.createdBy')}</th><th scope="col">${t('offers.changed')}</th></tr></thead>
 <tbody>${rows.map(
-        (r) => html`<tr><td><a href="/${lang}/offers/${r.id}">${r.offer_number ?? t('offers.draftNoNumber')}</a></td><td>${r.worker_name}</td><td>${r.job_title}</td><td><span class="tag">${t(STATUS_KEY[r.status])}</span></td><td>${r.created_by}</td><td>${fmt.format(r.updated_at)}</td></tr>`,
+        (r) => html`<tr><td><a href="/${lang}/offers/${r.id}">${r.offer_number ?? t('offers.draftNoNumber')}</a></td><td>${r.worker_name}</td><td>${r.job_title}</td><td><span class="tag">${t(STATUS_KEY[r.status])}</span></td><td>${r.created_by}</td><td>${formatInZone(lang, r.updated_at, deps.timeZone, 'listed')}</td></tr>`,
       )}</tbody></table></div>`
 }`,
     })
