@@ -100,6 +100,23 @@ export async function openEmbedded(folder: string): Promise<DatabaseHandle> {
   return embeddedHandle(pglite, () => dropLock(lockFile, dir))
 }
 
+/**
+ * Runs `fn` holding the data folder's lock without opening the database (restore
+ * replaces the folder's files): refused while a live process has the folder open.
+ */
+export async function withDataDirLock<T>(folder: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = path.resolve(folder)
+  fs.mkdirSync(dir, { recursive: true })
+  const lockFile = path.join(dir, 'portal.lock')
+  takeLock(lockFile, dir)
+  openDirs.add(dir)
+  try {
+    return await fn(dir)
+  } finally {
+    dropLock(lockFile, dir)
+  }
+}
+
 /** Folders this process has open (the lock file alone cannot tell our own pid apart). */
 const openDirs = new Set<string>()
 

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { sql } from 'kysely'
+import { seedDemo } from '../features/demo/demo-seed.ts'
+import { notify } from '../features/notifications/notify.ts'
+import { loadNocIfEmpty } from '../features/reference/noc.service.ts'
+import { openEmbedded, type Db } from './connect.ts'
+import { migrateToLatest } from './migrate.ts'
+
+/**
+ * `npm run backup` / `npm run restore` as real processes on a real data folder: a round
+ * trip gives back every row of every table; a running portal's folder and a file that is
+ * not a backup are refused without touching the database.
+ */
+
+function runCli(args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/db/backup-cli.ts', ...args], {
+      env: { ...process.env, PORTAL_DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'development', LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+/** Every row of every table, as JSON text, sorted: two databases are equal when these are. */
+export async function snapshotTables(db: Db): Promise<Map<string, string[]>> {
+  const tables = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables
+    where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`.execute(db)
+  const out = new Map<string, string[]>()
+  for (const { table_name } of tables.rows) {
+    const rows = await sql<{ r: string }>`select to_jsonb(t)::text as r from ${sql.table(table_name)} t`.execute(db)
+    out.set(table_name, rows.rows.map((x) => x.r).sort())
+  }
+  return out
+}
+
+async function snapshotOf(dataDir: string): Promise<Map<string, string[]>> {
+  const handle = await openEmbedded(dataDir)
+  try {
+    return await snapshotTables(handle.db)
+  } finally {
+    await handle.close()
+  }
+}
+
+describe('backup and restore of the embedded database', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-backup-'))
+  const original = path.join(tmp, 'original')
+  const backupFile = path.join(tmp, 'portal-backup.tar.gz')
+  let before_: Map<string, string[]>
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+  before(async () => {
+    // A portal database with rows in many tables: demo users and business, memberships, the
+    // NOC list, an e-mail in the outbox, a session, the audit trail.
+    const handle = await openEmbedded(original)
+    const now = new Date('2026-11-23T08:00:00Z')
+    try {
+      await migrateToLatest(handle.db)
+      await seedDemo(handle.db, now)
+      await loadNocIfEmpty(handle.db)
+      await notify(handle.db, { template: 'welcome', params: { name: 'Zoë « Ana » O’Brien' }, lang: 'fr', email: { to: 'zoe@example.ca' }, now })
+      await handle.db
+        .insertInto('session')
+        .values({ id: 'backup-test-session', data: JSON.stringify({ lang: 'fr', note: 'ünïcode ✓' }), user_id: null, created_at: now, updated_at: now, expires_at: new Date('2026-11-24T08:00:00Z') })
+        .execute()
+    } finally {
+      await handle.close()
+    }
+    before_ = await snapshotOf(original)
+  })
+
+  it('npm run backup writes a file only its owner can read; a restore into an empty folder gives back every row of every table', async () => {
+    const backup = await runCli(['backup', backupFile], original)
+    assert.equal(backup.code, 0, backup.stderr)
+    assert.match(backup.stdout, /Backed up the embedded database/)
+    assert.equal(fs.statSync(backupFile).mode & 0o777, 0o600)
+    assert.equal(fs.existsSync(`${backupFile}.partial`), false)
+
+    const elsewhere = path.join(tmp, 'elsewhere')
+    const restore = await runCli(['restore', backupFile], elsewhere)
+    assert.equal(restore.code, 0, restore.stderr)
+    const restored = await snapshotOf(elsewhere)
+    assert.deepEqual([...restored.keys()], [...before_.keys()])
+    for (const [table, rows] of before_) assert.deepEqual(restored.get(table), rows, `table ${table}`)
+    // The comparison means something: most tables hold rows.
+    const filled = [...before_.values()].filter((rows) => rows.length > 0).length
+    assert.ok(filled >= 8, `only ${filled} tables had rows`)
+    assert.ok((before_.get('noc_occupation')?.length ?? 0) > 500)
+    assert.equal(before_.get('email_outbox')?.length, 1)
+  })
+
+  it('npm run restore over a database brings it back to the backup, keeping the replaced one aside', async () => {
+    const handle = await openEmbedded(original)
+    await handle.db.insertInto('audit_event').values({ occurred_at: new Date('2026-11-23T09:00:00Z'), actor_label: 'test', action: 'test.after_backup' }).execute()
+    await handle.close()
+    assert.notDeepEqual(await snapshotOf(original), before_)
+
+    const restore = await runCli(['restore', backupFile], original)
+    assert.equal(restore.code, 0, restore.stderr)
+    assert.match(restore.stdout, /is kept in .*pgdata\.before-restore-/)
+    assert.deepEqual(await snapshotOf(original), before_)
+    const kept = fs.readdirSync(original).filter((f) => f.startsWith('pgdata.before-restore-'))
+    assert.equal(kept.length, 1)
+  })
+
+  it('refuses to restore onto the data folder of a running portal, and changes nothing', async () => {
+    const running = await openEmbedded(original)
+    try {
+      const restore = await runCli(['restore', backupFile], original)
+      assert.equal(restore.code, 1)
+      assert.match(restore.stderr, new RegExp(`already in use by process ${process.pid}`))
+      const backup = await runCli(['backup', path.join(tmp, 'while-running.tar.gz')], original)
+      assert.equal(backup.code, 1)
+      assert.match(backup.stderr, /already in use/)
+      assert.equal(fs.existsSync(path.join(tmp, 'while-running.tar.gz')), false)
+    } finally {
+      await running.close()
+    }
+    assert.equal(fs.readdirSync(original).filter((f) => f.startsWith('pgdata.before-restore-')).length, 1)
+    assert.deepEqual(await snapshotOf(original), before_)
+  })
+
+  it('refuses a file that is not a backup, leaving the database as it was', async () => {
+    const junk = path.join(tmp, 'junk.tar.gz')
+    fs.writeFileSync(junk, 'this is not a tarball')
+    const restore = await runCli(['restore', junk], original)
+    assert.equal(restore.code, 1)
+    assert.match(restore.stderr, /could not be read as a backup/)
+    const missing = await runCli(['restore', path.join(tmp, 'nothing-here')], original)
+    assert.equal(missing.code, 1)
+    assert.match(missing.stderr, /No backup file/)
+    assert.deepEqual(await snapshotOf(original), before_)
+    assert.deepEqual(fs.readdirSync(original).filter((f) => f.startsWith('pgdata.')).length, 1)
+  })
+
+  it('points to pg_dump and pg_restore when DATABASE_URL is set', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/db/backup-cli.ts', 'backup', path.join(tmp, 'x')], {
+      env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    assert.equal(code, 2)
+    assert.match(stderr, /pg_dump --format=custom/)
+  })
+})
