@@ -9,6 +9,7 @@ import { registerAuthRoutes } from './features/auth/auth.routes.ts'
 import { registerAccessRoutes } from './features/access/access.routes.ts'
 import { registerAuditRoutes } from './features/console/audit.routes.ts'
 import { registerStaffRoutes } from './features/console/staff.routes.ts'
+import { registerConsoleWorkRoutes } from './features/console/console-work.routes.ts'
 import { registerEnrolmentConsoleRoutes } from './features/enrolment/enrolment-console.routes.ts'
 import { registerPrimaryTransferRoutes } from './features/enrolment/primary-transfer.routes.ts'
 import { registerOfferRoutes } from './features/offers/offers.routes.ts'
@@ -180,6 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerPrimaryTransferRoutes(scope, enrolmentDeps)
         registerAuditRoutes(scope, enrolmentDeps)
         registerStaffRoutes(scope, enrolmentDeps)
+        registerConsoleWorkRoutes(scope, { ...enrolmentDeps, payments })
         registerOfferRoutes(scope, enrolmentDeps)
         registerAccessRoutes(scope, { ...enrolmentDeps, secret: config.sessionSecret })
         registerNotificationRoutes(scope, deps)

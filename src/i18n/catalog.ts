@@ -6,6 +6,7 @@ import auth from '../features/auth/auth.messages.ts'
 import account from '../features/account/account.messages.ts'
 import enrolment from '../features/enrolment/enrolment.messages.ts'
 import consoleMessages from '../features/console/console.messages.ts'
+import consoleWork from '../features/console/work.messages.ts'
 import offers from '../features/offers/offers.messages.ts'
 import access from '../features/access/access.messages.ts'
 import forms from '../ui/forms.messages.ts'
@@ -29,6 +30,7 @@ export const namespaces = {
   account,
   enrolment,
   console: consoleMessages,
+  consoleWork,
   offers,
   access,
   notifications,

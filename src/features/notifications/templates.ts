@@ -25,6 +25,12 @@ export const templates = {
   accessPin: { subject: 'access.emails.pin.subject', body: 'access.emails.pin.body', path: '/join' },
   accessJoined: { subject: 'access.emails.joined.subject', body: 'access.emails.joined.body', path: '/access' },
   accessPrimaryTransferred: { subject: 'access.emails.transferred.subject', body: 'access.emails.transferred.body', path: '/messages' },
+  consoleOfferMatched: { subject: 'consoleWork.emails.matched.subject', body: 'consoleWork.emails.matched.body', path: '/messages' },
+  consoleOfferUnmatched: { subject: 'consoleWork.emails.unmatched.subject', body: 'consoleWork.emails.unmatched.body', path: '/messages' },
+  consoleWorkPermitIssued: { subject: 'consoleWork.emails.issued.subject', body: 'consoleWork.emails.issued.body', path: '/messages' },
+  consoleWorkPermitRefused: { subject: 'consoleWork.emails.refused.subject', body: 'consoleWork.emails.refused.body', path: '/messages' },
+  consoleOfferExemptionCorrected: { subject: 'consoleWork.emails.exemptionCorrected.subject', body: 'consoleWork.emails.exemptionCorrected.body', path: '/messages' },
+  consoleOfferPassportCorrected: { subject: 'consoleWork.emails.passportCorrected.subject', body: 'consoleWork.emails.passportCorrected.body', path: '/messages' },
 } as const satisfies Record<string, Template>
 
 export type TemplateName = keyof typeof templates

@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { testApp, type TestApp } from '../../../tests/helpers/app.ts'
+import { makeApprovedPayment, makeBusiness, makeOffer, offerAnswers, RefundingGateway } from '../../../tests/helpers/console-fixtures.ts'
+import { errorSummaryLinks, TestClient, text } from '../../../tests/helpers/http.ts'
+import { registerSignInAs, signInAs } from '../../../tests/helpers/sign-in-as.ts'
+import { createUser } from '../../../tests/helpers/users.ts'
+
+describe('matching, decisions, refunds and corrections (console)', () => {
+  let t: TestApp
+  const gateway = new RefundingGateway()
+  let officer: TestClient
+  let employer: TestClient
+  let businessId: string
+  let employerId: string
+  before(async () => {
+    t = await testApp({ deps: { paymentGateway: gateway }, configure: (app) => registerSignInAs(app, () => t) })
+    t.clock.set('2026-11-23T15:00:00Z')
+    const staff = await createUser(t.db, { username: 'officer.match', role: 'officer' })
+    const boss = await createUser(t.db, { username: 'employer.match', email: 'boss@example.ca' })
+    employerId = boss.id
+    businessId = await makeBusiness(t.db, { eight: '12345678', legalName: 'Érablière du Nord Ltée' })
+    officer = new TestClient(t.app)
+    employer = new TestClient(t.app)
+    await signInAs(officer, staff.id)
+    await signInAs(employer, boss.id)
+  })
+  after(() => t.close())
+
+  const offerRow = (id: string) => t.db.selectFrom('offer').select(['status', 'answers', 'version']).where('id', '=', id).executeTakeFirstOrThrow()
+  const outbox = (template: string) => t.db.selectFrom('email_outbox').select(['to_address', 'params']).where('template', '=', template).execute()
+
+  it('says exactly which element does not agree, and matches after normalizing', async () => {
+    const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000001' })
+    await officer.get('/en/console/matching')
+
+    let res = await officer.post('/en/console/matching', { offerNumber: 'B12', passportNumber: '', citizenship: 'Narnia' })
+    assert.equal(res.status, 400)
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => [l.text, l.href, l.targetExists]), [
+      ['The offer number must be A followed by 7 digits, like A1234567', '#offer-number', true],
+      ['Enter the passport number', '#passport-number', true],
+      ['No country has that name or code', '#citizenship', true],
+    ])
+    assert.equal(res.dom.querySelector('#offer-number')?.getAttribute('value'), 'B12', 'the typed values come back')
+
+    res = await officer.post('/en/console/matching', { offerNumber: 'A1999999', passportNumber: 'G12345678', citizenship: 'MX' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['No offer has the number A1999999'])
+
+    res = await officer.post('/en/console/matching', { offerNumber: 'a 100-0001', passportNumber: 'G12345670', citizenship: 'Mexico' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['The passport number does not agree with the offer'])
+    res = await officer.post('/en/console/matching', { offerNumber: 'A1000001', passportNumber: 'G12345678', citizenship: 'Guatemala' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['The country of citizenship does not agree with the offer'])
+    assert.equal((await offerRow(id)).status, 'pending')
+
+    res = await officer.post('/fr/console/matching', { offerNumber: 'a-100 0001', passportNumber: ' g 1234-5678 ', citizenship: 'Mexique' })
+    assert.equal(res.status, 303)
+    assert.equal(res.location, `/fr/console/offers/${id}?done=matched`)
+    assert.equal((await offerRow(id)).status, 'matched')
+    const page = await officer.follow(res)
+    assert.match(text(page.dom.querySelector('.notice-success')), /La demande est jumelée à l’offre A1000001/)
+    assert.equal((await outbox('consoleOfferMatched')).length, 1)
+    const audit = await t.db.selectFrom('audit_event').select(['action', 'details']).where('object_id', '=', id).orderBy('id').execute()
+    assert.deepEqual(audit.map((a) => a.action), ['offer.match_refused', 'offer.match_refused', 'offer.matched'])
+    assert.ok(!JSON.stringify(audit).includes('G12345678'), 'no passport number in the audit trail')
+
+    res = await officer.post('/en/console/matching', { offerNumber: 'A1000001', passportNumber: 'G12345678', citizenship: 'MX' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['Offer A1000001 is already matched to an application'])
+  })
+
+  it('un-matches before a decision (with a reason), never after', async () => {
+    const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000002' })
+    await officer.get('/en/console/matching')
+    await officer.post('/en/console/matching', { offerNumber: 'A1000002', passportNumber: 'G12345678', citizenship: 'MX' })
+    await officer.get(`/en/console/offers/${id}`)
+    let res = await officer.post(`/en/console/offers/${id}/unmatch`, { reason: ' ' })
+    assert.equal(res.status, 400)
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['Say why the match is undone'])
+    res = await officer.post(`/en/console/offers/${id}/unmatch`, { reason: 'Wrong application linked' })
+    assert.equal(res.status, 303)
+    assert.equal((await offerRow(id)).status, 'pending')
+    const undone = await t.db.selectFrom('work_permit_match').select(['undone_at', 'undo_reason']).where('offer_id', '=', id).execute()
+    assert.equal(undone.length, 1)
+    assert.equal(undone[0]!.undo_reason, 'Wrong application linked')
+
+    await officer.get('/en/console/matching')
+    await officer.post('/en/console/matching', { offerNumber: 'A1000002', passportNumber: 'G12345678', citizenship: 'MX' })
+    await officer.get(`/en/console/offers/${id}`)
+    res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'issued', firstDay: '2026-12-01', note: '' })
+    assert.equal(res.status, 303)
+    const decision = await t.db.selectFrom('work_permit_decision').selectAll().where('offer_id', '=', id).executeTakeFirstOrThrow()
+    assert.equal(decision.first_day_of_employment, '2026-12-01')
+    assert.equal(decision.inspection_until, '2032-11-30')
+    assert.equal(decision.refund_outcome, null)
+    assert.equal(gateway.refunds.length, 0, 'an issued permit refunds nothing')
+    const issued = await outbox('consoleWorkPermitIssued')
+    assert.equal(issued.length, 1)
+    assert.equal((issued[0]!.params as Record<string, string>).inspectionUntil, '2032-11-30')
+
+    const detail = await officer.get(`/en/console/offers/${id}`)
+    assert.equal(detail.dom.querySelector(`form[action="/en/console/offers/${id}/unmatch"]`), null, 'no un-match form after a decision')
+    res = await officer.post(`/en/console/offers/${id}/unmatch`, { reason: 'Too late' })
+    assert.equal(res.status, 409)
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['A decision is recorded: the match can no longer be undone'])
+    res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused', firstDay: '', note: '' })
+    assert.equal(res.status, 409)
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['A decision is already recorded for this offer'])
+  })
+
+  it('checks the decision form: a first day is needed for an issued permit, within a year of today', async () => {
+    const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000003', status: 'matched' })
+    await officer.get(`/en/console/offers/${id}`)
+    let res = await officer.post(`/en/console/offers/${id}/decision`, {})
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => [l.text, l.targetExists]), [['Choose the decision', true]])
+    res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'issued', firstDay: '2026-02-30' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => [l.text, l.targetExists]), [['Enter the first day of employment as a date like 2026-11-23', true]])
+    res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'issued', firstDay: '2062-01-01' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['The first day of employment must be within a year before or after today'])
+    assert.equal(await t.db.selectFrom('work_permit_decision').select('offer_id').where('offer_id', '=', id).executeTakeFirst(), undefined)
+  })
+
+  it('a refused work permit refunds the fee, once', async () => {
+    const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000004', status: 'matched' })
+    const paymentId = await makeApprovedPayment(t.db, { offerId: id, businessId, userId: employerId })
+    await officer.get(`/en/console/offers/${id}`)
+    const before = gateway.refunds.length
+    const res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused', note: 'Inadmissible' })
+    assert.equal(res.status, 303)
+    assert.equal(res.location, `/en/console/offers/${id}?refund=refunded`)
+    assert.equal(gateway.refunds.length, before + 1)
+    const payment = await t.db.selectFrom('payment').select('status').where('id', '=', paymentId).executeTakeFirstOrThrow()
+    assert.equal(payment.status, 'refunded')
+    const refunds = await t.db.selectFrom('payment_refund').select(['status', 'amount_cents', 'reason']).where('payment_id', '=', paymentId).execute()
+    assert.deepEqual(refunds, [{ status: 'succeeded', amount_cents: 23000, reason: 'work_permit_refused' }])
+    const decision = await t.db.selectFrom('work_permit_decision').selectAll().where('offer_id', '=', id).executeTakeFirstOrThrow()
+    assert.deepEqual([decision.outcome, decision.refund_outcome, decision.refund_payment_id, decision.inspection_until], ['refused', 'refunded', paymentId, null])
+    const page = await officer.follow(res)
+    assert.match(text(page.dom.querySelector('.notice-success')), /The fee was refunded/)
+    assert.match(page.body, /refunded \(receipt EC-2026-/)
+    // Asking again refunds nothing more.
+    await officer.post(`/en/console/offers/${id}/refund`, {})
+    assert.equal(gateway.refunds.length, before + 1)
+    assert.equal((await outbox('consoleWorkPermitRefused')).length, 1)
+  })
+
+  it('a refund the gateway refuses is shown with a retry, which refunds', async () => {
+    const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000005', status: 'matched' })
+    await makeApprovedPayment(t.db, { offerId: id, businessId, userId: employerId })
+    gateway.answer = () => ({ status: 'failed', reason: 'card closed' })
+    await officer.get(`/en/console/offers/${id}`)
+    let res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused' })
+    assert.equal(res.location, `/en/console/offers/${id}?refund=failed`)
+    let page = await officer.follow(res)
+    assert.ok(page.dom.querySelector(`form[action="/en/console/offers/${id}/refund"]`))
+    gateway.answer = () => ({ status: 'succeeded', refundId: 'rf-retry' })
+    res = await officer.post(`/en/console/offers/${id}/refund`, {})
+    assert.equal(res.location, `/en/console/offers/${id}?refund=refunded`)
+    page = await officer.follow(res)
+    assert.equal(page.dom.querySelector(`form[action="/en/console/offers/${id}/refund"]`), null)
+  })
+
+  it('a fee-exempt offer (no payment) is refused without a refund', async () => {
+    const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000006', status: 'matched' })
+    await officer.get(`/en/console/offers/${id}`)
+    const res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused' })
+    assert.equal(res.location, `/en/console/offers/${id}?refund=not_refundable`)
+  })
+
+  it('corrects the exemption code and the passport number with a reason, keeping the history', async () => {
+    const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000007', answers: offerAnswers({ passport: 'G7777777', exemptionCode: 'T36' }) })
+    await officer.get(`/en/console/offers/${id}`)
+    let res = await officer.post(`/en/console/offers/${id}/corrections`, { field: 'exemptionCode', value: 'ZZ9', reason: 'Typo' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['Enter a known LMIA exemption code, like T36'])
+    res = await officer.post(`/en/console/offers/${id}/corrections`, { field: 'exemptionCode', value: 'C41', reason: 'Typo' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['That code is for an open work permit, which needs no offer'])
+    res = await officer.post(`/en/console/offers/${id}/corrections`, { field: 'exemptionCode', value: 't37', reason: '' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['Give the reason for the correction'])
+    const v0 = (await offerRow(id)).version
+
+    res = await officer.post(`/en/console/offers/${id}/corrections`, { field: 'exemptionCode', value: 't37', reason: 'The worker is an intra-company transferee' })
+    assert.equal(res.status, 303)
+    res = await officer.post(`/en/console/offers/${id}/corrections`, { field: 'passportNumber', value: 'g 7777-778', reason: 'Passport renewed' })
+    assert.equal(res.status, 303)
+    const row = await offerRow(id)
+    assert.equal(row.answers.exemption?.exemptionCode, 'T37')
+    assert.equal(row.answers.worker?.passportNumber, 'G7777778')
+    assert.equal(row.answers.worker?.familyName, 'García', 'other answers untouched')
+    assert.equal(row.version, v0 + 2)
+    const corrections = await t.db.selectFrom('offer_correction').select(['field', 'old_value', 'new_value', 'reason']).where('offer_id', '=', id).orderBy('corrected_at').orderBy('field').execute()
+    assert.deepEqual(corrections, [
+      { field: 'exemptionCode', old_value: 'T36', new_value: 'T37', reason: 'The worker is an intra-company transferee' },
+      { field: 'passportNumber', old_value: 'G7777777', new_value: 'G7777778', reason: 'Passport renewed' },
+    ])
+    const audit = await t.db.selectFrom('audit_event').select(['action', 'details']).where('object_id', '=', id).where('action', '=', 'offer.corrected').orderBy('id').execute()
+    assert.equal(audit.length, 2)
+    assert.ok(!JSON.stringify(audit).includes('7777'), 'no passport number in the audit trail')
+    const mails = [...(await outbox('consoleOfferExemptionCorrected')), ...(await outbox('consoleOfferPassportCorrected'))]
+    assert.equal(mails.length, 2)
+    assert.ok(!JSON.stringify(mails).includes('7777'), 'no passport number in e-mails')
+    const page = await officer.get(`/en/console/offers/${id}`)
+    assert.match(text(page.dom), /LMIA exemption code: T36 → T37/)
+    // Once matched, still correctable; a withdrawn offer is not.
+    const withdrawn = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000008', status: 'withdrawn' })
+    await officer.get(`/en/console/offers/${withdrawn}`)
+    res = await officer.post(`/en/console/offers/${withdrawn}/corrections`, { field: 'exemptionCode', value: 'T37', reason: 'x' })
+    assert.equal(res.status, 409)
+  })
+
+  it('is the console: employers are refused, drafts and unknown offers are not found', async () => {
+    const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000009' })
+    assert.equal((await employer.get('/en/console/matching')).status, 403)
+    assert.equal((await employer.get(`/en/console/offers/${id}`)).status, 403)
+    const draft = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'x', status: 'draft' })
+    assert.equal((await officer.get(`/en/console/offers/${draft}`)).status, 404)
+    assert.equal((await officer.get('/en/console/offers/not-a-uuid')).status, 404)
+  })
+})

@@ -1,0 +1,209 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Db } from '../../db/connect.ts'
+import type { AppUser } from '../../db/database.ts'
+import type { MessageKey } from '../../i18n/i18n.ts'
+import { actorFrom } from '../../platform/audit.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { dayInZone } from '../../platform/dates.ts'
+import { NotFoundError } from '../../platform/errors.ts'
+import { isUuid } from '../../platform/ids.ts'
+import { formErrors, zodFormErrors } from '../../ui/form-errors.ts'
+import { requireStaff } from '../auth/guards.ts'
+import { correctOffer, type CorrectionProblem } from './corrections.service.ts'
+import * as repo from './matching.repository.ts'
+import { matchApplication, recordDecision, retryRefund, unmatchOffer, type MatchProblem, type Refunder } from './matching.service.ts'
+import { matchingView, offerDetailView, type OfferDetail, type OfferForms } from './matching.views.ts'
+import { compactKey } from './search.keys.ts'
+import { CORRECTION_FIELDS, correctionForm, DECISION_FIELDS, decisionForm, MATCH_FIELDS, matchForm, unmatchForm } from './work.schema.ts'
+
+export interface WorkDeps {
+  db: Db
+  clock: Clock
+  timeZone: string
+  /** The payment service (refunds a refused work permit's fee). */
+  payments: Refunder
+}
+
+const text = (body: unknown, keys: readonly string[]): Record<string, string> => {
+  const b = (body ?? {}) as Record<string, unknown>
+  return Object.fromEntries(keys.map((k) => [k, typeof b[k] === 'string' ? (b[k] as string) : '']))
+}
+
+function problemMessage(t: FastifyRequest['t'], p: MatchProblem, offerNumber: string): [string, string] {
+  switch (p.kind) {
+    case 'format':
+      return [p.field, t('consoleWork.matching.errOfferNumberFormat')]
+    case 'unknown':
+      return [p.field, t('consoleWork.matching.errOfferNumberUnknown', { offerNumber })]
+    case 'status':
+      return [p.field, t(p.status === 'matched' ? 'consoleWork.matching.errStatusMatched' : p.status === 'withdrawn' ? 'consoleWork.matching.errStatusWithdrawn' : 'consoleWork.matching.errStatusNotSubmitted', { offerNumber })]
+    case 'required':
+      return [p.field, t(p.field === 'passportNumber' ? 'consoleWork.matching.errPassportRequired' : 'consoleWork.matching.errCitizenshipRequired')]
+    case 'unknownCountry':
+      return [p.field, t('consoleWork.matching.errCitizenshipUnknown')]
+    case 'differs':
+      return [p.field, t(p.field === 'passportNumber' ? 'consoleWork.matching.errPassportDiffers' : 'consoleWork.matching.errCitizenshipDiffers')]
+  }
+}
+
+const CORRECTION_PROBLEM: Record<CorrectionProblem, MessageKey> = {
+  exemptionUnknown: 'consoleWork.offer.errExemptionUnknown',
+  exemptionOpen: 'consoleWork.offer.errExemptionOpen',
+  passportCharacters: 'consoleWork.offer.errPassportCharacters',
+  passportLength: 'consoleWork.offer.errPassportLength',
+  unchanged: 'consoleWork.offer.errUnchanged',
+}
+
+const staffActor = (request: FastifyRequest, officer: AppUser) => ({ ...actorFrom(request, officer), userId: officer.id })
+
+/** Matching applications to offers, the officer's offer page, un-matching, decisions, refunds and corrections. */
+export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): void {
+  const { db, clock } = deps
+  const crumbs = (request: FastifyRequest) => [{ text: request.t('account.consoleTitle'), href: `/${request.lang}/console` }]
+
+  scope.get('/console/matching', async (request, reply) => {
+    if (!requireStaff(request, reply)) return reply
+    const { t, lang } = request
+    return reply.page({ title: t('consoleWork.matching.title'), breadcrumbs: crumbs(request), body: matchingView(t, lang, reply.csrfToken(), {}) })
+  })
+
+  scope.post('/console/matching', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { t, lang } = request
+    const values = text(request.body, MATCH_FIELDS)
+    const render = (errors: ReturnType<typeof formErrors>, mismatch?: { offerId?: string; offerNumber?: string }) =>
+      reply.page({ title: t('consoleWork.matching.title'), breadcrumbs: crumbs(request), errors, body: matchingView(t, lang, reply.csrfToken(), values, errors, mismatch) }, 400)
+    const parsed = matchForm.safeParse(request.body ?? {})
+    if (!parsed.success) return render(zodFormErrors(t, parsed.error, {}, MATCH_FIELDS))
+    const result = await matchApplication(db, parsed.data, staffActor(request, officer), clock.now())
+    const number = compactKey(parsed.data.offerNumber)
+    if (result.kind === 'mismatch') return render(formErrors(result.problems.map((p) => problemMessage(t, p, number))), { offerId: result.offerId, offerNumber: number })
+    return reply.redirect(`/${lang}/console/offers/${result.offerId}?done=matched`, 303)
+  })
+
+  const loadDetail = async (id: string): Promise<OfferDetail> => {
+    const offer = isUuid(id) ? await repo.findOfferById(db, id) : undefined
+    if (!offer || offer.status === 'draft') throw new NotFoundError()
+    const [business, fee, match, decision, corrections, history] = await Promise.all([
+      db.selectFrom('business').select(['id', 'legal_name', 'business_number', 'employer_number']).where('id', '=', offer.business_id).executeTakeFirstOrThrow(),
+      repo.feePaymentOf(db, offer.id),
+      db
+        .selectFrom('work_permit_match as m')
+        .innerJoin('app_user as u', 'u.id', 'm.matched_by')
+        .select(['m.matched_at', 'u.username as matched_by'])
+        .where('m.offer_id', '=', offer.id)
+        .where('m.undone_at', 'is', null)
+        .executeTakeFirst(),
+      db.selectFrom('work_permit_decision as d').innerJoin('app_user as u', 'u.id', 'd.decided_by').selectAll('d').select('u.username as decided_by_name').where('d.offer_id', '=', offer.id).executeTakeFirst(),
+      repo.correctionsOf(db, [offer.id]),
+      db
+        .selectFrom('audit_event')
+        .select(['occurred_at', 'actor_label', 'action'])
+        .where('business_id', '=', offer.business_id)
+        .where('object_id', '=', offer.id)
+        .orderBy('occurred_at')
+        .orderBy('id')
+        .limit(500)
+        .execute(),
+    ])
+    return { offer, business, fee, match, decision, corrections, history }
+  }
+
+  const DONE: Record<string, MessageKey> = { unmatched: 'consoleWork.offer.unmatched', corrected: 'consoleWork.offer.corrected' }
+
+  const detailPage = async (request: FastifyRequest, reply: FastifyReply, id: string, forms: Omit<OfferForms, 'token'> = {}, status = 200) => {
+    const { t, lang } = request
+    const d = await loadDetail(id)
+    const errors = forms.unmatch?.errors ?? forms.decision?.errors ?? forms.correction?.errors
+    return reply.page(
+      {
+        title: t('consoleWork.offer.title', { offerNumber: d.offer.offer_number ?? '—' }),
+        breadcrumbs: [...crumbs(request), { text: t('consoleWork.search.title'), href: `/${lang}/console/search` }],
+        errors,
+        body: offerDetailView(t, lang, deps.timeZone, d, { ...forms, token: reply.csrfToken() }),
+      },
+      status,
+    )
+  }
+
+  scope.get('/console/offers/:id', async (request, reply) => {
+    if (!requireStaff(request, reply)) return reply
+    const { t } = request
+    const q = request.query as Record<string, unknown>
+    const { id } = request.params as { id: string }
+    const doneKey = typeof q.done === 'string' ? q.done : ''
+    const refund = typeof q.refund === 'string' && ['refunded', 'pending', 'failed', 'not_refundable'].includes(q.refund) ? (q.refund as OfferForms['refund']) : undefined
+    let done: string | undefined
+    if (doneKey === 'matched') {
+      const d = await loadDetail(id)
+      done = t('consoleWork.matching.matched', { offerNumber: d.offer.offer_number ?? '' })
+    } else if (DONE[doneKey]) done = t(DONE[doneKey])
+    return detailPage(request, reply, id, { done, refund })
+  })
+
+  scope.post('/console/offers/:id/unmatch', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { t, lang } = request
+    const { id } = request.params as { id: string }
+    if (!isUuid(id)) throw new NotFoundError()
+    const values = text(request.body, ['reason'])
+    const parsed = unmatchForm.safeParse(request.body ?? {})
+    if (!parsed.success) return detailPage(request, reply, id, { unmatch: { values, errors: zodFormErrors(t, parsed.error, {}, ['reason']) } }, 400)
+    const result = await unmatchOffer(db, id, parsed.data.reason, staffActor(request, officer), clock.now())
+    if (result !== 'unmatched') {
+      return detailPage(request, reply, id, { unmatch: { values, errors: formErrors([['reason', t(result === 'decided' ? 'consoleWork.offer.errDecidedCannotUnmatch' : 'consoleWork.offer.errNotMatched')]]) } }, 409)
+    }
+    return reply.redirect(`/${lang}/console/offers/${id}?done=unmatched`, 303)
+  })
+
+  scope.post('/console/offers/:id/decision', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { t, lang } = request
+    const { id } = request.params as { id: string }
+    if (!isUuid(id)) throw new NotFoundError()
+    const values = text(request.body, DECISION_FIELDS)
+    const parsed = decisionForm.safeParse(request.body ?? {})
+    if (!parsed.success) return detailPage(request, reply, id, { decision: { values, errors: zodFormErrors(t, parsed.error, {}, DECISION_FIELDS) } }, 400)
+    const now = clock.now()
+    const v = parsed.data
+    if (v.outcome === 'issued') {
+      // A first day of employment within a year of today: a typo such as 2062 is caught here.
+      const today = dayInZone(now, deps.timeZone)
+      const yearAgo = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`
+      const yearAhead = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`
+      if (v.firstDay < yearAgo || v.firstDay > yearAhead) return detailPage(request, reply, id, { decision: { values, errors: formErrors([['firstDay', t('consoleWork.offer.errFirstDayRange')]]) } }, 400)
+    }
+    const input = v.outcome === 'issued' ? { outcome: 'issued' as const, firstDay: v.firstDay, note: v.note } : { outcome: 'refused' as const, note: v.note }
+    const result = await recordDecision(db, deps.payments, id, input, staffActor(request, officer), now)
+    if (result.kind === 'notMatched') return detailPage(request, reply, id, { decision: { values, errors: formErrors([['outcome', t('consoleWork.offer.errNotMatched')]]) } }, 409)
+    if (result.kind === 'alreadyDecided') return detailPage(request, reply, id, { decision: { values, errors: formErrors([['outcome', t('consoleWork.offer.errAlreadyDecided')]]) } }, 409)
+    return reply.redirect(`/${lang}/console/offers/${id}${result.refund ? `?refund=${result.refund}` : ''}`, 303)
+  })
+
+  scope.post('/console/offers/:id/refund', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { id } = request.params as { id: string }
+    if (!isUuid(id) || !(await repo.findOfferById(db, id))) throw new NotFoundError()
+    const outcome = await retryRefund(db, deps.payments, id, staffActor(request, officer))
+    return reply.redirect(`/${request.lang}/console/offers/${id}?refund=${outcome}`, 303)
+  })
+
+  scope.post('/console/offers/:id/corrections', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { t, lang } = request
+    const { id } = request.params as { id: string }
+    if (!isUuid(id)) throw new NotFoundError()
+    const values = text(request.body, CORRECTION_FIELDS)
+    const parsed = correctionForm.safeParse(request.body ?? {})
+    if (!parsed.success) return detailPage(request, reply, id, { correction: { values, errors: zodFormErrors(t, parsed.error, {}, CORRECTION_FIELDS) } }, 400)
+    const result = await correctOffer(db, id, parsed.data, staffActor(request, officer), clock.now())
+    if (result.kind === 'invalid') return detailPage(request, reply, id, { correction: { values, errors: formErrors([['value', t(CORRECTION_PROBLEM[result.problem])]]) } }, 400)
+    if (result.kind === 'notSubmitted') return detailPage(request, reply, id, { correction: { values, errors: formErrors([['field', t('consoleWork.offer.errReadOnly')]]) } }, 409)
+    return reply.redirect(`/${lang}/console/offers/${id}?done=corrected`, 303)
+  })
+}

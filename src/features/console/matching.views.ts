@@ -1,0 +1,144 @@
+import type { Lang, Translate } from '../../i18n/i18n.ts'
+import { formatInZone } from '../../platform/dates.ts'
+import { html, type Html } from '../../platform/html.ts'
+import { button, csrfField, notice, radios, summaryList, textarea, textInput } from '../../ui/components.ts'
+import type { FormErrors } from '../../ui/form-errors.ts'
+import { exemptionByCode, exemptionLabel } from '../reference/exemption-codes.ts'
+import { countryName, provinceName } from '../reference/lists.ts'
+import { formatMoney } from '../reference/validators.ts'
+import type { OfferCorrection, RefundOutcome, WorkPermitDecision } from './console.tables.ts'
+import type { ConsoleOffer } from './matching.repository.ts'
+
+export function matchingView(t: Translate, lang: Lang, token: string, values: Record<string, string>, errors?: FormErrors, mismatch?: { offerId?: string; offerNumber?: string }): Html {
+  return html`<h1>${t('consoleWork.matching.title')}</h1>
+${mismatch?.offerId ? html`<p><a href="/${lang}/console/offers/${mismatch.offerId}">${t('consoleWork.matching.viewOffer', { offerNumber: mismatch.offerNumber ?? '' })}</a></p>` : ''}
+<p>${t('consoleWork.matching.lead')}</p>
+<form method="post" action="/${lang}/console/matching" novalidate>
+${csrfField(token)}
+${textInput({ t, name: 'offerNumber', label: t('consoleWork.matching.offerNumber'), hint: t('consoleWork.matching.offerNumberHint'), value: values.offerNumber, width: '10', spellcheck: false, autocomplete: 'off', required: true, error: errors?.fields.offerNumber })}
+${textInput({ t, name: 'passportNumber', label: t('consoleWork.matching.passportNumber'), value: values.passportNumber, width: '20', spellcheck: false, autocomplete: 'off', required: true, error: errors?.fields.passportNumber })}
+${textInput({ t, name: 'citizenship', label: t('consoleWork.matching.citizenship'), hint: t('consoleWork.matching.citizenshipHint'), value: values.citizenship, width: '20', autocomplete: 'off', required: true, error: errors?.fields.citizenship })}
+${button({ text: t('consoleWork.matching.submit'), preventDoubleClick: true })}
+</form>`
+}
+
+export interface OfferDetail {
+  offer: ConsoleOffer
+  business: { id: string; legal_name: string; business_number: string; employer_number: string }
+  fee?: { status: string; amount_cents: number; receipt_number: string | null }
+  match?: { matched_at: Date; matched_by: string }
+  decision?: WorkPermitDecision & { decided_by_name: string }
+  corrections: Array<OfferCorrection & { corrected_by_name: string }>
+  history: Array<{ occurred_at: Date; actor_label: string; action: string }>
+}
+
+export interface OfferForms {
+  token: string
+  done?: string
+  refund?: RefundOutcome
+  unmatch?: { values: Record<string, string>; errors?: FormErrors }
+  decision?: { values: Record<string, string>; errors?: FormErrors }
+  correction?: { values: Record<string, string>; errors?: FormErrors }
+}
+
+const answer = (o: ConsoleOffer, section: string, field: string): string => {
+  const v = o.answers[section]?.[field]
+  return typeof v === 'string' ? v : ''
+}
+
+export function offerDetailView(t: Translate, lang: Lang, timeZone: string, d: OfferDetail, f: OfferForms): Html {
+  const { offer } = d
+  const when = (date: Date) => formatInZone(lang, date, timeZone, 'listed')
+  const code = exemptionByCode(answer(offer, 'exemption', 'exemptionCode'))
+  const citizenship = answer(offer, 'worker', 'citizenship')
+  const province = answer(offer, 'job', 'workProvince')
+  const base = `/${lang}/console/offers/${offer.id}`
+  const fee = d.fee
+    ? d.fee.status === 'refunded'
+      ? t('consoleWork.offer.feeRefunded', { amount: formatMoney(d.fee.amount_cents, lang), receipt: d.fee.receipt_number ?? '' })
+      : t('consoleWork.offer.feePaid', { amount: formatMoney(d.fee.amount_cents, lang), receipt: d.fee.receipt_number ?? '' })
+    : t('consoleWork.offer.feeNone')
+  const refundNote = f.refund ?? d.decision?.refund_outcome ?? undefined
+  return html`<h1>${t('consoleWork.offer.title', { offerNumber: offer.offer_number ?? '—' })}</h1>
+${f.done ? notice({ kind: 'success', title: f.done }) : ''}
+${refundNote && d.decision?.outcome === 'refused' ? notice({ kind: refundNote === 'refunded' ? 'success' : refundNote === 'not_refundable' ? 'info' : 'warning', title: t(`consoleWork.offer.refund.${refundNote}`) }) : ''}
+<h2>${t('consoleWork.offer.summary')}</h2>
+${summaryList([
+  { key: t('consoleWork.search.status'), value: t(`consoleWork.status.${offer.status}`) },
+  { key: t('consoleWork.search.employer'), value: html`<a href="/${lang}/console/employers/${d.business.id}">${d.business.legal_name}</a> (${d.business.business_number}, ${d.business.employer_number})` },
+  { key: t('consoleWork.search.worker'), value: offer.worker_name },
+  { key: t('consoleWork.offer.dateOfBirth'), value: answer(offer, 'worker', 'dateOfBirth') },
+  { key: t('consoleWork.offer.citizenship'), value: countryName(citizenship, lang) ?? citizenship },
+  { key: t('consoleWork.offer.passportNumber'), value: answer(offer, 'worker', 'passportNumber') },
+  { key: t('consoleWork.offer.exemptionCode'), value: code ? exemptionLabel(code, lang) : answer(offer, 'exemption', 'exemptionCode') },
+  { key: t('consoleWork.search.job'), value: offer.job_title },
+  { key: t('consoleWork.offer.workProvince'), value: provinceName(province, lang) ?? province },
+  { key: t('consoleWork.offer.startDate'), value: answer(offer, 'job', 'startDate') },
+  { key: t('consoleWork.search.submitted'), value: offer.submitted_at ? when(offer.submitted_at) : '' },
+  { key: t('consoleWork.offer.fee'), value: fee },
+])}
+<h2>${t('consoleWork.offer.matchTitle')}</h2>
+${d.match ? html`<p>${t('consoleWork.offer.matchedOn', { date: when(d.match.matched_at), officer: d.match.matched_by })}</p>` : html`<p>${t('consoleWork.offer.notMatched')}</p>`}
+${
+  offer.status === 'matched' && !d.decision
+    ? html`<form method="post" action="${base}/unmatch" novalidate>
+${csrfField(f.token)}
+${textInput({ t, name: 'reason', label: t('consoleWork.offer.unmatchReason'), hint: t('consoleWork.offer.unmatchReasonHint'), value: f.unmatch?.values.reason, required: true, error: f.unmatch?.errors?.fields.reason })}
+${button({ text: t('consoleWork.offer.unmatch'), variant: 'secondary' })}
+</form>`
+    : ''
+}
+<h2>${t('consoleWork.offer.decisionTitle')}</h2>
+${
+  d.decision
+    ? html`<p>${
+        d.decision.outcome === 'issued'
+          ? t('consoleWork.offer.decisionIssued', { firstDay: d.decision.first_day_of_employment ?? '', until: d.decision.inspection_until ?? '' })
+          : t('consoleWork.offer.decisionRefused', { date: when(d.decision.decided_at) })
+      }</p>
+<p>${t('consoleWork.offer.decisionBy', { officer: d.decision.decided_by_name, date: when(d.decision.decided_at) })}</p>
+${d.decision.note ? html`<p>${d.decision.note}</p>` : ''}
+${
+  d.decision.outcome === 'refused' && (refundNote === 'failed' || refundNote === 'pending')
+    ? html`<form method="post" action="${base}/refund">${csrfField(f.token)}${button({ text: t('consoleWork.offer.refund.retry'), variant: 'secondary' })}</form>`
+    : ''
+}`
+    : offer.status === 'matched'
+      ? html`<form method="post" action="${base}/decision" novalidate>
+${csrfField(f.token)}
+${radios({ t, name: 'outcome', label: t('consoleWork.offer.outcome'), value: f.decision?.values.outcome, required: true, options: [{ value: 'issued', text: t('consoleWork.offer.issued') }, { value: 'refused', text: t('consoleWork.offer.refused') }], error: f.decision?.errors?.fields.outcome })}
+${textInput({ t, name: 'firstDay', label: t('consoleWork.offer.firstDay'), hint: t('consoleWork.offer.firstDayHint'), value: f.decision?.values.firstDay, width: '10', inputmode: 'numeric', error: f.decision?.errors?.fields.firstDay })}
+${textarea({ t, name: 'note', label: t('consoleWork.offer.note'), value: f.decision?.values.note, rows: 3, error: f.decision?.errors?.fields.note })}
+${button({ text: t('consoleWork.offer.recordDecision'), preventDoubleClick: true })}
+</form>`
+      : html`<p>${t('consoleWork.offer.notMatched')}</p>`
+}
+<h2>${t('consoleWork.offer.correctionsTitle')}</h2>
+<p>${t('consoleWork.offer.correctionsLead')}</p>
+${
+  d.corrections.length
+    ? html`<ul>${d.corrections.map(
+        (c) =>
+          html`<li>${when(c.corrected_at)}, ${c.corrected_by_name}: ${t('consoleWork.offer.correctionRow', { field: c.field === 'exemptionCode' ? t('consoleWork.offer.exemptionCode') : t('consoleWork.offer.passportNumber'), from: c.old_value || '—', to: c.new_value })} (${c.reason})</li>`,
+      )}</ul>`
+    : html`<p>${t('consoleWork.offer.noCorrections')}</p>`
+}
+${
+  offer.status === 'pending' || offer.status === 'matched'
+    ? html`<form method="post" action="${base}/corrections" novalidate>
+${csrfField(f.token)}
+${radios({ t, name: 'field', label: t('consoleWork.offer.correctField'), value: f.correction?.values.field, required: true, inline: true, options: [{ value: 'exemptionCode', text: t('consoleWork.offer.exemptionCode') }, { value: 'passportNumber', text: t('consoleWork.offer.passportNumber') }], error: f.correction?.errors?.fields.field })}
+${textInput({ t, name: 'value', label: t('consoleWork.offer.correctValue'), value: f.correction?.values.value, width: '20', spellcheck: false, autocomplete: 'off', required: true, error: f.correction?.errors?.fields.value })}
+${textInput({ t, name: 'reason', label: t('consoleWork.offer.correctReason'), value: f.correction?.values.reason, required: true, error: f.correction?.errors?.fields.reason })}
+${button({ text: t('consoleWork.offer.correct'), variant: 'secondary' })}
+</form>`
+    : ''
+}
+<h2>${t('consoleWork.offer.historyTitle')}</h2>
+<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
+<caption class="visually-hidden">${t('consoleWork.offer.historyTitle')}</caption>
+<thead><tr><th scope="col">${t('consoleWork.offer.when')}</th><th scope="col">${t('consoleWork.offer.who')}</th><th scope="col">${t('consoleWork.offer.what')}</th></tr></thead>
+<tbody>${d.history.map((h) => html`<tr><td>${formatInZone(lang, h.occurred_at, timeZone, 'precise')}</td><td>${h.actor_label}</td><td>${h.action}</td></tr>`)}</tbody>
+</table></div>`
+}
+

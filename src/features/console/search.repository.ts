@@ -1,0 +1,93 @@
+import { sql } from 'kysely'
+import type { DbOrTrx } from '../../platform/audit.ts'
+import type { OfferStatus } from '../offers/offers.tables.ts'
+import { compactKey, foldKey, OFFER_NUMBER } from './search.keys.ts'
+
+/**
+ * Officers' searches, each a keyset page ordered by an indexed key then id (no OFFSET,
+ * so page 2,000 costs what page 1 does). Exact keys (numbers) use unique indexes; names
+ * use the `console_fold(...) collate "C"` expression indexes with a prefix LIKE
+ * (PostgreSQL turns a C-collation prefix LIKE into an index range).
+ */
+export const SEARCH_PAGE_SIZE = 25
+
+export interface EmployerHit {
+  id: string
+  business_number: string
+  employer_number: string
+  legal_name: string
+  operating_name: string
+  province: string
+  key: string
+}
+
+export type EmployerQuery = { kind: 'businessNumber'; value: string } | { kind: 'employerNumber'; value: string } | { kind: 'name'; prefix: string }
+
+/** How an employer search reads what was typed. */
+export function employerQuery(q: string): EmployerQuery | undefined {
+  const compact = compactKey(q)
+  if (/^\d{9}$/.test(compact)) return { kind: 'businessNumber', value: compact }
+  if (/^E\d{7}$/.test(compact)) return { kind: 'employerNumber', value: compact }
+  const prefix = foldKey(q)
+  return prefix.replace(/ /g, '').length >= 2 ? { kind: 'name', prefix } : undefined
+}
+
+export async function searchEmployers(db: DbOrTrx, query: EmployerQuery, after?: { key: string; id: string }, limit = SEARCH_PAGE_SIZE): Promise<EmployerHit[]> {
+  const key = sql<string>`console_fold(legal_name) collate "C"`
+  let q = db.selectFrom('business').select(['id', 'business_number', 'employer_number', 'legal_name', 'operating_name', 'province', key.as('key')])
+  if (query.kind === 'businessNumber') q = q.where('business_number', '=', query.value)
+  else if (query.kind === 'employerNumber') q = q.where('employer_number', '=', query.value)
+  else q = q.where(sql<boolean>`console_fold(legal_name) collate "C" like ${query.prefix + '%'}`)
+  if (after) q = q.where(sql<boolean>`(console_fold(legal_name) collate "C", id) > (${after.key} collate "C", ${after.id}::uuid)`)
+  return q.orderBy(key).orderBy('id').limit(limit + 1).execute()
+}
+
+export interface OfferHit {
+  id: string
+  offer_number: string | null
+  worker_name: string
+  job_title: string
+  status: OfferStatus
+  submitted_at: Date | null
+  legal_name: string
+  business_id: string
+  key: string
+}
+
+export type OfferQuery = { kind: 'offerNumber'; value: string } | { kind: 'passport'; value: string } | { kind: 'name'; prefix: string }
+
+/**
+ * How an offer search reads what was typed: an offer number; else letters with digits
+ * (6 to 12 once compacted) is a passport number; else the start of a name.
+ */
+export function offerQuery(q: string): OfferQuery | undefined {
+  const compact = compactKey(q)
+  if (OFFER_NUMBER.test(compact)) return { kind: 'offerNumber', value: compact }
+  if (/\d/.test(compact) && compact.length >= 6 && compact.length <= 12) return { kind: 'passport', value: compact }
+  const prefix = foldKey(q)
+  return prefix.replace(/ /g, '').length >= 2 ? { kind: 'name', prefix } : undefined
+}
+
+export async function searchOffers(db: DbOrTrx, query: OfferQuery, after?: { key: string; id: string }, limit = SEARCH_PAGE_SIZE): Promise<OfferHit[]> {
+  const keyExpr =
+    query.kind === 'name' ? sql<string>`console_fold(o.worker_name) collate "C"` : query.kind === 'passport' ? sql<string>`console_passport_key(o.answers)` : sql<string>`coalesce(o.offer_number, '')`
+  let q = db
+    .selectFrom('offer as o')
+    .innerJoin('business as b', 'b.id', 'o.business_id')
+    .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.job_title', 'o.status', 'o.submitted_at', 'b.legal_name', 'o.business_id', keyExpr.as('key')])
+    .where('o.status', '<>', 'draft')
+  if (query.kind === 'offerNumber') q = q.where('o.offer_number', '=', query.value)
+  else if (query.kind === 'passport') q = q.where(sql<boolean>`console_passport_key(o.answers) = ${query.value}`)
+  else q = q.where(sql<boolean>`console_fold(o.worker_name) collate "C" like ${query.prefix + '%'}`)
+  if (after) {
+    q =
+      query.kind === 'name'
+        ? q.where(sql<boolean>`(console_fold(o.worker_name) collate "C", o.id) > (${after.key} collate "C", ${after.id}::uuid)`)
+        : q.where('o.id', '>', after.id)
+  }
+  return q.orderBy(keyExpr).orderBy('o.id').limit(limit + 1).execute()
+}
+
+export function findBusiness(db: DbOrTrx, id: string) {
+  return db.selectFrom('business').selectAll().where('id', '=', id).executeTakeFirst()
+}

@@ -1,0 +1,66 @@
+import type { Lang, Translate } from '../../i18n/i18n.ts'
+import { formatInZone } from '../../platform/dates.ts'
+import { html, type Html } from '../../platform/html.ts'
+import { button, radios, textInput } from '../../ui/components.ts'
+import type { FormErrors } from '../../ui/form-errors.ts'
+import { provinceName } from '../reference/lists.ts'
+import type { EmployerHit, OfferHit } from './search.repository.ts'
+
+export interface SearchModel {
+  kind: 'employers' | 'offers'
+  q: string
+  errors?: FormErrors
+  employers?: EmployerHit[]
+  offers?: OfferHit[]
+  nextHref?: string
+  firstHref?: string
+}
+
+const tableWrap = (t: Translate, caption: string, head: Html, rows: Html[]) => html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
+<caption>${caption}</caption>
+<thead><tr>${head}</tr></thead>
+<tbody>${rows}</tbody></table></div>`
+
+export function searchView(t: Translate, lang: Lang, timeZone: string, m: SearchModel): Html {
+  const searched = m.employers ?? m.offers
+  const caption = t('consoleWork.search.results', { q: m.q })
+  return html`<h1>${t('consoleWork.search.title')}</h1>
+<p>${t('consoleWork.search.lead')}</p>
+<form method="get" action="/${lang}/console/search" novalidate>
+${radios({ t, name: 'kind', label: t('consoleWork.search.kind'), value: m.kind, inline: true, options: [{ value: 'employers', text: t('consoleWork.search.employers'), hint: t('consoleWork.search.qHintEmployers') }, { value: 'offers', text: t('consoleWork.search.offers'), hint: t('consoleWork.search.qHintOffers') }] })}
+${textInput({ t, name: 'q', label: t('consoleWork.search.q'), value: m.q, type: 'search', spellcheck: false, autocomplete: 'off', error: m.errors?.fields.q })}
+${button({ text: t('consoleWork.search.submit') })}
+</form>
+${
+  searched === undefined
+    ? ''
+    : searched.length === 0
+      ? html`<p>${t('consoleWork.search.none', { q: m.q })}</p>`
+      : m.employers
+        ? tableWrap(
+            t,
+            caption,
+            html`<th scope="col">${t('consoleWork.search.legalName')}</th><th scope="col">${t('consoleWork.search.businessNumber')}</th><th scope="col">${t('consoleWork.search.employerNumber')}</th><th scope="col">${t('consoleWork.search.operatingName')}</th><th scope="col">${t('consoleWork.search.province')}</th>`,
+            m.employers.map(
+              (e) =>
+                html`<tr><td><a href="/${lang}/console/employers/${e.id}">${e.legal_name}</a></td><td>${e.business_number}</td><td>${e.employer_number}</td><td>${e.operating_name}</td><td>${provinceName(e.province, lang) ?? e.province}</td></tr>`,
+            ),
+          )
+        : tableWrap(
+            t,
+            caption,
+            html`<th scope="col">${t('consoleWork.search.offerNumber')}</th><th scope="col">${t('consoleWork.search.worker')}</th><th scope="col">${t('consoleWork.search.job')}</th><th scope="col">${t('consoleWork.search.employer')}</th><th scope="col">${t('consoleWork.search.status')}</th><th scope="col">${t('consoleWork.search.submitted')}</th>`,
+            (m.offers ?? []).map(
+              (o) =>
+                html`<tr><td><a href="/${lang}/console/offers/${o.id}">${o.offer_number ?? '—'}</a></td><td>${o.worker_name}</td><td>${o.job_title}</td><td>${o.legal_name}</td><td>${t(`consoleWork.status.${o.status}`)}</td><td>${o.submitted_at ? formatInZone(lang, o.submitted_at, timeZone, 'listed') : ''}</td></tr>`,
+            ),
+          )
+}
+${
+  m.nextHref || m.firstHref
+    ? html`<nav aria-label="${caption}"><ul class="pagination">${m.firstHref ? html`<li><a href="${m.firstHref}">${t('consoleWork.search.first')}</a></li>` : ''}${
+        m.nextHref ? html`<li><a href="${m.nextHref}">${t('consoleWork.search.next')}</a></li>` : ''
+      }</ul></nav>`
+    : ''
+}`
+}
