@@ -8,6 +8,7 @@ import { z } from 'zod'
  */
 
 const DEV_SESSION_SECRET = 'development-only-session-secret-do-not-use-in-production'
+const TEST_DATA_KEY = '7e57'.repeat(16)
 
 const booleanish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -47,6 +48,11 @@ const envSchema = z.object({
     .optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 random bytes as 64 hex digits or base64 (openssl rand -hex 32)')
+    .transform((v) => Buffer.from(v, v.length === 64 ? 'hex' : 'base64'))
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   TRUST_PROXY: booleanish.default(false),
@@ -55,6 +61,7 @@ const envSchema = z.object({
   PORTAL_TIME_ZONE: z.string().min(1).default('America/Toronto'),
   REQUIRE_EMPLOYER_TOTP: booleanish.default(false),
   PORTAL_TEST_CLOCK: booleanish.default(false),
+  DEV_MAILBOX: booleanish.optional(),
   FEE_CENTS: z.string().regex(/^\d{1,8}$/, 'must be a whole number of cents, e.g. 23000 for CAD 230.00').transform(Number).default(23000),
   PAYMENT_GATEWAY: z.enum(['embedded', 'moneris']).default('embedded'),
   MONERIS_STORE_ID: z.string().min(1).optional(),
@@ -84,12 +91,16 @@ export interface Config {
   databaseUrl: string | undefined
   dbPoolSize: number
   sessionSecret: string
+  /** The key sealing secrets at rest (TOTP secrets); unset: src/platform/data-key.ts decides (required in production). */
+  dataEncryptionKey: Buffer | undefined
   /** Times shown to people (sign-in lockouts, session end) are in this zone. */
   timeZone: string
   /** Employers must set up a second factor too (staff always must). */
   requireEmployerTotp: boolean
   /** Browser tests only: a clock moved by POST /__test/clock (never in production). */
   testClock: boolean
+  /** /dev/mailbox (every e-mail sent, reset links included): only when enabled, never in production. */
+  devMailbox: boolean
   logLevel: Env['LOG_LEVEL']
   bodyLimitBytes: number
   trustProxy: boolean
@@ -160,6 +171,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(['OIDC_PROVIDERS: every issuer must be https:// when NODE_ENV=production'])
   }
   if (isProduction && env.PORTAL_TEST_CLOCK) throw new ConfigError(['PORTAL_TEST_CLOCK must not be set when NODE_ENV=production'])
+  if (isProduction && env.DEV_MAILBOX) throw new ConfigError(['DEV_MAILBOX must not be set when NODE_ENV=production'])
   const host = env.HOST ?? (isProduction ? '0.0.0.0' : 'localhost')
   return {
     env: env.NODE_ENV,
@@ -171,9 +183,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL,
     dbPoolSize: env.DB_POOL_SIZE,
     sessionSecret: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    dataEncryptionKey: env.DATA_ENCRYPTION_KEY,
     timeZone: env.PORTAL_TIME_ZONE,
     requireEmployerTotp: env.REQUIRE_EMPLOYER_TOTP,
     testClock: env.PORTAL_TEST_CLOCK,
+    // On by default only in demo mode (npm start in development, which prints demo passwords anyway).
+    devMailbox: !isProduction && (env.DEV_MAILBOX ?? env.SEED_DEMO ?? !isProduction),
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     trustProxy: env.TRUST_PROXY,
@@ -201,5 +216,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 
 /** A configuration for tests: development defaults, nothing read from the real environment. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEED_DEMO: 'false' }), ...overrides }
+  // A fixed data key (no key file written by tests) and the development mailbox (tests read e-mails there).
+  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEED_DEMO: 'false', DATA_ENCRYPTION_KEY: TEST_DATA_KEY, DEV_MAILBOX: 'true' }), ...overrides }
 }

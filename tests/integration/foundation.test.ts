@@ -116,8 +116,8 @@ describe('the portal shell', () => {
     assert.equal(page.dom.querySelector('html')!.getAttribute('lang'), 'fr')
   })
 
-  it('answers malformed percent-encoding with a page, not a crash', async () => {
-    const page = await new TestClient(t.app).get('/en/%E0%A4%A', { 'accept-language': 'fr' })
+  it('answers malformed percent-encoding with a page, not a crash, in the language of the address', async () => {
+    const page = await new TestClient(t.app).get('/fr/%E0%A4%A', { 'accept-language': 'en' })
     assert.equal(page.status, 400)
     assert.match(text(page.dom.querySelector('h1')), /Nous n’avons pas pu lire cette demande/)
   })

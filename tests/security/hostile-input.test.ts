@@ -310,15 +310,17 @@ describe('hostile input', () => {
       }
     })
 
-    it('malformed percent-encoding or UTF-8 in the address: a 400 page in the browser’s language (the address cannot be read)', async () => {
+    it('malformed percent-encoding or UTF-8 in the address: a 400 page in the language of its /en/ or /fr/, else the browser’s', async () => {
       const before = await rowCounts(t.db)
-      for (const [url, lang] of [
-        ['/en/%E0%A4%A', 'en'],
-        ['/fr/%E0%A4%A', 'fr'],
-        ['/en/messages/%', 'fr'],
-        ['/assets/fonts/%C0%AE%C0%AE/package.json', 'en'],
+      for (const [url, browser, lang] of [
+        ['/en/%E0%A4%A', 'fr', 'en'],
+        ['/fr/%E0%A4%A', 'en', 'fr'],
+        ['/fr/messages/%', 'en', 'fr'],
+        ['/en/messages/%', 'fr-CA', 'en'],
+        ['/assets/fonts/%C0%AE%C0%AE/package.json', 'fr', 'fr'],
+        ['/%E0%A4%A', 'en', 'en'],
       ] as const) {
-        const res = await (await signedIn()).get(url, { 'accept-language': lang })
+        const res = await (await signedIn()).get(url, { 'accept-language': browser })
         assert.equal(res.status, 400, url)
         assert.equal(res.dom.querySelector('html')?.getAttribute('lang'), lang, url)
         assert.match(text(res.dom.querySelector('h1')), lang === 'en' ? /couldn’t read that request/ : /pas pu lire cette demande/, url)

@@ -21,6 +21,7 @@ import {
 import { ACCOUNT_POLICY } from './auth.service.ts'
 import { clearFailures, recordFailure, throttleWait } from './throttle.ts'
 import { checkTotp, formatKey, newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, totpQrDataUrl } from './totp.ts'
+import { needsSealing, type TotpSecrets } from './totp-secrets.ts'
 import { findUserById, recordSignIn } from './users.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import type { Lang } from '../../i18n/i18n.ts'
@@ -35,6 +36,8 @@ export interface AuthDeps {
   onRegistered?: (trx: Parameters<NonNullable<Parameters<typeof registerUser>[2]>>[0], user: AppUser, lang: 'en' | 'fr') => Promise<void>
   /** Federated sign-in providers, offered on the portal's sign-in page (federated.routes.ts). */
   federatedProviders?: ReadonlyArray<{ id: string; name: { en: string; fr: string } }>
+  /** Seals and opens TOTP secrets at rest (totp-secrets.ts). */
+  totpSecrets: TotpSecrets
 }
 
 function homeFor(lang: string, audience: Audience): string {
@@ -68,7 +71,7 @@ export async function finishSignIn(
 
 /** Registration, sign-in with a second factor, sessions, sign-out: for the portal and the console. */
 export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void {
-  const { db, clock } = deps
+  const { db, clock, totpSecrets } = deps
   // Staff never sign in federated: the buttons are on the portal's page only.
   const providersFor = (audience: Audience, lang: 'en' | 'fr') =>
     audience === 'portal' ? deps.federatedProviders?.map((p) => ({ id: p.id, name: p.name[lang] })) : undefined
@@ -164,13 +167,14 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
     const user = await findUserById(db, pending.userId)
     if (!user?.totp_secret) return reply.redirect(`/${lang}/sign-in`, 303)
 
-    const step = checkTotp(user.totp_secret, parsed.data.code, now)
+    const step = checkTotp(totpSecrets.open(user.id, user.totp_secret), parsed.data.code, now)
     let ok = false
     if (step !== undefined && step > (user.totp_last_step ?? -1)) {
       // Accept each time step once: the update fails if another request used it first.
+      // A secret still stored in the clear (written before sealing) is sealed on the way.
       const used = await db
         .updateTable('app_user')
-        .set({ totp_last_step: step })
+        .set(needsSealing(user.totp_secret) ? { totp_last_step: step, totp_secret: totpSecrets.seal(user.id, user.totp_secret) } : { totp_last_step: step })
         .where('id', '=', user.id)
         .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
         .executeTakeFirst()
@@ -209,8 +213,11 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
     if (!userId) return reply.redirect(`/${lang}/sign-in`, 303)
     const user = await findUserById(db, userId)
     if (!user) return reply.redirect(`/${lang}/sign-in`, 303)
-    request.session.pendingTotpSecret ??= newTotpSecret()
-    const secret = request.session.pendingTotpSecret
+    let secret = request.session.pendingTotpSecret && totpSecrets.openPending(user.id, request.session.pendingTotpSecret)
+    if (!secret) {
+      secret = newTotpSecret()
+      request.session.pendingTotpSecret = totpSecrets.sealPending(user.id, secret)
+    }
     return reply.page({
       title: t('auth.setupTotpTitle'),
       body: totpSetupView({ t, lang, csrf: reply.csrfToken(), action: `/${lang}/two-factor/setup`, qr: await totpQrDataUrl(secret, user.username), key: formatKey(secret), required: user.role !== 'employer' }),
@@ -220,10 +227,12 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
   scope.post('/two-factor/setup', async (request, reply) => {
     const { t, lang } = request
     const userId = request.session.pendingSignIn?.setup ? request.session.pendingSignIn.userId : request.user?.id
-    const secret = request.session.pendingTotpSecret
-    if (!userId || !secret) return reply.redirect(`/${lang}/sign-in`, 303)
+    const pendingSecret = request.session.pendingTotpSecret
+    if (!userId || !pendingSecret) return reply.redirect(`/${lang}/sign-in`, 303)
     const user = await findUserById(db, userId)
     if (!user) return reply.redirect(`/${lang}/sign-in`, 303)
+    const secret = totpSecrets.openPending(user.id, pendingSecret)
+    if (!secret) return reply.redirect(`/${lang}/two-factor/setup`, 303)
     const now = clock.now()
     const parsed = codeSchema.safeParse(request.body ?? {})
     const step = parsed.success ? checkTotp(secret, parsed.data.code, now) : undefined
@@ -241,7 +250,7 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
     const codes = newRecoveryCodes()
     const hashes = await Promise.all(codes.map((c) => hashSecret(c)))
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('app_user').set({ totp_secret: secret, totp_enabled_at: now, totp_last_step: step, updated_at: now }).where('id', '=', user.id).execute()
+      await trx.updateTable('app_user').set({ totp_secret: totpSecrets.seal(user.id, secret), totp_enabled_at: now, totp_last_step: step, updated_at: now }).where('id', '=', user.id).execute()
       await trx.deleteFrom('recovery_code').where('user_id', '=', user.id).execute()
       await trx.insertInto('recovery_code').values(hashes.map((code_hash) => ({ user_id: user.id, code_hash }))).execute()
       await audit(trx, actorFrom(request, user), now, { action: 'auth.totp_enabled', objectType: 'user', objectId: user.id })

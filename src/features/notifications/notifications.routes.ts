@@ -29,7 +29,7 @@ function wantsBadge(request: FastifyRequest): boolean {
 
 /**
  * The app-wide parts: the unread count in the header (a chrome contributor, fed by a
- * preHandler because contributors are synchronous) and, outside production, the
+ * preHandler because contributors are synchronous) and, when configured (DEV_MAILBOX; never in production), the
  * development mailbox at /dev/mailbox. Register before the feature routes.
  */
 export function registerNotifications(app: FastifyInstance, deps: Deps): void {
@@ -41,8 +41,9 @@ export function registerNotifications(app: FastifyInstance, deps: Deps): void {
     request.unreadMessages === null ? undefined : { account: unreadBadge(request.unreadMessages, request.t, request.lang) },
   )
 
-  // Never in production: the route does not exist there, so it answers 404.
-  if (deps.config.isProduction) return
+  // Only when DEV_MAILBOX (or demo mode) enables it, never in production: otherwise the route
+  // does not exist and answers 404 — it shows every e-mail, password reset links included.
+  if (deps.config.isProduction || !deps.config.devMailbox) return
   app.get('/dev/mailbox', async (request, reply) => {
     const mails = await listDevMailbox(deps.db, 200)
     return reply.page({ title: request.t('notifications.mailbox.title'), body: mailboxView(request.t, request.lang, mails, !!deps.config.smtpUrl) })

@@ -32,6 +32,8 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Run
       PORTAL_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       DATABASE_URL: '',
+      // Journeys read e-mails (links, PINs) in the development mailbox, off unless enabled.
+      DEV_MAILBOX: 'true',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
