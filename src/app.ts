@@ -36,6 +36,8 @@ import './platform/fastify-types.ts'
 import { registerSecurity } from './platform/security.ts'
 import { requestLogSerializer } from './platform/log-redaction.ts'
 import { registerTestClockRoute } from './platform/test-clock.routes.ts'
+import { resolveDataKey } from './platform/data-key.ts'
+import { TotpSecrets } from './features/auth/totp-secrets.ts'
 import { registerViews } from './platform/views.ts'
 
 /** Everything the portal needs from outside; tests fill it with a fresh database and fakes. */
@@ -66,6 +68,8 @@ export const RELEASE_DATE = '2026-11-23'
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps
+  // Production refuses to start without DATA_ENCRYPTION_KEY (a development key lives in the data folder).
+  const totpSecrets = new TotpSecrets(resolveDataKey(config))
   const logger: FastifyServerOptions['logger'] =
     config.logLevel === 'silent' && !deps.logStream
       ? false
@@ -89,7 +93,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     // Malformed addresses (bad percent-encoding) get the same bilingual page as any bad request.
     frameworkErrors: (error, request, reply) => {
-      request.lang = langFromAcceptLanguage(request.headers['accept-language'])
+      // The address's /en/ or /fr/ says which page the person was on; the browser's language only when it has neither.
+      request.lang = /^\/fr(?:[/?#]|$)/.test(request.url) ? 'fr' : /^\/en(?:[/?#]|$)/.test(request.url) ? 'en' : langFromAcceptLanguage(request.headers['accept-language'])
       request.t = translator(request.lang)
       // No onRequest hook (helmet) ran for an address the router could not read: the page's own strict headers.
       reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'")
@@ -170,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           requireEmployerTotp: config.requireEmployerTotp,
           onRegistered: (trx, user, lang) => sendVerificationEmail(trx, user, lang, config, deps.clock.now()),
           federatedProviders: config.oidcProviders,
+          totpSecrets,
         })
         registerFederatedRoutes(scope, federated)
         registerRecoveryRoutes(scope, { db: deps.db, clock: deps.clock, publicBaseUrl: config.publicBaseUrl })
