@@ -39,6 +39,10 @@ import { registerTestClockRoute } from './platform/test-clock.routes.ts'
 import { resolveDataKey } from './platform/data-key.ts'
 import { TotpSecrets } from './features/auth/totp-secrets.ts'
 import { registerViews } from './platform/views.ts'
+import { registerUploads } from './platform/uploads.ts'
+import { OfferService } from './features/offers/offers.service.ts'
+import { registerOfferSubmissionRoutes } from './features/offers/offers-submission.routes.ts'
+import { registerOfferDocumentRoutes } from './features/offers/offers-documents.routes.ts'
 
 /** Everything the portal needs from outside; tests fill it with a fresh database and fakes. */
 export interface AppDeps {
@@ -118,6 +122,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const render = registerViews(app, { assets, releaseDate: RELEASE_DATE })
   errorPages.send = registerErrorHandling(app, render)
   await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes })
+  // Before the security hooks: the CSRF check reads the multipart form's _csrf field.
+  await registerUploads(app)
   // No page reads a text/plain body (a content type any other site may post): 415, like any type we do not read.
   app.removeContentTypeParser('text/plain')
   // The federated sign-in buttons' form posts redirect to the providers: CSP form-action must allow them.
@@ -143,8 +149,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     gatewayName: config.paymentGateway,
     publicBaseUrl: config.publicBaseUrl,
     feeCents: config.feeCents,
+    timeZone: config.timeZone,
     log: app.log,
   })
+  const offers = new OfferService({ db: deps.db, clock: deps.clock, timeZone: config.timeZone, payments })
   if (config.isProduction && config.paymentGateway === 'embedded') {
     app.log.warn('PAYMENT_GATEWAY=embedded in production: fees go to the test gateway and no card is charged')
   }
@@ -188,7 +196,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerAuditRoutes(scope, enrolmentDeps)
         registerStaffRoutes(scope, enrolmentDeps)
         registerConsoleWorkRoutes(scope, { ...enrolmentDeps, payments })
-        registerOfferRoutes(scope, enrolmentDeps)
+        const offerDeps = { ...enrolmentDeps, offers }
+        registerOfferRoutes(scope, offerDeps)
+        registerOfferSubmissionRoutes(scope, offerDeps)
+        registerOfferDocumentRoutes(scope, offerDeps)
         registerAccessRoutes(scope, { ...enrolmentDeps, secret: config.sessionSecret })
         registerNotificationRoutes(scope, deps)
         registerPaymentRoutes(scope, { payments, moneris: monerisPageFromConfig(config) })

@@ -5,12 +5,12 @@ import { errorSummaryLinks, TestClient, text, type Form } from '../helpers/http.
 import { createUser, signIn, TEST_PASSWORD } from '../helpers/users.ts'
 
 const VALID: Record<string, Form> = {
-  exemption: { exemptionCode: 'C10', exemptionExplanation: 'A chef whose regional cooking brings a significant cultural benefit to Canada.' },
+  exemption: { exemptionCode: 'C10', exemptionExplanation: 'A chef whose regional cooking brings a significant cultural benefit to Canada.', feeExemption: 'none' },
   business: { employees: '25', yearStarted: '2004', mainActivities: 'A restaurant serving Québécois cuisine.' },
-  job: { jobTitle: 'Chef de cuisine', nocCode: '62200', mainDuties: 'Plan menus, run the kitchen, train cooks.', workStreet: '1 rue Principale', workCity: 'Québec', workProvince: 'QC', workPostalCode: 'g1r 4s9', startDate: '2026-06-01', endDate: '2027-05-31', hoursPerWeek: '40' },
+  job: { jobTitle: 'Chef de cuisine', nocCode: '62200', mainDuties: 'Plan menus, run the kitchen, train cooks.', workStreet: '1 rue Principale', workCity: 'Québec', workProvince: 'QC', workPostalCode: 'g1r 4s9', startDate: '2026-06-01', endDate: '2027-05-31', hoursPerWeek: '40', additionalLocation: 'no' },
   requirements: { education: 'college', experienceYears: '5', languages: ['fr', 'en'] },
   wage: { wage: '32.50', wageUnit: 'hour', benefits: ['health', 'vacation'] },
-  worker: { familyName: 'Nguyễn-O’Brien', givenNames: 'Thị Mai', dateOfBirth: '1990-07-14', countryOfBirth: 'VN', citizenship: 'VN', passportNumber: 'C1234567' },
+  worker: { familyName: 'Nguyễn-O’Brien', givenNames: 'Thị Mai', sex: 'F', dateOfBirth: '1990-07-14', countryOfBirth: 'VN', countryOfResidence: 'VN', citizenship: 'VN', passportNumber: 'C1234567' },
   attestations: { agreement: 'yes', noFeeRecovery: 'yes', activelyEngaged: 'yes', compliesWithLaws: 'yes', sameOccupation: 'yes', abuseFree: 'yes' },
 }
 
@@ -55,7 +55,7 @@ describe('offers of employment: the draft form', () => {
     const path = `/en/offers/${id}/exemption`
     const next = await client.post(path, { version: await version(client, path), exemptionCode: '', exemptionExplanation: 'see attached', nav: 'next' })
     assert.equal(next.status, 400)
-    assert.deepEqual(errorSummaryLinks(next.dom).map((l) => [l.href, l.targetExists]), [['#exemption-code', true], ['#exemption-explanation', true]])
+    assert.deepEqual(errorSummaryLinks(next.dom).map((l) => [l.href, l.targetExists]), [['#exemption-code', true], ['#exemption-explanation', true], ['#fee-exemption', true]])
     assert.match(text(next.dom.querySelector('#exemption-explanation-error')), /attached/i)
     // Saved even though invalid: a reload shows it.
     assert.equal(text((await client.get(path)).dom.querySelector('#exemption-explanation')), 'see attached')

@@ -1,14 +1,36 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { SectionId } from './offers.sections.ts'
-import type { Answers, Offer } from './offers.tables.ts'
+import type { Answers, Offer, OfferDocument } from './offers.tables.ts'
 
-export async function insertDraft(db: DbOrTrx, o: { businessId: string; userId: string; answers: Answers; now: Date }): Promise<Offer> {
+export async function insertDraft(db: DbOrTrx, o: { businessId: string; branchId: string | null; userId: string; answers: Answers; now: Date; copiedFrom?: string }): Promise<Offer> {
+  const merged = sql`${JSON.stringify(o.answers)}::jsonb`
   return db
     .insertInto('offer')
-    .values({ business_id: o.businessId, created_by: o.userId, answers: JSON.stringify(o.answers), created_at: o.now, updated_at: o.now })
+    .values({
+      business_id: o.businessId,
+      branch_id: o.branchId,
+      created_by: o.userId,
+      answers: JSON.stringify(o.answers),
+      copied_from: o.copiedFrom ?? null,
+      worker_name: sql`${workerName(merged)}`,
+      job_title: sql`${jobTitle(merged)}`,
+      passport_key: sql`${passportKey(merged)}`,
+      created_at: o.now,
+      updated_at: o.now,
+    })
     .returningAll()
     .executeTakeFirstOrThrow()
+}
+
+// The queue's and searches' columns, kept in step with the answers by the statement that writes them.
+const workerName = (answers: RawBuilder<unknown>) => sql`trim(both ', ' from coalesce(${answers}->'worker'->>'familyName', '') || ', ' || coalesce(${answers}->'worker'->>'givenNames', ''))`
+const jobTitle = (answers: RawBuilder<unknown>) => sql`coalesce(${answers}->'job'->>'jobTitle', '')`
+const passportKey = (answers: RawBuilder<unknown>) => sql`upper(regexp_replace(coalesce(${answers}->'worker'->>'passportNumber', ''), '[^A-Za-z0-9]', '', 'g'))`
+
+/** A passport number as searched and matched: upper case, letters and digits only. */
+export function normalizePassport(value: string): string {
+  return value.toUpperCase().replace(/[^A-Z0-9]/g, '')
 }
 
 export async function findOffer(db: DbOrTrx, id: string): Promise<Offer | undefined> {
@@ -30,8 +52,9 @@ export async function saveSection(db: DbOrTrx, id: string, section: SectionId, v
     .set({
       answers: sql`${merged}`,
       version: sql`version + 1`,
-      worker_name: sql`trim(both ', ' from coalesce(${merged}->'worker'->>'familyName', '') || ', ' || coalesce(${merged}->'worker'->>'givenNames', ''))`,
-      job_title: sql`coalesce(${merged}->'job'->>'jobTitle', '')`,
+      worker_name: sql`${workerName(merged)}`,
+      job_title: sql`${jobTitle(merged)}`,
+      passport_key: sql`${passportKey(merged)}`,
       updated_at: now,
     })
     .where('id', '=', id)
@@ -45,31 +68,6 @@ export async function saveSection(db: DbOrTrx, id: string, section: SectionId, v
   return { kind: 'conflict', offer: current }
 }
 
-export interface QueueRow {
-  id: string
-  offer_number: string | null
-  worker_name: string
-  job_title: string
-  status: Offer['status']
-  created_by: string
-  updated_at: Date
-  legal_name: string
-}
-
-export async function listOffers(db: DbOrTrx, businessIds: string[], limit = 50): Promise<QueueRow[]> {
-  if (businessIds.length === 0) return []
-  return db
-    .selectFrom('offer as o')
-    .innerJoin('app_user as u', 'u.id', 'o.created_by')
-    .innerJoin('business as b', 'b.id', 'o.business_id')
-    .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.job_title', 'o.status', 'u.username as created_by', 'o.updated_at', 'b.legal_name'])
-    .where('o.business_id', 'in', businessIds)
-    .orderBy('o.updated_at', 'desc')
-    .orderBy('o.id', 'desc')
-    .limit(limit)
-    .execute()
-}
-
 /** The business section of the business's most recent offer, to fill a new one. */
 export async function lastBusinessAnswers(db: DbOrTrx, businessId: string): Promise<Answers['business'] | undefined> {
   const row = await db
@@ -81,4 +79,180 @@ export async function lastBusinessAnswers(db: DbOrTrx, businessId: string): Prom
     .limit(1)
     .executeTakeFirst()
   return row?.answers.business
+}
+
+/** Moves a complete draft to "Awaiting payment" if nobody changed it since `expectedVersion`. */
+export async function markAwaitingPayment(db: DbOrTrx, id: string, expectedVersion: number, feeExemption: Offer['fee_exemption'], now: Date): Promise<Offer | undefined> {
+  return db
+    .updateTable('offer')
+    .set({ status: 'awaiting_payment', fee_exemption: feeExemption, needs_review: feeExemption !== null, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .where('version', '=', expectedVersion)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** Back to a draft (to change it) while no payment is in progress. */
+export async function markDraftAgain(db: DbOrTrx, id: string, now: Date): Promise<Offer | undefined> {
+  return db
+    .updateTable('offer')
+    .set({ status: 'draft', fee_exemption: null, needs_review: false, version: sql`version + 1`, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'awaiting_payment')
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/**
+ * Submits: the offer gets its number (A and 7 digits from a sequence: unique and never
+ * reused, even when a transaction rolls back) once, and becomes read-only.
+ */
+export async function markSubmitted(db: DbOrTrx, id: string, now: Date): Promise<Offer | undefined> {
+  return db
+    .updateTable('offer')
+    .set({
+      status: 'pending',
+      offer_number: sql`'A' || lpad(nextval('offer_number_seq')::text, 7, '0')`,
+      submitted_at: now,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'awaiting_payment')
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export async function markWithdrawn(db: DbOrTrx, id: string, reason: string, now: Date): Promise<Offer | undefined> {
+  return db
+    .updateTable('offer')
+    .set({ status: 'withdrawn', withdrawn_at: now, withdrawal_reason: reason, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export async function deleteDraftRow(db: DbOrTrx, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('offer').where('id', '=', id).where('status', '=', 'draft').executeTakeFirst()
+  return r.numDeletedRows > 0n
+}
+
+/** Approved offer payments owed back: the offer was withdrawn, or it is no longer waiting for that payment. */
+export async function offerPaymentsOwed(db: DbOrTrx, limit: number): Promise<Array<{ paymentId: string; status: Offer['status'] }>> {
+  return db
+    .selectFrom('payment as p')
+    .innerJoin('offer as o', (j) => j.on(sql`o.id::text`, '=', sql.ref('p.purpose_id')))
+    .select(['p.id as paymentId', 'o.status'])
+    .where('p.purpose_type', '=', 'offer')
+    .where('p.status', '=', 'approved')
+    .where('o.status', 'in', ['withdrawn', 'draft'])
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payment_refund as r').select('r.id').whereRef('r.payment_id', '=', 'p.id'))))
+    .limit(limit)
+    .execute()
+}
+
+// ----- The queue -----
+
+export const QUEUE_SORTS = ['changed', 'oldest', 'worker'] as const
+export type QueueSort = (typeof QUEUE_SORTS)[number]
+
+export interface QueueQuery {
+  businessId: string
+  /** Only this branch's offers (a branch user); null: the whole business. */
+  scopeBranchId: string | null
+  /** A filter chosen by someone who sees the whole business ('none': offers of no branch). */
+  branchFilter?: string | 'none'
+  status?: Offer['status']
+  /** An offer number (A1234567) or the start of the foreign national's family name. */
+  search?: string
+  sort: QueueSort
+  /** The last row of the previous page, from `queueCursor`. */
+  after?: { key: string; id: string }
+  limit: number
+}
+
+export interface QueueRow {
+  id: string
+  offer_number: string | null
+  worker_name: string
+  job_title: string
+  status: Offer['status']
+  created_by: string
+  updated_at: Date
+  branch_name: string | null
+}
+
+export const OFFER_NUMBER = /^A\d{7}$/
+
+/** One page of the queue, by keyset (never OFFSET), so a deep page costs what the first does. */
+export async function queuePage(db: DbOrTrx, q: QueueQuery): Promise<QueueRow[]> {
+  let query = db
+    .selectFrom('offer as o')
+    .innerJoin('app_user as u', 'u.id', 'o.created_by')
+    .leftJoin('branch as br', 'br.id', 'o.branch_id')
+    .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.job_title', 'o.status', 'u.username as created_by', 'o.updated_at', 'br.name as branch_name'])
+    .where('o.business_id', '=', q.businessId)
+  if (q.scopeBranchId) query = query.where('o.branch_id', '=', q.scopeBranchId)
+  else if (q.branchFilter === 'none') query = query.where('o.branch_id', 'is', null)
+  else if (q.branchFilter) query = query.where('o.branch_id', '=', q.branchFilter)
+  if (q.status) query = query.where('o.status', '=', q.status)
+  const search = q.search?.trim()
+  if (search) {
+    const number = search.toUpperCase().replace(/\s/g, '')
+    query = OFFER_NUMBER.test(number)
+      ? query.where('o.offer_number', '=', number)
+      : query.where(sql<string>`lower(o.worker_name)`, 'like', `${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+  }
+  switch (q.sort) {
+    case 'changed':
+      if (q.after) query = query.where(sql<boolean>`(o.updated_at, o.id) < (${new Date(q.after.key)}, ${q.after.id}::uuid)`)
+      query = query.orderBy('o.updated_at', 'desc').orderBy('o.id', 'desc')
+      break
+    case 'oldest':
+      if (q.after) query = query.where(sql<boolean>`(o.updated_at, o.id) > (${new Date(q.after.key)}, ${q.after.id}::uuid)`)
+      query = query.orderBy('o.updated_at', 'asc').orderBy('o.id', 'asc')
+      break
+    case 'worker':
+      if (q.after) query = query.where(sql<boolean>`(lower(o.worker_name), o.id) > (${q.after.key}, ${q.after.id}::uuid)`)
+      query = query.orderBy(sql`lower(o.worker_name)`).orderBy('o.id')
+      break
+  }
+  return query.limit(q.limit).execute()
+}
+
+/** The keyset position after `row` in `sort` order, for the "Next page" link. */
+export function queueCursor(row: QueueRow, sort: QueueSort): { key: string; id: string } {
+  return { key: sort === 'worker' ? row.worker_name.toLowerCase() : row.updated_at.toISOString(), id: row.id }
+}
+
+// ----- Supporting documents -----
+
+export type DocumentSummary = Omit<OfferDocument, 'content'>
+
+export async function listDocuments(db: DbOrTrx, offerId: string): Promise<DocumentSummary[]> {
+  return db
+    .selectFrom('offer_document')
+    .select(['id', 'offer_id', 'file_name', 'content_type', 'size_bytes', 'sha256', 'uploaded_by', 'created_at'])
+    .where('offer_id', '=', offerId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute()
+}
+
+export async function findDocument(db: DbOrTrx, offerId: string, documentId: string): Promise<OfferDocument | undefined> {
+  return db.selectFrom('offer_document').selectAll().where('offer_id', '=', offerId).where('id', '=', documentId).executeTakeFirst()
+}
+
+export async function insertDocument(db: DbOrTrx, d: Omit<OfferDocument, 'id'>): Promise<DocumentSummary> {
+  return db
+    .insertInto('offer_document')
+    .values(d)
+    .returning(['id', 'offer_id', 'file_name', 'content_type', 'size_bytes', 'sha256', 'uploaded_by', 'created_at'])
+    .executeTakeFirstOrThrow()
+}
+
+export async function deleteDocument(db: DbOrTrx, offerId: string, documentId: string): Promise<boolean> {
+  const r = await db.deleteFrom('offer_document').where('offer_id', '=', offerId).where('id', '=', documentId).executeTakeFirst()
+  return r.numDeletedRows > 0n
 }

@@ -10,26 +10,47 @@ import { button, checkboxes, csrfField, linkButton, notice, select, singleCheckb
 import { fieldId, formErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireEmployer } from '../auth/guards.ts'
 import { takeStashedForm } from '../auth/session-lifecycle.ts'
-import { membershipsOf } from '../enrolment/enrolment.repository.ts'
+import { activeMembership, type ActingMembership } from '../access/access.policy.ts'
+import { currentMembership } from '../access/active-business.ts'
 import { allProblems, answersFromForm, SECTION_IDS, SECTIONS, sectionProblems, type FieldDef, type FieldProblem, type SectionId } from './offers.sections.ts'
-import { findOffer, insertDraft, lastBusinessAnswers, listOffers, saveSection } from './offers.repository.ts'
+import { findOffer, OFFER_NUMBER, QUEUE_SORTS, queueCursor, queuePage, type QueueSort } from './offers.repository.ts'
+import { canSeeOffer, type OfferService } from './offers.service.ts'
 import type { Answers, Offer, OfferStatus } from './offers.tables.ts'
+import { STATUS_KEY } from './offers.views.ts'
 import { isUuid } from '../../platform/ids.ts'
-import { dayInZone, formatInZone } from '../../platform/dates.ts'
+import { formatInZone } from '../../platform/dates.ts'
 
 export interface OfferDeps {
   db: Db
   clock: Clock
   timeZone: string
+  offers: OfferService
 }
 
-const STATUS_KEY: Record<OfferStatus, MessageKey> = {
-  draft: 'offers.statusDraft',
-  awaiting_payment: 'offers.statusAwaitingPayment',
-  pending: 'offers.statusPending',
-  matched: 'offers.statusMatched',
-  withdrawn: 'offers.statusWithdrawn',
+export const QUEUE_PAGE_SIZE = 50
+const STATUSES = Object.keys(STATUS_KEY) as OfferStatus[]
+
+/** The offer and the membership that lets this person see it (any of their businesses); 404 otherwise, so existence is never confirmed. */
+export async function offerAndMembership(db: Db, user: AppUser, id: string): Promise<{ offer: Offer; membership: ActingMembership }> {
+  const offer = isUuid(id) ? await findOffer(db, id) : undefined
+  const membership = offer ? await activeMembership(db, user.id, offer.business_id) : undefined
+  if (!offer || !canSeeOffer(membership, offer)) throw new NotFoundError()
+  return { offer, membership }
 }
+
+function encodeCursor(c: { key: string; id: string }): string {
+  return Buffer.from(JSON.stringify([c.key, c.id])).toString('base64url')
+}
+function decodeCursor(value: unknown): { key: string; id: string } | undefined {
+  if (typeof value !== 'string' || value.length > 400) return undefined
+  try {
+    const [key, id] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[]
+    return typeof key === 'string' && typeof id === 'string' && isUuid(id) ? { key, id } : undefined
+  } catch {
+    return undefined
+  }
+}
+
 const isSection = (s: string): s is SectionId => (SECTION_IDS as readonly string[]).includes(s)
 const label = (name: string) => `offers.fields.${name}.label` as MessageKey
 
@@ -61,37 +82,60 @@ function renderField(t: Translate, lang: Lang, f: FieldDef, value: string | stri
 
 /** "Submit an offer of employment": the draft form in sections, and the queue. */
 export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): void {
-  const { db, clock } = deps
-  const today = () => dayInZone(clock.now(), deps.timeZone)
-
-  /** The offer, if this person may see it (an active member of its business); 404 otherwise. */
-  async function offerFor(user: AppUser, id: string): Promise<Offer> {
-    const offer = isUuid(id) ? await findOffer(db, id) : undefined
-    if (!offer) throw new NotFoundError()
-    const memberships = await membershipsOf(db, user.id)
-    if (!memberships.some((m) => m.business.id === offer.business_id)) throw new NotFoundError()
-    return offer
-  }
+  const { db, offers } = deps
+  const today = () => offers.today()
+  const offerFor = async (user: AppUser, id: string) => (await offerAndMembership(db, user, id)).offer
 
   scope.get('/offers', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { t, lang } = request
-    const memberships = await membershipsOf(db, user.id)
-    const rows = await listOffers(db, memberships.map((m) => m.business.id))
+    const m = await currentMembership(db, request, user.id)
+    const q = request.query as Record<string, unknown>
+    const str = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim().slice(0, 100) : '')
+    const sort: QueueSort = (QUEUE_SORTS as readonly string[]).includes(str('sort')) ? (str('sort') as QueueSort) : 'changed'
+    const status = (STATUSES as string[]).includes(str('status')) ? (str('status') as OfferStatus) : undefined
+    const seesWholeBusiness = !!m && (m.role === 'primary' || m.branchId === null)
+    const branches = m && seesWholeBusiness ? await db.selectFrom('branch').select(['id', 'name']).where('business_id', '=', m.businessId).orderBy('name').execute() : []
+    const branchFilter = str('branch') === 'none' ? 'none' : branches.find((b) => b.id === str('branch'))?.id
+    const after = decodeCursor(q.after)
+    const rows = m
+      ? await queuePage(db, { businessId: m.businessId, scopeBranchId: seesWholeBusiness ? null : m.branchId, branchFilter, status, search: str('q') || undefined, sort, after, limit: QUEUE_PAGE_SIZE + 1 })
+      : []
+    const page = rows.slice(0, QUEUE_PAGE_SIZE)
+    const last = page[page.length - 1]
+    const keep = Object.fromEntries(Object.entries({ q: str('q'), status: status ?? '', branch: branchFilter ?? '', sort: sort === 'changed' ? '' : sort }).filter(([, v]) => v))
+    const nextHref = rows.length > QUEUE_PAGE_SIZE && last ? `/${lang}/offers?${new URLSearchParams({ ...keep, after: encodeCursor(queueCursor(last, sort)) })}` : undefined
+    const filtered = Object.keys(keep).some((k) => k !== 'sort') || !!after
     return reply.page({
       title: t('offers.queueTitle'),
       breadcrumbs: [{ text: t('common.home'), href: `/${lang}/home` }],
       body: html`<h1>${t('offers.queueTitle')}</h1>
-${memberships.length ? html`<p>${linkButton({ text: t('offers.startOffer'), href: `/${lang}/offers/new`, variant: 'primary' })}</p>` : html`<p>${t('offers.noBusiness')}</p>`}
+${m ? html`<p class="hint">${t('offers.queueFor', { business: m.businessName })}</p><p>${linkButton({ text: t('offers.startOffer'), href: `/${lang}/offers/new`, variant: 'primary' })}</p>` : html`<p>${t('offers.noBusiness')}</p>`}
 ${
-  rows.length === 0
-    ? html`<p>${t('offers.noOffers')}</p>`
-    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('offers.queueTitle')}</caption>
-<thead><tr><th scope="col">${t('offers.number')}</th><th scope="col">${t('offers.worker')}</th><th scope="col">${t('offers.job')}</th><th scope="col">${t('offers.status')}</th><th scope="col">${t('offers.createdBy')}</th><th scope="col">${t('offers.changed')}</th></tr></thead>
-<tbody>${rows.map(
-        (r) => html`<tr><td><a href="/${lang}/offers/${r.id}">${r.offer_number ?? t('offers.draftNoNumber')}</a></td><td>${r.worker_name}</td><td>${r.job_title}</td><td><span class="tag">${t(STATUS_KEY[r.status])}</span></td><td>${r.created_by}</td><td>${formatInZone(lang, r.updated_at, deps.timeZone, 'listed')}</td></tr>`,
-      )}</tbody></table></div>`
+  m
+    ? html`<form method="get" action="/${lang}/offers" class="queue-filters" role="search" aria-label="${t('offers.filtersLabel')}">
+<div class="filter-row">
+${textInput({ t, name: 'q', label: t('offers.searchLabel'), hint: t('offers.searchHint'), value: str('q'), type: 'search', width: '20' })}
+${select({ t, name: 'status', label: t('offers.status'), value: status ?? '', placeholder: t('offers.allStatuses'), options: STATUSES.map((s) => ({ value: s, text: t(STATUS_KEY[s]) })) })}
+${branches.length ? select({ t, name: 'branch', label: t('offers.branch'), value: branchFilter ?? '', placeholder: t('offers.allBranches'), options: [{ value: 'none', text: t('offers.noBranch') }, ...branches.map((b) => ({ value: b.id, text: b.name }))] }) : ''}
+${select({ t, name: 'sort', label: t('offers.sortLabel'), value: sort, options: QUEUE_SORTS.map((s) => ({ value: s, text: t(`offers.sort_${s}`) })) })}
+</div>
+${button({ text: t('offers.applyFilters'), variant: 'secondary' })} ${filtered ? html`<a href="/${lang}/offers">${t('offers.clearFilters')}</a>` : ''}
+</form>`
+    : ''
+}
+${
+  m && page.length === 0
+    ? html`<p>${filtered ? t('offers.noMatch') : t('offers.noOffers')}</p>`
+    : page.length
+      ? html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('offers.queueTitle')}</caption>
+<thead><tr><th scope="col">${t('offers.number')}</th><th scope="col">${t('offers.worker')}</th><th scope="col">${t('offers.job')}</th><th scope="col">${t('offers.status')}</th><th scope="col">${t('offers.branch')}</th><th scope="col">${t('offers.createdBy')}</th><th scope="col">${t('offers.changed')}</th></tr></thead>
+<tbody>${page.map(
+          (r) => html`<tr><td><a href="/${lang}/offers/${r.id}">${r.offer_number ?? t('offers.draftNoNumber')}<span class="visually-hidden"> ${r.worker_name}</span></a></td><td>${r.worker_name}</td><td>${r.job_title}</td><td><span class="tag">${t(STATUS_KEY[r.status])}</span></td><td>${r.branch_name ?? t('offers.noBranch')}</td><td>${r.created_by}</td><td>${formatInZone(lang, r.updated_at, deps.timeZone, 'listed')}</td></tr>`,
+        )}</tbody></table></div>
+${nextHref ? html`<nav aria-label="${t('offers.pagination')}"><p><a href="${nextHref}" rel="next">${t('offers.nextPage')}</a>${after ? html` · <a href="/${lang}/offers?${new URLSearchParams(keep).toString()}">${t('offers.firstPage')}</a>` : ''}</p></nav>` : after ? html`<nav aria-label="${t('offers.pagination')}"><p><a href="/${lang}/offers?${new URLSearchParams(keep).toString()}">${t('offers.firstPage')}</a></p></nav>` : ''}`
+      : ''
 }`,
     })
   })
@@ -100,30 +144,23 @@ ${
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { t, lang } = request
-    const memberships = await membershipsOf(db, user.id)
+    const m = await currentMembership(db, request, user.id)
     return reply.page({
       title: t('offers.newTitle'),
       breadcrumbs: [{ text: t('common.home'), href: `/${lang}/home` }, { text: t('offers.queueTitle'), href: `/${lang}/offers` }],
       body: html`<h1>${t('offers.newTitle')}</h1>
 <p>${t('offers.newLead')}</p>
 <p><a href="/${lang}/offers/eligibility">${t('offers.newCheck')}</a></p>
-${memberships.length ? html`<form method="post" action="/${lang}/offers/new">${csrfField(reply.csrfToken())}${button({ text: t('offers.startOffer'), variant: 'start', preventDoubleClick: true })}</form>` : html`<p>${t('offers.noBusiness')}</p>`}`,
+${m ? html`<p class="hint">${t('offers.queueFor', { business: m.businessName })}</p><form method="post" action="/${lang}/offers/new">${csrfField(reply.csrfToken())}${button({ text: t('offers.startOffer'), variant: 'start', preventDoubleClick: true })}</form>` : html`<p>${t('offers.noBusiness')}</p>`}`,
     })
   })
 
   scope.post('/offers/new', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const memberships = await membershipsOf(db, user.id)
-    const business = memberships[0]?.business
-    if (!business) throw new NotFoundError()
-    const now = clock.now()
-    const previous = await lastBusinessAnswers(db, business.id)
-    const offer = await db.transaction().execute(async (trx) => {
-      const offer = await insertDraft(trx, { businessId: business.id, userId: user.id, answers: previous ? { business: previous } : {}, now })
-      await audit(trx, actorFrom(request, user), now, { action: 'offer.draft_created', businessId: business.id, objectType: 'offer', objectId: offer.id })
-      return offer
-    })
+    const m = await currentMembership(db, request, user.id)
+    if (!m) throw new NotFoundError()
+    const offer = await offers.createDraft(m, user.id, actorFrom(request, user))
     return reply.redirect(`/${request.lang}/offers/${offer.id}/${SECTION_IDS[0]}`, 303)
   })
 
@@ -169,36 +206,20 @@ ${button({ text: t('offers.saveExit'), name: 'nav', value: 'exit', variant: 'sec
 
   const errorsFor = (t: Translate, problems: FieldProblem[]) => formErrors(problems.map((p) => [p.field, problemText(t, p.problem)] as const))
 
-  scope.get('/offers/:id', async (request, reply) => {
-    const user = requireEmployer(request, reply)
-    if (!user) return reply
-    const { t, lang } = request
-    const offer = await offerFor(user, (request.params as { id: string }).id)
-    if (offer.status === 'draft') {
-      const first = SECTION_IDS.find((s) => sectionProblems(s, offer.answers, lang, today()).length > 0)
-      return reply.redirect(`/${lang}/offers/${offer.id}/${first ?? 'validate'}`, 303)
-    }
-    return reply.page({
-      title: offer.offer_number ?? t('offers.queueTitle'),
-      breadcrumbs: [{ text: t('offers.queueTitle'), href: `/${lang}/offers` }],
-      body: html`<h1>${offer.offer_number ?? ''}</h1>${notice({ kind: 'info', title: t('offers.readOnlyTitle'), body: t('offers.readOnlyBody') })}`,
-    })
-  })
-
   scope.get('/offers/:id/validate', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { t, lang } = request
     const offer = await offerFor(user, (request.params as { id: string }).id)
     if (offer.status !== 'draft') return reply.redirect(`/${lang}/offers/${offer.id}`, 303)
-    const problems = allProblems(offer.answers, lang, today())
+    const problems = await offers.submissionProblems(offer, lang)
     return reply.page({
       title: t('offers.validateTitle'),
       breadcrumbs: [{ text: t('offers.queueTitle'), href: `/${lang}/offers` }],
       body: html`<h1>${t('offers.validateTitle')}</h1>
 ${
   problems.length === 0
-    ? notice({ kind: 'success', title: t('offers.allValid') })
+    ? html`${notice({ kind: 'success', title: t('offers.allValid') })}<p>${linkButton({ text: t('offers.toReview'), href: `/${lang}/offers/${offer.id}/review`, variant: 'primary' })}</p>`
     : html`<p>${t('offers.validateLead')}</p>
 ${SECTION_IDS.filter((s) => problems.some((p) => p.section === s)).map(
   (s) => html`<h2>${t(`offers.s_${s}`)}</h2><ul class="error-list">${problems
@@ -213,7 +234,8 @@ ${summaryList(
     value: problems.some((p) => p.section === s) ? t('offers.incomplete') : t('offers.complete'),
     action: { href: `/${lang}/offers/${offer.id}/${s}`, text: t('offers.open'), hidden: t(`offers.s_${s}`) },
   })),
-)}`,
+)}
+<p><a href="/${lang}/offers/${offer.id}/documents">${t('offers.docsLink')}</a></p>`,
     })
   })
 
@@ -242,14 +264,12 @@ ${summaryList(
     const body = (request.body ?? {}) as Record<string, unknown>
     const values = answersFromForm(section, body)
     const version = Number(body.version)
-    const now = clock.now()
     // Whatever was typed is saved, valid or not: nothing that reached the server is lost.
-    const result = await saveSection(db, offer.id, section, values, Number.isInteger(version) ? version : -1, now)
+    const result = await offers.saveSection(offer, section, values, Number.isInteger(version) ? version : -1, actorFrom(request, user))
     if (result.kind === 'readOnly') {
       return reply.page({ title: t('offers.readOnlyTitle'), body: html`<h1>${t('offers.readOnlyTitle')}</h1><p>${t('offers.readOnlyBody')}</p><p><a href="/${lang}/offers/${offer.id}">${t('offers.open')}</a></p>` }, 409)
     }
     if (result.kind === 'conflict') return sectionPage(request, reply, offer, section, values, result.offer.version, undefined, result.offer)
-    await audit(db, actorFrom(request, user), now, { action: 'offer.section_saved', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { section } })
 
     const n = SECTION_IDS.indexOf(section)
     const nav = body.nav

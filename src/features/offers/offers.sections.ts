@@ -21,6 +21,8 @@ export interface FieldDef {
   kind: FieldKind
   /** Optional fields may be left empty (required is the default). */
   optional?: boolean
+  /** For an optional field: the answers that make it required after all (a second address when there is one). */
+  requiredWhen?: (all: Answers) => boolean
   max?: number
   width?: '20' | '10' | '5' | '4' | '3' | '2'
   inputmode?: 'numeric' | 'decimal'
@@ -65,6 +67,17 @@ const answer = (all: Answers, section: SectionId, field: string): string => {
 const isEntrepreneur = (all: Answers) => exemptionByCode(answer(all, 'exemption', 'exemptionCode'))?.entrepreneur === true
 
 const attestation = (name: string): FieldDef => ({ name, kind: 'checkbox' })
+const choicesOf =
+  (values: readonly string[], prefix: string) =>
+  (lang: Lang): Choice[] =>
+    values.map((value) => ({ value, text: translate(lang, `${prefix}${value}` as MessageKey) }))
+const oneOf = (values: readonly string[]) => (v: string) => (values.includes(v) ? undefined : 'offers.e_choice')
+export const FEE_EXEMPTIONS = ['none', 'employer', 'worker'] as const
+const YES_NO = ['no', 'yes'] as const
+const SEXES = ['F', 'M', 'X'] as const
+const hasSecondLocation = (all: Answers) => answer(all, 'job', 'additionalLocation') === 'yes'
+const province = (v: string) => ((PROVINCE_CODES as readonly string[]).includes(v) ? undefined : 'offers.e_choice')
+const postalCode = (v: string) => (checkPostalCode(v).ok ? undefined : 'reference.validation.postalCodeFormat')
 
 export const SECTIONS: Record<SectionId, FieldDef[]> = {
   exemption: [
@@ -75,6 +88,7 @@ export const SECTIONS: Record<SectionId, FieldDef[]> = {
       check: (v) => (!exemptionByCode(v) ? 'offers.e_choice' : isOpenExemption(v) ? 'offers.e_openCode' : undefined),
     },
     { name: 'exemptionExplanation', kind: 'textarea', max: 4000, check: freeText },
+    { name: 'feeExemption', kind: 'select', choices: choicesOf(FEE_EXEMPTIONS, 'offers.fee_'), check: oneOf(FEE_EXEMPTIONS) },
   ],
   business: [
     { name: 'employees', kind: 'number', width: '10', inputmode: 'numeric', check: (v) => (/^\d+$/.test(v) && +v >= 1 && +v <= 1_000_000 ? undefined : 'offers.e_count') },
@@ -98,8 +112,13 @@ export const SECTIONS: Record<SectionId, FieldDef[]> = {
     { name: 'mainDuties', kind: 'textarea', max: 4000, check: freeText },
     { name: 'workStreet', kind: 'text', max: 200, autocomplete: 'off' },
     { name: 'workCity', kind: 'text', max: 100, width: '20' },
-    { name: 'workProvince', kind: 'select', choices: (lang) => provinceOptions(lang), check: (v) => ((PROVINCE_CODES as readonly string[]).includes(v) ? undefined : 'offers.e_choice') },
-    { name: 'workPostalCode', kind: 'text', width: '10', check: (v) => (checkPostalCode(v).ok ? undefined : 'reference.validation.postalCodeFormat') },
+    { name: 'workProvince', kind: 'select', choices: (lang) => provinceOptions(lang), check: province },
+    { name: 'workPostalCode', kind: 'text', width: '10', check: postalCode },
+    { name: 'additionalLocation', kind: 'select', choices: choicesOf(YES_NO, 'offers.yn_'), check: oneOf(YES_NO) },
+    { name: 'secondStreet', kind: 'text', max: 200, optional: true, requiredWhen: hasSecondLocation },
+    { name: 'secondCity', kind: 'text', max: 100, width: '20', optional: true, requiredWhen: hasSecondLocation },
+    { name: 'secondProvince', kind: 'select', choices: (lang) => provinceOptions(lang), optional: true, requiredWhen: hasSecondLocation, check: province },
+    { name: 'secondPostalCode', kind: 'text', width: '10', optional: true, requiredWhen: hasSecondLocation, check: postalCode },
     { name: 'startDate', kind: 'date', check: (v) => (realDate(v) ? undefined : 'offers.e_date') },
     {
       name: 'endDate',
@@ -111,6 +130,7 @@ export const SECTIONS: Record<SectionId, FieldDef[]> = {
       },
     },
     { name: 'hoursPerWeek', kind: 'number', width: '3', inputmode: 'decimal', check: (v) => (checkHoursPerWeek(v).ok ? undefined : 'reference.validation.hoursRange') },
+    { name: 'additionalInfo', kind: 'textarea', max: 4000, optional: true, check: freeText },
   ],
   requirements: [
     { name: 'education', kind: 'select', choices: (lang) => educationOptions(lang), check: (v, _a, lang) => (educationOptions(lang).some((o) => o.value === v) ? undefined : 'offers.e_choice') },
@@ -130,10 +150,13 @@ export const SECTIONS: Record<SectionId, FieldDef[]> = {
   worker: [
     { name: 'familyName', kind: 'text', max: 100, autocomplete: 'off', check: personName },
     { name: 'givenNames', kind: 'text', max: 100, autocomplete: 'off', check: personName },
+    { name: 'sex', kind: 'select', choices: choicesOf(SEXES, 'offers.sex_'), check: oneOf(SEXES) },
     { name: 'dateOfBirth', kind: 'date', check: (v, _a, _l, today) => (!realDate(v) ? 'offers.e_date' : v >= today ? 'offers.e_birthFuture' : undefined) },
     { name: 'countryOfBirth', kind: 'select', choices: (lang) => countryOptions(lang), check: (v) => (isCountryCode(v) ? undefined : 'offers.e_choice') },
+    { name: 'countryOfResidence', kind: 'select', choices: (lang) => countryOptions(lang), check: (v) => (isCountryCode(v) ? undefined : 'offers.e_choice') },
     { name: 'citizenship', kind: 'select', choices: (lang) => countryOptions(lang), check: (v) => (isCountryCode(v) ? undefined : 'offers.e_choice') },
     { name: 'passportNumber', kind: 'text', width: '20', autocomplete: 'off', check: passport },
+    { name: 'uci', kind: 'text', width: '10', inputmode: 'numeric', optional: true, check: (v) => (/^\d{8}(\d{2})?$/.test(v.replace(/[\s-]/g, '')) ? undefined : 'offers.e_uci') },
   ],
   attestations: ['agreement', 'noFeeRecovery', 'activelyEngaged', 'compliesWithLaws', 'sameOccupation', 'abuseFree'].map(attestation),
 }
@@ -151,7 +174,7 @@ export function sectionProblems(section: SectionId, all: Answers, lang: Lang, to
     const raw = all[section]?.[f.name]
     const values = Array.isArray(raw) ? raw : typeof raw === 'string' && raw.trim() !== '' ? [raw] : []
     if (values.length === 0) {
-      if (!f.optional) out.push({ section, field: f.name, problem: `offers.fields.${f.name}.required` as MessageKey })
+      if (!f.optional || f.requiredWhen?.(all)) out.push({ section, field: f.name, problem: `offers.fields.${f.name}.required` as MessageKey })
       continue
     }
     if (f.kind === 'checkboxes') {

@@ -19,9 +19,29 @@ export interface OfferTable {
   created_at: Timestamp
   updated_at: Timestamp
   submitted_at: Timestamp | null
+  fee_exemption: 'employer' | 'worker' | null
+  needs_review: Generated<boolean>
+  copied_from: string | null
+  withdrawn_at: Timestamp | null
+  withdrawal_reason: string | null
+  passport_key: Generated<string>
 }
 export type Offer = Selectable<OfferTable>
 
+export interface OfferDocumentTable {
+  id: Generated<string>
+  offer_id: string
+  file_name: string
+  content_type: 'application/pdf' | 'image/jpeg' | 'image/png'
+  size_bytes: number
+  sha256: string
+  content: Buffer
+  uploaded_by: string
+  created_at: Timestamp
+}
+export type OfferDocument = Selectable<OfferDocumentTable>
+
 export interface OfferTables {
   offer: OfferTable
+  offer_document: OfferDocumentTable
 }

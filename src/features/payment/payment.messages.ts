@@ -35,6 +35,23 @@ export default defineMessages({
     monerisIntro: 'Enter your card details in the secure payment form of Moneris, our payment company. You come back to the portal when the payment is finished.',
     monerisNoScript: 'The Moneris payment form needs JavaScript. Turn JavaScript on in your browser, or contact us to pay another way.',
     backToPortal: 'Return to the portal without paying',
+    receiptPdf: 'Download the receipt (PDF)',
+    receiptPdfTitle: 'Receipt for the employer compliance fee',
+    offerNumber: 'Offer of employment number',
+    business: 'Business',
+    refundTitle: 'Refund',
+    refundDate: 'Refunded on',
+    refundReason: 'Reason',
+    emails: {
+      receipt: {
+        subject: 'Receipt {receipt}: employer compliance fee paid for offer {offerNumber}',
+        body: 'We received your payment of the employer compliance fee.\n\nReceipt number: {receipt}\nDate and time: {date}\nAmount: CAD {amount}\nCard: {card}\nOffer of employment number: {offerNumber}\nBusiness: {business}\n\nThis receipt stays in your account messages, and you can download it as a PDF from the offer at any time.',
+      },
+      refunded: {
+        subject: 'Refund of the employer compliance fee (receipt {receipt})',
+        body: 'The employer compliance fee paid with receipt {receipt} (CAD {amount}) was refunded to the card it was paid with. Reason: {reason}. It may take a few days to appear on the card’s statement.',
+      },
+    },
   },
   fr: {
     resultTitle: 'Paiement des frais relatifs à la conformité de l’employeur',
@@ -69,5 +86,22 @@ export default defineMessages({
     monerisIntro: 'Entrez les renseignements de votre carte dans le formulaire de paiement sécurisé de Moneris, notre société de paiement. Vous revenez au portail une fois le paiement terminé.',
     monerisNoScript: 'Le formulaire de paiement de Moneris a besoin de JavaScript. Activez JavaScript dans votre navigateur, ou communiquez avec nous pour payer autrement.',
     backToPortal: 'Retourner au portail sans payer',
+    receiptPdf: 'Télécharger le reçu (PDF)',
+    receiptPdfTitle: 'Reçu des frais relatifs à la conformité de l’employeur',
+    offerNumber: 'Numéro de l’offre d’emploi',
+    business: 'Entreprise',
+    refundTitle: 'Remboursement',
+    refundDate: 'Remboursé le',
+    refundReason: 'Motif',
+    emails: {
+      receipt: {
+        subject: 'Reçu {receipt} : frais relatifs à la conformité de l’employeur payés pour l’offre {offerNumber}',
+        body: 'Nous avons reçu votre paiement des frais relatifs à la conformité de l’employeur.\n\nNuméro de reçu : {receipt}\nDate et heure : {date}\nMontant : {amount} $ CA\nCarte : {card}\nNuméro de l’offre d’emploi : {offerNumber}\nEntreprise : {business}\n\nCe reçu reste dans vos messages du compte, et vous pouvez le télécharger en PDF à partir de l’offre en tout temps.',
+      },
+      refunded: {
+        subject: 'Remboursement des frais relatifs à la conformité de l’employeur (reçu {receipt})',
+        body: 'Les frais relatifs à la conformité de l’employeur payés avec le reçu {receipt} ({amount} $ CA) ont été remboursés sur la carte utilisée pour les payer. Motif : {reason}. Le remboursement peut prendre quelques jours à paraître sur le relevé de la carte.',
+      },
+    },
   },
 })

@@ -6,6 +6,8 @@ import { audit, SYSTEM_ACTOR, type Actor } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { GatewayUnavailableError, type CheckoutOutcome, type PaymentGateway } from './payment.gateway.ts'
 import * as repo from './payment.repository.ts'
+import { notifyUser } from '../notifications/notify.ts'
+import { dayInZone, formatInZone } from '../../platform/dates.ts'
 import type { GatewayName, Payment, PaymentRefund } from './payment.tables.ts'
 
 /**
@@ -23,6 +25,8 @@ export interface PaymentServiceDeps {
   gatewayName: GatewayName
   publicBaseUrl: string
   feeCents: number
+  /** Where receipts' times are told (PORTAL_TIME_ZONE). */
+  timeZone?: string
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
 }
 
@@ -59,6 +63,17 @@ export type RefundResult =
   | { kind: 'failed'; refund: PaymentRefund }
   | { kind: 'not_refundable' }
 
+/**
+ * What a purpose (e.g. 'offer') does with its payments: complete itself in the very
+ * transaction that records the approval (so a crash leaves both or neither), and name
+ * the approved payments it owes back, which `reconcile()` refunds.
+ */
+export interface PurposeHooks {
+  /** Returns what the receipt names as the payment's object (an offer's number). */
+  onApproved?(trx: Transaction<Database>, payment: Payment, now: Date): Promise<{ reference: string } | undefined>
+  refundsOwed?(db: Db, limit: number): Promise<Array<{ paymentId: string; reason: string }>>
+}
+
 /** A checkout the gateway still calls open after this long is treated as abandoned. */
 export const CHECKOUT_MAX_AGE_MINUTES = 120
 
@@ -70,7 +85,19 @@ export function refundIdempotencyKey(refundId: string): string {
 }
 
 export class PaymentService {
+  private readonly purposes = new Map<string, PurposeHooks>()
+
   constructor(private readonly deps: PaymentServiceDeps) {}
+
+  /** The configured fee, in integer cents. */
+  get feeCents(): number {
+    return this.deps.feeCents
+  }
+
+  /** Called once per purpose type by the feature that owns it (the composition root wires it). */
+  registerPurpose(purposeType: string, hooks: PurposeHooks): void {
+    this.purposes.set(purposeType, hooks)
+  }
 
   returnUrl(payment: Pick<Payment, 'id' | 'lang'>): string {
     return `${this.deps.publicBaseUrl}/${payment.lang}/payments/${payment.id}/return`
@@ -216,10 +243,35 @@ export class PaymentService {
             objectId: payment.id,
             details: { receipt, amountCents: payment.amount_cents, purposeType: payment.purpose_type, purposeId: payment.purpose_id },
           })
+          const completed = await this.purposes.get(payment.purpose_type)?.onApproved?.(trx, approved, now)
+          await this.sendReceipt(trx, approved, completed?.reference ?? '', now)
           return approved
         })
       }
     }
+  }
+
+  /** The receipt, kept in the payer's account messages and e-mailed, in the same transaction as the approval. */
+  private async sendReceipt(trx: Transaction<Database>, p: Payment, reference: string, now: Date): Promise<void> {
+    if (!p.created_by_user_id) return
+    const business = p.business_id ? await trx.selectFrom('business').select('legal_name').where('id', '=', p.business_id).executeTakeFirst() : undefined
+    await notifyUser(trx, {
+      userId: p.created_by_user_id,
+      template: 'paymentReceipt',
+      params: {
+        receipt: p.receipt_number ?? '',
+        date: `${dayInZone(p.approved_at ?? now, this.timeZone)} ${formatInZone('en', p.approved_at ?? now, this.timeZone, 'clock')}`,
+        amount: (p.amount_cents / 100).toFixed(2),
+        card: `${p.card_brand ?? ''} •••• ${p.card_last4 ?? ''}`.trim(),
+        offerNumber: reference,
+        business: business?.legal_name ?? '',
+      },
+      now,
+    })
+  }
+
+  private get timeZone(): string {
+    return this.deps.timeZone ?? 'America/Toronto'
   }
 
   /** Ends a pending payment without a charge (once) and audits it in the same transaction. */
@@ -260,6 +312,13 @@ export class PaymentService {
         settled++
       } else if (!unconfirmed && now.getTime() - payment.created_at.getTime() > CHECKOUT_MAX_AGE_MINUTES * 60_000) {
         if (await this.endWithoutCharge(payment, (trx) => repo.settlePending(trx, payment.id, { status: 'expired', failure_reason: 'abandoned', updated_at: now }))) settled++
+      }
+    }
+    // Refunds a purpose owes (an offer withdrawn, a payment that came after the offer moved on).
+    for (const hooks of this.purposes.values()) {
+      for (const owed of (await hooks.refundsOwed?.(this.deps.db, options.limit ?? 100)) ?? []) {
+        const r = await this.refundPayment(owed.paymentId, { reason: owed.reason })
+        if (r.kind === 'refunded') settled++
       }
     }
     // Refunds the gateway did not answer: asked again with their own key, so never twice.
@@ -317,8 +376,16 @@ export class PaymentService {
           businessId: payment.business_id,
           objectType: 'payment',
           objectId: payment.id,
-          details: { refundId: refund.id, amountCents: refund.amount_cents, gatewayRefundId: outcome.refundId },
+          details: { refundId: refund.id, amountCents: refund.amount_cents, gatewayRefundId: outcome.refundId, reason: refund.reason },
         })
+        if (payment.created_by_user_id) {
+          await notifyUser(trx, {
+            userId: payment.created_by_user_id,
+            template: 'paymentRefunded',
+            params: { receipt: payment.receipt_number ?? '', amount: (refund.amount_cents / 100).toFixed(2), reason: refund.reason ?? '' },
+            now,
+          })
+        }
       }
       return { kind: 'refunded' as const, refund: done ?? (await repo.findLiveRefund(trx, payment.id))! }
     })

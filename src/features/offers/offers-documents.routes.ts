@@ -1,0 +1,105 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { actorFrom } from '../../platform/audit.ts'
+import { NotFoundError } from '../../platform/errors.ts'
+import { html } from '../../platform/html.ts'
+import { formErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { button, csrfField, errorMessage } from '../../ui/components.ts'
+import { MAX_UPLOAD_BYTES, uploadedFile } from '../../platform/uploads.ts'
+import { requireEmployer } from '../auth/guards.ts'
+import { offerAndMembership, type OfferDeps } from './offers.routes.ts'
+import { MAX_DOCUMENTS, sniffDocumentType } from './offers.service.ts'
+import type { Offer } from './offers.tables.ts'
+import { documentsList } from './offers.views.ts'
+
+/**
+ * Supporting documents of an offer: PDF, JPEG or PNG up to 6 MB each, the type read
+ * from the bytes; added and removed while the offer is a draft, readable for ever.
+ */
+export function registerOfferDocumentRoutes(scope: FastifyInstance, deps: OfferDeps): void {
+  const { db, offers, timeZone } = deps
+  const load = (request: FastifyRequest, user: Parameters<typeof offerAndMembership>[1]) => offerAndMembership(db, user, (request.params as { id: string }).id)
+
+  const page = async (request: FastifyRequest, reply: FastifyReply, offer: Offer, errors?: FormErrors) => {
+    const { t, lang } = request
+    const csrf = csrfField(reply.csrfToken())
+    const docs = await offers.documents(offer)
+    const editable = offer.status === 'draft'
+    return reply.page(
+      {
+        title: t('offers.docsTitle'),
+        errors,
+        backLink: { href: `/${lang}/offers/${offer.id}${editable ? '/validate' : ''}`, text: t('offers.backToOffer') },
+        body: html`<h1>${t('offers.docsTitle')}</h1>
+<p>${t('offers.docsLead')}</p>
+${documentsList(t, lang, offer, docs, timeZone, {
+  remove: editable
+    ? (d) => html` <form method="post" action="/${lang}/offers/${offer.id}/documents/${d.id}/remove" class="inline-form">${csrf}${button({ text: t('offers.docsRemove'), variant: 'link', name: 'remove', value: d.id })}<span class="visually-hidden"> ${d.file_name}</span></form>`
+    : undefined,
+})}
+${
+  editable && docs.length < MAX_DOCUMENTS
+    ? html`<form method="post" action="/${lang}/offers/${offer.id}/documents" enctype="multipart/form-data" novalidate>
+${csrf}
+<div class="form-group${errors?.fields.document ? ' form-group-error' : ''}">
+<label class="label" for="document">${t('offers.docsField')}</label>
+<p class="hint" id="document-hint">${t('offers.docsHint')}</p>
+${errors?.fields.document ? errorMessage('document', errors.fields.document, t) : ''}
+<input class="file-upload" type="file" id="document" name="document" accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" aria-describedby="document-hint${errors?.fields.document ? ' document-error' : ''}">
+</div>
+${button({ text: t('offers.docsUpload'), preventDoubleClick: true })}
+</form>`
+    : ''
+}`,
+      },
+      errors ? 400 : 200,
+    )
+  }
+
+  scope.get('/offers/:id/documents', async (request, reply) => {
+    const user = requireEmployer(request, reply)
+    if (!user) return reply
+    const { offer } = await load(request, user)
+    return page(request, reply, offer)
+  })
+
+  scope.post('/offers/:id/documents', async (request, reply) => {
+    const user = requireEmployer(request, reply)
+    if (!user) return reply
+    const { t, lang } = request
+    const { offer } = await load(request, user)
+    const file = uploadedFile(request.body, 'document')
+    const fail = (key: Parameters<typeof t>[0]) => page(request, reply, offer, formErrors([['document', t(key, { max: MAX_UPLOAD_BYTES / (1024 * 1024) })]]))
+    if (!file) return fail('offers.docsRequired')
+    if (file.tooLarge) return fail('offers.docsTooLarge')
+    const type = await sniffDocumentType(file.content)
+    if (!type) return fail('offers.docsWrongType')
+    const added = await offers.addDocument(offer, { name: file.fileName, type, content: file.content }, user.id, actorFrom(request, user))
+    if (added === 'tooMany') return fail('offers.docsTooMany')
+    if (added === 'notDraft') return reply.redirect(`/${lang}/offers/${offer.id}`, 303)
+    return reply.redirect(`/${lang}/offers/${offer.id}/documents`, 303)
+  })
+
+  scope.post('/offers/:id/documents/:documentId/remove', async (request, reply) => {
+    const user = requireEmployer(request, reply)
+    if (!user) return reply
+    const { offer } = await load(request, user)
+    await offers.removeDocument(offer, (request.params as { documentId: string }).documentId, actorFrom(request, user))
+    return reply.redirect(`/${request.lang}/offers/${offer.id}/documents`, 303)
+  })
+
+  scope.get('/offers/:id/documents/:documentId', async (request, reply) => {
+    const user = requireEmployer(request, reply)
+    if (!user) return reply
+    const { offer } = await load(request, user)
+    const doc = await offers.document(offer, (request.params as { documentId: string }).documentId)
+    if (!doc) throw new NotFoundError()
+    // Always a download, with the sniffed type: a document is never rendered as a page of the portal.
+    const ascii = doc.file_name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+    return reply
+      .header('content-type', doc.content_type)
+      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(doc.file_name)}`)
+      .header('cache-control', 'private, no-store')
+      .header('x-content-type-options', 'nosniff')
+      .send(doc.content)
+  })
+}

@@ -1,0 +1,308 @@
+import crypto from 'node:crypto'
+import { fileTypeFromBuffer } from 'file-type'
+import type { Transaction } from 'kysely'
+import type { Db } from '../../db/connect.ts'
+import type { Database } from '../../db/database.ts'
+import type { Lang } from '../../i18n/i18n.ts'
+import { audit, SYSTEM_ACTOR, type Actor } from '../../platform/audit.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { dayInZone } from '../../platform/dates.ts'
+import { isUuid } from '../../platform/ids.ts'
+import type { ActingMembership } from '../access/access.policy.ts'
+import { notifyUser } from '../notifications/notify.ts'
+import * as payRepo from '../payment/payment.repository.ts'
+import type { PaymentService, StartPaymentResult } from '../payment/payment.service.ts'
+import type { Payment } from '../payment/payment.tables.ts'
+import * as repo from './offers.repository.ts'
+import { allProblems, SECTION_IDS, type FieldProblem, type SectionId } from './offers.sections.ts'
+import type { Answers, Offer, OfferDocument } from './offers.tables.ts'
+
+/**
+ * The life of an offer of employment, free of HTTP: the pages and the API call the
+ * same functions, so the same rules hold for both. Draft → Awaiting payment →
+ * Pending → Matched, or Withdrawn. Every change is conditional on the state it
+ * starts from, so two tabs (or two processes) cannot both make it.
+ */
+export const OFFER_PURPOSE = 'offer'
+export const MAX_DOCUMENT_BYTES = 6 * 1024 * 1024
+export const MAX_DOCUMENTS = 20
+
+export interface OfferServiceDeps {
+  db: Db
+  clock: Clock
+  timeZone: string
+  payments: PaymentService
+}
+
+/** May this membership see (and act on) this offer? Branch users see only their branch's. */
+export function canSeeOffer(m: ActingMembership | undefined, offer: Pick<Offer, 'business_id' | 'branch_id'>): m is ActingMembership {
+  if (!m || m.businessId !== offer.business_id) return false
+  return m.branchId === null || m.role === 'primary' || offer.branch_id === m.branchId
+}
+
+export type SubmitResult =
+  | { kind: 'problems'; problems: FieldProblem[] }
+  | { kind: 'conflict' }
+  | { kind: 'notDraft'; offer: Offer }
+  /** The fee is due: send the person to the payment page. */
+  | { kind: 'pay'; offer: Offer }
+  /** A fee exemption was claimed: submitted at once, for an officer to review. */
+  | { kind: 'submitted'; offer: Offer }
+
+export type PayResult = StartPaymentResult | { kind: 'notAwaitingPayment'; offer: Offer }
+
+export class OfferService {
+  constructor(private readonly deps: OfferServiceDeps) {
+    deps.payments.registerPurpose(OFFER_PURPOSE, {
+      onApproved: async (trx, payment, now) => {
+        const offer = await this.completeSubmission(trx, payment.purpose_id, SYSTEM_ACTOR, now)
+        return offer?.offer_number ? { reference: offer.offer_number } : undefined
+      },
+      refundsOwed: async (db, limit) =>
+        (await repo.offerPaymentsOwed(db, limit)).map((o) => ({
+          paymentId: o.paymentId,
+          reason: o.status === 'withdrawn' ? 'Offer withdrawn / Offre retirée' : 'Paid after the offer returned to draft / Payé après le retour de l’offre à l’état d’ébauche',
+        })),
+    })
+  }
+
+  /** The fee an offer pays now (integer cents). */
+  get feeCents(): number {
+    return this.deps.payments.feeCents
+  }
+
+  byId(id: string): Promise<Offer | undefined> {
+    return isUuid(id) ? repo.findOffer(this.deps.db, id) : Promise.resolve(undefined)
+  }
+
+  refunds(paymentId: string) {
+    return this.deps.payments.refundsOf(paymentId)
+  }
+
+  today(): string {
+    return dayInZone(this.deps.clock.now(), this.deps.timeZone)
+  }
+
+  /** The offer if `m` may see it; undefined for a wrong id, another business or another branch (no oracle). */
+  async find(m: ActingMembership | undefined, id: string): Promise<Offer | undefined> {
+    if (!m || !isUuid(id)) return undefined
+    const offer = await repo.findOffer(this.deps.db, id)
+    return offer && canSeeOffer(m, offer) ? offer : undefined
+  }
+
+  async createDraft(m: ActingMembership, userId: string, actor: Actor): Promise<Offer> {
+    const now = this.deps.clock.now()
+    const previous = await repo.lastBusinessAnswers(this.deps.db, m.businessId)
+    return this.deps.db.transaction().execute(async (trx) => {
+      const offer = await repo.insertDraft(trx, { businessId: m.businessId, branchId: m.branchId, userId, answers: previous ? { business: previous } : {}, now })
+      await audit(trx, actor, now, { action: 'offer.draft_created', businessId: m.businessId, objectType: 'offer', objectId: offer.id })
+      return offer
+    })
+  }
+
+  /** Any offer into a new draft of the same business and branch; the attestations are ticked again, on purpose. */
+  async copy(m: ActingMembership, source: Offer, userId: string, actor: Actor): Promise<Offer> {
+    const now = this.deps.clock.now()
+    const answers: Answers = Object.fromEntries(Object.entries(source.answers).filter(([section]) => section !== 'attestations'))
+    return this.deps.db.transaction().execute(async (trx) => {
+      const offer = await repo.insertDraft(trx, { businessId: source.business_id, branchId: source.branch_id ?? m.branchId, userId, answers, now, copiedFrom: source.id })
+      await audit(trx, actor, now, { action: 'offer.copied', businessId: source.business_id, objectType: 'offer', objectId: offer.id, details: { from: source.id, fromNumber: source.offer_number } })
+      return offer
+    })
+  }
+
+  async deleteDraft(offer: Offer, actor: Actor): Promise<boolean> {
+    const now = this.deps.clock.now()
+    return this.deps.db.transaction().execute(async (trx) => {
+      const deleted = await repo.deleteDraftRow(trx, offer.id)
+      if (deleted) await audit(trx, actor, now, { action: 'offer.draft_deleted', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { workerName: offer.worker_name, jobTitle: offer.job_title } })
+      return deleted
+    })
+  }
+
+  /** Saves one section exactly as typed (valid or not), if the draft is still the version the page showed. */
+  async saveSection(offer: Offer, section: SectionId, values: Record<string, string | string[]>, expectedVersion: number, actor: Actor): Promise<repo.SaveResult> {
+    const now = this.deps.clock.now()
+    const result = await repo.saveSection(this.deps.db, offer.id, section, values, expectedVersion, now)
+    if (result.kind === 'saved') await audit(this.deps.db, actor, now, { action: 'offer.section_saved', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { section } })
+    return result
+  }
+
+  /** Everything still missing or wrong, including what only the submission checks (the start date, the proof of a fee exemption). */
+  async submissionProblems(offer: Offer, lang: Lang): Promise<FieldProblem[]> {
+    const today = this.today()
+    const problems = allProblems(offer.answers, lang, today)
+    const start = offer.answers.job?.startDate
+    if (typeof start === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(start.trim()) && start.trim() < today && !problems.some((p) => p.field === 'startDate')) {
+      problems.push({ section: 'job', field: 'startDate', problem: 'offers.e_startPast' })
+    }
+    const fee = offer.answers.exemption?.feeExemption
+    if ((fee === 'employer' || fee === 'worker') && (await repo.listDocuments(this.deps.db, offer.id)).length === 0) {
+      problems.push({ section: 'exemption', field: 'feeExemption', problem: 'offers.e_feeProof' })
+    }
+    return problems.sort((a, b) => SECTION_IDS.indexOf(a.section) - SECTION_IDS.indexOf(b.section))
+  }
+
+  /**
+   * "Submit": a complete draft that nobody changed since the review page was loaded
+   * becomes read-only and awaits its fee; with a fee exemption it is submitted at once.
+   */
+  async submit(offer: Offer, expectedVersion: number, lang: Lang, actor: Actor): Promise<SubmitResult> {
+    if (offer.status !== 'draft') return { kind: 'notDraft', offer }
+    if (offer.version !== expectedVersion) return { kind: 'conflict' }
+    const problems = await this.submissionProblems(offer, lang)
+    if (problems.length > 0) return { kind: 'problems', problems }
+    const fee = offer.answers.exemption?.feeExemption
+    const exemption = fee === 'employer' || fee === 'worker' ? fee : null
+    const now = this.deps.clock.now()
+    return this.deps.db.transaction().execute(async (trx): Promise<SubmitResult> => {
+      const awaiting = await repo.markAwaitingPayment(trx, offer.id, expectedVersion, exemption, now)
+      if (!awaiting) {
+        const current = (await repo.findOffer(trx, offer.id))!
+        return current.status === 'draft' ? { kind: 'conflict' } : { kind: 'notDraft', offer: current }
+      }
+      await audit(trx, actor, now, { action: 'offer.submission_started', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { feeExemption: exemption } })
+      if (!exemption) return { kind: 'pay', offer: awaiting }
+      const submitted = (await this.completeSubmission(trx, offer.id, actor, now))!
+      return { kind: 'submitted', offer: submitted }
+    })
+  }
+
+  /** Starts (or resumes) the fee's payment; from any tab, always the same payment. */
+  async pay(offer: Offer, userId: string, lang: Lang): Promise<PayResult> {
+    if (offer.status !== 'awaiting_payment') return { kind: 'notAwaitingPayment', offer }
+    return this.deps.payments.startPayment({
+      purposeType: OFFER_PURPOSE,
+      purposeId: offer.id,
+      businessId: offer.business_id,
+      userId,
+      lang,
+      continuePath: `/${lang}/offers/${offer.id}`,
+    })
+  }
+
+  /** Asks the gateway about a payment in progress (the person may have closed the tab after paying). */
+  async refreshPayment(offer: Offer): Promise<Offer> {
+    if (offer.status !== 'awaiting_payment') return offer
+    const active = await payRepo.findActiveForPurpose(this.deps.db, OFFER_PURPOSE, offer.id)
+    if (active?.status === 'pending' && active.checkout_ref) {
+      await this.deps.payments.confirmPayment(active.id)
+      return (await repo.findOffer(this.deps.db, offer.id)) ?? offer
+    }
+    return offer
+  }
+
+  /** Back to a draft to change it, only while no payment is in progress or made. */
+  async reopen(offer: Offer, actor: Actor): Promise<Offer | undefined> {
+    if (offer.status !== 'awaiting_payment') return undefined
+    const active = await payRepo.findActiveForPurpose(this.deps.db, OFFER_PURPOSE, offer.id)
+    if (active) return undefined
+    const now = this.deps.clock.now()
+    return this.deps.db.transaction().execute(async (trx) => {
+      const draft = await repo.markDraftAgain(trx, offer.id, now)
+      if (draft) await audit(trx, actor, now, { action: 'offer.reopened', businessId: offer.business_id, objectType: 'offer', objectId: offer.id })
+      return draft
+    })
+  }
+
+  /** Gives the offer its number, once; called with the payment's approval, or at once when fee-exempt. */
+  private async completeSubmission(trx: Transaction<Database>, offerId: string, actor: Actor, now: Date): Promise<Offer | undefined> {
+    const submitted = await repo.markSubmitted(trx, offerId, now)
+    if (!submitted) return repo.findOffer(trx, offerId)
+    await audit(trx, actor, now, {
+      action: 'offer.submitted',
+      businessId: submitted.business_id,
+      objectType: 'offer',
+      objectId: submitted.id,
+      details: { offerNumber: submitted.offer_number, feeExemption: submitted.fee_exemption, version: submitted.version },
+    })
+    await notifyUser(trx, {
+      userId: submitted.created_by,
+      template: 'offerSubmitted',
+      params: { offerNumber: submitted.offer_number!, worker: submitted.worker_name, job: submitted.job_title },
+      now,
+    })
+    return submitted
+  }
+
+  /** Withdraws a pending offer with a reason; the fee is refunded at once (or by the reconciler if the gateway is down). */
+  async withdraw(offer: Offer, reason: string, actor: Actor): Promise<{ kind: 'withdrawn'; offer: Offer } | { kind: 'notPending'; offer: Offer }> {
+    const now = this.deps.clock.now()
+    const withdrawn = await this.deps.db.transaction().execute(async (trx) => {
+      const w = await repo.markWithdrawn(trx, offer.id, reason, now)
+      if (w) {
+        await audit(trx, actor, now, { action: 'offer.withdrawn', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { reason, offerNumber: offer.offer_number } })
+        await notifyUser(trx, { userId: offer.created_by, template: 'offerWithdrawn', params: { offerNumber: offer.offer_number ?? '', reason }, now })
+      }
+      return w
+    })
+    if (!withdrawn) return { kind: 'notPending', offer: (await repo.findOffer(this.deps.db, offer.id)) ?? offer }
+    const payment = await payRepo.findActiveForPurpose(this.deps.db, OFFER_PURPOSE, offer.id)
+    if (payment?.status === 'approved') await this.deps.payments.refundPayment(payment.id, { reason: `Offer withdrawn / Offre retirée: ${reason}`, actor })
+    return { kind: 'withdrawn', offer: withdrawn }
+  }
+
+  /** Every payment of the offer, newest first, with its refunds: the offer's payment history. */
+  async paymentHistory(offer: Offer): Promise<Array<{ payment: Payment; refunds: Awaited<ReturnType<PaymentService['refundsOf']>> }>> {
+    const payments = await payRepo.listForPurpose(this.deps.db, OFFER_PURPOSE, offer.id)
+    return Promise.all(payments.map(async (payment) => ({ payment, refunds: await this.deps.payments.refundsOf(payment.id) })))
+  }
+
+  documents(offer: Offer): Promise<repo.DocumentSummary[]> {
+    return repo.listDocuments(this.deps.db, offer.id)
+  }
+
+  document(offer: Offer, documentId: string): Promise<OfferDocument | undefined> {
+    return isUuid(documentId) ? repo.findDocument(this.deps.db, offer.id, documentId) : Promise.resolve(undefined)
+  }
+
+  /** Adds a supporting document to a draft; the type was sniffed from the bytes by the caller's `sniffDocumentType`. */
+  async addDocument(offer: Offer, file: { name: string; type: OfferDocument['content_type']; content: Buffer }, userId: string, actor: Actor): Promise<'added' | 'notDraft' | 'tooMany'> {
+    if (offer.status !== 'draft') return 'notDraft'
+    if ((await repo.listDocuments(this.deps.db, offer.id)).length >= MAX_DOCUMENTS) return 'tooMany'
+    const now = this.deps.clock.now()
+    await this.deps.db.transaction().execute(async (trx) => {
+      // Locks the draft: a document is never added to an offer being submitted at the same moment.
+      const row = await trx.selectFrom('offer').select('status').where('id', '=', offer.id).forUpdate().executeTakeFirst()
+      if (row?.status !== 'draft') return
+      const doc = await repo.insertDocument(trx, {
+        offer_id: offer.id,
+        file_name: safeFileName(file.name),
+        content_type: file.type,
+        size_bytes: file.content.length,
+        sha256: crypto.createHash('sha256').update(file.content).digest('hex'),
+        content: file.content,
+        uploaded_by: userId,
+        created_at: now,
+      })
+      await audit(trx, actor, now, { action: 'offer.document_added', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { documentId: doc.id, fileName: doc.file_name, sizeBytes: doc.size_bytes, sha256: doc.sha256 } })
+    })
+    return 'added'
+  }
+
+  async removeDocument(offer: Offer, documentId: string, actor: Actor): Promise<boolean> {
+    if (offer.status !== 'draft' || !isUuid(documentId)) return false
+    const now = this.deps.clock.now()
+    return this.deps.db.transaction().execute(async (trx) => {
+      const removed = await repo.deleteDocument(trx, offer.id, documentId)
+      if (removed) await audit(trx, actor, now, { action: 'offer.document_removed', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { documentId } })
+      return removed
+    })
+  }
+}
+
+/** A file name as kept and shown: no path, no control characters, at most 200 characters. */
+export function safeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? ''
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200)
+  return clean === '' || clean === '.' || clean === '..' ? 'document' : clean
+}
+
+const DOCUMENT_TYPES: ReadonlySet<string> = new Set(['application/pdf', 'image/jpeg', 'image/png'])
+
+/** The document's real type, from its bytes (never from its name or the browser's word). */
+export async function sniffDocumentType(content: Buffer): Promise<OfferDocument['content_type'] | undefined> {
+  const type = await fileTypeFromBuffer(content)
+  return type && DOCUMENT_TYPES.has(type.mime) ? (type.mime as OfferDocument['content_type']) : undefined
+}

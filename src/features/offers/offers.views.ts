@@ -1,0 +1,76 @@
+import { translate, type Lang, type MessageKey, type Translate } from '../../i18n/i18n.ts'
+import { formatInZone } from '../../platform/dates.ts'
+import { html, type Html } from '../../platform/html.ts'
+import { summaryList } from '../../ui/components.ts'
+import type { Payment, PaymentRefund } from '../payment/payment.tables.ts'
+import { formatCad } from '../payment/payment.views.ts'
+import type { DocumentSummary } from './offers.repository.ts'
+import { SECTION_IDS, SECTIONS, type FieldDef, type SectionId } from './offers.sections.ts'
+import type { Answers, Offer, OfferStatus } from './offers.tables.ts'
+
+export const STATUS_KEY: Record<OfferStatus, MessageKey> = {
+  draft: 'offers.statusDraft',
+  awaiting_payment: 'offers.statusAwaitingPayment',
+  pending: 'offers.statusPending',
+  matched: 'offers.statusMatched',
+  withdrawn: 'offers.statusWithdrawn',
+}
+
+export const fieldLabel = (name: string) => `offers.fields.${name}.label` as MessageKey
+
+/** An answer as a person reads it: the chosen option's words, "Yes" for a ticked box, the text otherwise. */
+export function answerText(f: FieldDef, raw: string | string[] | undefined, lang: Lang): string {
+  const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => v.trim()).filter((v) => v !== '')
+  if (values.length === 0) return ''
+  if (f.kind === 'checkbox') return values[0] === 'yes' ? translate(lang, 'offers.yn_yes') : ''
+  const choices = f.choices?.(lang) ?? f.groups?.(lang).flatMap((g) => g.options)
+  const words = values.map((v) => choices?.find((c) => c.value === v)?.text ?? v)
+  return words.join(', ')
+}
+
+/** Which fields a section shows: every field, but a second address only when there is one. */
+export function shownFields(section: SectionId, answers: Answers): FieldDef[] {
+  return SECTIONS[section].filter((f) => !f.name.startsWith('second') || answers.job?.additionalLocation === 'yes')
+}
+
+/** Every section's answers as summary lists, with "Change" links while the offer is a draft. */
+export function answersSummary(t: Translate, lang: Lang, offer: Offer, headingLevel: 'h2' | 'h3' = 'h2'): Html {
+  return html`${SECTION_IDS.map((s) => {
+    const heading = headingLevel === 'h2' ? html`<h2>${t(`offers.s_${s}`)}</h2>` : html`<h3>${t(`offers.s_${s}`)}</h3>`
+    return html`${heading}${summaryList(
+      shownFields(s, offer.answers).map((f) => ({
+        key: t(fieldLabel(f.name)),
+        value: answerText(f, offer.answers[s]?.[f.name], lang),
+        action: offer.status === 'draft' ? { href: `/${lang}/offers/${offer.id}/${s}#${fieldIdOf(f.name)}`, text: t('offers.change'), hidden: t(fieldLabel(f.name)) } : undefined,
+      })),
+    )}`
+  })}`
+}
+
+const fieldIdOf = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+
+export function documentsList(t: Translate, lang: Lang, offer: Offer, docs: DocumentSummary[], timeZone: string, options: { remove?: (d: DocumentSummary) => Html } = {}): Html {
+  if (docs.length === 0) return html`<p>${t('offers.docsNone')}</p>`
+  return html`<ul class="document-list">${docs.map(
+    (d) => html`<li><a href="/${lang}/offers/${offer.id}/documents/${d.id}">${d.file_name}</a> <span class="hint">(${typeLabel(d.content_type)}, ${sizeText(d.size_bytes, lang)}, ${formatInZone(lang, d.created_at, timeZone, 'listed')})</span>${options.remove ? options.remove(d) : ''}</li>`,
+  )}</ul>`
+}
+
+const typeLabel = (type: string) => (type === 'application/pdf' ? 'PDF' : type === 'image/png' ? 'PNG' : 'JPEG')
+
+export function sizeText(bytes: number, lang: Lang): string {
+  const nf = new Intl.NumberFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { maximumFractionDigits: 1 })
+  return bytes >= 1024 * 1024 ? `${nf.format(bytes / (1024 * 1024))} ${lang === 'fr' ? 'Mo' : 'MB'}` : `${nf.format(Math.max(1, Math.round(bytes / 1024)))} ${lang === 'fr' ? 'ko' : 'KB'}`
+}
+
+/** The offer's payment history: each payment with its status, receipt and refunds. */
+export function paymentHistory(t: Translate, lang: Lang, offerId: string, history: Array<{ payment: Payment; refunds: PaymentRefund[] }>, timeZone: string): Html {
+  if (history.length === 0) return html`<p>${t('offers.noPayments')}</p>`
+  return html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('offers.paymentsTitle')}</caption>
+<thead><tr><th scope="col">${t('offers.payDate')}</th><th scope="col">${t('payment.amount')}</th><th scope="col">${t('payment.status')}</th><th scope="col">${t('payment.receiptNumber')}</th></tr></thead>
+<tbody>${history.map(
+    ({ payment: p, refunds }) => html`<tr><td>${formatInZone(lang, p.approved_at ?? p.created_at, timeZone, 'listed')}</td><td>${formatCad(p.amount_cents, lang)}</td><td>${t(`offers.pay_${p.status}`)}${refunds.map(
+      (r) => html`<br><span class="hint">${t(`offers.refund_${r.status}`, { date: formatInZone(lang, r.completed_at ?? r.created_at, timeZone, 'listed') })}</span>`,
+    )}</td><td>${p.receipt_number ? html`<a href="/${lang}/offers/${offerId}/payments/${p.id}/receipt.pdf" download>${p.receipt_number}<span class="visually-hidden"> (${t('payment.receiptPdf')})</span></a>` : ''}</td></tr>`,
+  )}</tbody></table></div>`
+}
