@@ -7,6 +7,7 @@ import { registerAccountRoutes } from './features/account/account.routes.ts'
 import { registerAccountSecurityRoutes } from './features/auth/account-security.routes.ts'
 import { registerAuthRoutes } from './features/auth/auth.routes.ts'
 import { registerAccessRoutes } from './features/access/access.routes.ts'
+import { registerBusinessContext } from './features/access/active-business.ts'
 import { registerAuditRoutes } from './features/console/audit.routes.ts'
 import { registerStaffRoutes } from './features/console/staff.routes.ts'
 import { registerConsoleWorkRoutes } from './features/console/console-work.routes.ts'
@@ -142,6 +143,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps)
   if (config.testClock && !config.isProduction && deps.clock instanceof TestClock) registerTestClockRoute(app, deps.clock)
   registerNotifications(app, deps)
+  // The business a signed-in employer acts for (the header's switcher) and the dormancy gate, before every handler.
+  registerBusinessContext(app, { db: deps.db, clock: deps.clock })
   const payments = new PaymentService({
     db: deps.db,
     clock: deps.clock,

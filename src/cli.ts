@@ -5,6 +5,7 @@ import { migrateToLatest } from './db/migrate.ts'
 import { officerCreateCommand, totpCodeCommand } from './features/auth/auth.cli.ts'
 import { nocImportCommand } from './features/reference/noc.cli.ts'
 import { paymentsReconcileCommand } from './features/payment/payment.cli.ts'
+import { dormancyRunCommand } from './features/access/dormancy.cli.ts'
 
 /**
  * `npm run portal -- <group> <action> [args]`: operator commands.
@@ -31,7 +32,7 @@ export interface CliCommand {
   run(args: string[], ctx: CliContext): Promise<number>
 }
 
-const COMMANDS: readonly CliCommand[] = [nocImportCommand, officerCreateCommand, totpCodeCommand, paymentsReconcileCommand]
+const COMMANDS: readonly CliCommand[] = [nocImportCommand, officerCreateCommand, totpCodeCommand, paymentsReconcileCommand, dormancyRunCommand]
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 const err = (line: string) => process.stderr.write(`${line}\n`)

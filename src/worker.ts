@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts'
 import { DataDirInUseError, openDatabase } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { startConfiguredDispatcher } from './features/notifications/dispatcher.ts'
+import { startDormancyJob } from './features/access/dormancy.service.ts'
 import { systemClock } from './platform/clock.ts'
 
 /**
@@ -19,12 +20,15 @@ async function main(): Promise<void> {
   const database = await openDatabase(config)
   if (config.runMigrations) await migrateToLatest(database.db)
   const dispatcher = startConfiguredDispatcher(config, database.db, systemClock, log)
+  // The dormancy job (warnings, dormancy, businesses following their primary user): a pass now, then hourly.
+  const dormancy = startDormancyJob({ db: database.db, clock: systemClock, timeZone: config.timeZone }, { log })
   log.info({ smtp: !!config.smtpUrl }, config.smtpUrl ? 'e-mail worker started: sending through SMTP' : 'e-mail worker started: development mailbox (no SMTP_URL)')
 
   closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'closing after an error')
     else log.info({ signal }, 'closing')
     await dispatcher.stop()
+    await dormancy.stop()
     await database.close()
   })
 }

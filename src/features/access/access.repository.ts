@@ -160,7 +160,8 @@ export async function listMembers(db: DbOrTrx, businessId: string, branchId?: st
 
 /** PINs not (yet) turned into a membership: issued, locked, expired, revoked. */
 export async function listOpenPins(db: DbOrTrx, businessId: string, branchId?: string): Promise<AccessPin[]> {
-  let q = db.selectFrom('access_pin').selectAll().where('business_id', '=', businessId).where('status', '!=', 'used')
+  // A 'primary' PIN is the department's (a PIN reset for the future primary user): not the current primary user's to see or revoke.
+  let q = db.selectFrom('access_pin').selectAll().where('business_id', '=', businessId).where('status', '!=', 'used').where('role', '!=', 'primary')
   if (branchId) q = q.where('branch_id', '=', branchId)
   return q.orderBy('created_at', 'desc').execute()
 }
@@ -239,4 +240,17 @@ export async function swapPrimary(db: DbOrTrx, businessId: string, fromMembershi
     .where('role', '!=', 'primary')
     .executeTakeFirst()
   return Number(promoted.numUpdatedRows) === 1
+}
+
+/** Open PIN reset requests routed to the business's primary user, oldest first. */
+export async function openPinResetsFor(db: DbOrTrx, businessId: string) {
+  return db
+    .selectFrom('pin_reset_request')
+    .select(['id', 'given_names', 'family_name', 'created_at'])
+    .where('business_id', '=', businessId)
+    .where('handled_by', '=', 'primary')
+    .where('status', '=', 'submitted')
+    .orderBy('created_at')
+    .limit(100)
+    .execute()
 }

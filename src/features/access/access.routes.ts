@@ -10,10 +10,13 @@ import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors
 import { requireEmployer } from '../auth/guards.ts'
 import { pinKeys } from './access.pin.ts'
 import { activeMembership, actingMembership, canCreateBranch, canManage, canManageTarget, isUuid, type ActingMembership } from './access.policy.ts'
-import { findMember, transferCandidates, findPin, listBranches, listMembers, listOpenPins } from './access.repository.ts'
+import { findMember, transferCandidates, findPin, listBranches, listMembers, listOpenPins, openPinResetsFor } from './access.repository.ts'
+import { formatInZone } from '../../platform/dates.ts'
 import { BRANCH_FIELDS, branchSchema, CREATE_USER_FIELDS, createUserSchema, JOIN_FIELDS, joinSchema } from './access.schema.ts'
 import { createBranch, deleteMember, expireDuePins, issuePin, joinWithPin, readablePin, reissue, revoke, transferPrimary, type AccessDeps } from './access.service.ts'
 import type { AccessPin } from './access.tables.ts'
+import { registerAccessRequestRoutes } from './access-requests.routes.ts'
+import { currentMembership, registerBusinessSwitchRoutes } from './active-business.ts'
 import { confirmBody, transferBody, createBranchBody, createUserBody, joinBody, manageAccessBody, memberStatus, pinCreatedBody, pinStatus, type AccessRow } from './access.views.ts'
 
 export interface AccessRouteDeps {
@@ -49,8 +52,14 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
     const user = requireEmployer(request, reply)
     if (!user) return undefined
     const asked = (request.query as Record<string, unknown>).business
-    const m = await actingMembership(db, user.id, typeof asked === 'string' && asked ? asked : undefined)
+    // A link naming a business (?business=) acts for it and makes it the active one; otherwise the header's choice.
+    const m = typeof asked === 'string' && asked ? await actingMembership(db, user.id, asked) : await currentMembership(db, request, user.id)
     if (typeof asked === 'string' && asked && !m) throw new NotFoundError()
+    if (m && request.session.activeBusinessId !== m.businessId && typeof asked === 'string' && asked) {
+      request.session.activeBusinessId = m.businessId
+      const context = request.businessContext
+      if (context) context.current = context.choices.find((c) => c.businessId === m.businessId) ?? context.current
+    }
     if (!canManage(m)) return notAllowed(request, reply)
     return { user, m }
   }
@@ -69,7 +78,9 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
 
   const pinOf = async (request: FastifyRequest): Promise<AccessPin | undefined> => {
     const id = (request.params as { id: string }).id
-    return isUuid(id) ? findPin(db, id) : undefined
+    const pin = isUuid(id) ? await findPin(db, id) : undefined
+    // The department's 'primary' PINs are not managed from "Manage access".
+    return pin?.role === 'primary' ? undefined : pin
   }
   const memberOf = async (request: FastifyRequest) => {
     const id = (request.params as { id: string }).id
@@ -81,7 +92,12 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
     const now = clock.now()
     await expireDuePins(deps, m.businessId, now)
     const branchScope = m.role === 'branch_primary' ? (m.branchId ?? undefined) : undefined
-    const [members, pins, branches] = await Promise.all([listMembers(db, m.businessId, branchScope), listOpenPins(db, m.businessId, branchScope), listBranches(db, m.businessId)])
+    const [members, pins, branches, pinResets] = await Promise.all([
+      listMembers(db, m.businessId, branchScope),
+      listOpenPins(db, m.businessId, branchScope),
+      listBranches(db, m.businessId),
+      m.role === 'primary' ? openPinResetsFor(db, m.businessId) : Promise.resolve([]),
+    ])
     const branchName = new Map(branches.map((b) => [b.id, b.name]))
     const rows: AccessRow[] = [
       ...members.map((r): AccessRow => {
@@ -129,9 +145,14 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
         canCreateBranch: canCreateBranch(m),
         showBranch: m.role === 'primary' && branches.length > 0,
         notice: banner,
+        pinResets: pinResets.map((r) => ({ href: `/${lang}/access/pin-resets/${r.id}`, name: `${r.given_names} ${r.family_name}`, submitted: formatInZone(lang, r.created_at, routeDeps.timeZone, 'listed') })),
+        auditHref: m.role === 'primary' ? `/${lang}/access/audit` : undefined,
       }),
     })
   }
+
+  registerBusinessSwitchRoutes(scope, { db, clock })
+  registerAccessRequestRoutes(scope, { db, clock, timeZone: routeDeps.timeZone, access: deps })
 
   scope.get('/access', async (request, reply) => {
     const found = await manager(request, reply)

@@ -4,6 +4,7 @@ import type { Lang } from '../../i18n/i18n.ts'
 import { audit, type Actor } from '../../platform/audit.ts'
 import { clearFailures, recordFailure, throttleWait, type ThrottlePolicy } from '../auth/throttle.ts'
 import { notify, notifyUser } from '../notifications/notify.ts'
+import { syncBusinessDormancy } from './dormancy.service.ts'
 import { namesMatch } from '../reference/validators.ts'
 import { formatPin, generatePin, normalizePin, PIN_MAX_ATTEMPTS, PIN_TTL_MS, pinHash, sealPin, unsealPin, type PinKeys } from './access.pin.ts'
 import type { ActingMembership } from './access.policy.ts'
@@ -48,7 +49,8 @@ export interface PersonInput {
   email?: string
 }
 
-async function emailPin(trx: Parameters<typeof notify>[0], deps: AccessDeps, pin: AccessPin, plain: string, businessName: string, inviter: string, lang: Lang, now: Date) {
+/** E-mails a PIN (when it has an address), in `lang`. */
+export async function emailPin(trx: Parameters<typeof notify>[0], deps: AccessDeps, pin: AccessPin, plain: string, businessName: string, inviter: string, lang: Lang, now: Date) {
   if (!pin.email) return
   await notify(trx, {
     template: 'accessPin',
@@ -125,7 +127,7 @@ export async function revoke(deps: AccessDeps, actor: Actor, pin: AccessPin, now
 }
 
 /** Removes the e-mailed copy of a PIN that is about to stop being showable. */
-async function forgetSealed(trx: Parameters<typeof notify>[0], deps: AccessDeps, sealed: string | null): Promise<void> {
+export async function forgetSealed(trx: Parameters<typeof notify>[0], deps: AccessDeps, sealed: string | null): Promise<void> {
   const plain = sealed ? unsealPin(deps.keys, sealed) : undefined
   if (plain) await scrubPinFromOutbox(trx, formatPin(plain))
 }
@@ -191,15 +193,26 @@ export async function joinWithPin(deps: AccessDeps, actor: Actor, user: AppUser,
     return failed({ kind: 'names', givenNames: givenOk, familyName: familyOk }, pin.id)
   }
   const business = await db.selectFrom('business').select(['id', 'legal_name']).where('id', '=', pin.business_id).executeTakeFirstOrThrow()
-  const existing = await db.selectFrom('business_membership').select('id').where('business_id', '=', pin.business_id).where('user_id', '=', user.id).where('status', '=', 'active').executeTakeFirst()
-  if (existing) return { kind: 'already', businessName: business.legal_name }
+  const existing = await db.selectFrom('business_membership').select(['id', 'role']).where('business_id', '=', pin.business_id).where('user_id', '=', user.id).where('status', '=', 'active').executeTakeFirst()
+  // A PIN from the department that makes its holder the primary user also works for a member who is not the primary user yet.
+  if (existing && (pin.role !== 'primary' || existing.role === 'primary')) return { kind: 'already', businessName: business.legal_name }
 
   const joined = await db.transaction().execute(async (trx) => {
-    const membershipId = await insertMembership(trx, { businessId: pin.business_id, userId: user.id, role: pin.role, branchId: pin.branch_id, createdBy: pin.created_by }, now)
-    if (!(await markPinUsed(trx, pin.id, hash, user.id, membershipId, now))) {
-      await trx.deleteFrom('business_membership').where('id', '=', membershipId).execute()
-      return false
+    let membershipId: string
+    if (pin.role === 'primary') {
+      // The business keeps exactly one primary user: the current one (if any) becomes a secondary user.
+      await trx.updateTable('business_membership').set({ role: 'secondary', branch_id: null }).where('business_id', '=', pin.business_id).where('role', '=', 'primary').where('status', '=', 'active').execute()
+      if (existing) {
+        await trx.updateTable('business_membership').set({ role: 'primary', branch_id: null }).where('id', '=', existing.id).execute()
+        membershipId = existing.id
+      } else {
+        membershipId = await insertMembership(trx, { businessId: pin.business_id, userId: user.id, role: 'primary', branchId: null, createdBy: pin.created_by }, now)
+      }
+    } else {
+      membershipId = await insertMembership(trx, { businessId: pin.business_id, userId: user.id, role: pin.role, branchId: pin.branch_id, createdBy: pin.created_by }, now)
     }
+    if (!(await markPinUsed(trx, pin.id, hash, user.id, membershipId, now))) throw new PinRace()
+    if (pin.role === 'primary') await syncBusinessDormancy(trx, now, actor)
     await scrubPinFromOutbox(trx, formatPin(normalizePin(input.pin)))
     await audit(trx, actor, now, { action: 'access.pin_used', businessId: pin.business_id, objectType: 'business_membership', objectId: membershipId, details: { pinId: pin.id, role: pin.role, branchId: pin.branch_id } })
     if (pin.created_by) {
@@ -212,11 +225,17 @@ export async function joinWithPin(deps: AccessDeps, actor: Actor, user: AppUser,
       })
     }
     return true
+  }).catch((e: unknown) => {
+    if (e instanceof PinRace) return false
+    throw e
   })
   if (!joined) return failed({ kind: 'invalid' })
   await clearFailures(db, userKey(user.id))
   return { kind: 'joined', businessId: business.id, businessName: business.legal_name }
 }
+
+/** The PIN was used by a racing request between the check and the use: nothing is kept. */
+class PinRace extends Error {}
 
 export type DeleteResult = 'deleted' | 'primary' | 'self' | 'gone'
 

@@ -15,7 +15,8 @@ export interface BranchTable {
 export type Branch = Selectable<BranchTable>
 
 export type PinStatus = 'issued' | 'used' | 'locked' | 'expired' | 'revoked'
-export type PinRole = 'branch_primary' | 'secondary'
+/** 'primary' PINs are issued by officers only (a PIN reset for someone who is, or must become, the primary user). */
+export type PinRole = 'primary' | 'branch_primary' | 'secondary'
 
 export interface AccessPinTable {
   id: Generated<string>
@@ -41,7 +42,56 @@ export interface AccessPinTable {
 }
 export type AccessPin = Selectable<AccessPinTable>
 
+export type RequestStatus = 'submitted' | 'issued' | 'refused'
+
+export interface PinResetRequestTable {
+  id: Generated<string>
+  requester_user_id: string
+  given_names: string
+  family_name: string
+  /** The business or employer number as typed (normalized). */
+  business_key: string
+  /** The business it names, if any: never shown to the requester. */
+  business_id: string | null
+  email: string
+  reason: string
+  wants_primary: boolean
+  handled_by: 'primary' | 'officers'
+  status: Generated<RequestStatus>
+  assigned_to: string | null
+  decided_by: string | null
+  decided_at: Timestamp | null
+  decision_note: string | null
+  pin_id: string | null
+  created_at: Timestamp
+}
+export type PinResetRequest = Selectable<PinResetRequestTable>
+
+export interface UserDormancyTable {
+  user_id: string
+  warned_18_for: Timestamp | null
+  warned_23_for: Timestamp | null
+  dormant_at: Timestamp | null
+  reactivated_at: Timestamp | null
+}
+
+export interface ReactivationRequestTable {
+  id: Generated<string>
+  user_id: string
+  reason: string
+  status: Generated<'submitted' | 'reactivated' | 'refused'>
+  assigned_to: string | null
+  decided_by: string | null
+  decided_at: Timestamp | null
+  decision_note: string | null
+  created_at: Timestamp
+}
+export type ReactivationRequest = Selectable<ReactivationRequestTable>
+
 export interface AccessTables {
   branch: BranchTable
   access_pin: AccessPinTable
+  pin_reset_request: PinResetRequestTable
+  user_dormancy: UserDormancyTable
+  reactivation_request: ReactivationRequestTable
 }

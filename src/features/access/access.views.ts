@@ -53,7 +53,19 @@ function masked(t: Translate): Html {
 export function manageAccessBody(
   t: Translate,
   lang: Lang,
-  p: { business: string; branchName?: string; query: string; rows: AccessRow[]; branches: Branch[]; canCreateBranch: boolean; showBranch: boolean; notice?: Html },
+  p: {
+    business: string
+    branchName?: string
+    query: string
+    rows: AccessRow[]
+    branches: Branch[]
+    canCreateBranch: boolean
+    showBranch: boolean
+    notice?: Html
+    /** Open PIN reset requests routed to this (primary) user. */
+    pinResets?: ReadonlyArray<{ href: string; name: string; submitted: string }>
+    auditHref?: string
+  },
 ): Html {
   const { rows } = p
   return html`${p.notice ?? ''}<h1>${t('access.manageTitle')}</h1>
@@ -62,7 +74,13 @@ export function manageAccessBody(
 <li><a href="/${lang}/access/users/new${p.query}">${t('access.createUserLink')}</a></li>
 ${p.canCreateBranch ? html`<li><a href="/${lang}/access/branches/new${p.query}">${t('access.createBranchLink')}</a></li>` : ''}
 ${p.canCreateBranch ? html`<li><a href="/${lang}/access/transfer${p.query}">${t('access.transferLink')}</a></li>` : ''}
+${p.auditHref ? html`<li><a href="${p.auditHref}">${t('access.audit.title')}</a></li>` : ''}
 </ul>
+${
+  p.pinResets?.length
+    ? html`<h2>${t('access.pinReset.openTitle')}</h2><ul>${p.pinResets.map((r) => html`<li><a href="${r.href}">${t('access.pinReset.openItem', { name: r.name, date: r.submitted })}</a></li>`)}</ul>`
+    : ''
+}
 ${
   rows.length === 0
     ? html`<p>${t('access.noUsers')}</p>`
@@ -168,7 +186,8 @@ ${textInput({ t, name: 'givenNames', label: t('access.givenNames'), value: v.giv
 ${textInput({ t, name: 'familyName', label: t('access.familyName'), value: v.familyName, autocomplete: 'family-name', error: e('familyName'), required: true })}
 ${textInput({ t, name: 'pin', label: t('access.pin'), hint: t('access.pinHint'), autocomplete: 'off', spellcheck: false, width: '20', error: e('pin'), required: true })}
 ${button({ text: t('access.joinButton'), preventDoubleClick: true })}
-</form>`
+</form>
+<p><a href="/${lang}/pin-reset">${t('access.pinReset.lostLink')}</a></p>`
 }
 
 /** The access tasks on the signed-in home page, each shown only to those allowed (the routes check again). */

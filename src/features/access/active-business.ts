@@ -1,11 +1,52 @@
-import type { FastifyRequest } from 'fastify'
-import type { DbOrTrx } from '../../platform/audit.ts'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { Db } from '../../db/connect.ts'
+import type { AppUser } from '../../db/database.ts'
+import { actorFrom, audit, type DbOrTrx } from '../../platform/audit.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { html, type Html } from '../../platform/html.ts'
+import { isUuid } from '../../platform/ids.ts'
+import { button, csrfField, notice, radios } from '../../ui/components.ts'
+import { formErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { requireEmployer } from '../auth/guards.ts'
+import { safeReturnTo } from '../auth/session-lifecycle.ts'
+import type { MembershipRole } from '../enrolment/enrolment.tables.ts'
 import { actingMembership, type ActingMembership } from './access.policy.ts'
+import { dormantSinceSignIn } from './dormancy.service.ts'
+import { dormantBusinessBody, dormantUserBody } from './dormancy.views.ts'
 
 declare module '@fastify/session' {
   interface FastifySessionObject {
     /** The business a person enrolled with several employers chose to act for (the header's switcher). */
     activeBusinessId?: string
+  }
+}
+
+/** One business a person may act for, as the header lists it. */
+export interface BusinessChoice {
+  membershipId: string
+  businessId: string
+  businessName: string
+  role: MembershipRole
+  branchId: string | null
+  /** The business is dormant (its primary user is): no one may act for it until reactivated. */
+  dormant: boolean
+}
+
+export interface BusinessContext {
+  choices: BusinessChoice[]
+  /** The business this request acts for: the one chosen in the header, else the default. */
+  current?: BusinessChoice
+  /** The signed-in person is dormant (2 years without signing in) and may not act. */
+  userDormant: boolean
+  /** This request was refused for dormancy (its page already says so: no banner). */
+  refused?: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** A signed-in employer's businesses and the one acting for (set before every handler). */
+    businessContext: BusinessContext | null
   }
 }
 
@@ -22,4 +63,155 @@ export function activeBusinessOf(request: FastifyRequest): string | undefined {
 export async function currentMembership(db: DbOrTrx, request: FastifyRequest, userId: string): Promise<ActingMembership | undefined> {
   const chosen = activeBusinessOf(request)
   return (chosen ? await actingMembership(db, userId, chosen) : undefined) ?? (await actingMembership(db, userId))
+}
+
+const ROLE_ORDER: Record<MembershipRole, number> = { primary: 0, branch_primary: 1, secondary: 2 }
+
+/** Every active membership of the user, dormant businesses included, in the default order (primary roles first, then by name). */
+export async function membershipChoices(db: DbOrTrx, userId: string): Promise<BusinessChoice[]> {
+  const rows = await db
+    .selectFrom('business_membership as m')
+    .innerJoin('business as b', 'b.id', 'm.business_id')
+    .select(['m.id as membershipId', 'm.business_id as businessId', 'b.legal_name as businessName', 'm.role', 'm.branch_id as branchId', 'b.status'])
+    .where('m.user_id', '=', userId)
+    .where('m.status', '=', 'active')
+    .orderBy('b.legal_name')
+    .orderBy('m.created_at')
+    .execute()
+  return rows
+    .map(({ status, ...r }) => ({ ...r, dormant: status === 'dormant' }))
+    .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])
+}
+
+/** The chosen business when still a member; else the first that is not dormant (as `actingMembership` picks); else the first. */
+export function pickCurrent(choices: readonly BusinessChoice[], chosen: string | undefined): BusinessChoice | undefined {
+  return choices.find((c) => c.businessId === chosen) ?? choices.find((c) => !c.dormant) ?? choices[0]
+}
+
+/** Pages a dormant person may still use: their account, messages, help, and asking for reactivation. */
+const DORMANT_USER_ALLOWED = ['', '/home', '/help', '/about', '/sign-in', '/sign-out', '/sign-out-everywhere', '/signed-out', '/session', '/messages', '/account', '/two-factor', '/dormancy', '/business/active', '/reference', '/offers/eligibility', '/register', '/forgot-password', '/reset-password', '/verify-email']
+/** A dormant business: its users may also join or ask for a PIN elsewhere, and enrol another business. */
+const DORMANT_BUSINESS_ALLOWED = [...DORMANT_USER_ALLOWED, '/join', '/pin-reset', '/enrol']
+
+function allowedPath(list: readonly string[], path: string): boolean {
+  return list.some((p) => path === p || (p !== '' && path.startsWith(`${p}/`)))
+}
+
+/** The route's path without its language prefix, or undefined outside /en and /fr. */
+function portalPath(request: FastifyRequest): string | undefined {
+  const url = request.routeOptions?.url
+  if (!url) return undefined
+  const m = /^\/(en|fr)(?=\/|$)/.exec(url)
+  return m ? url.slice(3) : undefined
+}
+
+/**
+ * The app-wide part (register once, on the root): before every handler, a signed-in
+ * employer's businesses and the one they act for; the dormancy gate (a dormant person,
+ * or anyone acting for a dormant business, gets a page saying so instead of the page
+ * asked for); and the header's "Acting for" line or switcher.
+ */
+export function registerBusinessContext(app: FastifyInstance, deps: { db: Db; clock: Clock }): void {
+  app.decorateRequest('businessContext', null)
+  app.addHook('preHandler', async (request, reply) => {
+    const user = request.user
+    const path = portalPath(request)
+    if (!user || user.role !== 'employer' || path === undefined) return
+    const userDormant = user.status === 'dormant' || (await dormantSinceSignIn(deps.db, user, deps.clock.now()))
+    const choices = await membershipChoices(deps.db, user.id)
+    const context: BusinessContext = { choices, current: pickCurrent(choices, activeBusinessOf(request)), userDormant }
+    request.businessContext = context
+    if (userDormant && !allowedPath(DORMANT_USER_ALLOWED, path)) {
+      context.refused = true
+      const open = await deps.db.selectFrom('reactivation_request').select('created_at').where('user_id', '=', user.id).where('status', '=', 'submitted').executeTakeFirst()
+      return reply.page({ title: request.t('access.dormant.userTitle'), body: dormantUserBody(request.t, request.lang, !!open) }, 403)
+    }
+    if (!userDormant && context.current?.dormant && !allowedPath(DORMANT_BUSINESS_ALLOWED, path)) {
+      context.refused = true
+      const others = choices.some((c) => !c.dormant)
+      return reply.page({ title: request.t('access.dormant.businessTitle'), body: dormantBusinessBody(request.t, request.lang, context.current.businessName, others) }, 403)
+    }
+  })
+
+  app.chromeContributors.push((request, reply) => {
+    const context = request.businessContext
+    if (!context) return undefined
+    const { t, lang } = request
+    const banners: Html[] = []
+    if (!context.refused && context.userDormant) {
+      banners.push(notice({ kind: 'warning', title: t('access.dormant.userTitle'), body: html`<p><a href="/${lang}/dormancy/reactivate">${t('access.dormant.requestLink')}</a></p>` }))
+    } else if (!context.refused && context.current?.dormant) {
+      banners.push(notice({ kind: 'warning', title: t('access.dormant.businessBanner', { business: context.current.businessName }) }))
+    }
+    return { account: businessSwitcher(request, reply.csrfToken(), context), banners }
+  })
+}
+
+/** The header's part: which business is active, and (with several) a small form to switch. Works without JavaScript. */
+function businessSwitcher(request: FastifyRequest, csrf: string, context: BusinessContext): Html | undefined {
+  const { t, lang } = request
+  const { choices, current } = context
+  if (!current) return undefined
+  const label = (c: BusinessChoice) => (c.dormant ? t('access.switch.dormantOption', { business: c.businessName }) : c.businessName)
+  if (choices.length === 1) return html`<p class="active-business">${t('access.switch.actingFor')} <strong>${label(current)}</strong></p>`
+  const byName = [...choices].sort((a, b) => a.businessName.localeCompare(b.businessName, lang))
+  return html`<form class="business-switch" method="post" action="/${lang}/business/active">${csrfField(csrf)}<input type="hidden" name="returnTo" value="${safeReturnTo(request.url) ?? ''}">
+<label for="header-business">${t('access.switch.actingFor')}</label>
+<select id="header-business" name="business">${byName.map((c) => html`<option value="${c.businessId}"${c.businessId === current.businessId ? html` selected` : ''}>${label(c)}</option>`)}</select>
+<button class="button-link" type="submit">${t('access.switch.button')}</button></form>`
+}
+
+const switchSchema = z.object({
+  business: z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().refine(isUuid, 'access.switch.errChoose')),
+  returnTo: z.unknown().optional(),
+})
+
+/** The switch itself: POST from the header (or the fallback page), then back to a page of ours. */
+export function registerBusinessSwitchRoutes(scope: FastifyInstance, deps: { db: Db; clock: Clock }): void {
+  const page = async (request: FastifyRequest, reply: FastifyReply, user: AppUser, errors?: FormErrors) => {
+    const { t, lang } = request
+    const choices = request.businessContext?.choices ?? (await membershipChoices(deps.db, user.id))
+    const current = pickCurrent(choices, activeBusinessOf(request))
+    return reply.page(
+      {
+        title: t('access.switch.title'),
+        errors,
+        breadcrumbs: [{ text: t('common.home'), href: `/${lang}/home` }],
+        body: html`<h1>${t('access.switch.title')}</h1>
+${
+  choices.length === 0
+    ? html`<p>${t('access.switch.none')}</p><p><a href="/${lang}/join">${t('access.joinLink')}</a></p>`
+    : html`<p>${t('access.switch.lead')}</p>
+<form method="post" action="/${lang}/business/active" novalidate>${csrfField(reply.csrfToken())}
+${radios({ t, name: 'business', label: t('access.switch.field'), value: current?.businessId, options: [...choices].sort((a, b) => a.businessName.localeCompare(b.businessName, lang)).map((c) => ({ value: c.businessId, text: c.dormant ? t('access.switch.dormantOption', { business: c.businessName }) : c.businessName })), error: errors?.fields.business })}
+${button({ text: t('access.switch.button') })}
+</form>`
+}`,
+      },
+      errors ? 400 : 200,
+    )
+  }
+
+  scope.get('/business/active', async (request, reply) => {
+    const user = requireEmployer(request, reply)
+    if (!user) return reply
+    return page(request, reply, user)
+  })
+
+  scope.post('/business/active', async (request, reply) => {
+    const user = requireEmployer(request, reply)
+    if (!user) return reply
+    const { t, lang } = request
+    const parsed = switchSchema.safeParse(request.body ?? {})
+    const choices = await membershipChoices(deps.db, user.id)
+    const chosen = parsed.success ? choices.find((c) => c.businessId === parsed.data.business) : undefined
+    // Not one of theirs (or never was): the same "choose" error, whether the business exists or not.
+    if (!chosen) return page(request, reply, user, formErrors([['business', t('access.switch.errChoose')]]))
+    if (request.session.activeBusinessId !== chosen.businessId) {
+      request.session.activeBusinessId = chosen.businessId
+      await audit(deps.db, actorFrom(request, user), deps.clock.now(), { action: 'access.business_switched', businessId: chosen.businessId, objectType: 'business_membership', objectId: chosen.membershipId })
+    }
+    const back = safeReturnTo((request.body as Record<string, unknown> | undefined)?.returnTo)
+    return reply.redirect(back && !back.includes('/business/active') ? back : `/${lang}/home`, 303)
+  })
 }

@@ -1,0 +1,421 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Db } from '../../db/connect.ts'
+import type { AppUser } from '../../db/database.ts'
+import type { Lang, Translate } from '../../i18n/i18n.ts'
+import { actorFrom } from '../../platform/audit.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { formatInZone } from '../../platform/dates.ts'
+import { NotFoundError } from '../../platform/errors.ts'
+import { html } from '../../platform/html.ts'
+import { isUuid } from '../../platform/ids.ts'
+import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { requireEmployer, requireStaff } from '../auth/guards.ts'
+import { findUserById } from '../auth/users.repository.ts'
+import { activeMembership } from './access.policy.ts'
+import type { AccessDeps } from './access.service.ts'
+import type { PinResetRequest } from './access.tables.ts'
+import { DECISION_FIELDS, PIN_RESET_FIELDS, pinResetDecisionSchema, pinResetSchema, reactivationDecisionSchema, reactivationSchema } from './access-requests.schema.ts'
+import { pinResetFormBody, pinResetSentBody, requestDetailBody, requestQueueBody } from './access-requests.views.ts'
+import { businessAuditPage } from './business-audit.ts'
+import { assignReactivation, decideReactivation, requestReactivation } from './dormancy.service.ts'
+import { reactivationBody } from './dormancy.views.ts'
+import { assignPinReset, decidePinReset, requestPinReset } from './pin-reset.service.ts'
+
+export interface AccessRequestDeps {
+  db: Db
+  clock: Clock
+  timeZone: string
+  access: AccessDeps
+}
+
+const STATUSES = {
+  pinReset: ['submitted', 'issued', 'refused'],
+  reactivation: ['submitted', 'reactivated', 'refused'],
+} as const
+const STATUS_LABEL = {
+  submitted: 'access.requests.statusSubmitted',
+  issued: 'access.requests.statusIssued',
+  refused: 'access.requests.statusRefused',
+  reactivated: 'access.requests.statusReactivated',
+} as const
+
+function strings(raw: unknown, fields: readonly string[]): Record<string, string> {
+  const r = (raw ?? {}) as Record<string, unknown>
+  return Object.fromEntries(fields.map((k) => [k, typeof r[k] === 'string' ? (r[k] as string) : '']))
+}
+
+const fullName = (u: { given_name: string; family_name: string; username: string }) => [u.given_name, u.family_name].filter(Boolean).join(' ') || u.username
+
+/** PIN reset requests (portal, primary user, console), reactivation requests (portal, console), and the business's audit trail. */
+export function registerAccessRequestRoutes(scope: FastifyInstance, deps: AccessRequestDeps): void {
+  const { db, clock } = deps
+  const when = (lang: Lang, d: Date | null) => (d ? formatInZone(lang, d, deps.timeZone, 'listed') : '')
+
+  // --- A PIN reset request, from the portal -------------------------------------------------
+  const pinResetPage = (request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors?: FormErrors) => {
+    const { t, lang } = request
+    return reply.page(
+      { title: t('access.pinReset.title'), errors, breadcrumbs: [{ text: t('common.home'), href: `/${lang}/home` }], body: pinResetFormBody(t, lang, { values, errors, csrf: reply.csrfToken() }) },
+      errors ? 400 : 200,
+    )
+  }
+
+  scope.get('/pin-reset', async (request, reply) => {
+    if (!requireEmployer(request, reply)) return reply
+    return pinResetPage(request, reply, {})
+  })
+
+  scope.post('/pin-reset', async (request, reply) => {
+    const user = requireEmployer(request, reply)
+    if (!user) return reply
+    const { t, lang } = request
+    const parsed = pinResetSchema.safeParse(request.body ?? {})
+    if (!parsed.success) return pinResetPage(request, reply, strings(request.body, PIN_RESET_FIELDS), zodFormErrors(t, parsed.error, {}, PIN_RESET_FIELDS))
+    const v = parsed.data
+    await requestPinReset(db, actorFrom(request, user), user, { givenNames: v.givenNames, familyName: v.familyName, businessKey: v.businessNumber, email: v.email, reason: v.reason, wantsPrimary: v.wantsPrimary === 'yes' }, clock.now())
+    return reply.redirect(`/${lang}/pin-reset/sent`, 303)
+  })
+
+  scope.get('/pin-reset/sent', async (request, reply) => {
+    if (!requireEmployer(request, reply)) return reply
+    const { t, lang } = request
+    return reply.page({ title: t('access.pinReset.sentTitle'), body: pinResetSentBody(t, lang) })
+  })
+
+  // --- Deciding a PIN reset: the shared detail page ----------------------------------------------
+  const pinResetRows = async (t: Translate, lang: Lang, r: PinResetRequest, officer: boolean) => {
+    const requester = await findUserById(db, r.requester_user_id)
+    const business = r.business_id ? await db.selectFrom('business').select(['legal_name', 'business_number', 'employer_number']).where('id', '=', r.business_id).executeTakeFirst() : undefined
+    return [
+      { key: t('access.givenNames'), value: r.given_names },
+      { key: t('access.familyName'), value: r.family_name },
+      { key: t('access.pinReset.business'), value: r.business_key },
+      // Officers see what the number names (or that it names nothing); the requester never does.
+      ...(officer ? [{ key: t('access.requests.matchedBusiness'), value: business ? `${business.legal_name} (${business.business_number}, ${business.employer_number})` : t('access.requests.noMatch') }] : []),
+      { key: t('access.pinReset.email'), value: r.email },
+      { key: t('access.pinReset.wantsPrimary'), value: r.wants_primary ? t('access.pinReset.wantsPrimaryYes') : t('access.pinReset.wantsPrimaryNo') },
+      { key: t('access.pinReset.reason'), value: r.reason },
+      { key: t('access.requests.account'), value: requester ? `${fullName(requester)} (${requester.username}${requester.email ? `, ${requester.email}` : ''})` : '' },
+      { key: t('access.requests.submitted'), value: when(lang, r.created_at) },
+      ...(r.decision_note ? [{ key: t('access.requests.reason'), value: r.decision_note }] : []),
+    ]
+  }
+
+  const pinResetDetail = async (request: FastifyRequest, reply: FastifyReply, viewer: AppUser, r: PinResetRequest, base: string, errors?: FormErrors, values: Record<string, string> = {}, done?: string) => {
+    const { t, lang } = request
+    const officer = viewer.role !== 'employer'
+    const assignee = r.assigned_to ? await findUserById(db, r.assigned_to) : undefined
+    const title = t('access.pinReset.detailTitle', { name: `${r.given_names} ${r.family_name}` })
+    return reply.page(
+      {
+        title,
+        errors,
+        breadcrumbs: officer
+          ? [
+              { text: t('account.consoleTitle'), href: `/${lang}/console` },
+              { text: t('access.pinReset.queueTitle'), href: `/${lang}/console/pin-resets` },
+            ]
+          : [
+              { text: t('common.home'), href: `/${lang}/home` },
+              { text: t('access.manageTitle'), href: `/${lang}/access` },
+            ],
+        body: requestDetailBody(t, {
+          title,
+          done,
+          status: t(STATUS_LABEL[r.status]),
+          rows: await pinResetRows(t, lang, r, officer),
+          open: r.status === 'submitted',
+          assign: officer ? { action: `${base}/assign`, assignee: assignee ? fullName(assignee) : undefined, mine: assignee?.id === viewer.id } : undefined,
+          decision: {
+            action: officer ? `${base}/decision` : base,
+            options: [
+              { value: 'issue', text: t('access.requests.issuePin') },
+              { value: 'refuse', text: t('access.requests.refuse') },
+            ],
+            values,
+            errors,
+            reasonHint: t('access.requests.reasonHint'),
+          },
+          csrf: reply.csrfToken(),
+          back: officer ? { href: `/${lang}/console/pin-resets`, text: t('access.pinReset.queueTitle') } : { href: `/${lang}/access`, text: t('access.manageTitle') },
+        }),
+      },
+      errors ? 400 : 200,
+    )
+  }
+
+  const requestById = async (id: string) => (isUuid(id) ? db.selectFrom('pin_reset_request').selectAll().where('id', '=', id).executeTakeFirst() : undefined)
+
+  /** The decision POST, for both deciders. */
+  const decide = async (request: FastifyRequest, reply: FastifyReply, viewer: AppUser, r: PinResetRequest, base: string) => {
+    const { t, lang } = request
+    const values = strings(request.body, DECISION_FIELDS)
+    const parsed = pinResetDecisionSchema.safeParse({ decision: values.decision || undefined, reason: values.reason })
+    if (!parsed.success) return pinResetDetail(request, reply, viewer, r, base, zodFormErrors(t, parsed.error, {}, DECISION_FIELDS), values)
+    const d = parsed.data.decision === 'issue' ? { decision: 'issue' as const } : { decision: 'refuse' as const, reason: parsed.data.reason }
+    const outcome = await decidePinReset(deps.access, actorFrom(request, viewer), viewer, r, d, clock.now())
+    if (outcome.kind === 'noBusiness') {
+      const message = t('access.requests.errNoBusiness')
+      return pinResetDetail(request, reply, viewer, r, base, { summary: [{ text: message, href: '#decision' }], fields: { decision: message } }, values)
+    }
+    if (outcome.kind === 'issued' && viewer.role === 'employer') return reply.redirect(`/${lang}/access/pins/${outcome.pinId}/created`, 303)
+    return reply.redirect(`${base}?done=${outcome.kind === 'alreadyDecided' ? 'already' : outcome.kind}`, 303)
+  }
+
+  const doneText = (t: Translate, q: unknown) => {
+    const done = (q as Record<string, unknown>).done
+    return done === 'issued' ? t('access.requests.issuedDone') : done === 'refused' ? t('access.requests.refusedDone') : done === 'already' ? t('access.requests.alreadyDecided') : done === 'reactivated' ? t('access.requests.reactivatedDone') : undefined
+  }
+
+  // The business's primary user decides the requests routed to them; anyone else is not told the request exists.
+  const forPrimary = async (request: FastifyRequest, reply: FastifyReply) => {
+    const user = requireEmployer(request, reply)
+    if (!user) return undefined
+    const r = await requestById((request.params as { id: string }).id)
+    if (!r || r.handled_by !== 'primary' || !r.business_id) throw new NotFoundError()
+    const m = await activeMembership(db, user.id, r.business_id)
+    if (!m || m.role !== 'primary') throw new NotFoundError()
+    return { user, r }
+  }
+
+  scope.get('/access/pin-resets/:id', async (request, reply) => {
+    const found = await forPrimary(request, reply)
+    if (!found) return reply
+    return pinResetDetail(request, reply, found.user, found.r, `/${request.lang}/access/pin-resets/${found.r.id}`, undefined, {}, doneText(request.t, request.query))
+  })
+
+  scope.post('/access/pin-resets/:id', async (request, reply) => {
+    const found = await forPrimary(request, reply)
+    if (!found) return reply
+    return decide(request, reply, found.user, found.r, `/${request.lang}/access/pin-resets/${found.r.id}`)
+  })
+
+  // --- The officers' queue -------------------------------------------------------------------
+  const statusOf = <S extends readonly string[]>(all: S, q: unknown): S[number] => {
+    const s = (q as Record<string, unknown>).status
+    return (typeof s === 'string' && (all as readonly string[]).includes(s) ? s : all[0]) as S[number]
+  }
+
+  scope.get('/console/pin-resets', async (request, reply) => {
+    if (!requireStaff(request, reply)) return reply
+    const { t, lang } = request
+    const status = statusOf(STATUSES.pinReset, request.query)
+    const rows = await db
+      .selectFrom('pin_reset_request as r')
+      .leftJoin('app_user as a', 'a.id', 'r.assigned_to')
+      .select(['r.id', 'r.given_names', 'r.family_name', 'r.business_key', 'r.created_at', 'a.given_name', 'a.family_name as a_family', 'a.username'])
+      .where('r.handled_by', '=', 'officers')
+      .where('r.status', '=', status)
+      .orderBy('r.created_at')
+      .orderBy('r.id')
+      .limit(200)
+      .execute()
+    return reply.page({
+      title: t('access.pinReset.queueTitle'),
+      breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
+      body: requestQueueBody(t, lang, {
+        title: t('access.pinReset.queueTitle'),
+        path: `/${lang}/console/pin-resets`,
+        status,
+        statuses: STATUSES.pinReset.map((s) => ({ value: s, text: t(STATUS_LABEL[s]) })),
+        detailHeading: t('access.pinReset.business'),
+        rows: rows.map((r) => ({
+          id: r.id,
+          name: `${r.given_names} ${r.family_name}`,
+          detail: r.business_key,
+          submitted: when(lang, r.created_at),
+          assignee: r.username ? fullName({ given_name: r.given_name ?? '', family_name: r.a_family ?? '', username: r.username }) : undefined,
+          status,
+        })),
+      }),
+    })
+  })
+
+  const forOfficer = async (request: FastifyRequest, reply: FastifyReply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return undefined
+    const r = await requestById((request.params as { id: string }).id)
+    if (!r || r.handled_by !== 'officers') throw new NotFoundError()
+    return { officer, r, base: `/${request.lang}/console/pin-resets/${r.id}` }
+  }
+
+  scope.get('/console/pin-resets/:id', async (request, reply) => {
+    const found = await forOfficer(request, reply)
+    if (!found) return reply
+    return pinResetDetail(request, reply, found.officer, found.r, found.base, undefined, {}, doneText(request.t, request.query))
+  })
+
+  scope.post('/console/pin-resets/:id/assign', async (request, reply) => {
+    const found = await forOfficer(request, reply)
+    if (!found) return reply
+    await assignPinReset(db, actorFrom(request, found.officer), found.officer.id, found.r.id, clock.now())
+    return reply.redirect(found.base, 303)
+  })
+
+  scope.post('/console/pin-resets/:id/decision', async (request, reply) => {
+    const found = await forOfficer(request, reply)
+    if (!found) return reply
+    return decide(request, reply, found.officer, found.r, found.base)
+  })
+
+  // --- Reactivation: the dormant person's request ------------------------------------------------
+  const reactivationPage = async (request: FastifyRequest, reply: FastifyReply, user: AppUser, values: Record<string, string>, errors?: FormErrors) => {
+    const { t, lang } = request
+    const dormant = request.businessContext?.userDormant ?? user.status === 'dormant'
+    const open = await db.selectFrom('reactivation_request').select('created_at').where('user_id', '=', user.id).where('status', '=', 'submitted').executeTakeFirst()
+    const state = !dormant ? 'active' : open ? 'open' : 'form'
+    return reply.page(
+      {
+        title: t('access.reactivation.title'),
+        errors,
+        breadcrumbs: [{ text: t('common.home'), href: `/${lang}/home` }],
+        body: reactivationBody(t, lang, { state, openSince: open ? formatInZone(lang, open.created_at, deps.timeZone, 'date') : undefined, sent: (request.query as Record<string, unknown>).sent === '1', values, errors, csrf: reply.csrfToken() }),
+      },
+      errors ? 400 : 200,
+    )
+  }
+
+  scope.get('/dormancy/reactivate', async (request, reply) => {
+    const user = requireEmployer(request, reply)
+    if (!user) return reply
+    return reactivationPage(request, reply, user, {})
+  })
+
+  scope.post('/dormancy/reactivate', async (request, reply) => {
+    const user = requireEmployer(request, reply)
+    if (!user) return reply
+    const { t, lang } = request
+    const dormant = request.businessContext?.userDormant ?? user.status === 'dormant'
+    if (!dormant) return reply.redirect(`/${lang}/dormancy/reactivate`, 303)
+    const parsed = reactivationSchema.safeParse(request.body ?? {})
+    if (!parsed.success) return reactivationPage(request, reply, user, strings(request.body, ['reason']), zodFormErrors(t, parsed.error, {}, ['reason']))
+    await requestReactivation(db, actorFrom(request, user), user.id, parsed.data.reason, clock.now())
+    return reply.redirect(`/${lang}/dormancy/reactivate?sent=1`, 303)
+  })
+
+  // --- Reactivation: the officers' queue --------------------------------------------------------
+  scope.get('/console/reactivations', async (request, reply) => {
+    if (!requireStaff(request, reply)) return reply
+    const { t, lang } = request
+    const status = statusOf(STATUSES.reactivation, request.query)
+    const rows = await db
+      .selectFrom('reactivation_request as r')
+      .innerJoin('app_user as u', 'u.id', 'r.user_id')
+      .leftJoin('app_user as a', 'a.id', 'r.assigned_to')
+      .select(['r.id', 'r.created_at', 'u.given_name', 'u.family_name', 'u.username', 'u.last_sign_in_at', 'a.given_name as a_given', 'a.family_name as a_family', 'a.username as a_username'])
+      .where('r.status', '=', status)
+      .orderBy('r.created_at')
+      .orderBy('r.id')
+      .limit(200)
+      .execute()
+    return reply.page({
+      title: t('access.reactivation.queueTitle'),
+      breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
+      body: requestQueueBody(t, lang, {
+        title: t('access.reactivation.queueTitle'),
+        path: `/${lang}/console/reactivations`,
+        status,
+        statuses: STATUSES.reactivation.map((s) => ({ value: s, text: t(STATUS_LABEL[s]) })),
+        detailHeading: t('access.reactivation.lastSignIn'),
+        rows: rows.map((r) => ({
+          id: r.id,
+          name: fullName(r),
+          detail: r.last_sign_in_at ? when(lang, r.last_sign_in_at) : t('access.reactivation.never'),
+          submitted: when(lang, r.created_at),
+          assignee: r.a_username ? fullName({ given_name: r.a_given ?? '', family_name: r.a_family ?? '', username: r.a_username }) : undefined,
+          status,
+        })),
+      }),
+    })
+  })
+
+  const reactivationById = async (request: FastifyRequest, reply: FastifyReply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return undefined
+    const { id } = request.params as { id: string }
+    const r = isUuid(id) ? await db.selectFrom('reactivation_request').selectAll().where('id', '=', id).executeTakeFirst() : undefined
+    if (!r) throw new NotFoundError()
+    return { officer, r, base: `/${request.lang}/console/reactivations/${r.id}` }
+  }
+
+  const reactivationDetail = async (request: FastifyRequest, reply: FastifyReply, found: NonNullable<Awaited<ReturnType<typeof reactivationById>>>, errors?: FormErrors, values: Record<string, string> = {}) => {
+    const { t, lang } = request
+    const { r, officer, base } = found
+    const person = await findUserById(db, r.user_id)
+    const assignee = r.assigned_to ? await findUserById(db, r.assigned_to) : undefined
+    const primaryOf = await db
+      .selectFrom('business_membership as m')
+      .innerJoin('business as b', 'b.id', 'm.business_id')
+      .select(['b.legal_name', 'b.business_number', 'm.role'])
+      .where('m.user_id', '=', r.user_id)
+      .where('m.status', '=', 'active')
+      .orderBy('b.legal_name')
+      .execute()
+    const title = t('access.reactivation.detailTitle', { name: person ? fullName(person) : '' })
+    return reply.page(
+      {
+        title,
+        errors,
+        breadcrumbs: [
+          { text: t('account.consoleTitle'), href: `/${lang}/console` },
+          { text: t('access.reactivation.queueTitle'), href: `/${lang}/console/reactivations` },
+        ],
+        body: requestDetailBody(t, {
+          title,
+          done: doneText(t, request.query),
+          status: t(STATUS_LABEL[r.status]),
+          rows: [
+            { key: t('access.requests.account'), value: person ? `${fullName(person)} (${person.username}${person.email ? `, ${person.email}` : ''})` : '' },
+            { key: t('access.reactivation.lastSignIn'), value: person?.last_sign_in_at ? when(lang, person.last_sign_in_at) : t('access.reactivation.never') },
+            { key: t('access.reactivation.businesses'), value: primaryOf.length ? html`<ul>${primaryOf.map((b) => html`<li>${b.legal_name} (${b.business_number}) — ${t(b.role === 'primary' ? 'access.typePrimary' : b.role === 'branch_primary' ? 'access.typeBranchPrimary' : 'access.typeSecondary')}</li>`)}</ul>` : t('access.reactivation.noBusiness') },
+            { key: t('access.reactivation.reason'), value: r.reason },
+            { key: t('access.requests.submitted'), value: when(lang, r.created_at) },
+            ...(r.decision_note ? [{ key: t('access.requests.reason'), value: r.decision_note }] : []),
+          ],
+          open: r.status === 'submitted',
+          assign: { action: `${base}/assign`, assignee: assignee ? fullName(assignee) : undefined, mine: assignee?.id === officer.id },
+          decision: {
+            action: `${base}/decision`,
+            options: [
+              { value: 'reactivate', text: t('access.requests.reactivate') },
+              { value: 'refuse', text: t('access.requests.refuse') },
+            ],
+            values,
+            errors,
+            reasonHint: t('access.requests.reasonHint'),
+          },
+          csrf: reply.csrfToken(),
+          back: { href: `/${lang}/console/reactivations`, text: t('access.reactivation.queueTitle') },
+        }),
+      },
+      errors ? 400 : 200,
+    )
+  }
+
+  scope.get('/console/reactivations/:id', async (request, reply) => {
+    const found = await reactivationById(request, reply)
+    if (!found) return reply
+    return reactivationDetail(request, reply, found)
+  })
+
+  scope.post('/console/reactivations/:id/assign', async (request, reply) => {
+    const found = await reactivationById(request, reply)
+    if (!found) return reply
+    await assignReactivation(db, actorFrom(request, found.officer), found.officer.id, found.r.id, clock.now())
+    return reply.redirect(found.base, 303)
+  })
+
+  scope.post('/console/reactivations/:id/decision', async (request, reply) => {
+    const found = await reactivationById(request, reply)
+    if (!found) return reply
+    const { t } = request
+    const values = strings(request.body, DECISION_FIELDS)
+    const parsed = reactivationDecisionSchema.safeParse({ decision: values.decision || undefined, reason: values.reason })
+    if (!parsed.success) return reactivationDetail(request, reply, found, zodFormErrors(t, parsed.error, {}, DECISION_FIELDS), values)
+    const outcome = await decideReactivation(db, actorFrom(request, found.officer), found.officer.id, found.r.id, { decision: parsed.data.decision, note: parsed.data.reason.trim() }, clock.now())
+    return reply.redirect(`${found.base}?done=${outcome === 'alreadyDecided' ? 'already' : outcome}`, 303)
+  })
+
+  // --- The business's audit trail, for its primary user ------------------------------------------
+  scope.get('/access/audit', async (request, reply) => businessAuditPage(request, reply, deps))
+}

@@ -1,0 +1,98 @@
+import type { Lang, Translate } from '../../i18n/i18n.ts'
+import { html, type Html } from '../../platform/html.ts'
+import { button, csrfField, linkButton, notice, radios, select, summaryList, textarea, textInput } from '../../ui/components.ts'
+import type { FormErrors } from '../../ui/form-errors.ts'
+
+type Values = Record<string, string>
+
+/** "Lost your PIN?": the request form. */
+export function pinResetFormBody(t: Translate, lang: Lang, p: { values: Values; errors?: FormErrors; csrf: string }): Html {
+  const e = (k: string) => p.errors?.fields[k]
+  const v = p.values
+  return html`<h1>${t('access.pinReset.title')}</h1>
+<p>${t('access.pinReset.lead')}</p>
+<form method="post" action="/${lang}/pin-reset" novalidate>
+${csrfField(p.csrf)}
+${textInput({ t, name: 'givenNames', label: t('access.givenNames'), hint: t('access.pinReset.namesHint'), value: v.givenNames, autocomplete: 'given-name', error: e('givenNames'), required: true })}
+${textInput({ t, name: 'familyName', label: t('access.familyName'), value: v.familyName, autocomplete: 'family-name', error: e('familyName'), required: true })}
+${textInput({ t, name: 'businessNumber', label: t('access.pinReset.business'), hint: t('access.pinReset.businessHint'), value: v.businessNumber, width: '20', spellcheck: false, autocomplete: 'off', error: e('businessNumber'), required: true })}
+${textInput({ t, name: 'email', label: t('access.pinReset.email'), hint: t('access.pinReset.emailHint'), value: v.email, type: 'email', autocomplete: 'email', spellcheck: false, error: e('email'), required: true })}
+${radios({ t, name: 'wantsPrimary', label: t('access.pinReset.wantsPrimary'), hint: t('access.pinReset.wantsPrimaryHint'), value: v.wantsPrimary, options: [{ value: 'no', text: t('access.pinReset.wantsPrimaryNo') }, { value: 'yes', text: t('access.pinReset.wantsPrimaryYes') }], error: e('wantsPrimary'), required: true })}
+${textarea({ t, name: 'reason', label: t('access.pinReset.reason'), hint: t('access.pinReset.reasonHint'), value: v.reason, rows: 4, error: e('reason'), required: true })}
+${button({ text: t('access.pinReset.submit'), preventDoubleClick: true })}
+</form>`
+}
+
+/** The same answer whatever the number names. */
+export function pinResetSentBody(t: Translate, lang: Lang): Html {
+  return html`<h1>${t('access.pinReset.sentTitle')}</h1>
+<p>${t('access.pinReset.sentBody')}</p>
+<p><a href="/${lang}/home">${t('common.home')}</a></p>`
+}
+
+export interface RequestRow {
+  id: string
+  name: string
+  detail: string
+  submitted: string
+  assignee?: string
+  status: string
+}
+
+/** A queue of requests (PIN resets, reactivations), oldest first, with a status filter. */
+export function requestQueueBody(t: Translate, lang: Lang, p: { title: string; path: string; status: string; statuses: ReadonlyArray<{ value: string; text: string }>; detailHeading: string; rows: RequestRow[] }): Html {
+  return html`<h1>${p.title}</h1>
+<form method="get" action="${p.path}" class="filter-form">
+${select({ t, name: 'status', label: t('access.requests.filterStatus'), value: p.status, options: p.statuses })}
+${button({ text: t('access.requests.filter'), variant: 'secondary' })}
+</form>
+${
+  p.rows.length === 0
+    ? html`<p>${t('access.requests.none')}</p>`
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
+<caption>${p.statuses.find((s) => s.value === p.status)?.text ?? ''}</caption>
+<thead><tr><th scope="col">${t('access.requests.person')}</th><th scope="col">${p.detailHeading}</th><th scope="col">${t('access.requests.submitted')}</th><th scope="col">${t('access.requests.assignedTo')}</th></tr></thead>
+<tbody>${p.rows.map((r) => html`<tr><td><a href="${p.path}/${r.id}">${r.name}</a></td><td>${r.detail}</td><td>${r.submitted}</td><td>${r.assignee ?? t('access.requests.unassigned')}</td></tr>`)}</tbody></table></div>`
+}
+<p><a href="/${lang}/console">${t('access.requests.backToConsole')}</a></p>`
+}
+
+/** A request's details, who has it, and (while open) the decision form. */
+export function requestDetailBody(
+  t: Translate,
+  p: {
+    title: string
+    done?: string
+    status: string
+    rows: ReadonlyArray<{ key: string; value: string | Html }>
+    open: boolean
+    assign?: { action: string; assignee?: string; mine: boolean }
+    decision: { action: string; options: ReadonlyArray<{ value: string; text: string }>; values: Values; errors?: FormErrors; reasonHint: string }
+    csrf: string
+    back: { href: string; text: string }
+  },
+): Html {
+  const d = p.decision
+  return html`<h1>${p.title}</h1>
+${p.done ? notice({ kind: 'success', title: p.done }) : ''}
+<p><span class="tag">${p.status}</span></p>
+${summaryList(p.rows)}
+${
+  p.open
+    ? html`${
+        p.assign
+          ? html`<h2>${t('access.requests.assignment')}</h2><p>${p.assign.assignee ? t('access.requests.assignedToName', { name: p.assign.assignee }) : t('access.requests.unassigned')}</p>
+${p.assign.mine ? '' : html`<form method="post" action="${p.assign.action}">${csrfField(p.csrf)}${button({ text: t('access.requests.assignToMe'), variant: 'secondary' })}</form>`}`
+          : ''
+      }
+<h2>${t('access.requests.decision')}</h2>
+<form method="post" action="${d.action}" novalidate>
+${csrfField(p.csrf)}
+${radios({ t, name: 'decision', label: t('access.requests.decision'), value: d.values.decision, options: d.options, error: d.errors?.fields.decision, required: true })}
+${textarea({ t, name: 'reason', label: t('access.requests.reason'), hint: d.reasonHint, value: d.values.reason, rows: 3, error: d.errors?.fields.reason })}
+${button({ text: t('access.requests.decide'), preventDoubleClick: true })}
+</form>`
+    : ''
+}
+<p>${linkButton({ text: p.back.text, href: p.back.href })}</p>`
+}
