@@ -4,11 +4,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { sql } from 'kysely'
 import { seedDemo } from '../features/demo/demo-seed.ts'
 import { notify } from '../features/notifications/notify.ts'
 import { loadNocIfEmpty } from '../features/reference/noc.service.ts'
-import { openEmbedded, type Db } from './connect.ts'
+import { snapshotTables } from '../../tests/helpers/db-snapshot.ts'
+import { openEmbedded } from './connect.ts'
 import { migrateToLatest } from './migrate.ts'
 
 /**
@@ -29,19 +29,6 @@ function runCli(args: string[], dataDir: string): Promise<{ code: number | null;
     child.stderr.on('data', (d) => (stderr += d))
     child.on('close', (code) => resolve({ code, stdout, stderr }))
   })
-}
-
-/** Every row of every table, as JSON text, sorted: two databases are equal when these are. */
-export async function snapshotTables(db: Db): Promise<Map<string, string[]>> {
-  const tables = await sql<{ table_name: string }>`
-    select table_name from information_schema.tables
-    where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`.execute(db)
-  const out = new Map<string, string[]>()
-  for (const { table_name } of tables.rows) {
-    const rows = await sql<{ r: string }>`select to_jsonb(t)::text as r from ${sql.table(table_name)} t`.execute(db)
-    out.set(table_name, rows.rows.map((x) => x.r).sort())
-  }
-  return out
 }
 
 async function snapshotOf(dataDir: string): Promise<Map<string, string[]>> {
