@@ -53,7 +53,7 @@ async function crashScenario(opts: { env: Record<string, string>; open: () => Pr
     await handle.close()
   }
 
-  let portal: PortalProcess = await startPortalProcess(opts.env)
+  const portal: PortalProcess = await startPortalProcess(opts.env)
   let restarted: PortalProcess | undefined
   try {
     const employer = new HttpClient(portal.baseUrl)
