@@ -4,7 +4,7 @@ import { registeredRoutes } from '../../src/app.ts'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { TestClient, type PageResponse } from '../helpers/http.ts'
 import { registerSignInAs, signInAs } from '../helpers/sign-in-as.ts'
-import { ROLES, ROUTE_MATRIX, TEST_ONLY_PREFIXES, type MatrixEntry, type Outcome, type Role } from './route-matrix.ts'
+import { expected, ROLES, ROUTE_MATRIX, TEST_ONLY_PREFIXES, type MatrixEntry, type Outcome, type Role } from './route-matrix.ts'
 import { assertInert, PAYLOADS } from './inert.ts'
 import { buildWorld, rowCounts, type World } from './world.ts'
 
@@ -135,7 +135,7 @@ describe('the authorization matrix', () => {
         if (route.method !== 'GET') await world.restore()
         checks++
         const got = outcomeOf(route.method, res)
-        if (got !== entry.expect[role]) failures.push(`${route.method} ${url} as ${role}: expected ${entry.expect[role]}, got ${got} (${res.status}${res.location ? ` → ${res.location}` : ''})`)
+        if (got !== expected(entry, role)) failures.push(`${route.method} ${url} as ${role}: expected ${expected(entry, role)}, got ${got} (${res.status}${res.location ? ` → ${res.location}` : ''})`)
         if (res.headers['x-frame-options'] !== 'DENY' || !/frame-ancestors 'none'/.test(String(res.headers['content-security-policy'] ?? ''))) framing.push(`${route.method} ${url} as ${role}`)
       }
     }
@@ -152,7 +152,7 @@ describe('the authorization matrix', () => {
       if (!ROUTE_MATRIX[route.key]) continue // reported by the first test
       const url = await concreteUrl(route, ROUTE_MATRIX[route.key]!, world)
       // The role the route is meant for (else a signed-out visitor): the token, not the guard, must refuse.
-      const role = ROLES.find((r) => ROUTE_MATRIX[route.key]?.expect[r] === 'allow') ?? 'signedOut'
+      const role = ROLES.find((r) => expected(ROUTE_MATRIX[route.key]!, r) === 'allow') ?? 'signedOut'
       const client = await clientFor(role)
       await client.get(`/${route.lang}/offers/eligibility`)
       const before = await rowCounts(t.db)
@@ -212,7 +212,7 @@ describe('the authorization matrix', () => {
     for (const route of routes) {
       const entry = ROUTE_MATRIX[route.key]
       if (!entry?.params || !/:\w+/.test(route.url)) continue
-      const role = ROLES.find((r) => entry.expect[r] === 'allow')
+      const role = ROLES.find((r) => expected(entry, r) === 'allow')
       if (!role) continue
       const real = await entry.params(world.fx)
       for (const name of Object.keys(real)) {
@@ -238,7 +238,7 @@ describe('the authorization matrix', () => {
     for (const route of routes) {
       const entry = ROUTE_MATRIX[route.key]
       if (route.method !== 'GET' || !entry || route.url.startsWith('/assets/')) continue
-      const role = ROLES.find((r) => entry.expect[r] === 'allow')
+      const role = ROLES.find((r) => expected(entry, r) === 'allow')
       if (!role) continue
       const url = await concreteUrl(route, entry, world)
       for (const [i, done] of ['approved', 'refused', 'x'].entries()) {
@@ -272,7 +272,7 @@ describe('the authorization matrix', () => {
         const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
         const res = await t.app.inject({ method: 'HEAD', url, headers: cookie ? { cookie } : {} })
         const got = outcomeOf('GET', { status: res.statusCode, location: typeof res.headers.location === 'string' ? res.headers.location : undefined } as PageResponse)
-        if (got !== entry.expect[role]) failures.push(`HEAD ${url} as ${role}: expected ${entry.expect[role]}, got ${got}`)
+        if (got !== expected(entry, role)) failures.push(`HEAD ${url} as ${role}: expected ${expected(entry, role)}, got ${got}`)
         if (res.body.length > 0) failures.push(`HEAD ${url} as ${role}: a body of ${res.body.length} bytes`)
       }
     }

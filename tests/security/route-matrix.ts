@@ -21,9 +21,24 @@
  * allowed POST answers with its validation error rather than changing anything.
  */
 
-export const ROLES = ['signedOut', 'noBusiness', 'primaryA', 'secondaryA', 'primaryB', 'officer', 'administrator'] as const
+export const ROLES = ['signedOut', 'noBusiness', 'primaryA', 'secondaryA', 'branchPrimaryA', 'branchSecondaryA', 'primaryB', 'officer', 'administrator'] as const
 export type Role = (typeof ROLES)[number]
 export type Outcome = 'allow' | 'signIn' | 'forbidden' | 'notFound' | 'gone' | 'conflict'
+
+/**
+ * The users of business A's branch A (its branch primary user and a secondary user of the
+ * branch) may be left out of an entry: they then expect what business A's secondary user
+ * gets. Every role is still checked on every route; only the expectation is defaulted.
+ */
+const DEFAULTS_TO = { branchPrimaryA: 'secondaryA', branchSecondaryA: 'secondaryA' } as const
+type DefaultedRole = keyof typeof DEFAULTS_TO
+export type Expectation = Record<Exclude<Role, DefaultedRole>, Outcome> & Partial<Record<DefaultedRole, Outcome>>
+
+/** What `role` gets on the route of `entry` (with the branch roles' default). */
+export function expected(entry: MatrixEntry, role: Role): Outcome {
+  const own = (entry.expect as Partial<Record<Role, Outcome>>)[role]
+  return own ?? entry.expect[DEFAULTS_TO[role as DefaultedRole]]
+}
 
 /** Real ids made by the test: business A's objects, and things that exist for anyone. */
 export interface Fixture {
@@ -47,10 +62,16 @@ export interface Fixture {
   newPinA(): Promise<string>
   /** Makes a new officer account (for checks that remove one). */
   newOfficer(): Promise<string>
+  /** A PIN reset request routed to business A's primary user, still open. */
+  pinResetA: string
+  /** A PIN reset request about business A routed to the officers, still open. */
+  pinResetOfficersA: string
+  /** A reactivation request (by a dormant user of their own), still open. */
+  reactivation: string
 }
 
 export interface MatrixEntry {
-  expect: Record<Role, Outcome>
+  expect: Expectation
   /** Values for the route's :params (called for every check: a factory makes a fresh object each time). */
   params?: (fx: Fixture) => Record<string, string> | Promise<Record<string, string>>
   /** Why the expectation is what it is, when it is not obvious. */
@@ -62,6 +83,8 @@ const all = (o: Outcome): Record<Role, Outcome> => ({
   noBusiness: o,
   primaryA: o,
   secondaryA: o,
+  branchPrimaryA: o,
+  branchSecondaryA: o,
   primaryB: o,
   officer: o,
   administrator: o,
@@ -77,18 +100,24 @@ const STAFF: Record<Role, Outcome> = {
   noBusiness: 'forbidden',
   primaryA: 'forbidden',
   secondaryA: 'forbidden',
+  branchPrimaryA: 'forbidden',
+  branchSecondaryA: 'forbidden',
   primaryB: 'forbidden',
   officer: 'allow',
   administrator: 'allow',
 }
-/** Managing a business's access: its primary user (each their own business); others are refused. */
-const MANAGER: Record<Role, Outcome> = { ...EMPLOYER, noBusiness: 'forbidden', secondaryA: 'forbidden' }
-/** Managing one of business A's objects: outsiders are not told it exists; A's secondary user is refused. */
-const MANAGER_OF_A: Record<Role, Outcome> = { ...MANAGER, noBusiness: 'notFound', primaryB: 'notFound' }
+/** Managing a business's access: its primary user (each their own business) and a branch's primary user (their branch); others are refused. */
+const MANAGER: Record<Role, Outcome> = { ...EMPLOYER, noBusiness: 'forbidden', secondaryA: 'forbidden', branchSecondaryA: 'forbidden' }
+/** What only the primary user of the whole business does (branches, the primary role, the audit trail). */
+const PRIMARY_ONLY: Record<Role, Outcome> = { ...MANAGER, branchPrimaryA: 'forbidden' }
+/** Managing one of business A's own (whole-business) objects: outsiders, and branch A's primary user, are not told it exists; A's secondary users are refused. */
+const MANAGER_OF_A: Record<Role, Outcome> = { ...MANAGER, noBusiness: 'notFound', primaryB: 'notFound', branchPrimaryA: 'notFound' }
+/** Something routed to business A's primary user alone: no one else is told it exists. */
+const PRIMARY_OF_A_ONLY: Record<Role, Outcome> = { ...all('notFound'), signedOut: 'signIn', primaryA: 'allow', officer: 'forbidden', administrator: 'forbidden' }
 /** Console administration: administrators only. */
 const ADMINISTRATOR: Record<Role, Outcome> = { ...STAFF, officer: 'forbidden' }
-/** One of business A's own objects: its members see it; others are not told it exists. */
-const MEMBER_OF_A: Record<Role, Outcome> = { ...EMPLOYER, noBusiness: 'notFound', primaryB: 'notFound' }
+/** One of business A's own (whole-business) objects: its members see it; others, and branch A's users (who see their branch's only), are not told it exists. */
+const MEMBER_OF_A: Record<Role, Outcome> = { ...EMPLOYER, noBusiness: 'notFound', primaryB: 'notFound', branchPrimaryA: 'notFound', branchSecondaryA: 'notFound' }
 /** Anyone signed in. */
 const SIGNED_IN: Record<Role, Outcome> = { ...all('allow'), signedOut: 'signIn' }
 
@@ -164,12 +193,12 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'POST /{lang}/enrol/contact': { expect: EMPLOYER },
   'GET /{lang}/enrol/review': { expect: EMPLOYER },
   'POST /{lang}/enrol/submit': { expect: EMPLOYER },
-  'GET /{lang}/enrol/already': { expect: { ...EMPLOYER, noBusiness: 'conflict', primaryA: 'conflict', secondaryA: 'conflict', primaryB: 'conflict' }, note: 'the "already enrolled" explanation is a 409 page' },
+  'GET /{lang}/enrol/already': { expect: { ...EMPLOYER, noBusiness: 'conflict', primaryA: 'conflict', secondaryA: 'conflict', branchPrimaryA: 'conflict', branchSecondaryA: 'conflict', primaryB: 'conflict' }, note: 'the "already enrolled" explanation is a 409 page' },
 
   // Account messages: one's own and one's businesses'.
   'GET /{lang}/messages': { expect: SIGNED_IN },
   'GET /{lang}/messages/:id': {
-    expect: { signedOut: 'signIn', noBusiness: 'notFound', primaryA: 'allow', secondaryA: 'allow', primaryB: 'notFound', officer: 'notFound', administrator: 'notFound' },
+    expect: { signedOut: 'signIn', noBusiness: 'notFound', primaryA: 'allow', secondaryA: 'allow', branchPrimaryA: 'allow', branchSecondaryA: 'allow', primaryB: 'notFound', officer: 'notFound', administrator: 'notFound' },
     params: (fx) => ({ id: fx.businessMessageA }),
     note: "a business's message is read by its members only",
   },
@@ -204,10 +233,10 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'GET /{lang}/access': { expect: MANAGER },
   'GET /{lang}/access/users/new': { expect: MANAGER },
   'POST /{lang}/access/users/new': { expect: MANAGER },
-  'GET /{lang}/access/branches/new': { expect: MANAGER },
-  'POST /{lang}/access/branches/new': { expect: MANAGER },
-  'GET /{lang}/access/transfer': { expect: MANAGER },
-  'POST /{lang}/access/transfer': { expect: MANAGER },
+  'GET /{lang}/access/branches/new': { expect: PRIMARY_ONLY },
+  'POST /{lang}/access/branches/new': { expect: PRIMARY_ONLY },
+  'GET /{lang}/access/transfer': { expect: PRIMARY_ONLY },
+  'POST /{lang}/access/transfer': { expect: PRIMARY_ONLY },
   'GET /{lang}/access/pins/:id/created': { expect: MANAGER_OF_A, params: async (fx) => ({ id: await fx.newPinA() }) },
   'GET /{lang}/access/pins/:id/reissue': { expect: MANAGER_OF_A, params: async (fx) => ({ id: await fx.newPinA() }) },
   'POST /{lang}/access/pins/:id/reissue': { expect: MANAGER_OF_A, params: async (fx) => ({ id: await fx.newPinA() }) },
@@ -219,6 +248,20 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'POST /{lang}/access/transfer/:id': { expect: MANAGER_OF_A, params: async (fx) => ({ id: await fx.newMemberA() }), note: 'primary A really transfers to the fresh member: the test puts the cast back after every check' },
   'GET /{lang}/join': { expect: EMPLOYER },
   'POST /{lang}/join': { expect: EMPLOYER },
+  // Several businesses: the header's switcher (any employer chooses among their own businesses; another's is a 400 "choose").
+  'GET /{lang}/business/active': { expect: EMPLOYER },
+  'POST /{lang}/business/active': { expect: EMPLOYER },
+  // A lost PIN: anyone signed in to the portal asks; the same answer whatever the number names.
+  'GET /{lang}/pin-reset': { expect: EMPLOYER },
+  'POST /{lang}/pin-reset': { expect: EMPLOYER },
+  'GET /{lang}/pin-reset/sent': { expect: EMPLOYER },
+  'GET /{lang}/access/pin-resets/:id': { expect: PRIMARY_OF_A_ONLY, params: (fx) => ({ id: fx.pinResetA }) },
+  'POST /{lang}/access/pin-resets/:id': { expect: PRIMARY_OF_A_ONLY, params: (fx) => ({ id: fx.pinResetA }) },
+  // The business's audit trail: its primary user (each their own business).
+  'GET /{lang}/access/audit': { expect: PRIMARY_ONLY },
+  // Dormancy: asking for reactivation (an active person is told there is nothing to do).
+  'GET /{lang}/dormancy/reactivate': { expect: EMPLOYER },
+  'POST /{lang}/dormancy/reactivate': { expect: EMPLOYER },
 
   // The officer console.
   'GET /{lang}/console': { expect: STAFF },
@@ -230,6 +273,14 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'POST /{lang}/console/enrolments/:id/assign': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },
   'POST /{lang}/console/enrolments/:id/decision': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },
   'GET /{lang}/console/audit': { expect: STAFF },
+  'GET /{lang}/console/pin-resets': { expect: STAFF },
+  'GET /{lang}/console/pin-resets/:id': { expect: STAFF, params: (fx) => ({ id: fx.pinResetOfficersA }) },
+  'POST /{lang}/console/pin-resets/:id/assign': { expect: STAFF, params: (fx) => ({ id: fx.pinResetOfficersA }) },
+  'POST /{lang}/console/pin-resets/:id/decision': { expect: STAFF, params: (fx) => ({ id: fx.pinResetOfficersA }) },
+  'GET /{lang}/console/reactivations': { expect: STAFF },
+  'GET /{lang}/console/reactivations/:id': { expect: STAFF, params: (fx) => ({ id: fx.reactivation }) },
+  'POST /{lang}/console/reactivations/:id/assign': { expect: STAFF, params: (fx) => ({ id: fx.reactivation }) },
+  'POST /{lang}/console/reactivations/:id/decision': { expect: STAFF, params: (fx) => ({ id: fx.reactivation }) },
   'GET /{lang}/console/staff': { expect: ADMINISTRATOR },
   'POST /{lang}/console/staff': { expect: ADMINISTRATOR },
   'POST /{lang}/console/staff/:id/remove': { expect: ADMINISTRATOR, params: async (fx) => ({ id: await fx.newOfficer() }), note: 'the administrator really removes the fresh officer' },

@@ -32,6 +32,8 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
     noBusiness: await mk('nobusiness'),
     primaryA: await mk('primary-a'),
     secondaryA: await mk('secondary-a'),
+    branchPrimaryA: await mk('branch-primary-a'),
+    branchSecondaryA: await mk('branch-secondary-a'),
     primaryB: await mk('primary-b'),
     officer: await mk('officer', 'officer'),
     administrator: await mk('admin', 'administrator'),
@@ -68,6 +70,21 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
       { business_id: businessA, user_id: users.primaryA.id, role: 'primary', created_at: now, created_by: null },
       { business_id: businessA, user_id: users.secondaryA.id, role: 'secondary', created_at: now, created_by: users.primaryA.id },
       { business_id: businessB, user_id: users.primaryB.id, role: 'primary', created_at: now, created_by: null },
+    ])
+    .execute()
+  // Branch A of business A: its branch primary user and a secondary user of the branch.
+  const branchA = (
+    await t.db
+      .insertInto('branch')
+      .values({ business_id: businessA, name: `${prefix} Branch A`, street: '1 Rideau St', city: 'Ottawa', province: 'ON', postal_code: 'K1N 5W8', created_at: now, created_by: users.primaryA.id })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id
+  await t.db
+    .insertInto('business_membership')
+    .values([
+      { business_id: businessA, user_id: users.branchPrimaryA.id, role: 'branch_primary', branch_id: branchA, created_at: now, created_by: users.primaryA.id },
+      { business_id: businessA, user_id: users.branchSecondaryA.id, role: 'secondary', branch_id: branchA, created_at: now, created_by: users.branchPrimaryA.id },
     ])
     .execute()
   const enrolmentA = (
@@ -163,24 +180,39 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
     return user.id
   }
   const cast = [
-    [businessA, users.primaryA.id, 'primary'],
-    [businessA, users.secondaryA.id, 'secondary'],
-    [businessB, users.primaryB.id, 'primary'],
+    [businessA, users.primaryA.id, 'primary', null],
+    [businessA, users.secondaryA.id, 'secondary', null],
+    [businessA, users.branchPrimaryA.id, 'branch_primary', branchA],
+    [businessA, users.branchSecondaryA.id, 'secondary', branchA],
+    [businessB, users.primaryB.id, 'primary', null],
   ] as const
   const restore = async () => {
-    for (const [business, user, role] of cast) {
+    for (const [business, user, role, branch] of cast) {
       if (role === 'primary') {
         await t.db.updateTable('business_membership').set({ role: 'secondary' }).where('business_id', '=', business).where('role', '=', 'primary').where('user_id', '!=', user).execute()
       }
-      await t.db.updateTable('business_membership').set({ role, status: 'active', removed_at: null }).where('business_id', '=', business).where('user_id', '=', user).execute()
+      await t.db.updateTable('business_membership').set({ role, branch_id: branch, status: 'active', removed_at: null }).where('business_id', '=', business).where('user_id', '=', user).execute()
     }
   }
+  // Requests of the access feature: a PIN reset for A's primary user, one for the officers, a reactivation.
+  const pinReset = async (handledBy: 'primary' | 'officers') =>
+    (
+      await t.db
+        .insertInto('pin_reset_request')
+        .values({ requester_user_id: users.noBusiness.id, given_names: 'Lost', family_name: 'Pin', business_key: handledBy === 'primary' ? bn(numberA) : `E${numberA.slice(0, 7)}`, business_id: businessA, email: 'lost.pin@example.ca', reason: 'I lost it.', wants_primary: handledBy === 'officers', handled_by: handledBy, created_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+  const pinResetA = await pinReset('primary')
+  const pinResetOfficersA = await pinReset('officers')
+  const sleeper = await mk('sleeper')
+  const reactivation = (await t.db.insertInto('reactivation_request').values({ user_id: sleeper.id, reason: 'I am back.', created_at: now }).returning('id').executeTakeFirstOrThrow()).id
   return {
     users,
     businessA,
     businessB,
     restore,
-    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), offerA, transferA, newMemberA, newPinA, newOfficer },
+    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), offerA, transferA, newMemberA, newPinA, newOfficer, pinResetA, pinResetOfficersA, reactivation },
   }
 }
 
@@ -199,6 +231,8 @@ export const WATCHED_TABLES = [
   'branch',
   'access_pin',
   'offer',
+  'pin_reset_request',
+  'reactivation_request',
 ] as const
 
 export async function rowCounts(db: TestApp['db']): Promise<Record<string, number>> {
