@@ -9,7 +9,7 @@ import { zodFormErrors } from '../../ui/form-errors.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { requireEmployer } from '../auth/guards.ts'
 import * as payRepo from '../payment/payment.repository.ts'
-import { formatCad, retryMessage } from '../payment/payment.views.ts'
+import { formatCad, receiptList, retryMessage } from '../payment/payment.views.ts'
 import { offerPdf, receiptPdf } from './offers.pdf.ts'
 import { offerAndMembership, type OfferDeps } from './offers.routes.ts'
 import { sectionProblems, SECTION_IDS } from './offers.sections.ts'
@@ -141,7 +141,8 @@ ${latest?.status === 'pending' ? '' : html`<form method="post" action="/${lang}/
         title: t(STATUS_KEY[offer.status]),
         body: offer.status === 'withdrawn' ? t('offers.withdrawnBody', { reason: offer.withdrawal_reason ?? '' }) : t('offers.tellWorker', { number: offer.offer_number ?? '' }),
       })}
-${offer.needs_review ? html`<p>${t('offers.feeExemptReview')}</p>` : ''}`
+${offer.needs_review ? html`<p>${t('offers.feeExemptReview')}</p>` : ''}
+${approved ? html`<h2>${t('payment.receiptTitle')}</h2>${receiptList(t, lang, approved)}` : ''}`
 }
 ${summaryList([
   { key: t('offers.number'), value: offer.offer_number ?? t('offers.noNumberYet') },

@@ -25,7 +25,9 @@ export function registerPaymentRoutes(scope: FastifyInstance, deps: { payments: 
     const userId = requireUserId(request, reply)
     if (!userId) return reply
     const payment = await load(request.params.id, userId)
-    await deps.payments.confirmPayment(payment.id)
+    const { payment: current } = await deps.payments.confirmPayment(payment.id)
+    // Paid: straight on to what was paid for (an offer's page shows its number and the receipt).
+    if (current.status === 'approved' && current.continue_path) return reply.redirect(current.continue_path, 303)
     // POST-redirect-GET style: refresh and Back land on the result page, which asks again if needed.
     return reply.redirect(`/${request.lang}/payments/${payment.id}`, 303)
   })

@@ -253,10 +253,10 @@ export class PaymentService {
 
   /** The receipt, kept in the payer's account messages and e-mailed, in the same transaction as the approval. */
   private async sendReceipt(trx: Transaction<Database>, p: Payment, reference: string, now: Date): Promise<void> {
-    if (!p.created_by_user_id) return
+    if (!(await this.payerExists(trx, p))) return
     const business = p.business_id ? await trx.selectFrom('business').select('legal_name').where('id', '=', p.business_id).executeTakeFirst() : undefined
     await notifyUser(trx, {
-      userId: p.created_by_user_id,
+      userId: p.created_by_user_id!,
       template: 'paymentReceipt',
       params: {
         receipt: p.receipt_number ?? '',
@@ -268,6 +268,12 @@ export class PaymentService {
       },
       now,
     })
+  }
+
+  /** Payments started by the system (or by a person since removed) have nobody to notify. */
+  private async payerExists(trx: Transaction<Database>, p: Payment): Promise<boolean> {
+    if (!p.created_by_user_id) return false
+    return !!(await trx.selectFrom('app_user').select('id').where('id', '=', p.created_by_user_id).executeTakeFirst())
   }
 
   private get timeZone(): string {
@@ -378,9 +384,9 @@ export class PaymentService {
           objectId: payment.id,
           details: { refundId: refund.id, amountCents: refund.amount_cents, gatewayRefundId: outcome.refundId, reason: refund.reason },
         })
-        if (payment.created_by_user_id) {
+        if (await this.payerExists(trx, payment)) {
           await notifyUser(trx, {
-            userId: payment.created_by_user_id,
+            userId: payment.created_by_user_id!,
             template: 'paymentRefunded',
             params: { receipt: payment.receipt_number ?? '', amount: (refund.amount_cents / 100).toFixed(2), reason: refund.reason ?? '' },
             now,

@@ -27,9 +27,10 @@ export function registerTestGatewayRoutes(scope: FastifyInstance, deps: { db: Db
   scope.get<{ Params: { id: string } }>('/test-gateway/checkouts/:id', async (request, reply) => {
     const { t, lang } = request
     const checkout = await load(request.params.id)
-    if (checkout.status !== 'open' || checkoutExpired(checkout.expires_at, deps.clock.now())) {
-      const kind = checkout.status === 'open' ? 'expired' : 'finished'
-      return reply.page({ title: kind === 'expired' ? t('testGateway.expiredTitle') : t('testGateway.finishedTitle'), body: closedPage(t, kind, checkout.return_url, TEST_CHECKOUT_MINUTES) })
+    // Back to a finished page (the browser's Back after paying): on to the portal, which shows the result.
+    if (checkout.status !== 'open') return reply.redirect(checkout.return_url, 303)
+    if (checkoutExpired(checkout.expires_at, deps.clock.now())) {
+      return reply.page({ title: t('testGateway.expiredTitle'), body: closedPage(t, 'expired', checkout.return_url, TEST_CHECKOUT_MINUTES) })
     }
     return reply.page({
       title: t('testGateway.title'),

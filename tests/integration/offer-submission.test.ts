@@ -1,0 +1,326 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { testApp, type TestApp } from '../helpers/app.ts'
+import { TestClient, text, type PageResponse } from '../helpers/http.ts'
+import { businessWithPrimary, fillOffer, multipart, startOffer, TINY_PDF, TINY_PNG } from '../helpers/offers.ts'
+import { createUser, signIn } from '../helpers/users.ts'
+
+/**
+ * An offer from review to its end, through the pages: submission and the fee on the
+ * embedded test gateway, the number, the receipt, withdrawal and its refund, copy,
+ * deletion, documents, the fee exemption, branch scoping and the queue.
+ */
+describe('offers of employment: submission, payment and the offer’s life', () => {
+  let t: TestApp
+  let a: { userId: string; businessId: string }
+
+  before(async () => {
+    t = await testApp()
+    t.clock.set('2026-11-23T15:00:00Z')
+    a = await businessWithPrimary(t, 'bistro.owner', '123456782', 'Le Bistro')
+    await businessWithPrimary(t, 'other.owner', '046454286', 'Autre Resto')
+  })
+  after(() => t.close())
+
+  const local = (url: string | undefined) => {
+    assert.ok(url, 'a redirect')
+    return url.startsWith(t.config.publicBaseUrl) ? url.slice(t.config.publicBaseUrl.length) : url
+  }
+
+  async function signedIn(username = 'bistro.owner'): Promise<TestClient> {
+    const client = new TestClient(t.app)
+    await signIn(client, username)
+    return client
+  }
+
+  /** Review → Submit: returns the hosted payment page's path. */
+  async function submit(client: TestClient, id: string, lang = 'en'): Promise<string> {
+    const review = await client.get(`/${lang}/offers/${id}/review`)
+    assert.equal(review.status, 200, `review: ${review.status} ${review.location ?? ''}`)
+    const version = review.dom.querySelector('input[name="version"]')!.getAttribute('value')!
+    const res = await client.post(`/${lang}/offers/${id}/submit`, { version })
+    assert.equal(res.status, 303)
+    return local(res.location)
+  }
+
+  /** Pays on the hosted page with a test card and follows the way back to the portal. */
+  async function pay(client: TestClient, checkoutPath: string, card = '4242424242424242'): Promise<PageResponse> {
+    await client.get(checkoutPath)
+    const res = await client.post(checkoutPath, { cardNumber: card, expiry: '12/29', securityCode: '123', cardholderName: 'Alex Tremblay', action: 'pay' })
+    assert.equal(res.status, 303)
+    let page = await client.get(local(res.location))
+    while (page.status === 303) page = await client.get(local(page.location))
+    return page
+  }
+
+  async function completeOffer(client: TestClient, lang = 'en'): Promise<string> {
+    const id = await startOffer(client, lang)
+    await fillOffer(client, id, lang)
+    return id
+  }
+
+  const offerRow = (id: string) => t.db.selectFrom('offer').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  const paymentsOf = (id: string) => t.db.selectFrom('payment').selectAll().where('purpose_id', '=', id).orderBy('created_at').execute()
+
+  it('submits, pays once, gives the offer its number, keeps the receipt, and never changes the offer again', async () => {
+    const client = await signedIn()
+    const id = await completeOffer(client)
+    const checkout = await submit(client, id)
+    assert.match(checkout, /^\/en\/test-gateway\/checkouts\//)
+    assert.equal((await offerRow(id)).status, 'awaiting_payment')
+
+    const page = await pay(client, checkout)
+    assert.equal(page.status, 200)
+    const offer = await offerRow(id)
+    assert.equal(offer.status, 'pending')
+    assert.match(offer.offer_number!, /^A\d{7}$/)
+    assert.equal(text(page.dom.querySelector('h1')), `Offer of employment ${offer.offer_number}`)
+    assert.match(text(page.dom.querySelector('main')), new RegExp(`Give the foreign national the offer number ${offer.offer_number}`))
+    const [payment] = await paymentsOf(id)
+    assert.equal(payment!.status, 'approved')
+    assert.ok(page.body.includes(payment!.receipt_number!), 'the receipt is shown after payment')
+
+    // Back after paying: the finished card page sends the browser on to the offer, not the card form.
+    let back = await client.get(checkout)
+    while (back.status === 303) back = await client.get(local(back.location))
+    assert.equal(text(back.dom.querySelector('h1')), `Offer of employment ${offer.offer_number}`)
+    assert.equal((await paymentsOf(id)).length, 1)
+
+    // The receipt stays in account messages, and it was e-mailed (to the outbox) in the same transaction.
+    const messages = await t.db.selectFrom('account_message').select(['template', 'subject']).where('user_id', '=', a.userId).execute()
+    assert.ok(messages.some((m) => m.template === 'paymentReceipt' && m.subject.includes(payment!.receipt_number!) && m.subject.includes(offer.offer_number!)))
+    assert.ok(messages.some((m) => m.template === 'offerSubmitted'))
+
+    // The receipt and the offer as PDFs, at any later time.
+    const receiptLink = page.dom.querySelectorAll('a').find((l) => l.getAttribute('href')?.endsWith('/receipt.pdf'))!
+    const receipt = await client.get(receiptLink.getAttribute('href')!)
+    assert.equal(receipt.status, 200)
+    assert.equal(receipt.headers['content-type'], 'application/pdf')
+    assert.equal(receipt.raw.rawPayload.subarray(0, 5).toString(), '%PDF-')
+    const pdf = await client.get(`/en/offers/${id}/offer.pdf`)
+    assert.equal(pdf.status, 200)
+    assert.match(String(pdf.headers['content-disposition']), new RegExp(`offer-${offer.offer_number}\\.pdf`))
+
+    // Read-only for ever: a section POST changes nothing and says why.
+    const edit = await client.post(`/en/offers/${id}/job`, { version: String(offer.version), jobTitle: 'Changed', nav: 'next' })
+    assert.equal(edit.status, 409)
+    assert.equal((await offerRow(id)).answers.job!.jobTitle, 'Chef de cuisine')
+    assert.equal((await client.get(`/en/offers/${id}/job`)).location, `/en/offers/${id}`)
+    // Submitting again does nothing new.
+    const again = await client.post(`/en/offers/${id}/submit`, { version: String(offer.version) })
+    assert.equal(again.location, `/en/offers/${id}`)
+    assert.equal((await paymentsOf(id)).length, 1)
+  })
+
+  it('a declined card leaves the offer awaiting payment, says so, and a retry pays once', async () => {
+    const client = await signedIn()
+    const id = await completeOffer(client)
+    const declined = await pay(client, await submit(client, id), '4000000000000002')
+    assert.match(text(declined.dom.querySelector('main')), /declined/)
+    const view = await client.get(`/en/offers/${id}`)
+    assert.equal((await offerRow(id)).status, 'awaiting_payment')
+    assert.match(text(view.dom.querySelector('main .notice-warning')), /declined/)
+    // Pay again from the offer's page.
+    const retry = await client.post(`/en/offers/${id}/pay`, {})
+    const paid = await pay(client, local(retry.location))
+    assert.equal(paid.status, 200)
+    assert.equal((await offerRow(id)).status, 'pending')
+    const payments = await paymentsOf(id)
+    assert.deepEqual(payments.map((p) => p.status), ['declined', 'approved'])
+  })
+
+  it('two tabs and a double click lead to one payment page and one charge', async () => {
+    const client = await signedIn()
+    const id = await completeOffer(client)
+    const review = await client.get(`/en/offers/${id}/review`)
+    const version = review.dom.querySelector('input[name="version"]')!.getAttribute('value')!
+    const [first, second] = await Promise.all([client.post(`/en/offers/${id}/submit`, { version }), client.post(`/en/offers/${id}/submit`, { version })])
+    assert.equal(local(first.location), local(second.location), 'the same hosted page from both')
+    await pay(client, local(first.location))
+    const third = await client.post(`/en/offers/${id}/pay`, {})
+    assert.equal(third.location, `/en/offers/${id}`)
+    assert.equal((await paymentsOf(id)).filter((p) => p.status === 'approved').length, 1)
+  })
+
+  it('a tab closed after paying, before the return: the offer page (or the reconciler) completes the submission', async () => {
+    const client = await signedIn()
+    const id = await completeOffer(client)
+    const checkout = await submit(client, id)
+    await client.get(checkout)
+    const res = await client.post(checkout, { cardNumber: '4242424242424242', expiry: '12/29', securityCode: '123', cardholderName: 'A B', action: 'pay' })
+    assert.equal(res.status, 303) // …and the browser never follows it.
+    assert.equal((await offerRow(id)).status, 'awaiting_payment')
+    const view = await client.get(`/en/offers/${id}`)
+    assert.equal(view.status, 200)
+    assert.equal((await offerRow(id)).status, 'pending')
+    assert.match((await offerRow(id)).offer_number!, /^A\d{7}$/)
+  })
+
+  it('withdraws a pending offer with a reason and refunds the fee at once; the history shows it', async () => {
+    const client = await signedIn()
+    const id = await completeOffer(client)
+    await pay(client, await submit(client, id))
+    const form = await client.get(`/en/offers/${id}/withdraw`)
+    assert.equal(form.status, 200)
+    const empty = await client.post(`/en/offers/${id}/withdraw`, { reason: '  ' })
+    assert.equal(empty.status, 400)
+    assert.equal((await offerRow(id)).status, 'pending', 'nothing changed')
+    const done = await client.post(`/en/offers/${id}/withdraw`, { reason: 'The worker accepted another job.' })
+    assert.equal(done.location, `/en/offers/${id}`)
+    const offer = await offerRow(id)
+    assert.equal(offer.status, 'withdrawn')
+    assert.equal(offer.withdrawal_reason, 'The worker accepted another job.')
+    const [payment] = await paymentsOf(id)
+    assert.equal(payment!.status, 'refunded')
+    const page = await client.get(`/en/offers/${id}`)
+    assert.match(text(page.dom.querySelector('main')), /Refunded on/)
+    const messages = await t.db.selectFrom('account_message').select('template').where('user_id', '=', a.userId).execute()
+    assert.ok(messages.some((m) => m.template === 'paymentRefunded'))
+    assert.ok(messages.some((m) => m.template === 'offerWithdrawn'))
+    // Withdrawn is final.
+    assert.equal((await client.post(`/en/offers/${id}/withdraw`, { reason: 'again' })).location, `/en/offers/${id}`)
+    assert.equal((await t.db.selectFrom('payment_refund').select('id').where('payment_id', '=', payment!.id).execute()).length, 1)
+  })
+
+  it('copies any offer into a new draft (attestations to tick again) and deletes a draft, never a submitted offer', async () => {
+    const client = await signedIn()
+    const id = await completeOffer(client)
+    await pay(client, await submit(client, id))
+    const copy = await client.post(`/en/offers/${id}/copy`, {})
+    const copyId = /offers\/([0-9a-f-]{36})\/exemption$/.exec(copy.location!)![1]!
+    const copied = await offerRow(copyId)
+    assert.equal(copied.status, 'draft')
+    assert.equal(copied.copied_from, id)
+    assert.equal(copied.answers.worker!.passportNumber, 'C1234567')
+    assert.equal(copied.answers.attestations, undefined)
+    assert.equal(copied.offer_number, null)
+
+    const confirm = await client.get(`/en/offers/${copyId}/delete`)
+    assert.equal(confirm.status, 200)
+    assert.equal((await client.post(`/en/offers/${copyId}/delete`, {})).location, '/en/offers?deleted=1')
+    assert.equal(await t.db.selectFrom('offer').select('id').where('id', '=', copyId).executeTakeFirst(), undefined)
+    // A submitted offer cannot be deleted.
+    assert.equal((await client.post(`/en/offers/${id}/delete`, {})).location, `/en/offers/${id}`)
+    assert.ok(await t.db.selectFrom('offer').select('id').where('id', '=', id).executeTakeFirst())
+  })
+
+  it('attaches documents checked by their content, up to 6 MB, while the offer is a draft', async () => {
+    const client = await signedIn()
+    const id = await startOffer(client)
+    const page = await client.get(`/en/offers/${id}/documents`)
+    assert.equal(page.status, 200)
+    const upload = (name: string, type: string, content: Buffer) => {
+      const body = multipart({ _csrf: client.csrf! }, { field: 'document', name, type, content })
+      return client.request('POST', `/en/offers/${id}/documents`, { payload: body.payload, headers: { 'content-type': body.contentType } })
+    }
+    assert.equal((await upload('../../etc/passwd.png', 'image/png', TINY_PNG)).status, 303)
+    assert.equal((await upload('lettre d’emploi.pdf', 'application/pdf', TINY_PDF)).status, 303)
+    const fake = await upload('virus.pdf', 'application/pdf', Buffer.from('MZ this is not a PDF'))
+    assert.equal(fake.status, 400)
+    assert.match(text(fake.dom.querySelector('#document-error')), /PDF, JPEG or PNG/)
+    const big = await upload('big.pdf', 'application/pdf', Buffer.concat([TINY_PDF, Buffer.alloc(6 * 1024 * 1024)]))
+    assert.equal(big.status, 400)
+    assert.match(text(big.dom.querySelector('#document-error')), /larger than 6 MB/)
+    const none = await upload('', 'application/octet-stream', Buffer.alloc(0))
+    assert.equal(none.status, 400)
+    const docs = await t.db.selectFrom('offer_document').select(['id', 'file_name', 'content_type']).where('offer_id', '=', id).orderBy('created_at').execute()
+    assert.deepEqual(docs.map((d) => [d.file_name, d.content_type]), [['passwd.png', 'image/png'], ['lettre d’emploi.pdf', 'application/pdf']])
+    const download = await client.get(`/en/offers/${id}/documents/${docs[0]!.id}`)
+    assert.equal(download.headers['content-type'], 'image/png')
+    assert.match(String(download.headers['content-disposition']), /^attachment;/)
+    // Removed while a draft; another business cannot even see them.
+    await client.get(`/en/offers/${id}/documents`)
+    assert.equal((await client.post(`/en/offers/${id}/documents/${docs[1]!.id}/remove`, {})).status, 303)
+    assert.equal((await t.db.selectFrom('offer_document').select('id').where('offer_id', '=', id).execute()).length, 1)
+    const other = await signedIn('other.owner')
+    assert.equal((await other.get(`/en/offers/${id}/documents/${docs[0]!.id}`)).status, 404)
+  })
+
+  it('a fee exemption needs proof, skips payment, and flags the offer for an officer', async () => {
+    const client = await signedIn()
+    const id = await startOffer(client)
+    await fillOffer(client, id, 'en', { exemption: { feeExemption: 'employer' } })
+    assert.equal((await client.get(`/en/offers/${id}/review`)).location, `/en/offers/${id}/validate`, 'no proof yet')
+    const validate = await client.get(`/en/offers/${id}/validate`)
+    assert.match(text(validate.dom.querySelector('main')), /Attach proof of the fee exemption/)
+    await client.get(`/en/offers/${id}/documents`)
+    const body = multipart({ _csrf: client.csrf! }, { field: 'document', name: 'note-diplomatique.pdf', type: 'application/pdf', content: TINY_PDF })
+    await client.request('POST', `/en/offers/${id}/documents`, { payload: body.payload, headers: { 'content-type': body.contentType } })
+    const review = await client.get(`/en/offers/${id}/review`)
+    assert.equal(review.status, 200)
+    const res = await client.post(`/en/offers/${id}/submit`, { version: review.dom.querySelector('input[name="version"]')!.getAttribute('value')! })
+    assert.equal(res.location, `/en/offers/${id}`)
+    const offer = await offerRow(id)
+    assert.equal(offer.status, 'pending')
+    assert.equal(offer.fee_exemption, 'employer')
+    assert.equal(offer.needs_review, true)
+    assert.match(offer.offer_number!, /^A\d{7}$/)
+    assert.equal((await paymentsOf(id)).length, 0)
+  })
+
+  it('refuses a start date in the past at submission, and a review loaded before another tab’s change', async () => {
+    const client = await signedIn()
+    const id = await startOffer(client)
+    await fillOffer(client, id, 'en', { job: { startDate: '2026-11-01' } })
+    const validate = await client.get(`/en/offers/${id}/validate`)
+    assert.match(text(validate.dom.querySelector('main')), /The start date has passed/)
+    // Correct it, load the review, change the draft in "another tab", then submit the stale review.
+    const job = await client.get(`/en/offers/${id}/job`)
+    await client.post(`/en/offers/${id}/job`, { version: job.dom.querySelector('input[name="version"]')!.getAttribute('value')!, ...{ jobTitle: 'Chef de cuisine', nocCode: '62200', mainDuties: 'Cook.', workStreet: '1 rue Principale', workCity: 'Québec', workProvince: 'QC', workPostalCode: 'G1R 4S9', startDate: '2027-06-01', endDate: '2028-05-31', hoursPerWeek: '40', additionalLocation: 'no' }, nav: 'next' })
+    const review = await client.get(`/en/offers/${id}/review`)
+    const stale = review.dom.querySelector('input[name="version"]')!.getAttribute('value')!
+    const wage = await client.get(`/en/offers/${id}/wage`)
+    await client.post(`/en/offers/${id}/wage`, { version: wage.dom.querySelector('input[name="version"]')!.getAttribute('value')!, wage: '35.00', wageUnit: 'hour', nav: 'exit' })
+    const res = await client.post(`/en/offers/${id}/submit`, { version: stale })
+    assert.equal(res.location, `/en/offers/${id}/review?changed=1`)
+    assert.equal((await offerRow(id)).status, 'draft')
+    const shown = await client.follow(res)
+    assert.match(text(shown.dom.querySelector('main .notice-warning')), /changed in another tab/)
+  })
+
+  it('the queue: search by number or name, filter by status, sort, and keyset pages; branch users see only their branch', async () => {
+    // 60 drafts for a fresh business, then one branch.
+    const b = await businessWithPrimary(t, 'queue.owner', '111111118', 'Queue Inc.')
+    const now = t.clock.now()
+    const branch = await t.db.insertInto('branch').values({ business_id: b.businessId, name: 'Montréal', street: 's', city: 'Montréal', province: 'QC', postal_code: 'H2X 1Y4', created_at: now }).returning('id').executeTakeFirstOrThrow()
+    for (let i = 0; i < 60; i++) {
+      await t.db
+        .insertInto('offer')
+        .values({ business_id: b.businessId, branch_id: i % 3 === 0 ? branch.id : null, created_by: b.userId, answers: '{}', worker_name: `Worker${String(i).padStart(2, '0')}, Ana`, job_title: 'Cook', created_at: now, updated_at: new Date(now.getTime() + i * 1000) })
+        .execute()
+    }
+    await t.db.updateTable('offer').set({ status: 'pending', offer_number: 'A7654321' }).where('worker_name', '=', 'Worker07, Ana').execute()
+    const client = await signedIn('queue.owner')
+    const first = await client.get('/en/offers')
+    const rows = first.dom.querySelectorAll('tbody tr')
+    assert.equal(rows.length, 50)
+    assert.match(text(rows[0]), /Worker59/)
+    const next = first.dom.querySelector('a[rel="next"]')!.getAttribute('href')!
+    const second = await client.get(next)
+    assert.equal(second.dom.querySelectorAll('tbody tr').length, 10)
+    assert.match(text(second.dom.querySelectorAll('tbody tr')[9]), /Worker00/)
+    assert.equal(second.dom.querySelector('a[rel="next"]'), null)
+
+    assert.equal((await client.get('/en/offers?q=a7654321')).dom.querySelectorAll('tbody tr').length, 1)
+    assert.equal((await client.get('/en/offers?q=worker1')).dom.querySelectorAll('tbody tr').length, 10)
+    assert.equal((await client.get('/en/offers?q=%25')).dom.querySelectorAll('tbody tr').length, 0, 'LIKE metacharacters are literal')
+    assert.equal((await client.get('/en/offers?status=pending')).dom.querySelectorAll('tbody tr').length, 1)
+    assert.equal((await client.get(`/en/offers?branch=${branch.id}`)).dom.querySelectorAll('tbody tr').length, 20)
+    const az = await client.get('/en/offers?sort=worker')
+    assert.match(text(az.dom.querySelector('tbody tr')), /Worker00/)
+    assert.equal((await client.get('/en/offers?after=garbage&status=nonsense&sort=nope')).status, 200)
+
+    // A branch user of Montréal sees its 20 offers only, and another branch's offer is "not found".
+    const branchUser = await createUser(t.db, { username: 'montreal.user' })
+    await t.db.insertInto('business_membership').values({ business_id: b.businessId, user_id: branchUser.id, role: 'secondary', branch_id: branch.id, created_at: now }).execute()
+    const bc = await signedIn('montreal.user')
+    const theirs = await bc.get('/en/offers')
+    assert.equal(theirs.dom.querySelectorAll('tbody tr').length, 20)
+    const headOffice = await t.db.selectFrom('offer').select('id').where('business_id', '=', b.businessId).where('branch_id', 'is', null).executeTakeFirstOrThrow()
+    assert.equal((await bc.get(`/en/offers/${headOffice.id}/exemption`)).status, 404)
+    assert.equal((await bc.post(`/en/offers/${headOffice.id}/copy`, {})).status, 404)
+    // A draft the branch user starts belongs to their branch.
+    const own = await startOffer(bc)
+    assert.equal((await offerRow(own)).branch_id, branch.id)
+  })
+})
