@@ -6,6 +6,7 @@ import { DataDirInUseError, openDatabase } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demoSignInsText, seedDemo } from './features/demo/demo-seed.ts'
 import { startConfiguredDispatcher } from './features/notifications/dispatcher.ts'
+import { startExportWorker } from './features/console/inspection.service.ts'
 import { describeImport, loadNocIfEmpty } from './features/reference/noc.service.ts'
 import { systemClock, TestClock } from './platform/clock.ts'
 import { resolveDataKey } from './platform/data-key.ts'
@@ -32,12 +33,15 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, db: database.db, clock: clock })
   // The e-mail outbox dispatcher runs here unless `npm run worker` does it (RUN_MAIL_DISPATCHER=false).
   const mail = config.runMailDispatcher ? startConfiguredDispatcher(config, database.db, clock, app.log) : undefined
+  // Large inspection exports likewise: here, unless `npm run worker` makes them.
+  const exports = config.runMailDispatcher ? startExportWorker(database.db, clock, app.log, `web-${process.pid}`) : undefined
 
   const closer = closeWithGrace({ delay: 10_000, ...graceOptions() }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error')
     else app.log.info({ signal }, 'closing')
     await app.close()
     await mail?.stop()
+    await exports?.stop()
     await database.close()
   })
   followPrimary(closer)

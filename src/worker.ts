@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts'
 import { DataDirInUseError, openDatabase } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { startConfiguredDispatcher } from './features/notifications/dispatcher.ts'
+import { startExportWorker } from './features/console/inspection.service.ts'
 import { startDormancyJob } from './features/access/dormancy.service.ts'
 import { systemClock } from './platform/clock.ts'
 
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   const database = await openDatabase(config)
   if (config.runMigrations) await migrateToLatest(database.db)
   const dispatcher = startConfiguredDispatcher(config, database.db, systemClock, log)
+  // Inspection exports too large to make during a request (claimed with a lease; several workers share them).
+  const exports = startExportWorker(database.db, systemClock, log, `worker-${process.pid}`)
   // The dormancy job (warnings, dormancy, businesses following their primary user): a pass now, then hourly.
   const dormancy = startDormancyJob({ db: database.db, clock: systemClock, timeZone: config.timeZone }, { log })
   log.info({ smtp: !!config.smtpUrl }, config.smtpUrl ? 'e-mail worker started: sending through SMTP' : 'e-mail worker started: development mailbox (no SMTP_URL)')
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
     if (err) log.error({ err }, 'closing after an error')
     else log.info({ signal }, 'closing')
     await dispatcher.stop()
+    await exports.stop()
     await dormancy.stop()
     await database.close()
   })

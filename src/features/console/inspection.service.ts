@@ -1,0 +1,347 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/connect.ts'
+import type { DbOrTrx } from '../../platform/audit.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { bilingual, renderPdf } from '../../platform/pdf.ts'
+import type { Answers, OfferStatus } from '../offers/offers.tables.ts'
+import { formatMoney } from '../reference/validators.ts'
+import type { InspectionExport } from './console.tables.ts'
+import * as repo from './matching.repository.ts'
+
+/**
+ * Compliance inspection of one employer: every submitted offer still inside its
+ * six-year window (issued: until the day before the sixth anniversary of the first day
+ * of employment; otherwise six years from submission) with its whole history, and its
+ * exports (CSV, bilingual PDF dossier). Exports of more than `inlineLimit` offers are
+ * made by the background worker, which records its progress.
+ */
+
+export interface DossierEvent {
+  at: Date
+  kind: string
+  actor: string
+  detail: string
+}
+
+export interface DossierOffer {
+  id: string
+  offerNumber: string
+  status: OfferStatus
+  workerName: string
+  jobTitle: string
+  exemptionCode: string
+  province: string
+  submittedAt: Date | null
+  firstDay: string | null
+  inspectionUntil: string | null
+  outcome: 'issued' | 'refused' | null
+  events: DossierEvent[]
+}
+
+export interface DossierBusiness {
+  id: string
+  legal_name: string
+  operating_name: string
+  business_number: string
+  employer_number: string
+  street: string
+  city: string
+  province: string
+  postal_code: string
+}
+
+/** The first day still inside a six-year window that ends today or later: `today` minus six years. */
+export function sixYearsBefore(today: string): string {
+  return `${Number(today.slice(0, 4)) - 6}${today.slice(4)}`
+}
+
+/** Ids of the employer's offers inside the window, oldest submission first. */
+export async function dossierOfferIds(db: DbOrTrx, businessId: string, today: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('offer as o')
+    .leftJoin('work_permit_decision as d', 'd.offer_id', 'o.id')
+    .select('o.id')
+    .where('o.business_id', '=', businessId)
+    .where('o.status', 'not in', ['draft', 'awaiting_payment'])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('d.outcome', '=', 'issued'), eb('d.inspection_until', '>=', today)]),
+        eb.and([eb.or([eb('d.outcome', 'is', null), eb('d.outcome', '=', 'refused')]), eb(sql`(o.submitted_at at time zone 'UTC')::date`, '>=', sql`${sixYearsBefore(today)}::date`)]),
+      ]),
+    )
+    .orderBy('o.submitted_at')
+    .orderBy('o.id')
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+const ANSWERED_BY_RECORDS = new Set(['offer.matched', 'offer.unmatched', 'offer.work_permit_issued', 'offer.work_permit_refused', 'offer.corrected', 'payment.approved', 'payment.refunded'])
+const str = (a: Answers, s: string, f: string) => {
+  const v = a[s]?.[f]
+  return typeof v === 'string' ? v : ''
+}
+
+/** The offers (in the order of `ids`) with their history: payments, refunds, matches, decisions, corrections and audit entries. */
+export async function loadDossierOffers(db: DbOrTrx, businessId: string, ids: readonly string[]): Promise<DossierOffer[]> {
+  if (ids.length === 0) return []
+  const offers = await db.selectFrom('offer').select(['id', 'offer_number', 'status', 'worker_name', 'job_title', 'answers', 'submitted_at']).where('id', 'in', ids).execute()
+  const payments = await repo.paymentsOf(db, ids)
+  const paymentIds = payments.map((p) => p.id)
+  const [refunds, matches, decisions, corrections, audits] = await Promise.all([
+    repo.refundsOfPayments(db, paymentIds),
+    db
+      .selectFrom('work_permit_match as m')
+      .innerJoin('app_user as u', 'u.id', 'm.matched_by')
+      .leftJoin('app_user as x', 'x.id', 'm.undone_by')
+      .select(['m.offer_id', 'm.matched_at', 'm.undone_at', 'm.undo_reason', 'u.username as matched_by', 'x.username as undone_by'])
+      .where('m.offer_id', 'in', ids)
+      .execute(),
+    db.selectFrom('work_permit_decision as d').innerJoin('app_user as u', 'u.id', 'd.decided_by').selectAll('d').select('u.username as decided_by_name').where('d.offer_id', 'in', ids).execute(),
+    repo.correctionsOf(db, ids),
+    db
+      .selectFrom('audit_event')
+      .select(['occurred_at', 'actor_label', 'action', 'object_id', 'ip'])
+      .where('business_id', '=', businessId)
+      .where('object_id', 'in', [...ids, ...paymentIds])
+      .orderBy('occurred_at')
+      .orderBy('id')
+      .execute(),
+  ])
+  const paymentOffer = new Map(payments.map((p) => [p.id, p.purpose_id]))
+  const events = new Map<string, DossierEvent[]>(ids.map((id) => [id, []]))
+  const add = (offerId: string, e: DossierEvent) => events.get(offerId)?.push(e)
+  for (const p of payments) {
+    add(p.purpose_id, { at: p.created_at, kind: 'payment.started', actor: '', detail: `${formatMoney(p.amount_cents, 'en')}` })
+    if (p.approved_at) add(p.purpose_id, { at: p.approved_at, kind: 'payment.approved', actor: '', detail: `${formatMoney(p.amount_cents, 'en')} ${p.receipt_number ?? ''}`.trim() })
+  }
+  for (const r of refunds) {
+    const offerId = paymentOffer.get(r.payment_id)!
+    add(offerId, { at: r.completed_at ?? r.created_at, kind: `refund.${r.status}`, actor: '', detail: `${formatMoney(r.amount_cents, 'en')}${r.reason ? ` (${r.reason})` : ''}` })
+  }
+  for (const m of matches) {
+    add(m.offer_id, { at: m.matched_at, kind: 'offer.matched', actor: m.matched_by, detail: '' })
+    if (m.undone_at) add(m.offer_id, { at: m.undone_at, kind: 'offer.unmatched', actor: m.undone_by ?? '', detail: m.undo_reason ?? '' })
+  }
+  for (const d of decisions) {
+    add(d.offer_id, {
+      at: d.decided_at,
+      kind: d.outcome === 'issued' ? 'offer.work_permit_issued' : 'offer.work_permit_refused',
+      actor: d.decided_by_name,
+      detail: [d.first_day_of_employment ? `first day ${d.first_day_of_employment}; inspection until ${d.inspection_until}` : '', d.refund_outcome ? `refund ${d.refund_outcome}` : '', d.note].filter(Boolean).join('; '),
+    })
+  }
+  for (const c of corrections) add(c.offer_id, { at: c.corrected_at, kind: 'offer.corrected', actor: c.corrected_by_name, detail: `${c.field}: ${c.old_value} -> ${c.new_value} (${c.reason})` })
+  for (const a of audits) {
+    if (ANSWERED_BY_RECORDS.has(a.action)) continue
+    const offerId = ids.includes(a.object_id ?? '') ? a.object_id! : paymentOffer.get(a.object_id ?? '')
+    if (offerId) add(offerId, { at: a.occurred_at, kind: a.action, actor: a.actor_label, detail: a.ip ? `from ${a.ip}` : '' })
+  }
+  const byId = new Map(offers.map((o) => [o.id, o]))
+  const decisionOf = new Map(decisions.map((d) => [d.offer_id, d]))
+  return ids.flatMap((id) => {
+    const o = byId.get(id)
+    if (!o) return []
+    const d = decisionOf.get(id)
+    return [
+      {
+        id,
+        offerNumber: o.offer_number ?? '',
+        status: o.status,
+        workerName: o.worker_name,
+        jobTitle: o.job_title,
+        exemptionCode: str(o.answers, 'exemption', 'exemptionCode'),
+        province: str(o.answers, 'job', 'workProvince'),
+        submittedAt: o.submitted_at,
+        firstDay: d?.first_day_of_employment ?? null,
+        inspectionUntil: d?.inspection_until ?? null,
+        outcome: d?.outcome ?? null,
+        events: events.get(id)!.sort((a, b) => a.at.getTime() - b.at.getTime()),
+      },
+    ]
+  })
+}
+
+// ---------------------------------------------------------------------------
+// CSV
+
+/**
+ * A CSV cell: a text a spreadsheet would run as a formula (= + - @, tab, carriage
+ * return first) gets an apostrophe in front (OWASP "CSV injection"); then RFC 4180 quoting.
+ */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
+}
+
+export const CSV_HEADER = [
+  'Offer number / Numéro d’offre',
+  'Status / État',
+  'Foreign national / Ressortissant étranger',
+  'Job title / Titre du poste',
+  'Exemption code / Code de dispense',
+  'Province / Province',
+  'Submitted / Soumise',
+  'Work permit / Permis de travail',
+  'First day of employment / Premier jour d’emploi',
+  'Inspection until / Inspection jusqu’au',
+  'Event time (UTC) / Moment (UTC)',
+  'Event / Événement',
+  'By / Par',
+  'Details / Détails',
+]
+
+export function csvRows(offers: readonly DossierOffer[]): string {
+  let out = ''
+  for (const o of offers) {
+    const head = [o.offerNumber, o.status, o.workerName, o.jobTitle, o.exemptionCode, o.province, o.submittedAt?.toISOString() ?? '', o.outcome ?? '', o.firstDay ?? '', o.inspectionUntil ?? '']
+    const events = o.events.length ? o.events : [{ at: o.submittedAt ?? new Date(0), kind: 'offer.submitted', actor: '', detail: '' }]
+    for (const e of events) out += [...head, e.at.toISOString(), e.kind, e.actor, e.detail].map(csvCell).join(',') + '\r\n'
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------
+// PDF
+
+export function dossierPdf(business: DossierBusiness, offers: readonly DossierOffer[], generatedAt: Date, options: { uncompressed?: boolean } = {}): Promise<Buffer> {
+  return renderPdf({ title: `${bilingual('consoleWork.inspection.pdfTitle')} — ${business.legal_name}`, uncompressed: options.uncompressed }, (doc, h) => {
+    h.row(bilingual('consoleWork.search.businessNumber'), business.business_number)
+    h.row(bilingual('consoleWork.search.employerNumber'), business.employer_number)
+    h.row(bilingual('consoleWork.search.operatingName'), business.operating_name)
+    h.row(bilingual('consoleWork.inspection.address'), `${business.street}, ${business.city} ${business.province} ${business.postal_code}`)
+    h.row(bilingual('consoleWork.inspection.generated'), generatedAt.toISOString())
+    h.row(bilingual('consoleWork.inspection.offerCount'), String(offers.length))
+    if (offers.length === 0) h.paragraph(bilingual('consoleWork.inspection.noOffers'))
+    for (const o of offers) {
+      h.heading(`${bilingual('consoleWork.search.offerNumber')} ${o.offerNumber}`)
+      h.row(bilingual('consoleWork.search.status'), bilingual(`consoleWork.status.${o.status}`))
+      h.row(bilingual('consoleWork.search.worker'), o.workerName)
+      h.row(bilingual('consoleWork.search.job'), o.jobTitle)
+      h.row(bilingual('consoleWork.offer.exemptionCode'), o.exemptionCode)
+      h.row(bilingual('consoleWork.search.province'), o.province)
+      h.row(bilingual('consoleWork.search.submitted'), o.submittedAt?.toISOString() ?? '')
+      if (o.outcome) h.row(bilingual('consoleWork.offer.decisionTitle'), bilingual(o.outcome === 'issued' ? 'consoleWork.offer.issued' : 'consoleWork.offer.refused'))
+      if (o.firstDay) h.row(bilingual('consoleWork.offer.firstDay'), o.firstDay)
+      if (o.inspectionUntil) h.row(bilingual('consoleWork.inspection.until'), o.inspectionUntil)
+      doc.moveDown(0.2)
+      for (const e of o.events) h.paragraph(`${e.at.toISOString()}  ${e.kind}${e.actor ? `  ${e.actor}` : ''}${e.detail ? `  ${e.detail}` : ''}`)
+    }
+  })
+}
+
+// ---------------------------------------------------------------------------
+// Exports (background jobs)
+
+export const CHUNK = 100
+/** Exports of more offers than this run in the background. */
+export const INLINE_LIMIT = 200
+const LEASE_MS = 10 * 60_000
+
+export async function requestExport(db: Db, input: { businessId: string; format: 'csv' | 'pdf'; by: string; now: Date; today: string }): Promise<InspectionExport> {
+  const total = (await dossierOfferIds(db, input.businessId, input.today)).length
+  return db
+    .insertInto('inspection_export')
+    .values({ business_id: input.businessId, format: input.format, total, requested_by: input.by, requested_at: input.now })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** Claims the oldest export that is due (queued, or running with a lapsed lease): several workers take different ones. */
+export async function claimExport(db: Db, workerId: string, now: Date, id?: string): Promise<InspectionExport | undefined> {
+  return db.transaction().execute(async (trx) => {
+    let q = trx
+      .selectFrom('inspection_export')
+      .select('id')
+      .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)])]))
+    if (id) q = q.where('id', '=', id)
+    const due = await q.orderBy('requested_at').limit(1).forUpdate().skipLocked().executeTakeFirst()
+    if (!due) return undefined
+    return trx
+      .updateTable('inspection_export')
+      .set({ status: 'running', claimed_by: workerId, lease_until: new Date(now.getTime() + LEASE_MS), attempts: sql`attempts + 1`, done: 0 })
+      .where('id', '=', due.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+  })
+}
+
+/** Builds a claimed export in chunks, recording progress while it still holds the claim. */
+export async function runExport(db: Db, clock: Clock, job: InspectionExport, workerId: string, options: { uncompressed?: boolean } = {}): Promise<'done' | 'lost' | 'failed'> {
+  try {
+    const business = await db
+      .selectFrom('business')
+      .select(['id', 'legal_name', 'operating_name', 'business_number', 'employer_number', 'street', 'city', 'province', 'postal_code'])
+      .where('id', '=', job.business_id)
+      .executeTakeFirstOrThrow()
+    const today = job.requested_at.toISOString().slice(0, 10)
+    const ids = await dossierOfferIds(db, job.business_id, today)
+    const offers: DossierOffer[] = []
+    let csv = '\uFEFF' + CSV_HEADER.map(csvCell).join(',') + '\r\n'
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = await loadDossierOffers(db, job.business_id, ids.slice(i, i + CHUNK))
+      if (job.format === 'csv') csv += csvRows(chunk)
+      else offers.push(...chunk)
+      const held = await db
+        .updateTable('inspection_export')
+        .set({ done: Math.min(i + CHUNK, ids.length), total: ids.length, lease_until: new Date(clock.now().getTime() + LEASE_MS) })
+        .where('id', '=', job.id)
+        .where('claimed_by', '=', workerId)
+        .where('status', '=', 'running')
+        .executeTakeFirst()
+      if (Number(held.numUpdatedRows) === 0) return 'lost'
+    }
+    const content = job.format === 'csv' ? Buffer.from(csv, 'utf8') : await dossierPdf(business, offers, clock.now(), options)
+    const stamp = today.replace(/-/g, '')
+    const fileName = `inspection-${business.employer_number}-${stamp}.${job.format}`
+    const r = await db
+      .updateTable('inspection_export')
+      .set({ status: 'done', content, file_name: fileName, done: ids.length, total: ids.length, finished_at: clock.now(), lease_until: null })
+      .where('id', '=', job.id)
+      .where('claimed_by', '=', workerId)
+      .where('status', '=', 'running')
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) === 1 ? 'done' : 'lost'
+  } catch (err) {
+    await db
+      .updateTable('inspection_export')
+      .set({ status: job.attempts >= 3 ? 'failed' : 'queued', failure: String((err as Error).message ?? err).slice(0, 500), lease_until: null })
+      .where('id', '=', job.id)
+      .where('claimed_by', '=', workerId)
+      .execute()
+    return 'failed'
+  }
+}
+
+/** One round of the worker: claims and builds one due export. */
+export async function processExportsOnce(db: Db, clock: Clock, workerId: string): Promise<boolean> {
+  const job = await claimExport(db, workerId, clock.now())
+  if (!job) return false
+  await runExport(db, clock, job, workerId)
+  return true
+}
+
+/** The export loop of `npm run worker` (and of `npm start`): a round every few seconds, one at a time. */
+export function startExportWorker(db: Db, clock: Clock, log: { error(obj: object, msg: string): void }, workerId: string, intervalMs = 3000): { stop(): Promise<void> } {
+  let stopped = false
+  let running: Promise<void> = Promise.resolve()
+  const tick = async () => {
+    try {
+      while (!stopped && (await processExportsOnce(db, clock, workerId))) {
+        // keep going while there is work
+      }
+    } catch (err) {
+      log.error({ err }, 'inspection export round failed')
+    }
+  }
+  const timer = setInterval(() => {
+    running = running.then(tick)
+  }, intervalMs)
+  timer.unref()
+  return {
+    async stop() {
+      stopped = true
+      clearInterval(timer)
+      await running
+    },
+  }
+}

@@ -1,0 +1,82 @@
+import zlib from 'node:zlib'
+
+/**
+ * Reads the text back out of a PDF that pdfkit wrote (compressed streams are inflated)
+ * with embedded fonts: each font's ToUnicode CMap turns the glyph codes of the TJ/Tj
+ * operators back into characters. Enough for tests to check what a document says.
+ */
+export function pdfText(pdf: Buffer): string {
+  const raw = pdf.toString('latin1')
+  if (!raw.startsWith('%PDF-') || !raw.trimEnd().endsWith('%%EOF') || !raw.includes('xref')) throw new Error('not a complete PDF')
+  // Every object with its stream inflated, so the rest reads plain text.
+  const objects = new Map<string, string>()
+  let s = ''
+  for (const m of raw.matchAll(/(\d+) 0 obj([\s\S]*?)endobj/g)) {
+    let body = m[2]!
+    const stream = /^([\s\S]*?)stream\r?\n([\s\S]*)\r?\nendstream/.exec(body)
+    if (stream && /\/FlateDecode/.test(stream[1]!)) {
+      const length = Number(/\/Length (\d+)/.exec(stream[1]!)?.[1] ?? stream[2]!.length)
+      const inflated = zlib.inflateSync(Buffer.from(stream[2]!.slice(0, length), 'latin1')).toString('latin1')
+      body = `${stream[1]}stream\n${inflated}\nendstream`
+    }
+    objects.set(m[1]!, body)
+    s += `${m[1]} 0 obj${body}endobj\n`
+  }
+  const cmaps = new Map<string, Map<number, string>>() // font object number → code → text
+  for (const [num, body] of objects) {
+    const ref = /\/ToUnicode (\d+) 0 R/.exec(body)
+    if (ref) cmaps.set(num, parseCmap(objects.get(ref[1]!) ?? ''))
+  }
+  const fontObject = new Map<string, string>() // resource name → font object number
+  for (const m of s.matchAll(/\/(F\d+) (\d+) 0 R/g)) fontObject.set(m[1]!, m[2]!)
+  const lines: string[] = []
+  for (const m of s.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+    const content = m[1]!
+    if (!/\bBT\b/.test(content)) continue
+    let cmap: Map<number, string> | undefined
+    for (const op of content.matchAll(/\/(F\d+) [\d.]+ Tf|\[((?:[^\]]|\n)*?)\] TJ|<([0-9a-fA-F]+)> Tj/g)) {
+      if (op[1]) cmap = cmaps.get(fontObject.get(op[1]) ?? '')
+      else {
+        const hexes = op[2] !== undefined ? [...op[2].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]!) : [op[3]!]
+        lines.push(hexes.map((h) => decode(h, cmap)).join(''))
+      }
+    }
+  }
+  return lines.join('\n')
+}
+
+function decode(hex: string, cmap: Map<number, string> | undefined): string {
+  let out = ''
+  for (let i = 0; i + 4 <= hex.length; i += 4) {
+    const code = parseInt(hex.slice(i, i + 4), 16)
+    out += cmap?.get(code) ?? '\uFFFD'
+  }
+  return out
+}
+
+function utf16(hex: string): string {
+  const units: number[] = []
+  for (let i = 0; i + 4 <= hex.length; i += 4) units.push(parseInt(hex.slice(i, i + 4), 16))
+  return String.fromCharCode(...units)
+}
+
+function parseCmap(text: string): Map<number, string> {
+  const map = new Map<number, string>()
+  for (const block of text.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
+    for (const m of block[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\[[^\]]*\]|<[0-9a-fA-F]+>)/g)) {
+      const from = parseInt(m[1]!, 16)
+      const to = parseInt(m[2]!, 16)
+      if (m[3]!.startsWith('[')) {
+        const items = [...m[3]!.matchAll(/<([0-9a-fA-F]+)>/g)].map((x) => utf16(x[1]!))
+        for (let c = from; c <= to; c++) map.set(c, items[c - from] ?? '')
+      } else {
+        const base = parseInt(m[3]!.slice(1, -1), 16)
+        for (let c = from; c <= to; c++) map.set(c, String.fromCharCode(base + c - from))
+      }
+    }
+  }
+  for (const block of text.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+    for (const m of block[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) map.set(parseInt(m[1]!, 16), utf16(m[2]!))
+  }
+  return map
+}
