@@ -185,10 +185,11 @@ describe('secrets stay out of logs and the audit trail', () => {
   })
 
   it('passwords, the TOTP secret and recovery codes are not stored in the clear either', async () => {
-    const users = JSON.stringify(await t.db.selectFrom('app_user').select(['password_hash', 'username']).execute())
+    const users = JSON.stringify(await t.db.selectFrom('app_user').select(['password_hash', 'username', 'totp_secret']).execute())
+    assert.match(users, /"totp_secret":"v1\./, 'the officer has a sealed TOTP secret')
     const codes = JSON.stringify(await t.db.selectFrom('recovery_code').selectAll().execute())
     for (const [name, value] of secrets) {
-      if (name.includes('password') || name.startsWith('recovery code')) {
+      if (name.includes('password') || name.startsWith('recovery code') || name === 'TOTP secret') {
         assert.ok(!users.includes(value), `${name} in app_user`)
         assert.ok(!codes.includes(value), `${name} in recovery_code`)
       }
