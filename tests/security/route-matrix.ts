@@ -54,6 +54,13 @@ export interface Fixture {
   devMail: string
   /** A draft offer of employment of business A. */
   offerA: string
+  /** A submitted (pending) offer of business A, with an approved payment. */
+  submittedOfferA: string
+  approvedPaymentA: string
+  /** Makes a new draft of business A (for checks that delete it). */
+  newDraftA(): Promise<string>
+  /** Makes a new draft of business A with one document (for checks that remove it). */
+  newDocumentA(): Promise<{ id: string; documentId: string }>
   /** A request (by the employer without a business) to become business A's primary user. */
   transferA: string
   /** Makes a new secondary member of business A (for checks that remove or promote a member). */
@@ -228,6 +235,21 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'GET /{lang}/offers/:id/validate': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }) },
   'GET /{lang}/offers/:id/:section': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.offerA, section: 'job' }) },
   'POST /{lang}/offers/:id/:section': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.offerA, section: 'job' }) },
+  'GET /{lang}/offers/:id/review': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }) },
+  'POST /{lang}/offers/:id/submit': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }), note: 'an empty form has no version: sent back to the review' },
+  'POST /{lang}/offers/:id/pay': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }), note: 'a draft is not awaiting payment: sent back to it' },
+  'POST /{lang}/offers/:id/reopen': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.submittedOfferA }) },
+  'GET /{lang}/offers/:id/withdraw': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.submittedOfferA }) },
+  'POST /{lang}/offers/:id/withdraw': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.submittedOfferA }), note: 'an empty reason: 400, nothing withdrawn' },
+  'POST /{lang}/offers/:id/copy': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.submittedOfferA }) },
+  'GET /{lang}/offers/:id/delete': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }) },
+  'POST /{lang}/offers/:id/delete': { expect: MEMBER_OF_A, params: async (fx) => ({ id: await fx.newDraftA() }) },
+  'GET /{lang}/offers/:id/offer.pdf': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.submittedOfferA }) },
+  'GET /{lang}/offers/:id/payments/:paymentId/receipt.pdf': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.submittedOfferA, paymentId: fx.approvedPaymentA }) },
+  'GET /{lang}/offers/:id/documents': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }) },
+  'POST /{lang}/offers/:id/documents': { expect: MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }), note: 'no file chosen: 400' },
+  'GET /{lang}/offers/:id/documents/:documentId': { expect: MEMBER_OF_A, params: async (fx) => fx.newDocumentA() },
+  'POST /{lang}/offers/:id/documents/:documentId/remove': { expect: MEMBER_OF_A, params: async (fx) => fx.newDocumentA() },
 
   // Access: managing users, PINs and branches (primary users), joining with a PIN (any employer).
   'GET /{lang}/access': { expect: MANAGER },

@@ -143,6 +143,23 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
   const offerA = (
     await sql<{ id: string }>`insert into offer (business_id, created_by, created_at, updated_at) values (${businessA}, ${users.primaryA.id}, ${now}, ${now}) returning id`.execute(t.db)
   ).rows[0]!.id
+  // A submitted offer of business A with its approved payment (its receipt), and factories for checks that delete.
+  const submittedOfferA = (
+    await sql<{ id: string }>`insert into offer (business_id, created_by, created_at, updated_at, status, offer_number, submitted_at)
+      values (${businessA}, ${users.primaryA.id}, ${now}, ${now}, 'pending', 'A0999999', ${now}) returning id`.execute(t.db)
+  ).rows[0]!.id
+  const approvedPaymentA = (
+    await sql<{ id: string }>`insert into payment (id, purpose_type, purpose_id, business_id, created_by_user_id, amount_cents, currency, gateway, status, idempotency_key, lang, receipt_number, approved_at, card_brand, card_last4, gateway_transaction_id, created_at, updated_at)
+      values (gen_random_uuid(), 'offer', ${submittedOfferA}, ${businessA}, ${users.primaryA.id}, 23000, 'CAD', 'embedded', 'approved', ${`${prefix}-approved`}, 'en', ${`R-${prefix}`}, ${now}, 'Visa', '4242', 'T-1', ${now}, ${now}) returning id`.execute(t.db)
+  ).rows[0]!.id
+  const newDraftA = async () =>
+    (await sql<{ id: string }>`insert into offer (business_id, created_by, created_at, updated_at) values (${businessA}, ${users.primaryA.id}, ${now}, ${now}) returning id`.execute(t.db)).rows[0]!.id
+  const newDocumentA = async () => {
+    const id = await newDraftA()
+    const doc = await sql<{ id: string }>`insert into offer_document (offer_id, file_name, content_type, size_bytes, sha256, content, uploaded_by, created_at)
+      values (${id}, 'proof.pdf', 'application/pdf', 5, 'x', ${Buffer.from('%PDF-')}, ${users.primaryA.id}, ${now}) returning id`.execute(t.db)
+    return { id, documentId: doc.rows[0]!.id }
+  }
   const transferA = (
     await sql<{ id: string }>`insert into primary_transfer_request (business_id, requester_user_id, reason, created_at)
       values (${businessA}, ${users.noBusiness.id}, 'Our primary user left the company.', ${now}) returning id`.execute(t.db)
@@ -212,7 +229,7 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
     businessA,
     businessB,
     restore,
-    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), offerA, transferA, newMemberA, newPinA, newOfficer, pinResetA, pinResetOfficersA, reactivation },
+    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), offerA, submittedOfferA, approvedPaymentA, newDraftA, newDocumentA, transferA, newMemberA, newPinA, newOfficer, pinResetA, pinResetOfficersA, reactivation },
   }
 }
 
