@@ -126,6 +126,7 @@ export default defineMessages({
     switch: {
       actingFor: 'Acting for',
       button: 'Switch',
+      submit: 'Act for this business',
       dormantOption: '{business} (dormant)',
       title: 'Choose the business to act for',
       lead: 'You may act for several businesses. Every page shows the one you act for; choose another here or in the header at any time.',
@@ -425,6 +426,7 @@ export default defineMessages({
     switch: {
       actingFor: 'Au nom de',
       button: 'Changer',
+      submit: 'Agir pour cette entreprise',
       dormantOption: '{business} (inactive)',
       title: 'Choisir l’entreprise pour laquelle agir',
       lead: 'Vous pouvez agir pour plusieurs entreprises. Chaque page indique celle pour laquelle vous agissez; choisissez-en une autre ici ou dans l’en-tête en tout temps.',

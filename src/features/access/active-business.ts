@@ -184,7 +184,7 @@ ${
     : html`<p>${t('access.switch.lead')}</p>
 <form method="post" action="/${lang}/business/active" novalidate>${csrfField(reply.csrfToken())}
 ${radios({ t, name: 'business', label: t('access.switch.field'), value: current?.businessId, options: [...choices].sort((a, b) => a.businessName.localeCompare(b.businessName, lang)).map((c) => ({ value: c.businessId, text: c.dormant ? t('access.switch.dormantOption', { business: c.businessName }) : c.businessName })), error: errors?.fields.business })}
-${button({ text: t('access.switch.button') })}
+${button({ text: t('access.switch.submit') })}
 </form>`
 }`,
       },
