@@ -8,7 +8,8 @@ import { seedDemo } from '../features/demo/demo-seed.ts'
 import { notify } from '../features/notifications/notify.ts'
 import { loadNocIfEmpty } from '../features/reference/noc.service.ts'
 import { snapshotTables } from '../../tests/helpers/db-snapshot.ts'
-import { openEmbedded } from './connect.ts'
+import { emptyPostgresDatabase, usingPostgres } from '../../tests/helpers/database.ts'
+import { openEmbedded, openPostgres, type Db } from './connect.ts'
 import { migrateToLatest } from './migrate.ts'
 
 /**
@@ -31,6 +32,19 @@ function runCli(args: string[], dataDir: string): Promise<{ code: number | null;
   })
 }
 
+/** A portal database with rows in many tables: demo users and business, memberships, the NOC list, an e-mail in the outbox, a session, the audit trail. */
+async function fillPortalDatabase(db: Db): Promise<void> {
+  const now = new Date('2026-11-23T08:00:00Z')
+  await migrateToLatest(db)
+  await seedDemo(db, now)
+  await loadNocIfEmpty(db)
+  await notify(db, { template: 'welcome', params: { name: 'Zoë « Ana » O’Brien' }, lang: 'fr', email: { to: 'zoe@example.ca' }, now })
+  await db
+    .insertInto('session')
+    .values({ id: 'backup-test-session', data: JSON.stringify({ lang: 'fr', note: 'ünïcode ✓' }), user_id: null, created_at: now, updated_at: now, expires_at: new Date('2026-11-24T08:00:00Z') })
+    .execute()
+}
+
 async function snapshotOf(dataDir: string): Promise<Map<string, string[]>> {
   const handle = await openEmbedded(dataDir)
   try {
@@ -40,7 +54,7 @@ async function snapshotOf(dataDir: string): Promise<Map<string, string[]>> {
   }
 }
 
-describe('backup and restore of the embedded database', () => {
+describe('backup and restore', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-backup-'))
   const original = path.join(tmp, 'original')
   const backupFile = path.join(tmp, 'portal-backup.tar.gz')
@@ -48,19 +62,9 @@ describe('backup and restore of the embedded database', () => {
   after(() => fs.rmSync(tmp, { recursive: true, force: true }))
 
   before(async () => {
-    // A portal database with rows in many tables: demo users and business, memberships, the
-    // NOC list, an e-mail in the outbox, a session, the audit trail.
     const handle = await openEmbedded(original)
-    const now = new Date('2026-11-23T08:00:00Z')
     try {
-      await migrateToLatest(handle.db)
-      await seedDemo(handle.db, now)
-      await loadNocIfEmpty(handle.db)
-      await notify(handle.db, { template: 'welcome', params: { name: 'Zoë « Ana » O’Brien' }, lang: 'fr', email: { to: 'zoe@example.ca' }, now })
-      await handle.db
-        .insertInto('session')
-        .values({ id: 'backup-test-session', data: JSON.stringify({ lang: 'fr', note: 'ünïcode ✓' }), user_id: null, created_at: now, updated_at: now, expires_at: new Date('2026-11-24T08:00:00Z') })
-        .execute()
+      await fillPortalDatabase(handle.db)
     } finally {
       await handle.close()
     }
@@ -142,4 +146,56 @@ describe('backup and restore of the embedded database', () => {
     assert.equal(code, 2)
     assert.match(stderr, /pg_dump --format=custom/)
   })
+
+  // The commands docs/operations.md gives for PostgreSQL, run as written (the PostgreSQL tier).
+  if (usingPostgres()) {
+    it('on PostgreSQL, pg_dump and pg_restore as documented give back every row of every table, also over a changed database', async () => {
+      const server = process.env.TEST_DATABASE_URL!
+      const [source, target] = [await emptyPostgresDatabase(server), await emptyPostgresDatabase(server)]
+      const dumpFile = path.join(tmp, 'portal.dump')
+      const snapshotAt = async (url: string) => {
+        const h = openPostgres(url, 1)
+        try {
+          return await snapshotTables(h.db)
+        } finally {
+          await h.close()
+        }
+      }
+      try {
+        const h = openPostgres(source.url, 2)
+        try {
+          await fillPortalDatabase(h.db)
+        } finally {
+          await h.close()
+        }
+        const expected = await snapshotAt(source.url)
+        const dump = await run('pg_dump', ['--format=custom', `--file=${dumpFile}`, source.url])
+        assert.equal(dump.code, 0, dump.stderr)
+        const restoreArgs = ['--clean', '--if-exists', '--no-owner', '--single-transaction', `--dbname=${target.url}`, dumpFile]
+        const restore = await run('pg_restore', restoreArgs)
+        assert.equal(restore.code, 0, restore.stderr)
+        assert.deepEqual(await snapshotAt(target.url), expected)
+
+        const t = openPostgres(target.url, 1)
+        await t.db.insertInto('audit_event').values({ occurred_at: new Date('2026-11-23T09:00:00Z'), actor_label: 'test', action: 'test.after_backup' }).execute()
+        await t.close()
+        const again = await run('pg_restore', restoreArgs)
+        assert.equal(again.code, 0, again.stderr)
+        assert.deepEqual(await snapshotAt(target.url), expected)
+      } finally {
+        await source.drop()
+        await target.drop()
+      }
+    })
+  }
 })
+
+function run(command: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('error', (err) => resolve({ code: -1, stderr: `${command}: ${err.message} (install PostgreSQL's client tools)` }))
+    child.on('close', (code) => resolve({ code, stderr }))
+  })
+}
