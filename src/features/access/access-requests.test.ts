@@ -329,6 +329,21 @@ describe('access requests: switching businesses, PIN resets, dormancy, the busin
     assert.equal((await run()).madeDormant, 0, 'reactivation restarts the clock')
   })
 
+  it('a dormant business wakes as soon as its primary user is not dormant (e.g. the department gave the role to someone else)', async () => {
+    const gone = await createUser(t.db, { username: 'zz.gone' }, t.clock.now())
+    const stays = await createUser(t.db, { username: 'zz.stays' }, t.clock.now())
+    const h = await business(t, 'Hotel Huard Inc', gone)
+    const staysIn = await member(t, h.id, stays, 'secondary')
+    await t.db.updateTable('app_user').set({ status: 'dormant' }).where('id', '=', gone.id).execute()
+    await t.db.updateTable('business').set({ status: 'dormant' }).where('id', '=', h.id).execute()
+    const c = await as(t, stays)
+    assert.equal((await c.get('/en/offers')).status, 403, 'dormant: no one acts for it')
+    await t.db.updateTable('business_membership').set({ role: 'secondary' }).where('business_id', '=', h.id).where('user_id', '=', gone.id).execute()
+    await t.db.updateTable('business_membership').set({ role: 'primary' }).where('id', '=', staysIn).execute()
+    assert.equal((await c.get('/en/access')).status, 200, 'the new primary user acts at once')
+    assert.equal((await t.db.selectFrom('business').select('status').where('id', '=', h.id).executeTakeFirstOrThrow()).status, 'active')
+  })
+
   it('someone who signs in after 2 years away is dormant before the job notices', async () => {
     const now = t.clock.now()
     const gap = await createUser(t.db, { username: 'zz.gap' }, now)

@@ -24,6 +24,8 @@ function baseQuery(db: DbOrTrx, userId: string) {
     .select(['m.id as membershipId', 'm.business_id as businessId', 'b.legal_name as businessName', 'm.role', 'm.branch_id as branchId'])
     .where('m.user_id', '=', userId)
     .where('m.status', '=', 'active')
+    // No one acts for a dormant business (its primary user is dormant) until it is reactivated.
+    .where('b.status', '=', 'active')
 }
 
 /** The user's active membership of this business, if any. */
@@ -34,7 +36,7 @@ export async function activeMembership(db: DbOrTrx, userId: string, businessId: 
 
 /**
  * The membership the user acts with: the business asked for (`?business=`), or
- * else their first (primary roles first, then by business name). Business switching comes later.
+ * else their first (primary roles first, then by business name). The header's choice is `currentMembership` (active-business.ts).
  */
 export async function actingMembership(db: DbOrTrx, userId: string, requestedBusinessId?: string): Promise<ActingMembership | undefined> {
   if (requestedBusinessId) return activeMembership(db, userId, requestedBusinessId)

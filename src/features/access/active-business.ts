@@ -12,7 +12,7 @@ import { requireEmployer } from '../auth/guards.ts'
 import { safeReturnTo } from '../auth/session-lifecycle.ts'
 import type { MembershipRole } from '../enrolment/enrolment.tables.ts'
 import { actingMembership, type ActingMembership } from './access.policy.ts'
-import { dormantSinceSignIn } from './dormancy.service.ts'
+import { dormantSinceSignIn, wakeBusinesses } from './dormancy.service.ts'
 import { dormantBusinessBody, dormantUserBody } from './dormancy.views.ts'
 
 declare module '@fastify/session' {
@@ -118,7 +118,9 @@ export function registerBusinessContext(app: FastifyInstance, deps: { db: Db; cl
     const path = portalPath(request)
     if (!user || user.role !== 'employer' || path === undefined) return
     const userDormant = user.status === 'dormant' || (await dormantSinceSignIn(deps.db, user, deps.clock.now()))
-    const choices = await membershipChoices(deps.db, user.id)
+    let choices = await membershipChoices(deps.db, user.id)
+    // A dormant business whose primary user is no longer dormant (reactivated, or replaced by the department) wakes now, not at the next job.
+    if (choices.some((c) => c.dormant) && (await wakeBusinesses(deps.db, deps.clock.now())) > 0) choices = await membershipChoices(deps.db, user.id)
     const context: BusinessContext = { choices, current: pickCurrent(choices, activeBusinessOf(request)), userDormant }
     request.businessContext = context
     if (userDormant && !allowedPath(DORMANT_USER_ALLOWED, path)) {

@@ -70,6 +70,20 @@ export async function syncBusinessDormancy(trx: DbOrTrx, now: Date, actor: Actor
   return { dormant: slept.length, reactivated: woke.length }
 }
 
+/** Wakes the dormant businesses whose primary user is no longer dormant; how many woke. */
+export async function wakeBusinesses(db: Db, now: Date): Promise<number> {
+  const awake = await db
+    .selectFrom('business as b')
+    .select('b.id')
+    .where('b.status', '=', 'dormant')
+    .where(sql<boolean>`not exists (select 1 from business_membership m join app_user u on u.id = m.user_id
+      where m.business_id = b.id and m.role = 'primary' and m.status = 'active' and u.status = 'dormant')`)
+    .limit(1)
+    .executeTakeFirst()
+  if (!awake) return 0
+  return (await db.transaction().execute((trx) => syncBusinessDormancy(trx, now, SYSTEM_ACTOR))).reactivated
+}
+
 /**
  * A person who signs in after 2 years away, before the scheduled job noticed, is dormant
  * all the same (the sign-in itself must not wake the account): judged from the sign-in
