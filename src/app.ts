@@ -8,6 +8,7 @@ import { registerAccountSecurityRoutes } from './features/auth/account-security.
 import { registerAuthRoutes } from './features/auth/auth.routes.ts'
 import { registerAccessRoutes } from './features/access/access.routes.ts'
 import { registerBusinessContext } from './features/access/active-business.ts'
+import { startDormancyJob } from './features/access/dormancy.service.ts'
 import { registerAuditRoutes } from './features/console/audit.routes.ts'
 import { registerStaffRoutes } from './features/console/staff.routes.ts'
 import { registerConsoleWorkRoutes } from './features/console/console-work.routes.ts'
@@ -166,6 +167,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   app.addHook('onClose', async () => {
     await reconciler?.stop()
+  })
+  // A listening portal also runs the dormancy job hourly (as `npm run worker` does; passes are safe to overlap across processes).
+  let dormancyJob: { stop(): Promise<void> } | undefined
+  app.addHook('onListen', async () => {
+    dormancyJob = startDormancyJob({ db: deps.db, clock: deps.clock, timeZone: config.timeZone }, { log: app.log })
+  })
+  app.addHook('onClose', async () => {
+    await dormancyJob?.stop()
   })
 
   // A visitor without a language in the address gets theirs from the browser.
