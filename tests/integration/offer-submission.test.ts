@@ -112,6 +112,18 @@ describe('offers of employment: submission, payment and the offer’s life', () 
     assert.equal((await paymentsOf(id)).length, 1)
   })
 
+  it('starts from the eligibility check with its exemption code (never an open one)', async () => {
+    const client = await signedIn()
+    const start = await client.get('/en/offers/new?code=c10')
+    assert.equal(start.dom.querySelector('input[name="code"]')!.getAttribute('value'), 'C10')
+    const res = await client.post('/en/offers/new', { code: 'C10' })
+    const id = /offers\/([0-9a-f-]{36})\/exemption$/.exec(res.location!)![1]!
+    assert.equal((await offerRow(id)).answers.exemption!.exemptionCode, 'C10')
+    assert.equal((await client.get('/en/offers/new?code=R01')).dom.querySelector('input[name="code"]'), null)
+    const open = await client.post('/en/offers/new', { code: 'R01' })
+    assert.equal((await offerRow(/offers\/([0-9a-f-]{36})\/exemption$/.exec(open.location!)![1]!)).answers.exemption, undefined)
+  })
+
   it('a declined card leaves the offer awaiting payment, says so, and a retry pays once', async () => {
     const client = await signedIn()
     const id = await completeOffer(client)

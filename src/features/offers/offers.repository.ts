@@ -142,7 +142,7 @@ export async function deleteDraftRow(db: DbOrTrx, id: string): Promise<boolean> 
 export async function offerPaymentsOwed(db: DbOrTrx, limit: number): Promise<Array<{ paymentId: string; status: Offer['status'] }>> {
   return db
     .selectFrom('payment as p')
-    .innerJoin('offer as o', (j) => j.on(sql`o.id::text`, '=', sql.ref('p.purpose_id')))
+    .innerJoin('offer as o', 'o.id', 'p.purpose_id')
     .select(['p.id as paymentId', 'o.status'])
     .where('p.purpose_type', '=', 'offer')
     .where('p.status', '=', 'approved')

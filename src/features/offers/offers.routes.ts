@@ -12,6 +12,7 @@ import { requireEmployer } from '../auth/guards.ts'
 import { takeStashedForm } from '../auth/session-lifecycle.ts'
 import { activeMembership, type ActingMembership } from '../access/access.policy.ts'
 import { currentMembership } from '../access/active-business.ts'
+import { exemptionByCode, isOpenExemption } from '../reference/exemption-codes.ts'
 import { allProblems, answersFromForm, SECTION_IDS, SECTIONS, sectionProblems, type FieldDef, type FieldProblem, type SectionId } from './offers.sections.ts'
 import { findOffer, OFFER_NUMBER, QUEUE_SORTS, queueCursor, queuePage, type QueueSort } from './offers.repository.ts'
 import { canSeeOffer, type OfferService } from './offers.service.ts'
@@ -111,6 +112,7 @@ export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): vo
       title: t('offers.queueTitle'),
       breadcrumbs: [{ text: t('common.home'), href: `/${lang}/home` }],
       body: html`<h1>${t('offers.queueTitle')}</h1>
+${q.deleted === '1' ? notice({ kind: 'success', title: t('offers.deleted') }) : ''}
 ${m ? html`<p class="hint">${t('offers.queueFor', { business: m.businessName })}</p><p>${linkButton({ text: t('offers.startOffer'), href: `/${lang}/offers/new`, variant: 'primary' })}</p>` : html`<p>${t('offers.noBusiness')}</p>`}
 ${
   m
@@ -145,13 +147,17 @@ ${nextHref ? html`<nav aria-label="${t('offers.pagination')}"><p><a href="${next
     if (!user) return reply
     const { t, lang } = request
     const m = await currentMembership(db, request, user.id)
+    const asked = (request.query as Record<string, unknown>).code
+    const found = typeof asked === 'string' ? exemptionByCode(asked.trim().toUpperCase()) : undefined
+    const code = found && !isOpenExemption(found.code) ? found : undefined
     return reply.page({
       title: t('offers.newTitle'),
       breadcrumbs: [{ text: t('common.home'), href: `/${lang}/home` }, { text: t('offers.queueTitle'), href: `/${lang}/offers` }],
       body: html`<h1>${t('offers.newTitle')}</h1>
 <p>${t('offers.newLead')}</p>
 <p><a href="/${lang}/offers/eligibility">${t('offers.newCheck')}</a></p>
-${m ? html`<p class="hint">${t('offers.queueFor', { business: m.businessName })}</p><form method="post" action="/${lang}/offers/new">${csrfField(reply.csrfToken())}${button({ text: t('offers.startOffer'), variant: 'start', preventDoubleClick: true })}</form>` : html`<p>${t('offers.noBusiness')}</p>`}`,
+${code ? html`<p>${t('offers.newWithCode', { code: code.code, name: code.name[lang] })}</p>` : ''}
+${m ? html`<p class="hint">${t('offers.queueFor', { business: m.businessName })}</p><form method="post" action="/${lang}/offers/new">${csrfField(reply.csrfToken())}${code ? html`<input type="hidden" name="code" value="${code.code}">` : ''}${button({ text: t('offers.startOffer'), variant: 'start', preventDoubleClick: true })}</form>` : html`<p>${t('offers.noBusiness')}</p>`}`,
     })
   })
 
@@ -160,7 +166,8 @@ ${m ? html`<p class="hint">${t('offers.queueFor', { business: m.businessName })}
     if (!user) return reply
     const m = await currentMembership(db, request, user.id)
     if (!m) throw new NotFoundError()
-    const offer = await offers.createDraft(m, user.id, actorFrom(request, user))
+    const code = (request.body as Record<string, unknown> | undefined)?.code
+    const offer = await offers.createDraft(m, user.id, actorFrom(request, user), { exemptionCode: typeof code === 'string' ? code.slice(0, 10) : undefined })
     return reply.redirect(`/${request.lang}/offers/${offer.id}/${SECTION_IDS[0]}`, 303)
   })
 
@@ -235,7 +242,8 @@ ${summaryList(
     action: { href: `/${lang}/offers/${offer.id}/${s}`, text: t('offers.open'), hidden: t(`offers.s_${s}`) },
   })),
 )}
-<p><a href="/${lang}/offers/${offer.id}/documents">${t('offers.docsLink')}</a></p>`,
+<p><a href="/${lang}/offers/${offer.id}/documents">${t('offers.docsLink')}</a></p>
+<p><a href="/${lang}/offers/${offer.id}/delete">${t('offers.deleteLink')}</a></p>`,
     })
   })
 

@@ -10,6 +10,7 @@ import { dayInZone } from '../../platform/dates.ts'
 import { isUuid } from '../../platform/ids.ts'
 import type { ActingMembership } from '../access/access.policy.ts'
 import { notifyUser } from '../notifications/notify.ts'
+import { exemptionByCode, isOpenExemption } from '../reference/exemption-codes.ts'
 import * as payRepo from '../payment/payment.repository.ts'
 import type { PaymentService, StartPaymentResult } from '../payment/payment.service.ts'
 import type { Payment } from '../payment/payment.tables.ts'
@@ -90,11 +91,15 @@ export class OfferService {
     return offer && canSeeOffer(m, offer) ? offer : undefined
   }
 
-  async createDraft(m: ActingMembership, userId: string, actor: Actor): Promise<Offer> {
+  /** A new draft: the business section from the business's last offer, the exemption code from the eligibility check. */
+  async createDraft(m: ActingMembership, userId: string, actor: Actor, start: { exemptionCode?: string } = {}): Promise<Offer> {
     const now = this.deps.clock.now()
     const previous = await repo.lastBusinessAnswers(this.deps.db, m.businessId)
+    const answers: Answers = previous ? { business: previous } : {}
+    const code = start.exemptionCode ? exemptionByCode(start.exemptionCode) : undefined
+    if (code && !isOpenExemption(code.code)) answers.exemption = { exemptionCode: code.code }
     return this.deps.db.transaction().execute(async (trx) => {
-      const offer = await repo.insertDraft(trx, { businessId: m.businessId, branchId: m.branchId, userId, answers: previous ? { business: previous } : {}, now })
+      const offer = await repo.insertDraft(trx, { businessId: m.businessId, branchId: m.branchId, userId, answers, now })
       await audit(trx, actor, now, { action: 'offer.draft_created', businessId: m.businessId, objectType: 'offer', objectId: offer.id })
       return offer
     })

@@ -68,13 +68,15 @@ export function registerTestGatewayRoutes(scope: FastifyInstance, deps: { db: Db
     const digits = parsed.data.cardNumber
     const outcome = testCardOutcome(digits)!
     // Only the brand and the last four digits are kept; the number leaves memory with this request.
-    await store.completeCheckout(deps.db, checkout.id, {
+    const completed = await store.completeCheckout(deps.db, checkout.id, {
       status: outcome,
       card_brand: cardBrand(digits),
       card_last4: digits.slice(-4),
       transaction_id: outcome === 'approved' ? `TG-${crypto.randomBytes(8).toString('hex').toUpperCase()}` : null,
       completed_at: now,
     })
+    // A second click that lost the race to the first: nothing more is charged, and the page says so.
+    if (!completed) return reply.page({ title: t('testGateway.finishedTitle'), body: closedPage(t, 'finished', checkout.return_url, TEST_CHECKOUT_MINUTES) }, 409)
     return reply.redirect(checkout.return_url, 303)
   })
 }

@@ -13,5 +13,5 @@ export const referencePaths = {
   eligibility: (lang: Lang, answers?: { openPermit: string; code?: string | undefined }) => `/${lang}/offers/eligibility${answersQuery(answers)}`,
   eligibilityResult: (lang: Lang, answers: { openPermit: string; code?: string | undefined }) => `/${lang}/offers/eligibility/result${answersQuery(answers)}`,
   /** The offer wizard's first page (the offers feature). */
-  newOffer: (lang: Lang) => `/${lang}/offers/new`,
+  newOffer: (lang: Lang, code?: string) => `/${lang}/offers/new${code ? `?code=${encodeURIComponent(code)}` : ''}`,
 }

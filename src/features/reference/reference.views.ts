@@ -129,7 +129,7 @@ ${e?.entrepreneur ? html`<p>${t('reference.eligibility.entrepreneurNote')}</p>` 
 ${d.unsure ? html`<p>${t('reference.eligibility.unsureNote')}</p>` : ''}
 <p>${t('reference.eligibility.feeExempt')}</p>`,
 })}
-<p>${linkButton({ text: t('reference.eligibility.startOffer'), href: referencePaths.newOffer(lang), variant: 'primary' })}</p>
+<p>${linkButton({ text: t('reference.eligibility.startOffer'), href: referencePaths.newOffer(lang, e?.code), variant: 'primary' })}</p>
 <h2>${t('reference.eligibility.yourAnswers')}</h2>
 ${answers}
 ${again}`
