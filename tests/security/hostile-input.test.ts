@@ -214,6 +214,33 @@ describe('hostile input', () => {
       assertShown(await officer.get(`/en/console/transfers/${world.fx.transferA}`), [SCRIPT, IMG], 'transfer detail')
     })
 
+    it('a PIN reset request (names, reason, the typed e-mail) and a business name, in the primary user’s and the officers’ pages and the header’s switcher', async () => {
+      const world = await buildWorld(t, 'r')
+      const hostile = { given_names: SCRIPT, family_name: IMG, reason: `${SCRIPT} ${IMG} ${JS_URL}` }
+      await t.db.updateTable('pin_reset_request').set(hostile).where('id', 'in', [world.fx.pinResetA, world.fx.pinResetOfficersA]).execute()
+      await t.db.updateTable('reactivation_request').set({ reason: `${SCRIPT} ${IMG}` }).where('id', '=', world.fx.reactivation).execute()
+      const primary = await signedIn(world.users.primaryA.id)
+      for (const url of ['/en/access', `/en/access/pin-resets/${world.fx.pinResetA}`, `/fr/access/pin-resets/${world.fx.pinResetA}`]) {
+        const page = await primary.get(url)
+        assert.equal(page.status, 200, url)
+        assertInert(page, url)
+      }
+      assertShown(await primary.get(`/en/access/pin-resets/${world.fx.pinResetA}`), [SCRIPT, IMG], 'PIN reset detail')
+      const officer = await signedIn(world.users.officer.id)
+      for (const url of ['/en/console/pin-resets', `/en/console/pin-resets/${world.fx.pinResetOfficersA}`, '/en/console/reactivations', `/en/console/reactivations/${world.fx.reactivation}`]) {
+        const page = await officer.get(url)
+        assert.equal(page.status, 200, url)
+        assertInert(page, url)
+      }
+      // A business name in the header's switcher (someone acting for two businesses).
+      await t.db.updateTable('business').set({ legal_name: `${SCRIPT} ${IMG}` }).where('id', '=', world.businessB).execute()
+      await t.db.insertInto('business_membership').values({ business_id: world.businessB, user_id: world.users.secondaryA.id, role: 'secondary', created_at: t.clock.now(), created_by: null }).execute()
+      const rep = await signedIn(world.users.secondaryA.id)
+      const home = await rep.get('/en/home')
+      assertInert(home, 'home with the switcher')
+      assertShown(await rep.get('/en/business/active'), [SCRIPT], 'the switcher page')
+    })
+
     it('a javascript: or foreign return address after sign-in is ignored', async () => {
       for (const returnTo of [JS_URL, '//evil.example/x', 'https://evil.example/', '/\\evil.example', '/en\\..\\evil', 'HTTPS://evil.example']) {
         const page = await (await signedIn()).get(`/en/sign-in?returnTo=${encodeURIComponent(returnTo)}`)

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import type { z } from 'zod'
 import { branchSchema, createUserSchema, joinSchema } from '../../src/features/access/access.schema.ts'
+import { pinResetDecisionSchema, pinResetSchema, reactivationDecisionSchema, reactivationSchema } from '../../src/features/access/access-requests.schema.ts'
 import { contactSchema } from '../../src/features/account/account.routes.ts'
 import { codeSchema, forgotSchema, registerSchema, resetSchema, signInSchema } from '../../src/features/auth/auth.schema.ts'
 import { addressStepSchema, businessStepSchema, decisionSchema } from '../../src/features/enrolment/enrolment.schema.ts'
@@ -105,6 +106,10 @@ describe('schema properties: any input, never a throw, only catalog messages', (
     ['access: new user', createUserSchema, ['givenNames', 'familyName', 'email', 'branch', 'attest']],
     ['access: new branch', branchSchema, ['name', 'street', 'city', 'province', 'postalCode', 'givenNames', 'familyName', 'email']],
     ['access: join with a PIN', joinSchema, ['givenNames', 'familyName', 'pin']],
+    ['access: PIN reset request', pinResetSchema, ['givenNames', 'familyName', 'businessNumber', 'email', 'wantsPrimary', 'reason']],
+    ['access: PIN reset decision', pinResetDecisionSchema, ['decision', 'reason']],
+    ['access: reactivation request', reactivationSchema, ['reason']],
+    ['access: reactivation decision', reactivationDecisionSchema, ['decision', 'reason']],
     ['test gateway card', cardFormSchema(new Date('2026-11-23T15:00:00Z')), ['cardNumber', 'expiry', 'securityCode', 'cardholderName']],
   ]
 

@@ -146,7 +146,7 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
   // A submitted offer of business A with its approved payment (its receipt), and factories for checks that delete.
   const submittedOfferA = (
     await sql<{ id: string }>`insert into offer (business_id, created_by, created_at, updated_at, status, offer_number, submitted_at)
-      values (${businessA}, ${users.primaryA.id}, ${now}, ${now}, 'pending', 'A0999999', ${now}) returning id`.execute(t.db)
+      values (${businessA}, ${users.primaryA.id}, ${now}, ${now}, 'pending', ${`A${seed}9`}, ${now}) returning id`.execute(t.db)
   ).rows[0]!.id
   const approvedPaymentA = (
     await sql<{ id: string }>`insert into payment (id, purpose_type, purpose_id, business_id, created_by_user_id, amount_cents, currency, gateway, status, idempotency_key, lang, receipt_number, approved_at, card_brand, card_last4, gateway_transaction_id, created_at, updated_at)
