@@ -119,7 +119,8 @@ describe('reference pages', () => {
       const body = nbsp(text(page.dom.querySelector('.notice')))
       assert.ok(body.includes(fee), body)
       assert.match(body, /T36/)
-      const link = page.dom.querySelector(`a[href="/${lang}/offers/new"]`)
+      // The offer starts with the code the check was about.
+      const link = page.dom.querySelector(`a[href="/${lang}/offers/new?code=T36"]`)
       assert.equal(text(link), start)
       // "Check again" brings back the answers given.
       const again = page.dom.querySelectorAll('a').find((a) => a.getAttribute('href')?.startsWith(`/${lang}/offers/eligibility?`))!
