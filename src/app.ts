@@ -38,7 +38,6 @@ import './platform/fastify-types.ts'
 import { registerSecurity } from './platform/security.ts'
 import { requestLogSerializer } from './platform/log-redaction.ts'
 import { registerTestClockRoute } from './platform/test-clock.routes.ts'
-import { resolveDataKey } from './platform/data-key.ts'
 import { TotpSecrets } from './features/auth/totp-secrets.ts'
 import { registerViews } from './platform/views.ts'
 import { registerUploads } from './platform/uploads.ts'
@@ -75,7 +74,7 @@ export const RELEASE_DATE = '2026-11-23'
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps
   // Production refuses to start without DATA_ENCRYPTION_KEY (a development key lives in the data folder).
-  const totpSecrets = new TotpSecrets(resolveDataKey(config))
+  const totpSecrets = TotpSecrets.fromConfig(config)
   const logger: FastifyServerOptions['logger'] =
     config.logLevel === 'silent' && !deps.logStream
       ? false

@@ -14,6 +14,12 @@ const booleanish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
 
+/** 32 random bytes, as 64 hex digits or base64 (DATA_ENCRYPTION_KEY, DATA_ENCRYPTION_KEY_PREVIOUS). */
+const dataKeySchema = z
+  .string()
+  .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 random bytes as 64 hex digits or base64 (openssl rand -hex 32)')
+  .transform((v) => Buffer.from(v, v.length === 64 ? 'hex' : 'base64'))
+
 /** One OpenID Connect provider for federated sign-in (`OIDC_PROVIDERS`, a JSON array). */
 const oidcProviderSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'id: 1 to 32 lower-case letters, digits or hyphens'),
@@ -48,11 +54,8 @@ const envSchema = z.object({
     .optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  DATA_ENCRYPTION_KEY: z
-    .string()
-    .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 random bytes as 64 hex digits or base64 (openssl rand -hex 32)')
-    .transform((v) => Buffer.from(v, v.length === 64 ? 'hex' : 'base64'))
-    .optional(),
+  DATA_ENCRYPTION_KEY: dataKeySchema.optional(),
+  DATA_ENCRYPTION_KEY_PREVIOUS: dataKeySchema.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   TRUST_PROXY: booleanish.default(false),
@@ -93,6 +96,8 @@ export interface Config {
   sessionSecret: string
   /** The key sealing secrets at rest (TOTP secrets); unset: src/platform/data-key.ts decides (required in production). */
   dataEncryptionKey: Buffer | undefined
+  /** During a key rotation: the key values may still be sealed with (opened, then re-sealed with the current one at start). */
+  previousDataEncryptionKey: Buffer | undefined
   /** Times shown to people (sign-in lockouts, session end) are in this zone. */
   timeZone: string
   /** Employers must set up a second factor too (staff always must). */
@@ -184,6 +189,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: env.DB_POOL_SIZE,
     sessionSecret: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
     dataEncryptionKey: env.DATA_ENCRYPTION_KEY,
+    previousDataEncryptionKey: env.DATA_ENCRYPTION_KEY_PREVIOUS,
     timeZone: env.PORTAL_TIME_ZONE,
     requireEmployerTotp: env.REQUIRE_EMPLOYER_TOTP,
     testClock: env.PORTAL_TEST_CLOCK,

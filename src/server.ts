@@ -9,14 +9,13 @@ import { startConfiguredDispatcher } from './features/notifications/dispatcher.t
 import { startExportWorker } from './features/console/inspection.service.ts'
 import { describeImport, loadNocIfEmpty } from './features/reference/noc.service.ts'
 import { systemClock, TestClock } from './platform/clock.ts'
-import { resolveDataKey } from './platform/data-key.ts'
 import { sealStoredTotpSecrets, TotpSecrets } from './features/auth/totp-secrets.ts'
 
 /** `npm start`: configuration, database, migrations, then listen; SIGTERM/SIGINT finish in-flight requests. */
 async function main(): Promise<void> {
   const config = loadConfig()
   // Production refuses to start without DATA_ENCRYPTION_KEY (ConfigError), before anything else happens.
-  const totpSecrets = new TotpSecrets(resolveDataKey(config))
+  const totpSecrets = TotpSecrets.fromConfig(config)
   if (isClusterPrimary(config.webConcurrency)) return runPrimary(config.webConcurrency)
   const database = await openDatabase(config)
   // Browser tests may move time (PORTAL_TEST_CLOCK; refused in production).
@@ -29,7 +28,7 @@ async function main(): Promise<void> {
   if (config.seedDemo && !config.isProduction) await seedDemo(database.db, clock.now())
   // TOTP secrets still in the clear are sealed; a DATA_ENCRYPTION_KEY that does not open the sealed ones stops here.
   const totp = await sealStoredTotpSecrets(database.db, totpSecrets)
-  if (totp.sealed) console.log(`Sealed ${totp.sealed} TOTP secret(s) stored in the clear.`)
+  if (totp.sealed) console.log(`Sealed ${totp.sealed} TOTP secret(s) stored in the clear or with DATA_ENCRYPTION_KEY_PREVIOUS.`)
   const app = await buildApp({ config, db: database.db, clock: clock })
   // The e-mail outbox dispatcher runs here unless `npm run worker` does it (RUN_MAIL_DISPATCHER=false).
   const mail = config.runMailDispatcher ? startConfiguredDispatcher(config, database.db, clock, app.log) : undefined

@@ -3,7 +3,6 @@ import { audit, SYSTEM_ACTOR } from '../../platform/audit.ts'
 import { systemClock } from '../../platform/clock.ts'
 import { USERNAME_PATTERN } from './auth.schema.ts'
 import { hashSecret, passwordProblem } from './passwords.ts'
-import { resolveDataKey } from '../../platform/data-key.ts'
 import { totpCode } from './totp.ts'
 import { TotpSecrets } from './totp-secrets.ts'
 import { findUserByUsername, insertUser } from './users.repository.ts'
@@ -51,7 +50,7 @@ export const totpCodeCommand: CliCommand = {
     if (ctx.config.isProduction) return fail(ctx.err, 'Not available in production.')
     const user = await findUserByUsername(ctx.db, option(args, 'username') ?? '')
     if (!user?.totp_secret) return fail(ctx.err, 'No such account with two-step verification.')
-    const secret = new TotpSecrets(resolveDataKey(ctx.config)).open(user.id, user.totp_secret)
+    const secret = TotpSecrets.fromConfig(ctx.config).open(user.id, user.totp_secret)
     ctx.out(totpCode(secret, systemClock.now()))
     return 0
   },

@@ -21,7 +21,7 @@ import {
 import { ACCOUNT_POLICY } from './auth.service.ts'
 import { clearFailures, recordFailure, throttleWait } from './throttle.ts'
 import { checkTotp, formatKey, newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, totpQrDataUrl } from './totp.ts'
-import { needsSealing, type TotpSecrets } from './totp-secrets.ts'
+import type { TotpSecrets } from './totp-secrets.ts'
 import { findUserById, recordSignIn } from './users.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import type { Lang } from '../../i18n/i18n.ts'
@@ -167,14 +167,15 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
     const user = await findUserById(db, pending.userId)
     if (!user?.totp_secret) return reply.redirect(`/${lang}/sign-in`, 303)
 
-    const step = checkTotp(totpSecrets.open(user.id, user.totp_secret), parsed.data.code, now)
+    const secret = totpSecrets.open(user.id, user.totp_secret)
+    const step = checkTotp(secret, parsed.data.code, now)
     let ok = false
     if (step !== undefined && step > (user.totp_last_step ?? -1)) {
       // Accept each time step once: the update fails if another request used it first.
-      // A secret still stored in the clear (written before sealing) is sealed on the way.
+      // A secret still in the clear (or sealed with the previous key) is sealed again on the way.
       const used = await db
         .updateTable('app_user')
-        .set(needsSealing(user.totp_secret) ? { totp_last_step: step, totp_secret: totpSecrets.seal(user.id, user.totp_secret) } : { totp_last_step: step })
+        .set(totpSecrets.needsSealing(user.id, user.totp_secret) ? { totp_last_step: step, totp_secret: totpSecrets.seal(user.id, secret) } : { totp_last_step: step })
         .where('id', '=', user.id)
         .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
         .executeTakeFirst()

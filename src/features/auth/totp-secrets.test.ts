@@ -177,4 +177,27 @@ describe('TOTP secrets through the sign-in pages', () => {
     assert.deepEqual(await sealStoredTotpSecrets(t.db, secrets), { sealed: 0 })
     await assert.rejects(sealStoredTotpSecrets(t.db, new TotpSecrets(crypto.randomBytes(32))), (err: unknown) => err instanceof ConfigError && /DATA_ENCRYPTION_KEY does not open/.test(err.message))
   })
+
+  // Last: it moves every secret of this database to another key.
+  it('a key rotation: with the old key as DATA_ENCRYPTION_KEY_PREVIOUS, secrets still open, and start-up re-seals them all with the new key', async () => {
+    const oldKey = resolveDataKey(t.config)
+    const newKey = crypto.randomBytes(32)
+    const rotating = new TotpSecrets(newKey, oldKey)
+    assert.deepEqual(loadConfig({ DATA_ENCRYPTION_KEY: newKey.toString('hex'), DATA_ENCRYPTION_KEY_PREVIOUS: oldKey.toString('hex') }).previousDataEncryptionKey, oldKey)
+    const key = newTotpSecret()
+    const user = await createUser(t.db, { username: 'officer.rotate', role: 'officer' })
+    await t.db.updateTable('app_user').set({ totp_secret: secrets.seal(user.id, key) }).where('id', '=', user.id).execute()
+    const stored = (await storedSecret('officer.rotate')).totp_secret
+    assert.equal(rotating.open(user.id, stored), key)
+    assert.throws(() => new TotpSecrets(newKey).open(user.id, stored), UnsealError)
+
+    assert.ok((await sealStoredTotpSecrets(t.db, rotating)).sealed >= 1)
+    const rows = await t.db.selectFrom('app_user').select(['id', 'totp_secret']).where('totp_secret', 'is not', null).execute()
+    assert.ok(rows.length >= 4)
+    const newOnly = new TotpSecrets(newKey)
+    for (const row of rows) assert.doesNotThrow(() => newOnly.open(row.id, row.totp_secret!), row.id)
+    assert.equal(newOnly.open(user.id, (await storedSecret('officer.rotate')).totp_secret), key)
+    assert.deepEqual(await sealStoredTotpSecrets(t.db, rotating), { sealed: 0 })
+    await assert.rejects(sealStoredTotpSecrets(t.db, secrets), ConfigError, 'the old key alone no longer opens them')
+  })
 })
