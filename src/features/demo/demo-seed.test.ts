@@ -28,6 +28,13 @@ describe('demo data', () => {
       { username: 'demo.primary', role: 'primary' },
       { username: 'demo.secondary', role: 'secondary' },
     ])
+    // Something to look at in the queue: a draft, and a paid offer with its number and receipt.
+    const offers = await t.db.selectFrom('offer').select(['status', 'offer_number']).orderBy('status').execute()
+    assert.deepEqual(offers.map((o) => o.status), ['draft', 'pending'])
+    assert.match(offers[1]!.offer_number!, /^A\d{7}$/)
+    const paid = await t.db.selectFrom('payment').select(['status', 'receipt_number']).execute()
+    assert.equal(paid.length, 1)
+    assert.equal(paid[0]!.status, 'approved')
   })
 
   it('prints sign-ins that work: an employer straight in, an officer with the printed key', async () => {

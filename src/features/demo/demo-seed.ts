@@ -1,4 +1,10 @@
+import crypto from 'node:crypto'
+import type { Transaction } from 'kysely'
 import type { Db } from '../../db/connect.ts'
+import type { Database } from '../../db/database.ts'
+import * as offers from '../offers/offers.repository.ts'
+import type { Answers } from '../offers/offers.tables.ts'
+import { nextReceiptNumber } from '../payment/payment.repository.ts'
 import type { Role } from '../../db/database.ts'
 import { audit, SYSTEM_ACTOR } from '../../platform/audit.ts'
 import { hashSecret } from '../auth/passwords.ts'
@@ -85,7 +91,60 @@ async function seedDemoBusiness(db: Db, now: Date): Promise<void> {
       ])
       .execute()
     await audit(trx, SYSTEM_ACTOR, now, { action: 'demo.business_created', businessId: business.id, objectType: 'business', objectId: business.id })
+    await seedDemoOffers(trx, business.id, primary.id, now)
   })
+}
+
+/** A day `days` after `now`, as the form's dates are written. */
+const dayAfter = (now: Date, days: number) => new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10)
+
+/** Two offers to look at: a draft half-filled, and one submitted and paid (with its receipt). */
+async function seedDemoOffers(trx: Transaction<Database>, businessId: string, userId: string, now: Date): Promise<void> {
+  const business = { employees: '18', yearStarted: '1998', mainActivities: 'A bakery making bread and pastries for cafés and grocers in the Ottawa region.' }
+  const job = { jobTitle: 'Pastry chef', nocCode: '63200', mainDuties: 'Create and bake viennoiseries and pastries, train two apprentices, plan production.', workStreet: '150 Elgin Street', workCity: 'Ottawa', workProvince: 'ON', workPostalCode: 'K2P 1L4', startDate: dayAfter(now, 90), endDate: dayAfter(now, 455), hoursPerWeek: '40', additionalLocation: 'no' }
+  await offers.insertDraft(trx, {
+    businessId,
+    branchId: null,
+    userId,
+    answers: { exemption: { exemptionCode: 'C10', exemptionExplanation: '', feeExemption: 'none' }, business, job: { ...job, jobTitle: 'Boulanger' } },
+    now,
+  })
+  const full: Answers = {
+    exemption: { exemptionCode: 'C10', exemptionExplanation: 'A pastry chef trained in Lyon whose techniques bring a significant cultural benefit to Canada.', feeExemption: 'none' },
+    business,
+    job,
+    requirements: { education: 'college', experienceYears: '5', languages: ['fr', 'en'] },
+    wage: { wage: '31.25', wageUnit: 'hour', benefits: ['health', 'vacation'] },
+    worker: { familyName: 'Lefèvre-N’Diaye', givenNames: 'Aïssatou Marie', sex: 'F', dateOfBirth: '1991-04-12', countryOfBirth: 'SN', countryOfResidence: 'FR', citizenship: 'FR', passportNumber: '19AB12345' },
+    attestations: { agreement: 'yes', noFeeRecovery: 'yes', activelyEngaged: 'yes', compliesWithLaws: 'yes', sameOccupation: 'yes', abuseFree: 'yes' },
+  }
+  const draft = await offers.insertDraft(trx, { businessId, branchId: null, userId, answers: full, now })
+  await offers.markAwaitingPayment(trx, draft.id, draft.version, null, now)
+  const paymentId = crypto.randomUUID()
+  await trx
+    .insertInto('payment')
+    .values({
+      id: paymentId,
+      purpose_type: 'offer',
+      purpose_id: draft.id,
+      business_id: businessId,
+      created_by_user_id: userId,
+      amount_cents: 23000,
+      currency: 'CAD',
+      gateway: 'embedded',
+      status: 'approved',
+      idempotency_key: `payment-${paymentId}`,
+      lang: 'en',
+      receipt_number: await nextReceiptNumber(trx, now.getUTCFullYear()),
+      approved_at: now,
+      card_brand: 'Visa',
+      card_last4: '4242',
+      gateway_transaction_id: 'TG-DEMO',
+      created_at: now,
+      updated_at: now,
+    })
+    .execute()
+  await offers.markSubmitted(trx, draft.id, now)
 }
 
 export function demoSignInsText(baseUrl: string): string {
