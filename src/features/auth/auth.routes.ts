@@ -257,13 +257,14 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
       await audit(trx, actorFrom(request, user), now, { action: 'auth.totp_enabled', objectType: 'user', objectId: user.id })
     })
     request.session.pendingTotpSecret = undefined
-    request.session.recoveryCodesToShow = codes
+    request.session.recoveryCodesToShow = { userId: user.id, sealed: totpSecrets.sealRecoveryCodes(user.id, codes) }
     return reply.redirect(`/${lang}/two-factor/recovery-codes`, 303)
   })
 
   scope.get('/two-factor/recovery-codes', (request, reply) => {
     const { t, lang } = request
-    const codes = request.session.recoveryCodesToShow
+    const shown = request.session.recoveryCodesToShow
+    const codes = shown && totpSecrets.openRecoveryCodes(shown.userId, shown.sealed)
     if (!codes) return reply.redirect(`/${lang}/sign-in`, 303)
     return reply.page({ title: t('auth.recoveryCodesTitle'), body: recoveryCodesView({ t, lang, csrf: reply.csrfToken(), codes, action: `/${lang}/two-factor/recovery-codes` }) })
   })

@@ -23,7 +23,8 @@ declare module '@fastify/session' {
     /** Password checked, second factor still to come. */
     pendingSignIn?: { userId: string; audience: Audience; returnTo?: string; setup: boolean }
     pendingTotpSecret?: string
-    recoveryCodesToShow?: string[]
+    /** The new recovery codes, sealed (sessions are database rows), until the person has seen them. */
+    recoveryCodesToShow?: { userId: string; sealed: string }
     /** Why the last session ended, shown on the sign-in page. */
     signedOutReason?: 'idle' | 'absolute'
     returnTo?: string

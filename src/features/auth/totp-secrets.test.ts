@@ -134,6 +134,11 @@ describe('TOTP secrets through the sign-in pages', () => {
     const sessions = await t.db.selectFrom('session').select('data').execute()
     assert.ok(sessions.every((s) => !JSON.stringify(s.data).includes(key)))
     assert.equal((await client.post('/en/two-factor/setup', { code: totpCode(key, t.clock.now()) })).location, '/en/two-factor/recovery-codes')
+    // The new recovery codes wait in the session until shown: sealed there as well.
+    const codes = (await client.get('/en/two-factor/recovery-codes')).dom.querySelectorAll('.recovery-codes code').map((c) => text(c))
+    assert.equal(codes.length, 10)
+    const sessionData = JSON.stringify(await t.db.selectFrom('session').select('data').execute())
+    for (const c of codes) assert.ok(!sessionData.includes(c), 'a recovery code in a session row')
 
     const row = await storedSecret('officer.sealed')
     assert.match(row.totp_secret, /^v1\./)

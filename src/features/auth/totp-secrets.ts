@@ -63,6 +63,20 @@ export class TotpSecrets {
     return seal(this.key, secret, `totp-pending:${userId}`)
   }
 
+  /** Recovery codes waiting in the session to be shown once. */
+  sealRecoveryCodes(userId: string, codes: readonly string[]): string {
+    return seal(this.key, JSON.stringify(codes), `recovery-codes:${userId}`)
+  }
+
+  openRecoveryCodes(userId: string, stored: string): string[] | undefined {
+    try {
+      return JSON.parse(unseal(this.key, stored, `recovery-codes:${userId}`)) as string[]
+    } catch (err) {
+      if (err instanceof UnsealError) return undefined
+      throw err
+    }
+  }
+
   /** The pending secret, or undefined if it does not open (another user's session data, an older key). */
   openPending(userId: string, stored: string): string | undefined {
     try {
