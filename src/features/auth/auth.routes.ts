@@ -264,7 +264,8 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
   scope.get('/two-factor/recovery-codes', (request, reply) => {
     const { t, lang } = request
     const shown = request.session.recoveryCodesToShow
-    const codes = shown && totpSecrets.openRecoveryCodes(shown.userId, shown.sealed)
+    // (A session from before sealing holds a bare list: sent back to sign in, like a missing one.)
+    const codes = typeof shown?.sealed === 'string' ? totpSecrets.openRecoveryCodes(shown.userId, shown.sealed) : undefined
     if (!codes) return reply.redirect(`/${lang}/sign-in`, 303)
     return reply.page({ title: t('auth.recoveryCodesTitle'), body: recoveryCodesView({ t, lang, csrf: reply.csrfToken(), codes, action: `/${lang}/two-factor/recovery-codes` }) })
   })
