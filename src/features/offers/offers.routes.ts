@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
 import type { AppUser } from '../../db/database.ts'
 import { isMessageKey, type Lang, type MessageKey, type Translate } from '../../i18n/i18n.ts'
-import { actorFrom, audit } from '../../platform/audit.ts'
+import { actorFrom } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { html, type Html } from '../../platform/html.ts'
@@ -13,8 +13,8 @@ import { takeStashedForm } from '../auth/session-lifecycle.ts'
 import { activeMembership, type ActingMembership } from '../access/access.policy.ts'
 import { currentMembership } from '../access/active-business.ts'
 import { exemptionByCode, isOpenExemption } from '../reference/exemption-codes.ts'
-import { allProblems, answersFromForm, SECTION_IDS, SECTIONS, sectionProblems, type FieldDef, type FieldProblem, type SectionId } from './offers.sections.ts'
-import { findOffer, OFFER_NUMBER, QUEUE_SORTS, queueCursor, queuePage, type QueueSort } from './offers.repository.ts'
+import { answersFromForm, SECTION_IDS, SECTIONS, sectionProblems, type FieldDef, type FieldProblem, type SectionId } from './offers.sections.ts'
+import { findOffer, QUEUE_SORTS, queueCursor, queuePage, type QueueSort } from './offers.repository.ts'
 import { canSeeOffer, type OfferService } from './offers.service.ts'
 import type { Answers, Offer, OfferStatus } from './offers.tables.ts'
 import { STATUS_KEY } from './offers.views.ts'
@@ -220,20 +220,26 @@ ${button({ text: t('offers.saveExit'), name: 'nav', value: 'exit', variant: 'sec
     const offer = await offerFor(user, (request.params as { id: string }).id)
     if (offer.status !== 'draft') return reply.redirect(`/${lang}/offers/${offer.id}`, 303)
     const problems = await offers.submissionProblems(offer, lang)
+    // What is missing is an error summary grouped by section, above the h1 and focused on load (autofocus, no script needed).
     return reply.page({
-      title: t('offers.validateTitle'),
+      title: `${problems.length ? t('common.errorTitlePrefix') : ''}${t('offers.validateTitle')}`,
       breadcrumbs: [{ text: t('offers.queueTitle'), href: `/${lang}/offers` }],
-      body: html`<h1>${t('offers.validateTitle')}</h1>
-${
-  problems.length === 0
-    ? html`${notice({ kind: 'success', title: t('offers.allValid') })}<p>${linkButton({ text: t('offers.toReview'), href: `/${lang}/offers/${offer.id}/review`, variant: 'primary' })}</p>`
-    : html`<p>${t('offers.validateLead')}</p>
+      body: html`${
+        problems.length === 0
+          ? ''
+          : html`<div class="error-summary" id="error-summary" tabindex="-1" autofocus aria-labelledby="error-summary-title">
+<div role="alert">
+<h2 class="error-summary-title" id="error-summary-title">${t('common.errorSummaryTitle')}</h2>
+<p>${t('offers.validateLead')}</p>
 ${SECTION_IDS.filter((s) => problems.some((p) => p.section === s)).map(
-  (s) => html`<h2>${t(`offers.s_${s}`)}</h2><ul class="error-list">${problems
+  (s) => html`<h3>${t(`offers.s_${s}`)}</h3><ul class="error-summary-list error-list">${problems
     .filter((p) => p.section === s)
     .map((p) => html`<li><a href="/${lang}/offers/${offer.id}/${s}?check=1#${fieldId(p.field)}">${problemText(t, p.problem)}</a></li>`)}</ul>`,
-)}`
-}
+)}
+</div>
+</div>`
+      }<h1>${t('offers.validateTitle')}</h1>
+${problems.length === 0 ? html`${notice({ kind: 'success', title: t('offers.allValid') })}<p>${linkButton({ text: t('offers.toReview'), href: `/${lang}/offers/${offer.id}/review`, variant: 'primary' })}</p>` : ''}
 <h2>${t('offers.sectionsTitle')}</h2>
 ${summaryList(
   SECTION_IDS.map((s) => ({
