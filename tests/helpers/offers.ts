@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import type { TestApp } from './app.ts'
-import type { Form, TestClient } from './http.ts'
+import type { HTMLElement } from 'node-html-parser'
+import type { Form } from './http.ts'
 import { createUser } from './users.ts'
 
 /** A complete, valid offer, section by section (real names with accents and apostrophes). */
@@ -27,8 +28,14 @@ export async function businessWithPrimary(t: TestApp, username: string, bn: stri
   return { userId: user.id, businessId: b.id }
 }
 
+/** What a journey needs of a client: TestClient (app.inject) and HttpClient (real HTTP) both are one. */
+export interface PageClient {
+  get(path: string): Promise<{ status: number; location?: string | undefined; dom: HTMLElement }>
+  post(path: string, form?: Form): Promise<{ status: number; location?: string | undefined; dom: HTMLElement }>
+}
+
 /** Starts a draft through the pages and returns its id. */
-export async function startOffer(client: TestClient, lang = 'en'): Promise<string> {
+export async function startOffer(client: PageClient, lang = 'en'): Promise<string> {
   await client.get(`/${lang}/offers/new`)
   const res = await client.post(`/${lang}/offers/new`, {})
   const m = /\/offers\/([0-9a-f-]{36})\/exemption$/.exec(res.location ?? '')
@@ -37,7 +44,7 @@ export async function startOffer(client: TestClient, lang = 'en'): Promise<strin
 }
 
 /** Fills every section through the pages (Next each time), with `overrides` per section. */
-export async function fillOffer(client: TestClient, id: string, lang = 'en', overrides: Record<string, Form> = {}): Promise<void> {
+export async function fillOffer(client: PageClient, id: string, lang = 'en', overrides: Record<string, Form> = {}): Promise<void> {
   for (const [section, values] of Object.entries(VALID_OFFER)) {
     const path = `/${lang}/offers/${id}/${section}`
     const page = await client.get(path)
