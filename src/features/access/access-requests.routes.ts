@@ -150,9 +150,9 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
   const decide = async (request: FastifyRequest, reply: FastifyReply, viewer: AppUser, r: PinResetRequest, base: string) => {
     const { t, lang } = request
     const values = strings(request.body, DECISION_FIELDS)
-    const parsed = pinResetDecisionSchema.safeParse({ decision: values.decision || undefined, reason: values.reason })
+    const parsed = pinResetDecisionSchema.safeParse(values)
     if (!parsed.success) return pinResetDetail(request, reply, viewer, r, base, zodFormErrors(t, parsed.error, {}, DECISION_FIELDS), values)
-    const d = parsed.data.decision === 'issue' ? { decision: 'issue' as const } : { decision: 'refuse' as const, reason: parsed.data.reason }
+    const d = { decision: parsed.data.decision, reason: parsed.data.reason }
     const outcome = await decidePinReset(deps.access, actorFrom(request, viewer), viewer, r, d, clock.now())
     if (outcome.kind === 'noBusiness') {
       const message = t('access.requests.errNoBusiness')
@@ -410,9 +410,9 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
     if (!found) return reply
     const { t } = request
     const values = strings(request.body, DECISION_FIELDS)
-    const parsed = reactivationDecisionSchema.safeParse({ decision: values.decision || undefined, reason: values.reason })
+    const parsed = reactivationDecisionSchema.safeParse(values)
     if (!parsed.success) return reactivationDetail(request, reply, found, zodFormErrors(t, parsed.error, {}, DECISION_FIELDS), values)
-    const outcome = await decideReactivation(db, actorFrom(request, found.officer), found.officer.id, found.r.id, { decision: parsed.data.decision, note: parsed.data.reason.trim() }, clock.now())
+    const outcome = await decideReactivation(db, actorFrom(request, found.officer), found.officer.id, found.r.id, { decision: parsed.data.decision, note: parsed.data.reason }, clock.now())
     return reply.redirect(`${found.base}?done=${outcome === 'alreadyDecided' ? 'already' : outcome}`, 303)
   })
 

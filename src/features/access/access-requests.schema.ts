@@ -29,17 +29,17 @@ export const pinResetSchema = z.object({
 })
 export const PIN_RESET_FIELDS = ['givenNames', 'familyName', 'businessNumber', 'email', 'wantsPrimary', 'reason'] as const
 
-/** Issue a new PIN, or refuse with a reason (the requester reads it). */
-export const pinResetDecisionSchema = z.discriminatedUnion('decision', [
-  z.object({ decision: z.literal('issue'), reason: str }),
-  z.object({ decision: z.literal('refuse'), reason: text('access.requests.errReason', 2000) }),
-], { message: 'access.requests.errDecision' })
+/** Issue a new PIN, or refuse; either way with its reason (recorded; the requester reads a refusal's). */
+export const pinResetDecisionSchema = z.object({
+  decision: str.pipe(z.enum(['issue', 'refuse'], { message: 'access.requests.errDecision' })),
+  reason: text('access.requests.errReason', 2000),
+})
 export const DECISION_FIELDS = ['decision', 'reason'] as const
 
 export const reactivationSchema = z.object({ reason: text('access.reactivation.errReason', 2000) })
 
-/** Reactivate (the reason is optional) or refuse (the reason is required, the person reads it). */
-export const reactivationDecisionSchema = z.discriminatedUnion('decision', [
-  z.object({ decision: z.literal('reactivate'), reason: str.pipe(z.string().trim().max(2000, 'access.errTooLong')) }),
-  z.object({ decision: z.literal('refuse'), reason: text('access.requests.errReason', 2000) }),
-], { message: 'access.requests.errDecision' })
+/** Reactivate or refuse, with its reason (recorded; the person reads a refusal's). */
+export const reactivationDecisionSchema = z.object({
+  decision: str.pipe(z.enum(['reactivate', 'refuse'], { message: 'access.requests.errDecision' })),
+  reason: text('access.requests.errReason', 2000),
+})

@@ -89,7 +89,7 @@ ${p.assign.mine ? '' : html`<form method="post" action="${p.assign.action}">${cs
 <form method="post" action="${d.action}" novalidate>
 ${csrfField(p.csrf)}
 ${radios({ t, name: 'decision', label: t('access.requests.decision'), value: d.values.decision, options: d.options, error: d.errors?.fields.decision, required: true })}
-${textarea({ t, name: 'reason', label: t('access.requests.reason'), hint: d.reasonHint, value: d.values.reason, rows: 3, error: d.errors?.fields.reason })}
+${textarea({ t, name: 'reason', label: t('access.requests.reason'), hint: d.reasonHint, value: d.values.reason, rows: 3, error: d.errors?.fields.reason, required: true })}
 ${button({ text: t('access.requests.decide'), preventDoubleClick: true })}
 </form>`
     : ''

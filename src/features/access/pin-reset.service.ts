@@ -79,7 +79,11 @@ export async function requestPinReset(db: AccessDeps['db'], actor: Actor, user: 
   })
 }
 
-export type PinResetDecision = { decision: 'issue' } | { decision: 'refuse'; reason: string }
+/** Either way with its reason: recorded with the decision; the requester reads a refusal's. */
+export interface PinResetDecision {
+  decision: 'issue' | 'refuse'
+  reason: string
+}
 export type PinResetOutcome = { kind: 'issued'; pinId: string } | { kind: 'refused' } | { kind: 'alreadyDecided' } | { kind: 'noBusiness' }
 
 /**
@@ -95,7 +99,7 @@ export async function decidePinReset(deps: AccessDeps, actor: Actor, decider: Ap
   return deps.db.transaction().execute(async (trx): Promise<PinResetOutcome> => {
     const decided = await trx
       .updateTable('pin_reset_request')
-      .set({ status: d.decision === 'issue' ? 'issued' : 'refused', decided_by: decider.id, decided_at: now, decision_note: d.decision === 'refuse' ? d.reason : null })
+      .set({ status: d.decision === 'issue' ? 'issued' : 'refused', decided_by: decider.id, decided_at: now, decision_note: d.reason })
       .where('id', '=', req.id)
       .where('status', '=', 'submitted')
       .returning('id')
