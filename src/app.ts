@@ -213,7 +213,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerOfferDocumentRoutes(scope, offerDeps)
         registerAccessRoutes(scope, { ...enrolmentDeps, secret: config.sessionSecret })
         registerNotificationRoutes(scope, deps)
-        registerPaymentRoutes(scope, { payments, moneris: monerisPageFromConfig(config) })
+        registerPaymentRoutes(scope, { payments, moneris: monerisPageFromConfig(config), timeZone: config.timeZone })
         // The embedded test gateway's hosted pages exist only when it is the configured gateway.
         if (config.paymentGateway === 'embedded') registerTestGatewayRoutes(scope, deps)
       },

@@ -142,7 +142,7 @@ ${latest?.status === 'pending' ? '' : html`<form method="post" action="/${lang}/
         body: offer.status === 'withdrawn' ? t('offers.withdrawnBody', { reason: offer.withdrawal_reason ?? '' }) : t('offers.tellWorker', { number: offer.offer_number ?? '' }),
       })}
 ${offer.needs_review ? html`<p>${t('offers.feeExemptReview')}</p>` : ''}
-${approved ? html`<h2>${t('payment.receiptTitle')}</h2>${receiptList(t, lang, approved)}` : ''}`
+${approved ? html`<h2>${t('payment.receiptTitle')}</h2>${receiptList(t, lang, approved, timeZone)}` : ''}`
 }
 ${summaryList([
   { key: t('offers.number'), value: offer.offer_number ?? t('offers.noNumberYet') },

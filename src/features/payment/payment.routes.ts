@@ -12,7 +12,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * The portal's side of the hosted page: the return address and the result page.
  * The return never reads the query string: the result is asked of the gateway.
  */
-export function registerPaymentRoutes(scope: FastifyInstance, deps: { payments: PaymentService; moneris?: MonerisPage }): void {
+export function registerPaymentRoutes(scope: FastifyInstance, deps: { payments: PaymentService; moneris?: MonerisPage; timeZone: string }): void {
   const load = async (id: string, userId: string) => {
     if (!UUID.test(id)) throw new NotFoundError()
     const payment = await deps.payments.findPayment(id)
@@ -37,7 +37,7 @@ export function registerPaymentRoutes(scope: FastifyInstance, deps: { payments: 
     if (!userId) return reply
     const payment = await load(request.params.id, userId)
     const { payment: current, unconfirmed } = await deps.payments.confirmPayment(payment.id)
-    const page = resultPage(request.t, request.lang, current, unconfirmed, `/${request.lang}/payments/${payment.id}`)
+    const page = resultPage(request.t, request.lang, current, unconfirmed, `/${request.lang}/payments/${payment.id}`, deps.timeZone)
     return reply.page({ title: page.title, body: page.body, breadcrumbs: [{ text: request.t('common.home'), href: `/${request.lang}` }] })
   })
 

@@ -2,6 +2,7 @@ import type { Lang, Translate } from '../../i18n/i18n.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { linkButton, notice, summaryList } from '../../ui/components.ts'
 import type { Payment } from './payment.tables.ts'
+import { formatInZone } from '../../platform/dates.ts'
 
 const money: Record<Lang, Intl.NumberFormat> = {
   en: new Intl.NumberFormat('en-CA', { style: 'currency', currency: 'CAD' }),
@@ -13,19 +14,11 @@ export function formatCad(cents: number, lang: Lang): string {
   return money[lang].format(cents / 100)
 }
 
-const dateTimes: Record<Lang, Intl.DateTimeFormat> = {
-  en: new Intl.DateTimeFormat('en-CA', { dateStyle: 'long', timeStyle: 'long', timeZone: 'America/Toronto' }),
-  fr: new Intl.DateTimeFormat('fr-CA', { dateStyle: 'long', timeStyle: 'long', timeZone: 'America/Toronto' }),
-}
-
-export function formatDateTime(d: Date, lang: Lang): string {
-  return dateTimes[lang].format(d)
-}
-
-export function receiptList(t: Translate, lang: Lang, p: Payment): Html {
+/** The receipt's facts; times in the portal's zone (PORTAL_TIME_ZONE). */
+export function receiptList(t: Translate, lang: Lang, p: Payment, timeZone: string): Html {
   return summaryList([
     { key: t('payment.receiptNumber'), value: p.receipt_number },
-    { key: t('payment.dateTime'), value: p.approved_at ? html`<time datetime="${p.approved_at.toISOString()}">${formatDateTime(p.approved_at, lang)}</time>` : '' },
+    { key: t('payment.dateTime'), value: p.approved_at ? html`<time datetime="${p.approved_at.toISOString()}">${formatInZone(lang, p.approved_at, timeZone, 'precise')}</time>` : '' },
     { key: t('payment.amount'), value: formatCad(p.amount_cents, lang) },
     { key: t('payment.card'), value: t('payment.cardValue', { brand: p.card_brand ?? '', last4: p.card_last4 ?? '' }) },
     { key: t('payment.transactionId'), value: p.gateway_transaction_id },
@@ -50,7 +43,7 @@ export function retryMessage(t: Translate, p: Payment): string {
   }
 }
 
-export function resultPage(t: Translate, lang: Lang, p: Payment, unconfirmed: boolean, selfHref: string): { title: string; body: Html } {
+export function resultPage(t: Translate, lang: Lang, p: Payment, unconfirmed: boolean, selfHref: string, timeZone: string): { title: string; body: Html } {
   const next = p.continue_path ? html`<p>${linkButton({ text: t('payment.continue'), href: p.continue_path, variant: 'primary' })}</p>` : ''
   if (p.status === 'approved' || p.status === 'refunded') {
     const title = p.status === 'approved' ? t('payment.approvedTitle') : t('payment.refundedTitle')
@@ -59,7 +52,7 @@ export function resultPage(t: Translate, lang: Lang, p: Payment, unconfirmed: bo
       body: html`<h1>${title}</h1>
 ${notice({ kind: p.status === 'approved' ? 'success' : 'info', title, body: p.status === 'approved' ? t('payment.approvedBody') : t('payment.refundedBody') })}
 <h2>${t('payment.receiptTitle')}</h2>
-${receiptList(t, lang, p)}
+${receiptList(t, lang, p, timeZone)}
 ${next}`,
     }
   }
