@@ -8,7 +8,7 @@ import { formatInZone } from '../../platform/dates.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { html } from '../../platform/html.ts'
 import { isUuid } from '../../platform/ids.ts'
-import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireEmployer, requireStaff } from '../auth/guards.ts'
 import { findUserById } from '../auth/users.repository.ts'
 import { activeMembership } from './access.policy.ts'
@@ -19,7 +19,7 @@ import { pinResetFormBody, pinResetSentBody, requestDetailBody, requestQueueBody
 import { businessAuditPage } from './business-audit.ts'
 import { assignReactivation, decideReactivation, requestReactivation } from './dormancy.service.ts'
 import { reactivationBody } from './dormancy.views.ts'
-import { assignPinReset, decidePinReset, requestPinReset } from './pin-reset.service.ts'
+import { assignPinReset, decidePinReset, MAX_OPEN_PIN_RESETS, requestPinReset } from './pin-reset.service.ts'
 
 export interface AccessRequestDeps {
   db: Db
@@ -72,7 +72,8 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
     const parsed = pinResetSchema.safeParse(request.body ?? {})
     if (!parsed.success) return pinResetPage(request, reply, strings(request.body, PIN_RESET_FIELDS), zodFormErrors(t, parsed.error, {}, PIN_RESET_FIELDS))
     const v = parsed.data
-    await requestPinReset(db, actorFrom(request, user), user, { givenNames: v.givenNames, familyName: v.familyName, businessKey: v.businessNumber, email: v.email, reason: v.reason, wantsPrimary: v.wantsPrimary === 'yes' }, clock.now())
+    const outcome = await requestPinReset(db, actorFrom(request, user), user, { givenNames: v.givenNames, familyName: v.familyName, businessKey: v.businessNumber, email: v.email, reason: v.reason, wantsPrimary: v.wantsPrimary === 'yes' }, clock.now())
+    if (outcome === 'tooMany') return pinResetPage(request, reply, strings(request.body, PIN_RESET_FIELDS), formErrors([['businessNumber', t('access.pinReset.errTooMany', { max: MAX_OPEN_PIN_RESETS })]]))
     return reply.redirect(`/${lang}/pin-reset/sent`, 303)
   })
 

@@ -196,6 +196,18 @@ describe('access requests: switching businesses, PIN resets, dormancy, the busin
     assert.equal(byKey.get(d.employerNumber)?.handled_by, 'primary')
     // The receipt is one template for every case.
     assert.equal(await count(t, 'account_message', { template: 'accessPinResetReceived', userId: u.solo!.id }), rows.length)
+
+    // At most 5 waiting per person (whatever the numbers name); asking again for one already waiting still answers "sent".
+    for (const n of ['000000000', '000000018']) {
+      await solo.get('/en/pin-reset')
+      assert.equal((await solo.post('/en/pin-reset', { givenNames: 'Sol', familyName: 'Seul', email: 'sol@example.ca', reason: 'Lost it.', wantsPrimary: 'no', businessNumber: n })).status, 303)
+    }
+    await solo.get('/en/pin-reset')
+    const sixth = await solo.post('/en/pin-reset', { givenNames: 'Sol', familyName: 'Seul', email: 'sol@example.ca', reason: 'Lost it.', wantsPrimary: 'no', businessNumber: '000000026' })
+    assert.equal(sixth.status, 400)
+    assert.match(text(sixth.dom.querySelector('#business-number-error')), /5 requests waiting/)
+    await solo.get('/en/pin-reset')
+    assert.equal((await solo.post('/en/pin-reset', { givenNames: 'Sol', familyName: 'Seul', email: 'sol@example.ca', reason: 'Lost it.', wantsPrimary: 'no', businessNumber: '046454286' })).status, 303)
   })
 
   it('officers: a queue, assign to me, refuse with a reason, issue a PIN that makes the requester the primary user', async () => {

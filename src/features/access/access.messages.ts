@@ -189,6 +189,7 @@ export default defineMessages({
       errEmail: 'Enter the email address for the new PIN',
       errWantsPrimary: 'Select whether you are, or must become, the primary user',
       errReason: 'Enter why you need a new PIN',
+      errTooMany: 'You already have {max} requests waiting for an answer. You can ask again once one is answered.',
     },
     requests: {
       filterStatus: 'Status',
@@ -489,6 +490,7 @@ export default defineMessages({
       errEmail: 'Entrez l’adresse courriel pour le nouveau NIP',
       errWantsPrimary: 'Indiquez si vous êtes, ou devez devenir, l’utilisateur principal',
       errReason: 'Indiquez pourquoi vous avez besoin d’un nouveau NIP',
+      errTooMany: 'Vous avez déjà {max} demandes en attente de réponse. Vous pourrez en faire une autre quand l’une d’elles aura reçu une réponse.',
     },
     requests: {
       filterStatus: 'État',

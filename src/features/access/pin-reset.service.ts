@@ -8,6 +8,9 @@ import { insertPin, revokePin } from './access.repository.ts'
 import { emailPin, forgetSealed, type AccessDeps } from './access.service.ts'
 import type { PinResetRequest, PinRole } from './access.tables.ts'
 
+/** Open requests one person may have at a time. */
+export const MAX_OPEN_PIN_RESETS = 5
+
 export interface PinResetInput {
   givenNames: string
   familyName: string
@@ -47,7 +50,13 @@ export async function activePrimaryOf(db: DbOrTrx, businessId: string) {
  * The requester is answered the same way whatever the number names, even nothing: the
  * page and the receipt never say whether a business exists.
  */
-export async function requestPinReset(db: AccessDeps['db'], actor: Actor, user: AppUser, input: PinResetInput, now: Date): Promise<void> {
+export async function requestPinReset(db: AccessDeps['db'], actor: Actor, user: AppUser, input: PinResetInput, now: Date): Promise<'sent' | 'tooMany'> {
+  // A person (not a business) has at most a few requests waiting: no one floods primary users' inboxes.
+  const open = await db.selectFrom('pin_reset_request').select((eb) => eb.fn.countAll<number>().as('n')).where('requester_user_id', '=', user.id).where('status', '=', 'submitted').executeTakeFirstOrThrow()
+  if (Number(open.n) >= MAX_OPEN_PIN_RESETS) {
+    const again = await db.selectFrom('pin_reset_request').select('id').where('requester_user_id', '=', user.id).where('business_key', '=', input.businessKey).where('status', '=', 'submitted').executeTakeFirst()
+    return again ? 'sent' : 'tooMany'
+  }
   const business = await businessByKey(db, input.businessKey)
   const primary = business ? await activePrimaryOf(db, business.id) : undefined
   const handledBy = !input.wantsPrimary && business?.status === 'active' && primary && primary.id !== user.id ? 'primary' : 'officers'
@@ -77,6 +86,7 @@ export async function requestPinReset(db: AccessDeps['db'], actor: Actor, user: 
     }
     await notifyUser(trx, { userId: user.id, template: 'accessPinResetReceived', params: {}, now })
   })
+  return 'sent'
 }
 
 /** Either way with its reason: recorded with the decision; the requester reads a refusal's. */
