@@ -163,6 +163,14 @@ function businessSwitcher(request: FastifyRequest, csrf: string, context: Busine
 <button class="button-link" type="submit">${t('access.switch.button')}</button></form>`
 }
 
+/** The page to go back to, without a `?business=` that would act for the old business again. */
+function withoutBusinessParam(path: string | undefined): string | undefined {
+  if (!path || !path.includes('business=')) return path
+  const url = new URL(path, 'http://portal.invalid')
+  url.searchParams.delete('business')
+  return `${url.pathname}${url.search}`
+}
+
 const switchSchema = z.object({
   business: z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().refine(isUuid, 'access.switch.errChoose')),
   returnTo: z.unknown().optional(),
@@ -213,7 +221,7 @@ ${button({ text: t('access.switch.submit') })}
       request.session.activeBusinessId = chosen.businessId
       await audit(deps.db, actorFrom(request, user), deps.clock.now(), { action: 'access.business_switched', businessId: chosen.businessId, objectType: 'business_membership', objectId: chosen.membershipId })
     }
-    const back = safeReturnTo((request.body as Record<string, unknown> | undefined)?.returnTo)
+    const back = withoutBusinessParam(safeReturnTo((request.body as Record<string, unknown> | undefined)?.returnTo))
     return reply.redirect(back && !back.includes('/business/active') ? back : `/${lang}/home`, 303)
   })
 }
