@@ -8,7 +8,7 @@ import { measureArgon2, type Argon2Result } from './lib/argon2.ts'
 import { runLoad, type LoadResult } from './lib/load.ts'
 import { freePort, RssSampler, startServer, type ServerProcess } from './lib/processes.ts'
 import { SetupClient } from './lib/setup-client.ts'
-import { BASELINE, requestsFor, SCENARIOS, type Scenario, type ScenarioKind } from './scenarios.ts'
+import { BASELINE, BENCH_SEED, requestsFor, SCENARIOS, type Scenario, type ScenarioKind } from './scenarios.ts'
 import { pageTarget, rssTarget, TARGETS, type TargetVerdict } from './targets.ts'
 
 /**
@@ -32,6 +32,8 @@ const { values: args } = parseArgs({
     json: { type: 'string', default: path.join('test-results', 'bench', 'latest.json') },
     'argon2-seconds': { type: 'string', default: '4' },
     processes: { type: 'string' },
+    offers: { type: 'string', default: '10000' },
+    employers: { type: 'string', default: '100' },
   },
 })
 
@@ -43,8 +45,10 @@ const databaseUrl = process.env.DATABASE_URL || undefined
 const database: 'embedded' | 'postgres' = databaseUrl ? 'postgres' : 'embedded'
 const processCounts = (args.processes ?? (databaseUrl ? '1,2' : '1')).split(',').map(Number)
 const only = args.only?.split(',').map((s) => s.trim())
+const seedOffers = Number(args.offers)
+const seedEmployers = Number(args.employers)
 
-for (const [name, value] of Object.entries({ duration, connections, warmup, argon2Seconds })) {
+for (const [name, value] of Object.entries({ duration, connections, warmup, argon2Seconds, offers: seedOffers, employers: seedEmployers })) {
   if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`)
 }
 if (!databaseUrl && processCounts.some((n) => n > 1)) {
@@ -104,6 +108,9 @@ async function measure(
   return { result, peakRssMb: sampler.peakMb(), requests: requests.map((r) => ({ method: r.method, path: r.path })) }
 }
 
+/** Databases already seeded in this run (PostgreSQL is shared by the 1- and 2-process configurations). */
+const seededDatabases = new Set<string>()
+
 async function startPortal(processes: number): Promise<ServerProcess> {
   const port = await freePort()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'))
@@ -116,6 +123,7 @@ async function startPortal(processes: number): Promise<ServerProcess> {
     NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
+    DATA_ENCRYPTION_KEY: process.env.DATA_ENCRYPTION_KEY || crypto.randomBytes(32).toString('hex'),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -130,6 +138,18 @@ async function startPortal(processes: number): Promise<ServerProcess> {
   const migrated = spawnSync(process.execPath, ['--import', 'tsx', 'src/db/migrate-cli.ts'], { env, encoding: 'utf8' })
   if (migrated.status !== 0) fs.rmSync(dataDir, { recursive: true, force: true })
   if (migrated.status !== 0) throw new Error(`npm run migrate failed:\n${migrated.stdout}${migrated.stderr}`)
+  // The signed-in scenarios need volume: seeded once per database, in its own process (as `npm run seed:scale`).
+  if (scenarios.some((sc) => sc.seeded) && !seededDatabases.has(databaseUrl ?? dataDir)) {
+    const started = performance.now()
+    const seeded = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bench/seed-scale.ts', '--employers', String(seedEmployers), '--offers', String(seedOffers), '--busiest', String(seedOffers), '--prefix', BENCH_SEED.prefix, '--password', BENCH_SEED.password, '--if-absent'],
+      { env, encoding: 'utf8' },
+    )
+    if (seeded.status !== 0) throw new Error(`seed:scale failed:\n${seeded.stdout}${seeded.stderr}`)
+    seededDatabases.add(databaseUrl ?? dataDir)
+    console.log(`Seeded ${seedEmployers} employers and ${seedOffers.toLocaleString('en-CA')} offers (all for ${BENCH_SEED.user}'s business) in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  }
   const server = await startServer({
     name: `portal (${database}, ${processes} process${processes > 1 ? 'es' : ''})`,
     script: 'src/server.ts',

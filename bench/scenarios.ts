@@ -30,6 +30,25 @@ export interface Scenario<S = unknown> {
   setup?: (client: SetupClient) => Promise<S>
   /** The status a correct answer has (default 200); anything else counts as an error. */
   expectStatus?: number
+  /** Needs the seeded volume (`npm run seed:scale` into the benchmark's database first). */
+  seeded?: boolean
+}
+
+/** Who the seeded scenarios sign in as: the first seeded employer, whose business has the most offers. */
+export const BENCH_SEED = { prefix: 'bench', user: 'bench-employer-1', password: 'bench-password-2026' } as const
+
+type Signed = { cookie: Record<string, string> }
+
+async function signIn(client: SetupClient): Promise<Signed> {
+  await client.get('/en/sign-in')
+  const res = await client.postForm('/en/sign-in', { username: BENCH_SEED.user, password: BENCH_SEED.password })
+  if (res.status !== 303 || !res.headers.get('location')?.endsWith('/home')) throw new Error(`setup: sign-in answered ${res.status} ${res.headers.get('location')}`)
+  return { cookie: client.cookieHeader() }
+}
+
+/** The href of the page's "Next page" link (rel=next), HTML entities decoded. */
+function nextHref(page: string): string | undefined {
+  return /<a href="([^"]+)" rel="next">/.exec(page)?.[1]?.replaceAll('&amp;', '&')
 }
 
 /** Keeps each scenario's setup state and factories typed together. */
@@ -64,23 +83,59 @@ export const SCENARIOS: Scenario<unknown>[] = [
     path: (state) => state.href,
   }),
 
-  // ---------------------------------------------------------------------------
-  // LATER, when the features exist (each is a few lines; see the issue "Performance
-  // and scale"). Shapes, for whoever adds them:
-  //
-  // scenario<{ cookie: Record<string, string>; csrf: string }>({
-  //   name: 'sign-in', kind: 'sign-in', method: 'POST', path: '/en/sign-in', expectStatus: 303,
-  //   setup: async (c) => { await c.get('/en/sign-in'); return { cookie: c.cookieHeader(), csrf: c.csrfToken()! } },
-  //   headers: (s) => ({ ...s.cookie, 'content-type': 'application/x-www-form-urlencoded' }),
-  //   body: (s) => new URLSearchParams({ _csrf: s.csrf, username: 'bench-user-1', password: '…' }).toString(),
-  // }),
-  // scenario({ name: 'account-home', kind: 'page', method: 'GET', path: '/en/account', setup: signIn, headers: (s) => s.cookie }),
-  // scenario({ name: 'offer-queue-first', kind: 'page', ... path: '/en/offers' }),           // business with 10,000 offers
-  // scenario({ name: 'offer-queue-deep', kind: 'page', ... path: (s) => `/en/offers?after=${s.deepCursor}` }),
-  // scenario({ name: 'offer-section-get', kind: 'page', ... }), scenario({ name: 'offer-section-post', kind: 'page', expectStatus: 303, ... }),
-  // scenario({ name: 'account-messages', kind: 'page', ... }),
-  // scenario({ name: 'officer-offer-search', kind: 'page', ... }),
-  // scenario({ name: 'api-offer-list', kind: 'api', ... headers: (s) => ({ authorization: `Bearer ${s.token}` }) }),
-  // (seed them first with `npm run seed:scale -- --employers N --offers M`.)
-  // ---------------------------------------------------------------------------
+  // Signed-in scenarios on the seeded volume: the first seeded employer's business has --offers-busiest offers.
+  scenario<{ cookie: Record<string, string>; csrf: string }>({
+    name: 'sign-in',
+    kind: 'sign-in',
+    method: 'POST',
+    path: '/en/sign-in',
+    expectStatus: 303,
+    seeded: true,
+    setup: async (c) => {
+      await c.get('/en/sign-in')
+      return { cookie: c.cookieHeader(), csrf: c.csrfToken()! }
+    },
+    headers: (s) => ({ ...s.cookie, 'content-type': 'application/x-www-form-urlencoded' }),
+    body: (s) => new URLSearchParams({ _csrf: s.csrf, username: BENCH_SEED.user, password: BENCH_SEED.password }).toString(),
+  }),
+  scenario<Signed>({ name: 'account-home', kind: 'page', method: 'GET', path: '/en/home', seeded: true, setup: signIn, headers: (s) => s.cookie }),
+  scenario<Signed>({ name: 'offer-queue-first', kind: 'page', method: 'GET', path: '/en/offers', seeded: true, setup: signIn, headers: (s) => s.cookie }),
+  scenario<Signed & { deep: string }>({
+    name: 'offer-queue-deep',
+    kind: 'page',
+    method: 'GET',
+    seeded: true,
+    // 150 "Next page" links in: 7,500 offers deep, by keyset.
+    setup: async (c) => {
+      const signed = await signIn(c)
+      let href = '/en/offers'
+      for (let i = 0; i < 150; i++) {
+        const next = nextHref(await c.get(href))
+        if (!next) break
+        href = next
+      }
+      return { ...signed, deep: href }
+    },
+    path: (s) => s.deep,
+    headers: (s) => s.cookie,
+  }),
+  scenario<Signed & { section: string }>({
+    name: 'offer-section-get',
+    kind: 'page',
+    method: 'GET',
+    seeded: true,
+    setup: async (c) => {
+      const signed = await signIn(c)
+      await c.get('/en/offers/new')
+      const res = await c.postForm('/en/offers/new', {})
+      const location = res.headers.get('location')
+      if (res.status !== 303 || !location) throw new Error(`setup: a new draft answered ${res.status}`)
+      return { ...signed, section: location.replace(/\/exemption$/, '/job') }
+    },
+    path: (s) => s.section,
+    headers: (s) => s.cookie,
+  }),
+  scenario<Signed>({ name: 'account-messages', kind: 'page', method: 'GET', path: '/en/messages', seeded: true, setup: signIn, headers: (s) => s.cookie }),
+  // Still to add: offer-section-post (each connection needs its own draft and version),
+  // officer-offer-search (console) and api-offer-list (API token).
 ]

@@ -12,13 +12,14 @@ import { OWASP_ARGON2ID } from './lib/argon2.ts'
  *
  * Fills the configured database (the embedded one in PORTAL_DATA_DIR, or DATABASE_URL)
  * with volume for the benchmark, in multi-row INSERT batches, with a progress bar on
- * standard error and the time each step took. It seeds only what exists today and says
- * plainly what it did not seed:
- *   - employers: today one employer *user* each (app_user, all sharing one argon2id hash
- *     computed once, so N users cost one hash); LATER: the business, its membership
- *     and its address, in the places marked below;
+ * standard error and the time each step took:
+ *   - employers: one employer user each, all sharing one argon2id hash computed once (so
+ *     N users cost one hash), each the primary user of a business of their own;
  *   - audit_event rows for each of those users;
- *   - offers: LATER, when the offer tables exist (marked below); today nothing.
+ *   - offers spread over the businesses, the first business taking `--busiest` of them
+ *     (default 10,000: the benchmark's queue), in every status with answers in every
+ *     section, searchable columns filled; an approved payment for each submitted offer;
+ *   - `--messages-per-employer` account messages each.
  * Every seeded user is named `<prefix>-employer-<n>` and can sign in with --password.
  */
 
@@ -27,9 +28,12 @@ const { values: args } = parseArgs({
     employers: { type: 'string', default: '1000' },
     offers: { type: 'string', default: '0' },
     'audit-per-employer': { type: 'string', default: '5' },
+    busiest: { type: 'string', default: '10000' },
+    'messages-per-employer': { type: 'string', default: '3' },
     batch: { type: 'string', default: '1000' },
     prefix: { type: 'string', default: `scale-${Date.now().toString(36)}` },
     password: { type: 'string', default: 'scale-test-password-1' },
+    'if-absent': { type: 'boolean', default: false },
   },
 })
 
@@ -43,6 +47,8 @@ const employers = count('employers', args.employers)
 const offers = count('offers', args.offers)
 const auditPerEmployer = count('audit-per-employer', args['audit-per-employer'])
 const batchSize = count('batch', args.batch, 1)
+const busiest = Math.min(count('busiest', args.busiest), offers)
+const messagesPerEmployer = count('messages-per-employer', args['messages-per-employer'])
 const prefix = args.prefix!.toLowerCase()
 
 /** A progress bar on standard error (one line per 10 % when it is not a terminal). */
@@ -136,8 +142,6 @@ async function seed(db: Db): Promise<string[]> {
     async (rows) => affected(await db.insertInto('app_user').values(rows).execute()),
   )
   report.push(`${users.rows.toLocaleString('en-CA')} employer users (app_user) in ${users.seconds.toFixed(1)} s`)
-  // LATER (business tables): one business per employer, its address and the user's
-  // membership, inserted the same way with insertInBatches(); report them here.
 
   // --- Audit trail -----------------------------------------------------------
   const userIds = (
@@ -164,11 +168,124 @@ async function seed(db: Db): Promise<string[]> {
   )
   report.push(`${audits.rows.toLocaleString('en-CA')} audit events (audit_event) in ${audits.seconds.toFixed(1)} s`)
 
-  // --- Offers ----------------------------------------------------------------
-  // LATER (offer tables): spread `offers` over the businesses (the benchmark wants one
-  // business with 10,000 offers for the queue's deep keyset page), with their sections,
-  // in batches as above; then ANALYZE. Until then nothing is seeded and nothing counted.
-  if (offers > 0) report.push(`offers: NOT seeded (the offer tables do not exist yet); --offers ${offers} was ignored`)
+  // --- Businesses: one per employer, its user the primary user -------------------
+  const firstEmployerNumber = Number((await sql<{ n: string }>`select nextval('employer_number_seq')::text as n`.execute(db)).rows[0]!.n)
+  await sql`select setval('employer_number_seq', ${firstEmployerNumber + userIds.length})`.execute(db)
+  const seedTag = prefix.replace(/[^a-z0-9]/g, '').slice(-6).padStart(6, '0')
+  const businesses = await insertInBatches(
+    'businesses',
+    userIds.length,
+    batchSize,
+    (i) => ({
+      // Unique per seed run: 9 digits from the prefix's tag and the index (not a real Luhn-checked number).
+      business_number: String((Number.parseInt(seedTag, 36) % 1000 + i * 1000) % 1_000_000_000).padStart(9, '0'),
+      legal_name: `Scale ${prefix} Employer ${i + 1} Inc.`,
+      legal_name_key: `scale ${prefix} employer ${i + 1} inc.`,
+      operating_name: `Scale Employer ${i + 1}`,
+      street: `${i + 1} Main Street`,
+      city: 'Ottawa',
+      province: 'ON',
+      postal_code: 'K1A 0B1',
+      phone: '+16135550100',
+      employer_number: `E${String(firstEmployerNumber + i).padStart(7, '0')}`,
+      created_at: now,
+      updated_at: now,
+    }),
+    async (rows) => affected(await db.insertInto('business').values(rows).execute()),
+  )
+  report.push(`${businesses.rows.toLocaleString('en-CA')} businesses in ${businesses.seconds.toFixed(1)} s`)
+  const businessIds = (await db.selectFrom('business').select(['id', 'legal_name_key']).where('legal_name_key', 'like', `scale ${prefix} employer %`).execute())
+    .map((b) => ({ id: b.id, n: Number(/employer (\d+) inc\.$/.exec(b.legal_name_key)![1]) }))
+    .sort((a, b) => a.n - b.n)
+    .map((b) => b.id)
+  const members = await insertInBatches(
+    'memberships',
+    businessIds.length,
+    batchSize,
+    (i) => ({ business_id: businessIds[i]!, user_id: userIds[i]!.id, role: 'primary' as const, created_at: now }),
+    async (rows) => affected(await db.insertInto('business_membership').values(rows).execute()),
+  )
+  report.push(`${members.rows.toLocaleString('en-CA')} primary memberships in ${members.seconds.toFixed(1)} s`)
+
+  // --- Offers --------------------------------------------------------------------
+  // The first business takes `busiest` offers (the benchmark's queue); the rest are spread.
+  const statuses = ['draft', 'awaiting_payment', 'pending', 'pending', 'pending', 'matched', 'withdrawn'] as const
+  const FAMILY = ['Nguyễn', 'Tremblay', 'García', 'O’Brien', 'Singh', 'Kowalski', 'Mbeki', 'Lefèvre', 'Chen', 'Haddad']
+  const GIVEN = ['Mai', 'Luc', 'Ana', 'Siobhán', 'Arjun', 'Zofia', 'Thabo', 'Élise', 'Wei', 'Omar']
+  const firstNumber = Number((await sql<{ n: string }>`select nextval('offer_number_seq')::text as n`.execute(db)).rows[0]!.n)
+  await sql`select setval('offer_number_seq', ${firstNumber + offers})`.execute(db)
+  const ownerOf = (i: number) => (i < busiest || businessIds.length === 1 ? 0 : 1 + ((i - busiest) % (businessIds.length - 1)))
+  const offerRows = await insertInBatches(
+    'offers',
+    businessIds.length ? offers : 0,
+    batchSize,
+    (i) => {
+      const owner = ownerOf(i)
+      const status = statuses[i % statuses.length]!
+      const submitted = status !== 'draft' && status !== 'awaiting_payment'
+      const family = FAMILY[i % FAMILY.length]!
+      const given = GIVEN[Math.floor(i / FAMILY.length) % GIVEN.length]!
+      const passport = `P${String(i).padStart(8, '0')}`
+      const changed = new Date(now.getTime() - (offers - i) * 60_000)
+      const answers = {
+        exemption: { exemptionCode: 'C10', exemptionExplanation: 'Significant cultural benefit.', feeExemption: 'none' },
+        business: { employees: '12', yearStarted: '2001', mainActivities: 'Restaurant.' },
+        job: { jobTitle: i % 2 ? 'Cook' : 'Software developer', nocCode: i % 2 ? '63200' : '21232', mainDuties: 'Duties.', workStreet: '1 Main Street', workCity: 'Ottawa', workProvince: 'ON', workPostalCode: 'K1A 0B1', startDate: '2027-06-01', endDate: '2028-05-31', hoursPerWeek: '40', additionalLocation: 'no' },
+        worker: { familyName: `${family}${i}`, givenNames: given, sex: 'F', dateOfBirth: '1990-01-01', countryOfBirth: 'VN', countryOfResidence: 'VN', citizenship: 'VN', passportNumber: passport },
+      }
+      return {
+        business_id: businessIds[owner]!,
+        branch_id: null,
+        status,
+        offer_number: submitted ? `A${String(firstNumber + i).padStart(7, '0')}` : null,
+        answers: JSON.stringify(answers),
+        worker_name: `${family}${i}, ${given}`,
+        job_title: answers.job.jobTitle,
+        passport_key: passport,
+        created_by: userIds[owner]!.id,
+        created_at: changed,
+        updated_at: changed,
+        submitted_at: submitted ? changed : null,
+        withdrawn_at: status === 'withdrawn' ? changed : null,
+        withdrawal_reason: status === 'withdrawn' ? 'Seeded' : null,
+      }
+    },
+    async (rows) => affected(await db.insertInto('offer').values(rows).execute()),
+  )
+  report.push(`${offerRows.rows.toLocaleString('en-CA')} offers (${busiest.toLocaleString('en-CA')} for the first business) in ${offerRows.seconds.toFixed(1)} s`)
+
+  // An approved payment for every submitted offer, written set-wise by the database.
+  const paymentsStarted = performance.now()
+  const paid = await sql`
+    insert into payment (id, purpose_type, purpose_id, business_id, created_by_user_id, amount_cents, currency, gateway, status,
+                         idempotency_key, lang, receipt_number, approved_at, card_brand, card_last4, gateway_transaction_id, created_at, updated_at)
+    select gen_random_uuid(), 'offer', o.id, o.business_id, o.created_by, 23000, 'CAD', 'embedded',
+           case when o.status = 'withdrawn' then 'refunded' else 'approved' end,
+           'seed-' || o.id, 'en', 'EC-SEED-' || o.offer_number, o.submitted_at, 'Visa', '4242', 'TG-SEED-' || o.offer_number, o.submitted_at, o.submitted_at
+    from offer o join business b on b.id = o.business_id
+    where b.legal_name_key like ${`scale ${prefix} employer %`} and o.offer_number is not null`.execute(db)
+  report.push(`${Number(paid.numAffectedRows ?? 0n).toLocaleString('en-CA')} payments in ${((performance.now() - paymentsStarted) / 1000).toFixed(1)} s`)
+
+  // --- Account messages ----------------------------------------------------------
+  const messages = await insertInBatches(
+    'messages',
+    userIds.length * messagesPerEmployer,
+    batchSize,
+    (i) => {
+      const user = userIds[Math.floor(i / messagesPerEmployer)]!
+      return {
+        user_id: user.id,
+        template: 'welcome',
+        params: JSON.stringify({ name: user.username }),
+        lang: 'en' as const,
+        subject: `Welcome, ${user.username}`,
+        body: 'Seeded message.',
+        created_at: new Date(now.getTime() - i * 1000),
+      }
+    },
+    async (rows) => affected(await db.insertInto('account_message').values(rows).execute()),
+  )
+  report.push(`${messages.rows.toLocaleString('en-CA')} account messages in ${messages.seconds.toFixed(1)} s`)
 
   await sql`analyze`.execute(db)
   return report
@@ -181,6 +298,10 @@ async function main(): Promise<void> {
     await migrateToLatest(database.db)
     const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `the embedded database in ${config.dataDir}`
     console.log(`Seeding ${where}, prefix "${prefix}", batches of ${batchSize}`)
+    if (args['if-absent'] && (await database.db.selectFrom('app_user').select('id').where('username_key', '=', `${prefix}-employer-1`).executeTakeFirst())) {
+      console.log(`Already seeded (${prefix}-employer-1 exists): nothing done.`)
+      return
+    }
     const started = performance.now()
     const report = await seed(database.db)
     console.log(report.map((line) => `  - ${line}`).join('\n'))

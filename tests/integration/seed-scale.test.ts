@@ -7,18 +7,19 @@ import { test } from 'node:test'
 import { verify } from '@node-rs/argon2'
 import { openEmbedded } from '../../src/db/connect.ts'
 
-test('seed:scale inserts the employer users and audit events it reports, in batches, and no offers', async () => {
+test('seed:scale inserts the employers, businesses, offers, payments and messages it reports, in batches', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-scale-'))
   const run = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'bench/seed-scale.ts', '--employers', '23', '--audit-per-employer', '3', '--batch', '7', '--offers', '500', '--prefix', 'T1', '--password', 'pw-for-the-test-1'],
+    ['--import', 'tsx', 'bench/seed-scale.ts', '--employers', '23', '--audit-per-employer', '3', '--batch', '7', '--offers', '500', '--busiest', '300', '--messages-per-employer', '2', '--prefix', 'T1', '--password', 'pw-for-the-test-1'],
     { env: { ...process.env, DATABASE_URL: '', PORTAL_DATA_DIR: dataDir }, encoding: 'utf8', timeout: 120_000 },
   )
   assert.equal(run.status, 0, run.stderr)
   assert.match(run.stdout, /23 employer users \(app_user\)/)
   assert.match(run.stdout, /69 audit events \(audit_event\)/)
-  assert.match(run.stdout, /offers: NOT seeded/)
-  assert.doesNotMatch(run.stdout, /500 offers/)
+  assert.match(run.stdout, /23 businesses/)
+  assert.match(run.stdout, /500 offers \(300 for the first business\)/)
+  assert.match(run.stdout, /46 account messages/)
   assert.match(run.stderr, /employer users +\[#{30}\] 100%/)
 
   const handle = await openEmbedded(dataDir)
@@ -31,6 +32,16 @@ test('seed:scale inserts the employer users and audit events it reports, in batc
     assert.ok(await verify(users[0]!.password_hash!, 'pw-for-the-test-1'))
     const audits = await handle.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     assert.equal(Number(audits.n), 69)
+    // The busiest business has its 300 offers; every submitted offer has its one payment; numbers are unique.
+    const perBusiness = await handle.db.selectFrom('offer').select(['business_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('business_id').orderBy('n', 'desc').execute()
+    assert.equal(Number(perBusiness[0]!.n), 300)
+    assert.equal(perBusiness.reduce((sum, b) => sum + Number(b.n), 0), 500)
+    const numbered = await handle.db.selectFrom('offer').select('offer_number').where('offer_number', 'is not', null).execute()
+    assert.equal(new Set(numbered.map((o) => o.offer_number)).size, numbered.length)
+    const payments = await handle.db.selectFrom('payment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    assert.equal(Number(payments.n), numbered.length)
+    const members = await handle.db.selectFrom('business_membership').select('role').execute()
+    assert.ok(members.length === 23 && members.every((m) => m.role === 'primary'))
   } finally {
     await handle.close()
     fs.rmSync(dataDir, { recursive: true, force: true })
