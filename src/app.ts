@@ -12,6 +12,8 @@ import { startDormancyJob } from './features/access/dormancy.service.ts'
 import { registerAuditRoutes } from './features/console/audit.routes.ts'
 import { registerStaffRoutes } from './features/console/staff.routes.ts'
 import { registerConsoleWorkRoutes } from './features/console/console-work.routes.ts'
+import { helpSection } from './features/console/help.routes.ts'
+import { registerMaintenance } from './features/console/maintenance.routes.ts'
 import { registerEnrolmentConsoleRoutes } from './features/enrolment/enrolment-console.routes.ts'
 import { registerPrimaryTransferRoutes } from './features/enrolment/primary-transfer.routes.ts'
 import { registerOfferRoutes } from './features/offers/offers.routes.ts'
@@ -143,6 +145,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps)
   if (config.testClock && !config.isProduction && deps.clock instanceof TestClock) registerTestClockRoute(app, deps.clock)
   registerNotifications(app, deps)
+  // Maintenance windows: the banner ahead of one, and during one the maintenance page instead of the portal (sign-in closed).
+  registerMaintenance(app, { db: deps.db, clock: deps.clock, timeZone: config.timeZone })
   // The business a signed-in employer acts for (the header's switcher) and the dormancy gate, before every handler.
   registerBusinessContext(app, { db: deps.db, clock: deps.clock })
   const payments = new PaymentService({
@@ -185,7 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const lang of LANGS) {
     await app.register(
       async (scope) => {
-        registerHomeRoutes(scope)
+        registerHomeRoutes(scope, { helpSection: helpSection(deps.db) })
         registerReferenceRoutes(scope, { config, db: deps.db })
         registerAuthRoutes(scope, {
           db: deps.db,
@@ -206,7 +210,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerPrimaryTransferRoutes(scope, enrolmentDeps)
         registerAuditRoutes(scope, enrolmentDeps)
         registerStaffRoutes(scope, enrolmentDeps)
-        registerConsoleWorkRoutes(scope, { ...enrolmentDeps, payments })
+        registerConsoleWorkRoutes(scope, { ...enrolmentDeps, payments, defaultFeeCents: config.feeCents })
         const offerDeps = { ...enrolmentDeps, offers }
         registerOfferRoutes(scope, offerDeps)
         registerOfferSubmissionRoutes(scope, offerDeps)

@@ -7,6 +7,7 @@ import account from '../features/account/account.messages.ts'
 import enrolment from '../features/enrolment/enrolment.messages.ts'
 import consoleMessages from '../features/console/console.messages.ts'
 import consoleWork from '../features/console/work.messages.ts'
+import consoleAdmin from '../features/console/admin.messages.ts'
 import offers from '../features/offers/offers.messages.ts'
 import access from '../features/access/access.messages.ts'
 import forms from '../ui/forms.messages.ts'
@@ -31,6 +32,7 @@ export const namespaces = {
   enrolment,
   console: consoleMessages,
   consoleWork,
+  consoleAdmin,
   offers,
   access,
   notifications,

@@ -60,7 +60,7 @@ describe('officers’ dashboard', () => {
       assert.equal(svg.getAttribute('aria-labelledby'), `${id}-title`)
       assert.ok(text(svg.querySelector(`[id="${id}-title"]`)))
       assert.ok(text(svg.querySelector(`[id="${id}-desc"]`)))
-      assert.ok(svg.parentNode.parentNode.querySelector('table'), 'a table beside the chart')
+      assert.ok(svg.parentNode?.parentNode?.querySelector('table'), 'a table beside the chart')
     }
     const rows = (caption: string) =>
       page.dom

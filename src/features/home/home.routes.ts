@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify'
-import { html } from '../../platform/html.ts'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { html, type Html } from '../../platform/html.ts'
 
 /** The public landing page and the static information pages. */
-export function registerHomeRoutes(scope: FastifyInstance): void {
+export function registerHomeRoutes(scope: FastifyInstance, options: { helpSection?: (request: FastifyRequest) => Promise<Html> } = {}): void {
   scope.get('/', (request, reply) => {
     const { t, lang } = request
     return reply.page({
@@ -30,12 +30,14 @@ export function registerHomeRoutes(scope: FastifyInstance): void {
     })
   })
 
-  scope.get('/help', (request, reply) => {
+  scope.get('/help', async (request, reply) => {
     const { t, lang } = request
+    // The console's administrators edit the rest of the page (and it links to the problem report form).
+    const section = options.helpSection ? await options.helpSection(request) : ''
     return reply.page({
       title: t('home.helpTitle'),
       breadcrumbs: [{ text: t('common.home'), href: `/${lang}` }],
-      body: html`<h1>${t('home.helpTitle')}</h1><p>${t('home.helpBody')}</p>`,
+      body: html`<h1>${t('home.helpTitle')}</h1><p>${t('home.helpBody')}</p>${section}`,
     })
   })
 }

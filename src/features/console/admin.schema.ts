@@ -1,0 +1,39 @@
+import { z } from 'zod'
+import { optionalEmailField } from '../../ui/email-field.ts'
+
+/** Administration forms and the problem report form. Messages are catalog keys. */
+const str = z.preprocess((v) => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : ''), z.string())
+
+export const feeForm = z.object({ action: str.pipe(z.enum(['save', 'reset']).catch('save')), amount: str.pipe(z.string().trim()) })
+
+export const maintenanceForm = z.object({
+  announceFrom: str.pipe(z.string().trim().min(1, 'consoleAdmin.maintenance.errTime')),
+  startsAt: str.pipe(z.string().trim().min(1, 'consoleAdmin.maintenance.errTime')),
+  endsAt: str.pipe(z.string().trim().min(1, 'consoleAdmin.maintenance.errTime')),
+  messageEn: str.pipe(z.string().trim().max(500, 'consoleAdmin.maintenance.errLong')),
+  messageFr: str.pipe(z.string().trim().max(500, 'consoleAdmin.maintenance.errLong')),
+})
+export const MAINTENANCE_FIELDS = ['announceFrom', 'startsAt', 'endsAt', 'messageEn', 'messageFr'] as const
+
+export const helpForm = z.object({
+  en: str.pipe(z.string().max(10_000, 'consoleAdmin.help.errLong')),
+  fr: str.pipe(z.string().max(10_000, 'consoleAdmin.help.errLong')),
+})
+
+export const reportForm = z.object({
+  description: str.pipe(z.string().trim().min(1, 'consoleAdmin.report.errDescription').max(5000, 'consoleAdmin.report.errDescriptionLong')),
+  page: str.pipe(z.string().trim().max(500, 'consoleAdmin.report.errPageLong')),
+  email: str.pipe(optionalEmailField),
+})
+export const REPORT_FIELDS = ['description', 'page', 'email', 'screenshot'] as const
+
+export const reportStatusForm = z.object({
+  status: str.pipe(z.enum(['new', 'in_progress', 'resolved'], { message: 'consoleAdmin.problems.errStatus' })),
+  note: str.pipe(z.string().trim().max(2000, 'consoleAdmin.problems.errNoteLong')),
+})
+
+export const purgeForm = z.object({
+  ids: z.preprocess((v) => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []), z.array(z.string().uuid()).min(1, 'consoleAdmin.retention.errNone').max(200)),
+  reason: str.pipe(z.string().trim().min(1, 'consoleAdmin.retention.errReason').max(500, 'consoleAdmin.retention.errReason')),
+  confirm: str.pipe(z.literal('yes', { message: 'consoleAdmin.retention.errConfirm' })),
+})

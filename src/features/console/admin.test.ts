@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { testApp, type TestApp } from '../../../tests/helpers/app.ts'
+import { makeBusiness, makeOffer } from '../../../tests/helpers/console-fixtures.ts'
+import { errorSummaryLinks, TestClient, text } from '../../../tests/helpers/http.ts'
+import { multipart, TINY_PNG } from '../../../tests/helpers/offers.ts'
+import { registerSignInAs, signInAs } from '../../../tests/helpers/sign-in-as.ts'
+import { createUser, signIn } from '../../../tests/helpers/users.ts'
+import { currentFeeCents } from './admin.settings.ts'
+import { closedDuringMaintenance, parseLocalTime } from './maintenance.service.ts'
+
+describe('administration', () => {
+  let t: TestApp
+  let admin: TestClient
+  let officer: TestClient
+  let adminId: string
+  let officerId: string
+  /** Moving the clock days on ends sessions (idle and absolute limits): staff sign in again. */
+  const signInStaffAgain = async () => {
+    await signInAs(admin, adminId)
+    await signInAs(officer, officerId)
+  }
+  before(async () => {
+    t = await testApp({ configure: (app) => registerSignInAs(app, () => t) })
+    t.clock.set('2026-11-23T15:00:00Z')
+    const a = await createUser(t.db, { username: 'admin.console', role: 'administrator' })
+    adminId = a.id
+    const o = await createUser(t.db, { username: 'officer.console', role: 'officer' })
+    officerId = o.id
+    await createUser(t.db, { username: 'employer.console' })
+    admin = new TestClient(t.app)
+    officer = new TestClient(t.app)
+    await signInAs(admin, a.id)
+    await signInAs(officer, o.id)
+  })
+  after(() => t.close())
+
+  it('is for administrators only', async () => {
+    for (const path of ['/en/console/admin', '/en/console/admin/fee', '/en/console/admin/maintenance', '/en/console/admin/help', '/en/console/admin/problems', '/en/console/admin/retention']) {
+      assert.equal((await officer.get(path)).status, 403, path)
+      assert.equal((await admin.get(path)).status, 200, path)
+    }
+  })
+
+  it('sets the fee (overriding the configured default) and puts the default back', async () => {
+    assert.equal(await currentFeeCents(t.db, t.config.feeCents), 23000)
+    await admin.get('/en/console/admin/fee')
+    let res = await admin.post('/en/console/admin/fee', { action: 'save', amount: 'lots' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => [l.text, l.targetExists]), [['Enter the fee as an amount like 230.00', true]])
+    res = await admin.post('/en/console/admin/fee', { action: 'save', amount: '-5' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['The fee must be between 0.00 and 10,000.00'])
+    await admin.get('/fr/console/admin/fee')
+    res = await admin.post('/fr/console/admin/fee', { action: 'save', amount: '255,50' })
+    assert.equal(res.status, 303)
+    assert.equal(await currentFeeCents(t.db, t.config.feeCents), 25550)
+    const page = await admin.follow(res)
+    assert.match(text(page.dom.querySelector('.notice-success')), /255,50/)
+    res = await admin.post('/fr/console/admin/fee', { action: 'reset', amount: '' })
+    assert.equal(await currentFeeCents(t.db, t.config.feeCents), 23000)
+    const audit = await t.db.selectFrom('audit_event').select(['action', 'details']).where('action', 'like', 'settings.fee%').orderBy('id').execute()
+    assert.deepEqual(audit.map((a) => [a.action, a.details]), [
+      ['settings.fee_changed', { fromCents: 23000, toCents: 25550 }],
+      ['settings.fee_reset', { fromCents: 25550, toCents: 23000 }],
+    ])
+  })
+
+  it('reads local times in the portal’s zone, across daylight saving', () => {
+    assert.equal(parseLocalTime('2026-12-05 22:00', 'America/Toronto')?.toISOString(), '2026-12-06T03:00:00.000Z')
+    assert.equal(parseLocalTime('2026-07-05T22:00', 'America/Toronto')?.toISOString(), '2026-07-06T02:00:00.000Z')
+    assert.equal(parseLocalTime('2026-02-30 10:00', 'America/Toronto'), undefined)
+    assert.equal(parseLocalTime('tomorrow', 'America/Toronto'), undefined)
+    assert.ok(closedDuringMaintenance('/en/sign-in'))
+    assert.ok(closedDuringMaintenance('/fr/register'))
+    assert.ok(closedDuringMaintenance('/en/home'))
+    assert.ok(!closedDuringMaintenance('/en/console/sign-in'))
+    assert.ok(!closedDuringMaintenance('/en/help'))
+    assert.ok(!closedDuringMaintenance('/en'))
+    assert.ok(!closedDuringMaintenance('/assets/portal.css'))
+  })
+
+  it('announces a maintenance window with a banner, then closes sign-in during it (bilingual page), then reopens', async () => {
+    await admin.get('/en/console/admin/maintenance')
+    let res = await admin.post('/en/console/admin/maintenance', { announceFrom: '2026-11-24 09:00', startsAt: '2026-11-24 08:00', endsAt: '2026-11-24 07:00' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['The announcement must come before the start', 'The window must end after it starts'])
+    // Toronto: 2026-11-25 22:00 EST is 2026-11-26 03:00 UTC.
+    res = await admin.post('/en/console/admin/maintenance', { announceFrom: '2026-11-24 09:00', startsAt: '2026-11-25 22:00', endsAt: '2026-11-26 02:00', messageEn: 'Database upgrade.', messageFr: 'Mise à niveau de la base de données.' })
+    assert.equal(res.status, 303)
+
+    const visitor = new TestClient(t.app)
+    assert.equal((await visitor.get('/en')).dom.querySelector('.maintenance-banner'), null, 'not announced yet')
+    t.clock.set('2026-11-24T15:00:00Z')
+    let page = await visitor.get('/fr')
+    assert.match(text(page.dom.querySelector('.maintenance-banner')), /Maintenance prévue : le portail sera indisponible du 25 novembre 2026 .*22 h 00.* au 26 novembre 2026.*Mise à niveau de la base de données\./)
+    assert.equal((await visitor.get('/en/sign-in')).status, 200, 'sign-in still open before the window')
+
+    t.clock.set('2026-11-26T04:00:00Z')
+    await signInStaffAgain()
+    page = await visitor.get('/en/sign-in')
+    assert.equal(page.status, 503)
+    assert.ok(Number(page.headers['retry-after']) > 0)
+    assert.equal(text(page.dom.querySelector('h1')), 'The portal is closed for maintenance')
+    assert.equal(page.dom.querySelector('meta[name="portal-template"]')?.getAttribute('content'), 'maintenance')
+    assert.match(text(page.dom.querySelector('p[lang="fr"]')), /Le portail est fermé pour maintenance jusqu’au 26 novembre 2026/)
+    assert.equal(page.dom.querySelector('form[action="/en/sign-in"]'), null)
+    // Posting credentials does not sign anyone in.
+    const employer = new TestClient(t.app)
+    // A form token from a page that is still open (the console's sign-in), as a browser left open would hold.
+    await employer.get('/en/console/sign-in')
+    const posted = await employer.post('/en/sign-in', { username: 'employer.console', password: 'correct horse battery staple' })
+    assert.equal(posted.status, 503)
+    assert.equal((await employer.get('/en/home')).status, 503)
+    const sessions = await t.db.selectFrom('session').select('user_id').where('user_id', 'is not', null).execute()
+    assert.ok(!(await Promise.all(sessions.map((s) => t.db.selectFrom('app_user').select('username').where('id', '=', s.user_id!).executeTakeFirst()))).some((u) => u?.username === 'employer.console'))
+    assert.equal((await visitor.get('/fr/register')).status, 503)
+    // Public information and the console stay open; staff keep working.
+    assert.equal((await visitor.get('/en/help')).status, 200)
+    assert.equal((await visitor.get('/en/console/sign-in')).status, 200)
+    page = await officer.get('/en/console/dashboard')
+    assert.equal(page.status, 200)
+    assert.match(text(page.dom.querySelector('.maintenance-banner')), /Maintenance under way until/)
+
+    t.clock.set('2026-11-26T07:01:00Z')
+    assert.equal((await visitor.get('/en/sign-in')).status, 200, 'open again after the window')
+    const ok = await signIn(new TestClient(t.app), 'employer.console')
+    assert.equal(ok.status, 303)
+    t.clock.set('2026-11-23T15:00:00Z')
+    await signInStaffAgain()
+  })
+
+  it('cancels a window', async () => {
+    await admin.get('/en/console/admin/maintenance')
+    await admin.post('/en/console/admin/maintenance', { announceFrom: '2026-11-23 09:00', startsAt: '2026-11-27 22:00', endsAt: '2026-11-28 02:00' })
+    assert.ok((await new TestClient(t.app).get('/en')).dom.querySelector('.maintenance-banner'))
+    const w = await t.db.selectFrom('maintenance_window').select('id').where('cancelled_at', 'is', null).where('starts_at', '>', new Date('2026-11-27T00:00:00Z')).executeTakeFirstOrThrow()
+    const page = await admin.get('/en/console/admin/maintenance')
+    assert.ok(page.dom.querySelector(`form[action="/en/console/admin/maintenance/${w.id}/cancel"]`))
+    const res = await admin.post(`/en/console/admin/maintenance/${w.id}/cancel`, {})
+    assert.equal(res.status, 303)
+    assert.equal((await new TestClient(t.app).get('/en')).dom.querySelector('.maintenance-banner'), null)
+  })
+
+  it('edits the help page content, shown escaped in each language with the report link', async () => {
+    await admin.get('/en/console/admin/help')
+    const res = await admin.post('/en/console/admin/help', { en: 'Call us at 1-800-000-0000.\n\nHours: <b>9 to 5</b>.', fr: 'Appelez-nous au 1-800-000-0000.' })
+    assert.equal(res.status, 303)
+    let page = await new TestClient(t.app).get('/en/help')
+    const paragraphs = page.dom.querySelectorAll('main p.preserve-lines').map((p) => text(p))
+    assert.deepEqual(paragraphs, ['Call us at 1-800-000-0000.', 'Hours: <b>9 to 5</b>.'])
+    assert.ok(page.dom.querySelector('a[href="/en/help/report"]'))
+    page = await new TestClient(t.app).get('/fr/help')
+    assert.deepEqual(page.dom.querySelectorAll('main p.preserve-lines').map((p) => text(p)), ['Appelez-nous au 1-800-000-0000.'])
+  })
+
+  it('takes problem reports with a sniffed screenshot, and administrators follow them up', async () => {
+    const visitor = new TestClient(t.app)
+    await visitor.get('/en/help/report')
+    const send = (fields: Record<string, string>, file?: { name: string; type: string; content: Buffer }) => {
+      const body = multipart({ _csrf: visitor.csrf!, ...fields }, file ? { field: 'screenshot', ...file } : undefined)
+      return visitor.request('POST', '/en/help/report', { payload: body.payload, headers: { 'content-type': body.contentType } })
+    }
+    let res = await send({ description: '' }, { name: 'shot.png', type: 'image/png', content: Buffer.from('<svg onload=alert(1)>') })
+    assert.equal(res.status, 400)
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => [l.text, l.targetExists]), [
+      ['Describe the problem', true],
+      ['The screenshot must be a PNG or JPEG image', true],
+    ])
+    res = await send({ description: 'Too big' }, { name: 'big.png', type: 'image/png', content: Buffer.concat([TINY_PNG, Buffer.alloc(6 * 1024 * 1024)]) })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['The screenshot must be 6 MB or smaller'])
+    res = await send({ description: 'The Save button does nothing.', page: '/en/offers', email: 'me@example.ca' }, { name: 'shot.jpg', type: 'image/jpeg', content: TINY_PNG })
+    assert.equal(res.status, 303)
+    const sent = await visitor.follow(res)
+    const number = /Your report number is ([0-9A-F]{8})/.exec(text(sent.dom.querySelector('main')))?.[1]
+    assert.ok(number)
+    const row = await t.db.selectFrom('problem_report').select(['id', 'screenshot_type', 'status', 'contact_email']).executeTakeFirstOrThrow()
+    assert.deepEqual([row.screenshot_type, row.status, row.contact_email], ['image/png', 'new', 'me@example.ca'], 'the type comes from the bytes, not the claim')
+    assert.equal(row.id.slice(0, 8).toUpperCase(), number)
+    // Without a screenshot too.
+    res = await send({ description: 'Second report' })
+    assert.equal(res.status, 303)
+
+    let list = await admin.get('/en/console/admin/problems?status=new')
+    assert.equal(list.dom.querySelectorAll('tbody tr').length, 2)
+    const shot = await admin.get(`/en/console/admin/problems/${row.id}/screenshot`)
+    assert.equal(shot.headers['content-type'], 'image/png')
+    assert.deepEqual(shot.raw.rawPayload, TINY_PNG)
+    assert.equal((await officer.get(`/en/console/admin/problems/${row.id}/screenshot`)).status, 403)
+    await admin.get(`/en/console/admin/problems/${row.id}`)
+    res = await admin.post(`/en/console/admin/problems/${row.id}/status`, { status: 'resolved', note: 'Fixed in release 12' })
+    assert.equal(res.status, 303)
+    list = await admin.get('/en/console/admin/problems?status=resolved')
+    assert.deepEqual(list.dom.querySelectorAll('tbody tr').map((tr) => text(tr.querySelector('td'))), [number])
+  })
+
+  it('purges on purpose only what is past retention', async () => {
+    const boss = await createUser(t.db, { username: 'employer.retention' })
+    const b = await makeBusiness(t.db, { eight: '42345678', legalName: 'Old Records Co' })
+    const old = new Date('2019-01-10T15:00:00Z')
+    const issuedLongAgo = await makeOffer(t.db, { businessId: b, userId: boss.id, offerNumber: 'A6000001', status: 'matched', submittedAt: old })
+    await t.db.insertInto('work_permit_decision').values({ offer_id: issuedLongAgo, outcome: 'issued', first_day_of_employment: '2019-02-01', inspection_until: '2025-01-31', decided_by: adminId, decided_at: old }).execute()
+    // Issued long ago but the window still runs (first day 2021): kept.
+    const stillInWindow = await makeOffer(t.db, { businessId: b, userId: boss.id, offerNumber: 'A6000002', status: 'matched', submittedAt: old })
+    await t.db.insertInto('work_permit_decision').values({ offer_id: stillInWindow, outcome: 'issued', first_day_of_employment: '2021-02-01', inspection_until: '2027-01-31', decided_by: adminId, decided_at: old }).execute()
+    const withdrawnLongAgo = await makeOffer(t.db, { businessId: b, userId: boss.id, offerNumber: 'A6000003', status: 'withdrawn', submittedAt: new Date('2020-01-10T15:00:00Z') })
+    const recent = await makeOffer(t.db, { businessId: b, userId: boss.id, offerNumber: 'A6000004' })
+
+    await admin.get('/en/console/admin/retention')
+    const page = await admin.get('/en/console/admin/retention')
+    const listed = page.dom.querySelectorAll('tbody tr').map((tr) => text(tr.querySelectorAll('td')[1]))
+    assert.ok(listed.includes('A6000001') && listed.includes('A6000003'))
+    assert.ok(!listed.includes('A6000002') && !listed.includes('A6000004'))
+
+    let res = await admin.post('/en/console/admin/retention/purge', { ids: [issuedLongAgo], reason: 'Retention ended' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => [l.text, l.targetExists]), [['Confirm that the records are removed for good', true]])
+    res = await admin.post('/en/console/admin/retention/purge', { reason: 'x', confirm: 'yes' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => [l.text, l.targetExists]), [['Select at least one record', true]])
+    // Asking to purge records still inside their window (a forged form) purges nothing of them.
+    res = await admin.post('/en/console/admin/retention/purge', { ids: [issuedLongAgo, withdrawnLongAgo, stillInWindow, recent], reason: 'Retention ended', confirm: 'yes' })
+    assert.equal(res.location, '/en/console/admin/retention?purged=2&refused=2')
+    const left = await t.db.selectFrom('offer').select('offer_number').where('business_id', '=', b).orderBy('offer_number').execute()
+    assert.deepEqual(left.map((o) => o.offer_number), ['A6000002', 'A6000004'])
+    assert.equal(await t.db.selectFrom('work_permit_decision').select('offer_id').where('offer_id', '=', issuedLongAgo).executeTakeFirst(), undefined)
+    const purges = await t.db.selectFrom('retention_purge').select(['label', 'retention_until', 'reason']).orderBy('label').execute()
+    assert.deepEqual(purges, [
+      { label: 'A6000001', retention_until: '2025-01-31', reason: 'Retention ended' },
+      { label: 'A6000003', retention_until: '2026-01-10', reason: 'Retention ended' },
+    ])
+    const audit = await t.db.selectFrom('audit_event').select('object_id').where('action', '=', 'retention.purged').execute()
+    assert.equal(audit.length, 2)
+    const after = await admin.follow(res)
+    assert.match(text(after.dom.querySelector('.notice-success')), /2 records were purged\. 2 records are still inside their retention period/)
+  })
+})
