@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/features/demo/demo-seed.ts'
 import { totpCode } from '../../src/features/auth/totp.ts'
 import { luhnCheckDigit } from '../../src/features/reference/validators.ts'
-import { expectAccessible, launchBrowser, newContext, screenshotOnFailure } from './helpers/browser.ts'
-import { startPortal, type RunningPortal } from './helpers/portal.ts'
+import { expectAccessible, newContext, screenshotOnFailure } from './helpers/browser.ts'
+import { usePortalAndBrowser } from './helpers/setup.ts'
 import { register, signIn, startingWith, type Lang } from './pages/auth.ts'
 
 const w = {
@@ -30,18 +30,16 @@ async function hrefOf(page: Page, text: string): Promise<string> {
 }
 
 describe('manage access: create a user, the PIN, join with it, re-issue, revoke, delete, branch, transfer (axe on every page, en and fr)', () => {
-  let portal: RunningPortal
-  let browser: Browser
+  const e2e = usePortalAndBrowser({ SEED_DEMO: 'true' })
   let ownerContext: BrowserContext
   let owner: Page
 
   before(async () => {
-    ;[portal, browser] = await Promise.all([startPortal({ SEED_DEMO: 'true' }), launchBrowser()])
     // A business with its primary user: enrolled through the pages, approved by the demo officer.
-    ownerContext = await newContext(browser)
+    ownerContext = await newContext(e2e.browser)
     owner = await ownerContext.newPage()
-    await register(owner, portal.baseUrl, 'en', { username: 'access.owner', email: 'access.owner@example.ca', password: PASSWORD })
-    await owner.goto(`${portal.baseUrl}/en/enrol`)
+    await register(owner, e2e.baseUrl, 'en', { username: 'access.owner', email: 'access.owner@example.ca', password: PASSWORD })
+    await owner.goto(`${e2e.baseUrl}/en/enrol`)
     await owner.getByRole('button', { name: 'Start' }).click()
     await owner.getByLabel('Yes').check()
     await owner.getByLabel(startingWith('Business number')).fill('30000001' + luhnCheckDigit('30000001'))
@@ -59,13 +57,13 @@ describe('manage access: create a user, the PIN, join with it, re-issue, revoke,
     await owner.getByRole('button', { name: 'Save and continue' }).click()
     await owner.getByRole('button', { name: 'Submit the request' }).click()
 
-    const officerContext = await newContext(browser)
+    const officerContext = await newContext(e2e.browser)
     const officer = await officerContext.newPage()
-    await officer.goto(`${portal.baseUrl}/en/console/sign-in`)
-    await signIn(officer, portal.baseUrl, 'en', 'demo.officer', DEMO_PASSWORD)
+    await officer.goto(`${e2e.baseUrl}/en/console/sign-in`)
+    await signIn(officer, e2e.baseUrl, 'en', 'demo.officer', DEMO_PASSWORD)
     await officer.getByLabel(startingWith('Security code')).fill(totpCode(DEMO_TOTP_SECRET, new Date()))
     await officer.getByRole('button', { name: 'Verify' }).click()
-    await officer.goto(`${portal.baseUrl}/en/console/enrolments`)
+    await officer.goto(`${e2e.baseUrl}/en/console/enrolments`)
     await officer.getByRole('link', { name: 'Accès Érable Ltée' }).click()
     await officer.getByLabel('Approve').check()
     await officer.getByRole('button', { name: 'Continue' }).click()
@@ -73,8 +71,6 @@ describe('manage access: create a user, the PIN, join with it, re-issue, revoke,
   })
   after(async () => {
     await ownerContext?.close()
-    await browser?.close()
-    await portal?.stop()
   })
 
   const cases: Array<[Lang, boolean]> = [
@@ -84,8 +80,8 @@ describe('manage access: create a user, the PIN, join with it, re-issue, revoke,
   for (const [lang, javaScript] of cases) {
     it(`${lang}, JavaScript ${javaScript ? 'on' : 'off'} for the person joining`, async (t) => {
       const l = w[lang]
-      const base = portal.baseUrl
-      const joinerContext = await newContext(browser, { javaScript })
+      const base = e2e.baseUrl
+      const joinerContext = await newContext(e2e.browser, { javaScript })
       const joiner = await joinerContext.newPage()
       try {
         await owner.goto(`${base}/${lang}/home`)

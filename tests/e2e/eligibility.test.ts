@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Browser } from 'playwright-core'
-import { expectAccessible, launchBrowser, newContext, screenshotOnFailure } from './helpers/browser.ts'
-import { startPortal, type RunningPortal } from './helpers/portal.ts'
+import { describe, it } from 'node:test'
+import { expectAccessible, newContext, screenshotOnFailure } from './helpers/browser.ts'
+import { usePortalAndBrowser } from './helpers/setup.ts'
 
 describe('the eligibility check and the exemption codes in a browser', () => {
-  let portal: RunningPortal
-  let browser: Browser
-  before(async () => {
-    ;[portal, browser] = await Promise.all([startPortal(), launchBrowser()])
-  })
-  after(async () => {
-    await browser?.close()
-    await portal?.stop()
-  })
+  const e2e = usePortalAndBrowser()
 
   for (const javaScript of [true, false]) {
     it(`answers, shows errors accessibly and keeps Back working (JavaScript ${javaScript ? 'on' : 'off'})`, async (t) => {
-      const context = await newContext(browser, { javaScript, locale: 'fr-CA' })
+      const context = await newContext(e2e.browser, { javaScript, locale: 'fr-CA' })
       const page = await context.newPage()
       try {
-        await page.goto(`${portal.baseUrl}/fr/offers/eligibility`)
+        await page.goto(`${e2e.baseUrl}/fr/offers/eligibility`)
         await expectAccessible(page, 'eligibility')
 
         // No choice: the summary links to the first radio, which takes focus when followed.
@@ -32,7 +23,7 @@ describe('the eligibility check and the exemption codes in a browser', () => {
 
         // Start afresh: a page answered to a POST (the error page) cannot be revisited by Back
         // without resubmitting, in any browser, since pages are never cached.
-        await page.goto(`${portal.baseUrl}/fr/offers/eligibility`)
+        await page.goto(`${e2e.baseUrl}/fr/offers/eligibility`)
         await page.getByLabel('Non, un permis de travail pour mon entreprise seulement').check()
         await page.getByLabel('Quel code de dispense de l’EIMT s’applique?').selectOption('T36')
         await page.getByRole('button', { name: 'Vérifier' }).click()
@@ -45,10 +36,10 @@ describe('the eligibility check and the exemption codes in a browser', () => {
         await page.goForward()
         assert.equal(await page.locator('.notice-title').textContent(), 'Vous devez présenter une offre d’emploi')
 
-        await page.goto(`${portal.baseUrl}/en/reference/exemption-codes`)
+        await page.goto(`${e2e.baseUrl}/en/reference/exemption-codes`)
         await expectAccessible(page, 'exemption-codes')
 
-        await page.goto(`${portal.baseUrl}/fr/reference/occupations`)
+        await page.goto(`${e2e.baseUrl}/fr/reference/occupations`)
         await page.getByLabel('Code ou titre de la profession').fill('soudeurs')
         await page.getByRole('button', { name: 'Rechercher' }).click()
         assert.ok((await page.locator('tbody th').allTextContents()).includes('72106'))

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { before, describe, it } from 'node:test'
+import type { BrowserContext, Page } from 'playwright-core'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/features/demo/demo-seed.ts'
 import { totpCode } from '../../src/features/auth/totp.ts'
 import { luhnCheckDigit } from '../../src/features/reference/validators.ts'
-import { expectAccessible, launchBrowser, newContext, screenshotOnFailure } from './helpers/browser.ts'
-import { startPortal, type RunningPortal } from './helpers/portal.ts'
+import { expectAccessible, newContext, screenshotOnFailure } from './helpers/browser.ts'
+import { usePortalAndBrowser } from './helpers/setup.ts'
 import { labels, register, signIn, startingWith, type Lang } from './pages/auth.ts'
 
 const words = {
@@ -14,26 +14,20 @@ const words = {
 } as const
 
 describe('register → enrol → an officer approves → the primary user sees the business', () => {
-  let portal: RunningPortal
-  let browser: Browser
+  const e2e = usePortalAndBrowser({ SEED_DEMO: 'true' })
   let officer: BrowserContext
   let officerPage: Page
   before(async () => {
-    ;[portal, browser] = await Promise.all([startPortal({ SEED_DEMO: 'true' }), launchBrowser()])
-    officer = await newContext(browser)
+    officer = await newContext(e2e.browser)
     officerPage = await officer.newPage()
-    await officerPage.goto(`${portal.baseUrl}/en/console/sign-in`)
+    await officerPage.goto(`${e2e.baseUrl}/en/console/sign-in`)
     await expectAccessible(officerPage, 'console sign-in')
-    await signIn(officerPage, portal.baseUrl, 'en', 'demo.officer', DEMO_PASSWORD)
+    await signIn(officerPage, e2e.baseUrl, 'en', 'demo.officer', DEMO_PASSWORD)
     await expectAccessible(officerPage, 'second factor')
     await officerPage.getByLabel(startingWith('Security code')).fill(totpCode(DEMO_TOTP_SECRET, new Date()))
     await officerPage.getByRole('button', { name: 'Verify' }).click()
     assert.match(officerPage.url(), /\/en\/console$/)
     await expectAccessible(officerPage, 'console home')
-  })
-  after(async () => {
-    await browser?.close()
-    await portal?.stop()
   })
 
   const cases: Array<[Lang, boolean, string]> = [
@@ -45,13 +39,13 @@ describe('register → enrol → an officer approves → the primary user sees t
   for (const [lang, javaScript, eight] of cases) {
     it(`${lang}, JavaScript ${javaScript ? 'on' : 'off'}`, async (t) => {
       const w = words[lang]
-      const context = await newContext(browser, { javaScript })
+      const context = await newContext(e2e.browser, { javaScript })
       const page = await context.newPage()
       const username = `owner.${lang}.${javaScript ? 'js' : 'nojs'}`
       const password = 'maple syrup in the spring'
       const legalName = `Érablière ${eight} Ltée`
       try {
-        await register(page, portal.baseUrl, lang, { username, email: `${username}@example.ca`, password })
+        await register(page, e2e.baseUrl, lang, { username, email: `${username}@example.ca`, password })
         await page.getByRole('button', { name: lang === 'en' ? 'Enrol your business' : 'Inscrire votre entreprise' }).click()
         await expectAccessible(page, 'enrol start')
         await page.getByRole('button', { name: w.start }).click()
@@ -87,7 +81,7 @@ describe('register → enrol → an officer approves → the primary user sees t
         assert.match((await page.locator('main .notice').textContent()) ?? '', w.pending)
 
         // The officer finds it in the queue and approves it.
-        await officerPage.goto(`${portal.baseUrl}/en/console/enrolments`)
+        await officerPage.goto(`${e2e.baseUrl}/en/console/enrolments`)
         await expectAccessible(officerPage, 'console enrolment queue')
         await officerPage.getByRole('link', { name: legalName }).click()
         await expectAccessible(officerPage, 'console enrolment detail')

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { Browser } from 'playwright-core'
 import { startTestIdentityProvider, type TestIdentityProvider } from '../helpers/oidc-provider.ts'
-import { expectAccessible, launchBrowser, newContext, screenshotOnFailure } from './helpers/browser.ts'
-import { startPortal, type RunningPortal } from './helpers/portal.ts'
+import { expectAccessible, newContext, screenshotOnFailure } from './helpers/browser.ts'
+import { usePortalAndBrowser } from './helpers/setup.ts'
 
 /**
  * The real portal process and Chromium against an in-process OpenID provider: the
@@ -12,20 +11,20 @@ import { startPortal, type RunningPortal } from './helpers/portal.ts'
  */
 describe('federated sign-in in a browser', () => {
   let idp: TestIdentityProvider
-  let portal: RunningPortal
-  let browser: Browser
   const redirectUris: string[] = []
 
   before(async () => {
     idp = await startTestIdentityProvider({ redirectUris })
     idp.accounts.set('browser-1', { sub: 'browser-1', email: 'chloe@example.ca', email_verified: true, given_name: 'Chloé', family_name: 'Nguyen' })
+  })
+  const e2e = usePortalAndBrowser(() => {
     const providers = [{ id: 'testbank', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, name: { en: 'Test Bank', fr: 'Banque Test' } }]
-    ;[portal, browser] = await Promise.all([startPortal({ SEED_DEMO: 'false', OIDC_PROVIDERS: JSON.stringify(providers) }), launchBrowser()])
-    redirectUris.push(`${portal.baseUrl}/auth/callback/testbank`)
+    return { SEED_DEMO: 'false', OIDC_PROVIDERS: JSON.stringify(providers) }
+  })
+  before(() => {
+    redirectUris.push(`${e2e.baseUrl}/auth/callback/testbank`)
   })
   after(async () => {
-    await browser?.close()
-    await portal?.stop()
     await idp?.close()
   })
 
@@ -34,12 +33,12 @@ describe('federated sign-in in a browser', () => {
     ['en', false],
   ] as const) {
     it(`${lang}, JavaScript ${javaScript ? 'on' : 'off'}: sign in with the provider, then a refusal`, async (t) => {
-      const context = await newContext(browser, { javaScript })
+      const context = await newContext(e2e.browser, { javaScript })
       const page = await context.newPage()
       const name = lang === 'en' ? 'Sign in with Test Bank' : 'Se connecter avec Banque Test'
       try {
         idp.outcome = { kind: 'login', accountId: 'browser-1' }
-        await page.goto(`${portal.baseUrl}/${lang}/sign-in`)
+        await page.goto(`${e2e.baseUrl}/${lang}/sign-in`)
         await expectAccessible(page, 'sign-in (with providers)')
         await page.getByRole('button', { name }).click()
         await page.waitForURL(new RegExp(`/${lang}/home`))
@@ -48,7 +47,7 @@ describe('federated sign-in in a browser', () => {
         // Signed out, then the person cancels at the provider.
         await context.clearCookies()
         idp.outcome = { kind: 'deny' }
-        await page.goto(`${portal.baseUrl}/${lang}/sign-in`)
+        await page.goto(`${e2e.baseUrl}/${lang}/sign-in`)
         await page.getByRole('button', { name }).click()
         await page.waitForURL(/\/auth\/callback\/testbank/)
         const title = lang === 'en' ? 'We couldn’t sign you in with Test Bank' : 'Nous n’avons pas pu vous connecter avec Banque Test'

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { expectAccessible, launchBrowser, newContext, screenshotOnFailure } from './helpers/browser.ts'
-import { startPortal, type RunningPortal } from './helpers/portal.ts'
+import { describe, it } from 'node:test'
+import type { Page } from 'playwright-core'
+import { expectAccessible, newContext, screenshotOnFailure } from './helpers/browser.ts'
+import { usePortalAndBrowser } from './helpers/setup.ts'
 import { register, type Lang } from './pages/auth.ts'
 
 /** Reloads until `row` shows, for a dispatcher that runs every 2 s in the portal process. */
@@ -17,15 +17,7 @@ async function waitForRow(page: Page, url: string, text: string): Promise<void> 
 }
 
 describe('account messages and the development mailbox, in a browser', () => {
-  let portal: RunningPortal
-  let browser: Browser
-  before(async () => {
-    ;[portal, browser] = await Promise.all([startPortal({ SEED_DEMO: 'false' }), launchBrowser()])
-  })
-  after(async () => {
-    await browser?.close()
-    await portal?.stop()
-  })
+  const e2e = usePortalAndBrowser({ SEED_DEMO: 'false' })
 
   const cases: Array<[Lang, boolean]> = [
     ['en', true],
@@ -33,27 +25,27 @@ describe('account messages and the development mailbox, in a browser', () => {
   ]
   for (const [lang, javaScript] of cases) {
     it(`${lang}, JavaScript ${javaScript ? 'on' : 'off'}: no messages yet, and the registration e-mail readable at /dev/mailbox`, async (t) => {
-      const context = await newContext(browser, { javaScript })
+      const context = await newContext(e2e.browser, { javaScript })
       const page = await context.newPage()
       const username = `e2e.notif.${lang}`
       const email = `${username}@example.ca`
       try {
-        await register(page, portal.baseUrl, lang, { username, email, password: 'the quiet river runs long' })
+        await register(page, e2e.baseUrl, lang, { username, email, password: 'the quiet river runs long' })
 
-        await page.goto(`${portal.baseUrl}/${lang}/messages`)
+        await page.goto(`${e2e.baseUrl}/${lang}/messages`)
         assert.equal(await page.locator('h1').textContent(), lang === 'en' ? 'Account messages' : 'Messages du compte')
         assert.match((await page.locator('main').textContent()) ?? '', lang === 'en' ? /You have no messages\./ : /Vous n'avez aucun message\./)
         assert.equal(await page.locator('.account-messages a').textContent(), lang === 'en' ? 'Account messages' : 'Messages du compte')
         await expectAccessible(page, 'account messages')
 
         // The registration's e-mail went through the outbox and the in-process dispatcher.
-        await waitForRow(page, `${portal.baseUrl}/dev/mailbox`, email)
+        await waitForRow(page, `${e2e.baseUrl}/dev/mailbox`, email)
         await expectAccessible(page, 'development mailbox')
         await page.locator('.mailbox-table tbody tr', { hasText: email }).getByRole('link').click()
         const details = (await page.locator('.summary-list').textContent()) ?? ''
         assert.match(details, new RegExp(email.replace(/\./g, '\\.')))
         assert.match(details, new RegExp(`\\b${lang}\\b`), 'sent in the language of registration')
-        assert.match((await page.locator('.mail-text').textContent()) ?? '', new RegExp(`${portal.baseUrl.replace(/[.:/]/g, '\\$&')}/${lang}/`))
+        assert.match((await page.locator('.mail-text').textContent()) ?? '', new RegExp(`${e2e.baseUrl.replace(/[.:/]/g, '\\$&')}/${lang}/`))
         await expectAccessible(page, 'development mailbox message')
       } catch (err) {
         await screenshotOnFailure(page, `notifications ${t.name}`)

@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Browser } from 'playwright-core'
-import { expectAccessible, launchBrowser, newContext, screenshotOnFailure } from './helpers/browser.ts'
-import { startPortal, type RunningPortal } from './helpers/portal.ts'
+import { describe, it } from 'node:test'
+import { expectAccessible, newContext, screenshotOnFailure } from './helpers/browser.ts'
+import { usePortalAndBrowser } from './helpers/setup.ts'
 
 describe('the portal shell in a browser', () => {
-  let portal: RunningPortal
-  let browser: Browser
-  before(async () => {
-    ;[portal, browser] = await Promise.all([startPortal(), launchBrowser()])
-  })
-  after(async () => {
-    await browser?.close()
-    await portal?.stop()
-  })
+  const e2e = usePortalAndBrowser()
 
   for (const javaScript of [true, false]) {
     it(`switches language on the same page and has no accessibility violations (JavaScript ${javaScript ? 'on' : 'off'})`, async (t) => {
-      const context = await newContext(browser, { javaScript, locale: 'fr-CA' })
+      const context = await newContext(e2e.browser, { javaScript, locale: 'fr-CA' })
       const page = await context.newPage()
       try {
-        await page.goto(portal.baseUrl)
+        await page.goto(e2e.baseUrl)
         assert.match(page.url(), /\/fr$/)
         assert.equal(await page.locator('html').getAttribute('lang'), 'fr')
         await expectAccessible(page, 'home')
@@ -32,7 +23,7 @@ describe('the portal shell in a browser', () => {
         assert.equal(await page.locator('h1').textContent(), 'About this portal')
         await expectAccessible(page, 'about')
 
-        await page.goto(`${portal.baseUrl}/en/no-such-page`)
+        await page.goto(`${e2e.baseUrl}/en/no-such-page`)
         assert.match((await page.locator('h1').textContent()) ?? '', /couldn’t find/)
         await expectAccessible(page, 'error')
       } catch (err) {
@@ -45,10 +36,10 @@ describe('the portal shell in a browser', () => {
   }
 
   it('lets a keyboard user skip to the content', async (t) => {
-    const context = await newContext(browser)
+    const context = await newContext(e2e.browser)
     const page = await context.newPage()
     try {
-      await page.goto(`${portal.baseUrl}/en`)
+      await page.goto(`${e2e.baseUrl}/en`)
       await page.keyboard.press('Tab')
       const focused = await page.locator(':focus').textContent()
       assert.equal(focused, 'Skip to main content')

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Browser } from 'playwright-core'
-import { expectAccessible, launchBrowser, newContext, screenshotOnFailure } from './helpers/browser.ts'
-import { startPortal, type RunningPortal } from './helpers/portal.ts'
+import { describe, it } from 'node:test'
+import { expectAccessible, newContext, screenshotOnFailure } from './helpers/browser.ts'
+import { usePortalAndBrowser } from './helpers/setup.ts'
 import { advanceClock, labels, register, signIn, startingWith, type Lang } from './pages/auth.ts'
 
 describe('registering, signing in and coming back after a timeout', () => {
-  let portal: RunningPortal
-  let browser: Browser
-  before(async () => {
-    ;[portal, browser] = await Promise.all([startPortal({ PORTAL_TEST_CLOCK: 'true', SEED_DEMO: 'false' }), launchBrowser()])
-  })
-  after(async () => {
-    await browser?.close()
-    await portal?.stop()
-  })
+  const e2e = usePortalAndBrowser({ PORTAL_TEST_CLOCK: 'true', SEED_DEMO: 'false' })
 
   const cases: Array<[Lang, boolean]> = [
     ['en', true],
@@ -25,20 +16,20 @@ describe('registering, signing in and coming back after a timeout', () => {
   for (const [lang, javaScript] of cases) {
     it(`${lang}, JavaScript ${javaScript ? 'on' : 'off'}`, async (t) => {
       const l = labels[lang]
-      const context = await newContext(browser, { javaScript })
+      const context = await newContext(e2e.browser, { javaScript })
       const page = await context.newPage()
       const username = `e2e.${lang}.${javaScript ? 'js' : 'nojs'}`
       const password = 'the quiet river runs long'
       try {
         // A failed submit: the error summary has focus, and links to the fields.
-        await page.goto(`${portal.baseUrl}/${lang}/register`)
+        await page.goto(`${e2e.baseUrl}/${lang}/register`)
         await expectAccessible(page, 'register')
         await page.getByRole('button', { name: l.register }).click()
         assert.match(await page.title(), lang === 'en' ? /^Error: / : /^Erreur : /)
         assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id).catch(() => 'error-summary'), 'error-summary')
         await expectAccessible(page, 'register (errors)')
 
-        await register(page, portal.baseUrl, lang, { username, email: `${username}@example.ca`, password })
+        await register(page, e2e.baseUrl, lang, { username, email: `${username}@example.ca`, password })
         assert.match(page.url(), new RegExp(`/${lang}/home`))
         await expectAccessible(page, 'home')
 
@@ -48,13 +39,13 @@ describe('registering, signing in and coming back after a timeout', () => {
         assert.equal(await page.getByLabel(startingWith(l.givenName)).inputValue(), 'Zoë')
 
         // Twenty-one idle minutes later the session has ended; signing in again returns here.
-        await page.goto(`${portal.baseUrl}/${lang}/home?from=e2e`)
-        await advanceClock(portal.baseUrl, 21)
+        await page.goto(`${e2e.baseUrl}/${lang}/home?from=e2e`)
+        await advanceClock(e2e.baseUrl, 21)
         await page.reload()
         assert.match(page.url(), new RegExp(`/${lang}/sign-in`))
         assert.match((await page.locator('.notice').textContent()) ?? '', lang === 'en' ? /20 minutes without activity/ : /20 minutes d’inactivité/)
         await expectAccessible(page, 'sign-in (timed out)')
-        await signIn(page, portal.baseUrl, lang, username, password)
+        await signIn(page, e2e.baseUrl, lang, username, password)
         assert.match(page.url(), new RegExp(`/${lang}/home\\?from=e2e$`))
         assert.equal(await page.getByLabel(startingWith(l.givenName)).inputValue(), 'Zoë')
         assert.equal(await page.getByLabel(startingWith(l.familyName)).inputValue(), "O'Brien-Lévesque")
