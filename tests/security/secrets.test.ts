@@ -6,6 +6,8 @@ import { SESSION_COOKIE } from '../../src/platform/security.ts'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { TestClient, text, type Form, type PageResponse } from '../helpers/http.ts'
 import { createUser } from '../helpers/users.ts'
+import { snapshotTables } from '../helpers/db-snapshot.ts'
+import { fillOffer } from '../helpers/offers.ts'
 import { bn } from './world.ts'
 
 const PASSWORD = 'Maple-syrup-season-2026'
@@ -13,6 +15,8 @@ const WRONG_PASSWORD = 'Wrong-guess-on-purpose-77'
 const NEW_PASSWORD = 'Spring-thaw-on-the-Ottawa-41'
 const OFFICER_PASSWORD = 'Officer-desk-by-the-window-9'
 const PASSPORT = 'ZX9876543'
+const CARD = '5555555555554444'
+const CARD_AS_TYPED = '5555 5555 5555 4444'
 
 /** Every session id this browser was ever given, as the cookie value and as the bare id. */
 class RecordingClient extends TestClient {
@@ -132,6 +136,19 @@ describe('secrets stay out of logs and the audit trail', () => {
     const saved = await owner.post(`/en/offers/${offerId}/worker`, { ...Object.fromEntries(hidden), passportNumber: PASSPORT, nav: 'exit' })
     assert.equal(saved.status, 303, 'the worker section is saved')
 
+    // The whole offer, then the fee paid on the hosted test page with a card number.
+    await fillOffer(owner, offerId, 'en', { worker: { passportNumber: PASSPORT } })
+    const review = await owner.get(`/en/offers/${offerId}/review`)
+    const submitted = await owner.post(`/en/offers/${offerId}/submit`, { version: review.dom.querySelector('input[name="version"]')!.getAttribute('value')! })
+    const checkout = (submitted.location ?? '').replace(t.config.publicBaseUrl, '')
+    await owner.get(checkout)
+    secrets.set('card number', CARD)
+    secrets.set('card number as typed', CARD_AS_TYPED)
+    const paid = await owner.post(checkout, { cardNumber: CARD_AS_TYPED, expiry: '12/29', securityCode: '737', cardholderName: 'Sam Keeper', action: 'pay' })
+    assert.equal(paid.status, 303, 'the fee is paid')
+    await owner.get((paid.location ?? '').replace(t.config.publicBaseUrl, ''))
+    assert.equal((await t.db.selectFrom('offer').select('status').where('id', '=', offerId).executeTakeFirstOrThrow()).status, 'pending')
+
     // A password reset through the e-mailed link.
     const forgetful = browser()
     await forgetful.get('/en/forgot-password')
@@ -182,6 +199,16 @@ describe('secrets stay out of logs and the audit trail', () => {
   it('the passport number is kept in the offer, where it belongs (so the checks above looked for a value that was really typed)', async () => {
     const offers = JSON.stringify(await t.db.selectFrom('offer').select('answers').execute())
     assert.ok(offers.includes(PASSPORT), 'saved in the offer')
+  })
+
+  it('the card number is stored nowhere: no table holds it, only the brand and last four', async () => {
+    const tables = await snapshotTables(t.db)
+    for (const [table, rows] of tables) {
+      const all = rows.join('\n')
+      assert.ok(!all.includes(CARD) && !all.includes(CARD_AS_TYPED), `the card number in ${table}`)
+    }
+    const payment = await t.db.selectFrom('payment').select(['card_brand', 'card_last4']).where('status', '=', 'approved').executeTakeFirstOrThrow()
+    assert.deepEqual(payment, { card_brand: 'Mastercard', card_last4: '4444' })
   })
 
   it('passwords, the TOTP secret and recovery codes are not stored in the clear either', async () => {
