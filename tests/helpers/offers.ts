@@ -51,6 +51,7 @@ export async function fillOffer(client: PageClient, id: string, lang = 'en', ove
     const version = page.dom.querySelector('input[name="version"]')!.getAttribute('value')!
     const res = await client.post(path, { version, ...values, ...overrides[section], nav: 'next' })
     assert.equal(res.status, 303, `${section}: ${res.status}`)
+    assert.ok(!res.location?.endsWith('?check=1'), `${section} has problems: ${res.location}`)
   }
 }
 

@@ -53,7 +53,10 @@ describe('offers of employment: the draft form', () => {
     await signIn(client, 'chef.owner')
     const id = await startOffer(client)
     const path = `/en/offers/${id}/exemption`
-    const next = await client.post(path, { version: await version(client, path), exemptionCode: '', exemptionExplanation: 'see attached', nav: 'next' })
+    const posted = await client.post(path, { version: await version(client, path), exemptionCode: '', exemptionExplanation: 'see attached', nav: 'next' })
+    // Saved, then shown with its problems by a GET (post/redirect/get): Back and refresh never resend the form.
+    assert.equal(posted.location, `${path}?check=1`)
+    const next = await client.follow(posted)
     assert.equal(next.status, 400)
     assert.deepEqual(errorSummaryLinks(next.dom).map((l) => [l.href, l.targetExists]), [['#exemption-code', true], ['#exemption-explanation', true], ['#fee-exemption', true]])
     assert.match(text(next.dom.querySelector('#exemption-explanation-error')), /attached/i)
@@ -72,11 +75,11 @@ describe('offers of employment: the draft form', () => {
     await signIn(client, 'chef.owner')
     const id = await startOffer(client)
     const ex = `/en/offers/${id}/exemption`
-    const open = await client.post(ex, { version: await version(client, ex), exemptionCode: 'C43', exemptionExplanation: 'x', nav: 'next' })
+    const open = await client.follow(await client.post(ex, { version: await version(client, ex), exemptionCode: 'C43', exemptionExplanation: 'x', nav: 'next' }))
     assert.match(text(open.dom.querySelector('#exemption-code-error')), /open work permit|choices/)
     await client.post(ex, { version: await version(client, ex), exemptionCode: 'C11', exemptionExplanation: 'Starting a bakery in Québec.', nav: 'next' })
     const job = `/en/offers/${id}/job`
-    const res = await client.post(job, { version: await version(client, job), ...VALID.job, jobTitle: 'Owner', nocCode: '62200', startDate: '2026-06-01', endDate: '2026-05-01', nav: 'next' })
+    const res = await client.follow(await client.post(job, { version: await version(client, job), ...VALID.job, jobTitle: 'Owner', nocCode: '62200', startDate: '2026-06-01', endDate: '2026-05-01', nav: 'next' }))
     const errs = errorSummaryLinks(res.dom).map((l) => l.href)
     assert.deepEqual(errs, ['#job-title', '#noc-code', '#end-date'])
   })
@@ -118,7 +121,8 @@ describe('offers of employment: the draft form', () => {
     for (const [section, form] of Object.entries(VALID)) {
       const path = `/fr/offers/${id}/${section}`
       const res = await client.post(path, { version: await version(client, path), ...form, nav: 'next' })
-      assert.equal(res.status, 303, `${section}: ${errorSummaryLinks(res.dom).map((l) => l.text).join('; ')}`)
+      assert.equal(res.status, 303)
+      assert.doesNotMatch(res.location!, /check=1/, `${section}: ${errorSummaryLinks((await client.follow(res)).dom).map((l) => l.text).join('; ')}`)
     }
     const done = await client.get(`/fr/offers/${id}/validate`)
     assert.match(text(done.dom.querySelector('main .notice')), /Toutes les sections sont remplies/)

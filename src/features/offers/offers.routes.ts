@@ -291,8 +291,8 @@ ${summaryList(
     if (nav === 'validate') return reply.redirect(`/${lang}/offers/${offer.id}/validate`, 303)
     if (nav === 'exit') return reply.redirect(`/${lang}/offers`, 303)
     const merged: Answers = { ...offer.answers, [section]: values }
-    const problems = sectionProblems(section, merged, lang, today())
-    if (problems.length > 0) return sectionPage(request, reply, offer, section, values, result.version, errorsFor(t, problems))
+    // Saved already: show the problems with a GET (post/redirect/get), so Back and refresh never ask to resend a form.
+    if (sectionProblems(section, merged, lang, today()).length > 0) return reply.redirect(`/${lang}/offers/${offer.id}/${section}?check=1`, 303)
     return reply.redirect(`/${lang}/offers/${offer.id}/${SECTION_IDS[n + 1] ?? 'validate'}`, 303)
   })
 }
