@@ -232,7 +232,7 @@ describe('the authorization matrix', () => {
 
   it('reflects no query parameter as markup: every page, for the role it is meant for, with hostile values in every parameter the portal reads', async () => {
     // Every query parameter a page reads today (grep request.query), plus a few that might be read one day.
-    const NAMES = ['q', 'sent', 'created', 'removed', 'done', 'employerNumber', 'returnTo', 'business', 'status', 'page', 'registered', 'enrolment', 'joined', 'code', 'openPermit', 'console', 'everywhere', 'actor', 'action', 'from', 'to', 'before', 'after', 'saved', 'check', 'reason', 'error', 'message']
+    const NAMES = ['q', 'sent', 'created', 'removed', 'done', 'employerNumber', 'returnTo', 'business', 'status', 'page', 'registered', 'enrolment', 'joined', 'code', 'openPermit', 'console', 'everywhere', 'actor', 'action', 'from', 'to', 'before', 'after', 'saved', 'check', 'reason', 'error', 'message', 'kind', 'refund', 'purged', 'refused', 'number']
     const failures: string[] = []
     let checks = 0
     for (const route of routes) {

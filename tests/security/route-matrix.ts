@@ -73,6 +73,14 @@ export interface Fixture {
   pinResetA: string
   /** A PIN reset request about business A routed to the officers, still open. */
   pinResetOfficersA: string
+  /** Business A's id (the console's employer and inspection pages). */
+  businessIdA: string
+  /** A finished inspection export (CSV) of business A. */
+  exportA: string
+  /** A technical problem report with a screenshot. */
+  problemReport: string
+  /** Makes a new maintenance window far in the future (for checks that cancel one). */
+  newMaintenanceWindow(): Promise<string>
   /** A reactivation request (by a dormant user of their own), still open. */
   reactivation: string
 }
@@ -142,6 +150,9 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'GET /{lang}': { expect: PUBLIC },
   'GET /{lang}/about': { expect: PUBLIC },
   'GET /{lang}/help': { expect: PUBLIC },
+  'GET /{lang}/help/report': { expect: PUBLIC },
+  'POST /{lang}/help/report': { expect: PUBLIC, note: 'no description: 400' },
+  'GET /{lang}/help/report/sent': { expect: PUBLIC },
   'GET /{lang}/reference/occupations': { expect: PUBLIC },
   'GET /{lang}/reference/exemption-codes': { expect: PUBLIC },
   'GET /{lang}/offers/eligibility': { expect: PUBLIC },
@@ -303,6 +314,35 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'GET /{lang}/console/reactivations/:id': { expect: STAFF, params: (fx) => ({ id: fx.reactivation }) },
   'POST /{lang}/console/reactivations/:id/assign': { expect: STAFF, params: (fx) => ({ id: fx.reactivation }) },
   'POST /{lang}/console/reactivations/:id/decision': { expect: STAFF, params: (fx) => ({ id: fx.reactivation }) },
+  // The console's work pages (src/features/console): search, matching and decisions, inspections, the dashboard.
+  'GET /{lang}/console/search': { expect: STAFF },
+  'GET /{lang}/console/matching': { expect: STAFF },
+  'POST /{lang}/console/matching': { expect: STAFF },
+  'GET /{lang}/console/offers/:id': { expect: STAFF, params: (fx) => ({ id: fx.submittedOfferA }) },
+  'POST /{lang}/console/offers/:id/unmatch': { expect: STAFF, params: (fx) => ({ id: fx.submittedOfferA }), note: 'no reason: 400' },
+  'POST /{lang}/console/offers/:id/decision': { expect: STAFF, params: (fx) => ({ id: fx.submittedOfferA }), note: 'no decision chosen: 400' },
+  'POST /{lang}/console/offers/:id/refund': { expect: STAFF, params: (fx) => ({ id: fx.submittedOfferA }), note: 'no refused decision: nothing to refund, back to the offer' },
+  'POST /{lang}/console/offers/:id/corrections': { expect: STAFF, params: (fx) => ({ id: fx.submittedOfferA }), note: 'nothing chosen: 400' },
+  'GET /{lang}/console/employers/:id': { expect: STAFF, params: (fx) => ({ id: fx.businessIdA }) },
+  'POST /{lang}/console/employers/:id/exports': { expect: STAFF, params: (fx) => ({ id: fx.businessIdA }), note: 'no format: back to the inspection page' },
+  'GET /{lang}/console/exports/:id': { expect: STAFF, params: (fx) => ({ id: fx.exportA }) },
+  'GET /{lang}/console/exports/:id/download': { expect: STAFF, params: (fx) => ({ id: fx.exportA }) },
+  'GET /{lang}/console/dashboard': { expect: STAFF },
+  // Console administration: administrators only.
+  'GET /{lang}/console/admin': { expect: ADMINISTRATOR },
+  'GET /{lang}/console/admin/fee': { expect: ADMINISTRATOR },
+  'POST /{lang}/console/admin/fee': { expect: ADMINISTRATOR, note: 'no amount: 400' },
+  'GET /{lang}/console/admin/maintenance': { expect: ADMINISTRATOR },
+  'POST /{lang}/console/admin/maintenance': { expect: ADMINISTRATOR, note: 'no times: 400' },
+  'POST /{lang}/console/admin/maintenance/:id/cancel': { expect: ADMINISTRATOR, params: async (fx) => ({ id: await fx.newMaintenanceWindow() }), note: 'the administrator really cancels the fresh window' },
+  'GET /{lang}/console/admin/help': { expect: ADMINISTRATOR },
+  'POST /{lang}/console/admin/help': { expect: ADMINISTRATOR, note: 'an empty form is valid: the help text becomes empty' },
+  'GET /{lang}/console/admin/problems': { expect: ADMINISTRATOR },
+  'GET /{lang}/console/admin/problems/:id': { expect: ADMINISTRATOR, params: (fx) => ({ id: fx.problemReport }) },
+  'GET /{lang}/console/admin/problems/:id/screenshot': { expect: ADMINISTRATOR, params: (fx) => ({ id: fx.problemReport }) },
+  'POST /{lang}/console/admin/problems/:id/status': { expect: ADMINISTRATOR, params: (fx) => ({ id: fx.problemReport }), note: 'no status: 400' },
+  'GET /{lang}/console/admin/retention': { expect: ADMINISTRATOR },
+  'POST /{lang}/console/admin/retention/purge': { expect: ADMINISTRATOR, note: 'nothing selected: 400' },
   'GET /{lang}/console/staff': { expect: ADMINISTRATOR },
   'POST /{lang}/console/staff': { expect: ADMINISTRATOR },
   'POST /{lang}/console/staff/:id/remove': { expect: ADMINISTRATOR, params: async (fx) => ({ id: await fx.newOfficer() }), note: 'the administrator really removes the fresh officer' },

@@ -222,6 +222,25 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
     ).id
   const pinResetA = await pinReset('primary')
   const pinResetOfficersA = await pinReset('officers')
+  // The console's objects: a finished inspection export of business A, a problem report with a screenshot, and windows to cancel.
+  const exportA = (
+    await t.db
+      .insertInto('inspection_export')
+      .values({ business_id: businessA, format: 'csv', status: 'done', total: 1, done: 1, requested_by: users.officer.id, requested_at: now, finished_at: now, file_name: 'inspection.csv', content: Buffer.from('a,b\r\n') })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id
+  const problemReport = (
+    await t.db
+      .insertInto('problem_report')
+      .values({ description: 'The page froze.', lang: 'en', screenshot: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'), screenshot_type: 'image/png', created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id
+  const newMaintenanceWindow = async () => {
+    const far = (days: number) => new Date(Date.UTC(2099, 0, 1) + days * 86_400_000)
+    return (await t.db.insertInto('maintenance_window').values({ announce_from: far(0), starts_at: far(1), ends_at: far(2), created_by: users.administrator.id, created_at: now }).returning('id').executeTakeFirstOrThrow()).id
+  }
   const sleeper = await mk('sleeper')
   const reactivation = (await t.db.insertInto('reactivation_request').values({ user_id: sleeper.id, reason: 'I am back.', created_at: now }).returning('id').executeTakeFirstOrThrow()).id
   return {
@@ -229,7 +248,7 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
     businessA,
     businessB,
     restore,
-    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), offerA, submittedOfferA, approvedPaymentA, newDraftA, newDocumentA, transferA, newMemberA, newPinA, newOfficer, pinResetA, pinResetOfficersA, reactivation },
+    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), offerA, submittedOfferA, approvedPaymentA, newDraftA, newDocumentA, transferA, newMemberA, newPinA, newOfficer, pinResetA, pinResetOfficersA, reactivation, businessIdA: businessA, exportA, problemReport, newMaintenanceWindow },
   }
 }
 
