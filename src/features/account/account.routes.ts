@@ -116,12 +116,16 @@ ${button({ text: t('account.signOutEverywhere'), variant: 'secondary' })}</form>
 <p>${t('account.consoleLead', { name: fullName(user), role: user.role === 'administrator' ? t('account.roleAdministrator') : t('account.roleOfficer') })}</p>
 <h2>${t('console.consoleMenu')}</h2>
 <ul class="task-list">
+<li><a href="/${request.lang}/console/search">${t('consoleWork.menu.search')}</a></li>
+<li><a href="/${request.lang}/console/matching">${t('consoleWork.menu.matching')}</a></li>
+<li><a href="/${request.lang}/console/dashboard">${t('consoleWork.menu.dashboard')}</a></li>
 <li><a href="/${request.lang}/console/enrolments">${t('enrolment.console.queueTitle')}</a></li>
 <li><a href="/${request.lang}/console/transfers">${t('enrolment.transfer.consoleTitle')}</a></li>
 <li><a href="/${request.lang}/console/pin-resets">${t('access.pinReset.queueTitle')}</a></li>
 <li><a href="/${request.lang}/console/reactivations">${t('access.reactivation.queueTitle')}</a></li>
 <li><a href="/${request.lang}/console/audit">${t('console.auditTitle')}</a></li>
 ${user.role === 'administrator' ? html`<li><a href="/${request.lang}/console/staff">${t('console.staffTitle')}</a></li>` : ''}
+${user.role === 'administrator' ? html`<li><a href="/${request.lang}/console/admin">${t('consoleAdmin.menu.title')}</a></li>` : ''}
 </ul>`,
     })
   })
