@@ -14,7 +14,13 @@ import { AXE_RECORD_DIR } from './helpers/browser.ts'
  */
 
 /** GET routes under /{lang}/ that never render a page (JSON, or only redirect). */
-const NOT_PAGES = new Set(['/:lang/session/status', '/:lang/payments/:id/return'])
+const NOT_PAGES = new Set([
+  '/:lang/session/status',
+  '/:lang/payments/:id/return',
+  // The console's downloads: an inspection export, and the screenshot of a problem report (an image, for administrators).
+  '/:lang/console/exports/:id/download',
+  '/:lang/console/admin/problems/:id/screenshot',
+])
 
 /**
  * Templates no journey visits yet. Shrink it: the test fails if one listed here is now

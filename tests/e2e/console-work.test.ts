@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { Page } from 'playwright-core'
+import { DEMO_BUSINESS, DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/features/demo/demo-seed.ts'
+import { totpCode } from '../../src/features/auth/totp.ts'
+import { expectAccessible, newContext, screenshotOnFailure } from './helpers/browser.ts'
+import { usePortalAndBrowser } from './helpers/setup.ts'
+import { signIn, startingWith, type Lang } from './pages/auth.ts'
+
+/**
+ * The officers' work in the console, in both languages with axe on every page (and its
+ * error states): search, the employer's inspection page and an export, the demo's
+ * submitted offer, matching it (English) or being told it is matched (French), the
+ * decision and correction forms, and the dashboard.
+ */
+describe('console: search, inspection, matching and the dashboard', () => {
+  const e2e = usePortalAndBrowser({ SEED_DEMO: 'true', PORTAL_TEST_CLOCK: 'true' })
+
+  async function freshCode(key: string): Promise<string> {
+    const res = await fetch(`${e2e.baseUrl}/__test/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ minutes: 1 }) })
+    const { now } = (await res.json()) as { now: string }
+    return totpCode(key, new Date(now))
+  }
+  async function consoleSignIn(page: Page, lang: Lang, username: string): Promise<void> {
+    await page.goto(`${e2e.baseUrl}/${lang}/console/sign-in`)
+    await signIn(page, e2e.baseUrl, lang, username, DEMO_PASSWORD)
+    await page.getByLabel(startingWith(lang === 'en' ? 'Security code' : 'Code de sécurité')).fill(await freshCode(DEMO_TOTP_SECRET))
+    await page.getByRole('button', { name: lang === 'en' ? 'Verify' : 'Vérifier' }).click()
+    assert.match(page.url(), new RegExp(`/${lang}/console$`))
+  }
+  const L = {
+    en: { search: 'Search', employers: 'Employers', offers: 'Offers of employment', q: 'Search for', exportCsv: 'Export as CSV', ready: 'Ready', matchBtn: 'Match', offerNumber: 'Offer of employment number', passport: 'Passport number', citizenship: 'Country of citizenship', record: 'Record the decision', correct: 'Correct the offer' },
+    fr: { search: 'Rechercher', employers: 'Des employeurs', offers: 'Des offres d’emploi', q: 'Rechercher', exportCsv: 'Exporter en CSV', ready: 'Prête', matchBtn: 'Jumeler', offerNumber: 'Numéro de l’offre d’emploi', passport: 'Numéro de passeport', citizenship: 'Pays de citoyenneté', record: 'Inscrire la décision', correct: 'Corriger l’offre' },
+  } as const
+
+  for (const lang of ['en', 'fr'] as const) {
+    it(`${lang}: an officer's day`, async (t) => {
+      const context = await newContext(e2e.browser)
+      const page = await context.newPage()
+      const l = L[lang]
+      try {
+        await consoleSignIn(page, lang, 'demo.officer')
+        await expectAccessible(page, 'console home')
+
+        // Search: an empty search (errors), then the demo employer by name.
+        await page.goto(`${e2e.baseUrl}/${lang}/console/search`)
+        await expectAccessible(page, 'console search')
+        await page.getByRole('button', { name: l.search, exact: true }).click()
+        await expectAccessible(page, 'console search (errors)')
+        await page.getByLabel(l.employers).check()
+        await page.getByLabel(startingWith(l.q)).fill('demo maple')
+        await page.getByRole('button', { name: l.search, exact: true }).click()
+        await expectAccessible(page, 'console search results')
+        await page.locator('main table a', { hasText: DEMO_BUSINESS.legalName }).click()
+        assert.match(page.url(), /\/console\/employers\/[0-9a-f-]{36}$/)
+        await expectAccessible(page, 'console inspection')
+        await page.getByRole('button', { name: l.exportCsv }).click()
+        assert.match(page.url(), /\/console\/exports\/[0-9a-f-]{36}$/)
+        assert.match((await page.locator('main').textContent()) ?? '', new RegExp(l.ready))
+        await expectAccessible(page, 'console export')
+        const download = await page.locator('main a[href$="/download"]').getAttribute('href')
+        const csv = await page.request.get(`${e2e.baseUrl}${download}`)
+        assert.equal(csv.status(), 200)
+        assert.match(await csv.text(), /Lefèvre-N’Diaye/)
+
+        // The demo's submitted offer, found by the worker's family name.
+        await page.goto(`${e2e.baseUrl}/${lang}/console/search?kind=offers&q=${encodeURIComponent('Lefevre')}`)
+        await page.locator('main table a').first().click()
+        assert.match(page.url(), /\/console\/offers\/[0-9a-f-]{36}$/)
+        await expectAccessible(page, 'console offer')
+        const offerUrl = page.url()
+        const offerNumber = /A\d{7}/.exec((await page.locator('h1').textContent()) ?? '')![0]
+        await page.getByRole('button', { name: l.correct }).click()
+        await expectAccessible(page, 'console offer (errors)')
+
+        // Matching: errors, then (English) a match after normalizing; (French) already matched.
+        await page.goto(`${e2e.baseUrl}/${lang}/console/matching`)
+        await expectAccessible(page, 'console matching')
+        await page.getByRole('button', { name: l.matchBtn, exact: true }).click()
+        await expectAccessible(page, 'console matching (errors)')
+        await page.getByLabel(startingWith(l.offerNumber)).fill(` ${offerNumber.slice(0, 4)}-${offerNumber.slice(4).toLowerCase()} `)
+        await page.getByLabel(startingWith(l.passport)).fill('19ab 12345')
+        await page.getByLabel(startingWith(l.citizenship)).fill(lang === 'en' ? 'france' : 'FRA')
+        await page.getByRole('button', { name: l.matchBtn, exact: true }).click()
+        if (lang === 'en') {
+          assert.equal(page.url().split('?')[0], offerUrl)
+          await expectAccessible(page, 'console offer matched')
+        } else {
+          assert.match((await page.locator('.error-summary').textContent()) ?? '', new RegExp(`L’offre ${offerNumber} est déjà jumelée`))
+          await page.goto(offerUrl)
+        }
+        // The decision form's errors (the decision itself is recorded by the HTTP tests).
+        await page.getByRole('button', { name: l.record }).click()
+        await expectAccessible(page, 'console offer decision (errors)')
+
+        await page.goto(`${e2e.baseUrl}/${lang}/console/dashboard`)
+        assert.equal(await page.locator('svg[role="img"]').count(), 4)
+        await expectAccessible(page, 'console dashboard')
+      } catch (err) {
+        await screenshotOnFailure(page, t.name)
+        throw err
+      } finally {
+        await context.close()
+      }
+    })
+  }
+})
