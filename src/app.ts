@@ -46,6 +46,9 @@ import { registerUploads } from './platform/uploads.ts'
 import { OfferService } from './features/offers/offers.service.ts'
 import { registerOfferSubmissionRoutes } from './features/offers/offers-submission.routes.ts'
 import { registerOfferDocumentRoutes } from './features/offers/offers-documents.routes.ts'
+import { registerApiRoutes } from './features/api/api.routes.ts'
+import { registerApiTokenRoutes } from './features/api/api-tokens.routes.ts'
+import { registerDeveloperRoutes } from './features/api/developers.routes.ts'
 
 /** Everything the portal needs from outside; tests fill it with a fresh database and fakes. */
 export interface AppDeps {
@@ -160,6 +163,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     log: app.log,
   })
   const offers = new OfferService({ db: deps.db, clock: deps.clock, timeZone: config.timeZone, payments })
+  // The JSON API for representatives' software: once, under /api/v1 (no language prefix; bearer tokens only).
+  await registerApiRoutes(app, { db: deps.db, clock: deps.clock, publicBaseUrl: config.publicBaseUrl, offers })
   if (config.isProduction && config.paymentGateway === 'embedded') {
     app.log.warn('PAYMENT_GATEWAY=embedded in production: fees go to the test gateway and no card is charged')
   }
@@ -215,6 +220,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerOfferRoutes(scope, offerDeps)
         registerOfferSubmissionRoutes(scope, offerDeps)
         registerOfferDocumentRoutes(scope, offerDeps)
+        registerApiTokenRoutes(scope, enrolmentDeps)
+        registerDeveloperRoutes(scope, { publicBaseUrl: config.publicBaseUrl })
         registerAccessRoutes(scope, { ...enrolmentDeps, secret: config.sessionSecret })
         registerNotificationRoutes(scope, deps)
         registerPaymentRoutes(scope, { payments, moneris: monerisPageFromConfig(config), timeZone: config.timeZone })

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 import type { AuthTables } from '../features/auth/auth.tables.ts'
 import type { FederatedTables } from '../features/auth/federated.tables.ts'
 import type { AccessTables } from '../features/access/access.tables.ts'
+import type { ApiTables } from '../features/api/api.tables.ts'
 import type { ConsoleTables } from '../features/console/console.tables.ts'
 import type { EnrolmentTables } from '../features/enrolment/enrolment.tables.ts'
 import type { NotificationTables } from '../features/notifications/notifications.tables.ts'
@@ -76,7 +77,7 @@ export type AppUser = Selectable<AppUserTable>
  * Every table. A feature keeps its own table interfaces in `<feature>.tables.ts`
  * and adds them here with one `extends`.
  */
-export interface Database extends AccessTables, AuthTables, FederatedTables, EnrolmentTables, NotificationTables, PaymentTables, ReferenceTables, OfferTables, ConsoleTables {
+export interface Database extends AccessTables, AuthTables, FederatedTables, EnrolmentTables, NotificationTables, PaymentTables, ReferenceTables, OfferTables, ConsoleTables, ApiTables {
   session: SessionTable
   audit_event: AuditEventTable
   app_user: AppUserTable

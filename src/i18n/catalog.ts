@@ -15,6 +15,7 @@ import notifications from '../features/notifications/notifications.messages.ts'
 import reference from '../features/reference/reference.messages.ts'
 import payment from '../features/payment/payment.messages.ts'
 import testGateway from '../features/payment/test-gateway.messages.ts'
+import api from '../features/api/api.messages.ts'
 import type { Lang, LeafPaths, MessageTree } from './define.ts'
 
 /**
@@ -39,6 +40,7 @@ export const namespaces = {
   reference,
   payment,
   testGateway,
+  api,
 } as const
 
 type Namespaces = typeof namespaces

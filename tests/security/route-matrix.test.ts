@@ -53,6 +53,7 @@ function missingEntriesMessage(routes: Route[]): string | undefined {
 }
 
 function outcomeOf(method: string, res: PageResponse): Outcome | string {
+  if (res.status === 401) return 'unauthorized'
   if (res.status >= 300 && res.status < 400 && res.location && /^\/(en|fr)(\/console)?\/sign-in(\?|$)/.test(res.location)) return 'signIn'
   if (res.status === 403) return 'forbidden'
   if (res.status === 404) return 'notFound'
@@ -60,6 +61,8 @@ function outcomeOf(method: string, res: PageResponse): Outcome | string {
   if (res.status === 409 && method === 'GET') return 'conflict'
   if (res.status >= 200 && res.status < 400) return 'allow'
   if (method !== 'GET' && [400, 409, 429].includes(res.status)) return 'allow'
+  // The API refuses a body or an If-Match after authorization (412, 422, 428): the route was reached.
+  if (method !== 'GET' && [412, 422, 428].includes(res.status) && String(res.headers['content-type']).startsWith('application/problem+json')) return 'allow'
   return `status ${res.status}`
 }
 
@@ -75,8 +78,16 @@ describe('the authorization matrix', () => {
   })
   after(() => t.close())
 
-  /** A fresh browser for each check, so a sign-out or a step of one check never leaks into the next. */
-  async function clientFor(role: Role): Promise<TestClient> {
+  const isApi = (route: Pick<Route, 'url'>) => route.url.startsWith('/api/')
+  /** The API's credential for a role: its bearer token, if it has one (world.apiTokens). */
+  const apiHeaders = (role: Role): Record<string, string> => (world.apiTokens[role] ? { authorization: `Bearer ${world.apiTokens[role]}` } : {})
+
+  /**
+   * A fresh browser for each check, so a sign-out or a step of one check never leaks into the next.
+   * For an /api/ route: a client sending the role's bearer token, and no session (the API reads none).
+   */
+  async function clientFor(role: Role, route?: Pick<Route, 'url'>): Promise<TestClient> {
+    if (route && isApi(route)) return new TestClient(t.app, apiHeaders(role))
     const client = new TestClient(t.app)
     if (role !== 'signedOut') await signInAs(client, world.users[role].id)
     return client
@@ -84,6 +95,8 @@ describe('the authorization matrix', () => {
 
   async function send(client: TestClient, route: Route, url: string, withToken: boolean): Promise<PageResponse> {
     if (route.method === 'GET') return client.get(url)
+    // The API takes JSON and no CSRF token (it authenticates by bearer token only).
+    if (isApi(route)) return client.request(route.method, url, { payload: '{}', headers: { 'content-type': 'application/json' } })
     // A page of the same session gives the CSRF token, as a browser's form would.
     await client.get(`/${route.lang}/offers/eligibility`)
     assert.ok(client.csrf, 'a page gives a CSRF token')
@@ -131,7 +144,7 @@ describe('the authorization matrix', () => {
       if (!entry) continue // reported by the first test
       for (const role of ROLES) {
         const url = await concreteUrl(route, entry, world)
-        const res = await send(await clientFor(role), route, url, true)
+        const res = await send(await clientFor(role, route), route, url, true)
         if (route.method !== 'GET') await world.restore()
         checks++
         const got = outcomeOf(route.method, res)
@@ -146,7 +159,8 @@ describe('the authorization matrix', () => {
 
   it('refuses every state-changing route without a CSRF token (403 page, in the route’s language), whoever asks, and changes nothing', async () => {
     const failures: string[] = []
-    const stateChanging = routes.filter((r) => r.method !== 'GET')
+    // The API is exempt: a token, not a cookie, authenticates it (next test).
+    const stateChanging = routes.filter((r) => r.method !== 'GET' && !isApi(r))
     assert.ok(stateChanging.length >= 20, `${stateChanging.length} state-changing routes`)
     for (const route of stateChanging) {
       if (!ROUTE_MATRIX[route.key]) continue // reported by the first test
@@ -163,6 +177,22 @@ describe('the authorization matrix', () => {
       }
       const afterCounts = await rowCounts(t.db)
       if (JSON.stringify(before) !== JSON.stringify(afterCounts)) failures.push(`${route.method} ${url}: rows changed ${JSON.stringify(before)} → ${JSON.stringify(afterCounts)}`)
+    }
+    assert.deepEqual(failures, [])
+  })
+
+  it('never lets a session cookie authenticate the API: a signed-in browser without a token gets 401 problem details and changes nothing', async () => {
+    const failures: string[] = []
+    const apiRoutes = routes.filter((r) => isApi(r) && ROUTE_MATRIX[r.key] && expected(ROUTE_MATRIX[r.key]!, 'primaryA') === 'allow' && !r.url.endsWith('/openapi.json'))
+    assert.ok(apiRoutes.length >= 10, `${apiRoutes.length} API routes`)
+    for (const route of apiRoutes) {
+      const url = await concreteUrl(route, ROUTE_MATRIX[route.key]!, world)
+      const browser = await clientFor('primaryA')
+      await browser.get('/en/offers/eligibility')
+      const before = await rowCounts(t.db)
+      const res = await browser.request(route.method, url, route.method === 'GET' ? {} : { payload: '{}', headers: { 'content-type': 'application/json', 'x-csrf-token': browser.csrf ?? '' } })
+      if (res.status !== 401 || !String(res.headers['content-type']).startsWith('application/problem+json')) failures.push(`${route.method} ${url} with primary A's session: ${res.status}`)
+      if (JSON.stringify(before) !== JSON.stringify(await rowCounts(t.db))) failures.push(`${route.method} ${url}: rows changed`)
     }
     assert.deepEqual(failures, [])
   })
@@ -218,7 +248,7 @@ describe('the authorization matrix', () => {
       for (const name of Object.keys(real)) {
         for (const junk of GARBAGE) {
           const url = route.url.replace(/:(\w+)/g, (_w, n: string) => (n === name ? junk : encodeURIComponent(real[n]!)))
-          const res = await send(await clientFor(role), route, url, true)
+          const res = await send(await clientFor(role, route), route, url, true)
           if (route.method !== 'GET') await world.restore()
           checks++
           // Nothing there: a 4xx page (or a redirect away), never a page for it and never a crash.
@@ -244,7 +274,7 @@ describe('the authorization matrix', () => {
       for (const [i, done] of ['approved', 'refused', 'x'].entries()) {
         const params = new URLSearchParams(NAMES.map((n): [string, string] => [n, PAYLOADS[(n.length + i) % PAYLOADS.length]!]))
         params.set('done', done)
-        const res = await send(await clientFor(role), route, `${url}?${params}`, true)
+        const res = await send(await clientFor(role, route), route, `${url}?${params}`, true)
         checks++
         if (res.status >= 500) failures.push(`${url} as ${role}: ${res.status}`)
         else if (String(res.headers['content-type']).startsWith('text/html')) {
@@ -268,9 +298,9 @@ describe('the authorization matrix', () => {
       if (route.method !== 'GET' || !entry) continue
       const url = await concreteUrl(route, entry, world)
       for (const role of ['signedOut', 'primaryB', 'officer'] as const) {
-        const client = await clientFor(role)
+        const client = await clientFor(role, route)
         const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-        const res = await t.app.inject({ method: 'HEAD', url, headers: cookie ? { cookie } : {} })
+        const res = await t.app.inject({ method: 'HEAD', url, headers: { ...(cookie ? { cookie } : {}), ...(isApi(route) ? apiHeaders(role) : {}) } })
         const got = outcomeOf('GET', { status: res.statusCode, location: typeof res.headers.location === 'string' ? res.headers.location : undefined } as PageResponse)
         if (got !== expected(entry, role)) failures.push(`HEAD ${url} as ${role}: expected ${expected(entry, role)}, got ${got}`)
         if (res.body.length > 0) failures.push(`HEAD ${url} as ${role}: a body of ${res.body.length} bytes`)

@@ -16,6 +16,9 @@
  *   notFound   404 (another business's or person's object: its existence is not confirmed)
  *   gone       410 (a link token that is wrong, used or expired: the page says so)
  *   conflict   409 (a page that explains a conflict, e.g. "this business is already enrolled")
+ *   unauthorized  401 problem details: an /api/v1 route without a token its user may use (the API
+ *              authenticates by bearer token only: each role sends its token from world.apiTokens, and
+ *              an allowed POST/PUT also counts 412/422/428, its body or If-Match refused after authorization)
  *
  * Every POST is sent with a valid CSRF token of the same session and an empty form, so an
  * allowed POST answers with its validation error rather than changing anything.
@@ -23,7 +26,7 @@
 
 export const ROLES = ['signedOut', 'noBusiness', 'primaryA', 'secondaryA', 'branchPrimaryA', 'branchSecondaryA', 'primaryB', 'officer', 'administrator'] as const
 export type Role = (typeof ROLES)[number]
-export type Outcome = 'allow' | 'signIn' | 'forbidden' | 'notFound' | 'gone' | 'conflict'
+export type Outcome = 'allow' | 'signIn' | 'forbidden' | 'notFound' | 'gone' | 'conflict' | 'unauthorized'
 
 /**
  * The users of business A's branch A (its branch primary user and a secondary user of the
@@ -81,6 +84,8 @@ export interface Fixture {
   problemReport: string
   /** Makes a new maintenance window far in the future (for checks that cancel one). */
   newMaintenanceWindow(): Promise<string>
+  /** Makes a new API token of business A's primary user (for checks that revoke it); its id. */
+  newApiTokenA(): Promise<string>
   /** A reactivation request (by a dormant user of their own), still open. */
   reactivation: string
 }
@@ -133,6 +138,10 @@ const PRIMARY_OF_A_ONLY: Record<Role, Outcome> = { ...all('notFound'), signedOut
 const ADMINISTRATOR: Record<Role, Outcome> = { ...STAFF, officer: 'forbidden' }
 /** One of business A's own (whole-business) objects: its members see it; others, and branch A's users (who see their branch's only), are not told it exists. */
 const MEMBER_OF_A: Record<Role, Outcome> = { ...EMPLOYER, noBusiness: 'notFound', primaryB: 'notFound', branchPrimaryA: 'notFound', branchSecondaryA: 'notFound' }
+/** The API: a token of an active member of a business (any role); no token, a token of someone who is not (or no longer) a member, or none at all (staff): 401. */
+const API_TOKEN: Record<Role, Outcome> = { ...all('allow'), signedOut: 'unauthorized', noBusiness: 'unauthorized', officer: 'unauthorized', administrator: 'unauthorized' }
+/** One of business A's own (whole-business) offers through the API: business B's token and branch A's users' tokens are not told it exists. */
+const API_MEMBER_OF_A: Record<Role, Outcome> = { ...API_TOKEN, primaryB: 'notFound', branchPrimaryA: 'notFound', branchSecondaryA: 'notFound' }
 /** Anyone signed in. */
 const SIGNED_IN: Record<Role, Outcome> = { ...all('allow'), signedOut: 'signIn' }
 
@@ -346,6 +355,32 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'GET /{lang}/console/staff': { expect: ADMINISTRATOR },
   'POST /{lang}/console/staff': { expect: ADMINISTRATOR },
   'POST /{lang}/console/staff/:id/remove': { expect: ADMINISTRATOR, params: async (fx) => ({ id: await fx.newOfficer() }), note: 'the administrator really removes the fresh officer' },
+
+  // Personal API tokens (each person's own) and the API reference page.
+  'GET /{lang}/account/api-tokens': { expect: EMPLOYER },
+  'POST /{lang}/account/api-tokens': { expect: EMPLOYER, note: 'an empty form: 400' },
+  'GET /{lang}/account/api-tokens/:id/created': { expect: PRIMARY_OF_A_ONLY, params: async (fx) => ({ id: await fx.newApiTokenA() }), note: 'a token of business A’s primary user: its owner only (the value itself only right after creating it)' },
+  'GET /{lang}/account/api-tokens/:id/revoke': { expect: PRIMARY_OF_A_ONLY, params: async (fx) => ({ id: await fx.newApiTokenA() }) },
+  'POST /{lang}/account/api-tokens/:id/revoke': { expect: PRIMARY_OF_A_ONLY, params: async (fx) => ({ id: await fx.newApiTokenA() }), note: 'the owner really revokes the fresh token' },
+  'GET /{lang}/developers': { expect: PUBLIC },
+
+  // The JSON API: bearer tokens only (a session cookie is ignored; see route-matrix.test.ts). A token acts as its user
+  // within its business: business B's token and branch A's users do not see business A's whole-business objects.
+  'GET /api/v1/openapi.json': { expect: PUBLIC },
+  'GET /api/v1/business': { expect: API_TOKEN },
+  'GET /api/v1/business/users': { expect: API_TOKEN },
+  'GET /api/v1/offers': { expect: API_TOKEN },
+  'POST /api/v1/offers': { expect: API_TOKEN, note: 'each allowed role really starts a draft in its own business (and branch)' },
+  'GET /api/v1/offers/:id': { expect: API_MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }) },
+  'PUT /api/v1/offers/:id/sections/:section': { expect: API_MEMBER_OF_A, params: (fx) => ({ id: fx.offerA, section: 'job' }), note: 'no If-Match: 428, nothing saved' },
+  'POST /api/v1/offers/:id/validate': { expect: API_MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }) },
+  'POST /api/v1/offers/:id/submit': { expect: API_MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }), note: 'an empty draft: 422 with its problems' },
+  'POST /api/v1/offers/:id/withdraw': { expect: API_MEMBER_OF_A, params: (fx) => ({ id: fx.submittedOfferA }), note: 'no reason: 400, nothing withdrawn' },
+  'POST /api/v1/offers/:id/copy': { expect: API_MEMBER_OF_A, params: (fx) => ({ id: fx.submittedOfferA }) },
+  'GET /api/v1/messages': { expect: API_TOKEN },
+  'GET /api/v1/reference/exemption-codes': { expect: API_TOKEN },
+  'GET /api/v1/reference/occupations': { expect: API_TOKEN, note: 'no q: 400 (after authorization)' },
+  'GET /api/v1/reference/countries': { expect: API_TOKEN },
 }
 
 /** Routes that exist only in tests (registered by the test itself) and are not part of the portal. */

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import { sql } from 'kysely'
 import type { AppUser } from '../../src/db/database.ts'
+import { hashToken, newTokenValue } from '../../src/features/api/api-tokens.service.ts'
 import { PaymentService } from '../../src/features/payment/payment.service.ts'
 import { EmbeddedTestGateway } from '../../src/features/payment/test-gateway.gateway.ts'
 import { luhnCheckDigit } from '../../src/features/reference/validators.ts'
@@ -17,6 +18,8 @@ export interface World {
   fx: Fixture
   /** Puts the cast's memberships back as they were (after a check that transferred or removed one). */
   restore(): Promise<void>
+  /** API bearer tokens (every scope) by role: each employer's for their business; the employer without a business holds one for business A, of which they are no member. Staff have none. */
+  apiTokens: Partial<Record<Role, string>>
 }
 
 /**
@@ -243,12 +246,33 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
   }
   const sleeper = await mk('sleeper')
   const reactivation = (await t.db.insertInto('reactivation_request').values({ user_id: sleeper.id, reason: 'I am back.', created_at: now }).returning('id').executeTakeFirstOrThrow()).id
+  // API tokens written straight to the database (as ApiTokenService.create would): only the hash is kept.
+  const apiToken = async (userId: string, businessId: string) => {
+    const value = newTokenValue()
+    const row = await t.db
+      .insertInto('api_token')
+      .values({ user_id: userId, business_id: businessId, name: `${prefix} matrix`, scopes: 'read drafts submit', token_hash: hashToken(value), token_prefix: value.slice(0, 9), created_at: now, expires_at: new Date(now.getTime() + 365 * 86_400_000) })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return { id: row.id, value }
+  }
+  const apiTokens: Partial<Record<Role, string>> = {
+    noBusiness: (await apiToken(users.noBusiness.id, businessA)).value,
+    primaryA: (await apiToken(users.primaryA.id, businessA)).value,
+    secondaryA: (await apiToken(users.secondaryA.id, businessA)).value,
+    branchPrimaryA: (await apiToken(users.branchPrimaryA.id, businessA)).value,
+    branchSecondaryA: (await apiToken(users.branchSecondaryA.id, businessA)).value,
+    primaryB: (await apiToken(users.primaryB.id, businessB)).value,
+  }
+  /** A new API token of business A's primary user (for checks that revoke it). */
+  const newApiTokenA = async () => (await apiToken(users.primaryA.id, businessA)).id
   return {
     users,
     businessA,
     businessB,
     restore,
-    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), offerA, submittedOfferA, approvedPaymentA, newDraftA, newDocumentA, transferA, newMemberA, newPinA, newOfficer, pinResetA, pinResetOfficersA, reactivation, businessIdA: businessA, exportA, problemReport, newMaintenanceWindow },
+    apiTokens,
+    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), offerA, submittedOfferA, approvedPaymentA, newDraftA, newDocumentA, transferA, newMemberA, newPinA, newOfficer, pinResetA, pinResetOfficersA, reactivation, businessIdA: businessA, exportA, problemReport, newMaintenanceWindow, newApiTokenA },
   }
 }
 
@@ -267,6 +291,7 @@ export const WATCHED_TABLES = [
   'branch',
   'access_pin',
   'offer',
+  'api_token',
   'pin_reset_request',
   'reactivation_request',
 ] as const
