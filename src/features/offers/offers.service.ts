@@ -128,9 +128,12 @@ export class OfferService {
   /** Saves one section exactly as typed (valid or not), if the draft is still the version the page showed. */
   async saveSection(offer: Offer, section: SectionId, values: Record<string, string | string[]>, expectedVersion: number, actor: Actor): Promise<repo.SaveResult> {
     const now = this.deps.clock.now()
-    const result = await repo.saveSection(this.deps.db, offer.id, section, values, expectedVersion, now)
-    if (result.kind === 'saved') await audit(this.deps.db, actor, now, { action: 'offer.section_saved', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { section } })
-    return result
+    // The save and its audit entry in one transaction: a crash keeps both or neither.
+    return this.deps.db.transaction().execute(async (trx) => {
+      const result = await repo.saveSection(trx, offer.id, section, values, expectedVersion, now)
+      if (result.kind === 'saved') await audit(trx, actor, now, { action: 'offer.section_saved', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { section } })
+      return result
+    })
   }
 
   /** Everything still missing or wrong, including what only the submission checks (the start date, the proof of a fee exemption). */
