@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/features/demo/demo-seed.ts'
 import { totpCode } from '../../src/features/auth/totp.ts'
+import { localTimeValue } from '../../src/features/console/maintenance.service.ts'
 import { expectAccessible, newContext, screenshotOnFailure } from './helpers/browser.ts'
 import { usePortalAndBrowser } from './helpers/setup.ts'
 import { signIn, startingWith, type Lang } from './pages/auth.ts'
@@ -20,6 +21,11 @@ describe('console administration and problem reports', () => {
     const { now } = (await res.json()) as { now: string }
     return totpCode(key, new Date(now))
   }
+  /** Moves the portal's clock on and says what time it is there now. */
+  async function advance(minutes: number): Promise<Date> {
+    const res = await fetch(`${e2e.baseUrl}/__test/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ minutes }) })
+    return new Date(((await res.json()) as { now: string }).now)
+  }
   async function consoleSignIn(page: Page, lang: Lang): Promise<void> {
     await page.goto(`${e2e.baseUrl}/${lang}/console/sign-in`)
     await signIn(page, e2e.baseUrl, lang, 'demo.admin', DEMO_PASSWORD)
@@ -29,8 +35,8 @@ describe('console administration and problem reports', () => {
   }
   const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
   const L = {
-    en: { report: 'Report a technical problem', send: 'Send the report', description: 'What happened?', screenshot: 'Screenshot', saveFee: 'Save the fee', plan: 'Plan the window', saveHelp: 'Save the help page', purge: 'Purge the selected records', update: 'Update the status', resolved: 'Resolved' },
-    fr: { report: 'Signaler un problème technique', send: 'Envoyer le signalement', description: 'Que s’est-il passé?', screenshot: 'Capture d’écran', saveFee: 'Enregistrer les frais', plan: 'Prévoir la période', saveHelp: 'Enregistrer la page d’aide', purge: 'Purger les dossiers choisis', update: 'Mettre à jour l’état', resolved: 'Réglé' },
+    en: { announce: 'Announce from', starts: 'Starts', ends: 'Ends', cancel: 'Cancel', closed: 'The portal is closed for maintenance', report: 'Report a technical problem', send: 'Send the report', description: 'What happened?', screenshot: 'Screenshot', saveFee: 'Save the fee', plan: 'Plan the window', saveHelp: 'Save the help page', purge: 'Purge the selected records', update: 'Update the status', resolved: 'Resolved' },
+    fr: { announce: 'Annoncer à partir du', starts: 'Début', ends: 'Fin', cancel: 'Annuler', closed: 'Le portail est fermé pour maintenance', report: 'Signaler un problème technique', send: 'Envoyer le signalement', description: 'Que s’est-il passé?', screenshot: 'Capture d’écran', saveFee: 'Enregistrer les frais', plan: 'Prévoir la période', saveHelp: 'Enregistrer la page d’aide', purge: 'Purger les dossiers choisis', update: 'Mettre à jour l’état', resolved: 'Réglé' },
   } as const
 
   for (const lang of ['en', 'fr'] as const) {
@@ -80,6 +86,27 @@ describe('console administration and problem reports', () => {
 
         await page.goto(`${e2e.baseUrl}/${lang}/console/admin/retention`)
         await expectAccessible(page, 'retention')
+
+        // A maintenance window: planned, announced (the banner), then under way (the maintenance page), then cancelled.
+        const now = await advance(1)
+        const at = (minutes: number) => localTimeValue(new Date(now.getTime() + minutes * 60_000), 'America/Toronto')
+        await page.goto(`${e2e.baseUrl}/${lang}/console/admin/maintenance`)
+        await page.getByLabel(startingWith(l.announce)).fill(at(-1))
+        await page.getByLabel(startingWith(l.starts)).fill(at(5))
+        await page.getByLabel(startingWith(l.ends)).fill(at(60))
+        await page.getByRole('button', { name: l.plan }).click()
+        assert.equal(await page.locator('.maintenance-banner').count(), 1)
+        await expectAccessible(page, 'maintenance (a window planned, with its banner)')
+        await advance(10)
+        const visitor = await (await newContext(e2e.browser)).newPage()
+        const res = await visitor.goto(`${e2e.baseUrl}/${lang}/sign-in`)
+        assert.equal(res?.status(), 503)
+        assert.equal((await visitor.locator('h1').textContent())?.trim(), l.closed)
+        await expectAccessible(visitor, 'maintenance page')
+        await visitor.context().close()
+        await page.goto(`${e2e.baseUrl}/${lang}/console/admin/maintenance`)
+        await page.getByRole('button', { name: new RegExp(`^${l.cancel}`) }).first().click()
+        assert.match(page.url(), /done=cancelled/)
       } catch (err) {
         await screenshotOnFailure(page, t.name)
         throw err
