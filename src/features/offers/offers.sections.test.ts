@@ -102,3 +102,15 @@ describe('offer sections: the validation of each section', () => {
     assert.deepEqual(kept, { education: '  college ', experienceYears: '3', languages: ['fr'] })
   })
 })
+
+describe('supporting documents: file names as kept', () => {
+  it('drops paths, control characters and bidirectional overrides', async () => {
+    const { safeFileName } = await import('./offers.service.ts')
+    assert.equal(safeFileName('../../etc/passwd.png'), 'passwd.png')
+    assert.equal(safeFileName('C:\\Users\\me\\lettre.pdf'), 'lettre.pdf')
+    assert.equal(safeFileName('invoice\u202Efdp.exe'), 'invoicefdp.exe')
+    assert.equal(safeFileName('a\u0000b\nc.pdf'), 'abc.pdf')
+    assert.equal(safeFileName('..'), 'document')
+    assert.equal(safeFileName('lettre d’emploi – été.pdf'), 'lettre d’emploi – été.pdf')
+  })
+})

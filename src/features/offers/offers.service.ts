@@ -299,11 +299,12 @@ export class OfferService {
   }
 }
 
-/** A file name as kept and shown: no path, no control characters, at most 200 characters. */
+/** A file name as kept and shown: no path, no control or bidirectional-override characters, at most 200 characters. */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? ''
+  // Control characters, and bidirectional overrides that would make a name display as something else.
   // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200)
+  const clean = base.replace(/[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 200)
   return clean === '' || clean === '.' || clean === '..' ? 'document' : clean
 }
 
