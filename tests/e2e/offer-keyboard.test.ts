@@ -74,7 +74,7 @@ describe('an offer by keyboard alone', () => {
         assert.equal(await kb.focusedId(), 'exemption-code')
 
         for (const section of SECTION_IDS) {
-          await page.waitForURL(new RegExp(`/${section}(#[\\w-]+)?$`))
+          await page.waitForURL(new RegExp(`/${section}(\\?check=1)?(#[\\w-]+)?$`))
           await fillSection(section)
           if (section === 'wage') {
             // Back up with Shift+Tab to correct the wage, then on with Tab.

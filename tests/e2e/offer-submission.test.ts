@@ -65,6 +65,8 @@ describe('an offer from the first section to its withdrawal, in a browser', () =
         await expectAccessible(page, 'offer exemption (errors)')
         await o.fillSection('exemption')
         await o.next()
+        await page.waitForURL(/\/business$/)
+        await expectAccessible(page, 'offer business')
         await o.fillAndNext(['business'])
 
         // Job: Next, then the browser's Back, Forward and a refresh. What was saved comes back.
@@ -109,6 +111,8 @@ describe('an offer from the first section to its withdrawal, in a browser', () =
         await expectAccessible(page, 'offer worker (errors)')
         await o.fillSection('worker')
         await o.next()
+        await page.waitForURL(/\/attestations$/)
+        await expectAccessible(page, 'offer attestations')
         await o.fillAndNext(['attestations'])
         await page.waitForURL(/\/validate$/)
         assert.match(await o.mainText(), new RegExp(o.t('offers.allValid')))
@@ -158,6 +162,7 @@ describe('an offer from the first section to its withdrawal, in a browser', () =
         const row = o.queueRow(id)
         assert.match((await row.textContent()) ?? '', new RegExp(number))
         assert.equal(((await row.locator('.tag').textContent()) ?? '').trim(), w.pending)
+        await expectAccessible(page, 'offer queue (a pending offer)')
 
         // The receipt in Account messages.
         await page.goto(o.url('/messages'))
@@ -190,6 +195,7 @@ describe('an offer from the first section to its withdrawal, in a browser', () =
         await o.button('offers.deleteConfirm').click()
         await page.waitForURL(new RegExp(`/${lang}/offers\\?deleted=1$`))
         assert.match(await o.mainText(), new RegExp(o.t('offers.deleted')))
+        await expectAccessible(page, 'offer queue (draft deleted)')
         assert.equal(await o.queueRow(copyId).count(), 0)
         assert.equal(await o.queueRow(id).count(), 1)
 
@@ -256,6 +262,7 @@ describe('an offer from the first section to its withdrawal, in a browser', () =
         await expectAccessible(page, 'offer awaiting payment (declined)')
         await page.goto(o.url('/offers'))
         assert.equal(((await o.queueRow(id).locator('.tag').textContent()) ?? '').trim(), w.awaiting)
+        await expectAccessible(page, 'offer queue (awaiting payment)')
 
         // Retry from the offer's page.
         await o.queueRow(id).getByRole('link').click()

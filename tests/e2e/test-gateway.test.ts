@@ -96,11 +96,12 @@ describe('paying on the embedded test gateway in a browser', () => {
         assert.equal((await page.locator('h1').textContent())?.trim(), en ? 'Payment received' : 'Paiement reçu')
         await expectAccessible(page, 'payment-result')
 
-        // The card page opened again after paying (Back lands on a POST's answer, which no browser
-        // revisits without resubmitting): it says the payment is finished and cannot charge again.
+        // The card page opened again after paying (the browser's Back): the finished checkout sends
+        // the browser on to the portal's result, never the card form again, and charges nothing.
         await page.goto(started.redirectUrl)
-        assert.equal((await page.locator('h1').textContent())?.trim(), en ? 'This payment is already finished' : 'Ce paiement est déjà terminé')
-        await expectAccessible(page, 'test-gateway-finished')
+        assert.equal(new URL(page.url()).pathname, `/${lang}/payments/${started.payment.id}`)
+        assert.equal((await page.locator('h1').textContent())?.trim(), en ? 'Payment received' : 'Paiement reçu')
+        assert.equal(await page.locator('input[name="cardNumber"]').count(), 0)
         assert.equal((await payments.findPayment(started.payment.id))!.status, 'approved')
       } catch (err) {
         await screenshotOnFailure(page, tc.name)

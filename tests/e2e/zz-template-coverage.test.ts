@@ -13,13 +13,17 @@ import { AXE_RECORD_DIR } from './helpers/browser.ts'
  * This file runs last in the browser tier and reads what every journey recorded.
  */
 
-/** GET routes under /{lang}/ that never render a page (JSON, or only redirect). */
+/** GET routes under /{lang}/ that never render a page (JSON, only a redirect, or a file download). */
 const NOT_PAGES = new Set([
   '/:lang/session/status',
   '/:lang/payments/:id/return',
   // The console's downloads: an inspection export, and the screenshot of a problem report (an image, for administrators).
   '/:lang/console/exports/:id/download',
   '/:lang/console/admin/problems/:id/screenshot',
+  // An offer's downloads (the offer journeys check the PDFs' first bytes; documents are always attachments).
+  '/:lang/offers/:id/offer.pdf',
+  '/:lang/offers/:id/payments/:paymentId/receipt.pdf',
+  '/:lang/offers/:id/documents/:documentId',
 ])
 
 /**
@@ -31,7 +35,6 @@ const NOT_YET_COVERED = new Set<string>([
   '/:lang/console/enrolments/:id',
   '/:lang/offers/eligibility/result',
   // Not yet in any journey.
-  '/:lang/offers/:id',
   '/:lang/reset-password/:token',
   '/:lang/verify-email/:token',
 ])
