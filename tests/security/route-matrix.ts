@@ -379,7 +379,7 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'POST /api/v1/offers/:id/copy': { expect: API_MEMBER_OF_A, params: (fx) => ({ id: fx.submittedOfferA }) },
   'GET /api/v1/messages': { expect: API_TOKEN },
   'GET /api/v1/reference/exemption-codes': { expect: API_TOKEN },
-  'GET /api/v1/reference/occupations': { expect: API_TOKEN, note: 'no q: 400 (after authorization)' },
+  'GET /api/v1/reference/occupations': { expect: API_TOKEN },
   'GET /api/v1/reference/countries': { expect: API_TOKEN },
 }
 

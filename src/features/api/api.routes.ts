@@ -1,4 +1,5 @@
 import fastifyRateLimit from '@fastify/rate-limit'
+import { databaseRateStore } from '../../platform/rate-store.ts'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodError } from 'zod'
 import type { Db } from '../../db/connect.ts'
@@ -15,6 +16,7 @@ import { STATUS_KEY } from '../offers/offers.views.ts'
 import { categoryName, EXEMPTION_CODES } from '../reference/exemption-codes.ts'
 import { COUNTRIES } from '../reference/lists.ts'
 import { searchOccupations } from '../reference/noc.service.ts'
+import { allOccupations } from '../reference/reference.repository.ts'
 import { ApiTokenService, type ApiPrincipal, type Scope } from './api-tokens.service.ts'
 import { requestFingerprint, withIdempotency, type StoredAnswer } from './api.idempotency.ts'
 import { API_PREFIX, buildOpenApi, RATE_LIMIT_PER_MINUTE, type OpenApiDocument } from './api.openapi.ts'
@@ -129,6 +131,8 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
       await api.register(fastifyRateLimit, {
         max: RATE_LIMIT_PER_MINUTE,
         timeWindow: 60_000,
+        // Counted in the database: the limit holds across every process on one PostgreSQL server.
+        store: databaseRateStore(db, clock),
         keyGenerator: (request) => (request.api ? `token:${request.api.token.id}` : `ip:${request.ip}`),
         errorResponseBuilder: (_request, context) => {
           const problem = new ApiProblem(429, 'too-many-requests', 'api.p.tooManyTitle', 'api.p.tooManyDetail', { max: context.max, after: context.after })
@@ -358,7 +362,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
 
       api.get('/reference/occupations', { config: { apiScope: 'read' } }, async (request, reply) => {
         const query = parse(OccupationQuerySchema, request.query)
-        const rows = await searchOccupations(db, query.q, query.lang ?? request.lang, query.limit)
+        const rows = query.q === undefined ? await allOccupations(db) : await searchOccupations(db, query.q, query.lang ?? request.lang, query.limit)
         return send(reply, json(200, { items: rows.map((r) => ({ code: r.code, title: { en: r.title_en, fr: r.title_fr }, teer: r.teer })) }))
       })
 

@@ -195,7 +195,7 @@ export const MessageQuerySchema = z.object({
 })
 
 export const OccupationQuerySchema = z.object({
-  q: z.string().trim().min(1, 'api.p.badQuery').max(100, 'api.p.badQuery').meta({ description: 'Code digits (a prefix) or words of the title.' }),
+  q: z.string().trim().min(1, 'api.p.badQuery').max(100, 'api.p.badQuery').optional().meta({ description: 'Code digits (a prefix) or words of the title; without it, every occupation (by code).' }),
   lang: z.enum(['en', 'fr']).optional().meta({ description: 'The language of the words; default: Accept-Language.' }),
-  limit: z.coerce.number({ error: 'api.p.badLimit' }).int('api.p.badLimit').min(1, 'api.p.badLimit').max(100, 'api.p.badLimit').default(20),
+  limit: z.coerce.number({ error: 'api.p.badLimit' }).int('api.p.badLimit').min(1, 'api.p.badLimit').max(100, 'api.p.badLimit').default(20).meta({ description: 'At most this many matches of q (ignored without q).' }),
 })
