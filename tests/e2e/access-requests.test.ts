@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/features/demo/demo-seed.ts'
 import { totpCode } from '../../src/features/auth/totp.ts'
 import { luhnCheckDigit } from '../../src/features/reference/validators.ts'
-import { expectAccessible, launchBrowser, newContext, screenshotOnFailure } from './helpers/browser.ts'
-import { startPortal, type RunningPortal } from './helpers/portal.ts'
+import { expectAccessible, newContext, screenshotOnFailure } from './helpers/browser.ts'
+import { usePortalAndBrowser } from './helpers/setup.ts'
 import { register, signIn, startingWith } from './pages/auth.ts'
 
 const PASSWORD = 'maple syrup in the spring'
@@ -53,22 +53,20 @@ async function join(page: Page, base: string, lang: 'en' | 'fr', given: string, 
 }
 
 describe('several employers, lost PINs and dormancy (axe on every page, en and fr)', () => {
-  let portal: RunningPortal
-  let browser: Browser
+  const e2e = usePortalAndBrowser({ SEED_DEMO: 'true', PORTAL_TEST_CLOCK: 'true' })
   const contexts: BrowserContext[] = []
   let owner2: Page
   let officer: Page
   let demoPrimary: Page
 
   const open = async (javaScript = true) => {
-    const c = await newContext(browser, { javaScript })
+    const c = await newContext(e2e.browser, { javaScript })
     contexts.push(c)
     return c.newPage()
   }
 
   before(async () => {
-    ;[portal, browser] = await Promise.all([startPortal({ SEED_DEMO: 'true', PORTAL_TEST_CLOCK: 'true' }), launchBrowser()])
-    const base = portal.baseUrl
+    const base = e2e.baseUrl
     // A second employer, enrolled through the pages and approved by the demo officer.
     owner2 = await open()
     await register(owner2, base, 'en', { username: 'second.owner', email: 'second.owner@example.ca', password: PASSWORD })
@@ -102,12 +100,10 @@ describe('several employers, lost PINs and dormancy (axe on every page, en and f
   })
   after(async () => {
     for (const c of contexts) await c.close().catch(() => undefined)
-    await browser?.close()
-    await portal?.stop()
   })
 
   it('a representative with two employers switches between them from the header (script on and off); one employer removes its link', async () => {
-    const base = portal.baseUrl
+    const base = e2e.baseUrl
     const rep = await open()
     try {
       const pin1 = await createUser(demoPrimary, base, 'Rita', 'Représentante')
@@ -163,7 +159,7 @@ describe('several employers, lost PINs and dormancy (axe on every page, en and f
   })
 
   it('a lost PIN: the request goes to the primary user, who issues a new one; a request for the primary role goes to the officers', async () => {
-    const base = portal.baseUrl
+    const base = e2e.baseUrl
     const lost = await open()
     try {
       await register(lost, base, 'fr', { username: 'luc.perdu', email: 'luc.perdu@example.ca', password: PASSWORD })
@@ -231,7 +227,7 @@ describe('several employers, lost PINs and dormancy (axe on every page, en and f
   })
 
   it('dormancy: back after two years, the account is dormant until an officer reactivates it', async () => {
-    const base = portal.baseUrl
+    const base = e2e.baseUrl
     const sleeper = await open()
     try {
       await register(sleeper, base, 'en', { username: 'sam.sleeper', email: 'sam.sleeper@example.ca', password: PASSWORD })
