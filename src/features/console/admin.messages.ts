@@ -85,6 +85,7 @@ export default defineMessages({
       errPageLong: 'The page must be 500 characters or fewer',
       errImageType: 'The screenshot must be a PNG or JPEG image',
       errImageSize: 'The screenshot must be 6 MB or smaller',
+      errTooMany: 'You have sent several reports in a short time. Please try again in a few minutes.',
     },
     problems: {
       title: 'Technical problem reports',
@@ -221,6 +222,7 @@ export default defineMessages({
       errPageLong: 'La page doit compter au plus 500 caractères',
       errImageType: 'La capture d’écran doit être une image PNG ou JPEG',
       errImageSize: 'La capture d’écran doit faire au plus 6 Mo',
+      errTooMany: 'Vous avez envoyé plusieurs signalements en peu de temps. Veuillez réessayer dans quelques minutes.',
     },
     problems: {
       title: 'Signalements de problèmes techniques',

@@ -189,6 +189,14 @@ describe('administration', () => {
     assert.equal(res.status, 303)
     list = await admin.get('/en/console/admin/problems?status=resolved')
     assert.deepEqual(list.dom.querySelectorAll('tbody tr').map((tr) => text(tr.querySelector('td'))), [number])
+
+    // A public form that stores files: 5 reports an hour from one address, then a wait.
+    for (let i = 3; i <= 6; i++) assert.equal((await send({ description: `Report ${i}` })).status, 303)
+    res = await send({ description: 'One too many' })
+    assert.equal(res.status, 429)
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['You have sent several reports in a short time. Please try again in a few minutes.'])
+    assert.equal(res.dom.querySelector('#description')?.textContent, 'One too many', 'what was typed is kept')
+    assert.equal((await t.db.selectFrom('problem_report').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n, 6)
   })
 
   it('purges on purpose only what is past retention', async () => {

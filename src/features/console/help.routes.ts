@@ -5,10 +5,14 @@ import type { Clock } from '../../platform/clock.ts'
 import type { Html } from '../../platform/html.ts'
 import { uploadedFile } from '../../platform/uploads.ts'
 import { formErrors, zodFormErrors } from '../../ui/form-errors.ts'
+import { recordFailure, throttleWait, type ThrottlePolicy } from '../auth/throttle.ts'
 import { helpContent } from './admin.settings.ts'
 import { REPORT_FIELDS, reportForm } from './admin.schema.ts'
 import { helpSectionView, reportFormView, reportSentView } from './help.views.ts'
 import { checkScreenshot, insertReport, reportNumber } from './problems.service.ts'
+
+/** Reports per network address: 5 an hour freely, then waits growing from a minute (a public form that stores files). */
+export const REPORT_POLICY: ThrottlePolicy = { free: 5, baseDelayMs: 60_000, maxDelayMs: 60 * 60_000, windowMs: 60 * 60_000 }
 
 /** What the help page adds under its heading: the administrators' text and the report link. */
 export function helpSection(db: Db): (request: FastifyRequest) => Promise<Html> {
@@ -40,6 +44,12 @@ export function registerHelpRoutes(scope: FastifyInstance, deps: { db: Db; clock
     const values = text(request.body, REPORT_FIELDS)
     const again = (errors: ReturnType<typeof formErrors>) =>
       reply.page({ title: t('consoleAdmin.report.title'), breadcrumbs: crumbs(request), errors, body: reportFormView(t, lang, reply.csrfToken(), values, errors) }, 400)
+    const now = deps.clock.now()
+    const key = `report:ip:${request.ip}`
+    if ((await throttleWait(deps.db, key, now)) > 0) {
+      const errors = formErrors([['description', t('consoleAdmin.report.errTooMany')]])
+      return reply.page({ title: t('consoleAdmin.report.title'), breadcrumbs: crumbs(request), errors, body: reportFormView(t, lang, reply.csrfToken(), values, errors) }, 429)
+    }
     const parsed = reportForm.safeParse(request.body ?? {})
     const shot = await checkScreenshot(uploadedFile(request.body, 'screenshot'))
     if (!parsed.success || !shot.ok) {
@@ -48,7 +58,6 @@ export function registerHelpRoutes(scope: FastifyInstance, deps: { db: Db; clock
       if (!shot.ok) pairs.push(['screenshot', t(shot.problem === 'size' ? 'consoleAdmin.report.errImageSize' : 'consoleAdmin.report.errImageType')])
       return again(formErrors(pairs))
     }
-    const now = deps.clock.now()
     const user = request.user
     const id = await deps.db.transaction().execute(async (trx) => {
       const id = await insertReport(trx, {
@@ -62,6 +71,8 @@ export function registerHelpRoutes(scope: FastifyInstance, deps: { db: Db; clock
         now,
       })
       await audit(trx, actorFrom(request, user ?? undefined), now, { action: 'problem_report.sent', objectType: 'problem_report', objectId: id, details: { screenshot: !!shot.type } })
+      // Every report sent counts toward the address's allowance.
+      await recordFailure(trx, key, now, REPORT_POLICY)
       return id
     })
     return reply.redirect(`/${lang}/help/report/sent?number=${reportNumber(id)}`, 303)
