@@ -155,6 +155,8 @@ export default defineMessages({
       badSort: 'Not a sort order',
       badQuery: 'Enter at least one letter or digit',
       badVersion: 'Not a version',
+      badChoice: 'Not one of the values this parameter takes',
+      badOffset: 'Enter a whole number from 0 to 100,000',
     },
   },
   fr: {
@@ -310,6 +312,8 @@ export default defineMessages({
       badSort: 'Ce n’est pas un ordre de tri',
       badQuery: 'Entrez au moins une lettre ou un chiffre',
       badVersion: 'Ce n’est pas une version',
+      badChoice: 'Ce n’est pas une des valeurs permises pour ce paramètre',
+      badOffset: 'Entrez un nombre entier de 0 à 100 000',
     },
   },
 })

@@ -178,24 +178,24 @@ export const CountryListSchema = z.object({ items: z.array(z.object({ code: z.st
 /** Query strings: parsed with these, refused with a 400 problem naming the parameter. */
 export const OfferQuerySchema = z.object({
   status: z.enum(OFFER_STATUSES, { error: 'api.p.badStatus' }).optional().meta({ description: 'Only offers in this status.' }),
-  q: z.string().trim().max(100, 'api.p.badQuery').optional().meta({ description: 'An offer number (A1234567) or the start of the foreign national’s family name.' }),
+  q: z.string({ error: 'api.p.badQuery' }).trim().max(100, 'api.p.badQuery').optional().meta({ description: 'An offer number (A1234567) or the start of the foreign national’s family name.' }),
   branch: z
-    .string()
+    .string({ error: 'api.p.badBranch' })
     .refine((v) => v === 'none' || isUuid(v), 'api.p.badBranch')
     .optional()
     .meta({ description: 'A branch id, or "none" for offers of no branch (whole-business users only).' }),
   sort: z.enum(QUEUE_SORTS, { error: 'api.p.badSort' }).default('changed').meta({ description: 'changed (newest change first), oldest, worker (by name).' }),
-  after: z.string().max(400, 'api.p.badCursor').optional().meta({ description: 'The `next` value of the previous page.' }),
+  after: z.string({ error: 'api.p.badCursor' }).max(400, 'api.p.badCursor').optional().meta({ description: 'The `next` value of the previous page.' }),
   limit: z.coerce.number({ error: 'api.p.badLimit' }).int('api.p.badLimit').min(1, 'api.p.badLimit').max(100, 'api.p.badLimit').default(50),
 })
 
 export const MessageQuerySchema = z.object({
   limit: z.coerce.number({ error: 'api.p.badLimit' }).int('api.p.badLimit').min(1, 'api.p.badLimit').max(100, 'api.p.badLimit').default(50),
-  offset: z.coerce.number({ error: 'api.p.badLimit' }).int('api.p.badLimit').min(0, 'api.p.badLimit').max(100_000, 'api.p.badLimit').default(0),
+  offset: z.coerce.number({ error: 'api.p.badOffset' }).int('api.p.badOffset').min(0, 'api.p.badOffset').max(100_000, 'api.p.badOffset').default(0),
 })
 
 export const OccupationQuerySchema = z.object({
-  q: z.string().trim().min(1, 'api.p.badQuery').max(100, 'api.p.badQuery').optional().meta({ description: 'Code digits (a prefix) or words of the title; without it, every occupation (by code).' }),
-  lang: z.enum(['en', 'fr']).optional().meta({ description: 'The language of the words; default: Accept-Language.' }),
+  q: z.string({ error: 'api.p.badQuery' }).trim().min(1, 'api.p.badQuery').max(100, 'api.p.badQuery').optional().meta({ description: 'Code digits (a prefix) or words of the title; without it, every occupation (by code).' }),
+  lang: z.enum(['en', 'fr'], { error: 'api.p.badChoice' }).optional().meta({ description: 'The language of the words; default: Accept-Language.' }),
   limit: z.coerce.number({ error: 'api.p.badLimit' }).int('api.p.badLimit').min(1, 'api.p.badLimit').max(100, 'api.p.badLimit').default(20).meta({ description: 'At most this many matches of q (ignored without q).' }),
 })

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import fc from 'fast-check'
 import { z } from 'zod'
+import { isMessageKey } from '../../i18n/i18n.ts'
+import { createTokenSchema } from './api-tokens.schema.ts'
+import { OfferQuerySchema, WithdrawBodySchema } from './api.schema.ts'
 import { VALID_OFFER } from '../../../tests/helpers/offers.ts'
 import { SECTION_IDS, sectionProblems } from '../offers/offers.sections.ts'
 import { sectionBodySchema, sectionSchema, sectionValues, type SectionBody } from '../offers/offers.schema.ts'
@@ -41,6 +45,25 @@ describe('offer section schemas derived from SECTIONS', () => {
       const json = z.toJSONSchema(sectionBodySchema(s), { target: 'draft-2020-12', io: 'input' }) as { properties: Record<string, { description?: string }>; additionalProperties: boolean }
       assert.equal(json.additionalProperties, false, s)
       for (const [name, p] of Object.entries(json.properties)) assert.ok(p.description && p.description.length > 3, `${s}.${name}`)
+    }
+  })
+
+  it('never throws on any JSON, and every message it gives is a catalog key (sections, the token form, queries, withdrawal)', () => {
+    const schemas: Array<[string, z.ZodType]> = [
+      ...SECTION_IDS.map((s): [string, z.ZodType] => [s, sectionSchema(s, { answers: {}, lang: 'en', today: '2026-11-23' })]),
+      ['token form', createTokenSchema],
+      ['offer query', OfferQuerySchema],
+      ['withdraw', WithdrawBodySchema],
+    ]
+    for (const [name, schema] of schemas) {
+      fc.assert(
+        fc.property(fc.oneof(fc.jsonValue(), fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.array(fc.string()), fc.boolean(), fc.integer()))), (value) => {
+          const r = schema.safeParse(value)
+          if (r.success) return
+          for (const issue of r.error.issues) if (issue.code !== 'invalid_type' || issue.path.length > 0) assert.ok(isMessageKey(issue.message), `${name}: ${issue.message}`)
+        }),
+        { numRuns: 300 },
+      )
     }
   })
 })
