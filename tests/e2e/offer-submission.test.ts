@@ -5,7 +5,7 @@ import { TINY_PDF, TINY_PNG } from '../helpers/offers.ts'
 import { expectAccessible, newContext, screenshotOnFailure } from './helpers/browser.ts'
 import { usePortalAndBrowser } from './helpers/setup.ts'
 import { signIn, type Lang } from './pages/auth.ts'
-import { APPROVED_CARD, DECLINED_CARD, OfferPages } from './pages/offers.ts'
+import { APPROVED_CARD, DECLINED_CARD, NO_ANSWER_CARD, OfferPages } from './pages/offers.ts'
 
 /**
  * Issues 8, 9 and 12: an offer of employment from the first section to its withdrawal,
@@ -230,7 +230,7 @@ describe('an offer from the first section to its withdrawal, in a browser', () =
     ['en', false],
     ['fr', true],
   ] as const) {
-    it(`${lang}, JavaScript ${javaScript ? 'on' : 'off'}: a declined card leaves the offer awaiting payment with a clear message, and a retry pays once`, async (t) => {
+    it(`${lang}, JavaScript ${javaScript ? 'on' : 'off'}: a card whose bank does not answer and a declined card leave the offer awaiting payment with a clear message, and a retry pays once`, async (t) => {
       const context = await newContext(e2e.browser, { javaScript, locale: lang === 'fr' ? 'fr-CA' : 'en-CA' })
       const page = await context.newPage()
       const o = new OfferPages(page, e2e.baseUrl, lang)
@@ -247,6 +247,18 @@ describe('an offer from the first section to its withdrawal, in a browser', () =
         await o.payWithCard('4242 4242 4242 4241')
         assert.match(await page.title(), lang === 'en' ? /^Error: / : /^Erreur : /)
         await expectAccessible(page, 'test gateway card page (errors)')
+
+        // The card whose bank does not answer: not charged, said so, and Try again leads back to paying.
+        await o.payWithCard(NO_ANSWER_CARD)
+        await page.waitForURL(/\/payments\/[0-9a-f-]{36}$/)
+        assert.equal(await o.h1(), o.t('payment.notPaidTitle'))
+        assert.ok((await o.mainText()).includes(o.t('payment.noAnswer')), 'the no-answer message')
+        await o.link('payment.tryAgain').click()
+        await page.waitForURL(new RegExp(`/offers/${id}$`))
+        assert.ok(((await page.locator('main .notice-warning').textContent()) ?? '').includes(o.t('payment.noAnswer')))
+        await expectAccessible(page, 'offer awaiting payment (no answer)')
+        await o.button('offers.payNow', { amount: o.fee }).click()
+        await page.waitForURL(/\/test-gateway\/checkouts\//)
 
         await o.payWithCard(DECLINED_CARD)
         await page.waitForURL(/\/payments\/[0-9a-f-]{36}$/)
@@ -272,11 +284,10 @@ describe('an offer from the first section to its withdrawal, in a browser', () =
         await o.payWithCard(APPROVED_CARD)
         await page.waitForURL(new RegExp(`/offers/${id}$`))
         assert.match(await expectSubmittedOffer(o, w), NUMBER)
-        // Two attempts, one charge: declined, then paid.
+        // Three attempts, one charge: no answer, declined, then paid.
         const history = (await page.locator('main table').last().locator('tbody tr').allTextContents()).join('\n')
-        assert.match(history, new RegExp(o.t('offers.pay_declined').replace(/[()]/g, '\\$&')))
-        assert.match(history, new RegExp(o.t('offers.pay_approved')))
-        assert.equal(await page.locator('main table').last().locator('tbody tr').count(), 2)
+        for (const status of ['offers.pay_failed', 'offers.pay_declined', 'offers.pay_approved'] as const) assert.ok(history.includes(o.t(status)), status)
+        assert.equal(await page.locator('main table').last().locator('tbody tr').count(), 3)
       } catch (err) {
         await screenshotOnFailure(page, `offer declined ${t.name}`)
         throw err

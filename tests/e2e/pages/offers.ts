@@ -10,6 +10,7 @@ import { startingWith, type Lang } from './auth.ts'
 /** The embedded test gateway's documented cards (src/features/payment/test-gateway.cards.ts), as people type them. */
 export const APPROVED_CARD = '4242 4242 4242 4242'
 export const DECLINED_CARD = '4000 0000 0000 0002'
+export const NO_ANSWER_CARD = '4000 0000 0000 0119'
 /** The portal's default fee (the journeys' portal does not set FEE_CENTS). */
 export const FEE_CENTS = 23_000
 
