@@ -81,4 +81,6 @@ export interface Database extends AccessTables, AuthTables, FederatedTables, Enr
   session: SessionTable
   audit_event: AuditEventTable
   app_user: AppUserTable
+  /** Request counts per key and window (src/platform/rate-store.ts). */
+  rate_window: { key: string; window_start: Timestamp; count: number }
 }

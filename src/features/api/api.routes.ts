@@ -1,5 +1,6 @@
 import fastifyRateLimit from '@fastify/rate-limit'
 import { databaseRateStore } from '../../platform/rate-store.ts'
+import { databaseRateStore } from '../../platform/rate-store.ts'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodError } from 'zod'
 import type { Db } from '../../db/connect.ts'
@@ -131,6 +132,8 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
       await api.register(fastifyRateLimit, {
         max: RATE_LIMIT_PER_MINUTE,
         timeWindow: 60_000,
+        // Counted in the database: the limit holds across every process on one PostgreSQL server.
+        store: databaseRateStore(db, clock),
         // Counted in the database: the limit holds across every process on one PostgreSQL server.
         store: databaseRateStore(db, clock),
         keyGenerator: (request) => (request.api ? `token:${request.api.token.id}` : `ip:${request.ip}`),
