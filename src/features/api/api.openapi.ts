@@ -113,6 +113,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   413: 'The body is too large.',
   415: 'The body is not application/json.',
   429: 'Over the rate limit (Retry-After says when to retry).',
+  503: 'Closed for a maintenance window announced in the portal (Retry-After says when it ends).',
 }
 
 const HEADERS: Record<string, { description: string; schema: Record<string, unknown> }> = {
@@ -167,6 +168,7 @@ export function buildOpenApi(publicBaseUrl: string) {
     }
     // Any body may be unreadable JSON, too large, or of another type.
     const problems = op.method === 'get' ? op.problems : [...new Set([...op.problems, 400, 413, 415])].sort()
+    if (op.scope) problems.push(503)
     for (const status of problems) responses[String(status)] = { description: PROBLEM_DESCRIPTIONS[status], content: { 'application/problem+json': { schema: ref('Problem') } } }
     const bodySchemas = op.body ? [op.body.schema].flat() : []
     paths[op.path] ??= {}

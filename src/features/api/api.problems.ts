@@ -33,6 +33,7 @@ export const PROBLEM_TYPES = [
   'too-many-requests',
   'unsupported-media-type',
   'payload-too-large',
+  'maintenance',
   'server-error',
 ] as const
 export type ProblemType = (typeof PROBLEM_TYPES)[number]
@@ -120,6 +121,7 @@ export function problemFromError(error: FastifyError | ApiProblem, requestId: st
   if (status === 415) return new ApiProblem(415, 'unsupported-media-type', 'api.p.unsupportedTitle', 'api.p.unsupportedDetail')
   if (status === 413) return new ApiProblem(413, 'payload-too-large', 'api.p.tooLargeTitle', 'api.p.tooLargeDetail')
   if (status === 404) return notFound()
+  if (status === 503 && error instanceof ApiProblem) return error
   if (status >= 400 && status < 500) return new ApiProblem(status, 'bad-request', 'api.p.badRequestTitle', 'api.p.badRequestDetail')
   return new ApiProblem(500, 'server-error', 'api.p.serverTitle', 'api.p.serverDetail', { requestId })
 }
@@ -139,5 +141,6 @@ export const PROBLEM_TITLES: Record<ProblemType, MessageKey> = {
   'too-many-requests': 'api.p.tooManyTitle',
   'unsupported-media-type': 'api.p.unsupportedTitle',
   'payload-too-large': 'api.p.tooLargeTitle',
+  maintenance: 'api.p.maintenanceTitle',
   'server-error': 'api.p.serverTitle',
 }

@@ -1,12 +1,13 @@
 import fastifyRateLimit from '@fastify/rate-limit'
 import { databaseRateStore } from '../../platform/rate-store.ts'
-import { databaseRateStore } from '../../platform/rate-store.ts'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodError } from 'zod'
 import type { Db } from '../../db/connect.ts'
 import type { Actor } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
+import { formatInZone } from '../../platform/dates.ts'
 import { isUuid } from '../../platform/ids.ts'
+import { maintenanceState } from '../console/maintenance.service.ts'
 import { countMessages, listMessages } from '../notifications/notifications.repository.ts'
 import { queueCursor, queuePage } from '../offers/offers.repository.ts'
 import { sectionBodySchema, sectionValues, type SectionBody } from '../offers/offers.schema.ts'
@@ -39,6 +40,7 @@ declare module 'fastify' {
 export interface ApiDeps {
   db: Db
   clock: Clock
+  timeZone: string
   publicBaseUrl: string
   offers: OfferService
 }
@@ -104,7 +106,7 @@ const isSection = (s: string): s is SectionId => (SECTION_IDS as readonly string
  * calls the same OfferService as the pages, so the same rules hold.
  */
 export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  const { db, clock, offers, publicBaseUrl } = deps
+  const { db, clock, offers, publicBaseUrl, timeZone } = deps
   const tokens = new ApiTokenService({ db, clock })
   let document: OpenApiDocument | undefined
 
@@ -134,8 +136,6 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
         timeWindow: 60_000,
         // Counted in the database: the limit holds across every process on one PostgreSQL server.
         store: databaseRateStore(db, clock),
-        // Counted in the database: the limit holds across every process on one PostgreSQL server.
-        store: databaseRateStore(db, clock),
         keyGenerator: (request) => (request.api ? `token:${request.api.token.id}` : `ip:${request.ip}`),
         errorResponseBuilder: (_request, context) => {
           const problem = new ApiProblem(429, 'too-many-requests', 'api.p.tooManyTitle', 'api.p.tooManyDetail', { max: context.max, after: context.after })
@@ -148,6 +148,12 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
         reply.header('cache-control', 'no-store')
         reply.header('vary', 'Accept-Language, Authorization')
         if (!scope) return
+        // A maintenance window closes the API as it closes the portal's pages (the document stays readable).
+        const { active } = await maintenanceState(db, clock.now())
+        if (active) {
+          reply.header('retry-after', String(Math.max(60, Math.ceil((active.ends_at.getTime() - clock.now().getTime()) / 1000))))
+          throw new ApiProblem(503, 'maintenance', 'api.p.maintenanceTitle', 'api.p.maintenanceDetail', { end: formatInZone(request.lang, active.ends_at, timeZone, 'dateTime') })
+        }
         if (request.apiRefusal || !request.api) {
           const invalid = request.apiRefusal?.detailKey === 'api.p.unauthorizedInvalid'
           reply.header('www-authenticate', `Bearer realm="Employer Portal API"${invalid ? ', error="invalid_token"' : ''}`)

@@ -9,6 +9,7 @@ import { registerSignInAs, signInAs } from '../../../tests/helpers/sign-in-as.ts
 import { createUser } from '../../../tests/helpers/users.ts'
 import { translate } from '../../i18n/i18n.ts'
 import { countryName } from '../reference/lists.ts'
+import { forgetMaintenanceCache } from '../console/maintenance.service.ts'
 import { luhnCheckDigit } from '../reference/validators.ts'
 import { ApiTokenService, hashToken, type Scope } from './api-tokens.service.ts'
 import { buildOpenApi, OPERATIONS, RATE_LIMIT_PER_MINUTE, routeUrl } from './api.openapi.ts'
@@ -490,6 +491,23 @@ describe('the API (/api/v1)', () => {
     assert.equal((await api.get('/api/v1/no-such-thing')).status, 404)
   })
 
+  it('closes with the portal for a maintenance window (503 problem with Retry-After), the document still readable', async () => {
+    const now = t.clock.now()
+    const window = await t.db.insertInto('maintenance_window').values({ announce_from: new Date(now.getTime() - 3_600_000), starts_at: new Date(now.getTime() - 60_000), ends_at: new Date(now.getTime() + 1_800_000), created_by: a.userId, created_at: now }).returning('id').executeTakeFirstOrThrow()
+    forgetMaintenanceCache()
+    try {
+      const closed = await new ApiCaller(t.app, contract, api.token, 'fr').get('/api/v1/offers')
+      assert.equal(closed.status, 503)
+      assert.equal(closed.json.title, translate('fr', 'api.p.maintenanceTitle'))
+      assert.ok(Number(closed.headers['retry-after']) >= 1700, `Retry-After ${closed.headers['retry-after']}`)
+      assert.equal((await api.get('/api/v1/openapi.json')).status, 200)
+    } finally {
+      await t.db.updateTable('maintenance_window').set({ cancelled_at: now }).where('id', '=', window.id).execute()
+      forgetMaintenanceCache()
+    }
+    assert.equal((await api.get('/api/v1/offers')).status, 200)
+  })
+
   it('limits each token to the documented rate (429 problem with Retry-After), other tokens unaffected', async () => {
     const busy = new ApiCaller(t.app, contract, await tokenFor(b.userId, b.businessId, ['read']))
     let last
@@ -506,6 +524,6 @@ describe('the API (/api/v1)', () => {
     assert.deepEqual([...registered].sort(), [...documented].sort())
     const succeeded = OPERATIONS.filter((o) => ![...contract.covered].some((c) => c.startsWith(`${o.method.toUpperCase()} ${o.path} 2`)))
     assert.deepEqual(succeeded.map((o) => o.operationId), [], 'operations never answered with a success in these tests')
-    for (const status of [400, 401, 403, 404, 409, 412, 415, 422, 428, 429]) assert.ok([...contract.covered].some((c) => c.endsWith(` ${status}`)) , `a ${status} was checked`)
+    for (const status of [400, 401, 403, 404, 409, 412, 415, 422, 428, 429, 503]) assert.ok([...contract.covered].some((c) => c.endsWith(` ${status}`)) , `a ${status} was checked`)
   })
 })
