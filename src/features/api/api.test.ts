@@ -518,6 +518,32 @@ describe('the API (/api/v1)', () => {
     assert.equal((await api.get('/api/v1/business')).status, 200, 'another token is not limited')
   })
 
+  it('serves a self-contained OpenAPI 3.1 document: every $ref resolves, every operation has an id, a summary in both languages and its scope', async () => {
+    const doc = (await api.get('/api/v1/openapi.json')).json
+    assert.equal(doc.openapi, '3.1.0')
+    const refs = new Set<string>()
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk)
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          if (k === '$ref') refs.add(String(x))
+          else walk(x)
+        }
+      }
+    }
+    walk(doc)
+    for (const ref of refs) assert.ok(/^#\/components\/schemas\/\w+$/.test(ref) && doc.components.schemas[ref.split('/').pop()!], `unresolved ${ref}`)
+    const ids = new Set<string>()
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, Record<string, unknown>>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        assert.ok(typeof op.operationId === 'string' && !ids.has(op.operationId), `${method} ${path}: a unique operationId`)
+        ids.add(op.operationId as string)
+        assert.ok(op.summary && op['x-summary-fr'] && op.summary !== op['x-summary-fr'], `${method} ${path}: summaries`)
+        assert.ok(path === '/openapi.json' || ['read', 'drafts', 'submit'].includes(op['x-scope'] as string), `${method} ${path}: its scope`)
+      }
+    }
+  })
+
   it('documents exactly the routes it registers, and every operation was met with a valid answer', () => {
     const registered = (registeredRoutes.get(t.app) ?? []).filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD').map((r) => `${r.method} ${r.url}`)
     const documented = OPERATIONS.map((o) => `${o.method.toUpperCase()} ${routeUrl(o.path)}`)
