@@ -37,13 +37,13 @@ function operationHtml(t: Translate, lang: Lang, method: string, path: string, o
 <p class="hint">${op['x-scope'] ? t('api.dev.scopeNeeded', { scope: op['x-scope'] }) : t('api.dev.noToken')}</p>
 ${
   op.parameters.length
-    ? html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('api.dev.parameters')}: ${method.toUpperCase()} ${path}"><table class="table"><caption>${t('api.dev.parameters')}</caption>
+    ? html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('api.dev.parameters')}${t('api.dev.colon')}${method.toUpperCase()} ${path}"><table class="table"><caption>${t('api.dev.parameters')}</caption>
 <thead><tr><th scope="col">${t('api.dev.colParam')}</th><th scope="col">${t('api.dev.colIn')}</th><th scope="col">${t('api.dev.colType')}</th><th scope="col">${t('api.dev.colRequired')}</th><th scope="col">${t('api.dev.colDescription')}</th></tr></thead>
 <tbody>${op.parameters.map((p) => html`<tr><td><code>${p.name}</code></td><td>${p.in}</td><td>${typeOf(p.schema)}</td><td>${p.required ? t('api.dev.yes') : t('api.dev.no')}</td><td>${en(lang, p.description)}</td></tr>`)}</tbody></table></div>`
     : ''
 }
-${bodyNames.length ? html`<p>${t('api.dev.requestBody')}: ${bodyNames.map((n, i) => html`${i ? ', ' : ''}<code>${n}</code>`)}</p>` : ''}
-<div class="table-wrap" role="region" tabindex="0" aria-label="${t('api.dev.responses')}: ${method.toUpperCase()} ${path}"><table class="table"><caption>${t('api.dev.responses')}</caption>
+${bodyNames.length ? html`<p>${t('api.dev.requestBody')}${t('api.dev.colon')}${bodyNames.map((n, i) => html`${i ? ', ' : ''}<code>${n}</code>`)}</p>` : ''}
+<div class="table-wrap" role="region" tabindex="0" aria-label="${t('api.dev.responses')}${t('api.dev.colon')}${method.toUpperCase()} ${path}"><table class="table"><caption>${t('api.dev.responses')}</caption>
 <thead><tr><th scope="col">${t('api.dev.colStatus')}</th><th scope="col">${t('api.dev.colType')}</th><th scope="col">${t('api.dev.colDescription')}</th></tr></thead>
 <tbody>${Object.entries(op.responses).map(([status, r]) => {
     const [type, c] = Object.entries(r.content)[0] ?? ['', { schema: {} }]
@@ -63,7 +63,7 @@ export function developersBody(t: Translate, lang: Lang, doc: OpenApiDocument): 
 <h2 id="scopes">${t('api.dev.scopesTitle')}</h2><p>${t('api.dev.scopesBody')}</p>
 <h2 id="rate-limits">${t('api.dev.rateTitle')}</h2><p>${t('api.dev.rateBody', { max: RATE_LIMIT_PER_MINUTE })}</p>
 <h2 id="errors">${t('api.dev.errorsTitle')}</h2><p>${t('api.dev.errorsBody')}</p>
-<ul>${PROBLEM_TYPES.map((p) => html`<li id="problem-${p}"><code>${p}</code>: ${t(PROBLEM_TITLES[p])}</li>`)}</ul>
+<ul>${PROBLEM_TYPES.map((p) => html`<li id="problem-${p}"><code>${p}</code>${t('api.dev.colon')}${t(PROBLEM_TITLES[p])}</li>`)}</ul>
 <h2 id="idempotency">${t('api.dev.idemTitle')}</h2><p>${t('api.dev.idemBody')}</p>
 <h2 id="versions">${t('api.dev.etagTitle')}</h2><p>${t('api.dev.etagBody')}</p>
 <h2 id="pages">${t('api.dev.pagingTitle')}</h2><p>${t('api.dev.pagingBody')}</p>
@@ -75,7 +75,7 @@ ${tags.map((tag) => {
 <h2 id="sections">${t('api.dev.sectionsTitle')}</h2>
 <p>${t('api.dev.sectionsBody')}</p>
 ${SECTION_IDS.map(
-  (s) => html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t(`offers.s_${s}`)}"><table class="table"><caption><code>${s}</code>: ${t(`offers.s_${s}`)}</caption>
+  (s) => html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t(`offers.s_${s}`)}"><table class="table"><caption><code>${s}</code>${t('api.dev.colon')}${t(`offers.s_${s}`)}</caption>
 <thead><tr><th scope="col">${t('api.dev.colField')}</th><th scope="col">${t('api.dev.colType')}</th><th scope="col">${t('api.dev.colRequired')}</th><th scope="col">${t('api.dev.colDescription')}</th></tr></thead>
 <tbody>${SECTIONS[s].map((f) => html`<tr><td><code>${f.name}</code></td><td>${f.kind === 'checkboxes' ? t('api.dev.list') : t('api.dev.text')}</td><td>${f.optional ? t('api.dev.no') : t('api.dev.yes')}</td><td>${t(`offers.fields.${f.name}.label` as MessageKey)}</td></tr>`)}</tbody></table></div>`,
 )}`
