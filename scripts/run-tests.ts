@@ -28,7 +28,9 @@ const env = { ...process.env }
 if (tier === 'e2e') {
   // Sorted, one at a time: zz-template-coverage.test.ts runs last and reads what the others checked.
   files = findTests(e2eDir).sort()
-  fs.rmSync(path.join('test-results', 'axe'), { recursive: true, force: true })
+  // What axe checked is recorded per run (several people may run browser tests in one working tree at once).
+  env.AXE_RECORD_DIR = path.join('test-results', 'axe', `run-${process.pid}`)
+  fs.rmSync(env.AXE_RECORD_DIR, { recursive: true, force: true })
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
   if (!fs.existsSync(chromium)) {
     const line = '!'.repeat(78)

@@ -42,7 +42,7 @@ const NOT_YET_COVERED = new Set<string>([
 function checked(): Record<'en' | 'fr', Set<string>> {
   const out = { en: new Set<string>(), fr: new Set<string>() }
   if (!fs.existsSync(AXE_RECORD_DIR)) return out
-  for (const file of fs.readdirSync(AXE_RECORD_DIR)) {
+  for (const file of fs.readdirSync(AXE_RECORD_DIR).filter((f) => f.endsWith('.jsonl'))) {
     for (const line of fs.readFileSync(path.join(AXE_RECORD_DIR, file), 'utf8').split('\n').filter(Boolean)) {
       const { lang, template } = JSON.parse(line) as { lang: 'en' | 'fr'; template: string }
       out[lang].add(template.replace(/ \(errors\)$/, ''))

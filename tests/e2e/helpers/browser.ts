@@ -55,7 +55,7 @@ export const axeChecked = { en: new Set<string>(), fr: new Set<string>() }
  * Runs axe (WCAG 2.0 and 2.1, A and AA) on the page and fails on any violation.
  * `template` names the page template, for the coverage count.
  */
-export const AXE_RECORD_DIR = path.join('test-results', 'axe')
+export const AXE_RECORD_DIR = process.env.AXE_RECORD_DIR ?? path.join('test-results', 'axe')
 
 /** Appends what axe checked to a file per test process; the coverage test reads them all. */
 function recordChecked(lang: 'en' | 'fr', template: string): void {
