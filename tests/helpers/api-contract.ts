@@ -74,10 +74,10 @@ export class ApiCaller {
     public lang: 'en' | 'fr' = 'en',
   ) {}
 
-  async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD', url: string, init: { body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<ApiResponse> {
+  async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD', url: string, init: { body?: unknown; headers?: Record<string, string>; raw?: string | Buffer } = {}): Promise<ApiResponse> {
     const headers: Record<string, string> = { 'accept-language': this.lang, ...init.headers }
     if (this.token) headers.authorization = `Bearer ${this.token}`
-    let payload: string | undefined = init.raw
+    let payload: string | Buffer | undefined = init.raw
     if (init.body !== undefined) {
       headers['content-type'] ??= 'application/json'
       payload = JSON.stringify(init.body)

@@ -61,8 +61,8 @@ function outcomeOf(method: string, res: PageResponse): Outcome | string {
   if (res.status === 409 && method === 'GET') return 'conflict'
   if (res.status >= 200 && res.status < 400) return 'allow'
   if (method !== 'GET' && [400, 409, 429].includes(res.status)) return 'allow'
-  // The API refuses a body or an If-Match after authorization (412, 422, 428): the route was reached.
-  if (method !== 'GET' && [412, 422, 428].includes(res.status) && String(res.headers['content-type']).startsWith('application/problem+json')) return 'allow'
+  // The API refuses a body or an If-Match after authorization (412, 415, 422, 428): the route was reached.
+  if (method !== 'GET' && [412, 415, 422, 428].includes(res.status) && String(res.headers['content-type']).startsWith('application/problem+json')) return 'allow'
   return `status ${res.status}`
 }
 

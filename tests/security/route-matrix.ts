@@ -377,6 +377,8 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'POST /api/v1/offers/:id/submit': { expect: API_MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }), note: 'an empty draft: 422 with its problems' },
   'POST /api/v1/offers/:id/withdraw': { expect: API_MEMBER_OF_A, params: (fx) => ({ id: fx.submittedOfferA }), note: 'no reason: 400, nothing withdrawn' },
   'POST /api/v1/offers/:id/copy': { expect: API_MEMBER_OF_A, params: (fx) => ({ id: fx.submittedOfferA }) },
+  'GET /api/v1/offers/:id/documents': { expect: API_MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }) },
+  'POST /api/v1/offers/:id/documents': { expect: API_MEMBER_OF_A, params: (fx) => ({ id: fx.offerA }), note: 'a JSON body is not a file: 415, nothing attached' },
   'GET /api/v1/messages': { expect: API_TOKEN },
   'GET /api/v1/reference/exemption-codes': { expect: API_TOKEN },
   'GET /api/v1/reference/occupations': { expect: API_TOKEN },

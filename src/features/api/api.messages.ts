@@ -110,6 +110,8 @@ export default defineMessages({
       listExemptionCodes: 'LMIA exemption codes',
       listOccupations: 'NOC 2021 occupations',
       listCountries: 'Countries (ISO 3166-1 alpha-2)',
+      listDocuments: 'An offer’s supporting documents',
+      addDocument: 'Attach a supporting document to a draft (PDF, JPEG or PNG, the file as the body)',
     },
     p: {
       unauthorizedTitle: 'Authentication required',
@@ -160,6 +162,10 @@ export default defineMessages({
       badVersion: 'Not a version',
       badChoice: 'Not one of the values this parameter takes',
       badOffset: 'Enter a whole number from 0 to 100,000',
+      badFileName: 'Give the file a name of 1 to 200 characters',
+      documentType: 'Send a PDF, JPEG or PNG file (its content decides, not its name)',
+      documentTooLarge: 'A document may be at most 6 MB',
+      tooManyDocuments: 'An offer may have at most 20 documents',
     },
   },
   fr: {
@@ -270,6 +276,8 @@ export default defineMessages({
       listExemptionCodes: 'Codes de dispense d’EIMT',
       listOccupations: 'Professions de la CNP 2021',
       listCountries: 'Pays (ISO 3166-1 alpha-2)',
+      listDocuments: 'Les documents à l’appui d’une offre',
+      addDocument: 'Joindre un document à l’appui à une ébauche (PDF, JPEG ou PNG, le fichier comme corps)',
     },
     p: {
       unauthorizedTitle: 'Authentification requise',
@@ -320,6 +328,10 @@ export default defineMessages({
       badVersion: 'Ce n’est pas une version',
       badChoice: 'Ce n’est pas une des valeurs permises pour ce paramètre',
       badOffset: 'Entrez un nombre entier de 0 à 100 000',
+      badFileName: 'Donnez au fichier un nom de 1 à 200 caractères',
+      documentType: 'Envoyez un fichier PDF, JPEG ou PNG (son contenu décide, et non son nom)',
+      documentTooLarge: 'Un document peut peser au plus 6 Mo',
+      tooManyDocuments: 'Une offre peut avoir au plus 20 documents',
     },
   },
 })

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { translate, type MessageKey } from '../../i18n/i18n.ts'
 import { SECTION_IDS, type SectionId } from '../offers/offers.sections.ts'
 import { sectionBodySchema } from '../offers/offers.schema.ts'
+import { MAX_DOCUMENT_BYTES } from '../offers/offers.service.ts'
 import type { Scope } from './api-tokens.service.ts'
 import type apiMessages from './api.messages.ts'
 import * as s from './api.schema.ts'
@@ -29,7 +30,7 @@ export interface OperationDef {
   scope: Scope | null
   pathParams?: Array<{ name: string; description: string; schema: Record<string, unknown> }>
   query?: z.ZodObject
-  body?: { schema: string | string[]; required: boolean }
+  body?: { schema: string | string[]; required: boolean } | { raw: string[]; required: boolean }
   idempotent?: boolean
   ifMatch?: 'required' | 'optional'
   ok: Record<number, Answer>
@@ -95,6 +96,19 @@ export const OPERATIONS: OperationDef[] = [
     ok: { 201: { description: 'The new draft (attestations are not copied: they are ticked again).', schema: 'Offer', headers: ['ETag', 'Location', 'Idempotent-Replayed'] } },
     problems: [401, 403, 404, 422, 429],
   },
+  { method: 'get', path: '/offers/{id}/documents', operationId: 'listDocuments', tag: 'Offers', scope: 'read', pathParams: [ID], ok: { 200: { description: 'Oldest first.', schema: 'DocumentList' } }, problems: [401, 403, 404, 429] },
+  {
+    method: 'post',
+    path: '/offers/{id}/documents',
+    operationId: 'addDocument',
+    tag: 'Offers',
+    scope: 'drafts',
+    pathParams: [ID],
+    query: s.DocumentQuerySchema,
+    body: { raw: ['application/pdf', 'image/jpeg', 'image/png'], required: true },
+    ok: { 201: { description: 'Attached: the offer’s documents now (such as the proof of a fee exemption).', schema: 'DocumentList' } },
+    problems: [400, 401, 403, 404, 409, 413, 415, 429],
+  },
   { method: 'get', path: '/messages', operationId: 'listMessages', tag: 'Messages', scope: 'read', query: s.MessageQuerySchema, ok: { 200: { description: 'Newest first.', schema: 'MessageList' } }, problems: [400, 401, 403, 429] },
   { method: 'get', path: '/reference/exemption-codes', operationId: 'listExemptionCodes', tag: 'Reference', scope: 'read', ok: { 200: { description: 'Every code, open ones included.', schema: 'ExemptionCodeList' } }, problems: [401, 403, 429] },
   { method: 'get', path: '/reference/occupations', operationId: 'listOccupations', tag: 'Reference', scope: 'read', query: s.OccupationQuerySchema, ok: { 200: { description: 'Matching occupations.', schema: 'OccupationList' } }, problems: [400, 401, 403, 429] },
@@ -125,7 +139,7 @@ const HEADERS: Record<string, { description: string; schema: Record<string, unkn
 // Each section's body schema under its own component name (registered once).
 for (const section of SECTION_IDS) sectionBodySchema(section).meta({ id: SECTION_SCHEMA_ID(section), description: `The fields of the “${translate('en', `offers.s_${section}`)}” section.` })
 
-const OWN_SCHEMAS = ['FieldError', 'Problem', 'OfferSummary', 'OfferList', 'Offer', 'SectionResult', 'ValidationResult', 'SubmitResult', 'WithdrawRequest', 'Business', 'UserList', 'MessageList', 'ExemptionCodeList', 'OccupationList', 'CountryList', ...SECTION_IDS.map(SECTION_SCHEMA_ID)]
+const OWN_SCHEMAS = ['FieldError', 'Problem', 'OfferSummary', 'OfferList', 'Offer', 'SectionResult', 'ValidationResult', 'SubmitResult', 'WithdrawRequest', 'Business', 'UserList', 'MessageList', 'ExemptionCodeList', 'OccupationList', 'CountryList', 'DocumentList', ...SECTION_IDS.map(SECTION_SCHEMA_ID)]
 
 function componentSchemas(): Record<string, Record<string, unknown>> {
   const all = z.toJSONSchema(z.globalRegistry, { target: 'draft-2020-12', io: 'output', uri: (id) => `#/components/schemas/${id}` }).schemas
@@ -170,7 +184,7 @@ export function buildOpenApi(publicBaseUrl: string) {
     const problems = op.method === 'get' ? op.problems : [...new Set([...op.problems, 400, 413, 415])].sort()
     if (op.scope) problems.push(503)
     for (const status of problems) responses[String(status)] = { description: PROBLEM_DESCRIPTIONS[status], content: { 'application/problem+json': { schema: ref('Problem') } } }
-    const bodySchemas = op.body ? [op.body.schema].flat() : []
+    const bodySchemas = op.body && 'schema' in op.body ? [op.body.schema].flat() : []
     paths[op.path] ??= {}
     paths[op.path]![op.method] = {
       operationId: op.operationId,
@@ -180,7 +194,11 @@ export function buildOpenApi(publicBaseUrl: string) {
       security: op.scope ? [{ token: [] }] : [],
       ...(op.scope ? { 'x-scope': op.scope } : {}),
       parameters,
-      ...(op.body ? { requestBody: { required: op.body.required, content: { 'application/json': { schema: bodySchemas.length === 1 ? ref(bodySchemas[0]!) : { anyOf: bodySchemas.map(ref) } } } } } : {}),
+      ...(op.body && 'raw' in op.body
+        ? { requestBody: { required: op.body.required, content: Object.fromEntries(op.body.raw.map((type) => [type, { schema: { type: 'string', contentMediaType: type, maxLength: MAX_DOCUMENT_BYTES } }])) } }
+        : op.body
+          ? { requestBody: { required: op.body.required, content: { 'application/json': { schema: bodySchemas.length === 1 ? ref(bodySchemas[0]!) : { anyOf: bodySchemas.map(ref) } } } } }
+          : {}),
       responses,
     }
   }

@@ -12,7 +12,7 @@ import { countMessages, listMessages } from '../notifications/notifications.repo
 import { queueCursor, queuePage } from '../offers/offers.repository.ts'
 import { sectionBodySchema, sectionValues, type SectionBody } from '../offers/offers.schema.ts'
 import { SECTION_IDS, sectionProblems, type SectionId } from '../offers/offers.sections.ts'
-import type { OfferService } from '../offers/offers.service.ts'
+import { MAX_DOCUMENT_BYTES, sniffDocumentType, type OfferService } from '../offers/offers.service.ts'
 import type { Offer } from '../offers/offers.tables.ts'
 import { STATUS_KEY } from '../offers/offers.views.ts'
 import { categoryName, EXEMPTION_CODES } from '../reference/exemption-codes.ts'
@@ -23,7 +23,7 @@ import { ApiTokenService, type ApiPrincipal, type Scope } from './api-tokens.ser
 import { requestFingerprint, withIdempotency, type StoredAnswer } from './api.idempotency.ts'
 import { API_PREFIX, buildOpenApi, RATE_LIMIT_PER_MINUTE, type OpenApiDocument } from './api.openapi.ts'
 import { answerErrors, ApiProblem, badRequest, conflict, notFound, problemFromError, sendProblem, zodErrors } from './api.problems.ts'
-import { MessageQuerySchema, OccupationQuerySchema, OfferQuerySchema, WithdrawBodySchema } from './api.schema.ts'
+import { DocumentQuerySchema, MessageQuerySchema, OccupationQuerySchema, OfferQuerySchema, WithdrawBodySchema } from './api.schema.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -334,6 +334,29 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
           return { ...offerAnswer(201, copy), headers: { etag: etag(copy.version), location: `${API_PREFIX}/offers/${copy.id}` } }
         }),
       )
+
+      const documentsAnswer = async (status: number, offer: Offer) =>
+        json(status, {
+          items: (await offers.documents(offer)).map((d) => ({ id: d.id, fileName: d.file_name, contentType: d.content_type, sizeBytes: d.size_bytes, sha256: d.sha256, createdAt: d.created_at.toISOString() })),
+        })
+
+      api.get('/offers/:id/documents', { config: { apiScope: 'read' } }, async (request, reply) => send(reply, await documentsAnswer(200, await offerOf(request))))
+
+      // A document is sent as itself (the body is the file); its type is sniffed from its bytes, as on the pages.
+      api.addContentTypeParser(['application/pdf', 'image/jpeg', 'image/png'], { parseAs: 'buffer', bodyLimit: MAX_DOCUMENT_BYTES }, (_request, body, done) => done(null, body))
+      api.post('/offers/:id/documents', { config: { apiScope: 'drafts' }, bodyLimit: MAX_DOCUMENT_BYTES }, async (request, reply) => {
+        const offer = await offerOf(request)
+        const { name } = parse(DocumentQuerySchema, request.query)
+        if (!Buffer.isBuffer(request.body)) throw new ApiProblem(415, 'unsupported-media-type', 'api.p.unsupportedTitle', 'api.p.documentType')
+        if (offer.status !== 'draft') throw conflict('api.p.readOnly')
+        const type = await sniffDocumentType(request.body)
+        if (!type) throw badRequest([{ field: '_body', code: 'api.p.documentType' }])
+        const p = principal(request)
+        const added = await offers.addDocument(offer, { name: name ?? 'document', type, content: request.body }, p.user.id, actor(request))
+        if (added === 'notDraft') throw conflict('api.p.readOnly')
+        if (added === 'tooMany') throw conflict('api.p.tooManyDocuments')
+        return send(reply, await documentsAnswer(201, offer))
+      })
 
       api.get('/messages', { config: { apiScope: 'read' } }, async (request, reply) => {
         const p = principal(request)

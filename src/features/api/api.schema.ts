@@ -102,6 +102,25 @@ export const SubmitResultSchema = z
   })
   .meta({ id: 'SubmitResult' })
 
+export const DocumentListSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.uuid(),
+        fileName: z.string(),
+        contentType: z.enum(['application/pdf', 'image/jpeg', 'image/png']),
+        sizeBytes: z.int(),
+        sha256: z.string(),
+        createdAt: dateTime,
+      }),
+    ),
+  })
+  .meta({ id: 'DocumentList' })
+
+export const DocumentQuerySchema = z.object({
+  name: z.string({ error: 'api.p.badFileName' }).trim().min(1, 'api.p.badFileName').max(200, 'api.p.badFileName').optional().meta({ description: 'The file’s name as it will be listed (default: "document").' }),
+})
+
 export const WithdrawBodySchema = z
   .strictObject({
     reason: z.string({ error: 'offers.withdrawReasonRequired' }).trim().min(1, 'offers.withdrawReasonRequired').max(2000, 'offers.withdrawReasonTooLong'),

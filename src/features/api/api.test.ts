@@ -4,7 +4,7 @@ import { registeredRoutes } from '../../app.ts'
 import { testApp, type TestApp } from '../../../tests/helpers/app.ts'
 import { ApiCaller, ApiContract } from '../../../tests/helpers/api-contract.ts'
 import { TestClient, text, type PageResponse } from '../../../tests/helpers/http.ts'
-import { businessWithPrimary, multipart, startOffer, TINY_PDF, VALID_OFFER } from '../../../tests/helpers/offers.ts'
+import { businessWithPrimary, startOffer, TINY_PDF, TINY_PNG, VALID_OFFER } from '../../../tests/helpers/offers.ts'
 import { registerSignInAs, signInAs } from '../../../tests/helpers/sign-in-as.ts'
 import { createUser } from '../../../tests/helpers/users.ts'
 import { translate } from '../../i18n/i18n.ts'
@@ -370,6 +370,8 @@ describe('the API (/api/v1)', () => {
       ['POST', `/api/v1/offers/${aOffer}/submit`],
       ['POST', `/api/v1/offers/${aOffer}/copy`],
       ['POST', `/api/v1/offers/${aOffer}/withdraw`],
+      ['GET', `/api/v1/offers/${aOffer}/documents`],
+      ['POST', `/api/v1/offers/${aOffer}/documents`],
     ] as const) {
       const res = await bApi.call(method, url, { body: method === 'POST' ? { reason: 'x' } : undefined })
       assert.equal(res.status, 404, `${method} ${url}`)
@@ -433,11 +435,19 @@ describe('the API (/api/v1)', () => {
     const missingProof = await api.post(`/api/v1/offers/${id}/submit`)
     assert.equal(missingProof.status, 422)
     assert.deepEqual(missingProof.json.errors.map((e: { code: string }) => e.code), ['offers.e_feeProof'])
-    // The proof is uploaded in the pages (documents are not part of this API yet).
-    await client.get(`/en/offers/${id}/documents`)
-    const upload = multipart({ _csrf: client.csrf! }, { field: 'document', name: 'letter.pdf', type: 'application/pdf', content: TINY_PDF })
-    const uploaded = await client.request('POST', `/en/offers/${id}/documents`, { payload: upload.payload, headers: { 'content-type': upload.contentType } })
-    assert.equal(uploaded.status, 303)
+    // The proof is attached through the API: the body is the file, its type sniffed from its bytes.
+    const notAFile = await api.call('POST', `/api/v1/offers/${id}/documents?name=letter.pdf`, { raw: Buffer.from('just text, not a PDF'), headers: { 'content-type': 'application/pdf' } })
+    assert.equal(notAFile.status, 400)
+    assert.deepEqual(notAFile.json.errors.map((e: { code: string }) => e.code), ['api.p.documentType'])
+    assert.equal((await api.post(`/api/v1/offers/${id}/documents`, { file: 'x' })).status, 415, 'JSON is not a file')
+    const uploaded = await api.call('POST', `/api/v1/offers/${id}/documents?name=letter.pdf`, { raw: TINY_PDF, headers: { 'content-type': 'application/pdf' } })
+    assert.equal(uploaded.status, 201)
+    assert.deepEqual(uploaded.json.items.map((d: { fileName: string; contentType: string }) => [d.fileName, d.contentType]), [['letter.pdf', 'application/pdf']])
+    // The pages list what the API attached.
+    assert.match(text((await client.get(`/en/offers/${id}/documents`)).dom.querySelector('main')), /letter\.pdf/)
+    assert.equal((await api.get(`/api/v1/offers/${id}/documents`)).json.items.length, 1)
+    const disguised = await api.call('POST', `/api/v1/offers/${id}/documents?name=photo.pdf`, { raw: TINY_PNG, headers: { 'content-type': 'application/pdf' } })
+    assert.equal(disguised.json.items.find((d: { fileName: string }) => d.fileName === 'photo.pdf').contentType, 'image/png', 'the bytes decide the type, not the header')
     const stale = await api.post(`/api/v1/offers/${id}/submit`, {}, { 'if-match': `"${v - 1}"` })
     assert.equal(stale.status, 412)
     const submitted = await api.post(`/api/v1/offers/${id}/submit`, {}, { 'if-match': `"${v}"` })
@@ -447,6 +457,8 @@ describe('the API (/api/v1)', () => {
     assert.equal(submitted.json.offer.feeExemption, 'employer')
     assert.equal((await api.post(`/api/v1/offers/${id}/submit`)).status, 409, 'submitted already')
     assert.equal((await api.post(`/api/v1/offers/${id}/validate`)).status, 409)
+    const late = await api.call('POST', `/api/v1/offers/${id}/documents`, { raw: TINY_PDF, headers: { 'content-type': 'application/pdf' } })
+    assert.equal(late.status, 409, 'no document is added to a submitted offer')
 
     const noReason = await api.post(`/api/v1/offers/${id}/withdraw`, { reason: '  ' })
     assert.equal(noReason.status, 400)
