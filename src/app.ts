@@ -43,6 +43,7 @@ import { registerTestClockRoute } from './platform/test-clock.routes.ts'
 import { TotpSecrets } from './features/auth/totp-secrets.ts'
 import { registerViews } from './platform/views.ts'
 import { registerUploads } from './platform/uploads.ts'
+import { currentFeeCents } from './features/console/admin.settings.ts'
 import { OfferService } from './features/offers/offers.service.ts'
 import { registerOfferSubmissionRoutes } from './features/offers/offers-submission.routes.ts'
 import { registerOfferDocumentRoutes } from './features/offers/offers-documents.routes.ts'
@@ -159,6 +160,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     gatewayName: config.paymentGateway,
     publicBaseUrl: config.publicBaseUrl,
     feeCents: config.feeCents,
+    // An administrator's fee setting (the console) wins over FEE_CENTS for payments started from then on.
+    currentFeeCents: () => currentFeeCents(deps.db, config.feeCents),
     timeZone: config.timeZone,
     log: app.log,
   })

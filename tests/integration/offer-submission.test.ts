@@ -4,6 +4,7 @@ import { testApp, type TestApp } from '../helpers/app.ts'
 import { TestClient, text, type PageResponse } from '../helpers/http.ts'
 import { businessWithPrimary, fillOffer, multipart, startOffer, TINY_PDF, TINY_PNG } from '../helpers/offers.ts'
 import { createUser, signIn } from '../helpers/users.ts'
+import { FEE_KEY, putSetting } from '../../src/features/console/admin.settings.ts'
 
 /**
  * An offer from review to its end, through the pages: submission and the fee on the
@@ -122,6 +123,29 @@ describe('offers of employment: submission, payment and the offer’s life', () 
     assert.equal((await client.get('/en/offers/new?code=R01')).dom.querySelector('input[name="code"]'), null)
     const open = await client.post('/en/offers/new', { code: 'R01' })
     assert.equal((await offerRow(/offers\/([0-9a-f-]{36})\/exemption$/.exec(open.location!)![1]!)).answers.exemption, undefined)
+  })
+
+  it('charges the fee an administrator set (the console’s setting wins over FEE_CENTS); a fee of zero submits at once', async () => {
+    const client = await signedIn()
+    await putSetting(t.db, FEE_KEY, 15000, a.userId, t.clock.now())
+    try {
+      const id = await completeOffer(client)
+      const review = await client.get(`/en/offers/${id}/review`)
+      assert.match(text(review.dom.querySelector('main')), /\$150\.00/)
+      await submit(client, id)
+      assert.equal((await paymentsOf(id))[0]!.amount_cents, 15000)
+      await putSetting(t.db, FEE_KEY, 0, a.userId, t.clock.now())
+      const free = await completeOffer(client)
+      const freeReview = await client.get(`/en/offers/${free}/review`)
+      const res = await client.post(`/en/offers/${free}/submit`, { version: freeReview.dom.querySelector('input[name="version"]')!.getAttribute('value')! })
+      assert.equal(res.location, `/en/offers/${free}`)
+      const row = await offerRow(free)
+      assert.equal(row.status, 'pending')
+      assert.equal(row.needs_review, false)
+      assert.equal((await paymentsOf(free)).length, 0)
+    } finally {
+      await t.db.deleteFrom('console_setting').where('key', '=', FEE_KEY).execute()
+    }
   })
 
   it('a declined card leaves the offer awaiting payment, says so, and a retry pays once', async () => {

@@ -1,3 +1,4 @@
+import { normalizePassport } from '../offers/offers.repository.ts'
 import { sql } from 'kysely'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { Offer } from '../offers/offers.tables.ts'
@@ -124,6 +125,8 @@ export async function setAnswer(db: DbOrTrx, offerId: string, section: string, f
     .set({
       answers: sql`jsonb_set(case when answers ? ${section} then answers else answers || jsonb_build_object(${section}::text, '{}'::jsonb) end, ${sql.lit(`{${section},${field}}`)}::text[], to_jsonb(${value}::text), true)`,
       version: sql`version + 1`,
+      // The searchable copy of the passport number follows a correction of it.
+      ...(section === 'worker' && field === 'passportNumber' ? { passport_key: normalizePassport(value) } : {}),
       updated_at: now,
     })
     .where('id', '=', offerId)

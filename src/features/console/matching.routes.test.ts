@@ -183,6 +183,7 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     const row = await offerRow(id)
     assert.equal(row.answers.exemption?.exemptionCode, 'T37')
     assert.equal(row.answers.worker?.passportNumber, 'G7777778')
+    assert.equal((await t.db.selectFrom('offer').select('passport_key').where('id', '=', id).executeTakeFirstOrThrow()).passport_key, 'G7777778', 'the searchable copy follows')
     assert.equal(row.answers.worker?.familyName, 'García', 'other answers untouched')
     assert.equal(row.version, v0 + 2)
     const corrections = await t.db.selectFrom('offer_correction').select(['field', 'old_value', 'new_value', 'reason']).where('offer_id', '=', id).orderBy('corrected_at').orderBy('field').execute()

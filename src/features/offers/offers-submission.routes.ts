@@ -49,7 +49,7 @@ ${answersSummary(t, lang, offer)}
 ${documentsList(t, lang, offer, await offers.documents(offer), timeZone)}
 <p><a href="/${lang}/offers/${offer.id}/documents">${t('offers.docsLink')}</a></p>
 <h2>${t('offers.feeTitle')}</h2>
-<p>${exempt ? t('offers.feeExemptBody') : t('offers.feeBody', { amount: formatCad(offers.feeCents, lang) })}</p>
+<p>${exempt ? t('offers.feeExemptBody') : t('offers.feeBody', { amount: formatCad(await offers.feeCents(), lang) })}</p>
 <form method="post" action="/${lang}/offers/${offer.id}/submit">
 ${csrfField(reply.csrfToken())}
 <input type="hidden" name="version" value="${offer.version}">
@@ -134,7 +134,7 @@ ${
             ? notice({ kind: 'info', title: t('payment.openTitle'), body: t('offers.payInProgress') })
             : notice({ kind: 'info', title: t('offers.awaitingTitle'), body: t('offers.awaitingBody') })
       }
-<form method="post" action="/${lang}/offers/${offer.id}/pay" class="inline-form">${csrf}${button({ text: latest?.status === 'pending' ? t('payment.resume') : t('offers.payNow', { amount: formatCad(offers.feeCents, lang) }), variant: 'primary', preventDoubleClick: true })}</form>
+<form method="post" action="/${lang}/offers/${offer.id}/pay" class="inline-form">${csrf}${button({ text: latest?.status === 'pending' ? t('payment.resume') : t('offers.payNow', { amount: formatCad(await offers.feeCents(), lang) }), variant: 'primary', preventDoubleClick: true })}</form>
 ${latest?.status === 'pending' ? '' : html`<form method="post" action="/${lang}/offers/${offer.id}/reopen" class="inline-form">${csrf}${button({ text: t('offers.reopen'), variant: 'secondary' })}</form>`}`
     : html`${notice({
         kind: offer.status === 'withdrawn' ? 'info' : 'success',

@@ -67,9 +67,9 @@ export class OfferService {
     })
   }
 
-  /** The fee an offer pays now (integer cents). */
-  get feeCents(): number {
-    return this.deps.payments.feeCents
+  /** The fee an offer pays if submitted now (integer cents). */
+  feeCents(): Promise<number> {
+    return this.deps.payments.currentFeeCents()
   }
 
   byId(id: string): Promise<Offer | undefined> {
@@ -162,6 +162,8 @@ export class OfferService {
     if (problems.length > 0) return { kind: 'problems', problems }
     const fee = offer.answers.exemption?.feeExemption
     const exemption = fee === 'employer' || fee === 'worker' ? fee : null
+    // An administrator may set the fee to zero: then nothing is paid and nothing needs review.
+    const free = !exemption && (await this.feeCents()) === 0
     const now = this.deps.clock.now()
     return this.deps.db.transaction().execute(async (trx): Promise<SubmitResult> => {
       const awaiting = await repo.markAwaitingPayment(trx, offer.id, expectedVersion, exemption, now)
@@ -170,7 +172,7 @@ export class OfferService {
         return current.status === 'draft' ? { kind: 'conflict' } : { kind: 'notDraft', offer: current }
       }
       await audit(trx, actor, now, { action: 'offer.submission_started', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { feeExemption: exemption } })
-      if (!exemption) return { kind: 'pay', offer: awaiting }
+      if (!exemption && !free) return { kind: 'pay', offer: awaiting }
       const submitted = (await this.completeSubmission(trx, offer.id, actor, now))!
       return { kind: 'submitted', offer: submitted }
     })

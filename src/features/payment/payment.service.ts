@@ -25,6 +25,8 @@ export interface PaymentServiceDeps {
   gatewayName: GatewayName
   publicBaseUrl: string
   feeCents: number
+  /** The fee now, when an administrator can change it (the console's setting); default: `feeCents`. */
+  currentFeeCents?: () => Promise<number>
   /** Where receipts' times are told (PORTAL_TIME_ZONE). */
   timeZone?: string
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
@@ -89,9 +91,9 @@ export class PaymentService {
 
   constructor(private readonly deps: PaymentServiceDeps) {}
 
-  /** The configured fee, in integer cents. */
-  get feeCents(): number {
-    return this.deps.feeCents
+  /** The fee a payment started now charges, in integer cents (the administrators' setting, else FEE_CENTS). */
+  async currentFeeCents(): Promise<number> {
+    return this.deps.currentFeeCents ? this.deps.currentFeeCents() : this.deps.feeCents
   }
 
   /** Called once per purpose type by the feature that owns it (the composition root wires it). */
@@ -108,6 +110,7 @@ export class PaymentService {
    * or concurrently, gives the same payment and the same checkout.
    */
   async startPayment(input: StartPaymentInput): Promise<StartPaymentResult> {
+    const amountCents = input.amountCents ?? (await this.currentFeeCents())
     for (let attempt = 0; attempt < 5; attempt++) {
       const active = await repo.findActiveForPurpose(this.deps.db, input.purposeType, input.purposeId)
       if (active?.status === 'approved') return { kind: 'already_paid', payment: active }
@@ -131,7 +134,7 @@ export class PaymentService {
           purpose_id: input.purposeId,
           business_id: input.businessId ?? null,
           created_by_user_id: input.userId ?? null,
-          amount_cents: input.amountCents ?? this.deps.feeCents,
+          amount_cents: amountCents,
           gateway: this.deps.gatewayName,
           idempotency_key: paymentIdempotencyKey(id),
           continue_path: input.continuePath ?? null,
