@@ -554,6 +554,12 @@ describe('the API (/api/v1)', () => {
         assert.ok(path === '/openapi.json' || ['read', 'drafts', 'submit'].includes(op['x-scope'] as string), `${method} ${path}: its scope`)
       }
     }
+    // The reference page is drawn from the document: every operation is on it, in both languages.
+    for (const lang of ['en', 'fr']) {
+      const page = await new TestClient(t.app).get(`/${lang}/developers`)
+      assert.equal(page.status, 200, `/${lang}/developers`)
+      for (const id of ids) assert.ok(page.dom.querySelector(`#op-${id}`), `/${lang}/developers describes ${id}`)
+    }
   })
 
   it('documents exactly the routes it registers, and every operation was met with a valid answer', () => {

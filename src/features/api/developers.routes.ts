@@ -18,7 +18,7 @@ interface Operation {
   'x-summary-fr': string
   'x-scope'?: string
   parameters: Parameter[]
-  requestBody?: { content: { 'application/json': { schema: { $ref?: string; anyOf?: Array<{ $ref: string }> } } } }
+  requestBody?: { content: Record<string, { schema: { $ref?: string; anyOf?: Array<{ $ref: string }> } } | undefined> }
   responses: Record<string, { description: string; content: Record<string, { schema: { $ref?: string } }> }>
 }
 
@@ -29,8 +29,10 @@ const typeOf = (s: Parameter['schema']) => (s.enum ? s.enum.join(' | ') : [s.typ
 const en = (lang: Lang, text: string | undefined): Html | string => (text ? (lang === 'en' ? text : html`<span lang="en">${text}</span>`) : '')
 
 function operationHtml(t: Translate, lang: Lang, method: string, path: string, op: Operation): Html {
-  const body = op.requestBody?.content['application/json'].schema
-  const bodyNames = body ? (body.anyOf ? body.anyOf.map((r) => refName(r.$ref)) : [refName(body.$ref)]) : []
+  const content = op.requestBody?.content ?? {}
+  const body = content['application/json']?.schema
+  // A JSON body names its schemas; a file body (a document) its media types.
+  const bodyNames = body ? (body.anyOf ? body.anyOf.map((r) => refName(r.$ref)) : [refName(body.$ref)]) : Object.keys(content)
   return html`<section class="api-operation" aria-labelledby="op-${op.operationId}">
 <h3 id="op-${op.operationId}"><code>${method.toUpperCase()} ${API_PREFIX}${path}</code></h3>
 <p>${lang === 'fr' ? op['x-summary-fr'] : op.summary}</p>
