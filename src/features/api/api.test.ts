@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { after, before, beforeEach, describe, it } from 'node:test'
 import { registeredRoutes } from '../../app.ts'
 import { testApp, type TestApp } from '../../../tests/helpers/app.ts'
 import { ApiCaller, ApiContract } from '../../../tests/helpers/api-contract.ts'
@@ -43,6 +43,10 @@ describe('the API (/api/v1)', () => {
     api = new ApiCaller(t.app, contract, await tokenFor(a.userId, a.businessId))
   })
   after(() => t.close())
+  // A fresh token per test: the per-token rate limit (counted in the database by the test clock's minute) never couples tests.
+  beforeEach(async () => {
+    api.token = await tokenFor(a.userId, a.businessId)
+  })
 
   async function tokenFor(userId: string, businessId: string, scopes: Scope[] = ['read', 'drafts', 'submit'], days = 90): Promise<string> {
     const user = (await t.db.selectFrom('app_user').selectAll().where('id', '=', userId).executeTakeFirstOrThrow())
