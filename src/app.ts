@@ -47,6 +47,7 @@ import { currentFeeCents } from './features/console/admin.settings.ts'
 import { OfferService } from './features/offers/offers.service.ts'
 import { registerOfferSubmissionRoutes } from './features/offers/offers-submission.routes.ts'
 import { registerOfferDocumentRoutes } from './features/offers/offers-documents.routes.ts'
+import { registerFeeReviewRoutes } from './features/offers/fee-review.routes.ts'
 import { registerApiRoutes } from './features/api/api.routes.ts'
 import { registerApiTokenRoutes } from './features/api/api-tokens.routes.ts'
 import { registerDeveloperRoutes } from './features/api/developers.routes.ts'
@@ -223,6 +224,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerOfferRoutes(scope, offerDeps)
         registerOfferSubmissionRoutes(scope, offerDeps)
         registerOfferDocumentRoutes(scope, offerDeps)
+        registerFeeReviewRoutes(scope, offerDeps)
         registerApiTokenRoutes(scope, enrolmentDeps)
         registerDeveloperRoutes(scope, { publicBaseUrl: config.publicBaseUrl })
         registerAccessRoutes(scope, { ...enrolmentDeps, secret: config.sessionSecret })

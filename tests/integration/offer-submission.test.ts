@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { TestClient, text, type PageResponse } from '../helpers/http.ts'
 import { businessWithPrimary, fillOffer, multipart, startOffer, TINY_PDF, TINY_PNG } from '../helpers/offers.ts'
-import { createUser, signIn } from '../helpers/users.ts'
+import { createUser, signIn, signInStaff } from '../helpers/users.ts'
 import { FEE_KEY, putSetting } from '../../src/features/console/admin.settings.ts'
 
 /**
@@ -292,6 +292,55 @@ describe('offers of employment: submission, payment and the offer’s life', () 
     assert.equal(offer.needs_review, true)
     assert.match(offer.offer_number!, /^A\d{7}$/)
     assert.equal((await paymentsOf(id)).length, 0)
+  })
+
+  it('an officer reviews a claimed fee exemption: assigns it, refuses it with a reason, and the employer then pays once', async () => {
+    const client = await signedIn()
+    const id = await startOffer(client)
+    await fillOffer(client, id, 'en', { exemption: { feeExemption: 'worker' } })
+    await client.get(`/en/offers/${id}/documents`)
+    const body = multipart({ _csrf: client.csrf! }, { field: 'document', name: 'preuve.png', type: 'image/png', content: TINY_PNG })
+    await client.request('POST', `/en/offers/${id}/documents`, { payload: body.payload, headers: { 'content-type': body.contentType } })
+    const review = await client.get(`/en/offers/${id}/review`)
+    await client.post(`/en/offers/${id}/submit`, { version: review.dom.querySelector('input[name="version"]')!.getAttribute('value')! })
+    const number = (await offerRow(id)).offer_number!
+
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
+    await createUser(t.db, { username: 'fee.officer', role: 'officer', totpSecret: secret })
+    const officer = new TestClient(t.app)
+    await signInStaff(officer, 'fee.officer', secret, t.clock.now())
+    const queue = await officer.get('/en/console/fee-exemptions')
+    assert.equal(queue.status, 200)
+    assert.match(text(queue.dom.querySelector('tbody')), new RegExp(number))
+    // Employers never reach it.
+    assert.equal((await client.get('/en/console/fee-exemptions')).status, 403)
+    const page = await officer.get(`/en/console/fee-exemptions/${id}`)
+    assert.match(text(page.dom.querySelector('main')), /preuve\.png/)
+    const docLink = page.dom.querySelectorAll('a').find((l) => l.getAttribute('href')?.includes('/documents/'))!
+    assert.equal((await officer.get(docLink.getAttribute('href')!)).headers['content-type'], 'image/png')
+    await officer.post(`/en/console/fee-exemptions/${id}/assign`, {})
+    await officer.get(`/en/console/fee-exemptions/${id}`)
+    const empty = await officer.post(`/en/console/fee-exemptions/${id}/decision`, { decision: 'refused', reason: '' })
+    assert.equal(empty.status, 400)
+    assert.equal((await offerRow(id)).needs_review, true, 'nothing decided without a reason')
+    assert.equal((await officer.post(`/en/console/fee-exemptions/${id}/decision`, { decision: 'refused', reason: 'The letter does not name the worker.' })).status, 303)
+    const decided = await offerRow(id)
+    assert.deepEqual([decided.needs_review, decided.fee_review_decision, decided.status, decided.offer_number], [false, 'refused', 'pending', number])
+    // Deciding again changes nothing.
+    await officer.get(`/en/console/fee-exemptions/${id}`)
+    await officer.post(`/en/console/fee-exemptions/${id}/decision`, { decision: 'accepted', reason: 'Changed my mind' })
+    assert.equal((await offerRow(id)).fee_review_decision, 'refused')
+
+    // The employer is told, sees the fee owed on the offer, and pays it once; the offer keeps its number.
+    const messages = await t.db.selectFrom('account_message').select('template').where('user_id', '=', a.userId).execute()
+    assert.ok(messages.some((m) => m.template === 'offerFeeExemptionRefused'))
+    const view = await client.get(`/en/offers/${id}`)
+    assert.match(text(view.dom.querySelector('main .notice-warning')), /the fee is owed/)
+    const paid = await pay(client, local((await client.post(`/en/offers/${id}/pay`, {})).location))
+    assert.equal(paid.status, 200)
+    assert.equal((await paymentsOf(id)).filter((p) => p.status === 'approved').length, 1)
+    assert.equal((await offerRow(id)).offer_number, number)
+    assert.equal((await client.post(`/en/offers/${id}/pay`, {})).location, `/en/offers/${id}`, 'nothing more is owed')
   })
 
   it('refuses a start date in the past at submission, and a review loaded before another tab’s change', async () => {

@@ -60,6 +60,9 @@ export interface Fixture {
   /** A submitted (pending) offer of business A, with an approved payment. */
   submittedOfferA: string
   approvedPaymentA: string
+  /** A submitted offer of business A that claimed a fee exemption, and its proof. */
+  exemptOfferA: string
+  exemptProofA: string
   /** Makes a new draft of business A (for checks that delete it). */
   newDraftA(): Promise<string>
   /** Makes a new draft of business A with one document (for checks that remove it). */
@@ -318,6 +321,12 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'GET /{lang}/console/pin-resets': { expect: STAFF },
   'GET /{lang}/console/pin-resets/:id': { expect: STAFF, params: (fx) => ({ id: fx.pinResetOfficersA }) },
   'POST /{lang}/console/pin-resets/:id/assign': { expect: STAFF, params: (fx) => ({ id: fx.pinResetOfficersA }) },
+  // Claimed fee exemptions, for officers to review.
+  'GET /{lang}/console/fee-exemptions': { expect: STAFF },
+  'GET /{lang}/console/fee-exemptions/:id': { expect: STAFF, params: (fx) => ({ id: fx.exemptOfferA }) },
+  'POST /{lang}/console/fee-exemptions/:id/assign': { expect: STAFF, params: (fx) => ({ id: fx.exemptOfferA }) },
+  'POST /{lang}/console/fee-exemptions/:id/decision': { expect: STAFF, params: (fx) => ({ id: fx.exemptOfferA }), note: 'no decision chosen: 400' },
+  'GET /{lang}/console/fee-exemptions/:id/documents/:documentId': { expect: STAFF, params: (fx) => ({ id: fx.exemptOfferA, documentId: fx.exemptProofA }) },
   'POST /{lang}/console/pin-resets/:id/decision': { expect: STAFF, params: (fx) => ({ id: fx.pinResetOfficersA }) },
   'GET /{lang}/console/reactivations': { expect: STAFF },
   'GET /{lang}/console/reactivations/:id': { expect: STAFF, params: (fx) => ({ id: fx.reactivation }) },

@@ -155,6 +155,15 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
     await sql<{ id: string }>`insert into payment (id, purpose_type, purpose_id, business_id, created_by_user_id, amount_cents, currency, gateway, status, idempotency_key, lang, receipt_number, approved_at, card_brand, card_last4, gateway_transaction_id, created_at, updated_at)
       values (gen_random_uuid(), 'offer', ${submittedOfferA}, ${businessA}, ${users.primaryA.id}, 23000, 'CAD', 'embedded', 'approved', ${`${prefix}-approved`}, 'en', ${`R-${prefix}`}, ${now}, 'Visa', '4242', 'T-1', ${now}, ${now}) returning id`.execute(t.db)
   ).rows[0]!.id
+  // A submitted offer of business A that claimed a fee exemption (the officers' review queue), with its proof.
+  const exemptOfferA = (
+    await sql<{ id: string }>`insert into offer (business_id, created_by, created_at, updated_at, status, offer_number, submitted_at, fee_exemption, needs_review)
+      values (${businessA}, ${users.primaryA.id}, ${now}, ${now}, 'pending', ${`A${seed}8`}, ${now}, 'employer', true) returning id`.execute(t.db)
+  ).rows[0]!.id
+  const exemptProofA = (
+    await sql<{ id: string }>`insert into offer_document (offer_id, file_name, content_type, size_bytes, sha256, content, uploaded_by, created_at)
+      values (${exemptOfferA}, 'proof.pdf', 'application/pdf', 5, 'x', ${Buffer.from('%PDF-')}, ${users.primaryA.id}, ${now}) returning id`.execute(t.db)
+  ).rows[0]!.id
   const newDraftA = async () =>
     (await sql<{ id: string }>`insert into offer (business_id, created_by, created_at, updated_at) values (${businessA}, ${users.primaryA.id}, ${now}, ${now}) returning id`.execute(t.db)).rows[0]!.id
   const newDocumentA = async () => {
@@ -272,7 +281,7 @@ export async function buildWorld(t: TestApp, prefix = 'w'): Promise<World> {
     businessB,
     restore,
     apiTokens,
-    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), offerA, submittedOfferA, approvedPaymentA, newDraftA, newDocumentA, transferA, newMemberA, newPinA, newOfficer, pinResetA, pinResetOfficersA, reactivation, businessIdA: businessA, exportA, problemReport, newMaintenanceWindow, newApiTokenA },
+    fx: { enrolmentA, businessMessageA, paymentA: started.payment.id, checkoutA, devMail: String(devMail), offerA, submittedOfferA, approvedPaymentA, exemptOfferA, exemptProofA, newDraftA, newDocumentA, transferA, newMemberA, newPinA, newOfficer, pinResetA, pinResetOfficersA, reactivation, businessIdA: businessA, exportA, problemReport, newMaintenanceWindow, newApiTokenA },
   }
 }
 

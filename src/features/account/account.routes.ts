@@ -122,6 +122,7 @@ ${button({ text: t('account.signOutEverywhere'), variant: 'secondary' })}</form>
 <li><a href="/${request.lang}/console/enrolments">${t('enrolment.console.queueTitle')}</a></li>
 <li><a href="/${request.lang}/console/transfers">${t('enrolment.transfer.consoleTitle')}</a></li>
 <li><a href="/${request.lang}/console/pin-resets">${t('access.pinReset.queueTitle')}</a></li>
+<li><a href="/${request.lang}/console/fee-exemptions">${t('offers.feeReview.queueTitle')}</a></li>
 <li><a href="/${request.lang}/console/reactivations">${t('access.reactivation.queueTitle')}</a></li>
 <li><a href="/${request.lang}/console/audit">${t('console.auditTitle')}</a></li>
 ${user.role === 'administrator' ? html`<li><a href="/${request.lang}/console/staff">${t('console.staffTitle')}</a></li>` : ''}

@@ -29,9 +29,10 @@ describe('demo data', () => {
       { username: 'demo.secondary', role: 'secondary' },
     ])
     // Something to look at in the queue: a draft, and a paid offer with its number and receipt.
-    const offers = await t.db.selectFrom('offer').select(['status', 'offer_number']).orderBy('status').execute()
-    assert.deepEqual(offers.map((o) => o.status), ['draft', 'pending'])
+    const offers = await t.db.selectFrom('offer').select(['status', 'offer_number', 'needs_review']).orderBy('status').orderBy('needs_review').execute()
+    assert.deepEqual(offers.map((o) => [o.status, o.needs_review]), [['draft', false], ['pending', false], ['pending', true]])
     assert.match(offers[1]!.offer_number!, /^A\d{7}$/)
+    assert.equal((await t.db.selectFrom('offer_document').select('id').execute()).length, 1, 'the exempt offer has its proof')
     const paid = await t.db.selectFrom('payment').select(['status', 'receipt_number']).execute()
     assert.equal(paid.length, 1)
     assert.equal(paid[0]!.status, 'approved')

@@ -145,7 +145,35 @@ async function seedDemoOffers(trx: Transaction<Database>, businessId: string, us
     })
     .execute()
   await offers.markSubmitted(trx, draft.id, now)
+
+  // A third, for the officers' queue: a foreign mission's fee exemption, with its proof, waiting for review.
+  const exempt = await offers.insertDraft(trx, {
+    businessId,
+    branchId: null,
+    userId,
+    answers: {
+      ...full,
+      exemption: { ...full.exemption, feeExemption: 'employer' },
+      worker: { ...full.worker, familyName: 'Okafor', givenNames: 'Chidera', sex: 'M', countryOfBirth: 'NG', countryOfResidence: 'NG', citizenship: 'NG', passportNumber: 'A12345678' },
+    },
+    now,
+  })
+  await offers.insertDocument(trx, {
+    offer_id: exempt.id,
+    file_name: 'note-diplomatique.pdf',
+    content_type: 'application/pdf',
+    size_bytes: DEMO_PROOF.length,
+    sha256: crypto.createHash('sha256').update(DEMO_PROOF).digest('hex'),
+    content: DEMO_PROOF,
+    uploaded_by: userId,
+    created_at: now,
+  })
+  await offers.markAwaitingPayment(trx, exempt.id, exempt.version, 'employer', now)
+  await offers.markSubmitted(trx, exempt.id, now)
 }
+
+/** A one-page PDF standing in for a diplomatic note. */
+const DEMO_PROOF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
 
 export function demoSignInsText(baseUrl: string): string {
   const rows = DEMO_USERS.map((u) => `  ${u.username.padEnd(16)} ${DEMO_PASSWORD}   ${u.what}`)

@@ -38,6 +38,8 @@ export const templates = {
   paymentRefunded: { subject: 'payment.emails.refunded.subject', body: 'payment.emails.refunded.body', path: '/messages' },
   offerSubmitted: { subject: 'offers.emails.submitted.subject', body: 'offers.emails.submitted.body', path: '/offers' },
   offerWithdrawn: { subject: 'offers.emails.withdrawn.subject', body: 'offers.emails.withdrawn.body', path: '/offers' },
+  offerFeeExemptionAccepted: { subject: 'offers.emails.feeAccepted.subject', body: 'offers.emails.feeAccepted.body', path: '/offers' },
+  offerFeeExemptionRefused: { subject: 'offers.emails.feeRefused.subject', body: 'offers.emails.feeRefused.body', path: '/offers' },
   consoleOfferMatched: { subject: 'consoleWork.emails.matched.subject', body: 'consoleWork.emails.matched.body', path: '/messages' },
   consoleOfferUnmatched: { subject: 'consoleWork.emails.unmatched.subject', body: 'consoleWork.emails.unmatched.body', path: '/messages' },
   consoleWorkPermitIssued: { subject: 'consoleWork.emails.issued.subject', body: 'consoleWork.emails.issued.body', path: '/messages' },

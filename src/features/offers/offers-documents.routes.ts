@@ -8,7 +8,7 @@ import { MAX_UPLOAD_BYTES, uploadedFile } from '../../platform/uploads.ts'
 import { requireEmployer } from '../auth/guards.ts'
 import { offerAndMembership, type OfferDeps } from './offers.routes.ts'
 import { MAX_DOCUMENTS, sniffDocumentType } from './offers.service.ts'
-import type { Offer } from './offers.tables.ts'
+import type { Offer, OfferDocument } from './offers.tables.ts'
 import { documentsList } from './offers.views.ts'
 
 /**
@@ -93,13 +93,17 @@ ${button({ text: t('offers.docsUpload'), preventDoubleClick: true })}
     const { offer } = await load(request, user)
     const doc = await offers.document(offer, (request.params as { documentId: string }).documentId)
     if (!doc) throw new NotFoundError()
-    // Always a download, with the sniffed type: a document is never rendered as a page of the portal.
-    const ascii = doc.file_name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
-    return reply
-      .header('content-type', doc.content_type)
-      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(doc.file_name)}`)
-      .header('cache-control', 'private, no-store')
-      .header('x-content-type-options', 'nosniff')
-      .send(doc.content)
+    return sendDocument(reply, doc)
   })
+}
+
+/** Always a download, with the sniffed type: a document is never rendered as a page of the portal. */
+export function sendDocument(reply: FastifyReply, doc: OfferDocument): FastifyReply {
+  const ascii = doc.file_name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+  return reply
+    .header('content-type', doc.content_type)
+    .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(doc.file_name)}`)
+    .header('cache-control', 'private, no-store')
+    .header('x-content-type-options', 'nosniff')
+    .send(doc.content)
 }

@@ -121,6 +121,7 @@ ${button({ text: exempt ? t('offers.submitExempt') : t('offers.submitPay'), vari
     const title = offer.offer_number ? t('offers.viewTitle', { number: offer.offer_number }) : t('offers.awaitingTitle')
     const csrf = csrfField(reply.csrfToken())
     const approved = history.find((h) => h.payment.receipt_number)?.payment
+    const feeOwed = offer.status === 'pending' && (await offers.feeOwed(offer))
     return reply.page({
       title,
       breadcrumbs: [{ text: t('offers.queueTitle'), href: `/${lang}/offers` }],
@@ -142,6 +143,12 @@ ${latest?.status === 'pending' ? '' : html`<form method="post" action="/${lang}/
         body: offer.status === 'withdrawn' ? t('offers.withdrawnBody', { reason: offer.withdrawal_reason ?? '' }) : t('offers.tellWorker', { number: offer.offer_number ?? '' }),
       })}
 ${offer.needs_review ? html`<p>${t('offers.feeExemptReview')}</p>` : ''}
+${
+  feeOwed
+    ? html`${notice({ kind: 'warning', title: t('offers.feeReview.ownerTitle'), body: t('offers.feeReview.ownerBody', { reason: offer.fee_review_reason ?? '' }) })}
+<form method="post" action="/${lang}/offers/${offer.id}/pay" class="inline-form">${csrf}${button({ text: latest?.status === 'pending' ? t('payment.resume') : t('offers.payNow', { amount: formatCad(await offers.feeCents(), lang) }), variant: 'primary', preventDoubleClick: true })}</form>`
+    : ''
+}
 ${approved ? html`<h2>${t('payment.receiptTitle')}</h2>${receiptList(t, lang, approved, timeZone)}` : ''}`
 }
 ${summaryList([

@@ -178,9 +178,17 @@ export class OfferService {
     })
   }
 
+  /** Is the fee owed on this offer now: awaiting payment, or submitted with a fee exemption an officer refused and not paid since? */
+  async feeOwed(offer: Offer): Promise<boolean> {
+    if (offer.status === 'awaiting_payment') return true
+    if (offer.status !== 'pending' || offer.fee_review_decision !== 'refused') return false
+    const active = await payRepo.findActiveForPurpose(this.deps.db, OFFER_PURPOSE, offer.id)
+    return active?.status !== 'approved'
+  }
+
   /** Starts (or resumes) the fee's payment; from any tab, always the same payment. */
   async pay(offer: Offer, userId: string, lang: Lang): Promise<PayResult> {
-    if (offer.status !== 'awaiting_payment') return { kind: 'notAwaitingPayment', offer }
+    if (!(await this.feeOwed(offer))) return { kind: 'notAwaitingPayment', offer }
     return this.deps.payments.startPayment({
       purposeType: OFFER_PURPOSE,
       purposeId: offer.id,
@@ -250,6 +258,50 @@ export class OfferService {
     const payment = await payRepo.findActiveForPurpose(this.deps.db, OFFER_PURPOSE, offer.id)
     if (payment?.status === 'approved') await this.deps.payments.refundPayment(payment.id, { reason: `Offer withdrawn / Offre retirée: ${reason}`, actor })
     return { kind: 'withdrawn', offer: withdrawn }
+  }
+
+  /** Offers whose claimed fee exemption waits for an officer (oldest first), or those decided (newest first). */
+  feeReviews(state: 'open' | 'decided', limit = 200) {
+    let q = this.deps.db
+      .selectFrom('offer as o')
+      .innerJoin('business as b', 'b.id', 'o.business_id')
+      .leftJoin('app_user as a', 'a.id', 'o.fee_review_assignee')
+      .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.fee_exemption', 'o.submitted_at', 'o.fee_review_decision', 'o.fee_reviewed_at', 'b.legal_name', 'a.username as assignee'])
+    q = state === 'open' ? q.where('o.needs_review', '=', true).orderBy('o.submitted_at').orderBy('o.id') : q.where('o.fee_review_decision', 'is not', null).orderBy('o.fee_reviewed_at', 'desc').orderBy('o.id')
+    return q.limit(limit).execute()
+  }
+
+  async assignFeeReview(offer: Offer, officerId: string, actor: Actor): Promise<void> {
+    const now = this.deps.clock.now()
+    await this.deps.db.transaction().execute(async (trx) => {
+      const r = await trx.updateTable('offer').set({ fee_review_assignee: officerId }).where('id', '=', offer.id).where('needs_review', '=', true).executeTakeFirst()
+      if (Number(r.numUpdatedRows) === 1) await audit(trx, actor, now, { action: 'offer.fee_review_assigned', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { officerId } })
+    })
+  }
+
+  /**
+   * An officer's decision on a claimed fee exemption, once: accepted, or refused with the
+   * fee then owed (the employer pays it from the offer's page; the offer keeps its number).
+   */
+  async decideFeeReview(offer: Offer, decision: 'accepted' | 'refused', reason: string, officer: Actor & { userId: string }): Promise<boolean> {
+    const now = this.deps.clock.now()
+    return this.deps.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .updateTable('offer')
+        .set({ needs_review: false, fee_review_decision: decision, fee_review_reason: reason, fee_reviewed_by: officer.userId, fee_reviewed_at: now })
+        .where('id', '=', offer.id)
+        .where('needs_review', '=', true)
+        .executeTakeFirst()
+      if (Number(r.numUpdatedRows) !== 1) return false
+      await audit(trx, officer, now, { action: `offer.fee_exemption_${decision}`, businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { reason, feeExemption: offer.fee_exemption } })
+      await notifyUser(trx, {
+        userId: offer.created_by,
+        template: decision === 'accepted' ? 'offerFeeExemptionAccepted' : 'offerFeeExemptionRefused',
+        params: { offerNumber: offer.offer_number ?? '', reason },
+        now,
+      })
+      return true
+    })
   }
 
   /** Every payment of the offer, newest first, with its refunds: the offer's payment history. */

@@ -25,6 +25,11 @@ export interface OfferTable {
   withdrawn_at: Timestamp | null
   withdrawal_reason: string | null
   passport_key: Generated<string>
+  fee_review_assignee: string | null
+  fee_review_decision: 'accepted' | 'refused' | null
+  fee_review_reason: string | null
+  fee_reviewed_by: string | null
+  fee_reviewed_at: Timestamp | null
 }
 export type Offer = Selectable<OfferTable>
 

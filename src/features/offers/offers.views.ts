@@ -49,10 +49,10 @@ export function answersSummary(t: Translate, lang: Lang, offer: Offer, headingLe
 
 const fieldIdOf = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
 
-export function documentsList(t: Translate, lang: Lang, offer: Offer, docs: DocumentSummary[], timeZone: string, options: { remove?: (d: DocumentSummary) => Html } = {}): Html {
+export function documentsList(t: Translate, lang: Lang, offer: Offer, docs: DocumentSummary[], timeZone: string, options: { remove?: (d: DocumentSummary) => Html; href?: (d: DocumentSummary) => string } = {}): Html {
   if (docs.length === 0) return html`<p>${t('offers.docsNone')}</p>`
   return html`<ul class="document-list">${docs.map(
-    (d) => html`<li><a href="/${lang}/offers/${offer.id}/documents/${d.id}">${d.file_name}</a> <span class="hint">(${typeLabel(d.content_type)}, ${sizeText(d.size_bytes, lang)}, ${formatInZone(lang, d.created_at, timeZone, 'listed')})</span>${options.remove ? options.remove(d) : ''}</li>`,
+    (d) => html`<li><a href="${options.href?.(d) ?? `/${lang}/offers/${offer.id}/documents/${d.id}`}">${d.file_name}</a> <span class="hint">(${typeLabel(d.content_type)}, ${sizeText(d.size_bytes, lang)}, ${formatInZone(lang, d.created_at, timeZone, 'listed')})</span>${options.remove ? options.remove(d) : ''}</li>`,
   )}</ul>`
 }
 

@@ -1,0 +1,137 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { AppUser } from '../../db/database.ts'
+import { actorFrom } from '../../platform/audit.ts'
+import { formatInZone } from '../../platform/dates.ts'
+import { NotFoundError } from '../../platform/errors.ts'
+import { html } from '../../platform/html.ts'
+import { button, csrfField, notice, radios, summaryList, textarea } from '../../ui/components.ts'
+import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { requireStaff } from '../auth/guards.ts'
+import { sendDocument } from './offers-documents.routes.ts'
+import type { OfferDeps } from './offers.routes.ts'
+import type { Offer } from './offers.tables.ts'
+import { answersSummary, documentsList } from './offers.views.ts'
+
+const decisionSchema = z.object({
+  decision: z.enum(['accepted', 'refused'], { error: 'offers.feeReview.errDecision' }),
+  reason: z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().min(1, 'offers.feeReview.errReason').max(2000, 'offers.withdrawReasonTooLong')),
+})
+
+/**
+ * The officers' queue of claimed fee exemptions: offers submitted without the fee, for an
+ * officer to take ("Assign to me"), read with their proof, and accept or refuse with a reason.
+ */
+export function registerFeeReviewRoutes(scope: FastifyInstance, deps: OfferDeps): void {
+  const { offers, timeZone } = deps
+  const base = (lang: string, id?: string) => `/${lang}/console/fee-exemptions${id ? `/${id}` : ''}`
+
+  scope.get('/console/fee-exemptions', async (request, reply) => {
+    if (!requireStaff(request, reply)) return reply
+    const { t, lang } = request
+    const state = (request.query as Record<string, unknown>).state === 'decided' ? 'decided' : 'open'
+    const rows = await offers.feeReviews(state)
+    return reply.page({
+      title: t('offers.feeReview.queueTitle'),
+      breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
+      body: html`<h1>${t('offers.feeReview.queueTitle')}</h1>
+<p>${t('offers.feeReview.queueLead')}</p>
+<p>${state === 'open' ? html`<a href="${base(lang)}?state=decided">${t('offers.feeReview.showDecided')}</a>` : html`<a href="${base(lang)}">${t('offers.feeReview.showOpen')}</a>`}</p>
+${
+  rows.length === 0
+    ? html`<p>${t('offers.feeReview.none')}</p>`
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('offers.feeReview.queueTitle')}</caption>
+<thead><tr><th scope="col">${t('offers.number')}</th><th scope="col">${t('payment.business')}</th><th scope="col">${t('offers.worker')}</th><th scope="col">${t('offers.feeReview.claimed')}</th><th scope="col">${t('offers.submittedAt')}</th><th scope="col">${state === 'open' ? t('offers.feeReview.assignee') : t('offers.feeReview.decision')}</th></tr></thead>
+<tbody>${rows.map(
+        (r) => html`<tr><td><a href="${base(lang, r.id)}">${r.offer_number}</a></td><td>${r.legal_name}</td><td>${r.worker_name}</td><td>${r.fee_exemption ? t(`offers.fee_${r.fee_exemption}`) : ''}</td><td>${r.submitted_at ? formatInZone(lang, r.submitted_at, timeZone, 'listed') : ''}</td><td>${
+          state === 'open' ? (r.assignee ?? t('offers.feeReview.unassigned')) : r.fee_review_decision ? t(`offers.feeReview.${r.fee_review_decision}`) : ''
+        }</td></tr>`,
+      )}</tbody></table></div>`
+}`,
+    })
+  })
+
+  const load = async (request: FastifyRequest, reply: FastifyReply): Promise<{ officer: AppUser; offer: Offer } | undefined> => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return undefined
+    const offer = await offers.byId((request.params as { id: string }).id)
+    // Only offers that claimed an exemption are in this queue.
+    if (!offer || !offer.fee_exemption || !offer.offer_number) throw new NotFoundError()
+    return { officer, offer }
+  }
+
+  const detail = async (request: FastifyRequest, reply: FastifyReply, officer: AppUser, offer: Offer, values: Record<string, string> = {}, errors?: FormErrors) => {
+    const { t, lang } = request
+    const csrf = csrfField(reply.csrfToken())
+    const docs = await offers.documents(offer)
+    const title = t('offers.feeReview.detailTitle', { number: offer.offer_number ?? '' })
+    return reply.page(
+      {
+        title,
+        errors,
+        breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }, { text: t('offers.feeReview.queueTitle'), href: base(lang) }],
+        body: html`<h1>${title}</h1>
+${summaryList([
+  { key: t('offers.feeReview.claimed'), value: offer.fee_exemption ? t(`offers.fee_${offer.fee_exemption}`) : '' },
+  { key: t('offers.submittedAt'), value: offer.submitted_at ? formatInZone(lang, offer.submitted_at, timeZone, 'dateTime') : '' },
+  { key: t('offers.feeReview.decision'), value: offer.fee_review_decision ? `${t(`offers.feeReview.${offer.fee_review_decision}`)}: ${offer.fee_review_reason ?? ''}` : t('offers.feeReview.undecided') },
+])}
+<h2>${t('offers.feeReview.proof')}</h2>
+${documentsList(t, lang, offer, docs, timeZone, { href: (d) => `${base(lang, offer.id)}/documents/${d.id}` })}
+${
+  offer.needs_review
+    ? html`${
+        offer.fee_review_assignee === officer.id
+          ? ''
+          : html`<form method="post" action="${base(lang, offer.id)}/assign">${csrf}${button({ text: t('offers.feeReview.assignToMe'), variant: 'secondary' })}</form>`
+      }
+<h2>${t('offers.feeReview.decideTitle')}</h2>
+<form method="post" action="${base(lang, offer.id)}/decision" novalidate>
+${csrf}
+${radios({ t, name: 'decision', label: t('offers.feeReview.decision'), value: values.decision ?? '', error: errors?.fields.decision, required: true, options: [{ value: 'accepted', text: t('offers.feeReview.accepted') }, { value: 'refused', text: t('offers.feeReview.refused') }] })}
+${textarea({ t, name: 'reason', label: t('offers.feeReview.reason'), hint: t('offers.feeReview.reasonHint'), value: values.reason ?? '', error: errors?.fields.reason, required: true, rows: 4, maxlength: 2000 })}
+${button({ text: t('offers.feeReview.record'), preventDoubleClick: true })}
+</form>`
+    : notice({ kind: 'info', title: t('offers.feeReview.decidedTitle') })
+}
+<h2>${t('offers.feeReview.offerTitle')}</h2>
+${answersSummary(t, lang, offer, 'h3')}`,
+      },
+      errors ? 400 : 200,
+    )
+  }
+
+  scope.get('/console/fee-exemptions/:id', async (request, reply) => {
+    const found = await load(request, reply)
+    if (!found) return reply
+    return detail(request, reply, found.officer, found.offer)
+  })
+
+  scope.post('/console/fee-exemptions/:id/assign', async (request, reply) => {
+    const found = await load(request, reply)
+    if (!found) return reply
+    await offers.assignFeeReview(found.offer, found.officer.id, actorFrom(request, found.officer))
+    return reply.redirect(base(request.lang, found.offer.id), 303)
+  })
+
+  scope.post('/console/fee-exemptions/:id/decision', async (request, reply) => {
+    const found = await load(request, reply)
+    if (!found) return reply
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const parsed = decisionSchema.safeParse(body)
+    if (!parsed.success) {
+      const values = { decision: typeof body.decision === 'string' ? body.decision : '', reason: typeof body.reason === 'string' ? body.reason : '' }
+      return detail(request, reply, found.officer, found.offer, values, zodFormErrors(request.t, parsed.error, {}, ['decision', 'reason']))
+    }
+    await offers.decideFeeReview(found.offer, parsed.data.decision, parsed.data.reason, { ...actorFrom(request, found.officer), userId: found.officer.id })
+    return reply.redirect(base(request.lang, found.offer.id), 303)
+  })
+
+  scope.get('/console/fee-exemptions/:id/documents/:documentId', async (request, reply) => {
+    const found = await load(request, reply)
+    if (!found) return reply
+    const doc = await offers.document(found.offer, (request.params as { documentId: string }).documentId)
+    if (!doc) throw new NotFoundError()
+    return sendDocument(reply, doc)
+  })
+}
