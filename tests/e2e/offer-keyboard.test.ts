@@ -66,12 +66,12 @@ describe('an offer by keyboard alone', () => {
         await kb.activate(o.button('offers.next'))
         await page.locator('#error-summary').waitFor()
         await page.waitForLoadState()
-        assert.equal(await kb.focusedId(), 'error-summary')
+        await kb.expectFocusOn('error-summary')
         await expectAccessible(page, 'offer exemption (errors, keyboard)')
         await kb.press('Tab')
         assert.equal(await page.locator(':focus').getAttribute('href'), '#exemption-code')
         await kb.press('Enter')
-        assert.equal(await kb.focusedId(), 'exemption-code')
+        await kb.expectFocusOn('exemption-code')
 
         for (const section of SECTION_IDS) {
           await page.waitForURL(new RegExp(`/${section}(\\?check=1)?(#[\\w-]+)?$`))

@@ -111,6 +111,16 @@ export class Keyboard {
     await this.press(key)
   }
 
+  /** Waits (a few seconds at most: autofocus applies after load) for focus on the element with this id. */
+  async expectFocusOn(id: string): Promise<void> {
+    const ok = await this.page
+      .locator(`[id="${id}"]:focus`)
+      .waitFor({ timeout: 5000 })
+      .then(() => true)
+      .catch(() => false)
+    if (!ok) assert.equal(await this.focusedId(), id, 'focus')
+  }
+
   /** The id of the focused element ('' for none); works without JavaScript in the page. */
   async focusedId(): Promise<string> {
     const focused = this.page.locator(':focus')

@@ -123,6 +123,16 @@ export class OfferPages {
     }
   }
 
+  /** Waits (a few seconds at most: autofocus applies after load) for focus on the element with this id. */
+  async expectFocusOn(id: string): Promise<void> {
+    const ok = await this.page
+      .locator(`[id="${id}"]:focus`)
+      .waitFor({ timeout: 5000 })
+      .then(() => true)
+      .catch(() => false)
+    if (!ok) assert.equal(await this.focusedId(), id, 'focus')
+  }
+
   /** The id of the element that has focus ('' for none). */
   async focusedId(): Promise<string> {
     // A locator, not page.evaluate: it works in a page without JavaScript too.
