@@ -5,6 +5,7 @@ import { TestClient, text, type PageResponse } from '../helpers/http.ts'
 import { businessWithPrimary, fillOffer, multipart, startOffer, TINY_PDF, TINY_PNG } from '../helpers/offers.ts'
 import { createUser, signIn, signInStaff } from '../helpers/users.ts'
 import { FEE_KEY, putSetting } from '../../src/features/console/admin.settings.ts'
+import { loadDossierOffers } from '../../src/features/console/inspection.service.ts'
 
 /**
  * An offer from review to its end, through the pages: submission and the fee on the
@@ -101,6 +102,17 @@ describe('offers of employment: submission, payment and the offer’s life', () 
     const pdf = await client.get(`/en/offers/${id}/offer.pdf`)
     assert.equal(pdf.status, 200)
     assert.match(String(pdf.headers['content-disposition']), new RegExp(`offer-${offer.offer_number}\\.pdf`))
+
+    // Every saved version is kept, with who saved it: an inspection reads what the offer said at each one.
+    const versions = await t.db.selectFrom('offer_version').select(['version', 'section', 'saved_values', 'saved_by']).where('offer_id', '=', id).orderBy('version').execute()
+    assert.deepEqual(versions.map((v) => v.section), ['exemption', 'business', 'job', 'requirements', 'wage', 'worker', 'attestations'])
+    assert.ok(versions.every((v) => v.saved_by === a.userId))
+    assert.equal(versions[5]!.saved_values.passportNumber, 'C1234567')
+    const [dossier] = await loadDossierOffers(t.db, a.businessId, [id])
+    const saves = dossier!.events.filter((e) => e.kind === 'offer.section_saved')
+    assert.equal(saves.length, 7)
+    assert.match(saves[0]!.detail, /^v2 exemption: .*exemptionCode=C10/)
+    assert.equal(saves[0]!.actor, 'bistro.owner')
 
     // Read-only for ever: a section POST changes nothing and says why.
     const edit = await client.post(`/en/offers/${id}/job`, { version: String(offer.version), jobTitle: 'Changed', nav: 'next' })

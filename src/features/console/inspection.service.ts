@@ -75,7 +75,7 @@ export async function dossierOfferIds(db: DbOrTrx, businessId: string, today: st
   return rows.map((r) => r.id)
 }
 
-const ANSWERED_BY_RECORDS = new Set(['offer.matched', 'offer.unmatched', 'offer.work_permit_issued', 'offer.work_permit_refused', 'offer.corrected', 'payment.approved', 'payment.refunded'])
+const ANSWERED_BY_RECORDS = new Set(['offer.section_saved', 'offer.matched', 'offer.unmatched', 'offer.work_permit_issued', 'offer.work_permit_refused', 'offer.corrected', 'payment.approved', 'payment.refunded'])
 const str = (a: Answers, s: string, f: string) => {
   const v = a[s]?.[f]
   return typeof v === 'string' ? v : ''
@@ -87,7 +87,7 @@ export async function loadDossierOffers(db: DbOrTrx, businessId: string, ids: re
   const offers = await db.selectFrom('offer').select(['id', 'offer_number', 'status', 'worker_name', 'job_title', 'answers', 'submitted_at']).where('id', 'in', ids).execute()
   const payments = await repo.paymentsOf(db, ids)
   const paymentIds = payments.map((p) => p.id)
-  const [refunds, matches, decisions, corrections, audits] = await Promise.all([
+  const [refunds, matches, decisions, corrections, audits, versions] = await Promise.all([
     repo.refundsOfPayments(db, paymentIds),
     db
       .selectFrom('work_permit_match as m')
@@ -105,6 +105,14 @@ export async function loadDossierOffers(db: DbOrTrx, businessId: string, ids: re
       .where('object_id', 'in', [...ids, ...paymentIds])
       .orderBy('occurred_at')
       .orderBy('id')
+      .execute(),
+    // Each saved version of each section: what the offer said, who saved it, when.
+    db
+      .selectFrom('offer_version as v')
+      .leftJoin('app_user as u', 'u.id', 'v.saved_by')
+      .select(['v.offer_id', 'v.version', 'v.section', 'v.saved_values', 'v.saved_at', 'u.username'])
+      .where('v.offer_id', 'in', ids)
+      .orderBy('v.version')
       .execute(),
   ])
   const paymentOffer = new Map(payments.map((p) => [p.id, p.purpose_id]))
@@ -129,6 +137,10 @@ export async function loadDossierOffers(db: DbOrTrx, businessId: string, ids: re
       actor: d.decided_by_name,
       detail: [d.first_day_of_employment ? `first day ${d.first_day_of_employment}; inspection until ${d.inspection_until}` : '', d.refund_outcome ? `refund ${d.refund_outcome}` : '', d.note].filter(Boolean).join('; '),
     })
+  }
+  for (const v of versions) {
+    const answers = Object.entries(v.saved_values).map(([field, value]) => `${field}=${[value].flat().join('|')}`).join('; ')
+    add(v.offer_id, { at: v.saved_at, kind: 'offer.section_saved', actor: v.username ?? '', detail: `v${v.version} ${v.section}: ${answers}` })
   }
   for (const c of corrections) add(c.offer_id, { at: c.corrected_at, kind: 'offer.corrected', actor: c.corrected_by_name, detail: `${c.field}: ${c.old_value} -> ${c.new_value} (${c.reason})` })
   for (const a of audits) {

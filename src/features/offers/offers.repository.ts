@@ -44,7 +44,7 @@ export type SaveResult = { kind: 'saved'; version: number } | { kind: 'conflict'
  * the page was loaded with and that the offer is still a draft; the queue's name and
  * title columns follow the answers.
  */
-export async function saveSection(db: DbOrTrx, id: string, section: SectionId, values: Record<string, string | string[]>, expectedVersion: number, now: Date): Promise<SaveResult> {
+export async function saveSection(db: DbOrTrx, id: string, section: SectionId, values: Record<string, string | string[]>, expectedVersion: number, now: Date, savedBy: string | null = null): Promise<SaveResult> {
   const patch = JSON.stringify({ [section]: values })
   const merged = sql`(answers || ${patch}::jsonb)`
   const saved = await db
@@ -62,7 +62,11 @@ export async function saveSection(db: DbOrTrx, id: string, section: SectionId, v
     .where('status', '=', 'draft')
     .returning('version')
     .executeTakeFirst()
-  if (saved) return { kind: 'saved', version: saved.version }
+  if (saved) {
+    // What this version said, kept for inspections (the offer row holds only the latest).
+    await db.insertInto('offer_version').values({ offer_id: id, version: saved.version, section, saved_values: JSON.stringify(values), saved_by: savedBy, saved_at: now }).execute()
+    return { kind: 'saved', version: saved.version }
+  }
   const current = await findOffer(db, id)
   if (!current || current.status !== 'draft') return { kind: 'readOnly' }
   return { kind: 'conflict', offer: current }

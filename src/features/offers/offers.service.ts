@@ -130,7 +130,7 @@ export class OfferService {
     const now = this.deps.clock.now()
     // The save and its audit entry in one transaction: a crash keeps both or neither.
     return this.deps.db.transaction().execute(async (trx) => {
-      const result = await repo.saveSection(trx, offer.id, section, values, expectedVersion, now)
+      const result = await repo.saveSection(trx, offer.id, section, values, expectedVersion, now, actor.userId ?? null)
       if (result.kind === 'saved') await audit(trx, actor, now, { action: 'offer.section_saved', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { section } })
       return result
     })

@@ -46,7 +46,18 @@ export interface OfferDocumentTable {
 }
 export type OfferDocument = Selectable<OfferDocumentTable>
 
+/** One save of one section (`offer_version`), kept for inspections. */
+export interface OfferVersionTable {
+  offer_id: string
+  version: number
+  section: string
+  saved_values: ColumnType<Record<string, string | string[]>, string, string>
+  saved_by: string | null
+  saved_at: Timestamp
+}
+
 export interface OfferTables {
   offer: OfferTable
   offer_document: OfferDocumentTable
+  offer_version: OfferVersionTable
 }
