@@ -23,7 +23,9 @@ export async function signIn(page: Page, base: string, lang: Lang, username: str
   if (!page.url().includes('/sign-in')) await page.goto(`${base}/${lang}/sign-in`)
   await page.getByLabel(l.username).fill(username)
   await page.getByLabel(l.password, { exact: true }).fill(password)
-  await page.getByRole('button', { name: l.signIn, exact: true }).click()
+  // Wait for the answer to land (a redirect, or the page again with an error): a caller that goes
+  // elsewhere at once would otherwise cancel the sign-in mid-way (a race a fast machine exposes).
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.getByRole('button', { name: l.signIn, exact: true }).click()])
 }
 
 /** Moves the running portal's clock (PORTAL_TEST_CLOCK). */
