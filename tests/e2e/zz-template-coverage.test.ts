@@ -24,6 +24,8 @@ const NOT_PAGES = new Set([
   '/:lang/offers/:id/offer.pdf',
   '/:lang/offers/:id/payments/:paymentId/receipt.pdf',
   '/:lang/offers/:id/documents/:documentId',
+  // The proof of a claimed fee exemption, downloaded by an officer (always an attachment).
+  '/:lang/console/fee-exemptions/:id/documents/:documentId',
 ])
 
 /**
