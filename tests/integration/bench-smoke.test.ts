@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { test } from 'node:test'
+import { usingPostgres } from '../helpers/database.ts'
 
 /**
  * A few-second run of `npm run bench` (bench/run.ts): two scenarios for about a
@@ -11,7 +12,8 @@ import { test } from 'node:test'
  * harness end to end and the shape of its JSON, with non-zero throughput; it asserts
  * no speed (the machine is shared), only that everything was measured.
  */
-test('the benchmark harness measures the baseline and two portal scenarios and writes its JSON', () => {
+// Runs on the embedded database whatever the tier: once, in the first tier (not again in CI's PostgreSQL tier).
+if (!usingPostgres()) test('the benchmark harness measures the baseline and two portal scenarios and writes its JSON', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'))
   const json = path.join(dir, 'bench.json')
   const run = spawnSync(

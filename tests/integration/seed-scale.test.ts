@@ -4,10 +4,12 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { test } from 'node:test'
+import { usingPostgres } from '../helpers/database.ts'
 import { verify } from '@node-rs/argon2'
 import { openEmbedded } from '../../src/db/connect.ts'
 
-test('seed:scale inserts the employers, businesses, offers, payments and messages it reports, in batches', async () => {
+// Runs on the embedded database whatever the tier: once, in the first tier (not again in CI's PostgreSQL tier).
+if (!usingPostgres()) test('seed:scale inserts the employers, businesses, offers, payments and messages it reports, in batches', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-scale-'))
   const run = spawnSync(
     process.execPath,
