@@ -15,7 +15,8 @@ export async function register(page: Page, base: string, lang: Lang, user: { use
   await page.getByLabel(l.email).fill(user.email)
   await page.getByLabel(l.password, { exact: true }).fill(user.password)
   await page.getByLabel(l.confirm).fill(user.password)
-  await page.getByRole('button', { name: l.register }).click()
+  // Wait for the answer: going elsewhere at once would cancel the registration (see signIn).
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.getByRole('button', { name: l.register }).click()])
 }
 
 export async function signIn(page: Page, base: string, lang: Lang, username: string, password: string): Promise<void> {
