@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.ts'
 import { PGlitePool } from './pglite-pool.ts'
+import { enableReadCache } from './read-cache.ts'
 
 export type Db = Kysely<Database>
 
@@ -47,6 +48,8 @@ export function openPostgres(url: string, poolSize: number): DatabaseHandle {
 function embeddedHandle(pglite: PGlite, onClose?: () => void): DatabaseHandle {
   const pool = new PGlitePool(pglite)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) })
+  // One process owns this database: reads of the session, user and memberships may be served between writes.
+  enableReadCache(db, pool)
   return {
     db,
     kind: 'embedded',

@@ -1,5 +1,6 @@
 import type { FastifySessionObject as Session, SessionStore } from '@fastify/session'
 import type { Db } from '../db/connect.ts'
+import { cachedRead } from '../db/read-cache.ts'
 import type { Clock } from './clock.ts'
 
 /**
@@ -46,14 +47,12 @@ export class DbSessionStore implements SessionStore {
       .then(() => callback(), callback)
   }
 
+  /** On the embedded database the row may come from the read cache (any write since empties it); the expiry is judged here, now. */
   get(sessionId: string, callback: GetCallback): void {
-    this.db
-      .selectFrom('session')
-      .select('data')
-      .where('id', '=', sessionId)
-      .where('expires_at', '>', this.clock.now())
-      .executeTakeFirst()
-      .then((row) => callback(null, (row?.data as unknown as Session | undefined) ?? null), callback)
+    const now = this.clock.now()
+    cachedRead(this.db, `session:${sessionId}`, () =>
+      this.db.selectFrom('session').select(['data', 'expires_at']).where('id', '=', sessionId).executeTakeFirst(),
+    ).then((row) => callback(null, row && row.expires_at.getTime() > now.getTime() ? (row.data as unknown as Session) : null), callback)
   }
 
   destroy(sessionId: string, callback: Callback): void {

@@ -1,3 +1,4 @@
+import { cachedRead } from '../../db/read-cache.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { MembershipRole } from '../enrolment/enrolment.tables.ts'
 import { isUuid } from '../../platform/ids.ts'
@@ -5,7 +6,8 @@ import { isUuid } from '../../platform/ids.ts'
 /**
  * Who may act for a business, and what they may manage: the one place every
  * feature asks. A membership is read fresh on every request, so a removed user
- * is refused at their next request.
+ * is refused at their next request (on the embedded database it may come from the
+ * read cache, which any write empties: src/db/read-cache.ts).
  */
 export interface ActingMembership {
   membershipId: string
@@ -31,7 +33,7 @@ function baseQuery(db: DbOrTrx, userId: string) {
 /** The user's active membership of this business, if any. */
 export async function activeMembership(db: DbOrTrx, userId: string, businessId: string): Promise<ActingMembership | undefined> {
   if (!isUuid(businessId)) return undefined
-  return baseQuery(db, userId).where('m.business_id', '=', businessId).executeTakeFirst()
+  return cachedRead(db, `membership:${userId}:${businessId}`, () => baseQuery(db, userId).where('m.business_id', '=', businessId).executeTakeFirst())
 }
 
 /**
@@ -40,7 +42,7 @@ export async function activeMembership(db: DbOrTrx, userId: string, businessId: 
  */
 export async function actingMembership(db: DbOrTrx, userId: string, requestedBusinessId?: string): Promise<ActingMembership | undefined> {
   if (requestedBusinessId) return activeMembership(db, userId, requestedBusinessId)
-  const all = await baseQuery(db, userId).orderBy('b.legal_name').orderBy('m.created_at').execute()
+  const all = await cachedRead(db, `acting:${userId}`, () => baseQuery(db, userId).orderBy('b.legal_name').orderBy('m.created_at').execute())
   return all.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])[0]
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Db } from '../../db/connect.ts'
 import type { AppUser } from '../../db/database.ts'
+import { cachedRead } from '../../db/read-cache.ts'
 import { actorFrom, audit, type DbOrTrx } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { html, type Html } from '../../platform/html.ts'
@@ -62,6 +63,13 @@ export function activeBusinessOf(request: FastifyRequest): string | undefined {
  */
 export async function currentMembership(db: DbOrTrx, request: FastifyRequest, userId: string): Promise<ActingMembership | undefined> {
   const chosen = activeBusinessOf(request)
+  // The memberships this request already read before its handler (one query fewer); never inside a transaction, which reads its own.
+  const context = request.businessContext
+  if (context && request.user?.id === userId && !db.isTransaction) {
+    const acting = context.choices.filter((c) => !c.dormant)
+    const pick = (chosen ? acting.find((c) => c.businessId === chosen) : undefined) ?? acting[0]
+    return pick && { membershipId: pick.membershipId, businessId: pick.businessId, businessName: pick.businessName, role: pick.role, branchId: pick.branchId }
+  }
   return (chosen ? await actingMembership(db, userId, chosen) : undefined) ?? (await actingMembership(db, userId))
 }
 
@@ -69,7 +77,14 @@ const ROLE_ORDER: Record<MembershipRole, number> = { primary: 0, branch_primary:
 
 /** Every active membership of the user, dormant businesses included, in the default order (primary roles first, then by name). */
 export async function membershipChoices(db: DbOrTrx, userId: string): Promise<BusinessChoice[]> {
-  const rows = await db
+  const rows = await cachedRead(db, `memberships:${userId}`, () => membershipRows(db, userId))
+  return rows
+    .map(({ status, ...r }) => ({ ...r, dormant: status === 'dormant' }))
+    .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])
+}
+
+function membershipRows(db: DbOrTrx, userId: string) {
+  return db
     .selectFrom('business_membership as m')
     .innerJoin('business as b', 'b.id', 'm.business_id')
     .select(['m.id as membershipId', 'm.business_id as businessId', 'b.legal_name as businessName', 'm.role', 'm.branch_id as branchId', 'b.status'])
@@ -78,9 +93,6 @@ export async function membershipChoices(db: DbOrTrx, userId: string): Promise<Bu
     .orderBy('b.legal_name')
     .orderBy('m.created_at')
     .execute()
-  return rows
-    .map(({ status, ...r }) => ({ ...r, dormant: status === 'dormant' }))
-    .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])
 }
 
 /** The chosen business when still a member; else the first that is not dormant (as `actingMembership` picks); else the first. */

@@ -5,6 +5,7 @@ import type { Clock } from '../../platform/clock.ts'
 import { html } from '../../platform/html.ts'
 import { button, csrfField } from '../../ui/components.ts'
 import { findUserById } from './users.repository.ts'
+import { cachedRead } from '../../db/read-cache.ts'
 import { formatInZone } from '../../platform/dates.ts'
 
 export const IDLE_MS = 20 * 60_000
@@ -115,7 +116,9 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
       !(now.getTime() - created <= ABSOLUTE_MS) ? 'absolute' : !(now.getTime() - lastSeen <= IDLE_MS) ? 'idle' : undefined
     if (reason) return endSession(request, reply, reason)
 
-    const user = await findUserById(deps.db, s.userId)
+    // Fresh on every request (on the embedded database, unless nothing at all was written since: read-cache.ts).
+    const userId = s.userId
+    const user = await cachedRead(deps.db, `user:${userId}`, () => findUserById(deps.db, userId))
     if (!user || user.status === 'deleted') {
       await s.destroy()
       return reply.redirect(signInPathFor(request.lang, s.audience), 303)

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { cachedRead } from '../../db/read-cache.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { Business, EnrolmentRequest, EnrolmentStatus, MembershipRole } from './enrolment.tables.ts'
 
@@ -59,7 +60,13 @@ export interface Membership {
 
 /** Every business the user may act for, primary role first. */
 export async function membershipsOf(db: DbOrTrx, userId: string): Promise<Membership[]> {
-  const rows = await db
+  // The home page asks on every visit; on the embedded database served from the read cache until something is written (src/db/read-cache.ts).
+  const rows = await cachedRead(db, `businesses:${userId}`, () => membershipRows(db, userId))
+  return rows.map(({ membership_id, membership_role, ...business }) => ({ membershipId: membership_id, role: membership_role, business }))
+}
+
+function membershipRows(db: DbOrTrx, userId: string) {
+  return db
     .selectFrom('business_membership as m')
     .innerJoin('business as b', 'b.id', 'm.business_id')
     .selectAll('b')
@@ -68,7 +75,6 @@ export async function membershipsOf(db: DbOrTrx, userId: string): Promise<Member
     .where('m.status', '=', 'active')
     .orderBy('b.legal_name')
     .execute()
-  return rows.map(({ membership_id, membership_role, ...business }) => ({ membershipId: membership_id, role: membership_role, business }))
 }
 
 export interface QueueRow {

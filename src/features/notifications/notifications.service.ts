@@ -1,8 +1,10 @@
 import type { Db } from '../../db/connect.ts'
+import { cachedRead } from '../../db/read-cache.ts'
 import type { Lang } from '../../i18n/i18n.ts'
 import {
   businessIdsForUser,
   countMessages,
+  countUnread,
   findVisibleMessage,
   listMessages,
   markRead,
@@ -14,7 +16,7 @@ import { isTemplateName } from './templates.ts'
 export const PAGE_SIZE = 20
 
 export async function readerFor(db: Db, userId: string): Promise<Reader> {
-  return { userId, businessIds: await businessIdsForUser(db, userId) }
+  return { userId, businessIds: await cachedRead(db, `businessIds:${userId}`, () => businessIdsForUser(db, userId)) }
 }
 
 /**
@@ -80,8 +82,9 @@ export async function openMessage(db: Db, userId: string, id: string, now: Date,
   return { ...messageText(message, lang), createdAt: message.created_at, forBusiness: message.business_id !== null }
 }
 
+/** The header's count: one query, and on the embedded database none until something is written (read-cache.ts). */
 export async function unreadCount(db: Db, userId: string): Promise<number> {
-  return (await countMessages(db, await readerFor(db, userId))).unread
+  return cachedRead(db, `unread:${userId}`, () => countUnread(db, userId))
 }
 
 /** The newest few messages, for the "Account messages" panel of a home page (`messagesPanel`). */
