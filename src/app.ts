@@ -168,7 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   const offers = new OfferService({ db: deps.db, clock: deps.clock, timeZone: config.timeZone, payments })
   // The JSON API for representatives' software: once, under /api/v1 (no language prefix; bearer tokens only).
-  await registerApiRoutes(app, { db: deps.db, clock: deps.clock, timeZone: config.timeZone, publicBaseUrl: config.publicBaseUrl, offers })
+  await registerApiRoutes(app, { db: deps.db, clock: deps.clock, timeZone: config.timeZone, publicBaseUrl: config.publicBaseUrl, offers, rateLimitPerMinute: config.apiRateLimitPerMinute })
   if (config.isProduction && config.paymentGateway === 'embedded') {
     app.log.warn('PAYMENT_GATEWAY=embedded in production: fees go to the test gateway and no card is charged')
   }
@@ -226,7 +226,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerOfferDocumentRoutes(scope, offerDeps)
         registerFeeReviewRoutes(scope, offerDeps)
         registerApiTokenRoutes(scope, enrolmentDeps)
-        registerDeveloperRoutes(scope, { publicBaseUrl: config.publicBaseUrl })
+        registerDeveloperRoutes(scope, { publicBaseUrl: config.publicBaseUrl, rateLimitPerMinute: config.apiRateLimitPerMinute })
         registerAccessRoutes(scope, { ...enrolmentDeps, secret: config.sessionSecret })
         registerNotificationRoutes(scope, deps)
         registerPaymentRoutes(scope, { payments, moneris: monerisPageFromConfig(config), timeZone: config.timeZone })

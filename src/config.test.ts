@@ -12,6 +12,14 @@ describe('configuration', () => {
     assert.equal(c.databaseUrl, undefined)
   })
 
+  it('limits the API to 120 requests a minute per token unless API_RATE_LIMIT_PER_MINUTE says otherwise', () => {
+    assert.equal(loadConfig({}).apiRateLimitPerMinute, 120)
+    assert.equal(loadConfig({ API_RATE_LIMIT_PER_MINUTE: '100000' }).apiRateLimitPerMinute, 100_000)
+    for (const bad of ['0', '-5', '1.5', 'many']) {
+      assert.throws(() => loadConfig({ API_RATE_LIMIT_PER_MINUTE: bad }), (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.startsWith('API_RATE_LIMIT_PER_MINUTE')), bad)
+    }
+  })
+
   it('refuses to start in production without its secrets, naming each one', () => {
     assert.throws(
       () => loadConfig({ NODE_ENV: 'production' }),

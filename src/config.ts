@@ -80,6 +80,7 @@ const envSchema = z.object({
   RUN_MAIL_DISPATCHER: booleanish.default(true),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   OIDC_PROVIDERS: oidcProvidersSchema.optional(),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000_000).default(120),
 })
 
 export type Env = z.infer<typeof envSchema>
@@ -134,6 +135,8 @@ export interface Config {
   webConcurrency: number
   /** Federated sign-in providers (OpenID Connect) offered on the portal's sign-in page; none: no buttons. */
   oidcProviders: OidcProviderConfig[]
+  /** Requests a minute each API token (or address without one) may make (the benchmark raises it). */
+  apiRateLimitPerMinute: number
 }
 
 /** Variables without which a production portal must not start. */
@@ -217,6 +220,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     runMailDispatcher: env.RUN_MAIL_DISPATCHER,
     webConcurrency: env.WEB_CONCURRENCY,
     oidcProviders: env.OIDC_PROVIDERS ?? [],
+    apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
   }
 }
 

@@ -16,6 +16,7 @@ import * as s from './api.schema.ts'
  */
 
 /** Requests per minute per token (documented on the reference page and in docs/operations.md). */
+/** The default of API_RATE_LIMIT_PER_MINUTE (src/config.ts). */
 export const RATE_LIMIT_PER_MINUTE = 120
 export const API_PREFIX = '/api/v1'
 
@@ -165,7 +166,7 @@ const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` })
 export type OpenApiDocument = ReturnType<typeof buildOpenApi>
 
 /** The OpenAPI 3.1 document (`publicBaseUrl` makes the server address and the problem types absolute). */
-export function buildOpenApi(publicBaseUrl: string) {
+export function buildOpenApi(publicBaseUrl: string, rateLimitPerMinute = RATE_LIMIT_PER_MINUTE) {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const op of OPERATIONS) {
     const parameters: unknown[] = [...(op.pathParams ?? []).map((p) => ({ ...p, in: 'path', required: true })), ...(op.query ? queryParameters(op.query) : [])]
@@ -208,7 +209,7 @@ export function buildOpenApi(publicBaseUrl: string) {
     info: {
       title: 'Employer Portal API',
       version: '1.0.0',
-      description: `For representatives’ case-management software: the same offers, under the same rules, as the portal’s pages. Authenticate with a personal API token (Authorization: Bearer ep_…). Each token may make ${RATE_LIMIT_PER_MINUTE} requests per minute. Errors are RFC 9457 problem details in English or French (Accept-Language).`,
+      description: `For representatives’ case-management software: the same offers, under the same rules, as the portal’s pages. Authenticate with a personal API token (Authorization: Bearer ep_…). Each token may make ${rateLimitPerMinute} requests per minute. Errors are RFC 9457 problem details in English or French (Accept-Language).`,
     },
     servers: [{ url: `${publicBaseUrl}${API_PREFIX}` }],
     tags: [{ name: 'Meta' }, { name: 'Business' }, { name: 'Offers' }, { name: 'Messages' }, { name: 'Reference' }],

@@ -43,6 +43,8 @@ export interface ApiDeps {
   timeZone: string
   publicBaseUrl: string
   offers: OfferService
+  /** API_RATE_LIMIT_PER_MINUTE (default RATE_LIMIT_PER_MINUTE). */
+  rateLimitPerMinute?: number
 }
 
 /** A JSON answer made by a handler (kept as is for idempotent replays). */
@@ -107,6 +109,7 @@ const isSection = (s: string): s is SectionId => (SECTION_IDS as readonly string
  */
 export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const { db, clock, offers, publicBaseUrl, timeZone } = deps
+  const rateLimitPerMinute = deps.rateLimitPerMinute ?? RATE_LIMIT_PER_MINUTE
   const tokens = new ApiTokenService({ db, clock })
   let document: OpenApiDocument | undefined
 
@@ -132,7 +135,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
       })
 
       await api.register(fastifyRateLimit, {
-        max: RATE_LIMIT_PER_MINUTE,
+        max: rateLimitPerMinute,
         timeWindow: 60_000,
         // Counted in the database: the limit holds across every process on one PostgreSQL server.
         store: databaseRateStore(db, clock),
@@ -193,7 +196,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
       const offerAnswer = (status: number, o: Offer) => json(status, offerJson(o, publicBaseUrl), { etag: etag(o.version) })
 
       api.get('/openapi.json', async (_request, reply) => {
-        document ??= buildOpenApi(publicBaseUrl)
+        document ??= buildOpenApi(publicBaseUrl, rateLimitPerMinute)
         return reply.header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').type('application/json; charset=utf-8').send(JSON.stringify(document))
       })
 

@@ -54,7 +54,7 @@ ${bodyNames.length ? html`<p>${t('api.dev.requestBody')}${t('api.dev.colon')}${b
 </section>`
 }
 
-export function developersBody(t: Translate, lang: Lang, doc: OpenApiDocument): Html {
+export function developersBody(t: Translate, lang: Lang, doc: OpenApiDocument, rateLimitPerMinute = RATE_LIMIT_PER_MINUTE): Html {
   const baseUrl = doc.servers[0]!.url
   const tags = ['Meta', 'Business', 'Offers', 'Messages', 'Reference']
   return html`<h1>${t('api.dev.title')}</h1>
@@ -63,7 +63,7 @@ export function developersBody(t: Translate, lang: Lang, doc: OpenApiDocument): 
 <p>${t('api.dev.base', { url: baseUrl })}</p>
 <h2 id="authentication">${t('api.dev.authTitle')}</h2><p>${t('api.dev.authBody')}</p>
 <h2 id="scopes">${t('api.dev.scopesTitle')}</h2><p>${t('api.dev.scopesBody')}</p>
-<h2 id="rate-limits">${t('api.dev.rateTitle')}</h2><p>${t('api.dev.rateBody', { max: RATE_LIMIT_PER_MINUTE })}</p>
+<h2 id="rate-limits">${t('api.dev.rateTitle')}</h2><p>${t('api.dev.rateBody', { max: rateLimitPerMinute })}</p>
 <h2 id="errors">${t('api.dev.errorsTitle')}</h2><p>${t('api.dev.errorsBody')}</p>
 <ul>${PROBLEM_TYPES.map((p) => html`<li id="problem-${p}"><code>${p}</code>${t('api.dev.colon')}${t(PROBLEM_TITLES[p])}</li>`)}</ul>
 <h2 id="idempotency">${t('api.dev.idemTitle')}</h2><p>${t('api.dev.idemBody')}</p>
@@ -84,10 +84,10 @@ ${SECTION_IDS.map(
 }
 
 /** `/{lang}/developers`: the API reference, server-rendered from the OpenAPI document (public). */
-export function registerDeveloperRoutes(scope: FastifyInstance, deps: { publicBaseUrl: string }): void {
+export function registerDeveloperRoutes(scope: FastifyInstance, deps: { publicBaseUrl: string; rateLimitPerMinute?: number }): void {
   let doc: OpenApiDocument | undefined
   scope.get('/developers', async (request, reply) => {
-    doc ??= buildOpenApi(deps.publicBaseUrl)
-    return reply.page({ title: request.t('api.dev.title'), breadcrumbs: [{ text: request.t('common.home'), href: `/${request.lang}` }], body: developersBody(request.t, request.lang, doc) })
+    doc ??= buildOpenApi(deps.publicBaseUrl, deps.rateLimitPerMinute)
+    return reply.page({ title: request.t('api.dev.title'), breadcrumbs: [{ text: request.t('common.home'), href: `/${request.lang}` }], body: developersBody(request.t, request.lang, doc, deps.rateLimitPerMinute) })
   })
 }
