@@ -93,7 +93,7 @@ async function measure(
   server: ServerProcess,
   sampler: RssSampler,
 ): Promise<{ result: LoadResult; peakRssMb: number; requests: ScenarioResult['requests'] }> {
-  const state = s.setup ? await s.setup(new SetupClient(server.baseUrl)) : undefined
+  const state = s.setup ? await s.setup(new SetupClient(server.baseUrl), { connections }) : undefined
   const requests = requestsFor(s, state)
   progress(`${s.name}: ${requests.map((r) => `${r.method} ${r.path}`).join(', ')} (${duration} s, ${connections} connections)`)
   sampler.reset()
@@ -131,6 +131,8 @@ async function startPortal(processes: number): Promise<ServerProcess> {
     DATABASE_URL: databaseUrl ?? '',
     WEB_CONCURRENCY: String(processes),
     SEED_DEMO: 'false',
+    // The API scenario measures the API, not its rate limit (120 a minute by default).
+    API_RATE_LIMIT_PER_MINUTE: '1000000000',
   }
   // Create and migrate the database first, in its own process: creating a fresh
   // embedded database (initdb) leaves ~500 MB resident in the process that did it,
@@ -143,7 +145,7 @@ async function startPortal(processes: number): Promise<ServerProcess> {
     const started = performance.now()
     const seeded = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'bench/seed-scale.ts', '--employers', String(seedEmployers), '--offers', String(seedOffers), '--busiest', String(seedOffers), '--prefix', BENCH_SEED.prefix, '--password', BENCH_SEED.password, '--if-absent'],
+      ['--import', 'tsx', 'bench/seed-scale.ts', '--employers', String(seedEmployers), '--offers', String(seedOffers), '--busiest', String(seedOffers), '--prefix', BENCH_SEED.prefix, '--password', BENCH_SEED.password, '--officer-totp', BENCH_SEED.officerTotp, '--api-token', BENCH_SEED.apiToken, '--if-absent'],
       { env, encoding: 'utf8' },
     )
     if (seeded.status !== 0) throw new Error(`seed:scale failed:\n${seeded.stdout}${seeded.stderr}`)
@@ -173,6 +175,11 @@ function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-CA', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 }
 
+/** Sign-ins per second: the POSTs among the scenario's requests (each connection cycles through them). */
+function signInsPerSecond(s: ScenarioResult): number {
+  return (s.result.requestsPerSecond * s.requests.filter((r) => r.method === 'POST').length) / Math.max(1, s.requests.length)
+}
+
 function printTable(baseline: ScenarioResult, configurations: ConfigurationResult[], argon2: Argon2Result | null): void {
   const header = ['configuration', 'scenario', 'KB/resp', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs baseline', 'peak RSS MB', 'target', 'result']
   const rows: string[][] = []
@@ -184,8 +191,9 @@ function printTable(baseline: ScenarioResult, configurations: ConfigurationResul
     fmt(s.result.latencyP50Ms),
     fmt(s.result.latencyP99Ms),
     fmt(s.result.errors),
-    s.kind === 'sign-in' && argon2
-      ? `${fmt(argon2.concurrentHashesPerSecond)} argon2id/s`
+    // Each sign-in (a form GET, then its POST) is one argon2id hash: hashes/s, set against the in-process maximum.
+    s.kind === 'sign-in'
+      ? `${fmt(signInsPerSecond(s), 1)} argon2id/s${argon2 ? ` (${fmt((100 * signInsPerSecond(s)) / argon2.concurrentHashesPerSecond)} % of ${fmt(argon2.concurrentHashesPerSecond, 1)})` : ''}`
       : s.ratio === null
         ? '1.00×'
         : `${fmt(s.ratio, 2)}×`,

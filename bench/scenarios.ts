@@ -1,3 +1,4 @@
+import { totpCode } from '../src/features/auth/totp.ts'
 import type { LoadRequest } from './lib/load.ts'
 import type { SetupClient } from './lib/setup-client.ts'
 
@@ -26,8 +27,8 @@ export interface Scenario<S = unknown> {
   body?: (state: S) => string
   /** Several requests cycled by every connection (e.g. a first and a deep keyset page). */
   requests?: (state: S) => LoadRequest[]
-  /** Runs once before the load, against the portal: sign in, find a URL, seed a row. */
-  setup?: (client: SetupClient) => Promise<S>
+  /** Runs once before the load, against the portal: sign in, find a URL, seed a row (`connections`: how many the load will use). */
+  setup?: (client: SetupClient, options: { connections: number }) => Promise<S>
   /** The status a correct answer has (default 200); anything else counts as an error. */
   expectStatus?: number
   /** Needs the seeded volume (`npm run seed:scale` into the benchmark's database first). */
@@ -35,7 +36,16 @@ export interface Scenario<S = unknown> {
 }
 
 /** Who the seeded scenarios sign in as: the first seeded employer, whose business has the most offers. */
-export const BENCH_SEED = { prefix: 'bench', user: 'bench-employer-1', password: 'bench-password-2026' } as const
+export const BENCH_SEED = {
+  prefix: 'bench',
+  user: 'bench-employer-1',
+  password: 'bench-password-2026',
+  /** `<prefix>-officer`, whose second factor is this secret (seed:scale --officer-totp). */
+  officer: 'bench-officer',
+  officerTotp: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+  /** The first employer's personal API token (seed:scale --api-token). */
+  apiToken: 'ep_benchTokenForTheApiOfferListScenario0000000',
+} as const
 
 type Signed = { cookie: Record<string, string> }
 
@@ -44,6 +54,38 @@ async function signIn(client: SetupClient): Promise<Signed> {
   const res = await client.postForm('/en/sign-in', { username: BENCH_SEED.user, password: BENCH_SEED.password })
   if (res.status !== 303 || !res.headers.get('location')?.endsWith('/home')) throw new Error(`setup: sign-in answered ${res.status} ${res.headers.get('location')}`)
   return { cookie: client.cookieHeader() }
+}
+
+/**
+ * An officer signed in to the console: password, then the second factor. Each TOTP step is
+ * accepted once, so a second sign-in in the same 30 s (PostgreSQL's 2-process run) uses the next step's code.
+ */
+async function signInOfficer(client: SetupClient): Promise<Signed> {
+  await client.get('/en/console/sign-in')
+  const res = await client.postForm('/en/console/sign-in', { username: BENCH_SEED.officer, password: BENCH_SEED.password })
+  if (res.status !== 303 || !res.headers.get('location')?.endsWith('/sign-in/code')) throw new Error(`setup: officer sign-in answered ${res.status} ${res.headers.get('location')}`)
+  for (const ahead of [0, 30_000]) {
+    await client.get('/en/sign-in/code')
+    const code = await client.postForm('/en/sign-in/code', { code: totpCode(BENCH_SEED.officerTotp, new Date(Date.now() + ahead)) })
+    if (code.status === 303) return { cookie: client.cookieHeader() }
+  }
+  throw new Error('setup: the officer\'s second factor was refused')
+}
+
+/** The job section of an offer, complete (the section POST saves it and goes on to the next). */
+const JOB_SECTION = {
+  jobTitle: 'Software developer',
+  nocCode: '21232',
+  mainDuties: 'Design, write and test software.',
+  workStreet: '1 Main Street',
+  workCity: 'Ottawa',
+  workProvince: 'ON',
+  workPostalCode: 'K1A 0B1',
+  startDate: '2027-06-01',
+  endDate: '2028-05-31',
+  hoursPerWeek: '40',
+  additionalLocation: 'no',
+  nav: 'next',
 }
 
 /** The href of the page's "Next page" link (rel=next), HTML entities decoded. */
@@ -84,19 +126,27 @@ export const SCENARIOS: Scenario<unknown>[] = [
   }),
 
   // Signed-in scenarios on the seeded volume: the first seeded employer's business has --offers-busiest offers.
-  scenario<{ cookie: Record<string, string>; csrf: string }>({
+  // A sign-in ends the session it was posted in (a new id, no fixation): each connection gets
+  // the form, then posts it with that form's session and token. One argon2id hash per sign-in,
+  // so run.ts reports sign-ins/s (half the requests/s) as hashes/s.
+  scenario({
     name: 'sign-in',
     kind: 'sign-in',
     method: 'POST',
     path: '/en/sign-in',
     expectStatus: 303,
     seeded: true,
-    setup: async (c) => {
-      await c.get('/en/sign-in')
-      return { cookie: c.cookieHeader(), csrf: c.csrfToken()! }
-    },
-    headers: (s) => ({ ...s.cookie, 'content-type': 'application/x-www-form-urlencoded' }),
-    body: (s) => new URLSearchParams({ _csrf: s.csrf, username: BENCH_SEED.user, password: BENCH_SEED.password }).toString(),
+    requests: () => [
+      { method: 'GET', path: '/en/sign-in', expectStatus: 200 },
+      {
+        method: 'POST',
+        path: '/en/sign-in',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ username: BENCH_SEED.user, password: BENCH_SEED.password }).toString(),
+        withPreviousForm: true,
+        expectStatus: 303,
+      },
+    ],
   }),
   scenario<Signed>({ name: 'account-home', kind: 'page', method: 'GET', path: '/en/home', seeded: true, setup: signIn, headers: (s) => s.cookie }),
   scenario<Signed>({ name: 'offer-queue-first', kind: 'page', method: 'GET', path: '/en/offers', seeded: true, setup: signIn, headers: (s) => s.cookie }),
@@ -136,6 +186,58 @@ export const SCENARIOS: Scenario<unknown>[] = [
     headers: (s) => s.cookie,
   }),
   scenario<Signed>({ name: 'account-messages', kind: 'page', method: 'GET', path: '/en/messages', seeded: true, setup: signIn, headers: (s) => s.cookie }),
-  // Still to add: offer-section-post (each connection needs its own draft and version),
-  // officer-offer-search (console) and api-offer-list (API token).
+  scenario<Signed & { csrf: string; drafts: { path: string; version: number }[] }>({
+    name: 'offer-section-post',
+    kind: 'page',
+    method: 'POST',
+    seeded: true,
+    expectStatus: 303,
+    // A draft per connection (and a few spare), for the warm-up and again for the run: a save moves
+    // the draft's version on, and the next save must carry it.
+    setup: async (c, { connections }) => {
+      const signed = await signIn(c)
+      await c.get('/en/offers/new')
+      const csrf = c.csrfToken()!
+      const drafts: { path: string; version: number }[] = []
+      for (let i = 0; i < 2 * (connections + 5); i++) {
+        const res = await c.postForm('/en/offers/new', { _csrf: csrf })
+        const location = res.headers.get('location')
+        if (res.status !== 303 || !location) throw new Error(`setup: a new draft answered ${res.status}`)
+        const path = location.replace(/\/exemption$/, '/job')
+        const version = /name="version" value="(\d+)"/.exec(await c.get(path))?.[1]
+        if (version === undefined) throw new Error(`setup: no version on ${path}`)
+        drafts.push({ path, version: Number(version) })
+      }
+      return { ...signed, csrf, drafts }
+    },
+    path: (s) => s.drafts[0]!.path,
+    requests: (s) => [
+      {
+        method: 'POST',
+        path: s.drafts[0]!.path.replace(/[0-9a-f-]{36}/, ':id'),
+        headers: { ...s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: s.csrf, ...JOB_SECTION }).toString(),
+        versioned: { targets: s.drafts, field: 'version', okStatus: 303 },
+      },
+    ],
+  }),
+  scenario<Signed>({
+    name: 'officer-offer-search',
+    kind: 'page',
+    method: 'GET',
+    seeded: true,
+    // A family-name prefix a tenth of the seeded offers share: a full page of results, by the expression index.
+    path: '/en/console/search?kind=offers&q=Tremblay',
+    setup: signInOfficer,
+    headers: (s) => s.cookie,
+  }),
+  scenario({
+    name: 'api-offer-list',
+    kind: 'api',
+    method: 'GET',
+    seeded: true,
+    path: '/api/v1/offers',
+    // run.ts raises API_RATE_LIMIT_PER_MINUTE for the benchmark (120 a minute would make this a test of the limit).
+    headers: () => ({ authorization: `Bearer ${BENCH_SEED.apiToken}`, accept: 'application/json' }),
+  }),
 ]

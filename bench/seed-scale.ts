@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { hash } from '@node-rs/argon2'
 import { sql } from 'kysely'
@@ -19,7 +20,11 @@ import { OWASP_ARGON2ID } from './lib/argon2.ts'
  *   - offers spread over the businesses, the first business taking `--busiest` of them
  *     (default 10,000: the benchmark's queue), in every status with answers in every
  *     section, searchable columns filled; an approved payment for each submitted offer;
- *   - `--messages-per-employer` account messages each.
+ *   - `--messages-per-employer` account messages each;
+ *   - with `--officer-totp <base32 secret>`, an officer `<prefix>-officer` (same password,
+ *     that second factor set up) for the console scenarios;
+ *   - with `--api-token ep_…`, that personal API token (read, drafts) for the first
+ *     employer's business, for the API scenarios.
  * Every seeded user is named `<prefix>-employer-<n>` and can sign in with --password.
  */
 
@@ -34,6 +39,8 @@ const { values: args } = parseArgs({
     prefix: { type: 'string', default: `scale-${Date.now().toString(36)}` },
     password: { type: 'string', default: 'scale-test-password-1' },
     'if-absent': { type: 'boolean', default: false },
+    'officer-totp': { type: 'string' },
+    'api-token': { type: 'string' },
   },
 })
 
@@ -286,6 +293,25 @@ async function seed(db: Db): Promise<string[]> {
     async (rows) => affected(await db.insertInto('account_message').values(rows).execute()),
   )
   report.push(`${messages.rows.toLocaleString('en-CA')} account messages in ${messages.seconds.toFixed(1)} s`)
+
+  // --- Staff and API ---------------------------------------------------------------
+  if (args['officer-totp']) {
+    const username = `${prefix}-officer`
+    // The secret goes in the clear: the portal seals it at its next start (src/server.ts).
+    await db
+      .insertInto('app_user')
+      .values({ role: 'officer', username, username_key: username, email: `${username}@example.com`, email_key: `${username}@example.com`, email_verified_at: now, password_hash: passwordHash, given_name: 'Scale', family_name: 'Officer', totp_secret: args['officer-totp'], totp_enabled_at: now, created_at: now, updated_at: now })
+      .execute()
+    report.push(`an officer, ${username}, with a second factor`)
+  }
+  if (args['api-token'] && userIds.length > 0) {
+    const token = args['api-token']
+    await db
+      .insertInto('api_token')
+      .values({ user_id: userIds[0]!.id, business_id: businessIds[0]!, name: 'seed:scale', scopes: 'read drafts', token_hash: crypto.createHash('sha256').update(token).digest('hex'), token_prefix: token.slice(0, 9), created_at: now, expires_at: new Date(now.getTime() + 365 * 86_400_000) })
+      .execute()
+    report.push(`an API token (read, drafts) for ${userIds[0]!.username}'s business`)
+  }
 
   await sql`analyze`.execute(db)
   return report

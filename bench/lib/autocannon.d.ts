@@ -6,6 +6,10 @@ declare module 'autocannon' {
       path?: string
       headers?: Record<string, string>
       body?: string
+      /** Called before each request with this connection's context (fresh each time round the list); returns the request to send. */
+      setupRequest?: (request: Request, context: Record<string, unknown>) => Request
+      /** Called with each answer (its body too) and the same context. */
+      onResponse?: (status: number, body: string, context: Record<string, unknown>, headers?: Record<string, string | string[]>) => void
     }
     interface Options {
       url: string

@@ -8,6 +8,21 @@ export interface LoadRequest {
   path: string
   headers?: Record<string, string>
   body?: string
+  /**
+   * A form carrying the version its page showed (the two-tab check): each request takes a
+   * target no other request is using (have more than there are connections), adds
+   * `field=<version>` to the body, and a save (`okStatus`) moves that version on; any
+   * other answer's page says the current version. The path above is only for the report.
+   */
+  versioned?: { targets: { path: string; version: number }[]; field: string; okStatus: number }
+  /**
+   * Sent with the session cookie and CSRF token (`_csrf` added to the body) of the previous
+   * request's answer in the same connection: a form fetched, then posted (e.g. a sign-in,
+   * which ends the session it was posted in, so every sign-in needs a form of its own).
+   */
+  withPreviousForm?: boolean
+  /** When set, the answer must have this status (checked per request); else the job's status class. */
+  expectStatus?: number
 }
 
 export interface LoadResult {
