@@ -83,9 +83,12 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
       const { t, lang } = request
       if (request.user && audienceOf(request.user.role) === audience) return reply.redirect(homeFor(lang, audience), 303)
       const reason = request.session.signedOutReason
-      const timedOut = reason
-        ? notice({ kind: 'info', title: t('auth.timedOutTitle'), body: reason === 'idle' ? t('auth.timedOutBody') : t('auth.expiredBody') })
-        : ''
+      const timedOut =
+        reason === 'passwordReset'
+          ? notice({ kind: 'success', title: t('auth.resetDone'), body: t('auth.resetDoneBody') })
+          : reason
+            ? notice({ kind: 'info', title: t('auth.timedOutTitle'), body: reason === 'idle' ? t('auth.timedOutBody') : t('auth.expiredBody') })
+            : ''
       const returnTo = safeReturnTo((request.query as Record<string, unknown>).returnTo) ?? request.session.returnTo ?? ''
       return reply.page({
         title: audience === 'console' ? t('auth.consoleSignInTitle') : t('auth.signInTitle'),

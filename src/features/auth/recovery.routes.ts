@@ -152,7 +152,10 @@ ${button({ text: t('common.save'), preventDoubleClick: true })}
     })
     if (!done) return reply.page({ title: t('auth.linkInvalidTitle'), body: linkGone(t, lang) }, 410)
     await endAllSessions(db, done.id)
-    await request.session.destroy()
-    return reply.page({ title: t('auth.resetDone'), body: html`<h1>${t('auth.resetDone')}</h1><p>${t('auth.resetDoneBody')}</p><p><a href="/${lang}/sign-in">${t('common.signIn')}</a></p>` })
+    // POST-redirect-GET to the sign-in page, which says what happened. (Drawing a page here, in
+    // the request of a person who was signed in, drew a header for a session that had just ended.)
+    await request.session.regenerate()
+    request.session.signedOutReason = 'passwordReset'
+    return reply.redirect(`/${lang}/sign-in`, 303)
   })
 }

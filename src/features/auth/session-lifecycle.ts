@@ -27,7 +27,8 @@ declare module '@fastify/session' {
     /** The new recovery codes, sealed (sessions are database rows), until the person has seen them. */
     recoveryCodesToShow?: { userId: string; sealed: string }
     /** Why the last session ended, shown on the sign-in page. */
-    signedOutReason?: 'idle' | 'absolute'
+    /** Why the session ended: shown on the sign-in page. */
+    signedOutReason?: 'idle' | 'absolute' | 'passwordReset'
     returnTo?: string
     /** A form that arrived after the session had ended, kept for after sign-in. */
     stashedForm?: { url: string; body: Record<string, unknown>; userId: string }
