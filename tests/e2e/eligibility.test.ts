@@ -36,6 +36,11 @@ describe('the eligibility check and the exemption codes in a browser', () => {
         await page.goForward()
         assert.equal(await page.locator('.notice-title').textContent(), 'Vous devez présenter une offre d’emploi')
 
+        // The same answer in English, by the language toggle (the answers are in the address).
+        await Promise.all([page.waitForURL(/\/en\/offers\/eligibility\/result\?openPermit=no&code=T36$/), page.getByRole('link', { name: 'English' }).click()])
+        assert.equal(await page.locator('.notice-title').textContent(), 'You need to submit an offer of employment')
+        await expectAccessible(page, 'eligibility-result')
+
         await page.goto(`${e2e.baseUrl}/en/reference/exemption-codes`)
         await expectAccessible(page, 'exemption-codes')
 
