@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { CompiledQuery, sql } from 'kysely'
+import pg from 'pg'
+import type { DatabaseHandle } from '../../src/db/connect.ts'
+import { queueCursor, queuePage, type QueueQuery } from '../../src/features/offers/offers.repository.ts'
+import { countMessages, countUnread, listMessages } from '../../src/features/notifications/notifications.repository.ts'
+import { freshDatabase, usingPostgres } from '../helpers/database.ts'
+
+/**
+ * Every list query is served by an index (issue "Performance and scale"): on PostgreSQL,
+ * with enough rows that a sequential scan would be the planner's choice if no index fitted,
+ * and fresh statistics (ANALYZE), the plans of the employer's offer queue (first page, a
+ * keyset page, a status filter) and of the account messages (list, counts, the header's
+ * unread count) must not scan `offer` or `account_message` sequentially. The console's
+ * search has its own plan check (src/features/console/search.routes.test.ts).
+ */
+type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] }
+
+function walk(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
+  out.push(node)
+  for (const child of node.Plans ?? []) walk(child, out)
+  return out
+}
+
+if (usingPostgres()) {
+  describe('list queries use indexes (PostgreSQL plans on seeded volume)', () => {
+    let database: DatabaseHandle
+    let businessId: string
+    let userId: string
+    let otherBusinessIds: string[]
+
+    /** The statements `run` sends, each explained with its own parameters. */
+    async function plansOf(run: () => Promise<unknown>): Promise<{ sql: string; nodes: PlanNode[] }[]> {
+      const sent: { text: string; values: unknown[] }[] = []
+      const original = pg.Client.prototype.query
+      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+        if (typeof args[0] === 'string') sent.push({ text: args[0], values: (args[1] as unknown[]) ?? [] })
+        return (original as (...a: unknown[]) => unknown).apply(this, args)
+      } as typeof pg.Client.prototype.query
+      try {
+        await run()
+      } finally {
+        pg.Client.prototype.query = original
+      }
+      const plans = []
+      for (const s of sent.filter((x) => /^\s*select/i.test(x.text))) {
+        const result = await database.db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(CompiledQuery.raw(`explain (format json) ${s.text}`, s.values))
+        plans.push({ sql: s.text, nodes: walk(result.rows[0]!['QUERY PLAN'][0]!.Plan) })
+      }
+      assert.ok(plans.length > 0, 'the query ran')
+      return plans
+    }
+
+    function assertIndexed(plans: { sql: string; nodes: PlanNode[] }[], tables: string[]): void {
+      for (const p of plans) {
+        const scans = p.nodes.filter((n) => n['Node Type'] === 'Seq Scan' && tables.includes(n['Relation Name'] ?? ''))
+        assert.deepEqual(scans.map((n) => n['Relation Name']), [], `sequential scan in\n${p.sql}\n${JSON.stringify(p.nodes.map((n) => `${n['Node Type']} ${n['Relation Name'] ?? ''} ${n['Index Name'] ?? ''}`))}`)
+        assert.ok(p.nodes.some((n) => /Index/.test(n['Node Type']) && tables.some((t) => n['Relation Name'] === t || (n['Index Name'] ?? '').startsWith(t))), `no index used in\n${p.sql}`)
+      }
+    }
+
+    before(async () => {
+      database = await freshDatabase()
+      const db = database.db
+      const now = new Date('2026-11-01T12:00:00Z')
+      // 2,000 employers with a business each; the first has 20,000 offers, the others 10 each; 20,000 account messages.
+      await sql`
+        insert into app_user (role, username, username_key, email, email_key, password_hash, given_name, family_name, created_at, updated_at)
+        select 'employer', 'plan-' || g, 'plan-' || g, 'plan-' || g || '@example.ca', 'plan-' || g || '@example.ca', 'x', 'Plan', 'User ' || g, ${now}, ${now}
+        from generate_series(1, 2000) g`.execute(db)
+      await sql`
+        insert into business (business_number, legal_name, legal_name_key, operating_name, street, city, province, postal_code, phone, employer_number, created_at, updated_at)
+        select lpad(g::text, 9, '0'), 'Plan ' || g || ' Inc.', 'plan ' || g || ' inc.', 'Plan ' || g, '1 Main St', 'Ottawa', 'ON', 'K1A 0B1', '+16135550100', 'E' || lpad(g::text, 7, '0'), ${now}, ${now}
+        from generate_series(1, 2000) g`.execute(db)
+      await sql`
+        insert into business_membership (business_id, user_id, role, created_at)
+        select b.id, u.id, 'primary', ${now} from app_user u join business b on b.legal_name = 'Plan ' || substr(u.username, 6) || ' Inc.'
+        where u.username like 'plan-%'`.execute(db)
+      const first = await db.selectFrom('business_membership as m').innerJoin('business as b', 'b.id', 'm.business_id').select(['m.user_id', 'm.business_id']).where('b.legal_name', '=', 'Plan 1 Inc.').executeTakeFirstOrThrow()
+      userId = first.user_id
+      businessId = first.business_id
+      otherBusinessIds = (await db.selectFrom('business').select('id').where('id', '<>', businessId).limit(3).execute()).map((b) => b.id)
+      await sql`
+        insert into offer (business_id, status, offer_number, worker_name, job_title, created_by, created_at, updated_at, submitted_at)
+        select m.business_id, (array['draft','awaiting_payment','pending','pending','matched','withdrawn'])[1 + g % 6],
+               case when g % 6 >= 2 then 'A' || lpad(nextval('offer_number_seq')::text, 7, '0') end,
+               (array['Tremblay','García','Nguyễn','Singh','Chen'])[1 + g % 5] || g || ', Ana', 'Cook', m.user_id,
+               ${now}::timestamptz - make_interval(mins => g), ${now}::timestamptz - make_interval(mins => g), case when g % 6 >= 2 then ${now}::timestamptz end
+        from (select business_id, user_id, business_id = ${businessId} as busiest from business_membership) m
+        cross join lateral generate_series(1, case when m.busiest then 20000 else 10 end) g`.execute(db)
+      await sql`
+        insert into account_message (user_id, business_id, template, params, lang, subject, body, created_at)
+        select case when g % 4 = 0 then null else u.id end, case when g % 4 = 0 then m.business_id end, 'welcome', '{}', 'en', 'Hello', 'Hello', ${now}::timestamptz - make_interval(secs => g)
+        from app_user u join business_membership m on m.user_id = u.id
+        cross join generate_series(1, 10) g`.execute(db)
+      await sql`analyze`.execute(db)
+    })
+    after(() => database.close())
+
+    test('the offer queue: first page, a keyset page and a status filter', async () => {
+      const base: QueueQuery = { businessId, scopeBranchId: null, sort: 'changed', limit: 51 }
+      const firstPage = await queuePage(database.db, base)
+      assert.equal(firstPage.length, 51)
+      const cursor = queueCursor(firstPage[49]!, 'changed')
+      assertIndexed(await plansOf(() => queuePage(database.db, base)), ['offer'])
+      assertIndexed(await plansOf(() => queuePage(database.db, { ...base, after: cursor })), ['offer'])
+      assertIndexed(await plansOf(() => queuePage(database.db, { ...base, sort: 'oldest' })), ['offer'])
+      assertIndexed(await plansOf(() => queuePage(database.db, { ...base, status: 'pending' })), ['offer'])
+    })
+
+    test('account messages: the list, its counts and the header’s unread count', async () => {
+      const reader = { userId, businessIds: [businessId, ...otherBusinessIds.slice(0, 1)] }
+      assert.ok((await listMessages(database.db, reader, { limit: 20, offset: 0 })).length > 0)
+      assertIndexed(await plansOf(() => listMessages(database.db, reader, { limit: 20, offset: 0 })), ['account_message'])
+      assertIndexed(await plansOf(() => countMessages(database.db, reader)), ['account_message'])
+      assertIndexed(await plansOf(() => countUnread(database.db, userId)), ['account_message'])
+    })
+  })
+}
