@@ -49,7 +49,9 @@ import { registerOfferSubmissionRoutes } from './features/offers/offers-submissi
 import { registerOfferDocumentRoutes } from './features/offers/offers-documents.routes.ts'
 import { registerFeeReviewRoutes } from './features/offers/fee-review.routes.ts'
 import { registerApiRoutes } from './features/api/api.routes.ts'
+import { ApiProblem, sendProblem } from './features/api/api.problems.ts'
 import { registerApiTokenRoutes } from './features/api/api-tokens.routes.ts'
+import { refuseUnstorableText } from './platform/unstorable.ts'
 import { registerDeveloperRoutes } from './features/api/developers.routes.ts'
 
 /** Everything the portal needs from outside; tests fill it with a fresh database and fakes. */
@@ -111,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // No onRequest hook (helmet) ran for an address the router could not read: the page's own strict headers.
       reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'")
       reply.header('x-frame-options', 'DENY').header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin')
+      // The API answers in its own format (problem details), whatever went wrong.
+      if (request.url.startsWith('/api/')) return sendProblem(request, reply, new ApiProblem(400, 'bad-request', 'api.p.badRequestTitle', 'api.p.badAddress'), config.publicBaseUrl)
       return errorPages.send!(request, reply, { status: 400, title: 'errors.badRequestTitle', body: 'errors.badRequestBody' }, undefined, error)
     },
   })
@@ -137,6 +141,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The federated sign-in buttons' form posts redirect to the providers: CSP form-action must allow them.
   const federatedOrigins = config.oidcProviders.map((p) => new URL(p.issuer).origin)
   await registerSecurity(app, { config, db: deps.db, clock: deps.clock, formActionOrigins: federatedOrigins })
+  // A NUL character (or a lone surrogate) in a query or body would fail the query it reaches: 400 instead of 500.
+  refuseUnstorableText(app)
   registerSessionLifecycle(app, { db: deps.db, clock: deps.clock, timeZone: config.timeZone })
   const federated = {
     db: deps.db,

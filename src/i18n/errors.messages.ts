@@ -16,6 +16,7 @@ export default defineMessages({
     tooLargeBody: 'The form or file was larger than the portal accepts. Go back and send something smaller.',
     badRequestTitle: 'We couldn’t read that request',
     badRequestBody: 'The address or form was not in a form the portal understands. Go back and try again.',
+    unstorableBody: 'What you sent contains a character the portal cannot keep (a null character). Go back, remove it and try again.',
     unsupportedTitle: 'That kind of content isn’t accepted',
     unsupportedBody: 'The portal only accepts forms sent by its own pages.',
     tooManyTitle: 'Too many requests',
@@ -39,6 +40,8 @@ export default defineMessages({
     badRequestTitle: 'Nous n’avons pas pu lire cette demande',
     badRequestBody:
       'L’adresse ou le formulaire n’était pas dans un format que le portail comprend. Revenez en arrière et réessayez.',
+    unstorableBody:
+      'Ce que vous avez envoyé contient un caractère que le portail ne peut pas conserver (un caractère nul). Revenez en arrière, retirez-le et réessayez.',
     unsupportedTitle: 'Ce type de contenu n’est pas accepté',
     unsupportedBody: 'Le portail n’accepte que les formulaires envoyés par ses propres pages.',
     tooManyTitle: 'Trop de demandes',

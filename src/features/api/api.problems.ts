@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import { isMessageKey, type MessageKey, type MessageParams, type Translate } from '../../i18n/i18n.ts'
+import { UnstorableTextError } from '../../platform/unstorable.ts'
 import type { FieldProblem } from '../offers/offers.sections.ts'
 
 /**
@@ -114,6 +115,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
 /** Fastify's and its plugins' errors (bad JSON, wrong content type, body too large) as problems. */
 export function problemFromError(error: FastifyError | ApiProblem, requestId: string): ApiProblem {
   if (error instanceof ApiProblem) return error
+  if (error instanceof UnstorableTextError) return badRequest([{ field: error.field, code: 'api.p.unstorable' }])
   const status = error.statusCode ?? 500
   if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (error instanceof SyntaxError && status === 400)) {
     return new ApiProblem(400, 'bad-request', 'api.p.badRequestTitle', 'api.p.badJson')

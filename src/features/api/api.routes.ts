@@ -9,7 +9,7 @@ import { formatInZone } from '../../platform/dates.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { maintenanceState } from '../console/maintenance.service.ts'
 import { countMessages, listMessages } from '../notifications/notifications.repository.ts'
-import { queueCursor, queuePage } from '../offers/offers.repository.ts'
+import { queueCursor, queueCursorKeyFits, queuePage, type QueueSort } from '../offers/offers.repository.ts'
 import { sectionBodySchema, sectionValues, type SectionBody } from '../offers/offers.schema.ts'
 import { SECTION_IDS, sectionProblems, type SectionId } from '../offers/offers.sections.ts'
 import { MAX_DOCUMENT_BYTES, sniffDocumentType, type OfferService } from '../offers/offers.service.ts'
@@ -90,16 +90,33 @@ export function offerJson(o: Offer, baseUrl: string) {
 function encodeCursor(c: { key: string; id: string }): string {
   return Buffer.from(JSON.stringify([c.key, c.id])).toString('base64url')
 }
-function decodeCursor(value: string): { key: string; id: string } | undefined {
+function decodeCursor(value: string, sort: QueueSort): { key: string; id: string } | undefined {
   try {
     const [key, id] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[]
-    return typeof key === 'string' && typeof id === 'string' && isUuid(id) && key.length <= 300 ? { key, id } : undefined
+    return typeof key === 'string' && typeof id === 'string' && isUuid(id) && queueCursorKeyFits(key, sort) ? { key, id } : undefined
   } catch {
     return undefined
   }
 }
 
 const isSection = (s: string): s is SectionId => (SECTION_IDS as readonly string[]).includes(s)
+
+/** JSON bodies nested deeper than this are refused (the deepest operation's body is 2 levels). */
+const MAX_JSON_DEPTH = 32
+
+/** How deeply objects and arrays nest in a parsed JSON value (without recursion: it may be very deep). */
+function nestingDepth(value: unknown): number {
+  let max = 0
+  const stack: Array<[unknown, number]> = [[value, 0]]
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!
+    if (v === null || typeof v !== 'object') continue
+    max = Math.max(max, depth + 1)
+    if (max > MAX_JSON_DEPTH) return max
+    for (const child of Object.values(v)) stack.push([child, depth + 1])
+  }
+  return max
+}
 
 /**
  * `/api/v1`: JSON for representatives' software, registered once (no language prefix).
@@ -125,6 +142,27 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
         return sendProblem(request, reply, problem, publicBaseUrl)
       })
       api.setNotFoundHandler((request, reply) => sendProblem(request, reply, notFound(), publicBaseUrl))
+
+      // Bodies: JSON only, in UTF-8 (and a document's own bytes, on its route below). The form and
+      // multipart parsers the pages use are not inherited: a form body here is 415, never read as fields.
+      api.removeAllContentTypeParsers()
+      const parseJson = api.getDefaultJsonParser('error', 'error')
+      api.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+        const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(String(request.headers['content-type']))?.[1]
+        if (charset && !/^utf-?8$/i.test(charset)) return done(new ApiProblem(415, 'unsupported-media-type', 'api.p.unsupportedTitle', 'api.p.unsupportedDetail'), undefined)
+        let text: string
+        try {
+          text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body as Buffer)
+        } catch {
+          return done(new ApiProblem(400, 'bad-request', 'api.p.badRequestTitle', 'api.p.badUtf8'), undefined)
+        }
+        parseJson(request, text, (error, value) => {
+          if (error) return done(error, undefined)
+          // No operation takes more than a few levels; deeper bodies never reach a schema or the idempotency fingerprint.
+          if (nestingDepth(value) > MAX_JSON_DEPTH) return done(new ApiProblem(400, 'bad-request', 'api.p.badRequestTitle', 'api.p.tooDeep', { max: MAX_JSON_DEPTH }), undefined)
+          done(null, value)
+        })
+      })
 
       // Who is asking: only the bearer token counts. The refusal waits for preHandler so the rate limit (by address) sees it first.
       api.addHook('onRequest', async (request) => {
@@ -165,6 +203,10 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
         if (!request.api.scopes.includes(scope)) {
           reply.header('www-authenticate', `Bearer realm="Employer Portal API", error="insufficient_scope", scope="${scope}"`)
           throw new ApiProblem(403, 'forbidden', 'api.p.forbiddenTitle', 'api.p.forbiddenScope', { scope })
+        }
+        // A file's bytes are read only where a document is sent; everywhere else the body is JSON.
+        if (Buffer.isBuffer(request.body) && request.routeOptions.url !== `${API_PREFIX}/offers/:id/documents`) {
+          throw new ApiProblem(415, 'unsupported-media-type', 'api.p.unsupportedTitle', 'api.p.unsupportedDetail')
         }
       })
 
@@ -237,7 +279,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
           else if (await db.selectFrom('branch').select('id').where('id', '=', query.branch).where('business_id', '=', m.businessId).executeTakeFirst()) branchFilter = query.branch
           else throw badRequest([{ field: 'branch', code: 'api.p.badBranch' }])
         }
-        const after = query.after === undefined ? undefined : decodeCursor(query.after)
+        const after = query.after === undefined ? undefined : decodeCursor(query.after, query.sort)
         if (query.after !== undefined && !after) throw badRequest([{ field: 'after', code: 'api.p.badCursor' }])
         const search = query.q || undefined
         const rows = await queuePage(db, { businessId: m.businessId, scopeBranchId: seesWholeBusiness ? null : m.branchId, branchFilter, status: query.status, search, sort: query.sort, after, limit: query.limit + 1 })

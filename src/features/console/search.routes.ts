@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify'
+import { isUuid } from '../../platform/ids.ts'
+import { isStorableText } from '../../platform/unstorable.ts'
 import { formErrors } from '../../ui/form-errors.ts'
 import { requireStaff } from '../auth/guards.ts'
 import type { WorkDeps } from './matching.routes.ts'
@@ -14,7 +16,7 @@ function decodeCursor(value: string): { key: string; id: string } | undefined {
   if (!value || value.length > 600) return undefined
   try {
     const v = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown
-    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && /^[0-9a-f-]{36}$/.test(v[1])) return { key: v[0], id: v[1] }
+    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && isUuid(v[1]) && isStorableText(v[0])) return { key: v[0], id: v[1] }
   } catch {
     // a hand-made cursor: the first page
   }

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { DbOrTrx } from '../../platform/audit.ts'
+import { isStorableText } from '../../platform/unstorable.ts'
 import type { SectionId } from './offers.sections.ts'
 import type { Answers, Offer, OfferDocument } from './offers.tables.ts'
 
@@ -223,6 +224,15 @@ export async function queuePage(db: DbOrTrx, q: QueueQuery): Promise<QueueRow[]>
       break
   }
   return query.limit(q.limit).execute()
+}
+
+/**
+ * Whether a cursor's key is one `queueCursor` could have made for `sort`: a time for the
+ * date orders, storable text for the name order. A hand-made one would fail the query.
+ */
+export function queueCursorKeyFits(key: string, sort: QueueSort): boolean {
+  if (sort === 'worker') return key.length <= 300 && isStorableText(key)
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(key) && !Number.isNaN(Date.parse(key))
 }
 
 /** The keyset position after `row` in `sort` order, for the "Next page" link. */

@@ -14,7 +14,7 @@ import { activeMembership, type ActingMembership } from '../access/access.policy
 import { currentMembership } from '../access/active-business.ts'
 import { exemptionByCode, isOpenExemption } from '../reference/exemption-codes.ts'
 import { answersFromForm, SECTION_IDS, SECTIONS, sectionProblems, type FieldDef, type FieldProblem, type SectionId } from './offers.sections.ts'
-import { findOffer, QUEUE_SORTS, queueCursor, queuePage, type QueueSort } from './offers.repository.ts'
+import { findOffer, QUEUE_SORTS, queueCursor, queueCursorKeyFits, queuePage, type QueueSort } from './offers.repository.ts'
 import { canSeeOffer, type OfferService } from './offers.service.ts'
 import type { Answers, Offer, OfferStatus } from './offers.tables.ts'
 import { STATUS_KEY } from './offers.views.ts'
@@ -42,11 +42,12 @@ export async function offerAndMembership(db: Db, user: AppUser, id: string): Pro
 function encodeCursor(c: { key: string; id: string }): string {
   return Buffer.from(JSON.stringify([c.key, c.id])).toString('base64url')
 }
-function decodeCursor(value: unknown): { key: string; id: string } | undefined {
+function decodeCursor(value: unknown, sort: QueueSort): { key: string; id: string } | undefined {
   if (typeof value !== 'string' || value.length > 400) return undefined
   try {
     const [key, id] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[]
-    return typeof key === 'string' && typeof id === 'string' && isUuid(id) ? { key, id } : undefined
+    // A hand-made cursor (not a time for a date order): the first page.
+    return typeof key === 'string' && typeof id === 'string' && isUuid(id) && queueCursorKeyFits(key, sort) ? { key, id } : undefined
   } catch {
     return undefined
   }
@@ -99,7 +100,7 @@ export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): vo
     const seesWholeBusiness = !!m && (m.role === 'primary' || m.branchId === null)
     const branches = m && seesWholeBusiness ? await db.selectFrom('branch').select(['id', 'name']).where('business_id', '=', m.businessId).orderBy('name').execute() : []
     const branchFilter = str('branch') === 'none' ? 'none' : branches.find((b) => b.id === str('branch'))?.id
-    const after = decodeCursor(q.after)
+    const after = decodeCursor(q.after, sort)
     const rows = m
       ? await queuePage(db, { businessId: m.businessId, scopeBranchId: seesWholeBusiness ? null : m.branchId, branchFilter, status, search: str('q') || undefined, sort, after, limit: QUEUE_PAGE_SIZE + 1 })
       : []
