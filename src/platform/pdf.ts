@@ -24,6 +24,14 @@ export interface PdfOptions {
 /** Builds a PDF in memory. `draw` writes the content after the title. */
 export function renderPdf(options: PdfOptions, draw: (doc: Pdf, h: PdfHelpers) => void): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'LETTER', margin: 54, compress: !options.uncompressed, info: { Title: options.title, Creator: 'Employer Portal' }, lang: 'en-CA', displayTitle: true, pdfVersion: '1.7', tagged: false })
+  // pdfkit copies the title into the XMP metadata (XML) without escaping it, so a business name with
+  // markup would become elements there: escape it for that copy only (the Info dictionary, written
+  // just before, keeps it as is, in a PDF string pdfkit escapes).
+  const endMetadata = doc.endMetadata.bind(doc)
+  doc.endMetadata = () => {
+    doc.info.Title = options.title.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+    endMetadata()
+  }
   doc.registerFont('regular', REGULAR)
   doc.registerFont('bold', BOLD)
   const chunks: Buffer[] = []

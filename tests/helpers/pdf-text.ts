@@ -6,22 +6,7 @@ import zlib from 'node:zlib'
  * operators back into characters. Enough for tests to check what a document says.
  */
 export function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1')
-  if (!raw.startsWith('%PDF-') || !raw.trimEnd().endsWith('%%EOF') || !raw.includes('xref')) throw new Error('not a complete PDF')
-  // Every object with its stream inflated, so the rest reads plain text.
-  const objects = new Map<string, string>()
-  let s = ''
-  for (const m of raw.matchAll(/(\d+) 0 obj([\s\S]*?)endobj/g)) {
-    let body = m[2]!
-    const stream = /^([\s\S]*?)stream\r?\n([\s\S]*)\r?\nendstream/.exec(body)
-    if (stream && /\/FlateDecode/.test(stream[1]!)) {
-      const length = Number(/\/Length (\d+)/.exec(stream[1]!)?.[1] ?? stream[2]!.length)
-      const inflated = zlib.inflateSync(Buffer.from(stream[2]!.slice(0, length), 'latin1')).toString('latin1')
-      body = `${stream[1]}stream\n${inflated}\nendstream`
-    }
-    objects.set(m[1]!, body)
-    s += `${m[1]} 0 obj${body}endobj\n`
-  }
+  const { objects, source: s } = pdfObjects(pdf)
   const cmaps = new Map<string, Map<number, string>>() // font object number → code → text
   for (const [num, body] of objects) {
     const ref = /\/ToUnicode (\d+) 0 R/.exec(body)
@@ -43,6 +28,31 @@ export function pdfText(pdf: Buffer): string {
     }
   }
   return lines.join('\n')
+}
+
+/**
+ * Every object of a PDF with its streams inflated (`source`: all of them as one text), so
+ * a test can look for dictionaries and actions (/JavaScript, /OpenAction, /URI …).
+ */
+export function pdfObjects(pdf: Buffer): { objects: Map<string, string>; source: string } {
+  const raw = pdf.toString('latin1')
+  if (!raw.startsWith('%PDF-') || !raw.trimEnd().endsWith('%%EOF') || !raw.includes('xref')) throw new Error('not a complete PDF')
+  const objects = new Map<string, string>()
+  let source = ''
+  for (const m of raw.matchAll(/(\d+) 0 obj([\s\S]*?)endobj/g)) {
+    let body = m[2]!
+    const stream = /^([\s\S]*?)stream\r?\n([\s\S]*)\r?\nendstream/.exec(body)
+    if (stream && /\/FlateDecode/.test(stream[1]!)) {
+      const length = Number(/\/Length (\d+)/.exec(stream[1]!)?.[1] ?? stream[2]!.length)
+      const inflated = zlib.inflateSync(Buffer.from(stream[2]!.slice(0, length), 'latin1')).toString('latin1')
+      body = `${stream[1]}stream\n${inflated}\nendstream`
+    }
+    objects.set(m[1]!, body)
+    source += `${m[1]} 0 obj${body}endobj\n`
+  }
+  // The trailer (and its /Info, /Root) follow the last object.
+  source += raw.slice(raw.lastIndexOf('endobj') + 6)
+  return { objects, source }
 }
 
 function decode(hex: string, cmap: Map<number, string> | undefined): string {
