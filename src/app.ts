@@ -233,7 +233,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerFeeReviewRoutes(scope, offerDeps)
         registerApiTokenRoutes(scope, enrolmentDeps)
         registerDeveloperRoutes(scope, { publicBaseUrl: config.publicBaseUrl, rateLimitPerMinute: config.apiRateLimitPerMinute })
-        registerAccessRoutes(scope, { ...enrolmentDeps, secret: config.sessionSecret })
+        registerAccessRoutes(scope, { ...enrolmentDeps, secret: config.sessionSecret, previousSecrets: config.previousSessionSecrets })
         registerNotificationRoutes(scope, deps)
         registerPaymentRoutes(scope, { payments, moneris: monerisPageFromConfig(config), timeZone: config.timeZone })
         // The embedded test gateway's hosted pages exist only when it is the configured gateway.

@@ -54,6 +54,12 @@ const envSchema = z.object({
     .optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** During a rotation: the secrets used before, comma-separated; cookies (and PINs) they signed are still accepted. */
+  SESSION_SECRET_PREVIOUS: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+    .pipe(z.array(z.string().min(32, 'each secret must be at least 32 characters')).max(5, 'at most 5 previous secrets'))
+    .optional(),
   DATA_ENCRYPTION_KEY: dataKeySchema.optional(),
   DATA_ENCRYPTION_KEY_PREVIOUS: dataKeySchema.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -95,6 +101,8 @@ export interface Config {
   databaseUrl: string | undefined
   dbPoolSize: number
   sessionSecret: string
+  /** Secrets used before `sessionSecret` (a rotation): they still verify cookies and open PINs, never sign anything new. */
+  previousSessionSecrets: string[]
   /** The key sealing secrets at rest (TOTP secrets); unset: src/platform/data-key.ts decides (required in production). */
   dataEncryptionKey: Buffer | undefined
   /** During a key rotation: the key values may still be sealed with (opened, then re-sealed with the current one at start). */
@@ -178,6 +186,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && env.OIDC_PROVIDERS?.some((p) => !p.issuer.startsWith('https://'))) {
     throw new ConfigError(['OIDC_PROVIDERS: every issuer must be https:// when NODE_ENV=production'])
   }
+  if (env.SESSION_SECRET_PREVIOUS && env.SESSION_SECRET === undefined) throw new ConfigError(['SESSION_SECRET_PREVIOUS needs SESSION_SECRET (the new secret, which signs)'])
+  if (env.SESSION_SECRET_PREVIOUS?.includes(env.SESSION_SECRET ?? '')) throw new ConfigError(['SESSION_SECRET_PREVIOUS must not contain SESSION_SECRET itself'])
   if (isProduction && env.PORTAL_TEST_CLOCK) throw new ConfigError(['PORTAL_TEST_CLOCK must not be set when NODE_ENV=production'])
   if (isProduction && env.DEV_MAILBOX) throw new ConfigError(['DEV_MAILBOX must not be set when NODE_ENV=production'])
   const host = env.HOST ?? (isProduction ? '0.0.0.0' : 'localhost')
@@ -191,6 +201,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL,
     dbPoolSize: env.DB_POOL_SIZE,
     sessionSecret: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    previousSessionSecrets: env.SESSION_SECRET_PREVIOUS ?? [],
     dataEncryptionKey: env.DATA_ENCRYPTION_KEY,
     previousDataEncryptionKey: env.DATA_ENCRYPTION_KEY_PREVIOUS,
     timeZone: env.PORTAL_TIME_ZONE,

@@ -65,7 +65,8 @@ export async function registerSecurity(
   await app.register(fastifyCookie)
   await app.register(fastifySession, {
     cookieName: SESSION_COOKIE,
-    secret: config.sessionSecret,
+    // The first secret signs; every one verifies (a rotation: cookies signed before still work until they end).
+    secret: [config.sessionSecret, ...config.previousSessionSecrets],
     store: new DbSessionStore(deps.db, deps.clock),
     saveUninitialized: false,
     rolling: false,

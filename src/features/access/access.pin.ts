@@ -35,11 +35,19 @@ export function formatPin(pin: string): string {
 export interface PinKeys {
   hashKey: Buffer
   sealKey: Buffer
+  /** Keys of the secrets used before (SESSION_SECRET_PREVIOUS): PINs issued under them are still found and opened. */
+  previous?: PinKeys[]
 }
 
-export function pinKeys(secret: string): PinKeys {
-  const derive = (info: string) => Buffer.from(hkdfSync('sha256', secret, 'employer-portal-access-pin', info, 32))
-  return { hashKey: derive('pin-hash'), sealKey: derive('pin-seal') }
+export function pinKeys(secret: string, previousSecrets: readonly string[] = []): PinKeys {
+  const derive = (s: string, info: string) => Buffer.from(hkdfSync('sha256', s, 'employer-portal-access-pin', info, 32))
+  const one = (s: string): PinKeys => ({ hashKey: derive(s, 'pin-hash'), sealKey: derive(s, 'pin-seal') })
+  return { ...one(secret), previous: previousSecrets.map(one) }
+}
+
+/** The PIN's hash under the current key, then under each previous one (newest first): where to look it up. */
+export function pinHashes(keys: PinKeys, pin: string): string[] {
+  return [keys, ...(keys.previous ?? [])].map((k) => pinHash(k, pin))
 }
 
 export function pinHash(keys: PinKeys, pin: string): string {
@@ -55,6 +63,14 @@ export function sealPin(keys: PinKeys, pin: string): string {
 
 /** The PIN, or undefined when the sealed copy cannot be opened (e.g. the secret changed). */
 export function unsealPin(keys: PinKeys, sealed: string): string | undefined {
+  for (const k of [keys, ...(keys.previous ?? [])]) {
+    const plain = unsealWith(k, sealed)
+    if (plain !== undefined) return plain
+  }
+  return undefined
+}
+
+function unsealWith(keys: PinKeys, sealed: string): string | undefined {
   try {
     const [iv, tag, data] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'))
     const decipher = createDecipheriv('aes-256-gcm', keys.sealKey, iv!)

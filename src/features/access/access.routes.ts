@@ -25,6 +25,8 @@ export interface AccessRouteDeps {
   timeZone: string
   /** Keys for PIN hashes and sealed PINs are derived from it (the session secret). */
   secret: string
+  /** SESSION_SECRET_PREVIOUS: PINs issued under these are still found and shown. */
+  previousSecrets?: readonly string[]
 }
 
 function typed(raw: Record<string, unknown>, fields: readonly string[]): Record<string, string> {
@@ -38,7 +40,7 @@ function formatDate(lang: string, date: Date, timeZone: string): string {
 /** "Manage access", creating users and branches, PINs, and joining a business with a PIN. */
 export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRouteDeps): void {
   const { db, clock } = routeDeps
-  const deps: AccessDeps = { db, keys: pinKeys(routeDeps.secret), timeZone: routeDeps.timeZone }
+  const deps: AccessDeps = { db, keys: pinKeys(routeDeps.secret, routeDeps.previousSecrets), timeZone: routeDeps.timeZone }
   const q = (m: ActingMembership) => `?business=${m.businessId}`
 
   function notAllowed(request: FastifyRequest, reply: FastifyReply): undefined {

@@ -6,7 +6,7 @@ import { clearFailures, recordFailure, throttleWait, type ThrottlePolicy } from 
 import { notify, notifyUser } from '../notifications/notify.ts'
 import { syncBusinessDormancy } from './dormancy.service.ts'
 import { namesMatch } from '../reference/validators.ts'
-import { formatPin, generatePin, normalizePin, PIN_MAX_ATTEMPTS, PIN_TTL_MS, pinHash, sealPin, unsealPin, type PinKeys } from './access.pin.ts'
+import { formatPin, generatePin, normalizePin, PIN_MAX_ATTEMPTS, PIN_TTL_MS, pinHash, pinHashes, sealPin, unsealPin, type PinKeys } from './access.pin.ts'
 import type { ActingMembership } from './access.policy.ts'
 import {
   countPinFailure,
@@ -166,7 +166,8 @@ export async function joinWithPin(deps: AccessDeps, actor: Actor, user: AppUser,
   const { db } = deps
   const wait = Math.max(await throttleWait(db, userKey(user.id), now), await throttleWait(db, addressKey(ip), now))
   if (wait > 0) return { kind: 'throttled', waitMs: wait }
-  const hash = pinHash(deps.keys, normalizePin(input.pin))
+  // Under the current key, else under a previous one (a PIN issued before SESSION_SECRET was rotated).
+  let hash = pinHash(deps.keys, normalizePin(input.pin))
   const failed = async (result: JoinResult, pinId?: string): Promise<JoinResult> => {
     await db.transaction().execute(async (trx) => {
       await recordFailure(trx, userKey(user.id), now, PIN_USER_POLICY)
@@ -176,7 +177,12 @@ export async function joinWithPin(deps: AccessDeps, actor: Actor, user: AppUser,
     })
     return result
   }
-  const pin = await findPinByHash(db, hash)
+  let pin = await findPinByHash(db, hash)
+  for (const older of pinHashes(deps.keys, normalizePin(input.pin)).slice(1)) {
+    if (pin) break
+    pin = await findPinByHash(db, older)
+    if (pin) hash = older
+  }
   if (pin && pin.status === 'issued' && pin.expires_at.getTime() <= now.getTime()) await expireDuePins(deps, pin.business_id, now)
   if (!pin || pin.status !== 'issued' || pin.expires_at.getTime() <= now.getTime()) return failed({ kind: 'invalid' })
   const givenOk = namesMatch(input.givenNames, pin.given_names)
