@@ -214,8 +214,13 @@ export function button(p: {
   })}>${p.text}</button>`
 }
 
+/**
+ * A link that goes somewhere, drawn as a button (GC Design System: navigation is a link).
+ * It stays a plain link for assistive technology, with no role="button": that role promises
+ * activation by Space, which a link does not have without script.
+ */
 export function linkButton(p: { text: string; href: string; variant?: 'primary' | 'secondary' | 'start' }): Html {
-  return html`<a class="button button-${p.variant ?? 'secondary'}" role="button" href="${p.href}">${p.text}</a>`
+  return html`<a class="button button-${p.variant ?? 'secondary'}" href="${p.href}">${p.text}</a>`
 }
 
 /**

@@ -46,7 +46,7 @@ describe('register → enrol → an officer approves → the primary user sees t
       const legalName = `Érablière ${eight} Ltée`
       try {
         await register(page, e2e.baseUrl, lang, { username, email: `${username}@example.ca`, password })
-        await page.getByRole('button', { name: lang === 'en' ? 'Enrol your business' : 'Inscrire votre entreprise' }).click()
+        await page.getByRole('link', { name: lang === 'en' ? 'Enrol your business' : 'Inscrire votre entreprise', exact: true }).click()
         await expectAccessible(page, 'enrol start')
         await page.getByRole('button', { name: w.start }).click()
 

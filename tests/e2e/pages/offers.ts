@@ -66,10 +66,9 @@ export class OfferPages {
     return this.page.getByRole('button', { name: this.t(key, params), exact: true })
   }
 
-  /** A link, including a link drawn as a button (linkButton gives it role="button"). */
+  /** A link, including a link drawn as a button (linkButton: still a link to assistive technology). */
   link(key: MessageKey, params?: MessageParams): Locator {
-    const name = this.t(key, params)
-    return this.page.getByRole('link', { name, exact: true }).or(this.page.locator('a').and(this.page.getByRole('button', { name, exact: true })))
+    return this.page.getByRole('link', { name: this.t(key, params), exact: true })
   }
 
   /** A form field, by its label (labels may end with "(required)" and are followed by a help control). */
