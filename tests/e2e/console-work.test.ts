@@ -11,7 +11,7 @@ import { signIn, startingWith, type Lang } from './pages/auth.ts'
  * The officers' work in the console, in both languages with axe on every page (and its
  * error states): search, the employer's inspection page and an export, the demo's
  * submitted offer, matching it (English) or being told it is matched (French), the
- * decision and correction forms, and the dashboard.
+ * decision and correction forms, and the dashboard; English with JavaScript, French without.
  */
 describe('console: search, inspection, matching and the dashboard', () => {
   const e2e = usePortalAndBrowser({ SEED_DEMO: 'true', PORTAL_TEST_CLOCK: 'true' })
@@ -33,9 +33,14 @@ describe('console: search, inspection, matching and the dashboard', () => {
     fr: { search: 'Rechercher', employers: 'Des employeurs', offers: 'Des offres d’emploi', q: 'Rechercher', exportCsv: 'Exporter en CSV', ready: 'Prête', matchBtn: 'Jumeler', offerNumber: 'Numéro de l’offre d’emploi', passport: 'Numéro de passeport', citizenship: 'Pays de citoyenneté', record: 'Inscrire la décision', correct: 'Corriger l’offre' },
   } as const
 
-  for (const lang of ['en', 'fr'] as const) {
-    it(`${lang}: an officer's day`, async (t) => {
-      const context = await newContext(e2e.browser)
+  // English with script, French without (the console's forms and the export page work either way).
+  const cases: Array<[Lang, boolean]> = [
+    ['en', true],
+    ['fr', false],
+  ]
+  for (const [lang, javaScript] of cases) {
+    it(`${lang}, JavaScript ${javaScript ? 'on' : 'off'}: an officer's day`, async (t) => {
+      const context = await newContext(e2e.browser, { javaScript })
       const page = await context.newPage()
       const l = L[lang]
       try {
