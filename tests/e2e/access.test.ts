@@ -103,7 +103,7 @@ describe('manage access: create a user, the PIN, join with it, re-issue, revoke,
         const firstPin = (await owner.locator('#pin').textContent())!.trim()
 
         // Re-issue: the confirmation, then a new PIN.
-        await owner.getByRole('button', { name: l.continue }).click()
+        await owner.getByRole('link', { name: l.continue, exact: true }).click()
         await owner.goto(`${base}${await hrefOf(owner, l.reissue)}`)
         await expectAccessible(owner, 'reissue pin')
         await owner.getByRole('button', { name: l.reissue }).click()
@@ -117,7 +117,7 @@ describe('manage access: create a user, the PIN, join with it, re-issue, revoke,
         await owner.getByLabel(startingWith(l.family)).fill('Orary')
         await owner.getByLabel(startingWith(l.attest)).check()
         await owner.getByRole('button', { name: l.create }).click()
-        await owner.getByRole('button', { name: l.continue }).click()
+        await owner.getByRole('link', { name: l.continue, exact: true }).click()
         const revokeHrefs = await owner.locator('main a', { hasText: l.revoke }).evaluateAll((as) => as.map((a) => a.getAttribute('href')))
         await owner.goto(`${base}${revokeHrefs[0]}`)
         await expectAccessible(owner, 'revoke pin')
@@ -144,7 +144,7 @@ describe('manage access: create a user, the PIN, join with it, re-issue, revoke,
         assert.match((await row.textContent()) ?? '', new RegExp(l.active))
         await owner.goto(`${base}${await row.locator('a', { hasText: l.del }).getAttribute('href')}`)
         await expectAccessible(owner, 'delete account')
-        await owner.getByRole('button', { name: l.cancel }).click()
+        await owner.getByRole('link', { name: l.cancel, exact: true }).click()
 
         // A branch: errors, then its first user's PIN.
         await owner.getByRole('link', { name: l.branchLink }).click()
@@ -168,7 +168,7 @@ describe('manage access: create a user, the PIN, join with it, re-issue, revoke,
         await owner.locator('input[name="to"]').first().check()
         await owner.getByRole('button', { name: l.continue }).click()
         await expectAccessible(owner, 'transfer confirm')
-        await owner.getByRole('button', { name: l.cancel }).click()
+        await owner.getByRole('link', { name: l.cancel, exact: true }).click()
       } catch (err) {
         await screenshotOnFailure(owner, `access owner ${t.name}`)
         await screenshotOnFailure(joiner, `access joiner ${t.name}`)
