@@ -77,7 +77,8 @@ function parseCmap(text: string): Map<number, string> {
       const from = parseInt(m[1]!, 16)
       const to = parseInt(m[2]!, 16)
       if (m[3]!.startsWith('[')) {
-        const items = [...m[3]!.matchAll(/<([0-9a-fA-F]+)>/g)].map((x) => utf16(x[1]!))
+        // A ligature's entry lists its characters with spaces between them (`<0066 0066>` for "ff"); a glyph with none is `<>`.
+        const items = [...m[3]!.matchAll(/<([0-9a-fA-F ]*)>/g)].map((x) => utf16(x[1]!.replace(/ /g, '')))
         for (let c = from; c <= to; c++) map.set(c, items[c - from] ?? '')
       } else {
         const base = parseInt(m[3]!.slice(1, -1), 16)
