@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
-import { openEmbedded, pgliteParsers, withDataDirLock } from './connect.ts'
+import type { PGlite } from '@electric-sql/pglite'
+import { newPGlite, openEmbedded, withDataDirLock } from './connect.ts'
 
 /**
  * Backup and restore of the embedded database (PGlite). A backup is PGlite's own
@@ -58,8 +58,7 @@ export async function restoreEmbedded(dataDir: string, file: string, now: Date):
     try {
       let pglite: PGlite | undefined
       try {
-        pglite = new PGlite(staging, { parsers: pgliteParsers, loadDataDir: new Blob([fs.readFileSync(source)]) })
-        await pglite.waitReady
+        pglite = await newPGlite(staging, new Blob([fs.readFileSync(source)]))
         const migrations = await pglite.query<{ n: number }>(`select count(*)::int as n from information_schema.tables where table_name = 'kysely_migration'`)
         if (migrations.rows[0]?.n !== 1) throw new BackupError(`${source} is not a backup of the Employer Portal's database.`)
       } catch (err) {
