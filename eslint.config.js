@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'coverage/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -17,7 +17,7 @@ export default tseslint.config(
     languageOptions: { globals: { document: 'readonly', window: 'readonly' } },
   },
   {
-    files: ['scripts/**', 'src/server.ts', 'src/cli/**', 'src/db/migrate-cli.ts', 'tests/**', 'bench/**'],
+    files: ['scripts/**', 'src/server.ts', 'src/serve.ts', 'src/cli/**', 'src/db/migrate-cli.ts', 'tests/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },
 )

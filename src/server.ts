@@ -1,58 +1,22 @@
-import closeWithGrace from 'close-with-grace'
-import { buildApp } from './app.ts'
-import { followPrimary, graceOptions, isClusterPrimary, runPrimary } from './cluster.ts'
+import { isClusterPrimary, runPrimary } from './cluster.ts'
 import { ConfigError, loadConfig } from './config.ts'
-import { DataDirInUseError, openDatabase } from './db/connect.ts'
-import { migrateToLatest } from './db/migrate.ts'
-import { demoSignInsText, seedDemo } from './features/demo/demo-seed.ts'
-import { startConfiguredDispatcher } from './features/notifications/dispatcher.ts'
-import { startExportWorker } from './features/console/inspection.service.ts'
-import { describeImport, loadNocIfEmpty } from './features/reference/noc.service.ts'
-import { systemClock, TestClock } from './platform/clock.ts'
-import { sealStoredTotpSecrets, TotpSecrets } from './features/auth/totp-secrets.ts'
+import { TotpSecrets } from './features/auth/totp-secrets.ts'
 
-/** `npm start`: configuration, database, migrations, then listen; SIGTERM/SIGINT finish in-flight requests. */
+/** `npm start`: configuration first; then either a cluster's primary, or one serving process. */
 async function main(): Promise<void> {
   const config = loadConfig()
   // Production refuses to start without DATA_ENCRYPTION_KEY (ConfigError), before anything else happens.
   const totpSecrets = TotpSecrets.fromConfig(config)
+  // A primary only forks and watches its workers: importing the application here would keep
+  // ~150 MB resident in a process that serves nothing (docs/performance.md, "Memory").
   if (isClusterPrimary(config.webConcurrency)) return runPrimary(config.webConcurrency)
-  const database = await openDatabase(config)
-  // Browser tests may move time (PORTAL_TEST_CLOCK; refused in production).
-  const clock = config.testClock ? new TestClock(new Date()) : systemClock
-  if (config.runMigrations) await migrateToLatest(database.db)
-  // The NOC 2021 list ships with the portal: loaded once, on a database that has none.
-  const noc = await loadNocIfEmpty(database.db)
-  if (noc) console.log(`NOC 2021 occupations loaded: ${describeImport(noc)}`)
-  // Development only: demo accounts, printed below (production never seeds).
-  if (config.seedDemo && !config.isProduction) await seedDemo(database.db, clock.now())
-  // TOTP secrets still in the clear are sealed; a DATA_ENCRYPTION_KEY that does not open the sealed ones stops here.
-  const totp = await sealStoredTotpSecrets(database.db, totpSecrets)
-  if (totp.sealed) console.log(`Sealed ${totp.sealed} TOTP secret(s) stored in the clear or with DATA_ENCRYPTION_KEY_PREVIOUS.`)
-  const app = await buildApp({ config, db: database.db, clock: clock })
-  // The e-mail outbox dispatcher runs here unless `npm run worker` does it (RUN_MAIL_DISPATCHER=false).
-  const mail = config.runMailDispatcher ? startConfiguredDispatcher(config, database.db, clock, app.log) : undefined
-  // Large inspection exports likewise: here, unless `npm run worker` makes them.
-  const exports = config.runMailDispatcher ? startExportWorker(database.db, clock, app.log, `web-${process.pid}`) : undefined
-
-  const closer = closeWithGrace({ delay: 10_000, ...graceOptions() }, async ({ signal, err }) => {
-    if (err) app.log.error({ err }, 'closing after an error')
-    else app.log.info({ signal }, 'closing')
-    await app.close()
-    await mail?.stop()
-    await exports?.stop()
-    await database.close()
-  })
-  followPrimary(closer)
-
-  await app.listen({ port: config.port, host: config.host })
-  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `the embedded database in ${config.dataDir}`
-  console.log(`\nEmployer Portal: ${config.publicBaseUrl}  (English: /en, français : /fr), on ${where}\n`)
-  if (config.seedDemo && !config.isProduction) console.log(`${demoSignInsText(config.publicBaseUrl)}\n`)
+  const { serve } = await import('./serve.ts')
+  await serve(config, totpSecrets)
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof DataDirInUseError) {
+  // Mistakes in the setup get their message alone; anything else its stack.
+  if (err instanceof ConfigError || (err instanceof Error && err.name === 'DataDirInUseError')) {
     console.error(err.message)
   } else {
     console.error(err)
