@@ -1,4 +1,5 @@
 import type { DbOrTrx } from '../../platform/audit.ts'
+import { dateTimeFormat } from '../../platform/dates.ts'
 import type { MaintenanceWindow } from './console.tables.ts'
 
 /**
@@ -53,7 +54,7 @@ export function parseLocalTime(value: string, timeZone: string): Date | undefine
 
 function offsetMs(date: Date, timeZone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    dateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   )
@@ -64,7 +65,7 @@ function offsetMs(date: Date, timeZone: string): number {
 /** The same instant written back as 'YYYY-MM-DD HH:MM' in the zone (for forms). */
 export function localTimeValue(date: Date, timeZone: string): string {
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+    dateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
       .formatToParts(date)
       .map((x) => [x.type, x.value]),
   )

@@ -1,4 +1,5 @@
 import type { Lang, Translate } from '../../i18n/i18n.ts'
+import { formatInZone } from '../../platform/dates.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { summaryList } from '../../ui/components.ts'
 import type { DevMailboxRow } from './notifications.tables.ts'
@@ -7,7 +8,7 @@ import { paragraphs } from './render.ts'
 
 /** Dates and times as people in Canada read them, in the page's language. */
 export function formatDateTime(date: Date, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Toronto' }).format(date)
+  return formatInZone(lang, date, 'America/Toronto', 'dateTime')
 }
 
 export const messagesPath = (lang: Lang, page?: number) => `/${lang}/messages${page && page > 1 ? `?page=${page}` : ''}`

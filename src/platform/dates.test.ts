@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { dateTimeFormat, dayInZone, formatInZone } from './dates.ts'
+
+describe('dates as people read them', () => {
+  const instant = new Date('2026-01-15T04:30:00Z')
+
+  it('formats in the page language and the given zone', () => {
+    assert.equal(formatInZone('en', instant, 'America/Toronto', 'date'), 'January 14, 2026')
+    assert.equal(formatInZone('fr', instant, 'America/Toronto', 'date'), '14 janvier 2026')
+    assert.equal(formatInZone('en', instant, 'America/Halifax', 'date'), 'January 15, 2026')
+    assert.equal(dayInZone(instant, 'America/Vancouver'), '2026-01-14')
+    assert.equal(dayInZone(instant, 'UTC'), '2026-01-15')
+  })
+
+  it('keeps one formatter per language, zone and style, so a long table does not build one per cell', () => {
+    const a = dateTimeFormat('en-CA', { dateStyle: 'long', timeZone: 'America/Toronto' })
+    assert.equal(dateTimeFormat('en-CA', { dateStyle: 'long', timeZone: 'America/Toronto' }), a)
+    assert.notEqual(dateTimeFormat('fr-CA', { dateStyle: 'long', timeZone: 'America/Toronto' }), a)
+    assert.notEqual(dateTimeFormat('en-CA', { dateStyle: 'long', timeZone: 'America/Regina' }), a)
+  })
+})
