@@ -125,7 +125,7 @@ export const SCENARIOS: Scenario<unknown>[] = [
     path: (state) => state.href,
   }),
 
-  // Signed-in scenarios on the seeded volume: the first seeded employer's business has --offers-busiest offers.
+  // Signed-in scenarios on the seeded volume: the first seeded employer's business has --busiest offers.
   // A sign-in ends the session it was posted in (a new id, no fixation): each connection gets
   // the form, then posts it with that form's session and token. One argon2id hash per sign-in,
   // so run.ts reports sign-ins/s (half the requests/s) as hashes/s.

@@ -14,7 +14,7 @@ export interface ServerProcess {
 export { freePort }
 
 /**
- * Starts `node --import tsx <script> ...args` and waits until `readyPath` answers 200.
+ * Starts `node --import tsx <script> ...args` (plain `node` for a built `.js`) and waits until `readyPath` answers 200.
  * Standard output is discarded (the portal logs a JSON line per request, as in
  * production); standard error is kept for the error message if it fails to start.
  */
@@ -29,7 +29,7 @@ export async function startServer(opts: {
 }): Promise<ServerProcess> {
   const baseUrl = `http://127.0.0.1:${opts.port}`
   let output = ''
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', opts.script, ...(opts.args ?? [])], {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.script.endsWith('.js') ? [] : ['--import', 'tsx']), opts.script, ...(opts.args ?? [])], {
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   })

@@ -44,13 +44,19 @@ export interface PortalProcess {
   restart(): Promise<PortalProcess>
 }
 
-/** Starts `src/server.ts` with CRASH_TEST_ENV plus `env`, and waits until /health/ready answers. */
-export async function startPortalProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<PortalProcess> {
+/** The TypeScript sources through tsx, as `npm start` runs them. */
+const FROM_SOURCES = ['--import', 'tsx', 'src/server.ts']
+
+/**
+ * Starts `src/server.ts` (or `entry`: Node's arguments, e.g. a build's `dist/server.js`)
+ * with CRASH_TEST_ENV plus `env`, and waits until /health/ready answers.
+ */
+export async function startPortalProcess(env: Record<string, string>, timeoutMs = 90_000, entry: readonly string[] = FROM_SOURCES): Promise<PortalProcess> {
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
   const fullEnv = { ...CRASH_TEST_ENV, PUBLIC_BASE_URL: baseUrl, ...env, PORT: String(port) }
   let output = ''
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...entry], {
     env: { ...process.env, ...fullEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -90,7 +96,7 @@ export async function startPortalProcess(env: Record<string, string>, timeoutMs 
       await exited
       clearTimeout(killer)
     },
-    restart: () => startPortalProcess({ ...restartEnv, ...(env.PUBLIC_BASE_URL ? { PUBLIC_BASE_URL: env.PUBLIC_BASE_URL } : {}) }, timeoutMs),
+    restart: () => startPortalProcess({ ...restartEnv, ...(env.PUBLIC_BASE_URL ? { PUBLIC_BASE_URL: env.PUBLIC_BASE_URL } : {}) }, timeoutMs, entry),
   }
 }
 

@@ -18,7 +18,7 @@ if (!usingPostgres()) test('the benchmark harness measures the baseline and two 
   const json = path.join(dir, 'bench.json')
   const run = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'bench/run.ts', '--duration', '1', '--warmup', '0', '--connections', '8', '--only', 'home,stylesheet', '--argon2-seconds', '0.4', '--json', json],
+    ['--import', 'tsx', 'bench/run.ts', '--tsx', '--duration', '1', '--warmup', '0', '--connections', '8', '--only', 'home,stylesheet', '--argon2-seconds', '0.4', '--json', json],
     // Development mode, so that a production-only setting someone adds later cannot break this test.
     { env: { ...process.env, DATABASE_URL: '', BENCH_NODE_ENV: 'development' }, encoding: 'utf8', timeout: 120_000 },
   )
