@@ -38,6 +38,7 @@ import { TestClock, type Clock } from './platform/clock.ts'
 import { registerErrorHandling, type SendErrorPage } from './platform/errors.ts'
 import './platform/fastify-types.ts'
 import { registerSecurity } from './platform/security.ts'
+import { DbSessionStore } from './platform/session-store.ts'
 import { requestLogSerializer } from './platform/log-redaction.ts'
 import { registerTestClockRoute } from './platform/test-clock.routes.ts'
 import { TotpSecrets } from './features/auth/totp-secrets.ts'
@@ -140,10 +141,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain')
   // The federated sign-in buttons' form posts redirect to the providers: CSP form-action must allow them.
   const federatedOrigins = config.oidcProviders.map((p) => new URL(p.issuer).origin)
-  await registerSecurity(app, { config, db: deps.db, clock: deps.clock, formActionOrigins: federatedOrigins })
+  const sessions = new DbSessionStore(deps.db, deps.clock)
+  await registerSecurity(app, { config, db: deps.db, clock: deps.clock, sessions, formActionOrigins: federatedOrigins })
   // A NUL character (or a lone surrogate) in a query or body would fail the query it reaches: 400 instead of 500.
   refuseUnstorableText(app)
-  registerSessionLifecycle(app, { db: deps.db, clock: deps.clock, timeZone: config.timeZone })
+  registerSessionLifecycle(app, { db: deps.db, clock: deps.clock, timeZone: config.timeZone, sessions })
   const federated = {
     db: deps.db,
     clock: deps.clock,

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/connect.ts'
 import type { Clock } from './clock.ts'
-import { DbSessionStore } from './session-store.ts'
+import type { DbSessionStore } from './session-store.ts'
 
 export const SESSION_COOKIE = 'portal_session'
 
@@ -34,7 +34,7 @@ function csrfTokenFrom(request: FastifyRequest): string {
  */
 export async function registerSecurity(
   app: FastifyInstance,
-  deps: { config: Config; db: Db; clock: Clock; formActionOrigins?: string[] },
+  deps: { config: Config; db: Db; clock: Clock; sessions: DbSessionStore; formActionOrigins?: string[] },
 ): Promise<void> {
   const { config } = deps
   await app.register(fastifyHelmet, {
@@ -67,7 +67,7 @@ export async function registerSecurity(
     cookieName: SESSION_COOKIE,
     // The first secret signs; every one verifies (a rotation: cookies signed before still work until they end).
     secret: [config.sessionSecret, ...config.previousSessionSecrets],
-    store: new DbSessionStore(deps.db, deps.clock),
+    store: deps.sessions,
     saveUninitialized: false,
     rolling: false,
     cookie: {

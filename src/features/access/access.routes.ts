@@ -33,10 +33,6 @@ function typed(raw: Record<string, unknown>, fields: readonly string[]): Record<
   return Object.fromEntries(fields.map((k) => [k, typeof raw[k] === 'string' ? (raw[k] as string) : '']))
 }
 
-function formatDate(lang: string, date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'long', timeZone }).format(date)
-}
-
 /** "Manage access", creating users and branches, PINs, and joining a business with a PIN. */
 export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRouteDeps): void {
   const { db, clock } = routeDeps
@@ -211,7 +207,7 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
       body: pinCreatedBody(t, {
         name: `${pin.given_names} ${pin.family_name}`,
         pin: readablePin(deps, pin, clock.now()),
-        expires: formatDate(lang, pin.expires_at, routeDeps.timeZone),
+        expires: formatInZone(lang, pin.expires_at, routeDeps.timeZone, 'date'),
         email: pin.email,
         branch: pin.role === 'branch_primary',
         continueHref: `/${lang}/access${q(found.m)}`,

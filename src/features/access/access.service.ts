@@ -2,6 +2,7 @@ import type { Db } from '../../db/connect.ts'
 import type { AppUser } from '../../db/database.ts'
 import type { Lang } from '../../i18n/i18n.ts'
 import { audit, type Actor } from '../../platform/audit.ts'
+import { formatInZone } from '../../platform/dates.ts'
 import { clearFailures, recordFailure, throttleWait, type ThrottlePolicy } from '../auth/throttle.ts'
 import { notify, notifyUser } from '../notifications/notify.ts'
 import { syncBusinessDormancy } from './dormancy.service.ts'
@@ -39,10 +40,6 @@ export const PIN_ADDRESS_POLICY: ThrottlePolicy = { free: 20, baseDelayMs: 30_00
 const userKey = (userId: string) => `pin:user:${userId}`
 const addressKey = (ip: string) => `pin:ip:${ip}`
 
-function formatDate(lang: Lang, date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'long', timeZone }).format(date)
-}
-
 export interface PersonInput {
   givenNames: string
   familyName: string
@@ -54,7 +51,7 @@ export async function emailPin(trx: Parameters<typeof notify>[0], deps: AccessDe
   if (!pin.email) return
   await notify(trx, {
     template: 'accessPin',
-    params: { name: pin.given_names, business: businessName, inviter, pin: formatPin(plain), expires: formatDate(lang, pin.expires_at, deps.timeZone) },
+    params: { name: pin.given_names, business: businessName, inviter, pin: formatPin(plain), expires: formatInZone(lang, pin.expires_at, deps.timeZone, 'date') },
     lang,
     email: { to: pin.email },
     now,

@@ -28,6 +28,10 @@ export interface BusinessChoice {
   membershipId: string
   businessId: string
   businessName: string
+  /** For the home page's summary of each business (read with the rest: one query for both). */
+  businessNumber: string
+  employerNumber: string
+  operatingName: string
   role: MembershipRole
   branchId: string | null
   /** The business is dormant (its primary user is): no one may act for it until reactivated. */
@@ -87,7 +91,7 @@ function membershipRows(db: DbOrTrx, userId: string) {
   return db
     .selectFrom('business_membership as m')
     .innerJoin('business as b', 'b.id', 'm.business_id')
-    .select(['m.id as membershipId', 'm.business_id as businessId', 'b.legal_name as businessName', 'm.role', 'm.branch_id as branchId', 'b.status'])
+    .select(['m.id as membershipId', 'm.business_id as businessId', 'b.legal_name as businessName', 'b.business_number as businessNumber', 'b.employer_number as employerNumber', 'b.operating_name as operatingName', 'm.role', 'm.branch_id as branchId', 'b.status'])
     .where('m.user_id', '=', userId)
     .where('m.status', '=', 'active')
     .orderBy('b.legal_name')

@@ -7,6 +7,7 @@ import { button, csrfField } from '../../ui/components.ts'
 import { findUserById } from './users.repository.ts'
 import { cachedRead } from '../../db/read-cache.ts'
 import { formatInZone } from '../../platform/dates.ts'
+import type { DbSessionStore } from '../../platform/session-store.ts'
 
 export const IDLE_MS = 20 * 60_000
 export const WARN_BEFORE_MS = 2 * 60_000
@@ -105,10 +106,12 @@ export function sessionExpiry(request: FastifyRequest): { warnAt: Date; endsAt: 
  * (judged by the injected clock), keeping where the user was and any form they
  * were sending, and loads the signed-in user (a deleted user loses access at once).
  */
-export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; clock: Clock; timeZone: string }): void {
+export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; clock: Clock; timeZone: string; sessions: DbSessionStore }): void {
   app.decorateRequest('user', null)
   app.addHook('preValidation', async (request, reply) => {
     const s = request.session
+    // The user row the session store read with this session (one round trip for both).
+    const readWithSession = s ? deps.sessions.takeUserReadWith(s.sessionId) : undefined
     if (!s?.userId || isPassive(request.url)) return
     const now = deps.clock.now()
     const created = Date.parse(s.createdAt ?? '')
@@ -119,7 +122,8 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
 
     // Fresh on every request (on the embedded database, unless nothing at all was written since: read-cache.ts).
     const userId = s.userId
-    const user = await cachedRead(deps.db, `user:${userId}`, () => findUserById(deps.db, userId))
+    const user =
+      readWithSession && readWithSession.id === userId ? readWithSession : await cachedRead(deps.db, `user:${userId}`, () => findUserById(deps.db, userId))
     if (!user || user.status === 'deleted') {
       await s.destroy()
       return reply.redirect(signInPathFor(request.lang, s.audience), 303)

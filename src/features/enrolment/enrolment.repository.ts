@@ -1,7 +1,6 @@
 import { sql } from 'kysely'
-import { cachedRead } from '../../db/read-cache.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
-import type { Business, EnrolmentRequest, EnrolmentStatus, MembershipRole } from './enrolment.tables.ts'
+import type { Business, EnrolmentRequest, EnrolmentStatus } from './enrolment.tables.ts'
 
 export async function findDraft(db: DbOrTrx, userId: string): Promise<EnrolmentRequest | undefined> {
   return db.selectFrom('enrolment_request').selectAll().where('requester_user_id', '=', userId).where('status', '=', 'draft').executeTakeFirst()
@@ -50,31 +49,6 @@ export async function findBusinessByLegalNameKey(db: DbOrTrx, key: string): Prom
 export async function nextEmployerNumber(db: DbOrTrx): Promise<string> {
   const row = await sql<{ n: number }>`select nextval('employer_number_seq')::int as n`.execute(db)
   return `E${String(row.rows[0]!.n).padStart(7, '0')}`
-}
-
-export interface Membership {
-  membershipId: string
-  role: MembershipRole
-  business: Business
-}
-
-/** Every business the user may act for, primary role first. */
-export async function membershipsOf(db: DbOrTrx, userId: string): Promise<Membership[]> {
-  // The home page asks on every visit; on the embedded database served from the read cache until something is written (src/db/read-cache.ts).
-  const rows = await cachedRead(db, `businesses:${userId}`, () => membershipRows(db, userId))
-  return rows.map(({ membership_id, membership_role, ...business }) => ({ membershipId: membership_id, role: membership_role, business }))
-}
-
-function membershipRows(db: DbOrTrx, userId: string) {
-  return db
-    .selectFrom('business_membership as m')
-    .innerJoin('business as b', 'b.id', 'm.business_id')
-    .selectAll('b')
-    .select(['m.id as membership_id', 'm.role as membership_role'])
-    .where('m.user_id', '=', userId)
-    .where('m.status', '=', 'active')
-    .orderBy('b.legal_name')
-    .execute()
 }
 
 export interface QueueRow {

@@ -14,7 +14,8 @@ import { updateContactDetails } from '../auth/users.repository.ts'
 import { provinceName, provinceOptions } from '../reference/lists.ts'
 import { formatPhone, normalizeNameForComparison } from '../reference/validators.ts'
 import { addressStepSchema, businessStepSchema } from './enrolment.schema.ts'
-import { createDraft, findDraft, latestRequest, membershipsOf, saveDraft } from './enrolment.repository.ts'
+import { createDraft, findDraft, latestRequest, saveDraft } from './enrolment.repository.ts'
+import { membershipChoices } from '../access/active-business.ts'
 import { enrolledConflict, isComplete, submitRequest, type Conflict } from './enrolment.service.ts'
 import type { EnrolmentRequest } from './enrolment.tables.ts'
 import { formatInZone } from '../../platform/dates.ts'
@@ -274,17 +275,18 @@ export function enrolmentHomeSection(deps: EnrolmentDeps) {
     const user = request.user
     if (!user) return ''
     const { t, lang } = request
-    const memberships = await membershipsOf(deps.db, user.id)
+    // The memberships the request already read for the header (one query for both); by name, as the header lists them.
+    const choices = request.businessContext?.choices ?? (await membershipChoices(deps.db, user.id))
+    const memberships = [...choices].sort((a, b) => a.businessName.localeCompare(b.businessName, lang) || a.membershipId.localeCompare(b.membershipId))
     if (memberships.length > 0) {
       return html`${memberships.map((m) => {
-        const b = m.business
         const role = m.role === 'primary' ? t('enrolment.rolePrimary') : m.role === 'branch_primary' ? t('enrolment.roleBranchPrimary') : t('enrolment.roleSecondary')
         return html`<h2>${t('enrolment.businessSection')}</h2>
 ${summaryList([
-  { key: t('enrolment.businessNumberLabel'), value: formatBusinessNumber(b.business_number) },
-  { key: t('enrolment.employerNumber'), value: b.employer_number },
-  { key: t('enrolment.legalName'), value: b.legal_name },
-  { key: t('enrolment.operatingName'), value: b.operating_name },
+  { key: t('enrolment.businessNumberLabel'), value: formatBusinessNumber(m.businessNumber) },
+  { key: t('enrolment.employerNumber'), value: m.employerNumber },
+  { key: t('enrolment.legalName'), value: m.businessName },
+  { key: t('enrolment.operatingName'), value: m.operatingName },
 ])}
 <p>${t('enrolment.yourRole', { role })}</p>`
       })}
@@ -293,7 +295,7 @@ ${summaryList([
 <li><a href="/${lang}/offers/eligibility">${t('enrolment.submitOffer')}</a></li>
 <li><a href="/${lang}/offers">${t('enrolment.offerQueue')}</a></li>
 <li><a href="/${lang}/messages">${t('enrolment.accountMessages')}</a></li>
-${accessHomeLinks(t, lang, memberships)}
+${accessHomeLinks(t, lang, memberships.map((m) => ({ role: m.role, business: { id: m.businessId } })))}
 </ul>`
     }
     const latest = await latestRequest(deps.db, user.id)

@@ -17,7 +17,7 @@ import { documentsList } from './offers.views.ts'
  */
 export function registerOfferDocumentRoutes(scope: FastifyInstance, deps: OfferDeps): void {
   const { db, offers, timeZone } = deps
-  const load = (request: FastifyRequest, user: Parameters<typeof offerAndMembership>[1]) => offerAndMembership(db, user, (request.params as { id: string }).id)
+  const load = (request: FastifyRequest, user: Parameters<typeof offerAndMembership>[1]) => offerAndMembership(db, user, (request.params as { id: string }).id, (request as FastifyRequest).businessContext?.choices)
 
   const page = async (request: FastifyRequest, reply: FastifyReply, offer: Offer, errors?: FormErrors) => {
     const { t, lang } = request

@@ -27,7 +27,7 @@ const withdrawSchema = z.object({
  */
 export function registerOfferSubmissionRoutes(scope: FastifyInstance, deps: OfferDeps): void {
   const { db, offers, timeZone } = deps
-  const load = (request: { params: unknown }, user: Parameters<typeof offerAndMembership>[1]) => offerAndMembership(db, user, (request.params as { id: string }).id)
+  const load = (request: FastifyRequest, user: Parameters<typeof offerAndMembership>[1]) => offerAndMembership(db, user, (request.params as { id: string }).id, request.businessContext?.choices)
 
   scope.get('/offers/:id/review', async (request, reply) => {
     const user = requireEmployer(request, reply)
