@@ -4,9 +4,9 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/features/demo/demo-seed.ts'
 import { totpCode } from '../../src/features/auth/totp.ts'
 import { luhnCheckDigit } from '../../src/features/reference/validators.ts'
-import { expectAccessible, newContext, screenshotOnFailure } from './helpers/browser.ts'
+import { expectAccessible, newContext, sameSession, screenshotOnFailure } from './helpers/browser.ts'
 import { usePortalAndBrowser } from './helpers/setup.ts'
-import { register, signIn, startingWith } from './pages/auth.ts'
+import { register, signIn, startingWith, type Lang } from './pages/auth.ts'
 
 const PASSWORD = 'maple syrup in the spring'
 const SECOND = { number: '30000102', legal: 'Deuxième Employeur Ltée' }
@@ -34,6 +34,24 @@ async function alsoInFrench(page: Page, name: string): Promise<void> {
   await expectAccessible(page, `${name} (fr)`)
 }
 
+const W = {
+  en: {
+    actingFor: 'Acting for', switch: 'Switch', actFor: 'Act for this business', lostLink: 'Lost your PIN? Ask for a new one', send: 'Send the request', given: 'Given name(s)', family: 'Family Name',
+    business: 'Business number or employer number', email: 'Email address for the new PIN', wantsPrimaryNo: 'No, I am a secondary or branch user', wantsPrimaryYes: 'Yes, I am or must become the primary user',
+    why: 'Why do you need', issuePin: 'Issue a new PIN', reason: 'Reason', decide: 'Record the decision', queue: 'PIN reset requests', assign: 'Assign to me', refuse: 'Refuse',
+  },
+  fr: {
+    actingFor: 'Au nom de', switch: 'Changer', actFor: 'Agir pour cette entreprise', lostLink: 'Vous avez perdu votre NIP? Demandez-en un nouveau', send: 'Envoyer la demande', given: 'Prénom(s)', family: 'Nom de famille',
+    business: 'Numéro d’entreprise ou numéro d’employeur', email: 'Adresse courriel pour le nouveau NIP', wantsPrimaryNo: 'Non, je suis un utilisateur secondaire ou d’une succursale', wantsPrimaryYes: 'Oui, je suis ou dois devenir l’utilisateur principal',
+    why: 'Pourquoi avez-vous besoin', issuePin: 'Émettre un nouveau NIP', reason: 'Motif', decide: 'Enregistrer la décision', queue: 'Demandes de nouveau NIP', assign: 'M’assigner la demande', refuse: 'Refuser',
+  },
+} as const
+
+/** The business the header's switcher says is acted for. */
+async function selectedBusiness(page: Page): Promise<string | undefined> {
+  return (await page.locator('#header-business option[selected]').textContent())?.trim()
+}
+
 async function createUser(page: Page, base: string, given: string, family: string): Promise<string> {
   await page.goto(`${base}/en/access/users/new`)
   await page.getByLabel(startingWith('Given name(s)')).fill(given)
@@ -43,7 +61,7 @@ async function createUser(page: Page, base: string, given: string, family: strin
   return (await page.locator('#pin').textContent())!.trim()
 }
 
-async function join(page: Page, base: string, lang: 'en' | 'fr', given: string, family: string, pin: string): Promise<void> {
+async function join(page: Page, base: string, lang: Lang, given: string, family: string, pin: string): Promise<void> {
   await page.goto(`${base}/${lang}/join`)
   await page.getByLabel(startingWith(lang === 'en' ? 'Given name(s)' : 'Prénom(s)')).fill(given)
   await page.getByLabel(startingWith(lang === 'en' ? 'Family Name' : 'Nom de famille')).fill(family)
@@ -63,6 +81,17 @@ describe('several employers, lost PINs and dormancy (axe on every page, en and f
     const c = await newContext(e2e.browser, { javaScript })
     contexts.push(c)
     return c.newPage()
+  }
+  /** `page` itself with script, else the same session in a context without it (made once). */
+  const withoutScript = new Map<Page, Page>()
+  const asCase = async (page: Page, javaScript: boolean): Promise<Page> => {
+    if (javaScript) return page
+    if (!withoutScript.has(page)) {
+      const copy = await sameSession(page, { javaScript: false })
+      contexts.push(copy.context())
+      withoutScript.set(page, copy)
+    }
+    return withoutScript.get(page)!
   }
 
   before(async () => {
@@ -102,129 +131,153 @@ describe('several employers, lost PINs and dormancy (axe on every page, en and f
     for (const c of contexts) await c.close().catch(() => undefined)
   })
 
-  it('a representative with two employers switches between them from the header (script on and off); one employer removes its link', async () => {
-    const base = e2e.baseUrl
-    const rep = await open()
-    try {
-      const pin1 = await createUser(demoPrimary, base, 'Rita', 'Représentante')
-      const pin2 = await createUser(owner2, base, 'Rita', 'Représentante')
-      await register(rep, base, 'en', { username: 'rita.rep', email: 'rita.rep@example.ca', password: PASSWORD })
-      await join(rep, base, 'en', 'Rita', 'Représentante', pin1)
-      await join(rep, base, 'fr', 'RITA', 'représentante', pin2)
+  /**
+   * The two journeys of issue 12 here run in English and in French, each with script on and off:
+   * English with script and French without do everything; the other pair repeats the journey
+   * itself (the employers' and the officer's pages follow the case's script setting too).
+   */
+  const cases: Array<[Lang, boolean]> = [
+    ['en', true],
+    ['fr', false],
+    ['fr', true],
+    ['en', false],
+  ]
+  const tag = (lang: Lang, javaScript: boolean) => `${lang}.${javaScript ? 'js' : 'nojs'}`
+  // Each case's people have their own names (a representative, and someone who lost their PIN).
+  const REP: Record<string, string> = { 'en.js': 'Représentante', 'fr.nojs': 'Mandataire', 'fr.js': 'Déléguée', 'en.nojs': 'Agente' }
+  const LOST: Record<string, string> = { 'en.js': 'Perdu', 'fr.nojs': 'Égaré', 'fr.js': 'Oublié', 'en.nojs': 'Sansnip' }
 
-      // The header names the business acted for, and switches with a plain form.
-      await rep.goto(`${base}/en/home`)
-      const options = await rep.locator('#header-business option').allTextContents()
-      assert.equal(options.length, 2)
-      assert.ok(options.includes(SECOND.legal))
-      await expectAccessible(rep, 'home with the business switcher')
-      await rep.getByLabel('Acting for').selectOption({ label: SECOND.legal })
-      await rep.getByRole('button', { name: 'Switch', exact: true }).click()
-      assert.match(rep.url(), /\/en\/home$/)
-      assert.equal((await rep.locator('#header-business option[selected]').textContent())?.trim(), SECOND.legal)
-      await rep.goto(`${base}/en/messages`)
-      assert.equal((await rep.locator('#header-business option[selected]').textContent())?.trim(), SECOND.legal, 'every page says which')
+  for (const [i, [lang, javaScript]] of cases.entries()) {
+    const l = W[lang]
+    const full = i < 2
+    it(`${lang}, JavaScript ${javaScript ? 'on' : 'off'}: a representative with two employers switches between them (the header's form, then the page for it)${full ? '; one employer removes its link' : ''}`, async () => {
+      const base = e2e.baseUrl
+      const rep = await open(javaScript)
+      const person = { given: 'Rita', family: REP[tag(lang, javaScript)]! }
+      const username = `rita.${tag(lang, javaScript)}`
+      try {
+        const pin1 = await createUser(demoPrimary, base, person.given, person.family)
+        const pin2 = await createUser(owner2, base, person.given, person.family)
+        await register(rep, base, lang, { username, email: `${username}@example.ca`, password: PASSWORD })
+        await join(rep, base, lang, person.given, person.family, pin1)
+        await join(rep, base, lang, person.given.toUpperCase(), person.family.toLowerCase(), pin2)
 
-      // Without script: the fallback page, in French.
-      const noScript = await open(false)
-      await signIn(noScript, base, 'fr', 'rita.rep', PASSWORD)
-      await noScript.goto(`${base}/fr/business/active`)
-      await expectAccessible(noScript, 'choose the business (fr)')
-      const first = options.find((o) => o !== SECOND.legal)!
-      await noScript.getByLabel(first, { exact: true }).check()
-      await noScript.getByRole('button', { name: 'Agir pour cette entreprise' }).click()
-      assert.equal((await noScript.locator('#header-business option[selected]').textContent())?.trim(), first)
-      await noScript.goto(`${base}/en/business/active`)
-      await expectAccessible(noScript, 'choose the business')
+        // The header names the business acted for, and switches with a plain form.
+        await rep.goto(`${base}/${lang}/home`)
+        const options = await rep.locator('#header-business option').allTextContents()
+        assert.equal(options.length, 2)
+        assert.ok(options.includes(SECOND.legal))
+        await expectAccessible(rep, 'home with the business switcher')
+        await rep.getByLabel(l.actingFor).selectOption({ label: SECOND.legal })
+        await rep.getByRole('button', { name: l.switch, exact: true }).click()
+        assert.match(rep.url(), new RegExp(`/${lang}/home$`))
+        assert.equal(await selectedBusiness(rep), SECOND.legal)
+        await rep.goto(`${base}/${lang}/messages`)
+        assert.equal(await selectedBusiness(rep), SECOND.legal, 'every page says which')
 
-      // The demo employer removes the representative's link; the other employer's stays.
-      await demoPrimary.goto(`${base}/en/access`)
-      const row = demoPrimary.locator('#access-table tbody tr', { hasText: 'rita.rep@example.ca' })
-      await demoPrimary.goto(`${base}${await row.locator('a', { hasText: 'Delete Account' }).getAttribute('href')}`)
-      await demoPrimary.getByRole('button', { name: 'Delete the account' }).click()
-      await rep.goto(`${base}/en/home`)
-      assert.equal(await rep.locator('#header-business').count(), 0)
-      assert.match((await rep.locator('.active-business').textContent()) ?? '', new RegExp(SECOND.legal))
+        // The page for it (where a dormant business's notice sends people): back to the first.
+        await rep.goto(`${base}/${lang}/business/active`)
+        await expectAccessible(rep, 'choose the business')
+        const first = options.find((o) => o !== SECOND.legal)!
+        await rep.getByLabel(first, { exact: true }).check()
+        await rep.getByRole('button', { name: l.actFor }).click()
+        assert.equal(await selectedBusiness(rep), first)
+        if (!full) return
 
-      // The primary user reads the business's audit trail.
-      await demoPrimary.goto(`${base}/en/access`)
-      await demoPrimary.getByRole('link', { name: 'Audit trail of the business' }).click()
-      assert.ok((await demoPrimary.locator('#business-audit tbody tr').count()) > 0)
-      await expectAccessible(demoPrimary, 'business audit trail')
-      await alsoInFrench(demoPrimary, 'business audit trail')
-    } catch (err) {
-      await screenshotOnFailure(rep, 'representative')
-      throw err
-    }
-  })
+        // The demo employer removes the representative's link; the other employer's stays.
+        await demoPrimary.goto(`${base}/en/access`)
+        const row = demoPrimary.locator('#access-table tbody tr', { hasText: `${username}@example.ca` })
+        await demoPrimary.goto(`${base}${await row.locator('a', { hasText: 'Delete Account' }).getAttribute('href')}`)
+        await demoPrimary.getByRole('button', { name: 'Delete the account' }).click()
+        await rep.goto(`${base}/${lang}/home`)
+        assert.equal(await rep.locator('#header-business').count(), 0)
+        assert.match((await rep.locator('.active-business').textContent()) ?? '', new RegExp(SECOND.legal))
+        if (i > 0) return
 
-  it('a lost PIN: the request goes to the primary user, who issues a new one; a request for the primary role goes to the officers', async () => {
-    const base = e2e.baseUrl
-    const lost = await open()
-    try {
-      await register(lost, base, 'fr', { username: 'luc.perdu', email: 'luc.perdu@example.ca', password: PASSWORD })
-      await lost.goto(`${base}/fr/join`)
-      await lost.getByRole('link', { name: 'Vous avez perdu votre NIP? Demandez-en un nouveau' }).click()
-      await expectAccessible(lost, 'pin reset (fr)')
-      await lost.getByRole('button', { name: 'Envoyer la demande' }).click()
-      assert.equal(await lost.locator('.error-summary a').count(), 6)
-      await expectAccessible(lost, 'pin reset (fr, errors)')
-      await lost.getByLabel(startingWith('Prénom(s)')).fill('Luc')
-      await lost.getByLabel(startingWith('Nom de famille')).fill('Perdu')
-      await lost.getByLabel(startingWith('Numéro d’entreprise ou numéro d’employeur')).fill(`${BN.slice(0, 3)} ${BN.slice(3, 6)} ${BN.slice(6)}`)
-      await lost.getByLabel(startingWith('Adresse courriel pour le nouveau NIP')).fill('luc.perdu@example.ca')
-      await lost.getByLabel('Non, je suis un utilisateur secondaire ou d’une succursale').check()
-      await lost.getByLabel(startingWith('Pourquoi avez-vous besoin')).fill('Le NIP a expiré.')
-      await lost.getByRole('button', { name: 'Envoyer la demande' }).click()
-      assert.match(lost.url(), /\/fr\/pin-reset\/sent$/)
-      await expectAccessible(lost, 'pin reset sent (fr)')
-      await lost.goto(`${base}/en/pin-reset/sent`)
-      await expectAccessible(lost, 'pin reset sent')
-      await lost.goto(`${base}/en/pin-reset`)
-      await expectAccessible(lost, 'pin reset')
+        // The primary user reads the business's audit trail.
+        await demoPrimary.goto(`${base}/en/access`)
+        await demoPrimary.getByRole('link', { name: 'Audit trail of the business' }).click()
+        assert.ok((await demoPrimary.locator('#business-audit tbody tr').count()) > 0)
+        await expectAccessible(demoPrimary, 'business audit trail')
+        await alsoInFrench(demoPrimary, 'business audit trail')
+      } catch (err) {
+        await screenshotOnFailure(rep, `representative ${tag(lang, javaScript)}`)
+        throw err
+      }
+    })
+  }
 
-      // The primary user answers from Manage access.
-      await owner2.goto(`${base}/en/access`)
-      await owner2.getByRole('link', { name: /Luc Perdu/ }).click()
-      await expectAccessible(owner2, 'pin reset request (primary user)')
-      await alsoInFrench(owner2, 'pin reset request (primary user)')
-      await owner2.getByLabel('Émettre un nouveau NIP').check()
-      await owner2.getByLabel(startingWith('Motif')).fill('Luc travaille avec nous.')
-      await owner2.getByRole('button', { name: 'Enregistrer la décision' }).click()
-      const pin = (await owner2.locator('#pin').textContent())!.trim()
-      await join(lost, base, 'fr', 'Luc', 'Perdu', pin)
+  for (const [i, [lang, javaScript]] of cases.entries()) {
+    const l = W[lang]
+    const full = i < 2
+    it(`${lang}, JavaScript ${javaScript ? 'on' : 'off'}: a lost PIN goes to the primary user, who issues a new one${full ? '; a request for the primary role goes to the officers, who refuse it' : ''}`, async () => {
+      const base = e2e.baseUrl
+      const lost = await open(javaScript)
+      // The primary user and the officer, in this case's language and with its script setting.
+      const primary = await asCase(owner2, javaScript)
+      const staff = await asCase(officer, javaScript)
+      const family = LOST[tag(lang, javaScript)]!
+      const username = `luc.${tag(lang, javaScript)}`
+      const email = `${username}@example.ca`
+      try {
+        await register(lost, base, lang, { username, email, password: PASSWORD })
+        await lost.goto(`${base}/${lang}/join`)
+        await lost.getByRole('link', { name: l.lostLink }).click()
+        await expectAccessible(lost, 'pin reset')
+        if (full) {
+          await lost.getByRole('button', { name: l.send }).click()
+          assert.equal(await lost.locator('.error-summary a').count(), 6)
+          await expectAccessible(lost, 'pin reset (errors)')
+        }
+        const fillRequest = async (wantsPrimary: boolean, why: string, bn: string) => {
+          await lost.getByLabel(startingWith(l.given)).fill('Luc')
+          await lost.getByLabel(startingWith(l.family)).fill(family)
+          await lost.getByLabel(startingWith(l.business)).fill(bn)
+          await lost.getByLabel(startingWith(l.email)).fill(email)
+          await lost.getByLabel(wantsPrimary ? l.wantsPrimaryYes : l.wantsPrimaryNo).check()
+          await lost.getByLabel(startingWith(l.why)).fill(why)
+          await lost.getByRole('button', { name: l.send }).click()
+        }
+        await fillRequest(false, lang === 'en' ? 'The PIN expired.' : 'Le NIP a expiré.', `${BN.slice(0, 3)} ${BN.slice(3, 6)} ${BN.slice(6)}`)
+        assert.match(lost.url(), new RegExp(`/${lang}/pin-reset/sent$`))
+        await expectAccessible(lost, 'pin reset sent')
 
-      // A request to become the primary user goes to the officers, who refuse it with a reason.
-      await lost.goto(`${base}/en/pin-reset`)
-      await lost.getByLabel(startingWith('Given name(s)')).fill('Luc')
-      await lost.getByLabel(startingWith('Family Name')).fill('Perdu')
-      await lost.getByLabel(startingWith('Business number or employer number')).fill(BN)
-      await lost.getByLabel(startingWith('Email address for the new PIN')).fill('luc.perdu@example.ca')
-      await lost.getByLabel('Yes, I am or must become the primary user').check()
-      await lost.getByLabel(startingWith('Why do you need')).fill('Denise left; I run the business now.')
-      await lost.getByRole('button', { name: 'Send the request' }).click()
-      await officer.goto(`${base}/en/console`)
-      await officer.getByRole('link', { name: 'PIN reset requests' }).click()
-      await expectAccessible(officer, 'pin reset queue')
-      await officer.getByRole('link', { name: 'Luc Perdu' }).click()
-      await expectAccessible(officer, 'pin reset request (officer)')
-      await officer.getByRole('button', { name: 'Assign to me' }).click()
-      await officer.getByLabel('Refuse').check()
-      await officer.getByRole('button', { name: 'Record the decision' }).click()
-      assert.equal(await officer.locator('.error-summary a').count(), 1)
-      await expectAccessible(officer, 'pin reset request (officer, errors)')
-      await officer.getByLabel(startingWith('Reason')).fill('Ask Denise Deux to transfer the primary role to you first.')
-      await officer.getByRole('button', { name: 'Record the decision' }).click()
-      assert.match(officer.url(), /done=refused/)
-      await alsoInFrench(officer, 'pin reset request (officer)')
-      await officer.goto(`${base}/fr/console/pin-resets`)
-      await expectAccessible(officer, 'pin reset queue (fr)')
-    } catch (err) {
-      await screenshotOnFailure(lost, 'lost pin')
-      await screenshotOnFailure(officer, 'lost pin officer')
-      throw err
-    }
-  })
+        // The primary user answers from Manage access.
+        await primary.goto(`${base}/${lang}/access`)
+        await primary.getByRole('link', { name: new RegExp(`Luc ${family}`) }).click()
+        await expectAccessible(primary, 'pin reset request (primary user)')
+        await primary.getByLabel(l.issuePin).check()
+        await primary.getByLabel(startingWith(l.reason)).fill(lang === 'en' ? 'Luc works with us.' : 'Luc travaille avec nous.')
+        await primary.getByRole('button', { name: l.decide }).click()
+        const pin = (await primary.locator('#pin').textContent())!.trim()
+        await join(lost, base, lang, 'Luc', family, pin)
+        if (!full) return
+
+        // A request to become the primary user goes to the officers, who refuse it with a reason.
+        await lost.goto(`${base}/${lang}/pin-reset`)
+        await fillRequest(true, lang === 'en' ? 'Denise left; I run the business now.' : 'Denise est partie; je dirige l’entreprise.', BN)
+        assert.match(lost.url(), new RegExp(`/${lang}/pin-reset/sent$`))
+        await staff.goto(`${base}/${lang}/console`)
+        await staff.getByRole('link', { name: l.queue }).click()
+        await expectAccessible(staff, 'pin reset queue')
+        await staff.getByRole('link', { name: `Luc ${family}` }).click()
+        await expectAccessible(staff, 'pin reset request (officer)')
+        await staff.getByRole('button', { name: l.assign }).click()
+        await staff.getByLabel(l.refuse, { exact: true }).check()
+        await staff.getByRole('button', { name: l.decide }).click()
+        assert.equal(await staff.locator('.error-summary a').count(), 1)
+        await expectAccessible(staff, 'pin reset request (officer, errors)')
+        await staff.getByLabel(startingWith(l.reason)).fill(lang === 'en' ? 'Ask Denise Deux to transfer the primary role to you first.' : 'Demandez d’abord à Denise Deux de vous transférer le rôle d’utilisateur principal.')
+        await staff.getByRole('button', { name: l.decide }).click()
+        assert.match(staff.url(), /done=refused/)
+        await expectAccessible(staff, 'pin reset request (officer, refused)')
+      } catch (err) {
+        await screenshotOnFailure(lost, `lost pin ${tag(lang, javaScript)}`)
+        await screenshotOnFailure(staff, `lost pin officer ${tag(lang, javaScript)}`)
+        throw err
+      }
+    })
+  }
 
   it('dormancy: back after two years, the account is dormant until an officer reactivates it', async () => {
     const base = e2e.baseUrl

@@ -10,10 +10,10 @@ import { signIn, startingWith, type Lang } from './pages/auth.ts'
 /**
  * The officers' work in the console, in both languages with axe on every page (and its
  * error states): search, the employer's inspection page and an export, the demo's
- * submitted offer, matching it (English) or being told it is matched (French), the
- * decision and correction forms, and the dashboard; English with JavaScript, French without.
+ * submitted offer, matching it and undoing the match, the decision and correction forms,
+ * and the dashboard; each language with JavaScript on and off.
  */
-describe('console: search, inspection, matching and the dashboard', () => {
+describe('console: search, inspection, matching and the dashboard (en and fr, script on and off)', () => {
   const e2e = usePortalAndBrowser({ SEED_DEMO: 'true', PORTAL_TEST_CLOCK: 'true' })
 
   async function freshCode(key: string): Promise<string> {
@@ -29,29 +29,36 @@ describe('console: search, inspection, matching and the dashboard', () => {
     assert.match(page.url(), new RegExp(`/${lang}/console$`))
   }
   const L = {
-    en: { search: 'Search', employers: 'Employers', offers: 'Offers of employment', q: 'Search for', exportCsv: 'Export as CSV', ready: 'Ready', matchBtn: 'Match', offerNumber: 'Offer of employment number', passport: 'Passport number', citizenship: 'Country of citizenship', record: 'Record the decision', correct: 'Correct the offer' },
-    fr: { search: 'Rechercher', employers: 'Des employeurs', offers: 'Des offres d’emploi', q: 'Rechercher', exportCsv: 'Exporter en CSV', ready: 'Prête', matchBtn: 'Jumeler', offerNumber: 'Numéro de l’offre d’emploi', passport: 'Numéro de passeport', citizenship: 'Pays de citoyenneté', record: 'Inscrire la décision', correct: 'Corriger l’offre' },
+    en: { unmatch: 'Un-match', unmatchReason: 'Why the match is undone', unmatched: 'The match is undone', alreadyMatched: 'is already matched', search: 'Search', employers: 'Employers', offers: 'Offers of employment', q: 'Search for', exportCsv: 'Export as CSV', ready: 'Ready', matchBtn: 'Match', offerNumber: 'Offer of employment number', passport: 'Passport number', citizenship: 'Country of citizenship', record: 'Record the decision', correct: 'Correct the offer' },
+    fr: { unmatch: 'Annuler le jumelage', unmatchReason: 'Pourquoi le jumelage est annulé', unmatched: 'Le jumelage est annulé', alreadyMatched: 'est déjà jumelée', search: 'Rechercher', employers: 'Des employeurs', offers: 'Des offres d’emploi', q: 'Rechercher', exportCsv: 'Exporter en CSV', ready: 'Prête', matchBtn: 'Jumeler', offerNumber: 'Numéro de l’offre d’emploi', passport: 'Numéro de passeport', citizenship: 'Pays de citoyenneté', record: 'Inscrire la décision', correct: 'Corriger l’offre' },
   } as const
 
-  // English with script, French without (the console's forms and the export page work either way).
+  // Every case finds the employer, exports its inspection file, matches the demo's offer and
+  // undoes the match (so the next case can match it again). English with script and French
+  // without also go through the error states, a second match (refused), the forms and the dashboard.
   const cases: Array<[Lang, boolean]> = [
     ['en', true],
     ['fr', false],
+    ['fr', true],
+    ['en', false],
   ]
-  for (const [lang, javaScript] of cases) {
-    it(`${lang}, JavaScript ${javaScript ? 'on' : 'off'}: an officer's day`, async (t) => {
+  for (const [i, [lang, javaScript]] of cases.entries()) {
+    const full = i < 2
+    it(`${lang}, JavaScript ${javaScript ? 'on' : 'off'}: ${full ? "an officer's day" : 'search, inspection export, matching and un-matching'}`, async (t) => {
       const context = await newContext(e2e.browser, { javaScript })
       const page = await context.newPage()
       const l = L[lang]
       try {
         await consoleSignIn(page, lang, 'demo.officer')
-        await expectAccessible(page, 'console home')
+        if (full) await expectAccessible(page, 'console home')
 
         // Search: an empty search (errors), then the demo employer by name.
         await page.goto(`${e2e.baseUrl}/${lang}/console/search`)
         await expectAccessible(page, 'console search')
-        await page.getByRole('button', { name: l.search, exact: true }).click()
-        await expectAccessible(page, 'console search (errors)')
+        if (full) {
+          await page.getByRole('button', { name: l.search, exact: true }).click()
+          await expectAccessible(page, 'console search (errors)')
+        }
         await page.getByLabel(l.employers).check()
         await page.getByLabel(startingWith(l.q)).fill('demo maple')
         await page.getByRole('button', { name: l.search, exact: true }).click()
@@ -75,28 +82,43 @@ describe('console: search, inspection, matching and the dashboard', () => {
         await expectAccessible(page, 'console offer')
         const offerUrl = page.url()
         const offerNumber = /A\d{7}/.exec((await page.locator('h1').textContent()) ?? '')![0]
-        await page.getByRole('button', { name: l.correct }).click()
-        await expectAccessible(page, 'console offer (errors)')
+        if (full) {
+          await page.getByRole('button', { name: l.correct }).click()
+          await expectAccessible(page, 'console offer (errors)')
+        }
 
-        // Matching: errors, then (English) a match after normalizing; (French) already matched.
+        // Matching: errors, then a match after normalizing what the officer typed.
+        const match = async () => {
+          await page.goto(`${e2e.baseUrl}/${lang}/console/matching`)
+          await page.getByLabel(startingWith(l.offerNumber)).fill(` ${offerNumber.slice(0, 4)}-${offerNumber.slice(4).toLowerCase()} `)
+          await page.getByLabel(startingWith(l.passport)).fill('19ab 12345')
+          await page.getByLabel(startingWith(l.citizenship)).fill(lang === 'en' ? 'france' : 'FRA')
+          await page.getByRole('button', { name: l.matchBtn, exact: true }).click()
+        }
         await page.goto(`${e2e.baseUrl}/${lang}/console/matching`)
         await expectAccessible(page, 'console matching')
-        await page.getByRole('button', { name: l.matchBtn, exact: true }).click()
-        await expectAccessible(page, 'console matching (errors)')
-        await page.getByLabel(startingWith(l.offerNumber)).fill(` ${offerNumber.slice(0, 4)}-${offerNumber.slice(4).toLowerCase()} `)
-        await page.getByLabel(startingWith(l.passport)).fill('19ab 12345')
-        await page.getByLabel(startingWith(l.citizenship)).fill(lang === 'en' ? 'france' : 'FRA')
-        await page.getByRole('button', { name: l.matchBtn, exact: true }).click()
-        if (lang === 'en') {
-          assert.equal(page.url().split('?')[0], offerUrl)
-          await expectAccessible(page, 'console offer matched')
-        } else {
-          assert.match((await page.locator('.error-summary').textContent()) ?? '', new RegExp(`L’offre ${offerNumber} est déjà jumelée`))
-          await page.goto(offerUrl)
+        if (full) {
+          await page.getByRole('button', { name: l.matchBtn, exact: true }).click()
+          await expectAccessible(page, 'console matching (errors)')
         }
-        // The decision form's errors (the decision itself is recorded by the HTTP tests).
-        await page.getByRole('button', { name: l.record }).click()
-        await expectAccessible(page, 'console offer decision (errors)')
+        await match()
+        assert.equal(page.url().split('?')[0], offerUrl)
+        await expectAccessible(page, 'console offer matched')
+        if (full) {
+          // Matched once: a second match is refused and says why.
+          await match()
+          assert.match((await page.locator('.error-summary').textContent()) ?? '', new RegExp(`${offerNumber} ${l.alreadyMatched}`))
+          await page.goto(offerUrl)
+          // The decision form's errors (the decision itself is recorded by the HTTP tests).
+          await page.getByRole('button', { name: l.record }).click()
+          await expectAccessible(page, 'console offer decision (errors)')
+        }
+        // Un-match with a reason: the offer is pending again (and the next case can match it).
+        await page.getByLabel(startingWith(l.unmatchReason)).fill(lang === 'en' ? 'The wrong application was linked.' : 'La mauvaise demande a été liée.')
+        await page.getByRole('button', { name: l.unmatch, exact: true }).click()
+        assert.match((await page.locator('main').textContent()) ?? '', new RegExp(l.unmatched))
+        await expectAccessible(page, 'console offer (unmatched)')
+        if (!full) return
 
         await page.goto(`${e2e.baseUrl}/${lang}/console/dashboard`)
         assert.equal(await page.locator('svg[role="img"]').count(), 4)

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
-import { before, describe, it } from 'node:test'
+import { after, before, describe, it } from 'node:test'
 import type { BrowserContext, Page } from 'playwright-core'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/features/demo/demo-seed.ts'
 import { totpCode } from '../../src/features/auth/totp.ts'
 import { luhnCheckDigit } from '../../src/features/reference/validators.ts'
-import { expectAccessible, newContext, screenshotOnFailure } from './helpers/browser.ts'
+import { expectAccessible, newContext, sameSession, screenshotOnFailure } from './helpers/browser.ts'
 import { usePortalAndBrowser } from './helpers/setup.ts'
 import { labels, register, signIn, startingWith, type Lang } from './pages/auth.ts'
 
@@ -13,13 +13,15 @@ const words = {
   fr: { start: 'Commencer', yes: 'Oui', bn: 'Numéro d’entreprise', legal: 'Dénomination sociale', operating: 'Nom commercial', street: 'Adresse municipale', city: 'Ville ou village', province: 'Province ou territoire', postal: 'Code postal', phone: 'Numéro de téléphone de l’entreprise', next: 'Enregistrer et continuer', submit: 'Envoyer la demande', pending: /en cours d’examen/, enrolled: 'Numéro d’employeur', approvedSubject: 'Votre entreprise est inscrite au Portail des employeurs', messages: 'Messages du compte', approve: 'Approuver', continue: 'Continuer', approvedDone: /Numéro d’employeur E\d{7} attribué/ },
 } as const
 
-describe('register → enrol → an officer approves → the primary user sees the business', () => {
+describe('register → enrol → an officer approves → the primary user sees the business (each in en and fr, script on and off)', () => {
   const e2e = usePortalAndBrowser({ SEED_DEMO: 'true' })
   let officer: BrowserContext
-  let officerPage: Page
+  /** The officer, signed in once; `officerWithout` is the same session with JavaScript off. */
+  let officerWith: Page
+  let officerWithout: Page
   before(async () => {
     officer = await newContext(e2e.browser)
-    officerPage = await officer.newPage()
+    const officerPage = await officer.newPage()
     await officerPage.goto(`${e2e.baseUrl}/en/console/sign-in`)
     await expectAccessible(officerPage, 'console sign-in')
     await signIn(officerPage, e2e.baseUrl, 'en', 'demo.officer', DEMO_PASSWORD)
@@ -28,6 +30,12 @@ describe('register → enrol → an officer approves → the primary user sees t
     await officerPage.getByRole('button', { name: 'Verify' }).click()
     assert.match(officerPage.url(), /\/en\/console$/)
     await expectAccessible(officerPage, 'console home')
+    officerWith = officerPage
+    officerWithout = await sameSession(officerPage, { javaScript: false })
+  })
+  after(async () => {
+    await officerWithout?.context().close()
+    await officer?.close()
   })
 
   const cases: Array<[Lang, boolean, string]> = [
@@ -41,6 +49,7 @@ describe('register → enrol → an officer approves → the primary user sees t
       const w = words[lang]
       const context = await newContext(e2e.browser, { javaScript })
       const page = await context.newPage()
+      const officerPage = javaScript ? officerWith : officerWithout
       const username = `owner.${lang}.${javaScript ? 'js' : 'nojs'}`
       const password = 'maple syrup in the spring'
       const legalName = `Érablière ${eight} Ltée`
@@ -80,13 +89,13 @@ describe('register → enrol → an officer approves → the primary user sees t
         await page.getByRole('button', { name: w.submit }).click()
         assert.match((await page.locator('main .notice').textContent()) ?? '', w.pending)
 
-        // The officer finds it in the queue and approves it (in the console in the journey's language).
+        // The officer finds it in the queue and approves it (in the journey's language, with script on or off like it).
         await officerPage.goto(`${e2e.baseUrl}/${lang}/console/enrolments`)
         await expectAccessible(officerPage, 'console enrolment queue')
         await officerPage.getByRole('link', { name: legalName }).click()
         await expectAccessible(officerPage, 'console enrolment detail')
         await officerPage.getByLabel(w.approve, { exact: true }).check()
-        await officerPage.getByRole('button', { name: w.continue }).click()
+        await officerPage.getByRole('button', { name: w.continue, exact: true }).click()
         assert.match((await officerPage.locator('main .notice').textContent()) ?? '', w.approvedDone)
 
         await page.reload()

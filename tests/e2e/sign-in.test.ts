@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { DEMO_PASSWORD } from '../../src/features/demo/demo-seed.ts'
 import { expectAccessible, newContext, screenshotOnFailure } from './helpers/browser.ts'
 import { usePortalAndBrowser } from './helpers/setup.ts'
 import { advanceClock, labels, register, signIn, startingWith, type Lang } from './pages/auth.ts'
+import { OfferPages } from './pages/offers.ts'
 
-describe('registering, signing in and coming back after a timeout', () => {
-  const e2e = usePortalAndBrowser({ PORTAL_TEST_CLOCK: 'true', SEED_DEMO: 'false' })
+describe('registering, signing in and coming back after a timeout (on a page, and in the middle of a form)', () => {
+  const e2e = usePortalAndBrowser({ PORTAL_TEST_CLOCK: 'true', SEED_DEMO: 'true' })
 
   const cases: Array<[Lang, boolean]> = [
     ['en', true],
@@ -53,6 +55,23 @@ describe('registering, signing in and coming back after a timeout', () => {
         await page.getByRole('button', { name: l.signOut, exact: true }).click()
         assert.match(page.url(), new RegExp(`/${lang}/signed-out`))
         await expectAccessible(page, 'signed-out')
+
+        // In the middle of an offer: the session ends while a section is being typed. Next asks
+        // for sign-in, which returns to the section with what was typed (not saved yet), and says so.
+        const o = new OfferPages(page, e2e.baseUrl, lang)
+        await signIn(page, e2e.baseUrl, lang, lang === 'en' ? 'demo.primary' : 'demo.secondary', DEMO_PASSWORD)
+        const id = await o.startNew()
+        const typed = `${lang === 'en' ? 'Typed before the timeout' : 'Tapé avant la fin de la session'} (${username}).`
+        await o.field('exemptionExplanation').fill(typed)
+        await advanceClock(e2e.baseUrl, 21)
+        await o.next()
+        await page.waitForURL(new RegExp(`/${lang}/sign-in`))
+        assert.match((await page.locator('.notice').textContent()) ?? '', lang === 'en' ? /20 minutes without activity/ : /20 minutes d’inactivité/)
+        await signIn(page, e2e.baseUrl, lang, lang === 'en' ? 'demo.primary' : 'demo.secondary', DEMO_PASSWORD)
+        assert.equal(page.url(), o.url(`/offers/${id}/exemption`))
+        assert.equal(await o.field('exemptionExplanation').inputValue(), typed)
+        assert.ok((await o.mainText()).includes(o.t('offers.restored')), 'says what was kept')
+        await expectAccessible(page, 'offer exemption (restored after a timeout)')
       } catch (err) {
         await screenshotOnFailure(page, `sign-in ${t.name}`)
         throw err

@@ -33,19 +33,49 @@ export async function newContext(browser: Browser, opts: { javaScript?: boolean;
 }
 
 /**
- * axe runs as a script in the page. For a page in a context without JavaScript,
- * its rendered HTML is copied into a scripted page on the same origin (so the
- * stylesheet applies) and checked there.
+ * A new page in its own context (script on or off) signed in as the same person as `page`:
+ * the cookies are copied, so there is no second sign-in (nor a second one-time code, which
+ * the portal accepts once). Close it with `page.context().close()`.
  */
-async function pageForAxe(page: Page): Promise<{ target: Page; dispose: () => Promise<void> }> {
-  const context = page.context()
-  if (!scriptless.has(context)) return { target: page, dispose: async () => undefined }
-  const browser = context.browser()!
-  const helper = await browser.newContext({ javaScriptEnabled: true, bypassCSP: true })
-  const target = await helper.newPage()
-  await target.goto(new URL('/health/live', page.url()).toString())
-  await target.setContent(await page.content(), { waitUntil: 'load' })
-  return { target, dispose: () => helper.close() }
+export async function sameSession(page: Page, opts: { javaScript?: boolean; locale?: string } = {}): Promise<Page> {
+  const context = await newContext(page.context().browser()!, opts)
+  await context.addCookies(await page.context().cookies())
+  return context.newPage()
+}
+
+type AxeResults = Awaited<ReturnType<AxeBuilder['analyze']>>
+
+/** Per browser: one scripted page where pages without script are copied for axe (made at first use). */
+const axePages = new WeakMap<Browser, Promise<Page>>()
+/** Checks of copied pages run one at a time (they share that page). */
+let copying: Promise<unknown> = Promise.resolve()
+
+/**
+ * axe runs as a script in the page. A page in a context without JavaScript is copied,
+ * as such a browser shows it, into a scripted page and checked there: its scripts left
+ * out (they would run in the copy; the idle warning's may even leave it) and what each
+ * `<noscript>` holds shown (the idle warning's plain form on every signed-in page, which a
+ * scripted page would keep as text). The copy is served at an address of the portal's
+ * origin, so the stylesheet applies; it is not written over another page (over a JSON
+ * answer Chromium's JSON viewer may keep its own document, without title or language).
+ */
+async function axeOnCopy(page: Page): Promise<AxeResults> {
+  const browser = page.context().browser()!
+  let helper = axePages.get(browser)
+  if (!helper) {
+    helper = browser.newContext({ javaScriptEnabled: true, bypassCSP: true }).then((c) => c.newPage())
+    axePages.set(browser, helper)
+  }
+  const target = await helper
+  const copyUrl = new URL('/__axe-copy', page.url()).toString()
+  const body = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '').replace(/<\/?noscript\b[^>]*>/gi, '')
+  await target.route(copyUrl, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }))
+  await target.goto(copyUrl, { waitUntil: 'load' }).finally(() => target.unroute(copyUrl))
+  return axe(target)
+}
+
+function axe(page: Page): Promise<AxeResults> {
+  return new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
 }
 
 /** Page templates axe has checked, per language, for the coverage report. */
@@ -67,11 +97,14 @@ export async function expectAccessible(page: Page, name: string): Promise<void> 
   const meta = (await page.locator('meta[name="portal-template"]').getAttribute('content').catch(() => null)) ?? name
   const withErrors = (await page.locator('.error-summary').count()) > 0
   const template = withErrors ? `${meta} (errors)` : meta
-  const { target, dispose } = await pageForAxe(page)
-  const results = await new AxeBuilder({ page: target })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze()
-    .finally(dispose)
+  let results: AxeResults
+  if (scriptless.has(page.context())) {
+    const run = copying.then(() => axeOnCopy(page))
+    copying = run.catch(() => undefined)
+    results = await run
+  } else {
+    results = await axe(page)
+  }
   const lang = (await page.locator('html').getAttribute('lang')) === 'fr' ? 'fr' : 'en'
   axeChecked[lang].add(template)
   if (results.violations.length > 0) {
