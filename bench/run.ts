@@ -167,7 +167,10 @@ async function startPortal(processes: number): Promise<ServerProcess> {
     )
     if (seeded.status !== 0) throw new Error(`seed:scale failed:\n${seeded.stdout}${seeded.stderr}`)
     seededDatabases.add(databaseUrl ?? dataDir)
-    console.log(`Seeded ${seedEmployers} employers and ${seedOffers.toLocaleString('en-CA')} offers (${seedBusiest.toLocaleString('en-CA')} for ${BENCH_SEED.user}'s business) in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    const volume = `${seedEmployers} employers and ${seedOffers.toLocaleString('en-CA')} offers (${seedBusiest.toLocaleString('en-CA')} for ${BENCH_SEED.user}'s business)`
+    // --if-absent: a PostgreSQL database seeded by an earlier run is used as it is (whatever volume it was given).
+    if (seeded.stdout.includes('Already seeded')) console.log(`Already seeded (${BENCH_SEED.user} exists): the database is used as it is, not re-seeded with ${volume}`)
+    else console.log(`Seeded ${volume} in ${((performance.now() - started) / 1000).toFixed(1)} s`)
   }
   const server = await startServer({
     name: `portal (${database}, ${processes} process${processes > 1 ? 'es' : ''})`,
