@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
+import { cachedRead } from '../../db/read-cache.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import { isStorableText } from '../../platform/unstorable.ts'
 import type { SectionId } from './offers.sections.ts'
@@ -189,6 +190,14 @@ export interface QueueRow {
 }
 
 export const OFFER_NUMBER = /^A\d{7}$/
+
+/**
+ * A business's branches, for the queue's filter: read on every queue page, changed rarely,
+ * so through the embedded database's read cache (any write empties it; PostgreSQL reads).
+ */
+export function branchChoices(db: DbOrTrx, businessId: string): Promise<Array<{ id: string; name: string }>> {
+  return cachedRead(db, `branches:${businessId}`, () => db.selectFrom('branch').select(['id', 'name']).where('business_id', '=', businessId).orderBy('name').execute())
+}
 
 /** One page of the queue, by keyset (never OFFSET), so a deep page costs what the first does. */
 export async function queuePage(db: DbOrTrx, q: QueueQuery): Promise<QueueRow[]> {

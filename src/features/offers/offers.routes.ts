@@ -14,7 +14,7 @@ import { activeMembership, type ActingMembership } from '../access/access.policy
 import { currentMembership, type BusinessChoice } from '../access/active-business.ts'
 import { exemptionByCode, isOpenExemption } from '../reference/exemption-codes.ts'
 import { answersFromForm, SECTION_IDS, SECTIONS, sectionProblems, type FieldDef, type FieldProblem, type SectionId } from './offers.sections.ts'
-import { findOffer, QUEUE_SORTS, queueCursor, queueCursorKeyFits, queuePage, type QueueSort } from './offers.repository.ts'
+import { branchChoices, findOffer, QUEUE_SORTS, queueCursor, queueCursorKeyFits, queuePage, type QueueSort } from './offers.repository.ts'
 import { canSeeOffer, type OfferService } from './offers.service.ts'
 import type { Answers, Offer, OfferStatus } from './offers.tables.ts'
 import { STATUS_KEY } from './offers.views.ts'
@@ -108,7 +108,7 @@ export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): vo
     const sort: QueueSort = (QUEUE_SORTS as readonly string[]).includes(str('sort')) ? (str('sort') as QueueSort) : 'changed'
     const status = (STATUSES as string[]).includes(str('status')) ? (str('status') as OfferStatus) : undefined
     const seesWholeBusiness = !!m && (m.role === 'primary' || m.branchId === null)
-    const branches = m && seesWholeBusiness ? await db.selectFrom('branch').select(['id', 'name']).where('business_id', '=', m.businessId).orderBy('name').execute() : []
+    const branches = m && seesWholeBusiness ? await branchChoices(db, m.businessId) : []
     const branchFilter = str('branch') === 'none' ? 'none' : branches.find((b) => b.id === str('branch'))?.id
     const after = decodeCursor(q.after, sort)
     const rows = m
