@@ -97,4 +97,29 @@ describe('enumeration: answers do not tell what exists', () => {
     assert.equal(answers[1], answers[0])
     assert.equal(answers[2], answers[0])
   })
+
+  it('offer numbers: another business’s number searched in the queue, on the page or through the API, answers as a number nobody has', async () => {
+    const { offer_number: taken } = await t.db.selectFrom('offer').select('offer_number').where('id', '=', world.fx.submittedOfferA).executeTakeFirstOrThrow()
+    assert.match(taken!, /^A\d{7}$/)
+    let free = taken!
+    for (let n = Number(taken!.slice(1)) + 1; ; n++) {
+      free = `A${String(n % 10_000_000).padStart(7, '0')}`
+      if (!(await t.db.selectFrom('offer').select('id').where('offer_number', '=', free).executeTakeFirst())) break
+    }
+    const queue = async (userId: string, number: string) => {
+      const client = new TestClient(t.app)
+      await signInAs(client, userId)
+      await client.get('/en/home')
+      return normalized(await client.get(`/en/offers?q=${number}`), number)
+    }
+    const api = async (role: 'primaryA' | 'primaryB', number: string) => {
+      const res = await t.app.inject({ url: `/api/v1/offers?q=${number}`, headers: { authorization: `Bearer ${world.apiTokens[role]}` } })
+      return `${res.statusCode}\n${res.body.split(number).join('NAME').replace(UUID, 'ID')}`
+    }
+    assert.equal(await queue(world.users.primaryB.id, taken!), await queue(world.users.primaryB.id, free), 'the queue page tells another business’s number from a free one')
+    assert.equal(await api('primaryB', taken!), await api('primaryB', free), 'the API tells another business’s number from a free one')
+    // The comparisons can tell: business A's own user finds its number, on the page and through the API.
+    assert.notEqual(await queue(world.users.primaryA.id, taken!), await queue(world.users.primaryA.id, free))
+    assert.notEqual(await api('primaryA', taken!), await api('primaryA', free))
+  })
 })
