@@ -121,7 +121,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   401: 'No token, or a token that is unknown, revoked or expired, or whose user lost access.',
   403: 'The token lacks the scope this operation needs.',
   404: 'Nothing there, or another business’s or branch’s.',
-  409: 'Not possible in the offer’s state (submitted offers are read-only).',
+  409: 'Not possible in the offer’s state (submitted offers are read-only), or, with an Idempotency-Key, a request with the same key still being handled (retry in a moment).',
   412: 'If-Match names an older version: currentVersion gives the version now.',
   422: 'Not complete (field errors listed), or an Idempotency-Key reused with another request.',
   428: 'If-Match is missing.',
@@ -182,7 +182,8 @@ export function buildOpenApi(publicBaseUrl: string, rateLimitPerMinute = RATE_LI
       }
     }
     // Any body may be unreadable JSON, too large, or of another type.
-    const problems = op.method === 'get' ? op.problems : [...new Set([...op.problems, 400, 413, 415])].sort()
+    // A retry that overtakes the first request with its Idempotency-Key is told to wait (409).
+    const problems = op.method === 'get' ? op.problems : [...new Set([...op.problems, 400, 413, 415, ...(op.idempotent ? [409] : [])])].sort()
     if (op.scope) problems.push(503)
     for (const status of problems) responses[String(status)] = { description: PROBLEM_DESCRIPTIONS[status], content: { 'application/problem+json': { schema: ref('Problem') } } }
     const bodySchemas = op.body && 'schema' in op.body ? [op.body.schema].flat() : []

@@ -310,6 +310,9 @@ describe('the API (/api/v1)', () => {
     // Two requests racing with one key: one makes the draft, the other replays it or is told it is in progress.
     const count = async () => Number((await t.db.selectFrom('offer').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
     const beforeRace = await count()
+    // Whichever way the race goes, the answer is one the OpenAPI document lists (the contract checks each).
+    const createOffer = (await api.get('/api/v1/openapi.json')).json.paths['/offers'].post.responses as Record<string, unknown>
+    assert.ok(createOffer['201'] && createOffer['409'], 'both racing answers are documented')
     const raced = await Promise.all([api.post('/api/v1/offers', {}, { 'idempotency-key': 'race' }), api.post('/api/v1/offers', {}, { 'idempotency-key': 'race' })])
     assert.ok(raced.every((r) => [201, 409].includes(r.status)) && raced.some((r) => r.status === 201), `racing: ${raced.map((r) => r.status)}`)
     assert.equal(await count(), beforeRace + 1, 'one draft for two racing requests')
@@ -556,6 +559,8 @@ describe('the API (/api/v1)', () => {
         ids.add(op.operationId as string)
         assert.ok(op.summary && op['x-summary-fr'] && op.summary !== op['x-summary-fr'], `${method} ${path}: summaries`)
         assert.ok(path === '/openapi.json' || ['read', 'drafts', 'submit'].includes(op['x-scope'] as string), `${method} ${path}: its scope`)
+        const takesKey = (op.parameters as Array<{ name: string }>).some((p) => p.name === 'Idempotency-Key')
+        if (takesKey) assert.ok((op.responses as Record<string, unknown>)['409'], `${method} ${path}: a request overtaken by its own retry (same Idempotency-Key) answers 409, documented`)
       }
     }
     // The reference page is drawn from the document: every operation is on it, in both languages.
