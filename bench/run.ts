@@ -16,6 +16,7 @@ import { pageTarget, rssTarget, TARGETS, type TargetVerdict } from './targets.ts
  *
  *   npm run bench -- [--duration 10] [--connections 50] [--warmup 2] [--only home,about]
  *                    [--json test-results/bench/latest.json] [--argon2-seconds 4] [--processes 1,2]
+ *                    [--cpu-prof <folder>]   (the portal's CPU profiles, one per process, written when it stops)
  *
  * Starts the baseline and the portal as separate processes (the portal on a fresh
  * embedded database, or on PostgreSQL when DATABASE_URL is set, then with 1 and 2
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     busiest: { type: 'string', default: '10000' },
     employers: { type: 'string', default: '100' },
     tsx: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 })
 
@@ -175,6 +177,8 @@ async function startPortal(processes: number): Promise<ServerProcess> {
   const server = await startServer({
     name: `portal (${database}, ${processes} process${processes > 1 ? 'es' : ''})`,
     script: portalScript,
+    // A cluster's workers inherit these options, so each process writes its own profile.
+    nodeArgs: args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args['cpu-prof'])] : [],
     port,
     readyPath: '/health/ready',
     env,

@@ -22,6 +22,8 @@ export async function startServer(opts: {
   name: string
   script: string
   args?: string[]
+  /** Node's own options, before the script (e.g. --cpu-prof). */
+  nodeArgs?: string[]
   env?: Record<string, string>
   port: number
   readyPath: string
@@ -29,7 +31,7 @@ export async function startServer(opts: {
 }): Promise<ServerProcess> {
   const baseUrl = `http://127.0.0.1:${opts.port}`
   let output = ''
-  const child: ChildProcess = spawn(process.execPath, [...(opts.script.endsWith('.js') ? [] : ['--import', 'tsx']), opts.script, ...(opts.args ?? [])], {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...(opts.script.endsWith('.js') ? [] : ['--import', 'tsx']), opts.script, ...(opts.args ?? [])], {
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   })
