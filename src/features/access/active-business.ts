@@ -72,9 +72,19 @@ export async function currentMembership(db: DbOrTrx, request: FastifyRequest, us
   if (context && request.user?.id === userId && !db.isTransaction) {
     const acting = context.choices.filter((c) => !c.dormant)
     const pick = (chosen ? acting.find((c) => c.businessId === chosen) : undefined) ?? acting[0]
-    return pick && { membershipId: pick.membershipId, businessId: pick.businessId, businessName: pick.businessName, role: pick.role, branchId: pick.branchId }
+    return pick && asActing(pick)
   }
   return (chosen ? await actingMembership(db, userId, chosen) : undefined) ?? (await actingMembership(db, userId))
+}
+
+function asActing(c: BusinessChoice): ActingMembership {
+  return { membershipId: c.membershipId, businessId: c.businessId, businessName: c.businessName, role: c.role, branchId: c.branchId }
+}
+
+/** As `activeMembership` finds it, from memberships already read: an active one, of a business that is not dormant. */
+export function actingFor(choices: readonly BusinessChoice[], businessId: string): ActingMembership | undefined {
+  const c = choices.find((x) => x.businessId === businessId && !x.dormant)
+  return c && asActing(c)
 }
 
 const ROLE_ORDER: Record<MembershipRole, number> = { primary: 0, branch_primary: 1, secondary: 2 }

@@ -17,7 +17,6 @@ import { documentsList } from './offers.views.ts'
  */
 export function registerOfferDocumentRoutes(scope: FastifyInstance, deps: OfferDeps): void {
   const { db, offers, timeZone } = deps
-  const load = (request: FastifyRequest, user: Parameters<typeof offerAndMembership>[1]) => offerAndMembership(db, user, (request.params as { id: string }).id, (request as FastifyRequest).businessContext?.choices)
 
   const page = async (request: FastifyRequest, reply: FastifyReply, offer: Offer, errors?: FormErrors) => {
     const { t, lang } = request
@@ -58,7 +57,7 @@ ${button({ text: t('offers.docsUpload'), preventDoubleClick: true })}
   scope.get('/offers/:id/documents', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { offer } = await load(request, user)
+    const { offer } = await offerAndMembership(db, request, user)
     return page(request, reply, offer)
   })
 
@@ -66,7 +65,7 @@ ${button({ text: t('offers.docsUpload'), preventDoubleClick: true })}
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { t, lang } = request
-    const { offer } = await load(request, user)
+    const { offer } = await offerAndMembership(db, request, user)
     const file = uploadedFile(request.body, 'document')
     const fail = (key: Parameters<typeof t>[0]) => page(request, reply, offer, formErrors([['document', t(key, { max: MAX_UPLOAD_BYTES / (1024 * 1024) })]]))
     if (!file) return fail('offers.docsRequired')
@@ -82,7 +81,7 @@ ${button({ text: t('offers.docsUpload'), preventDoubleClick: true })}
   scope.post('/offers/:id/documents/:documentId/remove', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { offer } = await load(request, user)
+    const { offer } = await offerAndMembership(db, request, user)
     await offers.removeDocument(offer, (request.params as { documentId: string }).documentId, actorFrom(request, user))
     return reply.redirect(`/${request.lang}/offers/${offer.id}/documents`, 303)
   })
@@ -90,7 +89,7 @@ ${button({ text: t('offers.docsUpload'), preventDoubleClick: true })}
   scope.get('/offers/:id/documents/:documentId', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { offer } = await load(request, user)
+    const { offer } = await offerAndMembership(db, request, user)
     const doc = await offers.document(offer, (request.params as { documentId: string }).documentId)
     if (!doc) throw new NotFoundError()
     return sendDocument(reply, doc)

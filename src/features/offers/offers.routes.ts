@@ -11,7 +11,7 @@ import { fieldId, formErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireEmployer } from '../auth/guards.ts'
 import { takeStashedForm } from '../auth/session-lifecycle.ts'
 import { activeMembership, type ActingMembership } from '../access/access.policy.ts'
-import { currentMembership, type BusinessChoice } from '../access/active-business.ts'
+import { actingFor, currentMembership } from '../access/active-business.ts'
 import { exemptionByCode, isOpenExemption } from '../reference/exemption-codes.ts'
 import { answersFromForm, SECTION_IDS, SECTIONS, sectionProblems, type FieldDef, type FieldProblem, type SectionId } from './offers.sections.ts'
 import { branchChoices, findOffer, QUEUE_SORTS, queueCursor, queueCursorKeyFits, queuePage, type QueueSort } from './offers.repository.ts'
@@ -31,22 +31,18 @@ export interface OfferDeps {
 export const QUEUE_PAGE_SIZE = 50
 const STATUSES = Object.keys(STATUS_KEY) as OfferStatus[]
 
-/** The offer and the membership that lets this person see it (any of their businesses); 404 otherwise, so existence is never confirmed. */
 /**
- * The offer and the membership the user sees it with, or 404. `known`: the memberships this
- * request already read for the header (request.businessContext), which saves a query.
+ * The offer the route's `:id` names and the membership the user sees it with; 404 otherwise,
+ * so existence is never confirmed. The memberships are those this request already read for
+ * its header (request.businessContext), which saves a query.
  */
-export async function offerAndMembership(db: Db, user: AppUser, id: string, known?: readonly BusinessChoice[] | null): Promise<{ offer: Offer; membership: ActingMembership }> {
+export async function offerAndMembership(db: Db, request: FastifyRequest, user: AppUser): Promise<{ offer: Offer; membership: ActingMembership }> {
+  const { id } = request.params as { id: string }
   const offer = isUuid(id) ? await findOffer(db, id) : undefined
-  const membership = !offer ? undefined : known ? actingFrom(known, offer.business_id) : await activeMembership(db, user.id, offer.business_id)
+  const known = request.businessContext?.choices
+  const membership = !offer ? undefined : known ? actingFor(known, offer.business_id) : await activeMembership(db, user.id, offer.business_id)
   if (!offer || !canSeeOffer(membership, offer)) throw new NotFoundError()
   return { offer, membership }
-}
-
-/** As `activeMembership` finds it: an active membership of a business that is not dormant. */
-function actingFrom(choices: readonly BusinessChoice[], businessId: string): ActingMembership | undefined {
-  const c = choices.find((x) => x.businessId === businessId && !x.dormant)
-  return c && { membershipId: c.membershipId, businessId: c.businessId, businessName: c.businessName, role: c.role, branchId: c.branchId }
 }
 
 function encodeCursor(c: { key: string; id: string }): string {
@@ -96,7 +92,7 @@ function renderField(t: Translate, lang: Lang, f: FieldDef, value: string | stri
 export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): void {
   const { db, offers } = deps
   const today = () => offers.today()
-  const offerFor = async (request: FastifyRequest, user: AppUser, id: string) => (await offerAndMembership(db, user, id, request.businessContext?.choices)).offer
+  const offerFor = async (request: FastifyRequest, user: AppUser) => (await offerAndMembership(db, request, user)).offer
 
   scope.get('/offers', async (request, reply) => {
     const user = requireEmployer(request, reply)
@@ -228,7 +224,7 @@ ${button({ text: t('offers.saveExit'), name: 'nav', value: 'exit', variant: 'sec
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { t, lang } = request
-    const offer = await offerFor(request, user, (request.params as { id: string }).id)
+    const offer = await offerFor(request, user)
     if (offer.status !== 'draft') return reply.redirect(`/${lang}/offers/${offer.id}`, 303)
     const problems = await offers.submissionProblems(offer, lang)
     // What is missing is an error summary grouped by section, above the h1 and focused on load (autofocus, no script needed).
@@ -267,9 +263,9 @@ ${summaryList(
   scope.get('/offers/:id/:section', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { id, section } = request.params as { id: string; section: string }
+    const { section } = request.params as { section: string }
     if (!isSection(section)) throw new NotFoundError()
-    const offer = await offerFor(request, user, id)
+    const offer = await offerFor(request, user)
     if (offer.status !== 'draft') return reply.redirect(`/${request.lang}/offers/${offer.id}`, 303)
     // A form sent after the session ended was kept by the sign-in feature: show it again.
     const stashed = takeStashedForm(request, `/${request.lang}/offers/${offer.id}/${section}`)
@@ -283,9 +279,9 @@ ${summaryList(
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { t, lang } = request
-    const { id, section } = request.params as { id: string; section: string }
+    const { section } = request.params as { section: string }
     if (!isSection(section)) throw new NotFoundError()
-    const offer = await offerFor(request, user, id)
+    const offer = await offerFor(request, user)
     const body = (request.body ?? {}) as Record<string, unknown>
     const values = answersFromForm(section, body)
     const version = Number(body.version)
