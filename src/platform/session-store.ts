@@ -1,4 +1,5 @@
 import type { FastifySessionObject as Session, SessionStore } from '@fastify/session'
+import type { AliasableExpression, Expression } from 'kysely'
 import type { Db } from '../db/connect.ts'
 import type { AppUser } from '../db/database.ts'
 import { cachedRead } from '../db/read-cache.ts'
@@ -9,6 +10,23 @@ import type { Clock } from './clock.ts'
  * so that a person who comes back is told why they were signed out.
  */
 export const SESSION_ROW_LIFETIME_MS = 36 * 60 * 60 * 1000
+
+/**
+ * Something most signed-in pages need besides the user (the header's businesses, the
+ * unread count), read in the session's own statement: one round trip for all of them.
+ * A feature gives the expression over the session's user id (null when signed out);
+ * its request takes the value with `takeSessionCompanion`.
+ */
+export interface SessionCompanion {
+  name: string
+  select(db: Db, userId: Expression<string | null>): AliasableExpression<unknown>
+}
+
+/** What a session's statement read besides the session itself. */
+export interface ReadWithSession {
+  user: AppUser | null
+  companions: Record<string, unknown>
+}
 
 type Callback = (err?: unknown) => void
 type GetCallback = (err: unknown, session?: Session | null) => void
@@ -21,31 +39,33 @@ type GetCallback = (err: unknown, session?: Session | null) => void
  */
 export class DbSessionStore implements SessionStore {
   /**
-   * The user read with each session, until that request takes it (`takeUserReadWith`).
-   * Every signed-in request needs its session and then its user: one round trip instead
-   * of two (on PostgreSQL each costs the portal about 0.1 ms of CPU, docs/performance.md).
+   * The user and companions read with each session, until that request takes them
+   * (`takeReadWith`). Every signed-in request needs its session, its user, and on most
+   * pages the companions: one round trip instead of four (on PostgreSQL each costs the
+   * portal about 0.1 ms of CPU and the server a parse and plan, docs/performance.md).
    */
-  private readonly usersRead = new Map<string, AppUser | null>()
+  private readonly readsWith = new Map<string, ReadWithSession>()
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly companions: readonly SessionCompanion[] = [],
   ) {}
 
   /**
-   * The user row this request's own `get` read with session `sessionId` (null: none),
-   * once; undefined when there is none to take (then read the user yourself).
+   * What this request's own `get` read with session `sessionId`, once; undefined when
+   * there is nothing to take (then read the user yourself).
    */
-  takeUserReadWith(sessionId: string): AppUser | null | undefined {
-    const user = this.usersRead.get(sessionId)
-    this.usersRead.delete(sessionId)
-    return user
+  takeReadWith(sessionId: string): ReadWithSession | undefined {
+    const read = this.readsWith.get(sessionId)
+    this.readsWith.delete(sessionId)
+    return read
   }
 
-  private keepUserRead(sessionId: string, user: AppUser | null): void {
+  private keepReadWith(sessionId: string, read: ReadWithSession): void {
     // A request that never asks (an asset, a page not found) leaves its row: bounded, oldest first.
-    if (this.usersRead.size >= 1000) this.usersRead.delete(this.usersRead.keys().next().value!)
-    this.usersRead.set(sessionId, user)
+    if (this.readsWith.size >= 1000) this.readsWith.delete(this.readsWith.keys().next().value!)
+    this.readsWith.set(sessionId, read)
   }
 
   set(sessionId: string, stored: Session, callback: Callback): void {
@@ -80,12 +100,19 @@ export class DbSessionStore implements SessionStore {
         .leftJoin('app_user as u', 'u.id', 's.user_id')
         .selectAll('u')
         .select(['s.data as session_data', 's.expires_at as session_expires_at'])
+        .select((eb) => this.companions.map((c) => c.select(this.db, eb.ref('s.user_id')).as(`companion_${c.name}`)))
         .where('s.id', '=', sessionId)
         .executeTakeFirst(),
     ).then((row) => {
       if (!row || row.session_expires_at.getTime() <= now.getTime()) return callback(null, null)
-      const { session_data, session_expires_at: _expires, ...user } = row
-      this.keepUserRead(sessionId, user.id === null ? null : (user as AppUser))
+      const { session_data, session_expires_at: _expires, ...rest } = row as typeof row & Record<string, unknown>
+      const companions: Record<string, unknown> = {}
+      for (const c of this.companions) {
+        companions[c.name] = rest[`companion_${c.name}`]
+        delete rest[`companion_${c.name}`]
+      }
+      const user = rest as unknown as AppUser
+      this.keepReadWith(sessionId, { user: user.id === null ? null : user, companions })
       callback(null, session_data as unknown as Session)
     }, callback)
   }

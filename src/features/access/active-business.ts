@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
+import type { Expression } from 'kysely'
 import { z } from 'zod'
 import type { Db } from '../../db/connect.ts'
 import type { AppUser } from '../../db/database.ts'
@@ -10,7 +12,8 @@ import { isUuid } from '../../platform/ids.ts'
 import { button, csrfField, notice, radios } from '../../ui/components.ts'
 import { formErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireEmployer } from '../auth/guards.ts'
-import { safeReturnTo } from '../auth/session-lifecycle.ts'
+import { safeReturnTo, takeSessionCompanion } from '../auth/session-lifecycle.ts'
+import type { SessionCompanion } from '../../platform/session-store.ts'
 import type { MembershipRole } from '../enrolment/enrolment.tables.ts'
 import { actingMembership, type ActingMembership } from './access.policy.ts'
 import { dormantSinceSignIn, wakeBusinesses } from './dormancy.service.ts'
@@ -91,13 +94,16 @@ const ROLE_ORDER: Record<MembershipRole, number> = { primary: 0, branch_primary:
 
 /** Every active membership of the user, dormant businesses included, in the default order (primary roles first, then by name). */
 export async function membershipChoices(db: DbOrTrx, userId: string): Promise<BusinessChoice[]> {
-  const rows = await cachedRead(db, `memberships:${userId}`, () => membershipRows(db, userId))
-  return rows
-    .map(({ status, ...r }) => ({ ...r, dormant: status === 'dormant' }))
-    .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])
+  return asChoices(await cachedRead(db, `memberships:${userId}`, () => membershipRows(db, userId).execute()))
 }
 
-function membershipRows(db: DbOrTrx, userId: string) {
+type MembershipRow = Omit<BusinessChoice, 'dormant'> & { status: string }
+
+function asChoices(rows: readonly MembershipRow[]): BusinessChoice[] {
+  return rows.map(({ status, ...r }) => ({ ...r, dormant: status === 'dormant' })).sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])
+}
+
+function membershipRows(db: DbOrTrx, userId: string | Expression<string | null>) {
   return db
     .selectFrom('business_membership as m')
     .innerJoin('business as b', 'b.id', 'm.business_id')
@@ -106,7 +112,12 @@ function membershipRows(db: DbOrTrx, userId: string) {
     .where('m.status', '=', 'active')
     .orderBy('b.legal_name')
     .orderBy('m.created_at')
-    .execute()
+}
+
+/** The memberships, read with the session (one statement for both; JSON keeps the row order). */
+export const membershipsWithSession: SessionCompanion = {
+  name: 'memberships',
+  select: (db, userId) => jsonArrayFrom(membershipRows(db, userId)),
 }
 
 /** The chosen business when still a member; else the first that is not dormant (as `actingMembership` picks); else the first. */
@@ -144,7 +155,8 @@ export function registerBusinessContext(app: FastifyInstance, deps: { db: Db; cl
     const path = portalPath(request)
     if (!user || user.role !== 'employer' || path === undefined) return
     const userDormant = user.status === 'dormant' || (await dormantSinceSignIn(deps.db, user, deps.clock.now()))
-    let choices = await membershipChoices(deps.db, user.id)
+    const readWithSession = takeSessionCompanion(request, membershipsWithSession.name) as MembershipRow[] | undefined
+    let choices = readWithSession ? asChoices(readWithSession) : await membershipChoices(deps.db, user.id)
     // A dormant business whose primary user is no longer dormant (reactivated, or replaced by the department) wakes now, not at the next job.
     if (choices.some((c) => c.dormant) && (await wakeBusinesses(deps.db, deps.clock.now())) > 0) choices = await membershipChoices(deps.db, user.id)
     const context: BusinessContext = { choices, current: pickCurrent(choices, activeBusinessOf(request)), userDormant }

@@ -40,7 +40,21 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in person, loaded fresh on every request. */
     user: AppUser | null
+    /** Values read with the session for this request's user (`SessionCompanion`), each taken once. */
+    sessionCompanions: Record<string, unknown> | null
   }
+}
+
+/**
+ * The value companion `name` read with this request's session, once (a second call, e.g.
+ * after the request wrote, reads afresh); undefined when there is none to take.
+ */
+export function takeSessionCompanion(request: FastifyRequest, name: string): unknown {
+  const companions = request.sessionCompanions
+  if (!companions || !(name in companions)) return undefined
+  const value = companions[name]
+  delete companions[name]
+  return value
 }
 
 export function audienceOf(role: Role): Audience {
@@ -108,10 +122,11 @@ export function sessionExpiry(request: FastifyRequest): { warnAt: Date; endsAt: 
  */
 export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; clock: Clock; timeZone: string; sessions: DbSessionStore }): void {
   app.decorateRequest('user', null)
+  app.decorateRequest('sessionCompanions', null)
   app.addHook('preValidation', async (request, reply) => {
     const s = request.session
-    // The user row the session store read with this session (one round trip for both).
-    const readWithSession = s ? deps.sessions.takeUserReadWith(s.sessionId) : undefined
+    // The user row (and companions) the session store read with this session (one round trip for all).
+    const readWithSession = s ? deps.sessions.takeReadWith(s.sessionId) : undefined
     if (!s?.userId || isPassive(request.url)) return
     const now = deps.clock.now()
     const created = Date.parse(s.createdAt ?? '')
@@ -122,13 +137,15 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
 
     // Fresh on every request (on the embedded database, unless nothing at all was written since: read-cache.ts).
     const userId = s.userId
-    const user =
-      readWithSession && readWithSession.id === userId ? readWithSession : await cachedRead(deps.db, `user:${userId}`, () => findUserById(deps.db, userId))
+    const readHere = readWithSession?.user?.id === userId ? readWithSession : undefined
+    const user = readHere ? readHere.user : await cachedRead(deps.db, `user:${userId}`, () => findUserById(deps.db, userId))
     if (!user || user.status === 'deleted') {
       await s.destroy()
       return reply.redirect(signInPathFor(request.lang, s.audience), 303)
     }
     request.user = user
+    // A copy: on the embedded database the row may be served again (read-cache.ts), and taking deletes.
+    if (readHere) request.sessionCompanions = { ...readHere.companions }
     if (!isStatusPoll(request.url) && now.getTime() - lastSeen >= TOUCH_EVERY_MS) s.lastSeenAt = now.toISOString()
   })
 

@@ -26,15 +26,19 @@ export async function businessIdsForUser(db: Executor, userId: string): Promise<
  * account_message still serve the OR, as with a list of ids.
  */
 export async function countUnread(db: Executor, userId: string): Promise<number> {
+  const row = await countUnreadQuery(db, userId).executeTakeFirstOrThrow()
+  return Number(row.unread)
+}
+
+/** `countUnread`'s statement, also read as a sub-select with the session (`unreadWithSession`). */
+export function countUnreadQuery(db: Executor, userId: string | Expression<string | null>) {
   const businessIds = sql<string>`any(array(select "business_id" from "business_membership" where "user_id" = ${userId} and "status" = 'active'))`
-  const row = await db
+  return db
     .selectFrom('account_message')
     .leftJoin('account_message_read as r', (join) => join.onRef('r.message_id', '=', 'account_message.id').on('r.user_id', '=', userId))
     .where((eb) => eb.or([eb('account_message.user_id', '=', userId), eb('account_message.business_id', '=', businessIds)]))
     .where('r.read_at', 'is', null)
     .select((eb) => eb.fn.countAll<number>().as('unread'))
-    .executeTakeFirstOrThrow()
-  return Number(row.unread)
 }
 
 function visibleTo(reader: Reader) {

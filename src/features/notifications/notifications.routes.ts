@@ -4,9 +4,10 @@ import type { Db } from '../../db/connect.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { requireUserId, signedInUserId } from '../auth/guards.ts'
+import { takeSessionCompanion } from '../auth/session-lifecycle.ts'
 import { findDevMail, listDevMailbox } from './notifications.repository.ts'
 import { mailIdParam, messageIdParam, pageQuery } from './notifications.schema.ts'
-import { messagesPage, openMessage, unreadCount } from './notifications.service.ts'
+import { messagesPage, openMessage, unreadCount, unreadWithSession } from './notifications.service.ts'
 import { mailboxView, mailView, messagesListView, messagesPath, messageView, unreadBadge } from './notifications.views.ts'
 
 declare module 'fastify' {
@@ -35,7 +36,9 @@ function wantsBadge(request: FastifyRequest): boolean {
 export function registerNotifications(app: FastifyInstance, deps: Deps): void {
   app.decorateRequest('unreadMessages', null)
   app.addHook('preHandler', async (request) => {
-    if (wantsBadge(request)) request.unreadMessages = await unreadCount(deps.db, signedInUserId(request)!)
+    if (!wantsBadge(request)) return
+    const readWithSession = takeSessionCompanion(request, unreadWithSession.name)
+    request.unreadMessages = readWithSession !== undefined && readWithSession !== null ? Number(readWithSession) : await unreadCount(deps.db, signedInUserId(request)!)
   })
   app.chromeContributors.push((request) =>
     request.unreadMessages === null ? undefined : { account: unreadBadge(request.unreadMessages, request.t, request.lang) },
@@ -75,7 +78,8 @@ export function registerNotificationRoutes(scope: FastifyInstance, deps: Pick<De
     const userId = requireUserId(request, reply)
     if (!userId) return reply
     const { page } = pageQuery.parse(request.query)
-    const p = await messagesPage(deps.db, userId, page, request.lang)
+    // An employer's businesses were read before the handler (their memberships): the same list the reader needs.
+    const p = await messagesPage(deps.db, userId, page, request.lang, request.businessContext?.choices.map((c) => c.businessId))
     return reply.page({
       title: request.t('notifications.messagesTitle'),
       breadcrumbs: [{ text: request.t('common.home'), href: `/${request.lang}` }],

@@ -1,10 +1,12 @@
 import type { Db } from '../../db/connect.ts'
 import { cachedRead } from '../../db/read-cache.ts'
+import type { SessionCompanion } from '../../platform/session-store.ts'
 import type { Lang } from '../../i18n/i18n.ts'
 import {
   businessIdsForUser,
   countMessages,
   countUnread,
+  countUnreadQuery,
   findVisibleMessage,
   listMessages,
   markRead,
@@ -51,9 +53,12 @@ export interface MessagesPage {
   unread: number
 }
 
-/** One page of a user's messages (their own and their businesses'), newest first. */
-export async function messagesPage(db: Db, userId: string, page: number, lang: Lang): Promise<MessagesPage> {
-  const reader = await readerFor(db, userId)
+/**
+ * One page of a user's messages (their own and their businesses'), newest first.
+ * `businessIds`: the user's businesses when the request has read them already (its memberships).
+ */
+export async function messagesPage(db: Db, userId: string, page: number, lang: Lang, businessIds?: readonly string[]): Promise<MessagesPage> {
+  const reader = businessIds ? { userId, businessIds } : await readerFor(db, userId)
   const counts = await countMessages(db, reader)
   const pages = Math.max(1, Math.ceil(counts.total / PAGE_SIZE))
   const current = Math.min(page, pages)
@@ -80,6 +85,12 @@ export async function openMessage(db: Db, userId: string, id: string, now: Date,
   if (!message) return undefined
   await markRead(db, message.id, userId, now)
   return { ...messageText(message, lang), createdAt: message.created_at, forBusiness: message.business_id !== null }
+}
+
+/** The header's count, read with the session (one statement for both; `takeSessionCompanion`). */
+export const unreadWithSession: SessionCompanion = {
+  name: 'unread',
+  select: (db, userId) => countUnreadQuery(db, userId),
 }
 
 /** The header's count: one query, and on the embedded database none until something is written (read-cache.ts). */
