@@ -53,6 +53,8 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** PostgreSQL: prepare each plain select once per connection (off behind a pooler that cannot keep them: docs/operations.md). */
+  DB_PREPARED_STATEMENTS: booleanish.default(true),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** During a rotation: the secrets used before, comma-separated; cookies (and PINs) they signed are still accepted. */
   SESSION_SECRET_PREVIOUS: z
@@ -100,6 +102,7 @@ export interface Config {
   dataDir: string
   databaseUrl: string | undefined
   dbPoolSize: number
+  dbPreparedStatements: boolean
   sessionSecret: string
   /** Secrets used before `sessionSecret` (a rotation): they still verify cookies and open PINs, never sign anything new. */
   previousSessionSecrets: string[]
@@ -200,6 +203,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.PORTAL_DATA_DIR),
     databaseUrl: env.DATABASE_URL,
     dbPoolSize: env.DB_POOL_SIZE,
+    dbPreparedStatements: env.DB_PREPARED_STATEMENTS,
     sessionSecret: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
     previousSessionSecrets: env.SESSION_SECRET_PREVIOUS ?? [],
     dataEncryptionKey: env.DATA_ENCRYPTION_KEY,

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.ts'
 import { PGlitePool } from './pglite-pool.ts'
+import { PreparingClient } from './prepared-statements.ts'
 import { enableReadCache } from './read-cache.ts'
 
 export type Db = Kysely<Database>
@@ -25,10 +26,16 @@ const DATE = 1082
 const parseInt8 = (v: string) => Number(v)
 const keepText = (v: string) => v
 
-export function openPostgres(url: string, poolSize: number): DatabaseHandle {
+/**
+ * `preparedStatements`: each connection prepares the plain selects it is sent once
+ * (`PreparingClient`); turn off behind a pooler that moves statements between server
+ * connections without tracking prepared ones (docs/operations.md).
+ */
+export function openPostgres(url: string, poolSize: number, options: { preparedStatements?: boolean } = {}): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    Client: options.preparedStatements === false ? pg.Client : PreparingClient,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === INT8) return parseInt8
@@ -168,6 +175,9 @@ export async function openDatabase(config: {
   databaseUrl: string | undefined
   dataDir: string
   dbPoolSize: number
+  dbPreparedStatements?: boolean
 }): Promise<DatabaseHandle> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl, config.dbPoolSize) : openEmbedded(config.dataDir)
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl, config.dbPoolSize, { preparedStatements: config.dbPreparedStatements })
+    : openEmbedded(config.dataDir)
 }

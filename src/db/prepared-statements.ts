@@ -1,0 +1,63 @@
+import crypto from 'node:crypto'
+import pg from 'pg'
+
+/** Distinct statements one connection keeps prepared; past this, statements go unnamed (planned every time, as without). */
+export const MAX_PREPARED_PER_CONNECTION = 300
+
+/** PostgreSQL's answer when a prepared `select *` meets a table whose columns changed (a migration ran). */
+const RESULT_TYPE_CHANGED = '0A000'
+
+type QueryResult = pg.QueryResult<Record<string, unknown>>
+// pg's own query, called with `this`: one signature for its overloads.
+const baseQuery = pg.Client.prototype.query as unknown as (this: pg.Client, ...args: unknown[]) => never
+
+/**
+ * A pg client that prepares each plain `select` once per connection and then only binds
+ * and executes it: PostgreSQL skips parsing and planning (most of a small statement's
+ * cost there: docs/performance.md). Only outside a transaction, so a failure can be
+ * retried: a statement prepared before a migration changed its table's columns fails
+ * with "cached plan must not change result type"; the client deallocates it and
+ * prepares it again (portal processes of the old release keep running during a rolling
+ * deploy). Everything else (writes, transactions, several statements in one text) goes
+ * unnamed, as pg sends it by default.
+ */
+export class PreparingClient extends pg.Client {
+  private readonly names = new Map<string, string>()
+
+  // One implementation for pg's overloads: only `query(text, values)` and `query(text, values, callback)` (pg.Pool's) change.
+  override query(...args: unknown[]): never {
+    const [text, values, callback] = args
+    const plain = typeof text === 'string' && (values === undefined || Array.isArray(values)) && (callback === undefined || typeof callback === 'function')
+    const name = plain && this.preparable(text) ? this.nameFor(text) : undefined
+    if (name === undefined) return baseQuery.apply(this, args)
+    const result = this.runNamed(name, text as string, values as unknown[] | undefined)
+    if (typeof callback !== 'function') return result as never
+    result.then((r) => callback(null, r), (err: unknown) => callback(err))
+    return undefined as never
+  }
+
+  private preparable(text: string): boolean {
+    // 'I': idle, not in a transaction (pg records it from the server's last ReadyForQuery).
+    return this.getTransactionStatus() === 'I' && /^\s*select\s/i.test(text) && !text.includes(';')
+  }
+
+  private nameFor(text: string): string | undefined {
+    const known = this.names.get(text)
+    if (known !== undefined || this.names.size >= MAX_PREPARED_PER_CONNECTION) return known
+    const name = `p_${crypto.createHash('sha256').update(text).digest('base64url').slice(0, 24)}`
+    this.names.set(text, name)
+    return name
+  }
+
+  private async runNamed(name: string, text: string, values: unknown[] | undefined): Promise<QueryResult> {
+    const run = (): Promise<QueryResult> => baseQuery.call(this, { name, text, values })
+    try {
+      return await run()
+    } catch (err) {
+      if ((err as { code?: string }).code !== RESULT_TYPE_CHANGED || this.getTransactionStatus() !== 'I') throw err
+      await (baseQuery.call(this, `deallocate "${name}"`) as Promise<QueryResult>)
+      delete (this as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name]
+      return run()
+    }
+  }
+}
