@@ -8,8 +8,11 @@ export const MAX_PREPARED_PER_CONNECTION = 300
 const RESULT_TYPE_CHANGED = '0A000'
 
 type QueryResult = pg.QueryResult<Record<string, unknown>>
-// pg's own query, called with `this`: one signature for its overloads.
-const baseQuery = pg.Client.prototype.query as unknown as (this: pg.Client, ...args: unknown[]) => never
+// pg's own query, called with `this` (looked up at each call, so a test may wrap pg.Client's): one signature for its overloads.
+const baseQuery = {
+  apply: (client: pg.Client, args: unknown[]) => (pg.Client.prototype.query as unknown as (...a: unknown[]) => never).apply(client, args),
+  call: (client: pg.Client, ...args: unknown[]) => (pg.Client.prototype.query as unknown as (...a: unknown[]) => never).apply(client, args),
+}
 
 /**
  * A pg client that prepares each plain `select` once per connection and then only binds

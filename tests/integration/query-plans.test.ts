@@ -35,7 +35,10 @@ if (usingPostgres()) {
       const sent: { text: string; values: unknown[] }[] = []
       const original = pg.Client.prototype.query
       pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-        if (typeof args[0] === 'string') sent.push({ text: args[0], values: (args[1] as unknown[]) ?? [] })
+        // A string, or a prepared statement's { name, text, values } (src/db/prepared-statements.ts).
+        const [first] = args
+        if (typeof first === 'string') sent.push({ text: first, values: (args[1] as unknown[]) ?? [] })
+        else if (typeof first === 'object' && first !== null && 'text' in first) sent.push({ text: String(first.text), values: ((first as { values?: unknown[] }).values) ?? [] })
         return (original as (...a: unknown[]) => unknown).apply(this, args)
       } as typeof pg.Client.prototype.query
       try {
