@@ -34,8 +34,17 @@ export function dateTimeFormat(locale: 'en-CA' | 'fr-CA', options: Intl.DateTime
   return format
 }
 
+const styled = new Map<string, Intl.DateTimeFormat>()
+
 export function formatInZone(lang: Lang, date: Date, timeZone: string, style: DateStyle): string {
-  return dateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { ...DATE_STYLES[style], timeZone }).format(date)
+  // Found by a short key: a table formats a date per row, and the options' JSON key costs as much as the formatting.
+  const key = `${lang}|${timeZone}|${style}`
+  let format = styled.get(key)
+  if (!format) {
+    format = dateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { ...DATE_STYLES[style], timeZone })
+    styled.set(key, format)
+  }
+  return format.format(date)
 }
 
 /** The calendar day ('YYYY-MM-DD') it is in a time zone. */
