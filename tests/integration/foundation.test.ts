@@ -131,6 +131,9 @@ describe('the portal shell', () => {
     const nonce = page.dom.querySelector('script')!.getAttribute('nonce')!
     assert.ok(nonce.length >= 16)
     assert.ok(csp.includes(`'nonce-${nonce}'`))
+    const next = await new TestClient(t.app).get('/en')
+    assert.notEqual(next.dom.querySelector('script')!.getAttribute('nonce'), nonce, 'each response has its own nonce')
+    assert.ok(String(next.headers['content-security-policy']).includes(`'nonce-${next.dom.querySelector('script')!.getAttribute('nonce')}'`))
     assert.equal(page.headers['x-frame-options'], 'DENY')
     assert.equal(page.headers['x-content-type-options'], 'nosniff')
     assert.equal(page.headers['cache-control'], 'no-store')

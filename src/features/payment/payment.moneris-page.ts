@@ -53,5 +53,5 @@ export function allowMoneris(reply: FastifyReply, scriptUrl: string): void {
 }
 
 export function cspNonce(reply: FastifyReply): string {
-  return (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script ?? ''
+  return reply.cspNonce?.script ?? ''
 }
