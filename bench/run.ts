@@ -17,12 +17,22 @@ import { pageTarget, rssTarget, TARGETS, type TargetVerdict } from './targets.ts
  *   npm run bench -- [--duration 10] [--connections 50] [--warmup 2] [--only home,about]
  *                    [--json test-results/bench/latest.json] [--argon2-seconds 4] [--processes 1,2]
  *                    [--cpu-prof <folder>]   (the portal's CPU profiles, one per process, written when it stops)
+ *                    [--node-options=<flags>]   (Node options for the portal only, e.g. --node-options=--max-old-space-size=128)
  *
  * Starts the baseline and the portal as separate processes (the portal on a fresh
  * embedded database, or on PostgreSQL when DATABASE_URL is set, then with 1 and 2
  * processes), loads each scenario with autocannon from a third process, samples the
  * server's resident memory, prints a table with the targets and writes the JSON.
  */
+
+/**
+ * The portal runs with the memory settings docs/operations.md recommends for production: a
+ * V8 heap cap (V8 then grows the heap in smaller steps: peak resident memory under load
+ * ~300 → ~170 MB on PostgreSQL, at a cost within the runs' noise) and two malloc arenas.
+ * `--node-options=` (empty) measures Node's default heap; MALLOC_ARENA_MAX in the environment replaces the 2.
+ */
+const PRODUCTION_NODE_OPTIONS = '--max-old-space-size=256'
+const PRODUCTION_MALLOC_ARENA_MAX = '2'
 
 const { values: args } = parseArgs({
   options: {
@@ -38,6 +48,7 @@ const { values: args } = parseArgs({
     employers: { type: 'string', default: '100' },
     tsx: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    'node-options': { type: 'string', default: PRODUCTION_NODE_OPTIONS },
   },
 })
 
@@ -137,6 +148,7 @@ async function startPortal(processes: number): Promise<ServerProcess> {
     // production-only requirement added later can be met from the environment
     // (it is inherited), or set BENCH_NODE_ENV=development.
     SMTP_URL: process.env.SMTP_URL || 'smtp://127.0.0.1:2525',
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? PRODUCTION_MALLOC_ARENA_MAX,
     NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
@@ -174,11 +186,15 @@ async function startPortal(processes: number): Promise<ServerProcess> {
     if (seeded.stdout.includes('Already seeded')) console.log(`Already seeded (${BENCH_SEED.user} exists): the database is used as it is, not re-seeded with ${volume}`)
     else console.log(`Seeded ${volume} in ${((performance.now() - started) / 1000).toFixed(1)} s`)
   }
+  console.log(`Portal: node ${args['node-options'] || '(Node defaults)'} ${portalScript}, MALLOC_ARENA_MAX=${env.MALLOC_ARENA_MAX || '(glibc default)'}, ${processes} process${processes > 1 ? 'es' : ''}`)
   const server = await startServer({
     name: `portal (${database}, ${processes} process${processes > 1 ? 'es' : ''})`,
     script: portalScript,
     // A cluster's workers inherit these options, so each process writes its own profile.
-    nodeArgs: args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args['cpu-prof'])] : [],
+    nodeArgs: [
+      ...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args['cpu-prof'])] : []),
+      ...(args['node-options']?.split(/\s+/).filter(Boolean) ?? []),
+    ],
     port,
     readyPath: '/health/ready',
     env,
@@ -337,6 +353,8 @@ async function main(): Promise<void> {
         processCounts,
         nodeEnv: process.env.BENCH_NODE_ENV ?? 'production',
         logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
+        nodeOptions: args['node-options'],
+        mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? PRODUCTION_MALLOC_ARENA_MAX,
       },
       targets: TARGETS,
       argon2,
