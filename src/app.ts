@@ -101,6 +101,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const errorPages: { send?: SendErrorPage } = {}
   const app = Fastify({
     logger,
+    // One line per request, written when it is answered (below); Fastify's own are two (received, completed).
+    disableRequestLogging: true,
     genReqId: () => crypto.randomUUID(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
@@ -127,6 +129,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url })
   })
 
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
+    done()
+  })
   app.addHook('onSend', (request, reply, _payload, done) => {
     reply.header('x-request-id', String(request.id))
     done()

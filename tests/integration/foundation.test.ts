@@ -161,11 +161,14 @@ describe('the portal shell', () => {
     assert.equal(JSON.parse(ready.body).database, 'ok')
   })
 
-  it('gives every request an id that appears in the JSON logs', async () => {
-    const page = await new TestClient(t.app).get('/en/help')
+  it('logs each request once, when answered, with its id, address, status and time', async () => {
+    const page = await new TestClient(t.app).get('/en/help?from=test')
     const id = page.headers['x-request-id'] as string
     const lines = t.logs.map((l) => JSON.parse(l)).filter((l) => l.reqId === id)
-    assert.ok(lines.length >= 1)
+    assert.equal(lines.length, 1, JSON.stringify(lines))
+    assert.equal(lines[0].msg, 'request completed')
+    assert.deepEqual([lines[0].req.method, lines[0].req.url, lines[0].res.statusCode], ['GET', '/en/help?from=test', 200])
+    assert.equal(typeof lines[0].responseTime, 'number')
   })
 })
 
