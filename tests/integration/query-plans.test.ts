@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { CompiledQuery, sql } from 'kysely'
+import { createRequire } from 'node:module'
 import pg from 'pg'
 import type { DatabaseHandle } from '../../src/db/connect.ts'
 import { queueCursor, queuePage, type QueueQuery } from '../../src/features/offers/offers.repository.ts'
 import { countMessages, countUnread, listMessages } from '../../src/features/notifications/notifications.repository.ts'
 import { freshDatabase, usingPostgres } from '../helpers/database.ts'
+import { DbSessionStore } from '../../src/platform/session-store.ts'
+import { membershipsWithSession } from '../../src/features/access/active-business.ts'
+import { unreadWithSession } from '../../src/features/notifications/notifications.service.ts'
+
+const pgUtils = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue: (v: unknown) => unknown; escapeLiteral: (s: string) => string }
+/** A parameter as SQL text, for `execute name(…)`, which takes no bound parameters. */
+const literal = (v: unknown) => (v === null || v === undefined ? 'null' : pgUtils.escapeLiteral(String(pgUtils.prepareValue(v))))
 
 /**
  * Every list query is served by an index (issue "Performance and scale"): on PostgreSQL,
@@ -14,6 +22,12 @@ import { freshDatabase, usingPostgres } from '../helpers/database.ts'
  * keyset page, a status filter) and of the account messages (list, counts, the header's
  * unread count) must not scan `offer` or `account_message` sequentially. The console's
  * search has its own plan check (src/features/console/search.routes.test.ts).
+ *
+ * Each statement is checked twice: planned for its values (as sent unprepared), and as the
+ * **generic plan** PostgreSQL may keep for a prepared statement (src/db/prepared-statements.ts),
+ * planned without them. A condition that matches a partial index only through its value
+ * (`status = $1` for an index `where status = 'active'`) gets no index in the generic plan:
+ * such values are written into the statement (`sql.lit`).
  */
 type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] }
 
@@ -50,9 +64,26 @@ if (usingPostgres()) {
       for (const s of sent.filter((x) => /^\s*select/i.test(x.text))) {
         const result = await database.db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(CompiledQuery.raw(`explain (format json) ${s.text}`, s.values))
         plans.push({ sql: s.text, nodes: walk(result.rows[0]!['QUERY PLAN'][0]!.Plan) })
+        plans.push({ sql: `(generic plan) ${s.text}`, nodes: await genericPlan(s.text, s.values) })
       }
       assert.ok(plans.length > 0, 'the query ran')
       return plans
+    }
+
+    /** The plan PostgreSQL would keep for the statement prepared, whatever its values. */
+    async function genericPlan(text: string, values: unknown[]): Promise<PlanNode[]> {
+      return database.db.connection().execute(async (conn) => {
+        await sql`set plan_cache_mode = force_generic_plan`.execute(conn)
+        try {
+          await sql.raw(`prepare plan_check as ${text}`).execute(conn)
+          const args = values.length ? `(${values.map(literal).join(', ')})` : ''
+          const result = await sql.raw<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`explain (format json) execute plan_check${args}`).execute(conn)
+          return walk(result.rows[0]!['QUERY PLAN'][0]!.Plan)
+        } finally {
+          await sql`deallocate all`.execute(conn)
+          await sql`reset plan_cache_mode`.execute(conn)
+        }
+      })
     }
 
     function assertIndexed(plans: { sql: string; nodes: PlanNode[] }[], tables: string[]): void {
@@ -118,6 +149,20 @@ if (usingPostgres()) {
       assertIndexed(await plansOf(() => listMessages(database.db, reader, { limit: 20, offset: 0 })), ['account_message'])
       assertIndexed(await plansOf(() => countMessages(database.db, reader)), ['account_message'])
       assertIndexed(await plansOf(() => countUnread(database.db, userId)), ['account_message'])
+    })
+
+    test('every signed-in page’s statement: the session with its user, memberships and unread count', async () => {
+      const id = 'plan-session-0123456789abcdef'
+      const now = new Date()
+      await database.db.insertInto('session').values({ id, data: JSON.stringify({ userId }), user_id: userId, created_at: now, updated_at: now, expires_at: new Date(now.getTime() + 3_600_000) }).execute()
+      // Other people's sessions, so that a sequential scan would be the planner's choice if the key did not serve.
+      await sql`insert into session (id, data, user_id, created_at, updated_at, expires_at) select 'plan-other-' || g, '{}', null, ${now}, ${now}, ${now}::timestamptz + interval '1 hour' from generate_series(1, 5000) g`.execute(database.db)
+      await sql`analyze session`.execute(database.db)
+      const store = new DbSessionStore(database.db, { now: () => new Date() }, [membershipsWithSession, unreadWithSession])
+      const read = () => new Promise((resolve, reject) => store.get(id, (err, session) => (err ? reject(err) : resolve(session))))
+      assert.ok(await read())
+      assert.equal((store.takeReadWith(id)?.companions.memberships as unknown[]).length, 1)
+      assertIndexed(await plansOf(read), ['session', 'business_membership', 'account_message'])
     })
   })
 }

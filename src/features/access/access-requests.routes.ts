@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
 import type { AppUser } from '../../db/database.ts'
@@ -349,7 +350,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
       .innerJoin('business as b', 'b.id', 'm.business_id')
       .select(['b.legal_name', 'b.business_number', 'm.role'])
       .where('m.user_id', '=', r.user_id)
-      .where('m.status', '=', 'active')
+      .where('m.status', '=', sql.lit('active'))
       .orderBy('b.legal_name')
       .execute()
     const title = t('access.reactivation.detailTitle', { name: person ? fullName(person) : '' })

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { cachedRead } from '../../db/read-cache.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { MembershipRole } from '../enrolment/enrolment.tables.ts'
@@ -25,7 +26,7 @@ function baseQuery(db: DbOrTrx, userId: string) {
     .innerJoin('business as b', 'b.id', 'm.business_id')
     .select(['m.id as membershipId', 'm.business_id as businessId', 'b.legal_name as businessName', 'm.role', 'm.branch_id as branchId'])
     .where('m.user_id', '=', userId)
-    .where('m.status', '=', 'active')
+    .where('m.status', '=', sql.lit('active'))
     // No one acts for a dormant business (its primary user is dormant) until it is reactivated.
     .where('b.status', '=', 'active')
 }

@@ -209,7 +209,7 @@ export async function duePins(db: DbOrTrx, businessId: string, now: Date): Promi
 export async function transferCandidates(db: DbOrTrx, businessId: string, exceptMembershipId: string): Promise<MemberRow[]> {
   return membersQuery(db)
     .where('m.business_id', '=', businessId)
-    .where('m.status', '=', 'active')
+    .where('m.status', '=', sql.lit('active'))
     .where('u.status', '=', 'active')
     .where('m.id', '!=', exceptMembershipId)
     .orderBy('u.family_name')

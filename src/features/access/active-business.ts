@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
-import type { Expression } from 'kysely'
+import { sql, type Expression } from 'kysely'
 import { z } from 'zod'
 import type { Db } from '../../db/connect.ts'
 import type { AppUser } from '../../db/database.ts'
@@ -109,7 +109,7 @@ function membershipRows(db: DbOrTrx, userId: string | Expression<string | null>)
     .innerJoin('business as b', 'b.id', 'm.business_id')
     .select(['m.id as membershipId', 'm.business_id as businessId', 'b.legal_name as businessName', 'b.business_number as businessNumber', 'b.employer_number as employerNumber', 'b.operating_name as operatingName', 'm.role', 'm.branch_id as branchId', 'b.status'])
     .where('m.user_id', '=', userId)
-    .where('m.status', '=', 'active')
+    .where('m.status', '=', sql.lit('active'))
     .orderBy('b.legal_name')
     .orderBy('m.created_at')
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import fastifyRateLimit from '@fastify/rate-limit'
 import { databaseRateStore } from '../../platform/rate-store.ts'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -257,7 +258,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
           .leftJoin('branch as br', 'br.id', 'bm.branch_id')
           .select(['u.id', 'u.given_name', 'u.family_name', 'bm.role', 'bm.branch_id', 'br.name as branch_name', 'bm.created_at'])
           .where('bm.business_id', '=', m.businessId)
-          .where('bm.status', '=', 'active')
+          .where('bm.status', '=', sql.lit('active'))
         // A branch user sees their branch's people (as Manage access shows a branch primary user).
         if (m.role !== 'primary' && m.branchId) q = q.where('bm.branch_id', '=', m.branchId)
         const rows = await q.orderBy('u.family_name').orderBy('u.given_name').orderBy('u.id').execute()

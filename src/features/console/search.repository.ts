@@ -75,7 +75,7 @@ export async function searchOffers(db: DbOrTrx, query: OfferQuery, after?: { key
     .selectFrom('offer as o')
     .innerJoin('business as b', 'b.id', 'o.business_id')
     .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.job_title', 'o.status', 'o.submitted_at', 'b.legal_name', 'o.business_id', keyExpr.as('key')])
-    .where('o.status', '<>', 'draft')
+    .where('o.status', '<>', sql.lit('draft'))
   if (query.kind === 'offerNumber') q = q.where('o.offer_number', '=', query.value)
   else if (query.kind === 'passport') q = q.where(sql<boolean>`console_passport_key(o.answers) = ${query.value}`)
   else q = q.where(sql<boolean>`console_fold(o.worker_name) collate "C" like ${query.prefix + '%'}`)

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { actorFrom } from '../../platform/audit.ts'
@@ -113,7 +114,7 @@ ${
       .selectAll('u')
       .where('m.business_id', '=', business.id)
       .where('m.role', '=', 'primary')
-      .where('m.status', '=', 'active')
+      .where('m.status', '=', sql.lit('active'))
       .executeTakeFirst()
     return reply.page(
       {

@@ -16,7 +16,7 @@ export interface Reader {
  * access feature will narrow this for branch users).
  */
 export async function businessIdsForUser(db: Executor, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('business_membership').select('business_id').where('user_id', '=', userId).where('status', '=', 'active').execute()
+  const rows = await db.selectFrom('business_membership').select('business_id').where('user_id', '=', userId).where('status', '=', sql.lit('active')).execute()
   return rows.map((r) => r.business_id)
 }
 
