@@ -1,8 +1,7 @@
-import pg from 'pg'
-import { PGliteClient } from '../src/db/pglite-pool.ts'
 import { testApp, type TestApp } from '../tests/helpers/app.ts'
 import { TestClient } from '../tests/helpers/http.ts'
 import { businessWithPrimary, startOffer } from '../tests/helpers/offers.ts'
+import { recordStatements } from '../tests/helpers/sent-statements.ts'
 import { registerSignInAs, signInAs } from '../tests/helpers/sign-in-as.ts'
 
 /**
@@ -15,22 +14,6 @@ import { registerSignInAs, signInAs } from '../tests/helpers/sign-in-as.ts'
 const verbose = process.argv.includes('-v')
 const n = Number(process.argv[process.argv.indexOf('--requests') + 1]) || 50
 
-const statements: string[] = []
-let counting = false
-function count(text: unknown): void {
-  if (counting) statements.push(String(text).replace(/\s+/g, ' ').slice(0, 300))
-}
-const pgliteQuery = PGliteClient.prototype.query
-PGliteClient.prototype.query = function (text: string, values?: unknown[]) {
-  count(text)
-  return pgliteQuery.call(this, text, values)
-}
-const pgQuery = pg.Client.prototype.query
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  count(typeof args[0] === 'object' && args[0] !== null && 'text' in args[0] ? (args[0] as { text: string }).text : args[0])
-  return (pgQuery as (...a: unknown[]) => unknown).apply(this, args)
-} as typeof pg.Client.prototype.query
-
 const t: TestApp = await testApp({ config: { logLevel: 'silent' }, configure: (app) => registerSignInAs(app, () => t) })
 try {
   const { userId } = await businessWithPrimary(t, 'query-count', '123456789', 'Query Count Inc.')
@@ -41,15 +24,15 @@ try {
   console.log('| page | queries per request | ms per request |\n|---|---:|---:|')
   for (const path of ['/en', '/en/home', '/en/offers', `/en/offers/${offerId}/job`, '/en/messages']) {
     await client.get(path)
-    statements.length = 0
-    counting = true
+    const recording = recordStatements()
     const started = performance.now()
     for (let i = 0; i < n; i++) {
       const res = await client.get(path)
       if (res.status !== 200) throw new Error(`${path} answered ${res.status}`)
     }
     const ms = (performance.now() - started) / n
-    counting = false
+    recording.stop()
+    const statements = recording.sent.map((x) => x.text.replace(/\s+/g, ' ').slice(0, 300))
     console.log(`| GET ${path.replace(offerId, ':id')} | ${(statements.length / n).toFixed(1)} | ${ms.toFixed(2)} |`)
     if (verbose) for (const s of statements.slice(0, Math.ceil(statements.length / n))) console.log(`|   ${s} | | |`)
   }

@@ -32,7 +32,8 @@ import { pageTarget, rssTarget, TARGETS, type TargetVerdict } from './targets.ts
  * `--node-options=` (empty) measures Node's default heap; MALLOC_ARENA_MAX in the environment replaces the 2.
  */
 const PRODUCTION_NODE_OPTIONS = '--max-old-space-size=256'
-const PRODUCTION_MALLOC_ARENA_MAX = '2'
+/** The portal's MALLOC_ARENA_MAX: the environment's, else the recommended 2. */
+const mallocArenaMax = process.env.MALLOC_ARENA_MAX ?? '2'
 
 const { values: args } = parseArgs({
   options: {
@@ -148,7 +149,7 @@ async function startPortal(processes: number): Promise<ServerProcess> {
     // production-only requirement added later can be met from the environment
     // (it is inherited), or set BENCH_NODE_ENV=development.
     SMTP_URL: process.env.SMTP_URL || 'smtp://127.0.0.1:2525',
-    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? PRODUCTION_MALLOC_ARENA_MAX,
+    MALLOC_ARENA_MAX: mallocArenaMax,
     NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
@@ -354,7 +355,7 @@ async function main(): Promise<void> {
         nodeEnv: process.env.BENCH_NODE_ENV ?? 'production',
         logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
         nodeOptions: args['node-options'],
-        mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? PRODUCTION_MALLOC_ARENA_MAX,
+        mallocArenaMax,
       },
       targets: TARGETS,
       argon2,

@@ -8,10 +8,9 @@ export const MAX_PREPARED_PER_CONNECTION = 300
 const RESULT_TYPE_CHANGED = '0A000'
 
 type QueryResult = pg.QueryResult<Record<string, unknown>>
-// pg's own query, called with `this` (looked up at each call, so a test may wrap pg.Client's): one signature for its overloads.
-const baseQuery = {
-  apply: (client: pg.Client, args: unknown[]) => (pg.Client.prototype.query as unknown as (...a: unknown[]) => never).apply(client, args),
-  call: (client: pg.Client, ...args: unknown[]) => (pg.Client.prototype.query as unknown as (...a: unknown[]) => never).apply(client, args),
+/** pg's own query on `client`, looked up at each call (so a test may wrap pg.Client's); one signature for its overloads. */
+function pgQuery(client: pg.Client, ...args: unknown[]): never {
+  return (pg.Client.prototype.query as unknown as (...a: unknown[]) => never).apply(client, args)
 }
 
 /**
@@ -32,7 +31,7 @@ export class PreparingClient extends pg.Client {
     const [text, values, callback] = args
     const plain = typeof text === 'string' && (values === undefined || Array.isArray(values)) && (callback === undefined || typeof callback === 'function')
     const name = plain && this.preparable(text) ? this.nameFor(text) : undefined
-    if (name === undefined) return baseQuery.apply(this, args)
+    if (name === undefined) return pgQuery(this, ...args)
     const result = this.runNamed(name, text as string, values as unknown[] | undefined)
     if (typeof callback !== 'function') return result as never
     result.then((r) => callback(null, r), (err: unknown) => callback(err))
@@ -53,12 +52,12 @@ export class PreparingClient extends pg.Client {
   }
 
   private async runNamed(name: string, text: string, values: unknown[] | undefined): Promise<QueryResult> {
-    const run = (): Promise<QueryResult> => baseQuery.call(this, { name, text, values })
+    const run = (): Promise<QueryResult> => pgQuery(this, { name, text, values })
     try {
       return await run()
     } catch (err) {
       if ((err as { code?: string }).code !== RESULT_TYPE_CHANGED || this.getTransactionStatus() !== 'I') throw err
-      await (baseQuery.call(this, `deallocate "${name}"`) as Promise<QueryResult>)
+      await (pgQuery(this, `deallocate "${name}"`) as Promise<QueryResult>)
       delete (this as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name]
       return run()
     }

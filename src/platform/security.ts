@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie'
 import fastifyCsrf from '@fastify/csrf-protection'
 import fastifySession from '@fastify/session'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import helmet from 'helmet'
 import type { ServerResponse } from 'node:http'
 import type { Config } from '../config.ts'
@@ -12,12 +12,13 @@ import type { DbSessionStore } from './session-store.ts'
 
 declare module 'fastify' {
   interface FastifyReply {
-    /** This response's CSP nonce: a script carrying it may run (the Moneris page's inline one). */
-    cspNonce: { script: string } | null
+    /** This response's CSP nonce: a script carrying it may run (the Moneris page's inline one); '' when no hook ran. */
+    readonly cspNonce: string
   }
 }
 
-type ResponseWithNonce = ServerResponse & { cspNonce: string }
+/** The nonce lives on the raw response, where helmet's directive function reads it. */
+type ResponseWithNonce = ServerResponse & { cspNonce?: string }
 
 /** 128 bits each, from the operating system's random source in batches. */
 const cspNonces = new RandomTokens(16)
@@ -76,11 +77,13 @@ export async function registerSecurity(
     referrerPolicy: { policy: 'same-origin' },
     frameguard: { action: 'deny' },
   })
-  app.decorateReply('cspNonce', null)
+  app.decorateReply('cspNonce', {
+    getter(this: FastifyReply) {
+      return (this.raw as ResponseWithNonce).cspNonce ?? ''
+    },
+  })
   app.addHook('onRequest', (request, reply, done) => {
-    const nonce = cspNonces.next()
-    reply.cspNonce = { script: nonce }
-    ;(reply.raw as ResponseWithNonce).cspNonce = nonce
+    ;(reply.raw as ResponseWithNonce).cspNonce = cspNonces.next()
     securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined))
   })
 

@@ -52,7 +52,7 @@ export function registerViews(app: FastifyInstance, deps: { assets: Assets; rele
         homeHref: `/${request.lang}`,
         stylesheet: deps.assets.stylesheetHref,
         script: deps.assets.scriptHref,
-        nonce: reply.cspNonce?.script ?? '',
+        nonce: reply.cspNonce,
         dateModified: deps.releaseDate,
         // Several features may add to the account area (sign-out, unread messages): all are shown, in order.
         account: extras.some((e) => e.account) ? html`${extras.map((e) => e.account)}` : undefined,

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { CompiledQuery, sql } from 'kysely'
 import { createRequire } from 'node:module'
-import pg from 'pg'
 import type { DatabaseHandle } from '../../src/db/connect.ts'
 import { queueCursor, queuePage, type QueueQuery } from '../../src/features/offers/offers.repository.ts'
 import { countMessages, countUnread, listMessages } from '../../src/features/notifications/notifications.repository.ts'
 import { freshDatabase, usingPostgres } from '../helpers/database.ts'
+import { recordStatements } from '../helpers/sent-statements.ts'
+import { systemClock } from '../../src/platform/clock.ts'
 import { DbSessionStore } from '../../src/platform/session-store.ts'
 import { membershipsWithSession } from '../../src/features/access/active-business.ts'
 import { unreadWithSession } from '../../src/features/notifications/notifications.service.ts'
@@ -46,20 +47,13 @@ if (usingPostgres()) {
 
     /** The statements `run` sends, each explained with its own parameters. */
     async function plansOf(run: () => Promise<unknown>): Promise<{ sql: string; nodes: PlanNode[] }[]> {
-      const sent: { text: string; values: unknown[] }[] = []
-      const original = pg.Client.prototype.query
-      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-        // A string, or a prepared statement's { name, text, values } (src/db/prepared-statements.ts).
-        const [first] = args
-        if (typeof first === 'string') sent.push({ text: first, values: (args[1] as unknown[]) ?? [] })
-        else if (typeof first === 'object' && first !== null && 'text' in first) sent.push({ text: String(first.text), values: ((first as { values?: unknown[] }).values) ?? [] })
-        return (original as (...a: unknown[]) => unknown).apply(this, args)
-      } as typeof pg.Client.prototype.query
+      const recording = recordStatements()
       try {
         await run()
       } finally {
-        pg.Client.prototype.query = original
+        recording.stop()
       }
+      const { sent } = recording
       const plans = []
       for (const s of sent.filter((x) => /^\s*select/i.test(x.text))) {
         const result = await database.db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(CompiledQuery.raw(`explain (format json) ${s.text}`, s.values))
@@ -158,7 +152,7 @@ if (usingPostgres()) {
       // Other people's sessions, so that a sequential scan would be the planner's choice if the key did not serve.
       await sql`insert into session (id, data, user_id, created_at, updated_at, expires_at) select 'plan-other-' || g, '{}', null, ${now}, ${now}, ${now}::timestamptz + interval '1 hour' from generate_series(1, 5000) g`.execute(database.db)
       await sql`analyze session`.execute(database.db)
-      const store = new DbSessionStore(database.db, { now: () => new Date() }, [membershipsWithSession, unreadWithSession])
+      const store = new DbSessionStore(database.db, systemClock, [membershipsWithSession, unreadWithSession])
       const read = () => new Promise((resolve, reject) => store.get(id, (err, session) => (err ? reject(err) : resolve(session))))
       assert.ok(await read())
       assert.equal((store.takeReadWith(id)?.companions.memberships as unknown[]).length, 1)

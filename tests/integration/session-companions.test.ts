@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import pg from 'pg'
-import { PGliteClient } from '../../src/db/pglite-pool.ts'
 import { insertAccountMessage } from '../../src/features/notifications/notifications.repository.ts'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { TestClient } from '../helpers/http.ts'
 import { businessWithPrimary } from '../helpers/offers.ts'
+import { recordStatements } from '../helpers/sent-statements.ts'
 import { registerSignInAs, signInAs } from '../helpers/sign-in-as.ts'
 
-// Every statement either engine is sent, as text (this file runs in its own process).
-const sent: string[] = []
-const pgliteQuery = PGliteClient.prototype.query
-PGliteClient.prototype.query = function (text: string, values?: unknown[]) {
-  sent.push(text)
-  return pgliteQuery.call(this, text, values)
-}
-const pgQuery = pg.Client.prototype.query
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  const first = args[0]
-  sent.push(typeof first === 'object' && first !== null && 'text' in first ? String((first as { text: string }).text) : String(first))
-  return (pgQuery as (...a: unknown[]) => unknown).apply(this, args)
-} as typeof pg.Client.prototype.query
+// Every statement either engine is sent (this file runs in its own process).
+const { sent } = recordStatements()
 
 /**
  * A signed-in page needs its session, the user, the header's businesses and unread
@@ -50,8 +38,8 @@ describe('what a signed-in page reads with its session', () => {
     assert.equal(page.status, 200)
     assert.match(page.body, /One Statement Inc\./)
     assert.match(page.body, /Account messages \(1 unread\)/)
-    assert.equal(sent.length, 1, `statements sent:\n${sent.join('\n')}`)
-    assert.match(sent[0]!, /from "session"/)
+    assert.equal(sent.length, 1, `statements sent:\n${sent.map((x) => x.text).join('\n')}`)
+    assert.match(sent[0]!.text, /from "session"/)
   })
 
   test('the unread count and the businesses are as fresh as the session: a new message and a new business show on the next page', async () => {
@@ -79,7 +67,7 @@ describe('what a signed-in page reads with its session', () => {
     sent.length = 0
     const page = await client.get('/en/sign-in')
     assert.equal(page.status, 200)
-    assert.ok(sent.length <= 1, `statements sent:\n${sent.join('\n')}`)
+    assert.ok(sent.length <= 1, `statements sent:\n${sent.map((x) => x.text).join('\n')}`)
     assert.doesNotMatch(page.body, /Account messages/)
   })
 })

@@ -144,8 +144,8 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
       return reply.redirect(signInPathFor(request.lang, s.audience), 303)
     }
     request.user = user
-    // A copy: on the embedded database the row may be served again (read-cache.ts), and taking deletes.
-    if (readHere) request.sessionCompanions = { ...readHere.companions }
+    // The store made this object for this request's read (taking a companion deletes from it).
+    if (readHere) request.sessionCompanions = readHere.companions
     if (!isStatusPoll(request.url) && now.getTime() - lastSeen >= TOUCH_EVERY_MS) s.lastSeenAt = now.toISOString()
   })
 

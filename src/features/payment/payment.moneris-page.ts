@@ -51,7 +51,3 @@ export function allowMoneris(reply: FastifyReply, scriptUrl: string): void {
   directives.push(`frame-src ${origin}`)
   reply.header('content-security-policy', directives.join('; '))
 }
-
-export function cspNonce(reply: FastifyReply): string {
-  return reply.cspNonce?.script ?? ''
-}

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { requireUserId } from '../auth/guards.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import type { MonerisPage } from './payment.gateways.ts'
-import { allowMoneris, cspNonce, monerisCheckoutBody } from './payment.moneris-page.ts'
+import { allowMoneris, monerisCheckoutBody } from './payment.moneris-page.ts'
 import type { PaymentService } from './payment.service.ts'
 import { resultPage } from './payment.views.ts'
 
@@ -59,7 +59,7 @@ export function registerPaymentRoutes(scope: FastifyInstance, deps: { payments: 
           payment,
           returnUrl: `/${request.lang}/payments/${payment.id}/return`,
           settings: moneris,
-          nonce: cspNonce(reply),
+          nonce: reply.cspNonce,
         }),
       })
     })
