@@ -1,5 +1,28 @@
 import type { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import { isPreparable, RESULT_TYPE_CHANGED, StatementNames } from './prepared-statements.ts'
 import { isPlainSelect, type WriteCounter } from './read-cache.ts'
+
+/** PGlite's wire-protocol helpers, imported with PGlite itself (never on a portal running on PostgreSQL). */
+type Wire = Pick<typeof import('@electric-sql/pglite'), 'protocol' | 'parse'>
+let wire: Wire | undefined
+
+/** pg's own conversion of a parameter to the text it sends (Dates, arrays, objects as JSON): the same values reach both engines. */
+const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils.prepareValue
+
+type QueryResult = { command: string; rowCount: number; rows: unknown[] }
+
+/**
+ * The plain selects PGlite's one session has prepared. As on PostgreSQL
+ * (prepared-statements.ts), a statement is parsed and planned once and then only bound
+ * and executed: PGlite runs PostgreSQL compiled to WebAssembly on the main thread, and
+ * its own `query()` parses and describes every statement before running it (an offer by
+ * id: 290 → 100 µs; the queue's page: 840 → 300 µs once PostgreSQL keeps its generic plan).
+ */
+class PreparedOnPGlite {
+  readonly names = new StatementNames()
+  readonly prepared = new Set<string>()
+}
 
 /**
  * Makes PGlite's single connection look like a `pg` pool to Kysely's own
@@ -14,6 +37,7 @@ export class PGlitePool implements WriteCounter {
   #ended = false
   #writes = 0
   #statements = 0
+  readonly #prepared = new PreparedOnPGlite()
 
   constructor(readonly pglite: PGlite) {}
 
@@ -38,10 +62,15 @@ export class PGlitePool implements WriteCounter {
     const previous = this.#tail
     this.#tail = previous.then(() => released)
     await previous
-    return new PGliteClient(this.pglite, release, (mayWrite) => {
-      this.#statements++
-      if (mayWrite) this.#writes++
-    })
+    return new PGliteClient(
+      this.pglite,
+      release,
+      (mayWrite) => {
+        this.#statements++
+        if (mayWrite) this.#writes++
+      },
+      this.#prepared,
+    )
   }
 
   /** Runs `fn` with the connection to itself (bulk loads, dumps). */
@@ -69,11 +98,15 @@ export class PGliteClient {
     private readonly pglite: PGlite,
     private readonly onRelease: () => void,
     private readonly onStatement: (mayWrite: boolean) => void = () => {},
+    private readonly statements = new PreparedOnPGlite(),
   ) {}
 
-  async query(text: string, values: unknown[] = []): Promise<{ command: string; rowCount: number; rows: unknown[] }> {
+  async query(text: string, values: unknown[] = []): Promise<QueryResult> {
     // Counted before it runs: a read that started earlier sees the count move and is not cached.
     this.onStatement(!isPlainSelect(text))
+    // Outside a transaction only, so a statement a migration invalidated can be prepared again and retried.
+    const name = isPreparable(text) && !this.pglite.isInTransaction() ? this.statements.names.nameFor(text) : undefined
+    if (name !== undefined) return this.#runNamed(name, text, values)
     // Without parameters use the simple protocol, which accepts several statements
     // (migrations are whole SQL files); with parameters, the extended protocol.
     if (values.length === 0) {
@@ -83,6 +116,35 @@ export class PGliteClient {
     }
     const result = await this.pglite.query(text, values)
     return { command: result.command ?? '', rowCount: result.affectedRows ?? 0, rows: result.rows }
+  }
+
+  async #runNamed(name: string, text: string, values: unknown[]): Promise<QueryResult> {
+    const { protocol, parse } = wire ?? (wire = await import('@electric-sql/pglite'))
+    const { serialize } = protocol
+    const run = async (): Promise<QueryResult> => {
+      if (!this.statements.prepared.has(name)) {
+        await this.pglite.runExclusive(() => this.pglite.execProtocolStream(Buffer.concat([serialize.parse({ name, text }), serialize.sync()])))
+        this.statements.prepared.add(name)
+      }
+      const execute = Buffer.concat([
+        serialize.bind({ statement: name, values: values.map(prepareValue) as Array<string | null> }),
+        serialize.describe({ type: 'P' }),
+        serialize.execute({}),
+        serialize.sync(),
+      ])
+      const messages = await this.pglite.runExclusive(() => this.pglite.execProtocolStream(execute))
+      const result = parse.parseResults(messages, this.pglite.parsers)[0]!
+      return { command: 'SELECT', rowCount: result.affectedRows ?? 0, rows: result.rows }
+    }
+    try {
+      return await run()
+    } catch (err) {
+      if ((err as { code?: string }).code !== RESULT_TYPE_CHANGED) throw err
+      // Prepared before a migration changed the table's columns: prepare it afresh.
+      await this.pglite.exec(`deallocate "${name}"`)
+      this.statements.prepared.delete(name)
+      return run()
+    }
   }
 
   release(): void {

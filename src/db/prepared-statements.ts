@@ -5,7 +5,29 @@ import pg from 'pg'
 export const MAX_PREPARED_PER_CONNECTION = 300
 
 /** PostgreSQL's answer when a prepared `select *` meets a table whose columns changed (a migration ran). */
-const RESULT_TYPE_CHANGED = '0A000'
+export const RESULT_TYPE_CHANGED = '0A000'
+
+/**
+ * Whether a statement text may be prepared: one plain `select` (no writes, nothing that
+ * would fail differently when replayed). The caller also checks it is outside a transaction.
+ */
+export function isPreparable(text: string): boolean {
+  return /^\s*select\s/i.test(text) && !text.includes(';')
+}
+
+/** The names one database session prepares its statements under: at most MAX_PREPARED_PER_CONNECTION. */
+export class StatementNames {
+  readonly #names = new Map<string, string>()
+
+  /** The name `text` is (or is to be) prepared under; undefined once the session keeps its maximum (send it unnamed). */
+  nameFor(text: string): string | undefined {
+    const known = this.#names.get(text)
+    if (known !== undefined || this.#names.size >= MAX_PREPARED_PER_CONNECTION) return known
+    const name = `p_${crypto.createHash('sha256').update(text).digest('base64url').slice(0, 24)}`
+    this.#names.set(text, name)
+    return name
+  }
+}
 
 type QueryResult = pg.QueryResult<Record<string, unknown>>
 /** pg's own query on `client`, looked up at each call (so a test may wrap pg.Client's); one signature for its overloads. */
@@ -24,31 +46,19 @@ function pgQuery(client: pg.Client, ...args: unknown[]): never {
  * unnamed, as pg sends it by default.
  */
 export class PreparingClient extends pg.Client {
-  private readonly names = new Map<string, string>()
+  private readonly names = new StatementNames()
 
   // One implementation for pg's overloads: only `query(text, values)` and `query(text, values, callback)` (pg.Pool's) change.
   override query(...args: unknown[]): never {
     const [text, values, callback] = args
     const plain = typeof text === 'string' && (values === undefined || Array.isArray(values)) && (callback === undefined || typeof callback === 'function')
-    const name = plain && this.preparable(text) ? this.nameFor(text) : undefined
+    // 'I': idle, not in a transaction (pg records it from the server's last ReadyForQuery).
+    const name = plain && this.getTransactionStatus() === 'I' && isPreparable(text) ? this.names.nameFor(text) : undefined
     if (name === undefined) return pgQuery(this, ...args)
     const result = this.runNamed(name, text as string, values as unknown[] | undefined)
     if (typeof callback !== 'function') return result as never
     result.then((r) => callback(null, r), (err: unknown) => callback(err))
     return undefined as never
-  }
-
-  private preparable(text: string): boolean {
-    // 'I': idle, not in a transaction (pg records it from the server's last ReadyForQuery).
-    return this.getTransactionStatus() === 'I' && /^\s*select\s/i.test(text) && !text.includes(';')
-  }
-
-  private nameFor(text: string): string | undefined {
-    const known = this.names.get(text)
-    if (known !== undefined || this.names.size >= MAX_PREPARED_PER_CONNECTION) return known
-    const name = `p_${crypto.createHash('sha256').update(text).digest('base64url').slice(0, 24)}`
-    this.names.set(text, name)
-    return name
   }
 
   private async runNamed(name: string, text: string, values: unknown[] | undefined): Promise<QueryResult> {

@@ -28,7 +28,10 @@ const literal = (v: unknown) => (v === null || v === undefined ? 'null' : pgUtil
  * **generic plan** PostgreSQL may keep for a prepared statement (src/db/prepared-statements.ts),
  * planned without them. A condition that matches a partial index only through its value
  * (`status = $1` for an index `where status = 'active'`) gets no index in the generic plan:
- * such values are written into the statement (`sql.lit`).
+ * such values are written into the statement (`sql.lit`). And PostgreSQL, left to choose,
+ * must **keep** that generic plan on this data: it plans a prepared statement's first five
+ * executions for their values, then keeps the generic plan unless it looks costlier than
+ * theirs; a statement it plans afresh at every request pays for planning every time.
  */
 type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] }
 
@@ -46,7 +49,7 @@ if (usingPostgres()) {
     let otherBusinessIds: string[]
 
     /** The statements `run` sends, each explained with its own parameters. */
-    async function plansOf(run: () => Promise<unknown>): Promise<{ sql: string; nodes: PlanNode[] }[]> {
+    async function plansOf(run: () => Promise<unknown>): Promise<{ sql: string; nodes: PlanNode[]; keptGeneric?: boolean }[]> {
       const recording = recordStatements()
       try {
         await run()
@@ -58,7 +61,7 @@ if (usingPostgres()) {
       for (const s of sent.filter((x) => /^\s*select/i.test(x.text))) {
         const result = await database.db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(CompiledQuery.raw(`explain (format json) ${s.text}`, s.values))
         plans.push({ sql: s.text, nodes: walk(result.rows[0]!['QUERY PLAN'][0]!.Plan) })
-        plans.push({ sql: `(generic plan) ${s.text}`, nodes: await genericPlan(s.text, s.values) })
+        plans.push({ sql: `(generic plan) ${s.text}`, nodes: await genericPlan(s.text, s.values), keptGeneric: await keepsGenericPlan(s.text, s.values) })
       }
       assert.ok(plans.length > 0, 'the query ran')
       return plans
@@ -74,14 +77,30 @@ if (usingPostgres()) {
           const result = await sql.raw<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`explain (format json) execute plan_check${args}`).execute(conn)
           return walk(result.rows[0]!['QUERY PLAN'][0]!.Plan)
         } finally {
-          await sql`deallocate all`.execute(conn)
+          await sql`deallocate plan_check`.execute(conn)
           await sql`reset plan_cache_mode`.execute(conn)
         }
       })
     }
 
-    function assertIndexed(plans: { sql: string; nodes: PlanNode[] }[], tables: string[]): void {
+    /** Whether PostgreSQL, left to choose (plan_cache_mode auto), keeps the generic plan of the statement prepared. */
+    async function keepsGenericPlan(text: string, values: unknown[]): Promise<boolean> {
+      return database.db.connection().execute(async (conn) => {
+        await sql.raw(`prepare plan_keep as ${text}`).execute(conn)
+        try {
+          const args = values.length ? `(${values.map(literal).join(', ')})` : ''
+          for (let i = 0; i < 6; i++) await sql.raw(`execute plan_keep${args}`).execute(conn)
+          const kept = await sql<{ generic_plans: number }>`select generic_plans::int from pg_prepared_statements where name = 'plan_keep'`.execute(conn)
+          return kept.rows[0]!.generic_plans > 0
+        } finally {
+          await sql`deallocate plan_keep`.execute(conn)
+        }
+      })
+    }
+
+    function assertIndexed(plans: { sql: string; nodes: PlanNode[]; keptGeneric?: boolean }[], tables: string[]): void {
       for (const p of plans) {
+        assert.notEqual(p.keptGeneric, false, `PostgreSQL plans this statement afresh at every execution (its generic plan looks costlier than one made for the values):\n${p.sql}`)
         const scans = p.nodes.filter((n) => n['Node Type'] === 'Seq Scan' && tables.includes(n['Relation Name'] ?? ''))
         assert.deepEqual(scans.map((n) => n['Relation Name']), [], `sequential scan in\n${p.sql}\n${JSON.stringify(p.nodes.map((n) => `${n['Node Type']} ${n['Relation Name'] ?? ''} ${n['Index Name'] ?? ''}`))}`)
         assert.ok(p.nodes.some((n) => /Index/.test(n['Node Type']) && tables.some((t) => n['Relation Name'] === t || (n['Index Name'] ?? '').startsWith(t))), `no index used in\n${p.sql}`)
