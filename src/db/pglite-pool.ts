@@ -1,10 +1,11 @@
+import type * as PGliteModule from '@electric-sql/pglite'
 import type { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { isPreparable, RESULT_TYPE_CHANGED, StatementNames } from './prepared-statements.ts'
 import { isPlainSelect, type WriteCounter } from './read-cache.ts'
 
 /** PGlite's wire-protocol helpers, imported with PGlite itself (never on a portal running on PostgreSQL). */
-type Wire = Pick<typeof import('@electric-sql/pglite'), 'protocol' | 'parse'>
+type Wire = Pick<typeof PGliteModule, 'protocol' | 'parse'>
 let wire: Wire | undefined
 
 /** pg's own conversion of a parameter to the text it sends (Dates, arrays, objects as JSON): the same values reach both engines. */
