@@ -1,12 +1,10 @@
-import type * as PGliteModule from '@electric-sql/pglite'
 import type { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
+import type { BackendMessage, CommandCompleteMessage, DataRowMessage, DatabaseError, RowDescriptionMessage } from 'pg-protocol/dist/messages.js'
+import { Parser } from 'pg-protocol/dist/parser.js'
+import { serialize } from 'pg-protocol'
 import { isPreparable, RESULT_TYPE_CHANGED, StatementNames } from './prepared-statements.ts'
 import { isPlainSelect, type WriteCounter } from './read-cache.ts'
-
-/** PGlite's wire-protocol helpers, imported with PGlite itself (never on a portal running on PostgreSQL). */
-type Wire = Pick<typeof PGliteModule, 'protocol' | 'parse'>
-let wire: Wire | undefined
 
 /** pg's own conversion of a parameter to the text it sends (Dates, arrays, objects as JSON): the same values reach both engines. */
 const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils.prepareValue
@@ -16,9 +14,7 @@ type QueryResult = { command: string; rowCount: number; rows: unknown[] }
 /**
  * The plain selects PGlite's one session has prepared. As on PostgreSQL
  * (prepared-statements.ts), a statement is parsed and planned once and then only bound
- * and executed: PGlite runs PostgreSQL compiled to WebAssembly on the main thread, and
- * its own `query()` parses and describes every statement before running it (an offer by
- * id: 290 → 100 µs; the queue's page: 840 → 300 µs once PostgreSQL keeps its generic plan).
+ * and executed.
  */
 class PreparedOnPGlite {
   readonly names = new StatementNames()
@@ -102,40 +98,35 @@ export class PGliteClient {
     private readonly statements = new PreparedOnPGlite(),
   ) {}
 
+  /**
+   * A statement with parameters, or one plain select, goes to PGlite's session as wire
+   * protocol messages, all in one exchange, and its answer is read by pg's own protocol
+   * parser: PGlite's `query()` makes two exchanges (it describes every statement to learn
+   * its parameters' types) and its parser copies every field out of WebAssembly memory
+   * (an offer by id: 290 → 60 µs; a page of the queue: 840 → 300 µs; measured in
+   * docs/performance.md). Parameters are converted as pg converts them for PostgreSQL,
+   * and errors are pg's DatabaseError: both engines see the same values and errors.
+   */
   async query(text: string, values: unknown[] = []): Promise<QueryResult> {
     // Counted before it runs: a read that started earlier sees the count move and is not cached.
     this.onStatement(!isPlainSelect(text))
-    // Outside a transaction only, so a statement a migration invalidated can be prepared again and retried.
+    // Prepared outside a transaction only, so a statement a migration invalidated can be prepared again and retried.
     const name = isPreparable(text) && !this.pglite.isInTransaction() ? this.statements.names.nameFor(text) : undefined
     if (name !== undefined) return this.#runNamed(name, text, values)
-    // Without parameters use the simple protocol, which accepts several statements
-    // (migrations are whole SQL files); with parameters, the extended protocol.
-    if (values.length === 0) {
-      const results = await this.pglite.exec(text)
-      const last = results[results.length - 1]
-      return { command: last?.command ?? '', rowCount: last?.affectedRows ?? 0, rows: last?.rows ?? [] }
-    }
-    const result = await this.pglite.query(text, values)
-    return { command: result.command ?? '', rowCount: result.affectedRows ?? 0, rows: result.rows }
+    if (values.length > 0) return this.#exchange(Buffer.concat([serialize.parse({ text }), ...this.#execute('', values)]), true)
+    // Without parameters, the simple protocol, which accepts several statements (migrations are whole SQL files).
+    const results = await this.pglite.exec(text)
+    const last = results[results.length - 1]
+    return { command: last?.command ?? '', rowCount: last?.affectedRows ?? 0, rows: last?.rows ?? [] }
   }
 
   async #runNamed(name: string, text: string, values: unknown[]): Promise<QueryResult> {
-    const { protocol, parse } = wire ?? (wire = await import('@electric-sql/pglite'))
-    const { serialize } = protocol
     const run = async (): Promise<QueryResult> => {
       if (!this.statements.prepared.has(name)) {
-        await this.pglite.runExclusive(() => this.pglite.execProtocolStream(Buffer.concat([serialize.parse({ name, text }), serialize.sync()])))
+        await this.#exchange(Buffer.concat([serialize.parse({ name, text }), serialize.sync()]), false)
         this.statements.prepared.add(name)
       }
-      const execute = Buffer.concat([
-        serialize.bind({ statement: name, values: values.map(prepareValue) as Array<string | null> }),
-        serialize.describe({ type: 'P' }),
-        serialize.execute({}),
-        serialize.sync(),
-      ])
-      const messages = await this.pglite.runExclusive(() => this.pglite.execProtocolStream(execute))
-      const result = parse.parseResults(messages, this.pglite.parsers)[0]!
-      return { command: 'SELECT', rowCount: result.affectedRows ?? 0, rows: result.rows }
+      return this.#exchange(Buffer.concat(this.#execute(name, values)), false)
     }
     try {
       return await run()
@@ -148,9 +139,68 @@ export class PGliteClient {
     }
   }
 
+  /** Bind, describe, execute and sync for a statement parsed as `statement` ('' : the unnamed one). */
+  #execute(statement: string, values: unknown[]): Buffer[] {
+    return [serialize.bind({ statement, values: values.map(prepareValue) as Array<string | null> }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]
+  }
+
+  /** Sends `messages` (ending with a sync), reads the answer; throws PostgreSQL's error, if any, once the session is ready again. */
+  async #exchange(messages: Buffer, mayWrite: boolean): Promise<QueryResult> {
+    const parser = new Parser()
+    const answer = new Answer(this.pglite.parsers)
+    await this.pglite.runExclusive(() =>
+      this.pglite.execProtocolRawStream(messages, {
+        // Only a write has anything to save (and PGlite's file systems in Node write through anyway).
+        syncToFs: mayWrite,
+        // The chunk is a view of WebAssembly memory, reused after this call: the parser may keep an incomplete message, so it gets a copy.
+        onRawData: (chunk) => parser.parse(Buffer.from(chunk), answer.take),
+      }),
+    )
+    if (answer.error) throw answer.error
+    return answer.result
+  }
+
   release(): void {
     if (this.#released) return
     this.#released = true
     this.onRelease()
+  }
+}
+
+/** Rows, command and error of one statement's answer, built as its messages arrive. */
+class Answer {
+  error: DatabaseError | undefined
+  readonly result: QueryResult = { command: '', rowCount: 0, rows: [] }
+  #columns: Array<{ name: string; parse: ((value: string, type: number) => unknown) | undefined; type: number }> = []
+
+  constructor(private readonly parsers: Record<number | string, (value: string, type: number) => unknown>) {}
+
+  readonly take = (message: BackendMessage): void => {
+    switch (message.name) {
+      case 'rowDescription':
+        this.#columns = (message as RowDescriptionMessage).fields.map((f) => ({ name: f.name, parse: this.parsers[f.dataTypeID], type: f.dataTypeID }))
+        break
+      case 'dataRow': {
+        const fields = (message as DataRowMessage).fields
+        const row: Record<string, unknown> = {}
+        for (let i = 0; i < this.#columns.length; i++) {
+          const column = this.#columns[i]!
+          const value = fields[i]
+          row[column.name] = value === null || value === undefined ? null : column.parse ? column.parse(value, column.type) : value
+        }
+        this.result.rows.push(row)
+        break
+      }
+      case 'commandComplete': {
+        // "SELECT 25", "INSERT 0 1", "UPDATE 3": the command, then the rows it touched.
+        const words = (message as CommandCompleteMessage).text.split(' ')
+        this.result.command = words[0]!
+        this.result.rowCount = Number(words[words.length - 1]) || 0
+        break
+      }
+      case 'error':
+        this.error ??= message as DatabaseError
+        break
+    }
   }
 }
