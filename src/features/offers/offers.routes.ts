@@ -68,9 +68,22 @@ function problemText(t: Translate, p: FieldProblem['problem']): string {
 
 
 /** One field, drawn from its definition with the shared components (ids from fieldId). */
+/** Each field's label, help and hint per language, translated and escaped once: they never change, and a section draws a dozen fields. */
+const fieldTexts = new Map<string, { label: Html; help: Html; hint: Html | undefined }>()
+
+function textsOf(t: Translate, lang: Lang, name: string): { label: Html; help: Html; hint: Html | undefined } {
+  const key = `${lang}:${name}`
+  let texts = fieldTexts.get(key)
+  if (!texts) {
+    const hintKey = `offers.fields.${name}.hint`
+    texts = { label: html`${t(label(name))}`, help: html`${t(`offers.fields.${name}.help` as MessageKey)}`, hint: isMessageKey(hintKey) ? html`${t(hintKey)}` : undefined }
+    fieldTexts.set(key, texts)
+  }
+  return texts
+}
+
 function renderField(t: Translate, lang: Lang, f: FieldDef, value: string | string[] | undefined, error?: string): Html {
-  const hintKey = `offers.fields.${f.name}.hint`
-  const common = { t, name: f.name, label: t(label(f.name)), help: t(`offers.fields.${f.name}.help` as MessageKey), hint: isMessageKey(hintKey) ? t(hintKey) : undefined, error, required: !f.optional }
+  const common = { t, name: f.name, ...textsOf(t, lang, f.name), error, required: !f.optional }
   const text = typeof value === 'string' ? value : ''
   switch (f.kind) {
     case 'textarea':

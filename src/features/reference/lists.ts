@@ -28,6 +28,16 @@ const collators: Record<Lang, Intl.Collator> = {
   fr: new Intl.Collator('fr-CA', { sensitivity: 'base' }),
 }
 
+/**
+ * A list's options for each language, made once on first use: the lists never change, and
+ * sorting with a collator on every page cost more than drawing the page's fields. The
+ * arrays are shared: callers read them and never change them.
+ */
+function perLang(make: (lang: Lang) => SelectOption[]): (lang: Lang) => SelectOption[] {
+  const made: Partial<Record<Lang, SelectOption[]>> = {}
+  return (lang) => (made[lang] ??= make(lang))
+}
+
 /** Options sorted by name with the language's collation ("Égypte" sorts with E in French). */
 export function sortedOptions(items: readonly Item[], lang: Lang): SelectOption[] {
   return items.map((i) => ({ value: i.code, text: i.name[lang] })).sort((a, b) => collators[lang].compare(a.text, b.text))
@@ -50,7 +60,6 @@ export const COUNTRIES: readonly Item[] = Object.keys(countryNames.en)
   .map((code) => ({ code, name: { en: countryNames.en[code]!, fr: countryNames.fr[code]! } }))
 
 const countryCodes = new Set(COUNTRIES.map((c) => c.code))
-const countrySorted: Record<Lang, SelectOption[]> = { en: sortedOptions(COUNTRIES, 'en'), fr: sortedOptions(COUNTRIES, 'fr') }
 
 export function isCountryCode(code: string): boolean {
   return countryCodes.has(code)
@@ -61,9 +70,7 @@ export function countryName(code: string, lang: Lang): string | undefined {
 }
 
 /** Every country, sorted by its name in `lang`. */
-export function countryOptions(lang: Lang): SelectOption[] {
-  return countrySorted[lang]
-}
+export const countryOptions = perLang((lang) => sortedOptions(COUNTRIES, lang))
 
 // ---------------------------------------------------------------------------
 // Provinces and territories (Canada Post abbreviations)
@@ -95,9 +102,7 @@ export function provinceName(code: string, lang: Lang): string | undefined {
   return PROVINCES.find((p) => p.code === code)?.name[lang]
 }
 
-export function provinceOptions(lang: Lang): SelectOption[] {
-  return sortedOptions(PROVINCES, lang)
-}
+export const provinceOptions = perLang((lang) => sortedOptions(PROVINCES, lang))
 
 /** The first letter(s) of postal codes in each province or territory (Canada Post). */
 export const POSTAL_PREFIXES: Readonly<Record<ProvinceCode, string>> = {
@@ -133,9 +138,7 @@ export const WAGE_UNITS = [
 
 export type WageUnit = (typeof WAGE_UNITS)[number]['code']
 
-export function wageUnitOptions(lang: Lang): SelectOption[] {
-  return optionsInOrder(WAGE_UNITS, lang)
-}
+export const wageUnitOptions = perLang((lang) => optionsInOrder(WAGE_UNITS, lang))
 
 // ---------------------------------------------------------------------------
 // Education levels (lowest to highest)
@@ -154,9 +157,7 @@ export const EDUCATION_LEVELS = [
 
 export type EducationLevel = (typeof EDUCATION_LEVELS)[number]['code']
 
-export function educationOptions(lang: Lang): SelectOption[] {
-  return optionsInOrder(EDUCATION_LEVELS, lang)
-}
+export const educationOptions = perLang((lang) => optionsInOrder(EDUCATION_LEVELS, lang))
 
 // ---------------------------------------------------------------------------
 // Languages for job requirements (ISO 639-1 where one exists)
@@ -192,9 +193,9 @@ export const JOB_LANGUAGES = [
 export type JobLanguage = (typeof JOB_LANGUAGES)[number]['code']
 
 /** English and French first (the official languages), then the others by name in `lang`, "Other" last. */
-export function jobLanguageOptions(lang: Lang): SelectOption[] {
+export const jobLanguageOptions = perLang((lang) => {
   const official = JOB_LANGUAGES.slice(0, 2)
   const others = JOB_LANGUAGES.filter((l) => l.code !== 'en' && l.code !== 'fr' && l.code !== 'other')
   const other = JOB_LANGUAGES.filter((l) => l.code === 'other')
   return [...optionsInOrder(official, lang), ...sortedOptions(others, lang), ...optionsInOrder(other, lang)]
-}
+})
