@@ -8,6 +8,7 @@ import { countMessages, countUnread, listMessages } from '../../src/features/not
 import { freshDatabase, usingPostgres } from '../helpers/database.ts'
 import { recordStatements } from '../helpers/sent-statements.ts'
 import { systemClock } from '../../src/platform/clock.ts'
+import { searchOffers, SEARCH_PAGE_SIZE } from '../../src/features/console/search.repository.ts'
 import { DbSessionStore } from '../../src/platform/session-store.ts'
 import { membershipsWithSession } from '../../src/features/access/active-business.ts'
 import { unreadWithSession } from '../../src/features/notifications/notifications.service.ts'
@@ -162,6 +163,16 @@ if (usingPostgres()) {
       assertIndexed(await plansOf(() => listMessages(database.db, reader, { limit: 20, offset: 0 })), ['account_message'])
       assertIndexed(await plansOf(() => countMessages(database.db, reader)), ['account_message'])
       assertIndexed(await plansOf(() => countUnread(database.db, userId)), ['account_message'])
+    })
+
+    test('the officer’s offer search: by name (first and next page) and by passport number', async () => {
+      const byName = { kind: 'name' as const, prefix: 'tremblay' }
+      const first = await searchOffers(database.db, byName)
+      assert.equal(first.length, SEARCH_PAGE_SIZE + 1)
+      const last = first[SEARCH_PAGE_SIZE - 1]!
+      assertIndexed(await plansOf(() => searchOffers(database.db, byName)), ['offer'])
+      assertIndexed(await plansOf(() => searchOffers(database.db, byName, { key: last.key, id: last.id })), ['offer'])
+      assertIndexed(await plansOf(() => searchOffers(database.db, { kind: 'passport', value: 'G00000001' })), ['offer'])
     })
 
     test('every signed-in page’s statement: the session with its user, memberships and unread count', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
 import type { MessageKey } from '../../i18n/i18n.ts'
@@ -49,7 +50,7 @@ export async function businessAuditPage(request: FastifyRequest, reply: FastifyR
     .select(['a.id', 'a.occurred_at', 'a.action', 'a.actor_label', 'a.ip', 'a.object_type', 'u.role', 'u.given_name', 'u.family_name'])
     .where('a.business_id', '=', m.businessId)
   if (before) query = query.where((eb) => eb.or([eb('a.occurred_at', '<', before.at), eb.and([eb('a.occurred_at', '=', before.at), eb('a.id', '<', before.id)])]))
-  const rows = await query.orderBy('a.occurred_at', 'desc').orderBy('a.id', 'desc').limit(BUSINESS_AUDIT_PAGE_SIZE + 1).execute()
+  const rows = await query.orderBy('a.occurred_at', 'desc').orderBy('a.id', 'desc').limit(sql.lit(BUSINESS_AUDIT_PAGE_SIZE + 1)).execute()
   const page = rows.slice(0, BUSINESS_AUDIT_PAGE_SIZE)
   const last = page[page.length - 1]
   // Officers are "the department" (their names and addresses are not the business's to know); scheduled jobs are "the portal".

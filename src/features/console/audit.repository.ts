@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { DbOrTrx } from '../../platform/audit.ts'
 
 export interface AuditFilter {
@@ -29,7 +30,7 @@ export async function searchAudit(db: DbOrTrx, f: AuditFilter, limit = AUDIT_PAG
     const { at, id } = f.before
     q = q.where((eb) => eb.or([eb('a.occurred_at', '<', at), eb.and([eb('a.occurred_at', '=', at), eb('a.id', '<', id)])]))
   }
-  return q.orderBy('a.occurred_at', 'desc').orderBy('a.id', 'desc').limit(limit + 1).execute()
+  return q.orderBy('a.occurred_at', 'desc').orderBy('a.id', 'desc').limit(sql.lit(limit + 1)).execute()
 }
 
 export async function distinctActions(db: DbOrTrx): Promise<string[]> {

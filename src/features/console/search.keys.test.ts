@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { freshDatabase } from '../../../tests/helpers/database.ts'
 import { compareWithOffer, inspectionUntil } from './matching.service.ts'
-import { citizenshipCode, foldKey, passportKey } from './search.keys.ts'
+import { citizenshipCode, foldKey, passportKey, prefixEnd } from './search.keys.ts'
 import { employerQuery, offerQuery } from './search.repository.ts'
 
 const offer = { status: 'pending' as const, answers: { worker: { passportNumber: 'G12345678', citizenship: 'MX' } } }
@@ -75,5 +75,15 @@ describe('search keys', () => {
     } finally {
       await database.close()
     }
+  })
+
+  it('bounds the keys that start with a prefix: [prefix, prefixEnd(prefix)) in code-point order', () => {
+    assert.equal(prefixEnd('garcia'), 'garcib')
+    assert.equal(prefixEnd('garcia '), 'garcia!')
+    assert.equal(prefixEnd('z9'), 'z:')
+    const prefix = 'garcia'
+    const keys = ['garci', 'garcia', 'garcia jose', 'garciaz', 'garcib', 'garcia\u{10ffff}', 'garciaa', 'garcha', 'gb']
+    for (const key of keys) assert.equal(key >= prefix && key < prefixEnd(prefix), key.startsWith(prefix), key)
+    assert.throws(() => prefixEnd(''), RangeError)
   })
 })

@@ -20,6 +20,17 @@ export function foldKey(value: string): string {
     .trim()
 }
 
+/**
+ * The first key after every key that starts with `prefix`, in C collation (code-point
+ * order): keys starting with `prefix` are exactly those in [prefix, prefixEnd(prefix)).
+ * A range the index answers on its own, where a LIKE is checked again on every row it
+ * finds, and one a prepared statement's generic plan can use.
+ */
+export function prefixEnd(prefix: string): string {
+  if (prefix === '') throw new RangeError('an empty prefix has no end')
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)
+}
+
 /** Letters and digits only, upper case: how passport numbers and offer numbers are compared. */
 export function compactKey(value: string): string {
   return value

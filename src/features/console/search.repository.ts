@@ -1,13 +1,15 @@
 import { sql } from 'kysely'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { OfferStatus } from '../offers/offers.tables.ts'
-import { compactKey, foldKey, OFFER_NUMBER } from './search.keys.ts'
+import { compactKey, foldKey, OFFER_NUMBER, prefixEnd } from './search.keys.ts'
 
 /**
  * Officers' searches, each a keyset page ordered by an indexed key then id (no OFFSET,
  * so page 2,000 costs what page 1 does). Exact keys (numbers) use unique indexes; names
- * use the `console_fold(...) collate "C"` expression indexes with a prefix LIKE
- * (PostgreSQL turns a C-collation prefix LIKE into an index range).
+ * use the `console_fold(...) collate "C"` expression indexes with the range of keys that
+ * start with the prefix (`prefixEnd`). A name's key is folded again here (`foldKey`, the
+ * SQL function's twin), not selected: PostgreSQL would compute the function for every row,
+ * and a LIKE would check every row again (2.2 → 0.3 ms a page on the embedded database).
  */
 export const SEARCH_PAGE_SIZE = 25
 
@@ -34,12 +36,13 @@ export function employerQuery(q: string): EmployerQuery | undefined {
 
 export async function searchEmployers(db: DbOrTrx, query: EmployerQuery, after?: { key: string; id: string }, limit = SEARCH_PAGE_SIZE): Promise<EmployerHit[]> {
   const key = sql<string>`console_fold(legal_name) collate "C"`
-  let q = db.selectFrom('business').select(['id', 'business_number', 'employer_number', 'legal_name', 'operating_name', 'province', key.as('key')])
+  let q = db.selectFrom('business').select(['id', 'business_number', 'employer_number', 'legal_name', 'operating_name', 'province'])
   if (query.kind === 'businessNumber') q = q.where('business_number', '=', query.value)
   else if (query.kind === 'employerNumber') q = q.where('employer_number', '=', query.value)
-  else q = q.where(sql<boolean>`console_fold(legal_name) collate "C" like ${query.prefix + '%'}`)
+  else q = q.where(key, '>=', query.prefix).where(key, '<', prefixEnd(query.prefix))
   if (after) q = q.where(sql<boolean>`(console_fold(legal_name) collate "C", id) > (${after.key} collate "C", ${after.id}::uuid)`)
-  return q.orderBy(key).orderBy('id').limit(limit + 1).execute()
+  const rows = await q.orderBy(key).orderBy('id').limit(sql.lit(limit + 1)).execute()
+  return rows.map((r) => ({ ...r, key: foldKey(r.legal_name) }))
 }
 
 export interface OfferHit {
@@ -74,18 +77,21 @@ export async function searchOffers(db: DbOrTrx, query: OfferQuery, after?: { key
   let q = db
     .selectFrom('offer as o')
     .innerJoin('business as b', 'b.id', 'o.business_id')
-    .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.job_title', 'o.status', 'o.submitted_at', 'b.legal_name', 'o.business_id', keyExpr.as('key')])
+    .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.job_title', 'o.status', 'o.submitted_at', 'b.legal_name', 'o.business_id'])
+    // A name's key is folded in JavaScript below; the others are cheap to select.
+    .$if(query.kind !== 'name', (qb) => qb.select(keyExpr.as('key')))
     .where('o.status', '<>', sql.lit('draft'))
   if (query.kind === 'offerNumber') q = q.where('o.offer_number', '=', query.value)
   else if (query.kind === 'passport') q = q.where(sql<boolean>`console_passport_key(o.answers) = ${query.value}`)
-  else q = q.where(sql<boolean>`console_fold(o.worker_name) collate "C" like ${query.prefix + '%'}`)
+  else q = q.where(keyExpr, '>=', query.prefix).where(keyExpr, '<', prefixEnd(query.prefix))
   if (after) {
     q =
       query.kind === 'name'
         ? q.where(sql<boolean>`(console_fold(o.worker_name) collate "C", o.id) > (${after.key} collate "C", ${after.id}::uuid)`)
         : q.where('o.id', '>', after.id)
   }
-  return q.orderBy(keyExpr).orderBy('o.id').limit(limit + 1).execute()
+  const rows = await q.orderBy(keyExpr).orderBy('o.id').limit(sql.lit(limit + 1)).execute()
+  return rows.map((r) => ({ ...r, key: query.kind === 'name' ? foldKey(r.worker_name ?? '') : (r as { key?: string }).key! }))
 }
 
 export function findBusiness(db: DbOrTrx, id: string) {

@@ -92,7 +92,7 @@ export async function listMessages(db: Executor, reader: Reader, page: { limit: 
     ])
     .orderBy('account_message.created_at', 'desc')
     .orderBy('account_message.id', 'desc')
-    .limit(page.limit)
+    .limit(sql.lit(page.limit))
     .offset(page.offset)
     .execute()
 }
