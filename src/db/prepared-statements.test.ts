@@ -108,6 +108,16 @@ for (const [engine, open] of engines) {
       assert.ok((await preparedInTheSession()).includes(text))
     })
 
+    test('a large answer arrives whole: a value of several megabytes and thousands of rows', async () => {
+      const big = 'é'.repeat(3_000_000)
+      const { rows } = await session.query('select $1::text as v, length($1::text) as n', [big])
+      assert.equal(rows[0]!.n, 3_000_000)
+      assert.ok(rows[0]!.v === big, 'the same text came back')
+      const many = await session.query('select g as id, repeat($1, 50) as filler from generate_series(1, $2::int) g', ['x', 20_000])
+      assert.equal(many.rows.length, 20_000)
+      assert.deepEqual(many.rows.at(-1), { id: 20_000, filler: 'x'.repeat(50) })
+    })
+
     test('a failing prepared select reports PostgreSQL’s error and the session goes on', async () => {
       const text = 'select name from thing where id = $1::int'
       await assert.rejects(session.query(text, ['not a number']), (err: { code?: string }) => err.code === '22P02')
