@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import type { Kysely, Transaction } from 'kysely'
+import { sql, type Insertable, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../db/database.ts'
 
 export type DbOrTrx = Kysely<Database> | Transaction<Database>
@@ -38,19 +38,49 @@ export interface AuditEntry {
  * and only if the change does. The table refuses updates and deletes.
  */
 export async function audit(db: DbOrTrx, actor: Actor, now: Date, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_event')
-    .values({
-      occurred_at: now,
-      actor_user_id: actor.userId,
-      actor_label: actor.label,
-      action: entry.action,
-      business_id: entry.businessId ?? null,
-      object_type: entry.objectType ?? null,
-      object_id: entry.objectId ?? null,
-      ip: actor.ip ?? null,
-      request_id: actor.requestId ?? null,
-      details: JSON.stringify(entry.details ?? {}),
-    })
-    .execute()
+  await db.insertInto('audit_event').values(auditRow(actor, now, entry)).execute()
+}
+
+/** The audit trail's row for `entry`: for a statement that writes it together with its change (`audit` writes it alone). */
+export function auditRow(actor: Actor, now: Date, entry: AuditEntry): Insertable<Database['audit_event']> {
+  return {
+    occurred_at: now,
+    actor_user_id: actor.userId,
+    actor_label: actor.label,
+    action: entry.action,
+    business_id: entry.businessId ?? null,
+    object_type: entry.objectType ?? null,
+    object_id: entry.objectId ?? null,
+    ip: actor.ip ?? null,
+    request_id: actor.requestId ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+  }
+}
+
+/** audit_event's columns and their types, for a row written from a statement's own values. */
+const AUDIT_COLUMN_TYPES = {
+  occurred_at: 'timestamptz',
+  actor_user_id: 'uuid',
+  actor_label: 'text',
+  action: 'text',
+  business_id: 'uuid',
+  object_type: 'text',
+  object_id: 'text',
+  ip: 'text',
+  request_id: 'text',
+  details: 'jsonb',
+} as const
+
+/**
+ * An insert of `entry`'s row for each row of `source`, a common table expression of the
+ * same statement (`with saved as (update … returning …)`): one statement writes the change
+ * and its entry, so the entry exists if and only if the change does, without a transaction.
+ */
+export function auditEachRowOf(source: string, actor: Actor, now: Date, entry: AuditEntry): RawBuilder<Record<string, unknown>> {
+  const row = auditRow(actor, now, entry)
+  const columns = Object.keys(AUDIT_COLUMN_TYPES) as Array<keyof typeof AUDIT_COLUMN_TYPES>
+  // In parentheses: Kysely writes a raw common table expression as it is.
+  return sql<Record<string, unknown>>`(insert into audit_event (${sql.join(columns.map((c) => sql.ref(c)))}) select ${sql.join(
+    columns.map((c) => sql`cast(${row[c] ?? null} as ${sql.raw(AUDIT_COLUMN_TYPES[c])})`),
+  )} from ${sql.table(source)})`
 }

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely'
 import { cachedRead } from '../../db/read-cache.ts'
-import type { DbOrTrx } from '../../platform/audit.ts'
+import { auditEachRowOf, type Actor, type AuditEntry, type DbOrTrx } from '../../platform/audit.ts'
 import { isStorableText } from '../../platform/unstorable.ts'
 import type { SectionId } from './offers.sections.ts'
 import type { Answers, Offer, OfferDocument } from './offers.tables.ts'
@@ -44,31 +44,49 @@ export type SaveResult = { kind: 'saved'; version: number } | { kind: 'conflict'
 /**
  * Saves one section exactly as typed, in one statement that also checks the version
  * the page was loaded with and that the offer is still a draft; the queue's name and
- * title columns follow the answers.
+ * title columns follow the answers. The same statement keeps what this version said (for
+ * inspections: the offer row holds only the latest) and writes the audit entry, so the
+ * three exist together or not at all without a transaction (one round trip, not five).
  */
-export async function saveSection(db: DbOrTrx, id: string, section: SectionId, values: Record<string, string | string[]>, expectedVersion: number, now: Date, savedBy: string | null = null): Promise<SaveResult> {
+export async function saveSection(
+  db: DbOrTrx,
+  id: string,
+  section: SectionId,
+  values: Record<string, string | string[]>,
+  expectedVersion: number,
+  now: Date,
+  audited: { actor: Actor; entry: AuditEntry },
+): Promise<SaveResult> {
   const patch = JSON.stringify({ [section]: values })
   const merged = sql`(answers || ${patch}::jsonb)`
   const saved = await db
-    .updateTable('offer')
-    .set({
-      answers: sql`${merged}`,
-      version: sql`version + 1`,
-      worker_name: sql`${workerName(merged)}`,
-      job_title: sql`${jobTitle(merged)}`,
-      passport_key: sql`${passportKey(merged)}`,
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .where('status', '=', 'draft')
-    .returning('version')
+    .with('saved', (qc) =>
+      qc
+        .updateTable('offer')
+        .set({
+          answers: sql`${merged}`,
+          version: sql`version + 1`,
+          worker_name: sql`${workerName(merged)}`,
+          job_title: sql`${jobTitle(merged)}`,
+          passport_key: sql`${passportKey(merged)}`,
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .where('version', '=', expectedVersion)
+        .where('status', '=', 'draft')
+        .returning('version'),
+    )
+    .with(
+      'kept',
+      () =>
+        sql`(insert into offer_version (offer_id, version, section, saved_values, saved_by, saved_at)
+            select ${id}::uuid, version, ${section}::text, ${JSON.stringify(values)}::jsonb, ${audited.actor.userId}::uuid, ${now}::timestamptz from saved)`,
+    )
+    .with('audited', () => auditEachRowOf('saved', audited.actor, now, audited.entry))
+    .selectFrom('saved')
+    .select('version')
     .executeTakeFirst()
-  if (saved) {
-    // What this version said, kept for inspections (the offer row holds only the latest).
-    await db.insertInto('offer_version').values({ offer_id: id, version: saved.version, section, saved_values: JSON.stringify(values), saved_by: savedBy, saved_at: now }).execute()
-    return { kind: 'saved', version: saved.version }
-  }
+  if (saved) return { kind: 'saved', version: saved.version }
   const current = await findOffer(db, id)
   if (!current || current.status !== 'draft') return { kind: 'readOnly' }
   return { kind: 'conflict', offer: current }

@@ -127,12 +127,10 @@ export class OfferService {
 
   /** Saves one section exactly as typed (valid or not), if the draft is still the version the page showed. */
   async saveSection(offer: Offer, section: SectionId, values: Record<string, string | string[]>, expectedVersion: number, actor: Actor): Promise<repo.SaveResult> {
-    const now = this.deps.clock.now()
-    // The save and its audit entry in one transaction: a crash keeps both or neither.
-    return this.deps.db.transaction().execute(async (trx) => {
-      const result = await repo.saveSection(trx, offer.id, section, values, expectedVersion, now, actor.userId ?? null)
-      if (result.kind === 'saved') await audit(trx, actor, now, { action: 'offer.section_saved', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { section } })
-      return result
+    // The save, its version and its audit entry in one statement: a crash keeps all or none.
+    return repo.saveSection(this.deps.db, offer.id, section, values, expectedVersion, this.deps.clock.now(), {
+      actor,
+      entry: { action: 'offer.section_saved', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { section } },
     })
   }
 

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import type { DatabaseHandle } from '../../db/connect.ts'
+import { makeBusiness, makeOffer } from '../../../tests/helpers/console-fixtures.ts'
+import { freshDatabase } from '../../../tests/helpers/database.ts'
+import { createUser } from '../../../tests/helpers/users.ts'
+import type { Actor } from '../../platform/audit.ts'
+import { findOffer, saveSection } from './offers.repository.ts'
+
+/**
+ * A section's save is one statement: the offer's answers and version, what this version
+ * said (offer_version) and the audit entry exist together or not at all.
+ */
+describe('saving a section (one statement: the answers, the version kept, the audit entry)', () => {
+  let database: DatabaseHandle
+  let offerId: string
+  let actor: Actor
+  const now = new Date('2026-11-20T15:30:00Z')
+
+  before(async () => {
+    database = await freshDatabase()
+    const user = await createUser(database.db, { username: 'repo-saver' })
+    const businessId = await makeBusiness(database.db, { eight: '87654321', legalName: 'Saves Inc.' })
+    offerId = await makeOffer(database.db, { businessId, userId: user.id, offerNumber: 'A0000001', status: 'draft' })
+    actor = { userId: user.id, label: 'repo-saver', ip: '203.0.113.7', requestId: 'req-42' }
+  })
+  after(() => database?.close())
+
+  const entry = (id: string) => ({ action: 'offer.section_saved', businessId: null, objectType: 'offer', objectId: id, details: { section: 'worker' } })
+  const versionsKept = async () => database.db.selectFrom('offer_version').selectAll().where('offer_id', '=', offerId).orderBy('version').execute()
+  const entries = async () => database.db.selectFrom('audit_event').selectAll().where('object_id', '=', offerId).execute()
+
+  test('a save moves the version on, updates the queue’s columns, keeps the version and writes the entry', async () => {
+    const before = (await findOffer(database.db, offerId))!
+    const values = { familyName: 'Tremblay', givenNames: 'Ana', passportNumber: 'ab-12 34c' }
+    const result = await saveSection(database.db, offerId, 'worker', values, before.version, now, { actor, entry: entry(offerId) })
+    assert.deepEqual(result, { kind: 'saved', version: before.version + 1 })
+    const after = (await findOffer(database.db, offerId))!
+    assert.equal(after.version, before.version + 1)
+    assert.deepEqual(after.answers.worker, values)
+    assert.equal(after.worker_name, 'Tremblay, Ana')
+    assert.equal(after.passport_key, 'AB1234C')
+    assert.deepEqual(
+      (await versionsKept()).map((v) => ({ version: v.version, section: v.section, values: v.saved_values, by: v.saved_by, at: v.saved_at.toISOString() })),
+      [{ version: before.version + 1, section: 'worker', values, by: actor.userId, at: now.toISOString() }],
+    )
+    const [audited, ...more] = await entries()
+    assert.equal(more.length, 0)
+    assert.deepEqual(
+      { at: audited!.occurred_at.toISOString(), by: audited!.actor_user_id, label: audited!.actor_label, action: audited!.action, type: audited!.object_type, ip: audited!.ip, request: audited!.request_id, details: audited!.details },
+      { at: now.toISOString(), by: actor.userId, label: 'repo-saver', action: 'offer.section_saved', type: 'offer', ip: '203.0.113.7', request: 'req-42', details: { section: 'worker' } },
+    )
+  })
+
+  test('a save with a version the page no longer holds changes nothing and writes nothing', async () => {
+    const current = (await findOffer(database.db, offerId))!
+    const result = await saveSection(database.db, offerId, 'worker', { familyName: 'Other' }, current.version - 1, now, { actor, entry: entry(offerId) })
+    assert.equal(result.kind, 'conflict')
+    assert.deepEqual(await findOffer(database.db, offerId), current)
+    assert.equal((await versionsKept()).length, 1)
+    assert.equal((await entries()).length, 1)
+  })
+
+  test('an offer that is no longer a draft is read-only: nothing changes, nothing is written', async () => {
+    await database.db.updateTable('offer').set({ status: 'pending' }).where('id', '=', offerId).execute()
+    const current = (await findOffer(database.db, offerId))!
+    const result = await saveSection(database.db, offerId, 'worker', { familyName: 'Late' }, current.version, now, { actor, entry: entry(offerId) })
+    assert.deepEqual(result, { kind: 'readOnly' })
+    assert.deepEqual(await findOffer(database.db, offerId), current)
+    assert.equal((await versionsKept()).length, 1)
+    assert.equal((await entries()).length, 1)
+  })
+})
