@@ -3,7 +3,7 @@ import pg from 'pg'
 import type { BackendMessage, CommandCompleteMessage, DataRowMessage, DatabaseError, RowDescriptionMessage } from 'pg-protocol/dist/messages.js'
 import { Parser } from 'pg-protocol/dist/parser.js'
 import { serialize } from 'pg-protocol'
-import { isPreparable, RESULT_TYPE_CHANGED, StatementNames } from './prepared-statements.ts'
+import { RESULT_TYPE_CHANGED, StatementNames } from './prepared-statements.ts'
 import { isPlainSelect, type WriteCounter } from './read-cache.ts'
 
 /** pg's own conversion of a parameter to the text it sends (Dates, arrays, objects as JSON): the same values reach both engines. */
@@ -111,7 +111,7 @@ export class PGliteClient {
     // Counted before it runs: a read that started earlier sees the count move and is not cached.
     this.onStatement(!isPlainSelect(text))
     // Prepared outside a transaction only, so a statement a migration invalidated can be prepared again and retried.
-    const name = isPreparable(text) && !this.pglite.isInTransaction() ? this.statements.names.nameFor(text) : undefined
+    const name = !this.pglite.isInTransaction() ? this.statements.names.nameFor(text) : undefined
     if (name !== undefined) return this.#runNamed(name, text, values)
     if (values.length > 0) return this.#exchange(Buffer.concat([serialize.parse({ text }), ...this.#execute('', values)]), true)
     // Without parameters, the simple protocol, which accepts several statements (migrations are whole SQL files).

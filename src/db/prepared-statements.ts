@@ -11,7 +11,7 @@ export const RESULT_TYPE_CHANGED = '0A000'
  * Whether a statement text may be prepared: one plain `select` (no writes, nothing that
  * would fail differently when replayed). The caller also checks it is outside a transaction.
  */
-export function isPreparable(text: string): boolean {
+function isPreparable(text: string): boolean {
   return /^\s*select\s/i.test(text) && !text.includes(';')
 }
 
@@ -19,10 +19,14 @@ export function isPreparable(text: string): boolean {
 export class StatementNames {
   readonly #names = new Map<string, string>()
 
-  /** The name `text` is (or is to be) prepared under; undefined once the session keeps its maximum (send it unnamed). */
+  /**
+   * The name `text` is (or is to be) prepared under; undefined for a statement that is not
+   * preparable, or once the session keeps its maximum (send it unnamed). The caller checks
+   * the session is outside a transaction.
+   */
   nameFor(text: string): string | undefined {
     const known = this.#names.get(text)
-    if (known !== undefined || this.#names.size >= MAX_PREPARED_PER_CONNECTION) return known
+    if (known !== undefined || this.#names.size >= MAX_PREPARED_PER_CONNECTION || !isPreparable(text)) return known
     const name = `p_${crypto.createHash('sha256').update(text).digest('base64url').slice(0, 24)}`
     this.#names.set(text, name)
     return name
@@ -53,7 +57,7 @@ export class PreparingClient extends pg.Client {
     const [text, values, callback] = args
     const plain = typeof text === 'string' && (values === undefined || Array.isArray(values)) && (callback === undefined || typeof callback === 'function')
     // 'I': idle, not in a transaction (pg records it from the server's last ReadyForQuery).
-    const name = plain && this.getTransactionStatus() === 'I' && isPreparable(text) ? this.names.nameFor(text) : undefined
+    const name = plain && this.getTransactionStatus() === 'I' ? this.names.nameFor(text) : undefined
     if (name === undefined) return pgQuery(this, ...args)
     const result = this.runNamed(name, text as string, values as unknown[] | undefined)
     if (typeof callback !== 'function') return result as never
