@@ -1,13 +1,9 @@
 import type { PGlite } from '@electric-sql/pglite'
-import pg from 'pg'
 import type { BackendMessage, CommandCompleteMessage, DataRowMessage, DatabaseError, RowDescriptionMessage } from 'pg-protocol/dist/messages.js'
 import { Parser } from 'pg-protocol/dist/parser.js'
 import { serialize } from 'pg-protocol'
-import { RESULT_TYPE_CHANGED, StatementNames } from './prepared-statements.ts'
+import { prepareValue, RESULT_TYPE_CHANGED, StatementNames } from './prepared-statements.ts'
 import { isPlainSelect, type WriteCounter } from './read-cache.ts'
-
-/** pg's own conversion of a parameter to the text it sends (Dates, arrays, objects as JSON): the same values reach both engines. */
-const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils.prepareValue
 
 type QueryResult = { command: string; rowCount: number; rows: unknown[] }
 
@@ -94,8 +90,8 @@ export class PGliteClient {
   constructor(
     private readonly pglite: PGlite,
     private readonly onRelease: () => void,
-    private readonly onStatement: (mayWrite: boolean) => void = () => {},
-    private readonly statements = new PreparedOnPGlite(),
+    private readonly onStatement: (mayWrite: boolean) => void,
+    private readonly statements: PreparedOnPGlite,
   ) {}
 
   /**

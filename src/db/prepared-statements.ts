@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import pg from 'pg'
+import { isPlainSelect } from './read-cache.ts'
 
 /** Distinct statements one connection keeps prepared; past this, statements go unnamed (planned every time, as without). */
 export const MAX_PREPARED_PER_CONNECTION = 300
@@ -8,12 +9,15 @@ export const MAX_PREPARED_PER_CONNECTION = 300
 export const RESULT_TYPE_CHANGED = '0A000'
 
 /**
- * Whether a statement text may be prepared: one plain `select` (no writes, nothing that
- * would fail differently when replayed). The caller also checks it is outside a transaction.
+ * Whether a statement text may be prepared: a plain `select` (read-cache.ts's test: no
+ * writes), alone in its text. The caller also checks it is outside a transaction.
  */
 function isPreparable(text: string): boolean {
-  return /^\s*select\s/i.test(text) && !text.includes(';')
+  return isPlainSelect(text) && !text.includes(';')
 }
+
+/** pg's own conversion of a parameter to the text it sends (Dates, arrays, objects as JSON): the embedded client uses it too, so both engines get the same values. */
+export const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils.prepareValue
 
 /** The names one database session prepares its statements under: at most MAX_PREPARED_PER_CONNECTION. */
 export class StatementNames {

@@ -1,21 +1,21 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { CompiledQuery, sql } from 'kysely'
-import { createRequire } from 'node:module'
+import pg from 'pg'
 import type { DatabaseHandle } from '../../src/db/connect.ts'
 import { queueCursor, queuePage, type QueueQuery } from '../../src/features/offers/offers.repository.ts'
 import { countMessages, countUnread, listMessages } from '../../src/features/notifications/notifications.repository.ts'
 import { freshDatabase, usingPostgres } from '../helpers/database.ts'
 import { recordStatements } from '../helpers/sent-statements.ts'
+import { prepareValue } from '../../src/db/prepared-statements.ts'
 import { systemClock } from '../../src/platform/clock.ts'
 import { searchOffers, SEARCH_PAGE_SIZE } from '../../src/features/console/search.repository.ts'
 import { DbSessionStore } from '../../src/platform/session-store.ts'
 import { membershipsWithSession } from '../../src/features/access/active-business.ts'
 import { unreadWithSession } from '../../src/features/notifications/notifications.service.ts'
 
-const pgUtils = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue: (v: unknown) => unknown; escapeLiteral: (s: string) => string }
 /** A parameter as SQL text, for `execute name(…)`, which takes no bound parameters. */
-const literal = (v: unknown) => (v === null || v === undefined ? 'null' : pgUtils.escapeLiteral(String(pgUtils.prepareValue(v))))
+const literal = (v: unknown) => (v === null || v === undefined ? 'null' : pg.escapeLiteral(String(prepareValue(v))))
 
 /**
  * Every list query is served by an index (issue "Performance and scale"): on PostgreSQL,
@@ -62,39 +62,30 @@ if (usingPostgres()) {
       for (const s of sent.filter((x) => /^\s*select/i.test(x.text))) {
         const result = await database.db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(CompiledQuery.raw(`explain (format json) ${s.text}`, s.values))
         plans.push({ sql: s.text, nodes: walk(result.rows[0]!['QUERY PLAN'][0]!.Plan) })
-        plans.push({ sql: `(generic plan) ${s.text}`, nodes: await genericPlan(s.text, s.values), keptGeneric: await keepsGenericPlan(s.text, s.values) })
+        const prepared = await asPrepared(s.text, s.values)
+        plans.push({ sql: `(generic plan) ${s.text}`, nodes: prepared.genericPlan, keptGeneric: prepared.keptGeneric })
       }
       assert.ok(plans.length > 0, 'the query ran')
       return plans
     }
 
-    /** The plan PostgreSQL would keep for the statement prepared, whatever its values. */
-    async function genericPlan(text: string, values: unknown[]): Promise<PlanNode[]> {
+    /**
+     * The statement prepared once: whether PostgreSQL, left to choose (plan_cache_mode auto),
+     * keeps its generic plan after six executions, and that generic plan (whatever the values).
+     */
+    async function asPrepared(text: string, values: unknown[]): Promise<{ keptGeneric: boolean; genericPlan: PlanNode[] }> {
       return database.db.connection().execute(async (conn) => {
-        await sql`set plan_cache_mode = force_generic_plan`.execute(conn)
+        await sql.raw(`prepare plan_check as ${text}`).execute(conn)
         try {
-          await sql.raw(`prepare plan_check as ${text}`).execute(conn)
           const args = values.length ? `(${values.map(literal).join(', ')})` : ''
+          for (let i = 0; i < 6; i++) await sql.raw(`execute plan_check${args}`).execute(conn)
+          const kept = await sql<{ generic_plans: number }>`select generic_plans::int from pg_prepared_statements where name = 'plan_check'`.execute(conn)
+          await sql`set plan_cache_mode = force_generic_plan`.execute(conn)
           const result = await sql.raw<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`explain (format json) execute plan_check${args}`).execute(conn)
-          return walk(result.rows[0]!['QUERY PLAN'][0]!.Plan)
+          return { keptGeneric: kept.rows[0]!.generic_plans > 0, genericPlan: walk(result.rows[0]!['QUERY PLAN'][0]!.Plan) }
         } finally {
           await sql`deallocate plan_check`.execute(conn)
           await sql`reset plan_cache_mode`.execute(conn)
-        }
-      })
-    }
-
-    /** Whether PostgreSQL, left to choose (plan_cache_mode auto), keeps the generic plan of the statement prepared. */
-    async function keepsGenericPlan(text: string, values: unknown[]): Promise<boolean> {
-      return database.db.connection().execute(async (conn) => {
-        await sql.raw(`prepare plan_keep as ${text}`).execute(conn)
-        try {
-          const args = values.length ? `(${values.map(literal).join(', ')})` : ''
-          for (let i = 0; i < 6; i++) await sql.raw(`execute plan_keep${args}`).execute(conn)
-          const kept = await sql<{ generic_plans: number }>`select generic_plans::int from pg_prepared_statements where name = 'plan_keep'`.execute(conn)
-          return kept.rows[0]!.generic_plans > 0
-        } finally {
-          await sql`deallocate plan_keep`.execute(conn)
         }
       })
     }

@@ -78,8 +78,6 @@ export async function searchOffers(db: DbOrTrx, query: OfferQuery, after?: { key
     .selectFrom('offer as o')
     .innerJoin('business as b', 'b.id', 'o.business_id')
     .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.job_title', 'o.status', 'o.submitted_at', 'b.legal_name', 'o.business_id'])
-    // A name's key is folded in JavaScript below; the others are cheap to select.
-    .$if(query.kind !== 'name', (qb) => qb.select(keyExpr.as('key')))
     .where('o.status', '<>', sql.lit('draft'))
   if (query.kind === 'offerNumber') q = q.where('o.offer_number', '=', query.value)
   else if (query.kind === 'passport') q = q.where(sql<boolean>`console_passport_key(o.answers) = ${query.value}`)
@@ -91,7 +89,8 @@ export async function searchOffers(db: DbOrTrx, query: OfferQuery, after?: { key
         : q.where('o.id', '>', after.id)
   }
   const rows = await q.orderBy(keyExpr).orderBy('o.id').limit(sql.lit(limit + 1)).execute()
-  return rows.map((r) => ({ ...r, key: query.kind === 'name' ? foldKey(r.worker_name ?? '') : (r as { key?: string }).key! }))
+  // The key, never selected: a name's is folded here; an exact search's is the value every hit matched.
+  return rows.map((r) => ({ ...r, key: query.kind === 'name' ? foldKey(r.worker_name ?? '') : query.value }))
 }
 
 export function findBusiness(db: DbOrTrx, id: string) {

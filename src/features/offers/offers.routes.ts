@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
 import type { AppUser } from '../../db/database.ts'
-import { isMessageKey, type Lang, type MessageKey, type Translate } from '../../i18n/i18n.ts'
+import { isMessageKey, translate, type Lang, type MessageKey, type Translate } from '../../i18n/i18n.ts'
 import { actorFrom } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { NotFoundError } from '../../platform/errors.ts'
@@ -71,19 +71,19 @@ function problemText(t: Translate, p: FieldProblem['problem']): string {
 /** Each field's label, help and hint per language, translated and escaped once: they never change, and a section draws a dozen fields. */
 const fieldTexts = new Map<string, { label: Html; help: Html; hint: Html | undefined }>()
 
-function textsOf(t: Translate, lang: Lang, name: string): { label: Html; help: Html; hint: Html | undefined } {
+function textsOf(lang: Lang, name: string): { label: Html; help: Html; hint: Html | undefined } {
   const key = `${lang}:${name}`
   let texts = fieldTexts.get(key)
   if (!texts) {
     const hintKey = `offers.fields.${name}.hint`
-    texts = { label: html`${t(label(name))}`, help: html`${t(`offers.fields.${name}.help` as MessageKey)}`, hint: isMessageKey(hintKey) ? html`${t(hintKey)}` : undefined }
+    texts = { label: html`${translate(lang, label(name))}`, help: html`${translate(lang, `offers.fields.${name}.help`)}`, hint: isMessageKey(hintKey) ? html`${translate(lang, hintKey)}` : undefined }
     fieldTexts.set(key, texts)
   }
   return texts
 }
 
 function renderField(t: Translate, lang: Lang, f: FieldDef, value: string | string[] | undefined, error?: string): Html {
-  const common = { t, name: f.name, ...textsOf(t, lang, f.name), error, required: !f.optional }
+  const common = { t, name: f.name, ...textsOf(lang, f.name), error, required: !f.optional }
   const text = typeof value === 'string' ? value : ''
   switch (f.kind) {
     case 'textarea':
