@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/connect.ts'
 import type { Clock } from './clock.ts'
+import { RememberingSigner } from './cookie-signer.ts'
 import { RandomTokens } from './random-tokens.ts'
 import type { DbSessionStore } from './session-store.ts'
 
@@ -91,7 +92,7 @@ export async function registerSecurity(
   await app.register(fastifySession, {
     cookieName: SESSION_COOKIE,
     // The first secret signs; every one verifies (a rotation: cookies signed before still work until they end).
-    secret: [config.sessionSecret, ...config.previousSessionSecrets],
+    secret: new RememberingSigner([config.sessionSecret, ...config.previousSessionSecrets]),
     store: deps.sessions,
     saveUninitialized: false,
     rolling: false,

@@ -1,0 +1,51 @@
+import { Signer } from '@fastify/cookie'
+
+export interface UnsignResult {
+  valid: boolean
+  renew: boolean
+  value: string | null
+}
+
+/** Enough for every session active on one process; past it the memory starts again. */
+const REMEMBERED = 10_000
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= REMEMBERED) map.clear()
+  map.set(key, value)
+}
+
+/**
+ * @fastify/cookie's signer (HMAC-SHA256, the first secret signs, every one verifies),
+ * remembering what it worked out. Every signed-in request verifies its session cookie
+ * and @fastify/session signs the same id again; on a page otherwise read from memory the
+ * two HMACs were ~7 % of the CPU (docs/performance.md). Both are pure functions of the
+ * value and the secrets, which live as long as the process, so a remembered answer is
+ * the answer. Only cookies that verified are remembered: a forged one is checked in full
+ * every time and never fills the memory.
+ */
+export class RememberingSigner {
+  private readonly signer: Signer
+  private readonly signed = new Map<string, string>()
+  private readonly verified = new Map<string, Readonly<UnsignResult>>()
+
+  constructor(secrets: readonly string[]) {
+    this.signer = new Signer([...secrets], 'sha256')
+  }
+
+  sign(value: string): string {
+    let signed = this.signed.get(value)
+    if (signed === undefined) {
+      signed = this.signer.sign(value)
+      remember(this.signed, value, signed)
+    }
+    return signed
+  }
+
+  unsign(signedValue: string): UnsignResult {
+    const known = this.verified.get(signedValue)
+    if (known) return { ...known }
+    const result = this.signer.unsign(signedValue)
+    if (result.valid) remember(this.verified, signedValue, Object.freeze({ ...result }))
+    return result
+  }
+}
