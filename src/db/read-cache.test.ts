@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { sql } from 'kysely'
 import { freshDatabase, usingPostgres } from '../../tests/helpers/database.ts'
 import type { DatabaseHandle } from './connect.ts'
-import { cachedRead, isPlainSelect, readCacheEnabled } from './read-cache.ts'
+import { cachedRead, copyOf, isPlainSelect, readCacheEnabled } from './read-cache.ts'
 
 describe('the embedded read cache', () => {
   let database: DatabaseHandle
@@ -78,6 +78,31 @@ describe('the embedded read cache', () => {
     const first = await cachedRead(database.db, 'object', async () => ({ roles: ['primary'] }))
     first.roles.push('changed')
     assert.deepEqual(await cachedRead(database.db, 'object', async () => ({ roles: ['other'] })), usingPostgres() ? { roles: ['other'] } : { roles: ['primary'] })
+  })
+
+  test('a copy shares nothing with what it copied: rows, jsonb, arrays, dates, bytes', () => {
+    const row = {
+      id: 'u1',
+      created_at: new Date('2026-01-15T04:30:00Z'),
+      answers: { job: { title: 'Cook', hours: 40, remote: false, duties: ['cook', { note: null }] } },
+      memberships: [{ business_id: 'b1', roles: ['primary'] }],
+      bare: Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 }),
+      seal: new Uint8Array([1, 2, 3]),
+    }
+    const copy = copyOf(row)
+    assert.deepEqual(copy, row)
+    copy.created_at.setTime(0)
+    copy.answers.job.duties.push('clean')
+    ;(copy.answers.job.duties[1] as { note: unknown }).note = 'x'
+    copy.memberships[0]!.roles.push('changed')
+    copy.bare.a = 2
+    copy.seal[0] = 9
+    assert.equal(row.created_at.toISOString(), '2026-01-15T04:30:00.000Z')
+    assert.deepEqual(row.answers.job.duties, ['cook', { note: null }])
+    assert.deepEqual(row.memberships[0]!.roles, ['primary'])
+    assert.equal(row.bare.a, 1)
+    assert.equal(Object.getPrototypeOf(copy.bare), null)
+    assert.equal(row.seal[0], 1)
   })
 
   test('only a single plain select is known not to write', () => {
