@@ -19,4 +19,15 @@ describe('dates as people read them', () => {
     assert.notEqual(dateTimeFormat('fr-CA', { dateStyle: 'long', timeZone: 'America/Toronto' }), a)
     assert.notEqual(dateTimeFormat('en-CA', { dateStyle: 'long', timeZone: 'America/Regina' }), a)
   })
+
+  it('remembers what it formatted by formatter and instant, never answering for another language, zone or instant', () => {
+    const later = new Date(instant.getTime() + 60_000)
+    for (let round = 0; round < 2; round++) {
+      assert.equal(formatInZone('en', instant, 'America/Toronto', 'clock'), '11:30 p.m. EST')
+      assert.equal(formatInZone('fr', instant, 'America/Toronto', 'clock'), '23 h 30 HNE')
+      assert.equal(formatInZone('en', instant, 'America/Halifax', 'clock'), '12:30 a.m. AST')
+      assert.equal(formatInZone('en', later, 'America/Toronto', 'clock'), '11:31 p.m. EST')
+      assert.equal(formatInZone('en', instant, 'America/Toronto', 'date'), 'January 14, 2026')
+    }
+  })
 })
