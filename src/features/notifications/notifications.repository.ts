@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool, type Transa
 import type { Db } from '../../db/connect.ts'
 import type { Database } from '../../db/database.ts'
 import type { OutboxRow } from './notifications.tables.ts'
+import { compiledOnce } from '../../db/compiled-once.ts'
 
 export type Executor = Db | Transaction<Database>
 
@@ -72,12 +73,21 @@ export async function insertOutboxEmail(
   return inserted.id
 }
 
-/** A page of messages, newest first, each with whether this reader has read it. */
-export async function listMessages(db: Executor, reader: Reader, page: { limit: number; offset: number }) {
+/**
+ * A reader's messages: their own and their businesses', the businesses as a list of values
+ * (`in ($2, $3)`). One array parameter (`= any($2)`) would make one text for every reader,
+ * but PostgreSQL prices its generic plan for an array of ten and then plans every execution
+ * afresh; so each number of businesses (a handful) is its own statement, compiled once.
+ */
+function readersMessages(db: Executor, userId: string, businessIds: readonly string[]) {
   return db
     .selectFrom('account_message')
-    .leftJoin('account_message_read as r', (join) => join.onRef('r.message_id', '=', 'account_message.id').on('r.user_id', '=', reader.userId))
-    .where(visibleTo(reader))
+    .leftJoin('account_message_read as r', (join) => join.onRef('r.message_id', '=', 'account_message.id').on('r.user_id', '=', userId))
+    .where(visibleTo({ userId, businessIds }))
+}
+
+const messagesPage = compiledOnce((db: Executor, limit: number, userId: string, offset: number, ...businessIds: string[]) =>
+  readersMessages(db, userId, businessIds)
     .select([
       'account_message.id',
       'account_message.user_id',
@@ -92,19 +102,22 @@ export async function listMessages(db: Executor, reader: Reader, page: { limit: 
     ])
     .orderBy('account_message.created_at', 'desc')
     .orderBy('account_message.id', 'desc')
-    .limit(sql.lit(page.limit))
-    .offset(page.offset)
-    .execute()
+    .limit(sql.lit(limit))
+    .offset(offset),
+)
+
+/** A page of messages, newest first, each with whether this reader has read it. */
+export async function listMessages(db: Executor, reader: Reader, page: { limit: number; offset: number }) {
+  return (await db.executeQuery(messagesPage(db, page.limit, reader.userId, page.offset, ...reader.businessIds))).rows
 }
 
+const messageCounts = compiledOnce((db: Executor, _shape: undefined, userId: string, ...businessIds: string[]) =>
+  readersMessages(db, userId, businessIds).select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('account_message.id').filterWhere('r.read_at', 'is', null).as('unread')]),
+)
+
 export async function countMessages(db: Executor, reader: Reader): Promise<{ total: number; unread: number }> {
-  const row = await db
-    .selectFrom('account_message')
-    .leftJoin('account_message_read as r', (join) => join.onRef('r.message_id', '=', 'account_message.id').on('r.user_id', '=', reader.userId))
-    .where(visibleTo(reader))
-    .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('account_message.id').filterWhere('r.read_at', 'is', null).as('unread')])
-    .executeTakeFirstOrThrow()
-  return { total: Number(row.total), unread: Number(row.unread) }
+  const [row] = (await db.executeQuery(messageCounts(db, undefined, reader.userId, ...reader.businessIds))).rows
+  return { total: Number(row!.total), unread: Number(row!.unread) }
 }
 
 export async function findVisibleMessage(db: Executor, reader: Reader, id: string) {
