@@ -1,7 +1,8 @@
 import type { FastifySessionObject as Session, SessionStore } from '@fastify/session'
-import type { AliasableExpression, CompiledQuery, Expression, InferResult } from 'kysely'
+import type { AliasableExpression, Expression, InferResult } from 'kysely'
 import type { Db } from '../db/connect.ts'
 import type { AppUser } from '../db/database.ts'
+import { compiledOnce } from '../db/compiled-once.ts'
 import { cachedRead } from '../db/read-cache.ts'
 import type { Clock } from './clock.ts'
 
@@ -30,8 +31,6 @@ export interface ReadWithSession {
 
 type Callback = (err?: unknown) => void
 type SessionRow = InferResult<ReturnType<DbSessionStore['sessionQuery']>>[number]
-/** Stands for the session id in the compiled statement (a NUL: no real id has one). */
-const SESSION_ID_STAND_IN = '\u0000session-id'
 type GetCallback = (err: unknown, session?: Session | null) => void
 
 /**
@@ -65,16 +64,8 @@ export class DbSessionStore implements SessionStore {
     return read
   }
 
-  /**
-   * The session's statement, built and compiled once (with the companions, ~50 µs a
-   * request otherwise): each call only puts its session id in place of the stand-in.
-   */
-  private sessionStatement(sessionId: string): CompiledQuery<SessionRow> {
-    const compiled = (this.compiledSession ??= this.sessionQuery(SESSION_ID_STAND_IN).compile())
-    return { ...compiled, parameters: compiled.parameters.map((p) => (p === SESSION_ID_STAND_IN ? sessionId : p)) }
-  }
-
-  private compiledSession: CompiledQuery<SessionRow> | undefined
+  /** The session's statement, built and compiled once (with the companions, ~50 µs a request otherwise). */
+  private readonly sessionStatement = compiledOnce((_db: Db, _shape: undefined, sessionId: string) => this.sessionQuery(sessionId))
 
   private sessionQuery(sessionId: string) {
     return this.db
@@ -118,7 +109,7 @@ export class DbSessionStore implements SessionStore {
   /** On the embedded database the read may come from the read cache (any write since empties it); the expiry is judged here, now. */
   get(sessionId: string, callback: GetCallback): void {
     const now = this.clock.now()
-    cachedRead(this.db, `session:${sessionId}`, async () => this.split((await this.db.executeQuery(this.sessionStatement(sessionId))).rows[0])).then((read) => {
+    cachedRead(this.db, `session:${sessionId}`, async () => this.split((await this.db.executeQuery(this.sessionStatement(this.db, undefined, sessionId))).rows[0])).then((read) => {
       if (!read || read.expiresAt.getTime() <= now.getTime()) return callback(null, null)
       this.keepReadWith(sessionId, { user: read.user, companions: read.companions })
       callback(null, read.data as unknown as Session)
