@@ -11,8 +11,10 @@ const STAND_IN = '\u0000compiled-once-argument-'
  * or two statements, building the query tree and compiling it each time was ~10 % of the
  * page's CPU (docs/performance.md). `build` gets stand-ins (NUL-prefixed strings: no real
  * value has one) for `values`, and must use each only as a parameter, never to choose the
- * statement's shape; `shape` (a page size written into the text) is passed as it is, and
- * each shape, with each number of values (a list spread into `in (…)`), is compiled once.
+ * statement's shape, except by whether it is `undefined` (an absent filter: passed as it
+ * is); `shape` (a page size written into the text, an order) is passed as it is. Each shape,
+ * with each pattern of given values (and so each length of a list spread into `in (…)`), is
+ * compiled once.
  *
  *   const mine = compiledOnce((db: Db, limit: number, owner: string) => db.selectFrom('x').selectAll().where('owner', '=', owner).limit(sql.lit(limit)))
  *   await db.executeQuery(mine(db, 20, 'ana'))
@@ -22,14 +24,15 @@ export function compiledOnce<Db, Shape extends string | number | undefined, Valu
 ): (db: Db, shape: Shape, ...values: Values) => CompiledQuery<Row> {
   const compiled = new Map<string, { statement: CompiledQuery<Row>; argumentAt: number[] }>()
   return (db, shape, ...values) => {
-    // The number of values is part of the shape: a list of values (`in ($2, $3)`) has one text per length.
-    const key = `${values.length}|${shape}`
+    let key = String(shape)
+    for (const v of values) key += v === undefined ? '|-' : '|v'
     let known = compiled.get(key)
     if (!known) {
-      const statement = build(db, shape, ...(values.map((_, i) => `${STAND_IN}${i}`) as Values)).compile()
+      const statement = build(db, shape, ...(values.map((v, i) => (v === undefined ? undefined : `${STAND_IN}${i}`)) as Values)).compile()
       // For each parameter, the argument it stands for (-1: a constant of the statement's own).
       const argumentAt = statement.parameters.map((p) => (typeof p === 'string' && p.startsWith(STAND_IN) ? Number(p.slice(STAND_IN.length)) : -1))
-      if (new Set(argumentAt.filter((i) => i >= 0)).size !== values.length) throw new Error('compiledOnce: every value must reach the statement as a parameter')
+      const given = values.filter((v) => v !== undefined).length
+      if (new Set(argumentAt.filter((i) => i >= 0)).size !== given) throw new Error('compiledOnce: every value given must reach the statement as a parameter')
       known = { statement, argumentAt }
       compiled.set(key, known)
     }
