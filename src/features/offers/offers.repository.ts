@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
+import { compiledOnce } from '../../db/compiled-once.ts'
 import { cachedRead } from '../../db/read-cache.ts'
 import { auditEachRowOf, type Actor, type AuditEntry, type DbOrTrx } from '../../platform/audit.ts'
 import { isStorableText } from '../../platform/unstorable.ts'
@@ -194,6 +195,8 @@ export interface QueueQuery {
   /** The last row of the previous page, from `queueCursor`. */
   after?: { key: string; id: string }
   limit: number
+  /** The business's branches, when the caller has read them already (`branchChoices`). */
+  branches?: ReadonlyArray<{ id: string; name: string }>
 }
 
 export interface QueueRow {
@@ -217,40 +220,69 @@ export function branchChoices(db: DbOrTrx, businessId: string): Promise<Array<{ 
   return cachedRead(db, `branches:${businessId}`, () => db.selectFrom('branch').select(['id', 'name']).where('business_id', '=', businessId).orderBy('name').execute())
 }
 
+/**
+ * The queue's statement for one shape (order, "no branch" filter, kind of search), compiled
+ * once; the values (`undefined`: that filter is absent) are its parameters (compiledOnce).
+ */
+const queueStatement = compiledOnce(
+  (
+    db: DbOrTrx,
+    shape: `${QueueSort}|${'none' | ''}|${'number' | 'name' | ''}`,
+    businessId: string,
+    scopeBranchId: string | undefined,
+    branchId: string | undefined,
+    status: Offer['status'] | undefined,
+    search: string | undefined,
+    afterKey: Date | string | undefined,
+    afterId: string | undefined,
+    limit: number,
+  ) => {
+    const [sort, branch, searchKind] = shape.split('|') as [QueueSort, string, string]
+    let query = db
+      .selectFrom('offer as o')
+      .innerJoin('app_user as u', 'u.id', 'o.created_by')
+      .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.job_title', 'o.status', 'u.username as created_by', 'o.updated_at', 'o.branch_id'])
+      .where('o.business_id', '=', businessId)
+    if (scopeBranchId !== undefined) query = query.where('o.branch_id', '=', scopeBranchId)
+    else if (branch === 'none') query = query.where('o.branch_id', 'is', null)
+    else if (branchId !== undefined) query = query.where('o.branch_id', '=', branchId)
+    if (status !== undefined) query = query.where('o.status', '=', status)
+    if (search !== undefined) query = searchKind === 'number' ? query.where('o.offer_number', '=', search) : query.where(sql<string>`lower(o.worker_name)`, 'like', search)
+    const after = afterKey !== undefined && afterId !== undefined
+    switch (sort) {
+      case 'changed':
+        if (after) query = query.where(sql<boolean>`(o.updated_at, o.id) < (${afterKey}, ${afterId}::uuid)`)
+        query = query.orderBy('o.updated_at', 'desc').orderBy('o.id', 'desc')
+        break
+      case 'oldest':
+        if (after) query = query.where(sql<boolean>`(o.updated_at, o.id) > (${afterKey}, ${afterId}::uuid)`)
+        query = query.orderBy('o.updated_at', 'asc').orderBy('o.id', 'asc')
+        break
+      case 'worker':
+        if (after) query = query.where(sql<boolean>`(lower(o.worker_name), o.id) > (${afterKey}, ${afterId}::uuid)`)
+        query = query.orderBy(sql`lower(o.worker_name)`).orderBy('o.id')
+        break
+    }
+    return query.limit(limit)
+  },
+)
+
 /** One page of the queue, by keyset (never OFFSET), so a deep page costs what the first does. */
 export async function queuePage(db: DbOrTrx, q: QueueQuery): Promise<QueueRow[]> {
-  let query = db
-    .selectFrom('offer as o')
-    .innerJoin('app_user as u', 'u.id', 'o.created_by')
-    .leftJoin('branch as br', 'br.id', 'o.branch_id')
-    .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.job_title', 'o.status', 'u.username as created_by', 'o.updated_at', 'br.name as branch_name'])
-    .where('o.business_id', '=', q.businessId)
-  if (q.scopeBranchId) query = query.where('o.branch_id', '=', q.scopeBranchId)
-  else if (q.branchFilter === 'none') query = query.where('o.branch_id', 'is', null)
-  else if (q.branchFilter) query = query.where('o.branch_id', '=', q.branchFilter)
-  if (q.status) query = query.where('o.status', '=', q.status)
-  const search = q.search?.trim()
-  if (search) {
-    const number = search.toUpperCase().replace(/\s/g, '')
-    query = OFFER_NUMBER.test(number)
-      ? query.where('o.offer_number', '=', number)
-      : query.where(sql<string>`lower(o.worker_name)`, 'like', `${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
-  }
-  switch (q.sort) {
-    case 'changed':
-      if (q.after) query = query.where(sql<boolean>`(o.updated_at, o.id) < (${new Date(q.after.key)}, ${q.after.id}::uuid)`)
-      query = query.orderBy('o.updated_at', 'desc').orderBy('o.id', 'desc')
-      break
-    case 'oldest':
-      if (q.after) query = query.where(sql<boolean>`(o.updated_at, o.id) > (${new Date(q.after.key)}, ${q.after.id}::uuid)`)
-      query = query.orderBy('o.updated_at', 'asc').orderBy('o.id', 'asc')
-      break
-    case 'worker':
-      if (q.after) query = query.where(sql<boolean>`(lower(o.worker_name), o.id) > (${q.after.key}, ${q.after.id}::uuid)`)
-      query = query.orderBy(sql`lower(o.worker_name)`).orderBy('o.id')
-      break
-  }
-  return query.limit(q.limit).execute()
+  const scoped = q.scopeBranchId ?? undefined
+  const byBranch = !scoped && q.branchFilter && q.branchFilter !== 'none' ? q.branchFilter : undefined
+  const search = q.search?.trim() || undefined
+  const number = search?.toUpperCase().replace(/\s/g, '')
+  const byNumber = number !== undefined && OFFER_NUMBER.test(number)
+  const searchValue = !search ? undefined : byNumber ? number : `${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  const shape = `${q.sort}|${!scoped && q.branchFilter === 'none' ? 'none' : ''}|${!search ? '' : byNumber ? 'number' : 'name'}` as const
+  const afterKey = q.after ? (q.sort === 'worker' ? q.after.key : new Date(q.after.key)) : undefined
+  const rows = (await db.executeQuery(queueStatement(db, shape, q.businessId, scoped, byBranch, q.status, searchValue, afterKey, q.after?.id, q.limit))).rows
+  // Branch names from the business's list of branches, not a join: PostgreSQL joined the small
+  // branch table by scanning it once per row of the page, and on the embedded database each
+  // scan asks the file system for the table's size (12 % of the page's CPU, docs/performance.md).
+  const names = rows.some((r) => r.branch_id !== null) ? new Map((q.branches ?? (await branchChoices(db, q.businessId))).map((b) => [b.id, b.name])) : undefined
+  return rows.map(({ branch_id, ...row }) => ({ ...row, branch_name: (branch_id && names?.get(branch_id)) ?? null }))
 }
 
 /**

@@ -121,7 +121,7 @@ export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): vo
     const branchFilter = str('branch') === 'none' ? 'none' : branches.find((b) => b.id === str('branch'))?.id
     const after = decodeCursor(q.after, sort)
     const rows = m
-      ? await queuePage(db, { businessId: m.businessId, scopeBranchId: seesWholeBusiness ? null : m.branchId, branchFilter, status, search: str('q') || undefined, sort, after, limit: QUEUE_PAGE_SIZE + 1 })
+      ? await queuePage(db, { businessId: m.businessId, scopeBranchId: seesWholeBusiness ? null : m.branchId, branchFilter, status, search: str('q') || undefined, sort, after, limit: QUEUE_PAGE_SIZE + 1, branches: seesWholeBusiness ? branches : undefined })
       : []
     const page = rows.slice(0, QUEUE_PAGE_SIZE)
     const last = page[page.length - 1]
