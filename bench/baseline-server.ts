@@ -1,4 +1,5 @@
 import Fastify from 'fastify'
+import pg from 'pg'
 import { html, type Html } from '../src/platform/html.ts'
 
 /**
@@ -7,6 +8,11 @@ import { html, type Html } from '../src/platform/html.ts'
  * escaped by the portal's own `html` tag), with no session, no database, no logging
  * and no security headers. Portal figures are reported as a ratio to this one,
  * measured in the same run on the same machine.
+ *
+ * With DATABASE_URL set it also answers `/one-query`: the same page after one round trip to
+ * PostgreSQL (a prepared `select` of one row that reads no table, through pg's pool). That is
+ * the most a page needing the database at all can do on this machine, before any of a real
+ * page's work (docs/performance.md).
  *
  *   node --import tsx bench/baseline-server.ts <port>
  */
@@ -48,8 +54,17 @@ async function main(): Promise<void> {
   const port = Number(process.argv[2] ?? 0)
   const app = Fastify({ logger: false })
   app.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(renderBaselinePage(BASELINE_ROWS).value))
+  const pool = process.env.DATABASE_URL ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }) : undefined
+  if (pool) {
+    let n = 0
+    app.get('/one-query', async (_request, reply) => {
+      const { rows } = await pool.query({ name: 'baseline-one-query', text: 'select $1::int as n, now() as at', values: [n++] })
+      if (rows.length !== 1) throw new Error('no row')
+      return reply.type('text/html; charset=utf-8').send(renderBaselinePage(BASELINE_ROWS).value)
+    })
+  }
   await app.listen({ port, host: '127.0.0.1' })
-  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)))
+  process.on('SIGTERM', () => void app.close().then(() => pool?.end()).then(() => process.exit(0)))
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) void main()

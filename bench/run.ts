@@ -8,7 +8,7 @@ import { measureArgon2, type Argon2Result } from './lib/argon2.ts'
 import { runLoad, type LoadResult } from './lib/load.ts'
 import { freePort, RssSampler, startServer, type ServerProcess } from './lib/processes.ts'
 import { SetupClient } from './lib/setup-client.ts'
-import { BASELINE, BENCH_SEED, requestsFor, SCENARIOS, type Scenario, type ScenarioKind } from './scenarios.ts'
+import { BASELINE, BASELINE_ONE_QUERY, BENCH_SEED, requestsFor, SCENARIOS, type Scenario, type ScenarioKind } from './scenarios.ts'
 import { pageTarget, rssTarget, TARGETS, type TargetVerdict } from './targets.ts'
 
 /**
@@ -74,7 +74,7 @@ if (!databaseUrl && processCounts.some((n) => n > 1)) {
 }
 const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name))
 if (only) {
-  const unknown = only.filter((n) => n !== 'baseline' && !SCENARIOS.some((s) => s.name === n))
+  const unknown = only.filter((n) => n !== 'baseline' && n !== BASELINE_ONE_QUERY.name && !SCENARIOS.some((s) => s.name === n))
   if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`)
 }
 
@@ -221,7 +221,7 @@ function signInsPerSecond(s: ScenarioResult): number {
   return (s.result.requestsPerSecond * s.requests.filter((r) => r.method === 'POST').length) / Math.max(1, s.requests.length)
 }
 
-function printTable(baseline: ScenarioResult, configurations: ConfigurationResult[], argon2: Argon2Result | null): void {
+function printTable(baseline: ScenarioResult, oneQuery: ScenarioResult | null, configurations: ConfigurationResult[], argon2: Argon2Result | null): void {
   const header = ['configuration', 'scenario', 'KB/resp', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs baseline', 'peak RSS MB', 'target', 'result']
   const rows: string[][] = []
   const row = (config: string, s: ScenarioResult): string[] => [
@@ -243,6 +243,7 @@ function printTable(baseline: ScenarioResult, configurations: ConfigurationResul
     s.target ? (s.target.pass ? 'pass' : 'FAIL') : '',
   ]
   rows.push(row('bare Fastify', baseline))
+  if (oneQuery) rows.push(row('bare Fastify + 1 query', oneQuery))
   for (const c of configurations) {
     for (const s of c.scenarios) rows.push(row(c.name, s))
     rows.push([c.name, 'server RSS before load (all processes)', '', '', '', '', '', '', fmt(c.idleRssMb), '', ''])
@@ -296,9 +297,15 @@ async function main(): Promise<void> {
     const baselineSampler = new RssSampler(baselineServer.pid)
     baselineSampler.start()
     const b = await measure(BASELINE, baselineServer, baselineSampler)
+    const baseline: ScenarioResult = { name: BASELINE.name, kind: 'baseline', ratio: null, target: null, ...b }
+    // On PostgreSQL, the ceiling for any page that needs the database: the baseline's page after one round trip.
+    let oneQuery: ScenarioResult | null = null
+    if (databaseUrl && (!only || only.includes(BASELINE_ONE_QUERY.name))) {
+      const q = await measure(BASELINE_ONE_QUERY, baselineServer, baselineSampler)
+      oneQuery = { name: BASELINE_ONE_QUERY.name, kind: 'baseline', ratio: q.result.requestsPerSecond / baseline.result.requestsPerSecond, target: null, ...q }
+    }
     baselineSampler.stop()
     await baselineServer.stop()
-    const baseline: ScenarioResult = { name: BASELINE.name, kind: 'baseline', ratio: null, target: null, ...b }
 
     const configurations: ConfigurationResult[] = []
     for (const processes of processCounts) {
@@ -340,7 +347,7 @@ async function main(): Promise<void> {
       })
     }
 
-    printTable(baseline, configurations, argon2)
+    printTable(baseline, oneQuery, configurations, argon2)
     const report = {
       version: 1,
       startedAt: started.toISOString(),
@@ -360,6 +367,7 @@ async function main(): Promise<void> {
       targets: TARGETS,
       argon2,
       baseline,
+      baselineOneQuery: oneQuery,
       configurations,
     }
     fs.mkdirSync(path.dirname(args.json!), { recursive: true })

@@ -107,6 +107,9 @@ export function requestsFor(s: Scenario<unknown>, state: unknown): LoadRequest[]
 
 export const BASELINE: Scenario<unknown> = scenario({ name: 'baseline', kind: 'baseline', method: 'GET', path: '/' })
 
+/** The baseline's page after one PostgreSQL round trip (baseline-server.ts, with DATABASE_URL only). */
+export const BASELINE_ONE_QUERY: Scenario<unknown> = scenario({ name: 'baseline-one-query', kind: 'baseline', method: 'GET', path: '/one-query' })
+
 export const SCENARIOS: Scenario<unknown>[] = [
   scenario({ name: 'home', kind: 'page', method: 'GET', path: '/en' }),
   scenario({ name: 'about', kind: 'page', method: 'GET', path: '/en/about' }),

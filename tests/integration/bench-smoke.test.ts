@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { test } from 'node:test'
-import { usingPostgres } from '../helpers/database.ts'
+import { emptyPostgresDatabase, usingPostgres } from '../helpers/database.ts'
 
 /**
  * A few-second run of `npm run bench` (bench/run.ts): two scenarios for about a
@@ -62,4 +62,31 @@ if (!usingPostgres()) test('the benchmark harness measures the baseline and two 
   assert.equal(stylesheet.target, null)
   assert.ok(portal.peakProcessRssMb > 0)
   assert.equal(typeof portal.rssTarget.pass, 'boolean')
+})
+
+// In the PostgreSQL tier: the ceiling row (the baseline's page after one round trip) and a portal on PostgreSQL.
+if (usingPostgres()) test('on PostgreSQL the benchmark also measures the baseline after one round trip, as a ratio', async () => {
+  const database = await emptyPostgresDatabase(process.env.TEST_DATABASE_URL!)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'))
+  try {
+    const json = path.join(dir, 'bench.json')
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', '--tsx', '--duration', '1', '--warmup', '0', '--connections', '8', '--only', 'baseline-one-query,about', '--processes', '1', '--argon2-seconds', '0', '--json', json],
+      { env: { ...process.env, DATABASE_URL: database.url, BENCH_NODE_ENV: 'development' }, encoding: 'utf8', timeout: 120_000 },
+    )
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`)
+    assert.match(run.stdout, /\| bare Fastify \+ 1 query +\| baseline-one-query/)
+    const report = JSON.parse(fs.readFileSync(json, 'utf8'))
+    assert.equal(report.options.database, 'postgres')
+    const oneQuery = report.baselineOneQuery
+    assert.equal(oneQuery.requests[0].path, '/one-query')
+    assert.ok(oneQuery.result.requestsPerSecond > 0)
+    assert.equal(oneQuery.result.errors, 0)
+    assert.equal(oneQuery.ratio, oneQuery.result.requestsPerSecond / report.baseline.result.requestsPerSecond)
+    assert.deepEqual(report.configurations[0].scenarios.map((s: { name: string }) => s.name), ['about'])
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+    await database.drop()
+  }
 })
