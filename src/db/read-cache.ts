@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { BoundedMap } from '../platform/bounded-map.ts'
 
 /**
  * A per-request read cache for the embedded database, where one process owns the
@@ -32,7 +33,7 @@ interface Cache {
   counter: WriteCounter
   /** The write count the entries were read at. */
   at: number
-  entries: Map<string, unknown>
+  entries: BoundedMap<string, unknown>
 }
 
 /** Enough for every person signed in to one portal; past it the cache starts again. */
@@ -42,7 +43,7 @@ const caches = new WeakMap<object, Cache>()
 
 /** Called by the embedded handle: reads through `db` may be cached while `counter` does not move. */
 export function enableReadCache(db: object, counter: WriteCounter): void {
-  caches.set(db, { counter, at: counter.writes, entries: new Map() })
+  caches.set(db, { counter, at: counter.writes, entries: new BoundedMap(MAX_ENTRIES) })
 }
 
 /**
@@ -62,7 +63,6 @@ export async function cachedRead<T>(db: object, key: string, read: () => Promise
   const value = await read()
   // Kept only if nothing may have written between the count above and now.
   if (cache.counter.writes === before && cache.at === before) {
-    if (cache.entries.size >= MAX_ENTRIES) cache.entries.clear()
     cache.entries.set(key, copyOf(value))
   }
   return value

@@ -1,4 +1,5 @@
 import { Signer } from '@fastify/cookie'
+import { BoundedMap } from './bounded-map.ts'
 
 export interface UnsignResult {
   valid: boolean
@@ -8,11 +9,6 @@ export interface UnsignResult {
 
 /** Enough for every session active on one process; past it the memory starts again. */
 const REMEMBERED = 10_000
-
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  if (map.size >= REMEMBERED) map.clear()
-  map.set(key, value)
-}
 
 /**
  * @fastify/cookie's signer (HMAC-SHA256, the first secret signs, every one verifies),
@@ -25,8 +21,8 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
  */
 export class RememberingSigner {
   private readonly signer: Signer
-  private readonly signed = new Map<string, string>()
-  private readonly verified = new Map<string, Readonly<UnsignResult>>()
+  private readonly signed = new BoundedMap<string, string>(REMEMBERED)
+  private readonly verified = new BoundedMap<string, Readonly<UnsignResult>>(REMEMBERED)
 
   constructor(secrets: readonly string[]) {
     this.signer = new Signer([...secrets], 'sha256')
@@ -36,7 +32,7 @@ export class RememberingSigner {
     let signed = this.signed.get(value)
     if (signed === undefined) {
       signed = this.signer.sign(value)
-      remember(this.signed, value, signed)
+      this.signed.set(value, signed)
     }
     return signed
   }
@@ -45,7 +41,7 @@ export class RememberingSigner {
     const known = this.verified.get(signedValue)
     if (known) return { ...known }
     const result = this.signer.unsign(signedValue)
-    if (result.valid) remember(this.verified, signedValue, Object.freeze({ ...result }))
+    if (result.valid) this.verified.set(signedValue, Object.freeze({ ...result }))
     return result
   }
 }

@@ -1,4 +1,5 @@
 import type { Lang } from '../i18n/i18n.ts'
+import { BoundedMap } from './bounded-map.ts'
 
 /** How dates and times are shown to people (the same everywhere a kind of date appears). */
 export const DATE_STYLES = {
@@ -37,7 +38,7 @@ export function dateTimeFormat(locale: 'en-CA' | 'fr-CA', options: Intl.DateTime
 /** A formatter and what it has formatted: ICU's format() costs ~3 µs, and a page shows the same instants on every view (its rows' dates, the session's end). */
 interface Styled {
   format: Intl.DateTimeFormat
-  done: Map<number, string>
+  done: BoundedMap<number, string>
 }
 
 /** Formatted instants kept per formatter; past it that formatter's memory starts again. */
@@ -50,14 +51,13 @@ export function formatInZone(lang: Lang, date: Date, timeZone: string, style: Da
   const key = `${lang}|${timeZone}|${style}`
   let entry = styled.get(key)
   if (!entry) {
-    entry = { format: dateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { ...DATE_STYLES[style], timeZone }), done: new Map() }
+    entry = { format: dateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { ...DATE_STYLES[style], timeZone }), done: new BoundedMap(REMEMBERED_PER_STYLE) }
     styled.set(key, entry)
   }
   const instant = date.getTime()
   let text = entry.done.get(instant)
   if (text === undefined) {
     text = entry.format.format(date)
-    if (entry.done.size >= REMEMBERED_PER_STYLE) entry.done.clear()
     entry.done.set(instant, text)
   }
   return text

@@ -67,7 +67,6 @@ function problemText(t: Translate, p: FieldProblem['problem']): string {
 }
 
 
-/** One field, drawn from its definition with the shared components (ids from fieldId). */
 /** Each field's label, help and hint per language, translated and escaped once: they never change, and a section draws a dozen fields. */
 const fieldTexts = new Map<string, { label: Html; help: Html; hint: Html | undefined }>()
 
@@ -82,6 +81,7 @@ function textsOf(lang: Lang, name: string): { label: Html; help: Html; hint: Htm
   return texts
 }
 
+/** One field, drawn from its definition with the shared components (ids from fieldId). */
 function renderField(t: Translate, lang: Lang, f: FieldDef, value: string | string[] | undefined, error?: string): Html {
   const common = { t, name: f.name, ...textsOf(lang, f.name), error, required: !f.optional }
   const text = typeof value === 'string' ? value : ''

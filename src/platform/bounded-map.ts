@@ -1,0 +1,16 @@
+/**
+ * A Map for remembered answers that starts again, empty, when a new key would take it past
+ * `max` entries: memory stays bounded with no bookkeeping per read, and an answer dropped
+ * is only worked out again. (The session cookie's HMACs, formatted dates, the embedded
+ * read cache.)
+ */
+export class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly max: number) {
+    super()
+  }
+
+  override set(key: K, value: V): this {
+    if (this.size >= this.max && !this.has(key)) this.clear()
+    return super.set(key, value)
+  }
+}
