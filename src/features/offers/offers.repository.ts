@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
 import { compiledOnce } from '../../db/compiled-once.ts'
 import { cachedRead } from '../../db/read-cache.ts'
+import { hiddenFromPlanner } from '../../db/hidden-from-planner.ts'
 import { auditEachRowOf, type Actor, type AuditEntry, type DbOrTrx } from '../../platform/audit.ts'
 import { isStorableText } from '../../platform/unstorable.ts'
 import type { SectionId } from './offers.sections.ts'
@@ -221,13 +222,17 @@ export function branchChoices(db: DbOrTrx, businessId: string): Promise<Array<{ 
 }
 
 /**
- * The queue's statement for one shape (order, "no branch" filter, kind of search), compiled
- * once; the values (`undefined`: that filter is absent) are its parameters (compiledOnce).
+ * The queue's statement for one shape (order, "no branch" filter, kind of search, page size),
+ * compiled once; the values (`undefined`: that filter is absent) are its parameters
+ * (compiledOnce). The page size is written into the text: with `limit $n` PostgreSQL's
+ * generic plan assumes a tenth of the business's offers are wanted, looks costlier than a
+ * plan made for the values, and so the statement was planned afresh at every request
+ * (docs/performance.md, session 9).
  */
 const queueStatement = compiledOnce(
   (
     db: DbOrTrx,
-    shape: `${QueueSort}|${'none' | ''}|${'number' | 'name' | ''}`,
+    shape: `${QueueSort}|${'none' | ''}|${'number' | 'name' | ''}|${number}`,
     businessId: string,
     scopeBranchId: string | undefined,
     branchId: string | undefined,
@@ -235,14 +240,15 @@ const queueStatement = compiledOnce(
     search: string | undefined,
     afterKey: Date | string | undefined,
     afterId: string | undefined,
-    limit: number,
   ) => {
-    const [sort, branch, searchKind] = shape.split('|') as [QueueSort, string, string]
+    // The business hidden from the planner: one business's share of all offers must not make
+    // every page of its queue planned afresh (hidden-from-planner.ts).
+    const [sort, branch, searchKind, limit] = shape.split('|') as [QueueSort, string, string, string]
     let query = db
       .selectFrom('offer as o')
       .innerJoin('app_user as u', 'u.id', 'o.created_by')
       .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.job_title', 'o.status', 'u.username as created_by', 'o.updated_at', 'o.branch_id'])
-      .where('o.business_id', '=', businessId)
+      .where('o.business_id', '=', hiddenFromPlanner(businessId, 'uuid'))
     if (scopeBranchId !== undefined) query = query.where('o.branch_id', '=', scopeBranchId)
     else if (branch === 'none') query = query.where('o.branch_id', 'is', null)
     else if (branchId !== undefined) query = query.where('o.branch_id', '=', branchId)
@@ -263,7 +269,7 @@ const queueStatement = compiledOnce(
         query = query.orderBy(sql`lower(o.worker_name)`).orderBy('o.id')
         break
     }
-    return query.limit(limit)
+    return query.limit(sql.lit(Number(limit)))
   },
 )
 
@@ -275,9 +281,9 @@ export async function queuePage(db: DbOrTrx, q: QueueQuery): Promise<QueueRow[]>
   const number = search?.toUpperCase().replace(/\s/g, '')
   const byNumber = number !== undefined && OFFER_NUMBER.test(number)
   const searchValue = !search ? undefined : byNumber ? number : `${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-  const shape = `${q.sort}|${!scoped && q.branchFilter === 'none' ? 'none' : ''}|${!search ? '' : byNumber ? 'number' : 'name'}` as const
+  const shape = `${q.sort}|${!scoped && q.branchFilter === 'none' ? 'none' : ''}|${!search ? '' : byNumber ? 'number' : 'name'}|${Math.trunc(q.limit)}` as const
   const afterKey = q.after ? (q.sort === 'worker' ? q.after.key : new Date(q.after.key)) : undefined
-  const rows = (await db.executeQuery(queueStatement(db, shape, q.businessId, scoped, byBranch, q.status, searchValue, afterKey, q.after?.id, q.limit))).rows
+  const rows = (await db.executeQuery(queueStatement(db, shape, q.businessId, scoped, byBranch, q.status, searchValue, afterKey, q.after?.id))).rows
   // Branch names from the business's list of branches, not a join: PostgreSQL joined the small
   // branch table by scanning it once per row of the page, and on the embedded database each
   // scan asks the file system for the table's size (12 % of the page's CPU, docs/performance.md).
