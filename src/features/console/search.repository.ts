@@ -1,15 +1,20 @@
 import { sql } from 'kysely'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { OfferStatus } from '../offers/offers.tables.ts'
+import { hiddenFromPlanner } from '../../db/hidden-from-planner.ts'
 import { compactKey, foldKey, OFFER_NUMBER, prefixEnd } from './search.keys.ts'
 
 /**
  * Officers' searches, each a keyset page ordered by an indexed key then id (no OFFSET,
- * so page 2,000 costs what page 1 does). Exact keys (numbers) use unique indexes; names
- * use the `console_fold(...) collate "C"` expression indexes with the range of keys that
- * start with the prefix (`prefixEnd`). A name's key is folded again here (`foldKey`, the
- * SQL function's twin), not selected: PostgreSQL would compute the function for every row,
- * and a LIKE would check every row again (2.2 → 0.3 ms a page on the embedded database).
+ * so page 2,000 costs what page 1 does). Exact keys (numbers) use unique indexes, and
+ * their pages are ordered by id alone (every hit has the same key); names use stored
+ * `console_fold(...)` columns (`worker_key`, `legal_name_fold`, collation "C") and their
+ * indexes, with the range of keys that start with the prefix (`prefixEnd`). Stored, not an
+ * expression index: PostgreSQL computed the expression for every row of a page to order
+ * it (docs/performance.md, session 9). The range and the cursor are hidden from the
+ * planner (hidden-from-planner.ts): the plan is the same for every prefix, and a common
+ * name's statistics made PostgreSQL plan each page afresh. A name's key is folded again
+ * here (`foldKey`, the SQL function's twin) for the cursor, not selected.
  */
 export const SEARCH_PAGE_SIZE = 25
 
@@ -35,13 +40,13 @@ export function employerQuery(q: string): EmployerQuery | undefined {
 }
 
 export async function searchEmployers(db: DbOrTrx, query: EmployerQuery, after?: { key: string; id: string }, limit = SEARCH_PAGE_SIZE): Promise<EmployerHit[]> {
-  const key = sql<string>`console_fold(legal_name) collate "C"`
   let q = db.selectFrom('business').select(['id', 'business_number', 'employer_number', 'legal_name', 'operating_name', 'province'])
   if (query.kind === 'businessNumber') q = q.where('business_number', '=', query.value)
   else if (query.kind === 'employerNumber') q = q.where('employer_number', '=', query.value)
-  else q = q.where(key, '>=', query.prefix).where(key, '<', prefixEnd(query.prefix))
-  if (after) q = q.where(sql<boolean>`(console_fold(legal_name) collate "C", id) > (${after.key} collate "C", ${after.id}::uuid)`)
-  const rows = await q.orderBy(key).orderBy('id').limit(sql.lit(limit + 1)).execute()
+  else q = q.where('legal_name_fold', '>=', hiddenFromPlanner(query.prefix, 'text')).where('legal_name_fold', '<', hiddenFromPlanner(prefixEnd(query.prefix), 'text'))
+  if (after) q = query.kind === 'name' ? q.where(sql<boolean>`(legal_name_fold, id) > (${hiddenFromPlanner(after.key, 'text')}, ${hiddenFromPlanner(after.id, 'uuid')})`) : q.where('id', '>', after.id)
+  if (query.kind === 'name') q = q.orderBy('legal_name_fold')
+  const rows = await q.orderBy('id').limit(sql.lit(limit + 1)).execute()
   return rows.map((r) => ({ ...r, key: foldKey(r.legal_name) }))
 }
 
@@ -72,8 +77,6 @@ export function offerQuery(q: string): OfferQuery | undefined {
 }
 
 export async function searchOffers(db: DbOrTrx, query: OfferQuery, after?: { key: string; id: string }, limit = SEARCH_PAGE_SIZE): Promise<OfferHit[]> {
-  const keyExpr =
-    query.kind === 'name' ? sql<string>`console_fold(o.worker_name) collate "C"` : query.kind === 'passport' ? sql<string>`console_passport_key(o.answers)` : sql<string>`coalesce(o.offer_number, '')`
   let q = db
     .selectFrom('offer as o')
     .innerJoin('business as b', 'b.id', 'o.business_id')
@@ -81,14 +84,10 @@ export async function searchOffers(db: DbOrTrx, query: OfferQuery, after?: { key
     .where('o.status', '<>', sql.lit('draft'))
   if (query.kind === 'offerNumber') q = q.where('o.offer_number', '=', query.value)
   else if (query.kind === 'passport') q = q.where(sql<boolean>`console_passport_key(o.answers) = ${query.value}`)
-  else q = q.where(keyExpr, '>=', query.prefix).where(keyExpr, '<', prefixEnd(query.prefix))
-  if (after) {
-    q =
-      query.kind === 'name'
-        ? q.where(sql<boolean>`(console_fold(o.worker_name) collate "C", o.id) > (${after.key} collate "C", ${after.id}::uuid)`)
-        : q.where('o.id', '>', after.id)
-  }
-  const rows = await q.orderBy(keyExpr).orderBy('o.id').limit(sql.lit(limit + 1)).execute()
+  else q = q.where('o.worker_key', '>=', hiddenFromPlanner(query.prefix, 'text')).where('o.worker_key', '<', hiddenFromPlanner(prefixEnd(query.prefix), 'text'))
+  if (after) q = query.kind === 'name' ? q.where(sql<boolean>`(o.worker_key, o.id) > (${hiddenFromPlanner(after.key, 'text')}, ${hiddenFromPlanner(after.id, 'uuid')})`) : q.where('o.id', '>', after.id)
+  if (query.kind === 'name') q = q.orderBy('o.worker_key')
+  const rows = await q.orderBy('o.id').limit(sql.lit(limit + 1)).execute()
   // The key, never selected: a name's is folded here; an exact search's is the value every hit matched.
   return rows.map((r) => ({ ...r, key: query.kind === 'name' ? foldKey(r.worker_name ?? '') : query.value }))
 }

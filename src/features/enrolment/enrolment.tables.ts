@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely'
+import type { Generated, GeneratedAlways, Selectable } from 'kysely'
 import type { Timestamp } from '../../db/database.ts'
 
 export interface BusinessTable {
@@ -6,6 +6,8 @@ export interface BusinessTable {
   business_number: string
   legal_name: string
   legal_name_key: string
+  /** console_fold(legal_name), stored: the officers' employer search (migration 2026-11-24T0900). */
+  legal_name_fold: GeneratedAlways<string>
   operating_name: string
   street: string
   city: string

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from 'kysely'
+import type { ColumnType, Generated, GeneratedAlways, Selectable } from 'kysely'
 import type { Timestamp } from '../../db/database.ts'
 
 export type OfferStatus = 'draft' | 'awaiting_payment' | 'pending' | 'matched' | 'withdrawn'
@@ -25,6 +25,8 @@ export interface OfferTable {
   withdrawn_at: Timestamp | null
   withdrawal_reason: string | null
   passport_key: Generated<string>
+  /** console_fold(worker_name), stored: the officers' name search (migration 2026-11-24T0900). */
+  worker_key: GeneratedAlways<string>
   fee_review_assignee: string | null
   fee_review_decision: 'accepted' | 'refused' | null
   fee_review_reason: string | null
