@@ -2,7 +2,7 @@
  * A Map for remembered answers that starts again, empty, when a new key would take it past
  * `max` entries: memory stays bounded with no bookkeeping per read, and an answer dropped
  * is only worked out again. (The session cookie's HMACs, formatted dates, the embedded
- * read cache.)
+ * read cache, form field ids.)
  */
 export class BoundedMap<K, V> extends Map<K, V> {
   constructor(private readonly max: number) {

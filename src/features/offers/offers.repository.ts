@@ -37,8 +37,11 @@ export function normalizePassport(value: string): string {
   return value.toUpperCase().replace(/[^A-Z0-9]/g, '')
 }
 
+/** An offer by id: read by every offer page, so compiled once (compiled-once.ts). */
+const offerById = compiledOnce((db: DbOrTrx, _shape: undefined, id: string) => db.selectFrom('offer').selectAll().where('id', '=', id))
+
 export async function findOffer(db: DbOrTrx, id: string): Promise<Offer | undefined> {
-  return db.selectFrom('offer').selectAll().where('id', '=', id).executeTakeFirst()
+  return (await db.executeQuery(offerById(db, undefined, id))).rows[0]
 }
 
 export type SaveResult = { kind: 'saved'; version: number } | { kind: 'conflict'; offer: Offer } | { kind: 'readOnly' }
