@@ -5,6 +5,7 @@ import type { DatabaseHandle } from '../../src/db/connect.ts'
 import type { Database } from '../../src/db/database.ts'
 import { queuePage, type QueueQuery } from '../../src/features/offers/offers.repository.ts'
 import { freshDatabase } from '../helpers/database.ts'
+import { employersWithBusinesses } from '../helpers/volume.ts'
 
 /**
  * The queue's statements keep their generic plan (issue "Performance and scale"), on both
@@ -24,18 +25,7 @@ describe('the queue keeps its generic plan for the busiest business', () => {
     const db = database.db
     const now = new Date('2026-11-01T12:00:00Z')
     // 40 employers with a business each; the first has 4,000 offers, the others 100 each.
-    await sql`
-      insert into app_user (role, username, username_key, email, email_key, password_hash, given_name, family_name, created_at, updated_at)
-      select 'employer', 'skew-' || g, 'skew-' || g, 'skew-' || g || '@example.ca', 'skew-' || g || '@example.ca', 'x', 'Skew', 'User ' || g, ${now}, ${now}
-      from generate_series(1, 40) g`.execute(db)
-    await sql`
-      insert into business (business_number, legal_name, legal_name_key, operating_name, street, city, province, postal_code, phone, employer_number, created_at, updated_at)
-      select lpad(g::text, 9, '0'), 'Skew ' || g || ' Inc.', 'skew ' || g || ' inc.', 'Skew ' || g, '1 Main St', 'Ottawa', 'ON', 'K1A 0B1', '+16135550100', 'E' || lpad(g::text, 7, '0'), ${now}, ${now}
-      from generate_series(1, 40) g`.execute(db)
-    await sql`
-      insert into business_membership (business_id, user_id, role, created_at)
-      select b.id, u.id, 'primary', ${now} from app_user u join business b on b.legal_name = 'Skew ' || substr(u.username, 6) || ' Inc.'`.execute(db)
-    busiest = (await db.selectFrom('business').select('id').where('legal_name', '=', 'Skew 1 Inc.').executeTakeFirstOrThrow()).id
+    busiest = (await employersWithBusinesses(db, { name: 'Skew', count: 40, now })).businessId
     await sql`
       insert into offer (business_id, status, worker_name, job_title, created_by, created_at, updated_at)
       select m.business_id, (array['draft','awaiting_payment','pending'])[1 + g % 3]::text, 'Tremblay' || g || ', Ana', 'Cook', m.user_id,

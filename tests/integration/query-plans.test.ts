@@ -7,6 +7,7 @@ import { queueCursor, queuePage, type QueueQuery } from '../../src/features/offe
 import { countMessages, countUnread, listMessages } from '../../src/features/notifications/notifications.repository.ts'
 import { freshDatabase, usingPostgres } from '../helpers/database.ts'
 import { recordStatements } from '../helpers/sent-statements.ts'
+import { employersWithBusinesses } from '../helpers/volume.ts'
 import { prepareValue } from '../../src/db/prepared-statements.ts'
 import { systemClock } from '../../src/platform/clock.ts'
 import { searchOffers, SEARCH_PAGE_SIZE } from '../../src/features/console/search.repository.ts'
@@ -104,21 +105,9 @@ if (usingPostgres()) {
       const db = database.db
       const now = new Date('2026-11-01T12:00:00Z')
       // 2,000 employers with a business each; the first has 20,000 offers, the others 10 each; 20,000 account messages.
-      await sql`
-        insert into app_user (role, username, username_key, email, email_key, password_hash, given_name, family_name, created_at, updated_at)
-        select 'employer', 'plan-' || g, 'plan-' || g, 'plan-' || g || '@example.ca', 'plan-' || g || '@example.ca', 'x', 'Plan', 'User ' || g, ${now}, ${now}
-        from generate_series(1, 2000) g`.execute(db)
-      await sql`
-        insert into business (business_number, legal_name, legal_name_key, operating_name, street, city, province, postal_code, phone, employer_number, created_at, updated_at)
-        select lpad(g::text, 9, '0'), 'Plan ' || g || ' Inc.', 'plan ' || g || ' inc.', 'Plan ' || g, '1 Main St', 'Ottawa', 'ON', 'K1A 0B1', '+16135550100', 'E' || lpad(g::text, 7, '0'), ${now}, ${now}
-        from generate_series(1, 2000) g`.execute(db)
-      await sql`
-        insert into business_membership (business_id, user_id, role, created_at)
-        select b.id, u.id, 'primary', ${now} from app_user u join business b on b.legal_name = 'Plan ' || substr(u.username, 6) || ' Inc.'
-        where u.username like 'plan-%'`.execute(db)
-      const first = await db.selectFrom('business_membership as m').innerJoin('business as b', 'b.id', 'm.business_id').select(['m.user_id', 'm.business_id']).where('b.legal_name', '=', 'Plan 1 Inc.').executeTakeFirstOrThrow()
-      userId = first.user_id
-      businessId = first.business_id
+      const first = await employersWithBusinesses(db, { name: 'Plan', count: 2000, now })
+      userId = first.userId
+      businessId = first.businessId
       otherBusinessIds = (await db.selectFrom('business').select('id').where('id', '<>', businessId).limit(3).execute()).map((b) => b.id)
       await sql`
         insert into offer (business_id, status, offer_number, worker_name, job_title, created_by, created_at, updated_at, submitted_at)

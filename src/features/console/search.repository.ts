@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { OfferStatus } from '../offers/offers.tables.ts'
 import { hiddenFromPlanner } from '../../db/hidden-from-planner.ts'
@@ -17,6 +17,15 @@ import { compactKey, foldKey, OFFER_NUMBER, prefixEnd } from './search.keys.ts'
  * here (`foldKey`, the SQL function's twin) for the cursor, not selected.
  */
 export const SEARCH_PAGE_SIZE = 25
+
+/**
+ * The rows whose stored name key starts with `prefix`, after the cursor if there is one:
+ * the key's range, and `(key, id)` past the cursor's, every value hidden from the planner.
+ */
+function nameKeys(key: string, id: string, prefix: string, after: { key: string; id: string } | undefined): RawBuilder<boolean> {
+  const range = sql<boolean>`${sql.ref(key)} >= ${hiddenFromPlanner(prefix, 'text')} and ${sql.ref(key)} < ${hiddenFromPlanner(prefixEnd(prefix), 'text')}`
+  return after ? sql<boolean>`${range} and (${sql.ref(key)}, ${sql.ref(id)}) > (${hiddenFromPlanner(after.key, 'text')}, ${hiddenFromPlanner(after.id, 'uuid')})` : range
+}
 
 export interface EmployerHit {
   id: string
@@ -43,8 +52,8 @@ export async function searchEmployers(db: DbOrTrx, query: EmployerQuery, after?:
   let q = db.selectFrom('business').select(['id', 'business_number', 'employer_number', 'legal_name', 'operating_name', 'province'])
   if (query.kind === 'businessNumber') q = q.where('business_number', '=', query.value)
   else if (query.kind === 'employerNumber') q = q.where('employer_number', '=', query.value)
-  else q = q.where('legal_name_fold', '>=', hiddenFromPlanner(query.prefix, 'text')).where('legal_name_fold', '<', hiddenFromPlanner(prefixEnd(query.prefix), 'text'))
-  if (after) q = query.kind === 'name' ? q.where(sql<boolean>`(legal_name_fold, id) > (${hiddenFromPlanner(after.key, 'text')}, ${hiddenFromPlanner(after.id, 'uuid')})`) : q.where('id', '>', after.id)
+  else q = q.where(nameKeys('legal_name_fold', 'id', query.prefix, after))
+  if (after && query.kind !== 'name') q = q.where('id', '>', after.id)
   if (query.kind === 'name') q = q.orderBy('legal_name_fold')
   const rows = await q.orderBy('id').limit(sql.lit(limit + 1)).execute()
   return rows.map((r) => ({ ...r, key: foldKey(r.legal_name) }))
@@ -84,8 +93,8 @@ export async function searchOffers(db: DbOrTrx, query: OfferQuery, after?: { key
     .where('o.status', '<>', sql.lit('draft'))
   if (query.kind === 'offerNumber') q = q.where('o.offer_number', '=', query.value)
   else if (query.kind === 'passport') q = q.where(sql<boolean>`console_passport_key(o.answers) = ${query.value}`)
-  else q = q.where('o.worker_key', '>=', hiddenFromPlanner(query.prefix, 'text')).where('o.worker_key', '<', hiddenFromPlanner(prefixEnd(query.prefix), 'text'))
-  if (after) q = query.kind === 'name' ? q.where(sql<boolean>`(o.worker_key, o.id) > (${hiddenFromPlanner(after.key, 'text')}, ${hiddenFromPlanner(after.id, 'uuid')})`) : q.where('o.id', '>', after.id)
+  else q = q.where(nameKeys('o.worker_key', 'o.id', query.prefix, after))
+  if (after && query.kind !== 'name') q = q.where('o.id', '>', after.id)
   if (query.kind === 'name') q = q.orderBy('o.worker_key')
   const rows = await q.orderBy('o.id').limit(sql.lit(limit + 1)).execute()
   // The key, never selected: a name's is folded here; an exact search's is the value every hit matched.

@@ -244,13 +244,13 @@ const queueStatement = compiledOnce(
     afterKey: Date | string | undefined,
     afterId: string | undefined,
   ) => {
-    // The business hidden from the planner: one business's share of all offers must not make
-    // every page of its queue planned afresh (hidden-from-planner.ts).
     const [sort, branch, searchKind, limit] = shape.split('|') as [QueueSort, string, string, string]
     let query = db
       .selectFrom('offer as o')
       .innerJoin('app_user as u', 'u.id', 'o.created_by')
       .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.job_title', 'o.status', 'u.username as created_by', 'o.updated_at', 'o.branch_id'])
+      // Hidden from the planner: one business's share of all offers must not make every page
+      // of its queue planned afresh (hidden-from-planner.ts).
       .where('o.business_id', '=', hiddenFromPlanner(businessId, 'uuid'))
     if (scopeBranchId !== undefined) query = query.where('o.branch_id', '=', scopeBranchId)
     else if (branch === 'none') query = query.where('o.branch_id', 'is', null)
