@@ -8,7 +8,7 @@ import { isPlainSelect, type WriteCounter } from './read-cache.ts'
 type QueryResult = { command: string; rowCount: number; rows: unknown[] }
 
 /**
- * The plain selects PGlite's one session has prepared. As on PostgreSQL
+ * The data statements PGlite's one session has prepared. As on PostgreSQL
  * (prepared-statements.ts), a statement is parsed and planned once and then only bound
  * and executed.
  */
@@ -105,10 +105,11 @@ export class PGliteClient {
    */
   async query(text: string, values: unknown[] = []): Promise<QueryResult> {
     // Counted before it runs: a read that started earlier sees the count move and is not cached.
-    this.onStatement(!isPlainSelect(text))
+    const mayWrite = !isPlainSelect(text)
+    this.onStatement(mayWrite)
     // Prepared outside a transaction only, so a statement a migration invalidated can be prepared again and retried.
     const name = !this.pglite.isInTransaction() ? this.statements.names.nameFor(text) : undefined
-    if (name !== undefined) return this.#runNamed(name, text, values)
+    if (name !== undefined) return this.#runNamed(name, text, values, mayWrite)
     if (values.length > 0) return this.#exchange(Buffer.concat([serialize.parse({ text }), ...this.#execute('', values)]), true)
     // Without parameters, the simple protocol, which accepts several statements (migrations are whole SQL files).
     const results = await this.pglite.exec(text)
@@ -116,13 +117,13 @@ export class PGliteClient {
     return { command: last?.command ?? '', rowCount: last?.affectedRows ?? 0, rows: last?.rows ?? [] }
   }
 
-  async #runNamed(name: string, text: string, values: unknown[]): Promise<QueryResult> {
+  async #runNamed(name: string, text: string, values: unknown[], mayWrite: boolean): Promise<QueryResult> {
     const run = async (): Promise<QueryResult> => {
       if (!this.statements.prepared.has(name)) {
         await this.#exchange(Buffer.concat([serialize.parse({ name, text }), serialize.sync()]), false)
         this.statements.prepared.add(name)
       }
-      return this.#exchange(Buffer.concat(this.#execute(name, values)), false)
+      return this.#exchange(Buffer.concat(this.#execute(name, values)), mayWrite)
     }
     try {
       return await run()

@@ -4,7 +4,7 @@ import pg from 'pg'
 import { emptyPostgresDatabase, usingPostgres } from '../../tests/helpers/database.ts'
 import { newPGlite } from './connect.ts'
 import { PGlitePool } from './pglite-pool.ts'
-import { MAX_PREPARED_PER_CONNECTION, PreparingClient } from './prepared-statements.ts'
+import { MAX_PREPARED_PER_CONNECTION, MAX_PREPARED_TEXT, PreparingClient } from './prepared-statements.ts'
 
 type Rows = { rows: Array<Record<string, unknown>> }
 type Query = (text: string, values?: unknown[]) => Promise<Rows>
@@ -126,13 +126,33 @@ for (const [engine, open] of engines) {
       assert.deepEqual((await session.query('select count(*)::int as n from thing where id > $1', [0])).rows, [{ n: 2 }])
     })
 
-    test('writes, transactions and texts of several statements are not prepared', async () => {
+    test('a write outside a transaction is prepared, and writes with each call’s values', async () => {
+      const text = 'update thing set name = $1 where id = $2'
+      await session.query(text, ['uno', 1])
+      await session.query(text, ['dos', 2])
+      assert.deepEqual((await session.query('select id, name from thing order by id')).rows, [{ id: 1, name: 'uno' }, { id: 2, name: 'dos' }])
+      assert.deepEqual((await preparedInTheSession()).filter((s) => s === text), [text])
+      await session.query(text, ['two', 2])
+    })
+
+    test('an insert whose conflict target is a partial unique index is not prepared, and still finds its index after the fifth run', async () => {
+      await session.query(`create table claim (id serial primary key, owner int not null, status text not null, seen int not null default 0)`)
+      await session.query(`create unique index claim_open on claim (owner) where status = 'open'`)
+      const text = 'insert into claim (owner, status) values ($1, $2) on conflict (owner) where status = $3 do update set seen = claim.seen + 1 returning seen'
+      for (let run = 0; run < 8; run++) assert.deepEqual((await session.query(text, [1, 'open', 'open'])).rows, [{ seen: run }])
+      assert.ok(!(await preparedInTheSession()).includes(text))
+    })
+
+    test('statements in a transaction, texts of several statements, long texts and other commands are not prepared', async () => {
       const before = await preparedInTheSession()
-      await session.query('update thing set name = $1 where id = $2', ['uno', 1])
       await session.inTransaction(async (query) => {
         assert.deepEqual((await query('select name from thing where id = $1 and true', [1])).rows, [{ name: 'uno' }])
+        await query('update thing set seen = $1 where id = $2 and true', [null, 1])
       })
       await session.query('select 1; select 2')
+      const long = `select name from thing where id = $1 and name <> '${'x'.repeat(MAX_PREPARED_TEXT)}'`
+      assert.deepEqual((await session.query(long, [1])).rows, [{ name: 'uno' }])
+      await session.query('analyze thing')
       assert.deepEqual(await preparedInTheSession(), before)
     })
 
@@ -143,6 +163,15 @@ for (const [engine, open] of engines) {
       const after = await session.query(text, [2])
       assert.deepEqual(after.rows.map((r) => [r.name, r.colour]), [['two', 'blue']])
       assert.deepEqual((await session.query(text, [1])).rows.map((r) => [r.name, r.colour]), [['uno', 'blue']])
+    })
+
+    test('after a migration adds a column, a prepared insert … returning * prepares again and writes its row once', async () => {
+      await session.query('create table note (id int primary key, body text not null)')
+      const text = 'insert into note (id, body) values ($1, $2) returning *'
+      assert.deepEqual((await session.query(text, [1, 'first'])).rows, [{ id: 1, body: 'first' }])
+      await session.query(`alter table note add column lang text not null default 'en'`)
+      assert.deepEqual((await session.query(text, [2, 'second'])).rows, [{ id: 2, body: 'second', lang: 'en' }])
+      assert.deepEqual((await session.query('select id from note order by id')).rows, [{ id: 1 }, { id: 2 }])
     })
 
     test(`a session keeps at most ${MAX_PREPARED_PER_CONNECTION} statements; the rest still run, unnamed`, async () => {

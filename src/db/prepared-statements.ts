@@ -1,6 +1,5 @@
 import crypto from 'node:crypto'
 import pg from 'pg'
-import { isPlainSelect } from './read-cache.ts'
 
 /** Distinct statements one connection keeps prepared; past this, statements go unnamed (planned every time, as without). */
 export const MAX_PREPARED_PER_CONNECTION = 300
@@ -8,12 +7,23 @@ export const MAX_PREPARED_PER_CONNECTION = 300
 /** PostgreSQL's answer when a prepared `select *` meets a table whose columns changed (a migration ran). */
 export const RESULT_TYPE_CHANGED = '0A000'
 
+/** The longest text prepared: a bulk insert of a thousand rows is one-off, and its plan would only take memory. */
+export const MAX_PREPARED_TEXT = 8_000
+
 /**
- * Whether a statement text may be prepared: a plain `select` (read-cache.ts's test: no
- * writes), alone in its text. The caller also checks it is outside a transaction.
+ * Whether a statement text may be prepared: one data statement (a select, insert, update,
+ * delete, or a `with` of them), alone in its text and of modest length. Writes too: an
+ * offer section's save (an update, its version and its audit entry in one statement) was
+ * planned afresh at every save, ~40 % of its time on the embedded database
+ * (docs/performance.md, session 10). The caller also checks it is outside a transaction, so
+ * a statement a migration invalidated can be prepared again and retried: PostgreSQL refuses
+ * it when binding, before it runs, so a retried write is still written once. Not an insert
+ * whose conflict target names a partial unique index (`on conflict (user_id) where status =
+ * $2`): PostgreSQL finds that index when planning, and a generic plan (from the sixth run)
+ * has no value to match its predicate with, so it fails.
  */
 function isPreparable(text: string): boolean {
-  return isPlainSelect(text) && !text.includes(';')
+  return /^\s*(select|insert|update|delete|with)\b/i.test(text) && !text.includes(';') && text.length <= MAX_PREPARED_TEXT && !/\bon conflict\s*\([^)]*\)\s*where\b/i.test(text)
 }
 
 /** pg's own conversion of a parameter to the text it sends (Dates, arrays, objects as JSON): the embedded client uses it too, so both engines get the same values. */
@@ -44,14 +54,14 @@ function pgQuery(client: pg.Client, ...args: unknown[]): never {
 }
 
 /**
- * A pg client that prepares each plain `select` once per connection and then only binds
- * and executes it: PostgreSQL skips parsing and planning (most of a small statement's
- * cost there: docs/performance.md). Only outside a transaction, so a failure can be
- * retried: a statement prepared before a migration changed its table's columns fails
- * with "cached plan must not change result type"; the client deallocates it and
+ * A pg client that prepares each data statement (`isPreparable`) once per connection and
+ * then only binds and executes it: PostgreSQL skips parsing and planning (most of a small
+ * statement's cost there: docs/performance.md). Only outside a transaction, so a failure
+ * can be retried: a statement prepared before a migration changed its table's columns
+ * fails with "cached plan must not change result type"; the client deallocates it and
  * prepares it again (portal processes of the old release keep running during a rolling
- * deploy). Everything else (writes, transactions, several statements in one text) goes
- * unnamed, as pg sends it by default.
+ * deploy). Everything else (statements in a transaction, several statements in one text,
+ * long texts) goes unnamed, as pg sends it by default.
  */
 export class PreparingClient extends pg.Client {
   private readonly names = new StatementNames()
