@@ -4,7 +4,7 @@ import { CompiledQuery, sql } from 'kysely'
 import pg from 'pg'
 import type { DatabaseHandle } from '../../src/db/connect.ts'
 import { queueCursor, queuePage, type QueueQuery } from '../../src/features/offers/offers.repository.ts'
-import { countMessages, countUnread, listMessages } from '../../src/features/notifications/notifications.repository.ts'
+import { countUnread, listMessages, messagesWithCounts } from '../../src/features/notifications/notifications.repository.ts'
 import { freshDatabase, usingPostgres } from '../helpers/database.ts'
 import { recordStatements } from '../helpers/sent-statements.ts'
 import { employersWithBusinesses } from '../helpers/volume.ts'
@@ -141,7 +141,7 @@ if (usingPostgres()) {
       const reader = { userId, businessIds: [businessId, ...otherBusinessIds.slice(0, 1)] }
       assert.ok((await listMessages(database.db, reader, { limit: 20, offset: 0 })).length > 0)
       assertIndexed(await plansOf(() => listMessages(database.db, reader, { limit: 20, offset: 0 })), ['account_message'])
-      assertIndexed(await plansOf(() => countMessages(database.db, reader)), ['account_message'])
+      assertIndexed(await plansOf(() => messagesWithCounts(database.db, reader, { limit: 20, offset: 0 })), ['account_message'])
       assertIndexed(await plansOf(() => countUnread(database.db, userId)), ['account_message'])
     })
 

@@ -9,7 +9,7 @@ import type { Clock } from '../../platform/clock.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { maintenanceState } from '../console/maintenance.service.ts'
-import { countMessages, listMessages } from '../notifications/notifications.repository.ts'
+import { messagesWithCounts } from '../notifications/notifications.repository.ts'
 import { queueCursor, queueCursorKeyFits, queuePage, type QueueSort } from '../offers/offers.repository.ts'
 import { sectionBodySchema, sectionValues, type SectionBody } from '../offers/offers.schema.ts'
 import { SECTION_IDS, sectionProblems, type SectionId } from '../offers/offers.sections.ts'
@@ -409,8 +409,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
         const query = parse(MessageQuerySchema, request.query)
         // The user's own messages and those of the token's business (not of their other businesses).
         const reader = { userId: p.user.id, businessIds: [p.membership.businessId] }
-        const rows = await listMessages(db, reader, { limit: query.limit, offset: query.offset })
-        const { total } = await countMessages(db, reader)
+        const { rows, total } = await messagesWithCounts(db, reader, { limit: query.limit, offset: query.offset })
         return send(
           reply,
           json(200, {

@@ -86,7 +86,7 @@ function readersMessages(db: Executor, userId: string, businessIds: readonly str
     .where(visibleTo({ userId, businessIds }))
 }
 
-const messagesPage = compiledOnce((db: Executor, limit: number, userId: string, offset: number, ...businessIds: string[]) =>
+const messagesPageOf = (db: Executor, limit: number, userId: string, offset: number, businessIds: readonly string[]) =>
   readersMessages(db, userId, businessIds)
     .select([
       'account_message.id',
@@ -103,21 +103,41 @@ const messagesPage = compiledOnce((db: Executor, limit: number, userId: string, 
     .orderBy('account_message.created_at', 'desc')
     .orderBy('account_message.id', 'desc')
     .limit(sql.lit(limit))
-    .offset(offset),
-)
+    .offset(offset)
+
+const messagesPage = compiledOnce((db: Executor, limit: number, userId: string, offset: number, ...businessIds: string[]) => messagesPageOf(db, limit, userId, offset, businessIds))
 
 /** A page of messages, newest first, each with whether this reader has read it. */
 export async function listMessages(db: Executor, reader: Reader, page: { limit: number; offset: number }) {
   return (await db.executeQuery(messagesPage(db, page.limit, reader.userId, page.offset, ...reader.businessIds))).rows
 }
 
-const messageCounts = compiledOnce((db: Executor, _shape: undefined, userId: string, ...businessIds: string[]) =>
-  readersMessages(db, userId, businessIds).select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('account_message.id').filterWhere('r.read_at', 'is', null).as('unread')]),
+const messageCountsOf = (db: Executor, userId: string, businessIds: readonly string[]) =>
+  readersMessages(db, userId, businessIds).select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('account_message.id').filterWhere('r.read_at', 'is', null).as('unread')])
+
+/**
+ * A reader's message counts (all, unread) and a page of their messages, in one statement: the counts' one row, joined to the
+ * page (a lateral sub-select that does not depend on it, so it runs once). One round trip
+ * instead of two for the messages page and the API's list (docs/performance.md, session 10).
+ */
+const messagesWithCountsStatement = compiledOnce((db: Executor, limit: number, userId: string, offset: number, ...businessIds: string[]) =>
+  db
+    .selectFrom(messageCountsOf(db, userId, businessIds).as('c'))
+    .leftJoinLateral(messagesPageOf(db, limit, userId, offset, businessIds).as('m'), (join) => join.onTrue())
+    .select(['c.total', 'c.unread', 'm.id', 'm.user_id', 'm.business_id', 'm.template', 'm.params', 'm.lang', 'm.subject', 'm.body', 'm.created_at', 'm.read_at']),
 )
 
-export async function countMessages(db: Executor, reader: Reader): Promise<{ total: number; unread: number }> {
-  const [row] = (await db.executeQuery(messageCounts(db, undefined, reader.userId, ...reader.businessIds))).rows
-  return { total: Number(row!.total), unread: Number(row!.unread) }
+type MessageRow = Awaited<ReturnType<typeof listMessages>>[number]
+
+export async function messagesWithCounts(db: Executor, reader: Reader, page: { limit: number; offset: number }): Promise<{ total: number; unread: number; rows: MessageRow[] }> {
+  const rows = (await db.executeQuery(messagesWithCountsStatement(db, page.limit, reader.userId, page.offset, ...reader.businessIds))).rows
+  const first = rows[0]!
+  return {
+    total: Number(first.total),
+    unread: Number(first.unread),
+    // A page past the last: the counts' row alone, its message columns empty.
+    rows: (first.id === null ? [] : rows.map(({ total: _t, unread: _u, ...message }) => message)) as MessageRow[],
+  }
 }
 
 export async function findVisibleMessage(db: Executor, reader: Reader, id: string) {

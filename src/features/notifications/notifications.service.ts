@@ -4,11 +4,11 @@ import type { SessionCompanion } from '../../platform/session-store.ts'
 import type { Lang } from '../../i18n/i18n.ts'
 import {
   businessIdsForUser,
-  countMessages,
   countUnread,
   countUnreadQuery,
   findVisibleMessage,
   listMessages,
+  messagesWithCounts,
   markRead,
   type Reader,
 } from './notifications.repository.ts'
@@ -59,10 +59,11 @@ export interface MessagesPage {
  */
 export async function messagesPage(db: Db, userId: string, page: number, lang: Lang, businessIds?: readonly string[]): Promise<MessagesPage> {
   const reader = businessIds ? { userId, businessIds } : await readerFor(db, userId)
-  const counts = await countMessages(db, reader)
+  const counts = await messagesWithCounts(db, reader, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
   const pages = Math.max(1, Math.ceil(counts.total / PAGE_SIZE))
   const current = Math.min(page, pages)
-  const rows = await listMessages(db, reader, { limit: PAGE_SIZE, offset: (current - 1) * PAGE_SIZE })
+  // A page past the last (an old link, a typed address) shows the last: asked for again, rarely.
+  const rows = current === page ? counts.rows : await listMessages(db, reader, { limit: PAGE_SIZE, offset: (current - 1) * PAGE_SIZE })
   return {
     items: rows.map((r) => ({
       id: r.id,

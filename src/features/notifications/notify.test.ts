@@ -7,7 +7,7 @@ import { startSmtpServer, type TestSmtpServer } from '../../../tests/helpers/smt
 import { createUser } from '../../../tests/helpers/users.ts'
 import { dispatchOnce } from './dispatcher.ts'
 import { smtpMailer, type Mailer } from './mailer.ts'
-import { countMessages, listMessages } from './notifications.repository.ts'
+import { listMessages, markRead, messagesWithCounts } from './notifications.repository.ts'
 import { InvalidRecipientError, notify, notifyUser } from './notify.ts'
 
 const config = { publicBaseUrl: 'https://portal.example.ca', mailFrom: 'Employer Portal <no-reply@portal.example.ca>', mailReplyTo: undefined }
@@ -82,11 +82,22 @@ describe('notify(): the notification is part of the change that causes it', () =
     const business = '6f1d7a4e-2a55-4c4f-9a51-0d7c5d0e8c11'
     const now = clock.now()
     await notify(database.db, { template: 'welcome', params: { name: 'Ana' }, lang: 'en', accountMessage: { userId: ana.id }, now })
-    await notify(database.db, { template: 'welcome', params: { name: 'team' }, lang: 'en', accountMessage: { businessId: business }, now })
-    assert.deepEqual(await countMessages(database.db, { userId: ana.id, businessIds: [] }), { total: 1, unread: 1 })
-    assert.deepEqual(await countMessages(database.db, { userId: ana.id, businessIds: [business] }), { total: 2, unread: 2 })
-    assert.deepEqual(await countMessages(database.db, { userId: bob.id, businessIds: [business] }), { total: 1, unread: 1 })
-    assert.deepEqual(await countMessages(database.db, { userId: bob.id, businessIds: [] }), { total: 0, unread: 0 })
+    // A second later: the list is newest first.
+    await notify(database.db, { template: 'welcome', params: { name: 'team' }, lang: 'en', accountMessage: { businessId: business }, now: new Date(now.getTime() + 1000) })
+    // The counts and the page come from one statement: each page's rows, and the counts on any page, even one past the last.
+    const seen = async (reader: { userId: string; businessIds: string[] }, page = { limit: 20, offset: 0 }) => {
+      const { total, unread, rows } = await messagesWithCounts(database.db, reader, page)
+      return { total, unread, listed: rows.map((r) => r.params.name) }
+    }
+    assert.deepEqual(await seen({ userId: ana.id, businessIds: [] }), { total: 1, unread: 1, listed: ['Ana'] })
+    assert.deepEqual(await seen({ userId: ana.id, businessIds: [business] }), { total: 2, unread: 2, listed: ['team', 'Ana'] })
+    assert.deepEqual(await seen({ userId: ana.id, businessIds: [business] }, { limit: 1, offset: 1 }), { total: 2, unread: 2, listed: ['Ana'] })
+    assert.deepEqual(await seen({ userId: ana.id, businessIds: [business] }, { limit: 1, offset: 2 }), { total: 2, unread: 2, listed: [] })
+    assert.deepEqual(await seen({ userId: bob.id, businessIds: [business] }), { total: 1, unread: 1, listed: ['team'] })
+    assert.deepEqual(await seen({ userId: bob.id, businessIds: [] }), { total: 0, unread: 0, listed: [] })
+    await markRead(database.db, (await listMessages(database.db, { userId: bob.id, businessIds: [business] }, { limit: 1, offset: 0 }))[0]!.id, bob.id, now)
+    assert.deepEqual(await seen({ userId: bob.id, businessIds: [business] }), { total: 1, unread: 0, listed: ['team'] })
+    assert.deepEqual(await seen({ userId: ana.id, businessIds: [business] }), { total: 2, unread: 2, listed: ['team', 'Ana'] }, 'read by Bob, still unread for Ana')
   })
 
   it('notifyUser() writes in the user’s preferred language, to their contact e-mail when they have one', async () => {
