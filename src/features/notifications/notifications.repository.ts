@@ -136,7 +136,7 @@ export async function messagesWithCounts(db: Executor, reader: Reader, page: { l
     total: Number(first.total),
     unread: Number(first.unread),
     // A page past the last: the counts' row alone, its message columns empty.
-    rows: (first.id === null ? [] : rows.map(({ total: _t, unread: _u, ...message }) => message)) as MessageRow[],
+    rows: first.id === null ? [] : rows.map((r): MessageRow => ({ id: r.id!, user_id: r.user_id, business_id: r.business_id, template: r.template!, params: r.params!, lang: r.lang!, subject: r.subject!, body: r.body!, created_at: r.created_at!, read_at: r.read_at })),
   }
 }
 
