@@ -116,9 +116,10 @@ const messageCountsOf = (db: Executor, userId: string, businessIds: readonly str
   readersMessages(db, userId, businessIds).select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('account_message.id').filterWhere('r.read_at', 'is', null).as('unread')])
 
 /**
- * A reader's message counts (all, unread) and a page of their messages, in one statement: the counts' one row, joined to the
- * page (a lateral sub-select that does not depend on it, so it runs once). One round trip
- * instead of two for the messages page and the API's list (docs/performance.md, session 10).
+ * A reader's message counts (all, unread) and a page of their messages, in one statement:
+ * the counts' one row, joined to the page (a lateral sub-select that does not depend on it,
+ * so it runs once). One round trip instead of two for the messages page and the API's list
+ * (docs/performance.md, session 10).
  */
 const messagesWithCountsStatement = compiledOnce((db: Executor, limit: number, userId: string, offset: number, ...businessIds: string[]) =>
   db
