@@ -18,13 +18,18 @@ export const MAX_PREPARED_TEXT = 8_000
  * (docs/performance.md, session 10). The caller also checks it is outside a transaction, so
  * a statement a migration invalidated can be prepared again and retried: PostgreSQL refuses
  * it when binding, before it runs, so a retried write is still written once. Not an insert
- * whose conflict target names a partial unique index (`on conflict (user_id) where status =
- * $2`): PostgreSQL finds that index when planning, and a generic plan (from the sixth run)
- * has no value to match its predicate with, so it fails.
+ * whose conflict target names a partial unique index by a parameter (`on conflict (user_id)
+ * where status = $2`): PostgreSQL finds that index when planning, and a generic plan (from
+ * the sixth run) has no value to match its predicate with, so it fails. The portal writes
+ * such constants in (`sql.lit('draft')`, the rule for partial indexes in
+ * docs/architecture.md); this only keeps a statement that forgets from failing.
  */
 function isPreparable(text: string): boolean {
-  return /^\s*(select|insert|update|delete|with)\b/i.test(text) && !text.includes(';') && text.length <= MAX_PREPARED_TEXT && !/\bon conflict\s*\([^)]*\)\s*where\b/i.test(text)
+  return /^\s*(select|insert|update|delete|with)\b/i.test(text) && !text.includes(';') && text.length <= MAX_PREPARED_TEXT && !CONFLICT_TARGET_WITH_PARAMETER.test(text)
 }
+
+/** `on conflict (…) where …$n… do`: a partial index's predicate given by a parameter. */
+const CONFLICT_TARGET_WITH_PARAMETER = /\bon conflict\s*\([^)]*\)\s*where\b(?:(?!\bdo\b)[\s\S])*\$\d/i
 
 /** pg's own conversion of a parameter to the text it sends (Dates, arrays, objects as JSON): the embedded client uses it too, so both engines get the same values. */
 export const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils.prepareValue

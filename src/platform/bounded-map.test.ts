@@ -11,4 +11,15 @@ describe('a bounded map of remembered answers', () => {
     map.set('d', 4)
     assert.deepEqual([...map], [['d', 4]])
   })
+
+  it('remembers what it was asked to work out, and works it out again once dropped', () => {
+    const map = new BoundedMap<string, string>(2)
+    let made = 0
+    const upper = (k: string) => map.remember(k, () => (made++, k.toUpperCase()))
+    assert.deepEqual([upper('a'), upper('a'), upper('b')], ['A', 'A', 'B'])
+    assert.equal(made, 2)
+    upper('c')
+    assert.equal(upper('a'), 'A')
+    assert.equal(made, 4, 'a third key started the map again: "a" was worked out afresh')
+  })
 })

@@ -13,4 +13,14 @@ export class BoundedMap<K, V> extends Map<K, V> {
     if (this.size >= this.max && !this.has(key)) this.clear()
     return super.set(key, value)
   }
+
+  /** The answer for `key`: the one remembered, or `make()`'s, remembered. */
+  remember(key: K, make: () => V): V {
+    let value = this.get(key)
+    if (value === undefined) {
+      value = make()
+      this.set(key, value)
+    }
+    return value
+  }
 }

@@ -29,12 +29,7 @@ export class RememberingSigner {
   }
 
   sign(value: string): string {
-    let signed = this.signed.get(value)
-    if (signed === undefined) {
-      signed = this.signer.sign(value)
-      this.signed.set(value, signed)
-    }
-    return signed
+    return this.signed.remember(value, () => this.signer.sign(value))
   }
 
   unsign(signedValue: string): UnsignResult {

@@ -54,13 +54,8 @@ export function formatInZone(lang: Lang, date: Date, timeZone: string, style: Da
     entry = { format: dateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { ...DATE_STYLES[style], timeZone }), done: new BoundedMap(REMEMBERED_PER_STYLE) }
     styled.set(key, entry)
   }
-  const instant = date.getTime()
-  let text = entry.done.get(instant)
-  if (text === undefined) {
-    text = entry.format.format(date)
-    entry.done.set(instant, text)
-  }
-  return text
+  const format = entry.format
+  return entry.done.remember(date.getTime(), () => format.format(date))
 }
 
 /** The calendar day ('YYYY-MM-DD') it is in a time zone. */

@@ -8,12 +8,7 @@ import { isMessageKey, type MessageKey, type Translate } from '../i18n/i18n.ts'
  * `givenNames` → `given-names`, `job.title` → `job-title`, `locations.1.city` → `locations-1-city`.
  */
 export function fieldId(name: string): string {
-  let id = fieldIds.get(name)
-  if (id === undefined) {
-    id = idOf(name)
-    fieldIds.set(name, id)
-  }
-  return id
+  return fieldIds.remember(name, () => idOf(name))
 }
 
 /** Ids already made: four regular expressions per field per page were ~2 % of a form page's CPU. */

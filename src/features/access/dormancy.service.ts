@@ -210,7 +210,7 @@ export async function requestReactivation(db: Db, actor: Actor, userId: string, 
     const row = await trx
       .insertInto('reactivation_request')
       .values({ user_id: userId, reason, created_at: now })
-      .onConflict((oc) => oc.column('user_id').where('status', '=', 'submitted').doNothing())
+      .onConflict((oc) => oc.column('user_id').where('status', '=', sql.lit('submitted')).doNothing())
       .returning('id')
       .executeTakeFirst()
     if (row) await audit(trx, actor, now, { action: 'access.reactivation_requested', objectType: 'reactivation_request', objectId: row.id })

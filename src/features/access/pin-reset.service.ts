@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { AppUser } from '../../db/database.ts'
 import { translator, type Lang } from '../../i18n/i18n.ts'
 import { audit, type Actor, type DbOrTrx } from '../../platform/audit.ts'
@@ -75,7 +76,7 @@ export async function requestPinReset(db: AccessDeps['db'], actor: Actor, user: 
         handled_by: handledBy,
         created_at: now,
       })
-      .onConflict((oc) => oc.columns(['requester_user_id', 'business_key']).where('status', '=', 'submitted').doNothing())
+      .onConflict((oc) => oc.columns(['requester_user_id', 'business_key']).where('status', '=', sql.lit('submitted')).doNothing())
       .returning('id')
       .executeTakeFirst()
     // Asked again while the first is open: answered like the first time, and nothing more is sent.

@@ -15,7 +15,7 @@ export async function createDraft(db: DbOrTrx, userId: string, now: Date): Promi
   return db
     .insertInto('enrolment_request')
     .values({ requester_user_id: userId, status: 'draft', created_at: now, updated_at: now })
-    .onConflict((oc) => oc.column('requester_user_id').where('status', '=', 'draft').doUpdateSet({ updated_at: now }))
+    .onConflict((oc) => oc.column('requester_user_id').where('status', '=', sql.lit('draft')).doUpdateSet({ updated_at: now }))
     .returningAll()
     .executeTakeFirstOrThrow()
 }

@@ -66,7 +66,6 @@ function problemText(t: Translate, p: FieldProblem['problem']): string {
   return Array.isArray(p) ? t(p[0], p[1]) : t(p)
 }
 
-
 /** Each field's label, help and hint per language, translated and escaped once: they never change, and a section draws a dozen fields. */
 const fieldTexts = new Map<string, { label: Html; help: Html; hint: Html | undefined }>()
 
