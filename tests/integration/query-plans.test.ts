@@ -35,7 +35,7 @@ const literal = (v: unknown) => (v === null || v === undefined ? 'null' : pg.esc
  * executions for their values, then keeps the generic plan unless it looks costlier than
  * theirs; a statement it plans afresh at every request pays for planning every time.
  */
-type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] }
+type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows'?: number; 'Actual Loops'?: number; Plans?: PlanNode[] }
 
 function walk(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
   out.push(node)
@@ -91,6 +91,22 @@ if (usingPostgres()) {
       })
     }
 
+    /** How many rows of `table` the statements `run` sends read when executed (EXPLAIN ANALYZE with their values). */
+    async function rowsRead(run: () => Promise<unknown>, table: string): Promise<number> {
+      const recording = recordStatements()
+      try {
+        await run()
+      } finally {
+        recording.stop()
+      }
+      let rows = 0
+      for (const s of recording.sent.filter((x) => /^\s*select/i.test(x.text))) {
+        const result = await database.db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(CompiledQuery.raw(`explain (analyze, format json) ${s.text}`, s.values))
+        for (const n of walk(result.rows[0]!['QUERY PLAN'][0]!.Plan)) if (n['Relation Name'] === table) rows += (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1)
+      }
+      return rows
+    }
+
     function assertIndexed(plans: { sql: string; nodes: PlanNode[]; keptGeneric?: boolean }[], tables: string[]): void {
       for (const p of plans) {
         assert.notEqual(p.keptGeneric, false, `PostgreSQL plans this statement afresh at every execution (its generic plan looks costlier than one made for the values):\n${p.sql}`)
@@ -122,6 +138,11 @@ if (usingPostgres()) {
         select case when g % 4 = 0 then null else u.id end, case when g % 4 = 0 then m.business_id end, 'welcome', '{}', 'en', 'Hello', 'Hello', ${now}::timestamptz - make_interval(secs => g)
         from app_user u join business_membership m on m.user_id = u.id
         cross join generate_series(1, 10) g`.execute(db)
+      // The busiest representative's history: 20,000 messages, all read (a submission and a receipt per offer).
+      await sql`
+        insert into account_message (user_id, template, params, lang, subject, body, created_at, read_at)
+        select ${userId}::uuid, 'welcome', '{}', 'en', 'Hello', 'Hello', ${now}::timestamptz - make_interval(days => 1, secs => g), ${now}
+        from generate_series(1, 20000) g`.execute(db)
       await sql`analyze`.execute(db)
     })
     after(() => database.close())
@@ -143,6 +164,15 @@ if (usingPostgres()) {
       assertIndexed(await plansOf(() => listMessages(database.db, reader, { limit: 20, offset: 0 })), ['account_message'])
       assertIndexed(await plansOf(() => messagesWithCounts(database.db, reader, { limit: 20, offset: 0 })), ['account_message'])
       assertIndexed(await plansOf(() => countUnread(database.db, userId)), ['account_message'])
+    })
+
+    test('the unread count, the totals and a page read what they show, not the 20,000 messages of history', async () => {
+      const reader = { userId, businessIds: [businessId] }
+      const { total, unread, rows } = await messagesWithCounts(database.db, reader, { limit: 20, offset: 0 })
+      assert.ok(total > 20_000 && unread > 0 && unread < 20 && rows.length === 20, JSON.stringify({ total, unread }))
+      const bound = 2 * 20 + 2 * unread
+      const read = { page: await rowsRead(() => messagesWithCounts(database.db, reader, { limit: 20, offset: 0 }), 'account_message'), header: await rowsRead(() => countUnread(database.db, userId), 'account_message') }
+      assert.ok(read.page <= bound && read.header <= bound, `account_message rows read: ${JSON.stringify(read)}, expected ≤ ${bound} each`)
     })
 
     test('the officer’s offer search: by name (first and next page) and by passport number', async () => {

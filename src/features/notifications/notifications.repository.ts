@@ -22,9 +22,32 @@ export async function businessIdsForUser(db: Executor, userId: string): Promise<
 }
 
 /**
+ * How many messages a person has not read, in a cost that grows with those and not with
+ * their history (a busy representative has tens of thousands of messages): their personal
+ * unread messages through the partial index of those (`account_message_unread_idx`), plus
+ * their businesses' messages without their read mark. Business messages are few; they are
+ * found through their own partial index.
+ */
+function unreadOf(db: Executor, userId: string | Expression<string | null>, businessIds: Expression<unknown> | readonly string[]) {
+  const personal = db
+    .selectFrom('account_message')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+  const ofBusinesses = db
+    .selectFrom('account_message as m')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) => (Array.isArray(businessIds) ? eb('m.business_id', 'in', businessIds) : eb('m.business_id', '=', businessIds as Expression<string>)))
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('account_message_read as r').select(sql.lit(1).as('one')).whereRef('r.message_id', '=', 'm.id').where('r.user_id', '=', userId))),
+    )
+  return Array.isArray(businessIds) && businessIds.length === 0 ? sql<number>`(${personal})` : sql<number>`(${personal}) + (${ofBusinesses})`
+}
+
+/**
  * The header's unread count in one query: the businesses of `businessIdsForUser` are a
- * sub-select turned into an array (an InitPlan), so both partial indexes of
- * account_message still serve the OR, as with a list of ids.
+ * sub-select turned into an array (an InitPlan), so the business messages' partial index
+ * still serves, as with a list of ids.
  */
 export async function countUnread(db: Executor, userId: string): Promise<number> {
   const row = await countUnreadQuery(db, userId).executeTakeFirstOrThrow()
@@ -34,12 +57,7 @@ export async function countUnread(db: Executor, userId: string): Promise<number>
 /** `countUnread`'s statement, also read as a sub-select with the session (`unreadWithSession`). */
 export function countUnreadQuery(db: Executor, userId: string | Expression<string | null>) {
   const businessIds = sql<string>`any(array(select "business_id" from "business_membership" where "user_id" = ${userId} and "status" = 'active'))`
-  return db
-    .selectFrom('account_message')
-    .leftJoin('account_message_read as r', (join) => join.onRef('r.message_id', '=', 'account_message.id').on('r.user_id', '=', userId))
-    .where((eb) => eb.or([eb('account_message.user_id', '=', userId), eb('account_message.business_id', '=', businessIds)]))
-    .where('r.read_at', 'is', null)
-    .select((eb) => eb.fn.countAll<number>().as('unread'))
+  return db.selectNoFrom(unreadOf(db, userId, businessIds).as('unread'))
 }
 
 function visibleTo(reader: Reader) {
@@ -73,47 +91,48 @@ export async function insertOutboxEmail(
   return inserted.id
 }
 
+const MESSAGE_COLUMNS = ['id', 'user_id', 'business_id', 'template', 'params', 'lang', 'subject', 'body', 'created_at', 'read_at'] as const
+
 /**
- * A reader's messages: their own and their businesses', the businesses as a list of values
- * (`in ($2, $3)`). One array parameter (`= any($2)`) would make one text for every reader,
- * but PostgreSQL prices its generic plan for an array of ten and then plans every execution
- * afresh; so each number of businesses (a handful) is its own statement, compiled once.
+ * A page of a reader's messages, newest first: their own and their businesses', the
+ * businesses as a list of values (`in ($2, $3)`; one array parameter would make one text for
+ * every reader, but PostgreSQL prices its generic plan for an array of ten and then plans
+ * every execution afresh, so each number of businesses, a handful, is its own statement).
+ * Each owner's newest `reach` (offset + page) come from that owner's index in order and the
+ * page is cut from them: no sort of the whole history (one `or` across both indexes sorted
+ * every message the reader has). A business message is read when this reader has marked it.
  */
-function readersMessages(db: Executor, userId: string, businessIds: readonly string[]) {
-  return db
-    .selectFrom('account_message')
-    .leftJoin('account_message_read as r', (join) => join.onRef('r.message_id', '=', 'account_message.id').on('r.user_id', '=', userId))
-    .where(visibleTo({ userId, businessIds }))
+const messagesPageOf = (db: Executor, limit: number, userId: string, offset: number, reach: number, businessIds: readonly string[]) => {
+  const personal = db.selectFrom('account_message').select(MESSAGE_COLUMNS).where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(reach)
+  const ofBusinesses = db
+    .selectFrom('account_message as m')
+    .leftJoin('account_message_read as r', (join) => join.onRef('r.message_id', '=', 'm.id').on('r.user_id', '=', userId))
+    .select(['m.id', 'm.user_id', 'm.business_id', 'm.template', 'm.params', 'm.lang', 'm.subject', 'm.body', 'm.created_at', 'r.read_at'])
+    .where('m.business_id', 'in', businessIds)
+    .orderBy('m.created_at', 'desc')
+    .orderBy('m.id', 'desc')
+    .limit(reach)
+  const newest = businessIds.length === 0 ? personal : db.selectFrom(personal.as('p')).selectAll().unionAll(db.selectFrom(ofBusinesses.as('b')).selectAll())
+  return db.selectFrom(newest.as('m')).selectAll().orderBy('m.created_at', 'desc').orderBy('m.id', 'desc').limit(sql.lit(limit)).offset(offset)
 }
 
-const messagesPageOf = (db: Executor, limit: number, userId: string, offset: number, businessIds: readonly string[]) =>
-  readersMessages(db, userId, businessIds)
-    .select([
-      'account_message.id',
-      'account_message.user_id',
-      'account_message.business_id',
-      'account_message.template',
-      'account_message.params',
-      'account_message.lang',
-      'account_message.subject',
-      'account_message.body',
-      'account_message.created_at',
-      'r.read_at',
-    ])
-    .orderBy('account_message.created_at', 'desc')
-    .orderBy('account_message.id', 'desc')
-    .limit(sql.lit(limit))
-    .offset(offset)
-
-const messagesPage = compiledOnce((db: Executor, limit: number, userId: string, offset: number, ...businessIds: string[]) => messagesPageOf(db, limit, userId, offset, businessIds))
+const messagesPage = compiledOnce((db: Executor, limit: number, userId: string, offset: number, reach: number, ...businessIds: string[]) => messagesPageOf(db, limit, userId, offset, reach, businessIds))
 
 /** A page of messages, newest first, each with whether this reader has read it. */
 export async function listMessages(db: Executor, reader: Reader, page: { limit: number; offset: number }) {
-  return (await db.executeQuery(messagesPage(db, page.limit, reader.userId, page.offset, ...reader.businessIds))).rows
+  return (await db.executeQuery(messagesPage(db, page.limit, reader.userId, page.offset, page.offset + page.limit, ...reader.businessIds))).rows
 }
 
+/** How many messages a reader has (the owners' tallies, kept by the database) and how many they have not read. */
 const messageCountsOf = (db: Executor, userId: string, businessIds: readonly string[]) =>
-  readersMessages(db, userId, businessIds).select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('account_message.id').filterWhere('r.read_at', 'is', null).as('unread')])
+  db.selectNoFrom([
+    db
+      .selectFrom('account_message_tally')
+      .select(sql<number>`coalesce(sum(total), 0)::int8`.as('total'))
+      .where('owner_id', 'in', [userId, ...businessIds])
+      .as('total'),
+    unreadOf(db, userId, businessIds).as('unread'),
+  ])
 
 /**
  * A reader's message counts (all, unread) and a page of their messages, in one statement:
@@ -121,17 +140,17 @@ const messageCountsOf = (db: Executor, userId: string, businessIds: readonly str
  * so it runs once). One round trip instead of two for the messages page and the API's list
  * (docs/performance.md, session 10).
  */
-const messagesWithCountsStatement = compiledOnce((db: Executor, limit: number, userId: string, offset: number, ...businessIds: string[]) =>
+const messagesWithCountsStatement = compiledOnce((db: Executor, limit: number, userId: string, offset: number, reach: number, ...businessIds: string[]) =>
   db
     .selectFrom(messageCountsOf(db, userId, businessIds).as('c'))
-    .leftJoinLateral(messagesPageOf(db, limit, userId, offset, businessIds).as('m'), (join) => join.onTrue())
+    .leftJoinLateral(messagesPageOf(db, limit, userId, offset, reach, businessIds).as('m'), (join) => join.onTrue())
     .select(['c.total', 'c.unread', 'm.id', 'm.user_id', 'm.business_id', 'm.template', 'm.params', 'm.lang', 'm.subject', 'm.body', 'm.created_at', 'm.read_at']),
 )
 
 type MessageRow = Awaited<ReturnType<typeof listMessages>>[number]
 
 export async function messagesWithCounts(db: Executor, reader: Reader, page: { limit: number; offset: number }): Promise<{ total: number; unread: number; rows: MessageRow[] }> {
-  const rows = (await db.executeQuery(messagesWithCountsStatement(db, page.limit, reader.userId, page.offset, ...reader.businessIds))).rows
+  const rows = (await db.executeQuery(messagesWithCountsStatement(db, page.limit, reader.userId, page.offset, page.offset + page.limit, ...reader.businessIds))).rows
   const first = rows[0]!
   return {
     total: Number(first.total),
@@ -150,10 +169,15 @@ export async function findVisibleMessage(db: Executor, reader: Reader, id: strin
     .executeTakeFirst()
 }
 
-export async function markRead(db: Executor, messageId: string, userId: string, now: Date): Promise<void> {
+/** Marks a message read for this reader: on the message when it is theirs alone, else with their own mark (the first reading counts). */
+export async function markRead(db: Executor, message: { id: string; user_id: string | null }, userId: string, now: Date): Promise<void> {
+  if (message.user_id === userId) {
+    await db.updateTable('account_message').set({ read_at: now }).where('id', '=', message.id).where('read_at', 'is', null).execute()
+    return
+  }
   await db
     .insertInto('account_message_read')
-    .values({ message_id: messageId, user_id: userId, read_at: now })
+    .values({ message_id: message.id, user_id: userId, read_at: now })
     .onConflict((oc) => oc.columns(['message_id', 'user_id']).doNothing())
     .execute()
 }

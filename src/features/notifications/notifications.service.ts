@@ -84,7 +84,7 @@ export async function openMessage(db: Db, userId: string, id: string, now: Date,
   const reader = await readerFor(db, userId)
   const message = await findVisibleMessage(db, reader, id)
   if (!message) return undefined
-  await markRead(db, message.id, userId, now)
+  await markRead(db, message, userId, now)
   return { ...messageText(message, lang), createdAt: message.created_at, forBusiness: message.business_id !== null }
 }
 

@@ -13,8 +13,16 @@ export interface AccountMessageTable {
   subject: string
   body: string
   created_at: Timestamp
+  /** When its one reader read a personal message (a business message's marks are in account_message_read). */
+  read_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 export type AccountMessage = Selectable<AccountMessageTable>
+
+/** Messages per owner (a user or a business), kept by a trigger on account_message. */
+export interface AccountMessageTallyTable {
+  owner_id: string
+  total: ColumnType<number, never, never>
+}
 
 export interface AccountMessageReadTable {
   message_id: string
@@ -69,6 +77,7 @@ export type DevMailboxRow = Selectable<DevMailboxTable>
 export interface NotificationTables {
   account_message: AccountMessageTable
   account_message_read: AccountMessageReadTable
+  account_message_tally: AccountMessageTallyTable
   email_outbox: EmailOutboxTable
   email_delivery_log: EmailDeliveryLogTable
   dev_mailbox: DevMailboxTable

@@ -95,7 +95,7 @@ describe('notify(): the notification is part of the change that causes it', () =
     assert.deepEqual(await seen({ userId: ana.id, businessIds: [business] }, { limit: 1, offset: 2 }), { total: 2, unread: 2, listed: [] })
     assert.deepEqual(await seen({ userId: bob.id, businessIds: [business] }), { total: 1, unread: 1, listed: ['team'] })
     assert.deepEqual(await seen({ userId: bob.id, businessIds: [] }), { total: 0, unread: 0, listed: [] })
-    await markRead(database.db, (await listMessages(database.db, { userId: bob.id, businessIds: [business] }, { limit: 1, offset: 0 }))[0]!.id, bob.id, now)
+    await markRead(database.db, (await listMessages(database.db, { userId: bob.id, businessIds: [business] }, { limit: 1, offset: 0 }))[0]!, bob.id, now)
     assert.deepEqual(await seen({ userId: bob.id, businessIds: [business] }), { total: 1, unread: 0, listed: ['team'] })
     assert.deepEqual(await seen({ userId: ana.id, businessIds: [business] }), { total: 2, unread: 2, listed: ['team', 'Ana'] }, 'read by Bob, still unread for Ana')
   })
