@@ -20,7 +20,9 @@ import { OWASP_ARGON2ID } from './lib/argon2.ts'
  *   - offers spread over the businesses, the first business taking `--busiest` of them
  *     (default 10,000: the benchmark's queue), in every status with answers in every
  *     section, searchable columns filled; an approved payment for each submitted offer;
- *   - `--messages-per-employer` account messages each;
+ *   - `--messages-per-employer` account messages each, and the messages the offers brought
+ *     their creator (a submission and a receipt per submitted offer: the busiest
+ *     representative has ~14,000), all read but one in a hundred;
  *   - with `--officer-totp <base32 secret>`, an officer `<prefix>-officer` (same password,
  *     that second factor set up) for the console scenarios;
  *   - with `--api-token ep_…`, that personal API token (read, drafts) for the first
@@ -293,6 +295,19 @@ async function seed(db: Db): Promise<string[]> {
     async (rows) => affected(await db.insertInto('account_message').values(rows).execute()),
   )
   report.push(`${messages.rows.toLocaleString('en-CA')} account messages in ${messages.seconds.toFixed(1)} s`)
+
+  // What the offers brought their creators, as the portal writes it (offers.service submit, payment
+  // receipt): the history that the header's unread count and the messages page must not walk.
+  const offerMessagesStarted = performance.now()
+  const offerMessages = await sql`
+    insert into account_message (user_id, template, params, lang, subject, body, created_at, read_at)
+    select o.created_by, m.template, jsonb_build_object('offerNumber', o.offer_number, 'worker', o.worker_name, 'job', o.job_title), 'en',
+           m.subject || ' ' || o.offer_number, 'Seeded message.', o.submitted_at + m.later,
+           case when hashtext(o.offer_number || m.template) % 100 <> 0 then o.submitted_at + m.later + interval '1 hour' end
+    from offer o join business b on b.id = o.business_id
+    cross join (values ('offerSubmitted', 'Offer submitted:', interval '0'), ('paymentReceipt', 'Receipt for offer', interval '1 second')) as m(template, subject, later)
+    where b.legal_name_key like ${`scale ${prefix} employer %`} and o.offer_number is not null`.execute(db)
+  report.push(`${Number(offerMessages.numAffectedRows ?? 0n).toLocaleString('en-CA')} account messages about the offers (submission, receipt) in ${((performance.now() - offerMessagesStarted) / 1000).toFixed(1)} s`)
 
   // --- Staff and API ---------------------------------------------------------------
   if (args['officer-totp']) {
