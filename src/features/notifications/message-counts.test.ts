@@ -19,9 +19,10 @@ const at = (seconds: number) => new Date(now.getTime() + seconds * 1000)
 
 /** What the tally table says, beside what counting the messages says, per owner. */
 async function talliesAndCounts(db: DatabaseHandle['db']) {
-  const tallies = await db.selectFrom('account_message_tally').select(['owner_id', 'total']).where('total', '>', 0).orderBy('owner_id').execute()
-  const counted = await sql<{ owner_id: string; total: number }>`
-    select coalesce(user_id, business_id) as owner_id, count(*)::int8 as total from account_message group by 1 order by 1`.execute(db)
+  const tallies = await db.selectFrom('account_message_tally').select(['owner_id', 'total', 'unread']).where('total', '>', 0).orderBy('owner_id').execute()
+  const counted = await sql<{ owner_id: string; total: number; unread: number }>`
+    select coalesce(user_id, business_id) as owner_id, count(*)::int8 as total, count(*) filter (where user_id is not null and read_at is null)::int8 as unread
+    from account_message group by 1 order by 1`.execute(db)
   return { tallies: tallies.map((t) => ({ ...t })), counted: counted.rows.map((c) => ({ ...c })) }
 }
 
@@ -89,7 +90,7 @@ describe('account message counts: the unread count and the totals do not walk th
     assert.deepEqual({ total, unread }, { total: 12, unread: 12 })
   })
 
-  it('the tallies follow every insert, move and delete (a user’s deletion included) and always equal a count', async () => {
+  it('the tallies follow every insert, reading, move and delete (a user’s deletion included) and always equal a count', async () => {
     const ana = await createUser(database.db, { username: 'ana' })
     const bob = await createUser(database.db, { username: 'bob' })
     for (let i = 0; i < 3; i++) await notify(database.db, { template: 'welcome', params: { name: 'Ana' }, lang: 'en', accountMessage: { userId: ana.id }, now: at(i) })
@@ -97,7 +98,13 @@ describe('account message counts: the unread count and the totals do not walk th
     await notify(database.db, { template: 'welcome', params: { name: 'team' }, lang: 'en', accountMessage: { businessId: BUSINESS }, now })
     let state = await talliesAndCounts(database.db)
     assert.deepEqual(state.tallies, state.counted)
-    assert.equal(state.tallies.find((t) => t.owner_id === ana.id)?.total, 3)
+    assert.deepEqual(state.tallies.find((t) => t.owner_id === ana.id), { owner_id: ana.id, total: 3, unread: 3 })
+    const [newest] = await listMessages(database.db, { userId: ana.id, businessIds: [] }, { limit: 1, offset: 0 })
+    await markRead(database.db, newest!, ana.id, at(10))
+    await markRead(database.db, newest!, ana.id, at(11))
+    state = await talliesAndCounts(database.db)
+    assert.deepEqual(state.tallies, state.counted)
+    assert.deepEqual(state.tallies.find((t) => t.owner_id === ana.id), { owner_id: ana.id, total: 3, unread: 2 }, 'read once, counted once')
 
     // A message given to someone else (not something the portal does, but the tally must not drift).
     const one = await database.db.selectFrom('account_message').select('id').where('user_id', '=', ana.id).limit(1).executeTakeFirstOrThrow()

@@ -22,18 +22,13 @@ export async function businessIdsForUser(db: Executor, userId: string): Promise<
 }
 
 /**
- * How many messages a person has not read, in a cost that grows with those and not with
- * their history (a busy representative has tens of thousands of messages): their personal
- * unread messages through the partial index of those (`account_message_unread_idx`), plus
- * their businesses' messages without their read mark. Business messages are few; they are
- * found through their own partial index.
+ * How many messages a person has not read, at a cost that does not grow with their messages (a
+ * busy representative has tens of thousands, and may never open them: the e-mails say the
+ * same): their own unread from their tally row (kept by the database), plus their businesses'
+ * messages without their read mark. Business messages are few; their partial index serves.
  */
 function unreadOf(db: Executor, userId: string | Expression<string | null>, businessIds: Expression<unknown> | readonly string[]) {
-  const personal = db
-    .selectFrom('account_message')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('user_id', '=', userId)
-    .where('read_at', 'is', null)
+  const personal = db.selectFrom('account_message_tally').select('unread').where('owner_id', '=', userId)
   const ofBusinesses = db
     .selectFrom('account_message as m')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -41,7 +36,8 @@ function unreadOf(db: Executor, userId: string | Expression<string | null>, busi
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom('account_message_read as r').select(sql.lit(1).as('one')).whereRef('r.message_id', '=', 'm.id').where('r.user_id', '=', userId))),
     )
-  return Array.isArray(businessIds) && businessIds.length === 0 ? sql<number>`(${personal})` : sql<number>`(${personal}) + (${ofBusinesses})`
+  const own = sql<number>`coalesce((${personal}), 0)`
+  return Array.isArray(businessIds) && businessIds.length === 0 ? own : sql<number>`${own} + (${ofBusinesses})`
 }
 
 /**

@@ -18,10 +18,11 @@ export interface AccountMessageTable {
 }
 export type AccountMessage = Selectable<AccountMessageTable>
 
-/** Messages per owner (a user or a business), kept by a trigger on account_message. */
+/** Messages per owner (a user or a business) and a user's own unread, kept by a trigger on account_message. */
 export interface AccountMessageTallyTable {
   owner_id: string
   total: ColumnType<number, never, never>
+  unread: ColumnType<number, never, never>
 }
 
 export interface AccountMessageReadTable {
