@@ -4,6 +4,7 @@ import { followPrimary, graceOptions } from './cluster.ts'
 import type { Config } from './config.ts'
 import { openDatabase } from './db/connect.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import { startEmbeddedMaintenance } from './db/embedded-maintenance.ts'
 import { demoSignInsText, seedDemo } from './features/demo/demo-seed.ts'
 import { startConfiguredDispatcher } from './features/notifications/dispatcher.ts'
 import { startExportWorker } from './features/console/inspection.service.ts'
@@ -34,6 +35,8 @@ export async function serve(config: Config, totpSecrets: TotpSecrets): Promise<v
   const mail = config.runMailDispatcher ? startConfiguredDispatcher(config, database.db, clock, app.log) : undefined
   // Large inspection exports likewise: here, unless `npm run worker` makes them.
   const exports = config.runMailDispatcher ? startExportWorker(database.db, clock, app.log, `web-${process.pid}`) : undefined
+  // The embedded database has no autovacuum: the portal vacuums and analyzes it hourly.
+  const maintenance = startEmbeddedMaintenance(database, { log: app.log })
 
   const closer = closeWithGrace({ delay: 10_000, ...graceOptions() }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error')
@@ -41,6 +44,7 @@ export async function serve(config: Config, totpSecrets: TotpSecrets): Promise<v
     await app.close()
     await mail?.stop()
     await exports?.stop()
+    await maintenance.stop()
     await database.close()
   })
   followPrimary(closer)
