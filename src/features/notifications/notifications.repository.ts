@@ -98,12 +98,8 @@ const MESSAGE_COLUMNS = ['id', 'user_id', 'business_id', 'template', 'params', '
  * page is cut from them: no sort of the whole history (one `or` across both indexes sorted
  * every message the reader has). A business message is read when this reader has marked it.
  */
-const messagesPageOf = (db: Executor, limit: number, userId: string, offset: number | undefined, reach: number | undefined, businessIds: readonly string[]) => {
-  // The first page (the home page's panel, the messages page as opened) takes each owner's
-  // newest `limit`, written in: with a parameter there, PostgreSQL prices the generic plan for
-  // a tenth of the history and plans every execution afresh (on PGlite, 23 `fstat`s each).
-  const cap = reach === undefined ? sql.lit(limit) : reach
-  const personal = db.selectFrom('account_message').select(MESSAGE_COLUMNS).where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(cap)
+const messagesPageOf = (db: Executor, limit: number, userId: string, offset: number, reach: number, businessIds: readonly string[]) => {
+  const personal = db.selectFrom('account_message').select(MESSAGE_COLUMNS).where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(reach)
   const ofBusinesses = db
     .selectFrom('account_message as m')
     .leftJoin('account_message_read as r', (join) => join.onRef('r.message_id', '=', 'm.id').on('r.user_id', '=', userId))
@@ -111,23 +107,16 @@ const messagesPageOf = (db: Executor, limit: number, userId: string, offset: num
     .where('m.business_id', 'in', businessIds)
     .orderBy('m.created_at', 'desc')
     .orderBy('m.id', 'desc')
-    .limit(cap)
+    .limit(reach)
   const newest = businessIds.length === 0 ? personal : db.selectFrom(personal.as('p')).selectAll().unionAll(db.selectFrom(ofBusinesses.as('b')).selectAll())
-  const page = db.selectFrom(newest.as('m')).selectAll().orderBy('m.created_at', 'desc').orderBy('m.id', 'desc').limit(sql.lit(limit))
-  return offset === undefined ? page : page.offset(offset)
+  return db.selectFrom(newest.as('m')).selectAll().orderBy('m.created_at', 'desc').orderBy('m.id', 'desc').limit(sql.lit(limit)).offset(offset)
 }
 
-const messagesPage = compiledOnce((db: Executor, limit: number, userId: string, offset: number | undefined, reach: number | undefined, ...businessIds: string[]) =>
-  messagesPageOf(db, limit, userId, offset, reach, businessIds),
-)
-
-/** The statement's values for a page: the first page has no offset and a written-in reach. */
-const pageValues = (page: { limit: number; offset: number }): [offset: number | undefined, reach: number | undefined] =>
-  page.offset === 0 ? [undefined, undefined] : [page.offset, page.offset + page.limit]
+const messagesPage = compiledOnce((db: Executor, limit: number, userId: string, offset: number, reach: number, ...businessIds: string[]) => messagesPageOf(db, limit, userId, offset, reach, businessIds))
 
 /** A page of messages, newest first, each with whether this reader has read it. */
 export async function listMessages(db: Executor, reader: Reader, page: { limit: number; offset: number }) {
-  return (await db.executeQuery(messagesPage(db, page.limit, reader.userId, ...pageValues(page), ...reader.businessIds))).rows
+  return (await db.executeQuery(messagesPage(db, page.limit, reader.userId, page.offset, page.offset + page.limit, ...reader.businessIds))).rows
 }
 
 /** How many messages a reader has (the owners' tallies, kept by the database) and how many they have not read. */
@@ -147,7 +136,7 @@ const messageCountsOf = (db: Executor, userId: string, businessIds: readonly str
  * so it runs once). One round trip instead of two for the messages page and the API's list
  * (docs/performance.md, session 10).
  */
-const messagesWithCountsStatement = compiledOnce((db: Executor, limit: number, userId: string, offset: number | undefined, reach: number | undefined, ...businessIds: string[]) =>
+const messagesWithCountsStatement = compiledOnce((db: Executor, limit: number, userId: string, offset: number, reach: number, ...businessIds: string[]) =>
   db
     .selectFrom(messageCountsOf(db, userId, businessIds).as('c'))
     .leftJoinLateral(messagesPageOf(db, limit, userId, offset, reach, businessIds).as('m'), (join) => join.onTrue())
@@ -157,7 +146,7 @@ const messagesWithCountsStatement = compiledOnce((db: Executor, limit: number, u
 type MessageRow = Awaited<ReturnType<typeof listMessages>>[number]
 
 export async function messagesWithCounts(db: Executor, reader: Reader, page: { limit: number; offset: number }): Promise<{ total: number; unread: number; rows: MessageRow[] }> {
-  const rows = (await db.executeQuery(messagesWithCountsStatement(db, page.limit, reader.userId, ...pageValues(page), ...reader.businessIds))).rows
+  const rows = (await db.executeQuery(messagesWithCountsStatement(db, page.limit, reader.userId, page.offset, page.offset + page.limit, ...reader.businessIds))).rows
   const first = rows[0]!
   return {
     total: Number(first.total),
