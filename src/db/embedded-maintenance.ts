@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { startPeriodic, type PassLog } from '../platform/periodic.ts'
 import type { DatabaseHandle, Db } from './connect.ts'
 
 /**
@@ -20,26 +21,12 @@ export async function maintainEmbedded(db: Db): Promise<{ tables: number; ms: nu
  * Runs `maintainEmbedded` every `intervalMs` (hourly) on the embedded database, never two passes
  * at once; nothing on PostgreSQL, whose own autovacuum does this.
  */
-export function startEmbeddedMaintenance(
-  database: Pick<DatabaseHandle, 'db' | 'kind'>,
-  options: { intervalMs?: number; log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void } } = {},
-): { stop(): Promise<void> } {
+export function startEmbeddedMaintenance(database: Pick<DatabaseHandle, 'db' | 'kind'>, options: { intervalMs?: number; log?: PassLog } = {}): { stop(): Promise<void> } {
   if (database.kind !== 'embedded') return { stop: async () => {} }
-  let running: Promise<void> | undefined
-  const timer = setInterval(() => {
-    if (running) return
-    running = maintainEmbedded(database.db)
-      .then((r) => options.log?.info(r, 'embedded database maintained (vacuum, analyze)'))
-      .catch((err: unknown) => options.log?.error({ err }, 'embedded database maintenance failed'))
-      .finally(() => {
-        running = undefined
-      })
-  }, options.intervalMs ?? 60 * 60_000)
-  timer.unref()
-  return {
-    stop: async () => {
-      clearInterval(timer)
-      await running
+  return startPeriodic(
+    async () => {
+      options.log?.info(await maintainEmbedded(database.db), 'embedded database maintained (vacuum, analyze)')
     },
-  }
+    { intervalMs: options.intervalMs ?? 60 * 60_000, onError: (err) => options.log?.error({ err }, 'embedded database maintenance failed') },
+  )
 }

@@ -50,19 +50,28 @@ if (usingPostgres()) {
     let userId: string
     let otherBusinessIds: string[]
 
-    /** The statements `run` sends, each explained with its own parameters. */
-    async function plansOf(run: () => Promise<unknown>): Promise<{ sql: string; nodes: PlanNode[]; keptGeneric?: boolean }[]> {
+    /** The selects `run` sends, with their parameters. */
+    async function selectsSent(run: () => Promise<unknown>): Promise<{ text: string; values: unknown[] }[]> {
       const recording = recordStatements()
       try {
         await run()
       } finally {
         recording.stop()
       }
-      const { sent } = recording
+      return recording.sent.filter((x) => /^\s*select/i.test(x.text))
+    }
+
+    /** `explain` of one statement sent, with its parameters, as the plan's nodes. */
+    async function explained(options: string, s: { text: string; values: unknown[] }): Promise<PlanNode[]> {
+      const result = await database.db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(CompiledQuery.raw(`explain (${options}) ${s.text}`, s.values))
+      return walk(result.rows[0]!['QUERY PLAN'][0]!.Plan)
+    }
+
+    /** The statements `run` sends, each explained with its own parameters. */
+    async function plansOf(run: () => Promise<unknown>): Promise<{ sql: string; nodes: PlanNode[]; keptGeneric?: boolean }[]> {
       const plans = []
-      for (const s of sent.filter((x) => /^\s*select/i.test(x.text))) {
-        const result = await database.db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(CompiledQuery.raw(`explain (format json) ${s.text}`, s.values))
-        plans.push({ sql: s.text, nodes: walk(result.rows[0]!['QUERY PLAN'][0]!.Plan) })
+      for (const s of await selectsSent(run)) {
+        plans.push({ sql: s.text, nodes: await explained('format json', s) })
         const prepared = await asPrepared(s.text, s.values)
         plans.push({ sql: `(generic plan) ${s.text}`, nodes: prepared.genericPlan, keptGeneric: prepared.keptGeneric })
       }
@@ -93,16 +102,9 @@ if (usingPostgres()) {
 
     /** How many rows of `table` the statements `run` sends read when executed (EXPLAIN ANALYZE with their values). */
     async function rowsRead(run: () => Promise<unknown>, table: string): Promise<number> {
-      const recording = recordStatements()
-      try {
-        await run()
-      } finally {
-        recording.stop()
-      }
       let rows = 0
-      for (const s of recording.sent.filter((x) => /^\s*select/i.test(x.text))) {
-        const result = await database.db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(CompiledQuery.raw(`explain (analyze, format json) ${s.text}`, s.values))
-        for (const n of walk(result.rows[0]!['QUERY PLAN'][0]!.Plan)) if (n['Relation Name'] === table) rows += (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1)
+      for (const s of await selectsSent(run)) {
+        for (const n of await explained('analyze, format json', s)) if (n['Relation Name'] === table) rows += (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1)
       }
       return rows
     }

@@ -4,6 +4,7 @@ import type { AppUser } from '../../db/database.ts'
 import { audit, SYSTEM_ACTOR, type Actor, type DbOrTrx } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { formatInZone } from '../../platform/dates.ts'
+import { startPeriodic, type PassLog } from '../../platform/periodic.ts'
 import { notifyUser } from '../notifications/notify.ts'
 
 /**
@@ -176,32 +177,15 @@ export async function reactivateUser(trx: DbOrTrx, userId: string, now: Date, ac
   return true
 }
 
-/** The scheduled job in a long-running process: a pass every `intervalMs` (hourly), never two at once. */
-export function startDormancyJob(
-  deps: { db: Db; clock: Clock; timeZone: string },
-  options: { intervalMs?: number; log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void } } = {},
-): { stop(): Promise<void> } {
-  let running: Promise<void> | undefined
-  const tick = () => {
-    if (running) return
-    running = runDormancy(deps)
-      .then((r) => {
-        if (r.warned18 + r.warned23 + r.madeDormant + r.businessesDormant + r.businessesReactivated > 0) options.log?.info(r, 'dormancy pass')
-      })
-      .catch((err: unknown) => options.log?.error({ err }, 'dormancy pass failed'))
-      .finally(() => {
-        running = undefined
-      })
-  }
-  tick()
-  const timer = setInterval(tick, options.intervalMs ?? 60 * 60_000)
-  timer.unref()
-  return {
-    stop: async () => {
-      clearInterval(timer)
-      await running
+/** The scheduled job in a long-running process: a pass at once, then every `intervalMs` (hourly), never two at once. */
+export function startDormancyJob(deps: { db: Db; clock: Clock; timeZone: string }, options: { intervalMs?: number; log?: PassLog } = {}): { stop(): Promise<void> } {
+  return startPeriodic(
+    async () => {
+      const r = await runDormancy(deps)
+      if (r.warned18 + r.warned23 + r.madeDormant + r.businessesDormant + r.businessesReactivated > 0) options.log?.info(r, 'dormancy pass')
     },
-  }
+    { intervalMs: options.intervalMs ?? 60 * 60_000, runNow: true, onError: (err) => options.log?.error({ err }, 'dormancy pass failed') },
+  )
 }
 
 /** A dormant person asks the department to reactivate them (one open request at a time; asking again changes nothing). */

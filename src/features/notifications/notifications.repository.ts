@@ -87,7 +87,8 @@ export async function insertOutboxEmail(
   return inserted.id
 }
 
-const MESSAGE_COLUMNS = ['id', 'user_id', 'business_id', 'template', 'params', 'lang', 'subject', 'body', 'created_at', 'read_at'] as const
+/** A message's columns but its read state, which depends on who reads it (a business message: the reader's own mark). */
+const MESSAGE_FIELDS = ['id', 'user_id', 'business_id', 'template', 'params', 'lang', 'subject', 'body', 'created_at'] as const
 
 /**
  * A page of a reader's messages, newest first: their own and their businesses', the
@@ -99,11 +100,11 @@ const MESSAGE_COLUMNS = ['id', 'user_id', 'business_id', 'template', 'params', '
  * every message the reader has). A business message is read when this reader has marked it.
  */
 const messagesPageOf = (db: Executor, limit: number, userId: string, offset: number, reach: number, businessIds: readonly string[]) => {
-  const personal = db.selectFrom('account_message').select(MESSAGE_COLUMNS).where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(reach)
+  const personal = db.selectFrom('account_message').select([...MESSAGE_FIELDS, 'read_at']).where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(reach)
   const ofBusinesses = db
     .selectFrom('account_message as m')
     .leftJoin('account_message_read as r', (join) => join.onRef('r.message_id', '=', 'm.id').on('r.user_id', '=', userId))
-    .select(['m.id', 'm.user_id', 'm.business_id', 'm.template', 'm.params', 'm.lang', 'm.subject', 'm.body', 'm.created_at', 'r.read_at'])
+    .select([...MESSAGE_FIELDS.map((f) => `m.${f}` as const), 'r.read_at'])
     .where('m.business_id', 'in', businessIds)
     .orderBy('m.created_at', 'desc')
     .orderBy('m.id', 'desc')
@@ -140,7 +141,8 @@ const messagesWithCountsStatement = compiledOnce((db: Executor, limit: number, u
   db
     .selectFrom(messageCountsOf(db, userId, businessIds).as('c'))
     .leftJoinLateral(messagesPageOf(db, limit, userId, offset, reach, businessIds).as('m'), (join) => join.onTrue())
-    .select(['c.total', 'c.unread', 'm.id', 'm.user_id', 'm.business_id', 'm.template', 'm.params', 'm.lang', 'm.subject', 'm.body', 'm.created_at', 'm.read_at']),
+    .select(['c.total', 'c.unread'])
+    .selectAll('m'),
 )
 
 type MessageRow = Awaited<ReturnType<typeof listMessages>>[number]
