@@ -14,6 +14,8 @@ import { sql, type RawBuilder } from 'kysely'
  * prefix look cheaper. tests/integration/generic-plans.test.ts (both engines) and
  * query-plans.test.ts (PostgreSQL) check the plans are kept and use their indexes.
  */
-export function hiddenFromPlanner(value: string, type: 'uuid' | 'text'): RawBuilder<string> {
-  return sql<string>`(select ${value}::${sql.raw(type)})`
+export function hiddenFromPlanner(value: string, type: 'uuid' | 'text'): RawBuilder<string>
+export function hiddenFromPlanner(value: number, type: 'int8'): RawBuilder<number>
+export function hiddenFromPlanner(value: string | number, type: 'uuid' | 'text' | 'int8'): RawBuilder<string | number> {
+  return sql<string | number>`(select ${value}::${sql.raw(type)})`
 }

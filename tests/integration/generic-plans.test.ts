@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely'
 import type { DatabaseHandle } from '../../src/db/connect.ts'
 import type { Database } from '../../src/db/database.ts'
 import { queuePage, type QueueQuery } from '../../src/features/offers/offers.repository.ts'
+import { messagesWithCounts } from '../../src/features/notifications/notifications.repository.ts'
 import { freshDatabase } from '../helpers/database.ts'
 import { employersWithBusinesses } from '../helpers/volume.ts'
 
@@ -57,4 +58,66 @@ describe('the queue keeps its generic plan for the busiest business', () => {
     const plans = await plansOf({ businessId: busiest, scopeBranchId: null, sort: 'changed', status: 'pending', limit: 26 }, true)
     assert.ok(plans.generic >= 3, `planned afresh: ${JSON.stringify(plans)}`)
   })
+})
+
+/**
+ * The messages' page keeps its generic plan whether the readers' histories are short (a few
+ * messages each, fewer than a page) or long (hundreds each, as for representatives who submit
+ * offers), on both engines. The reach (offset + page) written in made PostgreSQL plan every
+ * execution for short histories; as a parameter, PGlite planned every view for long ones
+ * (23 file-size checks a view; docs/performance.md, session 11).
+ */
+describe('the messages page keeps its generic plan, for short and for long histories', () => {
+  for (const { name, perUser, busiest } of [
+    { name: 'short histories (10 each, one of 4,000)', perUser: 10, busiest: 4000 },
+    { name: 'long histories (1,000 each, one of 10,000)', perUser: 1000, busiest: 10000 },
+  ]) {
+    describe(name, () => {
+      let database: DatabaseHandle
+      let reader: { userId: string; businessIds: string[] }
+
+      before(async () => {
+        database = await freshDatabase()
+        const db = database.db
+        const now = new Date('2026-11-01T12:00:00Z')
+        const first = await employersWithBusinesses(db, { name: 'Inbox', count: 40, now })
+        reader = { userId: first.userId, businessIds: [first.businessId] }
+        // Each person's own history (a tenth unread), written as the portal writes them: interleaved with
+        // everyone else's, so one person's are spread over the table. And a few messages to each business.
+        await sql`
+          insert into account_message (user_id, template, params, lang, subject, body, created_at, read_at)
+          select m.user_id, 'welcome', '{}', 'en', 'Hello', 'Hello', ${now}::timestamptz - make_interval(secs => g), case when g % 10 <> 0 then ${now}::timestamptz end
+          from business_membership m
+          cross join lateral generate_series(1, case when m.user_id = ${first.userId} then ${busiest}::int else ${perUser}::int end) g
+          order by g, m.user_id`.execute(db)
+        await sql`
+          insert into account_message (business_id, template, params, lang, subject, body, created_at)
+          select m.business_id, 'welcome', '{}', 'en', 'Hello', 'Hello', ${now}::timestamptz - make_interval(days => 1, secs => g)
+          from business_membership m cross join generate_series(1, 3) g`.execute(db)
+        await sql`analyze`.execute(db)
+      })
+      after(() => database.close())
+
+      async function plansOf(page: { limit: number; offset: number }, times = 8): Promise<{ generic: number; custom: number }> {
+        return database.db.connection().execute(async (conn: Kysely<Database>) => {
+          for (let i = 0; i < times; i++) assert.equal((await messagesWithCounts(conn, reader, page)).rows.length, page.limit)
+          const rows = await sql<{ generic: number; custom: number; statement: string }>`
+            select generic_plans::int as generic, custom_plans::int as custom, statement from pg_prepared_statements`.execute(conn)
+          const mine = rows.rows.filter((r) => r.statement.includes('"account_message_tally"') && r.statement.includes('"account_message"') && !r.statement.includes('pg_prepared_statements'))
+          assert.equal(mine.length, 1, 'the messages page is one prepared statement')
+          return { generic: mine[0]!.generic, custom: mine[0]!.custom }
+        })
+      }
+
+      test('the first page', async () => {
+        const plans = await plansOf({ limit: 20, offset: 0 })
+        assert.ok(plans.generic >= 3, `planned afresh: ${JSON.stringify(plans)}`)
+      })
+
+      test('a later page', async () => {
+        const plans = await plansOf({ limit: 20, offset: 100 })
+        assert.ok(plans.generic >= 3, `planned afresh: ${JSON.stringify(plans)}`)
+      })
+    })
+  }
 })
