@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { sql } from 'kysely'
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -42,6 +43,12 @@ if (!usingPostgres()) test('seed:scale inserts the employers, businesses, offers
     assert.equal(new Set(numbered.map((o) => o.offer_number)).size, numbered.length)
     const payments = await handle.db.selectFrom('payment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     assert.equal(Number(payments.n), numbered.length)
+    // The submitted offers' tally, counted after the load with its trigger off, is whole, and the trigger back on.
+    const tallied = await sql<{ n: string }>`select coalesce(sum(offers), 0) as n from offer_submission_tally`.execute(handle.db)
+    const submitted = await handle.db.selectFrom('offer').select((eb) => eb.fn.countAll<number>().as('n')).where('submitted_at', 'is not', null).executeTakeFirstOrThrow()
+    assert.ok(Number(submitted.n) > 0 && Number(tallied.rows[0]!.n) === Number(submitted.n), `${tallied.rows[0]!.n} tallied, ${submitted.n} submitted`)
+    const triggers = await sql<{ tgenabled: string }>`select tgenabled from pg_trigger where tgname = 'offer_submission_tally_insert'`.execute(handle.db)
+    assert.deepEqual(triggers.rows, [{ tgenabled: 'O' }])
     const members = await handle.db.selectFrom('business_membership').select('role').execute()
     assert.ok(members.length === 23 && members.every((m) => m.role === 'primary'))
   } finally {

@@ -120,6 +120,20 @@ export interface RetentionPurgeTable {
   purged_at: Timestamp
 }
 
+/** Submitted offers per day (in `offer_submission_zone`'s time zone), exemption code and province: kept by the database. */
+export interface OfferSubmissionTallyTable {
+  day: DateColumn
+  exemption_code: string
+  province: string
+  offers: ColumnType<string | number, never, never>
+}
+
+/** The one time zone the tally's days are counted in. */
+export interface OfferSubmissionZoneTable {
+  only_row: Generated<boolean>
+  time_zone: string
+}
+
 export interface ConsoleTables {
   work_permit_match: WorkPermitMatchTable
   work_permit_decision: WorkPermitDecisionTable
@@ -129,4 +143,6 @@ export interface ConsoleTables {
   maintenance_window: MaintenanceWindowTable
   problem_report: ProblemReportTable
   retention_purge: RetentionPurgeTable
+  offer_submission_tally: OfferSubmissionTallyTable
+  offer_submission_zone: OfferSubmissionZoneTable
 }

@@ -1,11 +1,12 @@
 import { sql } from 'kysely'
-import type { DbOrTrx } from '../../platform/audit.ts'
+import type { Db } from '../../db/connect.ts'
 
 /**
  * The officers' dashboard figures: counts, offers per month (last 12 months), by
  * exemption code and by province (same period), and the median time from an enrolment
  * request's submission to its decision, per month. Months are calendar months in the
- * portal's time zone. The 12-month range uses the submitted-offers index.
+ * portal's time zone. Submitted offers are read from their daily tally (kept by the
+ * database: migration 2026-11-24T0940_offer_submission_tally), not counted.
  */
 export interface DashboardData {
   months: string[]
@@ -29,8 +30,27 @@ export function lastTwelveMonths(today: string): string[] {
 
 const n = (v: unknown) => Number(v ?? 0)
 
-export async function dashboardData(db: DbOrTrx, today: string, timeZone: string): Promise<DashboardData> {
+/**
+ * Makes the submitted offers' daily tally count days in `timeZone` (the portal's): when the
+ * configuration names another zone, records it and counts every submitted offer afresh, with
+ * offers' writers held off (and any other process doing the same) until it is done.
+ */
+export async function countSubmissionsIn(db: Db, timeZone: string): Promise<void> {
+  const current = await db.selectFrom('offer_submission_zone').select('time_zone').executeTakeFirst()
+  if (current?.time_zone === timeZone) return
+  await db.transaction().execute(async (trx) => {
+    await sql`lock table offer in share row exclusive mode`.execute(trx)
+    const zone = await trx.selectFrom('offer_submission_zone').select('time_zone').executeTakeFirst()
+    if (zone?.time_zone === timeZone) return
+    await trx.insertInto('offer_submission_zone').values({ time_zone: timeZone }).onConflict((oc) => oc.column('only_row').doUpdateSet({ time_zone: timeZone })).execute()
+    await sql`select offer_submission_tally_recount()`.execute(trx)
+  })
+}
+
+export async function dashboardData(db: Db, today: string, timeZone: string): Promise<DashboardData> {
   const months = lastTwelveMonths(today)
+  await countSubmissionsIn(db, timeZone)
+  const firstDay = `${months[0]}-01`
   const from = sql`(${`${months[0]}-01`}::date::timestamp at time zone ${timeZone})`
   const month = (col: string) => sql<string>`to_char(${sql.ref(col)} at time zone ${timeZone}, 'YYYY-MM')`
   const [statuses, decisions, employers, waiting, perMonth, byExemption, byProvince, median, overall] = await Promise.all([
@@ -39,28 +59,27 @@ export async function dashboardData(db: DbOrTrx, today: string, timeZone: string
     db.selectFrom('business').select(sql<number>`count(*)`.as('c')).executeTakeFirstOrThrow(),
     db.selectFrom('enrolment_request').select(sql<number>`count(*)`.as('c')).where('status', '=', 'submitted').executeTakeFirstOrThrow(),
     db
-      .selectFrom('offer')
-      .select([month('submitted_at').as('month'), sql<number>`count(*)`.as('c')])
-      .where('submitted_at', 'is not', null)
-      .where(sql<boolean>`submitted_at >= ${from}`)
+      .selectFrom('offer_submission_tally')
+      .select([sql<string>`to_char(day, 'YYYY-MM')`.as('month'), sql<number>`sum(offers)`.as('c')])
+      .where('day', '>=', firstDay)
       .groupBy(sql`1`)
       .execute(),
     db
-      .selectFrom('offer')
-      .select([sql<string>`coalesce(answers->'exemption'->>'exemptionCode', '')`.as('code'), sql<number>`count(*)`.as('c')])
-      .where('submitted_at', 'is not', null)
-      .where(sql<boolean>`submitted_at >= ${from}`)
-      .groupBy(sql`1`)
+      .selectFrom('offer_submission_tally')
+      .select(['exemption_code as code', sql<number>`sum(offers)`.as('c')])
+      .where('day', '>=', firstDay)
+      .groupBy('exemption_code')
+      .having(sql`sum(offers)`, '>', 0)
       .orderBy(sql`2 desc`)
       .orderBy(sql`1`)
       .limit(10)
       .execute(),
     db
-      .selectFrom('offer')
-      .select([sql<string>`coalesce(answers->'job'->>'workProvince', '')`.as('province'), sql<number>`count(*)`.as('c')])
-      .where('submitted_at', 'is not', null)
-      .where(sql<boolean>`submitted_at >= ${from}`)
-      .groupBy(sql`1`)
+      .selectFrom('offer_submission_tally')
+      .select(['province', sql<number>`sum(offers)`.as('c')])
+      .where('day', '>=', firstDay)
+      .groupBy('province')
+      .having(sql`sum(offers)`, '>', 0)
       .orderBy(sql`2 desc`)
       .orderBy(sql`1`)
       .execute(),
