@@ -56,12 +56,20 @@ export async function markRevoked(db: DbOrTrx, id: string, userId: string, now: 
     .executeTakeFirst()
 }
 
-/** Records use at most once a minute per token (a write per request would cost more than the request). */
-export async function touchLastUsed(db: DbOrTrx, id: string, now: Date): Promise<void> {
+const TOUCH_EVERY_MS = 60_000
+
+/**
+ * Records use at most once a minute per token (a write per request would cost more than the
+ * request): not even sent when the row just read says it was used within the minute (on the
+ * embedded database any write also empties the read cache, read-cache.ts).
+ */
+export async function touchLastUsed(db: DbOrTrx, token: { id: string; last_used_at: Date | null }, now: Date): Promise<void> {
+  if (token.last_used_at && now.getTime() - token.last_used_at.getTime() < TOUCH_EVERY_MS) return
+  const id = token.id
   await db
     .updateTable('api_token')
     .set({ last_used_at: now })
     .where('id', '=', id)
-    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(now.getTime() - 60_000))]))
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(now.getTime() - TOUCH_EVERY_MS))]))
     .execute()
 }

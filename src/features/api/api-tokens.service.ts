@@ -113,7 +113,7 @@ export class ApiTokenService {
     if (!user || user.role !== 'employer' || user.status !== 'active') return { ok: false, reason: 'noAccess' }
     const membership = await activeMembership(this.deps.db, user.id, token.business_id)
     if (!membership) return { ok: false, reason: 'noAccess' }
-    await repo.touchLastUsed(this.deps.db, token.id, now)
+    await repo.touchLastUsed(this.deps.db, token, now)
     return { ok: true, principal: { token, user, membership, scopes: scopesOf(token) } }
   }
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { recordStatements } from '../../../tests/helpers/sent-statements.ts'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import { registeredRoutes } from '../../app.ts'
 import { testApp, type TestApp } from '../../../tests/helpers/app.ts'
@@ -336,6 +337,28 @@ describe('the API (/api/v1)', () => {
     const drafter = new ApiCaller(t.app, contract, await tokenFor(a.userId, a.businessId, ['drafts']))
     assert.equal((await drafter.get('/api/v1/offers')).status, 403, 'reading needs read')
     assert.equal((await drafter.post(`/api/v1/offers/${id}/withdraw`, { reason: 'x' })).status, 403)
+  })
+
+  it('records a token’s last use at most once a minute', async () => {
+    const value = await tokenFor(a.userId, a.businessId)
+    const caller = new ApiCaller(t.app, contract, value)
+    const lastUse = async () => (await t.db.selectFrom('api_token').select('last_used_at').where('token_hash', '=', hashToken(value)).executeTakeFirstOrThrow()).last_used_at?.toISOString()
+    const start = t.clock.now()
+    assert.equal((await caller.get('/api/v1/business')).status, 200)
+    assert.equal(await lastUse(), start.toISOString())
+    t.clock.advance(59_000)
+    const recorded = recordStatements()
+    try {
+      assert.equal((await caller.get('/api/v1/business')).status, 200)
+    } finally {
+      recorded.stop()
+    }
+    assert.equal(await lastUse(), start.toISOString(), 'within the minute: not written again')
+    assert.deepEqual(recorded.sent.filter((st) => /^update "api_token"/.test(st.text)), [], 'nor even asked to be (a write empties the embedded read cache)')
+    t.clock.advance(1_001)
+    assert.equal((await caller.get('/api/v1/business')).status, 200)
+    assert.equal(await lastUse(), new Date(start.getTime() + 60_001).toISOString(), 'over a minute later: written')
+    t.clock.set(start.toISOString())
   })
 
   it('a token stops at once when revoked, when expired, when its user is removed from the business or the business goes dormant', async () => {
