@@ -9,6 +9,22 @@ import { freshDatabase } from '../helpers/database.ts'
 import { employersWithBusinesses } from '../helpers/volume.ts'
 
 /**
+ * Runs `run` eight times on one session, then reads how that session planned the one prepared
+ * statement `mine` picks out by its text: PostgreSQL's choice between a generic and a custom
+ * plan is made from the sixth execution on.
+ */
+async function sessionPlans(db: Kysely<Database>, run: (conn: Kysely<Database>) => Promise<void>, mine: (statement: string) => boolean, what: string): Promise<{ generic: number; custom: number }> {
+  return db.connection().execute(async (conn: Kysely<Database>) => {
+    for (let i = 0; i < 8; i++) await run(conn)
+    const rows = await sql<{ generic: number; custom: number; statement: string }>`
+      select generic_plans::int as generic, custom_plans::int as custom, statement from pg_prepared_statements`.execute(conn)
+    const found = rows.rows.filter((r) => !r.statement.includes('pg_prepared_statements') && mine(r.statement))
+    assert.equal(found.length, 1, `${what} is one prepared statement`)
+    return { generic: found[0]!.generic, custom: found[0]!.custom }
+  })
+}
+
+/**
  * The queue's statements keep their generic plan (issue "Performance and scale"), on both
  * engines, where it matters: one business holds a large share of all offers, as the
  * busiest representative's does. PostgreSQL plans a prepared statement's first five
@@ -37,17 +53,13 @@ describe('the queue keeps its generic plan for the busiest business', () => {
   })
   after(() => database.close())
 
-  /** Runs the page `times` times on one session, then reads how that session planned its statement. */
-  async function plansOf(query: QueueQuery, byStatus: boolean, times = 8): Promise<{ generic: number; custom: number }> {
-    return database.db.connection().execute(async (conn: Kysely<Database>) => {
-      for (let i = 0; i < times; i++) assert.ok((await queuePage(conn, query)).length > 0)
-      const rows = await sql<{ generic: number; custom: number; statement: string }>`
-        select generic_plans::int as generic, custom_plans::int as custom, statement from pg_prepared_statements`.execute(conn)
-      const mine = rows.rows.filter((r) => r.statement.includes('from "offer" as "o"') && !r.statement.includes('pg_prepared_statements') && r.statement.includes('"o"."status" =') === byStatus)
-      assert.equal(mine.length, 1, 'the queue is one prepared statement')
-      return mine[0]!
-    })
-  }
+  const plansOf = (query: QueueQuery, byStatus: boolean) =>
+    sessionPlans(
+      database.db,
+      async (conn) => assert.ok((await queuePage(conn, query)).length > 0),
+      (statement) => statement.includes('from "offer" as "o"') && statement.includes('"o"."status" =') === byStatus,
+      'the queue',
+    )
 
   test('first page, in the order of change', async () => {
     const plans = await plansOf({ businessId: busiest, scopeBranchId: null, sort: 'changed', limit: 26 }, false)
@@ -98,16 +110,13 @@ describe('the messages page keeps its generic plan, for short and for long histo
       })
       after(() => database.close())
 
-      async function plansOf(page: { limit: number; offset: number }, times = 8): Promise<{ generic: number; custom: number }> {
-        return database.db.connection().execute(async (conn: Kysely<Database>) => {
-          for (let i = 0; i < times; i++) assert.equal((await messagesWithCounts(conn, reader, page)).rows.length, page.limit)
-          const rows = await sql<{ generic: number; custom: number; statement: string }>`
-            select generic_plans::int as generic, custom_plans::int as custom, statement from pg_prepared_statements`.execute(conn)
-          const mine = rows.rows.filter((r) => r.statement.includes('"account_message_tally"') && r.statement.includes('"account_message"') && !r.statement.includes('pg_prepared_statements'))
-          assert.equal(mine.length, 1, 'the messages page is one prepared statement')
-          return { generic: mine[0]!.generic, custom: mine[0]!.custom }
-        })
-      }
+      const plansOf = (page: { limit: number; offset: number }) =>
+        sessionPlans(
+          database.db,
+          async (conn) => assert.equal((await messagesWithCounts(conn, reader, page)).rows.length, page.limit),
+          (statement) => statement.includes('"account_message_tally"') && statement.includes('"account_message"'),
+          'the messages page',
+        )
 
       test('the first page', async () => {
         const plans = await plansOf({ limit: 20, offset: 0 })

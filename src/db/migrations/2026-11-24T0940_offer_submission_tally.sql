@@ -9,8 +9,8 @@
 -- day and combination. A day's rows are few: submissions of one day share a handful of codes
 -- and provinces.
 
--- The time zone the days are counted in: the portal's (TIME_ZONE). The portal changes it, and
--- recounts, when its configuration names another (dashboard.repository.ts).
+-- The time zone the days are counted in: the portal's (PORTAL_TIME_ZONE). The portal changes it,
+-- and recounts, when its configuration names another (countSubmissionsIn, dashboard.service.ts).
 create table offer_submission_zone (
   only_row boolean primary key default true check (only_row),
   time_zone text not null
@@ -25,15 +25,21 @@ create table offer_submission_tally (
   primary key (day, exemption_code, province)
 );
 
+-- Which row of the tally an offer counts in: its exemption code and province of work, in one
+-- place for the recount, the trigger and the trigger's condition.
+create function offer_exemption_code(answers jsonb) returns text language sql immutable as $$
+  select coalesce(answers->'exemption'->>'exemptionCode', '')
+$$;
+create function offer_work_province(answers jsonb) returns text language sql immutable as $$
+  select coalesce(answers->'job'->>'workProvince', '')
+$$;
+
 -- Counted afresh from the offers: here, after a change of time zone, and after a bulk load
 -- that left the triggers off (seed:scale).
 create function offer_submission_tally_recount() returns void language sql as $$
   delete from offer_submission_tally;
   insert into offer_submission_tally (day, exemption_code, province, offers)
-    select (o.submitted_at at time zone z.time_zone)::date,
-           coalesce(o.answers->'exemption'->>'exemptionCode', ''),
-           coalesce(o.answers->'job'->>'workProvince', ''),
-           count(*)
+    select (o.submitted_at at time zone z.time_zone)::date, offer_exemption_code(o.answers), offer_work_province(o.answers), count(*)
     from offer o cross join offer_submission_zone z
     where o.submitted_at is not null
     group by 1, 2, 3;
@@ -48,15 +54,12 @@ begin
     update offer_submission_tally
       set offers = offers - 1
       where day = (old.submitted_at at time zone zone)::date
-        and exemption_code = coalesce(old.answers->'exemption'->>'exemptionCode', '')
-        and province = coalesce(old.answers->'job'->>'workProvince', '');
+        and exemption_code = offer_exemption_code(old.answers)
+        and province = offer_work_province(old.answers);
   end if;
   if tg_op in ('INSERT', 'UPDATE') and new.submitted_at is not null then
     insert into offer_submission_tally as t (day, exemption_code, province, offers)
-      values ((new.submitted_at at time zone zone)::date,
-              coalesce(new.answers->'exemption'->>'exemptionCode', ''),
-              coalesce(new.answers->'job'->>'workProvince', ''),
-              1)
+      values ((new.submitted_at at time zone zone)::date, offer_exemption_code(new.answers), offer_work_province(new.answers), 1)
       on conflict (day, exemption_code, province) do update set offers = t.offers + 1;
   end if;
   return null;
@@ -72,15 +75,21 @@ create trigger offer_submission_tally_update after update of submitted_at, answe
   for each row when (
     old.submitted_at is distinct from new.submitted_at
     or (new.submitted_at is not null and (
-      old.answers->'exemption'->>'exemptionCode' is distinct from new.answers->'exemption'->>'exemptionCode'
-      or old.answers->'job'->>'workProvince' is distinct from new.answers->'job'->>'workProvince')))
+      offer_exemption_code(old.answers) <> offer_exemption_code(new.answers)
+      or offer_work_province(old.answers) <> offer_work_province(new.answers))))
   execute function offer_submission_tally_keep();
 
-create function offer_submission_tally_clear() returns trigger language plpgsql as $$
+-- A table truncated empties its tally: one function for every tally, the tally named by the
+-- trigger (account_message_tally's own copy, from 2026-11-24T0920, replaced by it).
+create function tally_clear() returns trigger language plpgsql as $$
 begin
-  delete from offer_submission_tally;
+  execute format('delete from %I', tg_argv[0]);
   return null;
 end
 $$;
 create trigger offer_submission_tally_truncate after truncate on offer
-  for each statement execute function offer_submission_tally_clear();
+  for each statement execute function tally_clear('offer_submission_tally');
+drop trigger account_message_tally_truncate on account_message;
+drop function account_message_tally_clear();
+create trigger account_message_tally_truncate after truncate on account_message
+  for each statement execute function tally_clear('account_message_tally');

@@ -65,11 +65,10 @@ const TOUCH_EVERY_MS = 60_000
  */
 export async function touchLastUsed(db: DbOrTrx, token: { id: string; last_used_at: Date | null }, now: Date): Promise<void> {
   if (token.last_used_at && now.getTime() - token.last_used_at.getTime() < TOUCH_EVERY_MS) return
-  const id = token.id
   await db
     .updateTable('api_token')
     .set({ last_used_at: now })
-    .where('id', '=', id)
+    .where('id', '=', token.id)
     .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(now.getTime() - TOUCH_EVERY_MS))]))
     .execute()
 }

@@ -51,7 +51,7 @@ export async function dashboardData(db: Db, today: string, timeZone: string): Pr
   const months = lastTwelveMonths(today)
   await countSubmissionsIn(db, timeZone)
   const firstDay = `${months[0]}-01`
-  const from = sql`(${`${months[0]}-01`}::date::timestamp at time zone ${timeZone})`
+  const from = sql`(${firstDay}::date::timestamp at time zone ${timeZone})`
   const month = (col: string) => sql<string>`to_char(${sql.ref(col)} at time zone ${timeZone}, 'YYYY-MM')`
   const [statuses, decisions, employers, waiting, perMonth, byExemption, byProvince, median, overall] = await Promise.all([
     db.selectFrom('offer').select(['status', sql<number>`count(*)`.as('c')]).where('status', 'in', ['pending', 'matched', 'withdrawn']).groupBy('status').execute(),
