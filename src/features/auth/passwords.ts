@@ -1,19 +1,35 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { hash, verify, type Algorithm } from '@node-rs/argon2'
+import pLimit from 'p-limit'
 
 /** argon2id at the OWASP setting (19 MiB, t=2, p=1): ~7 ms here, off the event loop. */
 // Algorithm.Argon2id is 2 (a const enum, which our module settings cannot import).
 const ARGON2 = { algorithm: 2 as Algorithm, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const
 
+/**
+ * Hashes in flight: one per core but the event loop's, at least one. libuv would run four
+ * (its thread pool), each holding its 19 MiB, for no more sign-ins a second: on 2 cores the
+ * event loop is the limit (115/s with 4, 2 or 1 in flight; docs/performance.md, session 13),
+ * and the pool's threads stay free for file reads.
+ */
+export const ARGON2_SLOTS = Math.max(1, os.availableParallelism() - 1)
+const argon2Slots = pLimit(ARGON2_SLOTS)
+
+/** Hashes being computed and hashes waiting for a slot. */
+export function argon2Queue(): { running: number; waiting: number } {
+  return { running: argon2Slots.activeCount, waiting: argon2Slots.pendingCount }
+}
+
 export function hashSecret(secret: string): Promise<string> {
-  return hash(secret, ARGON2)
+  return argon2Slots(() => hash(secret, ARGON2))
 }
 
 export async function verifySecret(stored: string, candidate: string): Promise<boolean> {
   try {
-    return await verify(stored, candidate)
+    return await argon2Slots(() => verify(stored, candidate))
   } catch {
     return false
   }
