@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import v8 from 'node:v8'
 import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
@@ -81,6 +82,10 @@ const pgliteParsers = { [INT8]: parseInt8, [DATE]: keepText }
  * Imported on first use: a portal on PostgreSQL never loads PGlite (36 MB resident).
  */
 export async function newPGlite(dataDir?: string, loadDataDir?: Blob): Promise<PGlite> {
+  // V8 compiles PGlite's WebAssembly (and later its hot functions, optimised) with up to 128
+  // background tasks; glibc keeps each thread's compiler memory resident afterwards. One task:
+  // ~45 MB less resident, opening no slower (docs/performance.md, session 13). Read per compilation.
+  v8.setFlagsFromString('--wasm-num-compilation-tasks=1')
   const { PGlite } = await import('@electric-sql/pglite')
   const options = { parsers: pgliteParsers, startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'], ...(loadDataDir ? { loadDataDir } : {}) }
   const pglite = dataDir ? new PGlite(dataDir, options) : new PGlite(options)
