@@ -1,3 +1,4 @@
+import { cachedRead } from '../../db/read-cache.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { ApiToken } from './api.tables.ts'
 
@@ -40,8 +41,9 @@ export async function findUserToken(db: DbOrTrx, userId: string, id: string): Pr
     .executeTakeFirst()
 }
 
+/** On the embedded database from the read cache unless anything was written since: a revocation is a write (read-cache.ts). */
 export async function findByHash(db: DbOrTrx, tokenHash: string): Promise<ApiToken | undefined> {
-  return db.selectFrom('api_token').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
+  return cachedRead(db, `api_token:${tokenHash}`, () => db.selectFrom('api_token').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst())
 }
 
 /** Revokes once: a second revocation (another tab) changes nothing. */

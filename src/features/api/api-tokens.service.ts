@@ -5,7 +5,7 @@ import { audit, type Actor } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { activeMembership, type ActingMembership } from '../access/access.policy.ts'
-import { findUserById } from '../auth/users.repository.ts'
+import { currentUser } from '../auth/users.repository.ts'
 import * as repo from './api-tokens.repository.ts'
 import type { ApiToken } from './api.tables.ts'
 
@@ -109,7 +109,7 @@ export class ApiTokenService {
     const now = this.deps.clock.now()
     if (token.revoked_at) return { ok: false, reason: 'revoked' }
     if (token.expires_at.getTime() <= now.getTime()) return { ok: false, reason: 'expired' }
-    const user = await findUserById(this.deps.db, token.user_id)
+    const user = await currentUser(this.deps.db, token.user_id)
     if (!user || user.role !== 'employer' || user.status !== 'active') return { ok: false, reason: 'noAccess' }
     const membership = await activeMembership(this.deps.db, user.id, token.business_id)
     if (!membership) return { ok: false, reason: 'noAccess' }

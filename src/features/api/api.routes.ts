@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import fastifyRateLimit from '@fastify/rate-limit'
-import { databaseRateStore } from '../../platform/rate-store.ts'
+import { rateStoreFor } from '../../platform/rate-store.ts'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodError } from 'zod'
 import type { Db } from '../../db/connect.ts'
@@ -176,8 +176,8 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
       await api.register(fastifyRateLimit, {
         max: rateLimitPerMinute,
         timeWindow: 60_000,
-        // Counted in the database: the limit holds across every process on one PostgreSQL server.
-        store: databaseRateStore(db, clock),
+        // On PostgreSQL counted in the database (the limit holds across every process); embedded, in memory.
+        store: rateStoreFor(db, clock),
         keyGenerator: (request) => (request.api ? `token:${request.api.token.id}` : `ip:${request.ip}`),
         errorResponseBuilder: (_request, context) => {
           const problem = new ApiProblem(429, 'too-many-requests', 'api.p.tooManyTitle', 'api.p.tooManyDetail', { max: context.max, after: context.after })

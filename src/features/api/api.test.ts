@@ -8,6 +8,7 @@ import { TestClient, text, type PageResponse } from '../../../tests/helpers/http
 import { businessWithPrimary, startOffer, TINY_PDF, TINY_PNG, VALID_OFFER } from '../../../tests/helpers/offers.ts'
 import { registerSignInAs, signInAs } from '../../../tests/helpers/sign-in-as.ts'
 import { createUser } from '../../../tests/helpers/users.ts'
+import { usingPostgres } from '../../../tests/helpers/database.ts'
 import { translate } from '../../i18n/i18n.ts'
 import { countryName } from '../reference/lists.ts'
 import { forgetMaintenanceCache } from '../console/maintenance.service.ts'
@@ -359,6 +360,28 @@ describe('the API (/api/v1)', () => {
     assert.equal((await caller.get('/api/v1/business')).status, 200)
     assert.equal(await lastUse(), new Date(start.getTime() + 60_001).toISOString(), 'over a minute later: written')
     t.clock.set(start.toISOString())
+  })
+
+  it('on the embedded database an API request writes nothing and reads its token, user and membership from the read cache; on PostgreSQL its rate window is counted in the database', async () => {
+    const caller = new ApiCaller(t.app, contract, await tokenFor(a.userId, a.businessId, ['read']))
+    // The first use is written (last_used_at), which empties the cache; the second reads afresh.
+    for (let i = 0; i < 2; i++) assert.equal((await caller.get('/api/v1/business')).status, 200)
+    const recorded = recordStatements()
+    try {
+      assert.equal((await caller.get('/api/v1/business')).status, 200)
+    } finally {
+      recorded.stop()
+    }
+    const texts = recorded.sent.map((st) => st.text)
+    const rateWindows = texts.filter((text) => /rate_window/.test(text))
+    const principal = texts.filter((text) => /from "(api_token|app_user)"/.test(text))
+    if (usingPostgres()) {
+      assert.equal(rateWindows.length, 1, 'the upsert: every process sees one count')
+    } else {
+      assert.deepEqual(rateWindows, [], 'counted in memory: one process owns the embedded database')
+      assert.deepEqual(principal, [], 'nothing was written since the first use')
+      assert.ok(!texts.some((text) => !/^\s*select\b/i.test(text)), `only reads: ${texts.join(' | ')}`)
+    }
   })
 
   it('a token stops at once when revoked, when expired, when its user is removed from the business or the business goes dormant', async () => {

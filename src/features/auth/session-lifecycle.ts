@@ -4,8 +4,7 @@ import type { AppUser, Role } from '../../db/database.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { html } from '../../platform/html.ts'
 import { button, csrfField } from '../../ui/components.ts'
-import { findUserById } from './users.repository.ts'
-import { cachedRead } from '../../db/read-cache.ts'
+import { currentUser } from './users.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import type { DbSessionStore } from '../../platform/session-store.ts'
 
@@ -138,7 +137,7 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
     // Fresh on every request (on the embedded database, unless nothing at all was written since: read-cache.ts).
     const userId = s.userId
     const readHere = readWithSession?.user?.id === userId ? readWithSession : undefined
-    const user = readHere ? readHere.user : await cachedRead(deps.db, `user:${userId}`, () => findUserById(deps.db, userId))
+    const user = readHere ? readHere.user : await currentUser(deps.db, userId)
     if (!user || user.status === 'deleted') {
       await s.destroy()
       return reply.redirect(signInPathFor(request.lang, s.audience), 303)

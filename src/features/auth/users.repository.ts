@@ -1,4 +1,5 @@
 import type { AppUser, Role } from '../../db/database.ts'
+import { cachedRead } from '../../db/read-cache.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
 
 export function usernameKey(username: string): string {
@@ -15,6 +16,11 @@ export async function findUserByUsername(db: DbOrTrx, username: string): Promise
 
 export async function findUserById(db: DbOrTrx, id: string): Promise<AppUser | undefined> {
   return db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** The user as of now: on the embedded database from the read cache unless anything was written since (read-cache.ts). */
+export function currentUser(db: DbOrTrx, id: string): Promise<AppUser | undefined> {
+  return cachedRead(db, `user:${id}`, () => findUserById(db, id))
 }
 
 export interface NewUser {
