@@ -53,8 +53,15 @@ export function databaseRateStore(db: Db, clock: Clock): FastifyRateLimitStoreCt
  * cache (read-cache.ts), so each request read its token, user and membership again
  * (docs/performance.md, session 13). A restart forgets the current window's counts.
  */
-export function memoryRateStore(clock: Clock, windows = new MemoryRateWindows()): FastifyRateLimitStoreCtor {
+export function memoryRateStore(clock: Clock): FastifyRateLimitStoreCtor {
+  const windows = new MemoryRateWindows()
   return storeCounting(clock, async (key, now, windowMs) => windows.count(key, now, windowMs))
+}
+
+/** The fixed window `now` falls in: when it started, and how long until it ends. */
+function windowAt(now: Date, windowMs: number): { start: number; ttl: number } {
+  const start = Math.floor(now.getTime() / windowMs) * windowMs
+  return { start, ttl: start + windowMs - now.getTime() }
 }
 
 /** The same fixed windows as `countRequest`, in a Map: a key's count, and when its window ends. */
@@ -70,7 +77,7 @@ export class MemoryRateWindows {
   }
 
   count(key: string, now: Date, windowMs: number): { current: number; ttl: number } {
-    const start = Math.floor(now.getTime() / windowMs) * windowMs
+    const { start, ttl } = windowAt(now, windowMs)
     let window = this.#windows.get(key)
     if (!window || window.start !== start) {
       if (!window && this.#windows.size >= this.maxKeys && this.#prunedFor !== start) {
@@ -81,17 +88,18 @@ export class MemoryRateWindows {
       this.#windows.set(key, window)
     }
     window.count++
-    return { current: window.count, ttl: start + windowMs - now.getTime() }
+    return { current: window.count, ttl }
   }
 }
 
 export async function countRequest(db: Db, key: string, now: Date, windowMs: number): Promise<{ current: number; ttl: number }> {
-  const start = new Date(Math.floor(now.getTime() / windowMs) * windowMs)
+  const { start: startMs, ttl } = windowAt(now, windowMs)
+  const start = new Date(startMs)
   const { rows } = await sql<{ count: number }>`
     insert into rate_window (key, window_start, count) values (${key}, ${start}, 1)
     on conflict (key, window_start) do update set count = rate_window.count + 1
     returning count`.execute(db)
   const current = Number(rows[0]!.count)
   if (current === 1) await db.deleteFrom('rate_window').where('key', '=', key).where('window_start', '<', start).execute()
-  return { current, ttl: start.getTime() + windowMs - now.getTime() }
+  return { current, ttl }
 }

@@ -11,6 +11,17 @@ export interface SentStatement {
  * prepared statement's `{ name, text, values }` included) until `stop()`, which puts
  * both clients back. For tests and tools that count or explain what a page sends.
  */
+/** The statements either engine is sent while `run` runs. */
+export async function statementsSentBy(run: () => Promise<unknown>): Promise<SentStatement[]> {
+  const recording = recordStatements()
+  try {
+    await run()
+  } finally {
+    recording.stop()
+  }
+  return recording.sent
+}
+
 export function recordStatements(): { sent: SentStatement[]; stop: () => void } {
   const sent: SentStatement[] = []
   const pgliteQuery = PGliteClient.prototype.query

@@ -6,7 +6,7 @@ import type { DatabaseHandle } from '../../src/db/connect.ts'
 import { queueCursor, queuePage, type QueueQuery } from '../../src/features/offers/offers.repository.ts'
 import { countUnread, listMessages, messagesWithCounts } from '../../src/features/notifications/notifications.repository.ts'
 import { freshDatabase, usingPostgres } from '../helpers/database.ts'
-import { recordStatements } from '../helpers/sent-statements.ts'
+import { statementsSentBy } from '../helpers/sent-statements.ts'
 import { employersWithBusinesses } from '../helpers/volume.ts'
 import { prepareValue } from '../../src/db/prepared-statements.ts'
 import { systemClock } from '../../src/platform/clock.ts'
@@ -52,13 +52,7 @@ if (usingPostgres()) {
 
     /** The selects `run` sends, with their parameters. */
     async function selectsSent(run: () => Promise<unknown>): Promise<{ text: string; values: unknown[] }[]> {
-      const recording = recordStatements()
-      try {
-        await run()
-      } finally {
-        recording.stop()
-      }
-      return recording.sent.filter((x) => /^\s*select/i.test(x.text))
+      return (await statementsSentBy(run)).filter((x) => /^\s*select/i.test(x.text))
     }
 
     /** `explain` of one statement sent, with its parameters, as the plan's nodes. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { recordStatements } from '../../../tests/helpers/sent-statements.ts'
+import { statementsSentBy } from '../../../tests/helpers/sent-statements.ts'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import { registeredRoutes } from '../../app.ts'
 import { testApp, type TestApp } from '../../../tests/helpers/app.ts'
@@ -348,14 +348,9 @@ describe('the API (/api/v1)', () => {
     assert.equal((await caller.get('/api/v1/business')).status, 200)
     assert.equal(await lastUse(), start.toISOString())
     t.clock.advance(59_000)
-    const recorded = recordStatements()
-    try {
-      assert.equal((await caller.get('/api/v1/business')).status, 200)
-    } finally {
-      recorded.stop()
-    }
+    const sent = await statementsSentBy(async () => assert.equal((await caller.get('/api/v1/business')).status, 200))
     assert.equal(await lastUse(), start.toISOString(), 'within the minute: not written again')
-    assert.deepEqual(recorded.sent.filter((st) => /^update "api_token"/.test(st.text)), [], 'nor even asked to be (a write empties the embedded read cache)')
+    assert.deepEqual(sent.filter((st) => /^update "api_token"/.test(st.text)), [], 'nor even asked to be (a write empties the embedded read cache)')
     t.clock.advance(1_001)
     assert.equal((await caller.get('/api/v1/business')).status, 200)
     assert.equal(await lastUse(), new Date(start.getTime() + 60_001).toISOString(), 'over a minute later: written')
@@ -366,13 +361,8 @@ describe('the API (/api/v1)', () => {
     const caller = new ApiCaller(t.app, contract, await tokenFor(a.userId, a.businessId, ['read']))
     // The first use is written (last_used_at), which empties the cache; the second reads afresh.
     for (let i = 0; i < 2; i++) assert.equal((await caller.get('/api/v1/business')).status, 200)
-    const recorded = recordStatements()
-    try {
-      assert.equal((await caller.get('/api/v1/business')).status, 200)
-    } finally {
-      recorded.stop()
-    }
-    const texts = recorded.sent.map((st) => st.text)
+    const sent = await statementsSentBy(async () => assert.equal((await caller.get('/api/v1/business')).status, 200))
+    const texts = sent.map((st) => st.text)
     const rateWindows = texts.filter((text) => /rate_window/.test(text))
     const principal = texts.filter((text) => /from "(api_token|app_user)"/.test(text))
     if (usingPostgres()) {

@@ -9,7 +9,7 @@ import { registerSignInAs, signInAs } from '../../../tests/helpers/sign-in-as.ts
 import { createUser } from '../../../tests/helpers/users.ts'
 import { searchEmployers, searchOffers } from './search.repository.ts'
 import { foldKey } from './search.keys.ts'
-import { recordStatements } from '../../../tests/helpers/sent-statements.ts'
+import { statementsSentBy } from '../../../tests/helpers/sent-statements.ts'
 
 /** Two letters (aa, ab, …): names without digits sort as written. */
 const suffix = (i: number) => String.fromCharCode(97 + Math.floor(i / 26)) + String.fromCharCode(97 + (i % 26))
@@ -96,13 +96,7 @@ describe('console search', () => {
       ['businesses by name', () => searchEmployers(t.db, { kind: 'name', prefix: 'erabl' }, undefined, 5)],
     ]
     for (const [label, run] of searches) {
-      const recording = recordStatements()
-      try {
-        await run()
-      } finally {
-        recording.stop()
-      }
-      const [statement] = recording.sent
+      const [statement] = await statementsSentBy(run)
       assert.ok(statement, label)
       const plan = await t.db.connection().execute(async (conn) => {
         await sql`set enable_seqscan = off`.execute(conn)
