@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
-import { newPGlite, openEmbedded, withDataDirLock } from './connect.ts'
+import { openEmbedded, withDataDirLock } from './connect.ts'
+import { newPGlite } from './embedded-engine.ts'
 
 /**
  * Backup and restore of the embedded database (PGlite). A backup is PGlite's own

@@ -1,13 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import v8 from 'node:v8'
-import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.ts'
+import { InProcessEngine, newPGlite, type EmbeddedEngine } from './embedded-engine.ts'
+import { openThreadEngine } from './pglite-thread.ts'
 import { PGlitePool } from './pglite-pool.ts'
 import { PreparingClient } from './prepared-statements.ts'
 import { enableReadCache } from './read-cache.ts'
+import { typeParser } from './type-parsers.ts'
 
 export type Db = Kysely<Database>
 
@@ -19,14 +20,6 @@ export interface DatabaseHandle {
   close(): Promise<void>
 }
 
-const INT8 = 20
-const DATE = 1082
-// Both engines return the same JavaScript types: counts and bigints as numbers
-// (our values stay far below 2^53) and dates as 'YYYY-MM-DD' strings, never as a
-// Date at local midnight.
-const parseInt8 = (v: string) => Number(v)
-const keepText = (v: string) => v
-
 /**
  * `preparedStatements`: each connection prepares the plain selects it is sent once
  * (`PreparingClient`); turn off behind a pooler that moves statements between server
@@ -37,13 +30,7 @@ export function openPostgres(url: string, poolSize: number, options: { preparedS
     connectionString: url,
     max: poolSize,
     Client: options.preparedStatements === false ? pg.Client : PreparingClient,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-        if (oid === INT8) return parseInt8
-        if (oid === DATE) return keepText
-        return pg.types.getTypeParser(oid, format)
-      }) as typeof pg.types.getTypeParser,
-    },
+    types: { getTypeParser: typeParser },
   })
   // An idle connection the server ends (restart, failover, DROP DATABASE … FORCE while the
   // pool is still closing) is an 'error' event on the pool: without a listener it would
@@ -53,8 +40,8 @@ export function openPostgres(url: string, poolSize: number, options: { preparedS
   return { db, kind: 'postgres', close: () => db.destroy() }
 }
 
-function embeddedHandle(pglite: PGlite, onClose?: () => void): DatabaseHandle {
-  const pool = new PGlitePool(pglite)
+function embeddedHandle(engine: EmbeddedEngine, onClose?: () => void): DatabaseHandle {
+  const pool = new PGlitePool(engine)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) })
   // One process owns this database: reads of the session, user and memberships may be served between writes.
   enableReadCache(db, pool)
@@ -71,31 +58,10 @@ function embeddedHandle(pglite: PGlite, onClose?: () => void): DatabaseHandle {
   }
 }
 
-const pgliteParsers = { [INT8]: parseInt8, [DATE]: keepText }
-
-/**
- * A PGlite with our type parsers and a smaller buffer pool. Its default 128 MB of
- * shared_buffers is touched and kept resident, and WebAssembly memory never shrinks.
- * Measured on the demo data: 965 MB just after a first start (migrations and seeding),
- * 509 MB with 32 MB; 16 MB was worse on a first start (883 MB). Pages it no longer holds
- * come back from the operating system's file cache; docs/performance.md has the figures.
- * Imported on first use: a portal on PostgreSQL never loads PGlite (36 MB resident).
- */
-export async function newPGlite(dataDir?: string, loadDataDir?: Blob): Promise<PGlite> {
-  // V8 compiles PGlite's WebAssembly (and later its hot functions, optimised) with up to 128
-  // background tasks; glibc keeps each thread's compiler memory resident afterwards. One task:
-  // ~45 MB less resident, opening no slower (docs/performance.md, session 13). Read per compilation.
-  v8.setFlagsFromString('--wasm-num-compilation-tasks=1')
-  const { PGlite } = await import('@electric-sql/pglite')
-  const options = { parsers: pgliteParsers, startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'], ...(loadDataDir ? { loadDataDir } : {}) }
-  const pglite = dataDir ? new PGlite(dataDir, options) : new PGlite(options)
-  await pglite.waitReady
-  return pglite
-}
-
 /** An in-memory embedded database (tests), optionally loaded from a dump of a prepared one. */
-export async function openMemory(from?: Blob): Promise<DatabaseHandle> {
-  return embeddedHandle(await newPGlite(undefined, from))
+export async function openMemory(from?: Blob, options: { thread?: boolean } = {}): Promise<DatabaseHandle> {
+  if (options.thread) return embeddedHandle(await openThreadEngine({ load: from ? await from.arrayBuffer() : undefined }))
+  return embeddedHandle(new InProcessEngine(await newPGlite(undefined, from)))
 }
 
 export class DataDirInUseError extends Error {
@@ -119,14 +85,14 @@ export async function openEmbedded(folder: string): Promise<DatabaseHandle> {
   const lockFile = path.join(dir, 'portal.lock')
   takeLock(lockFile, dir)
   openDirs.add(dir)
-  let pglite: PGlite
+  let engine: EmbeddedEngine
   try {
-    pglite = await newPGlite(path.join(dir, 'pgdata'))
+    engine = await openThreadEngine({ dataDir: path.join(dir, 'pgdata') })
   } catch (err) {
     dropLock(lockFile, dir)
     throw err
   }
-  return embeddedHandle(pglite, () => dropLock(lockFile, dir))
+  return embeddedHandle(engine, () => dropLock(lockFile, dir))
 }
 
 /**

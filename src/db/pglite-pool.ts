@@ -1,9 +1,10 @@
-import type { PGlite } from '@electric-sql/pglite'
 import type { BackendMessage, CommandCompleteMessage, DataRowMessage, DatabaseError, RowDescriptionMessage } from 'pg-protocol/dist/messages.js'
 import { Parser } from 'pg-protocol/dist/parser.js'
 import { serialize } from 'pg-protocol'
+import type { EmbeddedEngine } from './embedded-engine.ts'
 import { prepareValue, RESULT_TYPE_CHANGED, StatementNames } from './prepared-statements.ts'
 import { isPlainSelect, type WriteCounter } from './read-cache.ts'
+import { typeParser } from './type-parsers.ts'
 
 type QueryResult = { command: string; rowCount: number; rows: unknown[] }
 
@@ -32,7 +33,7 @@ export class PGlitePool implements WriteCounter {
   #statements = 0
   readonly #prepared = new PreparedOnPGlite()
 
-  constructor(readonly pglite: PGlite) {}
+  constructor(readonly engine: EmbeddedEngine) {}
 
   /** Statements sent since the database was opened (tests count a page's queries with it). */
   get statements(): number {
@@ -56,7 +57,7 @@ export class PGlitePool implements WriteCounter {
     this.#tail = previous.then(() => released)
     await previous
     return new PGliteClient(
-      this.pglite,
+      this.engine,
       release,
       (mayWrite) => {
         this.#statements++
@@ -67,11 +68,11 @@ export class PGlitePool implements WriteCounter {
   }
 
   /** Runs `fn` with the connection to itself (bulk loads, dumps). */
-  async exclusive<T>(fn: (pg: PGlite) => Promise<T>): Promise<T> {
+  async exclusive<T>(fn: (engine: EmbeddedEngine) => Promise<T>): Promise<T> {
     const client = await this.connect()
     this.#writes++
     try {
-      return await fn(this.pglite)
+      return await fn(this.engine)
     } finally {
       client.release()
     }
@@ -81,14 +82,14 @@ export class PGlitePool implements WriteCounter {
     if (this.#ended) return
     this.#ended = true
     await this.#tail
-    await this.pglite.close()
+    await this.engine.close()
   }
 }
 
 export class PGliteClient {
   #released = false
   constructor(
-    private readonly pglite: PGlite,
+    private readonly engine: EmbeddedEngine,
     private readonly onRelease: () => void,
     private readonly onStatement: (mayWrite: boolean) => void,
     private readonly statements: PreparedOnPGlite,
@@ -108,11 +109,11 @@ export class PGliteClient {
     const mayWrite = !isPlainSelect(text)
     this.onStatement(mayWrite)
     // Prepared outside a transaction only, so a statement a migration invalidated can be prepared again and retried.
-    const name = !this.pglite.isInTransaction() ? this.statements.names.nameFor(text) : undefined
+    const name = !this.engine.isInTransaction() ? this.statements.names.nameFor(text) : undefined
     if (name !== undefined) return this.#runNamed(name, text, values, mayWrite)
     if (values.length > 0) return this.#exchange(Buffer.concat([serialize.parse({ text }), ...this.#execute('', values)]), true)
     // Without parameters, the simple protocol, which accepts several statements (migrations are whole SQL files).
-    const results = await this.pglite.exec(text)
+    const results = await this.engine.exec(text)
     const last = results[results.length - 1]
     return { command: last?.command ?? '', rowCount: last?.affectedRows ?? 0, rows: last?.rows ?? [] }
   }
@@ -130,7 +131,7 @@ export class PGliteClient {
     } catch (err) {
       if ((err as { code?: string }).code !== RESULT_TYPE_CHANGED) throw err
       // Prepared before a migration changed the table's columns: prepare it afresh.
-      await this.pglite.exec(`deallocate "${name}"`)
+      await this.engine.exec(`deallocate "${name}"`)
       this.statements.prepared.delete(name)
       return run()
     }
@@ -144,15 +145,9 @@ export class PGliteClient {
   /** Sends `messages` (ending with a sync), reads the answer; throws PostgreSQL's error, if any, once the session is ready again. */
   async #exchange(messages: Buffer, mayWrite: boolean): Promise<QueryResult> {
     const parser = new Parser()
-    const answer = new Answer(this.pglite.parsers)
-    await this.pglite.runExclusive(() =>
-      this.pglite.execProtocolRawStream(messages, {
-        // Only a write has anything to save (and PGlite's file systems in Node write through anyway).
-        syncToFs: mayWrite,
-        // The chunk is a view of WebAssembly memory, reused after this call: the parser may keep an incomplete message, so it gets a copy.
-        onRawData: (chunk) => parser.parse(Buffer.from(chunk), answer.take),
-      }),
-    )
+    const answer = new Answer()
+    // Only a write has anything to save (and PGlite's file systems in Node write through anyway).
+    await this.engine.exchange(messages, mayWrite, (chunk) => parser.parse(chunk, answer.take))
     if (answer.error) throw answer.error
     return answer.result
   }
@@ -168,14 +163,12 @@ export class PGliteClient {
 class Answer {
   error: DatabaseError | undefined
   readonly result: QueryResult = { command: '', rowCount: 0, rows: [] }
-  #columns: Array<{ name: string; parse: ((value: string, type: number) => unknown) | undefined; type: number }> = []
-
-  constructor(private readonly parsers: Record<number | string, (value: string, type: number) => unknown>) {}
+  #columns: Array<{ name: string; parse: (value: string) => unknown }> = []
 
   readonly take = (message: BackendMessage): void => {
     switch (message.name) {
       case 'rowDescription':
-        this.#columns = (message as RowDescriptionMessage).fields.map((f) => ({ name: f.name, parse: this.parsers[f.dataTypeID], type: f.dataTypeID }))
+        this.#columns = (message as RowDescriptionMessage).fields.map((f) => ({ name: f.name, parse: typeParser(f.dataTypeID, 'text') }))
         break
       case 'dataRow': {
         const fields = (message as DataRowMessage).fields
@@ -183,7 +176,7 @@ class Answer {
         for (let i = 0; i < this.#columns.length; i++) {
           const column = this.#columns[i]!
           const value = fields[i]
-          row[column.name] = value === null || value === undefined ? null : column.parse ? column.parse(value, column.type) : value
+          row[column.name] = value === null || value === undefined ? null : column.parse(value)
         }
         this.result.rows.push(row)
         break

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import pg from 'pg'
 import { emptyPostgresDatabase, usingPostgres } from '../../tests/helpers/database.ts'
-import { newPGlite } from './connect.ts'
+import { InProcessEngine, newPGlite } from './embedded-engine.ts'
 import { PGlitePool } from './pglite-pool.ts'
 import { MAX_PREPARED_PER_CONNECTION, MAX_PREPARED_TEXT, PreparingClient } from './prepared-statements.ts'
 
@@ -41,7 +41,7 @@ async function onPostgres(): Promise<OneSession> {
 }
 
 async function onPGlite(): Promise<OneSession> {
-  const pool = new PGlitePool(await newPGlite())
+  const pool = new PGlitePool(new InProcessEngine(await newPGlite()))
   const query: Query = async (text, values) => {
     const client = await pool.connect()
     try {

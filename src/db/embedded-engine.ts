@@ -1,0 +1,77 @@
+import v8 from 'node:v8'
+import type { PGlite } from '@electric-sql/pglite'
+import { pgliteParsers } from './type-parsers.ts'
+
+/**
+ * What the portal asks of the embedded database (PGlite): PostgreSQL's wire protocol in and
+ * out, the simple protocol for scripts (migrations are whole SQL files), a dump, and whether
+ * its one session is inside a transaction. Two engines answer it: PGlite in this thread
+ * (`InProcessEngine`) and PGlite in a thread of its own (`pglite-thread.ts`), so its work runs
+ * on another core while this one renders pages.
+ */
+export interface EmbeddedEngine {
+  isInTransaction(): boolean
+  /** Statements in the simple protocol (several allowed); the result of each. */
+  exec(text: string): Promise<ExecResult[]>
+  /** Sends protocol messages (ending with a sync); `onData` receives the answer's bytes, in one or more pieces it may keep. */
+  exchange(messages: Uint8Array, syncToFs: boolean, onData: (chunk: Buffer) => void): Promise<void>
+  dumpDataDir(compression: 'none' | 'gzip'): Promise<Blob>
+  close(): Promise<void>
+}
+
+export interface ExecResult {
+  command?: string
+  affectedRows?: number
+  rows: unknown[]
+}
+
+/**
+ * A PGlite with our type parsers and a smaller buffer pool. Its default 128 MB of
+ * shared_buffers is touched and kept resident, and WebAssembly memory never shrinks.
+ * Measured on the demo data: 965 MB just after a first start (migrations and seeding),
+ * 509 MB with 32 MB; 16 MB was worse on a first start (883 MB). Pages it no longer holds
+ * come back from the operating system's file cache; docs/performance.md has the figures.
+ * Imported on first use: a portal on PostgreSQL never loads PGlite (36 MB resident).
+ */
+export async function newPGlite(dataDir?: string, loadDataDir?: Blob): Promise<PGlite> {
+  // V8 compiles PGlite's WebAssembly (and later its hot functions, optimised) with up to 128
+  // background tasks; glibc keeps each thread's compiler memory resident afterwards. One task:
+  // ~45 MB less resident, opening no slower (docs/performance.md, session 13). Read per compilation.
+  v8.setFlagsFromString('--wasm-num-compilation-tasks=1')
+  const { PGlite } = await import('@electric-sql/pglite')
+  const options = { parsers: pgliteParsers, startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'], ...(loadDataDir ? { loadDataDir } : {}) }
+  const pglite = dataDir ? new PGlite(dataDir, options) : new PGlite(options)
+  await pglite.waitReady
+  return pglite
+}
+
+/** PGlite in this thread. */
+export class InProcessEngine implements EmbeddedEngine {
+  constructor(private readonly pglite: PGlite) {}
+
+  isInTransaction(): boolean {
+    return this.pglite.isInTransaction()
+  }
+
+  exec(text: string): Promise<ExecResult[]> {
+    return this.pglite.exec(text)
+  }
+
+  exchange(messages: Uint8Array, syncToFs: boolean, onData: (chunk: Buffer) => void): Promise<void> {
+    return this.pglite.runExclusive(() =>
+      this.pglite.execProtocolRawStream(messages, {
+        syncToFs,
+        // The chunk is a view of WebAssembly memory, reused after this call: the receiver may keep part of it, so it gets a copy.
+        onRawData: (chunk) => onData(Buffer.from(chunk)),
+      }),
+    )
+  }
+
+  dumpDataDir(compression: 'none' | 'gzip'): Promise<Blob> {
+    return this.pglite.dumpDataDir(compression)
+  }
+
+  close(): Promise<void> {
+    return this.pglite.close()
+  }
+}

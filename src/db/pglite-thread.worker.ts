@@ -1,0 +1,76 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import type { PGlite } from '@electric-sql/pglite'
+import { InProcessEngine, newPGlite } from './embedded-engine.ts'
+import type { ThreadReply, ThreadRequest, ThreadStart } from './pglite-thread.ts'
+
+/**
+ * The embedded database's own thread (started by `openThreadEngine`): PGlite here, and the
+ * requests of the portal's thread answered one at a time, in the order they came.
+ */
+const port = parentPort!
+const start = workerData as ThreadStart
+
+function describe(err: unknown): Record<string, unknown> {
+  // Errors lose their own fields (PostgreSQL's code, detail, position) when posted: sent as a plain object.
+  const e = err as Error & Record<string, unknown>
+  return { ...e, message: e?.message ?? String(err), name: e?.name ?? 'Error' }
+}
+
+async function answer(pglite: PGlite, engine: InProcessEngine, request: ThreadRequest): Promise<void> {
+  try {
+    switch (request.op) {
+      case 'exchange': {
+        // Each chunk is a view of WebAssembly memory, reused after the call: copied into memory of
+        // its own (slice, not Buffer.from, which may share Node's pool), then handed over, not copied again.
+        const chunks: Uint8Array[] = []
+        await pglite.runExclusive(() => pglite.execProtocolRawStream(request.messages, { syncToFs: request.syncToFs, onRawData: (chunk) => chunks.push(chunk.slice()) }))
+        const bytes = chunks.length === 1 ? chunks[0]! : joined(chunks)
+        reply({ id: request.id, ok: true, value: bytes, inTransaction: engine.isInTransaction() }, [bytes.buffer as ArrayBuffer])
+        return
+      }
+      case 'exec':
+        reply({ id: request.id, ok: true, value: await engine.exec(request.text), inTransaction: engine.isInTransaction() })
+        return
+      case 'dump': {
+        const dump = await engine.dumpDataDir(request.compression)
+        const bytes = await dump.arrayBuffer()
+        reply({ id: request.id, ok: true, value: bytes, inTransaction: engine.isInTransaction() }, [bytes])
+        return
+      }
+      case 'close':
+        await engine.close()
+        reply({ id: request.id, ok: true, value: undefined, inTransaction: false })
+        port.close()
+        return
+    }
+  } catch (err) {
+    reply({ id: request.id, ok: false, error: describe(err), inTransaction: engine.isInTransaction() })
+  }
+}
+
+function joined(chunks: Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
+  let at = 0
+  for (const c of chunks) {
+    all.set(c, at)
+    at += c.byteLength
+  }
+  return all
+}
+
+function reply(message: ThreadReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer)
+}
+
+try {
+  const pglite = await newPGlite(start.dataDir, start.load ? new Blob([start.load]) : undefined)
+  const engine = new InProcessEngine(pglite)
+  // One at a time: the portal's pool sends one statement at a time already; this keeps the order regardless.
+  let queue = Promise.resolve()
+  port.on('message', (request: ThreadRequest) => {
+    queue = queue.then(() => answer(pglite, engine, request))
+  })
+  port.postMessage({ ready: true })
+} catch (err) {
+  port.postMessage({ ready: false, error: describe(err) })
+}
