@@ -20,10 +20,13 @@ class PreparedOnPGlite {
 
 /**
  * Makes PGlite's single connection look like a `pg` pool to Kysely's own
- * PostgresDialect. `connect()` hands out the one connection only when the previous
- * holder has released it, and Kysely holds a connection for the whole of a
- * transaction, so a statement from request B can never run inside request A's
- * transaction (the bug STACK-NOTES found in kysely-pglite). Proven by
+ * PostgresDialect. The session takes statements in turns: `connect()` waits for the
+ * turn, and Kysely holds its connection for the whole of a transaction, so a statement
+ * from request B can never run inside request A's transaction (the bug STACK-NOTES found
+ * in kysely-pglite). Outside a transaction a client gives its turn up as soon as its
+ * statement is sent, not when the answer is back: the session answers in the order it
+ * was sent to, so the next request's statement waits in PGlite's queue, not behind this
+ * thread's work (with PGlite in a thread of its own, both threads keep busy). Proven by
  * `pglite-pool.test.ts`.
  */
 export class PGlitePool implements WriteCounter {
@@ -32,6 +35,8 @@ export class PGlitePool implements WriteCounter {
   #writes = 0
   #statements = 0
   readonly #prepared = new PreparedOnPGlite()
+  /** Answers not yet back (a closing pool waits for them). */
+  readonly #answering = new Set<Promise<unknown>>()
 
   constructor(readonly engine: EmbeddedEngine) {}
 
@@ -48,33 +53,42 @@ export class PGlitePool implements WriteCounter {
     return this.#writes
   }
 
-  /** Waits for the connection; resolves with a client that must be released. */
-  async connect(): Promise<PGliteClient> {
+  /** Waits for the session's turn; resolves with the function that gives it up. */
+  readonly #takeTurn = async (): Promise<() => void> => {
     if (this.#ended) throw new Error('The embedded database is closed')
-    let release!: () => void
-    const released = new Promise<void>((resolve) => (release = resolve))
+    let giveUp!: () => void
+    const givenUp = new Promise<void>((resolve) => (giveUp = resolve))
     const previous = this.#tail
-    this.#tail = previous.then(() => released)
+    this.#tail = previous.then(() => givenUp)
     await previous
-    return new PGliteClient(
-      this.engine,
-      release,
-      (mayWrite) => {
+    return giveUp
+  }
+
+  /** Waits for the turn; resolves with a client that must be released. */
+  async connect(): Promise<PGliteClient> {
+    const giveUp = await this.#takeTurn()
+    return new PGliteClient(this.engine, giveUp, this.#takeTurn, {
+      sent: (mayWrite, answer) => {
         this.#statements++
         if (mayWrite) this.#writes++
+        this.#answering.add(answer)
+        void answer.then(
+          () => this.#answering.delete(answer),
+          () => this.#answering.delete(answer),
+        )
       },
-      this.#prepared,
-    )
+      prepared: this.#prepared,
+    })
   }
 
   /** Runs `fn` with the connection to itself (bulk loads, dumps). */
   async exclusive<T>(fn: (engine: EmbeddedEngine) => Promise<T>): Promise<T> {
-    const client = await this.connect()
+    const giveUp = await this.#takeTurn()
     this.#writes++
     try {
       return await fn(this.engine)
     } finally {
-      client.release()
+      giveUp()
     }
   }
 
@@ -82,18 +96,32 @@ export class PGlitePool implements WriteCounter {
     if (this.#ended) return
     this.#ended = true
     await this.#tail
+    await Promise.allSettled([...this.#answering])
     await this.engine.close()
   }
 }
 
+interface ClientContext {
+  /** Called as a statement is sent (counted before it runs: a read that started earlier sees the count move and is not cached). */
+  sent(mayWrite: boolean, answer: Promise<unknown>): void
+  prepared: PreparedOnPGlite
+}
+
 export class PGliteClient {
   #released = false
+  /** Inside a transaction it began (with the simple protocol, as Kysely begins one): the turn is kept until release. */
+  #inTransaction: boolean
+
   constructor(
     private readonly engine: EmbeddedEngine,
-    private readonly onRelease: () => void,
-    private readonly onStatement: (mayWrite: boolean) => void,
-    private readonly statements: PreparedOnPGlite,
-  ) {}
+    /** Gives the turn up; undefined while this client does not hold it. */
+    private giveUp: (() => void) | undefined,
+    private readonly takeTurn: () => Promise<() => void>,
+    private readonly context: ClientContext,
+  ) {
+    // Whoever had the turn before has its answers back from any simple-protocol statement, so this is current.
+    this.#inTransaction = engine.isInTransaction()
+  }
 
   /**
    * A statement with parameters, or one plain select, goes to PGlite's session as wire
@@ -105,36 +133,56 @@ export class PGliteClient {
    * and errors are pg's DatabaseError: both engines see the same values and errors.
    */
   async query(text: string, values: unknown[] = []): Promise<QueryResult> {
-    // Counted before it runs: a read that started earlier sees the count move and is not cached.
+    // A client that gave its turn up after an earlier statement waits for it again: a transaction may have begun meanwhile.
+    this.giveUp ??= await this.takeTurn()
     const mayWrite = !isPlainSelect(text)
-    this.onStatement(mayWrite)
     // Prepared outside a transaction only, so a statement a migration invalidated can be prepared again and retried.
-    const name = !this.engine.isInTransaction() ? this.statements.names.nameFor(text) : undefined
-    if (name !== undefined) return this.#runNamed(name, text, values, mayWrite)
-    if (values.length > 0) return this.#exchange(Buffer.concat([serialize.parse({ text }), ...this.#execute('', values)]), true)
-    // Without parameters, the simple protocol, which accepts several statements (migrations are whole SQL files).
-    const results = await this.engine.exec(text)
-    const last = results[results.length - 1]
-    return { command: last?.command ?? '', rowCount: last?.affectedRows ?? 0, rows: last?.rows ?? [] }
+    const name = !this.#inTransaction ? this.context.prepared.names.nameFor(text) : undefined
+    if (name === undefined && values.length === 0) return this.#simple(text, mayWrite)
+    const answer = name !== undefined ? this.#sendNamed(name, text, values, mayWrite) : this.#send(Buffer.concat([serialize.parse({ text }), ...this.#execute('', values)]), true)
+    this.context.sent(mayWrite, answer)
+    if (!this.#inTransaction) this.#passTurn()
+    try {
+      return await answer
+    } catch (err) {
+      if (name === undefined || (err as { code?: string }).code !== RESULT_TYPE_CHANGED) throw err
+      // Prepared before a migration changed the table's columns: prepared afresh, in a turn of its own.
+      this.context.prepared.prepared.delete(name)
+      await this.query(`deallocate "${name}"`)
+      return this.query(text, values)
+    }
   }
 
-  async #runNamed(name: string, text: string, values: unknown[], mayWrite: boolean): Promise<QueryResult> {
-    const run = async (): Promise<QueryResult> => {
-      if (!this.statements.prepared.has(name)) {
-        await this.#exchange(Buffer.concat([serialize.parse({ name, text }), serialize.sync()]), false)
-        this.statements.prepared.add(name)
-      }
-      return this.#exchange(Buffer.concat(this.#execute(name, values)), mayWrite)
-    }
+  /** Without parameters, the simple protocol, which accepts several statements (migrations are whole SQL files); the turn is kept until it is answered. */
+  async #simple(text: string, mayWrite: boolean): Promise<QueryResult> {
+    const answer = this.engine.exec(text)
+    this.context.sent(mayWrite, answer)
     try {
-      return await run()
-    } catch (err) {
-      if ((err as { code?: string }).code !== RESULT_TYPE_CHANGED) throw err
-      // Prepared before a migration changed the table's columns: prepare it afresh.
-      await this.engine.exec(`deallocate "${name}"`)
-      this.statements.prepared.delete(name)
-      return run()
+      const results = await answer
+      const last = results[results.length - 1]
+      return { command: last?.command ?? '', rowCount: last?.affectedRows ?? 0, rows: last?.rows ?? [] }
+    } finally {
+      this.#inTransaction = this.engine.isInTransaction()
+      if (!this.#inTransaction) this.#passTurn()
     }
+  }
+
+  /** Parses the statement under its name the first time (both exchanges sent at once), then binds and executes it. */
+  #sendNamed(name: string, text: string, values: unknown[], mayWrite: boolean): Promise<QueryResult> {
+    const prepared = this.context.prepared.prepared
+    if (prepared.has(name)) return this.#send(Buffer.concat(this.#execute(name, values)), mayWrite)
+    prepared.add(name)
+    const parsed = this.#send(Buffer.concat([serialize.parse({ name, text }), serialize.sync()]), false)
+    const executed = this.#send(Buffer.concat(this.#execute(name, values)), mayWrite)
+    return parsed.then(
+      () => executed,
+      (err: unknown) => {
+        prepared.delete(name)
+        // It failed too (no such statement): the parse's error is the one that says why.
+        executed.catch(() => undefined)
+        throw err
+      },
+    )
   }
 
   /** Bind, describe, execute and sync for a statement parsed as `statement` ('' : the unnamed one). */
@@ -142,8 +190,8 @@ export class PGliteClient {
     return [serialize.bind({ statement, values: values.map(prepareValue) as Array<string | null> }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]
   }
 
-  /** Sends `messages` (ending with a sync), reads the answer; throws PostgreSQL's error, if any, once the session is ready again. */
-  async #exchange(messages: Buffer, mayWrite: boolean): Promise<QueryResult> {
+  /** Sends `messages` (ending with a sync) at once; the answer, or PostgreSQL's error once the session is ready again. */
+  async #send(messages: Buffer, mayWrite: boolean): Promise<QueryResult> {
     const parser = new Parser()
     const answer = new Answer()
     // Only a write has anything to save (and PGlite's file systems in Node write through anyway).
@@ -152,10 +200,16 @@ export class PGliteClient {
     return answer.result
   }
 
+  #passTurn(): void {
+    const giveUp = this.giveUp
+    this.giveUp = undefined
+    giveUp?.()
+  }
+
   release(): void {
     if (this.#released) return
     this.#released = true
-    this.onRelease()
+    this.#passTurn()
   }
 }
 
