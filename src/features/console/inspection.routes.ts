@@ -4,7 +4,7 @@ import { dayInZone } from '../../platform/dates.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { requireStaff } from '../auth/guards.ts'
-import { claimExport, dossierOfferIds, INLINE_LIMIT, loadDossierOffers, requestExport, runExport } from './inspection.service.ts'
+import { dossierOfferIds, INLINE_LIMIT, loadDossierOffers, requestExport, runExport } from './inspection.service.ts'
 import { exportView, inspectionView } from './inspection.views.ts'
 import type { WorkDeps } from './matching.routes.ts'
 
@@ -57,13 +57,11 @@ export function registerInspectionRoutes(scope: FastifyInstance, deps: WorkDeps 
     // The two buttons are the only way to post here: anything else is the inspection page again.
     if (format !== 'csv' && format !== 'pdf') return reply.redirect(`/${lang}/console/employers/${b.id}`, 303)
     const now = clock.now()
-    const job = await requestExport(db, { businessId: b.id, format, by: officer.id, now, today: dayInZone(now, deps.timeZone) })
+    // Small enough to make now: claimed by this request as it is queued (the worker takes the others).
+    const workerId = `request-${request.id}`
+    const job = await requestExport(db, { businessId: b.id, format, by: officer.id, now, today: dayInZone(now, deps.timeZone), buildNow: { workerId, upTo: inlineLimit } })
     await audit(db, actorFrom(request, officer), now, { action: 'inspection.export_requested', businessId: b.id, objectType: 'inspection_export', objectId: job.id, details: { format, offers: job.total } })
-    if (job.total <= inlineLimit) {
-      // Small enough to make now (the worker would take it otherwise).
-      const claimed = await claimExport(db, `request-${request.id}`, now, job.id)
-      if (claimed) await runExport(db, clock, claimed, `request-${request.id}`)
-    }
+    if (job.claimed_by === workerId) await runExport(db, clock, job, workerId)
     return reply.redirect(`/${lang}/console/exports/${job.id}`, 303)
   })
 

@@ -249,24 +249,36 @@ export const CHUNK = 100
 export const INLINE_LIMIT = 200
 const LEASE_MS = 10 * 60_000
 
-export async function requestExport(db: Db, input: { businessId: string; format: 'csv' | 'pdf'; by: string; now: Date; today: string }): Promise<InspectionExport> {
+/**
+ * Queues an export of a business's dossier. `buildNow`: an export of at most `upTo` offers is
+ * made claimed by `workerId` (the request itself builds it), so the background worker, which
+ * takes queued ones, can never take it between the request's insert and its claim.
+ */
+export async function requestExport(
+  db: Db,
+  input: { businessId: string; format: 'csv' | 'pdf'; by: string; now: Date; today: string; buildNow?: { workerId: string; upTo: number } },
+): Promise<InspectionExport> {
   const total = (await dossierOfferIds(db, input.businessId, input.today)).length
+  const claimed = input.buildNow && total <= input.buildNow.upTo ? { status: 'running' as const, claimed_by: input.buildNow.workerId, lease_until: new Date(input.now.getTime() + LEASE_MS), attempts: 1 } : {}
   return db
     .insertInto('inspection_export')
-    .values({ business_id: input.businessId, format: input.format, total, requested_by: input.by, requested_at: input.now })
+    .values({ business_id: input.businessId, format: input.format, total, requested_by: input.by, requested_at: input.now, ...claimed })
     .returningAll()
     .executeTakeFirstOrThrow()
 }
 
 /** Claims the oldest export that is due (queued, or running with a lapsed lease): several workers take different ones. */
-export async function claimExport(db: Db, workerId: string, now: Date, id?: string): Promise<InspectionExport | undefined> {
+export async function claimExport(db: Db, workerId: string, now: Date): Promise<InspectionExport | undefined> {
   return db.transaction().execute(async (trx) => {
-    let q = trx
+    const due = await trx
       .selectFrom('inspection_export')
       .select('id')
       .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)])]))
-    if (id) q = q.where('id', '=', id)
-    const due = await q.orderBy('requested_at').limit(1).forUpdate().skipLocked().executeTakeFirst()
+      .orderBy('requested_at')
+      .limit(1)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst()
     if (!due) return undefined
     return trx
       .updateTable('inspection_export')

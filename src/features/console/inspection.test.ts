@@ -8,7 +8,7 @@ import { TestClient, text } from '../../../tests/helpers/http.ts'
 import { pdfText } from '../../../tests/helpers/pdf-text.ts'
 import { registerSignInAs, signInAs } from '../../../tests/helpers/sign-in-as.ts'
 import { createUser } from '../../../tests/helpers/users.ts'
-import { claimExport, csvCell, INLINE_LIMIT, processExportsOnce } from './inspection.service.ts'
+import { claimExport, csvCell, INLINE_LIMIT, processExportsOnce, requestExport, runExport } from './inspection.service.ts'
 
 describe('compliance inspection and exports', () => {
   let t: TestApp
@@ -98,6 +98,15 @@ describe('compliance inspection and exports', () => {
     assert.match(words, /Tremblay, Zoé/)
     assert.match(words, /Matched \/ Jumelée/)
     assert.doesNotMatch(words, /A3000003/, 'an offer past its window is not in the dossier')
+  })
+
+  it('queues a small export already claimed by the request that makes it: no worker can take it first', async () => {
+    const now = t.clock.now()
+    const job = await requestExport(t.db, { businessId: small, format: 'csv', by: officerId, now, today: now.toISOString().slice(0, 10), buildNow: { workerId: 'request-x', upTo: INLINE_LIMIT } })
+    assert.deepEqual({ status: job.status, claimed_by: job.claimed_by, attempts: job.attempts }, { status: 'running', claimed_by: 'request-x', attempts: 1 })
+    // The background worker, polling at that moment, finds nothing to take.
+    assert.equal(await claimExport(t.db, 'background-worker', now), undefined)
+    assert.equal(await runExport(t.db, t.clock, job, 'request-x'), 'done')
   })
 
   it(`runs an export of more than ${INLINE_LIMIT} offers in the background, with its progress shown`, async () => {
