@@ -61,8 +61,13 @@ export class InProcessEngine implements EmbeddedEngine {
     return this.pglite.runExclusive(() =>
       this.pglite.execProtocolRawStream(messages, {
         syncToFs,
-        // The chunk is a view of WebAssembly memory, reused after this call: the receiver may keep part of it, so it gets a copy.
-        onRawData: (chunk) => onData(Buffer.from(chunk)),
+        // The chunk is a view of WebAssembly memory, reused after this call: the receiver may keep
+        // part of it, so it gets a copy in memory of its own (slice: not a share of Node's buffer
+        // pool, so PGlite's thread can hand it over whole).
+        onRawData: (chunk) => {
+          const copy = chunk.slice()
+          onData(Buffer.from(copy.buffer, 0, copy.byteLength))
+        },
       }),
     )
   }

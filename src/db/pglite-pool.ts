@@ -35,8 +35,8 @@ export class PGlitePool implements WriteCounter {
   #writes = 0
   #statements = 0
   readonly #prepared = new PreparedOnPGlite()
-  /** Answers not yet back (a closing pool waits for them). */
-  readonly #answering = new Set<Promise<unknown>>()
+  /** The last statement sent: PGlite answers in order, so once it is answered all are (a closing pool waits for it). */
+  #lastSent: Promise<unknown> = Promise.resolve()
 
   constructor(readonly engine: EmbeddedEngine) {}
 
@@ -71,11 +71,7 @@ export class PGlitePool implements WriteCounter {
       sent: (mayWrite, answer) => {
         this.#statements++
         if (mayWrite) this.#writes++
-        this.#answering.add(answer)
-        void answer.then(
-          () => this.#answering.delete(answer),
-          () => this.#answering.delete(answer),
-        )
+        this.#lastSent = answer
       },
       prepared: this.#prepared,
     })
@@ -96,7 +92,7 @@ export class PGlitePool implements WriteCounter {
     if (this.#ended) return
     this.#ended = true
     await this.#tail
-    await Promise.allSettled([...this.#answering])
+    await this.#lastSent.catch(() => undefined)
     await this.engine.close()
   }
 }

@@ -44,8 +44,8 @@ function startThread(start: ThreadStart): Worker {
 /**
  * PGlite in a thread of its own: PostgreSQL's work (a third to a half of a signed-in page's CPU on
  * the embedded database, docs/performance.md) runs on a second core while the portal's thread
- * parses requests and renders pages. The portal's pool still sends one statement at a time; the
- * bytes of an answer are handed over, not copied.
+ * parses requests and renders pages. The thread answers in the order it was asked; the bytes of
+ * an answer are handed over, not copied.
  */
 export async function openThreadEngine(start: ThreadStart): Promise<EmbeddedEngine> {
   const worker = startThread(start)

@@ -1,5 +1,4 @@
 import { parentPort, workerData } from 'node:worker_threads'
-import type { PGlite } from '@electric-sql/pglite'
 import { InProcessEngine, newPGlite } from './embedded-engine.ts'
 import type { ThreadReply, ThreadRequest, ThreadStart } from './pglite-thread.ts'
 
@@ -16,14 +15,13 @@ function describe(err: unknown): Record<string, unknown> {
   return { ...e, message: e?.message ?? String(err), name: e?.name ?? 'Error' }
 }
 
-async function answer(pglite: PGlite, engine: InProcessEngine, request: ThreadRequest): Promise<void> {
+async function answer(engine: InProcessEngine, request: ThreadRequest): Promise<void> {
   try {
     switch (request.op) {
       case 'exchange': {
-        // Each chunk is a view of WebAssembly memory, reused after the call: copied into memory of
-        // its own (slice, not Buffer.from, which may share Node's pool), then handed over, not copied again.
+        // Each chunk arrives in memory of its own (InProcessEngine), so it is handed over, not copied again.
         const chunks: Uint8Array[] = []
-        await pglite.runExclusive(() => pglite.execProtocolRawStream(request.messages, { syncToFs: request.syncToFs, onRawData: (chunk) => chunks.push(chunk.slice()) }))
+        await engine.exchange(request.messages, request.syncToFs, (chunk) => chunks.push(chunk))
         const bytes = chunks.length === 1 ? chunks[0]! : joined(chunks)
         reply({ id: request.id, ok: true, value: bytes, inTransaction: engine.isInTransaction() }, [bytes.buffer as ArrayBuffer])
         return
@@ -63,12 +61,12 @@ function reply(message: ThreadReply, transfer: ArrayBuffer[] = []): void {
 }
 
 try {
-  const pglite = await newPGlite(start.dataDir, start.load ? new Blob([start.load]) : undefined)
-  const engine = new InProcessEngine(pglite)
-  // One at a time: the portal's pool sends one statement at a time already; this keeps the order regardless.
+  const engine = new InProcessEngine(await newPGlite(start.dataDir, start.load ? new Blob([start.load]) : undefined))
+  // One at a time, in the order they came: the portal's pool sends a statement before the one
+  // before it is answered (its turns, pglite-pool.ts) and relies on PGlite answering in order.
   let queue = Promise.resolve()
   port.on('message', (request: ThreadRequest) => {
-    queue = queue.then(() => answer(pglite, engine, request))
+    queue = queue.then(() => answer(engine, request))
   })
   port.postMessage({ ready: true })
 } catch (err) {
