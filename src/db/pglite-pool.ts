@@ -33,6 +33,7 @@ export class PGlitePool implements WriteCounter {
   #tail: Promise<void> = Promise.resolve()
   #ended = false
   #writes = 0
+  #counts: (text: string) => boolean = () => true
   #statements = 0
   readonly #prepared = new PreparedOnPGlite()
   /** The last statement sent: PGlite answers in order, so once it is answered all are (a closing pool waits for it). */
@@ -46,11 +47,16 @@ export class PGlitePool implements WriteCounter {
   }
 
   /**
-   * Statements sent that may have written (all but plain selects), and exclusive uses
-   * of the connection: the embedded read cache (read-cache.ts) is valid while it stays put.
+   * Statements sent that may have written (all but plain selects; only those `countOnly`
+   * says), and exclusive uses of the connection: the embedded read cache (read-cache.ts)
+   * is valid while it stays put.
    */
   get writes(): number {
     return this.#writes
+  }
+
+  countOnly(counts: (text: string) => boolean): void {
+    this.#counts = counts
   }
 
   /** Waits for the session's turn; resolves with the function that gives it up. */
@@ -68,9 +74,9 @@ export class PGlitePool implements WriteCounter {
   async connect(): Promise<PGliteClient> {
     const giveUp = await this.#takeTurn()
     return new PGliteClient(this.engine, giveUp, this.#takeTurn, {
-      sent: (mayWrite, answer) => {
+      sent: (text, mayWrite, answer) => {
         this.#statements++
-        if (mayWrite) this.#writes++
+        if (mayWrite && this.#counts(text)) this.#writes++
         this.#lastSent = answer
       },
       prepared: this.#prepared,
@@ -99,7 +105,7 @@ export class PGlitePool implements WriteCounter {
 
 interface ClientContext {
   /** Called as a statement is sent (counted before it runs: a read that started earlier sees the count move and is not cached). */
-  sent(mayWrite: boolean, answer: Promise<unknown>): void
+  sent(text: string, mayWrite: boolean, answer: Promise<unknown>): void
   prepared: PreparedOnPGlite
 }
 
@@ -136,7 +142,7 @@ export class PGliteClient {
     const name = !this.#inTransaction ? this.context.prepared.names.nameFor(text) : undefined
     if (name === undefined && values.length === 0) return this.#simple(text, mayWrite)
     const answer = name !== undefined ? this.#sendNamed(name, text, values, mayWrite) : this.#send(Buffer.concat([serialize.parse({ text }), ...this.#execute('', values)]), true)
-    this.context.sent(mayWrite, answer)
+    this.context.sent(text, mayWrite, answer)
     if (!this.#inTransaction) this.#passTurn()
     try {
       return await answer
@@ -152,7 +158,7 @@ export class PGliteClient {
   /** Without parameters, the simple protocol, which accepts several statements (migrations are whole SQL files); the turn is kept until it is answered. */
   async #simple(text: string, mayWrite: boolean): Promise<QueryResult> {
     const answer = this.engine.exec(text)
-    this.context.sent(mayWrite, answer)
+    this.context.sent(text, mayWrite, answer)
     try {
       const results = await answer
       const last = results[results.length - 1]

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Compilable, CompiledQuery, Kysely } from 'kysely'
 import { BoundedMap } from '../platform/bounded-map.ts'
 
 /**
@@ -6,14 +6,20 @@ import { BoundedMap } from '../platform/bounded-map.ts'
  * data: the session, the signed-in user, their memberships and their unread count
  * are read on every page, and on PGlite each query costs 0.4–1 ms (docs/performance.md).
  *
- * **Invalidation is by the database itself, not by the features.** The embedded pool
- * counts every statement that is not a plain `select` (insert, update, delete, begin,
- * commit, rollback, DDL, `with … update`: anything that may write) and every exclusive
- * use of the connection (bulk loads, restores). A value read while the count was `n` is
- * served again only while the count is still `n`: the first write anywhere, by any
- * feature, a test or the dormancy job, empties the cache. No feature has to remember to
- * invalidate anything, so a deleted user, a removed membership or "sign out everywhere"
- * takes effect on the very next request exactly as without the cache.
+ * **Invalidation is by the database's own statements, not by the features.** A cached
+ * value is read by queries this module runs (`cachedRead` takes the query, not a
+ * function that reads), so it knows every name those queries mention. The embedded
+ * pool counts every statement that may write a table one of those names could be: an
+ * insert, update or delete of it, the tables its triggers and cascades write
+ * (`ALSO_WRITTEN`), and anything it cannot read the tables of (DDL, several statements
+ * in one text, exclusive uses for bulk loads and restores). A value read while the
+ * count was `n` is served again only while the count is still `n`: the first such
+ * write, by any feature, a test or the dormancy job, empties the cache. No feature has
+ * to remember to invalidate anything, so a deleted user, a removed membership or "sign
+ * out everywhere" takes effect on the very next request exactly as without the cache.
+ * Writes to tables no cached query reads (offers, their versions, the audit trail)
+ * leave it alone: a portal saving offers all day still serves its sessions from memory
+ * (section saves 1,358 → 2,040 a second, docs/performance.md, session 15).
  *
  * The count is read *before* the query is sent: the one connection is handed out in
  * order, so a write that overtakes the read makes the count differ and the value is
@@ -23,10 +29,15 @@ import { BoundedMap } from '../platform/bounded-map.ts'
  * there `cachedRead` simply runs the query. Only a Kysely instance made by the
  * embedded handle (`src/db/connect.ts`) is registered here; `withPlugin()` and friends
  * make new instances, which are not.
+ *
+ * What the names cannot see, and so cached queries must not use: views (the schema has
+ * none, read-cache.test.ts) and functions that read tables.
  */
 export interface WriteCounter {
-  /** Statements that may have written, since the database was opened. */
+  /** Statements that may have written a table a cached query reads, since the database was opened. */
   readonly writes: number
+  /** From now on, a statement that may write counts only if `counts(text)` (exclusive uses always count). */
+  countOnly(counts: (text: string) => boolean): void
 }
 
 interface Cache {
@@ -34,6 +45,10 @@ interface Cache {
   /** The write count the entries were read at. */
   at: number
   entries: BoundedMap<string, unknown>
+  /** Every name (table, column, alias: any word) a cached query's text has mentioned. */
+  names: Set<string>
+  /** The names each cached query's text mentions, worked out once per text. */
+  seen: BoundedMap<string, true>
 }
 
 /** Enough for every person signed in to one portal; past it the cache starts again. */
@@ -43,29 +58,53 @@ const caches = new WeakMap<object, Cache>()
 
 /** Called by the embedded handle: reads through `db` may be cached while `counter` does not move. */
 export function enableReadCache(db: object, counter: WriteCounter): void {
-  caches.set(db, { counter, at: counter.writes, entries: new BoundedMap(MAX_ENTRIES) })
+  const cache: Cache = { counter, at: counter.writes, entries: new BoundedMap(MAX_ENTRIES), names: new Set(), seen: new BoundedMap(1000) }
+  caches.set(db, cache)
+  // What a text writes is worked out once; whether a cached query reads it, each time (the names grow).
+  const written = new BoundedMap<string, Set<string> | null>(1000)
+  counter.countOnly((text) => {
+    const tables = written.remember(text, () => tablesWrittenBy(text) ?? null)
+    if (tables === null) return true
+    for (const table of tables) if (cache.names.has(table)) return true
+    return false
+  })
 }
 
+type Query<R> = Compilable<R> | CompiledQuery<R>
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database's Kysely instance or transaction
+type Executor = Kysely<any>
+
 /**
- * `read()` once per key between two writes on the embedded database; on PostgreSQL,
- * inside a transaction, or for any other Kysely instance, just `read()`. Callers get a
- * copy of the value and may change it.
+ * `query()`'s rows, shaped by `shape`, read once per key between two writes that may
+ * change them on the embedded database; on PostgreSQL, inside a transaction, or for any
+ * other Kysely instance, just read. `query` is called only when the database is read.
+ * Callers get a copy of the value and may change it.
  */
-export async function cachedRead<T>(db: object, key: string, read: () => Promise<T>): Promise<T> {
+export async function cachedRead<R, T = R[]>(db: Executor, key: string, query: () => Query<R>, shape: (rows: R[]) => T = (rows) => rows as T): Promise<T> {
   const cache = caches.get(db)
-  if (!cache || (db as Kysely<unknown>).isTransaction) return read()
+  if (!cache || db.isTransaction) return shape((await db.executeQuery(compiled(query()))).rows)
   const before = cache.counter.writes
   if (cache.at !== before) {
     cache.entries.clear()
     cache.at = before
   }
   if (cache.entries.has(key)) return copyOf(cache.entries.get(key) as T)
-  const value = await read()
-  // Kept only if nothing may have written between the count above and now.
+  const statement = compiled(query())
+  // Known before it is sent: a write sent after this counts.
+  if (!cache.seen.has(statement.sql)) {
+    for (const name of namesIn(statement.sql)) cache.names.add(name)
+    cache.seen.set(statement.sql, true)
+  }
+  const value = shape((await db.executeQuery(statement)).rows)
+  // Kept only if nothing that may change it was written between the count above and now.
   if (cache.counter.writes === before && cache.at === before) {
     cache.entries.set(key, copyOf(value))
   }
   return value
+}
+
+function compiled<R>(query: Query<R>): CompiledQuery<R> {
+  return 'compile' in query ? query.compile() : query
 }
 
 /**
@@ -98,3 +137,50 @@ export function readCacheEnabled(db: object): boolean {
 export function isPlainSelect(text: string): boolean {
   return /^\s*select\b/i.test(text) && !/;\s*\S/.test(text)
 }
+
+/**
+ * What else a write to a table writes: the tables its triggers write and those its
+ * foreign keys cascade to (on delete cascade or set null). read-cache.test.ts checks it
+ * against the schema: a new trigger or cascade fails it until it is named here.
+ */
+export const ALSO_WRITTEN: Readonly<Record<string, readonly string[]>> = {
+  // account_message_tally_rows, account_message_tally_truncate; account_message_read's key.
+  account_message: ['account_message_tally', 'account_message_read'],
+  app_user: ['account_message', 'account_message_read'],
+  // Its triggers only refuse updates and deletes.
+  audit_event: [],
+  email_outbox: ['email_delivery_log'],
+  // The offer_submission_tally_* triggers; the rest cascade (copied_from is set null in offer itself).
+  offer: ['offer_submission_tally', 'offer_correction', 'offer_document', 'offer_version', 'work_permit_decision', 'work_permit_match'],
+}
+
+const WRITE_TARGET = /\b(?:insert\s+into|update|delete\s+from|merge\s+into|truncate(?:\s+table)?)\s+(?:only\s+)?((?:"(?:[^"]|"")+"|[a-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[a-z_][\w$]*))?)/gi
+
+/**
+ * The tables a statement may write, with what their triggers and cascades write; undefined
+ * when it cannot tell (DDL, several statements, anything but one insert, update, delete,
+ * merge or truncate, with or without a `with`). Transaction control writes nothing itself.
+ * Over-counting is harmless (`on conflict do update set` names "set").
+ */
+export function tablesWrittenBy(text: string): Set<string> | undefined {
+  if (/^\s*(?:begin|commit|rollback|start\s+transaction|savepoint|release)\b/i.test(text) && !/;\s*\S/.test(text)) return new Set()
+  if (!/^\s*(?:insert|update|delete|merge|truncate|with)\b/i.test(text) || /;\s*\S/.test(text)) return undefined
+  const tables = new Set<string>()
+  const add = (table: string) => {
+    if (tables.has(table)) return
+    tables.add(table)
+    for (const other of ALSO_WRITTEN[table] ?? []) add(other)
+  }
+  for (const m of text.matchAll(WRITE_TARGET)) add(unquoted(m[1]!.split(/\s*\.\s*/).pop()!))
+  return tables
+}
+
+/** Every word and quoted identifier of a query: the names it may read, over-counted. */
+function namesIn(text: string): Set<string> {
+  return new Set(Array.from(text.matchAll(/"(?:[^"]|"")+"|[a-z_][\w$]*/gi), (m) => unquoted(m[0])))
+}
+
+function unquoted(name: string): string {
+  return name.startsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name.toLowerCase()
+}
+

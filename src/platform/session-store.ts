@@ -109,7 +109,7 @@ export class DbSessionStore implements SessionStore {
   /** On the embedded database the read may come from the read cache (any write since empties it); the expiry is judged here, now. */
   get(sessionId: string, callback: GetCallback): void {
     const now = this.clock.now()
-    cachedRead(this.db, `session:${sessionId}`, async () => this.split((await this.db.executeQuery(this.sessionStatement(this.db, undefined, sessionId))).rows[0])).then((read) => {
+    cachedRead(this.db, `session:${sessionId}`, () => this.sessionStatement(this.db, undefined, sessionId), (rows) => this.split(rows[0])).then((read) => {
       if (!read || read.expiresAt.getTime() <= now.getTime()) return callback(null, null)
       this.keepReadWith(sessionId, { user: read.user, companions: read.companions })
       callback(null, read.data as unknown as Session)

@@ -34,7 +34,7 @@ function baseQuery(db: DbOrTrx, userId: string) {
 /** The user's active membership of this business, if any. */
 export async function activeMembership(db: DbOrTrx, userId: string, businessId: string): Promise<ActingMembership | undefined> {
   if (!isUuid(businessId)) return undefined
-  return cachedRead(db, `membership:${userId}:${businessId}`, () => baseQuery(db, userId).where('m.business_id', '=', businessId).executeTakeFirst())
+  return cachedRead(db, `membership:${userId}:${businessId}`, () => baseQuery(db, userId).where('m.business_id', '=', businessId), (rows) => rows[0])
 }
 
 /**
@@ -43,7 +43,7 @@ export async function activeMembership(db: DbOrTrx, userId: string, businessId: 
  */
 export async function actingMembership(db: DbOrTrx, userId: string, requestedBusinessId?: string): Promise<ActingMembership | undefined> {
   if (requestedBusinessId) return activeMembership(db, userId, requestedBusinessId)
-  const all = await cachedRead(db, `acting:${userId}`, () => baseQuery(db, userId).orderBy('b.legal_name').orderBy('m.created_at').execute())
+  const all = await cachedRead(db, `acting:${userId}`, () => baseQuery(db, userId).orderBy('b.legal_name').orderBy('m.created_at'))
   return all.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])[0]
 }
 

@@ -94,7 +94,7 @@ const ROLE_ORDER: Record<MembershipRole, number> = { primary: 0, branch_primary:
 
 /** Every active membership of the user, dormant businesses included, in the default order (primary roles first, then by name). */
 export async function membershipChoices(db: DbOrTrx, userId: string): Promise<BusinessChoice[]> {
-  return asChoices(await cachedRead(db, `memberships:${userId}`, () => membershipRows(db, userId).execute()))
+  return asChoices(await cachedRead(db, `memberships:${userId}`, () => membershipRows(db, userId)))
 }
 
 type MembershipRow = Omit<BusinessChoice, 'dormant'> & { status: string }

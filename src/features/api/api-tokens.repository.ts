@@ -43,7 +43,7 @@ export async function findUserToken(db: DbOrTrx, userId: string, id: string): Pr
 
 /** On the embedded database from the read cache unless anything was written since: a revocation is a write (read-cache.ts). */
 export async function findByHash(db: DbOrTrx, tokenHash: string): Promise<ApiToken | undefined> {
-  return cachedRead(db, `api_token:${tokenHash}`, () => db.selectFrom('api_token').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst())
+  return cachedRead(db, `api_token:${tokenHash}`, () => db.selectFrom('api_token').selectAll().where('token_hash', '=', tokenHash), (rows) => rows[0])
 }
 
 /** Revokes once: a second revocation (another tab) changes nothing. */

@@ -20,7 +20,7 @@ export async function findUserById(db: DbOrTrx, id: string): Promise<AppUser | u
 
 /** The user as of now: on the embedded database from the read cache unless anything was written since (read-cache.ts). */
 export function currentUser(db: DbOrTrx, id: string): Promise<AppUser | undefined> {
-  return cachedRead(db, `user:${id}`, () => findUserById(db, id))
+  return cachedRead(db, `user:${id}`, () => db.selectFrom('app_user').selectAll().where('id', '=', id), (rows) => rows[0])
 }
 
 export interface NewUser {

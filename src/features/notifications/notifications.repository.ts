@@ -17,9 +17,8 @@ export interface Reader {
  * The businesses whose messages a user may see: their active memberships (the
  * access feature will narrow this for branch users).
  */
-export async function businessIdsForUser(db: Executor, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('business_membership').select('business_id').where('user_id', '=', userId).where('status', '=', sql.lit('active')).execute()
-  return rows.map((r) => r.business_id)
+export function businessIdsQuery(db: Executor, userId: string) {
+  return db.selectFrom('business_membership').select('business_id').where('user_id', '=', userId).where('status', '=', sql.lit('active'))
 }
 
 /**

@@ -3,8 +3,7 @@ import { cachedRead } from '../../db/read-cache.ts'
 import type { SessionCompanion } from '../../platform/session-store.ts'
 import type { Lang } from '../../i18n/i18n.ts'
 import {
-  businessIdsForUser,
-  countUnread,
+  businessIdsQuery,
   countUnreadQuery,
   findVisibleMessage,
   listMessages,
@@ -18,7 +17,7 @@ import { isTemplateName } from './templates.ts'
 export const PAGE_SIZE = 20
 
 export async function readerFor(db: Db, userId: string): Promise<Reader> {
-  return { userId, businessIds: await cachedRead(db, `businessIds:${userId}`, () => businessIdsForUser(db, userId)) }
+  return { userId, businessIds: await cachedRead(db, `businessIds:${userId}`, () => businessIdsQuery(db, userId), (rows) => rows.map((r) => r.business_id)) }
 }
 
 /**
@@ -96,7 +95,7 @@ export const unreadWithSession: SessionCompanion = {
 
 /** The header's count: one query, and on the embedded database none until something is written (read-cache.ts). */
 export async function unreadCount(db: Db, userId: string): Promise<number> {
-  return cachedRead(db, `unread:${userId}`, () => countUnread(db, userId))
+  return cachedRead(db, `unread:${userId}`, () => countUnreadQuery(db, userId), (rows) => Number(rows[0]!.unread))
 }
 
 /** The newest few messages, for the "Account messages" panel of a home page (`messagesPanel`). */

@@ -221,7 +221,7 @@ export const OFFER_NUMBER = /^A\d{7}$/
  * so through the embedded database's read cache (any write empties it; PostgreSQL reads).
  */
 export function branchChoices(db: DbOrTrx, businessId: string): Promise<Array<{ id: string; name: string }>> {
-  return cachedRead(db, `branches:${businessId}`, () => db.selectFrom('branch').select(['id', 'name']).where('business_id', '=', businessId).orderBy('name').execute())
+  return cachedRead(db, `branches:${businessId}`, () => db.selectFrom('branch').select(['id', 'name']).where('business_id', '=', businessId).orderBy('name'))
 }
 
 /**
