@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import fastifyFormbody from '@fastify/formbody'
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { DestinationStream } from 'pino'
 import type { Config } from './config.ts'
 import type { Db } from './db/connect.ts'
 import { registerAccountRoutes } from './features/account/account.routes.ts'
@@ -61,8 +62,8 @@ export interface AppDeps {
   config: Config
   db: Db
   clock: Clock
-  /** Where structured JSON logs go (tests capture them); default: standard output. */
-  logStream?: NodeJS.WritableStream
+  /** Where structured JSON logs go (tests capture them; `npm start` gives logOutput's); default: standard output, a write per line. */
+  logStream?: DestinationStream
   /** The payment gateway; default: the one `PAYMENT_GATEWAY` names. */
   paymentGateway?: PaymentGateway
 }

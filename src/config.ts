@@ -65,6 +65,7 @@ const envSchema = z.object({
   DATA_ENCRYPTION_KEY: dataKeySchema.optional(),
   DATA_ENCRYPTION_KEY_PREVIOUS: dataKeySchema.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   TRUST_PROXY: booleanish.default(false),
   SEED_DEMO: booleanish.optional(),
@@ -119,6 +120,8 @@ export interface Config {
   /** /dev/mailbox (every e-mail sent, reset links included): only when enabled, never in production. */
   devMailbox: boolean
   logLevel: Env['LOG_LEVEL']
+  /** The log is written to standard output at least this often, a few kilobytes at a time (0: each line at once). */
+  logFlushMs: number
   bodyLimitBytes: number
   trustProxy: boolean
   seedDemo: boolean
@@ -214,6 +217,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     // On by default only in demo mode (npm start in development, which prints demo passwords anyway).
     devMailbox: !isProduction && (env.DEV_MAILBOX ?? env.SEED_DEMO ?? !isProduction),
     logLevel: env.LOG_LEVEL,
+    logFlushMs: env.LOG_FLUSH_MS,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     trustProxy: env.TRUST_PROXY,
     seedDemo: env.SEED_DEMO ?? !isProduction,

@@ -10,6 +10,7 @@ import { startConfiguredDispatcher } from './features/notifications/dispatcher.t
 import { startExportWorker } from './features/console/inspection.service.ts'
 import { describeImport, loadNocIfEmpty } from './features/reference/noc.service.ts'
 import { systemClock, TestClock } from './platform/clock.ts'
+import { logOutput } from './platform/log-output.ts'
 import { sealStoredTotpSecrets, type TotpSecrets } from './features/auth/totp-secrets.ts'
 
 /**
@@ -30,7 +31,8 @@ export async function serve(config: Config, totpSecrets: TotpSecrets): Promise<v
   // TOTP secrets still in the clear are sealed; a DATA_ENCRYPTION_KEY that does not open the sealed ones stops here.
   const totp = await sealStoredTotpSecrets(database.db, totpSecrets)
   if (totp.sealed) console.log(`Sealed ${totp.sealed} TOTP secret(s) stored in the clear or with DATA_ENCRYPTION_KEY_PREVIOUS.`)
-  const app = await buildApp({ config, db: database.db, clock: clock })
+  const log = logOutput(config.logFlushMs)
+  const app = await buildApp({ config, db: database.db, clock: clock, logStream: log.stream })
   // The e-mail outbox dispatcher runs here unless `npm run worker` does it (RUN_MAIL_DISPATCHER=false).
   const mail = config.runMailDispatcher ? startConfiguredDispatcher(config, database.db, clock, app.log) : undefined
   // Large inspection exports likewise: here, unless `npm run worker` makes them.
@@ -46,6 +48,7 @@ export async function serve(config: Config, totpSecrets: TotpSecrets): Promise<v
     await exports?.stop()
     await maintenance.stop()
     await database.close()
+    log.close()
   })
   followPrimary(closer)
 
