@@ -14,13 +14,14 @@ import { findOffer, saveSection } from './offers.repository.ts'
 describe('saving a section (one statement: the answers, the version kept, the audit entry)', () => {
   let database: DatabaseHandle
   let offerId: string
+  let businessId: string
   let actor: Actor
   const now = new Date('2026-11-20T15:30:00Z')
 
   before(async () => {
     database = await freshDatabase()
     const user = await createUser(database.db, { username: 'repo-saver' })
-    const businessId = await makeBusiness(database.db, { eight: '87654321', legalName: 'Saves Inc.' })
+    businessId = await makeBusiness(database.db, { eight: '87654321', legalName: 'Saves Inc.' })
     offerId = await makeOffer(database.db, { businessId, userId: user.id, offerNumber: 'A0000001', status: 'draft' })
     actor = { userId: user.id, label: 'repo-saver', ip: '203.0.113.7', requestId: 'req-42' }
   })
@@ -50,6 +51,24 @@ describe('saving a section (one statement: the answers, the version kept, the au
       { at: audited!.occurred_at.toISOString(), by: audited!.actor_user_id, label: audited!.actor_label, action: audited!.action, type: audited!.object_type, ip: audited!.ip, request: audited!.request_id, details: audited!.details },
       { at: now.toISOString(), by: actor.userId, label: 'repo-saver', action: 'offer.section_saved', type: 'offer', ip: '203.0.113.7', request: 'req-42', details: { section: 'worker' } },
     )
+  })
+
+  test('each queue column follows its own section: the job’s title, the worker’s name and passport; other sections leave them', async () => {
+    const id = await makeOffer(database.db, { businessId, userId: actor.userId!, offerNumber: 'A0000002', status: 'draft' })
+    const save = async (section: 'job' | 'wage' | 'worker', values: Record<string, string>) => {
+      const current = (await findOffer(database.db, id))!
+      const result = await saveSection(database.db, id, section, values, current.version, now, { actor, entry: { ...entry(id), details: { section } } })
+      assert.equal(result.kind, 'saved')
+      const { worker_name, job_title, passport_key } = (await findOffer(database.db, id))!
+      return { worker_name, job_title, passport_key }
+    }
+    // The fixture's job section says "Software engineer": a worker's save leaves it.
+    assert.deepEqual(await save('worker', { familyName: 'Tremblay', givenNames: 'Ana', passportNumber: 'ab-12 34c' }), { worker_name: 'Tremblay, Ana', job_title: 'Software engineer', passport_key: 'AB1234C' })
+    assert.deepEqual(await save('job', { jobTitle: 'Chef de cuisine', nocCode: '62200' }), { worker_name: 'Tremblay, Ana', job_title: 'Chef de cuisine', passport_key: 'AB1234C' })
+    assert.deepEqual(await save('wage', { wage: '32.50' }), { worker_name: 'Tremblay, Ana', job_title: 'Chef de cuisine', passport_key: 'AB1234C' })
+    // A section is saved whole: what it no longer says, its columns no longer say.
+    assert.deepEqual(await save('worker', { givenNames: 'Ana' }), { worker_name: 'Ana', job_title: 'Chef de cuisine', passport_key: '' })
+    assert.deepEqual(await save('job', { nocCode: '62200' }), { worker_name: 'Ana', job_title: '', passport_key: '' })
   })
 
   test('a save with a version the page no longer holds changes nothing and writes nothing', async () => {

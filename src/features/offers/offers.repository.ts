@@ -49,7 +49,9 @@ export type SaveResult = { kind: 'saved'; version: number } | { kind: 'conflict'
 /**
  * Saves one section exactly as typed, in one statement that also checks the version
  * the page was loaded with and that the offer is still a draft; the queue's name and
- * title columns follow the answers. The same statement keeps what this version said (for
+ * title columns follow the answers (each comes from one section, which the save replaces
+ * whole: worked out from what was saved, and only when it is that section, rather than
+ * from the merged answers at every save: ~10 % of a save's time on the embedded database). The same statement keeps what this version said (for
  * inspections: the offer row holds only the latest) and writes the audit entry, so the
  * three exist together or not at all without a transaction (one round trip, not five).
  */
@@ -64,6 +66,9 @@ export async function saveSection(
 ): Promise<SaveResult> {
   const patch = JSON.stringify({ [section]: values })
   const merged = sql`(answers || ${patch}::jsonb)`
+  const savedSection = sql`${patch}::jsonb`
+  const columns =
+    section === 'worker' ? { worker_name: sql<string>`${workerName(savedSection)}`, passport_key: sql<string>`${passportKey(savedSection)}` } : section === 'job' ? { job_title: sql<string>`${jobTitle(savedSection)}` } : {}
   const saved = await db
     .with('saved', (qc) =>
       qc
@@ -71,9 +76,7 @@ export async function saveSection(
         .set({
           answers: sql`${merged}`,
           version: sql`version + 1`,
-          worker_name: sql`${workerName(merged)}`,
-          job_title: sql`${jobTitle(merged)}`,
-          passport_key: sql`${passportKey(merged)}`,
+          ...columns,
           updated_at: now,
         })
         .where('id', '=', id)
