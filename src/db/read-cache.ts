@@ -47,7 +47,7 @@ interface Cache {
   entries: BoundedMap<string, unknown>
   /** Every name (table, column, alias: any word) a cached query's text has mentioned. */
   names: Set<string>
-  /** The names each cached query's text mentions, worked out once per text. */
+  /** The cached queries' texts whose names are in `names` already (each text is read for names once). */
   seen: BoundedMap<string, true>
 }
 
@@ -135,8 +135,11 @@ export function readCacheEnabled(db: object): boolean {
  * `with` whose parts may update.
  */
 export function isPlainSelect(text: string): boolean {
-  return /^\s*select\b/i.test(text) && !/;\s*\S/.test(text)
+  return /^\s*select\b/i.test(text) && !SEVERAL_STATEMENTS.test(text)
 }
+
+/** A text with a statement after a semicolon. */
+const SEVERAL_STATEMENTS = /;\s*\S/
 
 /**
  * What else a write to a table writes: the tables its triggers write and those its
@@ -163,8 +166,9 @@ const WRITE_TARGET = /\b(?:insert\s+into|update|delete\s+from|merge\s+into|trunc
  * Over-counting is harmless (`on conflict do update set` names "set").
  */
 export function tablesWrittenBy(text: string): Set<string> | undefined {
-  if (/^\s*(?:begin|commit|rollback|start\s+transaction|savepoint|release)\b/i.test(text) && !/;\s*\S/.test(text)) return new Set()
-  if (!/^\s*(?:insert|update|delete|merge|truncate|with)\b/i.test(text) || /;\s*\S/.test(text)) return undefined
+  if (SEVERAL_STATEMENTS.test(text)) return undefined
+  if (/^\s*(?:begin|commit|rollback|start\s+transaction|savepoint|release)\b/i.test(text)) return new Set()
+  if (!/^\s*(?:insert|update|delete|merge|truncate|with)\b/i.test(text)) return undefined
   const tables = new Set<string>()
   const add = (table: string) => {
     if (tables.has(table)) return

@@ -106,7 +106,7 @@ export class DbSessionStore implements SessionStore {
       .then(() => callback(), callback)
   }
 
-  /** On the embedded database the read may come from the read cache (any write since empties it); the expiry is judged here, now. */
+  /** On the embedded database the read may come from the read cache (a write to a table it reads empties it); the expiry is judged here, now. */
   get(sessionId: string, callback: GetCallback): void {
     const now = this.clock.now()
     cachedRead(this.db, `session:${sessionId}`, () => this.sessionStatement(this.db, undefined, sessionId), (rows) => this.split(rows[0])).then((read) => {

@@ -8,7 +8,7 @@ import { isUuid } from '../../platform/ids.ts'
  * Who may act for a business, and what they may manage: the one place every
  * feature asks. A membership is read fresh on every request, so a removed user
  * is refused at their next request (on the embedded database it may come from the
- * read cache, which any write empties: src/db/read-cache.ts).
+ * read cache, which any write to memberships or businesses empties: src/db/read-cache.ts).
  */
 export interface ActingMembership {
   membershipId: string

@@ -41,7 +41,7 @@ export async function findUserToken(db: DbOrTrx, userId: string, id: string): Pr
     .executeTakeFirst()
 }
 
-/** On the embedded database from the read cache unless anything was written since: a revocation is a write (read-cache.ts). */
+/** On the embedded database from the read cache unless a token was written since: a revocation is such a write (read-cache.ts). */
 export async function findByHash(db: DbOrTrx, tokenHash: string): Promise<ApiToken | undefined> {
   return cachedRead(db, `api_token:${tokenHash}`, () => db.selectFrom('api_token').selectAll().where('token_hash', '=', tokenHash), (rows) => rows[0])
 }
@@ -63,7 +63,7 @@ const TOUCH_EVERY_MS = 60_000
 /**
  * Records use at most once a minute per token (a write per request would cost more than the
  * request): not even sent when the row just read says it was used within the minute (on the
- * embedded database any write also empties the read cache, read-cache.ts).
+ * embedded database this write, to a table a cached query reads, also empties the read cache, read-cache.ts).
  */
 export async function touchLastUsed(db: DbOrTrx, token: { id: string; last_used_at: Date | null }, now: Date): Promise<void> {
   if (token.last_used_at && now.getTime() - token.last_used_at.getTime() < TOUCH_EVERY_MS) return

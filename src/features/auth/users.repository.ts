@@ -14,13 +14,15 @@ export async function findUserByUsername(db: DbOrTrx, username: string): Promise
   return db.selectFrom('app_user').selectAll().where('username_key', '=', usernameKey(username)).executeTakeFirst()
 }
 
+const userById = (db: DbOrTrx, id: string) => db.selectFrom('app_user').selectAll().where('id', '=', id)
+
 export async function findUserById(db: DbOrTrx, id: string): Promise<AppUser | undefined> {
-  return db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst()
+  return userById(db, id).executeTakeFirst()
 }
 
-/** The user as of now: on the embedded database from the read cache unless anything was written since (read-cache.ts). */
+/** The user as of now: on the embedded database from the read cache unless a user was written since (read-cache.ts). */
 export function currentUser(db: DbOrTrx, id: string): Promise<AppUser | undefined> {
-  return cachedRead(db, `user:${id}`, () => db.selectFrom('app_user').selectAll().where('id', '=', id), (rows) => rows[0])
+  return cachedRead(db, `user:${id}`, () => userById(db, id), (rows) => rows[0])
 }
 
 export interface NewUser {

@@ -41,13 +41,17 @@ function unreadOf(db: Executor, userId: string | Expression<string | null>, busi
 }
 
 /**
- * The header's unread count in one query: the businesses of `businessIdsForUser` are a
+ * The header's unread count in one query: the businesses of `businessIdsQuery` are a
  * sub-select turned into an array (an InitPlan), so the business messages' partial index
  * still serves, as with a list of ids.
  */
 export async function countUnread(db: Executor, userId: string): Promise<number> {
-  const row = await countUnreadQuery(db, userId).executeTakeFirstOrThrow()
-  return Number(row.unread)
+  return unreadIn(await countUnreadQuery(db, userId).execute())
+}
+
+/** The count in `countUnreadQuery`'s one row. */
+export function unreadIn(rows: ReadonlyArray<{ unread: unknown }>): number {
+  return Number(rows[0]!.unread)
 }
 
 /** `countUnread`'s statement, also read as a sub-select with the session (`unreadWithSession`). */

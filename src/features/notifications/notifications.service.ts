@@ -5,6 +5,7 @@ import type { Lang } from '../../i18n/i18n.ts'
 import {
   businessIdsQuery,
   countUnreadQuery,
+  unreadIn,
   findVisibleMessage,
   listMessages,
   messagesWithCounts,
@@ -93,9 +94,9 @@ export const unreadWithSession: SessionCompanion = {
   select: (db, userId) => countUnreadQuery(db, userId),
 }
 
-/** The header's count: one query, and on the embedded database none until something is written (read-cache.ts). */
+/** The header's count: one query, and on the embedded database none until a table it reads is written (read-cache.ts). */
 export async function unreadCount(db: Db, userId: string): Promise<number> {
-  return cachedRead(db, `unread:${userId}`, () => countUnreadQuery(db, userId), (rows) => Number(rows[0]!.unread))
+  return cachedRead(db, `unread:${userId}`, () => countUnreadQuery(db, userId), unreadIn)
 }
 
 /** The newest few messages, for the "Account messages" panel of a home page (`messagesPanel`). */

@@ -51,9 +51,10 @@ export type SaveResult = { kind: 'saved'; version: number } | { kind: 'conflict'
  * the page was loaded with and that the offer is still a draft; the queue's name and
  * title columns follow the answers (each comes from one section, which the save replaces
  * whole: worked out from what was saved, and only when it is that section, rather than
- * from the merged answers at every save: ~10 % of a save's time on the embedded database). The same statement keeps what this version said (for
- * inspections: the offer row holds only the latest) and writes the audit entry, so the
- * three exist together or not at all without a transaction (one round trip, not five).
+ * from the merged answers at every save: ~10 % of a save's time on the embedded database).
+ * The same statement keeps what this version said (for inspections: the offer row holds
+ * only the latest) and writes the audit entry, so the three exist together or not at all
+ * without a transaction (one round trip, not five).
  */
 export async function saveSection(
   db: DbOrTrx,
@@ -221,7 +222,7 @@ export const OFFER_NUMBER = /^A\d{7}$/
 
 /**
  * A business's branches, for the queue's filter: read on every queue page, changed rarely,
- * so through the embedded database's read cache (any write empties it; PostgreSQL reads).
+ * so through the embedded database's read cache (a write to branches empties it; PostgreSQL reads).
  */
 export function branchChoices(db: DbOrTrx, businessId: string): Promise<Array<{ id: string; name: string }>> {
   return cachedRead(db, `branches:${businessId}`, () => db.selectFrom('branch').select(['id', 'name']).where('business_id', '=', businessId).orderBy('name'))
