@@ -28,12 +28,20 @@ import { pageTarget, rssTarget, TARGETS, type TargetVerdict } from './targets.ts
 /**
  * The portal runs with the memory settings docs/operations.md recommends for production: a
  * V8 heap cap (V8 then grows the heap in smaller steps: peak resident memory under load
- * ~300 → ~170 MB on PostgreSQL, at a cost within the runs' noise) and two malloc arenas.
- * `--node-options=` (empty) measures Node's default heap; MALLOC_ARENA_MAX in the environment replaces the 2.
+ * ~300 → ~170 MB on PostgreSQL, at a cost within the runs' noise), two malloc arenas, and
+ * glibc's mmap threshold fixed at 32 KB (blocks that size and up go back to the system when
+ * freed: V8's compiler zones, PGlite's WebAssembly tier-up among them).
+ * `--node-options=` (empty) measures Node's default heap; MALLOC_ARENA_MAX and
+ * MALLOC_MMAP_THRESHOLD_ in the environment replace these (empty: glibc's default).
  */
 const PRODUCTION_NODE_OPTIONS = '--max-old-space-size=256'
-/** The portal's MALLOC_ARENA_MAX: the environment's, else the recommended 2. */
-const mallocArenaMax = process.env.MALLOC_ARENA_MAX ?? '2'
+const PRODUCTION_MALLOC = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768' }
+
+/** glibc's settings for the portal: the environment's, else the recommended; empty leaves glibc's default (an empty threshold would read as 0). */
+function mallocSettings(): Record<string, string> {
+  const given = (name: keyof typeof PRODUCTION_MALLOC): string => process.env[name] ?? PRODUCTION_MALLOC[name]
+  return Object.fromEntries(Object.keys(PRODUCTION_MALLOC).map((name) => [name, given(name as keyof typeof PRODUCTION_MALLOC)]).filter(([, value]) => value !== ''))
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -143,13 +151,15 @@ const BENCH_DATA_KEY = 'be0c'.repeat(16)
 async function startPortal(processes: number): Promise<ServerProcess> {
   const port = await freePort()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'))
+  const { MALLOC_ARENA_MAX: _arenas, MALLOC_MMAP_THRESHOLD_: _threshold, ...inherited } = process.env
+  const malloc = mallocSettings()
   const env = {
-    ...process.env,
+    ...inherited,
     // As in production: JSON request logs (to /dev/null here), secure headers. A
     // production-only requirement added later can be met from the environment
     // (it is inherited), or set BENCH_NODE_ENV=development.
     SMTP_URL: process.env.SMTP_URL || 'smtp://127.0.0.1:2525',
-    MALLOC_ARENA_MAX: mallocArenaMax,
+    ...malloc,
     NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
@@ -187,7 +197,7 @@ async function startPortal(processes: number): Promise<ServerProcess> {
     if (seeded.stdout.includes('Already seeded')) console.log(`Already seeded (${BENCH_SEED.user} exists): the database is used as it is, not re-seeded with ${volume}`)
     else console.log(`Seeded ${volume} in ${((performance.now() - started) / 1000).toFixed(1)} s`)
   }
-  console.log(`Portal: node ${args['node-options'] || '(Node defaults)'} ${portalScript}, MALLOC_ARENA_MAX=${env.MALLOC_ARENA_MAX || '(glibc default)'}, ${processes} process${processes > 1 ? 'es' : ''}`)
+  console.log(`Portal: node ${args['node-options'] || '(Node defaults)'} ${portalScript}, MALLOC_ARENA_MAX=${malloc.MALLOC_ARENA_MAX ?? '(glibc default)'}, MALLOC_MMAP_THRESHOLD_=${malloc.MALLOC_MMAP_THRESHOLD_ ?? '(glibc default)'}, ${processes} process${processes > 1 ? 'es' : ''}`)
   const server = await startServer({
     name: `portal (${database}, ${processes} process${processes > 1 ? 'es' : ''})`,
     script: portalScript,
@@ -362,7 +372,7 @@ async function main(): Promise<void> {
         nodeEnv: process.env.BENCH_NODE_ENV ?? 'production',
         logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
         nodeOptions: args['node-options'],
-        mallocArenaMax,
+        malloc: mallocSettings(),
       },
       targets: TARGETS,
       argon2,
