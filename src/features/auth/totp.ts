@@ -1,6 +1,5 @@
 import crypto from 'node:crypto'
 import { Secret, TOTP } from 'otpauth'
-import QRCode from 'qrcode'
 
 const ISSUER = 'Employer Portal'
 
@@ -30,6 +29,7 @@ export function checkTotp(secret: string, code: string, now: Date): number | und
 }
 
 export async function totpQrDataUrl(secret: string, username: string): Promise<string> {
+  const { default: QRCode } = await import('qrcode') // at the first enrolment, not at start
   return QRCode.toDataURL(totpFor(secret, username).toString(), { margin: 1, width: 220 })
 }
 

@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type'
 import { sql } from 'kysely'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { UploadedFile } from '../../platform/uploads.ts'
@@ -13,6 +12,7 @@ export type ScreenshotCheck = { ok: true; type: 'image/png' | 'image/jpeg'; cont
 export async function checkScreenshot(file: UploadedFile | undefined): Promise<ScreenshotCheck> {
   if (!file) return { ok: true, type: null, content: null }
   if (file.tooLarge || file.content.length > SCREENSHOT_MAX_BYTES) return { ok: false, problem: 'size' }
+  const { fileTypeFromBuffer } = await import('file-type') // at the first upload, not at start
   const sniffed = await fileTypeFromBuffer(file.content)
   if (sniffed?.mime !== 'image/png' && sniffed?.mime !== 'image/jpeg') return { ok: false, problem: 'type' }
   return { ok: true, type: sniffed.mime, content: file.content }

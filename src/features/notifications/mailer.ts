@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import type { Db } from '../../db/connect.ts'
 import type { Clock } from '../../platform/clock.ts'
 
@@ -30,15 +30,20 @@ export function isPermanentFailure(err: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600
 }
 
-/** SMTP through nodemailer; `url` is SMTP_URL, e.g. smtp://user:pass@mail.example.ca:587 (add ?pool=true to reuse connections). */
+/**
+ * SMTP through nodemailer; `url` is SMTP_URL, e.g. smtp://user:pass@mail.example.ca:587 (add
+ * ?pool=true to reuse connections). nodemailer (~3 MB of heap) is imported at the first send.
+ */
 export function smtpMailer(url: string): Mailer {
+  let transport: Promise<Transporter> | undefined
   // Bounded timeouts (the URL may override them): a send gives up well inside the
   // dispatcher's claim lease, so a slow server cannot outlive the claim.
-  const transport = nodemailer.createTransport({ url, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 })
+  const transporter = (): Promise<Transporter> =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({ url, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 })))
   return {
     kind: 'smtp',
     async send(email) {
-      await transport.sendMail({
+      await (await transporter()).sendMail({
         messageId: email.messageId,
         from: email.from,
         replyTo: email.replyTo,
@@ -50,7 +55,7 @@ export function smtpMailer(url: string): Mailer {
       })
     },
     async close() {
-      transport.close()
+      if (transport) (await transport).close()
     },
   }
 }

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto'
-import { fileTypeFromBuffer } from 'file-type'
 import type { Transaction } from 'kysely'
 import type { Db } from '../../db/connect.ts'
 import type { Database } from '../../db/database.ts'
@@ -364,6 +363,7 @@ const DOCUMENT_TYPES: ReadonlySet<string> = new Set(['application/pdf', 'image/j
 
 /** The document's real type, from its bytes (never from its name or the browser's word). */
 export async function sniffDocumentType(content: Buffer): Promise<OfferDocument['content_type'] | undefined> {
+  const { fileTypeFromBuffer } = await import('file-type') // at the first upload, not at start
   const type = await fileTypeFromBuffer(content)
   return type && DOCUMENT_TYPES.has(type.mime) ? (type.mime as OfferDocument['content_type']) : undefined
 }
