@@ -27,6 +27,9 @@ test('a serving process loads the portal without the libraries it imports at fir
     for (const expected of ['fastify', 'kysely', 'zod']) assert.ok(packages.has(expected), `${expected} is not among the modules recorded`)
     assert.ok(loaded.some((url) => url.endsWith('/src/features/offers/offers.pdf.ts')), 'the portal’s own modules are recorded')
     assert.deepEqual(LOADED_AT_FIRST_USE.filter((name) => packages.has(name)), [])
+    // Country names in English and French only: not the library's main entry, which registers its 80 languages.
+    assert.ok(packages.has('i18n-iso-countries'))
+    assert.deepEqual(loaded.filter((url) => url.endsWith('/i18n-iso-countries/entry-node.js')), [])
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
