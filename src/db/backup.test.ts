@@ -9,7 +9,8 @@ import { notify } from '../features/notifications/notify.ts'
 import { loadNocIfEmpty } from '../features/reference/noc.service.ts'
 import { snapshotTables } from '../../tests/helpers/db-snapshot.ts'
 import { emptyPostgresDatabase, usingPostgres } from '../../tests/helpers/database.ts'
-import { openEmbedded, openPostgres, type Db } from './connect.ts'
+import { openEmbedded, type Db } from './connect.ts'
+import { openPostgres } from './postgres.ts'
 import { migrateToLatest } from './migrate.ts'
 
 /**

@@ -1,14 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Kysely, PostgresDialect } from 'kysely'
-import pg from 'pg'
+import type pg from 'pg'
 import type { Database } from './database.ts'
 import { InProcessEngine, newPGlite, type EmbeddedEngine } from './embedded-engine.ts'
 import { openThreadEngine } from './pglite-thread.ts'
 import { PGlitePool } from './pglite-pool.ts'
-import { PreparingClient } from './prepared-statements.ts'
 import { enableReadCache } from './read-cache.ts'
-import { typeParser } from './type-parsers.ts'
 
 export type Db = Kysely<Database>
 
@@ -18,26 +16,6 @@ export interface DatabaseHandle {
   /** The embedded database's pool (for bulk loads and dumps); undefined on PostgreSQL. */
   embedded?: PGlitePool
   close(): Promise<void>
-}
-
-/**
- * `preparedStatements`: each connection prepares the plain selects it is sent once
- * (`PreparingClient`); turn off behind a pooler that moves statements between server
- * connections without tracking prepared ones (docs/operations.md).
- */
-export function openPostgres(url: string, poolSize: number, options: { preparedStatements?: boolean } = {}): DatabaseHandle {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
-    Client: options.preparedStatements === false ? pg.Client : PreparingClient,
-    types: { getTypeParser: typeParser },
-  })
-  // An idle connection the server ends (restart, failover, DROP DATABASE … FORCE while the
-  // pool is still closing) is an 'error' event on the pool: without a listener it would
-  // crash the process. The pool drops that connection and opens a new one when needed.
-  pool.on('error', (err) => console.error(`PostgreSQL connection lost while idle: ${err.message}`))
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  return { db, kind: 'postgres', close: () => db.destroy() }
 }
 
 function embeddedHandle(engine: EmbeddedEngine, onClose?: () => void): DatabaseHandle {
@@ -148,7 +126,8 @@ export async function openDatabase(config: {
   dbPoolSize: number
   dbPreparedStatements?: boolean
 }): Promise<DatabaseHandle> {
-  return config.databaseUrl
-    ? openPostgres(config.databaseUrl, config.dbPoolSize, { preparedStatements: config.dbPreparedStatements })
-    : openEmbedded(config.dataDir)
+  if (!config.databaseUrl) return openEmbedded(config.dataDir)
+  // pg is loaded only by a portal on PostgreSQL.
+  const { openPostgres } = await import('./postgres.ts')
+  return openPostgres(config.databaseUrl, config.dbPoolSize, { preparedStatements: config.dbPreparedStatements })
 }

@@ -6,7 +6,8 @@ import path from 'node:path'
 import { after, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { emptyPostgresDatabase, usingPostgres } from '../../tests/helpers/database.ts'
-import { DataDirInUseError, openEmbedded, openPostgres } from './connect.ts'
+import { DataDirInUseError, openEmbedded } from './connect.ts'
+import { openPostgres } from './postgres.ts'
 import { MIGRATIONS_DIR, migrateToLatest } from './migrate.ts'
 
 const migrationNames = fs

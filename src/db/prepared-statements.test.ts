@@ -4,7 +4,8 @@ import pg from 'pg'
 import { emptyPostgresDatabase, usingPostgres } from '../../tests/helpers/database.ts'
 import { InProcessEngine, newPGlite } from './embedded-engine.ts'
 import { PGlitePool } from './pglite-pool.ts'
-import { MAX_PREPARED_PER_CONNECTION, MAX_PREPARED_TEXT, PreparingClient } from './prepared-statements.ts'
+import { PreparingClient } from './postgres.ts'
+import { MAX_PREPARED_PER_CONNECTION, MAX_PREPARED_TEXT } from './prepared-statements.ts'
 
 type Rows = { rows: Array<Record<string, unknown>> }
 type Query = (text: string, values?: unknown[]) => Promise<Rows>

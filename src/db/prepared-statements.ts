@@ -1,5 +1,5 @@
 import crypto from 'node:crypto'
-import pg from 'pg'
+import { createRequire } from 'node:module'
 
 /** Distinct statements one connection keeps prepared; past this, statements go unnamed (planned every time, as without). */
 export const MAX_PREPARED_PER_CONNECTION = 300
@@ -31,8 +31,12 @@ function isPreparable(text: string): boolean {
 /** `on conflict (…) where …$n… do`: a partial index's predicate given by a parameter. */
 const CONFLICT_TARGET_WITH_PARAMETER = /\bon conflict\s*\([^)]*\)\s*where\b(?:(?!\bdo\b)[\s\S])*\$\d/i
 
-/** pg's own conversion of a parameter to the text it sends (Dates, arrays, objects as JSON): the embedded client uses it too, so both engines get the same values. */
-export const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils.prepareValue
+/**
+ * pg's own conversion of a parameter to the text it sends (Dates, arrays, objects as JSON): the
+ * embedded client uses it too, so both engines get the same values. Its module alone, not pg
+ * (a portal on the embedded database never loads pg's client and pool: ~2 MB of heap).
+ */
+export const prepareValue = (createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue(value: unknown): unknown }).prepareValue
 
 /** The names one database session prepares its statements under: at most MAX_PREPARED_PER_CONNECTION. */
 export class StatementNames {
@@ -49,50 +53,5 @@ export class StatementNames {
     const name = `p_${crypto.createHash('sha256').update(text).digest('base64url').slice(0, 24)}`
     this.#names.set(text, name)
     return name
-  }
-}
-
-type QueryResult = pg.QueryResult<Record<string, unknown>>
-/** pg's own query on `client`, looked up at each call (so a test may wrap pg.Client's); one signature for its overloads. */
-function pgQuery(client: pg.Client, ...args: unknown[]): never {
-  return (pg.Client.prototype.query as unknown as (...a: unknown[]) => never).apply(client, args)
-}
-
-/**
- * A pg client that prepares each data statement (`isPreparable`) once per connection and
- * then only binds and executes it: PostgreSQL skips parsing and planning (most of a small
- * statement's cost there: docs/performance.md). Only outside a transaction, so a failure
- * can be retried: a statement prepared before a migration changed its table's columns
- * fails with "cached plan must not change result type"; the client deallocates it and
- * prepares it again (portal processes of the old release keep running during a rolling
- * deploy). Everything else (statements in a transaction, several statements in one text,
- * long texts) goes unnamed, as pg sends it by default.
- */
-export class PreparingClient extends pg.Client {
-  private readonly names = new StatementNames()
-
-  // One implementation for pg's overloads: only `query(text, values)` and `query(text, values, callback)` (pg.Pool's) change.
-  override query(...args: unknown[]): never {
-    const [text, values, callback] = args
-    const plain = typeof text === 'string' && (values === undefined || Array.isArray(values)) && (callback === undefined || typeof callback === 'function')
-    // 'I': idle, not in a transaction (pg records it from the server's last ReadyForQuery).
-    const name = plain && this.getTransactionStatus() === 'I' ? this.names.nameFor(text) : undefined
-    if (name === undefined) return pgQuery(this, ...args)
-    const result = this.runNamed(name, text as string, values as unknown[] | undefined)
-    if (typeof callback !== 'function') return result as never
-    result.then((r) => callback(null, r), (err: unknown) => callback(err))
-    return undefined as never
-  }
-
-  private async runNamed(name: string, text: string, values: unknown[] | undefined): Promise<QueryResult> {
-    const run = (): Promise<QueryResult> => pgQuery(this, { name, text, values })
-    try {
-      return await run()
-    } catch (err) {
-      if ((err as { code?: string }).code !== RESULT_TYPE_CHANGED || this.getTransactionStatus() !== 'I') throw err
-      await (pgQuery(this, `deallocate "${name}"`) as Promise<QueryResult>)
-      delete (this as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name]
-      return run()
-    }
   }
 }

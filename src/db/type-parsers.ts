@@ -1,4 +1,5 @@
-import pg from 'pg'
+import type pg from 'pg'
+import pgTypes from 'pg-types'
 
 const INT8 = 20
 const DATE = 1082
@@ -9,13 +10,13 @@ const parseInt8 = (v: string) => Number(v)
 const keepText = (v: string) => v
 
 /**
- * How a column's text becomes a JavaScript value, the same on both engines: pg's parsers (the
- * embedded pool reads PGlite's answers with pg's protocol parser too) but for the two above.
+ * How a column's text becomes a JavaScript value, the same on both engines: pg's parsers (its
+ * pg-types, which the embedded pool uses without loading pg) but for the two above.
  */
 export const typeParser = ((oid: number, format?: 'text' | 'binary') => {
   if (oid === INT8) return parseInt8
   if (oid === DATE) return keepText
-  return pg.types.getTypeParser(oid, format)
+  return pgTypes.getTypeParser(oid, format)
 }) as typeof pg.types.getTypeParser
 
 /** The same two for PGlite's own `query` and `exec` (migrations, scripts). */

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
-import { openMemory, openPostgres, type DatabaseHandle } from '../../src/db/connect.ts'
+import { openMemory, type DatabaseHandle } from '../../src/db/connect.ts'
+import { openPostgres } from '../../src/db/postgres.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 
 /**

@@ -1,4 +1,4 @@
-import { openPostgres } from '../../src/db/connect.ts'
+import { openPostgres } from '../../src/db/postgres.ts'
 import { dispatchOnce } from '../../src/features/notifications/dispatcher.ts'
 import { smtpMailer } from '../../src/features/notifications/mailer.ts'
 import { systemClock } from '../../src/platform/clock.ts'

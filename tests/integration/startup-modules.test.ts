@@ -27,6 +27,8 @@ test('a serving process loads the portal without the libraries it imports at fir
     for (const expected of ['fastify', 'kysely', 'zod']) assert.ok(packages.has(expected), `${expected} is not among the modules recorded`)
     assert.ok(loaded.some((url) => url.endsWith('/src/features/offers/offers.pdf.ts')), 'the portal’s own modules are recorded')
     assert.deepEqual(LOADED_AT_FIRST_USE.filter((name) => packages.has(name)), [])
+    // pg's client and pool: only a portal on PostgreSQL loads them (openDatabase); the embedded one uses pg's parsers alone.
+    assert.deepEqual(loaded.filter((url) => /\/node_modules\/pg\/(esm\/index\.mjs|lib\/index\.js)$/.test(url)), [])
     // Country names in English and French only: not the library's main entry, which registers its 80 languages.
     assert.ok(packages.has('i18n-iso-countries'))
     assert.deepEqual(loaded.filter((url) => url.endsWith('/i18n-iso-countries/entry-node.js')), [])

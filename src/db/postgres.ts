@@ -1,0 +1,72 @@
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { DatabaseHandle } from './connect.ts'
+import type { Database } from './database.ts'
+import { RESULT_TYPE_CHANGED, StatementNames } from './prepared-statements.ts'
+import { typeParser } from './type-parsers.ts'
+
+/**
+ * The portal on a PostgreSQL server, through pg's pool (`openDatabase` imports this module
+ * only when DATABASE_URL is set). `preparedStatements`: each connection prepares the plain selects it is sent once
+ * (`PreparingClient`); turn off behind a pooler that moves statements between server
+ * connections without tracking prepared ones (docs/operations.md).
+ */
+export function openPostgres(url: string, poolSize: number, options: { preparedStatements?: boolean } = {}): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    Client: options.preparedStatements === false ? pg.Client : PreparingClient,
+    types: { getTypeParser: typeParser },
+  })
+  // An idle connection the server ends (restart, failover, DROP DATABASE … FORCE while the
+  // pool is still closing) is an 'error' event on the pool: without a listener it would
+  // crash the process. The pool drops that connection and opens a new one when needed.
+  pool.on('error', (err) => console.error(`PostgreSQL connection lost while idle: ${err.message}`))
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return { db, kind: 'postgres', close: () => db.destroy() }
+}
+
+type QueryResult = pg.QueryResult<Record<string, unknown>>
+/** pg's own query on `client`, looked up at each call (so a test may wrap pg.Client's); one signature for its overloads. */
+function pgQuery(client: pg.Client, ...args: unknown[]): never {
+  return (pg.Client.prototype.query as unknown as (...a: unknown[]) => never).apply(client, args)
+}
+
+/**
+ * A pg client that prepares each data statement (`isPreparable`) once per connection and
+ * then only binds and executes it: PostgreSQL skips parsing and planning (most of a small
+ * statement's cost there: docs/performance.md). Only outside a transaction, so a failure
+ * can be retried: a statement prepared before a migration changed its table's columns
+ * fails with "cached plan must not change result type"; the client deallocates it and
+ * prepares it again (portal processes of the old release keep running during a rolling
+ * deploy). Everything else (statements in a transaction, several statements in one text,
+ * long texts) goes unnamed, as pg sends it by default.
+ */
+export class PreparingClient extends pg.Client {
+  private readonly names = new StatementNames()
+
+  // One implementation for pg's overloads: only `query(text, values)` and `query(text, values, callback)` (pg.Pool's) change.
+  override query(...args: unknown[]): never {
+    const [text, values, callback] = args
+    const plain = typeof text === 'string' && (values === undefined || Array.isArray(values)) && (callback === undefined || typeof callback === 'function')
+    // 'I': idle, not in a transaction (pg records it from the server's last ReadyForQuery).
+    const name = plain && this.getTransactionStatus() === 'I' ? this.names.nameFor(text) : undefined
+    if (name === undefined) return pgQuery(this, ...args)
+    const result = this.runNamed(name, text as string, values as unknown[] | undefined)
+    if (typeof callback !== 'function') return result as never
+    result.then((r) => callback(null, r), (err: unknown) => callback(err))
+    return undefined as never
+  }
+
+  private async runNamed(name: string, text: string, values: unknown[] | undefined): Promise<QueryResult> {
+    const run = (): Promise<QueryResult> => pgQuery(this, { name, text, values })
+    try {
+      return await run()
+    } catch (err) {
+      if ((err as { code?: string }).code !== RESULT_TYPE_CHANGED || this.getTransactionStatus() !== 'I') throw err
+      await (pgQuery(this, `deallocate "${name}"`) as Promise<QueryResult>)
+      delete (this as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name]
+      return run()
+    }
+  }
+}
