@@ -26,12 +26,14 @@ export interface ExecResult {
 }
 
 /**
- * A PGlite with our type parsers and a smaller buffer pool. Its default 128 MB of
- * shared_buffers is touched and kept resident, and WebAssembly memory never shrinks.
- * Measured on the demo data: 965 MB just after a first start (migrations and seeding),
- * 509 MB with 32 MB; 16 MB was worse on a first start (883 MB). Pages it no longer holds
- * come back from the operating system's file cache; docs/performance.md has the figures.
- * Imported on first use: a portal on PostgreSQL never loads PGlite (36 MB resident).
+ * A PGlite with our type parsers and a smaller buffer pool. Its shared_buffers are touched
+ * at start and kept resident (WebAssembly memory never shrinks): the default 128 MB left
+ * 965 MB resident after a first start (session 4), 32 MB 509. 16 MB: with PGlite in a thread
+ * of its own, the same memory as 32 MB to create a database (~780 MB, in the process that
+ * creates it) and 18 MB less when serving one, at 100,000 offers; requests a second 1–4 %
+ * fewer on the pages that read the most (docs/performance.md, session 16). Pages it no
+ * longer holds come back from the operating system's file cache. Imported on first use: a
+ * portal on PostgreSQL never loads PGlite (36 MB resident).
  */
 export async function newPGlite(dataDir?: string, loadDataDir?: Blob): Promise<PGlite> {
   // V8 compiles PGlite's WebAssembly (and later its hot functions, optimised) with up to 128
@@ -39,7 +41,7 @@ export async function newPGlite(dataDir?: string, loadDataDir?: Blob): Promise<P
   // ~45 MB less resident, opening no slower (docs/performance.md, session 13). Read per compilation.
   v8.setFlagsFromString('--wasm-num-compilation-tasks=1')
   const { PGlite } = await import('@electric-sql/pglite')
-  const options = { parsers: pgliteParsers, startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'], ...(loadDataDir ? { loadDataDir } : {}) }
+  const options = { parsers: pgliteParsers, startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'], ...(loadDataDir ? { loadDataDir } : {}) }
   const pglite = dataDir ? new PGlite(dataDir, options) : new PGlite(options)
   await pglite.waitReady
   return pglite
