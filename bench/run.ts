@@ -36,12 +36,12 @@ import { pageTarget, rssTarget, TARGETS, type TargetVerdict } from './targets.ts
  */
 const PRODUCTION_NODE_OPTIONS = '--max-old-space-size=256'
 const PRODUCTION_MALLOC = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768' }
-
 /** glibc's settings for the portal: the environment's, else the recommended; empty leaves glibc's default (an empty threshold would read as 0). */
-function mallocSettings(): Record<string, string> {
-  const given = (name: keyof typeof PRODUCTION_MALLOC): string => process.env[name] ?? PRODUCTION_MALLOC[name]
-  return Object.fromEntries(Object.keys(PRODUCTION_MALLOC).map((name) => [name, given(name as keyof typeof PRODUCTION_MALLOC)]).filter(([, value]) => value !== ''))
-}
+const malloc: Record<string, string> = Object.fromEntries(
+  Object.entries(PRODUCTION_MALLOC)
+    .map(([name, recommended]) => [name, process.env[name] ?? recommended])
+    .filter(([, value]) => value !== ''),
+)
 
 const { values: args } = parseArgs({
   options: {
@@ -151,8 +151,8 @@ const BENCH_DATA_KEY = 'be0c'.repeat(16)
 async function startPortal(processes: number): Promise<ServerProcess> {
   const port = await freePort()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'))
-  const { MALLOC_ARENA_MAX: _arenas, MALLOC_MMAP_THRESHOLD_: _threshold, ...inherited } = process.env
-  const malloc = mallocSettings()
+  const inherited = { ...process.env }
+  for (const name of Object.keys(PRODUCTION_MALLOC)) delete inherited[name]
   const env = {
     ...inherited,
     // As in production: JSON request logs (to /dev/null here), secure headers. A
@@ -372,7 +372,7 @@ async function main(): Promise<void> {
         nodeEnv: process.env.BENCH_NODE_ENV ?? 'production',
         logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
         nodeOptions: args['node-options'],
-        malloc: mallocSettings(),
+        malloc,
       },
       targets: TARGETS,
       argon2,

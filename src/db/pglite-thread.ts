@@ -39,7 +39,8 @@ const WORKER_FILE = new URL(`./pglite-thread.worker${FROM_SOURCES ? '.ts' : '.js
  * The thread's young generation, in MB (V8's default grows to 32 MB of pages). It holds only
  * the messages passing through, which die young: with 6, resident memory under load fell by
  * ~20 MB (peak 324 → 304 MB during section saves) at the same requests/s
- * (docs/performance.md, session 15).
+ * (docs/performance.md, session 15). A `--max-semi-space-size` given to Node overrides it
+ * (V8's flags are the process's): measured in session 16.
  */
 const THREAD_YOUNG_GENERATION_MB = 6
 

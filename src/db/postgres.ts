@@ -7,9 +7,9 @@ import { typeParser } from './type-parsers.ts'
 
 /**
  * The portal on a PostgreSQL server, through pg's pool (`openDatabase` imports this module
- * only when DATABASE_URL is set). `preparedStatements`: each connection prepares the plain selects it is sent once
- * (`PreparingClient`); turn off behind a pooler that moves statements between server
- * connections without tracking prepared ones (docs/operations.md).
+ * only when DATABASE_URL is set). `preparedStatements`: each connection prepares the plain
+ * selects it is sent once (`PreparingClient`); turn off behind a pooler that moves statements
+ * between server connections without tracking prepared ones (docs/operations.md).
  */
 export function openPostgres(url: string, poolSize: number, options: { preparedStatements?: boolean } = {}): DatabaseHandle {
   const pool = new pg.Pool({

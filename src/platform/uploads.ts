@@ -19,6 +19,12 @@ export interface UploadedFile {
   tooLarge: boolean
 }
 
+/** What a file's bytes say it is (a MIME type), whatever its name or the browser's word. file-type is imported at the first upload, not at start. */
+export async function sniffedType(content: Buffer): Promise<string | undefined> {
+  const { fileTypeFromBuffer } = await import('file-type')
+  return (await fileTypeFromBuffer(content))?.mime
+}
+
 export async function registerUploads(app: FastifyInstance): Promise<void> {
   await app.register(fastifyMultipart, {
     attachFieldsToBody: 'keyValues',

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { DbOrTrx } from '../../platform/audit.ts'
-import type { UploadedFile } from '../../platform/uploads.ts'
+import { sniffedType, type UploadedFile } from '../../platform/uploads.ts'
 import type { ProblemReport, ProblemStatus } from './console.tables.ts'
 
 /** Technical problem reports from the help page: text, an optional screenshot (PNG or JPEG, sniffed), a status. */
@@ -12,10 +12,9 @@ export type ScreenshotCheck = { ok: true; type: 'image/png' | 'image/jpeg'; cont
 export async function checkScreenshot(file: UploadedFile | undefined): Promise<ScreenshotCheck> {
   if (!file) return { ok: true, type: null, content: null }
   if (file.tooLarge || file.content.length > SCREENSHOT_MAX_BYTES) return { ok: false, problem: 'size' }
-  const { fileTypeFromBuffer } = await import('file-type') // at the first upload, not at start
-  const sniffed = await fileTypeFromBuffer(file.content)
-  if (sniffed?.mime !== 'image/png' && sniffed?.mime !== 'image/jpeg') return { ok: false, problem: 'type' }
-  return { ok: true, type: sniffed.mime, content: file.content }
+  const sniffed = await sniffedType(file.content)
+  if (sniffed !== 'image/png' && sniffed !== 'image/jpeg') return { ok: false, problem: 'type' }
+  return { ok: true, type: sniffed, content: file.content }
 }
 
 export async function insertReport(

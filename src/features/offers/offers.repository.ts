@@ -17,9 +17,8 @@ export async function insertDraft(db: DbOrTrx, o: { businessId: string; branchId
       created_by: o.userId,
       answers: JSON.stringify(o.answers),
       copied_from: o.copiedFrom ?? null,
-      worker_name: sql`${workerName(merged)}`,
-      job_title: sql`${jobTitle(merged)}`,
-      passport_key: sql`${passportKey(merged)}`,
+      ...QUEUE_COLUMNS.worker(merged),
+      ...QUEUE_COLUMNS.job(merged),
       created_at: o.now,
       updated_at: o.now,
     })
@@ -27,10 +26,20 @@ export async function insertDraft(db: DbOrTrx, o: { businessId: string; branchId
     .executeTakeFirstOrThrow()
 }
 
-// The queue's and searches' columns, kept in step with the answers by the statement that writes them.
-const workerName = (answers: RawBuilder<unknown>) => sql`trim(both ', ' from coalesce(${answers}->'worker'->>'familyName', '') || ', ' || coalesce(${answers}->'worker'->>'givenNames', ''))`
-const jobTitle = (answers: RawBuilder<unknown>) => sql`coalesce(${answers}->'job'->>'jobTitle', '')`
-const passportKey = (answers: RawBuilder<unknown>) => sql`upper(regexp_replace(coalesce(${answers}->'worker'->>'passportNumber', ''), '[^A-Za-z0-9]', '', 'g'))`
+type QueueColumns = Partial<Record<'worker_name' | 'job_title' | 'passport_key', RawBuilder<string>>>
+
+/**
+ * The queue's and searches' columns, by the section of the answers each comes from, kept in
+ * step with the answers by the statement that writes them (a new draft: all of them; a
+ * section's save: its own, from the section saved).
+ */
+const QUEUE_COLUMNS = {
+  worker: (answers: RawBuilder<unknown>): QueueColumns => ({
+    worker_name: sql<string>`trim(both ', ' from coalesce(${answers}->'worker'->>'familyName', '') || ', ' || coalesce(${answers}->'worker'->>'givenNames', ''))`,
+    passport_key: sql<string>`upper(regexp_replace(coalesce(${answers}->'worker'->>'passportNumber', ''), '[^A-Za-z0-9]', '', 'g'))`,
+  }),
+  job: (answers: RawBuilder<unknown>): QueueColumns => ({ job_title: sql<string>`coalesce(${answers}->'job'->>'jobTitle', '')` }),
+} satisfies Partial<Record<SectionId, (answers: RawBuilder<unknown>) => QueueColumns>>
 
 /** A passport number as searched and matched: upper case, letters and digits only. */
 export function normalizePassport(value: string): string {
@@ -67,9 +76,7 @@ export async function saveSection(
 ): Promise<SaveResult> {
   const patch = JSON.stringify({ [section]: values })
   const merged = sql`(answers || ${patch}::jsonb)`
-  const savedSection = sql`${patch}::jsonb`
-  const columns =
-    section === 'worker' ? { worker_name: sql<string>`${workerName(savedSection)}`, passport_key: sql<string>`${passportKey(savedSection)}` } : section === 'job' ? { job_title: sql<string>`${jobTitle(savedSection)}` } : {}
+  const columns = section in QUEUE_COLUMNS ? QUEUE_COLUMNS[section as keyof typeof QUEUE_COLUMNS](sql`${patch}::jsonb`) : {}
   const saved = await db
     .with('saved', (qc) =>
       qc

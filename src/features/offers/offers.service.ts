@@ -7,6 +7,7 @@ import { audit, SYSTEM_ACTOR, type Actor } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { dayInZone } from '../../platform/dates.ts'
 import { isUuid } from '../../platform/ids.ts'
+import { sniffedType } from '../../platform/uploads.ts'
 import type { ActingMembership } from '../access/access.policy.ts'
 import { notifyUser } from '../notifications/notify.ts'
 import { exemptionByCode, isOpenExemption } from '../reference/exemption-codes.ts'
@@ -363,7 +364,6 @@ const DOCUMENT_TYPES: ReadonlySet<string> = new Set(['application/pdf', 'image/j
 
 /** The document's real type, from its bytes (never from its name or the browser's word). */
 export async function sniffDocumentType(content: Buffer): Promise<OfferDocument['content_type'] | undefined> {
-  const { fileTypeFromBuffer } = await import('file-type') // at the first upload, not at start
-  const type = await fileTypeFromBuffer(content)
-  return type && DOCUMENT_TYPES.has(type.mime) ? (type.mime as OfferDocument['content_type']) : undefined
+  const type = await sniffedType(content)
+  return type && DOCUMENT_TYPES.has(type) ? (type as OfferDocument['content_type']) : undefined
 }
