@@ -13,7 +13,10 @@ export interface EmbeddedEngine {
   isInTransaction(): boolean
   /** Statements in the simple protocol (several allowed); the result of each. */
   exec(text: string): Promise<ExecResult[]>
-  /** Sends protocol messages (ending with a sync); `onData` receives the answer's bytes, in one or more pieces it may keep. */
+  /**
+   * Sends protocol messages (ending with a sync); `onData` receives the answer's bytes, in one
+   * or more pieces, each valid until the exchange has settled (copy what is kept longer).
+   */
   exchange(messages: Uint8Array, syncToFs: boolean, onData: (chunk: Buffer) => void): Promise<void>
   dumpDataDir(compression: 'none' | 'gzip'): Promise<Blob>
   close(): Promise<void>
@@ -60,18 +63,14 @@ export class InProcessEngine implements EmbeddedEngine {
   }
 
   exchange(messages: Uint8Array, syncToFs: boolean, onData: (chunk: Buffer) => void): Promise<void> {
-    return this.pglite.runExclusive(() =>
-      this.pglite.execProtocolRawStream(messages, {
-        syncToFs,
-        // The chunk is a view of WebAssembly memory, reused after this call: the receiver may keep
-        // part of it, so it gets a copy in memory of its own (slice: not a share of Node's buffer
-        // pool, so PGlite's thread can hand it over whole).
-        onRawData: (chunk) => {
-          const copy = chunk.slice()
-          onData(Buffer.from(copy.buffer, 0, copy.byteLength))
-        },
-      }),
-    )
+    // A chunk is a view of WebAssembly memory, reused after the call, and the receiver may keep
+    // part of it until the next (pg's parser keeps a message cut in two): each gets a copy.
+    return this.exchangeViews(messages, syncToFs, (view) => onData(Buffer.from(view)))
+  }
+
+  /** As `exchange`, but each chunk of the answer is a view of WebAssembly memory, valid only during the call. */
+  exchangeViews(messages: Uint8Array, syncToFs: boolean, onView: (view: Uint8Array) => void): Promise<void> {
+    return this.pglite.runExclusive(() => this.pglite.execProtocolRawStream(messages, { syncToFs, onRawData: onView }))
   }
 
   dumpDataDir(compression: 'none' | 'gzip'): Promise<Blob> {

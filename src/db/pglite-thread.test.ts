@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
+import { serialize } from 'pg-protocol'
 import { openEmbedded, openMemory, type DatabaseHandle } from './connect.ts'
 
 // The embedded database's own thread (pglite-thread.ts), as the portal opens it from a data folder.
@@ -58,6 +59,28 @@ describe('the embedded database in a thread of its own', () => {
       ids.rows.map((r) => r.id),
       [1, 3],
     )
+  })
+
+  it('answers right when answers outgrow and reuse the memory handed back and forth between the threads', async () => {
+    // Answers of every size, one after another and many at once: each is written into a buffer an
+    // earlier answer came in (answer-buffers.ts), so a buffer handed back too soon would show here.
+    const sizes = [1, 20_000, 5, 300_000, 2, 70_000, 3]
+    const read = (n: number) => sql<{ s: string }>`select repeat(chr(65 + ${n} % 26), ${n}) as s`.execute(handle.db).then((r) => r.rows[0]!.s)
+    for (const n of sizes) assert.equal(await read(n), String.fromCharCode(65 + (n % 26)).repeat(n))
+    const together = await Promise.all([...sizes, ...sizes].map(read))
+    assert.deepEqual(
+      together.map((s) => [s.length, s[0], s[s.length - 1]]),
+      [...sizes, ...sizes].map((n) => [n, String.fromCharCode(65 + (n % 26)), String.fromCharCode(65 + (n % 26))]),
+    )
+    // An answer's memory goes back to the thread with the next exchange: the portal keeps none of it.
+    const selectOne = Buffer.concat([serialize.parse({ text: 'select 1' }), serialize.bind({}), serialize.execute({}), serialize.sync()])
+    const pieces: Buffer[] = []
+    await handle.embedded!.exclusive(async (engine) => {
+      await engine.exchange(selectOne, false, (piece) => pieces.push(piece))
+      assert.ok(pieces[0]!.byteLength > 0)
+      await engine.exchange(selectOne, false, () => undefined)
+    })
+    assert.equal(pieces[0]!.buffer.byteLength, 0)
   })
 
   it('dumps the database, which opens again in memory (in a thread or not) with its rows', async () => {

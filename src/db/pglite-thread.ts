@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads'
+import { AnswerBuffers } from './answer-buffers.ts'
 import type { EmbeddedEngine, ExecResult } from './embedded-engine.ts'
 
 /** What the thread is opened with: a data folder, or (in memory) a dump to load. */
@@ -8,7 +9,7 @@ export interface ThreadStart {
 }
 
 export type ThreadRequest =
-  | { id: number; op: 'exchange'; messages: Uint8Array; syncToFs: boolean }
+  | { id: number; op: 'exchange'; messages: Uint8Array; syncToFs: boolean; spare: ArrayBuffer[] }
   | { id: number; op: 'exec'; text: string }
   | { id: number; op: 'dump'; compression: 'none' | 'gzip' }
   | { id: number; op: 'close' }
@@ -54,7 +55,7 @@ function startThread(start: ThreadStart): Worker {
  * PGlite in a thread of its own: PostgreSQL's work (a third to a half of a signed-in page's CPU on
  * the embedded database, docs/performance.md) runs on a second core while the portal's thread
  * parses requests and renders pages. The thread answers in the order it was asked; the bytes of
- * an answer are handed over, not copied.
+ * an answer are handed over, not copied, and handed back with a later request (answer-buffers.ts).
  */
 export async function openThreadEngine(start: ThreadStart): Promise<EmbeddedEngine> {
   const worker = startThread(start)
@@ -77,6 +78,8 @@ class ThreadEngine implements EmbeddedEngine {
   readonly #pending = new Map<number, Pending>()
   #inTransaction = false
   #gone: Error | undefined
+  /** Answers' buffers read, to hand back to the thread with the next exchange. */
+  readonly #readAnswers = new AnswerBuffers()
 
   constructor(private readonly worker: Worker) {
     worker.on('message', (reply: ThreadReply) => {
@@ -99,13 +102,13 @@ class ThreadEngine implements EmbeddedEngine {
     worker.unref()
   }
 
-  #ask<T>(request: WithoutId<ThreadRequest>): Promise<T> {
+  #ask<T>(request: WithoutId<ThreadRequest>, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.#gone) return Promise.reject(this.#gone)
     const id = this.#nextId++
     if (this.#pending.size === 0) this.worker.ref()
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
-      this.worker.postMessage({ ...request, id })
+      this.worker.postMessage({ ...request, id }, transfer)
     })
   }
 
@@ -118,8 +121,17 @@ class ThreadEngine implements EmbeddedEngine {
   }
 
   async exchange(messages: Uint8Array, syncToFs: boolean, onData: (chunk: Buffer) => void): Promise<void> {
-    const bytes = await this.#ask<Uint8Array>({ op: 'exchange', messages, syncToFs })
-    onData(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+    // The messages in memory of their own, handed over: posted as they are, a Buffer carries the
+    // whole of the 8 KB of Node's buffer pool it may be a part of, copied.
+    const own = new Uint8Array(messages)
+    const spare = this.#readAnswers.takeAll()
+    const bytes = await this.#ask<Uint8Array>({ op: 'exchange', messages: own, syncToFs, spare }, [own.buffer, ...spare])
+    try {
+      onData(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+    } finally {
+      // Read (pg's parser keeps nothing of a whole answer): the buffer goes back with the next exchange.
+      this.#readAnswers.give([bytes.buffer as ArrayBuffer])
+    }
   }
 
   async dumpDataDir(compression: 'none' | 'gzip'): Promise<Blob> {

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { InProcessEngine, newPGlite } from './embedded-engine.ts'
+import { AnswerBuffers } from './answer-buffers.ts'
 import type { ThreadReply, ThreadRequest, ThreadStart } from './pglite-thread.ts'
 
 /**
@@ -8,6 +9,7 @@ import type { ThreadReply, ThreadRequest, ThreadStart } from './pglite-thread.ts
  */
 const port = parentPort!
 const start = workerData as ThreadStart
+const answerBuffers = new AnswerBuffers()
 
 function describe(err: unknown): Record<string, unknown> {
   // Errors lose their own fields (PostgreSQL's code, detail, position) when posted: sent as a plain object.
@@ -19,10 +21,10 @@ async function answer(engine: InProcessEngine, request: ThreadRequest): Promise<
   try {
     switch (request.op) {
       case 'exchange': {
-        // Each chunk arrives in memory of its own (InProcessEngine), so it is handed over, not copied again.
-        const chunks: Uint8Array[] = []
-        await engine.exchange(request.messages, request.syncToFs, (chunk) => chunks.push(chunk))
-        const bytes = chunks.length === 1 ? chunks[0]! : joined(chunks)
+        answerBuffers.give(request.spare)
+        const answer = answerBuffers.writer()
+        await engine.exchangeViews(request.messages, request.syncToFs, answer.write)
+        const bytes = answer.bytes()
         reply({ id: request.id, ok: true, value: bytes, inTransaction: engine.isInTransaction() }, [bytes.buffer as ArrayBuffer])
         return
       }
@@ -44,16 +46,6 @@ async function answer(engine: InProcessEngine, request: ThreadRequest): Promise<
   } catch (err) {
     reply({ id: request.id, ok: false, error: describe(err), inTransaction: engine.isInTransaction() })
   }
-}
-
-function joined(chunks: Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
-  let at = 0
-  for (const c of chunks) {
-    all.set(c, at)
-    at += c.byteLength
-  }
-  return all
 }
 
 function reply(message: ThreadReply, transfer: ArrayBuffer[] = []): void {
