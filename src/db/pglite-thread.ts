@@ -1,3 +1,4 @@
+import v8 from 'node:v8'
 import { Worker } from 'node:worker_threads'
 import { AnswerBuffers } from './answer-buffers.ts'
 import type { EmbeddedEngine, ExecResult } from './embedded-engine.ts'
@@ -40,12 +41,15 @@ const WORKER_FILE = new URL(`./pglite-thread.worker${FROM_SOURCES ? '.ts' : '.js
  * The thread's young generation, in MB (V8's default grows to 32 MB of pages). It holds only
  * the messages passing through, which die young: with 6, resident memory under load fell by
  * ~20 MB (peak 324 → 304 MB during section saves) at the same requests/s
- * (docs/performance.md, session 15). A `--max-semi-space-size` given to Node overrides it
- * (V8's flags are the process's): measured in session 16.
+ * (docs/performance.md, session 15). The process's `--max-semi-space-size` would override it
+ * (V8's flags are the process's; measured in session 16), so `startThread` unsets that first.
  */
 const THREAD_YOUNG_GENERATION_MB = 6
 
 function startThread(start: ThreadStart): Worker {
+  // Node's --max-semi-space-size is for the portal's thread (operations.md); its heap is made,
+  // so the flag is unset and this thread gets the limit below, not the flag's.
+  v8.setFlagsFromString('--max-semi-space-size=0')
   const options = { workerData: start, transferList: start.load ? [start.load] : [], resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } }
   if (!FROM_SOURCES) return new Worker(WORKER_FILE, options)
   return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_FILE.href)}) })`, { ...options, eval: true })
