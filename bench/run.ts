@@ -36,7 +36,7 @@ import { pageTarget, rssTarget, TARGETS, type TargetVerdict } from './targets.ts
  * `--node-options=` (empty) measures Node's default heap; MALLOC_ARENA_MAX and
  * MALLOC_MMAP_THRESHOLD_ in the environment replace these (empty: glibc's default).
  */
-const PRODUCTION_NODE_OPTIONS = process.env.DATABASE_URL ? '--max-old-space-size=256' : '--max-old-space-size=256 --max-semi-space-size=8'
+const PRODUCTION_NODE_OPTIONS = ['--max-old-space-size=256', ...(process.env.DATABASE_URL ? [] : ['--max-semi-space-size=8'])].join(' ')
 const PRODUCTION_MALLOC = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768' }
 /** glibc's settings for the portal: the environment's, else the recommended; empty leaves glibc's default (an empty threshold would read as 0). */
 const malloc: Record<string, string> = Object.fromEntries(

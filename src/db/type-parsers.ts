@@ -10,6 +10,7 @@ const parseInt8 = (v: string) => Number(v)
 const keepText = (v: string) => v
 
 const TIMESTAMPTZ = 1184
+const OFFSET_UNITS = [3600, 60, 1] as const
 const pgParseTimestamptz = pgTypes.getTypeParser(TIMESTAMPTZ, 'text') as (text: string) => Date | number | null
 
 /** The number written by `count` digits from `at`, or -1 if one is not a digit. */
@@ -17,7 +18,8 @@ function digitsAt(text: string, at: number, count: number): number {
   let n = 0
   for (let i = at; i < at + count; i++) {
     const d = text.charCodeAt(i) - 48
-    if (d < 0 || d > 9) return -1
+    // Past the end, charCodeAt gives NaN: not a digit either.
+    if (!(d >= 0 && d <= 9)) return -1
     n = n * 10 + d
   }
   return n
@@ -46,19 +48,19 @@ export function parseTimestamptz(text: string): Date | number | null {
     while (at < n && text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57) at++
     // Microseconds at most; JavaScript keeps milliseconds (cut, as pg's parser cuts them).
     if (at === from || at - from > 6) return pgParseTimestamptz(text)
-    ms = digitsAt((text.slice(from, at) + '00').slice(0, 3), 0, 3)
+    const places = Math.min(at - from, 3)
+    ms = digitsAt(text, from, places) * 10 ** (3 - places)
   }
+  // The offset: ±HH, then :MM and :SS when it is not whole hours.
   const sign = text[at] === '+' ? 1 : text[at] === '-' ? -1 : 0
-  const offsetHours = digitsAt(text, at + 1, 2)
-  if (sign === 0 || offsetHours < 0) return pgParseTimestamptz(text)
-  let offsetSeconds = offsetHours * 3600
-  at += 3
-  for (const unit of [60, 1]) {
-    if (at === n) break
-    const value = text[at] === ':' ? digitsAt(text, at + 1, 2) : -1
+  if (sign === 0) return pgParseTimestamptz(text)
+  let offsetSeconds = 0
+  for (const unit of OFFSET_UNITS) {
+    const value = digitsAt(text, ++at, 2)
     if (value < 0) return pgParseTimestamptz(text)
     offsetSeconds += value * unit
-    at += 3
+    at += 2
+    if (text[at] !== ':') break
   }
   if (at !== n) return pgParseTimestamptz(text)
   return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - sign * offsetSeconds * 1000)
