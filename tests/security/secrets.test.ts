@@ -190,6 +190,17 @@ describe('secrets stay out of logs and the audit trail', () => {
     assert.equal(redactUrl('/en/reference/occupations?q=code'), '/en/reference/occupations?q=code')
   })
 
+  it('a logged request carries no header: cookies, authorization and CSRF tokens sent stay out of the log', async () => {
+    const headers = { cookie: 'portal_probe=cookie-value-7Q2', authorization: 'Bearer ep_probeTokenValue4F9', 'x-csrf-token': 'csrf-probe-value-K3' }
+    const before = t.logs.length
+    await t.app.inject({ method: 'GET', url: '/en/about', headers })
+    await t.app.inject({ method: 'GET', url: '/api/v1/offers', headers })
+    const lines = t.logs.slice(before).join('\n')
+    assert.match(lines, /"url":"\/en\/about"/, 'the request was logged')
+    for (const value of Object.values(headers)) assert.ok(!lines.includes(value.split('=').pop()!), `${value} in the log`)
+    assert.ok(!lines.includes('"headers"'), 'no headers object in a log line')
+  })
+
   it('no secret appears in the audit trail', async () => {
     const rows = JSON.stringify(await t.db.selectFrom('audit_event').selectAll().execute())
     const found = [...secrets].filter(([, value]) => rows.includes(value)).map(([name]) => name)
