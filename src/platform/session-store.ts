@@ -30,6 +30,8 @@ export interface ReadWithSession {
 }
 
 type Callback = (err?: unknown) => void
+/** Reads of one session in flight at once, kept until taken: more than a browser's or the benchmark's connections. */
+const READS_KEPT_PER_SESSION = 64
 type SessionRow = InferResult<ReturnType<DbSessionStore['sessionQuery']>>[number]
 type GetCallback = (err: unknown, session?: Session | null) => void
 
@@ -41,12 +43,17 @@ type GetCallback = (err: unknown, session?: Session | null) => void
  */
 export class DbSessionStore implements SessionStore {
   /**
-   * The user and companions read with each session, until that request takes them
+   * The user and companions read with each session, until a request takes them
    * (`takeReadWith`). Every signed-in request needs its session, its user, and on most
    * pages the companions: one round trip instead of four (on PostgreSQL each costs the
    * portal about 0.1 ms of CPU and the server a parse and plan, docs/performance.md).
+   * Several requests of one session may be in flight at once (tabs, an API client, the
+   * benchmark's 50 connections): each read is kept with the time it was asked, in order,
+   * and a request takes one asked after it arrived, so as fresh as its own would be. (One
+   * read per session, overwritten, left the requests that found it taken to read again:
+   * three more statements each.)
    */
-  private readonly readsWith = new Map<string, ReadWithSession>()
+  private readonly readsWith = new Map<string, Array<{ askedAt: number; read: ReadWithSession }>>()
 
   constructor(
     private readonly db: Db,
@@ -55,13 +62,18 @@ export class DbSessionStore implements SessionStore {
   ) {}
 
   /**
-   * What this request's own `get` read with session `sessionId`, once; undefined when
-   * there is nothing to take (then read the user yourself).
+   * A read of session `sessionId` asked at or after `arrivedAt` (`performance.now()`, when
+   * the request arrived), once; undefined when there is none (then read the user yourself).
    */
-  takeReadWith(sessionId: string): ReadWithSession | undefined {
-    const read = this.readsWith.get(sessionId)
-    this.readsWith.delete(sessionId)
-    return read
+  takeReadWith(sessionId: string, arrivedAt: number): ReadWithSession | undefined {
+    const reads = this.readsWith.get(sessionId)
+    if (!reads) return undefined
+    const i = reads.findIndex((r) => r.askedAt >= arrivedAt)
+    // Reads asked before this request arrived belong to earlier ones, still on their way.
+    if (i < 0) return undefined
+    const [taken] = reads.splice(i, 1)
+    if (reads.length === 0) this.readsWith.delete(sessionId)
+    return taken!.read
   }
 
   /** The session's statement, built and compiled once (with the companions, ~50 µs a request otherwise). */
@@ -77,10 +89,16 @@ export class DbSessionStore implements SessionStore {
       .where('s.id', '=', sessionId)
   }
 
-  private keepReadWith(sessionId: string, read: ReadWithSession): void {
-    // A request that never asks (an asset, a page not found) leaves its row: bounded, oldest first.
+  private keepReadWith(sessionId: string, askedAt: number, read: ReadWithSession): void {
+    // A request that never takes its read (an asset, a page not found) leaves it: bounded, oldest first.
+    const reads = this.readsWith.get(sessionId)
+    if (reads) {
+      if (reads.length >= READS_KEPT_PER_SESSION) reads.shift()
+      reads.push({ askedAt, read })
+      return
+    }
     if (this.readsWith.size >= 1000) this.readsWith.delete(this.readsWith.keys().next().value!)
-    this.readsWith.set(sessionId, read)
+    this.readsWith.set(sessionId, [{ askedAt, read }])
   }
 
   set(sessionId: string, stored: Session, callback: Callback): void {
@@ -109,9 +127,10 @@ export class DbSessionStore implements SessionStore {
   /** On the embedded database the read may come from the read cache (a write to a table it reads empties it); the expiry is judged here, now. */
   get(sessionId: string, callback: GetCallback): void {
     const now = this.clock.now()
+    const askedAt = performance.now()
     cachedRead(this.db, `session:${sessionId}`, () => this.sessionStatement(this.db, undefined, sessionId), (rows) => this.split(rows[0])).then((read) => {
       if (!read || read.expiresAt.getTime() <= now.getTime()) return callback(null, null)
-      this.keepReadWith(sessionId, { user: read.user, companions: read.companions })
+      this.keepReadWith(sessionId, askedAt, { user: read.user, companions: read.companions })
       callback(null, read.data as unknown as Session)
     }, callback)
   }

@@ -124,8 +124,9 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
   app.decorateRequest('sessionCompanions', null)
   app.addHook('preValidation', async (request, reply) => {
     const s = request.session
-    // The user row (and companions) the session store read with this session (one round trip for all).
-    const readWithSession = s ? deps.sessions.takeReadWith(s.sessionId) : undefined
+    // The user row (and companions) the session store read with this session (one round trip for all),
+    // asked since this request arrived (Fastify's clock for elapsedTime is performance.now()).
+    const readWithSession = s ? deps.sessions.takeReadWith(s.sessionId, performance.now() - reply.elapsedTime) : undefined
     if (!s?.userId || isPassive(request.url)) return
     const now = deps.clock.now()
     const created = Date.parse(s.createdAt ?? '')
