@@ -55,6 +55,8 @@ const envSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** PostgreSQL: prepare each plain select once per connection (off behind a pooler that cannot keep them: docs/operations.md). */
   DB_PREPARED_STATEMENTS: booleanish.default(true),
+  /** PostgreSQL: connections per process that carry statements sent outside a transaction, pipelined (0: off; docs/operations.md). */
+  DB_PIPELINE_CONNECTIONS: z.coerce.number().int().min(0).max(32).default(2),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** During a rotation: the secrets used before, comma-separated; cookies (and PINs) they signed are still accepted. */
   SESSION_SECRET_PREVIOUS: z
@@ -104,6 +106,7 @@ export interface Config {
   databaseUrl: string | undefined
   dbPoolSize: number
   dbPreparedStatements: boolean
+  dbPipelineConnections: number
   sessionSecret: string
   /** Secrets used before `sessionSecret` (a rotation): they still verify cookies and open PINs, never sign anything new. */
   previousSessionSecrets: string[]
@@ -207,6 +210,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL,
     dbPoolSize: env.DB_POOL_SIZE,
     dbPreparedStatements: env.DB_PREPARED_STATEMENTS,
+    dbPipelineConnections: env.DB_PIPELINE_CONNECTIONS,
     sessionSecret: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
     previousSessionSecrets: env.SESSION_SECRET_PREVIOUS ?? [],
     dataEncryptionKey: env.DATA_ENCRYPTION_KEY,

@@ -125,9 +125,10 @@ export async function openDatabase(config: {
   dataDir: string
   dbPoolSize: number
   dbPreparedStatements?: boolean
+  dbPipelineConnections?: number
 }): Promise<DatabaseHandle> {
   if (!config.databaseUrl) return openEmbedded(config.dataDir)
   // pg is loaded only by a portal on PostgreSQL.
   const { openPostgres } = await import('./postgres.ts')
-  return openPostgres(config.databaseUrl, config.dbPoolSize, { preparedStatements: config.dbPreparedStatements })
+  return openPostgres(config.databaseUrl, config.dbPoolSize, { preparedStatements: config.dbPreparedStatements, sharedConnections: config.dbPipelineConnections })
 }

@@ -2,8 +2,12 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { DatabaseHandle } from './connect.ts'
 import type { Database } from './database.ts'
+import { PipeliningPool } from './pipelining-pool.ts'
 import { RESULT_TYPE_CHANGED, StatementNames } from './prepared-statements.ts'
 import { typeParser } from './type-parsers.ts'
+
+/** How the pipelined connections show in pg_stat_activity (docs/operations.md). */
+export const SHARED_CONNECTION_NAME = 'employer-portal (pipelined)'
 
 /**
  * The portal on a PostgreSQL server, through pg's pool (`openDatabase` imports this module
@@ -11,18 +15,17 @@ import { typeParser } from './type-parsers.ts'
  * selects it is sent once (`PreparingClient`); turn off behind a pooler that moves statements
  * between server connections without tracking prepared ones (docs/operations.md).
  */
-export function openPostgres(url: string, poolSize: number, options: { preparedStatements?: boolean } = {}): DatabaseHandle {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
-    Client: options.preparedStatements === false ? pg.Client : PreparingClient,
-    types: { getTypeParser: typeParser },
-  })
+export function openPostgres(url: string, poolSize: number, options: { preparedStatements?: boolean; sharedConnections?: number } = {}): DatabaseHandle {
+  const Client = options.preparedStatements === false ? pg.Client : PreparingClient
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, Client, types: { getTypeParser: typeParser } })
   // An idle connection the server ends (restart, failover, DROP DATABASE … FORCE while the
   // pool is still closing) is an 'error' event on the pool: without a listener it would
   // crash the process. The pool drops that connection and opens a new one when needed.
   pool.on('error', (err) => console.error(`PostgreSQL connection lost while idle: ${err.message}`))
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  // Statements on their own over a few pipelined connections, transactions on the pool's (pipelining-pool.ts).
+  const shared = options.sharedConnections ?? 0
+  const newShared = () => new Client({ connectionString: url, types: { getTypeParser: typeParser }, pipeline: true, application_name: SHARED_CONNECTION_NAME } as pg.ClientConfig)
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: shared > 0 ? (new PipeliningPool(pool, shared, newShared) as unknown as pg.Pool) : pool }) })
   return { db, kind: 'postgres', close: () => db.destroy() }
 }
 
@@ -64,6 +67,9 @@ export class PreparingClient extends pg.Client {
       return await run()
     } catch (err) {
       if ((err as { code?: string }).code !== RESULT_TYPE_CHANGED || this.getTransactionStatus() !== 'I') throw err
+      // Pipelined, other statements under this name may be on their way behind it: no deallocate
+      // under their feet; the text is prepared again under a new name (the old one stays, unused).
+      if ((this as unknown as { pipeline: boolean }).pipeline) return pgQuery(this, { name: this.names.renew(text, name), text, values })
       await (pgQuery(this, `deallocate "${name}"`) as Promise<QueryResult>)
       delete (this as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name]
       return run()

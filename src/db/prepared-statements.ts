@@ -54,4 +54,18 @@ export class StatementNames {
     this.#names.set(text, name)
     return name
   }
+
+  /**
+   * A new name for `text`, whose statement prepared as `stale` a migration made stale; used
+   * from now on. Statements that failed under `stale` at the same time all get the same one.
+   */
+  renew(text: string, stale: string): string {
+    const current = this.#names.get(text)
+    if (current !== undefined && current !== stale) return current
+    const name = `${stale.replace(/_r\d+$/, '')}_r${++this.#renewals}`
+    this.#names.set(text, name)
+    return name
+  }
+
+  #renewals = 0
 }

@@ -4,6 +4,7 @@ import pg from 'pg'
 import { openMemory, type DatabaseHandle } from '../../src/db/connect.ts'
 import { openPostgres } from '../../src/db/postgres.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
+import { testConfig } from '../../src/config.ts'
 
 /**
  * A fresh, migrated database for one test. On the embedded engine: a clone of a
@@ -51,7 +52,8 @@ export async function freshDatabase(): Promise<DatabaseHandle> {
   } finally {
     await admin.end()
   }
-  const handle = openPostgres(urlWithDatabase(url, name), 10)
+  // As the portal opens it (its pipelined connections included), unless the environment says otherwise.
+  const handle = openPostgres(urlWithDatabase(url, name), 10, { sharedConnections: Number(process.env.DB_PIPELINE_CONNECTIONS ?? testConfig().dbPipelineConnections) })
   return {
     ...handle,
     close: async () => {

@@ -15,6 +15,9 @@ import { employersWithBusinesses } from '../helpers/volume.ts'
  */
 async function sessionPlans(db: Kysely<Database>, run: (conn: Kysely<Database>) => Promise<void>, mine: (statement: string) => boolean, what: string): Promise<{ generic: number; custom: number }> {
   return db.connection().execute(async (conn: Kysely<Database>) => {
+    // A statement bound to the session first: on PostgreSQL the connection is then this
+    // session's alone, not the shared pipelined ones (src/db/pipelining-pool.ts).
+    await sql`select pg_backend_pid()`.execute(conn)
     for (let i = 0; i < 8; i++) await run(conn)
     const rows = await sql<{ generic: number; custom: number; statement: string }>`
       select generic_plans::int as generic, custom_plans::int as custom, statement from pg_prepared_statements`.execute(conn)

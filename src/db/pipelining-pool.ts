@@ -1,0 +1,141 @@
+import type pg from 'pg'
+
+/** A plain data statement, alone in its text: what may share a connection with other requests' statements. */
+const DATA_STATEMENT = /^\s*(select|insert|update|delete|with|values)\b/i
+/** Functions whose effect or answer belongs to the server session: a statement calling one needs a session of its own. */
+const SESSION_BOUND = /\b(pg_advisory_lock\w*|pg_try_advisory_lock\w*|pg_advisory_unlock\w*|set_config|currval|lastval|pg_backend_pid|pg_prepared_statements|pg_temp)\b/i
+
+/** Whether `text` may go over a shared, pipelined connection: one data statement that leaves no state in the session. */
+export function isShareable(text: string): boolean {
+  return DATA_STATEMENT.test(text) && !text.includes(';') && !SESSION_BOUND.test(text)
+}
+
+type QueryResult = pg.QueryResult<Record<string, unknown>>
+
+interface SharedConnection {
+  client: pg.Client
+  ready: Promise<unknown>
+  /** Statements sent and not yet answered. */
+  inFlight: number
+  /** Its socket is held corked until the event loop's turn ends. */
+  corked: boolean
+}
+
+/**
+ * pg's pool as Kysely's PostgresDialect uses it (`connect()`, then `query` and `release` on
+ * the client), with the statements sent on their own shared: they go over a few
+ * connections in pipeline mode (pg's `pipeline: true`: a statement is written without
+ * waiting for the answer to the one before), and what every request of one turn of the
+ * event loop sends is written to the socket at once. On the machines we measure on, each
+ * socket write costs the portal ~50 µs of CPU and wakes a server process
+ * (docs/performance.md, session 18): a signed-in page's session statement shared one
+ * write with those of the other requests that arrived with it.
+ *
+ * A connection Kysely takes (a statement, `db.transaction()`, `db.connection()`) stays on
+ * the shared connections until it sends a statement that is not `isShareable` (`begin`,
+ * `set`, `prepare`, a function bound to the session such as an advisory lock): from then
+ * on, until released, it has a connection of the ordinary pool to itself. So transactions
+ * are unchanged, and so is anything that keeps state in the session, provided it says so
+ * first: plain statements in `db.connection()` may each meet a different session.
+ *
+ * Each statement has its own Sync, so one that fails fails alone. A shared connection
+ * that is lost fails the statements waiting on it (as a lost pool connection does) and
+ * is replaced at the next statement. A long statement delays those behind it on its
+ * connection: each statement goes to the one with the fewest waiting.
+ */
+export class PipeliningPool {
+  private readonly shared: SharedConnection[] = []
+  private ending = false
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly sharedConnections: number,
+    private readonly newClient: () => pg.Client,
+  ) {}
+
+  /** A client for one Kysely connection: shared until it sends something that is not shareable. */
+  async connect(): Promise<{ query(text: string, values?: unknown[]): Promise<QueryResult>; release(err?: unknown): void }> {
+    let own: pg.PoolClient | undefined
+    return {
+      query: async (text, values) => {
+        if (!own && isShareable(text)) return this.sendShared(text, values)
+        own ??= await this.pool.connect()
+        return own.query(text, values) as Promise<QueryResult>
+      },
+      release: (err) => {
+        own?.release(err as Error | undefined)
+        own = undefined
+      },
+    }
+  }
+
+  async end(): Promise<void> {
+    this.ending = true
+    const shared = this.shared.splice(0)
+    await Promise.all(shared.map((c) => c.client.end().catch(() => undefined)))
+    await this.pool.end()
+  }
+
+  private async sendShared(text: string, values: unknown[] | undefined): Promise<QueryResult> {
+    const connection = this.pick()
+    await connection.ready
+    const stream = (connection.client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream
+    if (!connection.corked) {
+      connection.corked = true
+      stream.cork()
+      // Every statement sent in this turn of the event loop goes out in one write.
+      setImmediate(() => {
+        connection.corked = false
+        stream.uncork()
+      })
+    }
+    connection.inFlight++
+    try {
+      return (await connection.client.query(text, values)) as QueryResult
+    } catch (err) {
+      // The server's FATAL (it is ending the session), or a client that lost its socket: the
+      // connection is gone, even if its 'error' or 'end' has not been read yet. Any other
+      // failure (a statement PostgreSQL refused, a value pg could not send) leaves it serving.
+      const { severity } = err as { severity?: string }
+      const state = connection.client as unknown as { _ended?: boolean; _queryable?: boolean }
+      if (severity === 'FATAL' || severity === 'PANIC' || state._ended === true || state._queryable === false) this.retire(connection)
+      throw err
+    } finally {
+      connection.inFlight--
+    }
+  }
+
+  /** No more statements on `connection`; the next one opens another. */
+  private retire(connection: SharedConnection): void {
+    const i = this.shared.indexOf(connection)
+    if (i < 0) return
+    this.shared.splice(i, 1)
+    connection.client.end().catch(() => undefined)
+  }
+
+  /** The shared connection with the fewest statements waiting; connections opened as needed. */
+  private pick(): SharedConnection {
+    if (this.ending) throw new Error('the database is closing')
+    let best: SharedConnection | undefined
+    for (const c of this.shared) if (!best || c.inFlight < best.inFlight) best = c
+    if (best && (best.inFlight === 0 || this.shared.length >= this.sharedConnections)) return best
+    return this.open()
+  }
+
+  private open(): SharedConnection {
+    const client = this.newClient()
+    const connection: SharedConnection = { client, ready: Promise.resolve(), inFlight: 0, corked: false }
+    // A lost connection: its waiting statements fail (pg), the next statement opens another.
+    client.on('error', (err) => {
+      if (!this.ending && this.shared.includes(connection)) console.error(`PostgreSQL shared connection lost: ${err.message}`)
+      this.retire(connection)
+    })
+    client.on('end', () => this.retire(connection))
+    connection.ready = client.connect().catch((err: unknown) => {
+      this.retire(connection)
+      throw err
+    })
+    this.shared.push(connection)
+    return connection
+  }
+}
