@@ -17,14 +17,16 @@ export const SHARED_CONNECTION_NAME = 'employer-portal (pipelined)'
  */
 export function openPostgres(url: string, poolSize: number, options: { preparedStatements?: boolean; sharedConnections?: number } = {}): DatabaseHandle {
   const Client = options.preparedStatements === false ? pg.Client : PreparingClient
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, Client, types: { getTypeParser: typeParser } })
+  // Every connection, the pool's and the shared ones, opened alike.
+  const connection = { connectionString: url, types: { getTypeParser: typeParser } }
+  const pool = new pg.Pool({ ...connection, max: poolSize, Client })
   // An idle connection the server ends (restart, failover, DROP DATABASE … FORCE while the
   // pool is still closing) is an 'error' event on the pool: without a listener it would
   // crash the process. The pool drops that connection and opens a new one when needed.
   pool.on('error', (err) => console.error(`PostgreSQL connection lost while idle: ${err.message}`))
   // Statements on their own over a few pipelined connections, transactions on the pool's (pipelining-pool.ts).
   const shared = options.sharedConnections ?? 0
-  const newShared = () => new Client({ connectionString: url, types: { getTypeParser: typeParser }, pipeline: true, application_name: SHARED_CONNECTION_NAME } as pg.ClientConfig)
+  const newShared = () => new Client({ ...connection, pipeline: true, application_name: SHARED_CONNECTION_NAME } as pg.ClientConfig)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: shared > 0 ? (new PipeliningPool(pool, shared, newShared) as unknown as pg.Pool) : pool }) })
   return { db, kind: 'postgres', close: () => db.destroy() }
 }

@@ -4,7 +4,7 @@ import pg from 'pg'
 import { openMemory, type DatabaseHandle } from '../../src/db/connect.ts'
 import { openPostgres } from '../../src/db/postgres.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
-import { testConfig } from '../../src/config.ts'
+import { loadConfig } from '../../src/config.ts'
 
 /**
  * A fresh, migrated database for one test. On the embedded engine: a clone of a
@@ -53,7 +53,7 @@ export async function freshDatabase(): Promise<DatabaseHandle> {
     await admin.end()
   }
   // As the portal opens it (its pipelined connections included), unless the environment says otherwise.
-  const handle = openPostgres(urlWithDatabase(url, name), 10, { sharedConnections: Number(process.env.DB_PIPELINE_CONNECTIONS ?? testConfig().dbPipelineConnections) })
+  const handle = openPostgres(urlWithDatabase(url, name), 10, { sharedConnections: loadConfig({ NODE_ENV: 'test', DB_PIPELINE_CONNECTIONS: process.env.DB_PIPELINE_CONNECTIONS }).dbPipelineConnections })
   return {
     ...handle,
     close: async () => {
