@@ -100,6 +100,8 @@ process.once('message', (message) => {
     const shares = job.warmupSeconds > 0 ? 2 : 1
     if (job.warmupSeconds > 0) await run(job, autocannonRequests(job.requests, 0, shares), job.warmupSeconds)
     unexpectedAnswers = 0
+    // The measured run starts now: the benchmark reads the server's CPU time here.
+    process.send!({ measuring: true })
     const r = await run(job, autocannonRequests(job.requests, shares - 1, shares), job.durationSeconds)
     const byClass: Record<number, number> = { 1: r['1xx'], 2: r['2xx'], 3: r['3xx'], 4: r['4xx'], 5: r['5xx'] }
     const responses = Object.values(byClass).reduce((a, b) => a + b, 0)

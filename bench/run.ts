@@ -6,7 +6,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { measureArgon2, type Argon2Result } from './lib/argon2.ts'
 import { runLoad, type LoadResult } from './lib/load.ts'
-import { freePort, RssSampler, startServer, type ServerProcess } from './lib/processes.ts'
+import { cpuSeconds, freePort, RssSampler, startServer, type ServerProcess } from './lib/processes.ts'
 import { SetupClient } from './lib/setup-client.ts'
 import { BASELINE, BASELINE_ONE_QUERY, BENCH_SEED, requestsFor, SCENARIOS, type Scenario, type ScenarioKind } from './scenarios.ts'
 import { pageTarget, rssTarget, TARGETS, type TargetVerdict } from './targets.ts'
@@ -106,6 +106,8 @@ interface ScenarioResult {
   ratio: number | null
   /** Highest resident memory of the server during this scenario (sum over its processes), MB. */
   peakRssMb: number
+  /** The server's CPU time (all its processes and threads) during the measured run, per request served, µs. */
+  cpuMicrosPerRequest: number
   target: TargetVerdict | null
 }
 
@@ -129,20 +131,25 @@ async function measure(
   s: Scenario<unknown>,
   server: ServerProcess,
   sampler: RssSampler,
-): Promise<{ result: LoadResult; peakRssMb: number; requests: ScenarioResult['requests'] }> {
+): Promise<{ result: LoadResult; peakRssMb: number; cpuMicrosPerRequest: number; requests: ScenarioResult['requests'] }> {
   const state = s.setup ? await s.setup(new SetupClient(server.baseUrl), { connections }) : undefined
   const requests = requestsFor(s, state)
   progress(`${s.name}: ${requests.map((r) => `${r.method} ${r.path}`).join(', ')} (${duration} s, ${connections} connections)`)
   sampler.reset()
-  const result = await runLoad({
-    baseUrl: server.baseUrl,
-    requests,
-    connections,
-    durationSeconds: duration,
-    warmupSeconds: warmup,
-    expectStatusClass: Math.floor((s.expectStatus ?? 200) / 100),
-  })
-  return { result, peakRssMb: sampler.peakMb(), requests: requests.map((r) => ({ method: r.method, path: r.path })) }
+  let cpuAtStart = 0
+  const result = await runLoad(
+    {
+      baseUrl: server.baseUrl,
+      requests,
+      connections,
+      durationSeconds: duration,
+      warmupSeconds: warmup,
+      expectStatusClass: Math.floor((s.expectStatus ?? 200) / 100),
+    },
+    () => (cpuAtStart = cpuSeconds(server.pid)),
+  )
+  const cpuMicrosPerRequest = ((cpuSeconds(server.pid) - cpuAtStart) * 1e6) / Math.max(1, result.requests)
+  return { result, peakRssMb: sampler.peakMb(), cpuMicrosPerRequest, requests: requests.map((r) => ({ method: r.method, path: r.path })) }
 }
 
 /** Databases already seeded in this run (PostgreSQL is shared by the 1- and 2-process configurations). */
@@ -234,7 +241,7 @@ function signInsPerSecond(s: ScenarioResult): number {
 }
 
 function printTable(baseline: ScenarioResult, oneQuery: ScenarioResult | null, configurations: ConfigurationResult[], argon2: Argon2Result | null): void {
-  const header = ['configuration', 'scenario', 'KB/resp', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs baseline', 'peak RSS MB', 'target', 'result']
+  const header = ['configuration', 'scenario', 'KB/resp', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/req', 'vs baseline', 'peak RSS MB', 'target', 'result']
   const rows: string[][] = []
   const row = (config: string, s: ScenarioResult): string[] => [
     config,
@@ -244,6 +251,7 @@ function printTable(baseline: ScenarioResult, oneQuery: ScenarioResult | null, c
     fmt(s.result.latencyP50Ms),
     fmt(s.result.latencyP99Ms),
     fmt(s.result.errors),
+    fmt(s.cpuMicrosPerRequest),
     // Each sign-in (a form GET, then its POST) is one argon2id hash: hashes/s, set against the in-process maximum.
     s.kind === 'sign-in'
       ? `${fmt(signInsPerSecond(s), 1)} argon2id/s${argon2 ? ` (${fmt((100 * signInsPerSecond(s)) / argon2.concurrentHashesPerSecond)} % of ${fmt(argon2.concurrentHashesPerSecond, 1)})` : ''}`
@@ -258,12 +266,12 @@ function printTable(baseline: ScenarioResult, oneQuery: ScenarioResult | null, c
   if (oneQuery) rows.push(row('bare Fastify + 1 query', oneQuery))
   for (const c of configurations) {
     for (const s of c.scenarios) rows.push(row(c.name, s))
-    rows.push([c.name, 'server RSS before load (all processes)', '', '', '', '', '', '', fmt(c.idleRssMb), '', ''])
-    rows.push([c.name, 'server RSS (peak, one process)', '', '', '', '', '', '', fmt(c.peakProcessRssMb), c.rssTarget.text, c.rssTarget.pass ? 'pass' : 'FAIL'])
+    rows.push([c.name, 'server RSS before load (all processes)', '', '', '', '', '', '', '', fmt(c.idleRssMb), '', ''])
+    rows.push([c.name, 'server RSS (peak, one process)', '', '', '', '', '', '', '', fmt(c.peakProcessRssMb), c.rssTarget.text, c.rssTarget.pass ? 'pass' : 'FAIL'])
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => (i >= 2 && i <= 8 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`
-  const out = [line(header), `|${widths.map((w, i) => (i >= 2 && i <= 8 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`, ...rows.map(line)]
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => (i >= 2 && i <= 9 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`
+  const out = [line(header), `|${widths.map((w, i) => (i >= 2 && i <= 9 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`, ...rows.map(line)]
   console.log(`\n${out.join('\n')}\n`)
   if (argon2) {
     console.log(

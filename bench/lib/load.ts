@@ -43,11 +43,14 @@ export interface LoadResult {
 const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'load-worker.ts')
 
 /** Runs autocannon in a separate Node process and returns its summary. */
-export function runLoad(job: LoadJob): Promise<LoadResult> {
+export function runLoad(job: LoadJob, onMeasuredRun?: () => void): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = fork(worker, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     let result: LoadResult | undefined
-    child.once('message', (m) => (result = m as LoadResult))
+    child.on('message', (m) => {
+      if ((m as { measuring?: boolean }).measuring) onMeasuredRun?.()
+      else result = m as LoadResult
+    })
     child.once('error', reject)
     child.once('exit', (code) => {
       if (result) resolve(result)

@@ -39,6 +39,7 @@ if (!usingPostgres()) test('the benchmark harness measures the baseline and two 
   )
 
   assert.ok(report.baseline.result.requestsPerSecond > 0)
+  assert.ok(report.baseline.cpuMicrosPerRequest > 0, "the baseline server's CPU time per request was read")
   assert.equal(report.baseline.result.errors, 0)
 
   assert.equal(report.configurations.length, 1)
@@ -54,6 +55,7 @@ if (!usingPostgres()) test('the benchmark harness measures the baseline and two 
     assert.ok(s.result.latencyP99Ms >= s.result.latencyP50Ms)
     assert.equal(typeof s.ratio, 'number')
     assert.ok(s.peakRssMb > 0)
+    assert.ok(s.cpuMicrosPerRequest > 0, `${s.name}: the portal's CPU time per request was read`)
   }
   const [home, stylesheet] = portal.scenarios
   assert.equal(home.requests[0].path, '/en')
