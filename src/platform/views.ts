@@ -62,7 +62,7 @@ export function registerViews(app: FastifyInstance, deps: { assets: Assets; rele
     )
     // Pages hold personal data and form state: never cached, so Back re-asks the server.
     reply.header('cache-control', 'no-store')
-    return reply.code(status).type('text/html; charset=utf-8').send(body.value)
+    return reply.code(status).type('text/html; charset=utf-8').send(Buffer.from(body.value))
   }
   app.decorateReply('page', function (this: FastifyReply, page: Page, status = 200) {
     return render(this.request, this, page, status)
