@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test'
 import { sql, type Kysely } from 'kysely'
 import pg from 'pg'
 import { emptyPostgresDatabase, usingPostgres } from '../../tests/helpers/database.ts'
-import { isShareable } from './pipelining-pool.ts'
+import { isShareable, PipeliningPool } from './pipelining-pool.ts'
 import { openPostgres, SHARED_CONNECTION_NAME } from './postgres.ts'
 
 describe('which statements may share a pipelined connection', () => {
@@ -171,5 +171,52 @@ describe('statements over shared, pipelined connections (PostgreSQL)', { skip: !
       rows.map((r) => [r.id, r.colour]),
       Array.from({ length: 10 }, (_, i) => [11 + i, 'blue']),
     )
+  })
+})
+
+/** The lane: one shared connection, another only while the first is held up (PostgreSQL tier only). */
+describe('a statement that takes long on the shared connection (PostgreSQL)', { skip: !usingPostgres() && 'PostgreSQL tier only' }, () => {
+  let target: { url: string; drop: () => Promise<void> }
+  let pool: PipeliningPool
+  let clock = 0
+
+  before(async () => {
+    target = await emptyPostgresDatabase(process.env.TEST_DATABASE_URL!)
+    pool = new PipeliningPool(new pg.Pool({ connectionString: target.url, max: 2 }), 2, () => new pg.Client({ connectionString: target.url, pipeline: true } as pg.ClientConfig), { stallMs: 100, now: () => clock })
+  })
+  after(async () => {
+    await pool?.end()
+    await target?.drop()
+  })
+
+  const send = async (text: string) => (await pool.connect()).query(text)
+  /** The server process that ran the statement: each probe's text is its own, so it finds itself among the active ones. */
+  const backendOf = async (probe: string) => (await send(`select pid from pg_stat_activity where query like '%${probe}%' and state = 'active'`)).rows[0]!.pid as number
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+
+  test('while it answers in time, statements follow it on the same connection, answered in order', async () => {
+    const first = await backendOf('lane-probe-1')
+    const answered: string[] = []
+    const slow = send('select pg_sleep(0.3)').then(() => answered.push('slow'))
+    await nextTurn()
+    const quick = send('select 1').then(() => answered.push('quick'))
+    await Promise.all([slow, quick])
+    assert.deepEqual(answered, ['slow', 'quick'])
+    assert.equal(await backendOf('lane-probe-2'), first)
+  })
+
+  test('once it has waited longer than the threshold, new statements go to another connection and are answered first; then back to the first', async () => {
+    const first = await backendOf('lane-probe-3')
+    const answered: string[] = []
+    const slow = send('select pg_sleep(0.5)').then(() => answered.push('slow'))
+    await nextTurn()
+    clock += 101
+    const quick = send('select 1').then(() => answered.push('quick'))
+    const elsewhere = backendOf('lane-probe-4')
+    await quick
+    assert.deepEqual(answered, ['quick'], 'answered while the slow statement still runs')
+    assert.notEqual(await elsewhere, first)
+    await slow
+    assert.equal(await backendOf('lane-probe-5'), first, 'the first connection serves again once it has answered')
   })
 })

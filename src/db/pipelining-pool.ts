@@ -12,11 +12,16 @@ export function isShareable(text: string): boolean {
 
 type QueryResult = pg.QueryResult<Record<string, unknown>>
 
+/** How long the oldest statement on a shared connection may wait before new ones go to another. */
+export const STALL_MS = 250
+
 interface SharedConnection {
   client: pg.Client
   ready: Promise<unknown>
   /** Statements sent and not yet answered. */
   inFlight: number
+  /** When each of them was sent (`now()`), oldest first: a connection answers in the order it was sent. */
+  sentAt: number[]
   /** Its socket is held corked until the event loop's turn ends. */
   corked: boolean
 }
@@ -40,18 +45,34 @@ interface SharedConnection {
  *
  * Each statement has its own Sync, so one that fails fails alone. A shared connection
  * that is lost fails the statements waiting on it (as a lost pool connection does) and
- * is replaced at the next statement. A long statement delays those behind it on its
- * connection: each statement goes to the one with the fewest waiting.
+ * is replaced at the next statement.
+ *
+ * **One lane, another while it is held up.** Statements go to the first shared connection:
+ * one connection batches best (one write and one server process woken for the whole turn;
+ * account-home 5,295 requests/s on one against 4,609 spread over two, docs/performance.md).
+ * A statement that takes long (a lock wait, a slow plan) delays every statement behind it on
+ * its connection, so while the oldest statement waiting on the first connection was sent more
+ * than `stallMs` ago, new statements go to the next one (opened then, up to
+ * `sharedConnections`); when all are held up, to the one with the fewest waiting. The
+ * threshold is well above what answers wait for under load (an event loop busy with other
+ * requests keeps an answer unread for tens of milliseconds, p99 ≤ ~80 ms in the benchmark),
+ * so the second connection serves only real stalls.
  */
 export class PipeliningPool {
   private readonly shared: SharedConnection[] = []
   private ending = false
+  private readonly stallMs: number
+  private readonly now: () => number
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly sharedConnections: number,
     private readonly newClient: () => pg.Client,
-  ) {}
+    options: { stallMs?: number; now?: () => number } = {},
+  ) {
+    this.stallMs = options.stallMs ?? STALL_MS
+    this.now = options.now ?? (() => performance.now())
+  }
 
   /** A client for one Kysely connection: shared until it sends something that is not shareable. */
   async connect(): Promise<{ query(text: string, values?: unknown[]): Promise<QueryResult>; release(err?: unknown): void }> {
@@ -89,7 +110,9 @@ export class PipeliningPool {
         stream.uncork()
       })
     }
+    const sentAt = this.now()
     connection.inFlight++
+    connection.sentAt.push(sentAt)
     try {
       return (await connection.client.query(text, values)) as QueryResult
     } catch (err) {
@@ -102,6 +125,9 @@ export class PipeliningPool {
       throw err
     } finally {
       connection.inFlight--
+      // Answered in order, so this is the oldest, unless pg refused it before sending (a value it could not send).
+      if (connection.sentAt[0] === sentAt) connection.sentAt.shift()
+      else connection.sentAt.splice(connection.sentAt.indexOf(sentAt), 1)
     }
   }
 
@@ -113,18 +139,20 @@ export class PipeliningPool {
     connection.client.end().catch(() => undefined)
   }
 
-  /** The shared connection with the fewest statements waiting; connections opened as needed. */
+  /** The first shared connection not held up; another opened if all are; else the one with the fewest waiting. */
   private pick(): SharedConnection {
     if (this.ending) throw new Error('the database is closing')
-    let best: SharedConnection | undefined
-    for (const c of this.shared) if (!best || c.inFlight < best.inFlight) best = c
-    if (best && (best.inFlight === 0 || this.shared.length >= this.sharedConnections)) return best
-    return this.open()
+    const now = this.now()
+    for (const c of this.shared) if (c.inFlight === 0 || now - c.sentAt[0]! < this.stallMs) return c
+    if (this.shared.length < this.sharedConnections) return this.open()
+    let best = this.shared[0]!
+    for (const c of this.shared) if (c.inFlight < best.inFlight) best = c
+    return best
   }
 
   private open(): SharedConnection {
     const client = this.newClient()
-    const connection: SharedConnection = { client, ready: Promise.resolve(), inFlight: 0, corked: false }
+    const connection: SharedConnection = { client, ready: Promise.resolve(), inFlight: 0, sentAt: [], corked: false }
     // A lost connection: its waiting statements fail (pg), the next statement opens another.
     client.on('error', (err) => {
       if (!this.ending && this.shared.includes(connection)) console.error(`PostgreSQL shared connection lost: ${err.message}`)
