@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type Expression } from 'kysely'
 import { cachedRead } from '../../db/read-cache.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { MembershipRole } from '../enrolment/enrolment.tables.ts'
@@ -20,7 +20,11 @@ export interface ActingMembership {
 
 const ROLE_ORDER: Record<MembershipRole, number> = { primary: 0, branch_primary: 1, secondary: 2 }
 
-function baseQuery(db: DbOrTrx, userId: string) {
+/**
+ * The user's active memberships, each with its business: the rule in one place. `userId` is a
+ * value, or a column of an outer query (the API reads a token's principal in one statement).
+ */
+export function activeMembershipsQuery(db: DbOrTrx, userId: string | Expression<string>) {
   return db
     .selectFrom('business_membership as m')
     .innerJoin('business as b', 'b.id', 'm.business_id')
@@ -34,7 +38,7 @@ function baseQuery(db: DbOrTrx, userId: string) {
 /** The user's active membership of this business, if any. */
 export async function activeMembership(db: DbOrTrx, userId: string, businessId: string): Promise<ActingMembership | undefined> {
   if (!isUuid(businessId)) return undefined
-  return cachedRead(db, `membership:${userId}:${businessId}`, () => baseQuery(db, userId).where('m.business_id', '=', businessId), (rows) => rows[0])
+  return cachedRead(db, `membership:${userId}:${businessId}`, () => activeMembershipsQuery(db, userId).where('m.business_id', '=', businessId), (rows) => rows[0])
 }
 
 /**
@@ -43,7 +47,7 @@ export async function activeMembership(db: DbOrTrx, userId: string, businessId: 
  */
 export async function actingMembership(db: DbOrTrx, userId: string, requestedBusinessId?: string): Promise<ActingMembership | undefined> {
   if (requestedBusinessId) return activeMembership(db, userId, requestedBusinessId)
-  const all = await cachedRead(db, `acting:${userId}`, () => baseQuery(db, userId).orderBy('b.legal_name').orderBy('m.created_at'))
+  const all = await cachedRead(db, `acting:${userId}`, () => activeMembershipsQuery(db, userId).orderBy('b.legal_name').orderBy('m.created_at'))
   return all.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])[0]
 }
 

@@ -5,7 +5,6 @@ import { audit, type Actor } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { activeMembership, type ActingMembership } from '../access/access.policy.ts'
-import { currentUser } from '../auth/users.repository.ts'
 import * as repo from './api-tokens.repository.ts'
 import type { ApiToken } from './api.tables.ts'
 
@@ -104,14 +103,13 @@ export class ApiTokenService {
     if (!header) return { ok: false, reason: 'missing' }
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header)
     if (!m || !TOKEN_SHAPE.test(m[1]!)) return { ok: false, reason: 'malformed' }
-    const token = await repo.findByHash(this.deps.db, hashToken(m[1]!))
-    if (!token) return { ok: false, reason: 'unknown' }
+    const found = await repo.findPrincipalByHash(this.deps.db, hashToken(m[1]!))
+    if (!found) return { ok: false, reason: 'unknown' }
+    const { token, user, membership } = found
     const now = this.deps.clock.now()
     if (token.revoked_at) return { ok: false, reason: 'revoked' }
     if (token.expires_at.getTime() <= now.getTime()) return { ok: false, reason: 'expired' }
-    const user = await currentUser(this.deps.db, token.user_id)
     if (!user || user.role !== 'employer' || user.status !== 'active') return { ok: false, reason: 'noAccess' }
-    const membership = await activeMembership(this.deps.db, user.id, token.business_id)
     if (!membership) return { ok: false, reason: 'noAccess' }
     await repo.touchLastUsed(this.deps.db, token, now)
     return { ok: true, principal: { token, user, membership, scopes: scopesOf(token) } }

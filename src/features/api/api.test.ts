@@ -357,7 +357,7 @@ describe('the API (/api/v1)', () => {
     t.clock.set(start.toISOString())
   })
 
-  it('on the embedded database an API request writes nothing and reads its token, user and membership from the read cache; on PostgreSQL its rate window is counted in the database', async () => {
+  it('on the embedded database an API request writes nothing and reads its token, user and membership from the read cache; on PostgreSQL it reads them in one statement and counts its rate window in the database', async () => {
     const caller = new ApiCaller(t.app, contract, await tokenFor(a.userId, a.businessId, ['read']))
     // The first use is written (last_used_at), which empties the cache; the second reads afresh.
     for (let i = 0; i < 2; i++) assert.equal((await caller.get('/api/v1/business')).status, 200)
@@ -367,6 +367,8 @@ describe('the API (/api/v1)', () => {
     const principal = texts.filter((text) => /from "(api_token|app_user)"/.test(text))
     if (usingPostgres()) {
       assert.equal(rateWindows.length, 1, 'the upsert: every process sees one count')
+      assert.equal(principal.length, 1, `token, user and membership in one statement: ${principal.join(' | ')}`)
+      assert.match(principal[0]!, /"business_membership"/)
     } else {
       assert.deepEqual(rateWindows, [], 'counted in memory: one process owns the embedded database')
       assert.deepEqual(principal, [], 'nothing was written since the first use')

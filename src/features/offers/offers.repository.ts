@@ -232,8 +232,10 @@ export const OFFER_NUMBER = /^A\d{7}$/
  * so through the embedded database's read cache (a write to branches empties it; PostgreSQL reads).
  */
 export function branchChoices(db: DbOrTrx, businessId: string): Promise<Array<{ id: string; name: string }>> {
-  return cachedRead(db, `branches:${businessId}`, () => db.selectFrom('branch').select(['id', 'name']).where('business_id', '=', businessId).orderBy('name'))
+  return cachedRead(db, `branches:${businessId}`, () => branchesStatement(db, undefined, businessId))
 }
+
+const branchesStatement = compiledOnce((db: DbOrTrx, _shape: undefined, businessId: string) => db.selectFrom('branch').select(['id', 'name']).where('business_id', '=', businessId).orderBy('name'))
 
 /**
  * The queue's statement for one shape (order, "no branch" filter, kind of search, page size),
