@@ -7,6 +7,7 @@ import { createUser } from '../../../tests/helpers/users.ts'
 import { dispatchOnce } from './dispatcher.ts'
 import { devMailbox } from './mailer.ts'
 import { notify } from './notify.ts'
+import { insertAccountMessage } from './notifications.repository.ts'
 
 describe('account messages pages', () => {
   let t: TestApp
@@ -72,6 +73,16 @@ describe('account messages pages', () => {
     assert.match(text((await other.client.get('/en/messages')).dom.querySelector('main')), /You have no messages\./)
     const stolen = await other.client.get(`/en/messages/${newest}`)
     assert.equal(stolen.status, 404)
+  })
+
+  it('lists a message whose template was retired since under the subject it was sent with, and opens it with its stored body', async () => {
+    const { user, client } = await signedIn()
+    const id = await insertAccountMessage(t.db, { user_id: user.id, business_id: null, template: 'retired.template', params: {}, lang: 'en', subject: 'An old notice', body: 'What it said then.', created_at: new Date(t.clock.now().getTime() - 1000) })
+    const page = await client.get('/fr/messages')
+    assert.equal(text(page.dom.querySelector('.messages-table tbody tr a')), 'An old notice')
+    const opened = await client.get(`/fr/messages/${id}`)
+    assert.equal(text(opened.dom.querySelector('h1')), 'An old notice')
+    assert.equal(text(opened.dom.querySelector('.message-body')), 'What it said then.')
   })
 
   it('opens a message, marks it read for that user, and lowers the count', async () => {

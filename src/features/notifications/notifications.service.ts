@@ -12,7 +12,7 @@ import {
   markRead,
   type Reader,
 } from './notifications.repository.ts'
-import { renderMessage } from './render.ts'
+import { renderMessage, renderSubject } from './render.ts'
 import { isTemplateName } from './templates.ts'
 
 export const PAGE_SIZE = 20
@@ -35,6 +35,18 @@ export function messageText(m: { template: string; params: Record<string, string
     }
   }
   return { subject: m.subject, body: m.body }
+}
+
+/** `messageText`'s subject alone: what a list of messages shows. */
+export function messageSubject(m: { template: string; params: Record<string, string | number>; subject: string }, lang: Lang): string {
+  if (isTemplateName(m.template)) {
+    try {
+      return renderSubject(m.template, lang, m.params)
+    } catch {
+      // A message key retired since: the stored subject.
+    }
+  }
+  return m.subject
 }
 
 export interface MessageListItem {
@@ -67,7 +79,7 @@ export async function messagesPage(db: Db, userId: string, page: number, lang: L
   return {
     items: rows.map((r) => ({
       id: r.id,
-      subject: messageText(r, lang).subject,
+      subject: messageSubject(r, lang),
       createdAt: r.created_at,
       unread: r.read_at === null,
       forBusiness: r.business_id !== null,

@@ -26,6 +26,11 @@ export function renderMessage(name: string, lang: Lang, params: MessageParams): 
   return { subject: translate(lang, tpl.subject, params), body: translate(lang, tpl.body, params) }
 }
 
+/** The subject alone, for lists (a body is several times longer, and a list shows none). */
+export function renderSubject(name: string, lang: Lang, params: MessageParams): string {
+  return translate(lang, template(name).subject, params)
+}
+
 /** A body's paragraphs as HTML (escaped; single line breaks kept). */
 export function paragraphs(body: string): Html {
   return html`${body.split(/\n{2,}/).map((p) => html`<p>${p.split('\n').map((line, i) => (i === 0 ? line : html`<br>${line}`))}</p>`)}`
