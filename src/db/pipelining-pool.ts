@@ -13,14 +13,12 @@ export function isShareable(text: string): boolean {
 type QueryResult = pg.QueryResult<Record<string, unknown>>
 
 /** How long the oldest statement on a shared connection may wait before new ones go to another. */
-export const STALL_MS = 250
+const STALL_MS = 250
 
 interface SharedConnection {
   client: pg.Client
   ready: Promise<unknown>
-  /** Statements sent and not yet answered. */
-  inFlight: number
-  /** When each of them was sent (`now()`), oldest first: a connection answers in the order it was sent. */
+  /** When each statement sent and not yet answered was sent (`now()`), oldest first: a connection answers in order. */
   sentAt: number[]
   /** Its socket is held corked until the event loop's turn ends. */
   corked: boolean
@@ -111,7 +109,6 @@ export class PipeliningPool {
       })
     }
     const sentAt = this.now()
-    connection.inFlight++
     connection.sentAt.push(sentAt)
     try {
       return (await connection.client.query(text, values)) as QueryResult
@@ -124,10 +121,8 @@ export class PipeliningPool {
       if (severity === 'FATAL' || severity === 'PANIC' || state._ended === true || state._queryable === false) this.retire(connection)
       throw err
     } finally {
-      connection.inFlight--
-      // Answered in order, so this is the oldest, unless pg refused it before sending (a value it could not send).
-      if (connection.sentAt[0] === sentAt) connection.sentAt.shift()
-      else connection.sentAt.splice(connection.sentAt.indexOf(sentAt), 1)
+      // Answered in order, so found first, unless pg refused it before sending (a value it could not send).
+      connection.sentAt.splice(connection.sentAt.indexOf(sentAt), 1)
     }
   }
 
@@ -143,16 +138,16 @@ export class PipeliningPool {
   private pick(): SharedConnection {
     if (this.ending) throw new Error('the database is closing')
     const now = this.now()
-    for (const c of this.shared) if (c.inFlight === 0 || now - c.sentAt[0]! < this.stallMs) return c
+    for (const c of this.shared) if (c.sentAt.length === 0 || now - c.sentAt[0]! < this.stallMs) return c
     if (this.shared.length < this.sharedConnections) return this.open()
     let best = this.shared[0]!
-    for (const c of this.shared) if (c.inFlight < best.inFlight) best = c
+    for (const c of this.shared) if (c.sentAt.length < best.sentAt.length) best = c
     return best
   }
 
   private open(): SharedConnection {
     const client = this.newClient()
-    const connection: SharedConnection = { client, ready: Promise.resolve(), inFlight: 0, sentAt: [], corked: false }
+    const connection: SharedConnection = { client, ready: Promise.resolve(), sentAt: [], corked: false }
     // A lost connection: its waiting statements fail (pg), the next statement opens another.
     client.on('error', (err) => {
       if (!this.ending && this.shared.includes(connection)) console.error(`PostgreSQL shared connection lost: ${err.message}`)

@@ -50,6 +50,9 @@ const TOKEN_COLUMNS = ['id', 'user_id', 'business_id', 'name', 'scopes', 'token_
 const everyTokenColumn: Exclude<keyof ApiTokenTable, (typeof TOKEN_COLUMNS)[number]> extends never ? true : never = true
 void everyTokenColumn
 
+/** The membership's columns, each read as `membership_<column>`. */
+const MEMBERSHIP_COLUMNS = ['membershipId', 'businessId', 'businessName', 'role', 'branchId'] as const satisfies readonly (keyof ActingMembership)[]
+
 /** A token, as it stands, with its user and the user's active membership of the token's business (each absent if there is none). */
 export interface TokenPrincipalRead {
   token: ApiToken
@@ -67,7 +70,7 @@ const principalStatement = compiledOnce((db: DbOrTrx, _shape: undefined, tokenHa
     )
     .selectAll('u')
     .select(TOKEN_COLUMNS.map((c) => sql.ref(`t.${c}`).as(`token_${c}`)))
-    .select(['am.membershipId as membership_id', 'am.businessId as membership_business_id', 'am.businessName as membership_business_name', 'am.role as membership_role', 'am.branchId as membership_branch_id'])
+    .select(MEMBERSHIP_COLUMNS.map((c) => sql.ref(`am.${c}`).as(`membership_${c}`)))
     .where('t.token_hash', '=', tokenHash),
 )
 
@@ -81,25 +84,22 @@ export async function findPrincipalByHash(db: DbOrTrx, tokenHash: string): Promi
   return cachedRead(db, `api_principal:${tokenHash}`, () => principalStatement(db, undefined, tokenHash), (rows) => splitPrincipal(rows[0] as Record<string, unknown> | undefined))
 }
 
+/** The row sorted by its columns' prefixes: `token_`, `membership_`, and the user's own names. */
 function splitPrincipal(row: Record<string, unknown> | undefined): TokenPrincipalRead | undefined {
   if (!row) return undefined
   const token: Record<string, unknown> = {}
+  const membership: Record<string, unknown> = {}
   const user: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(row)) {
     if (name.startsWith('token_')) token[name.slice('token_'.length)] = value
-    else if (!name.startsWith('membership_')) user[name] = value
+    else if (name.startsWith('membership_')) membership[name.slice('membership_'.length)] = value
+    else user[name] = value
   }
-  const membership: ActingMembership | undefined =
-    row.membership_id === null
-      ? undefined
-      : {
-          membershipId: row.membership_id as string,
-          businessId: row.membership_business_id as string,
-          businessName: row.membership_business_name as string,
-          role: row.membership_role as ActingMembership['role'],
-          branchId: row.membership_branch_id as string | null,
-        }
-  return { token: token as unknown as ApiToken, user: user.id === null ? undefined : (user as unknown as AppUser), membership }
+  return {
+    token: token as unknown as ApiToken,
+    user: user.id === null ? undefined : (user as unknown as AppUser),
+    membership: membership.membershipId === null ? undefined : (membership as unknown as ActingMembership),
+  }
 }
 
 /** Revokes once: a second revocation (another tab) changes nothing. */

@@ -21,32 +21,32 @@ export async function readerFor(db: Db, userId: string): Promise<Reader> {
   return { userId, businessIds: await cachedRead(db, `businessIds:${userId}`, () => businessIdsQuery(db, userId), (rows) => rows.map((r) => r.business_id)) }
 }
 
+type StoredMessage = { template: string; params: Record<string, string | number>; subject: string; body: string }
+
 /**
- * What a message says in the page's language: its template rendered again when the
- * template still exists (a business message is read by people of both languages),
- * else the text written in the recipient's language when it was sent.
+ * A message's words in the page's language: its template rendered again when the template
+ * still exists (a business message is read by people of both languages), else `stored`,
+ * written in the recipient's language when it was sent.
  */
-export function messageText(m: { template: string; params: Record<string, string | number>; lang: Lang; subject: string; body: string }, lang: Lang): { subject: string; body: string } {
+function inPageLanguage<T>(m: Pick<StoredMessage, 'template'>, render: (template: string) => T, stored: () => T): T {
   if (isTemplateName(m.template)) {
     try {
-      return renderMessage(m.template, lang, m.params)
+      return render(m.template)
     } catch {
       // A message key retired since: fall back to the stored text.
     }
   }
-  return { subject: m.subject, body: m.body }
+  return stored()
 }
 
-/** `messageText`'s subject alone: what a list of messages shows. */
-export function messageSubject(m: { template: string; params: Record<string, string | number>; subject: string }, lang: Lang): string {
-  if (isTemplateName(m.template)) {
-    try {
-      return renderSubject(m.template, lang, m.params)
-    } catch {
-      // A message key retired since: the stored subject.
-    }
-  }
-  return m.subject
+/** What a message says: subject and body. */
+export function messageText(m: StoredMessage, lang: Lang): { subject: string; body: string } {
+  return inPageLanguage(m, (template) => renderMessage(template, lang, m.params), () => ({ subject: m.subject, body: m.body }))
+}
+
+/** Its subject alone: what a list of messages shows (a body is several times longer). */
+export function messageSubject(m: Omit<StoredMessage, 'body'>, lang: Lang): string {
+  return inPageLanguage(m, (template) => renderSubject(template, lang, m.params), () => m.subject)
 }
 
 export interface MessageListItem {
