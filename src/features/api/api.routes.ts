@@ -10,7 +10,7 @@ import { formatInZone } from '../../platform/dates.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { maintenanceState } from '../console/maintenance.service.ts'
 import { messagesWithCounts } from '../notifications/notifications.repository.ts'
-import { queueCursor, queueCursorKeyFits, queuePage, type QueueSort } from '../offers/offers.repository.ts'
+import { branchChoices, queueCursor, queueCursorKeyFits, queuePage, type QueueSort } from '../offers/offers.repository.ts'
 import { sectionBodySchema, sectionValues, type SectionBody } from '../offers/offers.schema.ts'
 import { SECTION_IDS, sectionProblems, type SectionId } from '../offers/offers.sections.ts'
 import { MAX_DOCUMENT_BYTES, sniffDocumentType, type OfferService } from '../offers/offers.service.ts'
@@ -275,15 +275,17 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
         const query = parse(OfferQuerySchema, request.query)
         const seesWholeBusiness = m.role === 'primary' || m.branchId === null
         let branchFilter: string | undefined
+        // The business's branch list checks the filter and then names the rows' branches (queuePage), read once.
+        const branches = query.branch && query.branch !== 'none' && seesWholeBusiness ? await branchChoices(db, m.businessId) : undefined
         if (query.branch && seesWholeBusiness) {
           if (query.branch === 'none') branchFilter = 'none'
-          else if (await db.selectFrom('branch').select('id').where('id', '=', query.branch).where('business_id', '=', m.businessId).executeTakeFirst()) branchFilter = query.branch
+          else if (branches?.some((b) => b.id === query.branch)) branchFilter = query.branch
           else throw badRequest([{ field: 'branch', code: 'api.p.badBranch' }])
         }
         const after = query.after === undefined ? undefined : decodeCursor(query.after, query.sort)
         if (query.after !== undefined && !after) throw badRequest([{ field: 'after', code: 'api.p.badCursor' }])
         const search = query.q || undefined
-        const rows = await queuePage(db, { businessId: m.businessId, scopeBranchId: seesWholeBusiness ? null : m.branchId, branchFilter, status: query.status, search, sort: query.sort, after, limit: query.limit + 1 })
+        const rows = await queuePage(db, { businessId: m.businessId, scopeBranchId: seesWholeBusiness ? null : m.branchId, branchFilter, status: query.status, search, sort: query.sort, after, limit: query.limit + 1, branches })
         const page = rows.slice(0, query.limit)
         const last = page[page.length - 1]
         return send(
