@@ -108,12 +108,6 @@ export function nodeProcessTree(pid: number): number[] {
 }
 
 /**
- * Samples the resident memory of a server (summed over its Node processes) every
- * `intervalMs`; `peakMb()` is the highest sum seen since the last `reset()`, and
- * `hwmMb()` the kernel's own high-water mark (VmHWM) summed over the processes,
- * which also catches peaks between samples.
- */
-/**
  * CPU time (user + system, every thread) the server's Node processes have used, seconds:
  * from /proc/<pid>/stat, in clock ticks of 1/100 s (Linux's USER_HZ on every architecture
  * Node runs on). Divided by the requests served, it is the portal's cost per request, which
@@ -134,6 +128,12 @@ export function cpuSeconds(pid: number): number {
   return ticks / 100
 }
 
+/**
+ * Samples the resident memory of a server (summed over its Node processes) every
+ * `intervalMs`; `peakMb()` is the highest sum seen since the last `reset()`, and
+ * `hwmMb()` the kernel's own high-water mark (VmHWM) summed over the processes,
+ * which also catches peaks between samples.
+ */
 export class RssSampler {
   private peakKb = 0
   private peakProcessKb = 0

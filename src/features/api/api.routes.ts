@@ -275,12 +275,15 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
         const query = parse(OfferQuerySchema, request.query)
         const seesWholeBusiness = m.role === 'primary' || m.branchId === null
         let branchFilter: string | undefined
-        // The business's branch list checks the filter and then names the rows' branches (queuePage), read once.
-        const branches = query.branch && query.branch !== 'none' && seesWholeBusiness ? await branchChoices(db, m.businessId) : undefined
+        let branches: Array<{ id: string; name: string }> | undefined
         if (query.branch && seesWholeBusiness) {
           if (query.branch === 'none') branchFilter = 'none'
-          else if (branches?.some((b) => b.id === query.branch)) branchFilter = query.branch
-          else throw badRequest([{ field: 'branch', code: 'api.p.badBranch' }])
+          else {
+            // The business's branch list checks the filter and then names the rows' branches (queuePage): read once.
+            branches = await branchChoices(db, m.businessId)
+            if (!branches.some((b) => b.id === query.branch)) throw badRequest([{ field: 'branch', code: 'api.p.badBranch' }])
+            branchFilter = query.branch
+          }
         }
         const after = query.after === undefined ? undefined : decodeCursor(query.after, query.sort)
         if (query.after !== undefined && !after) throw badRequest([{ field: 'after', code: 'api.p.badCursor' }])
