@@ -26,19 +26,10 @@ import { pageTarget, rssTarget, TARGETS, type TargetVerdict } from './targets.ts
  */
 
 /**
- * The portal runs with the memory settings docs/operations.md recommends for production: a
- * V8 heap cap (V8 then grows the heap in smaller steps: peak resident memory under load
- * ~300 → ~170 MB on PostgreSQL, at a cost within the runs' noise), two malloc arenas, and
- * glibc's mmap threshold fixed at 32 KB (blocks that size and up go back to the system when
- * freed: V8's compiler zones, PGlite's WebAssembly tier-up among them); on the embedded
- * database, a young generation of 16 MB instead of 32 (10-20 MB less resident under load,
- * requests a second 2-8 % fewer; PGlite's thread keeps its own, pglite-thread.ts); on
- * PostgreSQL, 64 MB instead of 32 (~35 MB more resident, ~5 % less CPU a request on the pages
- * that read the most: fewer of the 50 requests in flight are alive at a collection and
- * promoted; docs/performance.md, session 20), and the old generation let grow to twice what
- * was alive after its last collection before the next (`--heap-growing-percent=100`: 30 → 12
- * full collections in a queue run, ~12 % less CPU a request, p99 of the lighter pages ~30 %
- * lower, ~25 MB more resident; session 21).
+ * The portal runs with the memory settings docs/operations.md recommends for production
+ * ("Memory settings": why each one, and what it was measured to buy): a V8 heap cap, two
+ * malloc arenas, glibc's mmap threshold at 32 KB, and a young generation of 16 MB on the
+ * embedded database or 64 MB with the old generation's growing step fixed at 2× on PostgreSQL.
  * `--node-options=` (empty) measures Node's default heap; MALLOC_ARENA_MAX and
  * MALLOC_MMAP_THRESHOLD_ in the environment replace these (empty: glibc's default).
  */
