@@ -1,10 +1,11 @@
 import crypto from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { hash } from '@node-rs/argon2'
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import { ConfigError, loadConfig } from '../src/config.ts'
 import { DataDirInUseError, openDatabase, type Db } from '../src/db/connect.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
+import { renderMessage } from '../src/features/notifications/render.ts'
 import { OWASP_ARGON2ID } from './lib/argon2.ts'
 
 /**
@@ -286,13 +287,13 @@ async function seed(db: Db): Promise<string[]> {
     batchSize,
     (i) => {
       const user = userIds[Math.floor(i / messagesPerEmployer)]!
+      const params = { name: user.username }
       return {
         user_id: user.id,
         template: 'welcome',
-        params: JSON.stringify({ name: user.username }),
+        params: JSON.stringify(params),
         lang: 'en' as const,
-        subject: `Welcome, ${user.username}`,
-        body: 'Seeded message.',
+        ...renderMessage('welcome', 'en', params),
         created_at: new Date(now.getTime() - i * 1000),
       }
     },
@@ -302,14 +303,26 @@ async function seed(db: Db): Promise<string[]> {
 
   // What the offers brought their creators, as the portal writes it (offers.service submit, payment
   // receipt): the history that the header's unread count and the messages page must not walk.
+  // Their words are the templates' (render.ts), each offer's values put in by the database in
+  // place of the control characters standing for them: lists and the API read texts of real length.
   const offerMessagesStarted = performance.now()
+  const offerValues = { offerNumber: '\u0001', worker: '\u0002', job: '\u0003', receipt: '\u0004', business: '\u0005', date: '\u0006' }
+  const submittedText = renderMessage('offerSubmitted', 'en', offerValues)
+  const receiptText = renderMessage('paymentReceipt', 'en', { ...offerValues, amount: '230.00', card: 'Visa •••• 4242' })
+  const receipt = sql`'EC-SEED-' || o.offer_number`
+  const paidAt = sql`to_char(o.submitted_at, 'YYYY-MM-DD HH24:MI')`
+  const filledIn = (text: RawBuilder<unknown>) =>
+    sql`replace(replace(replace(replace(replace(replace(${text}, chr(1), o.offer_number), chr(2), o.worker_name), chr(3), o.job_title), chr(4), ${receipt}), chr(5), b.legal_name), chr(6), ${paidAt})`
   const offerMessages = await sql`
     insert into account_message (user_id, template, params, lang, subject, body, created_at, read_at)
-    select o.created_by, m.template, jsonb_build_object('offerNumber', o.offer_number, 'worker', o.worker_name, 'job', o.job_title), 'en',
-           m.subject || ' ' || o.offer_number, 'Seeded message.', o.submitted_at + m.later,
+    select o.created_by, m.template,
+           case when m.template = 'offerSubmitted' then jsonb_build_object('offerNumber', o.offer_number, 'worker', o.worker_name, 'job', o.job_title)
+                else jsonb_build_object('receipt', ${receipt}, 'date', ${paidAt}, 'amount', '230.00', 'card', 'Visa •••• 4242', 'offerNumber', o.offer_number, 'business', b.legal_name) end,
+           'en', ${filledIn(sql`m.subject`)}, ${filledIn(sql`m.body`)}, o.submitted_at + m.later,
            case when hashtext(o.offer_number || m.template) % 100 <> 0 then o.submitted_at + m.later + interval '1 hour' end
     from offer o join business b on b.id = o.business_id
-    cross join (values ('offerSubmitted', 'Offer submitted:', interval '0'), ('paymentReceipt', 'Receipt for offer', interval '1 second')) as m(template, subject, later)
+    cross join (values ('offerSubmitted', ${submittedText.subject}::text, ${submittedText.body}::text, interval '0'),
+                       ('paymentReceipt', ${receiptText.subject}::text, ${receiptText.body}::text, interval '1 second')) as m(template, subject, body, later)
     where b.legal_name_key like ${`scale ${prefix} employer %`} and o.offer_number is not null`.execute(db)
   report.push(`${Number(offerMessages.numAffectedRows ?? 0n).toLocaleString('en-CA')} account messages about the offers (submission, receipt) in ${((performance.now() - offerMessagesStarted) / 1000).toFixed(1)} s`)
 

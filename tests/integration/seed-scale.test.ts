@@ -8,6 +8,8 @@ import { test } from 'node:test'
 import { usingPostgres } from '../helpers/database.ts'
 import { verify } from '@node-rs/argon2'
 import { openEmbedded } from '../../src/db/connect.ts'
+import { renderMessage } from '../../src/features/notifications/render.ts'
+import type { MessageParams } from '../../src/i18n/i18n.ts'
 
 // Runs on the embedded database whatever the tier: once, in the first tier (not again in CI's PostgreSQL tier).
 if (!usingPostgres()) test('seed:scale inserts the employers, businesses, offers, payments and messages it reports, in batches', async () => {
@@ -49,6 +51,10 @@ if (!usingPostgres()) test('seed:scale inserts the employers, businesses, offers
     assert.ok(Number(submitted.n) > 0 && Number(tallied.rows[0]!.n) === Number(submitted.n), `${tallied.rows[0]!.n} tallied, ${submitted.n} submitted`)
     const triggers = await sql<{ tgenabled: string }>`select tgenabled from pg_trigger where tgname = 'offer_submission_tally_insert'`.execute(handle.db)
     assert.deepEqual(triggers.rows, [{ tgenabled: 'O' }])
+    // Every message says what the portal would have written: its template rendered with its own values.
+    const messages = await handle.db.selectFrom('account_message').select(['template', 'params', 'subject', 'body']).execute()
+    assert.deepEqual(new Set(messages.map((m) => m.template)), new Set(['welcome', 'offerSubmitted', 'paymentReceipt']))
+    for (const m of messages) assert.deepEqual({ subject: m.subject, body: m.body }, renderMessage(m.template, 'en', m.params as MessageParams))
     const members = await handle.db.selectFrom('business_membership').select('role').execute()
     assert.ok(members.length === 23 && members.every((m) => m.role === 'primary'))
   } finally {
