@@ -67,6 +67,23 @@ describe('account message counts: the unread count and the totals do not walk th
     assert.equal(await countUnread(database.db, ana.id), 0)
   })
 
+  it('the portal’s list reads its columns only, no bodies; the same messages, in the same order, as the full page', async () => {
+    const ana = await createUser(database.db, { username: 'ana' })
+    await notify(database.db, { template: 'welcome', params: { name: 'Ana' }, lang: 'en', accountMessage: { userId: ana.id }, now })
+    await notify(database.db, { template: 'welcome', params: { name: 'team' }, lang: 'fr', accountMessage: { businessId: BUSINESS }, now: at(1) })
+    const reader = { userId: ana.id, businessIds: [BUSINESS] }
+    const full = await messagesWithCounts(database.db, reader, { limit: 20, offset: 0 })
+    const list = await messagesWithCounts(database.db, reader, { limit: 20, offset: 0 }, 'list')
+    const listed = ['id', 'business_id', 'template', 'params', 'subject', 'created_at', 'read_at']
+    assert.equal(full.rows.length, 2)
+    assert.deepEqual(list.rows.map((r) => Object.fromEntries(listed.map((k) => [k, r[k as keyof typeof r]]))), full.rows.map((r) => Object.fromEntries(listed.map((k) => [k, r[k as keyof typeof r]]))))
+    for (const row of [...list.rows, ...(await listMessages(database.db, reader, { limit: 20, offset: 0 }, 'list'))]) {
+      assert.ok(!('body' in row) && !('user_id' in row) && !('lang' in row), `no body, recipient or language: ${Object.keys(row).join(', ')}`)
+    }
+    assert.ok(full.rows.every((r) => r.body.length > 0 && 'user_id' in r), 'the API’s page has them')
+    assert.deepEqual([list.total, list.unread], [full.total, full.unread])
+  })
+
   it('pages are cut from each owner’s newest messages in order, the businesses’ interleaved by date', async () => {
     const ana = await createUser(database.db, { username: 'ana' })
     // Ana's own messages at even seconds, the two businesses' at odd ones: newest first, they alternate.

@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool, type Transaction } from 'kysely'
 import type { Db } from '../../db/connect.ts'
 import type { Database } from '../../db/database.ts'
-import type { OutboxRow } from './notifications.tables.ts'
+import type { AccountMessage, OutboxRow } from './notifications.tables.ts'
 import { compiledOnce } from '../../db/compiled-once.ts'
 import { hiddenFromPlanner } from '../../db/hidden-from-planner.ts'
 
@@ -92,7 +92,16 @@ export async function insertOutboxEmail(
 }
 
 /** A message's columns but its read state, which depends on who reads it (a business message: the reader's own mark). */
-const MESSAGE_FIELDS = ['id', 'user_id', 'business_id', 'template', 'params', 'lang', 'subject', 'body', 'created_at'] as const
+/**
+ * The columns a page of messages reads: `full`, every one (the API gives each message's stored
+ * words and audience); `list`, what the portal's list shows (each subject rendered again in the
+ * page's language from its template and values; no body, which is several times longer).
+ */
+const MESSAGE_COLUMNS = {
+  full: ['id', 'user_id', 'business_id', 'template', 'params', 'lang', 'subject', 'body', 'created_at'],
+  list: ['id', 'business_id', 'template', 'params', 'subject', 'created_at'],
+} as const
+export type MessageColumns = keyof typeof MESSAGE_COLUMNS
 
 /**
  * A page of a reader's messages, newest first: their own and their businesses', the
@@ -103,7 +112,7 @@ const MESSAGE_FIELDS = ['id', 'user_id', 'business_id', 'template', 'params', 'l
  * page is cut from them: no sort of the whole history (one `or` across both indexes sorted
  * every message the reader has). A business message is read when this reader has marked it.
  */
-const messagesPageOf = (db: Executor, limit: number, userId: string, offset: number, reach: number, businessIds: readonly string[]) => {
+const messagesPageOf = (db: Executor, columns: MessageColumns, limit: number, userId: string, offset: number, reach: number, businessIds: readonly string[]) => {
   // Every value that sizes the work hidden from the planner (hidden-from-planner.ts): planned for a
   // reader's own history and page, the plan looked cheaper than the generic one whenever the
   // history was shorter than average or the page nearer the top than a tenth of it, so each view
@@ -111,11 +120,13 @@ const messagesPageOf = (db: Executor, limit: number, userId: string, offset: num
   const owner = hiddenFromPlanner(userId, 'uuid')
   const businesses = businessIds.map((id) => hiddenFromPlanner(id, 'uuid'))
   const newestReach = hiddenFromPlanner(reach, 'int8')
-  const personal = db.selectFrom('account_message').select([...MESSAGE_FIELDS, 'read_at']).where('user_id', '=', owner).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(newestReach)
+  // Typed as every column, so the statement's two halves type alike; the functions below give each set its own row type.
+  const fields = MESSAGE_COLUMNS[columns] as readonly (typeof MESSAGE_COLUMNS.full)[number][]
+  const personal = db.selectFrom('account_message').select([...fields, 'read_at']).where('user_id', '=', owner).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(newestReach)
   const ofBusinesses = db
     .selectFrom('account_message as m')
     .leftJoin('account_message_read as r', (join) => join.onRef('r.message_id', '=', 'm.id').on('r.user_id', '=', owner))
-    .select([...MESSAGE_FIELDS.map((f) => `m.${f}` as const), 'r.read_at'])
+    .select([...fields.map((f) => `m.${f}` as const), 'r.read_at'])
     .where('m.business_id', 'in', businesses)
     .orderBy('m.created_at', 'desc')
     .orderBy('m.id', 'desc')
@@ -124,11 +135,20 @@ const messagesPageOf = (db: Executor, limit: number, userId: string, offset: num
   return db.selectFrom(newest.as('m')).selectAll().orderBy('m.created_at', 'desc').orderBy('m.id', 'desc').limit(sql.lit(limit)).offset(hiddenFromPlanner(offset, 'int8'))
 }
 
-const messagesPage = compiledOnce((db: Executor, limit: number, userId: string, offset: number, reach: number, ...businessIds: string[]) => messagesPageOf(db, limit, userId, offset, reach, businessIds))
+/** A row of a page: the columns asked for, and whether this reader has read it. */
+export type MessagePageRow<C extends MessageColumns> = Pick<AccountMessage, (typeof MESSAGE_COLUMNS)[C][number]> & { read_at: Date | null }
 
-/** A page of messages, newest first, each with whether this reader has read it. */
-export async function listMessages(db: Executor, reader: Reader, page: { limit: number; offset: number }) {
-  return (await db.executeQuery(messagesPage(db, page.limit, reader.userId, page.offset, page.offset + page.limit, ...reader.businessIds))).rows
+/** Each column set's statement, compiled once (compiledOnce's shape is the page size). */
+const perColumns = <S>(statement: (columns: MessageColumns) => S): Record<MessageColumns, S> => ({ full: statement('full'), list: statement('list') })
+
+const messagesPage = perColumns((columns) =>
+  compiledOnce((db: Executor, limit: number, userId: string, offset: number, reach: number, ...businessIds: string[]) => messagesPageOf(db, columns, limit, userId, offset, reach, businessIds)),
+)
+
+/** A page of messages, newest first, each with whether this reader has read it: every column, or the list's (`columns`). */
+export async function listMessages<C extends MessageColumns = 'full'>(db: Executor, reader: Reader, page: { limit: number; offset: number }, columns: C = 'full' as C): Promise<MessagePageRow<C>[]> {
+  const { rows } = await db.executeQuery(messagesPage[columns](db, page.limit, reader.userId, page.offset, page.offset + page.limit, ...reader.businessIds))
+  return rows as MessagePageRow<C>[]
 }
 
 /** How many messages a reader has (the owners' tallies, kept by the database) and how many they have not read. */
@@ -148,24 +168,30 @@ const messageCountsOf = (db: Executor, userId: string, businessIds: readonly str
  * so it runs once). One round trip instead of two for the messages page and the API's list
  * (docs/performance.md, session 10).
  */
-const messagesWithCountsStatement = compiledOnce((db: Executor, limit: number, userId: string, offset: number, reach: number, ...businessIds: string[]) =>
-  db
-    .selectFrom(messageCountsOf(db, userId, businessIds).as('c'))
-    .leftJoinLateral(messagesPageOf(db, limit, userId, offset, reach, businessIds).as('m'), (join) => join.onTrue())
-    .select(['c.total', 'c.unread'])
-    .selectAll('m'),
+const messagesWithCountsStatement = perColumns((columns) =>
+  compiledOnce((db: Executor, limit: number, userId: string, offset: number, reach: number, ...businessIds: string[]) =>
+    db
+      .selectFrom(messageCountsOf(db, userId, businessIds).as('c'))
+      .leftJoinLateral(messagesPageOf(db, columns, limit, userId, offset, reach, businessIds).as('m'), (join) => join.onTrue())
+      .select(['c.total', 'c.unread'])
+      .selectAll('m'),
+  ),
 )
 
-type MessageRow = Awaited<ReturnType<typeof listMessages>>[number]
-
-export async function messagesWithCounts(db: Executor, reader: Reader, page: { limit: number; offset: number }): Promise<{ total: number; unread: number; rows: MessageRow[] }> {
-  const rows = (await db.executeQuery(messagesWithCountsStatement(db, page.limit, reader.userId, page.offset, page.offset + page.limit, ...reader.businessIds))).rows
-  const first = rows[0]!
+export async function messagesWithCounts<C extends MessageColumns = 'full'>(
+  db: Executor,
+  reader: Reader,
+  page: { limit: number; offset: number },
+  columns: C = 'full' as C,
+): Promise<{ total: number; unread: number; rows: MessagePageRow<C>[] }> {
+  const { rows } = await db.executeQuery(messagesWithCountsStatement[columns](db, page.limit, reader.userId, page.offset, page.offset + page.limit, ...reader.businessIds))
+  const first = rows[0] as { total: unknown; unread: unknown; id: string | null }
   return {
     total: Number(first.total),
     unread: Number(first.unread),
-    // A page past the last: the counts' row alone, its message columns empty.
-    rows: first.id === null ? [] : rows.map((r): MessageRow => ({ id: r.id!, user_id: r.user_id, business_id: r.business_id, template: r.template!, params: r.params!, lang: r.lang!, subject: r.subject!, body: r.body!, created_at: r.created_at!, read_at: r.read_at })),
+    // A page past the last: the counts' row alone, its message columns empty. Otherwise each row is
+    // a message's (with the counts beside it), its columns as stored: not null where the table says so.
+    rows: first.id === null ? [] : (rows as unknown as MessagePageRow<C>[]),
   }
 }
 

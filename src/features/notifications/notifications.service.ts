@@ -71,11 +71,12 @@ export interface MessagesPage {
  */
 export async function messagesPage(db: Db, userId: string, page: number, lang: Lang, businessIds?: readonly string[]): Promise<MessagesPage> {
   const reader = businessIds ? { userId, businessIds } : await readerFor(db, userId)
-  const counts = await messagesWithCounts(db, reader, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
+  // The list's columns: no bodies (messageSubject renders each subject from its template).
+  const counts = await messagesWithCounts(db, reader, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, 'list')
   const pages = Math.max(1, Math.ceil(counts.total / PAGE_SIZE))
   const current = Math.min(page, pages)
   // A page past the last (an old link, a typed address) shows the last: asked for again, rarely.
-  const rows = current === page ? counts.rows : await listMessages(db, reader, { limit: PAGE_SIZE, offset: (current - 1) * PAGE_SIZE })
+  const rows = current === page ? counts.rows : await listMessages(db, reader, { limit: PAGE_SIZE, offset: (current - 1) * PAGE_SIZE }, 'list')
   return {
     items: rows.map((r) => ({
       id: r.id,
