@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { DatabaseHandle } from './connect.ts'
 import type { Database } from './database.ts'
+import { buildRowsWithLiterals } from './pg-rows.ts'
 import { PipeliningPool } from './pipelining-pool.ts'
 import { RESULT_TYPE_CHANGED, StatementNames } from './prepared-statements.ts'
 import { typeParser } from './type-parsers.ts'
@@ -16,6 +17,7 @@ export const SHARED_CONNECTION_NAME = 'employer-portal (pipelined)'
  * between server connections without tracking prepared ones (docs/operations.md).
  */
 export function openPostgres(url: string, poolSize: number, options: { preparedStatements?: boolean; sharedConnections?: number } = {}): DatabaseHandle {
+  buildRowsWithLiterals()
   const Client = options.preparedStatements === false ? pg.Client : PreparingClient
   // Every connection, the pool's and the shared ones, opened alike.
   const connection = { connectionString: url, types: { getTypeParser: typeParser } }
