@@ -49,6 +49,24 @@ describe('message catalogs', () => {
     assert.equal(translate('en', 'errors.serverErrorReference', { requestId: 'abc' }), 'If you contact us, quote this reference: abc')
   })
 
+  it('fills every message’s placeholders, each one wherever it stands, and leaves those given no value as they are', () => {
+    // Every message of both languages, against the plain reading of the rule: each {name} with a value is replaced by it.
+    const expected = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
+    let filled = 0
+    for (const lang of ['en', 'fr'] as const) {
+      for (const key of messageKeys(lang)) {
+        const text = translate(lang, key)
+        const names = [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!)
+        // Values that look like placeholders or replacement patterns are written as they are.
+        const all = Object.fromEntries(names.map((n, i) => [n, i % 2 ? i : `<${n} {${n}} $& $1>`]))
+        const first = Object.fromEntries(names.slice(0, 1).map((n) => [n, 'only']))
+        for (const params of [all, first, {}]) assert.equal(translate(lang, key, params), expected(text, params), `${lang} ${key}`)
+        filled += names.length
+      }
+    }
+    assert.ok(filled > 100, `${filled} placeholders`)
+  })
+
   it('picks the visitor language from Accept-Language by quality', () => {
     assert.equal(langFromAcceptLanguage('fr-CA,fr;q=0.9,en;q=0.8'), 'fr')
     assert.equal(langFromAcceptLanguage('en-CA,fr;q=0.5'), 'en')

@@ -44,7 +44,25 @@ export function translate(lang: Lang, key: MessageKey | string, params?: Message
   const text = flat[lang].get(key)
   if (text === undefined) throw new MissingMessageError(lang, key)
   if (!params) return text
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
+  const parts = pieces.get(text) ?? piecesOf(text)
+  let out = parts[0]!
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!
+    out += (name in params ? String(params[name]) : `{${name}}`) + parts[i + 1]!
+  }
+  return out
+}
+
+/**
+ * Each message with placeholders, split once at them: the text before the first, then each
+ * placeholder's name and the text after it. Filling the pieces in costs a fraction of a
+ * replace with a function (a list renders a subject per row). Bounded by the catalogue.
+ */
+const pieces = new Map<string, readonly string[]>()
+function piecesOf(text: string): readonly string[] {
+  const parts = text.split(/\{(\w+)\}/)
+  pieces.set(text, parts)
+  return parts
 }
 
 export function translator(lang: Lang): Translate {
