@@ -308,7 +308,9 @@ async function seed(db: Db): Promise<string[]> {
   const offerMessagesStarted = performance.now()
   const offerValues = { offerNumber: '\u0001', worker: '\u0002', job: '\u0003', receipt: '\u0004', business: '\u0005', date: '\u0006' }
   const submittedText = renderMessage('offerSubmitted', 'en', offerValues)
-  const receiptText = renderMessage('paymentReceipt', 'en', { ...offerValues, amount: '230.00', card: 'Visa •••• 4242' })
+  // The fee and card of the payments above, as the receipt writes them (payment.service sendReceipt).
+  const fee = { amount: '230.00', card: 'Visa •••• 4242' }
+  const receiptText = renderMessage('paymentReceipt', 'en', { ...offerValues, ...fee })
   const receipt = sql`'EC-SEED-' || o.offer_number`
   const paidAt = sql`to_char(o.submitted_at, 'YYYY-MM-DD HH24:MI')`
   const filledIn = (text: RawBuilder<unknown>) =>
@@ -317,7 +319,7 @@ async function seed(db: Db): Promise<string[]> {
     insert into account_message (user_id, template, params, lang, subject, body, created_at, read_at)
     select o.created_by, m.template,
            case when m.template = 'offerSubmitted' then jsonb_build_object('offerNumber', o.offer_number, 'worker', o.worker_name, 'job', o.job_title)
-                else jsonb_build_object('receipt', ${receipt}, 'date', ${paidAt}, 'amount', '230.00', 'card', 'Visa •••• 4242', 'offerNumber', o.offer_number, 'business', b.legal_name) end,
+                else jsonb_build_object('receipt', ${receipt}, 'date', ${paidAt}, 'amount', ${fee.amount}::text, 'card', ${fee.card}::text, 'offerNumber', o.offer_number, 'business', b.legal_name) end,
            'en', ${filledIn(sql`m.subject`)}, ${filledIn(sql`m.body`)}, o.submitted_at + m.later,
            case when hashtext(o.offer_number || m.template) % 100 <> 0 then o.submitted_at + m.later + interval '1 hour' end
     from offer o join business b on b.id = o.business_id

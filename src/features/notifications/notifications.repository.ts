@@ -91,11 +91,11 @@ export async function insertOutboxEmail(
   return inserted.id
 }
 
-/** A message's columns but its read state, which depends on who reads it (a business message: the reader's own mark). */
 /**
- * The columns a page of messages reads: `full`, every one (the API gives each message's stored
- * words and audience); `list`, what the portal's list shows (each subject rendered again in the
- * page's language from its template and values; no body, which is several times longer).
+ * The columns a page of messages reads, all but the read state (which depends on who reads it:
+ * a business message, the reader's own mark): `full`, every one (the API gives each message's
+ * stored words and audience); `list`, what the portal's list shows (each subject rendered again
+ * in the page's language from its template and values; no body, which is several times longer).
  */
 const MESSAGE_COLUMNS = {
   full: ['id', 'user_id', 'business_id', 'template', 'params', 'lang', 'subject', 'body', 'created_at'],
