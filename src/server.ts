@@ -1,9 +1,12 @@
 import { isClusterPrimary, runPrimary } from './cluster.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { TotpSecrets } from './features/auth/totp-secrets.ts'
+import { applyServerV8Flags } from './platform/v8-flags.ts'
 
 /** `npm start`: configuration first; then either a cluster's primary, or one serving process. */
 async function main(): Promise<void> {
+  // Before the application allocates anything (src/platform/v8-flags.ts).
+  applyServerV8Flags()
   const config = loadConfig()
   // Production refuses to start without DATA_ENCRYPTION_KEY (ConfigError), before anything else happens.
   const totpSecrets = TotpSecrets.fromConfig(config)
