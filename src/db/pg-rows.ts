@@ -15,6 +15,8 @@ interface PgResult {
   fields: FieldDescription[]
   _parsers: Parser[] | undefined
   _types: { getTypeParser(oid: number, format: string): Parser } | undefined
+  /** pg's: `rowMode: 'array'`, whose own parseRow (set on the instance) reads only `_parsers`. */
+  rowAsArray: boolean
   /** Ours: this answer's row builder; undefined when pg's own parseRow builds its rows. */
   _buildRow?: RowBuilder
   addFields(fields: FieldDescription[]): void
@@ -73,7 +75,7 @@ export function buildRowsWithLiterals(): void {
     const parsers: Parser[] = new Array(fields.length)
     for (let i = 0; i < fields.length; i++) parsers[i] = types.getTypeParser(fields[i]!.dataTypeID, fields[i]!.format || 'text')
     if (fields.length) this._parsers = parsers
-    this._buildRow = builderFor(fields)
+    this._buildRow = this.rowAsArray ? undefined : builderFor(fields)
   }
   Result.prototype.parseRow = function (this: PgResult, values: ReadonlyArray<string | null>) {
     return this._buildRow ? this._buildRow(values, this._parsers!) : pgParseRow.call(this, values)
