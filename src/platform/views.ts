@@ -4,6 +4,7 @@ import { layout, type Page } from '../ui/layout.ts'
 import type { Assets } from './assets.ts'
 import type { ChromeContributor } from './fastify-types.ts'
 import { html } from './html.ts'
+import { utf8Bytes } from './utf8.ts'
 
 /** The language of a URL's first segment, if it names one. */
 export function langOfUrl(url: string): Lang | undefined {
@@ -62,7 +63,7 @@ export function registerViews(app: FastifyInstance, deps: { assets: Assets; rele
     )
     // Pages hold personal data and form state: never cached, so Back re-asks the server.
     reply.header('cache-control', 'no-store')
-    return reply.code(status).type('text/html; charset=utf-8').send(Buffer.from(body.value))
+    return reply.code(status).type('text/html; charset=utf-8').send(utf8Bytes(body.value))
   }
   app.decorateReply('page', function (this: FastifyReply, page: Page, status = 200) {
     return render(this.request, this, page, status)
