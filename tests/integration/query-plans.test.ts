@@ -10,7 +10,7 @@ import { statementsSentBy } from '../helpers/sent-statements.ts'
 import { employersWithBusinesses } from '../helpers/volume.ts'
 import { prepareValue } from '../../src/db/prepared-statements.ts'
 import { systemClock } from '../../src/platform/clock.ts'
-import { searchOffers, SEARCH_PAGE_SIZE } from '../../src/features/console/search.repository.ts'
+import { offerHitKey, searchOffers, SEARCH_PAGE_SIZE } from '../../src/features/console/search.repository.ts'
 import { DbSessionStore } from '../../src/platform/session-store.ts'
 import { membershipsWithSession } from '../../src/features/access/active-business.ts'
 import { unreadWithSession } from '../../src/features/notifications/notifications.service.ts'
@@ -177,7 +177,7 @@ if (usingPostgres()) {
       assert.equal(first.length, SEARCH_PAGE_SIZE + 1)
       const last = first[SEARCH_PAGE_SIZE - 1]!
       assertIndexed(await plansOf(() => searchOffers(database.db, byName)), ['offer'])
-      assertIndexed(await plansOf(() => searchOffers(database.db, byName, { key: last.key, id: last.id })), ['offer'])
+      assertIndexed(await plansOf(() => searchOffers(database.db, byName, { key: offerHitKey(byName, last), id: last.id })), ['offer'])
       assertIndexed(await plansOf(() => searchOffers(database.db, { kind: 'passport', value: 'G00000001' })), ['offer'])
     })
 

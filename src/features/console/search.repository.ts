@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { OfferStatus } from '../offers/offers.tables.ts'
+import { compiledOnce } from '../../db/compiled-once.ts'
 import { hiddenFromPlanner } from '../../db/hidden-from-planner.ts'
 import { compactKey, foldKey, OFFER_NUMBER, prefixEnd } from './search.keys.ts'
 
@@ -13,18 +14,33 @@ import { compactKey, foldKey, OFFER_NUMBER, prefixEnd } from './search.keys.ts'
  * expression index: PostgreSQL computed the expression for every row of a page to order
  * it (docs/performance.md, session 9). The range and the cursor are hidden from the
  * planner (hidden-from-planner.ts): the plan is the same for every prefix, and a common
- * name's statistics made PostgreSQL plan each page afresh. A name's key is folded again
- * here (`foldKey`, the SQL function's twin) for the cursor, not selected.
+ * name's statistics made PostgreSQL plan each page afresh. The next page's cursor is the last
+ * hit's key and id; a name's key is folded again here (`foldKey`, the SQL function's twin),
+ * not selected, and for that one hit only (`employerHitKey`, `offerHitKey`).
+ *
+ * Each kind of search is built and compiled once (compiledOnce): building and compiling the
+ * statement, and folding every hit's name, were ~60 µs of a ~430 µs search page on PostgreSQL
+ * (docs/performance.md, session 24).
  */
 export const SEARCH_PAGE_SIZE = 25
 
 /**
- * The rows whose stored name key starts with `prefix`, after the cursor if there is one:
- * the key's range, and `(key, id)` past the cursor's, every value hidden from the planner.
+ * The rows whose stored name key starts with `prefix` (below `prefixEnd`), after the cursor
+ * if there is one: the key's range, and `(key, id)` past the cursor's, every value hidden
+ * from the planner.
  */
-function nameKeys(key: string, id: string, prefix: string, after: { key: string; id: string } | undefined): RawBuilder<boolean> {
-  const range = sql<boolean>`${sql.ref(key)} >= ${hiddenFromPlanner(prefix, 'text')} and ${sql.ref(key)} < ${hiddenFromPlanner(prefixEnd(prefix), 'text')}`
-  return after ? sql<boolean>`${range} and (${sql.ref(key)}, ${sql.ref(id)}) > (${hiddenFromPlanner(after.key, 'text')}, ${hiddenFromPlanner(after.id, 'uuid')})` : range
+function nameKeys(key: string, id: string, prefix: string, end: string, afterKey: string | undefined, afterId: string | undefined): RawBuilder<boolean> {
+  const range = sql<boolean>`${sql.ref(key)} >= ${hiddenFromPlanner(prefix, 'text')} and ${sql.ref(key)} < ${hiddenFromPlanner(end, 'text')}`
+  return afterKey !== undefined && afterId !== undefined
+    ? sql<boolean>`${range} and (${sql.ref(key)}, ${sql.ref(id)}) > (${hiddenFromPlanner(afterKey, 'text')}, ${hiddenFromPlanner(afterId, 'uuid')})`
+    : range
+}
+
+/** The values of one search's statement: what is looked for, the end of a name's range, and the cursor's key (names only) and id. */
+type SearchValues = [value: string, end: string | undefined, afterKey: string | undefined, afterId: string | undefined]
+
+function searchValues(query: { kind: 'name'; prefix: string } | { kind: string; value: string }, after: { key: string; id: string } | undefined): SearchValues {
+  return 'prefix' in query ? [query.prefix, prefixEnd(query.prefix), after?.key, after?.id] : [query.value, undefined, undefined, after?.id]
 }
 
 export interface EmployerHit {
@@ -34,7 +50,6 @@ export interface EmployerHit {
   legal_name: string
   operating_name: string
   province: string
-  key: string
 }
 
 export type EmployerQuery = { kind: 'businessNumber'; value: string } | { kind: 'employerNumber'; value: string } | { kind: 'name'; prefix: string }
@@ -48,15 +63,25 @@ export function employerQuery(q: string): EmployerQuery | undefined {
   return prefix.replace(/ /g, '').length >= 2 ? { kind: 'name', prefix } : undefined
 }
 
-export async function searchEmployers(db: DbOrTrx, query: EmployerQuery, after?: { key: string; id: string }, limit = SEARCH_PAGE_SIZE): Promise<EmployerHit[]> {
+const employersStatement = compiledOnce((db: DbOrTrx, shape: `${EmployerQuery['kind']}|${number}`, ...[value, end, afterKey, afterId]: SearchValues) => {
+  const [kind, limit] = shape.split('|') as [EmployerQuery['kind'], string]
   let q = db.selectFrom('business').select(['id', 'business_number', 'employer_number', 'legal_name', 'operating_name', 'province'])
-  if (query.kind === 'businessNumber') q = q.where('business_number', '=', query.value)
-  else if (query.kind === 'employerNumber') q = q.where('employer_number', '=', query.value)
-  else q = q.where(nameKeys('legal_name_fold', 'id', query.prefix, after))
-  if (after && query.kind !== 'name') q = q.where('id', '>', after.id)
-  if (query.kind === 'name') q = q.orderBy('legal_name_fold')
-  const rows = await q.orderBy('id').limit(sql.lit(limit + 1)).execute()
-  return rows.map((r) => ({ ...r, key: foldKey(r.legal_name) }))
+  if (kind === 'businessNumber') q = q.where('business_number', '=', value)
+  else if (kind === 'employerNumber') q = q.where('employer_number', '=', value)
+  else q = q.where(nameKeys('legal_name_fold', 'id', value, end!, afterKey, afterId))
+  if (afterId !== undefined && kind !== 'name') q = q.where('id', '>', afterId)
+  if (kind === 'name') q = q.orderBy('legal_name_fold')
+  return q.orderBy('id').limit(sql.lit(Number(limit)))
+})
+
+/** A page of employers, and one more row when there is a next page. */
+export async function searchEmployers(db: DbOrTrx, query: EmployerQuery, after?: { key: string; id: string }, limit = SEARCH_PAGE_SIZE): Promise<EmployerHit[]> {
+  return (await db.executeQuery(employersStatement(db, `${query.kind}|${limit + 1}`, ...searchValues(query, after)))).rows
+}
+
+/** The key of the next page's cursor after `hit`. */
+export function employerHitKey(query: EmployerQuery, hit: EmployerHit): string {
+  return query.kind === 'name' ? foldKey(hit.legal_name) : query.value
 }
 
 export interface OfferHit {
@@ -68,7 +93,6 @@ export interface OfferHit {
   submitted_at: Date | null
   legal_name: string
   business_id: string
-  key: string
 }
 
 export type OfferQuery = { kind: 'offerNumber'; value: string } | { kind: 'passport'; value: string } | { kind: 'name'; prefix: string }
@@ -85,20 +109,29 @@ export function offerQuery(q: string): OfferQuery | undefined {
   return prefix.replace(/ /g, '').length >= 2 ? { kind: 'name', prefix } : undefined
 }
 
-export async function searchOffers(db: DbOrTrx, query: OfferQuery, after?: { key: string; id: string }, limit = SEARCH_PAGE_SIZE): Promise<OfferHit[]> {
+const offersStatement = compiledOnce((db: DbOrTrx, shape: `${OfferQuery['kind']}|${number}`, ...[value, end, afterKey, afterId]: SearchValues) => {
+  const [kind, limit] = shape.split('|') as [OfferQuery['kind'], string]
   let q = db
     .selectFrom('offer as o')
     .innerJoin('business as b', 'b.id', 'o.business_id')
     .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.job_title', 'o.status', 'o.submitted_at', 'b.legal_name', 'o.business_id'])
     .where('o.status', '<>', sql.lit('draft'))
-  if (query.kind === 'offerNumber') q = q.where('o.offer_number', '=', query.value)
-  else if (query.kind === 'passport') q = q.where(sql<boolean>`console_passport_key(o.answers) = ${query.value}`)
-  else q = q.where(nameKeys('o.worker_key', 'o.id', query.prefix, after))
-  if (after && query.kind !== 'name') q = q.where('o.id', '>', after.id)
-  if (query.kind === 'name') q = q.orderBy('o.worker_key')
-  const rows = await q.orderBy('o.id').limit(sql.lit(limit + 1)).execute()
-  // The key, never selected: a name's is folded here; an exact search's is the value every hit matched.
-  return rows.map((r) => ({ ...r, key: query.kind === 'name' ? foldKey(r.worker_name ?? '') : query.value }))
+  if (kind === 'offerNumber') q = q.where('o.offer_number', '=', value)
+  else if (kind === 'passport') q = q.where(sql<boolean>`console_passport_key(o.answers) = ${value}`)
+  else q = q.where(nameKeys('o.worker_key', 'o.id', value, end!, afterKey, afterId))
+  if (afterId !== undefined && kind !== 'name') q = q.where('o.id', '>', afterId)
+  if (kind === 'name') q = q.orderBy('o.worker_key')
+  return q.orderBy('o.id').limit(sql.lit(Number(limit)))
+})
+
+/** A page of submitted offers, and one more row when there is a next page. */
+export async function searchOffers(db: DbOrTrx, query: OfferQuery, after?: { key: string; id: string }, limit = SEARCH_PAGE_SIZE): Promise<OfferHit[]> {
+  return (await db.executeQuery(offersStatement(db, `${query.kind}|${limit + 1}`, ...searchValues(query, after)))).rows as OfferHit[]
+}
+
+/** The key of the next page's cursor after `hit`: a name's folded, an exact search's the value every hit matched. */
+export function offerHitKey(query: OfferQuery, hit: OfferHit): string {
+  return query.kind === 'name' ? foldKey(hit.worker_name ?? '') : query.value
 }
 
 export function findBusiness(db: DbOrTrx, id: string) {

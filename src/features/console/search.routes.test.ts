@@ -7,8 +7,7 @@ import { businessNumber, makeBusiness, makeOffer, offerAnswers } from '../../../
 import { errorSummaryLinks, TestClient, text } from '../../../tests/helpers/http.ts'
 import { registerSignInAs, signInAs } from '../../../tests/helpers/sign-in-as.ts'
 import { createUser } from '../../../tests/helpers/users.ts'
-import { searchEmployers, searchOffers } from './search.repository.ts'
-import { foldKey } from './search.keys.ts'
+import { offerHitKey, searchEmployers, searchOffers } from './search.repository.ts'
 import { statementsSentBy } from '../../../tests/helpers/sent-statements.ts'
 
 /** Two letters (aa, ab, …): names without digits sort as written. */
@@ -113,9 +112,11 @@ describe('console search', () => {
       // Nothing is computed per row to order the page: the keys are stored columns.
       assert.doesNotMatch(plan, /console_fold/, `${label}:\n${plan}`)
     }
-    // And the repository's own query returns what the plan promises, keyed as the next page needs.
-    const hits = await searchOffers(t.db, { kind: 'name', prefix: 'garcia' }, undefined, 5)
+    // And the repository's own query returns what the plan promises, each hit's cursor key the one its index holds.
+    const byName = { kind: 'name' as const, prefix: 'garcia' }
+    const hits = await searchOffers(t.db, byName, undefined, 5)
     assert.equal(hits.length, 6)
-    for (const hit of hits) assert.equal(hit.key, foldKey(hit.worker_name))
+    const stored = await t.db.selectFrom('offer').select(['id', 'worker_key']).where('id', 'in', hits.map((h) => h.id)).execute()
+    for (const hit of hits) assert.equal(offerHitKey(byName, hit), stored.find((s) => s.id === hit.id)?.worker_key)
   })
 })

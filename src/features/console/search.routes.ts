@@ -4,7 +4,7 @@ import { isStorableText } from '../../platform/unstorable.ts'
 import { formErrors } from '../../ui/form-errors.ts'
 import { requireStaff } from '../auth/guards.ts'
 import type { WorkDeps } from './matching.routes.ts'
-import { employerQuery, offerQuery, SEARCH_PAGE_SIZE, searchEmployers, searchOffers } from './search.repository.ts'
+import { employerHitKey, employerQuery, offerHitKey, offerQuery, SEARCH_PAGE_SIZE, searchEmployers, searchOffers } from './search.repository.ts'
 import { searchView, type SearchModel } from './search.views.ts'
 import { searchQuery } from './work.schema.ts'
 
@@ -43,7 +43,7 @@ export function registerSearchRoutes(scope: FastifyInstance, deps: WorkDeps): vo
           const rows = await searchEmployers(deps.db, query, after)
           model.employers = rows.slice(0, SEARCH_PAGE_SIZE)
           const last = model.employers.at(-1)
-          if (rows.length > SEARCH_PAGE_SIZE && last) model.nextHref = `/${lang}/console/search?${new URLSearchParams({ kind: input.kind, q: input.q, after: encodeCursor(last.key, last.id) })}`
+          if (rows.length > SEARCH_PAGE_SIZE && last) model.nextHref = `/${lang}/console/search?${new URLSearchParams({ kind: input.kind, q: input.q, after: encodeCursor(employerHitKey(query, last), last.id) })}`
         }
       } else {
         const query = offerQuery(input.q)
@@ -52,7 +52,7 @@ export function registerSearchRoutes(scope: FastifyInstance, deps: WorkDeps): vo
           const rows = await searchOffers(deps.db, query, after)
           model.offers = rows.slice(0, SEARCH_PAGE_SIZE)
           const last = model.offers.at(-1)
-          if (rows.length > SEARCH_PAGE_SIZE && last) model.nextHref = `/${lang}/console/search?${new URLSearchParams({ kind: input.kind, q: input.q, after: encodeCursor(last.key, last.id) })}`
+          if (rows.length > SEARCH_PAGE_SIZE && last) model.nextHref = `/${lang}/console/search?${new URLSearchParams({ kind: input.kind, q: input.q, after: encodeCursor(offerHitKey(query, last), last.id) })}`
         }
       }
       if (after && !model.errors) model.firstHref = `/${lang}/console/search?${new URLSearchParams({ kind: input.kind, q: input.q })}`
