@@ -40,12 +40,15 @@ export function rateStoreFor(db: Db, clock: Clock): FastifyRateLimitStoreCtor {
 }
 
 /**
- * Counts in the database (table `rate_window`): one upsert per request returns the count;
- * the first request of a window deletes the key's older windows, so the table stays a row
- * or two per active key.
+ * Counts in the database (table `rate_window`), several requests a write (`CoalescedRateWindows`):
+ * one upsert per request made every API request of a token wait for the previous one's row
+ * lock and commit, and cost the API list a third of its throughput (docs/performance.md,
+ * session 24). The first request of a window deletes the key's older windows, so the table
+ * stays a row or two per active key.
  */
 export function databaseRateStore(db: Db, clock: Clock): FastifyRateLimitStoreCtor {
-  return storeCounting(clock, (key, now, windowMs) => countRequest(db, key, now, windowMs))
+  const windows = new CoalescedRateWindows((key, windowStart, by) => addToWindow(db, key, windowStart, by))
+  return storeCounting(clock, (key, now, windowMs) => windows.count(key, now, windowMs))
 }
 
 /**
@@ -92,14 +95,81 @@ export class MemoryRateWindows {
   }
 }
 
-export async function countRequest(db: Db, key: string, now: Date, windowMs: number): Promise<{ current: number; ttl: number }> {
-  const { start: startMs, ttl } = windowAt(now, windowMs)
-  const start = new Date(startMs)
+/** Adds `by` requests to a key's window in the database; the window's count after them. */
+export async function addToWindow(db: Db, key: string, windowStart: Date, by: number): Promise<number> {
   const { rows } = await sql<{ count: number }>`
-    insert into rate_window (key, window_start, count) values (${key}, ${start}, 1)
-    on conflict (key, window_start) do update set count = rate_window.count + 1
+    insert into rate_window (key, window_start, count) values (${key}, ${windowStart}, ${by})
+    on conflict (key, window_start) do update set count = rate_window.count + excluded.count
     returning count`.execute(db)
-  const current = Number(rows[0]!.count)
-  if (current === 1) await db.deleteFrom('rate_window').where('key', '=', key).where('window_start', '<', start).execute()
-  return { current, ttl }
+  const count = Number(rows[0]!.count)
+  // This write began the window: the key's older ones are done with.
+  if (count === by) await db.deleteFrom('rate_window').where('key', '=', key).where('window_start', '<', windowStart).execute()
+  return count
+}
+
+interface Waiting {
+  ttl: number
+  resolve: (counted: { current: number; ttl: number }) => void
+  reject: (error: unknown) => void
+}
+
+interface KeyWindow {
+  key: string
+  start: number
+  /** Requests counted by no write yet. */
+  waiting: Waiting[]
+  writing: boolean
+}
+
+/**
+ * Fixed windows counted in a shared store (the database), a write for all the requests of a key
+ * that arrive while its previous write is on its way: they wait for the next write, which adds
+ * them all at once, and each is told its own place in the total it returns (`total - n + 1` …
+ * `total`), as if counted one at a time. The limit is as exact as with a write per request,
+ * across every process; a quiet key still costs one write per request, and no request waits
+ * for more than the write before its own.
+ */
+export class CoalescedRateWindows {
+  readonly #windows = new Map<string, KeyWindow>()
+
+  constructor(private readonly add: (key: string, windowStart: Date, by: number) => Promise<number>) {}
+
+  /** Keys with a write on its way or requests waiting (forgotten once written: the store holds the counts). */
+  get size(): number {
+    return this.#windows.size
+  }
+
+  count(key: string, now: Date, windowMs: number): Promise<{ current: number; ttl: number }> {
+    const { start, ttl } = windowAt(now, windowMs)
+    const id = `${start}|${key}`
+    let window = this.#windows.get(id)
+    if (!window) {
+      window = { key, start, waiting: [], writing: false }
+      this.#windows.set(id, window)
+    }
+    const counted = new Promise<{ current: number; ttl: number }>((resolve, reject) => window.waiting.push({ ttl, resolve, reject }))
+    if (!window.writing) this.#write(id, window)
+    return counted
+  }
+
+  #write(id: string, window: KeyWindow): void {
+    const batch = window.waiting
+    window.waiting = []
+    window.writing = true
+    const next = () => {
+      window.writing = false
+      if (window.waiting.length > 0) this.#write(id, window)
+      else this.#windows.delete(id)
+    }
+    this.add(window.key, new Date(window.start), batch.length).then(
+      (total) => {
+        batch.forEach((w, i) => w.resolve({ current: total - batch.length + 1 + i, ttl: w.ttl }))
+        next()
+      },
+      (error: unknown) => {
+        for (const w of batch) w.reject(error)
+        next()
+      },
+    )
+  }
 }
