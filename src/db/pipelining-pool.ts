@@ -6,12 +6,18 @@ const DATA_STATEMENT = /^\s*(select|insert|update|delete|with|values)\b/i
 /** Functions whose effect or answer belongs to the server session: a statement calling one needs a session of its own. */
 const SESSION_BOUND = /\b(pg_advisory_lock\w*|pg_try_advisory_lock\w*|pg_advisory_unlock\w*|set_config|currval|lastval|pg_backend_pid|pg_prepared_statements|pg_temp)\b/i
 
-/** Each text's answer, read once: a page's statements are the same texts at every request (two regular expressions over ~1 KB each time). */
+/**
+ * Each text's answer, read once: a page's statements are the same texts at every request (two
+ * regular expressions over ~1 KB each time). Long texts (a batch insert's thousands of
+ * placeholders) are read each time rather than kept: 1,000 of them would hold megabytes.
+ */
 const shareable = new BoundedMap<string, boolean>(1000)
+const LONGEST_REMEMBERED = 8192
 
 /** Whether `text` may go over a shared, pipelined connection: one data statement that leaves no state in the session. */
 export function isShareable(text: string): boolean {
-  return shareable.remember(text, () => DATA_STATEMENT.test(text) && !text.includes(';') && !SESSION_BOUND.test(text))
+  const read = () => DATA_STATEMENT.test(text) && !text.includes(';') && !SESSION_BOUND.test(text)
+  return text.length > LONGEST_REMEMBERED ? read() : shareable.remember(text, read)
 }
 
 type QueryResult = pg.QueryResult<Record<string, unknown>>
