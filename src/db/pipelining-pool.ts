@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import { BoundedMap } from '../platform/bounded-map.ts'
+import { MAX_PREPARED_TEXT } from './prepared-statements.ts'
 
 /** A plain data statement, alone in its text: what may share a connection with other requests' statements. */
 const DATA_STATEMENT = /^\s*(select|insert|update|delete|with|values)\b/i
@@ -8,16 +9,15 @@ const SESSION_BOUND = /\b(pg_advisory_lock\w*|pg_try_advisory_lock\w*|pg_advisor
 
 /**
  * Each text's answer, read once: a page's statements are the same texts at every request (two
- * regular expressions over ~1 KB each time). Long texts (a batch insert's thousands of
- * placeholders) are read each time rather than kept: 1,000 of them would hold megabytes.
+ * regular expressions over ~1 KB each time). Texts longer than any prepared one (a bulk
+ * insert's, one-off: MAX_PREPARED_TEXT) are read each time rather than kept.
  */
 const shareable = new BoundedMap<string, boolean>(1000)
-const LONGEST_REMEMBERED = 8192
 
 /** Whether `text` may go over a shared, pipelined connection: one data statement that leaves no state in the session. */
 export function isShareable(text: string): boolean {
   const read = () => DATA_STATEMENT.test(text) && !text.includes(';') && !SESSION_BOUND.test(text)
-  return text.length > LONGEST_REMEMBERED ? read() : shareable.remember(text, read)
+  return text.length > MAX_PREPARED_TEXT ? read() : shareable.remember(text, read)
 }
 
 type QueryResult = pg.QueryResult<Record<string, unknown>>

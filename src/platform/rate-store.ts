@@ -113,12 +113,12 @@ interface Waiting {
   reject: (error: unknown) => void
 }
 
+/** A key's window while a write of it is on its way (and only then: the entry is the sign of it). */
 interface KeyWindow {
   key: string
   start: number
-  /** Requests counted by no write yet. */
+  /** Requests that came after that write was sent: the next write counts them. */
   waiting: Waiting[]
-  writing: boolean
 }
 
 /**
@@ -142,34 +142,28 @@ export class CoalescedRateWindows {
   count(key: string, now: Date, windowMs: number): Promise<{ current: number; ttl: number }> {
     const { start, ttl } = windowAt(now, windowMs)
     const id = `${start}|${key}`
-    let window = this.#windows.get(id)
-    if (!window) {
-      window = { key, start, waiting: [], writing: false }
+    return new Promise((resolve, reject) => {
+      const waiting = { ttl, resolve, reject }
+      const writing = this.#windows.get(id)
+      if (writing) return void writing.waiting.push(waiting)
+      const window: KeyWindow = { key, start, waiting: [] }
       this.#windows.set(id, window)
-    }
-    const counted = new Promise<{ current: number; ttl: number }>((resolve, reject) => window.waiting.push({ ttl, resolve, reject }))
-    if (!window.writing) this.#write(id, window)
-    return counted
+      this.#write(id, window, [waiting])
+    })
   }
 
-  #write(id: string, window: KeyWindow): void {
-    const batch = window.waiting
-    window.waiting = []
-    window.writing = true
-    const next = () => {
-      window.writing = false
-      if (window.waiting.length > 0) this.#write(id, window)
-      else this.#windows.delete(id)
-    }
-    this.add(window.key, new Date(window.start), batch.length).then(
-      (total) => {
-        batch.forEach((w, i) => w.resolve({ current: total - batch.length + 1 + i, ttl: w.ttl }))
-        next()
-      },
-      (error: unknown) => {
-        for (const w of batch) w.reject(error)
-        next()
-      },
-    )
+  #write(id: string, window: KeyWindow, batch: Waiting[]): void {
+    this.add(window.key, new Date(window.start), batch.length)
+      .then(
+        (total) => batch.forEach((w, i) => w.resolve({ current: total - batch.length + 1 + i, ttl: w.ttl })),
+        (error: unknown) => batch.forEach((w) => w.reject(error)),
+      )
+      .then(() => {
+        // Those that came meanwhile are the next write; with none, the window is forgotten.
+        const next = window.waiting
+        window.waiting = []
+        if (next.length > 0) this.#write(id, window, next)
+        else this.#windows.delete(id)
+      })
   }
 }

@@ -10,7 +10,7 @@
  * outside its heap, made it collect sooner and cost more than it saved (session 23).
  */
 const encoder = new TextEncoder()
-/** Room for a 64 K-unit page; longer texts (downloads, never pages) go through Buffer.from. */
+/** Room for a 64 K-unit page (the queue's is ~20 K); a longer one goes through Buffer.from. */
 const SCRATCH_UNITS = 64 * 1024
 let scratch: Buffer | undefined
 

@@ -126,12 +126,12 @@ const offersStatement = compiledOnce((db: DbOrTrx, shape: `${OfferQuery['kind']}
 
 /** A page of submitted offers, and one more row when there is a next page. */
 export async function searchOffers(db: DbOrTrx, query: OfferQuery, after?: { key: string; id: string }, limit = SEARCH_PAGE_SIZE): Promise<OfferHit[]> {
-  return (await db.executeQuery(offersStatement(db, `${query.kind}|${limit + 1}`, ...searchValues(query, after)))).rows as OfferHit[]
+  return (await db.executeQuery(offersStatement(db, `${query.kind}|${limit + 1}`, ...searchValues(query, after)))).rows
 }
 
 /** The key of the next page's cursor after `hit`: a name's folded, an exact search's the value every hit matched. */
 export function offerHitKey(query: OfferQuery, hit: OfferHit): string {
-  return query.kind === 'name' ? foldKey(hit.worker_name ?? '') : query.value
+  return query.kind === 'name' ? foldKey(hit.worker_name) : query.value
 }
 
 export function findBusiness(db: DbOrTrx, id: string) {
