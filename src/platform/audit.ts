@@ -71,16 +71,27 @@ const AUDIT_COLUMN_TYPES = {
   details: 'jsonb',
 } as const
 
-/**
- * An insert of `entry`'s row for each row of `source`, a common table expression of the
- * same statement (`with saved as (update … returning …)`): one statement writes the change
- * and its entry, so the entry exists if and only if the change does, without a transaction.
- */
-export function auditEachRowOf(source: string, actor: Actor, now: Date, entry: AuditEntry): RawBuilder<Record<string, unknown>> {
+const AUDIT_COLUMNS = Object.keys(AUDIT_COLUMN_TYPES) as Array<keyof typeof AUDIT_COLUMN_TYPES>
+
+/** An audit row's values in the order of its columns: what `auditEachRowOf` takes. */
+export type AuditValues = unknown[]
+
+/** `entry`'s row as values in the order `auditEachRowOf` writes them (null for what it lacks). */
+export function auditValues(actor: Actor, now: Date, entry: AuditEntry): AuditValues {
   const row = auditRow(actor, now, entry)
-  const columns = Object.keys(AUDIT_COLUMN_TYPES) as Array<keyof typeof AUDIT_COLUMN_TYPES>
+  return AUDIT_COLUMNS.map((c) => row[c] ?? null)
+}
+
+/**
+ * An insert of the audit row `values` (`auditValues`) for each row of `source`, a common
+ * table expression of the same statement (`with saved as (update … returning …)`): one
+ * statement writes the change and its entry, so the entry exists if and only if the change
+ * does, without a transaction. Each value is a parameter, so a statement compiled once
+ * (compiled-once.ts) may take stand-ins for them.
+ */
+export function auditEachRowOf(source: string, values: AuditValues): RawBuilder<Record<string, unknown>> {
   // In parentheses: Kysely writes a raw common table expression as it is.
-  return sql<Record<string, unknown>>`(insert into audit_event (${sql.join(columns.map((c) => sql.ref(c)))}) select ${sql.join(
-    columns.map((c) => sql`cast(${row[c] ?? null} as ${sql.raw(AUDIT_COLUMN_TYPES[c])})`),
+  return sql<Record<string, unknown>>`(insert into audit_event (${sql.join(AUDIT_COLUMNS.map((c) => sql.ref(c)))}) select ${sql.join(
+    AUDIT_COLUMNS.map((c, i) => sql`cast(${values[i]} as ${sql.raw(AUDIT_COLUMN_TYPES[c])})`),
   )} from ${sql.table(source)})`
 }

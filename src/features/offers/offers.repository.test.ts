@@ -71,6 +71,24 @@ describe('saving a section (one statement: the answers, the version kept, the au
     assert.deepEqual(await save('job', { nocCode: '62200' }), { worker_name: 'Ana', job_title: '', passport_key: '' })
   })
 
+  test('saves of one section (one statement, compiled once) each write their own values, actor and entry', async () => {
+    const id = await makeOffer(database.db, { businessId, userId: actor.userId!, offerNumber: 'A0000003', status: 'draft' })
+    const other = { userId: null, label: 'system', ip: null, requestId: 'req-43' }
+    for (const [by, familyName] of [[actor, 'Roy'], [other, 'Côté']] as const) {
+      const current = (await findOffer(database.db, id))!
+      const result = await saveSection(database.db, id, 'worker', { familyName }, current.version, now, { actor: by, entry: { ...entry(id), details: { section: 'worker', by: by.label } } })
+      assert.equal(result.kind, 'saved')
+    }
+    const kept = await database.db.selectFrom('offer_version').select(['saved_by', 'saved_values']).where('offer_id', '=', id).orderBy('version').execute()
+    assert.deepEqual(kept, [{ saved_by: actor.userId, saved_values: { familyName: 'Roy' } }, { saved_by: null, saved_values: { familyName: 'Côté' } }])
+    const audited = await database.db.selectFrom('audit_event').select(['actor_user_id', 'actor_label', 'ip', 'request_id', 'details']).where('object_id', '=', id).orderBy('id').execute()
+    assert.deepEqual(audited, [
+      { actor_user_id: actor.userId, actor_label: 'repo-saver', ip: '203.0.113.7', request_id: 'req-42', details: { section: 'worker', by: 'repo-saver' } },
+      { actor_user_id: null, actor_label: 'system', ip: null, request_id: 'req-43', details: { section: 'worker', by: 'system' } },
+    ])
+    assert.equal((await findOffer(database.db, id))!.worker_name, 'Côté')
+  })
+
   test('a save with a version the page no longer holds changes nothing and writes nothing', async () => {
     const current = (await findOffer(database.db, offerId))!
     const result = await saveSection(database.db, offerId, 'worker', { familyName: 'Other' }, current.version - 1, now, { actor, entry: entry(offerId) })

@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely'
 import { compiledOnce } from '../../db/compiled-once.ts'
 import { cachedRead } from '../../db/read-cache.ts'
 import { hiddenFromPlanner } from '../../db/hidden-from-planner.ts'
-import { auditEachRowOf, type Actor, type AuditEntry, type DbOrTrx } from '../../platform/audit.ts'
+import { auditEachRowOf, auditValues, type Actor, type AuditEntry, type AuditValues, type DbOrTrx } from '../../platform/audit.ts'
 import { isStorableText } from '../../platform/unstorable.ts'
 import type { SectionId } from './offers.sections.ts'
 import type { Answers, Offer, OfferDocument } from './offers.tables.ts'
@@ -74,39 +74,39 @@ export async function saveSection(
   now: Date,
   audited: { actor: Actor; entry: AuditEntry },
 ): Promise<SaveResult> {
-  const patch = JSON.stringify({ [section]: values })
-  const merged = sql`(answers || ${patch}::jsonb)`
-  const columns = section in QUEUE_COLUMNS ? QUEUE_COLUMNS[section as keyof typeof QUEUE_COLUMNS](sql`${patch}::jsonb`) : {}
-  const saved = await db
-    .with('saved', (qc) =>
-      qc
-        .updateTable('offer')
-        .set({
-          answers: sql`${merged}`,
-          version: sql`version + 1`,
-          ...columns,
-          updated_at: now,
-        })
-        .where('id', '=', id)
-        .where('version', '=', expectedVersion)
-        .where('status', '=', 'draft')
-        .returning('version'),
-    )
-    .with(
-      'kept',
-      () =>
-        sql`(insert into offer_version (offer_id, version, section, saved_values, saved_by, saved_at)
-            select ${id}::uuid, version, ${section}::text, ${JSON.stringify(values)}::jsonb, ${audited.actor.userId}::uuid, ${now}::timestamptz from saved)`,
-    )
-    .with('audited', () => auditEachRowOf('saved', audited.actor, now, audited.entry))
-    .selectFrom('saved')
-    .select('version')
-    .executeTakeFirst()
+  const statement = saveStatement(db, section, JSON.stringify({ [section]: values }), JSON.stringify(values), id, expectedVersion, now, audited.actor.userId, ...auditValues(audited.actor, now, audited.entry))
+  const saved = (await db.executeQuery(statement)).rows[0]
   if (saved) return { kind: 'saved', version: saved.version }
   const current = await findOffer(db, id)
   if (!current || current.status !== 'draft') return { kind: 'readOnly' }
   return { kind: 'conflict', offer: current }
 }
+
+/** The save of one section, compiled once per section (compiled-once.ts: a save's page is mostly this statement). */
+const saveStatement = compiledOnce(
+  (db: DbOrTrx, section: SectionId, patch: string, savedValues: string, id: string, expectedVersion: number, now: Date, userId: string | null, ...audit: AuditValues) => {
+    const columns = section in QUEUE_COLUMNS ? QUEUE_COLUMNS[section as keyof typeof QUEUE_COLUMNS](sql`${patch}::jsonb`) : {}
+    return db
+      .with('saved', (qc) =>
+        qc
+          .updateTable('offer')
+          .set({ answers: sql`(answers || ${patch}::jsonb)`, version: sql`version + 1`, ...columns, updated_at: now })
+          .where('id', '=', id)
+          .where('version', '=', expectedVersion)
+          .where('status', '=', 'draft')
+          .returning('version'),
+      )
+      .with(
+        'kept',
+        () =>
+          sql`(insert into offer_version (offer_id, version, section, saved_values, saved_by, saved_at)
+            select ${id}::uuid, version, ${section}::text, ${savedValues}::jsonb, ${userId}::uuid, ${now}::timestamptz from saved)`,
+      )
+      .with('audited', () => auditEachRowOf('saved', audit))
+      .selectFrom('saved')
+      .select('version')
+  },
+)
 
 /** The business section of the business's most recent offer, to fill a new one. */
 export async function lastBusinessAnswers(db: DbOrTrx, businessId: string): Promise<Answers['business'] | undefined> {
