@@ -13,6 +13,19 @@ describe('dates as people read them', () => {
     assert.equal(dayInZone(instant, 'UTC'), '2026-01-15')
   })
 
+  it('tells the day of each instant, zone by zone, across midnight, though it keeps the minute last asked about', () => {
+    const beforeMidnight = new Date('2026-01-15T04:59:59.999Z') // 23:59:59.999 in Toronto
+    const midnight = new Date('2026-01-15T05:00:00.000Z')
+    for (let round = 0; round < 2; round++) {
+      assert.equal(dayInZone(beforeMidnight, 'America/Toronto'), '2026-01-14')
+      assert.equal(dayInZone(beforeMidnight, 'UTC'), '2026-01-15')
+      assert.equal(dayInZone(midnight, 'America/Toronto'), '2026-01-15')
+      assert.equal(dayInZone(new Date(midnight.getTime() + 59_999), 'America/Toronto'), '2026-01-15')
+      assert.equal(dayInZone(new Date('2026-01-15T07:59:30Z'), 'America/Vancouver'), '2026-01-14')
+      assert.equal(dayInZone(new Date('2026-01-15T08:00:00Z'), 'America/Vancouver'), '2026-01-15')
+    }
+  })
+
   it('keeps one formatter per language, zone and style, so a long table does not build one per cell', () => {
     const a = dateTimeFormat('en-CA', { dateStyle: 'long', timeZone: 'America/Toronto' })
     assert.equal(dateTimeFormat('en-CA', { dateStyle: 'long', timeZone: 'America/Toronto' }), a)

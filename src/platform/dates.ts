@@ -58,7 +58,21 @@ export function formatInZone(lang: Lang, date: Date, timeZone: string, style: Da
   return entry.done.remember(date.getTime(), () => format.format(date))
 }
 
-/** The calendar day ('YYYY-MM-DD') it is in a time zone. */
+/** Per zone, the last minute a day was asked for and that day. */
+const dayOfMinute = new BoundedMap<string, { minute: number; day: string }>(100)
+
+/**
+ * The calendar day ('YYYY-MM-DD') it is in a time zone. Asked for "now" at every offer
+ * save and page (~10 µs through Intl each time), so the answer is kept for the minute
+ * asked about: days begin on a whole minute in every zone's rules (offsets of seconds
+ * belong to local mean times of the 19th century, which nothing here asks about twice
+ * in one minute).
+ */
 export function dayInZone(date: Date, timeZone: string): string {
-  return dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date)
+  const minute = Math.floor(date.getTime() / 60_000)
+  const known = dayOfMinute.get(timeZone)
+  if (known?.minute === minute) return known.day
+  const day = dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date)
+  dayOfMinute.set(timeZone, { minute, day })
+  return day
 }
