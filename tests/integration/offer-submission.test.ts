@@ -403,6 +403,10 @@ describe('offers of employment: submission, payment and the offer’s life', () 
     assert.equal((await client.get('/en/offers?q=%25')).dom.querySelectorAll('tbody tr').length, 0, 'LIKE metacharacters are literal')
     assert.equal((await client.get('/en/offers?status=pending')).dom.querySelectorAll('tbody tr').length, 1)
     assert.equal((await client.get(`/en/offers?branch=${branch.id}`)).dom.querySelectorAll('tbody tr').length, 20)
+    // A branch that is not the business's (a stale or edited link) filters nothing.
+    const stale = await client.get('/en/offers?branch=00000000-0000-4000-8000-000000000000')
+    assert.equal(stale.dom.querySelectorAll('tbody tr').length, 50)
+    assert.ok(stale.dom.querySelector('a[rel="next"]'))
     // The branch column names each offer's branch (or the head office), in the page's language.
     const branchColumn = (page: typeof first) => [...page.dom.querySelectorAll('tbody tr')].map((row) => text(row.querySelectorAll('td')[4]))
     const firstColumn = branchColumn(first)

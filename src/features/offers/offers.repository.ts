@@ -210,8 +210,8 @@ export interface QueueQuery {
   /** The last row of the previous page, from `queueCursor`. */
   after?: { key: string; id: string }
   limit: number
-  /** The business's branches, when the caller has read them already (`branchChoices`). */
-  branches?: ReadonlyArray<{ id: string; name: string }>
+  /** The business's branches, when the caller reads them already (`branchChoices`), read or on their way. */
+  branches?: ReadonlyArray<{ id: string; name: string }> | PromiseLike<ReadonlyArray<{ id: string; name: string }>>
 }
 
 export interface QueueRow {
@@ -303,7 +303,7 @@ export async function queuePage(db: DbOrTrx, q: QueueQuery): Promise<QueueRow[]>
   // Branch names from the business's list of branches, not a join: PostgreSQL joined the small
   // branch table by scanning it once per row of the page, and on the embedded database each
   // scan asks the file system for the table's size (12 % of the page's CPU, docs/performance.md).
-  const names = rows.some((r) => r.branch_id !== null) ? new Map((q.branches ?? (await branchChoices(db, q.businessId))).map((b) => [b.id, b.name])) : undefined
+  const names = rows.some((r) => r.branch_id !== null) ? new Map((await (q.branches ?? branchChoices(db, q.businessId))).map((b) => [b.id, b.name])) : undefined
   // Each row written out: a rest and a spread per row left V8 slow dictionary-mode objects (~3 % of the page).
   return rows.map((r) => ({
     id: r.id,

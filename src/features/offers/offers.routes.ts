@@ -120,12 +120,16 @@ export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): vo
     const sort: QueueSort = (QUEUE_SORTS as readonly string[]).includes(str('sort')) ? (str('sort') as QueueSort) : 'changed'
     const status = (STATUSES as string[]).includes(str('status')) ? (str('status') as OfferStatus) : undefined
     const seesWholeBusiness = !!m && (m.role === 'primary' || m.branchId === null)
-    const branches = m && seesWholeBusiness ? await branchChoices(db, m.businessId) : []
-    const branchFilter = str('branch') === 'none' ? 'none' : branches.find((b) => b.id === str('branch'))?.id
     const after = decodeCursor(q.after, sort)
-    const rows = m
-      ? await queuePage(db, { businessId: m.businessId, scopeBranchId: seesWholeBusiness ? null : m.branchId, branchFilter, status, search: str('q') || undefined, sort, after, limit: QUEUE_PAGE_SIZE + 1, branches: seesWholeBusiness ? branches : undefined })
-      : []
+    const branchesRead = m && seesWholeBusiness ? branchChoices(db, m.businessId) : Promise.resolve([])
+    const rowsFor = async (branchFilter: string | undefined) =>
+      m ? queuePage(db, { businessId: m.businessId, scopeBranchId: seesWholeBusiness ? null : m.branchId, branchFilter, status, search: str('q') || undefined, sort, after, limit: QUEUE_PAGE_SIZE + 1, branches: seesWholeBusiness ? branchesRead : undefined }) : []
+    // The rows are asked for with the branches (both statements in one round trip), filtered by the
+    // branch asked for; one that is not the business's (a stale or edited link) is dropped, and the rows read again.
+    const asked = str('branch') === 'none' ? 'none' : seesWholeBusiness && isUuid(str('branch')) ? str('branch') : undefined
+    const [branches, askedRows] = await Promise.all([branchesRead, rowsFor(asked)])
+    const branchFilter = asked === 'none' || branches.some((b) => b.id === asked) ? asked : undefined
+    const rows = branchFilter === asked ? askedRows : await rowsFor(undefined)
     const page = rows.slice(0, QUEUE_PAGE_SIZE)
     const last = page[page.length - 1]
     const keep = Object.fromEntries(Object.entries({ q: str('q'), status: status ?? '', branch: branchFilter ?? '', sort: sort === 'changed' ? '' : sort }).filter(([, v]) => v))
