@@ -74,9 +74,12 @@ export async function saveSection(
   now: Date,
   audited: { actor: Actor; entry: AuditEntry },
 ): Promise<SaveResult> {
-  const statement = saveStatement(db, section, JSON.stringify({ [section]: values }), JSON.stringify(values), id, expectedVersion, now, audited.actor.userId, ...auditValues(audited.actor, now, audited.entry))
-  const saved = (await db.executeQuery(statement)).rows[0]
-  if (saved) return { kind: 'saved', version: saved.version }
+  const saved = JSON.stringify(values)
+  // The patch of the answers is the same text as JSON.stringify({ [section]: values }), without writing the values out twice.
+  const patch = `{${JSON.stringify(section)}:${saved}}`
+  const statement = saveStatement(db, section, patch, saved, id, expectedVersion, now, audited.actor.userId, ...auditValues(audited.actor, now, audited.entry))
+  const row = (await db.executeQuery(statement)).rows[0]
+  if (row) return { kind: 'saved', version: row.version }
   const current = await findOffer(db, id)
   if (!current || current.status !== 'draft') return { kind: 'readOnly' }
   return { kind: 'conflict', offer: current }
