@@ -1,6 +1,7 @@
 import type { AppUser, Role } from '../../db/database.ts'
 import { cachedRead } from '../../db/read-cache.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
+import { BoundedMap } from '../../platform/bounded-map.ts'
 
 export function usernameKey(username: string): string {
   return username.trim().toLowerCase()
@@ -23,6 +24,35 @@ export async function findUserById(db: DbOrTrx, id: string): Promise<AppUser | u
 /** The user as of now: on the embedded database from the read cache unless a user was written since (read-cache.ts). */
 export function currentUser(db: DbOrTrx, id: string): Promise<AppUser | undefined> {
   return cachedRead(db, `user:${id}`, () => userById(db, id), (rows) => rows[0])
+}
+
+/** Enough for every creator a portal's queues show in a day; past it they are read again. */
+const USERNAMES_KEPT = 50_000
+const knownUsernames = new BoundedMap<string, string>(USERNAMES_KEPT)
+
+/**
+ * The usernames of these users, by id. A username never changes (nothing updates one, and a
+ * trigger refuses it: migration 2026-11-26T1000_username_unchanged.sql), so each is kept for
+ * the process once read, on either engine and in every process: the queue names each row's
+ * creator, and joining the users' table for 50 rows was ~60 % of its statement's time on
+ * PostgreSQL (docs/performance.md, session 26). Only ids not seen before are read.
+ */
+export async function usernamesOf(db: DbOrTrx, ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
+  if (ids.every((id) => knownUsernames.has(id))) return knownUsernames
+  // Answered from a map of its own: the shared one may start again while this one waits.
+  const answer = new Map<string, string>()
+  const missing: string[] = []
+  for (const id of ids) {
+    const known = knownUsernames.get(id)
+    if (known !== undefined) answer.set(id, known)
+    else if (!answer.has(id) && !missing.includes(id)) missing.push(id)
+  }
+  const rows = await db.selectFrom('app_user').select(['id', 'username']).where('id', 'in', missing).execute()
+  for (const r of rows) {
+    knownUsernames.set(r.id, r.username)
+    answer.set(r.id, r.username)
+  }
+  return answer
 }
 
 export interface NewUser {

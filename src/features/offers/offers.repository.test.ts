@@ -5,7 +5,8 @@ import { makeBusiness, makeOffer } from '../../../tests/helpers/console-fixtures
 import { freshDatabase } from '../../../tests/helpers/database.ts'
 import { createUser } from '../../../tests/helpers/users.ts'
 import type { Actor } from '../../platform/audit.ts'
-import { findOffer, saveSection } from './offers.repository.ts'
+import { usernamesOf } from '../auth/users.repository.ts'
+import { findOffer, queuePage, saveSection } from './offers.repository.ts'
 
 /**
  * A section's save is one statement: the offer's answers and version, what this version
@@ -106,5 +107,41 @@ describe('saving a section (one statement: the answers, the version kept, the au
     assert.deepEqual(await findOffer(database.db, offerId), current)
     assert.equal((await versionsKept()).length, 1)
     assert.equal((await entries()).length, 1)
+  })
+})
+
+/**
+ * The queue names each row's creator from usernames the process keeps (usernamesOf), not by
+ * joining the users' table; that is right only because a username never changes, which the
+ * database enforces.
+ */
+describe('the queue’s creators (usernames kept by the process, never changed)', () => {
+  let database: DatabaseHandle
+  after(() => database?.close())
+
+  test('each row is named by its own creator, the first time and again; ids partly known are all answered', async () => {
+    database = await freshDatabase()
+    const ana = await createUser(database.db, { username: 'queue-ana' })
+    const ben = await createUser(database.db, { username: 'Queue.Ben' })
+    const carl = await createUser(database.db, { username: 'queue-carl' })
+    const businessId = await makeBusiness(database.db, { eight: '87650001', legalName: 'Creators Inc.' })
+    const byAna = await makeOffer(database.db, { businessId, userId: ana.id, offerNumber: 'A0000011', submittedAt: new Date('2026-01-10T15:00:00Z') })
+    const byBen = await makeOffer(database.db, { businessId, userId: ben.id, offerNumber: 'A0000012', submittedAt: new Date('2026-01-11T15:00:00Z') })
+    const query = { businessId, scopeBranchId: null, sort: 'changed', limit: 10 } as const
+    const expected = [
+      { id: byBen, created_by: 'Queue.Ben' },
+      { id: byAna, created_by: 'queue-ana' },
+    ]
+    for (let i = 0; i < 2; i++) assert.deepEqual((await queuePage(database.db, query)).map((r) => ({ id: r.id, created_by: r.created_by })), expected)
+    const names = await usernamesOf(database.db, [carl.id, ana.id, carl.id])
+    assert.deepEqual([names.get(carl.id), names.get(ana.id)], ['queue-carl', 'queue-ana'])
+  })
+
+  test('the database refuses to change a username, and lets every other column change', async () => {
+    const user = await createUser(database.db, { username: 'fixed-name' })
+    await assert.rejects(database.db.updateTable('app_user').set({ username: 'other-name' }).where('id', '=', user.id).execute(), /a username never changes/)
+    await database.db.updateTable('app_user').set({ username: 'fixed-name', given_name: 'Zoé' }).where('id', '=', user.id).execute()
+    const after = await database.db.selectFrom('app_user').select(['username', 'given_name']).where('id', '=', user.id).executeTakeFirstOrThrow()
+    assert.deepEqual(after, { username: 'fixed-name', given_name: 'Zoé' })
   })
 })
