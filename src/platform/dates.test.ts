@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { dateTimeFormat, dayInZone, formatInZone } from './dates.ts'
+import { dateTimeFormat, dayInZone, formatInZone, formatterInZone } from './dates.ts'
 
 describe('dates as people read them', () => {
   const instant = new Date('2026-01-15T04:30:00Z')
@@ -42,5 +42,14 @@ describe('dates as people read them', () => {
       assert.equal(formatInZone('en', later, 'America/Toronto', 'clock'), '11:31 p.m. EST')
       assert.equal(formatInZone('en', instant, 'America/Toronto', 'date'), 'January 14, 2026')
     }
+  })
+
+  it('hands a table one formatter for its language, zone and style, which formats each row’s instant as formatInZone does', () => {
+    const listed = formatterInZone('fr', 'America/Toronto', 'listed')
+    assert.equal(formatterInZone('fr', 'America/Toronto', 'listed'), listed)
+    assert.notEqual(formatterInZone('en', 'America/Toronto', 'listed'), listed)
+    const later = new Date(instant.getTime() + 86_400_000)
+    assert.deepEqual([listed(instant), listed(later)], [formatInZone('fr', instant, 'America/Toronto', 'listed'), formatInZone('fr', later, 'America/Toronto', 'listed')])
+    assert.notEqual(listed(instant), listed(later))
   })
 })

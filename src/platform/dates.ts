@@ -35,27 +35,30 @@ export function dateTimeFormat(locale: 'en-CA' | 'fr-CA', options: Intl.DateTime
   return format
 }
 
-/** A formatter and what it has formatted: ICU's format() costs ~3 µs, and a page shows the same instants on every view (its rows' dates, the session's end). */
-interface Styled {
-  format: Intl.DateTimeFormat
-  done: BoundedMap<number, string>
-}
+/** Per language, zone and style: a formatter that keeps what it has formatted (ICU's format() costs ~3 µs, and a page shows the same instants on every view: its rows' dates, the session's end). */
+const styled = new Map<string, (date: Date) => string>()
 
 /** Formatted instants kept per formatter; past it that formatter's memory starts again. */
 const REMEMBERED_PER_STYLE = 5_000
 
-const styled = new Map<string, Styled>()
-
 export function formatInZone(lang: Lang, date: Date, timeZone: string, style: DateStyle): string {
-  // Found by a short key: a table formats a date per row, and the options' JSON key costs as much as the formatting.
+  return formatterInZone(lang, timeZone, style)(date)
+}
+
+/**
+ * `formatInZone` for one language, zone and style, found once: a table formats a date per row
+ * with the same three, and finding them again each row cost as much as the formatting.
+ */
+export function formatterInZone(lang: Lang, timeZone: string, style: DateStyle): (date: Date) => string {
   const key = `${lang}|${timeZone}|${style}`
-  let entry = styled.get(key)
-  if (!entry) {
-    entry = { format: dateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { ...DATE_STYLES[style], timeZone }), done: new BoundedMap(REMEMBERED_PER_STYLE) }
-    styled.set(key, entry)
+  let formatted = styled.get(key)
+  if (!formatted) {
+    const format = dateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { ...DATE_STYLES[style], timeZone })
+    const done = new BoundedMap<number, string>(REMEMBERED_PER_STYLE)
+    formatted = (date) => done.remember(date.getTime(), () => format.format(date))
+    styled.set(key, formatted)
   }
-  const format = entry.format
-  return entry.done.remember(date.getTime(), () => format.format(date))
+  return formatted
 }
 
 /** Per zone, the last minute a day was asked for and that day. */

@@ -19,7 +19,7 @@ import { canSeeOffer, type OfferService } from './offers.service.ts'
 import type { Answers, Offer, OfferStatus } from './offers.tables.ts'
 import { STATUS_KEY } from './offers.views.ts'
 import { isUuid } from '../../platform/ids.ts'
-import { formatInZone } from '../../platform/dates.ts'
+import { formatterInZone } from '../../platform/dates.ts'
 
 export interface OfferDeps {
   db: Db
@@ -135,6 +135,11 @@ export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): vo
     const keep = Object.fromEntries(Object.entries({ q: str('q'), status: status ?? '', branch: branchFilter ?? '', sort: sort === 'changed' ? '' : sort }).filter(([, v]) => v))
     const nextHref = rows.length > QUEUE_PAGE_SIZE && last ? `/${lang}/offers?${new URLSearchParams({ ...keep, after: encodeCursor(queueCursor(last, sort)) })}` : undefined
     const filtered = Object.keys(keep).some((k) => k !== 'sort') || !!after
+    // What every row repeats (status tags, "no branch", the date's format), translated and escaped once a page, not once a row.
+    const statusTags = Object.fromEntries(STATUSES.map((s) => [s, html`<span class="tag">${t(STATUS_KEY[s])}</span>`])) as Record<OfferStatus, Html>
+    const noNumber = html`${t('offers.draftNoNumber')}`
+    const noBranch = html`${t('offers.noBranch')}`
+    const listed = formatterInZone(lang, deps.timeZone, 'listed')
     return reply.page({
       title: t('offers.queueTitle'),
       breadcrumbs: [{ text: t('common.home'), href: `/${lang}/home` }],
@@ -161,7 +166,7 @@ ${
       ? html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('offers.queueTitle')}</caption>
 <thead><tr><th scope="col">${t('offers.number')}</th><th scope="col">${t('offers.worker')}</th><th scope="col">${t('offers.job')}</th><th scope="col">${t('offers.status')}</th><th scope="col">${t('offers.branch')}</th><th scope="col">${t('offers.createdBy')}</th><th scope="col">${t('offers.changed')}</th></tr></thead>
 <tbody>${page.map(
-          (r) => html`<tr><td><a href="/${lang}/offers/${r.id}">${r.offer_number ?? t('offers.draftNoNumber')}<span class="visually-hidden"> ${r.worker_name}</span></a></td><td>${r.worker_name}</td><td>${r.job_title}</td><td><span class="tag">${t(STATUS_KEY[r.status])}</span></td><td>${r.branch_name ?? t('offers.noBranch')}</td><td>${r.created_by}</td><td>${formatInZone(lang, r.updated_at, deps.timeZone, 'listed')}</td></tr>`,
+          (r) => html`<tr><td><a href="/${lang}/offers/${r.id}">${r.offer_number ?? noNumber}<span class="visually-hidden"> ${r.worker_name}</span></a></td><td>${r.worker_name}</td><td>${r.job_title}</td><td>${statusTags[r.status]}</td><td>${r.branch_name ?? noBranch}</td><td>${r.created_by}</td><td>${listed(r.updated_at)}</td></tr>`,
         )}</tbody></table></div>
 ${nextHref ? html`<nav aria-label="${t('offers.pagination')}"><p><a href="${nextHref}" rel="next">${t('offers.nextPage')}</a>${after ? html` · <a href="/${lang}/offers?${new URLSearchParams(keep).toString()}">${t('offers.firstPage')}</a>` : ''}</p></nav>` : after ? html`<nav aria-label="${t('offers.pagination')}"><p><a href="/${lang}/offers?${new URLSearchParams(keep).toString()}">${t('offers.firstPage')}</a></p></nav>` : ''}`
       : ''
