@@ -438,6 +438,7 @@ describe('the API (/api/v1)', () => {
     const filtered = await api.get(`/api/v1/offers?branch=${branch.id}`)
     assert.deepEqual(filtered.json.items.map((o: { id: string }) => o.id), [branchOffer.id])
     assert.equal(filtered.json.items[0].branchName, 'Branch Nord', 'the list that checked the filter names the rows’ branch')
+    assert.equal(filtered.json.items[0].createdBy, 'branch.user', 'each row names the user who created it')
     assert.equal((await api.get(`/api/v1/offers?branch=${b.businessId}`)).status, 400, 'not a branch of A')
     const users = await branchApi.get('/api/v1/business/users')
     assert.deepEqual(users.json.items.map((u: { familyName: string }) => u.familyName), ['Nord'])
