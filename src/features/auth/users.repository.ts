@@ -38,16 +38,15 @@ const knownUsernames = new BoundedMap<string, string>(USERNAMES_KEPT)
  * PostgreSQL (docs/performance.md, session 26). Only ids not seen before are read.
  */
 export async function usernamesOf(db: DbOrTrx, ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
-  if (ids.every((id) => knownUsernames.has(id))) return knownUsernames
-  // Answered from a map of its own: the shared one may start again while this one waits.
+  const missing = ids.filter((id) => !knownUsernames.has(id))
+  if (missing.length === 0) return knownUsernames
+  // Answered from a map of its own: the shared one may start again (past its bound) while this one waits.
   const answer = new Map<string, string>()
-  const missing: string[] = []
   for (const id of ids) {
     const known = knownUsernames.get(id)
     if (known !== undefined) answer.set(id, known)
-    else if (!answer.has(id) && !missing.includes(id)) missing.push(id)
   }
-  const rows = await db.selectFrom('app_user').select(['id', 'username']).where('id', 'in', missing).execute()
+  const rows = await db.selectFrom('app_user').select(['id', 'username']).where('id', 'in', [...new Set(missing)]).execute()
   for (const r of rows) {
     knownUsernames.set(r.id, r.username)
     answer.set(r.id, r.username)

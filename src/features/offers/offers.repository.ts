@@ -306,9 +306,12 @@ export async function queuePage(db: DbOrTrx, q: QueueQuery): Promise<QueueRow[]>
   // Branch names from the business's list of branches, not a join: PostgreSQL joined the small
   // branch table by scanning it once per row of the page, and on the embedded database each
   // scan asks the file system for the table's size (12 % of the page's CPU, docs/performance.md).
-  const names = rows.some((r) => r.branch_id !== null) ? new Map((await (q.branches ?? branchChoices(db, q.businessId))).map((b) => [b.id, b.name])) : undefined
-  // Creators' usernames kept by the process, not joined (usernamesOf).
-  const creators = rows.length > 0 ? await usernamesOf(db, rows.map((r) => r.created_by)) : undefined
+  // Creators' usernames kept by the process, not joined (usernamesOf); both read, when they must be, in one round trip.
+  const [branches, creators] = await Promise.all([
+    rows.some((r) => r.branch_id !== null) ? (q.branches ?? branchChoices(db, q.businessId)) : undefined,
+    usernamesOf(db, rows.map((r) => r.created_by)),
+  ])
+  const names = branches && new Map(branches.map((b) => [b.id, b.name]))
   // Each row written out: a rest and a spread per row left V8 slow dictionary-mode objects (~3 % of the page).
   return rows.map((r) => ({
     id: r.id,
@@ -316,7 +319,7 @@ export async function queuePage(db: DbOrTrx, q: QueueQuery): Promise<QueueRow[]>
     worker_name: r.worker_name,
     job_title: r.job_title,
     status: r.status,
-    created_by: creators?.get(r.created_by) ?? '',
+    created_by: creators.get(r.created_by) ?? '',
     updated_at: r.updated_at,
     branch_name: (r.branch_id && names?.get(r.branch_id)) ?? null,
   }))
