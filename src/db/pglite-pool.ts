@@ -147,7 +147,11 @@ export class PGliteClient {
     try {
       return await answer
     } catch (err) {
-      if (name === undefined || (err as { code?: string }).code !== RESULT_TYPE_CHANGED) throw err
+      if (name === undefined || (err as { code?: string }).code !== RESULT_TYPE_CHANGED) {
+        // A stack that leads back to the statement's caller, as on PostgreSQL (postgres.ts), not to the answer's parsing.
+        if (err instanceof Error) Error.captureStackTrace(err)
+        throw err
+      }
       // Prepared before a migration changed the table's columns: prepared afresh, in a turn of its own.
       this.context.prepared.prepared.delete(name)
       await this.query(`deallocate "${name}"`)

@@ -40,6 +40,19 @@ function pgQuery(client: pg.Client, ...args: unknown[]): never {
 }
 
 /**
+ * Statement `text` prepared (or bound, once prepared) under `name`. pg's Query is made from the
+ * text and values and named afterwards: given a config object, pg copies it property by property
+ * (`cloneQueryConfig`, ~2 µs a statement, ~7 µs of a queue page: docs/performance.md, session 27).
+ */
+function namedQuery(client: pg.Client, name: string, text: string, values: unknown[] | undefined): Promise<QueryResult> {
+  return new Promise((resolve, reject) => {
+    const query = new pg.Query(text, values, (err, result) => (err ? reject(err) : resolve(result as unknown as QueryResult)))
+    ;(query as unknown as { name: string }).name = name
+    pgQuery(client, query)
+  })
+}
+
+/**
  * A pg client that prepares each data statement (`isPreparable`) once per connection and
  * then only binds and executes it: PostgreSQL skips parsing and planning (most of a small
  * statement's cost there: docs/performance.md). Only outside a transaction, so a failure
@@ -66,17 +79,20 @@ export class PreparingClient extends pg.Client {
   }
 
   private async runNamed(name: string, text: string, values: unknown[] | undefined): Promise<QueryResult> {
-    const run = (): Promise<QueryResult> => pgQuery(this, { name, text, values })
     try {
-      return await run()
+      return await namedQuery(this, name, text, values)
     } catch (err) {
-      if ((err as { code?: string }).code !== RESULT_TYPE_CHANGED || this.getTransactionStatus() !== 'I') throw err
+      if ((err as { code?: string }).code !== RESULT_TYPE_CHANGED || this.getTransactionStatus() !== 'I') {
+        // As pg's own promise does: a stack that leads back to the statement's caller, not to the socket's read.
+        if (err instanceof Error) Error.captureStackTrace(err)
+        throw err
+      }
       // Pipelined, other statements under this name may be on their way behind it: no deallocate
       // under their feet; the text is prepared again under a new name (the old one stays, unused).
-      if ((this as unknown as { pipeline: boolean }).pipeline) return pgQuery(this, { name: this.names.renew(text, name), text, values })
+      if ((this as unknown as { pipeline: boolean }).pipeline) return namedQuery(this, this.names.renew(text, name), text, values)
       await (pgQuery(this, `deallocate "${name}"`) as Promise<QueryResult>)
       delete (this as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name]
-      return run()
+      return namedQuery(this, name, text, values)
     }
   }
 }

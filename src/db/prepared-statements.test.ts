@@ -23,7 +23,15 @@ async function onPostgres(): Promise<OneSession> {
   const target = await emptyPostgresDatabase(process.env.TEST_DATABASE_URL!)
   const pool = new pg.Pool({ connectionString: target.url, max: 1, Client: PreparingClient })
   return {
-    query: (text, values) => pool.query(text, values),
+    // On a client taken from the pool, as Kysely asks (pg.Pool's own query would add its own error stack).
+    async query(text, values) {
+      const client = await pool.connect()
+      try {
+        return await client.query(text, values)
+      } finally {
+        client.release()
+      }
+    },
     async inTransaction(fn) {
       const client = await pool.connect()
       try {
@@ -121,7 +129,11 @@ for (const [engine, open] of engines) {
 
     test('a failing prepared select reports PostgreSQL’s error and the session goes on', async () => {
       const text = 'select name from thing where id = $1::int'
-      await assert.rejects(session.query(text, ['not a number']), (err: { code?: string }) => err.code === '22P02')
+      async function askForTheThingNumbered(id: string) {
+        return (await session.query(text, [id])).rows
+      }
+      // The error's stack leads back to the code that asked, not only to the socket's read.
+      await assert.rejects(askForTheThingNumbered('not a number'), (err: Error & { code?: string }) => err.code === '22P02' && !!err.stack?.includes('askForTheThingNumbered'))
       assert.deepEqual((await session.query(text, [2])).rows, [{ name: 'two' }])
       await assert.rejects(session.query('select nme from thing where id = $1', [1]), (err: { code?: string }) => err.code === '42703')
       assert.deepEqual((await session.query('select count(*)::int as n from thing where id > $1', [0])).rows, [{ n: 2 }])
