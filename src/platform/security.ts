@@ -9,6 +9,7 @@ import type { Db } from '../db/connect.ts'
 import type { Clock } from './clock.ts'
 import { RememberingSigner } from './cookie-signer.ts'
 import { RandomTokens } from './random-tokens.ts'
+import { compareSessionsByStoredForm } from './session-change.ts'
 import type { DbSessionStore } from './session-store.ts'
 
 declare module 'fastify' {
@@ -126,6 +127,7 @@ export async function registerSecurity(
   })
 
   await app.register(fastifyCookie)
+  compareSessionsByStoredForm()
   await app.register(fastifySession, {
     cookieName: SESSION_COOKIE,
     // The first secret signs; every one verifies (a rotation: cookies signed before still work until they end).
