@@ -37,6 +37,56 @@ describe('which statements may share a pipelined connection', () => {
   })
 })
 
+/** The clients Kysely takes and releases, one per statement or transaction: handed out again once released. */
+describe('the pipelining pool’s clients, taken and released', () => {
+  /** pg's pool, for what goes to it: statements that need a connection of their own. */
+  function fakePool() {
+    const taken: Array<{ sent: string[]; released: boolean }> = []
+    const pool = {
+      taken,
+      async connect() {
+        const client = { sent: [] as string[], released: false, query: async (text: string) => (client.sent.push(text), { rows: [] }), release: () => void (client.released = true) }
+        taken.push(client)
+        return client
+      },
+    }
+    return pool
+  }
+  const noSharedConnection = (): pg.Client => {
+    throw new Error('no statement here goes to a shared connection')
+  }
+
+  test('a released client is handed out again, once, even if released twice; one in use never', async () => {
+    const pool = new PipeliningPool(fakePool() as unknown as pg.Pool, 1, noSharedConnection)
+    const first = await pool.connect()
+    const second = await pool.connect()
+    assert.notEqual(first, second)
+    first.release()
+    first.release()
+    const third = await pool.connect()
+    const fourth = await pool.connect()
+    assert.equal(third, first)
+    assert.notEqual(fourth, first)
+    assert.notEqual(fourth, second)
+  })
+
+  test('one that had a connection of its own (a transaction) gave it back, and its next use starts without it', async () => {
+    const ordinary = fakePool()
+    const pool = new PipeliningPool(ordinary as unknown as pg.Pool, 1, noSharedConnection)
+    const client = await pool.connect()
+    await client.query('begin')
+    await client.query('select 1')
+    await client.query('commit')
+    client.release()
+    assert.deepEqual(ordinary.taken.map((c) => [c.sent, c.released]), [[['begin', 'select 1', 'commit'], true]])
+    const again = await pool.connect()
+    assert.equal(again, client)
+    await again.query('begin')
+    assert.equal(ordinary.taken.length, 2, 'a new connection of its own, not the one given back')
+    assert.deepEqual(ordinary.taken[1]!.sent, ['begin'])
+  })
+})
+
 /**
  * The portal's PostgreSQL handle with its pipelined connections (PostgreSQL tier only):
  * statements sent on their own share them, transactions and session state do not.

@@ -25,6 +25,17 @@ type QueryResult = pg.QueryResult<Record<string, unknown>>
 /** How long the oldest statement on a shared connection may wait before new ones go to another. */
 const STALL_MS = 250
 
+/** What Kysely's PostgresDialect takes from `connect()`. */
+interface PooledHandle {
+  query(text: string, values?: unknown[]): Promise<QueryResult>
+  release(err?: unknown): void
+  /** Between `connect()` and its `release()`. */
+  inUse: boolean
+}
+
+/** Released handles kept for the next `connect()`s: more than a page's statements in flight at once. */
+const MAX_RELEASED = 64
+
 interface SharedConnection {
   client: pg.Client
   ready: Promise<unknown>
@@ -82,10 +93,25 @@ export class PipeliningPool {
     this.now = options.now ?? (() => performance.now())
   }
 
-  /** A client for one Kysely connection: shared until it sends something that is not shareable. */
-  async connect(): Promise<{ query(text: string, values?: unknown[]): Promise<QueryResult>; release(err?: unknown): void }> {
+  /**
+   * A client for one Kysely connection: shared until it sends something that is not shareable.
+   * Released ones are handed out again: Kysely keeps a wrapper per client object (a WeakMap
+   * entry, and a WeakSet entry in its runtime driver), made afresh for every statement when
+   * every statement had a new one (~5 µs of a queue page, docs/performance.md, session 27).
+   */
+  async connect(): Promise<PooledHandle> {
+    const handle = this.released.pop() ?? this.newHandle()
+    handle.inUse = true
+    return handle
+  }
+
+  /** Handles released and not yet handed out again: as many as statements were once in flight at one time, at most MAX_RELEASED. */
+  private readonly released: PooledHandle[] = []
+
+  private newHandle(): PooledHandle {
     let own: pg.PoolClient | undefined
-    return {
+    const handle: PooledHandle = {
+      inUse: false,
       query: async (text, values) => {
         if (!own && isShareable(text)) return this.sendShared(text, values)
         own ??= await this.pool.connect()
@@ -94,8 +120,13 @@ export class PipeliningPool {
       release: (err) => {
         own?.release(err as Error | undefined)
         own = undefined
+        // Released twice, it must not be handed out twice.
+        if (!handle.inUse) return
+        handle.inUse = false
+        if (this.released.length < MAX_RELEASED) this.released.push(handle)
       },
     }
+    return handle
   }
 
   async end(): Promise<void> {
