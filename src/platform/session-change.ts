@@ -5,10 +5,10 @@ const Session = createRequire(import.meta.url)('@fastify/session/lib/session.js'
 
 /** The session's values as they would be stored, the cookie aside; top-level names in one order, whatever order they were set in. */
 export function storedForm(session: Record<string, unknown>): string {
-  const names = Object.keys(session).sort()
-  let text = ''
-  for (const name of names) if (name !== 'cookie') text += `${JSON.stringify(name)}:${JSON.stringify(session[name])},`
-  return text
+  // No prototype: a name such as `__proto__` stays a value.
+  const values: Record<string, unknown> = Object.create(null) as Record<string, unknown>
+  for (const name of Object.keys(session).sort()) if (name !== 'cookie') values[name] = session[name]
+  return JSON.stringify(values)
 }
 
 /** The method @fastify/session tells a changed session by (`Session.prototype[hash]`), or undefined if a release renamed it. */
