@@ -79,6 +79,8 @@ interface SharedConnection {
  */
 export class PipeliningPool {
   private readonly shared: SharedConnection[] = []
+  /** Handles released and not yet handed out again: as many as statements were once in flight at one time, at most MAX_RELEASED. */
+  private readonly released: PooledHandle[] = []
   private ending = false
   private readonly stallMs: number
   private readonly now: () => number
@@ -97,16 +99,13 @@ export class PipeliningPool {
    * A client for one Kysely connection: shared until it sends something that is not shareable.
    * Released ones are handed out again: Kysely keeps a wrapper per client object (a WeakMap
    * entry, and a WeakSet entry in its runtime driver), made afresh for every statement when
-   * every statement had a new one (~5 µs of a queue page, docs/performance.md, session 27).
+   * every statement had a new one (~3.5 µs a statement, docs/performance.md, session 27).
    */
   async connect(): Promise<PooledHandle> {
     const handle = this.released.pop() ?? this.newHandle()
     handle.inUse = true
     return handle
   }
-
-  /** Handles released and not yet handed out again: as many as statements were once in flight at one time, at most MAX_RELEASED. */
-  private readonly released: PooledHandle[] = []
 
   private newHandle(): PooledHandle {
     let own: pg.PoolClient | undefined

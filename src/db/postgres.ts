@@ -42,7 +42,7 @@ function pgQuery(client: pg.Client, ...args: unknown[]): never {
 /**
  * Statement `text` prepared (or bound, once prepared) under `name`. pg's Query is made from the
  * text and values and named afterwards: given a config object, pg copies it property by property
- * (`cloneQueryConfig`, ~2 µs a statement, ~7 µs of a queue page: docs/performance.md, session 27).
+ * (`cloneQueryConfig`, ~4 µs a statement: docs/performance.md, session 27).
  */
 function namedQuery(client: pg.Client, name: string, text: string, values: unknown[] | undefined): Promise<QueryResult> {
   return new Promise((resolve, reject) => {
