@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 
 /** @fastify/session's Session class: its own module, which the plugin's index loads too. */
-const Session = createRequire(import.meta.url)('@fastify/session/lib/session.js') as { prototype: object }
+const Session = createRequire(import.meta.url)('@fastify/session/lib/session.js') as { prototype: Record<symbol, unknown> }
 
 /** The session's values as they would be stored, the cookie aside; top-level names in one order, whatever order they were set in. */
 export function storedForm(session: Record<string, unknown>): string {
@@ -11,34 +11,23 @@ export function storedForm(session: Record<string, unknown>): string {
   return JSON.stringify(values)
 }
 
-/** The method @fastify/session tells a changed session by (`Session.prototype[hash]`), or undefined if a release renamed it. */
-function changeMethodName(): symbol | undefined {
-  return Object.getOwnPropertySymbols(Session.prototype).find((s) => s.description === 'hash')
+function storedFormOfThis(this: Record<string, unknown>): string {
+  return storedForm(this)
 }
-
-let installed = false
 
 /**
  * @fastify/session tells whether a request changed its session (and so must write it) by
  * comparing a SHA-256 of the session's stable JSON, made with a replacer function, when it is
  * read and when the answer is sent: twice on every signed-in request, ~14 µs of the queue's
  * page (docs/performance.md, session 27). The comparison is all it is used for, so the stored
- * form itself serves: the same answer (changed exactly when what would be stored differs) for a
- * plain concatenation. The session's values are JSON (it is stored as JSON). Idempotent; the
- * test suite fails if a release of @fastify/session no longer has the method (then its own
- * stays in use).
+ * form itself serves: the same answer (changed exactly when what would be stored differs) for
+ * one plain `JSON.stringify`. The session's values are JSON (it is stored as JSON). Idempotent;
+ * false, and the library's own method left in use, if a release no longer names it `hash` (the
+ * test suite fails then).
  */
 export function compareSessionsByStoredForm(): boolean {
-  if (installed) return true
-  const name = changeMethodName()
+  const name = Object.getOwnPropertySymbols(Session.prototype).find((s) => s.description === 'hash')
   if (!name) return false
-  Object.defineProperty(Session.prototype, name, {
-    value: function (this: Record<string, unknown>) {
-      return storedForm(this)
-    },
-    writable: true,
-    configurable: true,
-  })
-  installed = true
+  if (Session.prototype[name] !== storedFormOfThis) Object.defineProperty(Session.prototype, name, { value: storedFormOfThis, writable: true, configurable: true })
   return true
 }

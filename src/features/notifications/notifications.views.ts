@@ -1,14 +1,17 @@
 import type { Lang, Translate } from '../../i18n/i18n.ts'
-import { formatInZone } from '../../platform/dates.ts'
+import { formatInZone, formatterInZone } from '../../platform/dates.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { summaryList } from '../../ui/components.ts'
 import type { DevMailboxRow } from './notifications.tables.ts'
 import type { MessagesPage } from './notifications.service.ts'
 import { paragraphs } from './render.ts'
 
+/** The zone messages' times are shown in. */
+const MESSAGES_ZONE = 'America/Toronto'
+
 /** Dates and times as people in Canada read them, in the page's language. */
 export function formatDateTime(date: Date, lang: Lang): string {
-  return formatInZone(lang, date, 'America/Toronto', 'dateTime')
+  return formatInZone(lang, date, MESSAGES_ZONE, 'dateTime')
 }
 
 export const messagesPath = (lang: Lang, page?: number) => `/${lang}/messages${page && page > 1 ? `?page=${page}` : ''}`
@@ -23,6 +26,8 @@ export function messagesListView(t: Translate, lang: Lang, p: MessagesPage): Htm
   if (p.total === 0) {
     return html`<h1>${t('notifications.messagesTitle')}</h1><p>${t('notifications.noMessages')}</p>`
   }
+  // Found once for the list's rows, as the offer queue does (formatterInZone).
+  const received = formatterInZone(lang, MESSAGES_ZONE, 'dateTime')
   return html`<h1>${t('notifications.messagesTitle')}</h1>
 <p>${t('notifications.unreadCount', { count: p.unread })}</p>
 <div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}">
@@ -35,7 +40,7 @@ ${p.items.map(
 <td>${m.unread ? html`<strong><a href="${messagePath(lang, m.id)}">${m.subject}</a></strong>` : html`<a href="${messagePath(lang, m.id)}">${m.subject}</a>`}${
     m.forBusiness ? html`<br><span class="hint">${t('notifications.fromBusiness')}</span>` : ''
   }</td>
-<td><time datetime="${m.createdAt.toISOString()}">${formatDateTime(m.createdAt, lang)}</time></td>
+<td><time datetime="${m.createdAt.toISOString()}">${received(m.createdAt)}</time></td>
 <td>${m.unread ? html`<span class="tag tag-blue">${t('notifications.unread')}</span>` : t('notifications.read')}</td>
 </tr>`,
 )}
