@@ -74,6 +74,31 @@ export interface AppUserTable {
 export type AppUser = Selectable<AppUserTable>
 
 /**
+ * The user as every signed-in request has it (`request.user`): without the password's hash,
+ * the second factor's secret and the sign-in attempts' state, which only signing in, the
+ * account's security pages and the officers' unlock read, by id, when they need them. What is
+ * not read cannot be shown, logged or kept by mistake; and a request parses fewer columns.
+ */
+export const SIGNED_IN_USER_COLUMNS = [
+  'id',
+  'role',
+  'username',
+  'email',
+  'email_verified_at',
+  'given_name',
+  'middle_name',
+  'family_name',
+  'preferred_language',
+  'totp_enabled_at',
+  'status',
+  'last_sign_in_at',
+  'previous_sign_in_at',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof AppUserTable>
+export type SignedInUser = Pick<AppUser, (typeof SIGNED_IN_USER_COLUMNS)[number]>
+
+/**
  * Every table. A feature keeps its own table interfaces in `<feature>.tables.ts`
  * and adds them here with one `extends`.
  */

@@ -1,7 +1,7 @@
 import type { FastifySessionObject as Session, SessionStore } from '@fastify/session'
 import type { AliasableExpression, Expression, InferResult } from 'kysely'
 import type { Db } from '../db/connect.ts'
-import type { AppUser } from '../db/database.ts'
+import { SIGNED_IN_USER_COLUMNS, type SignedInUser } from '../db/database.ts'
 import { compiledOnce } from '../db/compiled-once.ts'
 import { cachedRead } from '../db/read-cache.ts'
 import type { Clock } from './clock.ts'
@@ -25,7 +25,7 @@ export interface SessionCompanion {
 
 /** What a session's statement read besides the session itself. */
 export interface ReadWithSession {
-  user: AppUser | null
+  user: SignedInUser | null
   companions: Record<string, unknown>
 }
 
@@ -83,7 +83,7 @@ export class DbSessionStore implements SessionStore {
     return this.db
       .selectFrom('session as s')
       .leftJoin('app_user as u', 'u.id', 's.user_id')
-      .selectAll('u')
+      .select(SIGNED_IN_USER_COLUMNS.map((c) => `u.${c}` as const))
       .select(['s.data as session_data', 's.expires_at as session_expires_at'])
       .select((eb) => this.companions.map((c) => c.select(this.db, eb.ref('s.user_id')).as(`companion_${c.name}`)))
       .where('s.id', '=', sessionId)
@@ -144,7 +144,7 @@ export class DbSessionStore implements SessionStore {
       if (name.startsWith('companion_')) companions[name.slice('companion_'.length)] = value
       else if (name !== 'session_data' && name !== 'session_expires_at') user[name] = value
     }
-    return { data: row.session_data, expiresAt: row.session_expires_at, user: user.id === null ? null : (user as unknown as AppUser), companions }
+    return { data: row.session_data, expiresAt: row.session_expires_at, user: user.id === null ? null : (user as unknown as SignedInUser), companions }
   }
 
   destroy(sessionId: string, callback: Callback): void {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { currentUser } from '../../src/features/auth/users.repository.ts'
 import { insertAccountMessage } from '../../src/features/notifications/notifications.repository.ts'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { TestClient } from '../helpers/http.ts'
@@ -19,7 +20,13 @@ describe('what a signed-in page reads with its session', () => {
   let t: TestApp
 
   before(async () => {
-    t = await testApp({ configure: (app) => registerSignInAs(app, () => t) })
+    t = await testApp({
+      configure: (app) => {
+        registerSignInAs(app, () => t)
+        // What a route finds on the request: the names of the signed-in user's fields.
+        app.get('/test/user-fields', async (request) => ({ fields: request.user ? Object.keys(request.user).sort() : null }))
+      },
+    })
   })
   after(() => t.close())
 
@@ -59,6 +66,22 @@ describe('what a signed-in page reads with its session', () => {
       .execute()
     const switcher = await client.get('/en/home')
     assert.match(switcher.body, /<select id="header-business"[\s\S]*Fresh First Inc\.[\s\S]*Fresh Second Inc\./)
+  })
+
+  test('the signed-in user a route finds carries no password hash, second-factor secret or sign-in attempts, however it was read', async () => {
+    const { userId } = await businessWithPrimary(t, 'companions-secrets', '180000008', 'No Secrets Inc.')
+    await t.db.updateTable('app_user').set({ totp_secret: 'sealed-secret-for-the-test', totp_last_step: 7, failed_sign_ins: 2 }).where('id', '=', userId).execute()
+    const client = new TestClient(t.app)
+    await signInAs(client, userId)
+    sent.length = 0
+    const { fields } = JSON.parse((await client.get('/test/user-fields')).body) as { fields: string[] }
+    // The user's own read, for a request that found the session's read taken by another.
+    const readAlone = Object.keys((await currentUser(t.db, userId))!)
+    for (const read of [fields, readAlone]) {
+      assert.ok(read.includes('id') && read.includes('preferred_language') && read.includes('status'), read.join(', '))
+      for (const secret of ['password_hash', 'totp_secret', 'totp_last_step', 'failed_sign_ins', 'locked_until']) assert.ok(!read.includes(secret), `${secret} in ${read.join(', ')}`)
+    }
+    assert.ok(!sent.some((x) => /password_hash|totp_secret/.test(x.text)), `statements sent:\n${sent.map((x) => x.text).join('\n')}`)
   })
 
   test('signed out, the session is still one statement and no companion is taken', async () => {

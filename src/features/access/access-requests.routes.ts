@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import type { Lang, Translate } from '../../i18n/i18n.ts'
 import { actorFrom } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
@@ -103,7 +103,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
     ]
   }
 
-  const pinResetDetail = async (request: FastifyRequest, reply: FastifyReply, viewer: AppUser, r: PinResetRequest, base: string, errors?: FormErrors, values: Record<string, string> = {}, done?: string) => {
+  const pinResetDetail = async (request: FastifyRequest, reply: FastifyReply, viewer: SignedInUser, r: PinResetRequest, base: string, errors?: FormErrors, values: Record<string, string> = {}, done?: string) => {
     const { t, lang } = request
     const officer = viewer.role !== 'employer'
     const assignee = r.assigned_to ? await findUserById(db, r.assigned_to) : undefined
@@ -149,7 +149,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
   const requestById = async (id: string) => (isUuid(id) ? db.selectFrom('pin_reset_request').selectAll().where('id', '=', id).executeTakeFirst() : undefined)
 
   /** The decision POST, for both deciders. */
-  const decide = async (request: FastifyRequest, reply: FastifyReply, viewer: AppUser, r: PinResetRequest, base: string) => {
+  const decide = async (request: FastifyRequest, reply: FastifyReply, viewer: SignedInUser, r: PinResetRequest, base: string) => {
     const { t, lang } = request
     const values = strings(request.body, DECISION_FIELDS)
     const parsed = pinResetDecisionSchema.safeParse(values)
@@ -261,7 +261,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
   })
 
   // --- Reactivation: the dormant person's request ------------------------------------------------
-  const reactivationPage = async (request: FastifyRequest, reply: FastifyReply, user: AppUser, values: Record<string, string>, errors?: FormErrors) => {
+  const reactivationPage = async (request: FastifyRequest, reply: FastifyReply, user: SignedInUser, values: Record<string, string>, errors?: FormErrors) => {
     const { t, lang } = request
     const dormant = request.businessContext?.userDormant ?? user.status === 'dormant'
     const open = await db.selectFrom('reactivation_request').select('created_at').where('user_id', '=', user.id).where('status', '=', 'submitted').executeTakeFirst()

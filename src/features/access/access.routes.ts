@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { actorFrom } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { NotFoundError } from '../../platform/errors.ts'
@@ -46,7 +46,7 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
   }
 
   /** A manager of the business they act for (`?business=` or their first). */
-  async function manager(request: FastifyRequest, reply: FastifyReply): Promise<{ user: AppUser; m: ActingMembership } | undefined> {
+  async function manager(request: FastifyRequest, reply: FastifyReply): Promise<{ user: SignedInUser; m: ActingMembership } | undefined> {
     const user = requireEmployer(request, reply)
     if (!user) return undefined
     const asked = (request.query as Record<string, unknown>).business
@@ -85,7 +85,7 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
     return isUuid(id) ? findMember(db, id) : undefined
   }
 
-  const accessPage = async (request: FastifyRequest, reply: FastifyReply, user: AppUser, m: ActingMembership, banner?: Html) => {
+  const accessPage = async (request: FastifyRequest, reply: FastifyReply, user: SignedInUser, m: ActingMembership, banner?: Html) => {
     const { t, lang } = request
     const now = clock.now()
     await expireDuePins(deps, m.businessId, now)

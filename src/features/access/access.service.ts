@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import type { Lang } from '../../i18n/i18n.ts'
 import { audit, type Actor } from '../../platform/audit.ts'
 import { formatInZone } from '../../platform/dates.ts'
@@ -58,7 +58,7 @@ export async function emailPin(trx: Parameters<typeof notify>[0], deps: AccessDe
   })
 }
 
-function inviterName(user: AppUser): string {
+function inviterName(user: SignedInUser): string {
   return [user.given_name, user.family_name].filter(Boolean).join(' ') || user.username
 }
 
@@ -69,7 +69,7 @@ function inviterName(user: AppUser): string {
 export async function issuePin(
   deps: AccessDeps,
   actor: Actor,
-  user: AppUser,
+  user: SignedInUser,
   m: ActingMembership,
   input: PersonInput & { role: PinRole; branchId: string | null },
   lang: Lang,
@@ -102,7 +102,7 @@ export async function issuePin(
 }
 
 /** A new PIN for the same person; the old one stops working at once. */
-export async function reissue(deps: AccessDeps, actor: Actor, user: AppUser, m: ActingMembership, pin: AccessPin, lang: Lang, now: Date): Promise<boolean> {
+export async function reissue(deps: AccessDeps, actor: Actor, user: SignedInUser, m: ActingMembership, pin: AccessPin, lang: Lang, now: Date): Promise<boolean> {
   return deps.db.transaction().execute(async (trx) => {
     const plain = generatePin()
     const expiresAt = new Date(now.getTime() + PIN_TTL_MS)
@@ -159,7 +159,7 @@ export type JoinResult =
  * Enrolment with a PIN. Only someone holding a live PIN learns anything beyond
  * "this PIN is not valid": which name did not match, or that it just locked.
  */
-export async function joinWithPin(deps: AccessDeps, actor: Actor, user: AppUser, input: { givenNames: string; familyName: string; pin: string }, ip: string, now: Date): Promise<JoinResult> {
+export async function joinWithPin(deps: AccessDeps, actor: Actor, user: SignedInUser, input: { givenNames: string; familyName: string; pin: string }, ip: string, now: Date): Promise<JoinResult> {
   const { db } = deps
   const wait = Math.max(await throttleWait(db, userKey(user.id), now), await throttleWait(db, addressKey(ip), now))
   if (wait > 0) return { kind: 'throttled', waitMs: wait }
@@ -260,7 +260,7 @@ export async function deleteMember(deps: AccessDeps, actor: Actor, actorUserId: 
 export async function createBranch(
   deps: AccessDeps,
   actor: Actor,
-  user: AppUser,
+  user: SignedInUser,
   m: ActingMembership,
   input: { name: string; street: string; city: string; province: string; postalCode: string } & PersonInput,
   lang: Lang,

@@ -3,7 +3,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import { sql, type Expression } from 'kysely'
 import { z } from 'zod'
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { cachedRead } from '../../db/read-cache.ts'
 import { actorFrom, audit, type DbOrTrx } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
@@ -216,7 +216,7 @@ const switchSchema = z.object({
 
 /** The switch itself: POST from the header (or the fallback page), then back to a page of ours. */
 export function registerBusinessSwitchRoutes(scope: FastifyInstance, deps: { db: Db; clock: Clock }): void {
-  const page = async (request: FastifyRequest, reply: FastifyReply, user: AppUser, errors?: FormErrors) => {
+  const page = async (request: FastifyRequest, reply: FastifyReply, user: SignedInUser, errors?: FormErrors) => {
     const { t, lang } = request
     const choices = request.businessContext?.choices ?? (await membershipChoices(deps.db, user.id))
     const current = pickCurrent(choices, activeBusinessOf(request))

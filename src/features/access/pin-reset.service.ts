@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { translator, type Lang } from '../../i18n/i18n.ts'
 import { audit, type Actor, type DbOrTrx } from '../../platform/audit.ts'
 import { notifyUser } from '../notifications/notify.ts'
@@ -51,7 +51,7 @@ export async function activePrimaryOf(db: DbOrTrx, businessId: string) {
  * The requester is answered the same way whatever the number names, even nothing: the
  * page and the receipt never say whether a business exists.
  */
-export async function requestPinReset(db: AccessDeps['db'], actor: Actor, user: AppUser, input: PinResetInput, now: Date): Promise<'sent' | 'tooMany'> {
+export async function requestPinReset(db: AccessDeps['db'], actor: Actor, user: SignedInUser, input: PinResetInput, now: Date): Promise<'sent' | 'tooMany'> {
   // A person (not a business) has at most a few requests waiting: no one floods primary users' inboxes.
   const open = await db.selectFrom('pin_reset_request').select((eb) => eb.fn.countAll<number>().as('n')).where('requester_user_id', '=', user.id).where('status', '=', 'submitted').executeTakeFirstOrThrow()
   if (Number(open.n) >= MAX_OPEN_PIN_RESETS) {
@@ -104,7 +104,7 @@ export type PinResetOutcome = { kind: 'issued'; pinId: string } | { kind: 'refus
  * who must become the primary user makes them the primary user), or a refusal with its
  * reason. The requester is told either way. Decided once: a second decision changes nothing.
  */
-export async function decidePinReset(deps: AccessDeps, actor: Actor, decider: AppUser, req: PinResetRequest, d: PinResetDecision, now: Date): Promise<PinResetOutcome> {
+export async function decidePinReset(deps: AccessDeps, actor: Actor, decider: SignedInUser, req: PinResetRequest, d: PinResetDecision, now: Date): Promise<PinResetOutcome> {
   if (d.decision === 'issue' && !req.business_id) return { kind: 'noBusiness' }
   const byOfficer = decider.role !== 'employer'
   return deps.db.transaction().execute(async (trx): Promise<PinResetOutcome> => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import type { Translate } from '../../i18n/i18n.ts'
 import { audit, actorFrom } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
@@ -25,7 +25,7 @@ export const contactSchema = z.object({
 })
 
 
-export function fullName(user: Pick<AppUser, 'given_name' | 'family_name' | 'username'>): string {
+export function fullName(user: Pick<SignedInUser, 'given_name' | 'family_name' | 'username'>): string {
   return [user.given_name, user.family_name].filter(Boolean).join(' ') || user.username
 }
 
@@ -50,7 +50,7 @@ export function registerAccountRoutes(
   scope: FastifyInstance,
   deps: { db: Db; clock: Clock; timeZone: string; homeSections?: Array<(request: FastifyRequest) => Promise<Html | ''>> },
 ): void {
-  const render = async (request: FastifyRequest, reply: FastifyReply, user: AppUser, values: Record<string, string>, errors?: FormErrors) => {
+  const render = async (request: FastifyRequest, reply: FastifyReply, user: SignedInUser, values: Record<string, string>, errors?: FormErrors) => {
     const { t, lang } = request
     const q = request.query as Record<string, unknown>
     const sections = await Promise.all((deps.homeSections ?? []).map((s) => s(request)))

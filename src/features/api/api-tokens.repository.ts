@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { compiledOnce } from '../../db/compiled-once.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { cachedRead } from '../../db/read-cache.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import { activeMembershipsQuery, type ActingMembership } from '../access/access.policy.ts'
@@ -56,7 +56,7 @@ const MEMBERSHIP_COLUMNS = ['membershipId', 'businessId', 'businessName', 'role'
 /** A token, as it stands, with its user and the user's active membership of the token's business (each absent if there is none). */
 export interface TokenPrincipalRead {
   token: ApiToken
-  user: AppUser | undefined
+  user: SignedInUser | undefined
   membership: ActingMembership | undefined
 }
 
@@ -97,7 +97,7 @@ function splitPrincipal(row: Record<string, unknown> | undefined): TokenPrincipa
   }
   return {
     token: token as unknown as ApiToken,
-    user: user.id === null ? undefined : (user as unknown as AppUser),
+    user: user.id === null ? undefined : (user as unknown as SignedInUser),
     membership: membership.membershipId === null ? undefined : (membership as unknown as ActingMembership),
   }
 }

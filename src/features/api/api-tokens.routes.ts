@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { actorFrom } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { NotFoundError } from '../../platform/errors.ts'
@@ -25,7 +25,7 @@ export function registerApiTokenRoutes(scope: FastifyInstance, deps: { db: Db; c
   const service = new ApiTokenService(deps)
   const businessesOf = async (userId: string) => (await membershipChoices(deps.db, userId)).filter((c) => !c.dormant).map((c) => ({ id: c.businessId, name: c.businessName }))
 
-  const listPage = async (request: FastifyRequest, reply: FastifyReply, user: AppUser, values?: TokenFormValues, errors?: FormErrors) => {
+  const listPage = async (request: FastifyRequest, reply: FastifyReply, user: SignedInUser, values?: TokenFormValues, errors?: FormErrors) => {
     const { t, lang } = request
     const businesses = await businessesOf(user.id)
     const current = request.businessContext?.current?.businessId

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { audit, type Actor } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { isUuid } from '../../platform/ids.ts'
@@ -40,7 +40,7 @@ export function scopesOf(token: Pick<ApiToken, 'scopes'>): Scope[] {
 /** Who a request made with a token acts as: the token's user, in the token's one business, with that user's current rights. */
 export interface ApiPrincipal {
   token: ApiToken
-  user: AppUser
+  user: SignedInUser
   membership: ActingMembership
   scopes: Scope[]
 }
@@ -50,7 +50,7 @@ export type AuthFailure = 'missing' | 'malformed' | 'unknown' | 'revoked' | 'exp
 export class ApiTokenService {
   constructor(private readonly deps: { db: Db; clock: Clock }) {}
 
-  async create(user: AppUser, input: { name: string; scopes: readonly Scope[]; days: number; businessId: string }, actor: Actor): Promise<{ token: ApiToken; value: string } | undefined> {
+  async create(user: SignedInUser, input: { name: string; scopes: readonly Scope[]; days: number; businessId: string }, actor: Actor): Promise<{ token: ApiToken; value: string } | undefined> {
     const membership = await activeMembership(this.deps.db, user.id, input.businessId)
     if (!membership) return undefined
     const days = Math.min(Math.max(1, Math.trunc(input.days)), MAX_EXPIRY_DAYS)

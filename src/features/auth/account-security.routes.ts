@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { actorFrom, audit } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { html } from '../../platform/html.ts'
@@ -14,6 +14,7 @@ import { audienceOf } from './session-lifecycle.ts'
 import { hashSecret, verifySecret } from './passwords.ts'
 import { recordFailure, throttleWait, type ThrottlePolicy } from './throttle.ts'
 import { createToken } from './tokens.ts'
+import { passwordHashOf } from './users.repository.ts'
 
 const str = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string())
 const emailChangeSchema = z.object({
@@ -29,14 +30,19 @@ const EMAIL_CHANGE_POLICY: ThrottlePolicy = { free: 4, baseDelayMs: 60 * 60_000,
 /** Change password and change e-mail (re-verified), for any signed-in person. */
 export function registerAccountSecurityRoutes(scope: FastifyInstance, deps: { db: Db; clock: Clock; publicBaseUrl: string }): void {
   const { db, clock } = deps
-  const signedIn = (request: FastifyRequest, reply: FastifyReply): AppUser | undefined => {
+  const signedIn = (request: FastifyRequest, reply: FastifyReply): SignedInUser | undefined => {
     if (request.user) return request.user
     void reply.redirect(`/${request.lang}/sign-in?returnTo=${encodeURIComponent(request.url)}`, 303)
     return undefined
   }
-  const home = (request: FastifyRequest, user: AppUser) => (audienceOf(user.role) === 'console' ? `/${request.lang}/console` : `/${request.lang}/home`)
+  /** Whether `typed` is the user's current password (the hash is read here, never kept on the request). */
+  const isCurrentPassword = async (user: SignedInUser, typed: string) => {
+    const hash = typed.length > 0 ? await passwordHashOf(db, user.id) : null
+    return !!hash && (await verifySecret(hash, typed))
+  }
+  const home = (request: FastifyRequest, user: SignedInUser) => (audienceOf(user.role) === 'console' ? `/${request.lang}/console` : `/${request.lang}/home`)
 
-  const passwordPage = (request: FastifyRequest, reply: FastifyReply, user: AppUser, errors?: FormErrors, done = false) => {
+  const passwordPage = (request: FastifyRequest, reply: FastifyReply, user: SignedInUser, errors?: FormErrors, done = false) => {
     const { t, lang } = request
     return reply.page(
       {
@@ -73,7 +79,7 @@ ${button({ text: t('common.save'), preventDoubleClick: true })}
     const guesses = `current-password:${user.id}`
     const wait = await throttleWait(db, guesses, clock.now())
     if (wait > 0) return passwordPage(request, reply, user, formErrors([['currentPassword', t('auth.slowDown', { seconds: Math.ceil(wait / 1000) })]]))
-    const currentOk = !!user.password_hash && current.length > 0 && (await verifySecret(user.password_hash, current))
+    const currentOk = await isCurrentPassword(user, current)
     if (!currentOk && current) await recordFailure(db, guesses, clock.now(), CURRENT_PASSWORD_POLICY)
     if (!parsed.success || !currentOk) {
       const base = parsed.success ? formErrors([]) : zodFormErrors(t, parsed.error, {}, ['password', 'confirmPassword'])
@@ -92,7 +98,7 @@ ${button({ text: t('common.save'), preventDoubleClick: true })}
     return reply.redirect(`/${lang}/account/password?done=1`, 303)
   })
 
-  const emailPage = (request: FastifyRequest, reply: FastifyReply, user: AppUser, email: string, errors?: FormErrors, sentTo?: string) => {
+  const emailPage = (request: FastifyRequest, reply: FastifyReply, user: SignedInUser, email: string, errors?: FormErrors, sentTo?: string) => {
     const { t, lang } = request
     return reply.page(
       {
@@ -133,7 +139,7 @@ ${button({ text: t('auth.sendLink'), preventDoubleClick: true })}
     const mails = `email-change-mail:${user.id}`
     const wait = Math.max(await throttleWait(db, guesses, clock.now()), await throttleWait(db, mails, clock.now()))
     if (wait > 0) return emailPage(request, reply, user, typed, formErrors([['email', t('auth.slowDown', { seconds: Math.ceil(wait / 1000) })]]))
-    if (!user.password_hash || !(await verifySecret(user.password_hash, parsed.data.currentPassword))) {
+    if (!(await isCurrentPassword(user, parsed.data.currentPassword))) {
       await recordFailure(db, guesses, clock.now(), CURRENT_PASSWORD_POLICY)
       return emailPage(request, reply, user, typed, formErrors([['currentPassword', t('auth.errCurrentWrong')]]))
     }

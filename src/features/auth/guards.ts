@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { html } from '../../platform/html.ts'
 
 /**
@@ -40,7 +40,7 @@ export function requireUserId(request: FastifyRequest, reply: FastifyReply): str
 }
 
 /** An employer-side user (the portal audience). */
-export function requireEmployer(request: FastifyRequest, reply: FastifyReply): AppUser | undefined {
+export function requireEmployer(request: FastifyRequest, reply: FastifyReply): SignedInUser | undefined {
   const user = request.user
   if (!user) return toSignIn(request, reply, false)
   if (user.role !== 'employer') return wrongAudience(request, reply, false)
@@ -48,7 +48,7 @@ export function requireEmployer(request: FastifyRequest, reply: FastifyReply): A
 }
 
 /** An officer or administrator (the console audience); `administrator` for administration. */
-export function requireStaff(request: FastifyRequest, reply: FastifyReply, level: 'officer' | 'administrator' = 'officer'): AppUser | undefined {
+export function requireStaff(request: FastifyRequest, reply: FastifyReply, level: 'officer' | 'administrator' = 'officer'): SignedInUser | undefined {
   const user = request.user
   if (!user) return toSignIn(request, reply, true)
   if (user.role === 'employer') return wrongAudience(request, reply, true)

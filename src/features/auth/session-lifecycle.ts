@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
-import type { AppUser, Role } from '../../db/database.ts'
+import type { AppUser, Role, SignedInUser } from '../../db/database.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { html } from '../../platform/html.ts'
 import { button, csrfField } from '../../ui/components.ts'
@@ -38,7 +38,7 @@ declare module '@fastify/session' {
 declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in person, loaded fresh on every request. */
-    user: AppUser | null
+    user: SignedInUser | null
     /** Values read with the session for this request's user (`SessionCompanion`), each taken once. */
     sessionCompanions: Record<string, unknown> | null
   }

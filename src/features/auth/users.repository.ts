@@ -1,4 +1,4 @@
-import type { AppUser, Role } from '../../db/database.ts'
+import { SIGNED_IN_USER_COLUMNS, type AppUser, type Role, type SignedInUser } from '../../db/database.ts'
 import { cachedRead } from '../../db/read-cache.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import { BoundedMap } from '../../platform/bounded-map.ts'
@@ -21,9 +21,15 @@ export async function findUserById(db: DbOrTrx, id: string): Promise<AppUser | u
   return userById(db, id).executeTakeFirst()
 }
 
-/** The user as of now: on the embedded database from the read cache unless a user was written since (read-cache.ts). */
-export function currentUser(db: DbOrTrx, id: string): Promise<AppUser | undefined> {
-  return cachedRead(db, `user:${id}`, () => userById(db, id), (rows) => rows[0])
+/** The signed-in user as of now: on the embedded database from the read cache unless a user was written since (read-cache.ts). */
+export function currentUser(db: DbOrTrx, id: string): Promise<SignedInUser | undefined> {
+  return cachedRead(db, `user:${id}`, () => db.selectFrom('app_user').select(SIGNED_IN_USER_COLUMNS).where('id', '=', id), (rows) => rows[0])
+}
+
+/** The user's password hash, read only where a password is checked (it is not in `SignedInUser`). */
+export async function passwordHashOf(db: DbOrTrx, id: string): Promise<string | null> {
+  const row = await db.selectFrom('app_user').select('password_hash').where('id', '=', id).executeTakeFirst()
+  return row?.password_hash ?? null
 }
 
 /** Enough for every creator a portal's queues show in a day; past it they are read again. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { actorFrom, audit } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { dayInZone } from '../../platform/dates.ts'
@@ -37,7 +37,7 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: AdminDeps): vo
     { text: request.t('account.consoleTitle'), href: `/${request.lang}/console` },
     ...(admin ? [{ text: request.t('consoleAdmin.menu.title'), href: `/${request.lang}/console/admin` }] : []),
   ]
-  const actor = (request: FastifyRequest, admin: AppUser) => ({ ...actorFrom(request, admin), userId: admin.id })
+  const actor = (request: FastifyRequest, admin: SignedInUser) => ({ ...actorFrom(request, admin), userId: admin.id })
   const done = (request: FastifyRequest) => (request.query as Record<string, unknown>).done === '1'
 
   scope.get('/console/admin', async (request, reply) => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import type { MessageKey } from '../../i18n/i18n.ts'
 import { actorFrom } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
@@ -54,7 +54,7 @@ const CORRECTION_PROBLEM: Record<CorrectionProblem, MessageKey> = {
   unchanged: 'consoleWork.offer.errUnchanged',
 }
 
-const staffActor = (request: FastifyRequest, officer: AppUser) => ({ ...actorFrom(request, officer), userId: officer.id })
+const staffActor = (request: FastifyRequest, officer: SignedInUser) => ({ ...actorFrom(request, officer), userId: officer.id })
 
 /** Matching applications to offers, the officer's offer page, un-matching, decisions, refunds and corrections. */
 export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): void {

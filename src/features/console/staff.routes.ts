@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { actorFrom, audit } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { html } from '../../platform/html.ts'
@@ -38,7 +38,7 @@ const FIELDS = ['username', 'givenName', 'familyName', 'email', 'role', 'passwor
 export function registerStaffRoutes(scope: FastifyInstance, deps: { db: Db; clock: Clock }): void {
   const { db, clock } = deps
 
-  const page = async (request: FastifyRequest, reply: FastifyReply, admin: AppUser, values: Record<string, string> = {}, errors?: FormErrors, done?: string) => {
+  const page = async (request: FastifyRequest, reply: FastifyReply, admin: SignedInUser, values: Record<string, string> = {}, errors?: FormErrors, done?: string) => {
     const { t, lang } = request
     const staff = await db.selectFrom('app_user').selectAll().where('role', 'in', ['officer', 'administrator']).orderBy('username').execute()
     const token = reply.csrfToken()

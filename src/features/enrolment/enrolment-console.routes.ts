@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { actorFrom, audit } from '../../platform/audit.ts'
 import { html } from '../../platform/html.ts'
 import { NotFoundError } from '../../platform/errors.ts'
@@ -56,7 +56,7 @@ ${
     })
   })
 
-  const detail = async (request: FastifyRequest, reply: FastifyReply, officer: AppUser, id: string, errors?: FormErrors, values: Record<string, string> = {}, done?: string) => {
+  const detail = async (request: FastifyRequest, reply: FastifyReply, officer: SignedInUser, id: string, errors?: FormErrors, values: Record<string, string> = {}, done?: string) => {
     const { t, lang } = request
     const r = isUuid(id) ? await findRequest(db, id) : undefined
     if (!r || r.status === 'draft') throw new NotFoundError()

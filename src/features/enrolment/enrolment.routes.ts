@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import type { Translate } from '../../i18n/i18n.ts'
 import { actorFrom, audit } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
@@ -42,7 +42,7 @@ function phoneText(stored: string | null, lang: 'en' | 'fr'): string {
 }
 
 /** What the step's form shows: the draft's values, or what was just typed. */
-function stepValues(step: Step, r: EnrolmentRequest, user: AppUser, lang: 'en' | 'fr'): Record<string, string> {
+function stepValues(step: Step, r: EnrolmentRequest, user: SignedInUser, lang: 'en' | 'fr'): Record<string, string> {
   if (step === 'business')
     return {
       operatesInCanada: r.operates_in_canada === null ? '' : r.operates_in_canada ? 'yes' : 'no',
@@ -84,7 +84,7 @@ const FIELD_ORDER: Record<Step, string[]> = {
 export function registerEnrolmentRoutes(scope: FastifyInstance, deps: EnrolmentDeps): void {
   const { db, clock } = deps
 
-  async function draftOrRedirect(request: FastifyRequest, reply: FastifyReply): Promise<{ user: AppUser; draft: EnrolmentRequest } | undefined> {
+  async function draftOrRedirect(request: FastifyRequest, reply: FastifyReply): Promise<{ user: SignedInUser; draft: EnrolmentRequest } | undefined> {
     const user = requireEmployer(request, reply)
     if (!user) return undefined
     const draft = await findDraft(db, user.id)
@@ -187,7 +187,7 @@ ${button({ text: t('enrolment.saveLater'), name: 'then', value: 'later', variant
     })
   }
 
-  const reviewPage = (request: FastifyRequest, reply: FastifyReply, user: AppUser, r: EnrolmentRequest, errors?: FormErrors) => {
+  const reviewPage = (request: FastifyRequest, reply: FastifyReply, user: SignedInUser, r: EnrolmentRequest, errors?: FormErrors) => {
     const { t, lang } = request
     const change = (step: Step, hidden: string) => ({ href: `/${lang}/enrol/${step}`, text: t('enrolment.change'), hidden })
     return reply.page(

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { translate } from '../../i18n/i18n.ts'
 import { audit, type Actor } from '../../platform/audit.ts'
 import { notify } from '../notifications/notify.ts'
@@ -54,7 +54,7 @@ export async function submitRequest(db: Db, request: EnrolmentRequest, actor: Ac
 
 export type DecisionResult = { kind: 'approved'; business: Business } | { kind: 'refused' } | { kind: 'alreadyDecided' } | { kind: 'conflict'; conflict: Conflict }
 
-function displayName(u: AppUser): string {
+function displayName(u: SignedInUser): string {
   return [u.given_name, u.family_name].filter(Boolean).join(' ') || u.username
 }
 

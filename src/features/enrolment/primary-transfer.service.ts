@@ -1,10 +1,10 @@
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { audit, type Actor } from '../../platform/audit.ts'
 import { notify } from '../notifications/notify.ts'
 import { findUserById } from '../auth/users.repository.ts'
 
-const name = (u: AppUser) => [u.given_name, u.family_name].filter(Boolean).join(' ') || u.username
+const name = (u: SignedInUser) => [u.given_name, u.family_name].filter(Boolean).join(' ') || u.username
 
 export type TransferRequestResult = { kind: 'sent' } | { kind: 'already' }
 

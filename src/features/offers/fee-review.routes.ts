@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { actorFrom } from '../../platform/audit.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { NotFoundError } from '../../platform/errors.ts'
@@ -51,7 +51,7 @@ ${
     })
   })
 
-  const load = async (request: FastifyRequest, reply: FastifyReply): Promise<{ officer: AppUser; offer: Offer } | undefined> => {
+  const load = async (request: FastifyRequest, reply: FastifyReply): Promise<{ officer: SignedInUser; offer: Offer } | undefined> => {
     const officer = requireStaff(request, reply)
     if (!officer) return undefined
     const offer = await offers.byId((request.params as { id: string }).id)
@@ -60,7 +60,7 @@ ${
     return { officer, offer }
   }
 
-  const detail = async (request: FastifyRequest, reply: FastifyReply, officer: AppUser, offer: Offer, values: Record<string, string> = {}, errors?: FormErrors) => {
+  const detail = async (request: FastifyRequest, reply: FastifyReply, officer: SignedInUser, offer: Offer, values: Record<string, string> = {}, errors?: FormErrors) => {
     const { t, lang } = request
     const csrf = csrfField(reply.csrfToken())
     const docs = await offers.documents(offer)

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { isMessageKey, translate, type Lang, type MessageKey, type Translate } from '../../i18n/i18n.ts'
 import { actorFrom } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
@@ -36,7 +36,7 @@ const STATUSES = Object.keys(STATUS_KEY) as OfferStatus[]
  * so existence is never confirmed. The memberships are those this request already read for
  * its header (request.businessContext), which saves a query.
  */
-export async function offerAndMembership(db: Db, request: FastifyRequest, user: AppUser): Promise<{ offer: Offer; membership: ActingMembership }> {
+export async function offerAndMembership(db: Db, request: FastifyRequest, user: SignedInUser): Promise<{ offer: Offer; membership: ActingMembership }> {
   const { id } = request.params as { id: string }
   const offer = isUuid(id) ? await findOffer(db, id) : undefined
   const known = request.businessContext?.choices
@@ -108,7 +108,7 @@ function renderField(t: Translate, lang: Lang, f: FieldDef, value: string | stri
 export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): void {
   const { db, offers } = deps
   const today = () => offers.today()
-  const offerFor = async (request: FastifyRequest, user: AppUser) => (await offerAndMembership(db, request, user)).offer
+  const offerFor = async (request: FastifyRequest, user: SignedInUser) => (await offerAndMembership(db, request, user)).offer
 
   scope.get('/offers', async (request, reply) => {
     const user = requireEmployer(request, reply)
