@@ -58,10 +58,27 @@ if (files.length === 0) {
   process.exit(1)
 }
 
+// One migrated embedded database for the whole run, which every test process (unit) or
+// journey's portal (e2e) starts from: PGlite's initdb and the migrations once, not in each.
+let embeddedTemplate: string | undefined
+if (tier === 'unit') {
+  const { EMBEDDED_TEMPLATE_ENV, writeEmbeddedTemplate } = await import('../tests/helpers/database.ts')
+  embeddedTemplate = path.join(root, 'test-results', `embedded-template-${process.pid}.tar`)
+  await writeEmbeddedTemplate(embeddedTemplate)
+  env[EMBEDDED_TEMPLATE_ENV] = embeddedTemplate
+} else if (tier === 'e2e') {
+  const { writeEmbeddedDataFolder } = await import('../tests/helpers/database.ts')
+  const { E2E_DATA_TEMPLATE_ENV } = await import('../tests/e2e/helpers/portal.ts')
+  embeddedTemplate = path.join(root, 'test-results', `e2e-data-template-${process.pid}`)
+  await writeEmbeddedDataFolder(embeddedTemplate)
+  env[E2E_DATA_TEMPLATE_ENV] = embeddedTemplate
+}
+
 const concurrency = tier === 'e2e' ? '1' : (process.env.TEST_CONCURRENCY ?? '2')
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],
   { stdio: 'inherit', env },
 )
+if (embeddedTemplate) fs.rmSync(embeddedTemplate, { recursive: true, force: true })
 process.exit(result.status ?? 1)

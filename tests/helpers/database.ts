@@ -1,7 +1,9 @@
 import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
-import { openMemory, type DatabaseHandle } from '../../src/db/connect.ts'
+import { openEmbedded, openMemory, type DatabaseHandle } from '../../src/db/connect.ts'
 import { openPostgres } from '../../src/db/postgres.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { loadConfig } from '../../src/config.ts'
@@ -20,9 +22,15 @@ export function usingPostgres(): boolean {
 let template: Promise<Blob> | undefined
 
 /**
- * Migrates an in-memory database once per test process and keeps its dump
- * (what PGlite's own clone() does), then closes it: an open PGlite holds timers
- * that would keep the test process alive.
+ * The test runner migrates one template for the whole run (`writeEmbeddedTemplate`) and names
+ * its file here: a new embedded database costs PGlite's initdb (~2.5 s, and 6 s on a slow
+ * machine) before the migrations, once in every test process otherwise.
+ */
+export const EMBEDDED_TEMPLATE_ENV = 'TEST_EMBEDDED_TEMPLATE'
+
+/**
+ * Migrates an in-memory database and keeps its dump (what PGlite's own clone() does), then
+ * closes it: an open PGlite holds timers that would keep the test process alive.
  */
 async function migratedTemplate(): Promise<Blob> {
   const handle = await openMemory()
@@ -41,7 +49,8 @@ function urlWithDatabase(url: string, database: string): string {
 export async function freshDatabase(): Promise<DatabaseHandle> {
   const url = process.env.TEST_DATABASE_URL
   if (!url) {
-    template ??= migratedTemplate()
+    const file = process.env[EMBEDDED_TEMPLATE_ENV]
+    template ??= file ? fs.promises.readFile(file).then((bytes) => new Blob([bytes])) : migratedTemplate()
     return openMemory(await template)
   }
   const name = `t_${crypto.randomBytes(6).toString('hex')}`
@@ -66,6 +75,28 @@ export async function freshDatabase(): Promise<DatabaseHandle> {
         await cleanup.end()
       }
     },
+  }
+}
+
+/** Runs once before a tier: the migrated embedded template every test process loads (`EMBEDDED_TEMPLATE_ENV`). */
+export async function writeEmbeddedTemplate(file: string): Promise<void> {
+  const dump = await migratedTemplate()
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()))
+}
+
+/**
+ * Runs once before the browser tier: an embedded data folder, migrated, that each journey's
+ * portal starts from (a copy: tests/e2e/helpers/portal.ts) instead of running initdb and every
+ * migration at its start.
+ */
+export async function writeEmbeddedDataFolder(folder: string): Promise<void> {
+  fs.rmSync(folder, { recursive: true, force: true })
+  const handle = await openEmbedded(folder)
+  try {
+    await migrateToLatest(handle.db)
+  } finally {
+    await handle.close()
   }
 }
 

@@ -13,6 +13,9 @@ export interface RunningPortal {
 
 export { freePort }
 
+/** The migrated data folder the test runner made for this run (scripts/run-tests.ts), if any. */
+export const E2E_DATA_TEMPLATE_ENV = 'TEST_E2E_DATA_TEMPLATE'
+
 /**
  * Starts the real portal (`src/server.ts`) as its own process on a free port with a
  * fresh embedded database, and waits until it is ready.
@@ -20,6 +23,10 @@ export { freePort }
 export async function startPortal(env: Record<string, string> = {}): Promise<RunningPortal> {
   const port = await freePort()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-e2e-'))
+  // The test runner's migrated data folder, when there is one (scripts/run-tests.ts): the portal
+  // then starts without initdb and with nothing to migrate (a first start is tested elsewhere).
+  const template = process.env[E2E_DATA_TEMPLATE_ENV]
+  if (template) fs.cpSync(path.join(template, 'pgdata'), path.join(dataDir, 'pgdata'), { recursive: true })
   const baseUrl = `http://127.0.0.1:${port}`
   let output = ''
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
