@@ -26,7 +26,7 @@ const e2eDir = path.join('tests', 'e2e')
 let files: string[]
 const env = { ...process.env }
 if (tier === 'e2e') {
-  // Sorted, one at a time: zz-template-coverage.test.ts runs last and reads what the others checked.
+  // Sorted: zz-template-coverage.test.ts runs last, on its own, and reads what the others checked.
   files = findTests(e2eDir).sort()
   // What axe checked is recorded per run (several people may run browser tests in one working tree at once).
   env.AXE_RECORD_DIR = path.join('test-results', 'axe', `run-${process.pid}`)
@@ -74,11 +74,19 @@ if (tier === 'unit') {
   env[E2E_DATA_TEMPLATE_ENV] = embeddedTemplate
 }
 
-const concurrency = tier === 'e2e' ? '1' : (process.env.TEST_CONCURRENCY ?? '2')
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],
-  { stdio: 'inherit', env },
-)
+/**
+ * Two test files at a time (each in its own process), in every tier: a browser journey keeps
+ * about one core busy, its portal and Chromium taking turns, so two journeys share the two
+ * cores. The browser tier's last files (those that read what the others recorded) run after
+ * the rest.
+ */
+const concurrency = process.env.TEST_CONCURRENCY ?? '2'
+const runLast = tier === 'e2e' ? files.filter((f) => path.basename(f).startsWith('zz-')) : []
+let status = 0
+for (const batch of [files.filter((f) => !runLast.includes(f)), runLast]) {
+  if (batch.length === 0) continue
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...batch], { stdio: 'inherit', env })
+  status ||= result.status ?? 1
+}
 if (embeddedTemplate) fs.rmSync(embeddedTemplate, { recursive: true, force: true })
-process.exit(result.status ?? 1)
+process.exit(status)
