@@ -75,12 +75,13 @@ if (tier === 'unit') {
 }
 
 /**
- * Three test files at a time (each in its own process), in every tier, on two cores: a file
- * waits much of its time (a browser journey's portal and Chromium take turns, an HTTP test waits
- * on PostgreSQL or a child process), and with two at a time the suite kept ~1.4 cores busy. The
- * browser tier's last files (those that read what the others recorded) run after the rest.
+ * Two test files at a time (each in its own process), in every tier: a browser journey keeps
+ * about one core busy, its portal and Chromium taking turns, so two journeys share the two
+ * cores (three at a time was slower on two cores: the unit tier 415 → 464 s, the browser tier
+ * no faster). The browser tier's last files (those that read what the others recorded) run
+ * after the rest.
  */
-const concurrency = process.env.TEST_CONCURRENCY ?? '3'
+const concurrency = process.env.TEST_CONCURRENCY ?? '2'
 const runLast = tier === 'e2e' ? files.filter((f) => path.basename(f).startsWith('zz-')) : []
 let status = 0
 for (const batch of [files.filter((f) => !runLast.includes(f)), runLast]) {
