@@ -60,18 +60,18 @@ if (files.length === 0) {
 
 // One migrated embedded database for the whole run, which every test process (unit) or
 // journey's portal (e2e) starts from: PGlite's initdb and the migrations once, not in each.
-let embeddedTemplate: string | undefined
+let startingDatabase: string | undefined
 if (tier === 'unit') {
   const { EMBEDDED_TEMPLATE_ENV, writeEmbeddedTemplate } = await import('../tests/helpers/database.ts')
-  embeddedTemplate = path.join(root, 'test-results', `embedded-template-${process.pid}.tar`)
-  await writeEmbeddedTemplate(embeddedTemplate)
-  env[EMBEDDED_TEMPLATE_ENV] = embeddedTemplate
+  startingDatabase = path.join(root, 'test-results', `embedded-template-${process.pid}.tar`)
+  await writeEmbeddedTemplate(startingDatabase)
+  env[EMBEDDED_TEMPLATE_ENV] = startingDatabase
 } else if (tier === 'e2e') {
   const { writeEmbeddedDataFolder } = await import('../tests/helpers/database.ts')
   const { E2E_DATA_TEMPLATE_ENV } = await import('../tests/e2e/helpers/portal.ts')
-  embeddedTemplate = path.join(root, 'test-results', `e2e-data-template-${process.pid}`)
-  await writeEmbeddedDataFolder(embeddedTemplate)
-  env[E2E_DATA_TEMPLATE_ENV] = embeddedTemplate
+  startingDatabase = path.join(root, 'test-results', `e2e-data-template-${process.pid}`)
+  await writeEmbeddedDataFolder(startingDatabase)
+  env[E2E_DATA_TEMPLATE_ENV] = startingDatabase
 }
 
 /**
@@ -89,5 +89,5 @@ for (const batch of [files.filter((f) => !runLast.includes(f)), runLast]) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...batch], { stdio: 'inherit', env })
   status ||= result.status ?? 1
 }
-if (embeddedTemplate) fs.rmSync(embeddedTemplate, { recursive: true, force: true })
+if (startingDatabase) fs.rmSync(startingDatabase, { recursive: true, force: true })
 process.exit(status)

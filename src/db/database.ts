@@ -75,8 +75,8 @@ export type AppUser = Selectable<AppUserTable>
 
 /**
  * The user as every signed-in request has it (`request.user`): without the password's hash,
- * the second factor's secret and the sign-in attempts' state, which only signing in, the
- * account's security pages and the officers' unlock read, by id, when they need them. What is
+ * the second factor's secret and the sign-in attempts' state, which only signing in and the
+ * account's security pages read, by id, when they need them. What is
  * not read cannot be shown, logged or kept by mistake; and a request parses fewer columns.
  */
 export const SIGNED_IN_USER_COLUMNS = [

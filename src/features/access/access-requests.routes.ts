@@ -11,7 +11,7 @@ import { html } from '../../platform/html.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireEmployer, requireStaff } from '../auth/guards.ts'
-import { findUserById } from '../auth/users.repository.ts'
+import { findUserById, fullName } from '../auth/users.repository.ts'
 import { activeMembership } from './access.policy.ts'
 import type { AccessDeps } from './access.service.ts'
 import type { PinResetRequest } from './access.tables.ts'
@@ -45,7 +45,6 @@ function strings(raw: unknown, fields: readonly string[]): Record<string, string
   return Object.fromEntries(fields.map((k) => [k, typeof r[k] === 'string' ? (r[k] as string) : '']))
 }
 
-const fullName = (u: { given_name: string; family_name: string; username: string }) => [u.given_name, u.family_name].filter(Boolean).join(' ') || u.username
 
 /** PIN reset requests (portal, primary user, console), reactivation requests (portal, console), and the business's audit trail. */
 export function registerAccessRequestRoutes(scope: FastifyInstance, deps: AccessRequestDeps): void {

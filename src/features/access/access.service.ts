@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connect.ts'
 import type { SignedInUser } from '../../db/database.ts'
+import { fullName } from '../auth/users.repository.ts'
 import type { Lang } from '../../i18n/i18n.ts'
 import { audit, type Actor } from '../../platform/audit.ts'
 import { formatInZone } from '../../platform/dates.ts'
@@ -58,10 +59,6 @@ export async function emailPin(trx: Parameters<typeof notify>[0], deps: AccessDe
   })
 }
 
-function inviterName(user: SignedInUser): string {
-  return [user.given_name, user.family_name].filter(Boolean).join(' ') || user.username
-}
-
 /**
  * Issues a PIN for a named person to join the business with `role` (in `branchId`).
  * The caller has checked `canManage`; the PIN is e-mailed when an address is given.
@@ -95,7 +92,7 @@ export async function issuePin(
       now,
     )
     await audit(trx, actor, now, { action: 'access.pin_issued', businessId: m.businessId, objectType: 'access_pin', objectId: pin.id, details: { role: input.role, branchId: input.branchId, emailed: !!pin.email } })
-    await emailPin(trx, deps, pin, plain, m.businessName, inviterName(user), lang, now)
+    await emailPin(trx, deps, pin, plain, m.businessName, fullName(user), lang, now)
     return pin
   }
   return trxIn ? work(trxIn) : deps.db.transaction().execute(work)
@@ -109,7 +106,7 @@ export async function reissue(deps: AccessDeps, actor: Actor, user: SignedInUser
     if (!(await reissuePin(trx, pin.id, pinHash(deps.keys, plain), sealPin(deps.keys, plain), expiresAt, now))) return false
     await forgetSealed(trx, deps, pin.pin_sealed)
     await audit(trx, actor, now, { action: 'access.pin_reissued', businessId: pin.business_id, objectType: 'access_pin', objectId: pin.id, details: { previousStatus: pin.status } })
-    await emailPin(trx, deps, { ...pin, expires_at: expiresAt }, plain, m.businessName, inviterName(user), lang, now)
+    await emailPin(trx, deps, { ...pin, expires_at: expiresAt }, plain, m.businessName, fullName(user), lang, now)
     return true
   })
 }

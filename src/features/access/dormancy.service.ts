@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
-import type { AppUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { audit, SYSTEM_ACTOR, type Actor, type DbOrTrx } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { formatInZone } from '../../platform/dates.ts'
@@ -90,7 +90,7 @@ export async function wakeBusinesses(db: Db, now: Date): Promise<number> {
  * all the same (the sign-in itself must not wake the account): judged from the sign-in
  * before this one. Cheap: the database is asked only when the dates say "maybe".
  */
-export async function dormantSinceSignIn(db: Db, user: Pick<AppUser, 'id' | 'status' | 'role' | 'last_sign_in_at' | 'previous_sign_in_at' | 'created_at'>, now: Date): Promise<boolean> {
+export async function dormantSinceSignIn(db: Db, user: SignedInUser, now: Date): Promise<boolean> {
   if (user.status !== 'active' || user.role !== 'employer' || !user.last_sign_in_at) return false
   const before = user.previous_sign_in_at ?? user.created_at
   const limit = monthsBefore(user.last_sign_in_at, DORMANT_AFTER_MONTHS)

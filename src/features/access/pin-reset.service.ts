@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { SignedInUser } from '../../db/database.ts'
+import { fullName } from '../auth/users.repository.ts'
 import { translator, type Lang } from '../../i18n/i18n.ts'
 import { audit, type Actor, type DbOrTrx } from '../../platform/audit.ts'
 import { notifyUser } from '../notifications/notify.ts'
@@ -157,7 +158,7 @@ export async function decidePinReset(deps: AccessDeps, actor: Actor, decider: Si
     )
     await trx.updateTable('pin_reset_request').set({ pin_id: pin.id }).where('id', '=', req.id).execute()
     await audit(trx, actor, now, { action: 'access.pin_issued', businessId, objectType: 'access_pin', objectId: pin.id, details: { role, branchId, emailed: true, pinResetRequestId: req.id } })
-    const inviter = byOfficer ? translator(lang)('common.department') : [decider.given_name, decider.family_name].filter(Boolean).join(' ') || decider.username
+    const inviter = byOfficer ? translator(lang)('common.department') : fullName(decider)
     await emailPin(trx, deps, pin, plain, business.legal_name, inviter, lang, now)
     await notifyUser(trx, { userId: req.requester_user_id, template: 'accessPinResetIssued', params: { business: business.legal_name, email: req.email }, now })
     return { kind: 'issued', pinId: pin.id }

@@ -9,7 +9,7 @@ import { html, type Html } from '../../platform/html.ts'
 import { button, csrfField, notice, radios, textInput } from '../../ui/components.ts'
 import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireEmployer, requireStaff } from '../auth/guards.ts'
-import { updateContactDetails } from '../auth/users.repository.ts'
+import { fullName, updateContactDetails } from '../auth/users.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
 
 const text = (max: number, required?: 'account.errGivenName' | 'account.errFamilyName') => {
@@ -23,11 +23,6 @@ export const contactSchema = z.object({
   familyName: text(100, 'account.errFamilyName'),
   preferredLanguage: z.enum(['en', 'fr'], { message: 'account.errLanguage' }),
 })
-
-
-export function fullName(user: Pick<SignedInUser, 'given_name' | 'family_name' | 'username'>): string {
-  return [user.given_name, user.family_name].filter(Boolean).join(' ') || user.username
-}
 
 function contactForm(t: Translate, lang: string, csrf: string, values: Record<string, string>, email: string, errors?: FormErrors): Html {
   return html`<h2 id="contact">${t('account.contactTitle')}</h2>

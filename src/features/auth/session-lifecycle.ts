@@ -4,7 +4,7 @@ import type { AppUser, Role, SignedInUser } from '../../db/database.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { html } from '../../platform/html.ts'
 import { button, csrfField } from '../../ui/components.ts'
-import { currentUser } from './users.repository.ts'
+import { currentUser, fullName } from './users.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import type { DbSessionStore } from '../../platform/session-store.ts'
 
@@ -177,7 +177,7 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
     const user = request.user
     if (!user) return undefined
     const { t, lang } = request
-    const name = [user.given_name, user.family_name].filter(Boolean).join(' ') || user.username
+    const name = fullName(user)
     const home = audienceOf(user.role) === 'console' ? `/${lang}/console` : `/${lang}/home`
     const token = reply.csrfToken()
     const account = html`<ul class="account-nav">

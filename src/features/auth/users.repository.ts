@@ -11,6 +11,11 @@ export function emailKey(email: string): string {
   return email.trim().toLowerCase()
 }
 
+/** How a person is named to others: given and family names, or the username when both are empty. */
+export function fullName(user: Pick<SignedInUser, 'given_name' | 'family_name' | 'username'>): string {
+  return [user.given_name, user.family_name].filter(Boolean).join(' ') || user.username
+}
+
 export async function findUserByUsername(db: DbOrTrx, username: string): Promise<AppUser | undefined> {
   return db.selectFrom('app_user').selectAll().where('username_key', '=', usernameKey(username)).executeTakeFirst()
 }

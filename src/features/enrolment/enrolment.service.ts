@@ -1,9 +1,8 @@
 import type { Db } from '../../db/connect.ts'
-import type { SignedInUser } from '../../db/database.ts'
 import { translate } from '../../i18n/i18n.ts'
 import { audit, type Actor } from '../../platform/audit.ts'
 import { notify } from '../notifications/notify.ts'
-import { findUserById } from '../auth/users.repository.ts'
+import { findUserById, fullName } from '../auth/users.repository.ts'
 import type { RefusalReason } from './enrolment.schema.ts'
 import { findBusinessByLegalNameKey, findBusinessByNumber, nextEmployerNumber } from './enrolment.repository.ts'
 import type { Business, EnrolmentRequest } from './enrolment.tables.ts'
@@ -54,10 +53,6 @@ export async function submitRequest(db: Db, request: EnrolmentRequest, actor: Ac
 
 export type DecisionResult = { kind: 'approved'; business: Business } | { kind: 'refused' } | { kind: 'alreadyDecided' } | { kind: 'conflict'; conflict: Conflict }
 
-function displayName(u: SignedInUser): string {
-  return [u.given_name, u.family_name].filter(Boolean).join(' ') || u.username
-}
-
 /**
  * Approval creates the business with a new employer number, makes the requester its
  * primary user, and tells them in their language — all in one transaction.
@@ -96,7 +91,7 @@ export async function approveRequest(db: Db, requestId: string, actor: Actor, no
       const requester = (await findUserById(trx, decided.requester_user_id))!
       await notify(trx, {
         template: 'enrolmentApproved',
-        params: { name: displayName(requester), legalName: business.legal_name, employerNumber: business.employer_number },
+        params: { name: fullName(requester), legalName: business.legal_name, employerNumber: business.employer_number },
         lang: requester.preferred_language,
         email: requester.email ? { to: requester.email } : undefined,
         accountMessage: { userId: requester.id },
@@ -127,7 +122,7 @@ export async function refuseRequest(db: Db, requestId: string, reason: RefusalRe
     await notify(trx, {
       template: 'enrolmentRefused',
       params: {
-        name: displayName(requester),
+        name: fullName(requester),
         legalName: decided.legal_name ?? '',
         reason: translate(lang, `enrolment.reasons.${reason}`),
         note: note ? translate(lang, 'enrolment.refusedNote', { note }) : '',

@@ -1,10 +1,8 @@
 import type { Db } from '../../db/connect.ts'
-import type { SignedInUser } from '../../db/database.ts'
 import { audit, type Actor } from '../../platform/audit.ts'
 import { notify } from '../notifications/notify.ts'
-import { findUserById } from '../auth/users.repository.ts'
+import { findUserById, fullName } from '../auth/users.repository.ts'
 
-const name = (u: SignedInUser) => [u.given_name, u.family_name].filter(Boolean).join(' ') || u.username
 
 export type TransferRequestResult = { kind: 'sent' } | { kind: 'already' }
 
@@ -47,7 +45,7 @@ export async function decidePrimaryTransfer(db: Db, input: { requestId: string; 
     if (!input.approve) {
       await notify(trx, {
         template: 'transferRefused',
-        params: { name: name(requester), legalName: business.legal_name, note: input.note },
+        params: { name: fullName(requester), legalName: business.legal_name, note: input.note },
         lang: requester.preferred_language,
         email: requester.email ? { to: requester.email } : undefined,
         accountMessage: { userId: requester.id },
@@ -77,7 +75,7 @@ export async function decidePrimaryTransfer(db: Db, input: { requestId: string; 
     }
     await notify(trx, {
       template: 'transferApproved',
-      params: { name: name(requester), legalName: business.legal_name },
+      params: { name: fullName(requester), legalName: business.legal_name },
       lang: requester.preferred_language,
       email: requester.email ? { to: requester.email } : undefined,
       accountMessage: { userId: requester.id },
@@ -88,7 +86,7 @@ export async function decidePrimaryTransfer(db: Db, input: { requestId: string; 
       if (!old) continue
       await notify(trx, {
         template: 'transferReplaced',
-        params: { name: name(old), legalName: business.legal_name, newPrimary: name(requester) },
+        params: { name: fullName(old), legalName: business.legal_name, newPrimary: fullName(requester) },
         lang: old.preferred_language,
         email: old.email ? { to: old.email } : undefined,
         accountMessage: { userId: old.id },
