@@ -1,0 +1,4 @@
+import { offerSubmissionJourneys } from './journeys/offer-submission.ts'
+
+// An offer from the first section to its withdrawal, and a declined card, with JavaScript on.
+offerSubmissionJourneys(true)
