@@ -129,7 +129,8 @@ async function measure(
   server: ServerProcess,
   sampler: RssSampler,
 ): Promise<{ result: LoadResult; peakRssMb: number; cpuMicrosPerRequest: number; requests: ScenarioResult['requests'] }> {
-  const state = s.setup ? await s.setup(new SetupClient(server.baseUrl), { connections }) : undefined
+  const client = new SetupClient(server.baseUrl)
+  const state = s.setup ? await s.setup(client, { connections }) : undefined
   const requests = requestsFor(s, state)
   progress(`${s.name}: ${requests.map((r) => `${r.method} ${r.path}`).join(', ')} (${duration} s, ${connections} connections)`)
   sampler.reset()
@@ -146,6 +147,7 @@ async function measure(
     () => (cpuAtStart = cpuSeconds(server.pid)),
   )
   const cpuMicrosPerRequest = ((cpuSeconds(server.pid) - cpuAtStart) * 1e6) / Math.max(1, result.requests)
+  if (s.teardown) await s.teardown(client, state)
   return { result, peakRssMb: sampler.peakMb(), cpuMicrosPerRequest, requests: requests.map((r) => ({ method: r.method, path: r.path })) }
 }
 

@@ -16,8 +16,8 @@ export const VALID_OFFER: Record<string, Form> = {
 }
 
 /** A business with its primary user (enrolled, as the enrolment feature would leave it). */
-export async function businessWithPrimary(t: TestApp, username: string, bn: string, name: string): Promise<{ userId: string; businessId: string }> {
-  const user = await createUser(t.db, { username })
+export async function businessWithPrimary(t: TestApp, username: string, bn: string, name: string, password?: string): Promise<{ userId: string; businessId: string }> {
+  const user = await createUser(t.db, { username, password })
   const now = t.clock.now()
   const b = await t.db
     .insertInto('business')
