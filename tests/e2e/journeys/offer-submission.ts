@@ -60,7 +60,7 @@ export function offerSubmissionJourneys(javaScript: boolean): void {
           // Next with nothing: the error summary, focused, lists what is missing.
           await expectAccessible(page, 'offer exemption')
           await o.next()
-          assert.match(await page.title(), lang === 'en' ? /^Error: / : /^Erreur : /)
+          await o.expectErrorTitle()
           await o.expectFocusOn('error-summary')
           await expectAccessible(page, 'offer exemption (errors)')
           await o.fillSection('exemption')
@@ -100,7 +100,7 @@ export function offerSubmissionJourneys(javaScript: boolean): void {
           assert.equal(await o.h1(), o.t('offers.validateTitle'))
           assert.match(await o.mainText(), new RegExp(o.t('offers.fields.familyName.required')))
           assert.match(await o.mainText(), new RegExp(o.t('offers.fields.agreement.required')))
-          assert.match(await page.title(), lang === 'en' ? /^Error: / : /^Erreur : /)
+          await o.expectErrorTitle()
           await o.expectFocusOn('error-summary')
           await expectAccessible(page, 'offer validate (missing)')
           // Each link goes to its field, which takes focus; the section shows its own errors.
@@ -123,7 +123,7 @@ export function offerSubmissionJourneys(javaScript: boolean): void {
           await page.waitForURL(/\/documents$/)
           await expectAccessible(page, 'offer documents')
           await o.button('offers.docsUpload').click()
-          assert.match(await page.title(), lang === 'en' ? /^Error: / : /^Erreur : /)
+          await o.expectErrorTitle()
           await expectAccessible(page, 'offer documents (errors)')
           await o.attach({ name: 'job-offer-letter.pdf', mimeType: 'application/pdf', buffer: TINY_PDF })
           await o.attach({ name: 'diplôme.png', mimeType: 'image/png', buffer: TINY_PNG })
@@ -205,7 +205,7 @@ export function offerSubmissionJourneys(javaScript: boolean): void {
           await page.waitForURL(/\/withdraw$/)
           await expectAccessible(page, 'offer withdraw')
           await o.button('offers.withdrawConfirm').click()
-          assert.match(await page.title(), lang === 'en' ? /^Error: / : /^Erreur : /)
+          await o.expectErrorTitle()
           await o.expectFocusOn('error-summary')
           await expectAccessible(page, 'offer withdraw (errors)')
           const reason = lang === 'en' ? 'The worker accepted another job.' : 'La travailleuse a accepté un autre emploi.'
@@ -244,7 +244,7 @@ export function offerSubmissionJourneys(javaScript: boolean): void {
 
           // A card number that fails the check digit: the card page's own error state.
           await o.payWithCard('4242 4242 4242 4241')
-          assert.match(await page.title(), lang === 'en' ? /^Error: / : /^Erreur : /)
+          await o.expectErrorTitle()
           await expectAccessible(page, 'test gateway card page (errors)')
 
           // The card whose bank does not answer: not charged, said so, and Try again leads back to paying.

@@ -122,6 +122,11 @@ export class OfferPages {
     }
   }
 
+  /** The page's title says it shows errors ("Error: …", "Erreur : …"). */
+  async expectErrorTitle(): Promise<void> {
+    assert.match(await this.page.title(), this.lang === 'en' ? /^Error: / : /^Erreur : /)
+  }
+
   /** Waits (a few seconds at most: autofocus applies after load) for focus on the element with this id. */
   async expectFocusOn(id: string): Promise<void> {
     const ok = await this.page
