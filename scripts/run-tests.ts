@@ -1,33 +1,23 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { findTests, makeUsesTestDatabase } from './test-selection.ts'
 
 /**
  * Runs one tier of tests with Node's test runner (each file in its own process):
  *   unit  every *.test.ts under src/ and tests/ except tests/e2e (embedded database)
- *   db    the same files against the PostgreSQL server in TEST_DATABASE_URL
+ *   db    those of them that reach tests/helpers/database.ts, against the PostgreSQL server in TEST_DATABASE_URL
  *   e2e   the browser journeys under tests/e2e (skipped loudly without Chromium)
  */
 const tier = process.argv[2] ?? 'unit'
 const root = process.cwd()
-
-function findTests(dir: string, out: string[] = []): string[] {
-  if (!fs.existsSync(dir)) return out
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name)
-    if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules') findTests(full, out)
-    } else if (entry.name.endsWith('.test.ts')) out.push(path.relative(root, full))
-  }
-  return out
-}
 
 const e2eDir = path.join('tests', 'e2e')
 let files: string[]
 const env = { ...process.env }
 if (tier === 'e2e') {
   // Sorted: zz-template-coverage.test.ts runs last, on its own, and reads what the others checked.
-  files = findTests(e2eDir).sort()
+  files = findTests(root, e2eDir).sort()
   // What axe checked is recorded per run (several people may run browser tests in one working tree at once).
   env.AXE_RECORD_DIR = path.join('test-results', 'axe', `run-${process.pid}`)
   fs.rmSync(env.AXE_RECORD_DIR, { recursive: true, force: true })
@@ -38,7 +28,7 @@ if (tier === 'e2e') {
     process.exit(0)
   }
 } else {
-  files = [...findTests('src'), ...findTests('tests').filter((f) => !f.startsWith(e2eDir))].sort()
+  files = [...findTests(root, 'src'), ...findTests(root, 'tests').filter((f) => !f.startsWith(e2eDir))].sort()
   if (tier === 'db') {
     if (!process.env.TEST_DATABASE_URL) {
       console.error('test:db needs TEST_DATABASE_URL (a PostgreSQL server; .ci/run starts one).')
@@ -46,6 +36,9 @@ if (tier === 'e2e') {
     }
     const { preparePostgresTemplate } = await import('../tests/helpers/database.ts')
     await preparePostgresTemplate(process.env.TEST_DATABASE_URL)
+    // Only the files that can reach PostgreSQL: the others ran in the unit tier, and would only run again.
+    const usesTestDatabase = makeUsesTestDatabase(root)
+    files = files.filter(usesTestDatabase)
   } else {
     delete env.TEST_DATABASE_URL
   }
