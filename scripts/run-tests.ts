@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { findTests, makeUsesTestDatabase } from './test-selection.ts'
+import { findTests, longestFirst, makeUsesTestDatabase } from './test-selection.ts'
 
 /**
  * Runs one tier of tests with Node's test runner (each file in its own process):
@@ -72,12 +72,12 @@ if (tier === 'unit') {
  * about one core busy, its portal and Chromium taking turns, so two journeys share the two
  * cores (three at a time was slower on two cores: the unit tier 415 → 464 s, the browser tier
  * no faster). The browser tier's last files (those that read what the others recorded) run
- * after the rest.
+ * after the rest; the longest files start first (LONGEST_FIRST, scripts/test-selection.ts).
  */
 const concurrency = process.env.TEST_CONCURRENCY ?? '2'
 const runLast = tier === 'e2e' ? files.filter((f) => path.basename(f).startsWith('zz-')) : []
 let status = 0
-for (const batch of [files.filter((f) => !runLast.includes(f)), runLast]) {
+for (const batch of [longestFirst(files.filter((f) => !runLast.includes(f))), runLast]) {
   if (batch.length === 0) continue
   const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...batch], { stdio: 'inherit', env })
   status ||= result.status ?? 1

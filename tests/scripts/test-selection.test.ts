@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, describe, it } from 'node:test'
-import { findTests, makeUsesTestDatabase } from '../../scripts/test-selection.ts'
+import { findTests, LONGEST_FIRST, longestFirst, makeUsesTestDatabase } from '../../scripts/test-selection.ts'
 
 describe('which test files the PostgreSQL tier runs', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'test-selection-'))
@@ -46,5 +46,17 @@ describe('which test files the PostgreSQL tier runs', () => {
     assert.equal(repo('src/features/offers/offers.repository.test.ts'), true)
     assert.equal(repo('src/cluster.test.ts'), true)
     assert.equal(repo('src/platform/html.test.ts'), false)
+  })
+})
+
+describe('the order test files start in', () => {
+  it('starts the longest first, in their order, then the rest sorted', () => {
+    const files = ['tests/z.test.ts', 'tests/e2e/tour.test.ts', 'src/a.test.ts', 'src/db/backup.test.ts', 'tests/e2e/access.test.ts']
+    assert.deepEqual(longestFirst(files), ['src/db/backup.test.ts', 'tests/e2e/access.test.ts', 'tests/e2e/tour.test.ts', 'src/a.test.ts', 'tests/z.test.ts'])
+  })
+
+  it('names only files that exist (a renamed one would silently start in its usual place)', () => {
+    const missing = LONGEST_FIRST.filter((f) => !fs.existsSync(path.join(process.cwd(), f)))
+    assert.deepEqual(missing, [])
   })
 })
