@@ -35,6 +35,23 @@ describe('the portal shell in a browser', () => {
     })
   }
 
+  for (const javaScript of [true, false]) {
+    it(`the accessibility check finds what axe finds: an image without a text alternative, a field without a label (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
+      const context = await newContext(e2e.browser, { javaScript })
+      const page = await context.newPage()
+      try {
+        const probe = `${e2e.baseUrl}/en/axe-probe`
+        await page.route(probe, (route) =>
+          route.fulfill({ contentType: 'text/html; charset=utf-8', body: '<!doctype html><html lang="en"><head><title>Probe</title><meta name="portal-template" content="probe"></head><body><main><h1>Probe</h1><img src="/favicon.ico"><input name="q"></main></body></html>' }),
+        )
+        await page.goto(probe)
+        await assert.rejects(expectAccessible(page, 'probe'), (err: Error) => /axe found 2 violation\(s\)/.test(err.message) && /image-alt/.test(err.message) && /label/.test(err.message))
+      } finally {
+        await context.close()
+      }
+    })
+  }
+
   it('lets a keyboard user skip to the content', async (t) => {
     const context = await newContext(e2e.browser)
     const page = await context.newPage()
