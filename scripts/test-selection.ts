@@ -26,13 +26,13 @@ const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\
  * the others (HTML, dates, PDFs, passwords…) would run a second time for nothing.
  */
 export function makeUsesTestDatabase(root: string): (testFile: string) => boolean {
-  const importsOf = new Map<string, string[]>()
-  const imports = (file: string): string[] => {
-    let found = importsOf.get(file)
-    if (!found) {
-      const text = fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), 'utf8') : ''
-      found = [...text.matchAll(RELATIVE_IMPORT)].map((m) => path.normalize(path.join(path.dirname(file), m[1]!)))
-      importsOf.set(file, found)
+  // Each file read once: its text for a test file's own mention, its imports for the walk.
+  const textOf = new Map<string, string>()
+  const text = (file: string): string => {
+    let found = textOf.get(file)
+    if (found === undefined) {
+      found = fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), 'utf8') : ''
+      textOf.set(file, found)
     }
     return found
   }
@@ -40,9 +40,9 @@ export function makeUsesTestDatabase(root: string): (testFile: string) => boolea
     if (file === TEST_DATABASE_MODULE) return true
     if (seen.has(file)) return false
     seen.add(file)
-    return imports(file).some((next) => reaches(next, seen))
+    return [...text(file).matchAll(RELATIVE_IMPORT)].some((m) => reaches(path.normalize(path.join(path.dirname(file), m[1]!)), seen))
   }
-  return (testFile) => fs.readFileSync(path.join(root, testFile), 'utf8').includes('TEST_DATABASE_URL') || reaches(path.normalize(testFile), new Set())
+  return (testFile) => text(path.normalize(testFile)).includes('TEST_DATABASE_URL') || reaches(path.normalize(testFile), new Set())
 }
 
 /**
