@@ -1,11 +1,9 @@
 import os from 'node:os'
 import { hash } from '@node-rs/argon2'
-
-/** OWASP's argon2id setting (19 MiB, 2 passes, 1 lane), as the portal's sign-in will use. */
-export const OWASP_ARGON2ID = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const
+import { ARGON2_SETTING } from '../../src/features/auth/passwords.ts'
 
 export interface Argon2Result {
-  setting: typeof OWASP_ARGON2ID & { algorithm: 'argon2id' }
+  setting: typeof ARGON2_SETTING & { algorithm: 'argon2id' }
   /** One hash at a time: the latency a single sign-in pays. */
   sequentialHashesPerSecond: number
   msPerHash: number
@@ -21,14 +19,15 @@ export interface Argon2Result {
  */
 export async function measureArgon2(seconds: number): Promise<Argon2Result> {
   const password = 'correct horse battery staple'
-  const first = await hash(password, OWASP_ARGON2ID)
-  if (!first.startsWith('$argon2id$v=19$m=19456,t=2,p=1$')) throw new Error(`unexpected argon2 setting: ${first}`)
+  // The portal's setting; the library's default algorithm is argon2id.
+  const first = await hash(password, ARGON2_SETTING)
+  if (!first.startsWith(`$argon2id$v=19$m=${ARGON2_SETTING.memoryCost},t=${ARGON2_SETTING.timeCost},p=${ARGON2_SETTING.parallelism}$`)) throw new Error(`unexpected argon2 setting: ${first}`)
 
   const half = (seconds * 1000) / 2
   let sequential = 0
   let start = performance.now()
   while (performance.now() - start < half) {
-    await hash(password, OWASP_ARGON2ID)
+    await hash(password, ARGON2_SETTING)
     sequential++
   }
   const sequentialMs = performance.now() - start
@@ -38,7 +37,7 @@ export async function measureArgon2(seconds: number): Promise<Argon2Result> {
   start = performance.now()
   const lane = async (): Promise<void> => {
     while (performance.now() - start < half) {
-      await hash(password, OWASP_ARGON2ID)
+      await hash(password, ARGON2_SETTING)
       concurrent++
     }
   }
@@ -46,7 +45,7 @@ export async function measureArgon2(seconds: number): Promise<Argon2Result> {
   const concurrentMs = performance.now() - start
 
   return {
-    setting: { ...OWASP_ARGON2ID, algorithm: 'argon2id' },
+    setting: { ...ARGON2_SETTING, algorithm: 'argon2id' },
     sequentialHashesPerSecond: (sequential * 1000) / sequentialMs,
     msPerHash: sequentialMs / sequential,
     concurrentHashesPerSecond: (concurrent * 1000) / concurrentMs,

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import { SESSION_COOKIE } from '../../src/platform/security.ts'
+import { hash, type Algorithm } from '@node-rs/argon2'
+import { ARGON2_SETTING, madeWithOtherSetting } from '../../src/features/auth/passwords.ts'
 import { newTotpSecret, totpCode } from '../../src/features/auth/totp.ts'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { errorSummaryLinks, TestClient, text } from '../helpers/http.ts'
@@ -79,6 +81,23 @@ describe('signing in', () => {
     assert.equal(wrong.status, 400)
     assert.equal(text(unknown.dom.querySelector('.error-summary')), text(wrong.dom.querySelector('.error-summary')))
     assert.match(text(wrong.dom.querySelector('.error-summary')), /username or password is not right/)
+  })
+
+  it("makes a password's hash again with the current argon2id setting at sign-in when an older release made it, and not on a wrong password", async () => {
+    // 19 MiB and 2 passes: the setting of releases before session 31.
+    const older = await hash(TEST_PASSWORD, { algorithm: 2 as Algorithm, memoryCost: 19456, timeCost: 2, parallelism: 1 })
+    await t.db.updateTable('app_user').set({ password_hash: older }).where('username_key', '=', 'employer1').execute()
+    const storedHash = async () => (await t.db.selectFrom('app_user').select('password_hash').where('username_key', '=', 'employer1').executeTakeFirstOrThrow()).password_hash!
+
+    assert.equal((await signIn(new TestClient(t.app), 'employer1', 'wrong password here')).status, 400)
+    assert.equal(await storedHash(), older, 'a wrong password changes nothing')
+
+    assert.equal((await signIn(new TestClient(t.app), 'employer1')).location, '/en/home')
+    const remade = await storedHash()
+    assert.ok(remade.startsWith(`$argon2id$v=19$m=${ARGON2_SETTING.memoryCost},t=${ARGON2_SETTING.timeCost},p=${ARGON2_SETTING.parallelism}$`), remade)
+    assert.equal(madeWithOtherSetting(remade), false)
+    assert.equal((await signIn(new TestClient(t.app), 'employer1')).location, '/en/home', 'the same password opens it')
+    assert.equal((await signIn(new TestClient(t.app), 'employer1', 'wrong password here')).status, 400)
   })
 
   it('signs in under a new session id, records the sign-in and remembers the previous one', async () => {

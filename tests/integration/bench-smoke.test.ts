@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { test } from 'node:test'
+import { ARGON2_SETTING } from '../../src/features/auth/passwords.ts'
 import { emptyPostgresDatabase, usingPostgres } from '../helpers/database.ts'
 
 /**
@@ -35,7 +36,7 @@ if (!usingPostgres()) test('the benchmark harness measures the baseline and two 
   assert.ok(report.argon2.concurrentHashesPerSecond > 0)
   assert.deepEqual(
     { m: report.argon2.setting.memoryCost, t: report.argon2.setting.timeCost, p: report.argon2.setting.parallelism },
-    { m: 19456, t: 2, p: 1 },
+    { m: ARGON2_SETTING.memoryCost, t: ARGON2_SETTING.timeCost, p: ARGON2_SETTING.parallelism },
   )
 
   assert.ok(report.baseline.result.requestsPerSecond > 0)

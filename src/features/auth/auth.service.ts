@@ -1,9 +1,9 @@
 import type { AppUser, Role } from '../../db/database.ts'
 import { audit, type Actor, type DbOrTrx } from '../../platform/audit.ts'
 import type { Db } from '../../db/connect.ts'
-import { decoyPasswordHash, hashSecret, verifySecret } from './passwords.ts'
+import { decoyPasswordHash, hashSecret, madeWithOtherSetting, verifySecret } from './passwords.ts'
 import { ADDRESS_POLICY, clearFailures, recordFailure, throttleWait, type ThrottlePolicy } from './throttle.ts'
-import { findUserByUsername, insertUser, usernameKey } from './users.repository.ts'
+import { findUserByUsername, insertUser, replacePasswordHash, usernameKey } from './users.repository.ts'
 
 /** Ten wrong passwords in a row lock the account name for 20 minutes. */
 export const ACCOUNT_POLICY: ThrottlePolicy = { free: 9, baseDelayMs: 20 * 60_000, maxDelayMs: 20 * 60_000, windowMs: 24 * 60 * 60_000 }
@@ -37,6 +37,8 @@ export async function authenticate(
   const ok = await verifySecret(usable ? user.password_hash! : await decoyPasswordHash(), input.password)
   if (ok && usable) {
     await clearFailures(db, accountKey(input.username))
+    const stored = user.password_hash!
+    if (madeWithOtherSetting(stored)) await replacePasswordHash(db, user.id, stored, await hashSecret(input.password))
     return { kind: 'ok', user }
   }
 

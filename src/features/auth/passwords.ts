@@ -5,13 +5,21 @@ import { fileURLToPath } from 'node:url'
 import { hash, verify, type Algorithm } from '@node-rs/argon2'
 import pLimit from 'p-limit'
 
-/** argon2id at the OWASP setting (19 MiB, t=2, p=1): ~7 ms here, off the event loop. */
+/**
+ * argon2id at one of OWASP's equivalent settings: 12 MiB, 3 passes, 1 lane (OWASP lists it
+ * beside 19 MiB with 2 passes as the same defence, trading memory for passes). Chosen for the
+ * memory: a hash holds its 12 MiB while it runs, 7 less than the other's, and is no slower
+ * (~14 ms against ~17–20 here; docs/performance.md, session 31). Off the event loop.
+ */
+export const ARGON2_SETTING = { memoryCost: 12288, timeCost: 3, parallelism: 1 } as const
 // Algorithm.Argon2id is 2 (a const enum, which our module settings cannot import).
-const ARGON2 = { algorithm: 2 as Algorithm, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const
+const ARGON2 = { algorithm: 2 as Algorithm, ...ARGON2_SETTING } as const
+/** How a hash made with ARGON2_SETTING begins (the PHC string format). */
+const CURRENT_PREFIX = `$argon2id$v=19$m=${ARGON2_SETTING.memoryCost},t=${ARGON2_SETTING.timeCost},p=${ARGON2_SETTING.parallelism}$`
 
 /**
  * Hashes in flight: one per core but the event loop's, at least one. libuv would run four
- * (its thread pool), each holding its 19 MiB, for no more sign-ins a second: on 2 cores the
+ * (its thread pool), each holding its memory, for no more sign-ins a second: on 2 cores the
  * event loop is the limit (115/s with 4, 2 or 1 in flight; docs/performance.md, session 13),
  * and the pool's threads stay free for file reads.
  */
@@ -33,6 +41,15 @@ export async function verifySecret(stored: string, candidate: string): Promise<b
   } catch {
     return false
   }
+}
+
+/**
+ * Whether a stored hash was made with another setting (an older release's), so that it is made
+ * again from the password at the next sign-in: then every account's hash costs what the decoy's
+ * does, and no account is told apart from an unknown name by the time its check takes.
+ */
+export function madeWithOtherSetting(stored: string): boolean {
+  return !stored.startsWith(CURRENT_PREFIX)
 }
 
 /**

@@ -37,6 +37,14 @@ export async function passwordHashOf(db: DbOrTrx, id: string): Promise<string | 
   return row?.password_hash ?? null
 }
 
+/**
+ * Puts `to` in place of the password hash `from` (the same password, hashed again with the
+ * current setting); nothing when the hash is no longer `from` (the password changed meanwhile).
+ */
+export async function replacePasswordHash(db: DbOrTrx, id: string, from: string, to: string): Promise<void> {
+  await db.updateTable('app_user').set({ password_hash: to }).where('id', '=', id).where('password_hash', '=', from).execute()
+}
+
 /** Enough for every creator a portal's queues show in a day; past it they are read again. */
 const USERNAMES_KEPT = 50_000
 const knownUsernames = new BoundedMap<string, string>(USERNAMES_KEPT)
