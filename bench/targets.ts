@@ -22,7 +22,8 @@ export function pageTarget(
   ratio: number,
   p99Ms: number,
 ): TargetVerdict | null {
-  if (kind !== 'page') return null
+  // The issue lists the API's offer list among the pages its targets are for.
+  if (kind !== 'page' && kind !== 'api') return null
   if (database === 'embedded') {
     return { text: `≥ ${TARGETS.embeddedPageRatio * 100} % of baseline`, pass: ratio >= TARGETS.embeddedPageRatio }
   }
