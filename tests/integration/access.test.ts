@@ -134,6 +134,36 @@ describe('managing access', () => {
     assert.ok(!t.logs.join('').includes(pin), 'no PIN in the logs')
   })
 
+  it('a person who registered without a name joins: Manage access names them as they typed, home says whom they act for and still offers to join another', async () => {
+    // Registering asks for no name (createUser's default here too); joining gives the profile the names typed with the PIN.
+    const joiner = await createUser(t.db, { username: 'nameless', lang: 'fr' })
+    const owner = await signedIn(t, 'owner')
+    const { pin } = await createSecondary(owner, { givenNames: 'José Luis', familyName: "D'Arcy-Lefèvre" })
+    const person = await signedIn(t, 'nameless')
+    const res = await join(person, { givenNames: '  José   Luis ', familyName: 'd’arcy-lefevre', pin }, 'fr')
+    assert.equal(res.status, 303, pinError(res))
+    const home = await person.follow(res)
+    assert.match(text(home.dom.querySelector('.notice-success')), /Vous pouvez maintenant agir pour Acme Érable Ltée/)
+    assert.match(text(home.dom.querySelector('h1')), /José Luis d’arcy-lefevre/, 'the profile has the names the person typed, spaces collapsed')
+    assert.ok(home.dom.querySelector('a[href="/fr/join"]'), 'a representative may join another business from home')
+
+    const table = await owner.get('/en/access')
+    const row = table.dom.querySelectorAll('#access-table tbody tr').find((r) => text(r).includes('nameless@example.ca'))
+    assert.ok(row, 'listed')
+    assert.match(text(row), /José Luis/)
+    assert.match(text(row), /d’arcy-lefevre/)
+    const saved = await t.db.selectFrom('app_user').select(['given_name', 'family_name']).where('id', '=', joiner.id).executeTakeFirstOrThrow()
+    assert.deepEqual(saved, { given_name: 'José Luis', family_name: 'd’arcy-lefevre' })
+
+    // A profile that has names keeps them, whatever names the PIN was joined with.
+    const withNames = await createUser(t.db, { username: 'named', givenName: 'Seb', familyName: 'Own' })
+    const { pin: pin2 } = await createSecondary(owner, { givenNames: 'Sébastien', familyName: 'Ownname' })
+    const named = await join(await signedIn(t, 'named'), { givenNames: 'Sebastien', familyName: 'Ownname', pin: pin2 })
+    assert.equal(named.status, 303, pinError(named))
+    const kept = await t.db.selectFrom('app_user').select(['given_name', 'family_name']).where('id', '=', withNames.id).executeTakeFirstOrThrow()
+    assert.deepEqual(kept, { given_name: 'Seb', family_name: 'Own' })
+  })
+
   it('refuses "Bob" for "Robert", says which name did not match, and gives one answer for an unknown PIN and a wrong one', async () => {
     const owner = await signedIn(t, 'owner')
     const { pin } = await createSecondary(owner, { givenNames: 'Robert', familyName: 'Smith' })

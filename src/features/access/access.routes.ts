@@ -412,6 +412,8 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
     const result = await joinWithPin(deps, actorFrom(request, user), user, parsed.data, request.ip, clock.now())
     switch (result.kind) {
       case 'joined':
+        // The person joined to act for this business: it becomes the one they act for (the header's choice).
+        request.session.activeBusinessId = result.businessId
         return reply.redirect(`/${lang}/home?joined=${result.businessId}`, 303)
       case 'throttled':
         return joinPage(request, reply, values, formErrors([['pin', t('access.errThrottled', { minutes: Math.ceil(result.waitMs / 60_000) })]]), 429)

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connect.ts'
 import type { SignedInUser } from '../../db/database.ts'
-import { fullName } from '../auth/users.repository.ts'
+import { fillEmptyProfileName, fullName } from '../auth/users.repository.ts'
 import type { Lang } from '../../i18n/i18n.ts'
 import { audit, type Actor } from '../../platform/audit.ts'
 import { formatInZone } from '../../platform/dates.ts'
@@ -212,6 +212,9 @@ export async function joinWithPin(deps: AccessDeps, actor: Actor, user: SignedIn
       membershipId = await insertMembership(trx, { businessId: pin.business_id, userId: user.id, role: pin.role, branchId: pin.branch_id, createdBy: pin.created_by }, now)
     }
     if (!(await markPinUsed(trx, pin.id, hash, user.id, membershipId, now))) throw new PinRace()
+    // Registering asks for no name, so a person's first PIN gives their profile the names they
+    // just typed (which matched the primary user's): Manage access and the audit trail name them.
+    await fillEmptyProfileName(trx, user.id, input.givenNames, input.familyName, now)
     if (pin.role === 'primary') await syncBusinessDormancy(trx, now, actor)
     await scrubPinFromOutbox(trx, formatPin(normalizePin(input.pin)))
     await audit(trx, actor, now, { action: 'access.pin_used', businessId: pin.business_id, objectType: 'business_membership', objectId: membershipId, details: { pinId: pin.id, role: pin.role, branchId: pin.branch_id } })

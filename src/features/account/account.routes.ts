@@ -49,6 +49,8 @@ export function registerAccountRoutes(
     const { t, lang } = request
     const q = request.query as Record<string, unknown>
     const sections = await Promise.all((deps.homeSections ?? []).map((s) => s(request)))
+    // After joining with a PIN (?joined=<business>): named only if it is one of this person's businesses.
+    const joined = typeof q.joined === 'string' ? request.businessContext?.choices.find((c) => c.businessId === q.joined) : undefined
     return reply.page(
       {
         title: t('account.homeTitle'),
@@ -56,6 +58,7 @@ export function registerAccountRoutes(
         body: html`<h1>${t('account.heading', { name: fullName(user) })}</h1>
 ${q.saved === '1' ? notice({ kind: 'success', title: t('account.saved') }) : ''}
 ${q.registered === '1' ? notice({ kind: 'success', title: t('account.welcomeRegistered') }) : ''}
+${joined ? notice({ kind: 'success', title: t('account.joined', { business: joined.businessName }) }) : ''}
 <p>${user.previous_sign_in_at ? t('account.lastSignIn', { date: formatInZone(lang, user.previous_sign_in_at, deps.timeZone, 'dateTime') }) : t('account.firstSignIn')}</p>
 ${sections}
 ${contactForm(t, lang, reply.csrfToken(), values, user.email ?? '', errors)}

@@ -296,15 +296,18 @@ ${summaryList([
 <li><a href="/${lang}/offers">${t('enrolment.offerQueue')}</a></li>
 <li><a href="/${lang}/messages">${t('enrolment.accountMessages')}</a></li>
 ${accessHomeLinks(t, lang, memberships.map((m) => ({ role: m.role, business: { id: m.businessId } })))}
+<li><a href="/${lang}/join">${t('access.joinLink')}</a></li>
 </ul>`
     }
     const latest = await latestRequest(deps.db, user.id)
     if (latest?.status === 'submitted') {
-      return notice({
+      // While the request waits, the person may already act for another business (a representative's PIN).
+      return html`${notice({
         kind: 'info',
         title: t('enrolment.pendingTitle'),
         body: t('enrolment.pendingBody', { legalName: latest.legal_name ?? '', businessNumber: formatBusinessNumber(latest.business_number), date: latest.submitted_at ? formatInZone(lang, latest.submitted_at, deps.timeZone, 'date') : '' }),
-      })
+      })}
+${joinHomeLink(t, lang)}`
     }
     const refused =
       latest?.status === 'refused'
