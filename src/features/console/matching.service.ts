@@ -2,6 +2,7 @@ import type { Db } from '../../db/connect.ts'
 import { audit, type Actor } from '../../platform/audit.ts'
 import { notifyUser } from '../notifications/notify.ts'
 import type { RefundResult } from '../payment/payment.service.ts'
+import type { RefundReason } from '../payment/payment.views.ts'
 import type { Answers, OfferStatus } from '../offers/offers.tables.ts'
 import * as repo from './matching.repository.ts'
 import { citizenshipCode, compactKey, OFFER_NUMBER, passportKey } from './search.keys.ts'
@@ -112,7 +113,7 @@ export function inspectionUntil(firstDay: string): string {
 }
 
 export interface Refunder {
-  refundPayment(paymentId: string, input: { reason?: string | null; actor?: Actor }): Promise<RefundResult>
+  refundPayment(paymentId: string, input: { reason?: RefundReason | null; actor?: Actor }): Promise<RefundResult>
 }
 
 export type DecisionInput = { outcome: 'issued'; firstDay: string; note: string } | { outcome: 'refused'; note: string }
@@ -158,7 +159,7 @@ export async function retryRefund(db: Db, payments: Refunder, offerId: string, o
   let outcome: RefundOutcome
   if (!payment) outcome = 'not_refundable'
   else {
-    const result = await payments.refundPayment(payment.id, { reason: 'work_permit_refused', actor: officer })
+    const result = await payments.refundPayment(payment.id, { reason: { code: 'work_permit_refused' }, actor: officer })
     outcome = result.kind
   }
   await repo.setRefundOutcome(db, offerId, payment?.id ?? null, outcome)

@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool, type Transa
 import type { Db } from '../../db/connect.ts'
 import type { Database } from '../../db/database.ts'
 import type { AccountMessage, OutboxRow } from './notifications.tables.ts'
+import type { NotificationParams } from './render.ts'
 import { compiledOnce } from '../../db/compiled-once.ts'
 import { hiddenFromPlanner } from '../../db/hidden-from-planner.ts'
 
@@ -69,7 +70,7 @@ function visibleTo(reader: Reader) {
 
 export async function insertAccountMessage(
   db: Executor,
-  row: { user_id: string | null; business_id: string | null; template: string; params: Record<string, string | number>; lang: 'en' | 'fr'; subject: string; body: string; created_at: Date },
+  row: { user_id: string | null; business_id: string | null; template: string; params: NotificationParams; lang: 'en' | 'fr'; subject: string; body: string; created_at: Date },
 ): Promise<string> {
   const inserted = await db
     .insertInto('account_message')
@@ -81,7 +82,7 @@ export async function insertAccountMessage(
 
 export async function insertOutboxEmail(
   db: Executor,
-  row: { to_address: string; lang: 'en' | 'fr'; template: string; params: Record<string, string | number>; created_at: Date },
+  row: { to_address: string; lang: 'en' | 'fr'; template: string; params: NotificationParams; created_at: Date },
 ): Promise<string> {
   const inserted = await db
     .insertInto('email_outbox')

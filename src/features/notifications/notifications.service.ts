@@ -2,6 +2,7 @@ import type { Db } from '../../db/connect.ts'
 import { cachedRead } from '../../db/read-cache.ts'
 import type { SessionCompanion } from '../../platform/session-store.ts'
 import type { Lang } from '../../i18n/i18n.ts'
+import type { NotificationParams } from './render.ts'
 import {
   businessIdsQuery,
   countUnreadQuery,
@@ -21,7 +22,7 @@ export async function readerFor(db: Db, userId: string): Promise<Reader> {
   return { userId, businessIds: await cachedRead(db, `businessIds:${userId}`, () => businessIdsQuery(db, userId), (rows) => rows.map((r) => r.business_id)) }
 }
 
-type StoredMessage = { template: string; params: Record<string, string | number>; subject: string; body: string }
+type StoredMessage = { template: string; params: NotificationParams; subject: string; body: string }
 
 /**
  * A message's words in the page's language: its template rendered again when the template

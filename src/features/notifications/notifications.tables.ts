@@ -1,7 +1,9 @@
 import type { ColumnType, Generated, Selectable } from 'kysely'
 import type { Timestamp } from '../../db/database.ts'
 
-type Params = ColumnType<Record<string, string | number>, string | undefined, string>
+import type { NotificationParams } from './render.ts'
+
+type Params = ColumnType<NotificationParams, string | undefined, string>
 
 export interface AccountMessageTable {
   id: Generated<string>

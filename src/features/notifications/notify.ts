@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.ts'
 import type { Lang } from '../../i18n/i18n.ts'
 import { emailField } from '../../ui/email-field.ts'
 import { insertAccountMessage, insertOutboxEmail } from './notifications.repository.ts'
-import { renderMessage } from './render.ts'
+import { renderMessage, type NotificationParams } from './render.ts'
 import type { TemplateName, TemplateParams } from './templates.ts'
 
 export interface NotifyInput<K extends TemplateName> {
@@ -38,7 +38,7 @@ export class InvalidRecipientError extends Error {
  * has its notification. Nothing is sent here; the dispatcher sends after the commit.
  */
 export async function notify<K extends TemplateName>(db: Db | Transaction<Database>, input: NotifyInput<K>): Promise<Notified> {
-  const params = input.params as Record<string, string | number>
+  const params = input.params as NotificationParams
   const result: Notified = {}
   // Renders now: an unknown template or a missing message fails the change, not the send.
   const rendered = renderMessage(input.template, input.lang, params)

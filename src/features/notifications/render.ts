@@ -15,20 +15,41 @@ export class UnknownTemplateError extends Error {
   }
 }
 
+/**
+ * A notification's value: the same in both languages (a name, a number typed by someone), or
+ * written in each (a date, an amount, a reason the portal words): a message is rendered again in
+ * the language of the page that shows it, and its e-mail in the recipient's.
+ */
+export type NotificationParam = string | number | { en: string; fr: string }
+export type NotificationParams = Record<string, NotificationParam>
+
+/** A value written in each language by `write`. */
+export function inBothLanguages(write: (lang: Lang) => string): { en: string; fr: string } {
+  return { en: write('en'), fr: write('fr') }
+}
+
+/** The params in one language. */
+function paramsIn(lang: Lang, params: NotificationParams): MessageParams {
+  const out: MessageParams = {}
+  for (const [name, value] of Object.entries(params)) out[name] = typeof value === 'object' && value !== null ? (value[lang] ?? '') : value
+  return out
+}
+
 function template(name: string) {
   if (!isTemplateName(name)) throw new UnknownTemplateError(name)
   return templates[name]
 }
 
 /** Subject and body of a template in one language (the body's paragraphs are separated by blank lines). */
-export function renderMessage(name: string, lang: Lang, params: MessageParams): { subject: string; body: string } {
+export function renderMessage(name: string, lang: Lang, params: NotificationParams): { subject: string; body: string } {
   const tpl = template(name)
-  return { subject: translate(lang, tpl.subject, params), body: translate(lang, tpl.body, params) }
+  const inLang = paramsIn(lang, params)
+  return { subject: translate(lang, tpl.subject, inLang), body: translate(lang, tpl.body, inLang) }
 }
 
 /** The subject alone, for lists (a body is several times longer, and a list shows none). */
-export function renderSubject(name: string, lang: Lang, params: MessageParams): string {
-  return translate(lang, template(name).subject, params)
+export function renderSubject(name: string, lang: Lang, params: NotificationParams): string {
+  return translate(lang, template(name).subject, paramsIn(lang, params))
 }
 
 /** A body's paragraphs as HTML (escaped; single line breaks kept). */
@@ -41,7 +62,7 @@ export function paragraphs(body: string): Html {
  * portal (`publicBaseUrl` + `/{lang}` + the template's path, e.g. '/messages') and the sender line;
  * plain text and HTML carry the same words.
  */
-export function renderEmail(name: string, lang: Lang, params: MessageParams, publicBaseUrl: string): RenderedEmail {
+export function renderEmail(name: string, lang: Lang, params: NotificationParams, publicBaseUrl: string): RenderedEmail {
   const tpl = template(name)
   const { subject, body } = renderMessage(name, lang, params)
   const link = `${publicBaseUrl}/${lang}${'path' in tpl && typeof tpl.path === 'string' ? tpl.path : ''}`

@@ -1,4 +1,5 @@
 import type { EnglishCatalog, MessageKey } from '../../i18n/catalog.ts'
+import type { NotificationParam } from './render.ts'
 
 /**
  * Every notification the portal sends. A template is a subject and a body, each a
@@ -71,4 +72,4 @@ type ParamNames<K extends TemplateName> =
   | Placeholders<MessageText<EnglishCatalog, (typeof templates)[K]['body']>>
 
 /** The params a template needs: exactly its placeholders (checked by the compiler). */
-export type TemplateParams<K extends TemplateName> = { [P in ParamNames<K>]: string | number }
+export type TemplateParams<K extends TemplateName> = { [P in ParamNames<K>]: NotificationParam }

@@ -2,7 +2,7 @@ import { translate } from '../../i18n/i18n.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { bilingual, renderPdf } from '../../platform/pdf.ts'
 import type { Payment, PaymentRefund } from '../payment/payment.tables.ts'
-import { formatCad } from '../payment/payment.views.ts'
+import { formatCad, refundReasonText } from '../payment/payment.views.ts'
 import type { DocumentSummary } from './offers.repository.ts'
 import { SECTION_IDS } from './offers.sections.ts'
 import type { Offer } from './offers.tables.ts'
@@ -55,7 +55,7 @@ export function receiptPdf(payment: Payment, refunds: PaymentRefund[], offer: Of
       h.heading(bilingual('payment.refundTitle'))
       h.row(bilingual('payment.amount'), both(formatCad(r.amount_cents, 'en'), formatCad(r.amount_cents, 'fr')))
       if (r.completed_at) h.row(bilingual('payment.refundDate'), when(r.completed_at, timeZone))
-      h.row(bilingual('payment.refundReason'), r.reason ?? '')
+      h.row(bilingual('payment.refundReason'), both(refundReasonText('en', r), refundReasonText('fr', r)))
     }
   })
 }

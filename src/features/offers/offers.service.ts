@@ -62,7 +62,7 @@ export class OfferService {
       refundsOwed: async (db, limit) =>
         (await repo.offerPaymentsOwed(db, limit)).map((o) => ({
           paymentId: o.paymentId,
-          reason: o.status === 'withdrawn' ? 'Offer withdrawn / Offre retirée' : 'Paid after the offer returned to draft / Payé après le retour de l’offre à l’état d’ébauche',
+          reason: { code: o.status === 'withdrawn' ? 'offer_withdrawn' : 'paid_after_draft' },
         })),
     })
   }
@@ -254,7 +254,7 @@ export class OfferService {
     })
     if (!withdrawn) return { kind: 'notPending', offer: (await repo.findOffer(this.deps.db, offer.id)) ?? offer }
     const payment = await payRepo.findActiveForPurpose(this.deps.db, OFFER_PURPOSE, offer.id)
-    if (payment?.status === 'approved') await this.deps.payments.refundPayment(payment.id, { reason: `Offer withdrawn / Offre retirée: ${reason}`, actor })
+    if (payment?.status === 'approved') await this.deps.payments.refundPayment(payment.id, { reason: { code: 'offer_withdrawn', detail: reason }, actor })
     return { kind: 'withdrawn', offer: withdrawn }
   }
 

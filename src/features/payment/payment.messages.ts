@@ -42,14 +42,20 @@ export default defineMessages({
     refundTitle: 'Refund',
     refundDate: 'Refunded on',
     refundReason: 'Reason',
+    refundReasons: {
+      offer_withdrawn: 'Offer withdrawn',
+      paid_after_draft: 'Paid after the offer went back to a draft',
+      work_permit_refused: 'Work permit refused',
+    },
+    refundReasonWithDetail: '{reason}: “{detail}”',
     emails: {
       receipt: {
         subject: 'Receipt {receipt}: employer compliance fee paid for offer {offerNumber}',
-        body: 'We received your payment of the employer compliance fee.\n\nReceipt number: {receipt}\nDate and time: {date}\nAmount: CAD {amount}\nCard: {card}\nOffer of employment number: {offerNumber}\nBusiness: {business}\n\nThis receipt stays in your account messages, and you can download it as a PDF from the offer at any time.',
+        body: 'We received your payment of the employer compliance fee.\n\nReceipt number: {receipt}\nDate and time: {date}\nAmount: {amount}\nCard: {card}\nOffer of employment number: {offerNumber}\nBusiness: {business}\n\nThis receipt stays in your account messages, and you can download it as a PDF from the offer at any time.',
       },
       refunded: {
         subject: 'Refund of the employer compliance fee (receipt {receipt})',
-        body: 'The employer compliance fee paid with receipt {receipt} (CAD {amount}) was refunded to the card it was paid with. Reason: {reason}. It may take a few days to appear on the card’s statement.',
+        body: 'The employer compliance fee paid with receipt {receipt} ({amount}) was refunded to the card it was paid with.\n\nReason: {reason}\n\nIt may take a few days to appear on the card’s statement.',
       },
     },
   },
@@ -93,14 +99,20 @@ export default defineMessages({
     refundTitle: 'Remboursement',
     refundDate: 'Remboursé le',
     refundReason: 'Motif',
+    refundReasons: {
+      offer_withdrawn: 'Offre retirée',
+      paid_after_draft: 'Payé après le retour de l’offre à l’état d’ébauche',
+      work_permit_refused: 'Permis de travail refusé',
+    },
+    refundReasonWithDetail: '{reason} : « {detail} »',
     emails: {
       receipt: {
         subject: 'Reçu {receipt} : frais relatifs à la conformité de l’employeur payés pour l’offre {offerNumber}',
-        body: 'Nous avons reçu votre paiement des frais relatifs à la conformité de l’employeur.\n\nNuméro de reçu : {receipt}\nDate et heure : {date}\nMontant : {amount} $ CA\nCarte : {card}\nNuméro de l’offre d’emploi : {offerNumber}\nEntreprise : {business}\n\nCe reçu reste dans vos messages du compte, et vous pouvez le télécharger en PDF à partir de l’offre en tout temps.',
+        body: 'Nous avons reçu votre paiement des frais relatifs à la conformité de l’employeur.\n\nNuméro de reçu : {receipt}\nDate et heure : {date}\nMontant : {amount}\nCarte : {card}\nNuméro de l’offre d’emploi : {offerNumber}\nEntreprise : {business}\n\nCe reçu reste dans vos messages du compte, et vous pouvez le télécharger en PDF à partir de l’offre en tout temps.',
       },
       refunded: {
         subject: 'Remboursement des frais relatifs à la conformité de l’employeur (reçu {receipt})',
-        body: 'Les frais relatifs à la conformité de l’employeur payés avec le reçu {receipt} ({amount} $ CA) ont été remboursés sur la carte utilisée pour les payer. Motif : {reason}. Le remboursement peut prendre quelques jours à paraître sur le relevé de la carte.',
+        body: 'Les frais relatifs à la conformité de l’employeur payés avec le reçu {receipt} ({amount}) ont été remboursés sur la carte utilisée pour les payer.\n\nMotif : {reason}\n\nLe remboursement peut prendre quelques jours à paraître sur le relevé de la carte.',
       },
     },
   },

@@ -110,11 +110,11 @@ export function findLiveRefund(db: Db, paymentId: string): Promise<PaymentRefund
 
 export async function insertRefundIfNone(
   db: Db,
-  row: Pick<PaymentRefund, 'id' | 'payment_id' | 'amount_cents' | 'idempotency_key' | 'reason' | 'requested_by_user_id' | 'created_at'>,
+  row: Pick<PaymentRefund, 'id' | 'payment_id' | 'amount_cents' | 'idempotency_key' | 'reason' | 'reason_detail' | 'requested_by_user_id' | 'created_at'>,
 ): Promise<PaymentRefund | undefined> {
   const { rows } = await sql<PaymentRefund>`
-    insert into payment_refund (id, payment_id, amount_cents, status, idempotency_key, reason, requested_by_user_id, created_at)
-    values (${row.id}, ${row.payment_id}, ${row.amount_cents}, 'pending', ${row.idempotency_key}, ${row.reason}, ${row.requested_by_user_id}, ${row.created_at})
+    insert into payment_refund (id, payment_id, amount_cents, status, idempotency_key, reason, reason_detail, requested_by_user_id, created_at)
+    values (${row.id}, ${row.payment_id}, ${row.amount_cents}, 'pending', ${row.idempotency_key}, ${row.reason}, ${row.reason_detail}, ${row.requested_by_user_id}, ${row.created_at})
     on conflict (payment_id) where status in ('pending', 'succeeded') do nothing
     returning *`.execute(db)
   return rows[0]

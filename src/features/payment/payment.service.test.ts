@@ -217,7 +217,7 @@ describe('payment service (embedded test gateway)', () => {
     const { payment } = await started()
     await payAtHostedPage(payment.checkout_ref!)
     await service.confirmPayment(payment.id)
-    const [a, b] = await Promise.all([service.refundPayment(payment.id, { reason: 'offer withdrawn' }), service.refundPayment(payment.id)])
+    const [a, b] = await Promise.all([service.refundPayment(payment.id, { reason: { code: 'offer_withdrawn' } }), service.refundPayment(payment.id)])
     const c = await service.refundPayment(payment.id)
     assert.equal(a.kind, 'refunded')
     assert.equal(b.kind, 'refunded')

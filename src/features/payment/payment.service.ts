@@ -7,7 +7,9 @@ import type { Clock } from '../../platform/clock.ts'
 import { GatewayUnavailableError, type CheckoutOutcome, type PaymentGateway } from './payment.gateway.ts'
 import * as repo from './payment.repository.ts'
 import { notifyUser } from '../notifications/notify.ts'
-import { dayInZone, formatInZone } from '../../platform/dates.ts'
+import { formatInZone } from '../../platform/dates.ts'
+import { inBothLanguages } from '../notifications/render.ts'
+import { formatCad, refundReasonText, type RefundReason } from './payment.views.ts'
 import type { GatewayName, Payment, PaymentRefund } from './payment.tables.ts'
 
 /**
@@ -73,7 +75,7 @@ export type RefundResult =
 export interface PurposeHooks {
   /** Returns what the receipt names as the payment's object (an offer's number). */
   onApproved?(trx: Transaction<Database>, payment: Payment, now: Date): Promise<{ reference: string } | undefined>
-  refundsOwed?(db: Db, limit: number): Promise<Array<{ paymentId: string; reason: string }>>
+  refundsOwed?(db: Db, limit: number): Promise<Array<{ paymentId: string; reason: RefundReason }>>
 }
 
 /** A checkout the gateway still calls open after this long is treated as abandoned. */
@@ -263,8 +265,9 @@ export class PaymentService {
       template: 'paymentReceipt',
       params: {
         receipt: p.receipt_number ?? '',
-        date: `${dayInZone(p.approved_at ?? now, this.timeZone)} ${formatInZone('en', p.approved_at ?? now, this.timeZone, 'clock')}`,
-        amount: (p.amount_cents / 100).toFixed(2),
+        // Dates and amounts in the words of the language the message is read in (rendered again per page and e-mail).
+        date: inBothLanguages((lang) => formatInZone(lang, p.approved_at ?? now, this.timeZone, 'precise')),
+        amount: inBothLanguages((lang) => formatCad(p.amount_cents, lang)),
         card: `${p.card_brand ?? ''} •••• ${p.card_last4 ?? ''}`.trim(),
         offerNumber: reference,
         business: business?.legal_name ?? '',
@@ -339,7 +342,7 @@ export class PaymentService {
   }
 
   /** Refunds an approved payment in full, once. Calling it again returns the same refund. */
-  async refundPayment(paymentId: string, input: { reason?: string | null; actor?: Actor } = {}): Promise<RefundResult> {
+  async refundPayment(paymentId: string, input: { reason?: RefundReason | null; actor?: Actor } = {}): Promise<RefundResult> {
     const payment = await repo.findPayment(this.deps.db, paymentId)
     if (!payment || (payment.status !== 'approved' && payment.status !== 'refunded')) return { kind: 'not_refundable' }
     let refund = await repo.findLiveRefund(this.deps.db, payment.id)
@@ -351,7 +354,8 @@ export class PaymentService {
           payment_id: payment.id,
           amount_cents: payment.amount_cents,
           idempotency_key: refundIdempotencyKey(id),
-          reason: input.reason ?? null,
+          reason: input.reason?.code ?? null,
+          reason_detail: input.reason?.detail ?? null,
           requested_by_user_id: input.actor?.userId ?? null,
           created_at: this.deps.clock.now(),
         })) ?? (await repo.findLiveRefund(this.deps.db, payment.id))!
@@ -385,13 +389,13 @@ export class PaymentService {
           businessId: payment.business_id,
           objectType: 'payment',
           objectId: payment.id,
-          details: { refundId: refund.id, amountCents: refund.amount_cents, gatewayRefundId: outcome.refundId, reason: refund.reason },
+          details: { refundId: refund.id, amountCents: refund.amount_cents, gatewayRefundId: outcome.refundId, reason: refund.reason, reasonDetail: refund.reason_detail },
         })
         if (await this.payerExists(trx, payment)) {
           await notifyUser(trx, {
             userId: payment.created_by_user_id!,
             template: 'paymentRefunded',
-            params: { receipt: payment.receipt_number ?? '', amount: (refund.amount_cents / 100).toFixed(2), reason: refund.reason ?? '' },
+            params: { receipt: payment.receipt_number ?? '', amount: inBothLanguages((lang) => formatCad(refund.amount_cents, lang)), reason: inBothLanguages((lang) => refundReasonText(lang, refund)) },
             now,
           })
         }

@@ -37,7 +37,10 @@ export interface PaymentRefundTable {
   amount_cents: number
   status: 'pending' | 'succeeded' | 'failed'
   idempotency_key: string
+  /** Why (a RefundReason's code; an older release wrote free text here). */
   reason: string | null
+  /** What the person who caused the refund wrote (a withdrawal's reason), in their words. */
+  reason_detail: string | null
   requested_by_user_id: string | null
   gateway_refund_id: string | null
   failure_reason: string | null

@@ -1,7 +1,7 @@
-import type { Lang, Translate } from '../../i18n/i18n.ts'
+import { translate, type Lang, type Translate } from '../../i18n/i18n.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { linkButton, notice, summaryList } from '../../ui/components.ts'
-import type { Payment } from './payment.tables.ts'
+import type { Payment, PaymentRefund } from './payment.tables.ts'
 import { formatInZone } from '../../platform/dates.ts'
 
 const money: Record<Lang, Intl.NumberFormat> = {
@@ -12,6 +12,20 @@ const money: Record<Lang, Intl.NumberFormat> = {
 /** "$230.00" / "230,00 $" from integer cents. */
 export function formatCad(cents: number, lang: Lang): string {
   return money[lang].format(cents / 100)
+}
+
+/** Why a fee is refunded: one of the portal's reasons, with the words of the person who caused it when there are some. */
+export const REFUND_REASONS = ['offer_withdrawn', 'paid_after_draft', 'work_permit_refused'] as const
+export interface RefundReason {
+  code: (typeof REFUND_REASONS)[number]
+  detail?: string | null
+}
+
+/** A refund's reason in one language; an older release's free text as it was written. */
+export function refundReasonText(lang: Lang, r: Pick<PaymentRefund, 'reason' | 'reason_detail'>): string {
+  const code = REFUND_REASONS.find((c) => c === r.reason)
+  const reason = code ? translate(lang, `payment.refundReasons.${code}`) : (r.reason ?? '')
+  return r.reason_detail ? translate(lang, 'payment.refundReasonWithDetail', { reason, detail: r.reason_detail }) : reason
 }
 
 /** The receipt's facts; times in the portal's zone (PORTAL_TIME_ZONE). */
