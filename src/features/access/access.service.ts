@@ -6,6 +6,7 @@ import { audit, type Actor } from '../../platform/audit.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { clearFailures, recordFailure, throttleWait, type ThrottlePolicy } from '../auth/throttle.ts'
 import { notify, notifyUser } from '../notifications/notify.ts'
+import { inBothLanguages } from '../notifications/render.ts'
 import { syncBusinessDormancy } from './dormancy.service.ts'
 import { namesMatch } from '../reference/validators.ts'
 import { formatPin, generatePin, normalizePin, PIN_MAX_ATTEMPTS, PIN_TTL_MS, pinHash, pinHashes, sealPin, unsealPin, type PinKeys } from './access.pin.ts'
@@ -52,7 +53,7 @@ export async function emailPin(trx: Parameters<typeof notify>[0], deps: AccessDe
   if (!pin.email) return
   await notify(trx, {
     template: 'accessPin',
-    params: { name: pin.given_names, business: businessName, inviter, pin: formatPin(plain), expires: formatInZone(lang, pin.expires_at, deps.timeZone, 'date') },
+    params: { name: pin.given_names, business: businessName, inviter, pin: formatPin(plain), expires: inBothLanguages((l) => formatInZone(l, pin.expires_at, deps.timeZone, 'date')) },
     lang,
     email: { to: pin.email },
     now,
