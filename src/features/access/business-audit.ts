@@ -11,8 +11,8 @@ import { currentMembership } from './active-business.ts'
 
 export const BUSINESS_AUDIT_PAGE_SIZE = 50
 
-/** Plain words for the actions a business's users see most; others show their code. */
-const ACTION_LABELS: Record<string, MessageKey> = {
+/** The words for each action a business's audit trail may hold (business-audit.test.ts finds any the code writes without one). */
+export const ACTION_LABELS: Record<string, MessageKey> = {
   'access.pin_issued': 'access.audit.actions.pinIssued',
   'access.pin_reissued': 'access.audit.actions.pinReissued',
   'access.pin_revoked': 'access.audit.actions.pinRevoked',
@@ -28,6 +28,39 @@ const ACTION_LABELS: Record<string, MessageKey> = {
   'access.business_reactivated': 'access.audit.actions.businessReactivated',
   'enrolment.approved': 'access.audit.actions.enrolmentApproved',
   'transfer.approved': 'access.audit.actions.transferApproved',
+  'offer.draft_created': 'access.audit.actions.offerDraftCreated',
+  'offer.section_saved': 'access.audit.actions.offerSectionSaved',
+  'offer.document_added': 'access.audit.actions.offerDocumentAdded',
+  'offer.document_removed': 'access.audit.actions.offerDocumentRemoved',
+  'offer.draft_deleted': 'access.audit.actions.offerDraftDeleted',
+  'offer.copied': 'access.audit.actions.offerCopied',
+  'offer.submission_started': 'access.audit.actions.offerSubmissionStarted',
+  'offer.reopened': 'access.audit.actions.offerReopened',
+  'offer.submitted': 'access.audit.actions.offerSubmitted',
+  'offer.withdrawn': 'access.audit.actions.offerWithdrawn',
+  'offer.matched': 'access.audit.actions.offerMatched',
+  'offer.unmatched': 'access.audit.actions.offerUnmatched',
+  'offer.match_refused': 'access.audit.actions.offerMatchRefused',
+  'offer.corrected': 'access.audit.actions.offerCorrected',
+  'offer.fee_review_assigned': 'access.audit.actions.offerFeeReviewAssigned',
+  'offer.fee_exemption_accepted': 'access.audit.actions.offerFeeExemptionAccepted',
+  'offer.fee_exemption_refused': 'access.audit.actions.offerFeeExemptionRefused',
+  'payment.started': 'access.audit.actions.paymentStarted',
+  'payment.approved': 'access.audit.actions.paymentApproved',
+  'payment.declined': 'access.audit.actions.paymentDeclined',
+  'payment.cancelled': 'access.audit.actions.paymentCancelled',
+  'payment.expired': 'access.audit.actions.paymentExpired',
+  'payment.failed': 'access.audit.actions.paymentFailed',
+  'payment.refunded': 'access.audit.actions.paymentRefunded',
+  'api_token.created': 'access.audit.actions.apiTokenCreated',
+  'api_token.revoked': 'access.audit.actions.apiTokenRevoked',
+  'inspection.export_requested': 'access.audit.actions.inspectionExportRequested',
+  'inspection.export_downloaded': 'access.audit.actions.inspectionExportDownloaded',
+  'retention.purged': 'access.audit.actions.retentionPurged',
+  'transfer.requested': 'access.audit.actions.transferRequested',
+  'transfer.refused': 'access.audit.actions.transferRefused',
+  'access.pin_reset_assigned': 'access.audit.actions.pinResetAssigned',
+  'demo.business_created': 'access.audit.actions.demoBusinessCreated',
 }
 
 /** The business's audit trail (newest first, keyset pages of 50), for its primary user only. */

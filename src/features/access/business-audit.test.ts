@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { translate } from '../../i18n/i18n.ts'
+import { ACTION_LABELS } from './business-audit.ts'
+
+const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+/** Actions written without a business (a person's own sign-in and account, the department's own work): never in a business's trail. */
+const NEVER_ON_A_BUSINESS = [
+  /^auth\./,
+  /^account\./,
+  /^settings\./,
+  /^staff\./,
+  /^maintenance\./,
+  /^problem_report\./,
+  /^enrolment\.(submitted|assigned|refused)$/,
+  /^access\.(pin_attempt_failed|dormancy_warned|user_dormant|user_reactivated|reactivation_\w+)$/,
+  /^demo\.user_created$/,
+]
+
+/** Every audit action the portal's code writes (`action: 'feature.thing'`), template literals expanded by hand below. */
+function writtenActions(): string[] {
+  const found = new Set<string>()
+  const visit = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name)
+      if (entry.isDirectory()) visit(file)
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+        for (const m of fs.readFileSync(file, 'utf8').matchAll(/\baction: ['`]([a-z_]+\.[a-z_]+(?:\$\{[^}]+\})?[a-z_]*)['`]/g)) found.add(m[1]!)
+      }
+    }
+  }
+  visit(SRC)
+  return [...found].sort()
+}
+
+const EXPANDED: Record<string, string[]> = {
+  'offer.fee_exemption_${decision}': ['offer.fee_exemption_accepted', 'offer.fee_exemption_refused'],
+  'payment.${ended.status}': ['payment.declined', 'payment.cancelled', 'payment.expired', 'payment.failed'],
+}
+
+describe("a business's audit trail", () => {
+  it('has words in both languages for every action the code may write on a business', () => {
+    const written = writtenActions()
+    assert.ok(written.includes('offer.section_saved') && written.includes('access.pin_used'), `the scan finds the actions (${written.length})`)
+    const actions = written.flatMap((a) => {
+      if (!a.includes('${')) return [a]
+      assert.ok(EXPANDED[a], `${a}: list what it expands to in EXPANDED`)
+      return EXPANDED[a]!
+    })
+    const unlabelled = actions.filter((a) => !ACTION_LABELS[a] && !NEVER_ON_A_BUSINESS.some((r) => r.test(a)))
+    assert.deepEqual(unlabelled, [], 'label these in ACTION_LABELS (access.audit.actions), or list them as never written on a business')
+    for (const key of Object.values(ACTION_LABELS)) {
+      assert.notEqual(translate('en', key), translate('fr', key), `${key} is translated`)
+    }
+  })
+})
