@@ -87,12 +87,38 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
   const pinResetRows = async (t: Translate, lang: Lang, r: PinResetRequest, officer: boolean) => {
     const requester = await findUserById(db, r.requester_user_id)
     const business = r.business_id ? await db.selectFrom('business').select(['legal_name', 'business_number', 'employer_number']).where('id', '=', r.business_id).executeTakeFirst() : undefined
+    // Before making someone the primary user, the officer sees who is the primary user now (who would become a secondary user).
+    const primary =
+      officer && r.business_id
+        ? await db
+            .selectFrom('business_membership as m')
+            .innerJoin('app_user as u', 'u.id', 'm.user_id')
+            .select(['u.given_name', 'u.family_name', 'u.username', 'u.email', 'u.last_sign_in_at'])
+            .where('m.business_id', '=', r.business_id)
+            .where('m.role', '=', 'primary')
+            .where('m.status', '=', 'active')
+            .executeTakeFirst()
+        : undefined
     return [
       { key: t('access.givenNames'), value: r.given_names },
       { key: t('access.familyName'), value: r.family_name },
       { key: t('access.pinReset.business'), value: r.business_key },
       // Officers see what the number names (or that it names nothing); the requester never does.
       ...(officer ? [{ key: t('access.requests.matchedBusiness'), value: business ? `${business.legal_name} (${business.business_number}, ${business.employer_number})` : t('access.requests.noMatch') }] : []),
+      ...(officer && business
+        ? [
+            {
+              key: t('access.requests.currentPrimary'),
+              value: primary
+                ? t('access.requests.currentPrimaryValue', {
+                    name: fullName(primary),
+                    account: `${primary.username}${primary.email ? `, ${primary.email}` : ''}`,
+                    lastSignIn: primary.last_sign_in_at ? when(lang, primary.last_sign_in_at) : t('access.requests.neverSignedIn'),
+                  })
+                : t('access.requests.noPrimary'),
+            },
+          ]
+        : []),
       { key: t('access.pinReset.email'), value: r.email },
       { key: t('access.pinReset.wantsPrimary'), value: r.wants_primary ? t('access.pinReset.wantsPrimaryYes') : t('access.pinReset.wantsPrimaryNo') },
       { key: t('access.pinReset.reason'), value: r.reason },

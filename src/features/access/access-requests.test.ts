@@ -234,6 +234,8 @@ describe('access requests: switching businesses, PIN resets, dormancy, the busin
     assert.equal((await t.db.selectFrom('pin_reset_request').select('assigned_to').where('id', '=', real.id).executeTakeFirstOrThrow()).assigned_to, u.officer!.id)
     const page = await officer.get(`/en/console/pin-resets/${real.id}`)
     assert.match(page.body, /Assigned to officer Test/)
+    // The officer sees who is the primary user now, and that they would become a secondary user.
+    assert.match(text(page.dom.querySelector('main')), /Primary user now\s*ownerB Test \(ownerB, ownerB@example\.ca; last signed in [^)]+\): becomes a secondary user/)
 
     // No PIN for a number that names no business; a refusal needs its reason, which the requester reads.
     await officer.get(`/en/console/pin-resets/${ghost.id}`)
@@ -258,6 +260,13 @@ describe('access requests: switching businesses, PIN resets, dormancy, the busin
     assert.equal((await boss.post('/en/join', { givenNames: 'New', familyName: 'Boss', pin: plain })).status, 303)
     const roles = await t.db.selectFrom('business_membership').select(['user_id', 'role']).where('business_id', '=', e.id).where('status', '=', 'active').execute()
     assert.deepEqual(roles.map((r) => `${r.user_id === u.newboss!.id ? 'newboss' : 'ownerB'}:${r.role}`).sort(), ['newboss:primary', 'ownerB:secondary'], 'one primary user, the old one kept as secondary')
+    // The former primary user is told, by message and e-mail, and the change is in the business's trail; the officer gets no employer message.
+    const told = await t.db.selectFrom('account_message').select(['user_id', 'body']).where('template', '=', 'accessPrimaryTransferred').where('business_id', 'is', null).execute()
+    assert.deepEqual(told.map((m) => m.user_id), [u.ownerB!.id])
+    assert.match(told[0]!.body, /Echo Épinette Ltée.*from ownerB Test to New Boss/)
+    assert.ok(await t.db.selectFrom('email_outbox').select('id').where('template', '=', 'accessPrimaryTransferred').where('to_address', '=', u.ownerB!.email!).executeTakeFirst(), 'e-mailed')
+    assert.ok(await t.db.selectFrom('audit_event').select('id').where('action', '=', 'access.primary_transferred').where('business_id', '=', e.id).executeTakeFirst())
+    assert.equal((await t.db.selectFrom('account_message').select('id').where('user_id', '=', u.officer!.id).execute()).length, 0)
   })
 
   it('dormancy: warnings at 18 and 23 months once each, dormant at 2 years, the business with it; reactivation by an officer', async () => {
