@@ -67,6 +67,11 @@ describe('message catalogs', () => {
     assert.ok(filled > 100, `${filled} placeholders`)
   })
 
+  it('writes one period where a value that ends with its own ends a sentence', () => {
+    assert.equal(translate('en', 'account.lastSignIn', { date: 'November 26, 2026 at 6:30 a.m.' }), 'The last time you signed in was on November 26, 2026 at 6:30 a.m.')
+    assert.equal(translate('fr', 'account.lastSignIn', { date: '26 novembre 2026 à 6 h 30' }), 'La dernière fois que vous vous êtes connecté, c’était le 26 novembre 2026 à 6 h 30.')
+  })
+
   it('picks the visitor language from Accept-Language by quality', () => {
     assert.equal(langFromAcceptLanguage('fr-CA,fr;q=0.9,en;q=0.8'), 'fr')
     assert.equal(langFromAcceptLanguage('en-CA,fr;q=0.5'), 'en')

@@ -48,7 +48,10 @@ export function translate(lang: Lang, key: MessageKey | string, params?: Message
   let out = parts[0]!
   for (let i = 1; i < parts.length; i += 2) {
     const name = parts[i]!
-    out += (name in params ? String(params[name]) : `{${name}}`) + parts[i + 1]!
+    const value = name in params ? String(params[name]) : `{${name}}`
+    const after = parts[i + 1]!
+    // A value that ends a sentence with its own period ("Inc.", "6:30 a.m.", a reason typed with one) takes no second one.
+    out += value + (after.charCodeAt(0) === 46 && value.charCodeAt(value.length - 1) === 46 ? after.slice(1) : after)
   }
   return out
 }
