@@ -20,6 +20,8 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     const boss = await createUser(t.db, { username: 'employer.match', email: 'boss@example.ca' })
     employerId = boss.id
     businessId = await makeBusiness(t.db, { eight: '12345678', legalName: 'Érablière du Nord Ltée' })
+    // The employer is the business's primary user (reads its offers' decisions).
+    await t.db.insertInto('business_membership').values({ business_id: businessId, user_id: boss.id, role: 'primary', branch_id: null, created_at: new Date('2026-01-01T00:00:00Z'), created_by: null }).execute()
     officer = new TestClient(t.app)
     employer = new TestClient(t.app)
     await signInAs(officer, staff.id)
@@ -95,6 +97,12 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     const issued = await outbox('consoleWorkPermitIssued')
     assert.equal(issued.length, 1)
     assert.equal((issued[0]!.params as Record<string, string>).inspectionUntil, '2032-11-30')
+    // The employer reads the decision on the offer (in their language), no longer told to give the worker the number.
+    const seen = text((await employer.get(`/fr/offers/${id}`)).dom.querySelector('main'))
+    assert.match(seen, /Permis de travail délivré/)
+    assert.match(seen, /Premier jour d’emploi\s*1 décembre 2026/)
+    assert.match(seen, /Peut être inspectée jusqu’au\s*30 novembre 2032/)
+    assert.doesNotMatch(seen, /Donnez au ressortissant/)
 
     const detail = await officer.get(`/en/console/offers/${id}`)
     assert.equal(detail.dom.querySelector(`form[action="/en/console/offers/${id}/unmatch"]`), null, 'no un-match form after a decision')
@@ -140,6 +148,7 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     await officer.post(`/en/console/offers/${id}/refund`, {})
     assert.equal(gateway.refunds.length, before + 1)
     assert.equal((await outbox('consoleWorkPermitRefused')).length, 1)
+    assert.match(text((await employer.get(`/en/offers/${id}`)).dom.querySelector('main')), /Work permit refused/)
   })
 
   it('a refund the gateway refuses is shown with a retry, which refunds', async () => {

@@ -12,6 +12,7 @@ import * as payRepo from '../payment/payment.repository.ts'
 import { formatCad, receiptList, retryMessage } from '../payment/payment.views.ts'
 import { offerPdf, receiptPdf } from './offers.pdf.ts'
 import { offerAndMembership, type OfferDeps } from './offers.routes.ts'
+import { workPermitDecision } from './offers.repository.ts'
 import { sectionProblems, SECTION_IDS } from './offers.sections.ts'
 import { OFFER_PURPOSE } from './offers.service.ts'
 import type { Offer } from './offers.tables.ts'
@@ -121,6 +122,9 @@ ${button({ text: exempt ? t('offers.submitExempt') : t('offers.submitPay'), vari
     const csrf = csrfField(reply.csrfToken())
     const approved = history.find((h) => h.payment.receipt_number)?.payment
     const feeOwed = offer.status === 'pending' && (await offers.feeOwed(offer))
+    const permit = offer.status === 'matched' ? await workPermitDecision(db, offer.id) : undefined
+    // A calendar day ('YYYY-MM-DD') in words: noon UTC is the same day in every zone's reading of it.
+    const day = (d: string | null) => (d ? formatInZone(lang, new Date(`${d}T12:00:00Z`), 'UTC', 'date') : '')
     return reply.page({
       title,
       breadcrumbs: [{ text: t('offers.queueTitle'), href: `/${lang}/offers` }],
@@ -139,8 +143,22 @@ ${latest?.status === 'pending' ? '' : html`<form method="post" action="/${lang}/
     : html`${notice({
         kind: offer.status === 'withdrawn' ? 'info' : 'success',
         title: t(STATUS_KEY[offer.status]),
-        body: offer.status === 'withdrawn' ? t('offers.withdrawnBody', { reason: offer.withdrawal_reason ?? '' }) : t('offers.tellWorker', { number: offer.offer_number ?? '' }),
+        body: offer.status === 'withdrawn' ? t('offers.withdrawnBody', { reason: offer.withdrawal_reason ?? '' }) : permit ? '' : t('offers.tellWorker', { number: offer.offer_number ?? '' }),
       })}
+${
+  permit
+    ? html`<h2>${t('offers.permit.title')}</h2>${summaryList([
+        { key: t('offers.permit.decision'), value: permit.outcome === 'issued' ? t('offers.permit.issued') : t('offers.permit.refused') },
+        { key: t('offers.permit.decidedOn'), value: formatInZone(lang, permit.decided_at, timeZone, 'date') },
+        ...(permit.outcome === 'issued'
+          ? [
+              { key: t('offers.permit.firstDay'), value: day(permit.first_day_of_employment) },
+              { key: t('offers.permit.inspectionUntil'), value: day(permit.inspection_until) },
+            ]
+          : []),
+      ])}${permit.outcome === 'issued' ? html`<p>${t('offers.permit.keepRecords')}</p>` : ''}`
+    : ''
+}
 ${offer.needs_review ? html`<p>${t('offers.feeExemptReview')}</p>` : ''}
 ${
   feeOwed

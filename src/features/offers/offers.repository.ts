@@ -369,3 +369,12 @@ export async function deleteDocument(db: DbOrTrx, offerId: string, documentId: s
   const r = await db.deleteFrom('offer_document').where('offer_id', '=', offerId).where('id', '=', documentId).executeTakeFirst()
   return r.numDeletedRows > 0n
 }
+
+/** The department's decision on the work permit application matched to an offer, if recorded. */
+export function workPermitDecision(db: DbOrTrx, offerId: string) {
+  return db
+    .selectFrom('work_permit_decision')
+    .select(['outcome', 'first_day_of_employment', 'inspection_until', 'decided_at'])
+    .where('offer_id', '=', offerId)
+    .executeTakeFirst()
+}
