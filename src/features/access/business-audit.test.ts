@@ -29,7 +29,16 @@ function writtenActions(): string[] {
       const file = path.join(dir, entry.name)
       if (entry.isDirectory()) visit(file)
       else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
-        for (const m of fs.readFileSync(file, 'utf8').matchAll(/\baction: ['`]([a-z_]+\.[a-z_]+(?:\$\{[^}]+\})?[a-z_]*)['`]/g)) found.add(m[1]!)
+        for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+          // Every 'feature.thing' on a line that sets an action: a literal, or each branch of a condition.
+          const at = line.search(/\baction: /)
+          if (at < 0) continue
+          // The action's own expression: up to the next property of the object.
+          const expression = line.slice(at + 'action: '.length).split(/,\s*\w+:|\s\}/)[0]!
+          // An audit action is a literal or a condition between literals (a summary row's `action: change(…)` is a link).
+          if (!/^['`]/.test(expression) && !expression.includes(' ? ')) continue
+          for (const m of expression.matchAll(/['`]([a-z_]+\.[a-z_]+(?:\$\{[^}]+\})?[a-z_]*)['`]/g)) found.add(m[1]!)
+        }
       }
     }
   }

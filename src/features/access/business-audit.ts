@@ -41,6 +41,8 @@ export const ACTION_LABELS: Record<string, MessageKey> = {
   'offer.matched': 'access.audit.actions.offerMatched',
   'offer.unmatched': 'access.audit.actions.offerUnmatched',
   'offer.match_refused': 'access.audit.actions.offerMatchRefused',
+  'offer.work_permit_issued': 'access.audit.actions.workPermitIssued',
+  'offer.work_permit_refused': 'access.audit.actions.workPermitRefused',
   'offer.corrected': 'access.audit.actions.offerCorrected',
   'offer.fee_review_assigned': 'access.audit.actions.offerFeeReviewAssigned',
   'offer.fee_exemption_accepted': 'access.audit.actions.offerFeeExemptionAccepted',

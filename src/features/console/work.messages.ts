@@ -215,7 +215,7 @@ export default defineMessages({
       },
       refused: {
         subject: 'Work permit refused for offer {offerNumber}',
-        body: 'The work permit application linked to your offer of employment {offerNumber} was refused. The employer compliance fee you paid for this offer is refunded to the card used; the refund appears in your payment history.',
+        body: 'The work permit application linked to your offer of employment {offerNumber} was refused. If you paid the employer compliance fee for this offer, it is refunded to the card it was paid with: a separate message tells you when the refund is made, and the offer’s payment history shows it.',
       },
       exemptionCorrected: {
         subject: 'An officer corrected offer {offerNumber}',
@@ -440,7 +440,7 @@ export default defineMessages({
       },
       refused: {
         subject: 'Permis de travail refusé pour l’offre {offerNumber}',
-        body: 'La demande de permis de travail liée à votre offre d’emploi {offerNumber} a été refusée. Les frais de conformité de l’employeur payés pour cette offre sont remboursés sur la carte utilisée; le remboursement figure dans votre historique de paiements.',
+        body: 'La demande de permis de travail liée à votre offre d’emploi {offerNumber} a été refusée. Si vous avez payé les frais relatifs à la conformité de l’employeur pour cette offre, ils sont remboursés sur la carte utilisée pour les payer : un message distinct vous avisera du remboursement, et l’historique des paiements de l’offre l’indiquera.',
       },
       exemptionCorrected: {
         subject: 'Un agent a corrigé l’offre {offerNumber}',
