@@ -7,7 +7,7 @@ export default defineMessages({
     invalid: 'Check {field}: it is not in the expected form',
     tooLong: '{field} must be {max} characters or fewer',
     tooShort: '{field} must be at least {min} characters',
-    chooseOne: 'Select {field}',
+    chooseOne: 'Select an answer for “{field}”',
     email: 'Enter an email address in the correct format, like name@example.com',
   },
   fr: {
@@ -15,7 +15,7 @@ export default defineMessages({
     invalid: 'Vérifiez {field} : la valeur n’a pas la forme attendue',
     tooLong: '{field} doit compter au plus {max} caractères',
     tooShort: '{field} doit compter au moins {min} caractères',
-    chooseOne: 'Sélectionnez {field}',
+    chooseOne: 'Sélectionnez une réponse pour « {field} »',
     email: 'Entrez une adresse courriel dans le bon format, par exemple nom@exemple.ca',
   },
 })

@@ -164,7 +164,7 @@ ${button({ text: t('common.continue'), preventDoubleClick: true })}
     const raw = (request.body ?? {}) as Record<string, unknown>
     const decision = raw.decision
     const note = typeof raw.note === 'string' ? raw.note.trim().slice(0, 2000) : ''
-    if (decision !== 'approve' && decision !== 'refuse') return detail(request, reply, id, formErrors([['decision', t('validation.chooseOne', { field: t('enrolment.console.decision').toLowerCase() })]]))
+    if (decision !== 'approve' && decision !== 'refuse') return detail(request, reply, id, formErrors([['decision', t('validation.chooseOne', { field: t('enrolment.console.decision') })]]))
     if (decision === 'refuse' && !note) return detail(request, reply, id, formErrors([['note', t('enrolment.transfer.errNote')]]))
     const result = await decidePrimaryTransfer(db, { requestId: id, approve: decision === 'approve', note, actor: actorFrom(request, officer), now: clock.now() })
     if (result.kind === 'decided') return detail(request, reply, id, formErrors([['decision', t('enrolment.transfer.decided')]]))
