@@ -13,6 +13,7 @@ import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors
 import { requireEmployer, requireStaff } from '../auth/guards.ts'
 import { findUserById, fullName } from '../auth/users.repository.ts'
 import { activeMembership } from './access.policy.ts'
+import { activePrimaryUser } from './access.repository.ts'
 import type { AccessDeps } from './access.service.ts'
 import type { PinResetRequest } from './access.tables.ts'
 import { DECISION_FIELDS, PIN_RESET_FIELDS, pinResetDecisionSchema, pinResetSchema, reactivationDecisionSchema, reactivationSchema } from './access-requests.schema.ts'
@@ -88,17 +89,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
     const requester = await findUserById(db, r.requester_user_id)
     const business = r.business_id ? await db.selectFrom('business').select(['legal_name', 'business_number', 'employer_number']).where('id', '=', r.business_id).executeTakeFirst() : undefined
     // Before making someone the primary user, the officer sees who is the primary user now (who would become a secondary user).
-    const primary =
-      officer && r.business_id
-        ? await db
-            .selectFrom('business_membership as m')
-            .innerJoin('app_user as u', 'u.id', 'm.user_id')
-            .select(['u.given_name', 'u.family_name', 'u.username', 'u.email', 'u.last_sign_in_at'])
-            .where('m.business_id', '=', r.business_id)
-            .where('m.role', '=', 'primary')
-            .where('m.status', '=', 'active')
-            .executeTakeFirst()
-        : undefined
+    const primary = officer && r.business_id ? await activePrimaryUser(db, r.business_id) : undefined
     return [
       { key: t('access.givenNames'), value: r.given_names },
       { key: t('access.familyName'), value: r.family_name },

@@ -205,6 +205,18 @@ export async function duePins(db: DbOrTrx, businessId: string, now: Date): Promi
   return db.selectFrom('access_pin').select(['id', 'pin_sealed']).where('business_id', '=', businessId).where('status', '=', 'issued').where('expires_at', '<=', now).execute()
 }
 
+/** The business's primary user now (its one active primary membership), if it has one. */
+export function activePrimaryUser(db: DbOrTrx, businessId: string) {
+  return db
+    .selectFrom('business_membership as m')
+    .innerJoin('app_user as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.given_name', 'u.family_name', 'u.username', 'u.email', 'u.last_sign_in_at'])
+    .where('m.business_id', '=', businessId)
+    .where('m.role', '=', 'primary')
+    .where('m.status', '=', sql.lit('active'))
+    .executeTakeFirst()
+}
+
 /** Active users of the business who could become its primary user (not the current one). */
 export async function transferCandidates(db: DbOrTrx, businessId: string, exceptMembershipId: string): Promise<MemberRow[]> {
   return membersQuery(db)

@@ -12,6 +12,7 @@ import { namesMatch } from '../reference/validators.ts'
 import { formatPin, generatePin, normalizePin, PIN_MAX_ATTEMPTS, PIN_TTL_MS, pinHash, pinHashes, sealPin, unsealPin, type PinKeys } from './access.pin.ts'
 import type { ActingMembership } from './access.policy.ts'
 import {
+  activePrimaryUser,
   countPinFailure,
   findPinByHash,
   insertBranch,
@@ -200,17 +201,9 @@ export async function joinWithPin(deps: AccessDeps, actor: Actor, user: SignedIn
 
   const joined = await db.transaction().execute(async (trx) => {
     let membershipId: string
-    // Who is the primary user before a department's PIN makes its holder the primary user (told below).
-    let formerPrimary: { user_id: string; given_name: string; family_name: string; username: string } | undefined
+    // The primary user before this join: told when a department's PIN replaces them, or told of the join (below).
+    const primaryBefore = await activePrimaryUser(trx, pin.business_id)
     if (pin.role === 'primary') {
-      formerPrimary = await trx
-        .selectFrom('business_membership as m')
-        .innerJoin('app_user as u', 'u.id', 'm.user_id')
-        .select(['m.user_id', 'u.given_name', 'u.family_name', 'u.username'])
-        .where('m.business_id', '=', pin.business_id)
-        .where('m.role', '=', 'primary')
-        .where('m.status', '=', 'active')
-        .executeTakeFirst()
       // The business keeps exactly one primary user: the current one (if any) becomes a secondary user.
       await trx.updateTable('business_membership').set({ role: 'secondary', branch_id: null }).where('business_id', '=', pin.business_id).where('role', '=', 'primary').where('status', '=', 'active').execute()
       if (existing) {
@@ -229,19 +222,17 @@ export async function joinWithPin(deps: AccessDeps, actor: Actor, user: SignedIn
     if (pin.role === 'primary') await syncBusinessDormancy(trx, now, actor)
     await scrubPinFromOutbox(trx, formatPin(normalizePin(input.pin)))
     await audit(trx, actor, now, { action: 'access.pin_used', businessId: pin.business_id, objectType: 'business_membership', objectId: membershipId, details: { pinId: pin.id, role: pin.role, branchId: pin.branch_id } })
-    const joinerName = `${input.givenNames} ${input.familyName}`.replace(/\s+/g, ' ').trim()
-    if (formerPrimary && formerPrimary.user_id !== user.id) {
+    const replaced = pin.role === 'primary' && primaryBefore && primaryBefore.id !== user.id ? primaryBefore : undefined
+    if (replaced) {
       // The department made someone else the primary user: the former one is told (as with a transfer) and it is in the trail.
-      const params = { business: business.legal_name, from: fullName(formerPrimary), to: joinerName }
-      await audit(trx, actor, now, { action: 'access.primary_transferred', businessId: pin.business_id, objectType: 'business_membership', objectId: membershipId, details: { byDepartmentPin: pin.id, fromUserId: formerPrimary.user_id } })
-      await notifyUser(trx, { userId: formerPrimary.user_id, template: 'accessPrimaryTransferred', params, now })
+      // The names are as the schema left them (checkPersonName: trimmed, spaces collapsed).
+      const params = { business: business.legal_name, from: fullName(replaced), to: `${input.givenNames} ${input.familyName}` }
+      await audit(trx, actor, now, { action: 'access.primary_transferred', businessId: pin.business_id, objectType: 'business_membership', objectId: membershipId, details: { byDepartmentPin: pin.id, fromUserId: replaced.id } })
+      await notifyUser(trx, { userId: replaced.id, template: 'accessPrimaryTransferred', params, now })
     }
-    // The person who gave the PIN is told, when that is the business's user; a PIN from the department tells the business's primary user instead (officers read no account messages).
+    // The person who gave the PIN is told, when that is the business's user; a PIN from the department tells the business's primary user instead (officers read no account messages), unless it made the joiner the primary user.
     const creator = pin.created_by ? await trx.selectFrom('app_user').select('role').where('id', '=', pin.created_by).executeTakeFirst() : undefined
-    const toldId =
-      creator?.role === 'employer'
-        ? pin.created_by
-        : (await trx.selectFrom('business_membership').select('user_id').where('business_id', '=', pin.business_id).where('role', '=', 'primary').where('status', '=', 'active').executeTakeFirst())?.user_id
+    const toldId = creator?.role === 'employer' ? pin.created_by : pin.role === 'primary' ? undefined : primaryBefore?.id
     if (toldId && toldId !== user.id) {
       await notifyUser(trx, {
         userId: toldId,

@@ -121,16 +121,15 @@ export interface ContactDetails {
   preferredLanguage: 'en' | 'fr'
 }
 
-const oneSpaced = (name: string) => name.trim().replace(/\s+/g, ' ')
-
 /**
- * Gives a profile that has no name yet (registering asks for none) these names; a profile
- * with a name keeps it (its owner typed or saved that one).
+ * Gives a profile that has no name yet (registering asks for none) these names, as the form's
+ * schema left them (checkPersonName: trimmed, spaces collapsed); a profile with a name keeps it
+ * (its owner typed or saved that one).
  */
 export async function fillEmptyProfileName(db: DbOrTrx, userId: string, givenName: string, familyName: string, now: Date): Promise<void> {
   await db
     .updateTable('app_user')
-    .set({ given_name: oneSpaced(givenName), family_name: oneSpaced(familyName), updated_at: now })
+    .set({ given_name: givenName, family_name: familyName, updated_at: now })
     .where('id', '=', userId)
     .where('given_name', '=', '')
     .where('family_name', '=', '')

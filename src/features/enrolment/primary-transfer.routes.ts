@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { actorFrom } from '../../platform/audit.ts'
@@ -10,6 +9,7 @@ import { fullName } from '../auth/users.repository.ts'
 import { requireEmployer, requireStaff } from '../auth/guards.ts'
 import { findUserById } from '../auth/users.repository.ts'
 import { findBusinessByNumber, findDraft } from './enrolment.repository.ts'
+import { activePrimaryUser } from '../access/access.repository.ts'
 import type { EnrolmentDeps } from './enrolment.routes.ts'
 import { decidePrimaryTransfer, requestPrimaryTransfer } from './primary-transfer.service.ts'
 import { isUuid } from '../../platform/ids.ts'
@@ -108,14 +108,7 @@ ${
     if (!r) throw new NotFoundError()
     const business = await db.selectFrom('business').selectAll().where('id', '=', r.business_id).executeTakeFirstOrThrow()
     const requester = await findUserById(db, r.requester_user_id)
-    const primary = await db
-      .selectFrom('business_membership as m')
-      .innerJoin('app_user as u', 'u.id', 'm.user_id')
-      .selectAll('u')
-      .where('m.business_id', '=', business.id)
-      .where('m.role', '=', 'primary')
-      .where('m.status', '=', sql.lit('active'))
-      .executeTakeFirst()
+    const primary = await activePrimaryUser(db, business.id)
     return reply.page(
       {
         title: t('enrolment.transfer.consoleDetail', { legalName: business.legal_name }),
