@@ -154,6 +154,31 @@ if (usingPostgres()) {
       assertIndexed(await plansOf(() => queuePage(database.db, { ...base, status: 'pending' })), ['offer'])
     })
 
+    test('the offer queue’s name search (drafts included) and A-to-Z order: the stored key’s index within the business', async () => {
+      const base: QueueQuery = { businessId, scopeBranchId: null, sort: 'changed', limit: 51 }
+      const byName: QueueQuery = { ...base, search: 'nguyen' }
+      assert.equal((await queuePage(database.db, byName)).length, 51)
+      // Nguyễn12 is a draft (g % 6 = 0), found without its accent.
+      assert.ok((await queuePage(database.db, { ...base, search: 'Nguyen12,' })).some((r) => r.worker_name === 'Nguyễn12, Ana' && r.status === 'draft'))
+      const byKey = (plans: { sql: string; nodes: PlanNode[] }[]) => {
+        for (const p of plans) assert.ok(p.nodes.some((n) => n['Index Name'] === 'offer_queue_worker_key_idx'), `offer_queue_worker_key_idx not used in\n${p.sql}\n${JSON.stringify(p.nodes.map((n) => `${n['Node Type']} ${n['Index Name'] ?? ''}`))}`)
+        return plans
+      }
+      assertIndexed(byKey(await plansOf(() => queuePage(database.db, byName))), ['offer'])
+      assertIndexed(byKey(await plansOf(() => queuePage(database.db, { ...byName, status: 'draft', sort: 'oldest' }))), ['offer'])
+      // A to Z: an index (which one, the planner decides: it believes a business holds ~16 offers, the hidden business id's average).
+      const az = await queuePage(database.db, { ...base, sort: 'worker' })
+      const cursor = queueCursor(az[49]!, 'worker')
+      assertIndexed(await plansOf(() => queuePage(database.db, { ...base, sort: 'worker' })), ['offer'])
+      assertIndexed(await plansOf(() => queuePage(database.db, { ...base, sort: 'worker', after: cursor })), ['offer'])
+      assertIndexed(byKey(await plansOf(() => queuePage(database.db, { ...byName, sort: 'worker', after: cursor }))), ['offer'])
+      // A rare name reads its own rows, not the business's 20,000: Nguyễn1232, 12322 and 12327.
+      const rare: QueueQuery = { ...base, search: 'nguyen1232' }
+      assert.deepEqual((await queuePage(database.db, rare)).map((r) => r.worker_name).sort(), ['Nguyễn1232, Ana', 'Nguyễn12322, Ana', 'Nguyễn12327, Ana'])
+      const read = await rowsRead(() => queuePage(database.db, rare), 'offer')
+      assert.ok(read <= 10, `offer rows read: ${read}`)
+    })
+
     test('account messages: the list, its counts and the header’s unread count', async () => {
       const reader = { userId, businessIds: [businessId, ...otherBusinessIds.slice(0, 1)] }
       assert.ok((await listMessages(database.db, reader, { limit: 20, offset: 0 })).length > 0)

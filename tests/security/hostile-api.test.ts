@@ -266,7 +266,8 @@ describe('hostile input through the API', () => {
     const exact = JSON.parse((await call('GET', `/api/v1/offers?q=${encodeURIComponent("O'Brien_100%")}`)).body)
     assert.deepEqual(exact.items.map((i: { id: string }) => i.id), [draft])
     assert.deepEqual(JSON.parse((await call('GET', `/api/v1/offers?q=${encodeURIComponent("O'Brien_1000")}`)).body).items, [])
-    assert.deepEqual(JSON.parse((await call('GET', `/api/v1/offers?q=${encodeURIComponent('O%Brien')}`)).body).items, [], '% is not a wildcard')
+    // Names are compared as search keys (punctuation is a space: "O%Brien" is "o brien"), never as patterns.
+    assert.deepEqual(JSON.parse((await call('GET', `/api/v1/offers?q=${encodeURIComponent('O%ien')}`)).body).items, [], '% is not a wildcard')
     await t.db.updateTable('offer').set({ worker_name: '' }).where('id', '=', draft).execute()
     // A hand-made cursor: SQL in its key, a key that is no time for a time order: 400 naming `after` (it was a 500).
     const cursor = (key: string) => Buffer.from(JSON.stringify([key, '00000000-0000-4000-8000-000000000000'])).toString('base64url')

@@ -59,6 +59,31 @@ describe('console search', () => {
     assert.deepEqual(cells(res.dom, 0), ['A2100007'])
   })
 
+  it('finds names by their plain spelling whatever their letters: Vietnamese, Polish, Turkish, Icelandic', async () => {
+    const boss = await createUser(t.db, { username: 'employer.fold' })
+    const business = await makeBusiness(t.db, { eight: '52345678', legalName: 'Đặc Sản Việt Ltée', employerNumber: 'E1000005' })
+    const names = [
+      ['A2200001', 'Nguyễn', 'Thị Ánh'],
+      ['A2200002', 'Wałęsa', 'Łucja'],
+      ['A2200003', 'Işık', 'Şükrü'],
+      ['A2200004', 'Þórðarson', 'Ægir'],
+    ] as const
+    for (const [offerNumber, familyName, givenNames] of names) await makeOffer(t.db, { businessId: business, userId: boss.id, offerNumber, answers: offerAnswers({ familyName, givenNames, passport: `P${offerNumber.slice(1)}` }) })
+    for (const [q, found] of [
+      ['nguyen', 'Nguyễn, Thị Ánh'],
+      ['NGUYEN THI A', 'Nguyễn, Thị Ánh'],
+      ['Nguyễn', 'Nguyễn, Thị Ánh'],
+      ['walesa, lucja', 'Wałęsa, Łucja'],
+      ['isik sukru', 'Işık, Şükrü'],
+      ['thordarson aegir', 'Þórðarson, Ægir'],
+    ]) {
+      const res = await officer.get(`/en/console/search?kind=offers&q=${encodeURIComponent(q!)}`)
+      assert.deepEqual(cells(res.dom, 1), [found], q)
+    }
+    const res = await officer.get(`/fr/console/search?kind=employers&q=${encodeURIComponent('dac san viet')}`)
+    assert.deepEqual(cells(res.dom, 0), ['Đặc Sản Việt Ltée'])
+  })
+
   it('pages with a keyset cursor: every García once, in order, then a way back to the first page', async () => {
     const seen: string[] = []
     let url: string | undefined = '/en/console/search?kind=offers&q=Garc%C3%ADa'

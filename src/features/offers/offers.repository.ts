@@ -5,6 +5,7 @@ import { hiddenFromPlanner } from '../../db/hidden-from-planner.ts'
 import { auditEachRowOf, auditValues, type Actor, type AuditEntry, type AuditValues, type DbOrTrx } from '../../platform/audit.ts'
 import { isStorableText } from '../../platform/unstorable.ts'
 import { usernamesOf } from '../auth/users.repository.ts'
+import { foldKey, prefixEnd } from '../console/search.keys.ts'
 import type { SectionId } from './offers.sections.ts'
 import type { Answers, Offer, OfferDocument } from './offers.tables.ts'
 
@@ -208,7 +209,11 @@ export interface QueueQuery {
   /** A filter chosen by someone who sees the whole business ('none': offers of no branch). */
   branchFilter?: string | 'none'
   status?: Offer['status']
-  /** An offer number (A1234567) or the start of the foreign national's family name. */
+  /**
+   * An offer number (A1234567) or the start of the foreign national's name, family name
+   * first: compared as search keys (`foldKey`: case, accents and punctuation ignored, so
+   * "lefevre" finds Lefèvre), drafts included.
+   */
   search?: string
   sort: QueueSort
   /** The last row of the previous page, from `queueCursor`. */
@@ -244,7 +249,11 @@ const branchesStatement = compiledOnce((db: DbOrTrx, _shape: undefined, business
 /**
  * The queue's statement for one shape (order, "no branch" filter, kind of search, page size),
  * compiled once; the values (`undefined`: that filter is absent) are its parameters
- * (compiledOnce). The page size is written into the text: with `limit $n` PostgreSQL's
+ * (compiledOnce). A name is searched as the range of stored keys `[key, prefixEnd(key))` of
+ * `worker_key` (console_fold(worker_name), the officers' key), and the name order is that
+ * key's: index `offer_queue_worker_key_idx (business_id, worker_key, id)` serves both, drafts
+ * included; the range is hidden from the planner like the officers' (search.repository.ts).
+ * The page size is written into the text: with `limit $n` PostgreSQL's
  * generic plan assumes a tenth of the business's offers are wanted, looks costlier than a
  * plan made for the values, and so the statement was planned afresh at every request
  * (docs/performance.md, session 9).
@@ -258,6 +267,7 @@ const queueStatement = compiledOnce(
     branchId: string | undefined,
     status: Offer['status'] | undefined,
     search: string | undefined,
+    searchEnd: string | undefined,
     afterKey: Date | string | undefined,
     afterId: string | undefined,
   ) => {
@@ -272,7 +282,12 @@ const queueStatement = compiledOnce(
     else if (branch === 'none') query = query.where('o.branch_id', 'is', null)
     else if (branchId !== undefined) query = query.where('o.branch_id', '=', branchId)
     if (status !== undefined) query = query.where('o.status', '=', status)
-    if (search !== undefined) query = searchKind === 'number' ? query.where('o.offer_number', '=', search) : query.where(sql<string>`lower(o.worker_name)`, 'like', search)
+    if (search !== undefined) {
+      query =
+        searchKind === 'number'
+          ? query.where('o.offer_number', '=', search)
+          : query.where(sql<boolean>`o.worker_key >= ${hiddenFromPlanner(search, 'text')} and o.worker_key < ${hiddenFromPlanner(searchEnd!, 'text')}`)
+    }
     const after = afterKey !== undefined && afterId !== undefined
     switch (sort) {
       case 'changed':
@@ -284,8 +299,8 @@ const queueStatement = compiledOnce(
         query = query.orderBy('o.updated_at', 'asc').orderBy('o.id', 'asc')
         break
       case 'worker':
-        if (after) query = query.where(sql<boolean>`(lower(o.worker_name), o.id) > (${afterKey}, ${afterId}::uuid)`)
-        query = query.orderBy(sql`lower(o.worker_name)`).orderBy('o.id')
+        if (after) query = query.where(sql<boolean>`(o.worker_key, o.id) > (${afterKey}, ${afterId}::uuid)`)
+        query = query.orderBy('o.worker_key').orderBy('o.id')
         break
     }
     return query.limit(sql.lit(Number(limit)))
@@ -299,10 +314,12 @@ export async function queuePage(db: DbOrTrx, q: QueueQuery): Promise<QueueRow[]>
   const search = q.search?.trim() || undefined
   const number = search?.toUpperCase().replace(/\s/g, '')
   const byNumber = number !== undefined && OFFER_NUMBER.test(number)
-  const searchValue = !search ? undefined : byNumber ? number : `${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  const searchValue = !search ? undefined : byNumber ? number : foldKey(search)
+  // Only punctuation (a key with nothing in it): no name starts with it.
+  if (searchValue === '') return []
   const shape = `${q.sort}|${!scoped && q.branchFilter === 'none' ? 'none' : ''}|${!search ? '' : byNumber ? 'number' : 'name'}|${Math.trunc(q.limit)}` as const
   const afterKey = q.after ? (q.sort === 'worker' ? q.after.key : new Date(q.after.key)) : undefined
-  const rows = (await db.executeQuery(queueStatement(db, shape, q.businessId, scoped, byBranch, q.status, searchValue, afterKey, q.after?.id))).rows
+  const rows = (await db.executeQuery(queueStatement(db, shape, q.businessId, scoped, byBranch, q.status, searchValue, searchValue && !byNumber ? prefixEnd(searchValue) : undefined, afterKey, q.after?.id))).rows
   // Branch names from the business's list of branches, not a join: PostgreSQL joined the small
   // branch table by scanning it once per row of the page, and on the embedded database each
   // scan asks the file system for the table's size (12 % of the page's CPU, docs/performance.md).
@@ -336,7 +353,7 @@ export function queueCursorKeyFits(key: string, sort: QueueSort): boolean {
 
 /** The keyset position after `row` in `sort` order, for the "Next page" link. */
 export function queueCursor(row: QueueRow, sort: QueueSort): { key: string; id: string } {
-  return { key: sort === 'worker' ? row.worker_name.toLowerCase() : row.updated_at.toISOString(), id: row.id }
+  return { key: sort === 'worker' ? foldKey(row.worker_name) : row.updated_at.toISOString(), id: row.id }
 }
 
 // ----- Supporting documents -----

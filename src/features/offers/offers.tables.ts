@@ -25,7 +25,7 @@ export interface OfferTable {
   withdrawn_at: Timestamp | null
   withdrawal_reason: string | null
   passport_key: Generated<string>
-  /** console_fold(worker_name), stored: the officers' name search (migration 2026-11-24T0900). */
+  /** console_fold(worker_name), stored: the officers' name search and the queue's (migrations 2026-11-24T0900, 2026-11-29T1500). */
   worker_key: GeneratedAlways<string>
   fee_review_assignee: string | null
   fee_review_decision: 'accepted' | 'refused' | null
