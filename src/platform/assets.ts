@@ -31,6 +31,8 @@ const FONT_FACES = [
 export interface Assets {
   stylesheetHref: string
   scriptHref: string
+  /** The maple leaf (SVG) every page links; /favicon.ico answers for browsers that ask there. */
+  iconHref: string
 }
 
 function fingerprint(text: string): string {
@@ -57,11 +59,17 @@ export async function registerAssets(app: FastifyInstance): Promise<Assets> {
   const stylesheetHref = `/assets/portal-${fingerprint(css)}.css`
   const scriptHref = `/assets/portal-${fingerprint(js)}.js`
   const immutable = 'public, max-age=31536000, immutable'
+  const svgIcon = fs.readFileSync(path.join(UI_DIR, 'favicon.svg'))
+  const icoIcon = fs.readFileSync(path.join(UI_DIR, 'favicon.ico'))
+  const iconHref = `/assets/favicon-${fingerprint(svgIcon.toString('utf8'))}.svg`
 
   app.get(stylesheetHref, (_req, reply) => reply.header('cache-control', immutable).type('text/css; charset=utf-8').send(css))
   app.get(scriptHref, (_req, reply) =>
     reply.header('cache-control', immutable).type('text/javascript; charset=utf-8').send(js),
   )
+  app.get(iconHref, (_req, reply) => reply.header('cache-control', immutable).type('image/svg+xml').send(svgIcon))
+  // Not fingerprinted (browsers ask for this address by themselves): kept a day.
+  app.get('/favicon.ico', (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('image/x-icon').send(icoIcon))
   await app.register(fastifyStatic, {
     root: fontsDir,
     prefix: '/assets/fonts/',
@@ -72,5 +80,5 @@ export async function registerAssets(app: FastifyInstance): Promise<Assets> {
     maxAge: '365d',
     immutable: true,
   })
-  return { stylesheetHref, scriptHref }
+  return { stylesheetHref, scriptHref, iconHref }
 }

@@ -12,12 +12,20 @@ export function langOfUrl(url: string): Lang | undefined {
   return isLang(first) ? first : undefined
 }
 
-/** The same address in the other language, keeping the rest of the path and the query. */
+/** A returnTo's language, in a query: `returnTo=/en/…` or `returnTo=%2Fen%2F…`. */
+const RETURN_TO_LANG = /([?&]returnTo=(?:\/|%2F))(?:en|fr)(?=\/|%2F|[&#?]|%3F|%23|$)/gi
+
+/**
+ * The same address in the other language, keeping the rest of the path and the query; a
+ * `returnTo` in the query (the sign-in page's) goes to the other language too, as typed
+ * or encoded, so signing in after switching lands on a page in the language chosen.
+ */
 export function otherLangUrl(url: string, lang: Lang): string {
   const target = otherLang(lang)
   const current = langOfUrl(url)
-  if (current) return `/${target}${url.slice(3)}`
-  return `/${target}`
+  if (!current) return `/${target}`
+  const rest = url.slice(3)
+  return `/${target}${rest.includes('returnTo=') ? rest.replace(RETURN_TO_LANG, `$1${target}`) : rest}`
 }
 
 export type RenderPage = (request: FastifyRequest, reply: FastifyReply, page: Page, status?: number) => FastifyReply
@@ -53,6 +61,7 @@ export function registerViews(app: FastifyInstance, deps: { assets: Assets; rele
         homeHref: `/${request.lang}`,
         stylesheet: deps.assets.stylesheetHref,
         script: deps.assets.scriptHref,
+        icon: deps.assets.iconHref,
         nonce: reply.cspNonce,
         dateModified: deps.releaseDate,
         // Several features may add to the account area (sign-out, unread messages): all are shown, in order.

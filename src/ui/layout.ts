@@ -14,6 +14,8 @@ export interface Chrome {
   homeHref: string
   stylesheet: string
   script: string
+  /** The page icon (the maple leaf). */
+  icon: string
   nonce: string
   dateModified: string
   /** The signed-in person's header area; features fill it. */
@@ -50,6 +52,8 @@ export function layout(c: Chrome, page: Page): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="portal-template" content="${page.template ?? c.template}">
 <title>${title}</title>
+<link rel="icon" href="${c.icon}" type="image/svg+xml">
+<link rel="icon" href="/favicon.ico" sizes="32x32">
 <link rel="stylesheet" href="${c.stylesheet}">
 <script src="${c.script}" defer nonce="${c.nonce}"></script>
 </head>

@@ -26,7 +26,7 @@ function portalRoutes(t: TestApp): Route[] {
   for (const r of registered) {
     if (r.method === 'HEAD' || TEST_ONLY_PREFIXES.some((p) => r.url.startsWith(p))) continue
     const m = /^\/(en|fr)(?=\/|$)/.exec(r.url)
-    const path = (m ? `/{lang}${r.url.slice(3)}` : r.url).replace(/-[0-9a-f]{12}\.(css|js)$/, '-{fingerprint}.$1')
+    const path = (m ? `/{lang}${r.url.slice(3)}` : r.url).replace(/-[0-9a-f]{12}\.(css|js|svg)$/, '-{fingerprint}.$1')
     const key = `${r.method} ${path}`
     const id = `${key} ${r.url}`
     if (seen.has(id)) continue

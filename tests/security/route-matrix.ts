@@ -154,6 +154,8 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'GET /': { expect: PUBLIC, note: 'redirects to /en or /fr' },
   'GET /assets/portal-{fingerprint}.css': { expect: PUBLIC },
   'GET /assets/portal-{fingerprint}.js': { expect: PUBLIC },
+  'GET /assets/favicon-{fingerprint}.svg': { expect: PUBLIC },
+  'GET /favicon.ico': { expect: PUBLIC },
   'GET /assets/fonts/*': { expect: PUBLIC, params: () => ({ '*': 'noto-sans/gcds-noto-sans-regular.woff' }), note: 'static fonts (only .woff, .woff2, .ttf are served)' },
   'GET /health/live': { expect: PUBLIC },
   'GET /health/ready': { expect: PUBLIC },

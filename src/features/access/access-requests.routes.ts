@@ -13,13 +13,13 @@ import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors
 import { requireEmployer, requireStaff } from '../auth/guards.ts'
 import { findUserById, fullName } from '../auth/users.repository.ts'
 import { activeMembership } from './access.policy.ts'
-import { activePrimaryUser } from './access.repository.ts'
+import { activePrimaryUser, openReactivationRequest } from './access.repository.ts'
 import type { AccessDeps } from './access.service.ts'
 import type { PinResetRequest } from './access.tables.ts'
 import { DECISION_FIELDS, PIN_RESET_FIELDS, pinResetDecisionSchema, pinResetSchema, reactivationDecisionSchema, reactivationSchema } from './access-requests.schema.ts'
 import { pinResetFormBody, pinResetSentBody, requestDetailBody, requestQueueBody } from './access-requests.views.ts'
 import { businessAuditPage } from './business-audit.ts'
-import { assignReactivation, decideReactivation, requestReactivation } from './dormancy.service.ts'
+import { assignReactivation, decideReactivation, requestReactivation, signInBeforeDormancy } from './dormancy.service.ts'
 import { reactivationBody } from './dormancy.views.ts'
 import { assignPinReset, decidePinReset, MAX_OPEN_PIN_RESETS, requestPinReset } from './pin-reset.service.ts'
 
@@ -51,6 +51,17 @@ function strings(raw: unknown, fields: readonly string[]): Record<string, string
 export function registerAccessRequestRoutes(scope: FastifyInstance, deps: AccessRequestDeps): void {
   const { db, clock } = deps
   const when = (lang: Lang, d: Date | null) => (d ? formatInZone(lang, d, deps.timeZone, 'listed') : '')
+
+  /** A decided request's decider and date (nothing while it waits). */
+  const decisionRows = async (t: Translate, lang: Lang, r: { status: string; decided_by: string | null; decided_at: Date | null }) => {
+    if (r.status === 'submitted') return []
+    const decider = r.decided_by ? await findUserById(db, r.decided_by) : undefined
+    return [
+      { key: t('access.requests.decidedBy'), value: decider ? fullName(decider) : '' },
+      { key: t('access.requests.decidedAt'), value: when(lang, r.decided_at) },
+    ]
+  }
+  const deciderName = (r: { d_given: string | null; d_family: string | null; d_username: string | null }) => (r.d_username ? fullName({ given_name: r.d_given ?? '', family_name: r.d_family ?? '', username: r.d_username }) : undefined)
 
   // --- A PIN reset request, from the portal -------------------------------------------------
   const pinResetPage = (request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors?: FormErrors) => {
@@ -116,6 +127,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
       { key: t('access.requests.account'), value: requester ? `${fullName(requester)} (${requester.username}${requester.email ? `, ${requester.email}` : ''})` : '' },
       { key: t('access.requests.submitted'), value: when(lang, r.created_at) },
       ...(r.decision_note ? [{ key: t('access.requests.reason'), value: r.decision_note }] : []),
+      ...(await decisionRows(t, lang, r)),
     ]
   }
 
@@ -221,7 +233,8 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
     const rows = await db
       .selectFrom('pin_reset_request as r')
       .leftJoin('app_user as a', 'a.id', 'r.assigned_to')
-      .select(['r.id', 'r.given_names', 'r.family_name', 'r.business_key', 'r.created_at', 'a.given_name', 'a.family_name as a_family', 'a.username'])
+      .leftJoin('app_user as d', 'd.id', 'r.decided_by')
+      .select(['r.id', 'r.given_names', 'r.family_name', 'r.business_key', 'r.created_at', 'a.given_name', 'a.family_name as a_family', 'a.username', 'r.decided_at', 'd.given_name as d_given', 'd.family_name as d_family', 'd.username as d_username'])
       .where('r.handled_by', '=', 'officers')
       .where('r.status', '=', status)
       .orderBy('r.created_at')
@@ -237,6 +250,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
         status,
         statuses: STATUSES.pinReset.map((s) => ({ value: s, text: t(STATUS_LABEL[s]) })),
         detailHeading: t('access.pinReset.business'),
+        decided: status !== 'submitted',
         rows: rows.map((r) => ({
           id: r.id,
           name: `${r.given_names} ${r.family_name}`,
@@ -244,6 +258,8 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
           submitted: when(lang, r.created_at),
           assignee: r.username ? fullName({ given_name: r.given_name ?? '', family_name: r.a_family ?? '', username: r.username }) : undefined,
           status,
+          decidedBy: deciderName(r),
+          decidedAt: when(lang, r.decided_at),
         })),
       }),
     })
@@ -280,7 +296,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
   const reactivationPage = async (request: FastifyRequest, reply: FastifyReply, user: SignedInUser, values: Record<string, string>, errors?: FormErrors) => {
     const { t, lang } = request
     const dormant = request.businessContext?.userDormant ?? user.status === 'dormant'
-    const open = await db.selectFrom('reactivation_request').select('created_at').where('user_id', '=', user.id).where('status', '=', 'submitted').executeTakeFirst()
+    const open = await openReactivationRequest(db, user.id)
     const state = !dormant ? 'active' : open ? 'open' : 'form'
     return reply.page(
       {
@@ -319,8 +335,10 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
     const rows = await db
       .selectFrom('reactivation_request as r')
       .innerJoin('app_user as u', 'u.id', 'r.user_id')
+      .leftJoin('user_dormancy as ud', 'ud.user_id', 'r.user_id')
       .leftJoin('app_user as a', 'a.id', 'r.assigned_to')
-      .select(['r.id', 'r.created_at', 'u.given_name', 'u.family_name', 'u.username', 'u.last_sign_in_at', 'a.given_name as a_given', 'a.family_name as a_family', 'a.username as a_username'])
+      .leftJoin('app_user as d', 'd.id', 'r.decided_by')
+      .select(['r.id', 'r.created_at', 'u.given_name', 'u.family_name', 'u.username', 'ud.dormant_at', 'a.given_name as a_given', 'a.family_name as a_family', 'a.username as a_username', 'r.decided_at', 'd.given_name as d_given', 'd.family_name as d_family', 'd.username as d_username'])
       .where('r.status', '=', status)
       .orderBy('r.created_at')
       .orderBy('r.id')
@@ -334,14 +352,18 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
         path: `/${lang}/console/reactivations`,
         status,
         statuses: STATUSES.reactivation.map((s) => ({ value: s, text: t(STATUS_LABEL[s]) })),
-        detailHeading: t('access.reactivation.lastSignIn'),
+        // When the account became dormant (its last sign-in is the one made to ask: it says nothing).
+        detailHeading: t('access.reactivation.dormantAt'),
+        decided: status !== 'submitted',
         rows: rows.map((r) => ({
           id: r.id,
           name: fullName(r),
-          detail: r.last_sign_in_at ? when(lang, r.last_sign_in_at) : t('access.reactivation.never'),
+          detail: r.dormant_at ? when(lang, r.dormant_at) : t('access.reactivation.notRecorded'),
           submitted: when(lang, r.created_at),
           assignee: r.a_username ? fullName({ given_name: r.a_given ?? '', family_name: r.a_family ?? '', username: r.a_username }) : undefined,
           status,
+          decidedBy: deciderName(r),
+          decidedAt: when(lang, r.decided_at),
         })),
       }),
     })
@@ -360,6 +382,10 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
     const { t, lang } = request
     const { r, officer, base } = found
     const person = await findUserById(db, r.user_id)
+    const dormancy = await db.selectFrom('user_dormancy').select('dormant_at').where('user_id', '=', r.user_id).executeTakeFirst()
+    const dormantAt = dormancy?.dormant_at ?? null
+    // The sign-in before the dormancy, not the one the person made to ask (or since).
+    const before = person && dormantAt ? signInBeforeDormancy(person, dormantAt) : undefined
     const assignee = r.assigned_to ? await findUserById(db, r.assigned_to) : undefined
     const primaryOf = await db
       .selectFrom('business_membership as m')
@@ -384,11 +410,13 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
           status: t(STATUS_LABEL[r.status]),
           rows: [
             { key: t('access.requests.account'), value: person ? `${fullName(person)} (${person.username}${person.email ? `, ${person.email}` : ''})` : '' },
-            { key: t('access.reactivation.lastSignIn'), value: person?.last_sign_in_at ? when(lang, person.last_sign_in_at) : t('access.reactivation.never') },
+            { key: t('access.reactivation.dormantAt'), value: dormantAt ? when(lang, dormantAt) : t('access.reactivation.notRecorded') },
+            ...(before !== undefined ? [{ key: t('access.reactivation.lastSignInBefore'), value: before ? when(lang, before) : t('access.reactivation.never') }] : []),
             { key: t('access.reactivation.businesses'), value: primaryOf.length ? html`<ul>${primaryOf.map((b) => html`<li>${b.legal_name} (${b.business_number}) — ${t(b.role === 'primary' ? 'access.typePrimary' : b.role === 'branch_primary' ? 'access.typeBranchPrimary' : 'access.typeSecondary')}</li>`)}</ul>` : t('access.reactivation.noBusiness') },
             { key: t('access.reactivation.reason'), value: r.reason },
             { key: t('access.requests.submitted'), value: when(lang, r.created_at) },
             ...(r.decision_note ? [{ key: t('access.requests.reason'), value: r.decision_note }] : []),
+            ...(await decisionRows(t, lang, r)),
           ],
           open: r.status === 'submitted',
           assign: { action: `${base}/assign`, assignee: assignee ? fullName(assignee) : undefined, mine: assignee?.id === officer.id },

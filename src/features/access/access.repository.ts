@@ -266,3 +266,8 @@ export async function openPinResetsFor(db: DbOrTrx, businessId: string) {
     .limit(100)
     .execute()
 }
+
+/** A person's reactivation request waiting for an officer (one at a time), if any. */
+export function openReactivationRequest(db: DbOrTrx, userId: string): Promise<{ created_at: Date } | undefined> {
+  return db.selectFrom('reactivation_request').select('created_at').where('user_id', '=', userId).where('status', '=', 'submitted').executeTakeFirst()
+}

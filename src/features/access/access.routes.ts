@@ -17,7 +17,7 @@ import { createBranch, deleteMember, expireDuePins, issuePin, joinWithPin, reada
 import type { AccessPin } from './access.tables.ts'
 import { registerAccessRequestRoutes } from './access-requests.routes.ts'
 import { currentMembership, registerBusinessSwitchRoutes } from './active-business.ts'
-import { confirmBody, transferBody, createBranchBody, createUserBody, joinBody, manageAccessBody, memberStatus, pinCreatedBody, pinStatus, type AccessRow } from './access.views.ts'
+import { confirmBody, transferBody, createBranchBody, createUserBody, joinBody, manageAccessBody, memberStatus, pinCreatedBody, pinCreatedTitle, pinStatus, type AccessRow } from './access.views.ts'
 
 export interface AccessRouteDeps {
   db: Db
@@ -202,9 +202,11 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
     const found = await managerOf(request, reply, pin)
     if (!found || !pin) return reply
     const { t, lang } = request
+    const title = pinCreatedTitle(t, pin)
     return reply.page({
-      title: t('access.confirmTitle'),
+      title,
       body: pinCreatedBody(t, {
+        title,
         name: `${pin.given_names} ${pin.family_name}`,
         pin: readablePin(deps, pin, clock.now()),
         expires: formatInZone(lang, pin.expires_at, routeDeps.timeZone, 'date'),

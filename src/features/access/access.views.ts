@@ -149,8 +149,13 @@ ${linkButton({ text: t('access.returnToPrevious'), href: p.back })}
 </form>`
 }
 
-export function pinCreatedBody(t: Translate, p: { name: string; pin?: string; expires: string; email: string | null; branch: boolean; continueHref: string }): Html {
-  return html`<h1>${t('access.confirmTitle')}</h1>
+/** The page's title after a PIN is made: a branch created, a user created, or a PIN issued again. */
+export function pinCreatedTitle(t: Translate, pin: { role: string; reissued_at: Date | null }): string {
+  return t(pin.reissued_at ? 'access.pinCreatedTitle.reissued' : pin.role === 'branch_primary' ? 'access.pinCreatedTitle.branch' : 'access.pinCreatedTitle.user')
+}
+
+export function pinCreatedBody(t: Translate, p: { title: string; name: string; pin?: string; expires: string; email: string | null; branch: boolean; continueHref: string }): Html {
+  return html`<h1>${p.title}</h1>
 ${
   p.pin
     ? html`<p>${p.branch ? t('access.confirmBranchLead', { name: p.name }) : t('access.confirmLead', { name: p.name })}</p>

@@ -18,6 +18,7 @@ import type { MembershipRole } from '../enrolment/enrolment.tables.ts'
 import { actingMembership, type ActingMembership } from './access.policy.ts'
 import { dormantSinceSignIn, wakeBusinesses } from './dormancy.service.ts'
 import { dormantBusinessBody, dormantUserBody } from './dormancy.views.ts'
+import { openReactivationRequest } from './access.repository.ts'
 
 declare module '@fastify/session' {
   interface FastifySessionObject {
@@ -49,6 +50,8 @@ export interface BusinessContext {
   userDormant: boolean
   /** This request was refused for dormancy (its page already says so: no banner). */
   refused?: boolean
+  /** The page itself says the person is dormant (the home page): no banner repeating it. */
+  dormancyShown?: boolean
 }
 
 declare module 'fastify' {
@@ -163,7 +166,7 @@ export function registerBusinessContext(app: FastifyInstance, deps: { db: Db; cl
     request.businessContext = context
     if (userDormant && !allowedPath(DORMANT_USER_ALLOWED, path)) {
       context.refused = true
-      const open = await deps.db.selectFrom('reactivation_request').select('created_at').where('user_id', '=', user.id).where('status', '=', 'submitted').executeTakeFirst()
+      const open = await openReactivationRequest(deps.db, user.id)
       return reply.page({ title: request.t('access.dormant.userTitle'), body: dormantUserBody(request.t, request.lang, !!open) }, 403)
     }
     if (!userDormant && context.current?.dormant && !allowedPath(DORMANT_BUSINESS_ALLOWED, path)) {
@@ -178,7 +181,7 @@ export function registerBusinessContext(app: FastifyInstance, deps: { db: Db; cl
     if (!context) return undefined
     const { t, lang } = request
     const banners: Html[] = []
-    if (!context.refused && context.userDormant) {
+    if (!context.refused && !context.dormancyShown && context.userDormant) {
       banners.push(notice({ kind: 'warning', title: t('access.dormant.userTitle'), body: html`<p><a href="/${lang}/dormancy/reactivate">${t('access.dormant.requestLink')}</a></p>` }))
     } else if (!context.refused && context.current?.dormant) {
       banners.push(notice({ kind: 'warning', title: t('access.dormant.businessBanner', { business: context.current.businessName }) }))

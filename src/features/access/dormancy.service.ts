@@ -103,6 +103,21 @@ export async function dormantSinceSignIn(db: Db, user: SignedInUser, now: Date):
 }
 
 /**
+ * The sign-in a dormancy followed: the latest of the two kept (last, previous) made at least
+ * 2 years before the account became dormant; those since (the one made to ask for
+ * reactivation) say nothing of it. null: never signed in before; undefined: no longer known
+ * (signed in twice since).
+ */
+export function signInBeforeDormancy(user: Pick<SignedInUser, 'last_sign_in_at' | 'previous_sign_in_at'>, dormantAt: Date): Date | null | undefined {
+  const limit = monthsBefore(dormantAt, DORMANT_AFTER_MONTHS).getTime()
+  if (!user.last_sign_in_at) return null
+  if (user.last_sign_in_at.getTime() <= limit) return user.last_sign_in_at
+  if (!user.previous_sign_in_at) return null
+  if (user.previous_sign_in_at.getTime() <= limit) return user.previous_sign_in_at
+  return undefined
+}
+
+/**
  * One pass of the scheduled job: warnings at 18 and 23 months (once each per period of
  * inactivity), dormancy at 24, businesses following their primary user. Safe to run
  * in several processes at once: every step is a conditional write, and a notification

@@ -11,6 +11,23 @@ ${requested ? html`<p>${t('access.dormant.requestOpen')}</p>` : html`<p><a href=
 <p><a href="/${lang}/home">${t('common.home')}</a></p>`
 }
 
+/**
+ * The home page's part for a dormant person: the notice, and only what they can do
+ * (ask for reactivation, read their messages); no link to a page that would refuse them.
+ */
+export function dormantHomeSection(t: Translate, lang: Lang, requested: boolean): Html {
+  return html`${notice({
+    kind: 'warning',
+    title: t('access.dormant.userTitle'),
+    body: html`<p>${t('access.dormant.userBody')}</p>${requested ? html`<p>${t('access.dormant.requestOpen')}</p>` : ''}`,
+  })}
+<h2>${t('access.dormant.whatYouCanDo')}</h2>
+<ul class="task-list">
+${requested ? '' : html`<li><a href="/${lang}/dormancy/reactivate">${t('access.dormant.requestLink')}</a></li>`}
+<li><a href="/${lang}/messages">${t('access.reactivation.messagesLink')}</a></li>
+</ul>`
+}
+
 /** The page for someone acting for a dormant business. */
 export function dormantBusinessBody(t: Translate, lang: Lang, business: string, others: boolean): Html {
   return html`<h1>${t('access.dormant.businessTitle')}</h1>

@@ -31,7 +31,7 @@ ${csrfField(csrf)}
 ${textInput({ t, name: 'givenName', label: t('account.givenName'), value: values.givenName, autocomplete: 'given-name', error: errors?.fields.givenName, required: true })}
 ${textInput({ t, name: 'middleName', label: t('account.middleName'), value: values.middleName, autocomplete: 'additional-name', error: errors?.fields.middleName })}
 ${textInput({ t, name: 'familyName', label: t('account.familyName'), value: values.familyName, autocomplete: 'family-name', error: errors?.fields.familyName, required: true })}
-<p><strong>${t('account.contactEmail')}:</strong> ${email}</p>
+<p><strong>${t('account.contactEmailLabel')}</strong> ${email}</p>
 ${radios({ t, name: 'preferredLanguage', label: t('account.preferredLanguage'), value: values.preferredLanguage, inline: true, options: [{ value: 'en', text: t('account.english') }, { value: 'fr', text: t('account.french') }], error: errors?.fields.preferredLanguage })}
 ${button({ text: t('common.save') })}
 </form>`

@@ -108,7 +108,7 @@ ${button({ text: t('common.save'), preventDoubleClick: true })}
         body: html`<h1>${t('auth.changeEmailTitle')}</h1>
 ${sentTo ? notice({ kind: 'success', title: t('auth.emailLinkSent', { email: sentTo }) }) : ''}
 <p>${t('auth.changeEmailLead')}</p>
-<p><strong>${t('auth.email')}:</strong> ${user.email ?? ''}</p>
+<p><strong>${t('auth.emailLabel')}</strong> ${user.email ?? ''}</p>
 <form method="post" action="/${lang}/account/email" novalidate>
 ${csrfField(reply.csrfToken())}
 ${textInput({ t, name: 'email', label: t('auth.newEmail'), type: 'email', autocomplete: 'email', spellcheck: false, value: email, error: errors?.fields.email })}

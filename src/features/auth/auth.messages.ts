@@ -10,6 +10,7 @@ export default defineMessages({
     password: 'Password',
     confirmPassword: 'Confirm password',
     email: 'Email address',
+    emailLabel: 'Email address:',
     signInButton: 'Sign in',
     federated: {
       heading: 'Sign in with another service',
@@ -71,7 +72,7 @@ export default defineMessages({
     setupTotpTitle: 'Set up your authenticator app',
     setupTotpLead: 'Officers and administrators must use a second factor. Scan the QR code with an authenticator app, or type the key into it, then enter the code it shows.',
     setupTotpEmployerLead: 'A second factor protects your account even if your password is stolen. Scan the QR code with an authenticator app, or type the key into it, then enter the code it shows.',
-    totpKey: 'Key to type into your app',
+    totpKey: 'Key to type into your app:',
     qrAlt: 'QR code for your authenticator app',
     recoveryCodesTitle: 'Save your recovery codes',
     recoveryCodesBody: 'Each code works once, if you lose your authenticator app. Keep them somewhere safe: they are shown only now.',
@@ -129,6 +130,7 @@ export default defineMessages({
     password: 'Mot de passe',
     confirmPassword: 'Confirmer le mot de passe',
     email: 'Adresse courriel',
+    emailLabel: 'Adresse courriel\u00a0:',
     signInButton: 'Se connecter',
     federated: {
       heading: 'Se connecter avec un autre service',
@@ -190,7 +192,7 @@ export default defineMessages({
     setupTotpTitle: 'Configurer votre application d’authentification',
     setupTotpLead: 'Les agents et les administrateurs doivent utiliser un deuxième facteur. Balayez le code QR avec une application d’authentification, ou tapez-y la clé, puis entrez le code qu’elle affiche.',
     setupTotpEmployerLead: 'Un deuxième facteur protège votre compte même si votre mot de passe est volé. Balayez le code QR avec une application d’authentification, ou tapez-y la clé, puis entrez le code qu’elle affiche.',
-    totpKey: 'Clé à taper dans votre application',
+    totpKey: 'Clé à taper dans votre application\u00a0:',
     qrAlt: 'Code QR pour votre application d’authentification',
     recoveryCodesTitle: 'Conservez vos codes de récupération',
     recoveryCodesBody: 'Chaque code fonctionne une fois, si vous perdez votre application d’authentification. Gardez-les en lieu sûr : ils ne sont affichés que maintenant.',

@@ -84,7 +84,7 @@ export function totpSetupView(v: FormView & { action: string; qr: string; key: s
   return html`<h1>${t('auth.setupTotpTitle')}</h1>
 <p>${v.required ? t('auth.setupTotpLead') : t('auth.setupTotpEmployerLead')}</p>
 <p><img src="${v.qr}" alt="${t('auth.qrAlt')}" width="220" height="220"></p>
-<p>${t('auth.totpKey')}: <code class="totp-key">${v.key}</code></p>
+<p>${t('auth.totpKey')} <code class="totp-key">${v.key}</code></p>
 <form method="post" action="${v.action}" novalidate>
 ${csrfField(v.csrf)}
 ${textInput({ t, name: 'code', label: t('auth.code'), autocomplete: 'one-time-code', inputmode: 'numeric', spellcheck: false, error: v.errors?.fields.code, width: '10' })}

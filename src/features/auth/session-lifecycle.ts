@@ -71,7 +71,7 @@ export function safeReturnTo(value: unknown): string | undefined {
 }
 
 function isPassive(url: string): boolean {
-  return url.startsWith('/assets/') || url.startsWith('/health/')
+  return url.startsWith('/assets/') || url.startsWith('/health/') || url === '/favicon.ico'
 }
 
 /** Status polls must not count as activity, or the session would never end. */

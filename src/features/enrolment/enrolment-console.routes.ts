@@ -24,6 +24,11 @@ function formatDateTime(lang: Lang, date: Date | null, timeZone: string): string
   return date ? formatInZone(lang, date, timeZone, 'listed') : ''
 }
 
+/** Who decided, by name (a staff account removed since still has its username). */
+function deciderName(given: string | null, family: string | null, username: string | null): string {
+  return username ? fullName({ given_name: given ?? '', family_name: family ?? '', username }) : ''
+}
+
 /** The officers' enrolment review queue and decisions. */
 export function registerEnrolmentConsoleRoutes(scope: FastifyInstance, deps: EnrolmentDeps): void {
   const { db, clock } = deps
@@ -35,6 +40,7 @@ export function registerEnrolmentConsoleRoutes(scope: FastifyInstance, deps: Enr
     const q = request.query as Record<string, unknown>
     const status: (typeof QUEUE_STATUSES)[number] = (QUEUE_STATUSES as readonly string[]).includes(String(q.status)) ? (q.status as (typeof QUEUE_STATUSES)[number]) : 'submitted'
     const rows = await enrolmentQueue(db, status)
+    const decided = status !== 'submitted'
     return reply.page({
       title: t('enrolment.console.queueTitle'),
       breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
@@ -48,9 +54,12 @@ ${
     ? html`<p>${t('enrolment.console.none')}</p>`
     : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
 <caption>${t(STATUS_LABEL[status])}</caption>
-<thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.console.submitted')}</th><th scope="col">${t('enrolment.console.requester')}</th></tr></thead>
+<thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.console.submitted')}</th><th scope="col">${t('enrolment.console.requester')}</th>${decided ? html`<th scope="col">${t('enrolment.console.decidedBy')}</th><th scope="col">${t('enrolment.console.decidedAt')}</th>` : ''}</tr></thead>
 <tbody>${rows.map(
-        (r) => html`<tr><td><a href="/${lang}/console/enrolments/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${formatDateTime(lang, r.submitted_at, deps.timeZone)}</td><td>${r.requester}</td></tr>`,
+        (r) =>
+          html`<tr><td><a href="/${lang}/console/enrolments/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${formatDateTime(lang, r.submitted_at, deps.timeZone)}</td><td>${r.requester}</td>${
+            decided ? html`<td>${deciderName(r.decider_given_name, r.decider_family_name, r.decider_username)}</td><td>${formatDateTime(lang, r.decided_at, deps.timeZone)}</td>` : ''
+          }</tr>`,
       )}</tbody></table></div>`
 }`,
     })
@@ -62,6 +71,17 @@ ${
     if (!r || r.status === 'draft') throw new NotFoundError()
     const requester = await findUserById(db, r.requester_user_id)
     const assignee = r.assigned_to ? await findUserById(db, r.assigned_to) : undefined
+    const decider = r.decided_by ? await findUserById(db, r.decided_by) : undefined
+    // A decided request says who decided, when, and (refused) why: as the requester was told.
+    const decisionRows =
+      r.status === 'approved' || r.status === 'refused'
+        ? [
+            ...(r.status === 'refused' && r.refusal_reason ? [{ key: t('enrolment.console.reason'), value: (REFUSAL_REASONS as readonly string[]).includes(r.refusal_reason) ? t(`enrolment.reasons.${r.refusal_reason as 'other'}`) : r.refusal_reason }] : []),
+            ...(r.status === 'refused' && r.decision_note ? [{ key: t('enrolment.console.note'), value: r.decision_note }] : []),
+            { key: t('enrolment.console.decidedBy'), value: decider ? fullName(decider) : '' },
+            { key: t('enrolment.console.decidedAt'), value: formatDateTime(lang, r.decided_at, deps.timeZone) },
+          ]
+        : []
     const decisionForm =
       r.status === 'submitted'
         ? html`<h2>${t('enrolment.console.decision')}</h2>
@@ -99,6 +119,7 @@ ${summaryList([
   { key: t('enrolment.console.submitted'), value: formatDateTime(lang, r.submitted_at, deps.timeZone) },
   { key: t('enrolment.console.contact'), value: requester ? `${fullName(requester)} <${requester.email ?? ''}>` : '' },
 ])}
+${decisionRows.length ? html`<h2>${t('enrolment.console.decision')}</h2>${summaryList(decisionRows)}` : ''}
 ${decisionForm}`,
       },
       errors ? 400 : 200,

@@ -88,6 +88,7 @@ export default defineMessages({
       consoleDetail: 'Transfer request: {legalName}',
       requester: 'Requester',
       currentPrimary: 'Current primary user',
+      requesterReason: 'The requester’s explanation',
       none: 'No requests.',
       approve: 'Make the requester the primary user',
       refuse: 'Refuse',
@@ -147,6 +148,8 @@ export default defineMessages({
       assignToMe: 'Assign to me',
       assignedTo: 'Assigned to {name}',
       unassigned: 'Not assigned',
+      decidedBy: 'Decided by',
+      decidedAt: 'Decided on',
     },
   },
   fr: {
@@ -236,6 +239,7 @@ export default defineMessages({
       consoleDetail: 'Demande de transfert : {legalName}',
       requester: 'Demandeur',
       currentPrimary: 'Utilisateur principal actuel',
+      requesterReason: 'L’explication du demandeur',
       none: 'Aucune demande.',
       approve: 'Désigner le demandeur utilisateur principal',
       refuse: 'Refuser',
@@ -295,6 +299,8 @@ export default defineMessages({
       assignToMe: 'M’attribuer la demande',
       assignedTo: 'Attribuée à {name}',
       unassigned: 'Non attribuée',
+      decidedBy: 'Décidée par',
+      decidedAt: 'Décidée le',
     },
   },
 })

@@ -59,6 +59,11 @@ export interface QueueRow {
   status: EnrolmentStatus
   requester: string
   assigned_to: string | null
+  decided_at: Date | null
+  /** The deciding officer's names (null while undecided). */
+  decider_given_name: string | null
+  decider_family_name: string | null
+  decider_username: string | null
 }
 
 /** The review queue: oldest first, by status. */
@@ -66,7 +71,8 @@ export async function enrolmentQueue(db: DbOrTrx, status: EnrolmentStatus, limit
   return db
     .selectFrom('enrolment_request as r')
     .innerJoin('app_user as u', 'u.id', 'r.requester_user_id')
-    .select(['r.id', 'r.legal_name', 'r.business_number', 'r.submitted_at', 'r.status', 'u.username as requester', 'r.assigned_to'])
+    .leftJoin('app_user as d', 'd.id', 'r.decided_by')
+    .select(['r.id', 'r.legal_name', 'r.business_number', 'r.submitted_at', 'r.status', 'u.username as requester', 'r.assigned_to', 'r.decided_at', 'd.given_name as decider_given_name', 'd.family_name as decider_family_name', 'd.username as decider_username'])
     .where('r.status', '=', status)
     .orderBy('r.submitted_at', 'asc')
     .orderBy('r.id', 'asc')

@@ -15,7 +15,9 @@ import { provinceName, provinceOptions } from '../reference/lists.ts'
 import { formatPhone, normalizeNameForComparison } from '../reference/validators.ts'
 import { addressStepSchema, businessStepSchema } from './enrolment.schema.ts'
 import { createDraft, findDraft, latestRequest, saveDraft } from './enrolment.repository.ts'
-import { membershipChoices } from '../access/active-business.ts'
+import { membershipChoices, type BusinessChoice } from '../access/active-business.ts'
+import { dormantHomeSection } from '../access/dormancy.views.ts'
+import { openReactivationRequest } from '../access/access.repository.ts'
 import { enrolledConflict, isComplete, submitRequest, type Conflict } from './enrolment.service.ts'
 import type { EnrolmentRequest } from './enrolment.tables.ts'
 import { formatInZone } from '../../platform/dates.ts'
@@ -269,6 +271,19 @@ ${summaryList([
   })
 }
 
+/** One business the person belongs to, and their role in it, on the home page. */
+function businessSummary(t: Translate, m: BusinessChoice): Html {
+  const role = m.role === 'primary' ? t('enrolment.rolePrimary') : m.role === 'branch_primary' ? t('enrolment.roleBranchPrimary') : t('enrolment.roleSecondary')
+  return html`<h2>${t('enrolment.businessSection')}</h2>
+${summaryList([
+  { key: t('enrolment.businessNumberLabel'), value: formatBusinessNumber(m.businessNumber) },
+  { key: t('enrolment.employerNumber'), value: m.employerNumber },
+  { key: t('enrolment.legalName'), value: m.businessName },
+  { key: t('enrolment.operatingName'), value: m.operatingName },
+])}
+<p>${t('enrolment.yourRole', { role })}</p>`
+}
+
 /** The enrolment part of the signed-in home page. */
 export function enrolmentHomeSection(deps: EnrolmentDeps) {
   return async (request: FastifyRequest): Promise<Html | ''> => {
@@ -278,18 +293,14 @@ export function enrolmentHomeSection(deps: EnrolmentDeps) {
     // The memberships the request already read for the header (one query for both); by name, as the header lists them.
     const choices = request.businessContext?.choices ?? (await membershipChoices(deps.db, user.id))
     const memberships = [...choices].sort((a, b) => a.businessName.localeCompare(b.businessName, lang) || a.membershipId.localeCompare(b.membershipId))
+    // A dormant person may act for no business: the notice, their businesses, and only what they can do.
+    const context = request.businessContext
+    if (context?.userDormant) {
+      context.dormancyShown = true
+      return html`${dormantHomeSection(t, lang, !!(await openReactivationRequest(deps.db, user.id)))}${memberships.map((m) => businessSummary(t, m))}`
+    }
     if (memberships.length > 0) {
-      return html`${memberships.map((m) => {
-        const role = m.role === 'primary' ? t('enrolment.rolePrimary') : m.role === 'branch_primary' ? t('enrolment.roleBranchPrimary') : t('enrolment.roleSecondary')
-        return html`<h2>${t('enrolment.businessSection')}</h2>
-${summaryList([
-  { key: t('enrolment.businessNumberLabel'), value: formatBusinessNumber(m.businessNumber) },
-  { key: t('enrolment.employerNumber'), value: m.employerNumber },
-  { key: t('enrolment.legalName'), value: m.businessName },
-  { key: t('enrolment.operatingName'), value: m.operatingName },
-])}
-<p>${t('enrolment.yourRole', { role })}</p>`
-      })}
+      return html`${memberships.map((m) => businessSummary(t, m))}
 <h2>${t('enrolment.whatToDo')}</h2>
 <ul class="task-list">
 <li><a href="/${lang}/offers/eligibility">${t('enrolment.submitOffer')}</a></li>

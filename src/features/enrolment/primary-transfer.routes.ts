@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { actorFrom } from '../../platform/audit.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { html } from '../../platform/html.ts'
-import { button, csrfField, notice, radios, summaryList, textarea } from '../../ui/components.ts'
+import { button, csrfField, notice, radios, select, summaryList, textarea } from '../../ui/components.ts'
 import { formErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { fullName } from '../auth/users.repository.ts'
 import { requireEmployer, requireStaff } from '../auth/guards.ts'
@@ -14,6 +14,9 @@ import type { EnrolmentDeps } from './enrolment.routes.ts'
 import { decidePrimaryTransfer, requestPrimaryTransfer } from './primary-transfer.service.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { formatInZone } from '../../platform/dates.ts'
+
+const STATUSES = ['submitted', 'approved', 'refused'] as const
+const STATUS_LABEL = { submitted: 'enrolment.console.statusSubmitted', approved: 'enrolment.console.statusApproved', refused: 'enrolment.console.statusRefused' } as const
 
 const reasonSchema = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().trim().min(1, 'enrolment.transfer.errReason').max(2000, 'enrolment.errTooLong'))
 
@@ -78,12 +81,16 @@ ${button({ text: t('enrolment.transfer.send'), preventDoubleClick: true })}
     const officer = requireStaff(request, reply)
     if (!officer) return reply
     const { t, lang } = request
+    const q = request.query as Record<string, unknown>
+    const status = (STATUSES as readonly string[]).includes(String(q.status)) ? (q.status as (typeof STATUSES)[number]) : 'submitted'
+    const decided = status !== 'submitted'
     const rows = await db
       .selectFrom('primary_transfer_request as r')
       .innerJoin('business as b', 'b.id', 'r.business_id')
       .innerJoin('app_user as u', 'u.id', 'r.requester_user_id')
-      .select(['r.id', 'r.created_at', 'b.legal_name', 'b.business_number', 'u.username'])
-      .where('r.status', '=', 'submitted')
+      .leftJoin('app_user as d', 'd.id', 'r.decided_by')
+      .select(['r.id', 'r.created_at', 'r.decided_at', 'b.legal_name', 'b.business_number', 'u.username', 'd.given_name as d_given', 'd.family_name as d_family', 'd.username as d_username'])
+      .where('r.status', '=', status)
       .orderBy('r.created_at')
       .orderBy('r.id')
       .limit(100)
@@ -92,12 +99,21 @@ ${button({ text: t('enrolment.transfer.send'), preventDoubleClick: true })}
       title: t('enrolment.transfer.consoleTitle'),
       breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
       body: html`<h1>${t('enrolment.transfer.consoleTitle')}</h1>
+<form method="get" action="/${lang}/console/transfers" class="filter-form">
+${select({ t, name: 'status', label: t('enrolment.console.filterStatus'), value: status, options: STATUSES.map((s) => ({ value: s, text: t(STATUS_LABEL[s]) })) })}
+${button({ text: t('enrolment.console.filter'), variant: 'secondary' })}
+</form>
 ${
   rows.length === 0
     ? html`<p>${t('enrolment.transfer.none')}</p>`
-    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('enrolment.transfer.consoleTitle')}</caption>
-<thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.transfer.requester')}</th><th scope="col">${t('enrolment.console.submitted')}</th></tr></thead>
-<tbody>${rows.map((r) => html`<tr><td><a href="/${lang}/console/transfers/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${r.username}</td><td>${formatInZone(lang, r.created_at, deps.timeZone, 'listed')}</td></tr>`)}</tbody></table></div>`
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption>${t(STATUS_LABEL[status])}</caption>
+<thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.transfer.requester')}</th><th scope="col">${t('enrolment.console.submitted')}</th>${decided ? html`<th scope="col">${t('enrolment.console.decidedBy')}</th><th scope="col">${t('enrolment.console.decidedAt')}</th>` : ''}</tr></thead>
+<tbody>${rows.map(
+        (r) =>
+          html`<tr><td><a href="/${lang}/console/transfers/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${r.username}</td><td>${formatInZone(lang, r.created_at, deps.timeZone, 'listed')}</td>${
+            decided ? html`<td>${r.d_username ? fullName({ given_name: r.d_given ?? '', family_name: r.d_family ?? '', username: r.d_username }) : ''}</td><td>${r.decided_at ? formatInZone(lang, r.decided_at, deps.timeZone, 'listed') : ''}</td>` : ''
+          }</tr>`,
+      )}</tbody></table></div>`
 }`,
     })
   })
@@ -109,6 +125,7 @@ ${
     const business = await db.selectFrom('business').selectAll().where('id', '=', r.business_id).executeTakeFirstOrThrow()
     const requester = await findUserById(db, r.requester_user_id)
     const primary = await activePrimaryUser(db, business.id)
+    const decider = r.decided_by ? await findUserById(db, r.decided_by) : undefined
     return reply.page(
       {
         title: t('enrolment.transfer.consoleDetail', { legalName: business.legal_name }),
@@ -119,13 +136,25 @@ ${
         ],
         body: html`<h1>${t('enrolment.transfer.consoleDetail', { legalName: business.legal_name })}</h1>
 ${done ? notice({ kind: 'success', title: done }) : ''}
+<p><span class="tag">${t(STATUS_LABEL[r.status])}</span></p>
 ${summaryList([
   { key: t('enrolment.businessNumber'), value: business.business_number },
   { key: t('enrolment.employerNumber'), value: business.employer_number },
   { key: t('enrolment.transfer.requester'), value: requester ? `${fullName(requester)} <${requester.email ?? ''}>` : '' },
   { key: t('enrolment.transfer.currentPrimary'), value: primary ? `${fullName(primary)} <${primary.email ?? ''}>` : '' },
-  { key: t('enrolment.transfer.reason'), value: r.reason },
+  { key: t('enrolment.transfer.requesterReason'), value: r.reason },
+  { key: t('enrolment.console.submitted'), value: formatInZone(lang, r.created_at, deps.timeZone, 'listed') },
 ])}
+${
+  r.status === 'submitted'
+    ? ''
+    : html`<h2>${t('enrolment.console.decision')}</h2>
+${summaryList([
+  ...(r.decision_note ? [{ key: t('enrolment.transfer.note'), value: r.decision_note }] : []),
+  { key: t('enrolment.console.decidedBy'), value: decider ? fullName(decider) : '' },
+  { key: t('enrolment.console.decidedAt'), value: r.decided_at ? formatInZone(lang, r.decided_at, deps.timeZone, 'listed') : '' },
+])}`
+}
 ${
   r.status === 'submitted'
     ? html`<form method="post" action="/${lang}/console/transfers/${r.id}/decision" novalidate>
