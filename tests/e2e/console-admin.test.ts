@@ -87,6 +87,12 @@ describe('console administration and problem reports', () => {
         await page.goto(`${e2e.baseUrl}/${lang}/console/admin/retention`)
         await expectAccessible(page, 'retention')
 
+        // Removing a staff member's access asks first: the confirmation page (nothing is removed by visiting it).
+        await page.goto(`${e2e.baseUrl}/${lang}/console/staff`)
+        await page.locator('main a[href$="/remove"]').first().click()
+        assert.match(page.url(), /\/console\/staff\/[0-9a-f-]{36}\/remove$/)
+        await expectAccessible(page, 'staff access removal')
+
         // A maintenance window: planned, announced (the banner), then under way (the maintenance page), then cancelled.
         const now = await advance(1)
         const at = (minutes: number) => localTimeValue(new Date(now.getTime() + minutes * 60_000), 'America/Toronto')

@@ -365,6 +365,7 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'POST /{lang}/console/admin/retention/purge': { expect: ADMINISTRATOR, note: 'nothing selected: 400' },
   'GET /{lang}/console/staff': { expect: ADMINISTRATOR },
   'POST /{lang}/console/staff': { expect: ADMINISTRATOR },
+  'GET /{lang}/console/staff/:id/remove': { expect: ADMINISTRATOR, params: async (fx) => ({ id: await fx.newOfficer() }), note: 'the confirmation page' },
   'POST /{lang}/console/staff/:id/remove': { expect: ADMINISTRATOR, params: async (fx) => ({ id: await fx.newOfficer() }), note: 'the administrator really removes the fresh officer' },
 
   // Personal API tokens (each person's own) and the API reference page.

@@ -1,16 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
 import type { SignedInUser } from '../../db/database.ts'
+import type { MessageKey } from '../../i18n/i18n.ts'
 import { actorFrom, audit } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
-import { dayInZone } from '../../platform/dates.ts'
+import { dayInZone, formatInZone } from '../../platform/dates.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireStaff } from '../auth/guards.ts'
 import { formatMoney, parseMoneyToCents } from '../reference/validators.ts'
 import { currentFeeCents, deleteSetting, FEE_KEY, feeSetting, HELP_KEY, helpContent, MAX_FEE_CENTS, putSetting } from './admin.settings.ts'
-import { feeForm, helpForm, MAINTENANCE_FIELDS, maintenanceForm, purgeForm, reportStatusForm } from './admin.schema.ts'
+import { feeForm, helpForm, MAINTENANCE_FIELDS, MAINTENANCE_TIME_FIELDS, maintenanceForm, purgeForm, reportStatusForm } from './admin.schema.ts'
 import { adminHomeView, feeView, helpEditView, maintenanceView, problemDetailView, problemsListView, retentionView } from './admin.views.ts'
 import type { ProblemStatus } from './console.tables.ts'
 import { forgetMaintenanceCache, liveWindows, parseLocalTime } from './maintenance.service.ts'
@@ -23,6 +24,13 @@ export interface AdminDeps {
   timeZone: string
   /** The configured fee (FEE_CENTS), used while no administrator has set one. */
   defaultFeeCents: number
+}
+
+/** Each time field's own messages: left empty, or not a time. */
+const MAINTENANCE_TIME_ERRORS: Record<(typeof MAINTENANCE_TIME_FIELDS)[number], { required: MessageKey; format: MessageKey }> = {
+  announceFrom: { required: 'consoleAdmin.maintenance.errAnnounceFromRequired', format: 'consoleAdmin.maintenance.errAnnounceFromFormat' },
+  startsAt: { required: 'consoleAdmin.maintenance.errStartsAtRequired', format: 'consoleAdmin.maintenance.errStartsAtFormat' },
+  endsAt: { required: 'consoleAdmin.maintenance.errEndsAtRequired', format: 'consoleAdmin.maintenance.errEndsAtFormat' },
 }
 
 const values = (body: unknown, keys: readonly string[]): Record<string, string> => {
@@ -91,17 +99,19 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: AdminDeps): vo
   })
 
   // --- Maintenance windows ---------------------------------------------------
-  const maintenancePage = async (request: FastifyRequest, reply: FastifyReply, form: Record<string, string> = {}, errors?: FormErrors, status = 200) => {
+  /** `stale`: what a request that found nothing left to do is told (with its status). */
+  const maintenancePage = async (request: FastifyRequest, reply: FastifyReply, form: Record<string, string> = {}, errors?: FormErrors, status = 200, stale?: { kind: 'info'; title: string }) => {
     const { t, lang } = request
     const now = clock.now()
     const q = request.query as Record<string, unknown>
     const doneText = q.done === 'created' ? t('consoleAdmin.maintenance.created') : q.done === 'cancelled' ? t('consoleAdmin.maintenance.cancelled') : undefined
+    const notice = errors ? undefined : doneText ? { kind: 'success' as const, title: doneText } : stale
     return reply.page(
       {
         title: t('consoleAdmin.maintenance.title'),
         breadcrumbs: crumbs(request),
         errors,
-        body: maintenanceView(t, lang, timeZone, reply.csrfToken(), { windows: await liveWindows(db, now), now, values: form, errors, done: errors ? undefined : doneText }),
+        body: maintenanceView(t, lang, timeZone, reply.csrfToken(), { windows: await liveWindows(db, now), now, values: form, errors, notice }),
       },
       errors ? 400 : status,
     )
@@ -116,27 +126,30 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: AdminDeps): vo
     const { t, lang } = request
     const form = values(request.body, MAINTENANCE_FIELDS)
     const parsed = maintenanceForm.safeParse(request.body ?? {})
-    if (!parsed.success) return maintenancePage(request, reply, form, zodFormErrors(t, parsed.error, {}, MAINTENANCE_FIELDS))
     const now = clock.now()
-    const announceFrom = parseLocalTime(parsed.data.announceFrom, timeZone)
-    const startsAt = parseLocalTime(parsed.data.startsAt, timeZone)
-    const endsAt = parseLocalTime(parsed.data.endsAt, timeZone)
-    const problems: Array<[string, string]> = []
+    // Every field is checked at once, each with a message that names it.
+    const problems: Array<[string, string]> = parsed.success ? [] : Object.entries(zodFormErrors(t, parsed.error, {}, MAINTENANCE_FIELDS).fields)
+    const times: Partial<Record<(typeof MAINTENANCE_TIME_FIELDS)[number], Date>> = {}
+    for (const field of MAINTENANCE_TIME_FIELDS) {
+      const raw = form[field]!.trim()
+      const time = raw ? parseLocalTime(raw, timeZone) : undefined
+      if (time) times[field] = time
+      else problems.push([field, t(raw ? MAINTENANCE_TIME_ERRORS[field].format : MAINTENANCE_TIME_ERRORS[field].required)])
+    }
+    const { announceFrom, startsAt, endsAt } = times
+    if (announceFrom && startsAt && announceFrom > startsAt) problems.push(['announceFrom', t('consoleAdmin.maintenance.errAnnounce')])
+    if (endsAt && startsAt && endsAt <= startsAt) problems.push(['endsAt', t('consoleAdmin.maintenance.errOrder')])
+    else if (endsAt && endsAt <= now) problems.push(['endsAt', t('consoleAdmin.maintenance.errPast')])
     // In form order: the summary lists the fields as they appear.
-    if (!announceFrom) problems.push(['announceFrom', t('consoleAdmin.maintenance.errTime')])
-    else if (startsAt && announceFrom > startsAt) problems.push(['announceFrom', t('consoleAdmin.maintenance.errAnnounce')])
-    if (!startsAt) problems.push(['startsAt', t('consoleAdmin.maintenance.errTime')])
-    if (!endsAt) problems.push(['endsAt', t('consoleAdmin.maintenance.errTime')])
-    else if (startsAt && endsAt <= startsAt) problems.push(['endsAt', t('consoleAdmin.maintenance.errOrder')])
-    else if (endsAt <= now) problems.push(['endsAt', t('consoleAdmin.maintenance.errPast')])
-    if (problems.length) return maintenancePage(request, reply, form, formErrors(problems))
+    const rank = (field: string) => (MAINTENANCE_FIELDS as readonly string[]).indexOf(field)
+    if (problems.length || !parsed.success || !announceFrom || !startsAt || !endsAt) return maintenancePage(request, reply, form, formErrors(problems.sort((a, b) => rank(a[0]) - rank(b[0]))))
     await db.transaction().execute(async (trx) => {
       const w = await trx
         .insertInto('maintenance_window')
-        .values({ announce_from: announceFrom!, starts_at: startsAt!, ends_at: endsAt!, message_en: parsed.data.messageEn, message_fr: parsed.data.messageFr, created_by: admin.id, created_at: now })
+        .values({ announce_from: announceFrom, starts_at: startsAt, ends_at: endsAt, message_en: parsed.data.messageEn, message_fr: parsed.data.messageFr, created_by: admin.id, created_at: now })
         .returning('id')
         .executeTakeFirstOrThrow()
-      await audit(trx, actor(request, admin), now, { action: 'maintenance.planned', objectType: 'maintenance_window', objectId: w.id, details: { startsAt: startsAt!.toISOString(), endsAt: endsAt!.toISOString() } })
+      await audit(trx, actor(request, admin), now, { action: 'maintenance.planned', objectType: 'maintenance_window', objectId: w.id, details: { startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() } })
     })
     forgetMaintenanceCache()
     return reply.redirect(`/${lang}/console/admin/maintenance?done=created`, 303)
@@ -152,7 +165,19 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: AdminDeps): vo
       if (w) await audit(trx, actor(request, admin), now, { action: 'maintenance.cancelled', objectType: 'maintenance_window', objectId: id })
       return w
     })
-    if (!cancelled) throw new NotFoundError()
+    if (!cancelled) {
+      // Cancelled already (by another administrator, or this form sent again): say so, change nothing.
+      const w = await db.selectFrom('maintenance_window').select(['cancelled_at', 'starts_at']).where('id', '=', id).executeTakeFirst()
+      if (!w?.cancelled_at) throw new NotFoundError()
+      const by = await db.selectFrom('audit_event').select('actor_label').where('action', '=', 'maintenance.cancelled').where('object_id', '=', id).orderBy('id').executeTakeFirst()
+      const { t, lang } = request
+      const title = t('consoleAdmin.maintenance.alreadyCancelled', {
+        start: formatInZone(lang, w.starts_at, timeZone, 'dateTime'),
+        when: formatInZone(lang, w.cancelled_at, timeZone, 'dateTime'),
+        by: by?.actor_label ?? '—',
+      })
+      return maintenancePage(request, reply, {}, undefined, 409, { kind: 'info', title })
+    }
     forgetMaintenanceCache()
     return reply.redirect(`/${request.lang}/console/admin/maintenance?done=cancelled`, 303)
   })

@@ -6,14 +6,16 @@ const str = z.preprocess((v) => (typeof v === 'string' ? v : Array.isArray(v) &&
 
 export const feeForm = z.object({ action: str.pipe(z.enum(['save', 'reset']).catch('save')), amount: str.pipe(z.string().trim()) })
 
+/** The times are read by the route (parseLocalTime, in the portal's zone): each field's own message when empty or not a time. */
 export const maintenanceForm = z.object({
-  announceFrom: str.pipe(z.string().trim().min(1, 'consoleAdmin.maintenance.errTime')),
-  startsAt: str.pipe(z.string().trim().min(1, 'consoleAdmin.maintenance.errTime')),
-  endsAt: str.pipe(z.string().trim().min(1, 'consoleAdmin.maintenance.errTime')),
-  messageEn: str.pipe(z.string().trim().max(500, 'consoleAdmin.maintenance.errLong')),
-  messageFr: str.pipe(z.string().trim().max(500, 'consoleAdmin.maintenance.errLong')),
+  announceFrom: str.pipe(z.string().trim()),
+  startsAt: str.pipe(z.string().trim()),
+  endsAt: str.pipe(z.string().trim()),
+  messageEn: str.pipe(z.string().trim().max(500, 'consoleAdmin.maintenance.errMessageEnLong')),
+  messageFr: str.pipe(z.string().trim().max(500, 'consoleAdmin.maintenance.errMessageFrLong')),
 })
 export const MAINTENANCE_FIELDS = ['announceFrom', 'startsAt', 'endsAt', 'messageEn', 'messageFr'] as const
+export const MAINTENANCE_TIME_FIELDS = ['announceFrom', 'startsAt', 'endsAt'] as const
 
 export const helpForm = z.object({
   en: str.pipe(z.string().max(10_000, 'consoleAdmin.help.errLong')),

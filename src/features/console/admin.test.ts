@@ -127,6 +127,106 @@ describe('administration', () => {
     await signInStaffAgain()
   })
 
+  it('names each maintenance field in its error, one per field, in the reader’s language', async () => {
+    await admin.get('/en/console/admin/maintenance')
+    let res = await admin.post('/en/console/admin/maintenance', { announceFrom: '', startsAt: '', endsAt: '' })
+    assert.equal(res.status, 400)
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => [l.text, l.href, l.targetExists]), [
+      ['Enter the date and time to announce the window from', '#announce-from', true],
+      ['Enter the start date and time', '#starts-at', true],
+      ['Enter the end date and time', '#ends-at', true],
+    ])
+    res = await admin.post('/en/console/admin/maintenance', { announceFrom: 'soon', startsAt: '2026-12-05 22:00', endsAt: '2026-13-01 01:00', messageEn: 'x'.repeat(501), messageFr: 'y'.repeat(501) })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), [
+      'Enter the date and time to announce the window from like 2026-12-05 22:00',
+      'Enter the end date and time like 2026-12-05 22:00',
+      'The message in English must be 500 characters or fewer',
+      'The message in French must be 500 characters or fewer',
+    ])
+    res = await admin.post('/fr/console/admin/maintenance', { announceFrom: '2026-12-01 09:00', startsAt: 'demain', endsAt: '' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['Entrez la date et l’heure de début comme 2026-12-05 22:00', 'Entrez la date et l’heure de fin'])
+    assert.equal(await t.db.selectFrom('maintenance_window').select('id').where('announce_from', '=', new Date('2026-12-01T14:00:00Z')).executeTakeFirst(), undefined)
+  })
+
+  it('a second cancel of a window says it was already cancelled, by whom and when, and changes nothing', async () => {
+    await admin.get('/en/console/admin/maintenance')
+    await admin.post('/en/console/admin/maintenance', { announceFrom: '2026-11-23 09:00', startsAt: '2026-12-10 22:00', endsAt: '2026-12-11 02:00' })
+    const w = await t.db.selectFrom('maintenance_window').select('id').where('cancelled_at', 'is', null).where('starts_at', '>', new Date('2026-12-10T00:00:00Z')).executeTakeFirstOrThrow()
+    // Two administrators had the page open (or one sent the form again with Back).
+    const other = new TestClient(t.app)
+    const second = await createUser(t.db, { username: 'admin.second', role: 'administrator' })
+    await signInAs(other, second.id)
+    await other.get('/en/console/admin/maintenance')
+    assert.equal((await admin.post(`/en/console/admin/maintenance/${w.id}/cancel`, {})).status, 303)
+    const cancelledAt = (await t.db.selectFrom('maintenance_window').select('cancelled_at').where('id', '=', w.id).executeTakeFirstOrThrow()).cancelled_at
+    t.clock.advanceMinutes(5)
+    const res = await other.post(`/en/console/admin/maintenance/${w.id}/cancel`, {})
+    assert.equal(res.status, 409)
+    assert.equal(text(res.dom.querySelector('.notice-info')), 'The maintenance window starting December 10, 2026 at 10:00 p.m. was already cancelled, by admin.console on November 23, 2026 at 10:00 a.m. Nothing was changed.')
+    assert.equal(res.dom.querySelector('.notice-success'), null)
+    assert.deepEqual((await t.db.selectFrom('maintenance_window').select('cancelled_at').where('id', '=', w.id).executeTakeFirstOrThrow()).cancelled_at, cancelledAt)
+    assert.equal((await t.db.selectFrom('audit_event').select('id').where('action', '=', 'maintenance.cancelled').where('object_id', '=', w.id).execute()).length, 1)
+    const fr = await other.post(`/fr/console/admin/maintenance/${w.id}/cancel`, {})
+    assert.match(text(fr.dom.querySelector('.notice-info')), /^La période de maintenance commençant le 10 décembre 2026 .* était déjà annulée, par admin\.console le 23 novembre 2026/)
+    // An unknown window is still not found.
+    assert.equal((await other.post('/en/console/admin/maintenance/00000000-0000-4000-8000-000000000000/cancel', {})).status, 404)
+    t.clock.set('2026-11-23T15:00:00Z')
+  })
+
+  it('removing a staff member’s access asks first (a page, then a form), and a second removal says it was done', async () => {
+    const victim = await createUser(t.db, { username: 'officer.leaving', role: 'officer' })
+    const staff = await admin.get('/en/console/staff')
+    // The table links to the confirmation page: no form there removes anyone at one click.
+    assert.equal(staff.dom.querySelector(`form[action="/en/console/staff/${victim.id}/remove"]`), null)
+    const link = staff.dom.querySelector(`a[href="/en/console/staff/${victim.id}/remove"]`)
+    assert.ok(link)
+    assert.equal(text(link), 'Remove access officer.leaving')
+    const confirm = await admin.get(`/en/console/staff/${victim.id}/remove`)
+    assert.equal(confirm.status, 200)
+    assert.equal(text(confirm.dom.querySelector('h1')), 'Remove officer.leaving’s access')
+    assert.match(text(confirm.dom.querySelector('main')), /Remove officer\.leaving’s access to the console\? They are signed out at once/)
+    assert.ok(confirm.dom.querySelector(`form[action="/en/console/staff/${victim.id}/remove"] button`))
+    assert.ok(confirm.dom.querySelector('main a[href="/en/console/staff"]'), 'a way back that keeps the access')
+    assert.equal((await t.db.selectFrom('app_user').select('status').where('id', '=', victim.id).executeTakeFirstOrThrow()).status, 'active', 'asking changes nothing')
+    const fr = await admin.get(`/fr/console/staff/${victim.id}/remove`)
+    assert.equal(text(fr.dom.querySelector('h1')), 'Retirer l’accès de officer.leaving')
+
+    const res = await admin.post(`/en/console/staff/${victim.id}/remove`, {})
+    assert.equal(res.status, 303)
+    assert.equal((await t.db.selectFrom('app_user').select('status').where('id', '=', victim.id).executeTakeFirstOrThrow()).status, 'deleted')
+    // Sent again (Back), or opened again: said, not a "not found" page; nothing more happens.
+    const again = await admin.post(`/en/console/staff/${victim.id}/remove`, {})
+    assert.equal(again.status, 409)
+    assert.equal(text(again.dom.querySelector('.notice-info')), 'officer.leaving’s access was already removed, by admin.console on November 23, 2026 at 10:00 a.m. Nothing was changed.')
+    const reopened = await admin.get(`/en/console/staff/${victim.id}/remove`)
+    assert.equal(reopened.status, 200)
+    assert.match(text(reopened.dom.querySelector('.notice-info')), /already removed/)
+    assert.equal(reopened.dom.querySelector(`form[action="/en/console/staff/${victim.id}/remove"]`), null)
+    assert.equal((await t.db.selectFrom('audit_event').select('id').where('action', '=', 'staff.removed').where('object_id', '=', victim.id).execute()).length, 1)
+    // Their own access: no confirmation page offers it.
+    const self = await admin.get(`/en/console/staff/${adminId}/remove`)
+    assert.equal(self.dom.querySelector(`form[action="/en/console/staff/${adminId}/remove"]`), null)
+    assert.match(text(self.dom.querySelector('.notice-info')), /You cannot remove your own access/)
+    assert.equal((await officer.get(`/en/console/staff/${victim.id}/remove`)).status, 403)
+  })
+
+  it('staff-creation errors speak of the new person (their names), in each language', async () => {
+    await admin.get('/en/console/staff')
+    let res = await admin.post('/en/console/staff', { username: 'new.person', givenName: ' ', familyName: '', role: 'boss', password: 'a fine temporary phrase' })
+    assert.equal(res.status, 400)
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => [l.text, l.href]), [
+      ['Enter their given name', '#given-name'],
+      ['Enter their family name', '#family-name'],
+      ['Choose the role', '#role'],
+    ])
+    res = await admin.post('/en/console/staff', { username: 'new.person', givenName: 'x'.repeat(101), familyName: 'y'.repeat(101), role: 'officer', password: 'a fine temporary phrase' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['The given name must be 100 characters or fewer', 'The family name must be 100 characters or fewer'])
+    await admin.get('/fr/console/staff')
+    res = await admin.post('/fr/console/staff', { username: 'new.person', givenName: '', familyName: '', role: 'officer', password: 'a fine temporary phrase' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['Entrez le prénom de la personne', 'Entrez le nom de famille de la personne'])
+    assert.ok(!/your|votre/i.test(errorSummaryLinks(res.dom).map((l) => l.text).join(' ')))
+  })
+
   it('cancels a window', async () => {
     await admin.get('/en/console/admin/maintenance')
     await admin.post('/en/console/admin/maintenance', { announceFrom: '2026-11-23 09:00', startsAt: '2026-11-27 22:00', endsAt: '2026-11-28 02:00' })

@@ -41,12 +41,12 @@ ${m.setting ? button({ text: t('consoleAdmin.fee.reset', { amount: formatMoney(m
 </form>`
 }
 
-export function maintenanceView(t: Translate, lang: Lang, timeZone: string, token: string, m: { windows: MaintenanceWindow[]; now: Date; values: Record<string, string>; errors?: FormErrors; done?: string }): Html {
+export function maintenanceView(t: Translate, lang: Lang, timeZone: string, token: string, m: { windows: MaintenanceWindow[]; now: Date; values: Record<string, string>; errors?: FormErrors; notice?: { kind: 'success' | 'info'; title: string } }): Html {
   const when = (d: Date) => formatInZone(lang, d, timeZone, 'listed')
   const state = (w: MaintenanceWindow) =>
     w.starts_at <= m.now ? t('consoleAdmin.maintenance.stateActive') : w.announce_from <= m.now ? t('consoleAdmin.maintenance.stateAnnounced') : t('consoleAdmin.maintenance.stateScheduled')
   return html`<h1>${t('consoleAdmin.maintenance.title')}</h1>
-${m.done ? notice({ kind: 'success', title: m.done }) : ''}
+${m.notice ? notice(m.notice) : ''}
 <p>${t('consoleAdmin.maintenance.lead', { zone: timeZone })}</p>
 <h2>${t('consoleAdmin.maintenance.upcoming')}</h2>
 ${

@@ -11,6 +11,13 @@ export interface Bar {
   value: number
 }
 
+/** How a chart writes a number and a point's tooltip ("label: value"): the page's language gives them (French puts a space before the colon). */
+export interface ChartWords {
+  number(value: number): string
+  tip(label: string, value: string): string
+}
+const PLAIN: ChartWords = { number: String, tip: (label, value) => `${label}: ${value}` }
+
 const BAR = '#26374a'
 const TEXT = '#333333'
 const GRID = '#d6d6d6'
@@ -25,7 +32,7 @@ export function niceMax(max: number): number {
 }
 
 /** Vertical bars (a series over time). */
-export function columnChart(id: string, title: string, desc: string, bars: readonly Bar[]): Html {
+export function columnChart(id: string, title: string, desc: string, bars: readonly Bar[], words: ChartWords = PLAIN): Html {
   const width = 640
   const height = 260
   const left = 44
@@ -45,13 +52,13 @@ ${ticks.map((tk) => {
 ${bars.map((b, i) => {
   const h = round((b.value / max) * plotH)
   const x = round(left + i * step + step * 0.15)
-  return html`<rect x="${x}" y="${round(top + plotH - h)}" width="${round(step * 0.7)}" height="${h}" fill="${BAR}"><title>${b.label}: ${b.value}</title></rect><text x="${round(x + step * 0.35)}" y="${height - bottom + 16}" text-anchor="middle" font-size="11" fill="${TEXT}">${b.label}</text>`
+  return html`<rect x="${x}" y="${round(top + plotH - h)}" width="${round(step * 0.7)}" height="${h}" fill="${BAR}"><title>${words.tip(b.label, words.number(b.value))}</title></rect><text x="${round(x + step * 0.35)}" y="${height - bottom + 16}" text-anchor="middle" font-size="11" fill="${TEXT}">${b.label}</text>`
 })}
 </svg>`
 }
 
 /** Horizontal bars (categories). */
-export function barChart(id: string, title: string, desc: string, bars: readonly Bar[]): Html {
+export function barChart(id: string, title: string, desc: string, bars: readonly Bar[], words: ChartWords = PLAIN): Html {
   const width = 640
   const row = 26
   const left = 150
@@ -64,13 +71,13 @@ export function barChart(id: string, title: string, desc: string, bars: readonly
 ${bars.map((b, i) => {
   const y = 8 + i * row
   const w = round((b.value / max) * plotW)
-  return html`<text x="${left - 8}" y="${y + 16}" text-anchor="end" font-size="12" fill="${TEXT}">${b.label.length > 22 ? `${b.label.slice(0, 21)}…` : b.label}</text><rect x="${left}" y="${y + 3}" width="${w}" height="${row - 8}" fill="${BAR}"/><text x="${left + w + 6}" y="${y + 16}" font-size="12" fill="${TEXT}">${b.value}</text>`
+  return html`<text x="${left - 8}" y="${y + 16}" text-anchor="end" font-size="12" fill="${TEXT}">${b.label.length > 22 ? `${b.label.slice(0, 21)}…` : b.label}</text><rect x="${left}" y="${y + 3}" width="${w}" height="${row - 8}" fill="${BAR}"/><text x="${left + w + 6}" y="${y + 16}" font-size="12" fill="${TEXT}">${words.number(b.value)}</text>`
 })}
 </svg>`
 }
 
 /** A line with points (a trend; null values leave a gap). */
-export function lineChart(id: string, title: string, desc: string, points: ReadonlyArray<{ label: string; value: number | null }>): Html {
+export function lineChart(id: string, title: string, desc: string, points: ReadonlyArray<{ label: string; value: number | null }>, words: ChartWords = PLAIN): Html {
   const width = 640
   const height = 260
   const left = 44
@@ -97,6 +104,6 @@ ${[0, max / 2, max].map((tk) => {
   return html`<line x1="${left}" x2="${width - 4}" y1="${y}" y2="${y}" stroke="${GRID}"/><text x="${left - 6}" y="${y + 4}" text-anchor="end" font-size="12" fill="${TEXT}">${round(tk)}</text>`
 })}
 ${segments.map((d) => html`<path d="${d}" fill="none" stroke="${BAR}" stroke-width="2"/>`)}
-${xy.map((p) => html`${p.y === null ? '' : html`<circle cx="${p.x}" cy="${p.y}" r="3.5" fill="${BAR}"><title>${p.label}: ${p.value}</title></circle>`}<text x="${p.x}" y="${height - bottom + 16}" text-anchor="middle" font-size="11" fill="${TEXT}">${p.label}</text>`)}
+${xy.map((p) => html`${p.y === null ? '' : html`<circle cx="${p.x}" cy="${p.y}" r="3.5" fill="${BAR}"><title>${words.tip(p.label, words.number(p.value ?? 0))}</title></circle>`}<text x="${p.x}" y="${height - bottom + 16}" text-anchor="middle" font-size="11" fill="${TEXT}">${p.label}</text>`)}
 </svg>`
 }

@@ -17,6 +17,7 @@ export function dashboardView(t: Translate, lang: Lang, d: DashboardData): Html 
   const fmt = new Intl.NumberFormat(lang === 'fr' ? 'fr-CA' : 'en-CA')
   const total = d.perMonth.reduce((s, r) => s + r.offers, 0)
   const c = d.counts
+  const words = { number: (v: number) => fmt.format(v), tip: (label: string, value: string) => t('consoleWork.dashboard.tip', { label, value }) }
   const overall = d.medianOverallHours === null ? t('consoleWork.dashboard.noMedian') : `${fmt.format(d.medianOverallHours)} h`
   return html`<h1>${t('consoleWork.dashboard.title')}</h1>
 <p>${t('consoleWork.dashboard.lead')}</p>
@@ -31,15 +32,15 @@ ${summaryList([
   { key: t('consoleWork.dashboard.enrolmentsWaiting'), value: fmt.format(c.enrolmentsWaiting) },
 ])}
 <h2>${t('consoleWork.dashboard.perMonthTitle')}</h2>
-<div class="chart-pair"><figure>${columnChart('chart-per-month', t('consoleWork.dashboard.perMonthTitle'), t('consoleWork.dashboard.perMonthDesc', { first: d.months[0]!, last: d.months.at(-1)!, total: fmt.format(total) }), d.perMonth.map((r) => ({ label: r.month, value: r.offers })))}</figure>
+<div class="chart-pair"><figure>${columnChart('chart-per-month', t('consoleWork.dashboard.perMonthTitle'), t('consoleWork.dashboard.perMonthDesc', { first: d.months[0]!, last: d.months.at(-1)!, total: fmt.format(total) }), d.perMonth.map((r) => ({ label: r.month, value: r.offers })), words)}</figure>
 ${table(t, t('consoleWork.dashboard.perMonthTitle'), [t('consoleWork.dashboard.month'), t('consoleWork.dashboard.offers')], d.perMonth.map((r) => [r.month, fmt.format(r.offers)]))}</div>
 <h2>${t('consoleWork.dashboard.byExemptionTitle')}</h2>
-<div class="chart-pair"><figure>${barChart('chart-by-exemption', t('consoleWork.dashboard.byExemptionTitle'), t('consoleWork.dashboard.byExemptionDesc'), d.byExemption.map((r) => ({ label: r.code || '—', value: r.offers })))}</figure>
+<div class="chart-pair"><figure>${barChart('chart-by-exemption', t('consoleWork.dashboard.byExemptionTitle'), t('consoleWork.dashboard.byExemptionDesc'), d.byExemption.map((r) => ({ label: r.code || '—', value: r.offers })), words)}</figure>
 ${table(t, t('consoleWork.dashboard.byExemptionTitle'), [t('consoleWork.dashboard.code'), t('consoleWork.dashboard.offers')], d.byExemption.map((r) => [r.code || '—', fmt.format(r.offers)]))}</div>
 <h2>${t('consoleWork.dashboard.byProvinceTitle')}</h2>
-<div class="chart-pair"><figure>${barChart('chart-by-province', t('consoleWork.dashboard.byProvinceTitle'), t('consoleWork.dashboard.byProvinceDesc'), d.byProvince.map((r) => ({ label: provinceName(r.province, lang) ?? (r.province || '—'), value: r.offers })))}</figure>
+<div class="chart-pair"><figure>${barChart('chart-by-province', t('consoleWork.dashboard.byProvinceTitle'), t('consoleWork.dashboard.byProvinceDesc'), d.byProvince.map((r) => ({ label: provinceName(r.province, lang) ?? (r.province || '—'), value: r.offers })), words)}</figure>
 ${table(t, t('consoleWork.dashboard.byProvinceTitle'), [t('consoleWork.dashboard.province'), t('consoleWork.dashboard.offers')], d.byProvince.map((r) => [provinceName(r.province, lang) ?? (r.province || '—'), fmt.format(r.offers)]))}</div>
 <h2>${t('consoleWork.dashboard.medianTitle')}</h2>
-<div class="chart-pair"><figure>${lineChart('chart-median', t('consoleWork.dashboard.medianTitle'), t('consoleWork.dashboard.medianDesc', { overall }), d.medianDecision.map((r) => ({ label: r.month, value: r.hours })))}</figure>
+<div class="chart-pair"><figure>${lineChart('chart-median', t('consoleWork.dashboard.medianTitle'), t('consoleWork.dashboard.medianDesc', { overall }), d.medianDecision.map((r) => ({ label: r.month, value: r.hours })), words)}</figure>
 ${table(t, t('consoleWork.dashboard.medianTitle'), [t('consoleWork.dashboard.month'), t('consoleWork.dashboard.hours'), t('consoleWork.dashboard.decided')], d.medianDecision.map((r) => [r.month, r.hours === null ? '—' : fmt.format(r.hours), fmt.format(r.decided)]))}</div>`
 }

@@ -3,6 +3,7 @@ import type { Db } from '../../db/connect.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { bilingual, renderPdf } from '../../platform/pdf.ts'
+import { isMessageKey, type MessageKey } from '../../i18n/i18n.ts'
 import type { Answers, OfferStatus } from '../offers/offers.tables.ts'
 import { formatMoney } from '../reference/validators.ts'
 import type { InspectionExport } from './console.tables.ts'
@@ -20,7 +21,16 @@ export interface DossierEvent {
   at: Date
   kind: string
   actor: string
+  /** Without words of ours: values, codes and what people typed (a note, a reason). */
   detail: string
+  /** Facts that need words: put into the reader's language by the page, into both by the exports. */
+  facts?: DossierFact[]
+}
+
+/** A fact of an event, written by `consoleWork.inspection.fact.<kind>` around its value. */
+export interface DossierFact {
+  kind: 'ip' | 'firstDay' | 'inspectionUntil' | 'refund'
+  value: string
 }
 
 export interface DossierOffer {
@@ -48,6 +58,34 @@ export interface DossierBusiness {
   city: string
   province: string
   postal_code: string
+}
+
+type Words = (key: MessageKey, params?: Record<string, string | number>) => string
+
+/** A fact in words: the reader's language (`t`), or both (`bilingual`, for the exports). */
+export function factText(words: Words, f: DossierFact): string {
+  if (f.kind === 'refund') {
+    const key = `consoleWork.inspection.refundState.${f.value}`
+    return isMessageKey(key) ? words(key) : f.value
+  }
+  return words(`consoleWork.inspection.fact.${f.kind}`, { value: f.value })
+}
+
+/** An event's detail and its facts, in words. */
+export function eventDetail(words: Words, e: DossierEvent): string {
+  return [e.detail, ...(e.facts ?? []).map((f) => factText(words, f))].filter(Boolean).join('; ')
+}
+
+/**
+ * What "Inspection until" says of an offer: the last day of its window once a work permit is
+ * issued; otherwise why there is none (the window runs from the first day of employment, which
+ * only an issued permit has), never a blank an inspector could read as missing data.
+ */
+export function inspectionUntilText(words: Words, o: Pick<DossierOffer, 'inspectionUntil' | 'outcome' | 'status'>): string {
+  if (o.inspectionUntil) return o.inspectionUntil
+  if (o.outcome === 'refused') return words('consoleWork.inspection.untilRefused')
+  if (o.status === 'withdrawn') return words('consoleWork.inspection.untilWithdrawn')
+  return words('consoleWork.inspection.untilNotIssued')
 }
 
 /** The first day still inside a six-year window that ends today or later: `today` minus six years. */
@@ -131,11 +169,16 @@ export async function loadDossierOffers(db: DbOrTrx, businessId: string, ids: re
     if (m.undone_at) add(m.offer_id, { at: m.undone_at, kind: 'offer.unmatched', actor: m.undone_by ?? '', detail: m.undo_reason ?? '' })
   }
   for (const d of decisions) {
+    const facts: DossierFact[] = []
+    if (d.first_day_of_employment) facts.push({ kind: 'firstDay', value: d.first_day_of_employment })
+    if (d.inspection_until) facts.push({ kind: 'inspectionUntil', value: d.inspection_until })
+    if (d.refund_outcome) facts.push({ kind: 'refund', value: d.refund_outcome })
     add(d.offer_id, {
       at: d.decided_at,
       kind: d.outcome === 'issued' ? 'offer.work_permit_issued' : 'offer.work_permit_refused',
       actor: d.decided_by_name,
-      detail: [d.first_day_of_employment ? `first day ${d.first_day_of_employment}; inspection until ${d.inspection_until}` : '', d.refund_outcome ? `refund ${d.refund_outcome}` : '', d.note].filter(Boolean).join('; '),
+      detail: d.note,
+      facts,
     })
   }
   for (const v of versions) {
@@ -146,7 +189,7 @@ export async function loadDossierOffers(db: DbOrTrx, businessId: string, ids: re
   for (const a of audits) {
     if (ANSWERED_BY_RECORDS.has(a.action)) continue
     const offerId = ids.includes(a.object_id ?? '') ? a.object_id! : paymentOffer.get(a.object_id ?? '')
-    if (offerId) add(offerId, { at: a.occurred_at, kind: a.action, actor: a.actor_label, detail: a.ip ? `from ${a.ip}` : '' })
+    if (offerId) add(offerId, { at: a.occurred_at, kind: a.action, actor: a.actor_label, detail: '', facts: a.ip ? [{ kind: 'ip', value: a.ip }] : [] })
   }
   const byId = new Map(offers.map((o) => [o.id, o]))
   const decisionOf = new Map(decisions.map((d) => [d.offer_id, d]))
@@ -195,7 +238,8 @@ export const CSV_HEADER = [
   'Submitted / Soumise',
   'Work permit / Permis de travail',
   'First day of employment / Premier jour d’emploi',
-  'Inspection until / Inspection jusqu’au',
+  // A date or nothing, so the column sorts and filters as dates; the header says what empty means.
+  'Inspection until (empty: no work permit issued) / Inspection jusqu’au (vide : aucun permis de travail délivré)',
   'Event time (UTC) / Moment (UTC)',
   'Event / Événement',
   'By / Par',
@@ -207,7 +251,7 @@ export function csvRows(offers: readonly DossierOffer[]): string {
   for (const o of offers) {
     const head = [o.offerNumber, o.status, o.workerName, o.jobTitle, o.exemptionCode, o.province, o.submittedAt?.toISOString() ?? '', o.outcome ?? '', o.firstDay ?? '', o.inspectionUntil ?? '']
     const events = o.events.length ? o.events : [{ at: o.submittedAt ?? new Date(0), kind: 'offer.submitted', actor: '', detail: '' }]
-    for (const e of events) out += [...head, e.at.toISOString(), e.kind, e.actor, e.detail].map(csvCell).join(',') + '\r\n'
+    for (const e of events) out += [...head, e.at.toISOString(), e.kind, e.actor, eventDetail(bilingual, e)].map(csvCell).join(',') + '\r\n'
   }
   return out
 }
@@ -234,9 +278,12 @@ export function dossierPdf(business: DossierBusiness, offers: readonly DossierOf
       h.row(bilingual('consoleWork.search.submitted'), o.submittedAt?.toISOString() ?? '')
       if (o.outcome) h.row(bilingual('consoleWork.offer.decisionTitle'), bilingual(o.outcome === 'issued' ? 'consoleWork.offer.issued' : 'consoleWork.offer.refused'))
       if (o.firstDay) h.row(bilingual('consoleWork.offer.firstDay'), o.firstDay)
-      if (o.inspectionUntil) h.row(bilingual('consoleWork.inspection.until'), o.inspectionUntil)
+      h.row(bilingual('consoleWork.inspection.until'), inspectionUntilText(bilingual, o))
       doc.moveDown(0.2)
-      for (const e of o.events) h.paragraph(`${e.at.toISOString()}  ${e.kind}${e.actor ? `  ${e.actor}` : ''}${e.detail ? `  ${e.detail}` : ''}`)
+      for (const e of o.events) {
+        const detail = eventDetail(bilingual, e)
+        h.paragraph(`${e.at.toISOString()}  ${e.kind}${e.actor ? `  ${e.actor}` : ''}${detail ? `  ${detail}` : ''}`)
+      }
     }
   })
 }

@@ -8,6 +8,7 @@ import { TestClient, text } from '../../../tests/helpers/http.ts'
 import { pdfText } from '../../../tests/helpers/pdf-text.ts'
 import { registerSignInAs, signInAs } from '../../../tests/helpers/sign-in-as.ts'
 import { createUser } from '../../../tests/helpers/users.ts'
+import { audit } from '../../platform/audit.ts'
 import { claimExport, csvCell, INLINE_LIMIT, processExportsOnce, requestExport, runExport } from './inspection.service.ts'
 
 describe('compliance inspection and exports', () => {
@@ -132,6 +133,56 @@ describe('compliance inspection and exports', () => {
     const file = await officer.get(status.dom.querySelector('a[href$="/download"]')!.getAttribute('href')!)
     const records = parse(file.raw.rawPayload, { bom: true, columns: true }) as Array<Record<string, string>>
     assert.equal(new Set(records.map((r) => r['Offer number / Numéro d’offre'])).size, 250)
+  })
+
+  it('writes the history in the reader’s language, and says why an offer has no inspection date', async () => {
+    const b = await makeBusiness(t.db, { eight: '32345678', legalName: 'Ferme Lavoie' })
+    const pending = await makeOffer(t.db, { businessId: b, userId: bossId, offerNumber: 'A3100001' })
+    const refused = await makeOffer(t.db, { businessId: b, userId: bossId, offerNumber: 'A3100002', status: 'matched' })
+    const issued = await makeOffer(t.db, { businessId: b, userId: bossId, offerNumber: 'A3100003', status: 'matched' })
+    const withdrawn = await makeOffer(t.db, { businessId: b, userId: bossId, offerNumber: 'A3100004', status: 'withdrawn' })
+    const decidedAt = new Date('2026-02-01T15:00:00Z')
+    await t.db.insertInto('work_permit_decision').values({ offer_id: refused, outcome: 'refused', refund_outcome: 'refunded', decided_by: officerId, decided_at: decidedAt }).execute()
+    await t.db.insertInto('work_permit_decision').values({ offer_id: issued, outcome: 'issued', first_day_of_employment: '2026-03-02', inspection_until: '2032-03-01', decided_by: officerId, decided_at: decidedAt }).execute()
+    // An action recorded with the address it came from.
+    await audit(t.db, { userId: bossId, label: 'employer.inspect', ip: '192.0.2.7' }, new Date('2026-01-12T15:00:00Z'), { action: 'offer.viewed', businessId: b, objectType: 'offer', objectId: pending })
+
+    const until = (page: Awaited<ReturnType<TestClient['get']>>) =>
+      Object.fromEntries(page.dom.querySelectorAll('table').at(-1)!.querySelectorAll('tbody tr').map((tr) => [text(tr.querySelector('td')), text(tr.querySelectorAll('td')[4])]))
+    const en = await officer.get(`/en/console/employers/${b}`)
+    assert.deepEqual(until(en), {
+      A3100001: 'Not applicable: no work permit issued yet (the six years start on the first day of employment)',
+      A3100002: 'Not applicable: work permit refused',
+      A3100003: '2032-03-01',
+      A3100004: 'Not applicable: offer withdrawn, no work permit issued',
+    })
+    assert.match(text(en.dom.querySelector('main')), /offer\.viewed \(employer\.inspect\) — from 192\.0\.2\.7/)
+    assert.match(text(en.dom.querySelector('main')), /offer\.work_permit_issued \(officer\.inspect\) — first day of employment 2026-03-02; open to inspection until 2032-03-01/)
+    assert.match(text(en.dom.querySelector('main')), /offer\.work_permit_refused \(officer\.inspect\) — fee refunded/)
+
+    const fr = await officer.get(`/fr/console/employers/${b}`)
+    assert.equal(until(fr).A3100001, 'Sans objet : aucun permis de travail délivré pour l’instant (les six ans commencent le premier jour d’emploi)')
+    assert.equal(until(fr).A3100002, 'Sans objet : permis de travail refusé')
+    const history = text(fr.dom.querySelector('main'))
+    assert.match(history, /offer\.viewed \(employer\.inspect\) — depuis l’adresse 192\.0\.2\.7/)
+    assert.match(history, /premier jour d’emploi le 2026-03-02; inspection possible jusqu’au 2032-03-01/)
+    assert.match(history, /frais remboursés/)
+    assert.doesNotMatch(history, /\bfrom\b|first day|inspection until|refund /, 'no English words on the French page')
+    // French typography: a non-breaking space before each colon of ours.
+    assert.match(fr.body, /12 janv\. 2026.*\u00a0: offer\.viewed/)
+
+    // The CSV: a date or an empty cell, the header saying what empty means; details in both languages.
+    const res = await officer.post(`/en/console/employers/${b}/exports`, { format: 'csv' })
+    const status = await officer.follow(res)
+    const file = await officer.get(status.dom.querySelector('a[href$="/download"]')!.getAttribute('href')!)
+    const records = parse(file.raw.rawPayload, { bom: true, columns: true, skip_empty_lines: true }) as Array<Record<string, string>>
+    const header = 'Inspection until (empty: no work permit issued) / Inspection jusqu’au (vide\u00a0: aucun permis de travail délivré)'
+    const cell = (number: string) => [...new Set(records.filter((r) => r['Offer number / Numéro d’offre'] === number).map((r) => r[header]))]
+    assert.deepEqual(cell('A3100001'), [''])
+    assert.deepEqual(cell('A3100002'), [''])
+    assert.deepEqual(cell('A3100003'), ['2032-03-01'])
+    assert.ok(records.some((r) => r['Event / Événement'] === 'offer.viewed' && r['Details / Détails'] === 'from 192.0.2.7 / depuis l’adresse 192.0.2.7'))
+    void withdrawn
   })
 
   it('is officers only', async () => {

@@ -69,6 +69,24 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['Offer A1000001 is already matched to an application'])
   })
 
+  it('lists every field’s error, each linked to its field, when the matching form is sent empty', async () => {
+    await officer.get('/en/console/matching')
+    let res = await officer.post('/en/console/matching', { offerNumber: '', passportNumber: '', citizenship: '' })
+    assert.equal(res.status, 400)
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => [l.text, l.href, l.targetExists]), [
+      ['Enter the offer number', '#offer-number', true],
+      ['Enter the passport number', '#passport-number', true],
+      ['Enter the country of citizenship', '#citizenship', true],
+    ])
+    // Each message is beside its field too, and in French on the French page.
+    for (const id of ['offer-number', 'passport-number', 'citizenship']) assert.ok(res.dom.querySelector(`#${id}-error`), `${id} has its message`)
+    res = await officer.post('/fr/console/matching', {})
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['Entrez le numéro d’offre', 'Entrez le numéro de passeport', 'Entrez le pays de citoyenneté'])
+    // Only the offer number missing: the other elements are still checked.
+    res = await officer.post('/en/console/matching', { offerNumber: ' ', passportNumber: 'G12345678', citizenship: 'Narnia' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['Enter the offer number', 'No country has that name or code'])
+  })
+
   it('un-matches before a decision (with a reason), never after', async () => {
     const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000002' })
     await officer.get('/en/console/matching')
@@ -89,6 +107,15 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     await officer.get(`/en/console/offers/${id}`)
     res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'issued', firstDay: '2026-12-01', note: '' })
     assert.equal(res.status, 303)
+    assert.equal(res.location, `/en/console/offers/${id}?done=issued`)
+    // The officer is told what was recorded.
+    assert.equal(
+      text((await officer.follow(res)).dom.querySelector('.notice-success')),
+      'Recorded for offer A1000002: work permit issued, first day of employment December 1, 2026, open to inspection until November 30, 2032. The employer is told.',
+    )
+    assert.match(text((await officer.get(`/fr/console/offers/${id}?done=issued`)).dom.querySelector('.notice-success')), /Décision inscrite pour l’offre A1000002 : permis de travail délivré, premier jour d’emploi le 1 décembre 2026/)
+    // A banner is only what the offer holds: "refused" is not claimed of an issued permit, and unknown words say nothing.
+    for (const done of ['refused', 'constructor', 'toString']) assert.equal((await officer.get(`/en/console/offers/${id}?done=${done}`)).dom.querySelector('.notice-success'), null, done)
     const decision = await t.db.selectFrom('work_permit_decision').selectAll().where('offer_id', '=', id).executeTakeFirstOrThrow()
     assert.equal(decision.first_day_of_employment, '2026-12-01')
     assert.equal(decision.inspection_until, '2032-11-30')
@@ -133,7 +160,7 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     const before = gateway.refunds.length
     const res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused', note: 'Inadmissible' })
     assert.equal(res.status, 303)
-    assert.equal(res.location, `/en/console/offers/${id}?refund=refunded`)
+    assert.equal(res.location, `/en/console/offers/${id}?done=refused&refund=refunded`)
     assert.equal(gateway.refunds.length, before + 1)
     const payment = await t.db.selectFrom('payment').select('status').where('id', '=', paymentId).executeTakeFirstOrThrow()
     assert.equal(payment.status, 'refunded')
@@ -142,7 +169,7 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     const decision = await t.db.selectFrom('work_permit_decision').selectAll().where('offer_id', '=', id).executeTakeFirstOrThrow()
     assert.deepEqual([decision.outcome, decision.refund_outcome, decision.refund_payment_id, decision.inspection_until], ['refused', 'refunded', paymentId, null])
     const page = await officer.follow(res)
-    assert.match(text(page.dom.querySelector('.notice-success')), /The fee was refunded/)
+    assert.deepEqual(page.dom.querySelectorAll('.notice-success').map((n) => text(n)), ['Recorded for offer A1000004: work permit refused. The employer is told.', 'The fee was refunded.'])
     assert.match(page.body, /refunded \(receipt EC-2026-/)
     // Asking again refunds nothing more.
     await officer.post(`/en/console/offers/${id}/refund`, {})
@@ -157,7 +184,7 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     gateway.answer = () => ({ status: 'failed', reason: 'card closed' })
     await officer.get(`/en/console/offers/${id}`)
     let res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused' })
-    assert.equal(res.location, `/en/console/offers/${id}?refund=failed`)
+    assert.equal(res.location, `/en/console/offers/${id}?done=refused&refund=failed`)
     let page = await officer.follow(res)
     assert.ok(page.dom.querySelector(`form[action="/en/console/offers/${id}/refund"]`))
     gateway.answer = () => ({ status: 'succeeded', refundId: 'rf-retry' })
@@ -171,7 +198,7 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000006', status: 'matched' })
     await officer.get(`/en/console/offers/${id}`)
     const res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused' })
-    assert.equal(res.location, `/en/console/offers/${id}?refund=not_refundable`)
+    assert.equal(res.location, `/en/console/offers/${id}?done=refused&refund=not_refundable`)
   })
 
   it('corrects the exemption code and the passport number with a reason, keeping the history', async () => {

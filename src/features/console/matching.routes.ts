@@ -4,7 +4,7 @@ import type { SignedInUser } from '../../db/database.ts'
 import type { MessageKey } from '../../i18n/i18n.ts'
 import { actorFrom } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
-import { dayInZone } from '../../platform/dates.ts'
+import { dayInZone, formatInZone } from '../../platform/dates.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { formErrors, zodFormErrors } from '../../ui/form-errors.ts'
@@ -31,14 +31,14 @@ const text = (body: unknown, keys: readonly string[]): Record<string, string> =>
 
 function problemMessage(t: FastifyRequest['t'], p: MatchProblem, offerNumber: string): [string, string] {
   switch (p.kind) {
+    case 'required':
+      return [p.field, t(p.field === 'offerNumber' ? 'consoleWork.matching.errOfferNumberRequired' : p.field === 'passportNumber' ? 'consoleWork.matching.errPassportRequired' : 'consoleWork.matching.errCitizenshipRequired')]
     case 'format':
       return [p.field, t('consoleWork.matching.errOfferNumberFormat')]
     case 'unknown':
       return [p.field, t('consoleWork.matching.errOfferNumberUnknown', { offerNumber })]
     case 'status':
       return [p.field, t(p.status === 'matched' ? 'consoleWork.matching.errStatusMatched' : p.status === 'withdrawn' ? 'consoleWork.matching.errStatusWithdrawn' : 'consoleWork.matching.errStatusNotSubmitted', { offerNumber })]
-    case 'required':
-      return [p.field, t(p.field === 'passportNumber' ? 'consoleWork.matching.errPassportRequired' : 'consoleWork.matching.errCitizenshipRequired')]
     case 'unknownCountry':
       return [p.field, t('consoleWork.matching.errCitizenshipUnknown')]
     case 'differs':
@@ -112,16 +112,18 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
 
   const DONE: Record<string, MessageKey> = { unmatched: 'consoleWork.offer.unmatched', corrected: 'consoleWork.offer.corrected' }
 
-  const detailPage = async (request: FastifyRequest, reply: FastifyReply, id: string, forms: Omit<OfferForms, 'token'> = {}, status = 200) => {
+  /** `done`: the success banner, or how to write it from the offer as it now is. */
+  const detailPage = async (request: FastifyRequest, reply: FastifyReply, id: string, forms: Omit<OfferForms, 'token' | 'done'> & { done?: string | ((d: OfferDetail) => string | undefined) } = {}, status = 200) => {
     const { t, lang } = request
     const d = await loadDetail(id)
     const errors = forms.unmatch?.errors ?? forms.decision?.errors ?? forms.correction?.errors
+    const done = typeof forms.done === 'function' ? forms.done(d) : forms.done
     return reply.page(
       {
         title: t('consoleWork.offer.title', { offerNumber: d.offer.offer_number ?? '—' }),
         breadcrumbs: [...crumbs(request), { text: t('consoleWork.search.title'), href: `/${lang}/console/search` }],
         errors,
-        body: offerDetailView(t, lang, deps.timeZone, d, { ...forms, token: reply.csrfToken() }),
+        body: offerDetailView(t, lang, deps.timeZone, d, { ...forms, done, token: reply.csrfToken() }),
       },
       status,
     )
@@ -134,11 +136,17 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
     const { id } = request.params as { id: string }
     const doneKey = typeof q.done === 'string' ? q.done : ''
     const refund = typeof q.refund === 'string' && ['refunded', 'pending', 'failed', 'not_refundable'].includes(q.refund) ? (q.refund as OfferForms['refund']) : undefined
-    let done: string | undefined
-    if (doneKey === 'matched') {
-      const d = await loadDetail(id)
-      done = t('consoleWork.matching.matched', { offerNumber: d.offer.offer_number ?? '' })
-    } else if (DONE[doneKey]) done = t(DONE[doneKey])
+    const day = (v: string | null) => (v ? formatInZone(request.lang, new Date(`${v}T12:00:00Z`), 'UTC', 'date') : '')
+    const done = (d: OfferDetail): string | undefined => {
+      const offerNumber = d.offer.offer_number ?? ''
+      if (doneKey === 'matched') return t('consoleWork.matching.matched', { offerNumber })
+      // What was recorded, read back from the offer (nothing is said if the offer holds no such decision).
+      if (doneKey === 'issued' && d.decision?.outcome === 'issued') {
+        return t('consoleWork.offer.recordedIssued', { offerNumber, firstDay: day(d.decision.first_day_of_employment), until: day(d.decision.inspection_until) })
+      }
+      if (doneKey === 'refused' && d.decision?.outcome === 'refused') return t('consoleWork.offer.recordedRefused', { offerNumber })
+      return Object.hasOwn(DONE, doneKey) ? t(DONE[doneKey]!) : undefined
+    }
     return detailPage(request, reply, id, { done, refund })
   })
 
@@ -180,7 +188,7 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
     const result = await recordDecision(db, deps.payments, id, input, staffActor(request, officer), now)
     if (result.kind === 'notMatched') return detailPage(request, reply, id, { decision: { values, errors: formErrors([['outcome', t('consoleWork.offer.errNotMatched')]]) } }, 409)
     if (result.kind === 'alreadyDecided') return detailPage(request, reply, id, { decision: { values, errors: formErrors([['outcome', t('consoleWork.offer.errAlreadyDecided')]]) } }, 409)
-    return reply.redirect(`/${lang}/console/offers/${id}${result.refund ? `?refund=${result.refund}` : ''}`, 303)
+    return reply.redirect(`/${lang}/console/offers/${id}?done=${v.outcome}${result.refund ? `&refund=${result.refund}` : ''}`, 303)
   })
 
   scope.post('/console/offers/:id/refund', async (request, reply) => {

@@ -22,7 +22,7 @@ export interface ApplicationDetails {
 
 /** Each element that does not agree, in form order (one per field at most). */
 export type MatchProblem =
-  | { field: 'offerNumber'; kind: 'format' | 'unknown' }
+  | { field: 'offerNumber'; kind: 'required' | 'format' | 'unknown' }
   | { field: 'offerNumber'; kind: 'status'; status: OfferStatus }
   | { field: 'passportNumber'; kind: 'required' | 'differs' }
   | { field: 'citizenship'; kind: 'required' | 'unknownCountry' | 'differs' }
@@ -63,7 +63,7 @@ export async function matchApplication(db: Db, input: ApplicationDetails, office
   if (!OFFER_NUMBER.test(number)) {
     // The other elements are still checked for presence, so the officer sees every gap at once.
     const rest = compareWithOffer({ status: 'pending', answers: {} }, input).filter((p) => p.kind === 'required' || p.kind === 'unknownCountry')
-    return { kind: 'mismatch', problems: [{ field: 'offerNumber', kind: 'format' }, ...rest] }
+    return { kind: 'mismatch', problems: [{ field: 'offerNumber', kind: number === '' ? 'required' : 'format' }, ...rest] }
   }
   const offer = await repo.findOfferByNumber(db, number)
   if (!offer) {

@@ -119,7 +119,12 @@ ${
   d.corrections.length
     ? html`<ul>${d.corrections.map(
         (c) =>
-          html`<li>${when(c.corrected_at)}, ${c.corrected_by_name}: ${t('consoleWork.offer.correctionRow', { field: c.field === 'exemptionCode' ? t('consoleWork.offer.exemptionCode') : t('consoleWork.offer.passportNumber'), from: c.old_value || '—', to: c.new_value })} (${c.reason})</li>`,
+          html`<li>${t('consoleWork.offer.correctionBy', {
+            when: when(c.corrected_at),
+            officer: c.corrected_by_name,
+            change: t('consoleWork.offer.correctionRow', { field: c.field === 'exemptionCode' ? t('consoleWork.offer.exemptionCode') : t('consoleWork.offer.passportNumber'), from: c.old_value || '—', to: c.new_value }),
+            reason: c.reason,
+          })}</li>`,
       )}</ul>`
     : html`<p>${t('consoleWork.offer.noCorrections')}</p>`
 }

@@ -4,9 +4,10 @@ import type { Db } from '../../db/connect.ts'
 import type { SignedInUser } from '../../db/database.ts'
 import { actorFrom, audit } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
+import { formatInZone } from '../../platform/dates.ts'
 import { html } from '../../platform/html.ts'
 import { NotFoundError } from '../../platform/errors.ts'
-import { button, csrfField, notice, radios, textInput } from '../../ui/components.ts'
+import { button, csrfField, notice, radios, summaryList, textInput } from '../../ui/components.ts'
 import { optionalEmailField } from '../../ui/email-field.ts'
 import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { USERNAME_PATTERN } from '../auth/auth.schema.ts'
@@ -21,10 +22,11 @@ const str = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string())
 const staffSchema = z
   .object({
     username: str.pipe(z.string().trim().min(1, 'auth.errUsernameRequired').regex(USERNAME_PATTERN, 'auth.errUsernameFormat')),
-    givenName: str.pipe(z.string().trim().min(1, 'account.errGivenName').max(100, 'account.errNameTooLong')),
-    familyName: str.pipe(z.string().trim().min(1, 'account.errFamilyName').max(100, 'account.errNameTooLong')),
+    // Someone else's names: "Enter their given name", not the account page's "Enter your first name".
+    givenName: str.pipe(z.string().trim().min(1, 'console.errGivenName').max(100, 'console.errGivenNameLong')),
+    familyName: str.pipe(z.string().trim().min(1, 'console.errFamilyName').max(100, 'console.errFamilyNameLong')),
     email: str.pipe(optionalEmailField),
-    role: str.pipe(z.enum(['officer', 'administrator'], { message: 'validation.invalid' })),
+    role: str.pipe(z.enum(['officer', 'administrator'], { message: 'console.errRole' })),
     password: str,
   })
   .superRefine((v, ctx) => {
@@ -35,10 +37,11 @@ const staffSchema = z
 const FIELDS = ['username', 'givenName', 'familyName', 'email', 'role', 'password']
 
 /** Administrators create and remove officer and administrator accounts (never self-registration). */
-export function registerStaffRoutes(scope: FastifyInstance, deps: { db: Db; clock: Clock }): void {
+export function registerStaffRoutes(scope: FastifyInstance, deps: { db: Db; clock: Clock; timeZone: string }): void {
   const { db, clock } = deps
 
-  const page = async (request: FastifyRequest, reply: FastifyReply, admin: SignedInUser, values: Record<string, string> = {}, errors?: FormErrors, done?: string) => {
+  /** `done`: a success banner; `stale`: what a request that found nothing left to do is told. */
+  const page = async (request: FastifyRequest, reply: FastifyReply, admin: SignedInUser, values: Record<string, string> = {}, errors?: FormErrors, done?: string, stale?: string) => {
     const { t, lang } = request
     const staff = await db.selectFrom('app_user').selectAll().where('role', 'in', ['officer', 'administrator']).orderBy('username').execute()
     const token = reply.csrfToken()
@@ -49,6 +52,7 @@ export function registerStaffRoutes(scope: FastifyInstance, deps: { db: Db; cloc
         breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
         body: html`<h1>${t('console.staffTitle')}</h1>
 ${done ? notice({ kind: 'success', title: done }) : ''}
+${stale ? notice({ kind: 'info', title: stale }) : ''}
 <p>${t('console.staffLead')}</p>
 <div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
 <caption class="visually-hidden">${t('console.staffTitle')}</caption>
@@ -56,7 +60,7 @@ ${done ? notice({ kind: 'success', title: done }) : ''}
 <tbody>${staff.map(
           (u) => html`<tr><td>${u.username}</td><td>${u.given_name}</td><td>${u.family_name}</td><td>${u.role === 'administrator' ? t('console.roleAdministrator') : t('console.roleOfficer')}</td><td>${u.totp_enabled_at ? t('console.set') : t('console.notSet')}</td><td>${u.status === 'deleted' ? t('console.deleted') : t('console.active')}</td><td>${
             u.status !== 'deleted' && u.id !== admin.id
-              ? html`<form method="post" action="/${lang}/console/staff/${u.id}/remove">${csrfField(token)}<button class="button-link" type="submit">${t('console.remove')}<span class="visually-hidden"> ${u.username}</span></button></form>`
+              ? html`<a href="/${lang}/console/staff/${u.id}/remove">${t('console.remove')}<span class="visually-hidden"> ${u.username}</span></a>`
               : ''
           }</td></tr>`,
         )}</tbody></table></div>
@@ -72,8 +76,21 @@ ${textInput({ t, name: 'password', label: t('console.temporaryPassword'), hint: 
 ${button({ text: t('console.create'), preventDoubleClick: true })}
 </form>`,
       },
-      errors ? 400 : 200,
+      // A form sent again that found nothing left to do is a conflict; the confirmation page saying so is not.
+      errors ? 400 : stale && request.method === 'POST' ? 409 : 200,
     )
+  }
+
+  /** A staff account (officer or administrator, removed or not), or 404. */
+  const removable = async (id: string) => {
+    const user = isUuid(id) ? await db.selectFrom('app_user').select(['id', 'username', 'given_name', 'family_name', 'role', 'status', 'updated_at']).where('id', '=', id).where('role', 'in', ['officer', 'administrator']).executeTakeFirst() : undefined
+    if (!user) throw new NotFoundError()
+    return user
+  }
+  /** Who removed the account and when, from the audit trail. */
+  const alreadyRemoved = async (request: FastifyRequest, user: { id: string; username: string; updated_at: Date }) => {
+    const event = await db.selectFrom('audit_event').select(['actor_label', 'occurred_at']).where('action', '=', 'staff.removed').where('object_id', '=', user.id).orderBy('id', 'desc').executeTakeFirst()
+    return request.t('console.alreadyRemoved', { username: user.username, by: event?.actor_label ?? '—', date: formatInZone(request.lang, event?.occurred_at ?? user.updated_at, deps.timeZone, 'dateTime') })
   }
 
   scope.get('/console/staff', async (request, reply) => {
@@ -106,6 +123,37 @@ ${button({ text: t('console.create'), preventDoubleClick: true })}
     return reply.redirect(`/${lang}/console/staff?created=${encodeURIComponent(parsed.data.username)}`, 303)
   })
 
+  // Removing access asks first: the table links here, and this page's button posts (no script needed).
+  scope.get('/console/staff/:id/remove', async (request, reply) => {
+    const admin = requireStaff(request, reply, 'administrator')
+    if (!admin) return reply
+    const { t, lang } = request
+    const user = await removable((request.params as { id: string }).id)
+    if (user.id === admin.id) return page(request, reply, admin, {}, undefined, undefined, t('console.cannotRemoveSelf'))
+    if (user.status === 'deleted') return page(request, reply, admin, {}, undefined, undefined, await alreadyRemoved(request, user))
+    const title = t('console.removeTitle', { username: user.username })
+    return reply.page({
+      title,
+      breadcrumbs: [
+        { text: t('account.consoleTitle'), href: `/${lang}/console` },
+        { text: t('console.staffTitle'), href: `/${lang}/console/staff` },
+      ],
+      body: html`<h1>${title}</h1>
+${summaryList([
+  { key: t('console.username'), value: user.username },
+  { key: t('console.givenName'), value: user.given_name },
+  { key: t('console.familyName'), value: user.family_name },
+  { key: t('console.role'), value: user.role === 'administrator' ? t('console.roleAdministrator') : t('console.roleOfficer') },
+])}
+<p>${t('console.removeConfirm', { username: user.username })}</p>
+<form method="post" action="/${lang}/console/staff/${user.id}/remove" class="button-group">
+${csrfField(reply.csrfToken())}
+${button({ text: t('console.removeYes'), variant: 'danger', preventDoubleClick: true })}
+<a href="/${lang}/console/staff">${t('console.removeNo')}</a>
+</form>`,
+    })
+  })
+
   scope.post('/console/staff/:id/remove', async (request, reply) => {
     const admin = requireStaff(request, reply, 'administrator')
     if (!admin) return reply
@@ -118,7 +166,11 @@ ${button({ text: t('console.create'), preventDoubleClick: true })}
       if (user) await audit(trx, actorFrom(request, admin), now, { action: 'staff.removed', objectType: 'user', objectId: user.id })
       return user
     })
-    if (!removed) throw new NotFoundError()
+    if (!removed) {
+      // Removed already (by another administrator, or this form sent again): say so, change nothing.
+      const user = await removable(id)
+      return page(request, reply, admin, {}, undefined, undefined, await alreadyRemoved(request, user))
+    }
     await endAllSessions(db, removed.id)
     return reply.redirect(`/${request.lang}/console/staff?removed=${encodeURIComponent(removed.username)}`, 303)
   })

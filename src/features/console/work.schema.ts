@@ -9,8 +9,13 @@ export const searchQuery = z.object({
   after: str,
 })
 
+/**
+ * Lengths only: whether each element is there, well formed and agrees is the matching
+ * service's (compareWithOffer), which checks every element, so a form left empty lists
+ * each field's error at once (a required offer number here stopped at the first).
+ */
 export const matchForm = z.object({
-  offerNumber: str.pipe(z.string().trim().min(1, 'consoleWork.matching.errOfferNumberRequired').max(40, 'consoleWork.matching.errOfferNumberFormat')),
+  offerNumber: str.pipe(z.string().trim().max(40, 'consoleWork.matching.errOfferNumberFormat')),
   passportNumber: str.pipe(z.string().trim().max(60, 'consoleWork.matching.errPassportDiffers')),
   citizenship: str.pipe(z.string().trim().max(100, 'consoleWork.matching.errCitizenshipUnknown')),
 })

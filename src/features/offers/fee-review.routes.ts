@@ -23,7 +23,7 @@ const decisionSchema = z.object({
  * officer to take ("Assign to me"), read with their proof, and accept or refuse with a reason.
  */
 export function registerFeeReviewRoutes(scope: FastifyInstance, deps: OfferDeps): void {
-  const { offers, timeZone } = deps
+  const { db, offers, timeZone } = deps
   const base = (lang: string, id?: string) => `/${lang}/console/fee-exemptions${id ? `/${id}` : ''}`
 
   scope.get('/console/fee-exemptions', async (request, reply) => {
@@ -60,21 +60,36 @@ ${
     return { officer, offer }
   }
 
-  const detail = async (request: FastifyRequest, reply: FastifyReply, officer: SignedInUser, offer: Offer, values: Record<string, string> = {}, errors?: FormErrors) => {
+  /** `stale`: this officer's decision came after another one and was not recorded (409). */
+  const detail = async (request: FastifyRequest, reply: FastifyReply, officer: SignedInUser, offer: Offer, values: Record<string, string> = {}, errors?: FormErrors, stale = false) => {
     const { t, lang } = request
     const csrf = csrfField(reply.csrfToken())
-    const docs = await offers.documents(offer)
+    const [docs, reviewer] = await Promise.all([
+      offers.documents(offer),
+      offer.fee_reviewed_by ? db.selectFrom('app_user').select('username').where('id', '=', offer.fee_reviewed_by).executeTakeFirst() : undefined,
+    ])
     const title = t('offers.feeReview.detailTitle', { number: offer.offer_number ?? '' })
+    const decided = offer.fee_review_decision && offer.fee_reviewed_at ? { officer: reviewer?.username ?? '—', date: formatInZone(lang, offer.fee_reviewed_at, timeZone, 'dateTime') } : undefined
     return reply.page(
       {
         title,
         errors,
         breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }, { text: t('offers.feeReview.queueTitle'), href: base(lang) }],
         body: html`<h1>${title}</h1>
+${
+  stale && offer.fee_review_decision && decided
+    ? notice({
+        kind: 'warning',
+        title: t('offers.feeReview.alreadyDecidedTitle'),
+        body: html`<p>${t('offers.feeReview.alreadyDecidedBody', { ...decided, decision: t(`offers.feeReview.${offer.fee_review_decision}`) })}</p>`,
+      })
+    : ''
+}
 ${summaryList([
   { key: t('offers.feeReview.claimed'), value: offer.fee_exemption ? t(`offers.fee_${offer.fee_exemption}`) : '' },
   { key: t('offers.submittedAt'), value: offer.submitted_at ? formatInZone(lang, offer.submitted_at, timeZone, 'dateTime') : '' },
-  { key: t('offers.feeReview.decision'), value: offer.fee_review_decision ? `${t(`offers.feeReview.${offer.fee_review_decision}`)}: ${offer.fee_review_reason ?? ''}` : t('offers.feeReview.undecided') },
+  { key: t('offers.feeReview.decision'), value: offer.fee_review_decision ? t(`offers.feeReview.${offer.fee_review_decision}`) : t('offers.feeReview.undecided') },
+  ...(offer.fee_review_decision ? [{ key: t('offers.feeReview.reason'), value: offer.fee_review_reason ?? '' }, { key: t('offers.feeReview.decidedBy'), value: decided ? t('offers.feeReview.decidedByOn', decided) : '' }] : []),
 ])}
 <h2>${t('offers.feeReview.proof')}</h2>
 ${documentsList(t, lang, offer, docs, timeZone, { href: (d) => `${base(lang, offer.id)}/documents/${d.id}` })}
@@ -97,7 +112,7 @@ ${button({ text: t('offers.feeReview.record'), preventDoubleClick: true })}
 <h2>${t('offers.feeReview.offerTitle')}</h2>
 ${answersSummary(t, lang, offer, 'h3')}`,
       },
-      errors ? 400 : 200,
+      stale ? 409 : errors ? 400 : 200,
     )
   }
 
@@ -117,13 +132,17 @@ ${answersSummary(t, lang, offer, 'h3')}`,
   scope.post('/console/fee-exemptions/:id/decision', async (request, reply) => {
     const found = await load(request, reply)
     if (!found) return reply
+    // Already decided: said before the form is checked (its fields are no longer on the page).
+    if (!found.offer.needs_review && found.offer.fee_review_decision) return detail(request, reply, found.officer, found.offer, {}, undefined, true)
     const body = (request.body ?? {}) as Record<string, unknown>
     const parsed = decisionSchema.safeParse(body)
     if (!parsed.success) {
       const values = { decision: typeof body.decision === 'string' ? body.decision : '', reason: typeof body.reason === 'string' ? body.reason : '' }
       return detail(request, reply, found.officer, found.offer, values, zodFormErrors(request.t, parsed.error, {}, ['decision', 'reason']))
     }
-    await offers.decideFeeReview(found.offer, parsed.data.decision, parsed.data.reason, { ...actorFrom(request, found.officer), userId: found.officer.id })
+    const recorded = await offers.decideFeeReview(found.offer, parsed.data.decision, parsed.data.reason, { ...actorFrom(request, found.officer), userId: found.officer.id })
+    // Decided meanwhile (another officer, or Back and the form sent again): nothing changes, and the officer is told who decided what, and when.
+    if (!recorded) return detail(request, reply, found.officer, (await offers.byId(found.offer.id)) ?? found.offer, {}, undefined, true)
     return reply.redirect(base(request.lang, found.offer.id), 303)
   })
 
