@@ -38,6 +38,11 @@ export interface Page {
   backLink?: { href: string; text?: string }
   /** Overrides the template name (pages shared by many routes, such as error pages). */
   template?: string
+  /**
+   * Drawn in place of the link to the other language: a page whose form must be saved first
+   * (an offer's section) makes the switch a submit button of that form, so nothing typed is lost.
+   */
+  languageToggle?: Html
 }
 
 export function layout(c: Chrome, page: Page): Html {
@@ -62,7 +67,7 @@ export function layout(c: Chrome, page: Page): Html {
 <header class="site-header">
 <div class="container header-top">
 <p class="signature"><span class="signature-flag" aria-hidden="true"></span><span>${t('common.governmentOfCanada')}</span></p>
-<nav class="lang-toggle" aria-label="${t('common.languageToggleLabel')}"><a href="${c.otherLangHref}" lang="${other}" hreflang="${other}">${t('common.languageToggle')}</a></nav>
+<nav class="lang-toggle" aria-label="${t('common.languageToggleLabel')}">${page.languageToggle ?? html`<a href="${c.otherLangHref}" lang="${other}" hreflang="${other}">${t('common.languageToggle')}</a>`}</nav>
 </div>
 <div class="header-band">
 <div class="container header-band-inner">

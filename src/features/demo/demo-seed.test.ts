@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { findCommand, type CliContext } from '../../cli.ts'
 import { testConfig } from '../../config.ts'
 import { testApp, type TestApp } from '../../../tests/helpers/app.ts'
-import { TestClient } from '../../../tests/helpers/http.ts'
+import { TestClient, text } from '../../../tests/helpers/http.ts'
 import { signIn } from '../../../tests/helpers/users.ts'
 import { totpCode } from '../auth/totp.ts'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, demoSignInsText, seedDemo } from './demo-seed.ts'
@@ -33,9 +33,20 @@ describe('demo data', () => {
     assert.deepEqual(offers.map((o) => [o.status, o.needs_review]), [['draft', false], ['pending', false], ['pending', true]])
     assert.match(offers[1]!.offer_number!, /^A\d{7}$/)
     assert.equal((await t.db.selectFrom('offer_document').select('id').execute()).length, 1, 'the exempt offer has its proof')
-    const paid = await t.db.selectFrom('payment').select(['status', 'receipt_number']).execute()
+    const paid = await t.db.selectFrom('payment').select(['status', 'receipt_number', 'checkout_ref', 'gateway_transaction_id']).execute()
     assert.equal(paid.length, 1)
     assert.equal(paid[0]!.status, 'approved')
+    // Paid through the embedded test gateway: it knows the transaction, so the fee can be refunded.
+    const checkout = await t.db.selectFrom('test_gateway_checkout').selectAll().where('id', '=', paid[0]!.checkout_ref!).executeTakeFirstOrThrow()
+    assert.equal(checkout.status, 'approved')
+    assert.equal(checkout.transaction_id, paid[0]!.gateway_transaction_id)
+    assert.match(checkout.transaction_id!, /^TG-[0-9A-F]{16}$/)
+  })
+
+  it('refunds the demo’s paid offer when it is withdrawn, through the test gateway', async () => {
+    const employer = new TestClient(t.app)
+    await signIn(employer, 'demo.primary', DEMO_PASSWORD)
+    await withdrawAndExpectRefund(t, employer)
   })
 
   it('prints sign-ins that work: an employer straight in, an officer with the printed key', async () => {
@@ -50,6 +61,44 @@ describe('demo data', () => {
     assert.equal((await signIn(officer, 'demo.officer', DEMO_PASSWORD, 'en', true)).location, '/en/sign-in/code')
     await officer.get('/en/sign-in/code')
     assert.equal((await officer.post('/en/sign-in/code', { code: totpCode(DEMO_TOTP_SECRET, t.clock.now()) })).location, '/en/console')
+  })
+})
+
+/** Withdraws the demo's paid offer through its pages: the offer is withdrawn and its fee refunded by the test gateway. */
+async function withdrawAndExpectRefund(t: TestApp, employer: TestClient): Promise<void> {
+  const offer = await t.db.selectFrom('offer').select(['id']).where('status', '=', 'pending').where('needs_review', '=', false).executeTakeFirstOrThrow()
+  await employer.get(`/en/offers/${offer.id}/withdraw`)
+  assert.equal((await employer.post(`/en/offers/${offer.id}/withdraw`, { reason: 'The worker stayed in Lyon.' })).location, `/en/offers/${offer.id}`)
+  const payment = await t.db.selectFrom('payment').select(['id', 'status']).where('purpose_id', '=', offer.id).executeTakeFirstOrThrow()
+  assert.equal(payment.status, 'refunded')
+  const refund = await t.db.selectFrom('payment_refund').select(['status', 'failure_reason', 'gateway_refund_id']).where('payment_id', '=', payment.id).executeTakeFirstOrThrow()
+  assert.deepEqual([refund.status, refund.failure_reason], ['succeeded', null])
+  assert.match(refund.gateway_refund_id!, /^TR-/)
+  const page = await employer.get(`/en/offers/${offer.id}`)
+  assert.match(text(page.dom.querySelector('main')), /Refunded on/)
+  assert.doesNotMatch(text(page.dom.querySelector('main')), /Refund failed/)
+}
+
+describe('demo data an earlier release seeded', () => {
+  let t: TestApp
+  before(async () => (t = await testApp()))
+  after(() => t.close())
+
+  it('makes its paid offer known to the test gateway at the next start, so its refund works', async () => {
+    await seedDemo(t.db, t.clock.now())
+    // As an earlier release left it: a payment the test gateway never saw.
+    await t.db.deleteFrom('test_gateway_checkout').execute()
+    await t.db.updateTable('payment').set({ checkout_ref: null, gateway_transaction_id: 'TG-DEMO', gateway_order_ref: null }).execute()
+    await seedDemo(t.db, t.clock.now())
+    const payment = await t.db.selectFrom('payment').select(['checkout_ref', 'gateway_transaction_id', 'idempotency_key']).executeTakeFirstOrThrow()
+    const checkout = await t.db.selectFrom('test_gateway_checkout').selectAll().where('id', '=', payment.checkout_ref!).executeTakeFirstOrThrow()
+    assert.deepEqual([checkout.status, checkout.transaction_id, checkout.idempotency_key], ['approved', payment.gateway_transaction_id, payment.idempotency_key])
+    // Once only: a third start changes nothing.
+    await seedDemo(t.db, t.clock.now())
+    assert.equal((await t.db.selectFrom('test_gateway_checkout').select('id').execute()).length, 1)
+    const employer = new TestClient(t.app)
+    await signIn(employer, 'demo.primary', DEMO_PASSWORD)
+    await withdrawAndExpectRefund(t, employer)
   })
 })
 

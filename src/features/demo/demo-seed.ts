@@ -5,6 +5,7 @@ import type { Database } from '../../db/database.ts'
 import * as offers from '../offers/offers.repository.ts'
 import type { Answers } from '../offers/offers.tables.ts'
 import { nextReceiptNumber } from '../payment/payment.repository.ts'
+import { recordPaidCheckout } from '../payment/test-gateway.gateway.ts'
 import type { Role } from '../../db/database.ts'
 import { audit, SYSTEM_ACTOR } from '../../platform/audit.ts'
 import { hashSecret } from '../auth/passwords.ts'
@@ -55,7 +56,46 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: string[] }
     created.push(u.username)
   }
   await seedDemoBusiness(db, now)
+  await registerDemoPayments(db)
   return { created }
+}
+
+/** What an earlier release's demo wrote as its payment's transaction: the test gateway never knew it. */
+const UNKNOWN_DEMO_TRANSACTION = 'TG-DEMO'
+
+/**
+ * Demo data an earlier release seeded: its paid offer's payment never went through the test
+ * gateway, so its refund (a withdrawal, a refused work permit) failed. The gateway is told of
+ * it now, as the demo seeds it today, and the refund works.
+ */
+async function registerDemoPayments(db: Db): Promise<void> {
+  const unknown = await db
+    .selectFrom('payment')
+    .selectAll()
+    .where('gateway', '=', 'embedded')
+    .where('gateway_transaction_id', '=', UNKNOWN_DEMO_TRANSACTION)
+    .where('checkout_ref', 'is', null)
+    .execute()
+  for (const p of unknown) {
+    await db.transaction().execute(async (trx) => {
+      const checkout = await recordPaidCheckout(trx, {
+        idempotencyKey: p.idempotency_key,
+        amountCents: p.amount_cents,
+        currency: p.currency,
+        lang: p.lang,
+        returnUrl: `/${p.lang}/payments/${p.id}/return`,
+        cardBrand: p.card_brand ?? 'Visa',
+        cardLast4: p.card_last4 ?? '4242',
+        paidAt: p.approved_at ?? p.created_at,
+      })
+      await trx
+        .updateTable('payment')
+        .set({ checkout_ref: checkout.id, gateway_transaction_id: checkout.transaction_id, gateway_order_ref: checkout.order_ref })
+        .where('id', '=', p.id)
+        .where('checkout_ref', 'is', null)
+        .execute()
+    })
+  }
 }
 
 async function seedDemoBusiness(db: Db, now: Date): Promise<void> {
@@ -121,6 +161,18 @@ async function seedDemoOffers(trx: Transaction<Database>, businessId: string, us
   const draft = await offers.insertDraft(trx, { businessId, branchId: null, userId, answers: full, now })
   await offers.markAwaitingPayment(trx, draft.id, draft.version, null, now)
   const paymentId = crypto.randomUUID()
+  // Paid through the embedded test gateway (without its card page), so the gateway knows the
+  // transaction and a withdrawal or a refused work permit refunds it as any other payment.
+  const checkout = await recordPaidCheckout(trx, {
+    idempotencyKey: `payment-${paymentId}`,
+    amountCents: 23000,
+    currency: 'CAD',
+    lang: 'en',
+    returnUrl: `/en/payments/${paymentId}/return`,
+    cardBrand: 'Visa',
+    cardLast4: '4242',
+    paidAt: now,
+  })
   await trx
     .insertInto('payment')
     .values({
@@ -137,9 +189,11 @@ async function seedDemoOffers(trx: Transaction<Database>, businessId: string, us
       lang: 'en',
       receipt_number: await nextReceiptNumber(trx, now.getUTCFullYear()),
       approved_at: now,
-      card_brand: 'Visa',
-      card_last4: '4242',
-      gateway_transaction_id: 'TG-DEMO',
+      checkout_ref: checkout.id,
+      card_brand: checkout.card_brand,
+      card_last4: checkout.card_last4,
+      gateway_transaction_id: checkout.transaction_id,
+      gateway_order_ref: checkout.order_ref,
       created_at: now,
       updated_at: now,
     })

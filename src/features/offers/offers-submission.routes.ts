@@ -16,7 +16,7 @@ import { workPermitDecision } from './offers.repository.ts'
 import { sectionProblems, SECTION_IDS } from './offers.sections.ts'
 import { OFFER_PURPOSE } from './offers.service.ts'
 import type { Offer } from './offers.tables.ts'
-import { answersSummary, documentsList, paymentHistory, STATUS_KEY } from './offers.views.ts'
+import { answersSummary, copyNote, documentsList, paymentHistory, STATUS_KEY } from './offers.views.ts'
 
 const withdrawSchema = z.object({
   reason: z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().min(1, 'offers.withdrawReasonRequired').max(2000, 'offers.withdrawReasonTooLong')),
@@ -33,7 +33,7 @@ export function registerOfferSubmissionRoutes(scope: FastifyInstance, deps: Offe
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { t, lang } = request
-    const { offer } = await offerAndMembership(db, request, user)
+    const { offer, membership } = await offerAndMembership(db, request, user)
     if (offer.status !== 'draft') return reply.redirect(`/${lang}/offers/${offer.id}`, 303)
     if ((await offers.submissionProblems(offer, lang)).length > 0) return reply.redirect(`/${lang}/offers/${offer.id}/validate`, 303)
     const conflict = (request.query as Record<string, unknown>).changed === '1'
@@ -42,6 +42,7 @@ export function registerOfferSubmissionRoutes(scope: FastifyInstance, deps: Offe
       title: t('offers.reviewTitle'),
       breadcrumbs: [{ text: t('offers.queueTitle'), href: `/${lang}/offers` }],
       body: html`<h1>${t('offers.reviewTitle')}</h1>
+${copyNote(t, lang, offer, await offers.copySource(membership, offer), timeZone)}
 ${conflict ? notice({ kind: 'warning', title: t('offers.reviewChangedTitle'), body: t('offers.reviewChangedBody') }) : ''}
 <p>${t('offers.reviewLead')}</p>
 ${answersSummary(t, lang, offer)}
@@ -123,12 +124,14 @@ ${button({ text: exempt ? t('offers.submitExempt') : t('offers.submitPay'), vari
     const approved = history.find((h) => h.payment.receipt_number)?.payment
     const feeOwed = offer.status === 'pending' && (await offers.feeOwed(offer))
     const permit = offer.status === 'matched' ? await workPermitDecision(db, offer.id) : undefined
+    const copy = copyNote(t, lang, offer, await offers.copySource(loaded.membership, offer), timeZone)
     // A calendar day ('YYYY-MM-DD') in words: noon UTC is the same day in every zone's reading of it.
     const day = (d: string | null) => (d ? formatInZone(lang, new Date(`${d}T12:00:00Z`), 'UTC', 'date') : '')
     return reply.page({
       title,
       breadcrumbs: [{ text: t('offers.queueTitle'), href: `/${lang}/offers` }],
       body: html`<h1>${title}</h1>
+${copy}
 ${
   offer.status === 'awaiting_payment'
     ? html`${
@@ -171,7 +174,8 @@ ${approved ? html`<h2>${t('payment.receiptTitle')}</h2>${receiptList(t, lang, ap
 ${summaryList([
   { key: t('offers.number'), value: offer.offer_number ?? t('offers.noNumberYet') },
   { key: t('offers.status'), value: t(STATUS_KEY[offer.status]) },
-  { key: t('offers.submittedAt'), value: offer.submitted_at ? formatInZone(lang, offer.submitted_at, timeZone, 'dateTime') : '' },
+  // Awaiting payment: not submitted yet, and the employer is told what submits it (never an empty date).
+  { key: t('offers.submittedAt'), value: offer.submitted_at ? formatInZone(lang, offer.submitted_at, timeZone, 'dateTime') : t('offers.notSubmittedYet') },
   { key: t('offers.worker'), value: offer.worker_name },
   { key: t('offers.job'), value: offer.job_title },
 ])}

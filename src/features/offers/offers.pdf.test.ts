@@ -24,7 +24,7 @@ function offerFor(worker: { familyName: string; givenNames: string }): Offer {
   return {
     id: '00000000-0000-4000-8000-000000000001', business_id: 'b', branch_id: null, status: 'pending', offer_number: 'A1000001', answers, version: 8,
     worker_name: `${worker.givenNames} ${worker.familyName}`, job_title: 'Chef de cuisine', created_by: 'u', created_at: at, updated_at: at, submitted_at: at,
-    fee_exemption: null, needs_review: false, copied_from: null, withdrawn_at: null, withdrawal_reason: null, passport_key: 'c1234567', worker_key: '',
+    fee_exemption: null, needs_review: false, copied_from: null, copied_from_number: null, withdrawn_at: null, withdrawal_reason: null, passport_key: 'c1234567', worker_key: '',
     fee_review_assignee: null, fee_review_decision: null, fee_review_reason: null, fee_reviewed_by: null, fee_reviewed_at: null,
   }
 }

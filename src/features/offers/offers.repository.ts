@@ -9,7 +9,7 @@ import { foldKey, prefixEnd } from '../console/search.keys.ts'
 import type { SectionId } from './offers.sections.ts'
 import type { Answers, Offer, OfferDocument } from './offers.tables.ts'
 
-export async function insertDraft(db: DbOrTrx, o: { businessId: string; branchId: string | null; userId: string; answers: Answers; now: Date; copiedFrom?: string }): Promise<Offer> {
+export async function insertDraft(db: DbOrTrx, o: { businessId: string; branchId: string | null; userId: string; answers: Answers; now: Date; copiedFrom?: Pick<Offer, 'id' | 'offer_number'> }): Promise<Offer> {
   const merged = sql`${JSON.stringify(o.answers)}::jsonb`
   return db
     .insertInto('offer')
@@ -18,7 +18,8 @@ export async function insertDraft(db: DbOrTrx, o: { businessId: string; branchId
       branch_id: o.branchId,
       created_by: o.userId,
       answers: JSON.stringify(o.answers),
-      copied_from: o.copiedFrom ?? null,
+      copied_from: o.copiedFrom?.id ?? null,
+      copied_from_number: o.copiedFrom?.offer_number ?? null,
       ...QUEUE_COLUMNS.worker(merged),
       ...QUEUE_COLUMNS.job(merged),
       created_at: o.now,

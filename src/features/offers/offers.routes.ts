@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
 import type { SignedInUser } from '../../db/database.ts'
-import { isMessageKey, translate, type Lang, type MessageKey, type Translate } from '../../i18n/i18n.ts'
+import { isMessageKey, otherLang, translate, type Lang, type MessageKey, type Translate } from '../../i18n/i18n.ts'
 import { actorFrom } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { NotFoundError } from '../../platform/errors.ts'
@@ -17,7 +17,7 @@ import { answersFromForm, SECTION_IDS, SECTIONS, sectionProblems, type FieldDef,
 import { branchChoices, findOffer, QUEUE_SORTS, queueCursor, queueCursorKeyFits, queuePage, type QueueSort } from './offers.repository.ts'
 import { canSeeOffer, type OfferService } from './offers.service.ts'
 import type { Answers, Offer, OfferStatus } from './offers.tables.ts'
-import { STATUS_KEY } from './offers.views.ts'
+import { copyNote, STATUS_KEY } from './offers.views.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { formatterInZone } from '../../platform/dates.ts'
 
@@ -102,6 +102,20 @@ function renderField(t: Translate, lang: Lang, f: FieldDef, value: string | stri
     default:
       return textInput({ t, name, label, help, hint, error, required, value: text, width: f.width, inputmode: f.inputmode, autocomplete: f.autocomplete, maxlength: f.max })
   }
+}
+
+const SECTION_FORM = 'offer-section'
+
+/**
+ * A section page's language switch: a submit button of the section's form (nav=language), so
+ * what was typed is saved before the section is shown in the other language, with or without
+ * script. Enter in a field presses a form's first submit button in the document, and the header
+ * comes before the form: the hidden "Next" before the switch makes Enter go on (it pressed
+ * "Previous" from the second section on, the form's first button), never switch languages.
+ */
+function sectionLanguageToggle(t: Translate, lang: Lang): Html {
+  const other = otherLang(lang)
+  return html`<button type="submit" form="${SECTION_FORM}" name="nav" value="next" class="visually-hidden" tabindex="-1" aria-hidden="true">${t('offers.next')}</button><button type="submit" form="${SECTION_FORM}" name="nav" value="language" class="button-link" lang="${other}">${t('common.languageToggle')}</button>`
 }
 
 /** "Submit an offer of employment": the draft form in sections, and the queue. */
@@ -203,7 +217,7 @@ ${m ? html`<p class="hint">${t('offers.queueFor', { business: m.businessName })}
     return reply.redirect(`/${request.lang}/offers/${offer.id}/${SECTION_IDS[0]}`, 303)
   })
 
-  const sectionPage = (request: FastifyRequest, reply: FastifyReply, offer: Offer, section: SectionId, values: Record<string, string | string[]>, version: number, errors?: FormErrors, conflict?: Offer, restored = false) => {
+  const sectionPage = (request: FastifyRequest, reply: FastifyReply, offer: Offer, section: SectionId, values: Record<string, string | string[]>, version: number, errors?: FormErrors, conflict?: Offer, restored = false, copy: Html | '' = '') => {
     const { t, lang } = request
     const n = SECTION_IDS.indexOf(section)
     const title = t(`offers.s_${section}`)
@@ -213,8 +227,10 @@ ${m ? html`<p class="hint">${t('offers.queueFor', { business: m.businessName })}
         title: `${title} - ${t('offers.newTitle')}`,
         errors,
         breadcrumbs: [{ text: t('offers.queueTitle'), href: `/${lang}/offers` }],
+        languageToggle: sectionLanguageToggle(t, lang),
         body: html`<p class="hint">${t('offers.sectionOf', { n: n + 1, total: SECTION_IDS.length })}</p>
 <h1>${title}</h1>
+${copy}
 ${restored ? notice({ kind: 'info', title: t('offers.restored') }) : ''}
 ${
   conflict
@@ -227,7 +243,7 @@ ${
       })
     : ''
 }
-<form method="post" action="/${lang}/offers/${offer.id}/${section}" novalidate>
+<form method="post" action="/${lang}/offers/${offer.id}/${section}" id="${SECTION_FORM}" novalidate>
 ${csrfField(reply.csrfToken())}
 <input type="hidden" name="version" value="${version}">
 ${SECTIONS[section].map((f) => renderField(t, lang, f, values[f.name], errors?.fields[f.name]))}
@@ -290,14 +306,15 @@ ${summaryList(
     if (!user) return reply
     const { section } = request.params as { section: string }
     if (!isSection(section)) throw new NotFoundError()
-    const offer = await offerFor(request, user)
+    const { offer, membership } = await offerAndMembership(db, request, user)
     if (offer.status !== 'draft') return reply.redirect(`/${request.lang}/offers/${offer.id}`, 303)
     // A form sent after the session ended was kept by the sign-in feature: show it again.
     const stashed = takeStashedForm(request, `/${request.lang}/offers/${offer.id}/${section}`)
     const values = stashed ? answersFromForm(section, stashed) : (offer.answers[section] ?? {})
     const check = (request.query as Record<string, unknown>).check === '1'
     const problems = check ? sectionProblems(section, offer.answers, request.lang, today()) : []
-    return sectionPage(request, reply, offer, section, values, offer.version, problems.length ? errorsFor(request.t, problems) : undefined, undefined, !!stashed)
+    const copy = copyNote(request.t, request.lang, offer, await offers.copySource(membership, offer), deps.timeZone)
+    return sectionPage(request, reply, offer, section, values, offer.version, problems.length ? errorsFor(request.t, problems) : undefined, undefined, !!stashed, copy)
   })
 
   scope.post('/offers/:id/:section', async (request, reply) => {
@@ -322,6 +339,8 @@ ${summaryList(
     if (nav === 'previous') return reply.redirect(`/${lang}/offers/${offer.id}/${SECTION_IDS[Math.max(0, n - 1)]}`, 303)
     if (nav === 'validate') return reply.redirect(`/${lang}/offers/${offer.id}/validate`, 303)
     if (nav === 'exit') return reply.redirect(`/${lang}/offers`, 303)
+    // The header's language switch on a section page: saved above, then the same section in the other language.
+    if (nav === 'language') return reply.redirect(`/${otherLang(lang)}/offers/${offer.id}/${section}`, 303)
     const merged: Answers = { ...offer.answers, [section]: values }
     // Saved already: show the problems with a GET (post/redirect/get), so Back and refresh never ask to resend a form.
     if (sectionProblems(section, merged, lang, today()).length > 0) return reply.redirect(`/${lang}/offers/${offer.id}/${section}?check=1`, 303)

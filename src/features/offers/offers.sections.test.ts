@@ -92,6 +92,25 @@ describe('offer sections: the validation of each section', () => {
     assert.deepEqual(problemsOf('worker', { uci: '123' }), [['uci', 'offers.e_uci']])
   })
 
+  it('worker: a date of birth a worker can have, at least 14 years old today and at most 120, in both languages', () => {
+    // Today is 2026-11-23: 14 years old from 2012-11-23 on, 121 on 1905-11-23.
+    for (const [dob, problem] of [
+      ['2024-03-01', 'offers.e_birthTooYoung'],
+      ['2012-11-24', 'offers.e_birthTooYoung'],
+      ['2012-11-23', undefined],
+      ['1905-11-24', undefined],
+      ['1905-11-23', 'offers.e_birthTooOld'],
+      ['0990-07-14', 'offers.e_birthTooOld'],
+      ['2026-11-23', 'offers.e_birthFuture'],
+    ] as const) {
+      assert.deepEqual(problemsOf('worker', { dateOfBirth: dob }), problem ? [['dateOfBirth', problem]] : [], dob)
+    }
+    const [young] = sectionProblems('worker', { ...valid(), worker: { ...valid().worker, dateOfBirth: '2024-03-01' } }, 'fr', TODAY)
+    assert.ok(young && Array.isArray(young.problem))
+    assert.equal(translate('en', young.problem[0], young.problem[1]), 'The foreign national must be at least 14 years old today: check the date of birth')
+    assert.equal(translate('fr', young.problem[0], young.problem[1]), 'Le ressortissant étranger doit avoir au moins 14\u00a0ans aujourd’hui\u00a0: vérifiez la date de naissance')
+  })
+
   it('attestations: every one must be ticked; a form can only say yes or nothing', () => {
     assert.deepEqual(problemsOf('attestations', { abuseFree: '' }), [['abuseFree', 'offers.fields.abuseFree.required']])
     assert.deepEqual(answersFromForm('attestations', { agreement: 'no', abuseFree: 'yes' }).agreement, '')

@@ -45,6 +45,20 @@ function realDate(value: string): boolean {
   const d = new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`)
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value.trim()
 }
+/** The youngest a worker named on an offer may be: the usual minimum age of employment in the provinces. */
+export const MIN_WORKER_AGE = 14
+/** Older than this, a date of birth is a typing mistake. */
+export const MAX_WORKER_AGE = 120
+/** The same calendar day `years` earlier, as 'YYYY-MM-DD' (compared as text: 29 February stays, which orders correctly). */
+const yearsBefore = (day: string, years: number) => `${String(Number(day.slice(0, 4)) - years).padStart(4, '0')}${day.slice(4)}`
+/** A date of birth a worker can have: in the past, at least MIN_WORKER_AGE today, at most MAX_WORKER_AGE. */
+const dateOfBirth = (v: string, _a: Answers, _l: Lang, today: string): Problem | undefined => {
+  if (!realDate(v)) return 'offers.e_date'
+  if (v >= today) return 'offers.e_birthFuture'
+  if (v > yearsBefore(today, MIN_WORKER_AGE)) return ['offers.e_birthTooYoung', { min: MIN_WORKER_AGE }]
+  if (v <= yearsBefore(today, MAX_WORKER_AGE + 1)) return ['offers.e_birthTooOld', { max: MAX_WORKER_AGE }]
+  return undefined
+}
 const freeText = (value: string): Problem | undefined => (isSeeAttachedAnswer(value) ? 'reference.validation.answerSeeAttached' : undefined)
 const NAME_PROBLEMS = { required: 'reference.validation.nameRequired', digits: 'reference.validation.nameDigits', characters: 'reference.validation.nameCharacters', tooLong: 'reference.validation.nameTooLong' } as const
 const personName = (v: string): Problem | undefined => {
@@ -151,7 +165,7 @@ export const SECTIONS: Record<SectionId, FieldDef[]> = {
     { name: 'familyName', kind: 'text', max: 100, autocomplete: 'off', check: personName },
     { name: 'givenNames', kind: 'text', max: 100, autocomplete: 'off', check: personName },
     { name: 'sex', kind: 'select', choices: choicesOf(SEXES, 'offers.sex_'), check: oneOf(SEXES) },
-    { name: 'dateOfBirth', kind: 'date', check: (v, _a, _l, today) => (!realDate(v) ? 'offers.e_date' : v >= today ? 'offers.e_birthFuture' : undefined) },
+    { name: 'dateOfBirth', kind: 'date', check: dateOfBirth },
     { name: 'countryOfBirth', kind: 'select', choices: (lang) => countryOptions(lang), check: (v) => (isCountryCode(v) ? undefined : 'offers.e_choice') },
     { name: 'countryOfResidence', kind: 'select', choices: (lang) => countryOptions(lang), check: (v) => (isCountryCode(v) ? undefined : 'offers.e_choice') },
     { name: 'citizenship', kind: 'select', choices: (lang) => countryOptions(lang), check: (v) => (isCountryCode(v) ? undefined : 'offers.e_choice') },

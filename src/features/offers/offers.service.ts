@@ -52,6 +52,13 @@ export type SubmitResult =
 
 export type PayResult = StartPaymentResult | { kind: 'notAwaitingPayment'; offer: Offer }
 
+/** The offer a copy was made from: its number (null for a draft), when it was started, and its id when the person may open it. */
+export interface CopySource {
+  number: string | null
+  startedAt?: Date
+  id?: string
+}
+
 export class OfferService {
   constructor(private readonly deps: OfferServiceDeps) {
     deps.payments.registerPurpose(OFFER_PURPOSE, {
@@ -110,10 +117,17 @@ export class OfferService {
     const now = this.deps.clock.now()
     const answers: Answers = Object.fromEntries(Object.entries(source.answers).filter(([section]) => section !== 'attestations'))
     return this.deps.db.transaction().execute(async (trx) => {
-      const offer = await repo.insertDraft(trx, { businessId: source.business_id, branchId: source.branch_id ?? m.branchId, userId, answers, now, copiedFrom: source.id })
+      const offer = await repo.insertDraft(trx, { businessId: source.business_id, branchId: source.branch_id ?? m.branchId, userId, answers, now, copiedFrom: source })
       await audit(trx, actor, now, { action: 'offer.copied', businessId: source.business_id, objectType: 'offer', objectId: offer.id, details: { from: source.id, fromNumber: source.offer_number } })
       return offer
     })
+  }
+
+  /** Where a copy came from, as its pages say: the source (with its id while `m` may open it), or its number alone once it is gone. */
+  async copySource(m: ActingMembership, offer: Offer): Promise<CopySource | undefined> {
+    const source = offer.copied_from ? await repo.findOffer(this.deps.db, offer.copied_from) : undefined
+    if (!source) return offer.copied_from_number ? { number: offer.copied_from_number } : undefined
+    return { number: source.offer_number, startedAt: source.created_at, id: canSeeOffer(m, source) ? source.id : undefined }
   }
 
   async deleteDraft(offer: Offer, actor: Actor): Promise<boolean> {

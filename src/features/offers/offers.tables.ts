@@ -22,6 +22,8 @@ export interface OfferTable {
   fee_exemption: 'employer' | 'worker' | null
   needs_review: Generated<boolean>
   copied_from: string | null
+  /** The source's offer number when it was copied (kept when the source is deleted or purged: copied_from is then null). */
+  copied_from_number: string | null
   withdrawn_at: Timestamp | null
   withdrawal_reason: string | null
   passport_key: Generated<string>

@@ -5,6 +5,7 @@ import { summaryList } from '../../ui/components.ts'
 import type { Payment, PaymentRefund } from '../payment/payment.tables.ts'
 import { formatCad } from '../payment/payment.views.ts'
 import type { DocumentSummary } from './offers.repository.ts'
+import type { CopySource } from './offers.service.ts'
 import { SECTION_IDS, SECTIONS, type FieldDef, type SectionId } from './offers.sections.ts'
 import type { Answers, Offer, OfferStatus } from './offers.tables.ts'
 
@@ -45,6 +46,19 @@ export function answersSummary(t: Translate, lang: Lang, offer: Offer, headingLe
       })),
     )}`
   })}`
+}
+
+/**
+ * "This draft is a copy of offer A1234567.": what a copy came from, linked while the person may
+ * open it, on the copy's pages (its sections, its review and, once submitted, its own page).
+ */
+export function copyNote(t: Translate, lang: Lang, offer: Offer, source: CopySource | undefined, timeZone: string): Html | '' {
+  if (!source) return ''
+  const name = source.number ? t('offers.copySourceOffer', { number: source.number }) : source.startedAt ? t('offers.copySourceDraft', { date: formatInZone(lang, source.startedAt, timeZone, 'date') }) : undefined
+  if (!name) return ''
+  // The sentence is the language's own; the source's name is put where its placeholder stands.
+  const [before = '', after = ''] = t(offer.status === 'draft' ? 'offers.copyOfDraftLine' : 'offers.copyOfOfferLine', { source: '\u0000' }).split('\u0000')
+  return html`<p class="copied-from">${before}${source.id ? html`<a href="/${lang}/offers/${source.id}">${name}</a>` : name}${after}</p>`
 }
 
 const fieldIdOf = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)

@@ -12,6 +12,9 @@ import { gatewayFromConfig } from './payment.gateways.ts'
 import { startSession } from '../auth/session-lifecycle.ts'
 import { testApp } from '../../../tests/helpers/app.ts'
 import { TestClient, text } from '../../../tests/helpers/http.ts'
+import { translator } from '../../i18n/i18n.ts'
+import { monerisCheckoutBody } from './payment.moneris-page.ts'
+import type { Payment } from './payment.tables.ts'
 
 describe('Moneris Checkout adapter against a local stand-in', () => {
   let standIn: MonerisStandIn
@@ -188,5 +191,13 @@ describe('Moneris Checkout adapter against a local stand-in', () => {
     } finally {
       await t.close()
     }
+  })
+})
+
+describe('the page that embeds Moneris Checkout, in French', () => {
+  it('writes the amount’s label with a non-breaking space before its colon', () => {
+    const payment = { amount_cents: 23000, checkout_ref: 'ticket', lang: 'fr' } as Payment
+    const body = monerisCheckoutBody({ t: translator('fr'), lang: 'fr', payment, returnUrl: '/fr/payments/x/return', settings: { mode: 'qa', scriptUrl: 'https://moneris.test/chkt.js' }, nonce: 'n' })
+    assert.match(body.value, /<strong>Montant\u00a0:<\/strong> 230,00\s\$/)
   })
 })

@@ -29,7 +29,7 @@ const BOOT = `(function () {
 export function monerisCheckoutBody(p: { t: Translate; lang: Lang; payment: Payment; returnUrl: string; settings: MonerisPage; nonce: string }): Html {
   const { t } = p
   return html`<h1>${t('payment.monerisTitle')}</h1>
-<p class="lead"><strong>${t('payment.amount')}:</strong> ${formatCad(p.payment.amount_cents, p.lang)}</p>
+<p class="lead"><strong>${t('payment.amountColon')}</strong> ${formatCad(p.payment.amount_cents, p.lang)}</p>
 <p>${t('payment.monerisIntro')}</p>
 <noscript><p class="notice notice-warning">${t('payment.monerisNoScript')}</p></noscript>
 <div id="monerisCheckout" data-ticket="${p.payment.checkout_ref ?? ''}" data-return="${p.returnUrl}" data-mode="${p.settings.mode}"></div>

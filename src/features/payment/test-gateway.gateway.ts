@@ -1,7 +1,9 @@
 import crypto from 'node:crypto'
 import type { Db } from '../../db/connect.ts'
+import type { DbOrTrx } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Checkout, CheckoutOutcome, ConfirmRequest, PaymentGateway, RefundOutcome, RefundRequest, StartCheckoutRequest } from './payment.gateway.ts'
+import type { TestGatewayCheckout } from './payment.tables.ts'
 import * as store from './test-gateway.repository.ts'
 
 /** How long a hosted test checkout accepts a card. */
@@ -81,6 +83,35 @@ export class EmbeddedTestGateway implements PaymentGateway {
     })
     return { status: 'succeeded', refundId: saved.refund_id }
   }
+}
+
+/** A transaction id as the test gateway's card page gives one. */
+export function testTransactionId(): string {
+  return `TG-${crypto.randomBytes(8).toString('hex').toUpperCase()}`
+}
+
+/**
+ * A checkout paid without the card page: the development demo's seeded payment. The gateway
+ * then knows its transaction (by the payment's idempotency key, once), so the portal refunds it
+ * as it refunds any other; a payment the gateway did not know could never be refunded.
+ */
+export async function recordPaidCheckout(
+  db: DbOrTrx,
+  p: { idempotencyKey: string; amountCents: number; currency: string; lang: 'en' | 'fr'; returnUrl: string; cardBrand: string; cardLast4: string; paidAt: Date },
+): Promise<TestGatewayCheckout> {
+  const open = await store.insertCheckoutOnce(db, {
+    id: crypto.randomUUID(),
+    idempotency_key: p.idempotencyKey,
+    amount_cents: p.amountCents,
+    currency: p.currency,
+    order_ref: p.idempotencyKey,
+    return_url: p.returnUrl,
+    lang: p.lang,
+    created_at: p.paidAt,
+    expires_at: new Date(p.paidAt.getTime() + TEST_CHECKOUT_MINUTES * 60_000),
+  })
+  const paid = await store.completeCheckout(db, open.id, { status: 'approved', card_brand: p.cardBrand, card_last4: p.cardLast4, transaction_id: testTransactionId(), completed_at: p.paidAt })
+  return paid ?? open
 }
 
 export function testCheckoutPath(lang: 'en' | 'fr', checkoutId: string): string {

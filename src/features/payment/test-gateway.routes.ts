@@ -1,11 +1,10 @@
-import crypto from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { Db } from '../../db/connect.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { zodFormErrors } from '../../ui/form-errors.ts'
 import { cardBrand, testCardOutcome } from './test-gateway.cards.ts'
-import { checkoutExpired, TEST_CHECKOUT_MINUTES, testCheckoutPath } from './test-gateway.gateway.ts'
+import { checkoutExpired, TEST_CHECKOUT_MINUTES, testCheckoutPath, testTransactionId } from './test-gateway.gateway.ts'
 import * as store from './test-gateway.repository.ts'
 import { CARD_FIELDS, cardFormSchema } from './test-gateway.schema.ts'
 import { cardForm, closedPage, type CardFormValues } from './test-gateway.views.ts'
@@ -72,7 +71,7 @@ export function registerTestGatewayRoutes(scope: FastifyInstance, deps: { db: Db
       status: outcome,
       card_brand: cardBrand(digits),
       card_last4: digits.slice(-4),
-      transaction_id: outcome === 'approved' ? `TG-${crypto.randomBytes(8).toString('hex').toUpperCase()}` : null,
+      transaction_id: outcome === 'approved' ? testTransactionId() : null,
       completed_at: now,
     })
     // A second click that lost the race to the first: nothing more is charged, and the page says so.

@@ -54,7 +54,7 @@ export function cardForm(p: {
   return html`${testBanner(t)}
 <h1>${t('testGateway.title')}</h1>
 <p>${t('testGateway.merchant')}</p>
-<p class="lead"><strong>${t('testGateway.amountLabel')}:</strong> ${amount}</p>
+<p class="lead"><strong>${t('testGateway.amountLabelColon')}</strong> ${amount}</p>
 <form method="post" action="${p.action}" novalidate>
 ${csrfField(p.csrfToken)}
 ${textInput({ t, name: 'cardNumber', label: t('testGateway.cardNumber'), hint: t('testGateway.cardNumberHint'), value: p.values.cardNumber, autocomplete: 'cc-number', inputmode: 'numeric', width: '20', spellcheck: false, required: true, error: err('cardNumber') })}
