@@ -3,9 +3,11 @@ import type { Db } from '../../db/connect.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { bilingual, renderPdf } from '../../platform/pdf.ts'
-import { isMessageKey, type MessageKey } from '../../i18n/i18n.ts'
+import { isMessageKey, translate, type Lang, type MessageKey } from '../../i18n/i18n.ts'
+import { ACTION_LABELS } from '../access/business-audit.ts'
 import type { Answers, OfferStatus } from '../offers/offers.tables.ts'
 import { formatMoney } from '../reference/validators.ts'
+import { refundReasonText } from '../payment/payment.views.ts'
 import type { InspectionExport } from './console.tables.ts'
 import * as repo from './matching.repository.ts'
 
@@ -27,11 +29,15 @@ export interface DossierEvent {
   facts?: DossierFact[]
 }
 
-/** A fact of an event, written by `consoleWork.inspection.fact.<kind>` around its value. */
-export interface DossierFact {
-  kind: 'ip' | 'firstDay' | 'inspectionUntil' | 'refund'
-  value: string
-}
+/**
+ * A fact of an event, written by `consoleWork.inspection.fact.<kind>` around its value; an
+ * amount (in cents) and a refund's reason (its code, and the words of whoever caused it) are
+ * written in the reader's own way.
+ */
+export type DossierFact =
+  | { kind: 'ip' | 'firstDay' | 'inspectionUntil' | 'refund'; value: string }
+  | { kind: 'amount'; cents: number }
+  | { kind: 'refundReason'; reason: string | null; detail: string | null }
 
 export interface DossierOffer {
   id: string
@@ -60,20 +66,45 @@ export interface DossierBusiness {
   postal_code: string
 }
 
-type Words = (key: MessageKey, params?: Record<string, string | number>) => string
+/** Who reads a dossier: an officer on a page in their language, or the exports, in both. */
+export type Reader = Lang | 'both'
 
-/** A fact in words: the reader's language (`t`), or both (`bilingual`, for the exports). */
-export function factText(words: Words, f: DossierFact): string {
-  if (f.kind === 'refund') {
-    const key = `consoleWork.inspection.refundState.${f.value}`
-    return isMessageKey(key) ? words(key) : f.value
+/** Something written in the reader's language, or in both ("English / français") for the exports. */
+function inReaders(reader: Reader, write: (lang: Lang) => string): string {
+  if (reader !== 'both') return write(reader)
+  const en = write('en')
+  const fr = write('fr')
+  return en === fr ? en : `${en} / ${fr}`
+}
+
+const wordsFor = (reader: Reader) => (key: MessageKey, params?: Record<string, string | number>) => inReaders(reader, (lang) => translate(lang, key, params))
+
+/** A fact in words, for its reader. */
+export function factText(reader: Reader, f: DossierFact): string {
+  switch (f.kind) {
+    case 'amount':
+      return inReaders(reader, (lang) => formatMoney(f.cents, lang))
+    case 'refundReason':
+      return f.reason || f.detail ? inReaders(reader, (lang) => refundReasonText(lang, { reason: f.reason, reason_detail: f.detail })) : ''
+    case 'refund': {
+      const key = `consoleWork.inspection.refundState.${f.value}`
+      return isMessageKey(key) ? wordsFor(reader)(key) : f.value
+    }
+    default:
+      return wordsFor(reader)(`consoleWork.inspection.fact.${f.kind}`, { value: f.value })
   }
-  return words(`consoleWork.inspection.fact.${f.kind}`, { value: f.value })
 }
 
 /** An event's detail and its facts, in words. */
-export function eventDetail(words: Words, e: DossierEvent): string {
-  return [e.detail, ...(e.facts ?? []).map((f) => factText(words, f))].filter(Boolean).join('; ')
+export function eventDetail(reader: Reader, e: DossierEvent): string {
+  return [e.detail, ...(e.facts ?? []).map((f) => factText(reader, f))].filter(Boolean).join('; ')
+}
+
+/** What happened, in words (the business's audit trail's, and the refunds' own); an unknown kind as it is recorded. */
+export function eventKindText(reader: Reader, kind: string): string {
+  const refund = `consoleWork.inspection.refundEvent.${kind.slice('refund.'.length)}`
+  const key = ACTION_LABELS[kind] ?? (kind.startsWith('refund.') && isMessageKey(refund) ? refund : undefined)
+  return key ? wordsFor(reader)(key) : kind
 }
 
 /**
@@ -81,8 +112,9 @@ export function eventDetail(words: Words, e: DossierEvent): string {
  * issued; otherwise why there is none (the window runs from the first day of employment, which
  * only an issued permit has), never a blank an inspector could read as missing data.
  */
-export function inspectionUntilText(words: Words, o: Pick<DossierOffer, 'inspectionUntil' | 'outcome' | 'status'>): string {
+export function inspectionUntilText(reader: Reader, o: Pick<DossierOffer, 'inspectionUntil' | 'outcome' | 'status'>): string {
   if (o.inspectionUntil) return o.inspectionUntil
+  const words = wordsFor(reader)
   if (o.outcome === 'refused') return words('consoleWork.inspection.untilRefused')
   if (o.status === 'withdrawn') return words('consoleWork.inspection.untilWithdrawn')
   return words('consoleWork.inspection.untilNotIssued')
@@ -157,12 +189,12 @@ export async function loadDossierOffers(db: DbOrTrx, businessId: string, ids: re
   const events = new Map<string, DossierEvent[]>(ids.map((id) => [id, []]))
   const add = (offerId: string, e: DossierEvent) => events.get(offerId)?.push(e)
   for (const p of payments) {
-    add(p.purpose_id, { at: p.created_at, kind: 'payment.started', actor: '', detail: `${formatMoney(p.amount_cents, 'en')}` })
-    if (p.approved_at) add(p.purpose_id, { at: p.approved_at, kind: 'payment.approved', actor: '', detail: `${formatMoney(p.amount_cents, 'en')} ${p.receipt_number ?? ''}`.trim() })
+    add(p.purpose_id, { at: p.created_at, kind: 'payment.started', actor: '', detail: '', facts: [{ kind: 'amount', cents: p.amount_cents }] })
+    if (p.approved_at) add(p.purpose_id, { at: p.approved_at, kind: 'payment.approved', actor: '', detail: p.receipt_number ?? '', facts: [{ kind: 'amount', cents: p.amount_cents }] })
   }
   for (const r of refunds) {
     const offerId = paymentOffer.get(r.payment_id)!
-    add(offerId, { at: r.completed_at ?? r.created_at, kind: `refund.${r.status}`, actor: '', detail: `${formatMoney(r.amount_cents, 'en')}${r.reason ? ` (${r.reason})` : ''}` })
+    add(offerId, { at: r.completed_at ?? r.created_at, kind: `refund.${r.status}`, actor: '', detail: '', facts: [{ kind: 'amount', cents: r.amount_cents }, { kind: 'refundReason', reason: r.reason, detail: r.reason_detail }] })
   }
   for (const m of matches) {
     add(m.offer_id, { at: m.matched_at, kind: 'offer.matched', actor: m.matched_by, detail: '' })
@@ -251,7 +283,7 @@ export function csvRows(offers: readonly DossierOffer[]): string {
   for (const o of offers) {
     const head = [o.offerNumber, o.status, o.workerName, o.jobTitle, o.exemptionCode, o.province, o.submittedAt?.toISOString() ?? '', o.outcome ?? '', o.firstDay ?? '', o.inspectionUntil ?? '']
     const events = o.events.length ? o.events : [{ at: o.submittedAt ?? new Date(0), kind: 'offer.submitted', actor: '', detail: '' }]
-    for (const e of events) out += [...head, e.at.toISOString(), e.kind, e.actor, eventDetail(bilingual, e)].map(csvCell).join(',') + '\r\n'
+    for (const e of events) out += [...head, e.at.toISOString(), e.kind, e.actor, eventDetail('both', e)].map(csvCell).join(',') + '\r\n'
   }
   return out
 }
@@ -278,11 +310,11 @@ export function dossierPdf(business: DossierBusiness, offers: readonly DossierOf
       h.row(bilingual('consoleWork.search.submitted'), o.submittedAt?.toISOString() ?? '')
       if (o.outcome) h.row(bilingual('consoleWork.offer.decisionTitle'), bilingual(o.outcome === 'issued' ? 'consoleWork.offer.issued' : 'consoleWork.offer.refused'))
       if (o.firstDay) h.row(bilingual('consoleWork.offer.firstDay'), o.firstDay)
-      h.row(bilingual('consoleWork.inspection.until'), inspectionUntilText(bilingual, o))
+      h.row(bilingual('consoleWork.inspection.until'), inspectionUntilText('both', o))
       doc.moveDown(0.2)
       for (const e of o.events) {
-        const detail = eventDetail(bilingual, e)
-        h.paragraph(`${e.at.toISOString()}  ${e.kind}${e.actor ? `  ${e.actor}` : ''}${detail ? `  ${detail}` : ''}`)
+        const detail = eventDetail('both', e)
+        h.paragraph(`${e.at.toISOString()}  ${eventKindText('both', e.kind)}${e.actor ? `  ${e.actor}` : ''}${detail ? `  ${detail}` : ''}`)
       }
     }
   })

@@ -63,7 +63,11 @@ describe('compliance inspection and exports', () => {
     assert.equal(page.status, 200)
     const rows = page.dom.querySelectorAll('table').at(-1)!.querySelectorAll('tbody tr').map((tr) => text(tr.querySelector('td')))
     assert.deepEqual(rows, ['A3000001', 'A3000002'])
-    assert.match(page.body, /payment\.approved/)
+    // What happened in words, with the amount as the page's language writes it; the same in French.
+    assert.match(text(page.dom.querySelector('main')), /Fee paid — [^;]*; \$230\.00/)
+    assert.doesNotMatch(page.body, /payment\.approved/)
+    const fr = text((await officer.get(`/fr/console/employers/${small}`)).dom.querySelector('main'))
+    assert.match(fr, /Frais payés — [^;]*; 230,00\s\$/)
   })
 
   it('exports a small dossier at once as CSV that parses back, formulas neutralized', async () => {
@@ -144,6 +148,9 @@ describe('compliance inspection and exports', () => {
     const decidedAt = new Date('2026-02-01T15:00:00Z')
     await t.db.insertInto('work_permit_decision').values({ offer_id: refused, outcome: 'refused', refund_outcome: 'refunded', decided_by: officerId, decided_at: decidedAt }).execute()
     await t.db.insertInto('work_permit_decision').values({ offer_id: issued, outcome: 'issued', first_day_of_employment: '2026-03-02', inspection_until: '2032-03-01', decided_by: officerId, decided_at: decidedAt }).execute()
+    // The refused offer's fee, refunded for that reason.
+    const paid = await makeApprovedPayment(t.db, { offerId: refused, businessId: b, userId: bossId, at: new Date('2026-01-05T15:00:00Z') })
+    await t.db.insertInto('payment_refund').values({ id: crypto.randomUUID(), payment_id: paid, amount_cents: 23000, status: 'succeeded', idempotency_key: `refund-${paid}`, reason: 'work_permit_refused', created_at: decidedAt, completed_at: decidedAt }).execute()
     // An action recorded with the address it came from.
     await audit(t.db, { userId: bossId, label: 'employer.inspect', ip: '192.0.2.7' }, new Date('2026-01-12T15:00:00Z'), { action: 'offer.viewed', businessId: b, objectType: 'offer', objectId: pending })
 
@@ -157,8 +164,10 @@ describe('compliance inspection and exports', () => {
       A3100004: 'Not applicable: offer withdrawn, no work permit issued',
     })
     assert.match(text(en.dom.querySelector('main')), /offer\.viewed \(employer\.inspect\) — from 192\.0\.2\.7/)
-    assert.match(text(en.dom.querySelector('main')), /offer\.work_permit_issued \(officer\.inspect\) — first day of employment 2026-03-02; open to inspection until 2032-03-01/)
-    assert.match(text(en.dom.querySelector('main')), /offer\.work_permit_refused \(officer\.inspect\) — fee refunded/)
+    assert.match(text(en.dom.querySelector('main')), /Work permit issued \(recorded by the department\) \(officer\.inspect\) — first day of employment 2026-03-02; open to inspection until 2032-03-01/)
+    assert.match(text(en.dom.querySelector('main')), /Work permit refused \(recorded by the department\) \(officer\.inspect\) — fee refunded/)
+    assert.match(text(en.dom.querySelector('main')), /Fee refunded — \$230\.00; Work permit refused/)
+    assert.doesNotMatch(en.body, /work_permit_refused|refund\.succeeded/, 'no codes')
 
     const fr = await officer.get(`/fr/console/employers/${b}`)
     assert.equal(until(fr).A3100001, 'Sans objet : aucun permis de travail délivré pour l’instant (les six ans commencent le premier jour d’emploi)')
@@ -167,6 +176,7 @@ describe('compliance inspection and exports', () => {
     assert.match(history, /offer\.viewed \(employer\.inspect\) — depuis l’adresse 192\.0\.2\.7/)
     assert.match(history, /premier jour d’emploi le 2026-03-02; inspection possible jusqu’au 2032-03-01/)
     assert.match(history, /frais remboursés/)
+    assert.match(history, /Frais remboursés — 230,00\s\$; Permis de travail refusé/, 'the refund: its amount and reason in French words')
     assert.doesNotMatch(history, /\bfrom\b|first day|inspection until|refund /, 'no English words on the French page')
     // French typography: a non-breaking space before each colon of ours.
     assert.match(fr.body, /12 janv\. 2026.*\u00a0: offer\.viewed/)

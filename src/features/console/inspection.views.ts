@@ -4,7 +4,7 @@ import { html, type Html } from '../../platform/html.ts'
 import { button, csrfField, linkButton, notice, summaryList } from '../../ui/components.ts'
 import { provinceName } from '../reference/lists.ts'
 import type { InspectionExport } from './console.tables.ts'
-import { eventDetail, inspectionUntilText, type DossierBusiness, type DossierOffer } from './inspection.service.ts'
+import { eventDetail, eventKindText, inspectionUntilText, type DossierBusiness, type DossierOffer } from './inspection.service.ts'
 
 type ExportRow = Pick<InspectionExport, 'id' | 'format' | 'status' | 'done' | 'total' | 'requested_at'> & { requested_by_name: string }
 
@@ -62,9 +62,9 @@ ${
           (o) =>
             html`<tr><td><a href="/${lang}/console/offers/${o.id}">${o.offerNumber}</a></td><td>${o.workerName}</td><td>${t(`consoleWork.status.${o.status}`)}</td><td>${
               o.outcome ? t(o.outcome === 'issued' ? 'consoleWork.offer.issued' : 'consoleWork.offer.refused') : t('consoleWork.inspection.none')
-            }</td><td>${inspectionUntilText(t, o)}</td><td><ul class="list-compact">${o.events.map((e) => {
-              const detail = eventDetail(t, e)
-              return html`<li>${t('consoleWork.inspection.event', { when: formatInZone(lang, e.at, timeZone, 'listed'), what: e.kind })}${e.actor ? ` (${e.actor})` : ''}${detail ? ` — ${detail}` : ''}</li>`
+            }</td><td>${inspectionUntilText(lang, o)}</td><td><ul class="list-compact">${o.events.map((e) => {
+              const detail = eventDetail(lang, e)
+              return html`<li>${t('consoleWork.inspection.event', { when: formatInZone(lang, e.at, timeZone, 'listed'), what: eventKindText(lang, e.kind) })}${e.actor ? ` (${e.actor})` : ''}${detail ? ` — ${detail}` : ''}</li>`
             })}</ul></td></tr>`,
         )}`,
       )

@@ -111,7 +111,7 @@ export function refundsOfPayments(db: DbOrTrx, paymentIds: readonly string[]) {
   if (paymentIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('payment_refund')
-    .select(['id', 'payment_id', 'status', 'amount_cents', 'reason', 'created_at', 'completed_at'])
+    .select(['id', 'payment_id', 'status', 'amount_cents', 'reason', 'reason_detail', 'created_at', 'completed_at'])
     .where('payment_id', 'in', paymentIds)
     .orderBy('created_at')
     .orderBy('id')

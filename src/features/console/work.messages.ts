@@ -166,6 +166,11 @@ export default defineMessages({
         failed: 'refund failed',
         not_refundable: 'no fee to refund',
       },
+      refundEvent: {
+        pending: 'Refund started',
+        succeeded: 'Fee refunded',
+        failed: 'Refund failed',
+      },
       none: 'None yet',
       exportsTitle: 'Exports',
       exportsLead: 'A CSV file (one line per event, for a spreadsheet) or a bilingual PDF dossier. Large exports are made in the background: this page shows their progress.',
@@ -409,6 +414,11 @@ export default defineMessages({
         pending: 'remboursement en attente',
         failed: 'remboursement échoué',
         not_refundable: 'aucuns frais à rembourser',
+      },
+      refundEvent: {
+        pending: 'Remboursement commencé',
+        succeeded: 'Frais remboursés',
+        failed: 'Remboursement échoué',
       },
       none: 'Pas encore',
       exportsTitle: 'Exportations',
