@@ -43,7 +43,8 @@ describe('console: fee exemptions to review', () => {
       await page.getByLabel('Exemption accepted').check()
       await page.getByLabel('Reason').fill('The diplomatic note names the mission and the worker.')
       await page.getByRole('button', { name: 'Record the decision' }).click()
-      assert.match((await page.locator('main').textContent()) ?? '', /This review is decided/)
+      assert.match((await page.locator('main').textContent()) ?? '', /Decision recorded: Exemption accepted.*This review is decided/s)
+      await expectAccessible(page, 'fee exemption review (recorded)')
     } catch (err) {
       await screenshotOnFailure(page, t.name)
       throw err

@@ -33,7 +33,13 @@ describe('fee exemption review (console): a decision that comes second', () => {
     // Both have the review open.
     await first.get(`/en/console/fee-exemptions/${offerId}`)
     await second.get(`/en/console/fee-exemptions/${offerId}`)
-    assert.equal((await first.post(`/en/console/fee-exemptions/${offerId}/decision`, { decision: 'accepted', reason: 'The diplomatic note names the worker.' })).status, 303)
+    const recorded = await first.post(`/en/console/fee-exemptions/${offerId}/decision`, { decision: 'accepted', reason: 'The diplomatic note names the worker.' })
+    assert.equal(recorded.status, 303)
+    // The officer who decided is told what was recorded (read back from the offer), once.
+    const done = await first.follow(recorded)
+    assert.equal(text(done.dom.querySelector('#notice-success-title')), 'Decision recorded: Exemption accepted')
+    assert.equal(done.dom.querySelector('form[action$="/decision"]'), null)
+    assert.equal((await second.get(`/en/console/fee-exemptions/${offerId}?recorded=1`)).dom.querySelector('#notice-success-title'), null, 'only to the officer who recorded it')
 
     const res = await second.post(`/en/console/fee-exemptions/${offerId}/decision`, { decision: 'refused', reason: 'No proof.' })
     assert.equal(res.status, 409)

@@ -77,6 +77,12 @@ ${
         breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }, { text: t('offers.feeReview.queueTitle'), href: base(lang) }],
         body: html`<h1>${title}</h1>
 ${
+  // Just recorded by this officer (post/redirect/get): what was recorded, read back from the offer.
+  !stale && !errors && (request.query as Record<string, unknown>).recorded === '1' && offer.fee_review_decision && offer.fee_reviewed_by === officer.id
+    ? notice({ kind: 'success', title: t('offers.feeReview.recordedTitle', { decision: t(`offers.feeReview.${offer.fee_review_decision}`) }), body: html`<p>${t('offers.feeReview.recordedBody')}</p>` })
+    : ''
+}
+${
   stale && offer.fee_review_decision && decided
     ? notice({
         kind: 'warning',
@@ -143,7 +149,7 @@ ${answersSummary(t, lang, offer, 'h3')}`,
     const recorded = await offers.decideFeeReview(found.offer, parsed.data.decision, parsed.data.reason, { ...actorFrom(request, found.officer), userId: found.officer.id })
     // Decided meanwhile (another officer, or Back and the form sent again): nothing changes, and the officer is told who decided what, and when.
     if (!recorded) return detail(request, reply, found.officer, (await offers.byId(found.offer.id)) ?? found.offer, {}, undefined, true)
-    return reply.redirect(base(request.lang, found.offer.id), 303)
+    return reply.redirect(`${base(request.lang, found.offer.id)}?recorded=1`, 303)
   })
 
   scope.get('/console/fee-exemptions/:id/documents/:documentId', async (request, reply) => {
