@@ -41,6 +41,15 @@ describe('message catalogs', () => {
     }
   })
 
+  it('write French as the Translation Bureau does: a non-breaking space before a colon and inside « »', () => {
+    // A line may break at an ordinary space, leaving a colon or a » alone at the start of a line.
+    // (Canadian usage puts no space before ; ? and !.)
+    // HTTP header lines quoted in the API's pages are code, written as HTTP has them.
+    const prose = (key: string) => translate('fr', key).replace(/\b(Authorization|Idempotent-Replayed): /g, '')
+    const wrong = messageKeys('fr').filter((key) => / [:»]|« /.test(prose(key)) || /[\p{L}\p{N})»]:\s/u.test(prose(key)))
+    assert.deepEqual(wrong, [])
+  })
+
   it('throws on a missing key instead of showing it', () => {
     assert.throws(() => translate('fr', 'common.noSuchKey'), MissingMessageError)
   })

@@ -30,10 +30,10 @@ export default defineMessages({
     serverErrorTitle: 'Un problème est survenu de notre côté',
     serverErrorBody:
       'Rien de ce que vous avez saisi avant cette page n’a été perdu. Veuillez réessayer dans quelques minutes.',
-    serverErrorReference: 'Si vous communiquez avec nous, indiquez cette référence : {requestId}',
+    serverErrorReference: 'Si vous communiquez avec nous, indiquez cette référence\u00a0: {requestId}',
     forbiddenTitle: 'Vous ne pouvez pas faire cela à partir de cette page',
     csrfBody:
-      'Pour votre sécurité, ce formulaire n’a pas pu être accepté : il est peut-être resté ouvert trop longtemps ou a été envoyé d’un autre site. Revenez en arrière, actualisez la page et réessayez.',
+      'Pour votre sécurité, ce formulaire n’a pas pu être accepté\u00a0: il est peut-être resté ouvert trop longtemps ou a été envoyé d’un autre site. Revenez en arrière, actualisez la page et réessayez.',
     tooLargeTitle: 'Ce que vous avez envoyé est trop volumineux',
     tooLargeBody:
       'Le formulaire ou le fichier dépassait la taille acceptée par le portail. Revenez en arrière et envoyez un contenu plus petit.',

@@ -12,10 +12,10 @@ export default defineMessages({
   },
   fr: {
     required: 'Entrez {field}',
-    invalid: 'Vérifiez {field} : la valeur n’a pas la forme attendue',
+    invalid: 'Vérifiez {field}\u00a0: la valeur n’a pas la forme attendue',
     tooLong: '{field} doit compter au plus {max} caractères',
     tooShort: '{field} doit compter au moins {min} caractères',
-    chooseOne: 'Sélectionnez une réponse pour « {field} »',
+    chooseOne: 'Sélectionnez une réponse pour «\u00a0{field}\u00a0»',
     email: 'Entrez une adresse courriel dans le bon format, par exemple nom@exemple.ca',
   },
 })

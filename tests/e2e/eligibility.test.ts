@@ -16,7 +16,7 @@ describe('the eligibility check and the exemption codes in a browser', () => {
 
         // No choice: the summary links to the first radio, which takes focus when followed.
         await page.getByRole('button', { name: 'Vérifier' }).click()
-        assert.match(await page.title(), /^Erreur : /)
+        assert.match(await page.title(), /^Erreur\s:\s/)
         await expectAccessible(page, 'eligibility-error')
         await page.locator('.error-summary a').first().click()
         assert.equal(await page.locator(':focus').getAttribute('id'), 'open-permit')

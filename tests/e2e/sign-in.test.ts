@@ -27,7 +27,7 @@ describe('registering, signing in and coming back after a timeout (on a page, an
         await page.goto(`${e2e.baseUrl}/${lang}/register`)
         await expectAccessible(page, 'register')
         await page.getByRole('button', { name: l.register }).click()
-        assert.match(await page.title(), lang === 'en' ? /^Error: / : /^Erreur : /)
+        assert.match(await page.title(), lang === 'en' ? /^Error: / : /^Erreur\s:\s/)
         assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id).catch(() => 'error-summary'), 'error-summary')
         await expectAccessible(page, 'register (errors)')
 

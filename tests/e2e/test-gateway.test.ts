@@ -82,7 +82,7 @@ describe('paying on the embedded test gateway in a browser', () => {
 
         await page.getByLabel(en ? 'Card number' : 'Numéro de carte').fill('4242 4242 4242 4241')
         await page.getByRole('button', { name: en ? 'Pay $230.00' : 'Payer 230,00 $' }).click()
-        assert.match(await page.title(), en ? /^Error: / : /^Erreur : /)
+        assert.match(await page.title(), en ? /^Error: / : /^Erreur\s:\s/)
         await expectAccessible(page, 'test-gateway-card-error')
         await page.locator('.error-summary a').first().click()
         assert.equal(await page.locator(':focus').getAttribute('id'), 'card-number')

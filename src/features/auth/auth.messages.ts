@@ -175,7 +175,7 @@ export default defineMessages({
     expiredBody: 'Pour votre sécurité, les sessions prennent fin après 12 heures. Connectez-vous de nouveau pour continuer.',
     sessionWarningTitle: 'Votre session va bientôt prendre fin',
     sessionWarningBody: 'Pour votre sécurité, vous serez déconnecté à {time} si vous ne faites rien. Tout ce que vous avez enregistré est conservé.',
-    sessionNoScript: 'Pour votre sécurité, vous êtes déconnecté après 20 minutes d’inactivité (prochaine échéance : {time}).',
+    sessionNoScript: 'Pour votre sécurité, vous êtes déconnecté après 20 minutes d’inactivité (prochaine échéance\u00a0: {time}).',
     continueSession: 'Poursuivre la session',
     wrongAudienceTitle: 'Votre compte n’est pas autorisé à accéder à ce portail.',
     wrongAudienceEmployer: 'Cette connexion est réservée aux agents du ministère. Les employeurs et leurs représentants utilisent le Portail des employeurs.',
@@ -195,7 +195,7 @@ export default defineMessages({
     totpKey: 'Clé à taper dans votre application\u00a0:',
     qrAlt: 'Code QR pour votre application d’authentification',
     recoveryCodesTitle: 'Conservez vos codes de récupération',
-    recoveryCodesBody: 'Chaque code fonctionne une fois, si vous perdez votre application d’authentification. Gardez-les en lieu sûr : ils ne sont affichés que maintenant.',
+    recoveryCodesBody: 'Chaque code fonctionne une fois, si vous perdez votre application d’authentification. Gardez-les en lieu sûr\u00a0: ils ne sont affichés que maintenant.',
     recoveryCodesDone: 'J’ai conservé mes codes de récupération',
     recoveryCodeUsed: 'Vous avez utilisé un code de récupération. Il en reste {left}.',
     accountTitle: 'Votre compte',
@@ -229,11 +229,11 @@ export default defineMessages({
     emails: {
       verifyEmail: {
         subject: 'Confirmez votre adresse courriel',
-        body: 'Bonjour {username},\n\nPour confirmer cette adresse courriel pour votre compte du Portail des employeurs, ouvrez ce lien dans les 24 heures :\n{link}\n\nSi vous ne vous êtes pas inscrit, vous pouvez ignorer ce message.',
+        body: 'Bonjour {username},\n\nPour confirmer cette adresse courriel pour votre compte du Portail des employeurs, ouvrez ce lien dans les 24 heures\u00a0:\n{link}\n\nSi vous ne vous êtes pas inscrit, vous pouvez ignorer ce message.',
       },
       resetPassword: {
         subject: 'Choisissez un nouveau mot de passe',
-        body: 'Bonjour {username},\n\nQuelqu’un a demandé un nouveau mot de passe pour votre compte du Portail des employeurs. Pour le choisir, ouvrez ce lien dans l’heure :\n{link}\n\nSi ce n’était pas vous, ignorez ce message : votre mot de passe ne change pas.',
+        body: 'Bonjour {username},\n\nQuelqu’un a demandé un nouveau mot de passe pour votre compte du Portail des employeurs. Pour le choisir, ouvrez ce lien dans l’heure\u00a0:\n{link}\n\nSi ce n’était pas vous, ignorez ce message\u00a0: votre mot de passe ne change pas.',
       },
       passwordChanged: {
         subject: 'Votre mot de passe a été changé',

@@ -22,7 +22,7 @@ export default defineMessages({
     lead: "Les employeurs canadiens qui embauchent des travailleurs étrangers sans étude d'impact sur le marché du travail (EIMT) utilisent ce portail pour présenter des offres d'emploi et payer les frais relatifs à la conformité de l'employeur.",
     whatYouCanDo: 'Ce que vous pouvez faire ici',
     doEnrol: "Inscrire votre entreprise, ou vous joindre à une entreprise avec un NIP fourni par son utilisateur principal",
-    doAccess: 'Gérer qui peut agir pour votre entreprise : succursales, utilisateurs secondaires et représentants',
+    doAccess: 'Gérer qui peut agir pour votre entreprise\u00a0: succursales, utilisateurs secondaires et représentants',
     doOffers: "Présenter des offres d'emploi, payer les frais relatifs à la conformité de l'employeur et suivre vos offres",
     beforeYouStart: 'Avant de commencer',
     beforeYouStartBody:

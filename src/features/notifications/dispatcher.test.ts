@@ -79,7 +79,7 @@ describe('the e-mail dispatcher, against a real SMTP server', () => {
     assert.equal(fr.headers.get('content-language'), 'fr')
     assert.equal(fr.headers.get('message-id'), `<${frId}@portal.example.ca>`)
     assert.match(fr.text, /^Bonjour Benoît,\n\nVotre compte de connexion au Portail des employeurs est prêt\./)
-    assert.match(fr.text, /\n\nAccédez au Portail des employeurs :\nhttps:\/\/portal\.example\.ca\/fr\n/)
+    assert.match(fr.text, /\n\nAccédez au Portail des employeurs\s:\nhttps:\/\/portal\.example\.ca\/fr\n/)
     assert.match(fr.html, /<html lang="fr">/)
     assert.match(fr.html, /<p>Bonjour Benoît,<\/p>/)
 

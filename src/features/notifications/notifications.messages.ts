@@ -70,13 +70,13 @@ export default defineMessages({
     messageNotFound: 'Nous ne pouvons trouver ce message.',
     emailAddressLabel: 'votre adresse courriel',
     email: {
-      readInPortal: 'Accédez au Portail des employeurs :',
+      readInPortal: 'Accédez au Portail des employeurs\u00a0:',
       automated: 'Ce message a été envoyé par le Portail des employeurs d’Immigration, Réfugiés et Citoyenneté Canada.',
     },
     mailbox: {
       title: 'Boîte aux lettres de développement',
       lead: 'Courriels envoyés par le portail lorsqu’aucun serveur SMTP n’est configuré (SMTP_URL). Cette page n’existe qu’en dehors de la production.',
-      smtpConfigured: 'Un serveur SMTP est configuré (SMTP_URL) : les nouveaux courriels y sont envoyés, pas ici.',
+      smtpConfigured: 'Un serveur SMTP est configuré (SMTP_URL)\u00a0: les nouveaux courriels y sont envoyés, pas ici.',
       empty: 'Aucun courriel pour le moment.',
       to: 'À',
       from: 'De',

@@ -83,7 +83,7 @@ export default defineMessages({
     unavailable: 'Le service de paiement ne répond pas en ce moment. Aucun montant n’a été débité. Veuillez réessayer dans quelques minutes.',
     failed: 'Le paiement n’a pas pu être effectué. Aucun montant n’a été débité. Veuillez réessayer.',
     unconfirmedTitle: 'Nous confirmons votre paiement',
-    unconfirmed: 'Nous n’avons pas encore obtenu le résultat de votre paiement auprès de la société de paiement. Ne payez pas une deuxième fois : nous le vérifions automatiquement et cette page affichera le résultat. Actualisez cette page dans quelques minutes.',
+    unconfirmed: 'Nous n’avons pas encore obtenu le résultat de votre paiement auprès de la société de paiement. Ne payez pas une deuxième fois\u00a0: nous le vérifions automatiquement et cette page affichera le résultat. Actualisez cette page dans quelques minutes.',
     openTitle: 'Votre paiement n’est pas terminé',
     open: 'La société de paiement n’a pas reçu de paiement complet. Retournez à la page de paiement pour le terminer.',
     resume: 'Retourner à la page de paiement',
@@ -106,15 +106,15 @@ export default defineMessages({
       paid_after_draft: 'Payé après le retour de l’offre à l’état d’ébauche',
       work_permit_refused: 'Permis de travail refusé',
     },
-    refundReasonWithDetail: '{reason} : « {detail} »',
+    refundReasonWithDetail: '{reason}\u00a0: «\u00a0{detail}\u00a0»',
     emails: {
       receipt: {
-        subject: 'Reçu {receipt} : frais relatifs à la conformité de l’employeur payés pour l’offre {offerNumber}',
-        body: 'Nous avons reçu votre paiement des frais relatifs à la conformité de l’employeur.\n\nNuméro de reçu : {receipt}\nDate et heure : {date}\nMontant : {amount}\nCarte : {card}\nNuméro de l’offre d’emploi : {offerNumber}\nEntreprise : {business}\n\nCe reçu reste dans vos messages du compte, et vous pouvez le télécharger en PDF à partir de l’offre en tout temps.',
+        subject: 'Reçu {receipt}\u00a0: frais relatifs à la conformité de l’employeur payés pour l’offre {offerNumber}',
+        body: 'Nous avons reçu votre paiement des frais relatifs à la conformité de l’employeur.\n\nNuméro de reçu\u00a0: {receipt}\nDate et heure\u00a0: {date}\nMontant\u00a0: {amount}\nCarte\u00a0: {card}\nNuméro de l’offre d’emploi\u00a0: {offerNumber}\nEntreprise\u00a0: {business}\n\nCe reçu reste dans vos messages du compte, et vous pouvez le télécharger en PDF à partir de l’offre en tout temps.',
       },
       refunded: {
         subject: 'Remboursement des frais relatifs à la conformité de l’employeur (reçu {receipt})',
-        body: 'Les frais relatifs à la conformité de l’employeur payés avec le reçu {receipt} ({amount}) ont été remboursés sur la carte utilisée pour les payer.\n\nMotif : {reason}\n\nLe remboursement peut prendre quelques jours à paraître sur le relevé de la carte.',
+        body: 'Les frais relatifs à la conformité de l’employeur payés avec le reçu {receipt} ({amount}) ont été remboursés sur la carte utilisée pour les payer.\n\nMotif\u00a0: {reason}\n\nLe remboursement peut prendre quelques jours à paraître sur le relevé de la carte.',
       },
     },
   },
