@@ -9,7 +9,8 @@ import { zodFormErrors } from '../../ui/form-errors.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { requireEmployer } from '../auth/guards.ts'
 import * as payRepo from '../payment/payment.repository.ts'
-import { formatCad, receiptList, retryMessage } from '../payment/payment.views.ts'
+import { receiptList, retryMessage } from '../payment/payment.views.ts'
+import { formatMoney } from '../reference/validators.ts'
 import { offerPdf, receiptPdf } from './offers.pdf.ts'
 import { offerAndMembership, type OfferDeps } from './offers.routes.ts'
 import { workPermitDecision } from './offers.repository.ts'
@@ -50,7 +51,7 @@ ${answersSummary(t, lang, offer)}
 ${documentsList(t, lang, offer, await offers.documents(offer), timeZone)}
 <p><a href="/${lang}/offers/${offer.id}/documents">${t('offers.docsLink')}</a></p>
 <h2>${t('offers.feeTitle')}</h2>
-<p>${exempt ? t('offers.feeExemptBody') : t('offers.feeBody', { amount: formatCad(await offers.feeCents(), lang) })}</p>
+<p>${exempt ? t('offers.feeExemptBody') : t('offers.feeBody', { amount: formatMoney(await offers.feeCents(), lang) })}</p>
 <form method="post" action="/${lang}/offers/${offer.id}/submit">
 ${csrfField(reply.csrfToken())}
 <input type="hidden" name="version" value="${offer.version}">
@@ -141,7 +142,7 @@ ${
             ? notice({ kind: 'info', title: t('payment.openTitle'), body: t('offers.payInProgress') })
             : notice({ kind: 'info', title: t('offers.awaitingTitle'), body: t('offers.awaitingBody') })
       }
-<form method="post" action="/${lang}/offers/${offer.id}/pay" class="inline-form">${csrf}${button({ text: latest?.status === 'pending' ? t('payment.resume') : t('offers.payNow', { amount: formatCad(await offers.feeCents(), lang) }), variant: 'primary', preventDoubleClick: true })}</form>
+<form method="post" action="/${lang}/offers/${offer.id}/pay" class="inline-form">${csrf}${button({ text: latest?.status === 'pending' ? t('payment.resume') : t('offers.payNow', { amount: formatMoney(await offers.feeCents(), lang) }), variant: 'primary', preventDoubleClick: true })}</form>
 ${latest?.status === 'pending' ? '' : html`<form method="post" action="/${lang}/offers/${offer.id}/reopen" class="inline-form">${csrf}${button({ text: t('offers.reopen'), variant: 'secondary' })}</form>`}`
     : html`${notice({
         kind: offer.status === 'withdrawn' ? 'info' : 'success',
@@ -166,7 +167,7 @@ ${offer.needs_review ? html`<p>${t('offers.feeExemptReview')}</p>` : ''}
 ${
   feeOwed
     ? html`${notice({ kind: 'warning', title: t('offers.feeReview.ownerTitle'), body: t('offers.feeReview.ownerBody', { reason: offer.fee_review_reason ?? '' }) })}
-<form method="post" action="/${lang}/offers/${offer.id}/pay" class="inline-form">${csrf}${button({ text: latest?.status === 'pending' ? t('payment.resume') : t('offers.payNow', { amount: formatCad(await offers.feeCents(), lang) }), variant: 'primary', preventDoubleClick: true })}</form>`
+<form method="post" action="/${lang}/offers/${offer.id}/pay" class="inline-form">${csrf}${button({ text: latest?.status === 'pending' ? t('payment.resume') : t('offers.payNow', { amount: formatMoney(await offers.feeCents(), lang) }), variant: 'primary', preventDoubleClick: true })}</form>`
     : ''
 }
 ${approved ? html`<h2>${t('payment.receiptTitle')}</h2>${receiptList(t, lang, approved, timeZone)}` : ''}`

@@ -2,7 +2,8 @@ import { translate } from '../../i18n/i18n.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { bilingual, renderPdf } from '../../platform/pdf.ts'
 import type { Payment, PaymentRefund } from '../payment/payment.tables.ts'
-import { formatCad, refundReasonText } from '../payment/payment.views.ts'
+import { refundReasonText } from '../payment/payment.views.ts'
+import { formatMoney } from '../reference/validators.ts'
 import type { DocumentSummary } from './offers.repository.ts'
 import { SECTION_IDS } from './offers.sections.ts'
 import type { Offer } from './offers.tables.ts'
@@ -45,7 +46,7 @@ export function receiptPdf(payment: Payment, refunds: PaymentRefund[], offer: Of
   return renderPdf({ title: bilingual('payment.receiptPdfTitle'), uncompressed: options.uncompressed }, (_doc, h) => {
     h.row(bilingual('payment.receiptNumber'), payment.receipt_number)
     if (payment.approved_at) h.row(bilingual('payment.dateTime'), when(payment.approved_at, timeZone))
-    h.row(bilingual('payment.amount'), both(formatCad(payment.amount_cents, 'en'), formatCad(payment.amount_cents, 'fr')))
+    h.row(bilingual('payment.amount'), both(formatMoney(payment.amount_cents, 'en'), formatMoney(payment.amount_cents, 'fr')))
     const card = (lang: 'en' | 'fr') => translate(lang, 'payment.cardValue', { brand: payment.card_brand ?? '', last4: payment.card_last4 ?? '' })
     h.row(bilingual('payment.card'), both(card('en'), card('fr')))
     h.row(bilingual('payment.transactionId'), payment.gateway_transaction_id)
@@ -53,7 +54,7 @@ export function receiptPdf(payment: Payment, refunds: PaymentRefund[], offer: Of
     h.row(bilingual('payment.business'), `${business.legal_name} (${business.business_number})`)
     for (const r of refunds.filter((x) => x.status === 'succeeded')) {
       h.heading(bilingual('payment.refundTitle'))
-      h.row(bilingual('payment.amount'), both(formatCad(r.amount_cents, 'en'), formatCad(r.amount_cents, 'fr')))
+      h.row(bilingual('payment.amount'), both(formatMoney(r.amount_cents, 'en'), formatMoney(r.amount_cents, 'fr')))
       if (r.completed_at) h.row(bilingual('payment.refundDate'), when(r.completed_at, timeZone))
       h.row(bilingual('payment.refundReason'), both(refundReasonText('en', r), refundReasonText('fr', r)))
     }

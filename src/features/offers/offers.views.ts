@@ -3,7 +3,7 @@ import { formatInZone } from '../../platform/dates.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { summaryList } from '../../ui/components.ts'
 import type { Payment, PaymentRefund } from '../payment/payment.tables.ts'
-import { formatCad } from '../payment/payment.views.ts'
+import { formatMoney } from '../reference/validators.ts'
 import type { DocumentSummary } from './offers.repository.ts'
 import type { CopySource } from './offers.service.ts'
 import { SECTION_IDS, SECTIONS, type FieldDef, type SectionId } from './offers.sections.ts'
@@ -83,7 +83,7 @@ export function paymentHistory(t: Translate, lang: Lang, offerId: string, histor
   return html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('offers.paymentsTitle')}</caption>
 <thead><tr><th scope="col">${t('offers.payDate')}</th><th scope="col">${t('payment.amount')}</th><th scope="col">${t('payment.status')}</th><th scope="col">${t('payment.receiptNumber')}</th></tr></thead>
 <tbody>${history.map(
-    ({ payment: p, refunds }) => html`<tr><td>${formatInZone(lang, p.approved_at ?? p.created_at, timeZone, 'listed')}</td><td>${formatCad(p.amount_cents, lang)}</td><td>${t(`offers.pay_${p.status}`)}${refunds.map(
+    ({ payment: p, refunds }) => html`<tr><td>${formatInZone(lang, p.approved_at ?? p.created_at, timeZone, 'listed')}</td><td>${formatMoney(p.amount_cents, lang)}</td><td>${t(`offers.pay_${p.status}`)}${refunds.map(
       (r) => html`<br><span class="hint">${t(`offers.refund_${r.status}`, { date: formatInZone(lang, r.completed_at ?? r.created_at, timeZone, 'listed') })}</span>`,
     )}</td><td>${p.receipt_number ? html`<a href="/${lang}/offers/${offerId}/payments/${p.id}/receipt.pdf" download>${p.receipt_number}<span class="visually-hidden"> (${t('payment.receiptPdf')})</span></a>` : ''}</td></tr>`,
   )}</tbody></table></div>`

@@ -3,7 +3,7 @@ import type { Lang, Translate } from '../../i18n/i18n.ts'
 import { html, raw, type Html } from '../../platform/html.ts'
 import type { MonerisPage } from './payment.gateways.ts'
 import type { Payment } from './payment.tables.ts'
-import { formatCad } from './payment.views.ts'
+import { formatMoney } from '../reference/validators.ts'
 
 /**
  * Moneris Checkout is embedded: a page of ours loads Moneris's script, which draws its
@@ -29,7 +29,7 @@ const BOOT = `(function () {
 export function monerisCheckoutBody(p: { t: Translate; lang: Lang; payment: Payment; returnUrl: string; settings: MonerisPage; nonce: string }): Html {
   const { t } = p
   return html`<h1>${t('payment.monerisTitle')}</h1>
-<p class="lead"><strong>${t('payment.amountColon')}</strong> ${formatCad(p.payment.amount_cents, p.lang)}</p>
+<p class="lead"><strong>${t('payment.amountColon')}</strong> ${formatMoney(p.payment.amount_cents, p.lang)}</p>
 <p>${t('payment.monerisIntro')}</p>
 <noscript><p class="notice notice-warning">${t('payment.monerisNoScript')}</p></noscript>
 <div id="monerisCheckout" data-ticket="${p.payment.checkout_ref ?? ''}" data-return="${p.returnUrl}" data-mode="${p.settings.mode}"></div>

@@ -9,7 +9,8 @@ import * as repo from './payment.repository.ts'
 import { notifyUser } from '../notifications/notify.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { inBothLanguages } from '../notifications/render.ts'
-import { formatCad, refundReasonText, type RefundReason } from './payment.views.ts'
+import { refundReasonText, type RefundReason } from './payment.views.ts'
+import { formatMoney } from '../reference/validators.ts'
 import type { GatewayName, Payment, PaymentRefund } from './payment.tables.ts'
 
 /**
@@ -267,7 +268,7 @@ export class PaymentService {
         receipt: p.receipt_number ?? '',
         // Dates and amounts in the words of the language the message is read in (rendered again per page and e-mail).
         date: inBothLanguages((lang) => formatInZone(lang, p.approved_at ?? now, this.timeZone, 'precise')),
-        amount: inBothLanguages((lang) => formatCad(p.amount_cents, lang)),
+        amount: inBothLanguages((lang) => formatMoney(p.amount_cents, lang)),
         card: `${p.card_brand ?? ''} •••• ${p.card_last4 ?? ''}`.trim(),
         offerNumber: reference,
         business: business?.legal_name ?? '',
@@ -395,7 +396,7 @@ export class PaymentService {
           await notifyUser(trx, {
             userId: payment.created_by_user_id!,
             template: 'paymentRefunded',
-            params: { receipt: payment.receipt_number ?? '', amount: inBothLanguages((lang) => formatCad(refund.amount_cents, lang)), reason: inBothLanguages((lang) => refundReasonText(lang, refund)) },
+            params: { receipt: payment.receipt_number ?? '', amount: inBothLanguages((lang) => formatMoney(refund.amount_cents, lang)), reason: inBothLanguages((lang) => refundReasonText(lang, refund)) },
             now,
           })
         }

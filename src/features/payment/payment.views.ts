@@ -3,16 +3,7 @@ import { html, type Html } from '../../platform/html.ts'
 import { linkButton, notice, summaryList } from '../../ui/components.ts'
 import type { Payment, PaymentRefund } from './payment.tables.ts'
 import { formatInZone } from '../../platform/dates.ts'
-
-const money: Record<Lang, Intl.NumberFormat> = {
-  en: new Intl.NumberFormat('en-CA', { style: 'currency', currency: 'CAD' }),
-  fr: new Intl.NumberFormat('fr-CA', { style: 'currency', currency: 'CAD' }),
-}
-
-/** "$230.00" / "230,00 $" from integer cents. */
-export function formatCad(cents: number, lang: Lang): string {
-  return money[lang].format(cents / 100)
-}
+import { formatMoney } from '../reference/validators.ts'
 
 /** Why a fee is refunded: one of the portal's reasons, with the words of the person who caused it when there are some. */
 export const REFUND_REASONS = ['offer_withdrawn', 'paid_after_draft', 'work_permit_refused'] as const
@@ -33,7 +24,7 @@ export function receiptList(t: Translate, lang: Lang, p: Payment, timeZone: stri
   return summaryList([
     { key: t('payment.receiptNumber'), value: p.receipt_number },
     { key: t('payment.dateTime'), value: p.approved_at ? html`<time datetime="${p.approved_at.toISOString()}">${formatInZone(lang, p.approved_at, timeZone, 'precise')}</time>` : '' },
-    { key: t('payment.amount'), value: formatCad(p.amount_cents, lang) },
+    { key: t('payment.amount'), value: formatMoney(p.amount_cents, lang) },
     { key: t('payment.card'), value: t('payment.cardValue', { brand: p.card_brand ?? '', last4: p.card_last4 ?? '' }) },
     { key: t('payment.transactionId'), value: p.gateway_transaction_id },
   ])

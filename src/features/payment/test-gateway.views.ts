@@ -4,7 +4,7 @@ import { button, csrfField, linkButton, textInput } from '../../ui/components.ts
 import type { FormErrors } from '../../ui/form-errors.ts'
 import type { TestGatewayCheckout } from './payment.tables.ts'
 import { TEST_CARDS, type TestCardOutcome } from './test-gateway.cards.ts'
-import { formatCad } from './payment.views.ts'
+import { formatMoney } from '../reference/validators.ts'
 
 /** The hosted test pages look like the portal but say loudly that they are a test site. */
 export function testBanner(t: Translate): Html {
@@ -49,7 +49,7 @@ export function cardForm(p: {
   errors?: FormErrors
 }): Html {
   const { t } = p
-  const amount = formatCad(p.checkout.amount_cents, p.lang)
+  const amount = formatMoney(p.checkout.amount_cents, p.lang)
   const err = (name: string) => p.errors?.fields[name]
   return html`${testBanner(t)}
 <h1>${t('testGateway.title')}</h1>

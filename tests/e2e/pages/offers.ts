@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import type { Download, Locator, Page } from 'playwright-core'
 import { SECTIONS, type FieldDef, type SectionId } from '../../../src/features/offers/offers.sections.ts'
-import { formatCad } from '../../../src/features/payment/payment.views.ts'
+import { formatMoney } from '../../../src/features/reference/validators.ts'
 import { translate, type MessageKey, type MessageParams } from '../../../src/i18n/i18n.ts'
 import type { Form } from '../../helpers/http.ts'
 import { VALID_OFFER } from '../../helpers/offers.ts'
@@ -36,7 +36,7 @@ export class OfferPages {
 
   /** The employer compliance fee as the pages show it (the portal's default, FEE_CENTS=23000). */
   get fee(): string {
-    return formatCad(FEE_CENTS, this.lang)
+    return formatMoney(FEE_CENTS, this.lang)
   }
 
   t(key: MessageKey, params?: MessageParams): string {
