@@ -145,6 +145,27 @@ describe('access: decided requests name their decider, dormant people see what t
     assert.equal(home.dom.querySelector('main a[href="/en/dormancy/reactivate"]'), null)
   })
 
+  it('someone acting for a dormant business sees no link on their home page that would refuse them', async () => {
+    const away = await createUser(t.db, { username: 'alma.away', givenName: 'Alma', familyName: 'Away' }, t.clock.now())
+    const member = await createUser(t.db, { username: 'milo.member', givenName: 'Milo', familyName: 'Member' }, t.clock.now())
+    const asleep = await business(t, 'Sierra Sommeil Inc.', away)
+    await t.db.insertInto('business_membership').values({ business_id: asleep.id, user_id: member.id, role: 'secondary', created_at: t.clock.now(), created_by: away.id }).execute()
+    await t.db.updateTable('app_user').set({ status: 'dormant' }).where('id', '=', away.id).execute()
+    await t.db.updateTable('business').set({ status: 'dormant' }).where('id', '=', asleep.id).execute()
+    const c = await as(t, member)
+    for (const lang of ['en', 'fr'] as const) {
+      const home = await c.get(`/${lang}/home`)
+      assert.equal(home.status, 200)
+      assert.match(text(home.dom.querySelector('.banners')), /Sierra Sommeil Inc\./, 'the banner says the business is dormant')
+      const main = home.dom.querySelector('main')!
+      assert.equal(main.querySelector(`a[href="/${lang}/offers"]`), null, 'no queue')
+      assert.equal(main.querySelector(`a[href="/${lang}/access"]`), null, 'no access management')
+      const links = [...new Set(main.querySelectorAll('a').map((a) => a.getAttribute('href')!).filter((h) => h.startsWith('/')))]
+      assert.ok(links.includes(`/${lang}/messages`))
+      for (const href of links) assert.equal((await c.get(href)).status, 200, href)
+    }
+  })
+
   it('the page showing a new PIN is titled for what was done: a branch created, a user created, a PIN issued again', async () => {
     const owner = await as(t, u.owner!)
     const b = await business(t, 'Mike Tamarack Inc', u.owner!)

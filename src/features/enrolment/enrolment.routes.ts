@@ -300,13 +300,16 @@ export function enrolmentHomeSection(deps: EnrolmentDeps) {
       return html`${dormantHomeSection(t, lang, !!(await openReactivationRequest(deps.db, user.id)))}${memberships.map((m) => businessSummary(t, m))}`
     }
     if (memberships.length > 0) {
+      // Acting for a dormant business (the banner says so): no links to pages that would refuse; another business, if any, instead.
+      const actingForDormant = context?.current?.dormant === true
+      const others = memberships.some((m) => !m.dormant)
       return html`${memberships.map((m) => businessSummary(t, m))}
 <h2>${t('enrolment.whatToDo')}</h2>
 <ul class="task-list">
-<li><a href="/${lang}/offers/eligibility">${t('enrolment.submitOffer')}</a></li>
-<li><a href="/${lang}/offers">${t('enrolment.offerQueue')}</a></li>
+${actingForDormant ? '' : html`<li><a href="/${lang}/offers/eligibility">${t('enrolment.submitOffer')}</a></li>`}
+${actingForDormant ? (others ? html`<li><a href="/${lang}/business/active">${t('access.dormant.chooseOther')}</a></li>` : '') : html`<li><a href="/${lang}/offers">${t('enrolment.offerQueue')}</a></li>`}
 <li><a href="/${lang}/messages">${t('enrolment.accountMessages')}</a></li>
-${accessHomeLinks(t, lang, memberships.map((m) => ({ role: m.role, business: { id: m.businessId } })))}
+${actingForDormant ? '' : accessHomeLinks(t, lang, memberships.map((m) => ({ role: m.role, business: { id: m.businessId } })))}
 <li><a href="/${lang}/join">${t('access.joinLink')}</a></li>
 </ul>`
     }
