@@ -124,7 +124,7 @@ export class OfferPages {
 
   /** The page's title says it shows errors ("Error: …", "Erreur : …"). */
   async expectErrorTitle(): Promise<void> {
-    assert.match(await this.page.title(), this.lang === 'en' ? /^Error: / : /^Erreur : /)
+    assert.match(await this.page.title(), this.lang === 'en' ? /^Error: / : /^Erreur\s:\s/)
   }
 
   /** Waits (a few seconds at most: autofocus applies after load) for focus on the element with this id. */
