@@ -45,6 +45,11 @@ export function formatInZone(lang: Lang, date: Date, timeZone: string, style: Da
   return formatterInZone(lang, timeZone, style)(date)
 }
 
+/** A calendar day ('YYYY-MM-DD', no time or zone) in words; nothing for none. Noon UTC is that day in every reading. */
+export function formatDay(lang: Lang, day: string | null): string {
+  return day ? formatInZone(lang, new Date(`${day}T12:00:00Z`), 'UTC', 'date') : ''
+}
+
 /**
  * `formatInZone` for one language, zone and style, found once: a table formats a date per row
  * with the same three, and finding them again each row cost as much as the formatting.

@@ -1,4 +1,4 @@
-import { translate, type MessageKey } from '../i18n/i18n.ts'
+import { translate, type Lang, type MessageKey } from '../i18n/i18n.ts'
 
 /**
  * Bilingual PDF documents (receipts, offers, inspection dossiers). pdfkit and fontkit, and
@@ -28,9 +28,14 @@ export async function renderPdf(options: PdfOptions, draw: (doc: Pdf, h: PdfHelp
   return layOut(options, draw)
 }
 
-/** "English / Français" for a message key: a document both languages can read. */
-export function bilingual(key: MessageKey, params?: Record<string, string | number>): string {
-  const en = translate('en', key, params)
-  const fr = translate('fr', key, params)
+/** "English / Français": something written in each language, for a document both can read (once when the same). */
+export function inBothLanguages(write: (lang: Lang) => string): string {
+  const en = write('en')
+  const fr = write('fr')
   return en === fr ? en : `${en} / ${fr}`
+}
+
+/** "English / Français" for a message key. */
+export function bilingual(key: MessageKey, params?: Record<string, string | number>): string {
+  return inBothLanguages((lang) => translate(lang, key, params))
 }

@@ -11,7 +11,7 @@ import { html } from '../../platform/html.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireEmployer, requireStaff } from '../auth/guards.ts'
-import { findUserById, fullName } from '../auth/users.repository.ts'
+import { findUserById, fullName, joinedFullName } from '../auth/users.repository.ts'
 import { activeMembership } from './access.policy.ts'
 import { activePrimaryUser, openReactivationRequest } from './access.repository.ts'
 import type { AccessDeps } from './access.service.ts'
@@ -61,7 +61,6 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
       { key: t('access.requests.decidedAt'), value: when(lang, r.decided_at) },
     ]
   }
-  const deciderName = (r: { d_given: string | null; d_family: string | null; d_username: string | null }) => (r.d_username ? fullName({ given_name: r.d_given ?? '', family_name: r.d_family ?? '', username: r.d_username }) : undefined)
 
   // --- A PIN reset request, from the portal -------------------------------------------------
   const pinResetPage = (request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors?: FormErrors) => {
@@ -256,9 +255,9 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
           name: `${r.given_names} ${r.family_name}`,
           detail: r.business_key,
           submitted: when(lang, r.created_at),
-          assignee: r.username ? fullName({ given_name: r.given_name ?? '', family_name: r.a_family ?? '', username: r.username }) : undefined,
+          assignee: joinedFullName(r.given_name, r.a_family, r.username),
           status,
-          decidedBy: deciderName(r),
+          decidedBy: joinedFullName(r.d_given, r.d_family, r.d_username),
           decidedAt: when(lang, r.decided_at),
         })),
       }),
@@ -360,9 +359,9 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
           name: fullName(r),
           detail: r.dormant_at ? when(lang, r.dormant_at) : t('access.reactivation.notRecorded'),
           submitted: when(lang, r.created_at),
-          assignee: r.a_username ? fullName({ given_name: r.a_given ?? '', family_name: r.a_family ?? '', username: r.a_username }) : undefined,
+          assignee: joinedFullName(r.a_given, r.a_family, r.a_username),
           status,
-          decidedBy: deciderName(r),
+          decidedBy: joinedFullName(r.d_given, r.d_family, r.d_username),
           decidedAt: when(lang, r.decided_at),
         })),
       }),

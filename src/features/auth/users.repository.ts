@@ -16,6 +16,11 @@ export function fullName(user: Pick<SignedInUser, 'given_name' | 'family_name' |
   return [user.given_name, user.family_name].filter(Boolean).join(' ') || user.username
 }
 
+/** `fullName` of a person read through a left join (an assignee, a decider): nothing when there is none. */
+export function joinedFullName(given: string | null, family: string | null, username: string | null): string | undefined {
+  return username ? fullName({ given_name: given ?? '', family_name: family ?? '', username }) : undefined
+}
+
 export async function findUserByUsername(db: DbOrTrx, username: string): Promise<AppUser | undefined> {
   return db.selectFrom('app_user').selectAll().where('username_key', '=', usernameKey(username)).executeTakeFirst()
 }

@@ -9,6 +9,7 @@ import { NotFoundError } from '../../platform/errors.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireStaff } from '../auth/guards.ts'
+import { latestAuditOf } from './audit.repository.ts'
 import { formatMoney, parseMoneyToCents } from '../reference/validators.ts'
 import { currentFeeCents, deleteSetting, FEE_KEY, feeSetting, HELP_KEY, helpContent, MAX_FEE_CENTS, putSetting } from './admin.settings.ts'
 import { feeForm, helpForm, MAINTENANCE_FIELDS, MAINTENANCE_TIME_FIELDS, maintenanceForm, purgeForm, reportStatusForm } from './admin.schema.ts'
@@ -169,7 +170,7 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: AdminDeps): vo
       // Cancelled already (by another administrator, or this form sent again): say so, change nothing.
       const w = await db.selectFrom('maintenance_window').select(['cancelled_at', 'starts_at']).where('id', '=', id).executeTakeFirst()
       if (!w?.cancelled_at) throw new NotFoundError()
-      const by = await db.selectFrom('audit_event').select('actor_label').where('action', '=', 'maintenance.cancelled').where('object_id', '=', id).orderBy('id').executeTakeFirst()
+      const by = await latestAuditOf(db, 'maintenance.cancelled', id)
       const { t, lang } = request
       const title = t('consoleAdmin.maintenance.alreadyCancelled', {
         start: formatInZone(lang, w.starts_at, timeZone, 'dateTime'),

@@ -33,6 +33,11 @@ export async function searchAudit(db: DbOrTrx, f: AuditFilter, limit = AUDIT_PAG
   return q.orderBy('a.occurred_at', 'desc').orderBy('a.id', 'desc').limit(sql.lit(limit + 1)).execute()
 }
 
+/** Who did `action` to an object last, and when (a second administrator is told who was first). */
+export function latestAuditOf(db: DbOrTrx, action: string, objectId: string): Promise<{ actor_label: string; occurred_at: Date } | undefined> {
+  return db.selectFrom('audit_event').select(['actor_label', 'occurred_at']).where('action', '=', action).where('object_id', '=', objectId).orderBy('id', 'desc').executeTakeFirst()
+}
+
 export async function distinctActions(db: DbOrTrx): Promise<string[]> {
   const rows = await db.selectFrom('audit_event').select('action').distinct().orderBy('action').execute()
   return rows.map((r) => r.action)

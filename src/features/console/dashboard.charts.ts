@@ -16,7 +16,6 @@ export interface ChartWords {
   number(value: number): string
   tip(label: string, value: string): string
 }
-const PLAIN: ChartWords = { number: String, tip: (label, value) => `${label}: ${value}` }
 
 const BAR = '#26374a'
 const TEXT = '#333333'
@@ -32,7 +31,7 @@ export function niceMax(max: number): number {
 }
 
 /** Vertical bars (a series over time). */
-export function columnChart(id: string, title: string, desc: string, bars: readonly Bar[], words: ChartWords = PLAIN): Html {
+export function columnChart(id: string, title: string, desc: string, bars: readonly Bar[], words: ChartWords): Html {
   const width = 640
   const height = 260
   const left = 44
@@ -58,7 +57,7 @@ ${bars.map((b, i) => {
 }
 
 /** Horizontal bars (categories). */
-export function barChart(id: string, title: string, desc: string, bars: readonly Bar[], words: ChartWords = PLAIN): Html {
+export function barChart(id: string, title: string, desc: string, bars: readonly Bar[], words: ChartWords): Html {
   const width = 640
   const row = 26
   const left = 150
@@ -77,7 +76,7 @@ ${bars.map((b, i) => {
 }
 
 /** A line with points (a trend; null values leave a gap). */
-export function lineChart(id: string, title: string, desc: string, points: ReadonlyArray<{ label: string; value: number | null }>, words: ChartWords = PLAIN): Html {
+export function lineChart(id: string, title: string, desc: string, points: ReadonlyArray<{ label: string; value: number | null }>, words: ChartWords): Html {
   const width = 640
   const height = 260
   const left = 44

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
-import { bilingual, renderPdf } from '../../platform/pdf.ts'
+import { bilingual, inBothLanguages, renderPdf } from '../../platform/pdf.ts'
 import { isMessageKey, translate, type Lang, type MessageKey } from '../../i18n/i18n.ts'
 import { ACTION_LABELS } from '../access/business-audit.ts'
 import type { Answers, OfferStatus } from '../offers/offers.tables.ts'
@@ -70,14 +70,9 @@ export interface DossierBusiness {
 export type Reader = Lang | 'both'
 
 /** Something written in the reader's language, or in both ("English / français") for the exports. */
-function inReaders(reader: Reader, write: (lang: Lang) => string): string {
-  if (reader !== 'both') return write(reader)
-  const en = write('en')
-  const fr = write('fr')
-  return en === fr ? en : `${en} / ${fr}`
-}
+const inReaders = (reader: Reader, write: (lang: Lang) => string): string => (reader === 'both' ? inBothLanguages(write) : write(reader))
 
-const wordsFor = (reader: Reader) => (key: MessageKey, params?: Record<string, string | number>) => inReaders(reader, (lang) => translate(lang, key, params))
+const wordsFor = (reader: Reader) => (key: MessageKey, params?: Record<string, string | number>) => (reader === 'both' ? bilingual(key, params) : translate(reader, key, params))
 
 /** A fact in words, for its reader. */
 export function factText(reader: Reader, f: DossierFact): string {

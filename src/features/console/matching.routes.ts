@@ -4,7 +4,7 @@ import type { SignedInUser } from '../../db/database.ts'
 import type { MessageKey } from '../../i18n/i18n.ts'
 import { actorFrom } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
-import { dayInZone, formatInZone } from '../../platform/dates.ts'
+import { dayInZone, formatDay } from '../../platform/dates.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { formErrors, zodFormErrors } from '../../ui/form-errors.ts'
@@ -136,13 +136,12 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
     const { id } = request.params as { id: string }
     const doneKey = typeof q.done === 'string' ? q.done : ''
     const refund = typeof q.refund === 'string' && ['refunded', 'pending', 'failed', 'not_refundable'].includes(q.refund) ? (q.refund as OfferForms['refund']) : undefined
-    const day = (v: string | null) => (v ? formatInZone(request.lang, new Date(`${v}T12:00:00Z`), 'UTC', 'date') : '')
     const done = (d: OfferDetail): string | undefined => {
       const offerNumber = d.offer.offer_number ?? ''
       if (doneKey === 'matched') return t('consoleWork.matching.matched', { offerNumber })
       // What was recorded, read back from the offer (nothing is said if the offer holds no such decision).
       if (doneKey === 'issued' && d.decision?.outcome === 'issued') {
-        return t('consoleWork.offer.recordedIssued', { offerNumber, firstDay: day(d.decision.first_day_of_employment), until: day(d.decision.inspection_until) })
+        return t('consoleWork.offer.recordedIssued', { offerNumber, firstDay: formatDay(request.lang, d.decision.first_day_of_employment), until: formatDay(request.lang, d.decision.inspection_until) })
       }
       if (doneKey === 'refused' && d.decision?.outcome === 'refused') return t('consoleWork.offer.recordedRefused', { offerNumber })
       return Object.hasOwn(DONE, doneKey) ? t(DONE[doneKey]!) : undefined

@@ -3,7 +3,7 @@ import { COUNTRIES, isCountryCode } from '../reference/lists.ts'
 
 /**
  * Search and matching keys. `foldKey` is exactly the database's `console_fold()` (its newest
- * definition: migration 2026-11-29T1000_complete_fold.sql, written from the tables below by
+ * definition: migration 2026-11-29T1500_complete_fold.sql, written from the tables below by
  * `consoleFoldSql`), so a key computed here finds the rows the stored keys and their indexes
  * hold. No locale and no Unicode normalization in either: fixed tables, the same on every
  * engine and version (search.keys.test.ts compares both on every character of the Basic

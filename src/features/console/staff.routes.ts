@@ -5,6 +5,7 @@ import type { SignedInUser } from '../../db/database.ts'
 import { actorFrom, audit } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { formatInZone } from '../../platform/dates.ts'
+import { latestAuditOf } from './audit.repository.ts'
 import { html } from '../../platform/html.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { button, csrfField, notice, radios, summaryList, textInput } from '../../ui/components.ts'
@@ -89,7 +90,7 @@ ${button({ text: t('console.create'), preventDoubleClick: true })}
   }
   /** Who removed the account and when, from the audit trail. */
   const alreadyRemoved = async (request: FastifyRequest, user: { id: string; username: string; updated_at: Date }) => {
-    const event = await db.selectFrom('audit_event').select(['actor_label', 'occurred_at']).where('action', '=', 'staff.removed').where('object_id', '=', user.id).orderBy('id', 'desc').executeTakeFirst()
+    const event = await latestAuditOf(db, 'staff.removed', user.id)
     return request.t('console.alreadyRemoved', { username: user.username, by: event?.actor_label ?? '—', date: formatInZone(request.lang, event?.occurred_at ?? user.updated_at, deps.timeZone, 'dateTime') })
   }
 

@@ -5,7 +5,7 @@ import { html } from '../../platform/html.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { button, csrfField, notice, radios, select, summaryList, textarea } from '../../ui/components.ts'
 import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
-import { fullName } from '../auth/users.repository.ts'
+import { fullName, joinedFullName } from '../auth/users.repository.ts'
 import { requireStaff } from '../auth/guards.ts'
 import { findUserById } from '../auth/users.repository.ts'
 import { provinceName } from '../reference/lists.ts'
@@ -22,11 +22,6 @@ const STATUS_LABEL = { submitted: 'enrolment.console.statusSubmitted', approved:
 
 function formatDateTime(lang: Lang, date: Date | null, timeZone: string): string {
   return date ? formatInZone(lang, date, timeZone, 'listed') : ''
-}
-
-/** Who decided, by name (a staff account removed since still has its username). */
-function deciderName(given: string | null, family: string | null, username: string | null): string {
-  return username ? fullName({ given_name: given ?? '', family_name: family ?? '', username }) : ''
 }
 
 /** The officers' enrolment review queue and decisions. */
@@ -58,7 +53,7 @@ ${
 <tbody>${rows.map(
         (r) =>
           html`<tr><td><a href="/${lang}/console/enrolments/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${formatDateTime(lang, r.submitted_at, deps.timeZone)}</td><td>${r.requester}</td>${
-            decided ? html`<td>${deciderName(r.decider_given_name, r.decider_family_name, r.decider_username)}</td><td>${formatDateTime(lang, r.decided_at, deps.timeZone)}</td>` : ''
+            decided ? html`<td>${joinedFullName(r.decider_given_name, r.decider_family_name, r.decider_username) ?? ''}</td><td>${formatDateTime(lang, r.decided_at, deps.timeZone)}</td>` : ''
           }</tr>`,
       )}</tbody></table></div>`
 }`,

@@ -5,7 +5,7 @@ import { NotFoundError } from '../../platform/errors.ts'
 import { html } from '../../platform/html.ts'
 import { button, csrfField, notice, radios, select, summaryList, textarea } from '../../ui/components.ts'
 import { formErrors, type FormErrors } from '../../ui/form-errors.ts'
-import { fullName } from '../auth/users.repository.ts'
+import { fullName, joinedFullName } from '../auth/users.repository.ts'
 import { requireEmployer, requireStaff } from '../auth/guards.ts'
 import { findUserById } from '../auth/users.repository.ts'
 import { findBusinessByNumber, findDraft } from './enrolment.repository.ts'
@@ -111,7 +111,7 @@ ${
 <tbody>${rows.map(
         (r) =>
           html`<tr><td><a href="/${lang}/console/transfers/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${r.username}</td><td>${formatInZone(lang, r.created_at, deps.timeZone, 'listed')}</td>${
-            decided ? html`<td>${r.d_username ? fullName({ given_name: r.d_given ?? '', family_name: r.d_family ?? '', username: r.d_username }) : ''}</td><td>${r.decided_at ? formatInZone(lang, r.decided_at, deps.timeZone, 'listed') : ''}</td>` : ''
+            decided ? html`<td>${joinedFullName(r.d_given, r.d_family, r.d_username) ?? ''}</td><td>${r.decided_at ? formatInZone(lang, r.decided_at, deps.timeZone, 'listed') : ''}</td>` : ''
           }</tr>`,
       )}</tbody></table></div>`
 }`,

@@ -6,7 +6,7 @@ import { html } from '../../platform/html.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { button, csrfField, linkButton, notice, summaryList, textarea } from '../../ui/components.ts'
 import { zodFormErrors } from '../../ui/form-errors.ts'
-import { formatInZone } from '../../platform/dates.ts'
+import { formatDay, formatInZone } from '../../platform/dates.ts'
 import { requireEmployer } from '../auth/guards.ts'
 import * as payRepo from '../payment/payment.repository.ts'
 import { receiptList, retryMessage } from '../payment/payment.views.ts'
@@ -126,8 +126,6 @@ ${button({ text: exempt ? t('offers.submitExempt') : t('offers.submitPay'), vari
     const feeOwed = offer.status === 'pending' && (await offers.feeOwed(offer))
     const permit = offer.status === 'matched' ? await workPermitDecision(db, offer.id) : undefined
     const copy = copyNote(t, lang, offer, await offers.copySource(loaded.membership, offer), timeZone)
-    // A calendar day ('YYYY-MM-DD') in words: noon UTC is the same day in every zone's reading of it.
-    const day = (d: string | null) => (d ? formatInZone(lang, new Date(`${d}T12:00:00Z`), 'UTC', 'date') : '')
     return reply.page({
       title,
       breadcrumbs: [{ text: t('offers.queueTitle'), href: `/${lang}/offers` }],
@@ -156,8 +154,8 @@ ${
         { key: t('offers.permit.decidedOn'), value: formatInZone(lang, permit.decided_at, timeZone, 'date') },
         ...(permit.outcome === 'issued'
           ? [
-              { key: t('offers.permit.firstDay'), value: day(permit.first_day_of_employment) },
-              { key: t('offers.permit.inspectionUntil'), value: day(permit.inspection_until) },
+              { key: t('offers.permit.firstDay'), value: formatDay(lang, permit.first_day_of_employment) },
+              { key: t('offers.permit.inspectionUntil'), value: formatDay(lang, permit.inspection_until) },
             ]
           : []),
       ])}${permit.outcome === 'issued' ? html`<p>${t('offers.permit.keepRecords')}</p>` : ''}`
