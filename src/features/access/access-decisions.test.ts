@@ -64,8 +64,8 @@ describe('access: decided requests name their decider, dormant people see what t
     for (const lang of ['en', 'fr'] as const) {
       const page = await officer.get(`/${lang}/console/pin-resets/${req.id}`)
       const rows = summary(page)
-      assert.equal(rows.get(lang === 'en' ? 'Decided by' : 'Tranchée par'), 'Olive Officer')
-      assert.match(rows.get(lang === 'en' ? 'Decided on' : 'Tranchée le') ?? '', lang === 'en' ? /Mar 2, 2026.*12:45/ : /2 mars 2026.*12 h 45/)
+      assert.equal(rows.get(lang === 'en' ? 'Decided by' : 'Décision rendue par'), 'Olive Officer')
+      assert.match(rows.get(lang === 'en' ? 'Decided on' : 'Décision rendue le') ?? '', lang === 'en' ? /Mar 2, 2026.*12:45/ : /2 mars 2026.*12 h 45/)
     }
     const list = await officer.get('/en/console/pin-resets?status=refused')
     const headings = list.dom.querySelectorAll('main table thead th').map((th) => text(th))
@@ -99,8 +99,8 @@ describe('access: decided requests name their decider, dormant people see what t
 
     await officer.post(`/en/console/reactivations/${rq.id}/decision`, { decision: 'reactivate', reason: 'Confirmed.' })
     const decided = summary(await officer.get(`/fr/console/reactivations/${rq.id}`))
-    assert.equal(decided.get('Tranchée par'), 'Olive Officer')
-    assert.match(decided.get('Tranchée le') ?? '', /2 mars 2026/)
+    assert.equal(decided.get('Décision rendue par'), 'Olive Officer')
+    assert.match(decided.get('Décision rendue le') ?? '', /2 mars 2026/)
     const reactivated = await officer.get('/en/console/reactivations?status=reactivated')
     assert.match(text(reactivated.dom.querySelector('main table tbody')), /Al Away.*Olive Officer/)
   })

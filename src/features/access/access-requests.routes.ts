@@ -12,6 +12,7 @@ import { isUuid } from '../../platform/ids.ts'
 import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireEmployer, requireStaff } from '../auth/guards.ts'
 import { findUserById, fullName, joinedFullName } from '../auth/users.repository.ts'
+import { decisionRows } from '../console/decision.views.ts'
 import { activeMembership } from './access.policy.ts'
 import { activePrimaryUser, openReactivationRequest } from './access.repository.ts'
 import type { AccessDeps } from './access.service.ts'
@@ -53,13 +54,10 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
   const when = (lang: Lang, d: Date | null) => (d ? formatInZone(lang, d, deps.timeZone, 'listed') : '')
 
   /** A decided request's decider and date (nothing while it waits). */
-  const decisionRows = async (t: Translate, lang: Lang, r: { status: string; decided_by: string | null; decided_at: Date | null }) => {
+  const requestDecisionRows = async (t: Translate, lang: Lang, r: { status: string; decided_by: string | null; decided_at: Date | null }) => {
     if (r.status === 'submitted') return []
     const decider = r.decided_by ? await findUserById(db, r.decided_by) : undefined
-    return [
-      { key: t('access.requests.decidedBy'), value: decider ? fullName(decider) : '' },
-      { key: t('access.requests.decidedAt'), value: when(lang, r.decided_at) },
-    ]
+    return decisionRows(t, lang, deps.timeZone, { decider: decider && fullName(decider), decidedAt: r.decided_at })
   }
 
   // --- A PIN reset request, from the portal -------------------------------------------------
@@ -126,7 +124,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
       { key: t('access.requests.account'), value: requester ? `${fullName(requester)} (${requester.username}${requester.email ? `, ${requester.email}` : ''})` : '' },
       { key: t('access.requests.submitted'), value: when(lang, r.created_at) },
       ...(r.decision_note ? [{ key: t('access.requests.reason'), value: r.decision_note }] : []),
-      ...(await decisionRows(t, lang, r)),
+      ...(await requestDecisionRows(t, lang, r)),
     ]
   }
 
@@ -243,7 +241,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
     return reply.page({
       title: t('access.pinReset.queueTitle'),
       breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
-      body: requestQueueBody(t, lang, {
+      body: requestQueueBody(t, lang, deps.timeZone, {
         title: t('access.pinReset.queueTitle'),
         path: `/${lang}/console/pin-resets`,
         status,
@@ -257,8 +255,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
           submitted: when(lang, r.created_at),
           assignee: joinedFullName(r.given_name, r.a_family, r.username),
           status,
-          decidedBy: joinedFullName(r.d_given, r.d_family, r.d_username),
-          decidedAt: when(lang, r.decided_at),
+          decision: { decider: joinedFullName(r.d_given, r.d_family, r.d_username), decidedAt: r.decided_at },
         })),
       }),
     })
@@ -346,7 +343,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
     return reply.page({
       title: t('access.reactivation.queueTitle'),
       breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
-      body: requestQueueBody(t, lang, {
+      body: requestQueueBody(t, lang, deps.timeZone, {
         title: t('access.reactivation.queueTitle'),
         path: `/${lang}/console/reactivations`,
         status,
@@ -361,8 +358,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
           submitted: when(lang, r.created_at),
           assignee: joinedFullName(r.a_given, r.a_family, r.a_username),
           status,
-          decidedBy: joinedFullName(r.d_given, r.d_family, r.d_username),
-          decidedAt: when(lang, r.decided_at),
+          decision: { decider: joinedFullName(r.d_given, r.d_family, r.d_username), decidedAt: r.decided_at },
         })),
       }),
     })
@@ -415,7 +411,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
             { key: t('access.reactivation.reason'), value: r.reason },
             { key: t('access.requests.submitted'), value: when(lang, r.created_at) },
             ...(r.decision_note ? [{ key: t('access.requests.reason'), value: r.decision_note }] : []),
-            ...(await decisionRows(t, lang, r)),
+            ...(await requestDecisionRows(t, lang, r)),
           ],
           open: r.status === 'submitted',
           assign: { action: `${base}/assign`, assignee: assignee ? fullName(assignee) : undefined, mine: assignee?.id === officer.id },

@@ -2,6 +2,7 @@ import type { Lang, Translate } from '../../i18n/i18n.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { button, csrfField, linkButton, notice, radios, select, summaryList, textarea, textInput } from '../../ui/components.ts'
 import type { FormErrors } from '../../ui/form-errors.ts'
+import { decisionCells, decisionHeadings, type Decision } from '../console/decision.views.ts'
 
 type Values = Record<string, string>
 
@@ -38,12 +39,11 @@ export interface RequestRow {
   assignee?: string
   status: string
   /** Decided requests: who decided, and when. */
-  decidedBy?: string
-  decidedAt?: string
+  decision?: Decision
 }
 
 /** A queue of requests (PIN resets, reactivations), oldest first, with a status filter; decided ones say who decided and when. */
-export function requestQueueBody(t: Translate, lang: Lang, p: { title: string; path: string; status: string; statuses: ReadonlyArray<{ value: string; text: string }>; detailHeading: string; decided: boolean; rows: RequestRow[] }): Html {
+export function requestQueueBody(t: Translate, lang: Lang, timeZone: string, p: { title: string; path: string; status: string; statuses: ReadonlyArray<{ value: string; text: string }>; detailHeading: string; decided: boolean; rows: RequestRow[] }): Html {
   return html`<h1>${p.title}</h1>
 <form method="get" action="${p.path}" class="filter-form">
 ${select({ t, name: 'status', label: t('access.requests.filterStatus'), value: p.status, options: p.statuses })}
@@ -55,12 +55,12 @@ ${
     : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
 <caption>${p.statuses.find((s) => s.value === p.status)?.text ?? ''}</caption>
 <thead><tr><th scope="col">${t('access.requests.person')}</th><th scope="col">${p.detailHeading}</th><th scope="col">${t('access.requests.submitted')}</th>${
-        p.decided ? html`<th scope="col">${t('access.requests.decidedBy')}</th><th scope="col">${t('access.requests.decidedAt')}</th>` : html`<th scope="col">${t('access.requests.assignedTo')}</th>`
+        p.decided ? decisionHeadings(t) : html`<th scope="col">${t('access.requests.assignedTo')}</th>`
       }</tr></thead>
 <tbody>${p.rows.map(
         (r) =>
           html`<tr><td><a href="${p.path}/${r.id}">${r.name}</a></td><td>${r.detail}</td><td>${r.submitted}</td>${
-            p.decided ? html`<td>${r.decidedBy ?? ''}</td><td>${r.decidedAt ?? ''}</td>` : html`<td>${r.assignee ?? t('access.requests.unassigned')}</td>`
+            p.decided ? decisionCells(lang, timeZone, r.decision ?? { decider: undefined, decidedAt: null }) : html`<td>${r.assignee ?? t('access.requests.unassigned')}</td>`
           }</tr>`,
       )}</tbody></table></div>`
 }

@@ -231,8 +231,6 @@ export default defineMessages({
       reactivatedDone: 'The account was reactivated; the person was told.',
       errReason: 'Enter the reason for the decision',
       errDecision: 'Select a decision',
-      decidedBy: 'Decided by',
-      decidedAt: 'Decided on',
     },
     audit: {
       title: 'Audit trail of the business',
@@ -576,8 +574,6 @@ export default defineMessages({
       reactivatedDone: 'Le compte a été réactivé; la personne a été avisée.',
       errReason: 'Entrez le motif de la décision',
       errDecision: 'Sélectionnez une décision',
-      decidedBy: 'Tranchée par',
-      decidedAt: 'Tranchée le',
     },
     audit: {
       title: 'Journal d’audit de l’entreprise',

@@ -14,6 +14,7 @@ import { enrolmentQueue, findRequest } from './enrolment.repository.ts'
 import type { EnrolmentDeps } from './enrolment.routes.ts'
 import { approveRequest, refuseRequest } from './enrolment.service.ts'
 import { isUuid } from '../../platform/ids.ts'
+import { decisionCells, decisionHeadings, decisionRows } from '../console/decision.views.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import type { Lang } from '../../i18n/i18n.ts'
 
@@ -49,11 +50,11 @@ ${
     ? html`<p>${t('enrolment.console.none')}</p>`
     : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
 <caption>${t(STATUS_LABEL[status])}</caption>
-<thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.console.submitted')}</th><th scope="col">${t('enrolment.console.requester')}</th>${decided ? html`<th scope="col">${t('enrolment.console.decidedBy')}</th><th scope="col">${t('enrolment.console.decidedAt')}</th>` : ''}</tr></thead>
+<thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.console.submitted')}</th><th scope="col">${t('enrolment.console.requester')}</th>${decided ? decisionHeadings(t) : ''}</tr></thead>
 <tbody>${rows.map(
         (r) =>
           html`<tr><td><a href="/${lang}/console/enrolments/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${formatDateTime(lang, r.submitted_at, deps.timeZone)}</td><td>${r.requester}</td>${
-            decided ? html`<td>${joinedFullName(r.decider_given_name, r.decider_family_name, r.decider_username) ?? ''}</td><td>${formatDateTime(lang, r.decided_at, deps.timeZone)}</td>` : ''
+            decided ? decisionCells(lang, deps.timeZone, { decider: joinedFullName(r.decider_given_name, r.decider_family_name, r.decider_username), decidedAt: r.decided_at }) : ''
           }</tr>`,
       )}</tbody></table></div>`
 }`,
@@ -68,13 +69,12 @@ ${
     const assignee = r.assigned_to ? await findUserById(db, r.assigned_to) : undefined
     const decider = r.decided_by ? await findUserById(db, r.decided_by) : undefined
     // A decided request says who decided, when, and (refused) why: as the requester was told.
-    const decisionRows =
+    const decidedRows =
       r.status === 'approved' || r.status === 'refused'
         ? [
             ...(r.status === 'refused' && r.refusal_reason ? [{ key: t('enrolment.console.reason'), value: (REFUSAL_REASONS as readonly string[]).includes(r.refusal_reason) ? t(`enrolment.reasons.${r.refusal_reason as 'other'}`) : r.refusal_reason }] : []),
             ...(r.status === 'refused' && r.decision_note ? [{ key: t('enrolment.console.note'), value: r.decision_note }] : []),
-            { key: t('enrolment.console.decidedBy'), value: decider ? fullName(decider) : '' },
-            { key: t('enrolment.console.decidedAt'), value: formatDateTime(lang, r.decided_at, deps.timeZone) },
+            ...decisionRows(t, lang, deps.timeZone, { decider: decider && fullName(decider), decidedAt: r.decided_at }),
           ]
         : []
     const decisionForm =
@@ -114,7 +114,7 @@ ${summaryList([
   { key: t('enrolment.console.submitted'), value: formatDateTime(lang, r.submitted_at, deps.timeZone) },
   { key: t('enrolment.console.contact'), value: requester ? `${fullName(requester)} <${requester.email ?? ''}>` : '' },
 ])}
-${decisionRows.length ? html`<h2>${t('enrolment.console.decision')}</h2>${summaryList(decisionRows)}` : ''}
+${decidedRows.length ? html`<h2>${t('enrolment.console.decision')}</h2>${summaryList(decidedRows)}` : ''}
 ${decisionForm}`,
       },
       errors ? 400 : 200,

@@ -65,8 +65,8 @@ describe('the console’s enrolment and transfer decisions: who decided, when, a
     assert.equal(page.get('Decided by'), 'Oscar Officer')
     assert.match(page.get('Decided on') ?? '', /Mar 2, 2026.*12:45/)
     const fr = summary(await officer.get(`/fr/console/enrolments/${id}`))
-    assert.equal(fr.get('Décidée par'), 'Oscar Officer')
-    assert.match(fr.get('Décidée le') ?? '', /2 mars 2026.*12 h 45/)
+    assert.equal(fr.get('Décision rendue par'), 'Oscar Officer')
+    assert.match(fr.get('Décision rendue le') ?? '', /2 mars 2026.*12 h 45/)
 
     const list = lastColumns(await officer.get('/en/console/enrolments?status=approved'), `/en/console/enrolments/${id}`)
     assert.deepEqual(list.headings, ['Decided by', 'Decided on'])

@@ -148,8 +148,6 @@ export default defineMessages({
       assignToMe: 'Assign to me',
       assignedTo: 'Assigned to {name}',
       unassigned: 'Not assigned',
-      decidedBy: 'Decided by',
-      decidedAt: 'Decided on',
     },
   },
   fr: {
@@ -299,8 +297,6 @@ export default defineMessages({
       assignToMe: 'M’attribuer la demande',
       assignedTo: 'Attribuée à {name}',
       unassigned: 'Non attribuée',
-      decidedBy: 'Décidée par',
-      decidedAt: 'Décidée le',
     },
   },
 })

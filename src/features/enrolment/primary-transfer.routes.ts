@@ -13,6 +13,7 @@ import { activePrimaryUser } from '../access/access.repository.ts'
 import type { EnrolmentDeps } from './enrolment.routes.ts'
 import { decidePrimaryTransfer, requestPrimaryTransfer } from './primary-transfer.service.ts'
 import { isUuid } from '../../platform/ids.ts'
+import { decisionCells, decisionHeadings, decisionRows } from '../console/decision.views.ts'
 import { formatInZone } from '../../platform/dates.ts'
 
 const STATUSES = ['submitted', 'approved', 'refused'] as const
@@ -107,11 +108,11 @@ ${
   rows.length === 0
     ? html`<p>${t('enrolment.transfer.none')}</p>`
     : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption>${t(STATUS_LABEL[status])}</caption>
-<thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.transfer.requester')}</th><th scope="col">${t('enrolment.console.submitted')}</th>${decided ? html`<th scope="col">${t('enrolment.console.decidedBy')}</th><th scope="col">${t('enrolment.console.decidedAt')}</th>` : ''}</tr></thead>
+<thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.transfer.requester')}</th><th scope="col">${t('enrolment.console.submitted')}</th>${decided ? decisionHeadings(t) : ''}</tr></thead>
 <tbody>${rows.map(
         (r) =>
           html`<tr><td><a href="/${lang}/console/transfers/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${r.username}</td><td>${formatInZone(lang, r.created_at, deps.timeZone, 'listed')}</td>${
-            decided ? html`<td>${joinedFullName(r.d_given, r.d_family, r.d_username) ?? ''}</td><td>${r.decided_at ? formatInZone(lang, r.decided_at, deps.timeZone, 'listed') : ''}</td>` : ''
+            decided ? decisionCells(lang, deps.timeZone, { decider: joinedFullName(r.d_given, r.d_family, r.d_username), decidedAt: r.decided_at }) : ''
           }</tr>`,
       )}</tbody></table></div>`
 }`,
@@ -151,8 +152,7 @@ ${
     : html`<h2>${t('enrolment.console.decision')}</h2>
 ${summaryList([
   ...(r.decision_note ? [{ key: t('enrolment.transfer.note'), value: r.decision_note }] : []),
-  { key: t('enrolment.console.decidedBy'), value: decider ? fullName(decider) : '' },
-  { key: t('enrolment.console.decidedAt'), value: r.decided_at ? formatInZone(lang, r.decided_at, deps.timeZone, 'listed') : '' },
+  ...decisionRows(t, lang, deps.timeZone, { decider: decider && fullName(decider), decidedAt: r.decided_at }),
 ])}`
 }
 ${
