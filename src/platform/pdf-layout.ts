@@ -157,7 +157,9 @@ function helpers(doc: Pdf): PdfHelpers {
       write(doc.moveDown(0.6), 'bold', 12, text).moveDown(0.2)
     },
     row(label, value) {
-      write(doc, 'bold', 10, `${label}: `, { continued: true })
+      // The labels are "English / Français": the colon follows the French, which puts a
+      // non-breaking space before it (as the French pages do).
+      write(doc, 'bold', 10, `${label}\u00a0: `, { continued: true })
       write(doc, 'regular', 10, value ?? '')
     },
     paragraph(text) {

@@ -65,6 +65,11 @@ describe('PDFs: names in Latin, Vietnamese, Greek, Cyrillic, Devanagari and Arab
     })
   }
 
+  it('the offer PDF: a label ends in French, so its colon has a non-breaking space before it', async () => {
+    const text = pdfText(await offerPdf(offerFor(names[0]![1]), business, [], 'America/Toronto'))
+    for (const label of ['Numéro de l’offre', 'État', 'Nom de famille', 'Date de naissance']) assert.match(text, new RegExp(`${label}\u00a0: `))
+  })
+
   it('the offer PDF: a Devanagari name is shaped (conjuncts, the i vowel before its consonant) and keeps every letter', async () => {
     const text = readBack(await offerPdf(offerFor({ familyName: 'शर्मा', givenNames: 'प्रिया' }), business, [], 'America/Toronto'))
     // Glyphs read back in the order drawn: the reph of र् after मा, the vowel sign ि before प्र.
