@@ -34,7 +34,7 @@ export default defineMessages({
   },
   fr: {
     portalName: 'Portail des employeurs',
-    portalNameLong: "Portail des employeurs pour les offres d'emploi",
+    portalNameLong: 'Portail des employeurs pour les offres d’emploi',
     department: 'Immigration, Réfugiés et Citoyenneté Canada',
     governmentOfCanada: 'Gouvernement du Canada',
     skipToContent: 'Passer au contenu principal',

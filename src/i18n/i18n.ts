@@ -45,15 +45,57 @@ export function translate(lang: Lang, key: MessageKey | string, params?: Message
   if (text === undefined) throw new MissingMessageError(lang, key)
   if (!params) return text
   const parts = pieces.get(text) ?? piecesOf(text)
+  const elidable = lang === 'fr' ? (elisions.get(text) ?? elisionsOf(text, parts)) : undefined
   let out = parts[0]!
   for (let i = 1; i < parts.length; i += 2) {
     const name = parts[i]!
     const value = name in params ? String(params[name]) : `{${name}}`
     const after = parts[i + 1]!
+    // « de Étienne » → « d’Étienne », « que Acme » → « qu’Acme »: the word before ends the text so far with its 'e' and a space.
+    if (elidable?.[i] && VOWEL_START.test(value)) out = `${out.slice(0, -2)}’`
     // A value that ends a sentence with its own period ("Inc.", "6:30 a.m.", a reason typed with one) takes no second one.
     out += value + (after.charCodeAt(0) === 46 && value.charCodeAt(value.length - 1) === 46 ? after.slice(1) : after)
   }
   return out
+}
+
+/**
+ * French elides "de" and "que" (and lorsque, puisque, jusque) before a vowel: a name or a business
+ * filled in after them must be written « d’Étienne », « qu’Acme ». A value beginning with a vowel
+ * letter is elided before; a Y only before a consonant (d’Yves, de Yannick). An h cannot be told
+ * (d’Hélène, de Hollande): it is left as written, and messages where a person's name follows are
+ * worded to need no elision.
+ */
+const VOWEL_START = /^(?:[aeiouàâäéèêëîïôöùûüœæ]|y[^aeiouyàâäéèêëîïôöùûü])/iu
+const ELIDING_WORD = /(?:^|[\s(«\u00a0'’])(?:de|que|lorsque|puisque|jusque) $/i
+
+/** Per French message, which placeholders (by their index in its pieces) follow a word that elides. */
+const elisions = new Map<string, readonly boolean[]>()
+const NONE: readonly boolean[] = []
+function elisionsOf(text: string, parts: readonly string[]): readonly boolean[] {
+  const at: boolean[] = []
+  let any = false
+  let before = parts[0]!
+  for (let i = 1; i < parts.length; i += 2) {
+    at[i] = ELIDING_WORD.test(before)
+    any ||= at[i]!
+    before = parts[i + 1]!
+  }
+  const found = any ? at : NONE
+  elisions.set(text, found)
+  return found
+}
+
+/** The plural categories a message is written in: `<key>_one` and `<key>_other` (French: 0 and 1 are "one"). */
+const pluralRules: Record<Lang, Intl.PluralRules> = { en: new Intl.PluralRules('en-CA'), fr: new Intl.PluralRules('fr-CA') }
+
+/** A message key written once per plural form: the part before `_one` and `_other`. */
+export type PluralKey = PluralBase<MessageKey>
+type PluralBase<K> = K extends `${infer Base}_other` ? (`${Base}_one` extends MessageKey ? Base : never) : never
+
+/** The form of `base` to use for `count`: `t(pluralKey(lang, 'notifications.unreadCount', n), { count: n })`. */
+export function pluralKey(lang: Lang, base: PluralKey, count: number): MessageKey {
+  return `${base}_${pluralRules[lang].select(count) === 'one' ? 'one' : 'other'}` as MessageKey
 }
 
 /**

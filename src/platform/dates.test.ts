@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { dateTimeFormat, dayInZone, formatInZone, formatterInZone } from './dates.ts'
+import { dateTimeFormat, dayInZone, formatDay, formatInZone, formatterInZone } from './dates.ts'
 
 describe('dates as people read them', () => {
   const instant = new Date('2026-01-15T04:30:00Z')
@@ -11,6 +11,30 @@ describe('dates as people read them', () => {
     assert.equal(formatInZone('en', instant, 'America/Halifax', 'date'), 'January 15, 2026')
     assert.equal(dayInZone(instant, 'America/Vancouver'), '2026-01-14')
     assert.equal(dayInZone(instant, 'UTC'), '2026-01-15')
+  })
+
+  it('writes the first of a month « 1er » in French, in every style with a day, and no other day', () => {
+    const first = new Date('2024-09-01T14:00:00Z')
+    assert.equal(formatInZone('fr', first, 'America/Toronto', 'date'), '1er septembre 2024')
+    assert.equal(formatInZone('fr', first, 'America/Toronto', 'dateTime'), '1er septembre 2024 à 10 h 00')
+    assert.equal(formatInZone('fr', first, 'America/Toronto', 'listed'), '1er sept. 2024, 10 h 00')
+    assert.equal(formatInZone('fr', first, 'America/Toronto', 'precise'), '1er sept. 2024, 10 h 00 min 00 s')
+    assert.equal(formatterInZone('fr', 'America/Toronto', 'listed')(first), '1er sept. 2024, 10 h 00')
+    assert.equal(formatDay('fr', '2025-01-01'), '1er janvier 2025')
+    assert.equal(formatInZone('fr', first, 'America/Toronto', 'clock'), '10 h 00 HAE')
+    assert.equal(formatDay('fr', '2024-09-11'), '11 septembre 2024')
+    assert.equal(formatDay('fr', '2024-09-21'), '21 septembre 2024')
+    assert.equal(formatDay('en', '2024-09-01'), 'September 1, 2024')
+  })
+
+  it('writes the hour unpadded in French (« 2 h 05 », not « 02 h 05 »), in every style with a time', () => {
+    const early = new Date('2026-01-15T07:05:09Z') // 2:05:09 a.m. in Toronto
+    assert.equal(formatInZone('fr', early, 'America/Toronto', 'dateTime'), '15 janvier 2026 à 2 h 05')
+    assert.equal(formatInZone('fr', early, 'America/Toronto', 'listed'), '15 janv. 2026, 2 h 05')
+    assert.equal(formatInZone('fr', early, 'America/Toronto', 'precise'), '15 janv. 2026, 2 h 05 min 09 s')
+    assert.equal(formatInZone('fr', early, 'America/Toronto', 'clock'), '2 h 05 HNE')
+    assert.equal(formatInZone('fr', new Date('2026-01-15T05:30:00Z'), 'America/Toronto', 'listed'), '15 janv. 2026, 0 h 30')
+    assert.equal(formatInZone('fr', new Date('2026-01-15T15:05:00Z'), 'America/Toronto', 'listed'), '15 janv. 2026, 10 h 05')
   })
 
   it('tells the day of each instant, zone by zone, across midnight, though it keeps the minute last asked about', () => {

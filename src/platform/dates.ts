@@ -60,10 +60,24 @@ export function formatterInZone(lang: Lang, timeZone: string, style: DateStyle):
   if (!formatted) {
     const format = dateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { ...DATE_STYLES[style], timeZone })
     const done = new BoundedMap<number, string>(REMEMBERED_PER_STYLE)
-    formatted = (date) => done.remember(date.getTime(), () => format.format(date))
+    const write = lang === 'fr' ? (date: Date) => unpaddedHour(format.format(date)) : (date: Date) => format.format(date)
+    formatted = lang === 'fr' && style !== 'clock' ? (date) => done.remember(date.getTime(), () => premier(write(date))) : (date) => done.remember(date.getTime(), () => write(date))
     styled.set(key, formatted)
   }
   return formatted
+}
+
+/**
+ * French writes the first day of a month as an ordinal: « le 1er septembre 2024 », « 1er sept. 2024 »;
+ * ICU's fr-CA writes "1 septembre". Its dates begin with the day, unpadded: "1 " is the first of a month.
+ */
+function premier(text: string): string {
+  return text.charCodeAt(0) === 49 && (text.charCodeAt(1) === 32 || text.charCodeAt(1) === 160 || text.charCodeAt(1) === 0x202f) ? `1er${text.slice(1)}` : text
+}
+
+/** ICU's fr-CA pads the hour ("02 h 05"); French writes « 2 h 05 ». */
+function unpaddedHour(text: string): string {
+  return text.replace(/(^|[^\d])0(\d[\s\u00a0\u202f]h)/u, '$1$2')
 }
 
 /** Per zone, the last minute a day was asked for and that day. */

@@ -57,7 +57,7 @@ describe('what a signed-in page reads with its session', () => {
     await message(first.userId, 'One')
     await message(first.userId, 'Two')
     const page = await client.get('/fr/home')
-    assert.match(page.body, /Messages du compte \(2 non lu\(s\)\)/)
+    assert.match(page.body, /Messages du compte \(2 non lus\)/)
     // A second business for the same person: the header offers the switch at once.
     const second = await businessWithPrimary(t, 'companions-fresh-2', '170000007', 'Fresh Second Inc.')
     await t.db

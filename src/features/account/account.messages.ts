@@ -34,7 +34,7 @@ export default defineMessages({
   },
   fr: {
     homeTitle: 'Votre compte',
-    heading: 'Compte du Portail des employeurs de {name}',
+    heading: 'Compte du Portail des employeurs\u00a0: {name}',
     lastSignIn: 'La dernière fois que vous vous êtes connecté, c’était le {date}.',
     firstSignIn: 'C’est la première fois que vous vous connectez.',
     contactTitle: 'Vos coordonnées',
@@ -56,7 +56,7 @@ export default defineMessages({
     joined: 'Vous pouvez maintenant agir pour {business}',
     consoleTitle: 'Console des agents',
     consoleHeading: 'Console des agents',
-    consoleLead: 'Connecté en tant que {name} ({role}).',
+    consoleLead: 'Compte connecté\u00a0: {name} ({role}).',
     roleOfficer: 'agent',
     roleAdministrator: 'administrateur',
     security: 'Connexion et sécurité',

@@ -19,11 +19,11 @@ export default defineMessages({
   },
   fr: {
     title: 'Bienvenue au Portail des employeurs',
-    lead: "Les employeurs canadiens qui embauchent des travailleurs étrangers sans étude d'impact sur le marché du travail (EIMT) utilisent ce portail pour présenter des offres d'emploi et payer les frais relatifs à la conformité de l'employeur.",
+    lead: 'Les employeurs canadiens qui embauchent des travailleurs étrangers sans étude d’impact sur le marché du travail (EIMT) utilisent ce portail pour présenter des offres d’emploi et payer les frais relatifs à la conformité de l’employeur.',
     whatYouCanDo: 'Ce que vous pouvez faire ici',
     doEnrol: "Inscrire votre entreprise, ou vous joindre à une entreprise avec un NIP fourni par son utilisateur principal",
     doAccess: 'Gérer qui peut agir pour votre entreprise\u00a0: succursales, utilisateurs secondaires et représentants',
-    doOffers: "Présenter des offres d'emploi, payer les frais relatifs à la conformité de l'employeur et suivre vos offres",
+    doOffers: 'Présenter des offres d’emploi, payer les frais relatifs à la conformité de l’employeur et suivre vos offres',
     beforeYouStart: 'Avant de commencer',
     beforeYouStartBody:
       'Vous avez besoin de votre propre compte de connexion. Les représentants (consultants en immigration et avocats) utilisent un seul compte pour tous les employeurs qu’ils représentent.',
@@ -31,7 +31,7 @@ export default defineMessages({
     officerConsole: 'Console des agents',
     aboutTitle: 'À propos de ce portail',
     aboutBody:
-      "Ce portail permet aux employeurs de présenter des offres d'emploi à des ressortissants étrangers dans le cadre du Programme de mobilité internationale, comme l'exige l'article 209.11 du Règlement sur l'immigration et la protection des réfugiés. Son code source est ouvert.",
+      'Ce portail permet aux employeurs de présenter des offres d’emploi à des ressortissants étrangers dans le cadre du Programme de mobilité internationale, comme l’exige l’article 209.11 du Règlement sur l’immigration et la protection des réfugiés. Son code source est ouvert.',
     helpTitle: 'Aide et soutien',
     helpBody:
       'Si quelque chose dans le portail ne fonctionne pas pour vous, dites-le-nous. Indiquez la référence affichée sur toute page d’erreur.',
