@@ -45,7 +45,7 @@ describe('account messages and the development mailbox, in a browser', () => {
 
         await page.goto(`${e2e.baseUrl}/${lang}/messages`)
         assert.equal(await page.locator('h1').textContent(), lang === 'en' ? 'Account messages' : 'Messages du compte')
-        assert.match((await page.locator('main').textContent()) ?? '', lang === 'en' ? /You have no messages\./ : /Vous n'avez aucun message\./)
+        assert.match((await page.locator('main').textContent()) ?? '', lang === 'en' ? /You have no messages\./ : /Vous n’avez aucun message\./)
         assert.equal(await page.locator('.account-messages a').textContent(), lang === 'en' ? 'Account messages' : 'Messages du compte')
         await expectAccessible(page, 'account messages')
 

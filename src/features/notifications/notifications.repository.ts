@@ -5,6 +5,7 @@ import type { AccountMessage, OutboxRow } from './notifications.tables.ts'
 import type { NotificationParams } from './render.ts'
 import { compiledOnce } from '../../db/compiled-once.ts'
 import { hiddenFromPlanner } from '../../db/hidden-from-planner.ts'
+import { isUuid } from '../../platform/ids.ts'
 
 export type Executor = Db | Transaction<Database>
 
@@ -322,4 +323,46 @@ export async function listDevMailbox(db: Executor, limit: number) {
 
 export async function findDevMail(db: Executor, id: number) {
   return db.selectFrom('dev_mailbox').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** The offer a message is about, for a link to it (and the payment, for a receipt). */
+export interface MessageOffer {
+  offerId: string
+  businessId: string
+  branchId: string | null
+  paymentId?: string
+}
+
+function stringParam(params: NotificationParams, name: string): string | undefined {
+  const value = params[name]
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+/**
+ * The offer a notification is about: by the ids `notify` kept in its params (`offerId`,
+ * `paymentId`), else (messages written before it kept them) by the offer number, or the fee's
+ * receipt number, they name. Undefined when there is none (a draft has no number).
+ */
+export async function offerOfMessage(db: Executor, about: 'offer' | 'receipt', params: NotificationParams): Promise<MessageOffer | undefined> {
+  const offerId = stringParam(params, 'offerId')
+  const paymentId = stringParam(params, 'paymentId')
+  if (about === 'receipt') {
+    const receipt = stringParam(params, 'receipt')
+    if (!(paymentId && isUuid(paymentId)) && !receipt) return undefined
+    const row = await db
+      .selectFrom('payment as p')
+      .innerJoin('offer as o', 'o.id', 'p.purpose_id')
+      .select(['o.id as offerId', 'o.business_id as businessId', 'o.branch_id as branchId', 'p.id as paymentId'])
+      .where('p.purpose_type', '=', sql.lit('offer'))
+      .where((eb) => (paymentId && isUuid(paymentId) ? eb('p.id', '=', paymentId) : eb('p.receipt_number', '=', receipt!)))
+      .executeTakeFirst()
+    return row
+  }
+  const number = stringParam(params, 'offerNumber')
+  if (!(offerId && isUuid(offerId)) && !number) return undefined
+  return db
+    .selectFrom('offer as o')
+    .select(['o.id as offerId', 'o.business_id as businessId', 'o.branch_id as branchId'])
+    .where((eb) => (offerId && isUuid(offerId) ? eb('o.id', '=', offerId) : eb('o.offer_number', '=', number!)))
+    .executeTakeFirst()
 }

@@ -38,7 +38,7 @@ describe('account messages pages', () => {
     assert.equal(res.location, '/en/sign-in?returnTo=%2Fen%2Fmessages')
   })
 
-  it('says "You have no messages." / "Vous n\'avez aucun message." when there are none', async () => {
+  it('says "You have no messages." / "Vous n’avez aucun message." when there are none', async () => {
     const { client } = await signedIn()
     const en = await client.get('/en/messages')
     assert.equal(en.status, 200)
@@ -46,7 +46,7 @@ describe('account messages pages', () => {
     assert.match(text(en.dom.querySelector('main')), /You have no messages\./)
     assert.equal(badge(en), 'Account messages')
     const fr = await client.get('/fr/messages')
-    assert.match(text(fr.dom.querySelector('main')), /Vous n'avez aucun message\./)
+    assert.match(text(fr.dom.querySelector('main')), /Vous n’avez aucun message\./)
     assert.equal(badge(fr), 'Messages du compte')
   })
 
@@ -67,7 +67,8 @@ describe('account messages pages', () => {
     assert.equal(text(rows[0]!.querySelector('a')), 'Your Employer Portal account is ready')
     const fr = await client.get('/fr/messages')
     assert.equal(text(fr.dom.querySelector('.messages-table tbody tr a')), 'Votre compte du Portail des employeurs est prêt')
-    assert.equal(badge(fr), 'Messages du compte (3 non lu(s))')
+    assert.equal(badge(fr), 'Messages du compte (3 non lus)')
+    assert.match(text(fr.dom.querySelector('main')), /3 non lus/)
 
     const other = await signedIn()
     assert.match(text((await other.client.get('/en/messages')).dom.querySelector('main')), /You have no messages\./)
@@ -100,6 +101,9 @@ describe('account messages pages', () => {
     assert.ok(rows[0]!.classList.contains('message-read'))
     assert.ok(rows[1]!.classList.contains('message-unread'))
     assert.match(text(list.dom.querySelector('main')), /1 unread/)
+    const frList = await client.get('/fr/messages')
+    assert.equal(badge(frList), 'Messages du compte (1 non lu)')
+    assert.match(text(frList.dom.querySelector('main')), /\b1 non lu\b(?!s)/)
     // Opening it again changes nothing.
     assert.equal((await client.get(`/fr/messages/${id}`)).status, 200)
     assert.equal(badge(await client.get('/en/messages')), 'Account messages (1 unread)')

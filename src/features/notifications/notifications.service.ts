@@ -11,10 +11,13 @@ import {
   listMessages,
   messagesWithCounts,
   markRead,
+  offerOfMessage,
   type Reader,
 } from './notifications.repository.ts'
 import { renderMessage, renderSubject } from './render.ts'
-import { isTemplateName } from './templates.ts'
+import { isTemplateName, templates, type Template } from './templates.ts'
+import { activeMembership } from '../access/access.policy.ts'
+import { canSeeOffer } from '../offers/offers.service.ts'
 
 export const PAGE_SIZE = 20
 
@@ -93,13 +96,32 @@ export async function messagesPage(db: Db, userId: string, page: number, lang: L
   }
 }
 
-/** A message this user may see, marked read for them; undefined when there is none. */
+/** Where a message about an offer leads: the offer's page, and a receipt's PDF. */
+export interface MessageLinks {
+  offer?: string
+  receipt?: string
+}
+
+/**
+ * The links of a message about an offer (templates.ts `about`), only while this reader may
+ * still see the offer: an active member of its business (not dormant), of its branch or the
+ * whole business, as the offer's pages decide (they check again).
+ */
+async function messageLinks(db: Db, userId: string, message: { template: string; params: NotificationParams }, lang: Lang): Promise<MessageLinks> {
+  const about = isTemplateName(message.template) ? (templates[message.template] as Template).about : undefined
+  const offer = about ? await offerOfMessage(db, about, message.params) : undefined
+  if (!offer || !canSeeOffer(await activeMembership(db, userId, offer.businessId), { business_id: offer.businessId, branch_id: offer.branchId })) return {}
+  const page = `/${lang}/offers/${offer.offerId}`
+  return { offer: page, receipt: offer.paymentId ? `${page}/payments/${offer.paymentId}/receipt.pdf` : undefined }
+}
+
+/** A message this user may see, marked read for them, with its links; undefined when there is none. */
 export async function openMessage(db: Db, userId: string, id: string, now: Date, lang: Lang) {
   const reader = await readerFor(db, userId)
   const message = await findVisibleMessage(db, reader, id)
   if (!message) return undefined
   await markRead(db, message, userId, now)
-  return { ...messageText(message, lang), createdAt: message.created_at, forBusiness: message.business_id !== null }
+  return { ...messageText(message, lang), createdAt: message.created_at, forBusiness: message.business_id !== null, links: await messageLinks(db, userId, message, lang) }
 }
 
 /** The header's count, read with the session (one statement for both; `takeSessionCompanion`). */

@@ -10,7 +10,7 @@ describe('account messages views for other features', () => {
   it('the home page panel says there are no messages, in both languages', () => {
     const empty = { items: [], page: 1, pages: 1, total: 0, unread: 0 }
     assert.match(text(parse(messagesPanel(translator('en'), 'en', empty).value).textContent), /^Account messages\s*You have no messages\.$/)
-    assert.match(text(parse(messagesPanel(translator('fr'), 'fr', empty).value).textContent), /^Messages du compte\s*Vous n'avez aucun message\.$/)
+    assert.match(text(parse(messagesPanel(translator('fr'), 'fr', empty).value).textContent), /^Messages du compte\s*Vous n’avez aucun message\.$/)
   })
 
   it('the panel lists the newest, unread marked, with a link to all of them', () => {
@@ -31,12 +31,16 @@ describe('account messages views for other features', () => {
     assert.equal(items[0]!.querySelector('a')!.getAttribute('href'), '/fr/messages/a')
     assert.ok(items[0]!.querySelector('strong'))
     assert.match(text(items[0]!.textContent), /Non lu$/)
+    assert.equal(text(dom.querySelector('section > p')!.textContent), '1 non lu')
     assert.ok(items[1]!.classList.contains('message-read'))
     assert.equal(text(dom.querySelector('section > p:last-child a')!.textContent), 'Tous les messages du compte (45)')
   })
 
-  it('the header badge counts unread messages and links to them', () => {
+  it('the header badge counts unread messages, singular or plural by the count, and links to them', () => {
     assert.equal(text(parse(unreadBadge(3, translator('en'), 'en').value).textContent), 'Account messages (3 unread)')
+    assert.equal(text(parse(unreadBadge(1, translator('en'), 'en').value).textContent), 'Account messages (1 unread)')
+    assert.equal(text(parse(unreadBadge(1, translator('fr'), 'fr').value).textContent), 'Messages du compte (1 non lu)')
+    assert.equal(text(parse(unreadBadge(2, translator('fr'), 'fr').value).textContent), 'Messages du compte (2 non lus)')
     assert.equal(parse(unreadBadge(0, translator('fr'), 'fr').value).querySelector('a')!.getAttribute('href'), '/fr/messages')
     assert.equal(text(parse(unreadBadge(0, translator('fr'), 'fr').value).textContent), 'Messages du compte')
   })

@@ -1,9 +1,9 @@
-import type { Lang, Translate } from '../../i18n/i18n.ts'
+import { pluralKey, type Lang, type Translate } from '../../i18n/i18n.ts'
 import { formatInZone, formatterInZone } from '../../platform/dates.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { summaryList } from '../../ui/components.ts'
 import type { DevMailboxRow } from './notifications.tables.ts'
-import type { MessagesPage } from './notifications.service.ts'
+import type { MessageLinks, MessagesPage } from './notifications.service.ts'
 import { paragraphs } from './render.ts'
 
 /** The zone messages' times are shown in. */
@@ -19,7 +19,7 @@ export const messagePath = (lang: Lang, id: string) => `/${lang}/messages/${id}`
 
 /** The header link with the unread count; features that own the account area may render it in theirs. */
 export function unreadBadge(count: number, t: Translate, lang: Lang): Html {
-  return html`<p class="account-messages"><a href="${messagesPath(lang)}">${count > 0 ? t('notifications.badge', { count }) : t('notifications.badgeNone')}</a></p>`
+  return html`<p class="account-messages"><a href="${messagesPath(lang)}">${count > 0 ? t(pluralKey(lang, 'notifications.badge', count), { count }) : t('notifications.badgeNone')}</a></p>`
 }
 
 export function messagesListView(t: Translate, lang: Lang, p: MessagesPage): Html {
@@ -29,7 +29,7 @@ export function messagesListView(t: Translate, lang: Lang, p: MessagesPage): Htm
   // Found once for the list's rows, as the offer queue does (formatterInZone).
   const received = formatterInZone(lang, MESSAGES_ZONE, 'dateTime')
   return html`<h1>${t('notifications.messagesTitle')}</h1>
-<p>${t('notifications.unreadCount', { count: p.unread })}</p>
+<p>${t(pluralKey(lang, 'notifications.unreadCount', p.unread), { count: p.unread })}</p>
 <div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}">
 <table class="table messages-table">
 <caption class="visually-hidden">${t('notifications.messagesTitle')}</caption>
@@ -61,10 +61,15 @@ ${p.page < p.pages ? html`<li><a rel="next" href="${messagesPath(lang, p.page + 
 </nav>`
 }
 
-export function messageView(t: Translate, lang: Lang, m: { subject: string; body: string; createdAt: Date; forBusiness: boolean }): Html {
+export function messageView(t: Translate, lang: Lang, m: { subject: string; body: string; createdAt: Date; forBusiness: boolean; links?: MessageLinks }): Html {
+  const links = [
+    m.links?.offer ? html`<li><a href="${m.links.offer}">${t('notifications.offerLink')}</a></li>` : '',
+    m.links?.receipt ? html`<li><a href="${m.links.receipt}" download>${t('notifications.receiptLink')}</a></li>` : '',
+  ]
   return html`<h1>${m.subject}</h1>
 <p class="hint">${t('notifications.receivedOn', { date: formatDateTime(m.createdAt, lang) })}${m.forBusiness ? html` · ${t('notifications.fromBusiness')}` : ''}</p>
 <div class="message-body">${paragraphs(m.body)}</div>
+${m.links?.offer || m.links?.receipt ? html`<ul class="message-links">${links}</ul>` : ''}
 <p><a href="${messagesPath(lang)}">${t('notifications.backToMessages')}</a></p>`
 }
 
@@ -110,7 +115,7 @@ export function messagesPanel(t: Translate, lang: Lang, p: MessagesPage, heading
   const heading = headingLevel === 2 ? html`<h2 id="account-messages-title">${t('notifications.messagesTitle')}</h2>` : html`<h3 id="account-messages-title">${t('notifications.messagesTitle')}</h3>`
   if (p.total === 0) return html`<section class="messages-panel" aria-labelledby="account-messages-title">${heading}<p>${t('notifications.noMessages')}</p></section>`
   return html`<section class="messages-panel" aria-labelledby="account-messages-title">${heading}
-<p>${t('notifications.unreadCount', { count: p.unread })}</p>
+<p>${t(pluralKey(lang, 'notifications.unreadCount', p.unread), { count: p.unread })}</p>
 <ul>
 ${p.items.map(
   (m) => html`<li class="${m.unread ? 'message-unread' : 'message-read'}"><a href="${messagePath(lang, m.id)}">${m.unread ? html`<strong>${m.subject}</strong>` : m.subject}</a> <span class="hint"><time datetime="${m.createdAt.toISOString()}">${formatDateTime(m.createdAt, lang)}</time>${m.unread ? html` · ${t('notifications.unread')}` : ''}</span></li>`,

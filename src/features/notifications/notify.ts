@@ -3,9 +3,9 @@ import type { Db } from '../../db/connect.ts'
 import type { Database } from '../../db/database.ts'
 import type { Lang } from '../../i18n/i18n.ts'
 import { emailField } from '../../ui/email-field.ts'
-import { insertAccountMessage, insertOutboxEmail } from './notifications.repository.ts'
+import { insertAccountMessage, insertOutboxEmail, offerOfMessage } from './notifications.repository.ts'
 import { renderMessage, type NotificationParams } from './render.ts'
-import type { TemplateName, TemplateParams } from './templates.ts'
+import { templates, type Template, type TemplateName, type TemplateParams } from './templates.ts'
 
 export interface NotifyInput<K extends TemplateName> {
   template: K
@@ -38,10 +38,14 @@ export class InvalidRecipientError extends Error {
  * has its notification. Nothing is sent here; the dispatcher sends after the commit.
  */
 export async function notify<K extends TemplateName>(db: Db | Transaction<Database>, input: NotifyInput<K>): Promise<Notified> {
-  const params = input.params as NotificationParams
+  let params = input.params as NotificationParams
   const result: Notified = {}
   // Renders now: an unknown template or a missing message fails the change, not the send.
   const rendered = renderMessage(input.template, input.lang, params)
+  // About an offer: its ids kept with the params, for the message's links and the e-mail's (templates.ts `about`).
+  const about = (templates[input.template] as Template).about
+  const offer = about ? await offerOfMessage(db, about, params) : undefined
+  if (offer) params = { ...params, offerId: offer.offerId, ...(offer.paymentId ? { paymentId: offer.paymentId } : {}) }
   if (input.accountMessage) {
     const owner = input.accountMessage
     result.accountMessageId = await insertAccountMessage(db, {

@@ -1,5 +1,6 @@
 import { translate, type Lang, type MessageParams } from '../../i18n/i18n.ts'
 import { html, type Html } from '../../platform/html.ts'
+import { isUuid } from '../../platform/ids.ts'
 import { isTemplateName, templates } from './templates.ts'
 
 export interface RenderedEmail {
@@ -59,13 +60,16 @@ export function paragraphs(body: string): Html {
 
 /**
  * A whole e-mail: the template in the recipient's language, then a link back to the
- * portal (`publicBaseUrl` + `/{lang}` + the template's path, e.g. '/messages') and the sender line;
+ * portal (`publicBaseUrl` + `/{lang}` + the template's path, e.g. '/messages', or the offer's page
+ * for a notification about one) and the sender line;
  * plain text and HTML carry the same words.
  */
 export function renderEmail(name: string, lang: Lang, params: NotificationParams, publicBaseUrl: string): RenderedEmail {
   const tpl = template(name)
   const { subject, body } = renderMessage(name, lang, params)
-  const link = `${publicBaseUrl}/${lang}${'path' in tpl && typeof tpl.path === 'string' ? tpl.path : ''}`
+  // About an offer (templates.ts `about`): the offer's page, once notify() has kept its id.
+  const offerId = 'about' in tpl && typeof params.offerId === 'string' && isUuid(params.offerId) ? params.offerId : undefined
+  const link = `${publicBaseUrl}/${lang}${offerId ? `/offers/${offerId}` : 'path' in tpl && typeof tpl.path === 'string' ? tpl.path : ''}`
   const readInPortal = translate(lang, 'notifications.email.readInPortal')
   const automated = translate(lang, 'notifications.email.automated')
   const text = `${body}\n\n${readInPortal}\n${link}\n\n--\n${automated}\n`

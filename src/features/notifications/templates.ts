@@ -6,18 +6,26 @@ import type { NotificationParam } from './render.ts'
  * message key (in any feature's messages file) with `{params}`; `path` is where the
  * e-mail's link back to the portal points (after `/{lang}`; the portal's home by
  * default, `/messages` for a notification that is also an account message). Adding a notification is one entry here plus its two messages.
+ * `about`: the notification is about an offer, named by its `offerNumber` param, or about the
+ * receipt of an offer's fee, named by its `receipt` param: the account message links to the offer
+ * (and to the receipt's PDF) while its reader may still see it, and the e-mail links to the offer.
  */
 export interface Template {
   subject: MessageKey
   body: MessageKey
   path?: string
+  about?: MessageAbout
 }
+
+export type MessageAbout = 'offer' | 'receipt'
 
 export const templates = {
   welcome: { subject: 'notifications.templates.welcome.subject', body: 'notifications.templates.welcome.body' },
   verifyEmail: { subject: 'auth.emails.verifyEmail.subject', body: 'auth.emails.verifyEmail.body', path: '/home' },
   resetPassword: { subject: 'auth.emails.resetPassword.subject', body: 'auth.emails.resetPassword.body', path: '/sign-in' },
   passwordChanged: { subject: 'auth.emails.passwordChanged.subject', body: 'auth.emails.passwordChanged.body', path: '/sign-in' },
+  confirmNewEmail: { subject: 'auth.emails.confirmNewEmail.subject', body: 'auth.emails.confirmNewEmail.body', path: '/account/email' },
+  emailChanged: { subject: 'auth.emails.emailChanged.subject', body: 'auth.emails.emailChanged.body', path: '/account/password' },
   enrolmentApproved: { subject: 'enrolment.emails.approved.subject', body: 'enrolment.emails.approved.body', path: '/home' },
   enrolmentRefused: { subject: 'enrolment.emails.refused.subject', body: 'enrolment.emails.refused.body', path: '/home' },
   transferApproved: { subject: 'enrolment.transfer.emailApproved.subject', body: 'enrolment.transfer.emailApproved.body', path: '/home' },
@@ -35,18 +43,18 @@ export const templates = {
   accessDormant: { subject: 'access.emails.dormant.subject', body: 'access.emails.dormant.body', path: '/dormancy/reactivate' },
   accessReactivated: { subject: 'access.emails.reactivated.subject', body: 'access.emails.reactivated.body', path: '/home' },
   accessReactivationRefused: { subject: 'access.emails.reactivationRefused.subject', body: 'access.emails.reactivationRefused.body', path: '/messages' },
-  paymentReceipt: { subject: 'payment.emails.receipt.subject', body: 'payment.emails.receipt.body', path: '/messages' },
-  paymentRefunded: { subject: 'payment.emails.refunded.subject', body: 'payment.emails.refunded.body', path: '/messages' },
-  offerSubmitted: { subject: 'offers.emails.submitted.subject', body: 'offers.emails.submitted.body', path: '/offers' },
-  offerWithdrawn: { subject: 'offers.emails.withdrawn.subject', body: 'offers.emails.withdrawn.body', path: '/offers' },
-  offerFeeExemptionAccepted: { subject: 'offers.emails.feeAccepted.subject', body: 'offers.emails.feeAccepted.body', path: '/offers' },
-  offerFeeExemptionRefused: { subject: 'offers.emails.feeRefused.subject', body: 'offers.emails.feeRefused.body', path: '/offers' },
-  consoleOfferMatched: { subject: 'consoleWork.emails.matched.subject', body: 'consoleWork.emails.matched.body', path: '/messages' },
-  consoleOfferUnmatched: { subject: 'consoleWork.emails.unmatched.subject', body: 'consoleWork.emails.unmatched.body', path: '/messages' },
-  consoleWorkPermitIssued: { subject: 'consoleWork.emails.issued.subject', body: 'consoleWork.emails.issued.body', path: '/messages' },
-  consoleWorkPermitRefused: { subject: 'consoleWork.emails.refused.subject', body: 'consoleWork.emails.refused.body', path: '/messages' },
-  consoleOfferExemptionCorrected: { subject: 'consoleWork.emails.exemptionCorrected.subject', body: 'consoleWork.emails.exemptionCorrected.body', path: '/messages' },
-  consoleOfferPassportCorrected: { subject: 'consoleWork.emails.passportCorrected.subject', body: 'consoleWork.emails.passportCorrected.body', path: '/messages' },
+  paymentReceipt: { subject: 'payment.emails.receipt.subject', body: 'payment.emails.receipt.body', path: '/messages', about: 'receipt' },
+  paymentRefunded: { subject: 'payment.emails.refunded.subject', body: 'payment.emails.refunded.body', path: '/messages', about: 'receipt' },
+  offerSubmitted: { subject: 'offers.emails.submitted.subject', body: 'offers.emails.submitted.body', path: '/offers', about: 'offer' },
+  offerWithdrawn: { subject: 'offers.emails.withdrawn.subject', body: 'offers.emails.withdrawn.body', path: '/offers', about: 'offer' },
+  offerFeeExemptionAccepted: { subject: 'offers.emails.feeAccepted.subject', body: 'offers.emails.feeAccepted.body', path: '/offers', about: 'offer' },
+  offerFeeExemptionRefused: { subject: 'offers.emails.feeRefused.subject', body: 'offers.emails.feeRefused.body', path: '/offers', about: 'offer' },
+  consoleOfferMatched: { subject: 'consoleWork.emails.matched.subject', body: 'consoleWork.emails.matched.body', path: '/messages', about: 'offer' },
+  consoleOfferUnmatched: { subject: 'consoleWork.emails.unmatched.subject', body: 'consoleWork.emails.unmatched.body', path: '/messages', about: 'offer' },
+  consoleWorkPermitIssued: { subject: 'consoleWork.emails.issued.subject', body: 'consoleWork.emails.issued.body', path: '/messages', about: 'offer' },
+  consoleWorkPermitRefused: { subject: 'consoleWork.emails.refused.subject', body: 'consoleWork.emails.refused.body', path: '/messages', about: 'offer' },
+  consoleOfferExemptionCorrected: { subject: 'consoleWork.emails.exemptionCorrected.subject', body: 'consoleWork.emails.exemptionCorrected.body', path: '/messages', about: 'offer' },
+  consoleOfferPassportCorrected: { subject: 'consoleWork.emails.passportCorrected.subject', body: 'consoleWork.emails.passportCorrected.body', path: '/messages', about: 'offer' },
 } as const satisfies Record<string, Template>
 
 export type TemplateName = keyof typeof templates
