@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { errorSummaryLinks, TestClient, text } from '../helpers/http.ts'
 import { createUser, signIn, TEST_PASSWORD } from '../helpers/users.ts'
+import { renderMessage, type NotificationParams } from '../../src/features/notifications/render.ts'
 
 async function lastLink(t: TestApp, template: string, to: string): Promise<string> {
   const row = await t.db
@@ -46,6 +47,30 @@ describe('e-mail confirmation', () => {
     const res = await client.get(path)
     assert.equal(res.status, 410)
     assert.match(text(res.dom.querySelector('h1')), /no longer works/)
+    // "Ask for a new one": the page links to where a new one is sent, and that page sends it.
+    const fr = await client.get(path.replace(/^\/en/, '/fr'))
+    const link = fr.dom.querySelector('main a[href="/fr/account/email"]')
+    assert.equal(text(link), 'Obtenir un nouveau lien de confirmation')
+    await signIn(client, 'late.reader', 'a slow afternoon read')
+    const emailPage = await client.get('/en/account/email')
+    assert.match(text(emailPage.dom.querySelector('main')), /late@example\.ca is not confirmed yet/)
+    const resent = await client.post('/en/account/email/resend', {})
+    assert.equal(resent.location, '/en/account/email?sent=late%40example.ca&resent=1')
+    assert.match(text((await client.follow(resent)).dom.querySelector('main .notice-title')), /new confirmation link to late@example\.ca/)
+    const fresh = await lastLink(t, 'verifyEmail', 'late@example.ca')
+    assert.notEqual(fresh, path)
+    assert.equal((await client.get(fresh)).status, 200)
+    assert.doesNotMatch(text((await client.get('/en/account/email')).dom.querySelector('main')), /not confirmed/)
+  })
+
+  it('asks for the e-mail address by name when it is left empty', async () => {
+    const client = new TestClient(t.app)
+    await client.get('/en/register')
+    const res = await client.post('/en/register', { username: 'no.email', email: ' ', password: 'a long and quiet river', confirmPassword: 'a long and quiet river' })
+    assert.equal(text(res.dom.querySelector('#email-error')), 'Error: Enter your email address')
+    await client.get('/fr/register')
+    const fr = await client.post('/fr/register', { username: 'no.email', email: '', password: 'a long and quiet river', confirmPassword: 'a long and quiet river' })
+    assert.match(text(fr.dom.querySelector('#email-error')), /Entrez votre adresse courriel$/)
   })
 })
 
@@ -143,6 +168,8 @@ describe('changing password and e-mail', () => {
     const wrong = await client.post('/en/account/password', { currentPassword: 'not my password', password: 'short', confirmPassword: 'other' })
     assert.equal(wrong.status, 400)
     assert.deepEqual(errorSummaryLinks(wrong.dom).map((l) => [l.href, l.targetExists]), [['#current-password', true], ['#password', true], ['#confirm-password', true]])
+    const empty = await client.post('/en/account/password', { currentPassword: '', password: '', confirmPassword: '' })
+    assert.deepEqual(errorSummaryLinks(empty.dom).map((l) => l.text), ['Enter your current password', 'Enter a new password', 'Enter the password again to confirm it'])
     const ok = await client.post('/en/account/password', { currentPassword: TEST_PASSWORD, password: 'a completely new phrase', confirmPassword: 'a completely new phrase' })
     assert.equal(ok.status, 303)
     assert.equal((await client.get('/en/home')).status, 200, 'this session carries on')
@@ -158,13 +185,29 @@ describe('changing password and e-mail', () => {
     const bad = await client.post('/fr/account/email', { email: 'pas une adresse', currentPassword: 'a completely new phrase' })
     assert.equal(bad.status, 400)
     assert.equal(errorSummaryLinks(bad.dom)[0]!.href, '#email')
+    const empty = await client.post('/en/account/email', { email: '', currentPassword: '' })
+    assert.deepEqual(errorSummaryLinks(empty.dom).map((l) => l.text), ['Enter your email address', 'Enter your current password'])
     const res = await client.post('/fr/account/email', { email: 'new@example.ca', currentPassword: 'a completely new phrase' })
     assert.equal(res.status, 303)
     let user = await t.db.selectFrom('app_user').select(['email']).where('username_key', '=', 'changer').executeTakeFirstOrThrow()
     assert.equal(user.email, 'old@example.ca', 'nothing changes before the link is opened')
-    const path = await lastLink(t, 'verifyEmail', 'new@example.ca')
+    // The new address gets a "confirm your new address" message, not the registration's.
+    const sent = await t.db.selectFrom('email_outbox').select(['template', 'params', 'lang']).where('to_address', '=', 'new@example.ca').execute()
+    assert.deepEqual(sent.map((m) => m.template), ['confirmNewEmail'])
+    const confirm = renderMessage(sent[0]!.template, sent[0]!.lang, sent[0]!.params as NotificationParams)
+    assert.equal(confirm.subject, 'Confirm your new email address')
+    assert.doesNotMatch(confirm.body, /register/)
+    assert.match(renderMessage('confirmNewEmail', 'fr', sent[0]!.params as NotificationParams).subject, /Confirmez votre nouvelle adresse courriel/)
+    assert.equal((await t.db.selectFrom('email_outbox').select('id').where('to_address', '=', 'old@example.ca').where('template', '=', 'emailChanged').execute()).length, 0, 'nothing changed yet')
+    const path = await lastLink(t, 'confirmNewEmail', 'new@example.ca')
     assert.equal((await client.get(path)).status, 200)
     user = await t.db.selectFrom('app_user').select(['email']).where('username_key', '=', 'changer').executeTakeFirstOrThrow()
     assert.equal(user.email, 'new@example.ca')
+    // The old address is told, as after a password change.
+    const notice = await t.db.selectFrom('email_outbox').select(['template', 'params', 'lang']).where('to_address', '=', 'old@example.ca').where('template', '=', 'emailChanged').execute()
+    assert.equal(notice.length, 1)
+    const told = renderMessage(notice[0]!.template, notice[0]!.lang, notice[0]!.params as NotificationParams)
+    assert.equal(told.subject, 'Your email address was changed')
+    assert.match(told.body, /is now new@example\.ca/)
   })
 })

@@ -212,7 +212,7 @@ describe('idle and absolute session limits', () => {
     const page = await client.get('/en/home')
     const banner = page.dom.querySelector('#session-warning')!
     assert.ok(banner, 'every signed-in page carries the warning')
-    assert.match(page.body, /<noscript>.*<form method="post" action="\/en\/session\/continue">/s, 'without JavaScript, a plain form continues the session')
+    assert.match(page.body, /<noscript>.*<button[^>]* form="contact-form" formaction="\/en\/session\/continue[^"]*" formmethod="post"/s, 'without JavaScript, a button continues the session, carrying the contact form (tests/integration/session-forms.test.ts)')
 
     t.clock.advanceMinutes(17)
     assert.equal(JSON.parse((await client.get('/en/session/status')).body).warn, false)

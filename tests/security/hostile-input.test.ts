@@ -524,7 +524,7 @@ describe('hostile input', () => {
       const client = await signedIn(user.id)
       await client.get('/en/account/email')
       for (let i = 0; i < 8; i++) await client.post('/en/account/email', { email: `target+${i}@example.com`, currentPassword: TEST_PASSWORD })
-      const sent = (await t.db.selectFrom('email_outbox').select('to_address').where('template', '=', 'verifyEmail').execute()).filter((r) => r.to_address.startsWith('target+'))
+      const sent = (await t.db.selectFrom('email_outbox').select('to_address').where('template', '=', 'confirmNewEmail').execute()).filter((r) => r.to_address.startsWith('target+'))
       assert.equal(sent.length, 5)
     })
 

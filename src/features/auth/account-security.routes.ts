@@ -18,8 +18,8 @@ import { passwordHashOf } from './users.repository.ts'
 
 const str = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string())
 const emailChangeSchema = z.object({
-  email: str.pipe(z.string().trim().min(1, 'validation.email')).pipe(emailField),
-  currentPassword: str.pipe(z.string().min(1, 'auth.errPasswordRequired')),
+  email: str.pipe(z.string().trim().min(1, 'auth.errEmailRequired')).pipe(emailField),
+  currentPassword: str.pipe(z.string().min(1, 'auth.errCurrentRequired')),
 })
 
 /** Wrong current passwords (a stolen session guessing it): ten a day, then 20 minutes' pause (tests/security/hostile-input.test.ts). */
@@ -83,7 +83,7 @@ ${button({ text: t('common.save'), preventDoubleClick: true })}
     if (!currentOk && current) await recordFailure(db, guesses, clock.now(), CURRENT_PASSWORD_POLICY)
     if (!parsed.success || !currentOk) {
       const base = parsed.success ? formErrors([]) : zodFormErrors(t, parsed.error, {}, ['password', 'confirmPassword'])
-      const errors = currentOk ? base : formErrors([['currentPassword', current ? t('auth.errCurrentWrong') : t('auth.errPasswordRequired')], ...Object.entries(base.fields)])
+      const errors = currentOk ? base : formErrors([['currentPassword', current ? t('auth.errCurrentWrong') : t('auth.errCurrentRequired')], ...Object.entries(base.fields)])
       return passwordPage(request, reply, user, errors)
     }
     const now = clock.now()
@@ -98,17 +98,27 @@ ${button({ text: t('common.save'), preventDoubleClick: true })}
     return reply.redirect(`/${lang}/account/password?done=1`, 303)
   })
 
-  const emailPage = (request: FastifyRequest, reply: FastifyReply, user: SignedInUser, email: string, errors?: FormErrors, sentTo?: string) => {
+  const emailPage = (request: FastifyRequest, reply: FastifyReply, user: SignedInUser, email: string, errors?: FormErrors, sentTo?: string, resent?: boolean) => {
     const { t, lang } = request
+    // An address never confirmed (its link expired or was lost): a new link, to the same address.
+    const unconfirmed =
+      user.email && !user.email_verified_at
+        ? html`<form method="post" action="/${lang}/account/email/resend" novalidate>
+${csrfField(reply.csrfToken())}
+<p>${t('auth.emailUnconfirmed', { email: user.email })}</p>
+${button({ text: t('auth.resendLink'), variant: 'secondary', preventDoubleClick: true })}
+</form>`
+        : ''
     return reply.page(
       {
         title: t('auth.changeEmailTitle'),
         errors,
         breadcrumbs: [{ text: t('common.home'), href: home(request, user) }],
         body: html`<h1>${t('auth.changeEmailTitle')}</h1>
-${sentTo ? notice({ kind: 'success', title: t('auth.emailLinkSent', { email: sentTo }) }) : ''}
+${sentTo ? notice({ kind: 'success', title: resent ? t('auth.linkResent', { email: sentTo }) : t('auth.emailLinkSent', { email: sentTo }) }) : ''}
 <p>${t('auth.changeEmailLead')}</p>
 <p><strong>${t('auth.emailLabel')}</strong> ${user.email ?? ''}</p>
+${unconfirmed}
 <form method="post" action="/${lang}/account/email" novalidate>
 ${csrfField(reply.csrfToken())}
 ${textInput({ t, name: 'email', label: t('auth.newEmail'), type: 'email', autocomplete: 'email', spellcheck: false, value: email, error: errors?.fields.email })}
@@ -123,8 +133,27 @@ ${button({ text: t('auth.sendLink'), preventDoubleClick: true })}
   scope.get('/account/email', (request, reply) => {
     const user = signedIn(request, reply)
     if (!user) return reply
-    const sent = (request.query as Record<string, unknown>).sent
-    return emailPage(request, reply, user, '', undefined, typeof sent === 'string' ? sent : undefined)
+    const q = request.query as Record<string, unknown>
+    return emailPage(request, reply, user, '', undefined, typeof q.sent === 'string' ? q.sent : undefined, q.resent === '1')
+  })
+
+  scope.post('/account/email/resend', async (request, reply) => {
+    const user = signedIn(request, reply)
+    if (!user) return reply
+    const { t, lang } = request
+    if (!user.email || user.email_verified_at) return reply.redirect(`/${lang}/account/email`, 303)
+    const mails = `email-change-mail:${user.id}`
+    const wait = await throttleWait(db, mails, clock.now())
+    if (wait > 0) return emailPage(request, reply, user, '', formErrors([['email', t('auth.slowDown', { seconds: Math.ceil(wait / 1000) })]]))
+    const now = clock.now()
+    const email = user.email
+    await db.transaction().execute(async (trx) => {
+      await recordFailure(trx, mails, now, EMAIL_CHANGE_POLICY)
+      const token = await createToken(trx, user.id, 'verify_email', now, email)
+      await notify(trx, { template: 'verifyEmail', params: { username: user.username, link: `${deps.publicBaseUrl}/${lang}/verify-email/${token}` }, lang: user.preferred_language, email: { to: email }, now })
+      await audit(trx, actorFrom(request, user), now, { action: 'auth.email_link_resent', objectType: 'user', objectId: user.id })
+    })
+    return reply.redirect(`/${lang}/account/email?sent=${encodeURIComponent(email)}&resent=1`, 303)
   })
 
   scope.post('/account/email', async (request, reply) => {
@@ -148,7 +177,8 @@ ${button({ text: t('auth.sendLink'), preventDoubleClick: true })}
     await db.transaction().execute(async (trx) => {
       await recordFailure(trx, mails, now, EMAIL_CHANGE_POLICY)
       const token = await createToken(trx, user.id, 'verify_email', now, parsed.data.email)
-      await notify(trx, { template: 'verifyEmail', params: { username: user.username, link: `${deps.publicBaseUrl}/${lang}/verify-email/${token}` }, lang: user.preferred_language, email: { to: parsed.data.email }, now })
+      // Its own message ("confirm your new address"), not the registration's; the old address is told once the change is made.
+      await notify(trx, { template: 'confirmNewEmail', params: { username: user.username, link: `${deps.publicBaseUrl}/${lang}/verify-email/${token}` }, lang: user.preferred_language, email: { to: parsed.data.email }, now })
       await audit(trx, actorFrom(request, user), now, { action: 'auth.email_change_requested', objectType: 'user', objectId: user.id })
     })
     return reply.redirect(`/${lang}/account/email?sent=${encodeURIComponent(parsed.data.email)}`, 303)

@@ -9,18 +9,22 @@ import { formErrors, zodFormErrors } from '../../ui/form-errors.ts'
 import { authenticate, registerUser } from './auth.service.ts'
 import { codeSchema, registerSchema, signInSchema } from './auth.schema.ts'
 import { codeView, recoveryCodesView, registerView, signInView, totpSetupView, wrongAudienceView } from './auth.views.ts'
-import { hashSecret, verifySecret } from './passwords.ts'
+import { verifySecret } from './passwords.ts'
 import {
   audienceOf,
+  continueRequest,
   endAllSessions,
+  pageOfForm,
   safeReturnTo,
   sessionExpiry,
+  stashForm,
   startSession,
   type Audience,
 } from './session-lifecycle.ts'
 import { ACCOUNT_POLICY } from './auth.service.ts'
 import { clearFailures, recordFailure, throttleWait } from './throttle.ts'
-import { checkTotp, formatKey, newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, totpQrDataUrl } from './totp.ts'
+import { checkTotp, formatKey, newTotpSecret, normalizeRecoveryCode, totpQrDataUrl } from './totp.ts'
+import { registerTwoFactorRoutes, replaceRecoveryCodes } from './two-factor.routes.ts'
 import type { TotpSecrets } from './totp-secrets.ts'
 import { findUserById, recordSignIn } from './users.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
@@ -59,14 +63,19 @@ export async function finishSignIn(
   user: AppUser,
   audience: Audience,
   returnTo?: string,
+  recoveryCodesLeft?: number,
 ): Promise<FastifyReply> {
   const now = deps.clock.now()
   await startSession(request, user, now)
+  // Signed in with a recovery code: the next page says how many are left.
+  if (recoveryCodesLeft !== undefined) request.session.recoveryCodesLeft = recoveryCodesLeft
   await deps.db.transaction().execute(async (trx) => {
     await recordSignIn(trx, user.id, now)
     await audit(trx, actorFrom(request, user), now, { action: 'auth.signed_in', objectType: 'user', objectId: user.id, details: { audience } })
   })
-  return reply.redirect(returnTo ?? homeFor(request.lang, audience), 303)
+  // Never to an address only a form posts to (a GET there would be "page not found").
+  const back = returnTo && request.server.hasPage(returnTo.split(/[?#]/)[0]!) ? returnTo : undefined
+  return reply.redirect(back ?? homeFor(request.lang, audience), 303)
 }
 
 /** Registration, sign-in with a second factor, sessions, sign-out: for the portal and the console. */
@@ -135,16 +144,21 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
       }
       const needsSetup = !user.totp_enabled_at && (user.role !== 'employer' || deps.requireEmployerTotp)
       if (user.totp_enabled_at || needsSetup) {
+        const stashed = request.session.stashedForm
         await request.session.regenerate()
         request.session.pendingSignIn = { userId: user.id, audience, returnTo, setup: needsSetup }
+        // A form kept when the last session ended waits for the second factor too.
+        if (stashed?.userId === user.id) request.session.stashedForm = stashed
         return reply.redirect(needsSetup ? `/${lang}/two-factor/setup` : `/${lang}/sign-in/code`, 303)
       }
       return completeSignIn(request, reply, user, audience, returnTo)
     })
   }
 
-  const completeSignIn = (request: FastifyRequest, reply: FastifyReply, user: AppUser, audience: Audience, returnTo?: string) =>
-    finishSignIn(request, reply, deps, user, audience, returnTo)
+  const completeSignIn = (request: FastifyRequest, reply: FastifyReply, user: AppUser, audience: Audience, returnTo?: string, recoveryCodesLeft?: number) =>
+    finishSignIn(request, reply, deps, user, audience, returnTo, recoveryCodesLeft)
+
+  registerTwoFactorRoutes(scope, { db, clock, totpSecrets })
 
   // Second factor during sign-in: a TOTP code, or a recovery code once.
   scope.get('/sign-in/code', (request, reply) => {
@@ -173,6 +187,7 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
     const secret = totpSecrets.open(user.id, user.totp_secret)
     const step = checkTotp(secret, parsed.data.code, now)
     let ok = false
+    let codesLeft: number | undefined
     if (step !== undefined && step > (user.totp_last_step ?? -1)) {
       // Accept each time step once: the update fails if another request used it first.
       // A secret still in the clear (or sealed with the previous key) is sealed again on the way.
@@ -184,7 +199,8 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
         .executeTakeFirst()
       ok = Number(used.numUpdatedRows) === 1
     } else if (step === undefined) {
-      ok = await useRecoveryCode(user, parsed.data.code, now, request)
+      codesLeft = await useRecoveryCode(user, parsed.data.code, now, request)
+      ok = codesLeft !== undefined
     }
     if (!ok) {
       await recordFailure(db, key, now, ACCOUNT_POLICY)
@@ -192,29 +208,44 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
       return fail(t('auth.errCodeWrong'))
     }
     await clearFailures(db, key)
-    return completeSignIn(request, reply, user, pending.audience, pending.returnTo)
+    return completeSignIn(request, reply, user, pending.audience, pending.returnTo, codesLeft)
   })
 
-  async function useRecoveryCode(user: AppUser, code: string, now: Date, request: FastifyRequest): Promise<boolean> {
+  /** Uses up a recovery code: how many are left, or undefined when it is not one of the user's unused codes. */
+  async function useRecoveryCode(user: AppUser, code: string, now: Date, request: FastifyRequest): Promise<number | undefined> {
     const normalized = normalizeRecoveryCode(code)
-    if (!/^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/.test(normalized)) return false
+    if (!/^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/.test(normalized)) return undefined
     const codes = await db.selectFrom('recovery_code').select(['id', 'code_hash']).where('user_id', '=', user.id).where('used_at', 'is', null).execute()
     for (const c of codes) {
       if (await verifySecret(c.code_hash, normalized)) {
         const used = await db.updateTable('recovery_code').set({ used_at: now }).where('id', '=', c.id).where('used_at', 'is', null).executeTakeFirst()
-        if (Number(used.numUpdatedRows) !== 1) return false
+        if (Number(used.numUpdatedRows) !== 1) return undefined
         await audit(db, actorFrom(request, user), now, { action: 'auth.recovery_code_used', objectType: 'user', objectId: user.id, details: { remaining: codes.length - 1 } })
-        return true
+        return codes.length - 1
       }
     }
-    return false
+    return undefined
+  }
+
+  /**
+   * Who may see the setup page: a person in their first sign-in who must set it up, or a signed-in
+   * person without a second factor; one who has it on only after proving it (Two-step verification page).
+   */
+  const setupUserId = (request: FastifyRequest): { userId?: string; replacing: boolean; refused: boolean } => {
+    if (request.session.pendingSignIn?.setup) return { userId: request.session.pendingSignIn.userId, replacing: false, refused: false }
+    const user = request.user
+    if (!user) return { replacing: false, refused: false }
+    const replacing = !!user.totp_enabled_at
+    return { userId: user.id, replacing, refused: replacing && request.session.totpReplaceFor !== user.id }
   }
 
   // Setting up the authenticator app: required for staff at their first sign-in, offered to employers.
   scope.get('/two-factor/setup', async (request, reply) => {
     const { t, lang } = request
-    const userId = request.session.pendingSignIn?.setup ? request.session.pendingSignIn.userId : request.user?.id
+    const { userId, refused } = setupUserId(request)
     if (!userId) return reply.redirect(`/${lang}/sign-in`, 303)
+    // A working second factor is never replaced by opening this address: its page asks for it first.
+    if (refused) return reply.redirect(`/${lang}/account/two-factor`, 303)
     const user = await findUserById(db, userId)
     if (!user) return reply.redirect(`/${lang}/sign-in`, 303)
     let secret = request.session.pendingTotpSecret && totpSecrets.openPending(user.id, request.session.pendingTotpSecret)
@@ -230,9 +261,10 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
 
   scope.post('/two-factor/setup', async (request, reply) => {
     const { t, lang } = request
-    const userId = request.session.pendingSignIn?.setup ? request.session.pendingSignIn.userId : request.user?.id
+    const { userId, refused, replacing } = setupUserId(request)
     const pendingSecret = request.session.pendingTotpSecret
     if (!userId || !pendingSecret) return reply.redirect(`/${lang}/sign-in`, 303)
+    if (refused) return reply.redirect(`/${lang}/account/two-factor`, 303)
     const user = await findUserById(db, userId)
     if (!user) return reply.redirect(`/${lang}/sign-in`, 303)
     const secret = totpSecrets.openPending(user.id, pendingSecret)
@@ -251,15 +283,14 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
         400,
       )
     }
-    const codes = newRecoveryCodes()
-    const hashes = await Promise.all(codes.map((c) => hashSecret(c)))
-    await db.transaction().execute(async (trx) => {
+    const codes = await db.transaction().execute(async (trx) => {
       await trx.updateTable('app_user').set({ totp_secret: totpSecrets.seal(user.id, secret), totp_enabled_at: now, totp_last_step: step, updated_at: now }).where('id', '=', user.id).execute()
-      await trx.deleteFrom('recovery_code').where('user_id', '=', user.id).execute()
-      await trx.insertInto('recovery_code').values(hashes.map((code_hash) => ({ user_id: user.id, code_hash }))).execute()
-      await audit(trx, actorFrom(request, user), now, { action: 'auth.totp_enabled', objectType: 'user', objectId: user.id })
+      const made = await replaceRecoveryCodes(trx, user.id)
+      await audit(trx, actorFrom(request, user), now, { action: replacing ? 'auth.totp_replaced' : 'auth.totp_enabled', objectType: 'user', objectId: user.id })
+      return made
     })
     request.session.pendingTotpSecret = undefined
+    request.session.totpReplaceFor = undefined
     request.session.recoveryCodesToShow = { userId: user.id, sealed: totpSecrets.sealRecoveryCodes(user.id, codes) }
     return reply.redirect(`/${lang}/two-factor/recovery-codes`, 303)
   })
@@ -336,21 +367,33 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
     })
   })
 
-  // "Continue session": a plain form that works without JavaScript.
+  // When the session ends, for the warning script. Seconds from now as well as times: the browser's clock may be wrong.
+  const sessionStatus = (request: FastifyRequest) => {
+    const expiry = sessionExpiry(request)
+    if (!request.user || !expiry) return { signedIn: false }
+    const now = clock.now()
+    const secondsTo = (date: Date) => Math.max(0, Math.round((date.getTime() - now.getTime()) / 1000))
+    return { signedIn: true, warn: now >= expiry.warnAt, warnAt: expiry.warnAt.toISOString(), endsAt: expiry.endsAt.toISOString(), secondsToWarn: secondsTo(expiry.warnAt), secondsLeft: secondsTo(expiry.endsAt) }
+  }
+
+  // "Continue session": the warning script sends it without leaving the page (and gets the status as JSON);
+  // without script it is a plain form, or the button that sends the page's main form here (`_keep`):
+  // what was typed is kept, not sent, and filled in again on the page it comes back to.
   scope.post('/session/continue', (request, reply) => {
     const { lang } = request
-    const returnTo = safeReturnTo(((request.body ?? {}) as Record<string, unknown>).returnTo)
+    const body = (request.body ?? {}) as Record<string, unknown>
     if (!request.user) return reply.redirect(`/${lang}/sign-in`, 303)
     request.session.lastSeenAt = clock.now().toISOString()
-    return reply.redirect(returnTo ?? homeFor(lang, audienceOf(request.user.role)), 303)
+    if (/application\/json/.test(request.headers.accept ?? '')) return reply.header('cache-control', 'no-store').send(sessionStatus(request))
+    const { returnTo, keep } = continueRequest(request, body)
+    const page = pageOfForm(request, '', audienceOf(request.user.role), returnTo)
+    if (keep) stashForm(request, request.user.id, keep, page, body)
+    return reply.redirect(page, 303)
   })
 
   // For the warning script: when the session ends, without counting as activity.
   scope.get('/session/status', (request, reply) => {
     reply.header('cache-control', 'no-store')
-    const expiry = sessionExpiry(request)
-    if (!request.user || !expiry) return { signedIn: false }
-    const now = clock.now()
-    return { signedIn: true, warn: now >= expiry.warnAt, warnAt: expiry.warnAt.toISOString(), endsAt: expiry.endsAt.toISOString(), secondsLeft: Math.max(0, Math.round((expiry.endsAt.getTime() - now.getTime()) / 1000)) }
+    return sessionStatus(request)
   })
 }

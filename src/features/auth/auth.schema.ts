@@ -23,7 +23,7 @@ export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,64}$/
 export const registerSchema = z
   .object({
     username: field.pipe(z.string().trim().min(1, 'auth.errUsernameRequired').regex(USERNAME_PATTERN, 'auth.errUsernameFormat')),
-    email: field.pipe(z.string().trim().min(1, 'validation.email')).pipe(emailField),
+    email: field.pipe(z.string().trim().min(1, 'auth.errEmailRequired')).pipe(emailField),
     password: field,
     confirmPassword: field,
   })
@@ -49,7 +49,7 @@ export const forgotSchema = z.object({
 export const resetSchema = z
   .object({ password: field, confirmPassword: field })
   .superRefine((v, ctx) => {
-    if (v.password.length === 0) ctx.addIssue({ code: 'custom', path: ['password'], message: 'auth.errPasswordRequired' })
+    if (v.password.length === 0) ctx.addIssue({ code: 'custom', path: ['password'], message: 'auth.errNewPasswordRequired' })
     else {
       const problem = passwordProblem(v.password)
       if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: PASSWORD_MESSAGES[problem] })

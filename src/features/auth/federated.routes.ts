@@ -103,8 +103,11 @@ export function registerFederatedCallback(app: FastifyInstance, deps: FederatedD
     // A person who turned on an authenticator app is asked for it here too.
     const needsSetup = !user.totp_enabled_at && deps.requireEmployerTotp
     if (user.totp_enabled_at || needsSetup) {
+      const stashed = request.session.stashedForm
       await request.session.regenerate()
       request.session.pendingSignIn = { userId: user.id, audience: 'portal', returnTo: flow.returnTo, setup: needsSetup }
+      // A form kept when the last session ended waits for the second factor too.
+      if (stashed?.userId === user.id) request.session.stashedForm = stashed
       return reply.redirect(needsSetup ? `/${flow.lang}/two-factor/setup` : `/${flow.lang}/sign-in/code`, 303)
     }
     return finishSignIn(request, reply, deps, user, 'portal', flow.returnTo)

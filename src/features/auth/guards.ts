@@ -53,8 +53,17 @@ export function requireStaff(request: FastifyRequest, reply: FastifyReply, level
   if (!user) return toSignIn(request, reply, true)
   if (user.role === 'employer') return wrongAudience(request, reply, true)
   if (level === 'administrator' && user.role !== 'administrator') {
-    const { t } = request
-    void reply.page({ title: t('errors.forbiddenTitle'), body: html`<h1>${t('errors.forbiddenTitle')}</h1>` }, 403)
+    // An officer on an administrator's page: say who may, and the way back.
+    const { t, lang } = request
+    void reply.page(
+      {
+        title: t('console.administratorsOnlyTitle'),
+        body: html`<h1>${t('console.administratorsOnlyTitle')}</h1>
+<p>${t('console.administratorsOnlyBody')}</p>
+<p><a href="/${lang}/console">${t('console.backToConsole')}</a></p>`,
+      },
+      403,
+    )
     return undefined
   }
   return user

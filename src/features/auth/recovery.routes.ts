@@ -49,11 +49,17 @@ export function registerRecoveryRoutes(scope: FastifyInstance, deps: RecoveryDep
       const found = await consumeToken(trx, token, 'verify_email', now)
       if (!found) return undefined
       // The link confirms the address it was sent to: at registration the same one, after a change the new one.
+      const before = found.email ? await findUserById(trx, found.userId) : undefined
       if (found.email) await trx.updateTable('app_user').set({ email: found.email, email_key: emailKey(found.email), email_verified_at: now, updated_at: now }).where('id', '=', found.userId).execute()
+      // A change: the old address is told (as after a password change), in case it was not its owner's doing.
+      if (before?.email && found.email && before.email.toLowerCase() !== found.email.toLowerCase()) {
+        await notify(trx, { template: 'emailChanged', params: { username: before.username, email: found.email }, lang: before.preferred_language, email: { to: before.email }, now })
+      }
       await audit(trx, { ...actorFrom(request), userId: found.userId }, now, { action: 'auth.email_verified', objectType: 'user', objectId: found.userId })
       return found
     })
-    if (!used) return reply.page({ title: t('auth.linkInvalidTitle'), body: html`<h1>${t('auth.linkInvalidTitle')}</h1><p>${t('auth.linkInvalidBody')}</p>` }, 410)
+    // A new link is sent from the e-mail address page (after signing in): the same address again, or a new one.
+    if (!used) return reply.page({ title: t('auth.linkInvalidTitle'), body: html`<h1>${t('auth.linkInvalidTitle')}</h1><p>${t('auth.linkInvalidBody')}</p><p><a href="/${lang}/account/email">${t('auth.newConfirmLink')}</a></p>` }, 410)
     return reply.page({
       title: t('auth.emailVerifiedTitle'),
       body: html`<h1>${t('auth.emailVerifiedTitle')}</h1><p>${t('auth.emailVerifiedBody', { email: used.email ?? '' })}</p><p><a href="/${lang}/home">${t('auth.continueTo')}</a></p>`,

@@ -7,6 +7,7 @@ import { button, csrfField } from '../../ui/components.ts'
 import { currentUser, fullName } from './users.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import type { DbSessionStore } from '../../platform/session-store.ts'
+import { fillForm, keptFields, type StashedValues } from './form-restore.ts'
 
 export const IDLE_MS = 20 * 60_000
 export const WARN_BEFORE_MS = 2 * 60_000
@@ -30,9 +31,22 @@ declare module '@fastify/session' {
     /** Why the session ended: shown on the sign-in page. */
     signedOutReason?: 'idle' | 'absolute' | 'passwordReset'
     returnTo?: string
-    /** A form that arrived after the session had ended, kept for after sign-in. */
-    stashedForm?: { url: string; body: Record<string, unknown>; userId: string }
+    /** A form that arrived after the session had ended (or the no-script "Continue session" carried), kept for after sign-in. */
+    stashedForm?: StashedForm
+    /** Signed in with a recovery code: how many are left, said once on the next page. */
+    recoveryCodesLeft?: number
   }
+}
+
+/**
+ * A form kept with the session: what was typed (secrets left out), the address it posts to
+ * (`url`), and the page it was on (`page`), where it is filled in again, never sent for the person.
+ */
+export interface StashedForm {
+  url: string
+  page?: string
+  body: StashedValues
+  userId: string
 }
 
 declare module 'fastify' {
@@ -41,6 +55,14 @@ declare module 'fastify' {
     user: SignedInUser | null
     /** Values read with the session for this request's user (`SessionCompanion`), each taken once. */
     sessionCompanions: Record<string, unknown> | null
+    /** A kept form whose page this request shows: filled in on the way out unless the route took it. */
+    restoredForm: StashedForm | null
+    /** A form on this page whose typing the no-script "Continue session" button carries (`keepTypingOnContinue`). */
+    typingForm: { id: string; action: string } | null
+  }
+  interface FastifyInstance {
+    /** Whether a GET route answers this address (a page to come back to after signing in). */
+    hasPage(url: string): boolean
   }
 }
 
@@ -74,6 +96,21 @@ function isPassive(url: string): boolean {
   return url.startsWith('/assets/') || url.startsWith('/health/') || url === '/favicon.ico'
 }
 
+function isContinue(url: string): boolean {
+  return /^\/(en|fr)\/session\/continue(?:[?#]|$)/.test(url)
+}
+
+/**
+ * What a "Continue session" request names: the page to go back to (`returnTo`, in the form or
+ * the address) and, from the no-script button that submits a page's form, that form's address (`keep`).
+ */
+export function continueRequest(request: FastifyRequest, body: Record<string, unknown>): { returnTo?: string; keep?: string } {
+  const query = (request.query ?? {}) as Record<string, unknown>
+  const keep = safeReturnTo(body._keep)
+  // The page's own form may have a returnTo of its own: the button's address names the page.
+  return { returnTo: safeReturnTo(keep ? query.returnTo : (body.returnTo ?? query.returnTo)), keep }
+}
+
 /** Status polls must not count as activity, or the session would never end. */
 function isStatusPoll(url: string): boolean {
   return /^\/(en|fr)\/session\/status/.test(url)
@@ -91,12 +128,75 @@ export async function startSession(request: FastifyRequest, user: AppUser, now: 
   request.user = user
 }
 
-/** A form kept when it arrived after the session ended, for the page at `url` to show again. */
+/**
+ * A form kept when it could not be sent (`StashedForm`), posting to `url`, for the route of its
+ * page to show again itself (otherwise it is filled in generically on the way out).
+ */
 export function takeStashedForm(request: FastifyRequest, url: string): Record<string, unknown> | undefined {
+  const restored = request.restoredForm
+  if (restored && restored.url === url) {
+    request.restoredForm = null
+    return restored.body
+  }
   const stashed = request.session?.stashedForm
   if (!stashed || stashed.url !== url || stashed.userId !== request.user?.id) return undefined
   request.session.stashedForm = undefined
   return stashed.body
+}
+
+/**
+ * The no-script "Continue session" button of this page submits the form `id` (posting to
+ * `action`) to /session/continue, so what was typed comes back with the page instead of being lost.
+ */
+export function keepTypingOnContinue(request: FastifyRequest, form: { id: string; action: string }): void {
+  request.typingForm = form
+}
+
+function pathOf(url: string): string {
+  const end = url.search(/[?#]/)
+  const path = end === -1 ? url : url.slice(0, end)
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
+}
+
+/** A same-site page named by the Referer header (path and query), if it is one we may return to. */
+function refererPage(request: FastifyRequest): string | undefined {
+  const referer = request.headers.referer
+  if (!referer) return undefined
+  try {
+    const url = new URL(referer)
+    const host = (request.headers.host ?? '').replace(/:(80|443)$/, '')
+    return url.host === host || url.host === request.headers.host ? safeReturnTo(url.pathname + url.search) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The page a form came from, to bring the person back to: the Referer (sent by browsers to
+ * the same site), else the form's own address when a GET answers it, else the home page.
+ */
+export function pageOfForm(request: FastifyRequest, action: string, audience: Audience | undefined, given?: string): string {
+  const home = audience === 'console' ? `/${request.lang}/console` : `/${request.lang}/home`
+  for (const candidate of [given, refererPage(request), action]) {
+    if (candidate && !candidate.includes('/session/') && request.server.hasPage(pathOf(candidate))) return candidate
+  }
+  return home
+}
+
+/** Keeps a form's typing (secrets left out) for its page, for the same person. */
+export function stashForm(request: FastifyRequest, userId: string, action: string, page: string, body: Record<string, unknown>): void {
+  const kept = keptFields(body)
+  // A button alone (nothing typed): nothing to fill in again.
+  if (Object.keys(kept).length > 0) request.session.stashedForm = { url: action, page, body: kept, userId }
+}
+
+/** Turns a GET route's address into a pattern for concrete addresses (`:id` one segment, `*` the rest). */
+function routePattern(url: string): RegExp {
+  const source = (url.length > 1 ? url.replace(/\/$/, '') : '')
+    .split(/(:[A-Za-z0-9_]+(?:\([^)]*\))?|\*)/)
+    .map((part) => (part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+    .join('')
+  return new RegExp(`^${source}/?$`)
 }
 
 /** Ends sessions on the server: this one, or every one of the user's. */
@@ -122,6 +222,14 @@ export function sessionExpiry(request: FastifyRequest): { warnAt: Date; endsAt: 
 export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; clock: Clock; timeZone: string; sessions: DbSessionStore }): void {
   app.decorateRequest('user', null)
   app.decorateRequest('sessionCompanions', null)
+  app.decorateRequest('restoredForm', null)
+  app.decorateRequest('typingForm', null)
+  // Every page (GET route) registered from here on: where a kept form may bring the person back to.
+  const pages: RegExp[] = []
+  app.addHook('onRoute', (route) => {
+    if ([route.method].flat().includes('GET')) pages.push(routePattern(route.url))
+  })
+  app.decorate('hasPage', (url: string) => pages.some((p) => p.test(url)))
   app.addHook('preValidation', async (request, reply) => {
     const s = request.session
     // The user row (and companions) the session store read with this session (one round trip for all),
@@ -147,6 +255,22 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
     // The store made this object for this request's read (taking a companion deletes from it).
     if (readHere) request.sessionCompanions = readHere.companions
     if (!isStatusPoll(request.url) && now.getTime() - lastSeen >= TOUCH_EVERY_MS) s.lastSeenAt = now.toISOString()
+    // Back on the page a kept form came from: its typing is filled in again (once).
+    const stash = s.stashedForm
+    if (stash && request.method === 'GET' && stash.userId === user.id && stash.page && pathOf(stash.page) === pathOf(request.url)) {
+      request.restoredForm = stash
+      s.stashedForm = undefined
+    }
+  })
+
+  // The kept form, filled in on its page (unless the page's route took it to show itself).
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const restored = request.restoredForm
+    if (!restored) return done(null, payload)
+    request.restoredForm = null
+    const page = Buffer.isBuffer(payload) ? payload.toString('utf8') : typeof payload === 'string' ? payload : undefined
+    if (page === undefined || reply.statusCode !== 200 || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return done(null, payload)
+    done(null, fillForm(page, restored.url, restored.body).page)
   })
 
   /**
@@ -156,15 +280,21 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
    */
   async function endSession(request: FastifyRequest, reply: FastifyReply, reason: 'idle' | 'absolute'): Promise<FastifyReply | undefined> {
     const { audience, userId } = request.session
-    const returnTo = safeReturnTo(request.url.split('#')[0])
-    const body = request.method === 'POST' && request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : undefined
+    let body = request.method === 'POST' && request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : undefined
+    const address = safeReturnTo(request.url.split('#')[0])
+    // Signing out needs no session: that form carries on to its route.
+    if (body && address && /^\/(en|fr)\/sign-out/.test(address)) body = undefined
+    // "Continue session" too late: back to the page it was pressed on, with the form it carried (`keep`).
+    const continued = body && isContinue(request.url) ? continueRequest(request, body) : undefined
+    const action = continued ? continued.keep : address
+    // A form is never sent again for the person: after signing in, they come back to its page, filled in.
+    const returnTo = continued ? pageOfForm(request, continued.returnTo ?? '', audience, continued.returnTo) : body && address ? pageOfForm(request, address, audience) : address
     await request.session.regenerate()
     request.session.signedOutReason = reason
     request.session.returnTo = returnTo
     request.session.audience = audience
-    if (body && returnTo && userId) {
-      const { _csrf: _token, ...fields } = body
-      request.session.stashedForm = { url: returnTo, body: fields, userId }
+    if (body && userId && (action || continued)) {
+      if (action) stashForm(request, userId, action, returnTo ?? pageOfForm(request, action, audience), body)
       // The form cannot be processed without a session: keep it and ask for sign-in.
       return reply.redirect(signInPathFor(request.lang, audience), 303)
     }
@@ -187,15 +317,34 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
     const expiry = sessionExpiry(request)
     if (!expiry) return { account }
     const time = formatInZone(lang, expiry.endsAt, deps.timeZone, 'clock')
-    const continueForm = html`<form method="post" action="/${lang}/session/continue">${csrfField(token)}<input type="hidden" name="returnTo" value="${safeReturnTo(request.url) ?? ''}">${button({ text: t('auth.continueSession'), variant: 'secondary' })}</form>`
-    const banner = html`<div class="session-warning" id="session-warning" hidden data-warn-at="${expiry.warnAt.toISOString()}" data-ends-at="${expiry.endsAt.toISOString()}" data-status-url="/${lang}/session/status">
+    const here = safeReturnTo(request.url) ?? ''
+    const continueForm = html`<form method="post" action="/${lang}/session/continue">${csrfField(token)}<input type="hidden" name="returnTo" value="${here}">${button({ text: t('auth.continueSession'), variant: 'secondary' })}</form>`
+    // Without script, the page's main form (if it named one) goes with the button: its typing comes back with the page.
+    const typing = request.typingForm
+    const noScriptContinue = typing
+      ? html`<button class="button button-secondary" type="submit" form="${typing.id}" formaction="/${lang}/session/continue?returnTo=${encodeURIComponent(here)}" formmethod="post" formnovalidate name="_keep" value="${typing.action}">${t('auth.continueSession')}</button>`
+      : continueForm
+    // Seconds from now (the server's now) rather than a time of day: the browser's clock may be wrong.
+    const secondsToWarn = Math.max(0, Math.round((expiry.warnAt.getTime() - deps.clock.now().getTime()) / 1000))
+    const banner = html`<div class="session-warning" id="session-warning" hidden data-seconds-to-warn="${secondsToWarn}" data-status-url="/${lang}/session/status">
 <section class="notice notice-warning" aria-labelledby="session-warning-title" role="alertdialog" aria-describedby="session-warning-body">
 <h2 class="notice-title" id="session-warning-title">${t('auth.sessionWarningTitle')}</h2>
 <p id="session-warning-body">${t('auth.sessionWarningBody', { time })}</p>
 ${continueForm}
 </section>
 </div>
-<noscript><div class="session-noscript"><p>${t('auth.sessionNoScript', { time })}</p>${continueForm}</div></noscript>`
-    return { account, banners: [banner] }
+<noscript><div class="session-noscript"><p>${t('auth.sessionNoScript', { time })}</p>${noScriptContinue}</div></noscript>`
+    const banners = [banner]
+    // Signed in with a recovery code: how many are left, once, with the way to new ones.
+    const left = request.session.recoveryCodesLeft
+    if (left !== undefined) {
+      request.session.recoveryCodesLeft = undefined
+      banners.unshift(html`<section class="notice notice-warning" aria-labelledby="recovery-codes-left-title"><h2 class="notice-title" id="recovery-codes-left-title">${t('auth.recoveryCodeUsedTitle')}</h2><div class="notice-body"><p>${t('auth.recoveryCodeUsed', { left })}</p><p>${t('auth.recoveryCodesFew')} <a href="/${lang}/account/two-factor">${t('auth.twoFactorTitle')}</a></p></div></section>`)
+    }
+    // A kept form filled in again on this page (by the generic filler, on the way out): say so.
+    if (request.restoredForm) {
+      banners.unshift(html`<section class="notice notice-info" aria-labelledby="restored-form-title"><h2 class="notice-title" id="restored-form-title">${t('auth.restoredTitle')}</h2><div class="notice-body"><p>${t('auth.restoredBody')}</p></div></section>`)
+    }
+    return { account, banners }
   })
 }

@@ -78,6 +78,36 @@ export async function usernamesOf(db: DbOrTrx, ids: readonly string[]): Promise<
   return answer
 }
 
+/** How long a process shows a person's name once read: a name can change (the account page), so not for ever. */
+export const NAMES_KEPT_MS = 60_000
+const knownNames = new BoundedMap<string, { name: string; until: number }>(USERNAMES_KEPT)
+
+/**
+ * How these users are named to others (`fullName`), by id: the queue's "Created by". Kept
+ * by the process for a minute (NAMES_KEPT_MS) rather than joined to the queue's statement
+ * (that join was ~60 % of its time on PostgreSQL, docs/performance.md, session 26): a page
+ * reads at most one primary-key lookup of its creators a minute, and a changed name shows
+ * within a minute in every process, on either engine. Only ids not known, or known longer
+ * than that, are read. `now` (milliseconds): the process's clock; tests give their own.
+ */
+export async function namesOf(db: DbOrTrx, ids: readonly string[], now = Date.now()): Promise<ReadonlyMap<string, string>> {
+  const answer = new Map<string, string>()
+  const missing = new Set<string>()
+  for (const id of ids) {
+    const known = knownNames.get(id)
+    if (known && known.until > now) answer.set(id, known.name)
+    else missing.add(id)
+  }
+  if (missing.size === 0) return answer
+  const rows = await db.selectFrom('app_user').select(['id', 'username', 'given_name', 'family_name']).where('id', 'in', [...missing]).execute()
+  for (const r of rows) {
+    const name = fullName(r)
+    knownNames.set(r.id, { name, until: now + NAMES_KEPT_MS })
+    answer.set(r.id, name)
+  }
+  return answer
+}
+
 export interface NewUser {
   role: Role
   username: string
