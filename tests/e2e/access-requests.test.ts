@@ -36,14 +36,14 @@ async function alsoInFrench(page: Page, name: string): Promise<void> {
 
 const W = {
   en: {
-    actingFor: 'Acting for', switch: 'Switch', actFor: 'Act for this business', lostLink: 'Lost your PIN? Ask for a new one', send: 'Send the request', given: 'Given name(s)', family: 'Family Name',
+    actingFor: 'Acting for', switch: 'Switch', actFor: 'Act for this business', lostLink: 'Lost your PIN? Ask for a new one', send: 'Send the request', given: 'Given name(s)', family: 'Family name',
     business: 'Business number or employer number', email: 'Email address for the new PIN', wantsPrimaryNo: 'No, I am a secondary or branch user', wantsPrimaryYes: 'Yes, I am or must become the primary user',
     why: 'Why do you need', issuePin: 'Issue a new PIN', reason: 'Reason', decide: 'Record the decision', queue: 'PIN reset requests', assign: 'Assign to me', refuse: 'Refuse',
   },
   fr: {
     actingFor: 'Au nom de', switch: 'Changer', actFor: 'Agir pour cette entreprise', lostLink: 'Vous avez perdu votre NIP? Demandez-en un nouveau', send: 'Envoyer la demande', given: 'Prénom(s)', family: 'Nom de famille',
     business: 'Numéro d’entreprise ou numéro d’employeur', email: 'Adresse courriel pour le nouveau NIP', wantsPrimaryNo: 'Non, je suis un utilisateur secondaire ou d’une succursale', wantsPrimaryYes: 'Oui, je suis ou dois devenir l’utilisateur principal',
-    why: 'Pourquoi avez-vous besoin', issuePin: 'Émettre un nouveau NIP', reason: 'Motif', decide: 'Enregistrer la décision', queue: 'Demandes de nouveau NIP', assign: 'M’assigner la demande', refuse: 'Refuser',
+    why: 'Pourquoi avez-vous besoin', issuePin: 'Émettre un nouveau NIP', reason: 'Motif', decide: 'Enregistrer la décision', queue: 'Demandes de nouveau NIP', assign: 'M’attribuer la demande', refuse: 'Refuser',
   },
 } as const
 
@@ -55,7 +55,7 @@ async function selectedBusiness(page: Page): Promise<string | undefined> {
 async function createUser(page: Page, base: string, given: string, family: string): Promise<string> {
   await page.goto(`${base}/en/access/users/new`)
   await page.getByLabel(startingWith('Given name(s)')).fill(given)
-  await page.getByLabel(startingWith('Family Name')).fill(family)
+  await page.getByLabel(startingWith('Family name')).fill(family)
   await page.getByLabel(startingWith('I confirm')).check()
   await page.getByRole('button', { name: 'Create account' }).click()
   return (await page.locator('#pin').textContent())!.trim()
@@ -64,7 +64,7 @@ async function createUser(page: Page, base: string, given: string, family: strin
 async function join(page: Page, base: string, lang: Lang, given: string, family: string, pin: string): Promise<void> {
   await page.goto(`${base}/${lang}/join`)
   await page.getByLabel(startingWith(lang === 'en' ? 'Given name(s)' : 'Prénom(s)')).fill(given)
-  await page.getByLabel(startingWith(lang === 'en' ? 'Family Name' : 'Nom de famille')).fill(family)
+  await page.getByLabel(startingWith(lang === 'en' ? 'Family name' : 'Nom de famille')).fill(family)
   await page.getByLabel(startingWith(lang === 'en' ? 'PIN' : 'NIP')).fill(pin)
   await page.getByRole('button', { name: lang === 'en' ? 'Join the business' : 'Se joindre à l’entreprise' }).click()
   assert.match(page.url(), new RegExp(`/${lang}/home`))
@@ -122,7 +122,8 @@ describe('several employers, lost PINs and dormancy (axe on every page, en and f
     await officer.goto(`${base}/en/console/enrolments`)
     await officer.getByRole('link', { name: SECOND.legal }).click()
     await officer.getByLabel('Approve').check()
-    await officer.getByRole('button', { name: 'Continue' }).click()
+    await officer.getByRole('button', { name: 'Record the decision' }).click()
+    await officer.getByRole('button', { name: 'Yes, approve the enrolment' }).click()
 
     demoPrimary = await open()
     await signIn(demoPrimary, base, 'en', 'demo.primary', DEMO_PASSWORD)

@@ -10,7 +10,7 @@ import { register, signIn, startingWith, type Lang } from './pages/auth.ts'
 
 const w = {
   en: {
-    manage: 'Manage access', createLink: 'Create a secondary user for this account', given: 'Given name(s)', family: 'Family Name', email: 'Email address', attest: 'I confirm', create: 'Create account',
+    manage: 'Manage access', createLink: 'Create a secondary user for this account', given: 'Given name(s)', family: 'Family name', email: 'Email address', attest: 'I confirm', create: 'Create account',
     continue: 'Continue', reissue: 'Re-issue PIN', revoke: 'Revoke PIN', revokeConfirm: 'Revoke the PIN', del: 'Delete Account', cancel: 'Cancel', branchLink: 'Create a branch', branchName: 'Branch name', street: 'Street address', city: 'City or town',
     province: 'Province or territory', postal: 'Postal code', createBranch: 'Create the branch', transferLink: 'Transfer the primary role', pin: 'PIN', join: 'Join the business', active: 'Active',
   },
@@ -77,7 +77,8 @@ describe('manage access: create a user, the PIN, join with it, re-issue, revoke,
     await officer.goto(`${e2e.baseUrl}/en/console/enrolments`)
     await officer.getByRole('link', { name: 'Accès Érable Ltée' }).click()
     await officer.getByLabel('Approve').check()
-    await officer.getByRole('button', { name: 'Continue' }).click()
+    await officer.getByRole('button', { name: 'Record the decision' }).click()
+    await officer.getByRole('button', { name: 'Yes, approve the enrolment' }).click()
     await officerContext.close()
   })
   after(async () => {

@@ -23,6 +23,7 @@ import { businessAuditPage } from './business-audit.ts'
 import { assignReactivation, decideReactivation, requestReactivation, signInBeforeDormancy } from './dormancy.service.ts'
 import { reactivationBody } from './dormancy.views.ts'
 import { assignPinReset, decidePinReset, MAX_OPEN_PIN_RESETS, requestPinReset } from './pin-reset.service.ts'
+import { formatBusinessNumber } from '../reference/validators.ts'
 
 export interface AccessRequestDeps {
   db: Db
@@ -103,13 +104,14 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
       { key: t('access.familyName'), value: r.family_name },
       { key: t('access.pinReset.business'), value: r.business_key },
       // Officers see what the number names (or that it names nothing); the requester never does.
-      ...(officer ? [{ key: t('access.requests.matchedBusiness'), value: business ? `${business.legal_name} (${business.business_number}, ${business.employer_number})` : t('access.requests.noMatch') }] : []),
+      ...(officer ? [{ key: t('access.requests.matchedBusiness'), value: business ? `${business.legal_name} (${formatBusinessNumber(business.business_number)}, ${business.employer_number})` : t('access.requests.noMatch') }] : []),
       ...(officer && business
         ? [
             {
               key: t('access.requests.currentPrimary'),
+              // "Becomes a secondary user if…" only while the request is open.
               value: primary
-                ? t('access.requests.currentPrimaryValue', {
+                ? t(r.status === 'submitted' ? 'access.requests.currentPrimaryValue' : 'access.requests.currentPrimaryDecided', {
                     name: fullName(primary),
                     account: `${primary.username}${primary.email ? `, ${primary.email}` : ''}`,
                     lastSignIn: primary.last_sign_in_at ? when(lang, primary.last_sign_in_at) : t('access.requests.neverSignedIn'),
@@ -120,7 +122,7 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
         : []),
       { key: t('access.pinReset.email'), value: r.email },
       { key: t('access.pinReset.wantsPrimary'), value: r.wants_primary ? t('access.pinReset.wantsPrimaryYes') : t('access.pinReset.wantsPrimaryNo') },
-      { key: t('access.pinReset.reason'), value: r.reason },
+      { key: t('access.requests.personReason'), value: r.reason },
       { key: t('access.requests.account'), value: requester ? `${fullName(requester)} (${requester.username}${requester.email ? `, ${requester.email}` : ''})` : '' },
       { key: t('access.requests.submitted'), value: when(lang, r.created_at) },
       ...(r.decision_note ? [{ key: t('access.requests.reason'), value: r.decision_note }] : []),
@@ -407,8 +409,8 @@ export function registerAccessRequestRoutes(scope: FastifyInstance, deps: Access
             { key: t('access.requests.account'), value: person ? `${fullName(person)} (${person.username}${person.email ? `, ${person.email}` : ''})` : '' },
             { key: t('access.reactivation.dormantAt'), value: dormantAt ? when(lang, dormantAt) : t('access.reactivation.notRecorded') },
             ...(before !== undefined ? [{ key: t('access.reactivation.lastSignInBefore'), value: before ? when(lang, before) : t('access.reactivation.never') }] : []),
-            { key: t('access.reactivation.businesses'), value: primaryOf.length ? html`<ul>${primaryOf.map((b) => html`<li>${b.legal_name} (${b.business_number}) — ${t(b.role === 'primary' ? 'access.typePrimary' : b.role === 'branch_primary' ? 'access.typeBranchPrimary' : 'access.typeSecondary')}</li>`)}</ul>` : t('access.reactivation.noBusiness') },
-            { key: t('access.reactivation.reason'), value: r.reason },
+            { key: t('access.reactivation.businesses'), value: primaryOf.length ? html`<ul>${primaryOf.map((b) => html`<li>${b.legal_name} (${formatBusinessNumber(b.business_number)}) — ${t(b.role === 'primary' ? 'access.typePrimary' : b.role === 'branch_primary' ? 'access.typeBranchPrimary' : 'access.typeSecondary')}</li>`)}</ul>` : t('access.reactivation.noBusiness') },
+            { key: t('access.requests.personReason'), value: r.reason },
             { key: t('access.requests.submitted'), value: when(lang, r.created_at) },
             ...(r.decision_note ? [{ key: t('access.requests.reason'), value: r.decision_note }] : []),
             ...(await requestDecisionRows(t, lang, r)),

@@ -236,6 +236,10 @@ describe('access requests: switching businesses, PIN resets, dormancy, the busin
     assert.match(page.body, /Assigned to officer Test/)
     // The officer sees who is the primary user now, and that they would become a secondary user.
     assert.match(text(page.dom.querySelector('main')), /Primary user now\s*ownerB Test \(ownerB, ownerB@example\.ca; last signed in [^)]+\): becomes a secondary user/)
+    // The officer reads the person's reason as theirs, not the form's question to them.
+    assert.match(text(page.dom.querySelector('main')), /The person’s reason\s*The primary user left\./)
+    assert.doesNotMatch(text(page.dom.querySelector('main')), /Why do you need/)
+    assert.match(text((await officer.get(`/fr/console/pin-resets/${real.id}`)).dom.querySelector('main')), /Le motif de la personne.*Attribuée à officer Test/)
 
     // No PIN for a number that names no business; a refusal needs its reason, which the requester reads.
     await officer.get(`/en/console/pin-resets/${ghost.id}`)
@@ -258,6 +262,10 @@ describe('access requests: switching businesses, PIN resets, dormancy, the busin
     const plain = String((mail.params as Record<string, unknown>).pin)
     await boss.get('/en/join')
     assert.equal((await boss.post('/en/join', { givenNames: 'New', familyName: 'Boss', pin: plain })).status, 303)
+    // Decided: the primary user is no longer said to "become a secondary user if…".
+    const decidedPage = text((await officer.get(`/en/console/pin-resets/${real.id}`)).dom.querySelector('main'))
+    assert.match(decidedPage, /Primary user now\s*newboss Test \(newboss, newboss@example\.ca; last signed in [^)]+\)Email/)
+    assert.doesNotMatch(decidedPage, /becomes a secondary user/)
     const roles = await t.db.selectFrom('business_membership').select(['user_id', 'role']).where('business_id', '=', e.id).where('status', '=', 'active').execute()
     assert.deepEqual(roles.map((r) => `${r.user_id === u.newboss!.id ? 'newboss' : 'ownerB'}:${r.role}`).sort(), ['newboss:primary', 'ownerB:secondary'], 'one primary user, the old one kept as secondary')
     // The former primary user is told, by message and e-mail, and the change is in the business's trail; the officer gets no employer message.
@@ -326,6 +334,14 @@ describe('access requests: switching businesses, PIN resets, dormancy, the busin
     const helperOffers = await h.get('/en/offers')
     assert.equal(helperOffers.status, 403)
     assert.equal(text(helperOffers.dom.querySelector('main h1')), 'This business is dormant')
+    // It names the primary user to ask, and links to how to reach the department (for a transfer of the role).
+    assert.match(text(helperOffers.dom.querySelector('main')), /its primary user, Sam Sleeper, has not signed in for 2 years.*Ask Sam Sleeper to sign in and request reactivation/)
+    assert.ok(helperOffers.dom.querySelector('main a[href="/en/help"]'))
+    const helperOffersFr = await h.get('/fr/offers')
+    assert.equal(helperOffersFr.status, 403)
+    assert.match(text(helperOffersFr.dom.querySelector('main')), /son utilisateur principal, Sam Sleeper, ne s’est pas connecté.*Demandez à Sam Sleeper de se connecter et de demander la réactivation/)
+    assert.doesNotMatch(text(helperOffersFr.dom.querySelector('main')), /Demandez-lui/)
+    assert.equal(text(helperOffersFr.dom.querySelector('main a[href="/fr/help"]')), 'joindre le ministère (aide et soutien)')
     const helperAccess = await h.get('/en/business/active')
     assert.equal(helperAccess.status, 200)
     assert.match(text((await h.get('/en/home')).dom.querySelector('.banners')), /Foxtrot Sapin Inc is dormant/)
@@ -346,6 +362,9 @@ describe('access requests: switching businesses, PIN resets, dormancy, the busin
     assert.equal((await officer.post(`/en/console/reactivations/${rq.id}/decision`, { decision: 'reactivate', reason: '' })).status, 400, 'so does a reactivation')
     assert.equal((await officer.post(`/en/console/reactivations/${rq.id}/decision`, { decision: 'reactivate', reason: 'Confirmed with the business.' })).status, 303)
     assert.equal(await count(t, 'account_message', { template: 'accessReactivated', userId: sleeper.id }), 1)
+    const reactivated = text((await officer.get(`/fr/console/reactivations/${rq.id}`)).dom.querySelector('main'))
+    assert.match(reactivated, /Réactivée/)
+    assert.match(reactivated, /Le motif de la personne\s*I am back\./)
     assert.equal((await t.db.selectFrom('business').select('status').where('id', '=', f.id).executeTakeFirstOrThrow()).status, 'active')
     assert.equal((await s.get('/en/access')).status, 200, 'acts again')
     await keepOthersAwake()

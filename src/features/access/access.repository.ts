@@ -233,10 +233,11 @@ export async function transferCandidates(db: DbOrTrx, businessId: string, except
  * Swaps the primary role in one transaction: the old primary must still be the
  * active primary and the new one still active in the same business, or nothing changes.
  */
-export async function swapPrimary(db: DbOrTrx, businessId: string, fromMembershipId: string, toMembershipId: string): Promise<boolean> {
+export async function swapPrimary(db: DbOrTrx, businessId: string, fromMembershipId: string, toMembershipId: string, becomesBranchId: string | null = null): Promise<boolean> {
   const demoted = await db
     .updateTable('business_membership')
-    .set({ role: 'secondary', branch_id: null })
+    // The former primary user becomes a secondary user of the whole business, or the primary user of a branch left without one.
+    .set(becomesBranchId ? { role: 'branch_primary', branch_id: becomesBranchId } : { role: 'secondary', branch_id: null })
     .where('id', '=', fromMembershipId)
     .where('business_id', '=', businessId)
     .where('role', '=', 'primary')
@@ -270,4 +271,19 @@ export async function openPinResetsFor(db: DbOrTrx, businessId: string) {
 /** A person's reactivation request waiting for an officer (one at a time), if any. */
 export function openReactivationRequest(db: DbOrTrx, userId: string): Promise<{ created_at: Date } | undefined> {
   return db.selectFrom('reactivation_request').select('created_at').where('user_id', '=', userId).where('status', '=', 'submitted').executeTakeFirst()
+}
+
+/** The business's branches that have no active branch primary user (not counting `exceptMembershipId`, who is leaving that role). */
+export async function branchesWithoutPrimary(db: DbOrTrx, businessId: string, exceptMembershipId?: string): Promise<Branch[]> {
+  return db
+    .selectFrom('branch as b')
+    .selectAll('b')
+    .where('b.business_id', '=', businessId)
+    .where(({ not, exists, selectFrom }) => {
+      let q = selectFrom('business_membership as m').select('m.id').whereRef('m.branch_id', '=', 'b.id').where('m.role', '=', 'branch_primary').where('m.status', '=', sql.lit('active'))
+      if (exceptMembershipId) q = q.where('m.id', '!=', exceptMembershipId)
+      return not(exists(q))
+    })
+    .orderBy('b.name')
+    .execute()
 }

@@ -10,14 +10,14 @@ import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors
 import { requireEmployer } from '../auth/guards.ts'
 import { pinKeys } from './access.pin.ts'
 import { activeMembership, actingMembership, canCreateBranch, canManage, canManageTarget, isUuid, type ActingMembership } from './access.policy.ts'
-import { findMember, transferCandidates, findPin, listBranches, listMembers, listOpenPins, openPinResetsFor } from './access.repository.ts'
+import { branchesWithoutPrimary, findMember, transferCandidates, findPin, listBranches, listMembers, listOpenPins, openPinResetsFor } from './access.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { BRANCH_FIELDS, branchSchema, CREATE_USER_FIELDS, createUserSchema, JOIN_FIELDS, joinSchema } from './access.schema.ts'
 import { createBranch, deleteMember, expireDuePins, issuePin, joinWithPin, readablePin, reissue, revoke, transferPrimary, type AccessDeps } from './access.service.ts'
 import type { AccessPin } from './access.tables.ts'
 import { registerAccessRequestRoutes } from './access-requests.routes.ts'
-import { currentMembership, registerBusinessSwitchRoutes } from './active-business.ts'
-import { confirmBody, transferBody, createBranchBody, createUserBody, joinBody, manageAccessBody, memberStatus, pinCreatedBody, pinCreatedTitle, pinStatus, type AccessRow } from './access.views.ts'
+import { currentMembership, refuseFormerMember, registerBusinessSwitchRoutes } from './active-business.ts'
+import { confirmBody, transferBody, transferConfirmBody, createBranchBody, createUserBody, joinBody, manageAccessBody, memberStatus, notReissuable, pinCreatedBody, pinCreatedTitle, pinStatus, type AccessRow } from './access.views.ts'
 
 export interface AccessRouteDeps {
   db: Db
@@ -68,7 +68,10 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
     if (!user) return undefined
     if (!target) throw new NotFoundError()
     const m = await activeMembership(db, user.id, target.business_id)
-    if (!m) throw new NotFoundError()
+    if (!m) {
+      await refuseFormerMember(db, request, user.id, target.business_id)
+      throw new NotFoundError()
+    }
     if (!canManage(m)) return notAllowed(request, reply)
     if (!canManageTarget(m, { businessId: target.business_id, branchId: target.branch_id })) throw new NotFoundError()
     return { user, m }
@@ -97,6 +100,7 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
       m.role === 'primary' ? openPinResetsFor(db, m.businessId) : Promise.resolve([]),
     ])
     const branchName = new Map(branches.map((b) => [b.id, b.name]))
+    const ledBranches = new Set(members.filter((r) => r.role === 'branch_primary' && r.status === 'active').map((r) => r.branch_id))
     const rows: AccessRow[] = [
       ...members.map((r): AccessRow => {
         const status = memberStatus(r)
@@ -139,7 +143,7 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
         branchName: m.branchId ? branchName.get(m.branchId) : undefined,
         query: q(m),
         rows,
-        branches: m.role === 'primary' ? branches : [],
+        branches: m.role === 'primary' ? branches.map((b) => ({ ...b, withoutPrimary: !ledBranches.has(b.id) })) : [],
         canCreateBranch: canCreateBranch(m),
         showBranch: m.role === 'primary' && branches.length > 0,
         notice: banner,
@@ -155,8 +159,30 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
   scope.get('/access', async (request, reply) => {
     const found = await manager(request, reply)
     if (!found) return reply
-    return accessPage(request, reply, found.user, found.m)
+    return accessPage(request, reply, found.user, found.m, await doneNotice(request, found.m))
   })
+
+  /** After a revoke or a delete (post/redirect/get): what was done, named, when it is this manager's to know. */
+  const doneNotice = async (request: FastifyRequest, m: ActingMembership): Promise<Html | undefined> => {
+    const { t } = request
+    const q = request.query as Record<string, unknown>
+    const id = (k: string) => (typeof q[k] === 'string' && isUuid(q[k]) ? q[k] : undefined)
+    const revokedId = id('revoked')
+    const deletedId = id('deleted')
+    if (revokedId) {
+      const pin = await findPin(db, revokedId)
+      if (pin && pin.status === 'revoked' && canManageTarget(m, { businessId: pin.business_id, branchId: pin.branch_id })) {
+        return notice({ kind: 'success', title: t('access.revokedNotice', { name: `${pin.given_names} ${pin.family_name}` }) })
+      }
+    }
+    if (deletedId) {
+      const member = await findMember(db, deletedId)
+      if (member && member.status === 'removed' && canManageTarget(m, { businessId: member.business_id, branchId: member.branch_id })) {
+        return notice({ kind: 'success', title: t('access.deletedNotice', { name: `${member.given_name} ${member.family_name}`.trim() }) })
+      }
+    }
+    return undefined
+  }
 
   // --- Create a secondary user -------------------------------------------------------------
   /** The branches a primary user may add a user to (a branch primary adds to their own branch only). */
@@ -202,27 +228,48 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
     const found = await managerOf(request, reply, pin)
     if (!found || !pin) return reply
     const { t, lang } = request
-    const title = pinCreatedTitle(t, pin)
+    const shown = readablePin(deps, pin, clock.now())
+    const title = pinCreatedTitle(t, pin, !!shown)
+    const name = `${pin.given_names} ${pin.family_name}`
+    const hiddenBody = notReissuable(t, pin, name)
     return reply.page({
       title,
       body: pinCreatedBody(t, {
         title,
-        name: `${pin.given_names} ${pin.family_name}`,
-        pin: readablePin(deps, pin, clock.now()),
+        name,
+        pin: shown,
         expires: formatInZone(lang, pin.expires_at, routeDeps.timeZone, 'date'),
         email: pin.email,
         branch: pin.role === 'branch_primary',
+        reissued: !!pin.reissued_at,
         continueHref: `/${lang}/access${q(found.m)}`,
+        hiddenBody,
+        reissueHref: hiddenBody ? undefined : `/${lang}/access/pins/${pin.id}/reissue`,
       }),
     })
   })
 
   // --- Re-issue and revoke --------------------------------------------------------------
+  /**
+   * A revoked PIN is final (revoking says "you can create the user again"), and a used one became a membership:
+   * neither is issued again nor revoked. Only a PIN still open (issued, locked, expired) is; the table offers only those.
+   */
+  const closedPin = (request: FastifyRequest, reply: FastifyReply, pin: AccessPin, m: ActingMembership, action: 'reissue' | 'revoke') => {
+    const { t, lang } = request
+    const why = notReissuable(t, pin, `${pin.given_names} ${pin.family_name}`)
+    if (!why) return undefined
+    const title = action === 'reissue' ? t('access.reissueRefusedTitle') : t('access.revokeTitle')
+    const back = `/${lang}/access${q(m)}`
+    return reply.page({ title, backLink: { href: back }, body: html`<h1>${title}</h1>${notice({ kind: 'warning', title: why })}<p><a href="${back}">${t('access.manageTitle')}</a></p>` }, 409)
+  }
+
   for (const action of ['reissue', 'revoke'] as const) {
     scope.get(`/access/pins/:id/${action}`, async (request, reply) => {
       const pin = await pinOf(request)
       const found = await managerOf(request, reply, pin)
       if (!found || !pin) return reply
+      const closed = closedPin(request, reply, pin, found.m, action)
+      if (closed) return closed
       const { t, lang } = request
       const name = `${pin.given_names} ${pin.family_name}`
       const title = action === 'reissue' ? t('access.reissueTitle') : t('access.revokeTitle')
@@ -245,6 +292,8 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
       const pin = await pinOf(request)
       const found = await managerOf(request, reply, pin)
       if (!found || !pin) return reply
+      const closed = closedPin(request, reply, pin, found.m, action)
+      if (closed) return closed
       const { lang } = request
       const actor = actorFrom(request, found.user)
       if (action === 'reissue') {
@@ -252,7 +301,7 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
         return reply.redirect(`/${lang}/access/pins/${pin.id}/created`, 303)
       }
       await revoke(deps, actor, pin, clock.now())
-      return reply.redirect(`/${lang}/access${q(found.m)}`, 303)
+      return reply.redirect(`/${lang}/access${q(found.m)}&revoked=${pin.id}`, 303)
     })
   }
 
@@ -290,7 +339,7 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
     if (result === 'primary' || result === 'self') {
       return reply.page({ title: t('access.deleteTitle'), body: html`<h1>${t('access.deleteTitle')}</h1>${notice({ kind: 'warning', title: result === 'primary' ? t('access.cannotDeletePrimary') : t('access.cannotDeleteSelf') })}` }, 409)
     }
-    return reply.redirect(`/${lang}/access${q(found.m)}`, 303)
+    return reply.redirect(`/${lang}/access${q(found.m)}&deleted=${member.id}`, 303)
   })
 
   // --- Create a branch --------------------------------------------------------------------
@@ -328,8 +377,9 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
   const transferPage = async (request: FastifyRequest, reply: FastifyReply, m: ActingMembership, value?: string, errors?: FormErrors) => {
     const { t, lang } = request
     const back = `/${lang}/access${q(m)}`
-    const candidates = await transferCandidates(db, m.businessId, m.membershipId)
-    return reply.page({ title: t('access.transferTitle'), errors, backLink: { href: back }, body: transferBody(t, lang, { business: m.businessName, query: q(m), back, candidates, value, errors, csrf: reply.csrfToken() }) }, errors ? 400 : 200)
+    const [candidates, branches] = await Promise.all([transferCandidates(db, m.businessId, m.membershipId), listBranches(db, m.businessId)])
+    const branchNames = new Map(branches.map((b) => [b.id, b.name]))
+    return reply.page({ title: t('access.transferTitle'), errors, backLink: { href: back }, body: transferBody(t, lang, { business: m.businessName, query: q(m), back, candidates, branchNames, value, errors, csrf: reply.csrfToken() }) }, errors ? 400 : 200)
   }
 
   scope.get('/access/transfer', async (request, reply) => {
@@ -359,33 +409,52 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
     return { ...found, member }
   }
 
+  /** The confirmation: what happens to a branch the new primary user leads, and what the former primary user becomes. */
+  const transferConfirmPage = async (request: FastifyRequest, reply: FastifyReply, found: NonNullable<Awaited<ReturnType<typeof transferTarget>>>, becomes?: string, errors?: FormErrors) => {
+    const { t, lang } = request
+    const back = `/${lang}/access/transfer${q(found.m)}`
+    const name = `${found.member.given_name} ${found.member.family_name}`.trim()
+    const [orphans, branches] = await Promise.all([branchesWithoutPrimary(db, found.m.businessId, found.member.id), listBranches(db, found.m.businessId)])
+    const leaves = found.member.role === 'branch_primary' ? branches.find((b) => b.id === found.member.branch_id) : undefined
+    return reply.page(
+      {
+        title: t('access.transferConfirmTitle'),
+        errors,
+        backLink: { href: back },
+        body: transferConfirmBody(t, {
+          name,
+          business: found.m.businessName,
+          leavesBranch: leaves?.name,
+          branches: orphans,
+          becomes,
+          errors,
+          action: `/${lang}/access/transfer/${found.member.id}`,
+          cancelHref: back,
+          csrf: reply.csrfToken(),
+        }),
+      },
+      errors ? 400 : 200,
+    )
+  }
+
   scope.get('/access/transfer/:id', async (request, reply) => {
     const found = await transferTarget(request, reply)
     if (!found) return reply
-    const { t, lang } = request
-    const back = `/${lang}/access/transfer${q(found.m)}`
-    return reply.page({
-      title: t('access.transferConfirmTitle'),
-      backLink: { href: back },
-      body: confirmBody(t, {
-        title: t('access.transferConfirmTitle'),
-        body: t('access.transferConfirmBody', { name: `${found.member.given_name} ${found.member.family_name}`.trim(), business: found.m.businessName }),
-        action: `/${lang}/access/transfer/${found.member.id}`,
-        confirm: t('access.transferConfirm'),
-        cancelHref: back,
-        csrf: reply.csrfToken(),
-      }),
-    })
+    return transferConfirmPage(request, reply, found)
   })
 
   scope.post('/access/transfer/:id', async (request, reply) => {
     const found = await transferTarget(request, reply)
     if (!found) return reply
-    const { lang } = request
+    const { t, lang } = request
+    const raw = String((request.body as Record<string, unknown> | undefined)?.becomes ?? 'secondary')
+    const orphans = await branchesWithoutPrimary(db, found.m.businessId, found.member.id)
+    const becomesBranch = raw === 'secondary' ? null : orphans.find((b) => b.id === raw)
+    if (becomesBranch === undefined) return transferConfirmPage(request, reply, found, undefined, formErrors([['becomes', t('access.errTransferBecomes')]]))
     const userName = `${found.user.given_name} ${found.user.family_name}`.trim() || found.user.username
-    const done = await transferPrimary(deps, actorFrom(request, found.user), { ...found.m, userName }, found.member, clock.now())
+    const done = await transferPrimary(deps, actorFrom(request, found.user), { ...found.m, userName }, found.member, clock.now(), becomesBranch?.id ?? null)
     if (!done) return reply.redirect(`/${lang}/access/transfer${q(found.m)}`, 303)
-    return reply.redirect(`/${lang}/home`, 303)
+    return reply.redirect(`/${lang}/home?transferred=${found.m.businessId}`, 303)
   })
 
   // --- Join a business with a PIN -------------------------------------------------------------

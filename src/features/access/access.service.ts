@@ -13,6 +13,7 @@ import { formatPin, generatePin, normalizePin, PIN_MAX_ATTEMPTS, PIN_TTL_MS, pin
 import type { ActingMembership } from './access.policy.ts'
 import {
   activePrimaryUser,
+  branchesWithoutPrimary,
   countPinFailure,
   findPinByHash,
   insertBranch,
@@ -292,15 +293,24 @@ class TransferRace extends Error {}
 
 /**
  * Transfers the primary role to another active user of the business; the old
- * primary becomes a secondary user. Both are told; the business is never without
+ * primary becomes a secondary user of the whole business, or (their choice) the primary user of a
+ * branch that has none (a branch primary user who becomes the primary user leaves their branch without one). Both are told; the business is never without
  * its one primary user (both changes or neither).
  */
-export async function transferPrimary(deps: AccessDeps, actor: Actor, from: ActingMembership & { userName: string }, to: MemberRow, now: Date): Promise<boolean> {
+export async function transferPrimary(deps: AccessDeps, actor: Actor, from: ActingMembership & { userName: string }, to: MemberRow, now: Date, becomesBranchId: string | null = null): Promise<boolean> {
   if (from.role !== 'primary' || to.business_id !== from.businessId || to.status !== 'active' || to.id === from.membershipId) return false
   try {
     await deps.db.transaction().execute(async (trx) => {
-      if (!(await swapPrimary(trx, from.businessId, from.membershipId, to.id))) throw new TransferRace()
-      await audit(trx, actor, now, { action: 'access.primary_transferred', businessId: from.businessId, objectType: 'business_membership', objectId: to.id, details: { fromMembershipId: from.membershipId, toUserId: to.user_id } })
+      // The former primary user may take a branch left without its own primary user (the new primary's former branch, say), and only such a branch.
+      if (becomesBranchId && !(await branchesWithoutPrimary(trx, from.businessId, to.id)).some((b) => b.id === becomesBranchId)) throw new TransferRace()
+      if (!(await swapPrimary(trx, from.businessId, from.membershipId, to.id, becomesBranchId))) throw new TransferRace()
+      await audit(trx, actor, now, {
+        action: 'access.primary_transferred',
+        businessId: from.businessId,
+        objectType: 'business_membership',
+        objectId: to.id,
+        details: { fromMembershipId: from.membershipId, toUserId: to.user_id, toFormerBranchId: to.role === 'branch_primary' ? to.branch_id : null, fromBecomesBranchId: becomesBranchId },
+      })
       const toName = `${to.given_name} ${to.family_name}`.trim()
       const params = { business: from.businessName, from: from.userName, to: toName }
       const formerPrimary = actor.userId

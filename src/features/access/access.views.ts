@@ -1,6 +1,6 @@
 import type { Translate, Lang } from '../../i18n/i18n.ts'
 import { html, type Html } from '../../platform/html.ts'
-import { button, csrfField, linkButton, radios, select, singleCheckbox, textInput } from '../../ui/components.ts'
+import { button, csrfField, linkButton, notice, radios, select, singleCheckbox, textInput } from '../../ui/components.ts'
 import type { FormErrors } from '../../ui/form-errors.ts'
 import { provinceOptions } from '../reference/lists.ts'
 import type { MembershipRole } from '../enrolment/enrolment.tables.ts'
@@ -9,7 +9,7 @@ import type { AccessPin, Branch } from './access.tables.ts'
 
 type Values = Record<string, string>
 
-export type AccessStatus = 'issued' | 'active' | 'locked' | 'dormant' | 'deleted' | 'expired'
+export type AccessStatus = 'issued' | 'active' | 'locked' | 'dormant' | 'deleted' | 'expired' | 'revoked'
 
 const STATUS_LABEL = {
   issued: 'access.statusIssued',
@@ -18,6 +18,7 @@ const STATUS_LABEL = {
   dormant: 'access.statusDormant',
   deleted: 'access.statusDeleted',
   expired: 'access.statusExpired',
+  revoked: 'access.statusRevoked',
 } as const
 
 const TYPE_LABEL = { primary: 'access.typePrimary', branch_primary: 'access.typeBranchPrimary', secondary: 'access.typeSecondary' } as const
@@ -31,6 +32,7 @@ export function pinStatus(p: AccessPin, now: Date): AccessStatus {
   if (p.status === 'issued') return p.expires_at.getTime() <= now.getTime() ? 'expired' : 'issued'
   if (p.status === 'locked') return 'locked'
   if (p.status === 'expired') return 'expired'
+  if (p.status === 'revoked') return 'revoked'
   return 'deleted'
 }
 
@@ -58,7 +60,8 @@ export function manageAccessBody(
     branchName?: string
     query: string
     rows: AccessRow[]
-    branches: Branch[]
+    /** The branches, each saying whether it has a branch primary user of its own. */
+    branches: Array<Branch & { withoutPrimary?: boolean }>
     canCreateBranch: boolean
     showBranch: boolean
     notice?: Html
@@ -68,7 +71,8 @@ export function manageAccessBody(
   },
 ): Html {
   const { rows } = p
-  return html`${p.notice ?? ''}<h1>${t('access.manageTitle')}</h1>
+  return html`<h1>${t('access.manageTitle')}</h1>
+${p.notice ?? ''}
 <p>${p.branchName ? t('access.manageBranchLead', { business: p.business, branch: p.branchName }) : t('access.manageLead', { business: p.business })}</p>
 <ul class="task-list">
 <li><a href="/${lang}/access/users/new${p.query}">${t('access.createUserLink')}</a></li>
@@ -95,7 +99,9 @@ ${
 }
 ${
   p.branches.length
-    ? html`<h2>${t('access.branchesCaption')}</h2><ul>${p.branches.map((b) => html`<li>${b.name} — ${b.street}, ${b.city} ${b.province} ${b.postal_code}</li>`)}</ul>`
+    ? html`<h2>${t('access.branchesCaption')}</h2><ul>${p.branches.map(
+        (b) => html`<li>${b.name} — ${b.street}, ${b.city} ${b.province} ${b.postal_code}${b.withoutPrimary ? html`<br><span class="hint">${t('access.branchWithoutPrimary', { branch: b.name })}</span>` : ''}</li>`,
+      )}</ul>`
     : ''
 }`
 }
@@ -149,21 +155,35 @@ ${linkButton({ text: t('access.returnToPrevious'), href: p.back })}
 </form>`
 }
 
-/** The page's title after a PIN is made: a branch created, a user created, or a PIN issued again. */
-export function pinCreatedTitle(t: Translate, pin: { role: string; reissued_at: Date | null }): string {
+/**
+ * The page's title after a PIN is made: a branch created, a user created, or a PIN issued again; once the
+ * PIN can no longer be shown (revoked, used, locked, expired), what the page shows instead.
+ */
+export function pinCreatedTitle(t: Translate, pin: { role: string; reissued_at: Date | null; status: string }, shown: boolean): string {
+  if (!shown) return t(pin.status === 'revoked' ? 'access.pinCreatedTitle.revoked' : pin.status === 'used' ? 'access.pinCreatedTitle.used' : 'access.pinCreatedTitle.hidden')
   return t(pin.reissued_at ? 'access.pinCreatedTitle.reissued' : pin.role === 'branch_primary' ? 'access.pinCreatedTitle.branch' : 'access.pinCreatedTitle.user')
 }
 
-export function pinCreatedBody(t: Translate, p: { title: string; name: string; pin?: string; expires: string; email: string | null; branch: boolean; continueHref: string }): Html {
+/** Why a PIN that is no longer shown cannot be issued again (revoked or used), or undefined when it can. */
+export function notReissuable(t: Translate, pin: { status: string }, name: string): string | undefined {
+  return pin.status === 'revoked' ? t('access.pinRevokedBody', { name }) : pin.status === 'used' ? t('access.pinUsedBody', { name }) : undefined
+}
+
+export function pinCreatedBody(
+  t: Translate,
+  p: { title: string; name: string; pin?: string; expires: string; email: string | null; branch: boolean; reissued: boolean; continueHref: string; hiddenBody?: string; reissueHref?: string },
+): Html {
   return html`<h1>${p.title}</h1>
 ${
   p.pin
-    ? html`<p>${p.branch ? t('access.confirmBranchLead', { name: p.name }) : t('access.confirmLead', { name: p.name })}</p>
+    ? html`<p>${p.reissued ? t('access.confirmReissuedLead', { name: p.name }) : p.branch ? t('access.confirmBranchLead', { name: p.name }) : t('access.confirmLead', { name: p.name })}</p>
 <p class="pin" id="pin" aria-label="${t('access.pinLabel')}">${p.pin}</p>
 <p>${t('access.pinExpires', { date: p.expires })}</p>
 ${p.email ? html`<p>${t('access.pinEmailed', { email: p.email })}</p>` : ''}
 <p>${t('access.pinWhatToDo')}</p>`
-    : html`<p>${t('access.pinNotShown')}</p>`
+    : p.hiddenBody
+      ? html`<p>${p.hiddenBody}</p>`
+      : html`<p>${t('access.pinNotShown')}</p>${p.reissueHref ? html`<p><a href="${p.reissueHref}">${t('access.reissuePin')}<span class="visually-hidden"> ${t('access.forPerson', { name: p.name })}</span></a></p>` : ''}`
 }
 <p>${linkButton({ text: t('access.continue'), href: p.continueHref, variant: 'primary' })}</p>`
 }
@@ -209,10 +229,15 @@ export function joinHomeLink(t: Translate, lang: Lang): Html {
   return html`<p><a href="/${lang}/join">${t('access.joinLink')}</a></p>`
 }
 
-export function transferBody(t: Translate, lang: Lang, p: { business: string; query: string; back: string; candidates: MemberRow[]; value?: string; errors?: FormErrors; csrf: string }): Html {
+export function transferBody(
+  t: Translate,
+  lang: Lang,
+  p: { business: string; query: string; back: string; candidates: MemberRow[]; branchNames?: ReadonlyMap<string, string>; value?: string; errors?: FormErrors; csrf: string },
+): Html {
   if (p.candidates.length === 0) return html`<h1>${t('access.transferTitle')}</h1><p>${t('access.transferNone')}</p><p>${linkButton({ text: t('access.returnToPrevious'), href: p.back })}</p>`
   return html`<h1>${t('access.transferTitle')}</h1>
 <p>${t('access.transferLead', { business: p.business })}</p>
+${p.candidates.some((c) => c.role === 'branch_primary') ? html`<p>${t('access.transferBranchWarning')}</p>` : ''}
 <form method="post" action="/${lang}/access/transfer${p.query}" novalidate>
 ${csrfField(p.csrf)}
 ${radios({
@@ -222,11 +247,46 @@ ${radios({
   value: p.value,
   required: true,
   error: p.errors?.fields.to,
-  options: p.candidates.map((c) => ({ value: c.id, text: `${c.given_name} ${c.family_name}`.trim() || c.email || '', hint: [t(TYPE_LABEL[c.role]), c.email ?? ''].filter(Boolean).join(' · ') })),
+  options: p.candidates.map((c) => ({ value: c.id, text: `${c.given_name} ${c.family_name}`.trim() || c.email || '', hint: [t(TYPE_LABEL[c.role]), (c.branch_id && p.branchNames?.get(c.branch_id)) || '', c.email ?? ''].filter(Boolean).join(' · ') })),
 })}
 <div class="button-group">
 ${button({ text: t('access.transferContinue') })}
 ${linkButton({ text: t('access.returnToPrevious'), href: p.back })}
+</div>
+</form>`
+}
+
+/**
+ * Confirming the transfer of the primary role. A branch primary user who becomes the primary user leaves their
+ * branch without one: said here. The former primary user becomes a secondary user of the whole business or,
+ * their choice, the primary user of a branch that has none (a role given back keeps the branch led).
+ */
+export function transferConfirmBody(
+  t: Translate,
+  p: { name: string; business: string; leavesBranch?: string; branches: Branch[]; becomes?: string; errors?: FormErrors; action: string; cancelHref: string; csrf: string },
+): Html {
+  const choose = p.branches.length > 0
+  return html`<h1>${t('access.transferConfirmTitle')}</h1>
+${p.leavesBranch ? notice({ kind: 'warning', title: t('access.transferLeavesBranch', { name: p.name, branch: p.leavesBranch }) }) : ''}
+<p>${choose ? t('access.transferConfirmBodyChoose', { name: p.name, business: p.business }) : t('access.transferConfirmBody', { name: p.name, business: p.business })}</p>
+<form method="post" action="${p.action}" novalidate>
+${csrfField(p.csrf)}
+${
+  choose
+    ? radios({
+        t,
+        name: 'becomes',
+        label: t('access.transferBecomes'),
+        value: p.becomes ?? 'secondary',
+        required: true,
+        error: p.errors?.fields.becomes,
+        options: [{ value: 'secondary', text: t('access.transferBecomesSecondary') }, ...p.branches.map((b) => ({ value: b.id, text: t('access.transferBecomesBranch', { branch: b.name }) }))],
+      })
+    : ''
+}
+<div class="button-group">
+${button({ text: t('access.transferConfirm'), variant: 'primary', preventDoubleClick: true })}
+${linkButton({ text: t('access.cancel'), href: p.cancelHref })}
 </div>
 </form>`
 }

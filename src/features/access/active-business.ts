@@ -7,6 +7,7 @@ import type { SignedInUser } from '../../db/database.ts'
 import { cachedRead } from '../../db/read-cache.ts'
 import { actorFrom, audit, type DbOrTrx } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
+import { HttpError } from '../../platform/errors.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { button, csrfField, notice, radios } from '../../ui/components.ts'
@@ -18,7 +19,8 @@ import type { MembershipRole } from '../enrolment/enrolment.tables.ts'
 import { actingMembership, type ActingMembership } from './access.policy.ts'
 import { dormantSinceSignIn, wakeBusinesses } from './dormancy.service.ts'
 import { dormantBusinessBody, dormantUserBody } from './dormancy.views.ts'
-import { openReactivationRequest } from './access.repository.ts'
+import { activePrimaryUser, openReactivationRequest } from './access.repository.ts'
+import { fullName } from '../auth/users.repository.ts'
 
 declare module '@fastify/session' {
   interface FastifySessionObject {
@@ -172,7 +174,8 @@ export function registerBusinessContext(app: FastifyInstance, deps: { db: Db; cl
     if (!userDormant && context.current?.dormant && !allowedPath(DORMANT_BUSINESS_ALLOWED, path)) {
       context.refused = true
       const others = choices.some((c) => !c.dormant)
-      return reply.page({ title: request.t('access.dormant.businessTitle'), body: dormantBusinessBody(request.t, request.lang, context.current.businessName, others) }, 403)
+      const primary = await activePrimaryUser(deps.db, context.current.businessId)
+      return reply.page({ title: request.t('access.dormant.businessTitle'), body: dormantBusinessBody(request.t, request.lang, context.current.businessName, primary && fullName(primary), others) }, 403)
     }
   })
 
@@ -202,6 +205,65 @@ function businessSwitcher(request: FastifyRequest, csrf: string, context: Busine
 <label for="header-business">${t('access.switch.actingFor')}</label>
 <select id="header-business" name="business">${byName.map((c) => html`<option value="${c.businessId}"${c.businessId === current.businessId ? html` selected` : ''}>${label(c)}</option>`)}</select>
 <button class="button-link" type="submit">${t('access.switch.button')}</button></form>`
+}
+
+/**
+ * A signed-in person asks for an object (an offer, a user, a PIN) of a business whose membership they had and
+ * lost (its primary user removed them): "You no longer have access to <business>" (403), not the 404 a stranger
+ * gets (they knew the business; what they typed is not kept, and they are told why). Returns when they never
+ * were a member, for the caller's own answer.
+ */
+export async function refuseFormerMember(db: DbOrTrx, request: FastifyRequest, userId: string, businessId: string): Promise<void> {
+  if (!isUuid(businessId)) return
+  const former = await db
+    .selectFrom('business_membership as m')
+    .innerJoin('business as b', 'b.id', 'm.business_id')
+    .select('b.legal_name')
+    .where('m.user_id', '=', userId)
+    .where('m.business_id', '=', businessId)
+    .where('m.status', '=', 'removed')
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('business_membership as a').select('a.id').where('a.user_id', '=', userId).where('a.business_id', '=', businessId).where('a.status', '=', sql.lit('active')))))
+    .executeTakeFirst()
+  if (!former) return
+  throw new HttpError(403, 'access.gone.title', 'access.gone.body', { text: request.t('access.gone.named', { business: former.legal_name }) })
+}
+
+/**
+ * A page about one object of a business (an offer) says in its header that it acts for that business, even when
+ * the header's choice is another (a second tab, a link from a message): the page names its employer.
+ */
+export function showActingFor(request: FastifyRequest, businessId: string): void {
+  const context = request.businessContext
+  const choice = context?.choices.find((c) => c.businessId === businessId)
+  if (context && choice) context.current = choice
+}
+
+/** The business an object page of ours belongs to (undefined: not such a page; null: no such object now). */
+async function objectBusiness(db: DbOrTrx, segments: readonly string[]): Promise<string | null | undefined> {
+  const [area, kind, id] = segments
+  const one = async (q: Promise<{ business_id: string | null } | undefined>) => (await q)?.business_id ?? null
+  if (area === 'offers' && kind && isUuid(kind)) return one(db.selectFrom('offer').select('business_id').where('id', '=', kind).executeTakeFirst())
+  if (area !== 'access' || !id || !isUuid(id)) return undefined
+  if (kind === 'pins') return one(db.selectFrom('access_pin').select('business_id').where('id', '=', id).executeTakeFirst())
+  if (kind === 'members' || kind === 'transfer') return one(db.selectFrom('business_membership').select('business_id').where('id', '=', id).executeTakeFirst())
+  if (kind === 'pin-resets') return one(db.selectFrom('pin_reset_request').select('business_id').where('id', '=', id).executeTakeFirst())
+  return undefined
+}
+
+/**
+ * Where a switch leads: back to the same page, unless it is an object of another business (an offer, a user, a
+ * PIN of the business left), which would then open under the new one: the same kind of list of the new business
+ * instead (its offers; its Manage access, for someone who manages it), else its home page.
+ */
+async function afterSwitch(db: DbOrTrx, back: string | undefined, chosen: BusinessChoice, lang: string): Promise<string> {
+  const home = `/${lang}/home`
+  if (!back || back.includes('/business/active')) return home
+  const segments = new URL(back, 'http://portal.invalid').pathname.split('/').slice(2)
+  const manages = chosen.role === 'primary' || (chosen.role === 'branch_primary' && chosen.branchId !== null)
+  if (segments[0] === 'access' && !manages) return home
+  const owner = await objectBusiness(db, segments)
+  if (owner === undefined || owner === chosen.businessId) return back
+  return segments[0] === 'offers' ? `/${lang}/offers` : `/${lang}/access`
 }
 
 /** The page to go back to, without a `?business=` that would act for the old business again. */
@@ -263,6 +325,6 @@ ${button({ text: t('access.switch.submit') })}
       await audit(deps.db, actorFrom(request, user), deps.clock.now(), { action: 'access.business_switched', businessId: chosen.businessId, objectType: 'business_membership', objectId: chosen.membershipId })
     }
     const back = withoutBusinessParam(safeReturnTo((request.body as Record<string, unknown> | undefined)?.returnTo))
-    return reply.redirect(back && !back.includes('/business/active') ? back : `/${lang}/home`, 303)
+    return reply.redirect(await afterSwitch(deps.db, back, chosen, lang), 303)
   })
 }

@@ -28,10 +28,19 @@ ${requested ? '' : html`<li><a href="/${lang}/dormancy/reactivate">${t('access.d
 </ul>`
 }
 
-/** The page for someone acting for a dormant business. */
-export function dormantBusinessBody(t: Translate, lang: Lang, business: string, others: boolean): Html {
+/**
+ * The page for someone acting for a dormant business: who its primary user is, and what to do
+ * (ask them to request reactivation, or ask the department, through the help page, to transfer the role).
+ */
+export function dormantBusinessBody(t: Translate, lang: Lang, business: string, primary: string | undefined, others: boolean): Html {
   return html`<h1>${t('access.dormant.businessTitle')}</h1>
-<p>${t('access.dormant.businessBody', { business })}</p>
+<p>${primary ? t('access.dormant.businessBody', { business, primary }) : t('access.dormant.businessBodyNoPrimary', { business })}</p>
+<h2>${t('access.dormant.whatYouCanDo')}</h2>
+<ul>
+${primary ? html`<li>${t('access.dormant.askPrimary', { primary })}</li>` : ''}
+<li>${t('access.dormant.askTransfer')} <a href="/${lang}/help">${t('access.dormant.contactLink')}</a>.</li>
+</ul>
+<p>${t('access.dormant.kept')}</p>
 ${others ? html`<p><a href="/${lang}/business/active">${t('access.dormant.chooseOther')}</a></p>` : ''}
 <p><a href="/${lang}/home">${t('common.home')}</a></p>`
 }

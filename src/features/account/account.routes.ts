@@ -10,6 +10,8 @@ import { button, csrfField, notice, radios, textInput } from '../../ui/component
 import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireEmployer, requireStaff } from '../auth/guards.ts'
 import { fullName, updateContactDetails } from '../auth/users.repository.ts'
+import { keepTypingOnContinue } from '../auth/session-lifecycle.ts'
+import { activePrimaryUser } from '../access/access.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
 
 const text = (max: number, required?: 'account.errGivenName' | 'account.errFamilyName') => {
@@ -26,7 +28,7 @@ export const contactSchema = z.object({
 
 function contactForm(t: Translate, lang: string, csrf: string, values: Record<string, string>, email: string, errors?: FormErrors): Html {
   return html`<h2 id="contact">${t('account.contactTitle')}</h2>
-<form method="post" action="/${lang}/home/contact" novalidate>
+<form method="post" action="/${lang}/home/contact" id="contact-form" novalidate>
 ${csrfField(csrf)}
 ${textInput({ t, name: 'givenName', label: t('account.givenName'), value: values.givenName, autocomplete: 'given-name', error: errors?.fields.givenName, required: true })}
 ${textInput({ t, name: 'middleName', label: t('account.middleName'), value: values.middleName, autocomplete: 'additional-name', error: errors?.fields.middleName })}
@@ -49,8 +51,13 @@ export function registerAccountRoutes(
     const { t, lang } = request
     const q = request.query as Record<string, unknown>
     const sections = await Promise.all((deps.homeSections ?? []).map((s) => s(request)))
+    // Without script, "Continue session" carries the contact form: what was typed comes back with the page.
+    keepTypingOnContinue(request, { id: 'contact-form', action: `/${lang}/home/contact` })
     // After joining with a PIN (?joined=<business>): named only if it is one of this person's businesses.
     const joined = typeof q.joined === 'string' ? request.businessContext?.choices.find((c) => c.businessId === q.joined) : undefined
+    // After transferring the primary role (?transferred=<business>): to whom, for a business this person still acts for.
+    const transferredFrom = typeof q.transferred === 'string' ? request.businessContext?.choices.find((c) => c.businessId === q.transferred && c.role !== 'primary') : undefined
+    const newPrimary = transferredFrom ? await activePrimaryUser(deps.db, transferredFrom.businessId) : undefined
     return reply.page(
       {
         title: t('account.homeTitle'),
@@ -59,6 +66,7 @@ export function registerAccountRoutes(
 ${q.saved === '1' ? notice({ kind: 'success', title: t('account.saved') }) : ''}
 ${q.registered === '1' ? notice({ kind: 'success', title: t('account.welcomeRegistered') }) : ''}
 ${joined ? notice({ kind: 'success', title: t('account.joined', { business: joined.businessName }) }) : ''}
+${transferredFrom && newPrimary ? notice({ kind: 'success', title: t('access.transferDone', { business: transferredFrom.businessName, name: fullName(newPrimary) }) }) : ''}
 <p>${user.previous_sign_in_at ? t('account.lastSignIn', { date: formatInZone(lang, user.previous_sign_in_at, deps.timeZone, 'dateTime') }) : t('account.firstSignIn')}</p>
 ${sections}
 ${contactForm(t, lang, reply.csrfToken(), values, user.email ?? '', errors)}
@@ -66,7 +74,7 @@ ${contactForm(t, lang, reply.csrfToken(), values, user.email ?? '', errors)}
 <ul class="task-list">
 <li><a href="/${lang}/account/password">${t('auth.changePasswordTitle')}</a></li>
 <li><a href="/${lang}/account/email">${t('auth.changeEmailTitle')}</a></li>
-<li>${user.totp_enabled_at ? t('auth.twoFactorOn') : html`<a href="/${lang}/two-factor/setup">${t('auth.setUpTwoFactor')}</a>`}</li>
+<li>${user.totp_enabled_at ? html`<a href="/${lang}/account/two-factor">${t('auth.twoFactorManage')}</a>` : html`<a href="/${lang}/two-factor/setup">${t('auth.setUpTwoFactor')}</a>`}</li>
 </ul>
 <form method="post" action="/${lang}/sign-out-everywhere">${csrfField(reply.csrfToken())}
 <p class="hint" id="sign-out-everywhere-hint">${t('account.signOutEverywhereHint')}</p>

@@ -12,7 +12,7 @@ import { requireEmployer } from '../auth/guards.ts'
 import { accessHomeLinks, joinHomeLink } from '../access/access.views.ts'
 import { updateContactDetails } from '../auth/users.repository.ts'
 import { provinceName, provinceOptions } from '../reference/lists.ts'
-import { formatPhone, normalizeNameForComparison } from '../reference/validators.ts'
+import { formatBusinessNumber, formatStoredPhone, normalizeNameForComparison } from '../reference/validators.ts'
 import { addressStepSchema, businessStepSchema } from './enrolment.schema.ts'
 import { createDraft, findDraft, latestRequest, saveDraft } from './enrolment.repository.ts'
 import { membershipChoices, type BusinessChoice } from '../access/active-business.ts'
@@ -33,16 +33,6 @@ const STEPS: readonly Step[] = ['business', 'address', 'contact']
 const STEP_TITLES = { business: 'enrolment.stepBusiness', address: 'enrolment.stepAddress', contact: 'enrolment.stepContact' } as const
 
 
-function formatBusinessNumber(bn: string | null): string {
-  return bn ? `${bn.slice(0, 3)} ${bn.slice(3, 6)} ${bn.slice(6)}` : ''
-}
-
-function phoneText(stored: string | null, lang: 'en' | 'fr'): string {
-  if (!stored) return ''
-  const [number, extension] = stored.split(';ext=')
-  return formatPhone({ number: number!, extension }, lang)
-}
-
 /** What the step's form shows: the draft's values, or what was just typed. */
 function stepValues(step: Step, r: EnrolmentRequest, user: SignedInUser, lang: 'en' | 'fr'): Record<string, string> {
   if (step === 'business')
@@ -53,7 +43,7 @@ function stepValues(step: Step, r: EnrolmentRequest, user: SignedInUser, lang: '
       operatingName: r.operating_name ?? '',
     }
   if (step === 'address')
-    return { street: r.street ?? '', city: r.city ?? '', province: r.province ?? '', postalCode: r.postal_code ?? '', phone: phoneText(r.phone, lang) }
+    return { street: r.street ?? '', city: r.city ?? '', province: r.province ?? '', postalCode: r.postal_code ?? '', phone: formatStoredPhone(r.phone, lang) }
   return { givenName: user.given_name, middleName: user.middle_name, familyName: user.family_name, preferredLanguage: user.preferred_language }
 }
 
@@ -211,7 +201,7 @@ ${summaryList([
   { key: t('enrolment.city'), value: r.city, action: change('address', t('enrolment.city')) },
   { key: t('enrolment.province'), value: r.province ? provinceName(r.province, lang) : '', action: change('address', t('enrolment.province')) },
   { key: t('enrolment.postalCode'), value: r.postal_code, action: change('address', t('enrolment.postalCode')) },
-  { key: t('enrolment.phone'), value: phoneText(r.phone, lang), action: change('address', t('enrolment.phone')) },
+  { key: t('enrolment.phone'), value: formatStoredPhone(r.phone, lang), action: change('address', t('enrolment.phone')) },
 ])}
 <h2>${t('enrolment.stepContact')}</h2>
 ${summaryList([
@@ -271,10 +261,10 @@ ${summaryList([
   })
 }
 
-/** One business the person belongs to, and their role in it, on the home page. */
-function businessSummary(t: Translate, m: BusinessChoice): Html {
+/** One business the person belongs to, and their role in it, on the home page (named in its heading when they have several). */
+function businessSummary(t: Translate, m: BusinessChoice, named = false): Html {
   const role = m.role === 'primary' ? t('enrolment.rolePrimary') : m.role === 'branch_primary' ? t('enrolment.roleBranchPrimary') : t('enrolment.roleSecondary')
-  return html`<h2>${t('enrolment.businessSection')}</h2>
+  return html`<h2>${named ? t('enrolment.businessSectionNamed', { business: m.businessName }) : t('enrolment.businessSection')}</h2>
 ${summaryList([
   { key: t('enrolment.businessNumberLabel'), value: formatBusinessNumber(m.businessNumber) },
   { key: t('enrolment.employerNumber'), value: m.employerNumber },
@@ -297,19 +287,23 @@ export function enrolmentHomeSection(deps: EnrolmentDeps) {
     const context = request.businessContext
     if (context?.userDormant) {
       context.dormancyShown = true
-      return html`${dormantHomeSection(t, lang, !!(await openReactivationRequest(deps.db, user.id)))}${memberships.map((m) => businessSummary(t, m))}`
+      return html`${dormantHomeSection(t, lang, !!(await openReactivationRequest(deps.db, user.id)))}${memberships.map((m) => businessSummary(t, m, memberships.length > 1))}`
     }
     if (memberships.length > 0) {
       // Acting for a dormant business (the banner says so): no links to pages that would refuse; another business, if any, instead.
       const actingForDormant = context?.current?.dormant === true
       const others = memberships.some((m) => !m.dormant)
-      return html`${memberships.map((m) => businessSummary(t, m))}
-<h2>${t('enrolment.whatToDo')}</h2>
+      // With several businesses, the tasks act for the one the header has chosen: said in their heading, with the way to another.
+      const several = memberships.length > 1
+      const current = context?.current ?? memberships[0]!
+      return html`${memberships.map((m) => businessSummary(t, m, several))}
+<h2>${several ? t('enrolment.whatToDoFor', { business: current.businessName }) : t('enrolment.whatToDo')}</h2>
+${several && !actingForDormant ? html`<p><a href="/${lang}/business/active">${t('access.switch.title')}</a></p>` : ''}
 <ul class="task-list">
 ${actingForDormant ? '' : html`<li><a href="/${lang}/offers/eligibility">${t('enrolment.submitOffer')}</a></li>`}
 ${actingForDormant ? (others ? html`<li><a href="/${lang}/business/active">${t('access.dormant.chooseOther')}</a></li>` : '') : html`<li><a href="/${lang}/offers">${t('enrolment.offerQueue')}</a></li>`}
 <li><a href="/${lang}/messages">${t('enrolment.accountMessages')}</a></li>
-${actingForDormant ? '' : accessHomeLinks(t, lang, memberships.map((m) => ({ role: m.role, business: { id: m.businessId } })))}
+${actingForDormant ? '' : accessHomeLinks(t, lang, [{ role: current.role, business: { id: current.businessId } }])}
 <li><a href="/${lang}/join">${t('access.joinLink')}</a></li>
 </ul>`
     }
