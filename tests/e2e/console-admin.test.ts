@@ -35,8 +35,8 @@ describe('console administration and problem reports', () => {
   }
   const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
   const L = {
-    en: { announce: 'Announce from', starts: 'Starts', ends: 'Ends', cancel: 'Cancel', closed: 'The portal is closed for maintenance', report: 'Report a technical problem', send: 'Send the report', description: 'What happened?', screenshot: 'Screenshot', saveFee: 'Save the fee', plan: 'Plan the window', saveHelp: 'Save the help page', purge: 'Purge the selected records', update: 'Update the status', resolved: 'Resolved' },
-    fr: { announce: 'Annoncer à partir du', starts: 'Début', ends: 'Fin', cancel: 'Annuler', closed: 'Le portail est fermé pour maintenance', report: 'Signaler un problème technique', send: 'Envoyer le signalement', description: 'Que s’est-il passé?', screenshot: 'Capture d’écran', saveFee: 'Enregistrer les frais', plan: 'Prévoir la période', saveHelp: 'Enregistrer la page d’aide', purge: 'Purger les dossiers choisis', update: 'Mettre à jour l’état', resolved: 'Réglé' },
+    en: { announce: 'Announce from', starts: 'Starts', ends: 'Ends', cancel: 'Cancel this maintenance window', cancelYes: 'Yes, cancel this maintenance window', closed: 'The portal is closed for maintenance', report: 'Report a technical problem', send: 'Send the report', description: 'What happened?', screenshot: 'Screenshot', saveFee: 'Save the fee', plan: 'Plan the window', saveHelp: 'Save the help page', purge: 'Purge the selected records', update: 'Update the status', resolved: 'Resolved' },
+    fr: { announce: 'Annoncer à partir du', starts: 'Début', ends: 'Fin', cancel: 'Annuler cette période de maintenance', cancelYes: 'Oui, annuler cette période de maintenance', closed: 'Le portail est fermé pour maintenance', report: 'Signaler un problème technique', send: 'Envoyer le signalement', description: 'Que s’est-il passé?', screenshot: 'Capture d’écran', saveFee: 'Enregistrer les frais', plan: 'Prévoir la période', saveHelp: 'Enregistrer la page d’aide', purge: 'Purger les dossiers choisis', update: 'Mettre à jour l’état', resolved: 'Réglé' },
   } as const
 
   for (const lang of ['en', 'fr'] as const) {
@@ -111,7 +111,10 @@ describe('console administration and problem reports', () => {
         await expectAccessible(visitor, 'maintenance page')
         await visitor.context().close()
         await page.goto(`${e2e.baseUrl}/${lang}/console/admin/maintenance`)
-        await page.getByRole('button', { name: new RegExp(`^${l.cancel}`) }).first().click()
+        // Cancelling asks first, on a page of its own.
+        await page.getByRole('link', { name: new RegExp(`^${l.cancel}`) }).first().click()
+        await expectAccessible(page, 'maintenance (cancel a window: the confirmation)')
+        await page.getByRole('button', { name: l.cancelYes }).click()
         assert.match(page.url(), /done=cancelled/)
       } catch (err) {
         await screenshotOnFailure(page, t.name)

@@ -29,8 +29,8 @@ describe('console: search, inspection, matching and the dashboard (en and fr, sc
     assert.match(page.url(), new RegExp(`/${lang}/console$`))
   }
   const L = {
-    en: { unmatch: 'Un-match', unmatchReason: 'Why the match is undone', unmatched: 'The match is undone', alreadyMatched: 'is already matched', search: 'Search', employers: 'Employers', offers: 'Offers of employment', q: 'Search for', exportCsv: 'Export as CSV', ready: 'Ready', matchBtn: 'Match', offerNumber: 'Offer of employment number', passport: 'Passport number', citizenship: 'Country of citizenship', record: 'Record the decision', correct: 'Correct the offer' },
-    fr: { unmatch: 'Annuler le jumelage', unmatchReason: 'Pourquoi le jumelage est annulé', unmatched: 'Le jumelage est annulé', alreadyMatched: 'est déjà jumelée', search: 'Rechercher', employers: 'Des employeurs', offers: 'Des offres d’emploi', q: 'Rechercher', exportCsv: 'Exporter en CSV', ready: 'Prête', matchBtn: 'Jumeler', offerNumber: 'Numéro de l’offre d’emploi', passport: 'Numéro de passeport', citizenship: 'Pays de citoyenneté', record: 'Inscrire la décision', correct: 'Corriger l’offre' },
+    en: { unmatch: 'Un-match', unmatchReason: 'Why the match is undone', unmatched: 'The match is undone', alreadyMatched: 'is already matched', search: 'Search', employers: 'Employers', offers: 'Offers of employment', q: 'Search for', exportCsv: 'Export as CSV', ready: 'Ready', matchBtn: 'Match', offerNumber: 'Offer of employment number', passport: 'Passport number', citizenship: 'Country of citizenship', record: 'Record the decision', correct: 'Correct the offer', refused: 'Work permit refused', confirmRefusal: 'Refuse the work permit', refuseNo: 'No, go back to the offer' },
+    fr: { unmatch: 'Annuler le jumelage', unmatchReason: 'Pourquoi le jumelage est annulé', unmatched: 'Le jumelage est annulé', alreadyMatched: 'est déjà jumelée', search: 'Rechercher', employers: 'Des employeurs', offers: 'Des offres d’emploi', q: 'Rechercher', exportCsv: 'Exporter en CSV', ready: 'Prête', matchBtn: 'Jumeler', offerNumber: 'Numéro de l’offre d’emploi', passport: 'Numéro de passeport', citizenship: 'Pays de citoyenneté', record: 'Inscrire la décision', correct: 'Corriger l’offre', refused: 'Permis de travail refusé', confirmRefusal: 'Refuser le permis de travail', refuseNo: 'Non, revenir à l’offre' },
   } as const
 
   // Every case finds the employer, exports its inspection file, matches the demo's offer and
@@ -112,6 +112,12 @@ describe('console: search, inspection, matching and the dashboard (en and fr, sc
           // The decision form's errors (the decision itself is recorded by the HTTP tests).
           await page.getByRole('button', { name: l.record }).click()
           await expectAccessible(page, 'console offer decision (errors)')
+          // A refusal refunds the fee: it is confirmed on a page of its own first; "No" records nothing.
+          await page.getByLabel(l.refused, { exact: true }).check()
+          await page.getByRole('button', { name: l.record }).click()
+          assert.match((await page.locator('h1').textContent()) ?? '', new RegExp(l.confirmRefusal))
+          await expectAccessible(page, 'console offer (confirm the refusal)')
+          await page.getByRole('button', { name: l.refuseNo }).click()
         }
         // Un-match with a reason: the offer is pending again (and the next case can match it).
         await page.getByLabel(startingWith(l.unmatchReason)).fill(lang === 'en' ? 'The wrong application was linked.' : 'La mauvaise demande a été liée.')

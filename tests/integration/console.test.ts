@@ -52,7 +52,7 @@ describe('the audit trail viewer and staff accounts', () => {
   it('filters by actor, business (by employer number or business number) and dates', async () => {
     const byBusiness = await officer.get('/en/console/audit?business=E1234567')
     assert.equal(byBusiness.dom.querySelectorAll('tbody tr').length, 40)
-    assert.ok(byBusiness.dom.querySelectorAll('tbody tr').every((r) => text(r).includes('Audit Co (123456782)')))
+    assert.ok(byBusiness.dom.querySelectorAll('tbody tr').every((r) => text(r).includes('Audit Co (123 456 782)')), 'the business number as the employer side writes it')
     const byNumber = await officer.get('/fr/console/audit?business=123+456+782&actor=bob')
     // The business's entries are every third; bob wrote the even ones: every sixth.
     assert.equal(byNumber.dom.querySelectorAll('tbody tr').length, 20)
@@ -105,5 +105,43 @@ describe('the audit trail viewer and staff accounts', () => {
     const actions = (await t.db.selectFrom('audit_event').select('action').where('object_id', '=', user.id).execute()).map((a) => a.action).sort()
     assert.deepEqual(actions, ['auth.sign_in_failed', 'staff.created', 'staff.removed'], 'the refused attempt is in the trail too')
     void TEST_PASSWORD
+  })
+
+  it('names actions and details in words, in the reader’s language: people by name, amounts and times as people write them', async () => {
+    const business = await t.db.selectFrom('business').select('id').where('employer_number', '=', 'E1234567').executeTakeFirstOrThrow()
+    const employer = await t.db.selectFrom('app_user').select('id').where('username_key', '=', 'employer.v').executeTakeFirstOrThrow()
+    const officerUser = await t.db.selectFrom('app_user').select('id').where('username_key', '=', 'officer.v').executeTakeFirstOrThrow()
+    const at = new Date(Date.UTC(2026, 0, 20, 12, 0))
+    await audit(t.db, { userId: null, label: 'system' }, at, { action: 'access.business_dormant', businessId: business.id, objectType: 'business', objectId: business.id })
+    await audit(t.db, { userId: officerUser.id, label: 'officer.v' }, new Date(at.getTime() + 60_000), { action: 'transfer.approved', businessId: business.id, objectType: 'primary_transfer_request', objectId: '00000000-0000-4000-8000-000000000001', details: { newPrimary: employer.id, previousPrimary: [officerUser.id] } })
+    await audit(t.db, { userId: null, label: 'admin.v' }, new Date(at.getTime() + 120_000), { action: 'settings.fee_changed', details: { fromCents: 23000, toCents: 25550 } })
+    await audit(t.db, { userId: null, label: 'admin.v' }, new Date(at.getTime() + 180_000), { action: 'maintenance.planned', objectType: 'maintenance_window', objectId: '00000000-0000-4000-8000-000000000002', details: { startsAt: '2026-01-25T03:00:00.000Z', endsAt: '2026-01-25T07:00:00.000Z' } })
+
+    const fr = await officer.get('/fr/console/audit?from=2026-01-20&to=2026-01-20')
+    assert.equal(fr.status, 200)
+    // The filter offers actions in words (the code is only the value sent).
+    const options = fr.dom.querySelectorAll('select[name="action"] option')
+    const dormant = options.find((o) => o.getAttribute('value') === 'access.business_dormant')
+    assert.equal(text(dormant), 'Entreprise devenue inactive')
+    // (This file's own test.* entries have no words: they fall back to their code.)
+    assert.deepEqual(options.map((o) => text(o)).filter((o) => /^[a-z_]+\.[a-z_]+$/.test(o)), ['test.business', 'test.other'], 'no other internal code is shown as an option')
+    const rows = fr.dom.querySelectorAll('tbody tr').map((r) => r.querySelectorAll('td').map((c) => text(c)))
+    assert.equal(rows.length, 4)
+    const [maintenance, fee, transfer, asleep] = rows
+    assert.equal(asleep![2], 'Entreprise devenue inactive')
+    assert.match(asleep![3]!, /^Audit Co \(123 456 782\)\s?Entreprise /)
+    assert.equal(transfer![2], 'Rôle d’utilisateur principal attribué par le ministère')
+    assert.equal(transfer![5], 'Nouvel utilisateur principal : employer.vAncien utilisateur principal : officer.v')
+    assert.doesNotMatch(transfer![5]!, new RegExp(employer.id), 'people by name, never by id')
+    assert.equal(fee![2], 'Frais modifiés')
+    assert.equal(fee![5], 'Frais avant : 230,00 $Frais après : 255,50 $')
+    assert.equal(maintenance![2], 'Période de maintenance prévue')
+    assert.match(maintenance![3]!, /^Période de maintenance /)
+    assert.match(maintenance![5]!, /^Début : 24 janv\. 2026, 22 h 00Fin : 25 janv\. 2026, 2 h 00$/)
+    assert.doesNotMatch(text(fr.dom.querySelector('main table')), /[{}"]|access\.|settings\./, 'no JSON and no internal codes')
+
+    const en = await officer.get('/en/console/audit?action=settings.fee_changed')
+    assert.equal(text(en.dom.querySelector('select[name="action"] option[selected]')), 'Fee changed')
+    assert.equal(en.dom.querySelectorAll('tbody tr td').map((c) => text(c))[5], 'Fee before: $230.00Fee after: $255.50')
   })
 })

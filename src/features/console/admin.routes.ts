@@ -8,6 +8,8 @@ import { dayInZone, formatInZone } from '../../platform/dates.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { html } from '../../platform/html.ts'
+import { button, csrfField, summaryList } from '../../ui/components.ts'
 import { requireStaff } from '../auth/guards.ts'
 import { latestAuditOf } from './audit.repository.ts'
 import { formatMoney, parseMoneyToCents } from '../reference/validators.ts'
@@ -141,6 +143,9 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: AdminDeps): vo
     if (announceFrom && startsAt && announceFrom > startsAt) problems.push(['announceFrom', t('consoleAdmin.maintenance.errAnnounce')])
     if (endsAt && startsAt && endsAt <= startsAt) problems.push(['endsAt', t('consoleAdmin.maintenance.errOrder')])
     else if (endsAt && endsAt <= now) problems.push(['endsAt', t('consoleAdmin.maintenance.errPast')])
+    // A message is for everyone: in both languages, or in neither (the standard notice).
+    if (parsed.success && parsed.data.messageEn && !parsed.data.messageFr) problems.push(['messageFr', t('consoleAdmin.maintenance.errMessageFrMissing')])
+    if (parsed.success && parsed.data.messageFr && !parsed.data.messageEn) problems.push(['messageEn', t('consoleAdmin.maintenance.errMessageEnMissing')])
     // In form order: the summary lists the fields as they appear.
     const rank = (field: string) => (MAINTENANCE_FIELDS as readonly string[]).indexOf(field)
     if (problems.length || !parsed.success || !announceFrom || !startsAt || !endsAt) return maintenancePage(request, reply, form, formErrors(problems.sort((a, b) => rank(a[0]) - rank(b[0]))))
@@ -154,6 +159,36 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: AdminDeps): vo
     })
     forgetMaintenanceCache()
     return reply.redirect(`/${lang}/console/admin/maintenance?done=created`, 303)
+  })
+  // Cancelling asks first: the list links here, and this page's button posts (no script needed).
+  scope.get('/console/admin/maintenance/:id/cancel', async (request, reply) => {
+    if (!requireStaff(request, reply, 'administrator')) return reply
+    const { t, lang } = request
+    const { id } = request.params as { id: string }
+    const w = isUuid(id) ? await db.selectFrom('maintenance_window').selectAll().where('id', '=', id).executeTakeFirst() : undefined
+    if (!w) throw new NotFoundError()
+    const start = formatInZone(lang, w.starts_at, timeZone, 'dateTime')
+    if (w.cancelled_at) {
+      const by = await latestAuditOf(db, 'maintenance.cancelled', id)
+      return maintenancePage(request, reply, {}, undefined, 200, { kind: 'info', title: t('consoleAdmin.maintenance.alreadyCancelled', { start, when: formatInZone(lang, w.cancelled_at, timeZone, 'dateTime'), by: by?.actor_label ?? '—' }) })
+    }
+    const title = t('consoleAdmin.maintenance.cancelTitle', { start })
+    return reply.page({
+      title,
+      breadcrumbs: [...crumbs(request), { text: t('consoleAdmin.maintenance.title'), href: `/${lang}/console/admin/maintenance` }],
+      body: html`<h1>${title}</h1>
+${summaryList([
+  { key: t('consoleAdmin.maintenance.announceFrom'), value: formatInZone(lang, w.announce_from, timeZone, 'listed') },
+  { key: t('consoleAdmin.maintenance.startsAt'), value: formatInZone(lang, w.starts_at, timeZone, 'listed') },
+  { key: t('consoleAdmin.maintenance.endsAt'), value: formatInZone(lang, w.ends_at, timeZone, 'listed') },
+])}
+<p>${t('consoleAdmin.maintenance.cancelBody')}</p>
+<form method="post" action="/${lang}/console/admin/maintenance/${w.id}/cancel" class="button-group">
+${csrfField(reply.csrfToken())}
+${button({ text: t('consoleAdmin.maintenance.cancelYes'), variant: 'danger', preventDoubleClick: true })}
+<a href="/${lang}/console/admin/maintenance">${t('consoleAdmin.maintenance.cancelNo')}</a>
+</form>`,
+    })
   })
   scope.post('/console/admin/maintenance/:id/cancel', async (request, reply) => {
     const admin = requireStaff(request, reply, 'administrator')

@@ -40,6 +40,18 @@ describe('administration', () => {
       assert.equal((await officer.get(path)).status, 403, path)
       assert.equal((await admin.get(path)).status, 200, path)
     }
+    // The officer is told who may, and the way back (not a bare "You can't do that from this page").
+    for (const lang of ['en', 'fr']) {
+      const res = await officer.get(`/${lang}/console/staff`)
+      assert.equal(res.status, 403)
+      assert.ok(res.dom.querySelector(`main a[href="/${lang}/console"]`), lang)
+    }
+    const en = await officer.get('/en/console/admin/fee')
+    assert.equal(text(en.dom.querySelector('main h1')), 'Only administrators can use this page')
+    assert.match(text(en.dom.querySelector('main')), /managed by administrators.*Back to the console/)
+    const fr = await officer.get('/fr/console/admin/fee')
+    assert.equal(text(fr.dom.querySelector('main h1')), 'Seuls les administrateurs peuvent utiliser cette page')
+    assert.equal(text(fr.dom.querySelector('main a[href="/fr/console"]')), 'Retour à la console')
   })
 
   it('sets the fee (overriding the configured default) and puts the default back', async () => {
@@ -148,6 +160,27 @@ describe('administration', () => {
     assert.equal(await t.db.selectFrom('maintenance_window').select('id').where('announce_from', '=', new Date('2026-12-01T14:00:00Z')).executeTakeFirst(), undefined)
   })
 
+  it('takes a window’s message in both languages or in neither, and lists each window with its messages', async () => {
+    await admin.get('/en/console/admin/maintenance')
+    let res = await admin.post('/en/console/admin/maintenance', { announceFrom: '2026-11-23 09:00', startsAt: '2026-12-20 22:00', endsAt: '2026-12-21 02:00', messageEn: 'Database upgrade.', messageFr: '' })
+    assert.equal(res.status, 400)
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => [l.text, l.href]), [['Enter the message in French too, or leave both messages empty', '#message-fr']])
+    await admin.get('/fr/console/admin/maintenance')
+    res = await admin.post('/fr/console/admin/maintenance', { announceFrom: '2026-11-23 09:00', startsAt: '2026-12-20 22:00', endsAt: '2026-12-21 02:00', messageEn: ' ', messageFr: 'Mise à niveau.' })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['Entrez aussi le message en anglais, ou laissez les deux messages vides'])
+    assert.equal(await t.db.selectFrom('maintenance_window').select('id').where('starts_at', '=', new Date('2026-12-21T03:00:00Z')).executeTakeFirst(), undefined)
+    res = await admin.post('/en/console/admin/maintenance', { announceFrom: '2026-11-23 09:00', startsAt: '2026-12-20 22:00', endsAt: '2026-12-21 02:00', messageEn: 'Network work.', messageFr: 'Travaux sur le réseau.' })
+    assert.equal(res.status, 303)
+    res = await admin.post('/en/console/admin/maintenance', { announceFrom: '2026-11-23 09:00', startsAt: '2026-12-22 22:00', endsAt: '2026-12-23 02:00', messageEn: '', messageFr: '' })
+    assert.equal(res.status, 303, 'no message at all: the standard notice')
+    const rows = (await admin.get('/en/console/admin/maintenance')).dom.querySelectorAll('main table tbody tr').map((tr) => text(tr))
+    assert.ok(rows.some((r) => /Dec 20, 2026.*Network work\.\s*Travaux sur le réseau\./.test(r)), rows.join('\n'))
+    assert.ok(rows.some((r) => /Dec 22, 2026.*None \(the standard notice only\)/.test(r)), rows.join('\n'))
+    for (const id of (await t.db.selectFrom('maintenance_window').select('id').where('starts_at', '>=', new Date('2026-12-21T00:00:00Z')).where('starts_at', '<', new Date('2026-12-24T00:00:00Z')).execute()).map((w) => w.id)) {
+      assert.equal((await admin.post(`/en/console/admin/maintenance/${id}/cancel`, {})).status, 303)
+    }
+  })
+
   it('a second cancel of a window says it was already cancelled, by whom and when, and changes nothing', async () => {
     await admin.get('/en/console/admin/maintenance')
     await admin.post('/en/console/admin/maintenance', { announceFrom: '2026-11-23 09:00', startsAt: '2026-12-10 22:00', endsAt: '2026-12-11 02:00' })
@@ -189,7 +222,7 @@ describe('administration', () => {
     assert.ok(confirm.dom.querySelector('main a[href="/en/console/staff"]'), 'a way back that keeps the access')
     assert.equal((await t.db.selectFrom('app_user').select('status').where('id', '=', victim.id).executeTakeFirstOrThrow()).status, 'active', 'asking changes nothing')
     const fr = await admin.get(`/fr/console/staff/${victim.id}/remove`)
-    assert.equal(text(fr.dom.querySelector('h1')), 'Retirer l’accès de officer.leaving')
+    assert.equal(text(fr.dom.querySelector('h1')), 'Retirer l’accès d’officer.leaving')
 
     const res = await admin.post(`/en/console/staff/${victim.id}/remove`, {})
     assert.equal(res.status, 303)
@@ -233,7 +266,19 @@ describe('administration', () => {
     assert.ok((await new TestClient(t.app).get('/en')).dom.querySelector('.maintenance-banner'))
     const w = await t.db.selectFrom('maintenance_window').select('id').where('cancelled_at', 'is', null).where('starts_at', '>', new Date('2026-11-27T00:00:00Z')).executeTakeFirstOrThrow()
     const page = await admin.get('/en/console/admin/maintenance')
-    assert.ok(page.dom.querySelector(`form[action="/en/console/admin/maintenance/${w.id}/cancel"]`))
+    // The list links to a page that asks first (no script needed); only its button cancels.
+    const link = page.dom.querySelector(`main table a[href="/en/console/admin/maintenance/${w.id}/cancel"]`)
+    assert.match(text(link), /^Cancel this maintenance window/)
+    assert.equal(page.dom.querySelector(`form[action="/en/console/admin/maintenance/${w.id}/cancel"]`), null)
+    const ask = await admin.get(`/en/console/admin/maintenance/${w.id}/cancel`)
+    assert.equal(ask.status, 200)
+    assert.match(text(ask.dom.querySelector('main h1')), /^Cancel the maintenance window starting November 27, 2026/)
+    assert.equal(text(ask.dom.querySelector(`main form[action="/en/console/admin/maintenance/${w.id}/cancel"] button`)), 'Yes, cancel this maintenance window')
+    assert.ok(ask.dom.querySelector('main a[href="/en/console/admin/maintenance"]'), 'a way back that keeps it')
+    const askFr = await admin.get(`/fr/console/admin/maintenance/${w.id}/cancel`)
+    assert.match(text(askFr.dom.querySelector('main h1')), /^Annuler la période de maintenance commençant le 27 novembre 2026/)
+    assert.equal(text(askFr.dom.querySelector('main form button')), 'Oui, annuler cette période de maintenance')
+    assert.equal((await t.db.selectFrom('maintenance_window').select('cancelled_at').where('id', '=', w.id).executeTakeFirstOrThrow()).cancelled_at, null, 'asking changes nothing')
     const res = await admin.post(`/en/console/admin/maintenance/${w.id}/cancel`, {})
     assert.equal(res.status, 303)
     assert.equal((await new TestClient(t.app).get('/en')).dom.querySelector('.maintenance-banner'), null)

@@ -55,10 +55,12 @@ ${
     : wrap(
         t,
         t('consoleAdmin.maintenance.upcoming'),
-        html`<th scope="col">${t('consoleAdmin.maintenance.announceFrom')}</th><th scope="col">${t('consoleAdmin.maintenance.startsAt')}</th><th scope="col">${t('consoleAdmin.maintenance.endsAt')}</th><th scope="col">${t('consoleAdmin.maintenance.state')}</th><th scope="col"><span class="visually-hidden">${t('consoleAdmin.maintenance.cancel')}</span></th>`,
+        html`<th scope="col">${t('consoleAdmin.maintenance.announceFrom')}</th><th scope="col">${t('consoleAdmin.maintenance.startsAt')}</th><th scope="col">${t('consoleAdmin.maintenance.endsAt')}</th><th scope="col">${t('consoleAdmin.maintenance.state')}</th><th scope="col">${t('consoleAdmin.maintenance.message')}</th><th scope="col"><span class="visually-hidden">${t('consoleAdmin.maintenance.cancel')}</span></th>`,
         html`${m.windows.map(
           (w) =>
-            html`<tr><td>${when(w.announce_from)}</td><td>${when(w.starts_at)}</td><td>${when(w.ends_at)}</td><td>${state(w)}</td><td><form method="post" action="/${lang}/console/admin/maintenance/${w.id}/cancel">${csrfField(token)}<button class="button-link" type="submit">${t('consoleAdmin.maintenance.cancel')}<span class="visually-hidden"> ${when(w.starts_at)}</span></button></form></td></tr>`,
+            html`<tr><td>${when(w.announce_from)}</td><td>${when(w.starts_at)}</td><td>${when(w.ends_at)}</td><td>${state(w)}</td><td>${
+              w.message_en.trim() || w.message_fr.trim() ? html`<p lang="en">${w.message_en}</p><p lang="fr">${w.message_fr}</p>` : t('consoleAdmin.maintenance.noMessage')
+            }</td><td><a href="/${lang}/console/admin/maintenance/${w.id}/cancel">${t('consoleAdmin.maintenance.cancelLink')}<span class="visually-hidden"> ${when(w.starts_at)}</span></a></td></tr>`,
         )}`,
       )
 }
@@ -68,8 +70,8 @@ ${csrfField(token)}
 ${textInput({ t, name: 'announceFrom', label: t('consoleAdmin.maintenance.announceFrom'), hint: t('consoleAdmin.maintenance.timeHint'), value: m.values.announceFrom, width: '20', required: true, error: m.errors?.fields.announceFrom })}
 ${textInput({ t, name: 'startsAt', label: t('consoleAdmin.maintenance.startsAt'), hint: t('consoleAdmin.maintenance.timeHint'), value: m.values.startsAt, width: '20', required: true, error: m.errors?.fields.startsAt })}
 ${textInput({ t, name: 'endsAt', label: t('consoleAdmin.maintenance.endsAt'), hint: t('consoleAdmin.maintenance.timeHint'), value: m.values.endsAt, width: '20', required: true, error: m.errors?.fields.endsAt })}
-${textarea({ t, name: 'messageEn', label: t('consoleAdmin.maintenance.messageEn'), value: m.values.messageEn, rows: 2, error: m.errors?.fields.messageEn })}
-${textarea({ t, name: 'messageFr', label: t('consoleAdmin.maintenance.messageFr'), value: m.values.messageFr, rows: 2, error: m.errors?.fields.messageFr })}
+${textarea({ t, name: 'messageEn', label: t('consoleAdmin.maintenance.messageEn'), hint: t('consoleAdmin.maintenance.messagesHint'), value: m.values.messageEn, rows: 2, error: m.errors?.fields.messageEn })}
+${textarea({ t, name: 'messageFr', label: t('consoleAdmin.maintenance.messageFr'), hint: t('consoleAdmin.maintenance.messagesHint'), value: m.values.messageFr, rows: 2, error: m.errors?.fields.messageFr })}
 ${button({ text: t('consoleAdmin.maintenance.create'), preventDoubleClick: true })}
 </form>`
 }

@@ -7,6 +7,8 @@ import { requireStaff } from '../auth/guards.ts'
 import { findUserByUsername } from '../auth/users.repository.ts'
 import { AUDIT_PAGE_SIZE, distinctActions, searchAudit, type AuditFilter } from './audit.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
+import { formatBusinessNumber } from '../reference/validators.ts'
+import { actionWords, detailsWords, namesIn, objectWords } from './audit.details.ts'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
@@ -57,7 +59,10 @@ export function registerAuditRoutes(scope: FastifyInstance, deps: { db: Db; time
     const page = rows.slice(0, AUDIT_PAGE_SIZE)
     const last = page[page.length - 1]
     const nextQuery = new URLSearchParams({ ...Object.fromEntries(Object.entries(values).filter(([, v]) => v)), ...(last ? { before: `${last.occurred_at.toISOString()}_${last.id}` } : {}) })
-    const actions = await distinctActions(deps.db)
+    // Actions in words, in the reader's language, in the order they read (the code is the value the filter sends).
+    const collator = new Intl.Collator(lang === 'fr' ? 'fr-CA' : 'en-CA')
+    const actions = (await distinctActions(deps.db)).map((a) => ({ value: a, text: actionWords(t, a) })).sort((a, b) => collator.compare(a.text, b.text))
+    const names = await namesIn(deps.db, page)
     return reply.page(
       {
         title: t('console.auditTitle'),
@@ -68,7 +73,7 @@ export function registerAuditRoutes(scope: FastifyInstance, deps: { db: Db; time
 <form method="get" action="/${lang}/console/audit" novalidate>
 ${textInput({ t, name: 'actor', label: t('console.actor'), value: values.actor, width: '20', spellcheck: false, error: errors?.fields.actor })}
 ${textInput({ t, name: 'business', label: t('console.business'), value: values.business, width: '20', spellcheck: false, error: errors?.fields.business })}
-${select({ t, name: 'action', label: t('console.action'), value: values.action, placeholder: t('console.anyAction'), options: actions.map((a) => ({ value: a, text: a })) })}
+${select({ t, name: 'action', label: t('console.action'), value: values.action, placeholder: t('console.anyAction'), options: actions })}
 ${textInput({ t, name: 'from', label: t('console.from'), value: values.from, width: '10', inputmode: 'numeric', error: errors?.fields.from })}
 ${textInput({ t, name: 'to', label: t('console.to'), value: values.to, width: '10', inputmode: 'numeric', error: errors?.fields.to })}
 ${button({ text: t('console.search'), variant: 'secondary' })}
@@ -80,7 +85,7 @@ ${
 <caption class="visually-hidden">${t('console.auditTitle')}</caption>
 <thead><tr><th scope="col">${t('console.when')}</th><th scope="col">${t('console.who')}</th><th scope="col">${t('console.what')}</th><th scope="col">${t('console.object')}</th><th scope="col">${t('console.where')}</th><th scope="col">${t('console.details')}</th></tr></thead>
 <tbody>${page.map(
-        (r) => html`<tr><td>${formatInZone(lang, r.occurred_at, deps.timeZone, 'precise')}</td><td>${r.actor_label}</td><td>${r.action}</td><td>${r.legal_name ? html`${r.legal_name} (${r.business_number})<br>` : ''}${r.object_type ?? ''} ${r.object_id ?? ''}</td><td>${r.ip ?? ''}</td><td><code>${Object.keys(r.details ?? {}).length ? JSON.stringify(r.details) : ''}</code></td></tr>`,
+        (r) => html`<tr><td>${formatInZone(lang, r.occurred_at, deps.timeZone, 'precise')}</td><td>${r.actor_label}</td><td>${actionWords(t, r.action)}</td><td>${r.legal_name ? html`${r.legal_name} (${formatBusinessNumber(r.business_number)})<br>` : ''}${objectWords(t, names, r.object_type, r.object_id)}</td><td>${r.ip ?? ''}</td><td>${detailsWords(t, lang, deps.timeZone, names, r.details)}</td></tr>`,
       )}</tbody></table></div>
 <nav aria-label="${t('console.auditTitle')}"><ul class="pagination">${s('before') ? html`<li><a href="/${lang}/console/audit?${new URLSearchParams(Object.fromEntries(Object.entries(values).filter(([, v]) => v))).toString()}">${t('console.newest')}</a></li>` : ''}${
         rows.length > AUDIT_PAGE_SIZE ? html`<li><a href="/${lang}/console/audit?${nextQuery.toString()}">${t('console.older')}</a></li>` : ''

@@ -46,7 +46,7 @@ export function columnChart(id: string, title: string, desc: string, bars: reado
 <desc id="${id}-desc">${desc}</desc>
 ${ticks.map((tk) => {
   const y = round(top + plotH - (tk / max) * plotH)
-  return html`<line x1="${left}" x2="${width - 4}" y1="${y}" y2="${y}" stroke="${GRID}"/><text x="${left - 6}" y="${y + 4}" text-anchor="end" font-size="12" fill="${TEXT}">${round(tk)}</text>`
+  return html`<line x1="${left}" x2="${width - 4}" y1="${y}" y2="${y}" stroke="${GRID}"/><text x="${left - 6}" y="${y + 4}" text-anchor="end" font-size="12" fill="${TEXT}">${words.number(round(tk))}</text>`
 })}
 ${bars.map((b, i) => {
   const h = round((b.value / max) * plotH)
@@ -84,8 +84,10 @@ export function lineChart(id: string, title: string, desc: string, points: Reado
   const top = 12
   const plotH = height - top - bottom
   const max = niceMax(Math.max(0, ...points.map((p) => p.value ?? 0)))
-  const step = (width - left - 20) / Math.max(points.length - 1, 1)
-  const xy = points.map((p, i) => ({ ...p, x: round(left + 10 + i * step), y: p.value === null ? null : round(top + plotH - (p.value / max) * plotH) }))
+  // The first and last points sit far enough in that their labels (centred under them, "2026-11") stay inside the picture.
+  const inset = 28
+  const step = (width - left - 2 * inset) / Math.max(points.length - 1, 1)
+  const xy = points.map((p, i) => ({ ...p, x: round(left + inset + i * step), y: p.value === null ? null : round(top + plotH - (p.value / max) * plotH) }))
   const segments: string[] = []
   let current = ''
   for (const p of xy) {
@@ -100,7 +102,7 @@ export function lineChart(id: string, title: string, desc: string, points: Reado
 <desc id="${id}-desc">${desc}</desc>
 ${[0, max / 2, max].map((tk) => {
   const y = round(top + plotH - (tk / max) * plotH)
-  return html`<line x1="${left}" x2="${width - 4}" y1="${y}" y2="${y}" stroke="${GRID}"/><text x="${left - 6}" y="${y + 4}" text-anchor="end" font-size="12" fill="${TEXT}">${round(tk)}</text>`
+  return html`<line x1="${left}" x2="${width - 4}" y1="${y}" y2="${y}" stroke="${GRID}"/><text x="${left - 6}" y="${y + 4}" text-anchor="end" font-size="12" fill="${TEXT}">${words.number(round(tk))}</text>`
 })}
 ${segments.map((d) => html`<path d="${d}" fill="none" stroke="${BAR}" stroke-width="2"/>`)}
 ${xy.map((p) => html`${p.y === null ? '' : html`<circle cx="${p.x}" cy="${p.y}" r="3.5" fill="${BAR}"><title>${words.tip(p.label, words.number(p.value ?? 0))}</title></circle>`}<text x="${p.x}" y="${height - bottom + 16}" text-anchor="middle" font-size="11" fill="${TEXT}">${p.label}</text>`)}

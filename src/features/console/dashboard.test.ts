@@ -5,7 +5,8 @@ import { makeBusiness, makeOffer, offerAnswers } from '../../../tests/helpers/co
 import { TestClient, text } from '../../../tests/helpers/http.ts'
 import { registerSignInAs, signInAs } from '../../../tests/helpers/sign-in-as.ts'
 import { createUser } from '../../../tests/helpers/users.ts'
-import { niceMax } from './dashboard.charts.ts'
+import { parse } from 'node-html-parser'
+import { columnChart, lineChart, niceMax } from './dashboard.charts.ts'
 import { lastTwelveMonths } from './dashboard.service.ts'
 
 describe('officers’ dashboard', () => {
@@ -81,6 +82,22 @@ describe('officers’ dashboard', () => {
     assert.deepEqual(median[3], ['2026-03', '30', '1'])
     assert.match(text(page.dom.querySelector('#chart-median-desc')), /Over the 12 months: 7 h/)
     assert.match(text(page.dom.querySelector('.summary-list')), /Enrolment requests waiting for a decision ?1$/)
+  })
+
+  it('writes axis values in the page’s language, and keeps the last month’s label inside the line chart', () => {
+    const fr = new Intl.NumberFormat('fr-CA')
+    const words = { number: (v: number) => fr.format(v), tip: (label: string, value: string) => `${label}\u00a0: ${value}` }
+    const months = lastTwelveMonths('2026-11-23')
+    const column = parse(columnChart('c', 'T', 'D', months.map((m, i) => ({ label: m, value: i % 6 })), words).value)
+    const axis = column.querySelectorAll('text[text-anchor="end"]').map((el) => text(el))
+    assert.deepEqual(axis, ['0', '2,5', '5'])
+    const line = parse(lineChart('l', 'T', 'D', months.map((m) => ({ label: m, value: 1 })), words).value)
+    const labels = line.querySelectorAll('text[text-anchor="middle"]')
+    assert.equal(text(labels.at(-1)), '2026-11')
+    // "2026-11" at 11 px is about 42 px wide, centred on its x: it must end inside the 640-wide picture.
+    assert.ok(Number(labels.at(-1)!.getAttribute('x')) + 21 <= 640, 'the last month’s label fits')
+    assert.ok(Number(labels[0]!.getAttribute('x')) - 21 >= 44, 'the first month’s label clears the axis values')
+    assert.deepEqual(line.querySelectorAll('text[text-anchor="end"]').map((el) => text(el)), ['0', '0,5', '1'])
   })
 
   it('in French too', async () => {

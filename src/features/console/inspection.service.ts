@@ -5,7 +5,10 @@ import type { Clock } from '../../platform/clock.ts'
 import { bilingual, inBothLanguages, renderPdf } from '../../platform/pdf.ts'
 import { isMessageKey, translate, type Lang, type MessageKey } from '../../i18n/i18n.ts'
 import { ACTION_LABELS } from '../access/business-audit.ts'
+import { SECTIONS, type FieldDef } from '../offers/offers.sections.ts'
 import type { Answers, OfferStatus } from '../offers/offers.tables.ts'
+import { answerText, fieldLabel } from '../offers/offers.views.ts'
+import { provinceName } from '../reference/lists.ts'
 import { formatMoney } from '../reference/validators.ts'
 import { refundReasonText } from '../payment/payment.views.ts'
 import type { InspectionExport } from './console.tables.ts'
@@ -38,6 +41,12 @@ export type DossierFact =
   | { kind: 'ip' | 'firstDay' | 'inspectionUntil' | 'refund'; value: string }
   | { kind: 'amount'; cents: number }
   | { kind: 'refundReason'; reason: string | null; detail: string | null }
+  /** A section of the offer saved: each field's label and answer in words ("Province or territory “Alberta”"). */
+  | { kind: 'saved'; version: number; section: string; values: Record<string, string | string[]> }
+  /** An officer's correction of one field. */
+  | { kind: 'corrected'; field: string; from: string; to: string }
+  /** The elements of a work permit application that did not agree with the offer. */
+  | { kind: 'mismatch'; fields: string[] }
 
 export interface DossierOffer {
   id: string
@@ -74,9 +83,44 @@ const inReaders = (reader: Reader, write: (lang: Lang) => string): string => (re
 
 const wordsFor = (reader: Reader) => (key: MessageKey, params?: Record<string, string | number>) => (reader === 'both' ? bilingual(key, params) : translate(reader, key, params))
 
+const MATCH_ELEMENT: Record<string, MessageKey> = {
+  offerNumber: 'consoleWork.matching.offerNumber',
+  passportNumber: 'consoleWork.matching.passportNumber',
+  citizenship: 'consoleWork.matching.citizenship',
+}
+const CORRECTED_FIELD: Record<string, MessageKey> = { exemptionCode: 'consoleWork.offer.exemptionCode', passportNumber: 'consoleWork.offer.passportNumber' }
+const wordsOr = (lang: Lang, key: string, otherwise: string) => (isMessageKey(key) ? translate(lang, key) : otherwise)
+
+/** A saved section in words: its title, its version, and each field's label with the answer as the offer's pages write it. */
+function savedText(lang: Lang, f: Extract<DossierFact, { kind: 'saved' }>): string {
+  const defs = (SECTIONS as Record<string, FieldDef[] | undefined>)[f.section] ?? []
+  // In the form's order (the database keeps an object's keys in an order of its own).
+  const rank = (field: string) => {
+    const i = defs.findIndex((d) => d.name === field)
+    return i === -1 ? defs.length : i
+  }
+  const values = Object.entries(f.values)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([field, value]) => {
+      const def = defs.find((d) => d.name === field)
+      const words = def ? answerText(def, value, lang) : [value].flat().join(', ')
+      const label = def ? wordsOr(lang, fieldLabel(field), field) : field
+      return translate(lang, words ? 'consoleWork.inspection.savedValue' : 'consoleWork.inspection.savedEmpty', { field: label, value: words })
+    })
+  return translate(lang, 'consoleWork.inspection.saved', { section: wordsOr(lang, `offers.s_${f.section}`, f.section), version: f.version, values: values.join('; ') })
+}
+
 /** A fact in words, for its reader. */
 export function factText(reader: Reader, f: DossierFact): string {
   switch (f.kind) {
+    case 'saved':
+      return inReaders(reader, (lang) => savedText(lang, f))
+    case 'corrected':
+      return inReaders(reader, (lang) =>
+        translate(lang, 'consoleWork.offer.correctionRow', { field: CORRECTED_FIELD[f.field] ? translate(lang, CORRECTED_FIELD[f.field]!) : f.field, from: f.from || '—', to: f.to }),
+      )
+    case 'mismatch':
+      return inReaders(reader, (lang) => translate(lang, 'consoleWork.inspection.fact.mismatch', { elements: f.fields.map((x) => (MATCH_ELEMENT[x] ? translate(lang, MATCH_ELEMENT[x]!) : x)).join(', ') }))
     case 'amount':
       return inReaders(reader, (lang) => formatMoney(f.cents, lang))
     case 'refundReason':
@@ -140,7 +184,7 @@ export async function dossierOfferIds(db: DbOrTrx, businessId: string, today: st
   return rows.map((r) => r.id)
 }
 
-const ANSWERED_BY_RECORDS = new Set(['offer.section_saved', 'offer.matched', 'offer.unmatched', 'offer.work_permit_issued', 'offer.work_permit_refused', 'offer.corrected', 'payment.approved', 'payment.refunded'])
+const ANSWERED_BY_RECORDS = new Set(['payment.started', 'offer.section_saved', 'offer.matched', 'offer.unmatched', 'offer.work_permit_issued', 'offer.work_permit_refused', 'offer.corrected', 'payment.approved', 'payment.refunded'])
 const str = (a: Answers, s: string, f: string) => {
   const v = a[s]?.[f]
   return typeof v === 'string' ? v : ''
@@ -165,7 +209,7 @@ export async function loadDossierOffers(db: DbOrTrx, businessId: string, ids: re
     repo.correctionsOf(db, ids),
     db
       .selectFrom('audit_event')
-      .select(['occurred_at', 'actor_label', 'action', 'object_id', 'ip'])
+      .select(['occurred_at', 'actor_label', 'action', 'object_id', 'ip', 'details'])
       .where('business_id', '=', businessId)
       .where('object_id', 'in', [...ids, ...paymentIds])
       .orderBy('occurred_at')
@@ -209,14 +253,22 @@ export async function loadDossierOffers(db: DbOrTrx, businessId: string, ids: re
     })
   }
   for (const v of versions) {
-    const answers = Object.entries(v.saved_values).map(([field, value]) => `${field}=${[value].flat().join('|')}`).join('; ')
-    add(v.offer_id, { at: v.saved_at, kind: 'offer.section_saved', actor: v.username ?? '', detail: `v${v.version} ${v.section}: ${answers}` })
+    add(v.offer_id, { at: v.saved_at, kind: 'offer.section_saved', actor: v.username ?? '', detail: '', facts: [{ kind: 'saved', version: v.version, section: v.section, values: v.saved_values }] })
   }
-  for (const c of corrections) add(c.offer_id, { at: c.corrected_at, kind: 'offer.corrected', actor: c.corrected_by_name, detail: `${c.field}: ${c.old_value} -> ${c.new_value} (${c.reason})` })
+  for (const c of corrections) {
+    add(c.offer_id, { at: c.corrected_at, kind: 'offer.corrected', actor: c.corrected_by_name, detail: c.reason, facts: [{ kind: 'corrected', field: c.field, from: c.old_value, to: c.new_value }] })
+  }
   for (const a of audits) {
     if (ANSWERED_BY_RECORDS.has(a.action)) continue
     const offerId = ids.includes(a.object_id ?? '') ? a.object_id! : paymentOffer.get(a.object_id ?? '')
-    if (offerId) add(offerId, { at: a.occurred_at, kind: a.action, actor: a.actor_label, detail: '', facts: a.ip ? [{ kind: 'ip', value: a.ip }] : [] })
+    if (!offerId) continue
+    const details = (a.details ?? {}) as Record<string, unknown>
+    const facts: DossierFact[] = []
+    // What people wrote (a withdrawal's or a fee review's reason) is kept as written; codes become words.
+    const reason = typeof details.reason === 'string' ? details.reason : ''
+    if (a.action === 'offer.match_refused' && Array.isArray(details.elements)) facts.push({ kind: 'mismatch', fields: details.elements.filter((x): x is string => typeof x === 'string') })
+    if (a.ip) facts.push({ kind: 'ip', value: a.ip })
+    add(offerId, { at: a.occurred_at, kind: a.action, actor: a.actor_label, detail: reason, facts })
   }
   const byId = new Map(offers.map((o) => [o.id, o]))
   const decisionOf = new Map(decisions.map((d) => [d.offer_id, d]))
@@ -273,12 +325,20 @@ export const CSV_HEADER = [
   'Details / Détails',
 ]
 
+/** A province or territory by name ("Quebec / Québec"), or as recorded when it is not one. */
+export function provinceText(reader: Reader, code: string): string {
+  return code ? inReaders(reader, (lang) => provinceName(code, lang) ?? code) : ''
+}
+
+const outcomeText = (outcome: DossierOffer['outcome']) => (outcome ? bilingual(outcome === 'issued' ? 'consoleWork.offer.issued' : 'consoleWork.offer.refused') : '')
+
 export function csvRows(offers: readonly DossierOffer[]): string {
   let out = ''
   for (const o of offers) {
-    const head = [o.offerNumber, o.status, o.workerName, o.jobTitle, o.exemptionCode, o.province, o.submittedAt?.toISOString() ?? '', o.outcome ?? '', o.firstDay ?? '', o.inspectionUntil ?? '']
+    // In words in both languages, as the PDF writes them (an exemption code is what officers call it).
+    const head = [o.offerNumber, bilingual(`consoleWork.status.${o.status}`), o.workerName, o.jobTitle, o.exemptionCode, provinceText('both', o.province), o.submittedAt?.toISOString() ?? '', outcomeText(o.outcome), o.firstDay ?? '', o.inspectionUntil ?? '']
     const events = o.events.length ? o.events : [{ at: o.submittedAt ?? new Date(0), kind: 'offer.submitted', actor: '', detail: '' }]
-    for (const e of events) out += [...head, e.at.toISOString(), e.kind, e.actor, eventDetail('both', e)].map(csvCell).join(',') + '\r\n'
+    for (const e of events) out += [...head, e.at.toISOString(), eventKindText('both', e.kind), e.actor, eventDetail('both', e)].map(csvCell).join(',') + '\r\n'
   }
   return out
 }
@@ -301,9 +361,9 @@ export function dossierPdf(business: DossierBusiness, offers: readonly DossierOf
       h.row(bilingual('consoleWork.search.worker'), o.workerName)
       h.row(bilingual('consoleWork.search.job'), o.jobTitle)
       h.row(bilingual('consoleWork.offer.exemptionCode'), o.exemptionCode)
-      h.row(bilingual('consoleWork.search.province'), o.province)
+      h.row(bilingual('consoleWork.search.province'), provinceText('both', o.province))
       h.row(bilingual('consoleWork.search.submitted'), o.submittedAt?.toISOString() ?? '')
-      if (o.outcome) h.row(bilingual('consoleWork.offer.decisionTitle'), bilingual(o.outcome === 'issued' ? 'consoleWork.offer.issued' : 'consoleWork.offer.refused'))
+      if (o.outcome) h.row(bilingual('consoleWork.offer.decisionTitle'), outcomeText(o.outcome))
       if (o.firstDay) h.row(bilingual('consoleWork.offer.firstDay'), o.firstDay)
       h.row(bilingual('consoleWork.inspection.until'), inspectionUntilText('both', o))
       doc.moveDown(0.2)

@@ -86,7 +86,11 @@ describe('compliance inspection and exports', () => {
     assert.deepEqual(numbers, ['A3000001', 'A3000002'])
     const first = records.find((r) => r['Offer number / Numéro d’offre'] === 'A3000001')!
     assert.equal(first['Foreign national / Ressortissant étranger'], `'=HYPERLINK("http://evil"), Ann, "Quoted"`)
-    assert.ok(records.some((r) => r['Event / Événement'] === 'payment.approved' && r['Details / Détails']!.includes('230.00')))
+    // Words, in both languages, where codes were: the status, the event, the province.
+    assert.ok(records.some((r) => r['Event / Événement'] === 'Fee paid / Frais payés' && r['Details / Détails']!.includes('$230.00 / 230,00')))
+    assert.deepEqual([...new Set(records.map((r) => r['Status / État']))], ['Pending / En attente', 'Matched / Jumelée'])
+    assert.deepEqual([...new Set(records.map((r) => r['Province / Province']))], ['Ontario'])
+    assert.ok(!records.some((r) => /^(offer|payment|refund)\./.test(r['Event / Événement']!)), 'no event codes')
     const audit = await t.db.selectFrom('audit_event').select('action').where('business_id', '=', small).where('action', 'like', 'inspection.%').orderBy('id').execute()
     assert.deepEqual(audit.map((a) => a.action), ['inspection.export_requested', 'inspection.export_downloaded'])
   })
@@ -192,7 +196,45 @@ describe('compliance inspection and exports', () => {
     assert.deepEqual(cell('A3100002'), [''])
     assert.deepEqual(cell('A3100003'), ['2032-03-01'])
     assert.ok(records.some((r) => r['Event / Événement'] === 'offer.viewed' && r['Details / Détails'] === 'from 192.0.2.7 / depuis l’adresse 192.0.2.7'))
+    assert.deepEqual(
+      records.filter((r) => r['Offer number / Numéro d’offre'] === 'A3100002').map((r) => [r['Status / État'], r['Work permit / Permis de travail']])[0],
+      ['Matched / Jumelée', 'Work permit refused / Permis de travail refusé'],
+    )
     void withdrawn
+  })
+
+  it('writes saved sections, corrections and fee reviews for people, in the reader’s language and in both in the exports', async () => {
+    const b = await makeBusiness(t.db, { eight: '42345678', legalName: 'Ferme Tremblay' })
+    const id = await makeOffer(t.db, { businessId: b, userId: bossId, offerNumber: 'A3200001' })
+    const saved = { endDate: '2028-03-01', workProvince: 'AB', additionalLocation: 'no', ignored: 'x' }
+    await t.db.insertInto('offer_version').values({ offer_id: id, version: 4, section: 'job', saved_values: JSON.stringify(saved), saved_by: bossId, saved_at: new Date('2026-01-09T15:00:00Z') }).execute()
+    await t.db.insertInto('offer_version').values({ offer_id: id, version: 5, section: 'requirements', saved_values: JSON.stringify({ languages: ['en', 'fr'] }), saved_by: bossId, saved_at: new Date('2026-01-09T15:01:00Z') }).execute()
+    await t.db
+      .insertInto('offer_correction')
+      .values({ offer_id: id, field: 'exemptionCode', old_value: 'T36', new_value: 'T37', reason: 'Intra-company transferee', corrected_by: officerId, corrected_at: new Date('2026-02-01T15:00:00Z') })
+      .execute()
+    await audit(t.db, { userId: officerId, label: 'officer.inspect' }, new Date('2026-01-11T15:00:00Z'), { action: 'offer.fee_exemption_refused', businessId: b, objectType: 'offer', objectId: id, details: { reason: 'No diplomatic note', feeExemption: 'employer' } })
+
+    const history = async (lang: string) => text((await officer.get(`/${lang}/console/employers/${b}`)).dom.querySelectorAll('table').at(-1)!.querySelector('tbody ul'))
+    const en = await history('en')
+    assert.match(en, /Offer section saved \(employer\.inspect\) — Job, version 4: Work address: province or territory “Alberta”; Will the worker also work at another location\? “No”; End date “2028-03-01”; ignored “x”/, 'in the form’s order')
+    assert.match(en, /Requirements, version 5: [^“]+“English, French”/)
+    assert.match(en, /Fee exemption refused \(officer\.inspect\) — No diplomatic note/)
+    assert.match(en, /Offer corrected by the department \(officer\.inspect\) — Intra-company transferee; LMIA exemption code: T36 → T37/)
+    assert.doesNotMatch(en, /workProvince|additionalLocation|=AB|en\|fr|exemptionCode/, 'no field names or codes')
+    const fr = await history('fr')
+    assert.match(fr, /Emploi, version 4 : Adresse du lieu de travail : province ou territoire « Alberta »; Le travailleur travaillera-t-il aussi à un autre endroit\? « Non »; Date de fin « 2028-03-01 »/)
+    assert.match(fr, /« anglais, français »|« Anglais, Français »/i)
+    assert.match(fr, /Dispense des frais refusée \(officer\.inspect\) — No diplomatic note/)
+    assert.match(fr, /Code de dispense de l’EIMT : T36 → T37/)
+
+    // The exports write the same in both languages.
+    const res = await officer.post(`/en/console/employers/${b}/exports`, { format: 'csv' })
+    const file = await officer.get((await officer.follow(res)).dom.querySelector('a[href$="/download"]')!.getAttribute('href')!)
+    const records = parse(file.raw.rawPayload, { bom: true, columns: true, skip_empty_lines: true }) as Array<Record<string, string>>
+    const row = records.find((r) => r['Event / Événement'] === 'Offer section saved / Section d’une offre enregistrée')!
+    assert.match(row['Details / Détails']!, /^Job, version 4: Work address: province or territory “Alberta”; .* \/ Emploi, version 4\u00a0: Adresse du lieu de travail\u00a0: province ou territoire «\u00a0Alberta\u00a0»; /)
+    assert.ok(records.some((r) => r['Event / Événement'] === 'Fee exemption refused / Dispense des frais refusée'))
   })
 
   it('is officers only', async () => {

@@ -2,7 +2,8 @@ import type { Lang, Translate } from '../../i18n/i18n.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { button, csrfField, linkButton, notice, summaryList } from '../../ui/components.ts'
-import { provinceName } from '../reference/lists.ts'
+import { formatAddress } from '../reference/lists.ts'
+import { formatBusinessNumber } from '../reference/validators.ts'
 import type { InspectionExport } from './console.tables.ts'
 import { eventDetail, eventKindText, inspectionUntilText, type DossierBusiness, type DossierOffer } from './inspection.service.ts'
 
@@ -25,9 +26,9 @@ export function inspectionView(t: Translate, lang: Lang, timeZone: string, token
 ${summaryList([
   { key: t('consoleWork.search.legalName'), value: b.legal_name },
   { key: t('consoleWork.search.operatingName'), value: b.operating_name },
-  { key: t('consoleWork.search.businessNumber'), value: b.business_number },
+  { key: t('consoleWork.search.businessNumber'), value: formatBusinessNumber(b.business_number) },
   { key: t('consoleWork.search.employerNumber'), value: b.employer_number },
-  { key: t('consoleWork.inspection.address'), value: `${b.street}, ${b.city} ${provinceName(b.province, lang) ?? b.province} ${b.postal_code}` },
+  { key: t('consoleWork.inspection.address'), value: formatAddress({ street: b.street, city: b.city, province: b.province, postalCode: b.postal_code }, lang) },
 ])}
 <h2>${t('consoleWork.inspection.exportsTitle')}</h2>
 <p>${t('consoleWork.inspection.exportsLead')}</p>

@@ -5,12 +5,20 @@ import type { Offer } from '../offers/offers.tables.ts'
 import type { CorrectableField, OfferCorrection, WorkPermitDecision, WorkPermitMatch } from './console.tables.ts'
 
 /** The columns of an offer the console reads (written against the offer table as it stands). */
-export type ConsoleOffer = Pick<Offer, 'id' | 'business_id' | 'status' | 'offer_number' | 'answers' | 'worker_name' | 'job_title' | 'created_by' | 'created_at' | 'updated_at' | 'submitted_at'>
+export type ConsoleOffer = Pick<
+  Offer,
+  'id' | 'business_id' | 'status' | 'offer_number' | 'answers' | 'worker_name' | 'job_title' | 'created_by' | 'created_at' | 'updated_at' | 'submitted_at' | 'fee_exemption' | 'needs_review' | 'fee_review_decision'
+>
 
-const OFFER_COLUMNS = ['id', 'business_id', 'status', 'offer_number', 'answers', 'worker_name', 'job_title', 'created_by', 'created_at', 'updated_at', 'submitted_at'] as const
+const OFFER_COLUMNS = ['id', 'business_id', 'status', 'offer_number', 'answers', 'worker_name', 'job_title', 'created_by', 'created_at', 'updated_at', 'submitted_at', 'fee_exemption', 'needs_review', 'fee_review_decision'] as const
 
 export function findOfferById(db: DbOrTrx, id: string): Promise<ConsoleOffer | undefined> {
   return db.selectFrom('offer').select(OFFER_COLUMNS).where('id', '=', id).executeTakeFirst()
+}
+
+/** The offer, locked until the transaction ends (a fee review decided meanwhile waits, or is seen). */
+export function lockOffer(trx: DbOrTrx, id: string): Promise<ConsoleOffer | undefined> {
+  return trx.selectFrom('offer').select(OFFER_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
 export function findOfferByNumber(db: DbOrTrx, offerNumber: string): Promise<ConsoleOffer | undefined> {

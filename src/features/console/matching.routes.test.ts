@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import crypto from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { testApp, type TestApp } from '../../../tests/helpers/app.ts'
 import { makeApprovedPayment, makeBusiness, makeOffer, offerAnswers, RefundingGateway } from '../../../tests/helpers/console-fixtures.ts'
@@ -92,10 +93,10 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     await officer.get('/en/console/matching')
     await officer.post('/en/console/matching', { offerNumber: 'A1000002', passportNumber: 'G12345678', citizenship: 'MX' })
     await officer.get(`/en/console/offers/${id}`)
-    let res = await officer.post(`/en/console/offers/${id}/unmatch`, { reason: ' ' })
+    let res = await officer.post(`/en/console/offers/${id}/unmatch`, { unmatchReason: ' ' })
     assert.equal(res.status, 400)
     assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['Say why the match is undone'])
-    res = await officer.post(`/en/console/offers/${id}/unmatch`, { reason: 'Wrong application linked' })
+    res = await officer.post(`/en/console/offers/${id}/unmatch`, { unmatchReason: 'Wrong application linked' })
     assert.equal(res.status, 303)
     assert.equal((await offerRow(id)).status, 'pending')
     const undone = await t.db.selectFrom('work_permit_match').select(['undone_at', 'undo_reason']).where('offer_id', '=', id).execute()
@@ -113,7 +114,7 @@ describe('matching, decisions, refunds and corrections (console)', () => {
       text((await officer.follow(res)).dom.querySelector('.notice-success')),
       'Recorded for offer A1000002: work permit issued, first day of employment December 1, 2026, open to inspection until November 30, 2032. The employer is told.',
     )
-    assert.match(text((await officer.get(`/fr/console/offers/${id}?done=issued`)).dom.querySelector('.notice-success')), /Décision inscrite pour l’offre A1000002 : permis de travail délivré, premier jour d’emploi le 1 décembre 2026/)
+    assert.match(text((await officer.get(`/fr/console/offers/${id}?done=issued`)).dom.querySelector('.notice-success')), /Décision inscrite pour l’offre A1000002 : permis de travail délivré, premier jour d’emploi le 1er décembre 2026/)
     // A banner is only what the offer holds: "refused" is not claimed of an issued permit, and unknown words say nothing.
     for (const done of ['refused', 'constructor', 'toString']) assert.equal((await officer.get(`/en/console/offers/${id}?done=${done}`)).dom.querySelector('.notice-success'), null, done)
     const decision = await t.db.selectFrom('work_permit_decision').selectAll().where('offer_id', '=', id).executeTakeFirstOrThrow()
@@ -127,13 +128,13 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     // The employer reads the decision on the offer (in their language), no longer told to give the worker the number.
     const seen = text((await employer.get(`/fr/offers/${id}`)).dom.querySelector('main'))
     assert.match(seen, /Permis de travail délivré/)
-    assert.match(seen, /Premier jour d’emploi\s*1 décembre 2026/)
+    assert.match(seen, /Premier jour d’emploi\s*1er décembre 2026/)
     assert.match(seen, /Peut être inspectée jusqu’au\s*30 novembre 2032/)
     assert.doesNotMatch(seen, /Donnez au ressortissant/)
 
     const detail = await officer.get(`/en/console/offers/${id}`)
     assert.equal(detail.dom.querySelector(`form[action="/en/console/offers/${id}/unmatch"]`), null, 'no un-match form after a decision')
-    res = await officer.post(`/en/console/offers/${id}/unmatch`, { reason: 'Too late' })
+    res = await officer.post(`/en/console/offers/${id}/unmatch`, { unmatchReason: 'Too late' })
     assert.equal(res.status, 409)
     assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['A decision is recorded: the match can no longer be undone'])
     res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused', firstDay: '', note: '' })
@@ -158,7 +159,25 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     const paymentId = await makeApprovedPayment(t.db, { offerId: id, businessId, userId: employerId })
     await officer.get(`/en/console/offers/${id}`)
     const before = gateway.refunds.length
-    const res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused', note: 'Inadmissible' })
+    // A refusal refunds the fee: the officer is asked first, on a page that says so (no script needed).
+    const asked = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused', note: 'Inadmissible' })
+    assert.equal(asked.status, 200)
+    assert.equal(text(asked.dom.querySelector('h1')), 'Refuse the work permit for offer A1000004?')
+    assert.match(text(asked.dom.querySelector('main')), /The employer is told, and the fee of \$230\.00 \(receipt EC-2026-\d+\) is refunded to the card it was paid with\./)
+    assert.equal(gateway.refunds.length, before, 'nothing refunded yet')
+    assert.equal(await t.db.selectFrom('work_permit_decision').select('offer_id').where('offer_id', '=', id).executeTakeFirst(), undefined, 'nothing recorded yet')
+    const confirm = asked.dom.querySelector(`form[action="/en/console/offers/${id}/decision"]`)!
+    assert.deepEqual(
+      confirm.querySelectorAll('input[type="hidden"]:not([name="_csrf"])').map((i) => [i.getAttribute('name'), i.getAttribute('value')]),
+      [['outcome', 'refused'], ['note', 'Inadmissible']],
+    )
+    // "No": back to the offer, the decision form as it was filled in, nothing recorded.
+    const no = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused', note: 'Inadmissible', confirm: 'no' })
+    assert.equal(no.status, 200)
+    assert.equal(no.dom.querySelector('input[name="outcome"][value="refused"]')?.hasAttribute('checked'), true)
+    assert.equal(text(no.dom.querySelector('#note')), 'Inadmissible')
+    assert.equal(gateway.refunds.length, before)
+    const res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused', note: 'Inadmissible', confirm: 'yes' })
     assert.equal(res.status, 303)
     assert.equal(res.location, `/en/console/offers/${id}?done=refused&refund=refunded`)
     assert.equal(gateway.refunds.length, before + 1)
@@ -183,7 +202,7 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     await makeApprovedPayment(t.db, { offerId: id, businessId, userId: employerId })
     gateway.answer = () => ({ status: 'failed', reason: 'card closed' })
     await officer.get(`/en/console/offers/${id}`)
-    let res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused' })
+    let res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused', confirm: 'yes' })
     assert.equal(res.location, `/en/console/offers/${id}?done=refused&refund=failed`)
     let page = await officer.follow(res)
     assert.ok(page.dom.querySelector(`form[action="/en/console/offers/${id}/refund"]`))
@@ -197,7 +216,10 @@ describe('matching, decisions, refunds and corrections (console)', () => {
   it('a fee-exempt offer (no payment) is refused without a refund', async () => {
     const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000006', status: 'matched' })
     await officer.get(`/en/console/offers/${id}`)
-    const res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused' })
+    // The confirmation says nothing is refunded (in French on the French page).
+    const asked = await officer.post(`/fr/console/offers/${id}/decision`, { outcome: 'refused' })
+    assert.match(text(asked.dom.querySelector('main')), /L’employeur en est informé\. Aucuns frais n’ont été payés pour cette offre\s: rien n’est remboursé\./)
+    const res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'refused', confirm: 'yes' })
     assert.equal(res.location, `/en/console/offers/${id}?done=refused&refund=not_refundable`)
   })
 
@@ -240,6 +262,98 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     await officer.get(`/en/console/offers/${withdrawn}`)
     res = await officer.post(`/en/console/offers/${withdrawn}/corrections`, { field: 'exemptionCode', value: 'T37', reason: 'x' })
     assert.equal(res.status, 409)
+  })
+
+  it('refuses to match an offer whose fee is owed or whose fee exemption is not decided yet, and says so', async () => {
+    const owed = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000010' })
+    await t.db.updateTable('offer').set({ fee_exemption: 'employer', needs_review: false, fee_review_decision: 'refused', fee_review_reason: 'No proof', fee_reviewed_at: new Date('2026-11-20T15:00:00Z') }).where('id', '=', owed).execute()
+    const review = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000011' })
+    await t.db.updateTable('offer').set({ fee_exemption: 'worker', needs_review: true }).where('id', '=', review).execute()
+    const exempt = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000012' })
+    await t.db.updateTable('offer').set({ fee_exemption: 'employer', needs_review: false, fee_review_decision: 'accepted', fee_review_reason: 'Diplomatic note', fee_reviewed_at: new Date('2026-11-20T15:00:00Z') }).where('id', '=', exempt).execute()
+    const details = { passportNumber: 'G12345678', citizenship: 'MX' }
+
+    // The console's offer page says where the fee stands, with the fee review a link away.
+    const fee = async (id: string, lang = 'en') => {
+      const page = await officer.get(`/${lang}/console/offers/${id}`)
+      const row = page.dom.querySelectorAll('.summary-row').find((r) => /Compliance fee|Frais de conformité/.test(text(r.querySelector('dt'))))
+      return { words: text(row?.querySelector('dd')), link: row?.querySelector('a')?.getAttribute('href') }
+    }
+    assert.deepEqual(await fee(owed), { words: 'Fee owed, not paid: the fee exemption claimed was refused (fee exemption review)', link: `/en/console/fee-exemptions/${owed}` })
+    assert.equal((await fee(owed, 'fr')).words, 'Frais dus, non payés : la dispense des frais demandée a été refusée (examen de la dispense des frais)')
+    assert.equal((await fee(review)).words, 'Not paid: a fee exemption is claimed and waits for review (fee exemption review)')
+    assert.equal((await fee(exempt)).words, 'Exempt: the fee exemption claimed was accepted (fee exemption review)')
+
+    await officer.get('/en/console/matching')
+    let res = await officer.post('/en/console/matching', { offerNumber: 'A1000010', ...details })
+    assert.equal(res.status, 400)
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => [l.text, l.href]), [['Offer A1000010 cannot be matched: its fee exemption was refused and the compliance fee is not paid', '#offer-number']])
+    assert.equal(res.dom.querySelector(`a[href="/en/console/offers/${owed}"]`) !== null, true, 'the offer is a link away')
+    res = await officer.post('/fr/console/matching', { offerNumber: 'A1000011', ...details })
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['L’offre A1000011 ne peut pas encore être jumelée : la dispense des frais demandée attend l’examen d’un agent'])
+    assert.equal((await offerRow(owed)).status, 'pending')
+    assert.equal((await offerRow(review)).status, 'pending')
+    assert.equal((await outbox('consoleOfferMatched')).filter((m) => JSON.stringify(m.params).includes('A100001')).length, 0)
+
+    // Paid since (the employer paid from the offer's page): it matches. An accepted exemption matches too.
+    await makeApprovedPayment(t.db, { offerId: owed, businessId, userId: employerId })
+    assert.match((await fee(owed)).words, /^\$230\.00 paid, receipt EC-2026-/)
+    res = await officer.post('/en/console/matching', { offerNumber: 'A1000010', ...details })
+    assert.equal(res.status, 303)
+    res = await officer.post('/en/console/matching', { offerNumber: 'A1000012', ...details })
+    assert.equal(res.status, 303)
+    assert.deepEqual([(await offerRow(owed)).status, (await offerRow(exempt)).status], ['matched', 'matched'])
+  })
+
+  it('gives the un-match and correction forms fields of their own: each error links to its own field', async () => {
+    const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000013', status: 'matched' })
+    const page = await officer.get(`/en/console/offers/${id}`)
+    const ids = page.dom.querySelectorAll('[id]').map((e) => e.getAttribute('id'))
+    assert.deepEqual(ids.filter((x, i) => ids.indexOf(x) !== i), [], 'no id twice')
+    const labelled = (form: string) => page.dom.querySelectorAll(`form[action$="/${form}"] label`).map((l) => [text(l), page.dom.querySelector(`#${l.getAttribute('for')}`)?.closest('form')?.getAttribute('action')])
+    const labels = [...labelled('unmatch'), ...labelled('corrections')]
+    assert.equal(labels.length, 5, 'the un-match reason, then what to correct (its group label and two choices), the corrected value and the reason')
+    for (const [label, action] of labels) assert.ok(action?.endsWith(label!.startsWith('Why the match is undone') ? '/unmatch' : '/corrections'), `${label} is the label of a field of its own form`)
+
+    let res = await officer.post(`/en/console/offers/${id}/corrections`, { field: 'exemptionCode', value: 'T37', reason: '' })
+    let [link] = errorSummaryLinks(res.dom)
+    assert.equal(link?.text, 'Give the reason for the correction')
+    assert.equal(res.dom.querySelector(link!.href)?.closest('form')?.getAttribute('action'), `/en/console/offers/${id}/corrections`)
+    res = await officer.post(`/en/console/offers/${id}/unmatch`, { unmatchReason: '' })
+    ;[link] = errorSummaryLinks(res.dom)
+    assert.equal(link?.text, 'Say why the match is undone')
+    assert.equal(res.dom.querySelector(link!.href)?.closest('form')?.getAttribute('action'), `/en/console/offers/${id}/unmatch`)
+  })
+
+  it('tells the offer’s history in words, with its payments and refunds, as the inspection page does', async () => {
+    const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000014' })
+    const paymentId = await makeApprovedPayment(t.db, { offerId: id, businessId, userId: employerId, at: new Date('2026-01-10T14:55:00Z') })
+    await t.db.insertInto('offer_version').values({ offer_id: id, version: 4, section: 'job', saved_values: JSON.stringify({ workProvince: 'QC', additionalLocation: 'no', endDate: '2028-03-01' }), saved_by: employerId, saved_at: new Date('2026-01-09T15:00:00Z') }).execute()
+    await officer.get('/en/console/matching')
+    t.clock.advanceMinutes(1)
+    await officer.post('/en/console/matching', { offerNumber: 'A1000014', passportNumber: 'X1', citizenship: 'MX' })
+    t.clock.advanceMinutes(1)
+    await officer.post('/en/console/matching', { offerNumber: 'A1000014', passportNumber: 'G12345678', citizenship: 'MX' })
+    t.clock.advanceMinutes(1)
+    const refundedAt = t.clock.now()
+    await t.db.insertInto('payment_refund').values({ id: crypto.randomUUID(), payment_id: paymentId, amount_cents: 23000, status: 'succeeded', idempotency_key: `refund-${paymentId}`, reason: 'work_permit_refused', created_at: refundedAt, completed_at: refundedAt }).execute()
+
+    const history = async (lang: string) => {
+      const page = await officer.get(`/${lang}/console/offers/${id}`)
+      return { page, rows: page.dom.querySelectorAll('table').at(-1)!.querySelectorAll('tbody tr').map((tr) => tr.querySelectorAll('td').slice(1).map((td) => text(td))) }
+    }
+    const en = await history('en')
+    assert.deepEqual(
+      en.rows.map((r) => r[1]),
+      ['Offer section saved', 'Payment of the fee started', 'Fee paid', 'Match of an offer refused', 'Offer matched to a work permit application', 'Fee refunded'],
+    )
+    assert.deepEqual(en.rows[0], ['employer.match', 'Offer section saved', 'Job, version 4: Work address: province or territory “Quebec”; Will the worker also work at another location? “No”; End date “2028-03-01”'])
+    assert.match(en.rows[2]![2]!, /^EC-2026-\d+; \$230\.00$/)
+    assert.equal(en.rows[3]![2], 'did not agree: Passport number; from 127.0.0.1')
+    assert.doesNotMatch(en.page.body, /offer\.(section_saved|match_refused|matched)|workProvince|payment\.approved|refund\.succeeded/, 'no codes')
+    const fr = await history('fr')
+    assert.deepEqual(fr.rows[0], ['employer.match', 'Section d’une offre enregistrée', 'Emploi, version 4 : Adresse du lieu de travail : province ou territoire « Québec »; Le travailleur travaillera-t-il aussi à un autre endroit? « Non »; Date de fin « 2028-03-01 »'])
+    assert.equal(fr.rows.at(-1)![1], 'Frais remboursés')
   })
 
   it('is the console: employers are refused, drafts and unknown offers are not found', async () => {

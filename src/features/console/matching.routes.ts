@@ -11,10 +11,11 @@ import { formErrors, zodFormErrors } from '../../ui/form-errors.ts'
 import { requireStaff } from '../auth/guards.ts'
 import { correctOffer, type CorrectionProblem } from './corrections.service.ts'
 import * as repo from './matching.repository.ts'
-import { matchApplication, recordDecision, retryRefund, unmatchOffer, type MatchProblem, type Refunder } from './matching.service.ts'
-import { matchingView, offerDetailView, type OfferDetail, type OfferForms } from './matching.views.ts'
+import { loadDossierOffers } from './inspection.service.ts'
+import { feeStanding, matchApplication, recordDecision, retryRefund, unmatchOffer, type MatchProblem, type Refunder } from './matching.service.ts'
+import { confirmRefusalView, matchingView, offerDetailView, type OfferDetail, type OfferForms } from './matching.views.ts'
 import { compactKey } from './search.keys.ts'
-import { CORRECTION_FIELDS, correctionForm, DECISION_FIELDS, decisionForm, MATCH_FIELDS, matchForm, unmatchForm } from './work.schema.ts'
+import { CORRECTION_FIELDS, correctionForm, DECISION_FIELDS, decisionForm, MATCH_FIELDS, matchForm, UNMATCH_FIELDS, unmatchForm } from './work.schema.ts'
 
 export interface WorkDeps {
   db: Db
@@ -39,6 +40,10 @@ function problemMessage(t: FastifyRequest['t'], p: MatchProblem, offerNumber: st
       return [p.field, t('consoleWork.matching.errOfferNumberUnknown', { offerNumber })]
     case 'status':
       return [p.field, t(p.status === 'matched' ? 'consoleWork.matching.errStatusMatched' : p.status === 'withdrawn' ? 'consoleWork.matching.errStatusWithdrawn' : 'consoleWork.matching.errStatusNotSubmitted', { offerNumber })]
+    case 'feeOwed':
+      return [p.field, t('consoleWork.matching.errFeeOwed', { offerNumber })]
+    case 'feeUnderReview':
+      return [p.field, t('consoleWork.matching.errFeeUnderReview', { offerNumber })]
     case 'unknownCountry':
       return [p.field, t('consoleWork.matching.errCitizenshipUnknown')]
     case 'differs':
@@ -85,7 +90,7 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
   const loadDetail = async (id: string): Promise<OfferDetail> => {
     const offer = isUuid(id) ? await repo.findOfferById(db, id) : undefined
     if (!offer || offer.status === 'draft') throw new NotFoundError()
-    const [business, fee, match, decision, corrections, history] = await Promise.all([
+    const [business, payment, match, decision, corrections, [dossier]] = await Promise.all([
       db.selectFrom('business').select(['id', 'legal_name', 'business_number', 'employer_number']).where('id', '=', offer.business_id).executeTakeFirstOrThrow(),
       repo.feePaymentOf(db, offer.id),
       db
@@ -97,17 +102,10 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
         .executeTakeFirst(),
       db.selectFrom('work_permit_decision as d').innerJoin('app_user as u', 'u.id', 'd.decided_by').selectAll('d').select('u.username as decided_by_name').where('d.offer_id', '=', offer.id).executeTakeFirst(),
       repo.correctionsOf(db, [offer.id]),
-      db
-        .selectFrom('audit_event')
-        .select(['occurred_at', 'actor_label', 'action'])
-        .where('business_id', '=', offer.business_id)
-        .where('object_id', '=', offer.id)
-        .orderBy('occurred_at')
-        .orderBy('id')
-        .limit(500)
-        .execute(),
+      // The offer's history as the inspection dossier tells it (one source for both pages).
+      loadDossierOffers(db, offer.business_id, [offer.id]),
     ])
-    return { offer, business, fee, match, decision, corrections, history }
+    return { offer, business, fee: feeStanding(offer, payment), match, decision, corrections, history: dossier?.events ?? [] }
   }
 
   const DONE: Record<string, MessageKey> = { unmatched: 'consoleWork.offer.unmatched', corrected: 'consoleWork.offer.corrected' }
@@ -155,12 +153,12 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
     const { t, lang } = request
     const { id } = request.params as { id: string }
     if (!isUuid(id)) throw new NotFoundError()
-    const values = text(request.body, ['reason'])
+    const values = text(request.body, UNMATCH_FIELDS)
     const parsed = unmatchForm.safeParse(request.body ?? {})
-    if (!parsed.success) return detailPage(request, reply, id, { unmatch: { values, errors: zodFormErrors(t, parsed.error, {}, ['reason']) } }, 400)
-    const result = await unmatchOffer(db, id, parsed.data.reason, staffActor(request, officer), clock.now())
+    if (!parsed.success) return detailPage(request, reply, id, { unmatch: { values, errors: zodFormErrors(t, parsed.error, {}, UNMATCH_FIELDS) } }, 400)
+    const result = await unmatchOffer(db, id, parsed.data.unmatchReason, staffActor(request, officer), clock.now())
     if (result !== 'unmatched') {
-      return detailPage(request, reply, id, { unmatch: { values, errors: formErrors([['reason', t(result === 'decided' ? 'consoleWork.offer.errDecidedCannotUnmatch' : 'consoleWork.offer.errNotMatched')]]) } }, 409)
+      return detailPage(request, reply, id, { unmatch: { values, errors: formErrors([['unmatchReason', t(result === 'decided' ? 'consoleWork.offer.errDecidedCannotUnmatch' : 'consoleWork.offer.errNotMatched')]]) } }, 409)
     }
     return reply.redirect(`/${lang}/console/offers/${id}?done=unmatched`, 303)
   })
@@ -182,6 +180,22 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
       const yearAgo = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`
       const yearAhead = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`
       if (v.firstDay < yearAgo || v.firstDay > yearAhead) return detailPage(request, reply, id, { decision: { values, errors: formErrors([['firstDay', t('consoleWork.offer.errFirstDayRange')]]) } }, 400)
+    }
+    if (v.outcome === 'refused') {
+      // A refusal tells the employer and refunds the fee: it is confirmed on a page of its own first (no script needed).
+      const answer = (request.body as Record<string, unknown> | undefined)?.confirm
+      if (answer === 'no') return detailPage(request, reply, id, { decision: { values } })
+      if (answer !== 'yes') {
+        const d = await loadDetail(id)
+        if (d.offer.status === 'matched' && !d.decision) {
+          const title = t('consoleWork.offer.confirmRefusalTitle', { offerNumber: d.offer.offer_number ?? '' })
+          return reply.page({
+            title,
+            breadcrumbs: [...crumbs(request), { text: t('consoleWork.offer.title', { offerNumber: d.offer.offer_number ?? '—' }), href: `/${lang}/console/offers/${id}` }],
+            body: confirmRefusalView(t, lang, reply.csrfToken(), d, v.note),
+          })
+        }
+      }
     }
     const input = v.outcome === 'issued' ? { outcome: 'issued' as const, firstDay: v.firstDay, note: v.note } : { outcome: 'refused' as const, note: v.note }
     const result = await recordDecision(db, deps.payments, id, input, staffActor(request, officer), now)

@@ -1,10 +1,11 @@
 import type { Db } from '../../db/connect.ts'
-import { audit, type Actor } from '../../platform/audit.ts'
+import { audit, type Actor, type DbOrTrx } from '../../platform/audit.ts'
 import { notifyUser } from '../notifications/notify.ts'
 import type { RefundResult } from '../payment/payment.service.ts'
 import type { RefundReason } from '../payment/payment.views.ts'
 import type { Answers, OfferStatus } from '../offers/offers.tables.ts'
 import * as repo from './matching.repository.ts'
+import type { ConsoleOffer } from './matching.repository.ts'
 import { citizenshipCode, compactKey, OFFER_NUMBER, passportKey } from './search.keys.ts'
 import type { RefundOutcome } from './console.tables.ts'
 
@@ -24,6 +25,7 @@ export interface ApplicationDetails {
 export type MatchProblem =
   | { field: 'offerNumber'; kind: 'required' | 'format' | 'unknown' }
   | { field: 'offerNumber'; kind: 'status'; status: OfferStatus }
+  | { field: 'offerNumber'; kind: 'feeOwed' | 'feeUnderReview' }
   | { field: 'passportNumber'; kind: 'required' | 'differs' }
   | { field: 'citizenship'; kind: 'required' | 'unknownCountry' | 'differs' }
 
@@ -52,6 +54,41 @@ export function compareWithOffer(offer: { status: OfferStatus; answers: Answers 
   return problems
 }
 
+/**
+ * Where an offer's employer compliance fee stands. A pending offer is submitted and paid, or
+ * exempt; an exemption the employer claimed is submitted at once for an officer to review, and
+ * a refused one leaves the offer pending with the fee owed until the employer pays it.
+ */
+export type FeeStanding =
+  | { kind: 'paid' | 'refunded'; amountCents: number; receipt: string | null }
+  /** An officer accepted the exemption claimed. */
+  | { kind: 'exempt' }
+  /** An exemption is claimed and not decided yet. */
+  | { kind: 'underReview' }
+  /** The exemption claimed was refused and the fee is not paid. */
+  | { kind: 'owed' }
+  /** Nothing was charged (the fee was zero when the offer was submitted). */
+  | { kind: 'none' }
+
+export function feeStanding(
+  offer: Pick<ConsoleOffer, 'fee_exemption' | 'needs_review' | 'fee_review_decision'>,
+  payment: { status: string; amount_cents: number; receipt_number: string | null } | undefined,
+): FeeStanding {
+  if (payment) return { kind: payment.status === 'refunded' ? 'refunded' : 'paid', amountCents: payment.amount_cents, receipt: payment.receipt_number }
+  if (!offer.fee_exemption) return { kind: 'none' }
+  if (offer.fee_review_decision === 'accepted') return { kind: 'exempt' }
+  return offer.fee_review_decision === 'refused' ? { kind: 'owed' } : { kind: 'underReview' }
+}
+
+/** Why a pending offer cannot be matched because of its fee, if it cannot. */
+async function feeProblem(db: DbOrTrx, offer: ConsoleOffer): Promise<MatchProblem | undefined> {
+  if (offer.status !== 'pending') return undefined
+  const standing = feeStanding(offer, await repo.feePaymentOf(db, offer.id))
+  if (standing.kind === 'owed') return { field: 'offerNumber', kind: 'feeOwed' }
+  if (standing.kind === 'underReview') return { field: 'offerNumber', kind: 'feeUnderReview' }
+  return undefined
+}
+
 export type MatchResult = { kind: 'matched'; offerId: string } | { kind: 'mismatch'; problems: MatchProblem[]; offerId?: string }
 
 export interface ConsoleDeps {
@@ -70,12 +107,18 @@ export async function matchApplication(db: Db, input: ApplicationDetails, office
     const rest = compareWithOffer({ status: 'pending', answers: {} }, input).filter((p) => p.kind === 'required' || p.kind === 'unknownCountry')
     return { kind: 'mismatch', problems: [{ field: 'offerNumber', kind: 'unknown' }, ...rest] }
   }
-  const problems = compareWithOffer(offer, input)
+  // An offer whose fee is owed (or whose exemption is not decided yet) is not submitted and paid: it waits.
+  const fee = await feeProblem(db, offer)
+  const problems = [...(fee ? [fee] : []), ...compareWithOffer(offer, input)]
   if (problems.length) {
     await audit(db, officer, now, { action: 'offer.match_refused', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { elements: problems.map((p) => p.field) } })
     return { kind: 'mismatch', problems, offerId: offer.id }
   }
   return db.transaction().execute(async (trx): Promise<MatchResult> => {
+    // Checked again under the offer's lock: an exemption refused a moment ago is seen here.
+    const locked = await repo.lockOffer(trx, offer.id)
+    const feeNow = locked && (await feeProblem(trx, locked))
+    if (feeNow) return { kind: 'mismatch', problems: [feeNow], offerId: offer.id }
     if (!(await repo.markMatched(trx, offer.id, now))) {
       const current = (await repo.findOfferById(trx, offer.id))!
       return { kind: 'mismatch', problems: [{ field: 'offerNumber', kind: 'status', status: current.status }], offerId: offer.id }

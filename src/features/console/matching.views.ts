@@ -5,9 +5,11 @@ import { button, csrfField, notice, radios, summaryList, textarea, textInput } f
 import type { FormErrors } from '../../ui/form-errors.ts'
 import { exemptionByCode, exemptionLabel } from '../reference/exemption-codes.ts'
 import { countryName, provinceName } from '../reference/lists.ts'
-import { formatMoney } from '../reference/validators.ts'
+import { formatBusinessNumber, formatMoney } from '../reference/validators.ts'
 import type { OfferCorrection, RefundOutcome, WorkPermitDecision } from './console.tables.ts'
+import { eventDetail, eventKindText, type DossierEvent } from './inspection.service.ts'
 import type { ConsoleOffer } from './matching.repository.ts'
+import type { FeeStanding } from './matching.service.ts'
 
 export function matchingView(t: Translate, lang: Lang, token: string, values: Record<string, string>, errors?: FormErrors, mismatch?: { offerId?: string; offerNumber?: string }): Html {
   return html`<h1>${t('consoleWork.matching.title')}</h1>
@@ -25,11 +27,12 @@ ${button({ text: t('consoleWork.matching.submit'), preventDoubleClick: true })}
 export interface OfferDetail {
   offer: ConsoleOffer
   business: { id: string; legal_name: string; business_number: string; employer_number: string }
-  fee?: { status: string; amount_cents: number; receipt_number: string | null }
+  fee: FeeStanding
   match?: { matched_at: Date; matched_by: string }
   decision?: WorkPermitDecision & { decided_by_name: string }
   corrections: Array<OfferCorrection & { corrected_by_name: string }>
-  history: Array<{ occurred_at: Date; actor_label: string; action: string }>
+  /** The offer's history, as the inspection dossier tells it. */
+  history: DossierEvent[]
 }
 
 export interface OfferForms {
@@ -53,11 +56,7 @@ export function offerDetailView(t: Translate, lang: Lang, timeZone: string, d: O
   const citizenship = answer(offer, 'worker', 'citizenship')
   const province = answer(offer, 'job', 'workProvince')
   const base = `/${lang}/console/offers/${offer.id}`
-  const fee = d.fee
-    ? d.fee.status === 'refunded'
-      ? t('consoleWork.offer.feeRefunded', { amount: formatMoney(d.fee.amount_cents, lang), receipt: d.fee.receipt_number ?? '' })
-      : t('consoleWork.offer.feePaid', { amount: formatMoney(d.fee.amount_cents, lang), receipt: d.fee.receipt_number ?? '' })
-    : t('consoleWork.offer.feeNone')
+  const fee = feeText(t, lang, offer.id, d.fee)
   const refundNote = f.refund ?? d.decision?.refund_outcome ?? undefined
   return html`<h1>${t('consoleWork.offer.title', { offerNumber: offer.offer_number ?? '—' })}</h1>
 ${f.done ? notice({ kind: 'success', title: f.done }) : ''}
@@ -65,7 +64,7 @@ ${refundNote && d.decision?.outcome === 'refused' ? notice({ kind: refundNote ==
 <h2>${t('consoleWork.offer.summary')}</h2>
 ${summaryList([
   { key: t('consoleWork.search.status'), value: t(`consoleWork.status.${offer.status}`) },
-  { key: t('consoleWork.search.employer'), value: html`<a href="/${lang}/console/employers/${d.business.id}">${d.business.legal_name}</a> (${d.business.business_number}, ${d.business.employer_number})` },
+  { key: t('consoleWork.search.employer'), value: html`<a href="/${lang}/console/employers/${d.business.id}">${d.business.legal_name}</a> (${formatBusinessNumber(d.business.business_number)}, ${d.business.employer_number})` },
   { key: t('consoleWork.search.worker'), value: offer.worker_name },
   { key: t('consoleWork.offer.dateOfBirth'), value: answer(offer, 'worker', 'dateOfBirth') },
   { key: t('consoleWork.offer.citizenship'), value: countryName(citizenship, lang) ?? citizenship },
@@ -83,7 +82,7 @@ ${
   offer.status === 'matched' && !d.decision
     ? html`<form method="post" action="${base}/unmatch" novalidate>
 ${csrfField(f.token)}
-${textInput({ t, name: 'reason', label: t('consoleWork.offer.unmatchReason'), hint: t('consoleWork.offer.unmatchReasonHint'), value: f.unmatch?.values.reason, required: true, error: f.unmatch?.errors?.fields.reason })}
+${textInput({ t, name: 'unmatchReason', label: t('consoleWork.offer.unmatchReason'), hint: t('consoleWork.offer.unmatchReasonHint'), value: f.unmatch?.values.unmatchReason, required: true, error: f.unmatch?.errors?.fields.unmatchReason })}
 ${button({ text: t('consoleWork.offer.unmatch'), variant: 'secondary' })}
 </form>`
     : ''
@@ -142,8 +141,44 @@ ${button({ text: t('consoleWork.offer.correct'), variant: 'secondary' })}
 <h2>${t('consoleWork.offer.historyTitle')}</h2>
 <div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
 <caption class="visually-hidden">${t('consoleWork.offer.historyTitle')}</caption>
-<thead><tr><th scope="col">${t('consoleWork.offer.when')}</th><th scope="col">${t('consoleWork.offer.who')}</th><th scope="col">${t('consoleWork.offer.what')}</th></tr></thead>
-<tbody>${d.history.map((h) => html`<tr><td>${formatInZone(lang, h.occurred_at, timeZone, 'precise')}</td><td>${h.actor_label}</td><td>${h.action}</td></tr>`)}</tbody>
+<thead><tr><th scope="col">${t('consoleWork.offer.when')}</th><th scope="col">${t('consoleWork.offer.who')}</th><th scope="col">${t('consoleWork.offer.what')}</th><th scope="col">${t('consoleWork.offer.details')}</th></tr></thead>
+<tbody>${d.history.map((e) => html`<tr><td>${formatInZone(lang, e.at, timeZone, 'precise')}</td><td>${e.actor}</td><td>${eventKindText(lang, e.kind)}</td><td>${eventDetail(lang, e)}</td></tr>`)}</tbody>
 </table></div>`
+}
+
+/** The compliance fee in words: paid, refunded, exempt, waiting for the exemption's review, owed, or none charged. */
+function feeText(t: Translate, lang: Lang, offerId: string, fee: FeeStanding): Html | string {
+  switch (fee.kind) {
+    case 'paid':
+    case 'refunded':
+      return t(fee.kind === 'paid' ? 'consoleWork.offer.feePaid' : 'consoleWork.offer.feeRefunded', { amount: formatMoney(fee.amountCents, lang), receipt: fee.receipt ?? '' })
+    case 'none':
+      return t('consoleWork.offer.feeNone')
+    default: {
+      const words = t(fee.kind === 'owed' ? 'consoleWork.offer.feeOwed' : fee.kind === 'exempt' ? 'consoleWork.offer.feeExempt' : 'consoleWork.offer.feeUnderReview')
+      return html`${fee.kind === 'owed' ? html`<strong>${words}</strong>` : words} (<a href="/${lang}/console/fee-exemptions/${offerId}">${t('consoleWork.offer.feeReviewLink')}</a>)`
+    }
+  }
+}
+
+/** Before a refusal is recorded: what it does (tells the employer, refunds the fee), with Yes and No. */
+export function confirmRefusalView(t: Translate, lang: Lang, token: string, d: OfferDetail, note: string): Html {
+  const offerNumber = d.offer.offer_number ?? ''
+  return html`<h1>${t('consoleWork.offer.confirmRefusalTitle', { offerNumber })}</h1>
+${summaryList([
+  { key: t('consoleWork.search.employer'), value: d.business.legal_name },
+  { key: t('consoleWork.search.worker'), value: d.offer.worker_name },
+  { key: t('consoleWork.offer.fee'), value: feeText(t, lang, d.offer.id, d.fee) },
+  ...(note ? [{ key: t('consoleWork.offer.note'), value: note }] : []),
+])}
+<p>${d.fee.kind === 'paid' ? t('consoleWork.offer.confirmRefusalRefund', { amount: formatMoney(d.fee.amountCents, lang), receipt: d.fee.receipt ?? '' }) : t('consoleWork.offer.confirmRefusalNoRefund')}</p>
+<p>${t('consoleWork.offer.confirmRefusalFinal')}</p>
+<form method="post" action="/${lang}/console/offers/${d.offer.id}/decision" class="button-group">
+${csrfField(token)}
+<input type="hidden" name="outcome" value="refused">
+<input type="hidden" name="note" value="${note}">
+${button({ text: t('consoleWork.offer.confirmRefusalYes'), name: 'confirm', value: 'yes', variant: 'danger', preventDoubleClick: true })}
+${button({ text: t('consoleWork.offer.confirmRefusalNo'), name: 'confirm', value: 'no', variant: 'secondary' })}
+</form>`
 }
 

@@ -4,6 +4,7 @@ import { html, type Html } from '../../platform/html.ts'
 import { button, radios, textInput } from '../../ui/components.ts'
 import type { FormErrors } from '../../ui/form-errors.ts'
 import { provinceName } from '../reference/lists.ts'
+import { formatBusinessNumber } from '../reference/validators.ts'
 import type { EmployerHit, OfferHit } from './search.repository.ts'
 
 export interface SearchModel {
@@ -43,7 +44,7 @@ ${
             html`<th scope="col">${t('consoleWork.search.legalName')}</th><th scope="col">${t('consoleWork.search.businessNumber')}</th><th scope="col">${t('consoleWork.search.employerNumber')}</th><th scope="col">${t('consoleWork.search.operatingName')}</th><th scope="col">${t('consoleWork.search.province')}</th>`,
             m.employers.map(
               (e) =>
-                html`<tr><td><a href="/${lang}/console/employers/${e.id}">${e.legal_name}</a></td><td>${e.business_number}</td><td>${e.employer_number}</td><td>${e.operating_name}</td><td>${provinceName(e.province, lang) ?? e.province}</td></tr>`,
+                html`<tr><td><a href="/${lang}/console/employers/${e.id}">${e.legal_name}</a></td><td>${formatBusinessNumber(e.business_number)}</td><td>${e.employer_number}</td><td>${e.operating_name}</td><td>${provinceName(e.province, lang) ?? e.province}</td></tr>`,
             ),
           )
         : tableWrap(

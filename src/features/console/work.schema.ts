@@ -21,9 +21,12 @@ export const matchForm = z.object({
 })
 export const MATCH_FIELDS = ['offerNumber', 'passportNumber', 'citizenship'] as const
 
+/** `unmatchReason`, not `reason`: the correction form on the same page has a reason too, and ids must differ. */
 export const unmatchForm = z.object({
-  reason: str.pipe(z.string().trim().min(1, 'consoleWork.offer.errUnmatchReason').max(500, 'consoleWork.offer.errReasonLong')),
+  unmatchReason: str.pipe(z.string().trim().min(1, 'consoleWork.offer.errUnmatchReason').max(500, 'consoleWork.offer.errReasonLong')),
 })
+
+export const UNMATCH_FIELDS = ['unmatchReason'] as const
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 export function isRealDate(v: string): boolean {

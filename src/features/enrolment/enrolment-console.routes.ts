@@ -9,6 +9,7 @@ import { fullName, joinedFullName } from '../auth/users.repository.ts'
 import { requireStaff } from '../auth/guards.ts'
 import { findUserById } from '../auth/users.repository.ts'
 import { provinceName } from '../reference/lists.ts'
+import { formatBusinessNumber, formatStoredPhone } from '../reference/validators.ts'
 import { decisionSchema, REFUSAL_REASONS } from './enrolment.schema.ts'
 import { enrolmentQueue, findRequest } from './enrolment.repository.ts'
 import type { EnrolmentDeps } from './enrolment.routes.ts'
@@ -53,7 +54,7 @@ ${
 <thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.console.submitted')}</th><th scope="col">${t('enrolment.console.requester')}</th>${decided ? decisionHeadings(t) : ''}</tr></thead>
 <tbody>${rows.map(
         (r) =>
-          html`<tr><td><a href="/${lang}/console/enrolments/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${formatDateTime(lang, r.submitted_at, deps.timeZone)}</td><td>${r.requester}</td>${
+          html`<tr><td><a href="/${lang}/console/enrolments/${r.id}">${r.legal_name}</a></td><td>${formatBusinessNumber(r.business_number)}</td><td>${formatDateTime(lang, r.submitted_at, deps.timeZone)}</td><td>${r.requester}</td>${
             decided ? decisionCells(lang, deps.timeZone, { decider: joinedFullName(r.decider_given_name, r.decider_family_name, r.decider_username), decidedAt: r.decided_at }) : ''
           }</tr>`,
       )}</tbody></table></div>`
@@ -68,10 +69,13 @@ ${
     const requester = await findUserById(db, r.requester_user_id)
     const assignee = r.assigned_to ? await findUserById(db, r.assigned_to) : undefined
     const decider = r.decided_by ? await findUserById(db, r.decided_by) : undefined
+    // An approved request keeps saying which employer number it gave (not only the one-time notice).
+    const business = r.status === 'approved' && r.business_id ? await db.selectFrom('business').select('employer_number').where('id', '=', r.business_id).executeTakeFirst() : undefined
     // A decided request says who decided, when, and (refused) why: as the requester was told.
     const decidedRows =
       r.status === 'approved' || r.status === 'refused'
         ? [
+            ...(business ? [{ key: t('enrolment.console.employerNumber'), value: business.employer_number }] : []),
             ...(r.status === 'refused' && r.refusal_reason ? [{ key: t('enrolment.console.reason'), value: (REFUSAL_REASONS as readonly string[]).includes(r.refusal_reason) ? t(`enrolment.reasons.${r.refusal_reason as 'other'}`) : r.refusal_reason }] : []),
             ...(r.status === 'refused' && r.decision_note ? [{ key: t('enrolment.console.note'), value: r.decision_note }] : []),
             ...decisionRows(t, lang, deps.timeZone, { decider: decider && fullName(decider), decidedAt: r.decided_at }),
@@ -82,12 +86,12 @@ ${
         ? html`<h2>${t('enrolment.console.decision')}</h2>
 <p>${assignee ? t('enrolment.console.assignedTo', { name: fullName(assignee) }) : t('enrolment.console.unassigned')}</p>
 ${assignee?.id !== officer.id ? html`<form method="post" action="/${lang}/console/enrolments/${r.id}/assign">${csrfField(reply.csrfToken())}${button({ text: t('enrolment.console.assignToMe'), variant: 'secondary' })}</form>` : ''}
-<form method="post" action="/${lang}/console/enrolments/${r.id}/decision" novalidate>
+<form method="post" action="/${lang}/console/enrolments/${r.id}/decision/confirm" novalidate>
 ${csrfField(reply.csrfToken())}
 ${radios({ t, name: 'decision', label: t('enrolment.console.decision'), value: values.decision, options: [{ value: 'approve', text: t('enrolment.console.approve') }, { value: 'refuse', text: t('enrolment.console.refuse') }], error: errors?.fields.decision })}
 ${select({ t, name: 'reason', label: t('enrolment.console.reason'), value: values.reason, placeholder: '', options: REFUSAL_REASONS.map((k) => ({ value: k, text: t(`enrolment.reasons.${k}`) })), error: errors?.fields.reason })}
 ${textarea({ t, name: 'note', label: t('enrolment.console.note'), hint: t('enrolment.console.noteHint'), value: values.note, rows: 3, error: errors?.fields.note })}
-${button({ text: t('common.continue'), preventDoubleClick: true })}
+${button({ text: t('enrolment.console.recordDecision') })}
 </form>`
         : ''
     return reply.page(
@@ -103,14 +107,14 @@ ${done ? notice({ kind: 'success', title: done }) : ''}
 <p><span class="tag">${t(STATUS_LABEL[r.status as 'submitted'])}</span></p>
 ${summaryList([
   { key: t('enrolment.console.operatesInCanada'), value: r.operates_in_canada ? t('enrolment.yes') : t('enrolment.no') },
-  { key: t('enrolment.businessNumber'), value: r.business_number },
+  { key: t('enrolment.businessNumber'), value: formatBusinessNumber(r.business_number) },
   { key: t('enrolment.legalName'), value: r.legal_name },
   { key: t('enrolment.operatingName'), value: r.operating_name },
   { key: t('enrolment.street'), value: r.street },
   { key: t('enrolment.city'), value: r.city },
   { key: t('enrolment.province'), value: r.province ? provinceName(r.province, lang) : '' },
   { key: t('enrolment.postalCode'), value: r.postal_code },
-  { key: t('enrolment.phone'), value: r.phone },
+  { key: t('enrolment.phone'), value: formatStoredPhone(r.phone, lang) },
   { key: t('enrolment.console.submitted'), value: formatDateTime(lang, r.submitted_at, deps.timeZone) },
   { key: t('enrolment.console.contact'), value: requester ? `${fullName(requester)} <${requester.email ?? ''}>` : '' },
 ])}
@@ -143,6 +147,52 @@ ${decisionForm}`,
     return reply.redirect(`/${request.lang}/console/enrolments/${id}`, 303)
   })
 
+  const decisionValues = (raw: Record<string, unknown>) => Object.fromEntries(['decision', 'reason', 'note'].map((k) => [k, typeof raw[k] === 'string' ? (raw[k] as string) : '']))
+
+  // A decision is final and tells the requester: the form's button asks first, on a page of its own (no script needed).
+  scope.post('/console/enrolments/:id/decision/confirm', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { t, lang } = request
+    const { id } = request.params as { id: string }
+    if (!isUuid(id)) throw new NotFoundError()
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const values = decisionValues(raw)
+    const parsed = decisionSchema.safeParse(raw)
+    if (!parsed.success) return detail(request, reply, officer, id, zodFormErrors(t, parsed.error, { decision: 'enrolment.console.decision' }, ['decision', 'reason', 'note']), values)
+    const r = await findRequest(db, id)
+    if (!r || r.status === 'draft') throw new NotFoundError()
+    if (r.status !== 'submitted') return detail(request, reply, officer, id, { summary: [{ text: t('enrolment.console.alreadyDecided'), href: '#decision' }], fields: { decision: t('enrolment.console.alreadyDecided') } }, values)
+    const requester = await findUserById(db, r.requester_user_id)
+    const approve = parsed.data.decision === 'approve'
+    const words = { legalName: r.legal_name ?? '', requester: requester ? fullName(requester) : '' }
+    const title = approve ? t('enrolment.console.confirmApproveTitle', words) : t('enrolment.console.confirmRefuseTitle', words)
+    const reason = parsed.data.reason as (typeof REFUSAL_REASONS)[number] | undefined
+    return reply.page({
+      title,
+      breadcrumbs: [
+        { text: t('account.consoleTitle'), href: `/${lang}/console` },
+        { text: t('enrolment.console.queueTitle'), href: `/${lang}/console/enrolments` },
+        { text: t('enrolment.console.detailTitle', { legalName: r.legal_name ?? '' }), href: `/${lang}/console/enrolments/${id}` },
+      ],
+      body: html`<h1>${title}</h1>
+${summaryList([
+  { key: t('enrolment.console.decision'), value: approve ? t('enrolment.console.approve') : t('enrolment.console.refuse') },
+  ...(!approve && reason ? [{ key: t('enrolment.console.reason'), value: t(`enrolment.reasons.${reason}`) }] : []),
+  ...(!approve && parsed.data.note ? [{ key: t('enrolment.console.note'), value: parsed.data.note }] : []),
+])}
+<p>${approve ? t('enrolment.console.confirmApproveBody', words) : t('enrolment.console.confirmRefuseBody', words)}</p>
+<form method="post" action="/${lang}/console/enrolments/${id}/decision" class="button-group">
+${csrfField(reply.csrfToken())}
+<input type="hidden" name="decision" value="${values.decision}">
+<input type="hidden" name="reason" value="${values.reason}">
+<input type="hidden" name="note" value="${values.note}">
+${button({ text: approve ? t('enrolment.console.confirmApproveYes') : t('enrolment.console.confirmRefuseYes'), variant: approve ? 'primary' : 'danger', preventDoubleClick: true })}
+${button({ text: t('enrolment.console.changeDecision'), variant: 'secondary', name: 'change', value: 'yes' })}
+</form>`,
+    })
+  })
+
   scope.post('/console/enrolments/:id/decision', async (request, reply) => {
     const officer = requireStaff(request, reply)
     if (!officer) return reply
@@ -150,7 +200,9 @@ ${decisionForm}`,
     const { id } = request.params as { id: string }
     if (!isUuid(id)) throw new NotFoundError()
     const raw = (request.body ?? {}) as Record<string, unknown>
-    const values = Object.fromEntries(['decision', 'reason', 'note'].map((k) => [k, typeof raw[k] === 'string' ? (raw[k] as string) : '']))
+    const values = decisionValues(raw)
+    // "No, change the decision" on the confirmation page: the form again, as it was filled in.
+    if (raw.change === 'yes') return detail(request, reply, officer, id, undefined, values)
     const parsed = decisionSchema.safeParse(raw)
     if (!parsed.success) return detail(request, reply, officer, id, zodFormErrors(t, parsed.error, { decision: 'enrolment.console.decision' }, ['decision', 'reason', 'note']), values)
     const actor = actorFrom(request, officer)

@@ -48,7 +48,7 @@ describe('the console’s enrolment and transfer decisions: who decided, when, a
   before(async () => {
     t = await testApp({ configure: (app) => registerSignInAs(app, () => t) })
     t.clock.set(new Date('2026-03-02T17:40:00Z'))
-    for (const name of ['applicant', 'refusedOne', 'gone', 'claimant']) u[name] = await createUser(t.db, { username: name, givenName: name, familyName: 'Test' }, t.clock.now())
+    for (const name of ['applicant', 'refusedOne', 'gone', 'claimant', 'confirmer', 'sleeper', 'heir']) u[name] = await createUser(t.db, { username: name, givenName: name, familyName: 'Test' }, t.clock.now())
     u.officer = await createUser(t.db, { username: 'oscar', givenName: 'Oscar', familyName: 'Officer', role: 'officer' }, t.clock.now())
   })
   after(() => t.close())
@@ -125,5 +125,93 @@ describe('the console’s enrolment and transfer decisions: who decided, when, a
     const list = lastColumns(await officer.get('/en/console/transfers?status=refused'), `/en/console/transfers/${r.id}`)
     assert.deepEqual(list.headings, ['Decided by', 'Decided on'])
     assert.equal(list.cells[0], 'Oscar Officer')
+  })
+  it('an enrolment decision is recorded by a button that says so, after a page that asks (no script needed); the approved request keeps its employer number', async () => {
+    const id = await submitted(t, u.confirmer!, 'Est Bouleau Inc.')
+    const officer = await as(t, u.officer!)
+    const open = await officer.get(`/en/console/enrolments/${id}`)
+    const form = open.dom.querySelector(`main form[action="/en/console/enrolments/${id}/decision/confirm"]`)
+    assert.ok(form, 'the decision form asks first')
+    assert.equal(text(form.querySelector('button')), 'Record the decision')
+    assert.equal(open.dom.querySelectorAll('main button').some((b) => /^Continue$/.test(text(b))), false)
+    // The employer side's formatting: the business number in threes, the phone number punctuated.
+    assert.match(summary(open).get('Business number') ?? '', /^\d{3} \d{3} \d{3}$/)
+    assert.equal(summary(open).get('Business phone number'), '+1 613-555-0123')
+
+    const asked = await officer.post(`/en/console/enrolments/${id}/decision/confirm`, { decision: 'approve', reason: '', note: '' })
+    assert.equal(asked.status, 200)
+    assert.equal(text(asked.dom.querySelector('main h1')), 'Approve the enrolment of Est Bouleau Inc.?')
+    assert.match(text(asked.dom.querySelector('main')), /confirmer Test becomes its primary user and is told by e-mail/)
+    const yes = asked.dom.querySelector(`main form[action="/en/console/enrolments/${id}/decision"]`)
+    assert.ok(yes)
+    assert.deepEqual(yes.querySelectorAll('button').map((b) => text(b)), ['Yes, approve the enrolment', 'No, change the decision'])
+    assert.equal((await t.db.selectFrom('enrolment_request').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status, 'submitted', 'asking changes nothing')
+    const fr = await officer.post(`/fr/console/enrolments/${id}/decision/confirm`, { decision: 'refuse', reason: 'other', note: 'Boîte postale.' })
+    assert.equal(text(fr.dom.querySelector('main h1')), 'Refuser l’inscription d’Est Bouleau Inc.?')
+    assert.equal(text(fr.dom.querySelector('main form button')), 'Oui, refuser l’inscription')
+    // "No, change the decision": the form again, as it was filled in, and nothing recorded.
+    const back = await officer.post(`/en/console/enrolments/${id}/decision`, { decision: 'refuse', reason: 'other', note: 'Boîte postale.', change: 'yes' })
+    assert.equal(back.status, 200)
+    assert.equal(back.dom.querySelector('main input[name="decision"][value="refuse"]')?.getAttribute('checked'), '')
+    assert.equal(text(back.dom.querySelector('main textarea[name="note"]')), 'Boîte postale.')
+    assert.equal((await t.db.selectFrom('enrolment_request').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status, 'submitted')
+    // Errors come back on the form, before any question.
+    assert.equal((await officer.post(`/en/console/enrolments/${id}/decision/confirm`, { decision: 'refuse', reason: '', note: '' })).status, 400)
+
+    assert.equal((await officer.post(`/en/console/enrolments/${id}/decision`, { decision: 'approve', reason: '', note: '' })).status, 303)
+    const employerNumber = (await t.db.selectFrom('business').select('employer_number').where('legal_name', '=', 'Est Bouleau Inc.').executeTakeFirstOrThrow()).employer_number
+    assert.equal(summary(await officer.get(`/en/console/enrolments/${id}`)).get('Employer number'), employerNumber, 'after the one-time notice too')
+    assert.equal(summary(await officer.get(`/fr/console/enrolments/${id}`)).get('Numéro d’employeur'), employerNumber)
+    // A decided request asks nothing.
+    const again = await officer.post(`/en/console/enrolments/${id}/decision/confirm`, { decision: 'approve', reason: '', note: '' })
+    assert.match(text(again.dom.querySelector('.error-summary')), /already decided/)
+  })
+
+  it('a transfer request shows whether its primary user still signs in, can be assigned, asks before the decision, and keeps who it replaced', async () => {
+    const now = t.clock.now()
+    const b = await t.db
+      .insertInto('business')
+      .values({ business_number: bn(), legal_name: 'Nord Tremble Ltée', legal_name_key: 'nord tremble ltée', operating_name: 'Nord', street: '1 Main St', city: 'Ottawa', province: 'ON', postal_code: 'K1A 0A9', phone: '+16135550123', employer_number: 'E5200002', created_at: now, updated_at: now })
+      .returning(['id', 'business_number'])
+      .executeTakeFirstOrThrow()
+    await t.db.insertInto('business_membership').values({ business_id: b.id, user_id: u.sleeper!.id, role: 'primary', created_at: now }).execute()
+    await t.db.updateTable('app_user').set({ status: 'dormant', last_sign_in_at: new Date('2024-01-10T15:00:00Z') }).where('id', '=', u.sleeper!.id).execute()
+    await t.db.insertInto('user_dormancy').values({ user_id: u.sleeper!.id, dormant_at: new Date('2026-01-10T15:00:00Z') }).execute()
+    const r = await t.db.insertInto('primary_transfer_request').values({ business_id: b.id, requester_user_id: u.heir!.id, reason: 'The owner retired.', created_at: now }).returning('id').executeTakeFirstOrThrow()
+
+    const officer = await as(t, u.officer!)
+    const open = await officer.get(`/en/console/transfers/${r.id}`)
+    const rows = summary(open)
+    assert.equal(rows.get('Business number'), `${b.business_number.slice(0, 3)} ${b.business_number.slice(3, 6)} ${b.business_number.slice(6)}`)
+    assert.match(rows.get('Current primary user’s last sign-in') ?? '', /Jan 10, 2024/)
+    assert.equal(rows.get('Current primary user’s account'), 'Dormant since January 10, 2026')
+    assert.equal(summary(await officer.get(`/fr/console/transfers/${r.id}`)).get('Compte de l’utilisateur principal actuel'), 'Inactif depuis le 10 janvier 2026')
+    assert.match(text(open.dom.querySelector('main')), /Not assigned/)
+
+    // Assign to me, as in the other queues.
+    assert.equal((await officer.post(`/en/console/transfers/${r.id}/assign`, {})).status, 303)
+    const assigned = await officer.get(`/en/console/transfers/${r.id}`)
+    assert.match(text(assigned.dom.querySelector('main')), /Assigned to Oscar Officer/)
+    assert.equal(assigned.dom.querySelector(`form[action="/en/console/transfers/${r.id}/assign"]`), null)
+    assert.equal(text((await officer.get(`/fr/console/transfers/${r.id}`)).dom.querySelector(`main`)).includes('Attribuée à Oscar Officer'), true)
+
+    // The form's button records the decision, after a page that asks.
+    const form = assigned.dom.querySelector(`main form[action="/en/console/transfers/${r.id}/decision/confirm"]`)
+    assert.equal(text(form?.querySelector('button')), 'Record the decision')
+    const asked = await officer.post(`/en/console/transfers/${r.id}/decision/confirm`, { decision: 'approve', note: '' })
+    assert.equal(asked.status, 200)
+    assert.equal(text(asked.dom.querySelector('main h1')), 'Make the requester the primary user of Nord Tremble Ltée?')
+    assert.match(text(asked.dom.querySelector('main')), /heir Test becomes the primary user of Nord Tremble Ltée at once; sleeper Test becomes a secondary user/)
+    assert.deepEqual(asked.dom.querySelectorAll(`main form[action="/en/console/transfers/${r.id}/decision"] button`).map((x) => text(x)), ['Yes, make them the primary user', 'No, change the decision'])
+    assert.equal((await t.db.selectFrom('primary_transfer_request').select('status').where('id', '=', r.id).executeTakeFirstOrThrow()).status, 'submitted', 'asking changes nothing')
+    assert.equal((await officer.post(`/en/console/transfers/${r.id}/decision/confirm`, { decision: 'refuse', note: '' })).status, 400, 'a refusal needs its note before the question')
+
+    assert.equal((await officer.post(`/en/console/transfers/${r.id}/decision`, { decision: 'approve', note: '' })).status, 303)
+    const decided = summary(await officer.get(`/en/console/transfers/${r.id}`))
+    assert.equal(decided.get('Current primary user'), 'heir Test <heir@example.ca>')
+    assert.equal(decided.get('Former primary user (replaced)'), 'sleeper Test <sleeper@example.ca>')
+    assert.equal(summary(await officer.get(`/fr/console/transfers/${r.id}`)).get('Ancien utilisateur principal (remplacé)'), 'sleeper Test <sleeper@example.ca>')
+    const audit = await t.db.selectFrom('audit_event').select('action').where('object_id', '=', r.id).orderBy('id').execute()
+    assert.deepEqual(audit.map((a) => a.action), ['transfer.assigned', 'transfer.approved'])
   })
 })

@@ -74,6 +74,10 @@ export interface PrimaryTransferRequestTable {
   decided_at: Timestamp | null
   decision_note: string | null
   created_at: Timestamp
+  /** The primary user the approval replaced (the first, if there were several); null otherwise. */
+  former_primary_user_id: Generated<string | null>
+  /** The officer who took the request. */
+  assigned_to: Generated<string | null>
 }
 
 export interface EnrolmentTables {

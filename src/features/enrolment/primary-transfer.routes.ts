@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AppUser, SignedInUser } from '../../db/database.ts'
 import { z } from 'zod'
 import { actorFrom } from '../../platform/audit.ts'
+import { formatBusinessNumber } from '../reference/validators.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { html } from '../../platform/html.ts'
 import { button, csrfField, notice, radios, select, summaryList, textarea } from '../../ui/components.ts'
@@ -11,7 +13,7 @@ import { findUserById } from '../auth/users.repository.ts'
 import { findBusinessByNumber, findDraft } from './enrolment.repository.ts'
 import { activePrimaryUser } from '../access/access.repository.ts'
 import type { EnrolmentDeps } from './enrolment.routes.ts'
-import { decidePrimaryTransfer, requestPrimaryTransfer } from './primary-transfer.service.ts'
+import { assignPrimaryTransfer, decidePrimaryTransfer, requestPrimaryTransfer } from './primary-transfer.service.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { decisionCells, decisionHeadings, decisionRows } from '../console/decision.views.ts'
 import { formatInZone } from '../../platform/dates.ts'
@@ -111,7 +113,7 @@ ${
 <thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.transfer.requester')}</th><th scope="col">${t('enrolment.console.submitted')}</th>${decided ? decisionHeadings(t) : ''}</tr></thead>
 <tbody>${rows.map(
         (r) =>
-          html`<tr><td><a href="/${lang}/console/transfers/${r.id}">${r.legal_name}</a></td><td>${r.business_number}</td><td>${r.username}</td><td>${formatInZone(lang, r.created_at, deps.timeZone, 'listed')}</td>${
+          html`<tr><td><a href="/${lang}/console/transfers/${r.id}">${r.legal_name}</a></td><td>${formatBusinessNumber(r.business_number)}</td><td>${r.username}</td><td>${formatInZone(lang, r.created_at, deps.timeZone, 'listed')}</td>${
             decided ? decisionCells(lang, deps.timeZone, { decider: joinedFullName(r.d_given, r.d_family, r.d_username), decidedAt: r.decided_at }) : ''
           }</tr>`,
       )}</tbody></table></div>`
@@ -119,14 +121,24 @@ ${
     })
   })
 
-  const detail = async (request: FastifyRequest, reply: FastifyReply, id: string, errors?: FormErrors, done?: string) => {
-    const { t, lang } = request
+  const findTransfer = async (id: string) => {
     const r = isUuid(id) ? await db.selectFrom('primary_transfer_request').selectAll().where('id', '=', id).executeTakeFirst() : undefined
     if (!r) throw new NotFoundError()
     const business = await db.selectFrom('business').selectAll().where('id', '=', r.business_id).executeTakeFirstOrThrow()
-    const requester = await findUserById(db, r.requester_user_id)
-    const primary = await activePrimaryUser(db, business.id)
+    return { r, business, requester: await findUserById(db, r.requester_user_id) }
+  }
+
+  const detail = async (request: FastifyRequest, reply: FastifyReply, officer: SignedInUser, id: string, errors?: FormErrors, done?: string, values: Record<string, string> = {}) => {
+    const { t, lang } = request
+    const { r, business, requester } = await findTransfer(id)
+    const primaryRow = await activePrimaryUser(db, business.id)
+    // Whether the primary user still signs in, as the PIN reset pages show it: last sign-in, and dormant since when.
+    const primary = primaryRow ? await findUserById(db, primaryRow.id) : undefined
+    const dormancy = primary?.status === 'dormant' ? await db.selectFrom('user_dormancy').select('dormant_at').where('user_id', '=', primary.id).executeTakeFirst() : undefined
+    const former = r.former_primary_user_id ? await findUserById(db, r.former_primary_user_id) : undefined
     const decider = r.decided_by ? await findUserById(db, r.decided_by) : undefined
+    const assignee = r.assigned_to ? await findUserById(db, r.assigned_to) : undefined
+    const person = (u: AppUser) => `${fullName(u)} <${u.email ?? ''}>`
     return reply.page(
       {
         title: t('enrolment.transfer.consoleDetail', { legalName: business.legal_name }),
@@ -139,10 +151,17 @@ ${
 ${done ? notice({ kind: 'success', title: done }) : ''}
 <p><span class="tag">${t(STATUS_LABEL[r.status])}</span></p>
 ${summaryList([
-  { key: t('enrolment.businessNumber'), value: business.business_number },
+  { key: t('enrolment.businessNumber'), value: formatBusinessNumber(business.business_number) },
   { key: t('enrolment.employerNumber'), value: business.employer_number },
-  { key: t('enrolment.transfer.requester'), value: requester ? `${fullName(requester)} <${requester.email ?? ''}>` : '' },
-  { key: t('enrolment.transfer.currentPrimary'), value: primary ? `${fullName(primary)} <${primary.email ?? ''}>` : '' },
+  { key: t('enrolment.transfer.requester'), value: requester ? person(requester) : '' },
+  { key: t('enrolment.transfer.currentPrimary'), value: primary ? person(primary) : '' },
+  ...(primary && r.status === 'submitted'
+    ? [
+        { key: t('enrolment.transfer.lastSignIn'), value: primary.last_sign_in_at ? formatInZone(lang, primary.last_sign_in_at, deps.timeZone, 'listed') : t('enrolment.transfer.neverSignedIn') },
+        { key: t('enrolment.transfer.accountStatus'), value: primary.status === 'dormant' ? (dormancy?.dormant_at ? t('enrolment.transfer.dormant', { date: formatInZone(lang, dormancy.dormant_at, deps.timeZone, 'date') }) : t('access.statusDormant')) : t('enrolment.transfer.accountActive') },
+      ]
+    : []),
+  ...(r.status === 'approved' ? [{ key: t('enrolment.transfer.formerPrimary'), value: former ? person(former) : r.decided_at && r.former_primary_user_id === null ? t('enrolment.transfer.formerPrimaryNone') : '' }] : []),
   { key: t('enrolment.transfer.requesterReason'), value: r.reason },
   { key: t('enrolment.console.submitted'), value: formatInZone(lang, r.created_at, deps.timeZone, 'listed') },
 ])}
@@ -157,11 +176,14 @@ ${summaryList([
 }
 ${
   r.status === 'submitted'
-    ? html`<form method="post" action="/${lang}/console/transfers/${r.id}/decision" novalidate>
+    ? html`<h2>${t('enrolment.console.decision')}</h2>
+<p>${assignee ? t('enrolment.transfer.assignedTo', { name: fullName(assignee) }) : t('enrolment.transfer.unassigned')}</p>
+${assignee?.id !== officer.id ? html`<form method="post" action="/${lang}/console/transfers/${r.id}/assign">${csrfField(reply.csrfToken())}${button({ text: t('enrolment.transfer.assignToMe'), variant: 'secondary' })}</form>` : ''}
+<form method="post" action="/${lang}/console/transfers/${r.id}/decision/confirm" novalidate>
 ${csrfField(reply.csrfToken())}
-${radios({ t, name: 'decision', label: t('enrolment.console.decision'), options: [{ value: 'approve', text: t('enrolment.transfer.approve') }, { value: 'refuse', text: t('enrolment.transfer.refuse') }], error: errors?.fields.decision })}
-${textarea({ t, name: 'note', label: t('enrolment.transfer.note'), rows: 3, error: errors?.fields.note })}
-${button({ text: t('common.continue'), preventDoubleClick: true })}
+${radios({ t, name: 'decision', label: t('enrolment.console.decision'), value: values.decision, options: [{ value: 'approve', text: t('enrolment.transfer.approve') }, { value: 'refuse', text: t('enrolment.transfer.refuse') }], error: errors?.fields.decision })}
+${textarea({ t, name: 'note', label: t('enrolment.transfer.note'), value: values.note, rows: 3, error: errors?.fields.note })}
+${button({ text: t('enrolment.transfer.recordDecision') })}
 </form>`
     : ''
 }`,
@@ -171,10 +193,70 @@ ${button({ text: t('common.continue'), preventDoubleClick: true })}
   }
 
   scope.get('/console/transfers/:id', async (request, reply) => {
-    if (!requireStaff(request, reply)) return reply
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
     const q = request.query as Record<string, unknown>
     const done = q.done === 'approved' ? request.t('enrolment.transfer.approved') : q.done === 'refused' ? request.t('enrolment.transfer.refused') : undefined
-    return detail(request, reply, (request.params as { id: string }).id, undefined, done)
+    return detail(request, reply, officer, (request.params as { id: string }).id, undefined, done)
+  })
+
+  scope.post('/console/transfers/:id/assign', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { id } = request.params as { id: string }
+    if (!isUuid(id)) throw new NotFoundError()
+    await assignPrimaryTransfer(db, id, actorFrom(request, officer), clock.now())
+    return reply.redirect(`/${request.lang}/console/transfers/${id}`, 303)
+  })
+
+  /** The decision as typed, or the error that sends the officer back to the form. */
+  const readDecision = (request: FastifyRequest) => {
+    const { t } = request
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const decision = raw.decision
+    const note = typeof raw.note === 'string' ? raw.note.trim().slice(0, 2000) : ''
+    const values = { decision: typeof decision === 'string' ? decision : '', note: typeof raw.note === 'string' ? raw.note : '' }
+    if (decision !== 'approve' && decision !== 'refuse') return { values, errors: formErrors([['decision', t('validation.chooseOne', { field: t('enrolment.console.decision') })]]) }
+    if (decision === 'refuse' && !note) return { values, errors: formErrors([['note', t('enrolment.transfer.errNote')]]) }
+    return { values, decision: decision as 'approve' | 'refuse', note, change: raw.change === 'yes' }
+  }
+
+  // A decision is final and tells the people concerned: the form's button asks first, on a page of its own (no script needed).
+  scope.post('/console/transfers/:id/decision/confirm', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { t, lang } = request
+    const { id } = request.params as { id: string }
+    if (!isUuid(id)) throw new NotFoundError()
+    const read = readDecision(request)
+    if (!read.decision) return detail(request, reply, officer, id, read.errors, undefined, read.values)
+    const { r, business, requester } = await findTransfer(id)
+    if (r.status !== 'submitted') return detail(request, reply, officer, id, formErrors([['decision', t('enrolment.transfer.decided')]]), undefined, read.values)
+    const primary = await activePrimaryUser(db, business.id)
+    const approve = read.decision === 'approve'
+    const words = { legalName: business.legal_name, requester: requester ? fullName(requester) : '', primary: primary ? fullName(primary) : '' }
+    const title = approve ? t('enrolment.transfer.confirmApproveTitle', words) : t('enrolment.transfer.confirmRefuseTitle', words)
+    return reply.page({
+      title,
+      breadcrumbs: [
+        { text: t('account.consoleTitle'), href: `/${lang}/console` },
+        { text: t('enrolment.transfer.consoleTitle'), href: `/${lang}/console/transfers` },
+        { text: t('enrolment.transfer.consoleDetail', { legalName: business.legal_name }), href: `/${lang}/console/transfers/${id}` },
+      ],
+      body: html`<h1>${title}</h1>
+${summaryList([
+  { key: t('enrolment.console.decision'), value: approve ? t('enrolment.transfer.approve') : t('enrolment.transfer.refuse') },
+  ...(read.note ? [{ key: t('enrolment.transfer.note'), value: read.note }] : []),
+])}
+<p>${approve ? (primary && primary.id !== requester?.id ? t('enrolment.transfer.confirmApproveBody', words) : t('enrolment.transfer.confirmApproveBodyNoPrimary', words)) : t('enrolment.transfer.confirmRefuseBody', words)}</p>
+<form method="post" action="/${lang}/console/transfers/${id}/decision" class="button-group">
+${csrfField(reply.csrfToken())}
+<input type="hidden" name="decision" value="${read.values.decision}">
+<input type="hidden" name="note" value="${read.values.note}">
+${button({ text: approve ? t('enrolment.transfer.confirmApproveYes') : t('enrolment.transfer.confirmRefuseYes'), variant: approve ? 'primary' : 'danger', preventDoubleClick: true })}
+${button({ text: t('enrolment.transfer.changeDecision'), variant: 'secondary', name: 'change', value: 'yes' })}
+</form>`,
+    })
   })
 
   scope.post('/console/transfers/:id/decision', async (request, reply) => {
@@ -183,13 +265,13 @@ ${button({ text: t('common.continue'), preventDoubleClick: true })}
     const { t, lang } = request
     const { id } = request.params as { id: string }
     if (!isUuid(id)) throw new NotFoundError()
-    const raw = (request.body ?? {}) as Record<string, unknown>
-    const decision = raw.decision
-    const note = typeof raw.note === 'string' ? raw.note.trim().slice(0, 2000) : ''
-    if (decision !== 'approve' && decision !== 'refuse') return detail(request, reply, id, formErrors([['decision', t('validation.chooseOne', { field: t('enrolment.console.decision') })]]))
-    if (decision === 'refuse' && !note) return detail(request, reply, id, formErrors([['note', t('enrolment.transfer.errNote')]]))
+    const read = readDecision(request)
+    // "No, change the decision" on the confirmation page: the form again, as it was filled in.
+    if ((request.body as Record<string, unknown> | undefined)?.change === 'yes') return detail(request, reply, officer, id, undefined, undefined, read.values)
+    if (!read.decision) return detail(request, reply, officer, id, read.errors, undefined, read.values)
+    const { decision, note } = read
     const result = await decidePrimaryTransfer(db, { requestId: id, approve: decision === 'approve', note, actor: actorFrom(request, officer), now: clock.now() })
-    if (result.kind === 'decided') return detail(request, reply, id, formErrors([['decision', t('enrolment.transfer.decided')]]))
+    if (result.kind === 'decided') return detail(request, reply, officer, id, formErrors([['decision', t('enrolment.transfer.decided')]]))
     return reply.redirect(`/${lang}/console/transfers/${id}?done=${decision === 'approve' ? 'approved' : 'refused'}`, 303)
   })
 }

@@ -23,6 +23,14 @@ export async function requestPrimaryTransfer(db: Db, input: { businessId: string
   }
 }
 
+/** An officer takes an open request ("Assign to me"), as in the other queues. */
+export async function assignPrimaryTransfer(db: Db, id: string, actor: Actor, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const taken = await trx.updateTable('primary_transfer_request').set({ assigned_to: actor.userId }).where('id', '=', id).where('status', '=', 'submitted').returning('business_id').executeTakeFirst()
+    if (taken) await audit(trx, actor, now, { action: 'transfer.assigned', businessId: taken.business_id, objectType: 'primary_transfer_request', objectId: id })
+  })
+}
+
 export type TransferDecision = { kind: 'done' } | { kind: 'decided' }
 
 /**
@@ -63,6 +71,8 @@ export async function decidePrimaryTransfer(db: Db, input: { requestId: string; 
       .where('user_id', '!=', requester.id)
       .returning('user_id')
       .execute()
+    // The record keeps who was replaced: the business's primary user is now the requester.
+    if (previous[0]) await trx.updateTable('primary_transfer_request').set({ former_primary_user_id: previous[0].user_id }).where('id', '=', request.id).execute()
     const promoted = await trx
       .updateTable('business_membership')
       .set({ role: 'primary', branch_id: null })

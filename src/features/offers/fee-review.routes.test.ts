@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testApp, type TestApp } from '../../../tests/helpers/app.ts'
-import { makeBusiness, makeOffer } from '../../../tests/helpers/console-fixtures.ts'
+import { businessNumber, makeBusiness, makeOffer } from '../../../tests/helpers/console-fixtures.ts'
 import { errorSummaryLinks, TestClient, text } from '../../../tests/helpers/http.ts'
 import { registerSignInAs, signInAs } from '../../../tests/helpers/sign-in-as.ts'
 import { createUser } from '../../../tests/helpers/users.ts'
@@ -11,13 +11,14 @@ describe('fee exemption review (console): a decision that comes second', () => {
   let first: TestClient
   let second: TestClient
   let offerId: string
+  let businessId: string
   before(async () => {
     t = await testApp({ configure: (app) => registerSignInAs(app, () => t) })
     t.clock.set('2026-11-23T15:00:00Z')
-    const a = await createUser(t.db, { username: 'officer.first', role: 'officer' })
+    const a = await createUser(t.db, { username: 'officer.first', role: 'officer', givenName: 'Aline', familyName: 'Premier' })
     const b = await createUser(t.db, { username: 'officer.second', role: 'officer' })
     const boss = await createUser(t.db, { username: 'employer.exempt' })
-    const businessId = await makeBusiness(t.db, { eight: '12345678', legalName: 'Mission diplomatique' })
+    businessId = await makeBusiness(t.db, { eight: '12345678', legalName: 'Mission diplomatique' })
     offerId = await makeOffer(t.db, { businessId, userId: boss.id, offerNumber: 'A7000001' })
     await t.db.updateTable('offer').set({ fee_exemption: 'employer', needs_review: true }).where('id', '=', offerId).execute()
     first = new TestClient(t.app)
@@ -44,21 +45,35 @@ describe('fee exemption review (console): a decision that comes second', () => {
     const res = await second.post(`/en/console/fee-exemptions/${offerId}/decision`, { decision: 'refused', reason: 'No proof.' })
     assert.equal(res.status, 409)
     assert.equal(text(res.dom.querySelector('#notice-warning-title')), 'This fee exemption was already decided: your decision was not recorded')
-    assert.equal(text(res.dom.querySelector('[aria-labelledby="notice-warning-title"] .notice-body')), 'officer.first recorded “Exemption accepted” on November 23, 2026 at 10:00 a.m. Nothing was changed.')
+    assert.equal(text(res.dom.querySelector('[aria-labelledby="notice-warning-title"] .notice-body')), 'Aline Premier recorded “Exemption accepted” on November 23, 2026 at 10:00 a.m. Nothing was changed.')
     assert.equal(res.dom.querySelector('form[action$="/decision"]'), null, 'no form to decide again')
     assert.deepEqual(await row(), { needs_review: false, fee_review_decision: 'accepted', fee_review_reason: 'The diplomatic note names the worker.' })
     const audit = await t.db.selectFrom('audit_event').select('action').where('object_id', '=', offerId).where('action', 'like', 'offer.fee_exemption_%').execute()
     assert.deepEqual(audit.map((a) => a.action), ['offer.fee_exemption_accepted'])
     assert.equal((await t.db.selectFrom('account_message').select('template').where('template', 'like', 'offerFeeExemption%').execute()).length, 1, 'the employer is told once')
 
-    // The decided page says who decided, and when (in the reader's language).
+    // The decided page names the employer, and says who decided (by name, as other decided requests do) and when, in the reader's language.
     const page = await second.get(`/fr/console/fee-exemptions/${offerId}`)
-    assert.match(text(page.dom.querySelector('main')), /Décidé par\s*officer\.first, le 23 novembre 2026/)
+    const rows = Object.fromEntries(page.dom.querySelectorAll('.summary-row').map((r) => [text(r.querySelector('dt')), text(r.querySelector('dd'))]))
+    assert.equal(rows['Dénomination sociale'], 'Mission diplomatique')
+    assert.equal(rows['Numéro d’entreprise'], businessNumber('12345678').replace(/^(\d{3})(\d{3})(\d{3})$/, '$1 $2 $3'))
+    assert.equal(rows['Numéro d’employeur'], 'E1234567')
+    assert.equal(page.dom.querySelector(`a[href="/fr/console/employers/${businessId}"]`) !== null, true, 'the employer is a link to its inspection page')
+    assert.equal(rows['Décision rendue par'], 'Aline Premier')
+    assert.match(rows['Décision rendue le']!, /^23 nov\.? 2026/)
+    assert.doesNotMatch(text(page.dom.querySelector('main')), /officer\.first/, 'no username')
+
+    // The decided list: its own title, and who decided and when.
+    const list = await second.get('/en/console/fee-exemptions?state=decided')
+    assert.equal(text(list.dom.querySelector('h1')), 'Decided fee exemptions')
+    assert.deepEqual(list.dom.querySelectorAll('thead th').map((th) => text(th)).slice(-3), ['Decision', 'Decided by', 'Decided on'])
+    assert.deepEqual(list.dom.querySelectorAll('tbody tr')[0]!.querySelectorAll('td').map((td) => text(td)).slice(-3, -1), ['Exemption accepted', 'Aline Premier'])
+    assert.equal(text((await second.get('/en/console/fee-exemptions')).dom.querySelector('h1')), 'Fee exemptions to review')
 
     // Sent again with the form left half empty (Back): the same answer, not errors about fields no longer there.
     const again = await second.post(`/fr/console/fee-exemptions/${offerId}/decision`, { decision: 'refused', reason: '' })
     assert.equal(again.status, 409)
     assert.deepEqual(errorSummaryLinks(again.dom), [])
-    assert.match(text(again.dom.querySelector('[aria-labelledby="notice-warning-title"]')), /Cette dispense des frais était déjà décidée : votre décision n’a pas été consignée officer\.first a consigné « Dispense acceptée » le 23 novembre 2026/)
+    assert.match(text(again.dom.querySelector('[aria-labelledby="notice-warning-title"]')), /Cette dispense des frais était déjà décidée : votre décision n’a pas été consignée Aline Premier a consigné « Dispense acceptée » le 23 novembre 2026/)
   })
 })

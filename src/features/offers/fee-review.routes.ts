@@ -8,6 +8,9 @@ import { html } from '../../platform/html.ts'
 import { button, csrfField, notice, radios, summaryList, textarea } from '../../ui/components.ts'
 import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireStaff } from '../auth/guards.ts'
+import { fullName, joinedFullName } from '../auth/users.repository.ts'
+import { decisionCells, decisionHeadings, decisionRows } from '../console/decision.views.ts'
+import { formatBusinessNumber } from '../reference/validators.ts'
 import { sendDocument } from './offers-documents.routes.ts'
 import type { OfferDeps } from './offers.routes.ts'
 import type { Offer } from './offers.tables.ts'
@@ -31,21 +34,26 @@ export function registerFeeReviewRoutes(scope: FastifyInstance, deps: OfferDeps)
     const { t, lang } = request
     const state = (request.query as Record<string, unknown>).state === 'decided' ? 'decided' : 'open'
     const rows = await offers.feeReviews(state)
+    const title = state === 'open' ? t('offers.feeReview.queueTitle') : t('offers.feeReview.decidedQueueTitle')
     return reply.page({
-      title: t('offers.feeReview.queueTitle'),
+      title,
       breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
-      body: html`<h1>${t('offers.feeReview.queueTitle')}</h1>
+      body: html`<h1>${title}</h1>
 <p>${t('offers.feeReview.queueLead')}</p>
 <p>${state === 'open' ? html`<a href="${base(lang)}?state=decided">${t('offers.feeReview.showDecided')}</a>` : html`<a href="${base(lang)}">${t('offers.feeReview.showOpen')}</a>`}</p>
 ${
   rows.length === 0
     ? html`<p>${t('offers.feeReview.none')}</p>`
-    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('offers.feeReview.queueTitle')}</caption>
-<thead><tr><th scope="col">${t('offers.number')}</th><th scope="col">${t('payment.business')}</th><th scope="col">${t('offers.worker')}</th><th scope="col">${t('offers.feeReview.claimed')}</th><th scope="col">${t('offers.submittedAt')}</th><th scope="col">${state === 'open' ? t('offers.feeReview.assignee') : t('offers.feeReview.decision')}</th></tr></thead>
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${title}</caption>
+<thead><tr><th scope="col">${t('offers.number')}</th><th scope="col">${t('payment.business')}</th><th scope="col">${t('offers.worker')}</th><th scope="col">${t('offers.feeReview.claimed')}</th><th scope="col">${t('offers.submittedAt')}</th>${
+        state === 'open' ? html`<th scope="col">${t('offers.feeReview.assignee')}</th>` : html`<th scope="col">${t('offers.feeReview.decision')}</th>${decisionHeadings(t)}`
+      }</tr></thead>
 <tbody>${rows.map(
-        (r) => html`<tr><td><a href="${base(lang, r.id)}">${r.offer_number}</a></td><td>${r.legal_name}</td><td>${r.worker_name}</td><td>${r.fee_exemption ? t(`offers.fee_${r.fee_exemption}`) : ''}</td><td>${r.submitted_at ? formatInZone(lang, r.submitted_at, timeZone, 'listed') : ''}</td><td>${
-          state === 'open' ? (r.assignee ?? t('offers.feeReview.unassigned')) : r.fee_review_decision ? t(`offers.feeReview.${r.fee_review_decision}`) : ''
-        }</td></tr>`,
+        (r) => html`<tr><td><a href="${base(lang, r.id)}">${r.offer_number}</a></td><td>${r.legal_name}</td><td>${r.worker_name}</td><td>${r.fee_exemption ? t(`offers.fee_${r.fee_exemption}`) : ''}</td><td>${r.submitted_at ? formatInZone(lang, r.submitted_at, timeZone, 'listed') : ''}</td>${
+          state === 'open'
+            ? html`<td>${r.assignee ?? t('offers.feeReview.unassigned')}</td>`
+            : html`<td>${r.fee_review_decision ? t(`offers.feeReview.${r.fee_review_decision}`) : ''}</td>${decisionCells(lang, timeZone, { decider: joinedFullName(r.decider_given_name, r.decider_family_name, r.decider_username), decidedAt: r.fee_reviewed_at })}`
+        }</tr>`,
       )}</tbody></table></div>`
 }`,
     })
@@ -64,12 +72,15 @@ ${
   const detail = async (request: FastifyRequest, reply: FastifyReply, officer: SignedInUser, offer: Offer, values: Record<string, string> = {}, errors?: FormErrors, stale = false) => {
     const { t, lang } = request
     const csrf = csrfField(reply.csrfToken())
-    const [docs, reviewer] = await Promise.all([
+    const [docs, reviewer, business] = await Promise.all([
       offers.documents(offer),
-      offer.fee_reviewed_by ? db.selectFrom('app_user').select('username').where('id', '=', offer.fee_reviewed_by).executeTakeFirst() : undefined,
+      offer.fee_reviewed_by ? db.selectFrom('app_user').select(['username', 'given_name', 'family_name']).where('id', '=', offer.fee_reviewed_by).executeTakeFirst() : undefined,
+      db.selectFrom('business').select(['id', 'legal_name', 'business_number', 'employer_number']).where('id', '=', offer.business_id).executeTakeFirstOrThrow(),
     ])
     const title = t('offers.feeReview.detailTitle', { number: offer.offer_number ?? '' })
-    const decided = offer.fee_review_decision && offer.fee_reviewed_at ? { officer: reviewer?.username ?? '—', date: formatInZone(lang, offer.fee_reviewed_at, timeZone, 'dateTime') } : undefined
+    // The officer by name, as every decided request names its decider.
+    const decider = reviewer && fullName(reviewer)
+    const decided = offer.fee_review_decision && offer.fee_reviewed_at ? { officer: decider ?? '—', date: formatInZone(lang, offer.fee_reviewed_at, timeZone, 'dateTime') } : undefined
     return reply.page(
       {
         title,
@@ -92,10 +103,13 @@ ${
     : ''
 }
 ${summaryList([
+  { key: t('consoleWork.search.legalName'), value: html`<a href="/${lang}/console/employers/${business.id}">${business.legal_name}</a>` },
+  { key: t('consoleWork.search.businessNumber'), value: formatBusinessNumber(business.business_number) },
+  { key: t('consoleWork.search.employerNumber'), value: business.employer_number },
   { key: t('offers.feeReview.claimed'), value: offer.fee_exemption ? t(`offers.fee_${offer.fee_exemption}`) : '' },
   { key: t('offers.submittedAt'), value: offer.submitted_at ? formatInZone(lang, offer.submitted_at, timeZone, 'dateTime') : '' },
   { key: t('offers.feeReview.decision'), value: offer.fee_review_decision ? t(`offers.feeReview.${offer.fee_review_decision}`) : t('offers.feeReview.undecided') },
-  ...(offer.fee_review_decision ? [{ key: t('offers.feeReview.reason'), value: offer.fee_review_reason ?? '' }, { key: t('offers.feeReview.decidedBy'), value: decided ? t('offers.feeReview.decidedByOn', decided) : '' }] : []),
+  ...(offer.fee_review_decision ? [{ key: t('offers.feeReview.reason'), value: offer.fee_review_reason ?? '' }, ...decisionRows(t, lang, timeZone, { decider, decidedAt: offer.fee_reviewed_at })] : []),
 ])}
 <h2>${t('offers.feeReview.proof')}</h2>
 ${documentsList(t, lang, offer, docs, timeZone, { href: (d) => `${base(lang, offer.id)}/documents/${d.id}` })}
