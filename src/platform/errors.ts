@@ -13,6 +13,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly titleKey: MessageKey,
     readonly bodyKey: MessageKey,
+    /** What the page says besides its body (already in the request's language), and where it leads instead of the home page. */
+    readonly detail?: { text?: string; link?: { text: string; href: string } },
   ) {
     super(titleKey)
     this.name = 'HttpError'
@@ -30,11 +32,13 @@ export interface ErrorPage {
   status: number
   title: MessageKey
   body: MessageKey
+  /** The page's way on (already in the request's language); the home page when absent. */
+  link?: { text: string; href: string }
 }
 
 /** Maps Fastify's and its plugins' errors to pages a person can act on. */
 function pageFor(error: FastifyError | HttpError): ErrorPage | undefined {
-  if (error instanceof HttpError) return { status: error.statusCode, title: error.titleKey, body: error.bodyKey }
+  if (error instanceof HttpError) return { status: error.statusCode, title: error.titleKey, body: error.bodyKey, link: error.detail?.link }
   const code = (error as FastifyError).code ?? ''
   if (code.startsWith('FST_CSRF')) return { status: 403, title: 'errors.forbiddenTitle', body: 'errors.csrfBody' }
   const status = (error as FastifyError).statusCode ?? 500
@@ -68,7 +72,7 @@ export function registerErrorHandling(app: FastifyInstance, render: RenderPage):
         body: html`<h1>${t(page.title)}</h1>
 <p>${t(page.body)}</p>
 ${extra ? html`<p>${extra}</p>` : ''}
-<p>${linkButton({ text: t('errors.goHome'), href: `/${request.lang}` })}</p>`,
+<p>${linkButton(page.link ?? { text: t('errors.goHome'), href: `/${request.lang}` })}</p>`,
       },
       page.status,
     )
@@ -81,7 +85,7 @@ ${extra ? html`<p>${extra}</p>` : ''}
     const known = pageFor(error)
     if (known && known.status < 500) {
       request.log.info({ err: { code: error.code, message: error.message }, status: known.status }, 'request refused')
-      return sendErrorPage(request, reply, known)
+      return sendErrorPage(request, reply, known, error instanceof HttpError ? error.detail?.text : undefined)
     }
     // Internals go to the log with the request id, never to the browser.
     request.log.error({ err: error }, 'unhandled error')

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import * as fontkit from 'fontkit'
 import PDFDocument from 'pdfkit'
-import type { Pdf, PdfHelpers, PdfOptions } from './pdf.ts'
+import { plainText, type Bilingual, type Pdf, type PdfHelpers, type PdfOptions, type PdfText } from './pdf.ts'
 
 /**
  * How the portal's PDFs are drawn with pdfkit (imported by `renderPdf`, pdf.ts, at a process's
@@ -123,15 +123,65 @@ function write(doc: Pdf, weight: Weight, size: number, text: string, options: PD
   return doc
 }
 
+/** One piece of an element's text: its weight and size, and fr-CA for the French half of a `Bilingual`. */
+interface Segment {
+  weight: Weight
+  size: number
+  text: string
+  french?: boolean
+}
+
+/**
+ * A PdfText as segments: "English / Français" is the English (the document's language),
+ * " / ", then the French; `suffix` (a label's "\u00a0: ") ends the last piece, so a French
+ * label's colon is read with it.
+ */
+function segments(text: PdfText, weight: Weight, size: number, suffix = ''): Segment[] {
+  const pieces: ReadonlyArray<string | Bilingual> = typeof text === 'string' ? [text] : Array.isArray(text) ? text : [text as Bilingual]
+  const out: Segment[] = []
+  pieces.forEach((p, i) => {
+    const end = i === pieces.length - 1 ? suffix : ''
+    if (typeof p === 'string') out.push({ weight, size, text: p + end })
+    else if (p.en === p.fr) out.push({ weight, size, text: p.en + end })
+    else out.push({ weight, size, text: `${p.en} / ` }, { weight, size, text: p.fr + end, french: true })
+  })
+  return out
+}
+
+/**
+ * Draws segments as one structure element (`type`: H1, H2, P) of `parent`, on one flow of
+ * text: what is in the document's language (en-CA) is the element's own content, a French
+ * segment a Span of its own with /Lang (fr-CA). Marked content cannot nest in pdfkit (a new
+ * MCID closes the open one), hence Spans as structure elements beside the element's content.
+ */
+function element(doc: Pdf, parent: PDFKit.PDFStructureElement, type: 'H1' | 'H2' | 'P', parts: Segment[], last: PDFKit.Mixins.TextOptions = {}): void {
+  const el = doc.struct(type)
+  parent.add(el) // attached: each closure below is drawn when added, in order
+  parts.forEach((part, i) => {
+    const options = i < parts.length - 1 ? { continued: true } : last
+    const draw = () => write(doc, part.weight, part.size, part.text, options)
+    if (part.french) {
+      const span = doc.struct('Span', { lang: 'fr-CA' })
+      el.add(span)
+      span.add(draw)
+      span.end()
+    } else el.add(draw)
+  })
+  el.end()
+}
+
 /** Builds a PDF in memory. `draw` writes the content after the title. */
 export function layOut(options: PdfOptions, draw: (doc: Pdf, h: PdfHelpers) => void): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'LETTER', margin: 54, compress: !options.uncompressed, info: { Title: options.title, Creator: 'Employer Portal' }, lang: 'en-CA', displayTitle: true, pdfVersion: '1.7', tagged: false })
+  const title = plainText(options.title)
+  // Tagged (PDF/UA's structure): a screen reader gets the headings and paragraphs, and the
+  // French halves in French; the document's own language is Canadian English.
+  const doc = new PDFDocument({ size: 'LETTER', margin: 54, compress: !options.uncompressed, info: { Title: title, Creator: 'Employer Portal' }, lang: 'en-CA', displayTitle: true, pdfVersion: '1.7', tagged: true })
   // pdfkit copies the title into the XMP metadata (XML) without escaping it, so a business name with
   // markup would become elements there: escape it for that copy only (the Info dictionary, written
   // just before, keeps it as is, in a PDF string pdfkit escapes).
   const endMetadata = doc.endMetadata.bind(doc)
   doc.endMetadata = () => {
-    doc.info.Title = options.title.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+    doc.info.Title = title.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
     endMetadata()
   }
   fontBytes().forEach((cuts, i) => {
@@ -143,27 +193,32 @@ export function layOut(options: PdfOptions, draw: (doc: Pdf, h: PdfHelpers) => v
     doc.on('end', () => resolve(Buffer.concat(chunks)))
     doc.on('error', reject)
   })
-  const h = helpers(doc)
-  write(doc, 'bold', 16, options.title)
+  const root = doc.struct('Document')
+  doc.addStructure(root)
+  const h = helpers(doc, root)
+  element(doc, root, 'H1', segments(options.title, 'bold', 16))
   doc.moveDown(0.5)
   draw(doc, h)
+  root.end()
   doc.end()
   return done
 }
 
-function helpers(doc: Pdf): PdfHelpers {
+function helpers(doc: Pdf, root: PDFKit.PDFStructureElement): PdfHelpers {
   return {
     heading(text) {
-      write(doc.moveDown(0.6), 'bold', 12, text).moveDown(0.2)
+      doc.moveDown(0.6)
+      element(doc, root, 'H2', segments(text, 'bold', 12))
+      doc.moveDown(0.2)
     },
     row(label, value) {
       // The labels are "English / Français": the colon follows the French, which puts a
       // non-breaking space before it (as the French pages do).
-      write(doc, 'bold', 10, `${label}\u00a0: `, { continued: true })
-      write(doc, 'regular', 10, value ?? '')
+      element(doc, root, 'P', [...segments(label, 'bold', 10, '\u00a0: '), ...segments(value ?? '', 'regular', 10)])
     },
     paragraph(text) {
-      write(doc, 'regular', 10, text).moveDown(0.3)
+      element(doc, root, 'P', segments(text, 'regular', 10))
+      doc.moveDown(0.3)
     },
   }
 }

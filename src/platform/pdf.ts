@@ -8,18 +8,41 @@ import { translate, type Lang, type MessageKey } from '../i18n/i18n.ts'
  */
 export type Pdf = PDFKit.PDFDocument
 
+/** Something said in each language: drawn "English / Français", the French part tagged fr-CA. */
+export interface Bilingual {
+  en: string
+  fr: string
+}
+
+/**
+ * Text for a PDF: as is (a name, a number: the document's language, en-CA), both languages,
+ * or pieces of either drawn one after the other.
+ */
+export type PdfText = string | Bilingual | ReadonlyArray<string | Bilingual>
+
 export interface PdfOptions {
-  /** The document's title (both languages), in its metadata and as its first heading. */
-  title: string
+  /** The document's title (both languages), in its metadata and as its first heading (H1). */
+  title: PdfText
   /** Uncompressed content streams: tests read the text back. */
   uncompressed?: boolean
 }
 
+/**
+ * What a document is made of. The PDF is tagged: the title is its H1, each `heading` an H2,
+ * each `row` and `paragraph` a P, and the French half of a `Bilingual` a Span in fr-CA, so a
+ * screen reader reads each language in its own voice.
+ */
 export interface PdfHelpers {
-  heading(text: string): void
+  heading(text: PdfText): void
   /** A label and its value on one line; long values wrap under it. */
-  row(label: string, value: string | null | undefined): void
-  paragraph(text: string): void
+  row(label: PdfText, value: PdfText | null | undefined): void
+  paragraph(text: PdfText): void
+}
+
+/** A PdfText as plain text ("English / Français"), e.g. for the document's metadata. */
+export function plainText(text: PdfText): string {
+  const pieces: ReadonlyArray<string | Bilingual> = typeof text === 'string' || !Array.isArray(text) ? [text as string | Bilingual] : text
+  return pieces.map((p) => (typeof p === 'string' ? p : p.en === p.fr ? p.en : `${p.en} / ${p.fr}`)).join('')
 }
 
 /** Builds a PDF in memory. `draw` writes the content after the title. */
@@ -33,6 +56,16 @@ export function inBothLanguages(write: (lang: Lang) => string): string {
   const en = write('en')
   const fr = write('fr')
   return en === fr ? en : `${en} / ${fr}`
+}
+
+/** Something written in each language, kept apart for a tagged PDF (`Bilingual`). */
+export function eachLanguage(write: (lang: Lang) => string): Bilingual {
+  return { en: write('en'), fr: write('fr') }
+}
+
+/** A message key in each language, kept apart for a tagged PDF (`Bilingual`). */
+export function inEach(key: MessageKey, params?: Record<string, string | number>): Bilingual {
+  return eachLanguage((lang) => translate(lang, key, params))
 }
 
 /** "English / Français" for a message key. */

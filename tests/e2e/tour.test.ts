@@ -58,6 +58,11 @@ describe('a tour of the simpler pages', () => {
         assert.match(page.url(), /\/two-factor\/recovery-codes$/)
         await expectAccessible(page, 'recovery codes')
         await page.getByRole('button').filter({ hasText: lang === 'en' ? 'I have saved' : 'J’ai conservé' }).click()
+        // Once it is on: its own page (new recovery codes, a new authenticator app).
+        await page.goto(`${e2e.baseUrl}/${lang}/account/two-factor`)
+        await expectAccessible(page, 'two-step verification')
+        await page.getByRole('button', { name: lang === 'en' ? 'Get new recovery codes' : 'Obtenir de nouveaux codes de récupération' }).click()
+        await expectAccessible(page, 'two-step verification (errors)')
 
         // Enrolling a business that already has an account: what to do, and the transfer request.
         await page.goto(`${e2e.baseUrl}/${lang}/enrol`)
@@ -96,7 +101,9 @@ describe('a tour of the simpler pages', () => {
         await expectAccessible(page, 'console transfer detail')
         const transferUrl = page.url()
         await page.getByLabel(lang === 'en' ? 'Make the requester the primary user' : 'Désigner le demandeur utilisateur principal').check()
-        await page.getByRole('button', { name: lang === 'en' ? 'Continue' : 'Continuer', exact: true }).click()
+        await page.getByRole('button', { name: lang === 'en' ? 'Record the decision' : 'Enregistrer la décision', exact: true }).click()
+        await expectAccessible(page, 'console transfer decision (confirmation)')
+        await page.getByRole('button', { name: lang === 'en' ? 'Yes, make them the primary user' : 'Oui, le désigner utilisateur principal', exact: true }).click()
         assert.equal(page.url().split('?')[0], transferUrl)
         await page.goto(`${e2e.baseUrl}/${lang}/console/staff`)
         await page.getByRole('button', { name: lang === 'en' ? 'Create account' : 'Créer le compte' }).click()

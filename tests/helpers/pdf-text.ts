@@ -31,6 +31,61 @@ export function pdfText(pdf: Buffer): string {
 }
 
 /**
+ * A tagged PDF's structure elements (pdfkit's: each with its own marked content), in the
+ * order they are written: the type (/S), the language (/Lang) and the text of the element's
+ * own marked content (its MCIDs on their pages; a child element's text is the child's).
+ */
+export function pdfStructure(pdf: Buffer): Array<{ type: string; lang: string | undefined; text: string }> {
+  const { objects, source: s } = pdfObjects(pdf)
+  const cmaps = new Map<string, Map<number, string>>()
+  for (const [num, body] of objects) {
+    const ref = /\/ToUnicode (\d+) 0 R/.exec(body)
+    if (ref) cmaps.set(num, parseCmap(objects.get(ref[1]!) ?? ''))
+  }
+  const fontObject = new Map<string, string>()
+  for (const m of s.matchAll(/\/(F\d+) (\d+) 0 R/g)) fontObject.set(m[1]!, m[2]!)
+  // page object → MCID → text
+  const marked = new Map<string, Map<number, string>>()
+  for (const [num, body] of objects) {
+    if (!/\/Type \/Page\b/.test(body)) continue
+    const contents = /\/Contents (\d+) 0 R/.exec(body)
+    const stream = /stream\n([\s\S]*)\nendstream/.exec(objects.get(contents?.[1] ?? '') ?? '')?.[1] ?? ''
+    const texts = new Map<number, string>()
+    const open: Array<number | undefined> = []
+    let cmap: Map<number, string> | undefined
+    for (const op of stream.matchAll(/\/MCID (\d+)\s*>>\s*BDC|\bBMC\b|\bEMC\b|\/(F\d+) [\d.]+ Tf|\[((?:[^\]]|\n)*?)\] TJ|<([0-9a-fA-F]+)> Tj/g)) {
+      if (op[1] !== undefined) open.push(Number(op[1]))
+      else if (op[0] === 'BMC') open.push(undefined)
+      else if (op[0] === 'EMC') open.pop()
+      else if (op[2]) cmap = cmaps.get(fontObject.get(op[2]) ?? '')
+      else {
+        const mcid = open.at(-1)
+        if (mcid === undefined) continue
+        const hexes = op[3] !== undefined ? [...op[3].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]!) : [op[4]!]
+        texts.set(mcid, (texts.get(mcid) ?? '') + hexes.map((h) => decode(h, cmap)).join(''))
+      }
+    }
+    marked.set(num, texts)
+  }
+  const elements: Array<{ type: string; lang: string | undefined; text: string }> = []
+  for (const body of objects.values()) {
+    const type = /^\s*<<\s*\/S \/(\w+)/.exec(body)?.[1]
+    if (!type) continue
+    const kidsAt = /\/K \[([\s\S]*?)\]\s*(?:\/|>>)/.exec(body)
+    const kids = kidsAt?.[1] ?? ''
+    // The element's own page (not one of a reference's in its /K).
+    const page = /\/Pg (\d+) 0 R/.exec(kidsAt ? body.replace(kidsAt[0], '/') : body)?.[1]
+    let text = ''
+    // MCIDs on the element's page, and marked-content references to another page.
+    for (const k of kids.replace(/(?<!\/Pg )\b\d+ 0 R/g, '').matchAll(/<<[^>]*\/Pg (\d+) 0 R[^>]*\/MCID (\d+)[^>]*>>|(\d+)/g)) {
+      text += k[3] !== undefined ? (marked.get(page ?? '')?.get(Number(k[3])) ?? '') : (marked.get(k[1]!)?.get(Number(k[2])) ?? '')
+    }
+    elements.push({ type, lang: /\/Lang \(([^)]*)\)/.exec(body)?.[1], text })
+  }
+  return elements
+}
+
+/**
  * Every object of a PDF with its streams inflated (`source`: all of them as one text), so
  * a test can look for dictionaries and actions (/JavaScript, /OpenAction, /URI …).
  */

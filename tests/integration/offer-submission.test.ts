@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { sql } from 'kysely'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { TestClient, text, type PageResponse } from '../helpers/http.ts'
 import { businessWithPrimary, fillOffer, multipart, startOffer, TINY_PDF, TINY_PNG } from '../helpers/offers.ts'
 import { createUser, signIn, signInStaff } from '../helpers/users.ts'
 import { FEE_KEY, putSetting } from '../../src/features/console/admin.settings.ts'
-import { loadDossierOffers } from '../../src/features/console/inspection.service.ts'
+import { eventDetail, loadDossierOffers } from '../../src/features/console/inspection.service.ts'
 
 /**
  * An offer from review to its end, through the pages: submission and the fee on the
@@ -81,6 +82,15 @@ describe('offers of employment: submission, payment and the offer’s life', () 
     const [payment] = await paymentsOf(id)
     assert.equal(payment!.status, 'approved')
     assert.ok(page.body.includes(payment!.receipt_number!), 'the receipt is shown after payment')
+    // The banner says what happened (submitted, paid, with the receipt's number), and the receipt's time reads like "Submitted on".
+    assert.equal(text(page.dom.querySelector('main .notice-success h2')), `Offer submitted and payment received (receipt ${payment!.receipt_number})`)
+    const dd = (dom: typeof page.dom, key: string) => text(dom.querySelectorAll('.summary-row').find((r) => text(r.querySelector('dt')) === key)?.querySelector('dd'))
+    assert.equal(dd(page.dom, 'Date and time'), dd(page.dom, 'Submitted on'))
+    assert.match(dd(page.dom, 'Submitted on'), /^November 23, 2026 at 10:00 a\.m\.$/)
+    const fr = (await client.get(`/fr/offers/${id}`)).dom
+    assert.equal(text(fr.querySelector('main .notice-success h2')), `Offre soumise et paiement reçu (reçu ${payment!.receipt_number})`)
+    assert.equal(dd(fr, 'Date et heure'), dd(fr, 'Soumise le'))
+    assert.match(dd(fr, 'Soumise le'), /^23 novembre 2026 à 10 h 00$/)
 
     // Back after paying: the finished card page sends the browser on to the offer, not the card form.
     let back = await client.get(checkout)
@@ -111,7 +121,7 @@ describe('offers of employment: submission, payment and the offer’s life', () 
     const [dossier] = await loadDossierOffers(t.db, a.businessId, [id])
     const saves = dossier!.events.filter((e) => e.kind === 'offer.section_saved')
     assert.equal(saves.length, 7)
-    assert.match(saves[0]!.detail, /^v2 exemption: .*exemptionCode=C10/)
+    assert.match(eventDetail('en', saves[0]!), /^LMIA exemption, version 2: .*C10/)
     assert.equal(saves[0]!.actor, 'bistro.owner')
 
     // Read-only for ever: a section POST changes nothing and says why.
@@ -168,8 +178,20 @@ describe('offers of employment: submission, payment and the offer’s life', () 
     const view = await client.get(`/en/offers/${id}`)
     assert.equal((await offerRow(id)).status, 'awaiting_payment')
     assert.match(text(view.dom.querySelector('main .notice-warning')), /declined/)
-    // Pay again from the offer's page.
+    // Said once (the heading), and "Try again" starts a new payment at once: a form, not a link back to the offer.
+    assert.equal(text(declined.dom.querySelector('main')).split('Payment not completed').length, 2, text(declined.dom.querySelector('main')))
+    const tryAgain = declined.dom.querySelector('main form[method="post"]')
+    assert.equal(tryAgain?.getAttribute('action'), `/en/offers/${id}/pay`)
+    assert.equal(text(tryAgain?.querySelector('button')), 'Try again')
+    const frDeclined = await client.get(`/fr/payments/${(await paymentsOf(id))[0]!.id}`)
+    assert.equal(text(frDeclined.dom.querySelector('main')).split('Paiement non effectué').length, 2)
+    assert.equal(frDeclined.dom.querySelector('main form[method="post"]')?.getAttribute('action'), `/fr/offers/${id}/pay`)
+    const again = await client.post(tryAgain!.getAttribute('action')!, {})
+    assert.match(local(again.location), /^\/en\/test-gateway\/checkouts\//, 'straight to a new card page')
+    assert.deepEqual((await paymentsOf(id)).map((p) => p.status), ['declined', 'pending'])
+    // Pay again from the offer's page: the same new payment (one at a time).
     const retry = await client.post(`/en/offers/${id}/pay`, {})
+    assert.equal(local(retry.location), local(again.location))
     const paid = await pay(client, local(retry.location))
     assert.equal(paid.status, 200)
     assert.equal((await offerRow(id)).status, 'pending')
@@ -222,8 +244,17 @@ describe('offers of employment: submission, payment and the offer’s life', () 
     assert.equal(payment!.status, 'refunded')
     const page = await client.get(`/en/offers/${id}`)
     assert.match(text(page.dom.querySelector('main')), /Refunded on/)
+    // The notice says what became of the fee: refunded, when (never "if it was paid").
+    const notice = text(page.dom.querySelector('main .notice-info'))
+    assert.match(notice, new RegExp(`The fee of \\$230\\.00 \\(receipt ${payment!.receipt_number}\\) was refunded to the card it was paid with on November 23, 2026 at 10:00 a\\.m\\.`), notice)
+    assert.doesNotMatch(notice, /if it was paid/)
+    assert.match(text((await client.get(`/fr/offers/${id}`)).dom.querySelector('main .notice-info')), /Les frais de 230,00\s\$ \(reçu [\w-]+\) ont été remboursés le 23 novembre 2026 à 10 h 00/)
     const messages = await t.db.selectFrom('account_message').select(['id', 'template']).where('user_id', '=', a.userId).where('created_at', '>=', payment!.created_at).execute()
     assert.ok(messages.some((m) => m.template === 'offerWithdrawn'))
+    // Its message, written as the withdrawal happened: the refund is under way (the refund's own message follows).
+    const withdrawnMessage = text((await client.get(`/en/messages/${messages.find((m) => m.template === 'offerWithdrawn')!.id}`)).dom.querySelector('main'))
+    assert.match(withdrawnMessage, new RegExp(`The fee of \\$230\\.00 \\(receipt ${payment!.receipt_number}\\) is being refunded to the card it was paid with`))
+    assert.doesNotMatch(withdrawnMessage, /if paid/)
     // The refund's message and the receipt's, read in each language: amounts, dates and the reason in that language's words.
     const read = async (template: string, lang: 'en' | 'fr') => text((await client.get(`/${lang}/messages/${messages.find((m) => m.template === template)!.id}`)).dom.querySelector('main'))
     const refundedEn = await read('paymentRefunded', 'en')
@@ -319,6 +350,13 @@ describe('offers of employment: submission, payment and the offer’s life', () 
     assert.equal(offer.needs_review, true)
     assert.match(offer.offer_number!, /^A\d{7}$/)
     assert.equal((await paymentsOf(id)).length, 0)
+    assert.equal(text((await client.get(`/en/offers/${id}`)).dom.querySelector('main .notice-success h2')), 'Offer submitted', 'no payment to speak of')
+    // Withdrawn with no fee paid: nothing to refund, said as such on the page and in the message.
+    await client.get(`/en/offers/${id}/withdraw`)
+    await client.post(`/en/offers/${id}/withdraw`, { reason: 'Posting filled.' })
+    assert.match(text((await client.get(`/en/offers/${id}`)).dom.querySelector('main .notice-info')), /No fee was paid for this offer, so there is nothing to refund\./)
+    const notice = await t.db.selectFrom('account_message').select('id').where('template', '=', 'offerWithdrawn').where(sql<boolean>`params->>'offerNumber' = ${offer.offer_number}`).executeTakeFirstOrThrow()
+    assert.match(text((await client.get(`/fr/messages/${notice.id}`)).dom.querySelector('main')), /Aucuns frais n’ont été payés pour cette offre\s:\sil n’y a rien à rembourser\./)
   })
 
   it('an officer reviews a claimed fee exemption: assigns it, refuses it with a reason, and the employer then pays once', async () => {
@@ -357,17 +395,28 @@ describe('offers of employment: submission, payment and the offer’s life', () 
     await officer.get(`/en/console/fee-exemptions/${id}`)
     await officer.post(`/en/console/fee-exemptions/${id}/decision`, { decision: 'accepted', reason: 'Changed my mind' })
     assert.equal((await offerRow(id)).fee_review_decision, 'refused')
+    // Until the fee is paid the offer is not submitted and paid: the console says the fee is owed, and the worker's application cannot be matched to it.
+    assert.match(text((await officer.get(`/en/console/offers/${id}`)).dom.querySelector('main')), /Compliance fee\s*Fee owed, not paid: the fee exemption claimed was refused/)
+    await officer.get('/en/console/matching')
+    const application = { offerNumber: number, passportNumber: 'C1234567', citizenship: 'VN' }
+    const early = await officer.post('/en/console/matching', application)
+    assert.equal(early.status, 400)
+    assert.match(text(early.dom.querySelector('.error-summary')), new RegExp(`Offer ${number} cannot be matched: its fee exemption was refused and the compliance fee is not paid`))
+    assert.equal((await offerRow(id)).status, 'pending')
 
     // The employer is told, sees the fee owed on the offer, and pays it once; the offer keeps its number.
     const messages = await t.db.selectFrom('account_message').select('template').where('user_id', '=', a.userId).execute()
     assert.ok(messages.some((m) => m.template === 'offerFeeExemptionRefused'))
     const view = await client.get(`/en/offers/${id}`)
-    assert.match(text(view.dom.querySelector('main .notice-warning')), /the fee is owed/)
+    assert.match(text(view.dom.querySelector('main .notice-warning')), /the fee is owed.*Until the fee is paid, the worker’s work permit application cannot be matched to this offer\./)
     const paid = await pay(client, local((await client.post(`/en/offers/${id}/pay`, {})).location))
     assert.equal(paid.status, 200)
     assert.equal((await paymentsOf(id)).filter((p) => p.status === 'approved').length, 1)
     assert.equal((await offerRow(id)).offer_number, number)
     assert.equal((await client.post(`/en/offers/${id}/pay`, {})).location, `/en/offers/${id}`, 'nothing more is owed')
+    // Paid: now it matches.
+    assert.equal((await officer.post('/en/console/matching', application)).status, 303)
+    assert.equal((await offerRow(id)).status, 'matched')
   })
 
   it('refuses a start date in the past at submission, and a review loaded before another tab’s change', async () => {

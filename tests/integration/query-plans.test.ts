@@ -172,6 +172,11 @@ if (usingPostgres()) {
       assertIndexed(await plansOf(() => queuePage(database.db, { ...base, sort: 'worker' })), ['offer'])
       assertIndexed(await plansOf(() => queuePage(database.db, { ...base, sort: 'worker', after: cursor })), ['offer'])
       assertIndexed(byKey(await plansOf(() => queuePage(database.db, { ...byName, sort: 'worker', after: cursor }))), ['offer'])
+      // A to Z, the offers without a name come last: on the same index (the names' range, then `worker_key = ''`).
+      const unnamed = { key: '', id: '00000000-0000-4000-8000-000000000000' }
+      assert.ok((await queuePage(database.db, { ...base, sort: 'worker', after: unnamed })).every((r) => r.worker_name === ''))
+      assertIndexed(byKey(await plansOf(() => queuePage(database.db, { ...base, sort: 'worker', after: unnamed }))), ['offer'])
+      assertIndexed(byKey(await plansOf(() => queuePage(database.db, { ...base, sort: 'worker', status: 'draft', after: unnamed }))), ['offer'])
       // A rare name reads its own rows, not the business's 20,000: Nguyễn1232, 12322 and 12327.
       const rare: QueueQuery = { ...base, search: 'nguyen1232' }
       assert.deepEqual((await queuePage(database.db, rare)).map((r) => r.worker_name).sort(), ['Nguyễn1232, Ana', 'Nguyễn12322, Ana', 'Nguyễn12327, Ana'])

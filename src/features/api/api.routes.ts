@@ -404,8 +404,8 @@ export async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Pr
         if (!type) throw badRequest([{ field: '_body', code: 'api.p.documentType' }])
         const p = principal(request)
         const added = await offers.addDocument(offer, { name: name ?? 'document', type, content: request.body }, p.user.id, actor(request))
-        if (added === 'notDraft') throw conflict('api.p.readOnly')
-        if (added === 'tooMany') throw conflict('api.p.tooManyDocuments')
+        if (added.kind === 'notDraft') throw conflict('api.p.readOnly')
+        if (added.kind === 'tooMany') throw conflict('api.p.tooManyDocuments')
         return send(reply, await documentsAnswer(201, offer))
       })
 

@@ -3,11 +3,11 @@ import { actorFrom } from '../../platform/audit.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { html } from '../../platform/html.ts'
 import { formErrors, type FormErrors } from '../../ui/form-errors.ts'
-import { button, csrfField, errorMessage } from '../../ui/components.ts'
+import { button, csrfField, errorMessage, notice } from '../../ui/components.ts'
 import { MAX_UPLOAD_BYTES, uploadedFile } from '../../platform/uploads.ts'
 import { requireEmployer } from '../auth/guards.ts'
 import { offerAndMembership, type OfferDeps } from './offers.routes.ts'
-import { MAX_DOCUMENTS, sniffDocumentType } from './offers.service.ts'
+import { claimsFeeExemption, MAX_DOCUMENTS, sniffDocumentType } from './offers.service.ts'
 import type { Offer, OfferDocument } from './offers.tables.ts'
 import { documentsList } from './offers.views.ts'
 
@@ -23,16 +23,23 @@ export function registerOfferDocumentRoutes(scope: FastifyInstance, deps: OfferD
     const csrf = csrfField(reply.csrfToken())
     const docs = await offers.documents(offer)
     const editable = offer.status === 'draft'
+    // After an upload (post/redirect/get): the file just attached, by its id among this offer's documents.
+    const attachedId = errors ? undefined : (request.query as Record<string, unknown>).attached
+    const attached = typeof attachedId === 'string' ? docs.find((d) => d.id === attachedId) : undefined
     return reply.page(
       {
         title: t('offers.docsTitle'),
         errors,
         backLink: { href: `/${lang}/offers/${offer.id}${editable ? '/validate' : ''}`, text: t('offers.backToOffer') },
         body: html`<h1>${t('offers.docsTitle')}</h1>
+${attached ? notice({ kind: 'success', title: t('offers.docsAttached', { name: attached.file_name }) }) : ''}
+${editable && docs.length === 0 && claimsFeeExemption(offer) ? notice({ kind: 'warning', title: t('offers.feeProofTitle'), body: html`<p>${t('offers.feeProofBody')}</p>` }) : ''}
 <p>${t('offers.docsLead')}</p>
 ${documentsList(t, lang, offer, docs, timeZone, {
+  // Each button names its file (the name inside the button, for assistive technology): "Remove offer-letter.pdf".
   remove: editable
-    ? (d) => html` <form method="post" action="/${lang}/offers/${offer.id}/documents/${d.id}/remove" class="inline-form">${csrf}${button({ text: t('offers.docsRemove'), variant: 'link', name: 'remove', value: d.id })}<span class="visually-hidden"> ${d.file_name}</span></form>`
+    ? (d) =>
+        html` <form method="post" action="/${lang}/offers/${offer.id}/documents/${d.id}/remove" class="inline-form">${csrf}<button class="button button-link" type="submit" name="remove" value="${d.id}">${t('offers.docsRemove')}<span class="visually-hidden"> ${d.file_name}</span></button></form>`
     : undefined,
 })}
 ${
@@ -73,9 +80,9 @@ ${button({ text: t('offers.docsUpload'), preventDoubleClick: true })}
     const type = await sniffDocumentType(file.content)
     if (!type) return fail('offers.docsWrongType')
     const added = await offers.addDocument(offer, { name: file.fileName, type, content: file.content }, user.id, actorFrom(request, user))
-    if (added === 'tooMany') return fail('offers.docsTooMany')
-    if (added === 'notDraft') return reply.redirect(`/${lang}/offers/${offer.id}`, 303)
-    return reply.redirect(`/${lang}/offers/${offer.id}/documents`, 303)
+    if (added.kind === 'tooMany') return fail('offers.docsTooMany')
+    if (added.kind === 'notDraft') return reply.redirect(`/${lang}/offers/${offer.id}`, 303)
+    return reply.redirect(`/${lang}/offers/${offer.id}/documents?attached=${added.documentId}`, 303)
   })
 
   scope.post('/offers/:id/documents/:documentId/remove', async (request, reply) => {

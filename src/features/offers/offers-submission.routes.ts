@@ -10,6 +10,8 @@ import { formatDay, formatInZone } from '../../platform/dates.ts'
 import { requireEmployer } from '../auth/guards.ts'
 import * as payRepo from '../payment/payment.repository.ts'
 import { receiptList, retryMessage } from '../payment/payment.views.ts'
+import type { Payment, PaymentRefund } from '../payment/payment.tables.ts'
+import type { Lang, Translate } from '../../i18n/i18n.ts'
 import { formatMoney } from '../reference/validators.ts'
 import { offerPdf, receiptPdf } from './offers.pdf.ts'
 import { offerAndMembership, type OfferDeps } from './offers.routes.ts'
@@ -18,6 +20,18 @@ import { sectionProblems, SECTION_IDS } from './offers.sections.ts'
 import { OFFER_PURPOSE } from './offers.service.ts'
 import type { Offer } from './offers.tables.ts'
 import { answersSummary, copyNote, documentsList, paymentHistory, STATUS_KEY } from './offers.views.ts'
+
+/** What became of the fee of a withdrawn offer: none paid, refunded (when), its refund under way, or failed. */
+function feeAfterWithdrawal(t: Translate, lang: Lang, history: Array<{ payment: Payment; refunds: PaymentRefund[] }>, timeZone: string): string {
+  const paid = history.find((h) => h.payment.status === 'approved' || h.payment.status === 'refunded')
+  if (!paid) return t('offers.withdrawnFee.none')
+  const refund = paid.refunds.find((r) => r.status === 'succeeded') ?? paid.refunds.find((r) => r.status === 'pending') ?? paid.refunds[0]
+  const facts = { amount: formatMoney(paid.payment.amount_cents, lang), receipt: paid.payment.receipt_number ?? '' }
+  if (refund?.status === 'succeeded') return t('offers.withdrawnFee.refunded', { ...facts, date: formatInZone(lang, refund.completed_at ?? refund.created_at, timeZone, 'dateTime') })
+  if (refund?.status === 'failed') return t('offers.withdrawnFee.failed', facts)
+  // No refund yet (the reconciler starts it) or one under way.
+  return t('offers.withdrawnFee.pending', facts)
+}
 
 const withdrawSchema = z.object({
   reason: z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().min(1, 'offers.withdrawReasonRequired').max(2000, 'offers.withdrawReasonTooLong')),
@@ -144,8 +158,9 @@ ${
 ${latest?.status === 'pending' ? '' : html`<form method="post" action="/${lang}/offers/${offer.id}/reopen" class="inline-form">${csrf}${button({ text: t('offers.reopen'), variant: 'secondary' })}</form>`}`
     : html`${notice({
         kind: offer.status === 'withdrawn' ? 'info' : 'success',
-        title: t(STATUS_KEY[offer.status]),
-        body: offer.status === 'withdrawn' ? t('offers.withdrawnBody', { reason: offer.withdrawal_reason ?? '' }) : permit ? '' : t('offers.tellWorker', { number: offer.offer_number ?? '' }),
+        // Just submitted (and paid): say so, with the receipt's number; later, where the offer stands.
+        title: offer.status !== 'pending' ? t(STATUS_KEY[offer.status]) : approved?.receipt_number ? t('offers.submittedPaidTitle', { receipt: approved.receipt_number }) : t('offers.submittedTitle'),
+        body: offer.status === 'withdrawn' ? t('offers.withdrawnBody', { reason: offer.withdrawal_reason ?? '', fee: feeAfterWithdrawal(t, lang, history, timeZone) }) : permit ? '' : t('offers.tellWorker', { number: offer.offer_number ?? '' }),
       })}
 ${
   permit

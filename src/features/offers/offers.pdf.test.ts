@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { describe, it } from 'node:test'
 import * as fontkit from 'fontkit'
-import { pdfObjects, pdfText } from '../../../tests/helpers/pdf-text.ts'
+import { pdfObjects, pdfStructure, pdfText } from '../../../tests/helpers/pdf-text.ts'
 import { VALID_OFFER } from '../../../tests/helpers/offers.ts'
 import { COMPOSED_FROM_PARTS, fontRuns } from '../../platform/pdf-layout.ts'
 import { renderPdf } from '../../platform/pdf.ts'
@@ -114,6 +114,46 @@ describe('PDFs: names in Latin, Vietnamese, Greek, Cyrillic, Devanagari and Arab
     const pdf = await offerPdf(offerFor({ familyName: 'Шевченко', givenNames: 'Νίκος Thị Ánh' }), business, [], 'America/Toronto')
     // The two Noto Sans cuts are 630 kB each; their subsets here are a few kilobytes.
     assert.ok(pdf.length < 40_000, `${pdf.length} bytes`)
+  })
+})
+
+describe('PDFs are tagged: headings, paragraphs, and the French halves in French', () => {
+  const withdrawn: Offer = { ...offerFor({ familyName: 'Tremblay', givenNames: 'Anne' }), status: 'withdrawn', withdrawn_at: at, withdrawal_reason: 'Poste comblé' }
+
+  it('the offer PDF: a structure tree (H1, H2, P) under a document in en-CA, each French label and value a Span in fr-CA', async () => {
+    const pdf = await offerPdf(withdrawn, business, [], 'America/Toronto')
+    const { objects, source } = pdfObjects(pdf)
+    assert.match(source, /\/MarkInfo \d+ 0 R/)
+    assert.ok([...objects.values()].some((o) => /\/Marked true/.test(o)), 'MarkInfo /Marked true')
+    assert.match(source, /\/StructTreeRoot \d+ 0 R/)
+    assert.match(source, /\/Lang \(en-CA\)/, 'the document’s language')
+    const tree = pdfStructure(pdf)
+    const of = (type: string) => tree.filter((e) => e.type === type)
+    assert.equal(of('Document').length, 1)
+    assert.deepEqual(of('H1').map((e) => e.text), ['Offer of employment /  A1000001'], 'the title: its English half and the number (its French half is a Span)')
+    assert.ok(of('H2').some((e) => e.text === 'Foreign national / '), JSON.stringify(of('H2')))
+    assert.ok(of('P').some((e) => e.text === 'Family name / Tremblay'), 'a row: the English label and the value (a name: the document’s language)')
+    const french = tree.filter((e) => e.lang === 'fr-CA')
+    assert.ok(french.every((e) => e.type === 'Span'))
+    for (const words of ['Offre d’emploi', 'Ressortissant étranger', 'Nom de famille\u00a0: ', 'État\u00a0: ', 'Retirée', 'Retirée le\u00a0: ', 'Motif du retrait indiqué\u00a0: ']) {
+      assert.ok(french.some((e) => e.text === words), `${words} in fr-CA: ${JSON.stringify(french.map((e) => e.text))}`)
+    }
+    assert.ok(french.some((e) => e.text === '15 janvier 2027 à 10 h 00'), 'a date’s French half')
+    assert.ok(!tree.some((e) => e.lang !== 'fr-CA' && /Nom de famille|Ressortissant|janvier/.test(e.text)), 'no French outside a French Span')
+  })
+
+  it('the offer PDF: the withdrawal is two rows written through the messages (French: a space before the colon)', async () => {
+    const text = pdfText(await offerPdf(withdrawn, business, [], 'America/Toronto')).replace(/\n/g, '')
+    assert.match(text, /Withdrawn on \/ Retirée le\u00a0: January 15, 2027 at 10:00 a\.m\. \/ 15 janvier 2027 à 10 h 00/)
+    assert.match(text, /Reason given for the withdrawal \/ Motif du retrait indiqué\u00a0: Poste comblé/)
+  })
+
+  it('the receipt PDF: tagged the same way', async () => {
+    const tree = pdfStructure(await receiptPdf(payment, [], offerFor({ familyName: 'Tremblay', givenNames: 'Anne' }), business, 'America/Toronto'))
+    assert.deepEqual(tree.filter((e) => e.type === 'H1').map((e) => e.text), ['Receipt for the employer compliance fee / '])
+    assert.ok(tree.some((e) => e.type === 'Span' && e.lang === 'fr-CA' && e.text === 'Reçu des frais relatifs à la conformité de l’employeur'))
+    assert.ok(tree.some((e) => e.type === 'Span' && e.lang === 'fr-CA' && e.text === '230,00\u00a0$'), JSON.stringify(tree))
+    assert.ok(tree.some((e) => e.type === 'P' && e.text === 'Receipt number / R2027-000001'))
   })
 })
 

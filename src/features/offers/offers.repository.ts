@@ -4,7 +4,7 @@ import { cachedRead } from '../../db/read-cache.ts'
 import { hiddenFromPlanner } from '../../db/hidden-from-planner.ts'
 import { auditEachRowOf, auditValues, type Actor, type AuditEntry, type AuditValues, type DbOrTrx } from '../../platform/audit.ts'
 import { isStorableText } from '../../platform/unstorable.ts'
-import { usernamesOf } from '../auth/users.repository.ts'
+import { namesOf, usernamesOf } from '../auth/users.repository.ts'
 import { foldKey, prefixEnd } from '../console/search.keys.ts'
 import type { SectionId } from './offers.sections.ts'
 import type { Answers, Offer, OfferDocument } from './offers.tables.ts'
@@ -222,6 +222,8 @@ export interface QueueQuery {
   limit: number
   /** The business's branches, when the caller reads them already (`branchChoices`), read or on their way. */
   branches?: ReadonlyArray<{ id: string; name: string }> | PromiseLike<ReadonlyArray<{ id: string; name: string }>>
+  /** Also the creators' names (`created_by_name`, the page's "Created by"); the API gives usernames only. */
+  creatorNames?: boolean
 }
 
 export interface QueueRow {
@@ -230,7 +232,11 @@ export interface QueueRow {
   worker_name: string
   job_title: string
   status: Offer['status']
+  /** The creator's username (never changes). */
   created_by: string
+  /** The creator's name as shown to people (`fullName`), when asked for (`creatorNames`); else ''. */
+  created_by_name: string
+  created_at: Date
   updated_at: Date
   branch_name: string | null
 }
@@ -262,7 +268,7 @@ const branchesStatement = compiledOnce((db: DbOrTrx, _shape: undefined, business
 const queueStatement = compiledOnce(
   (
     db: DbOrTrx,
-    shape: `${QueueSort}|${'none' | ''}|${'number' | 'name' | ''}|${number}`,
+    shape: `${QueueOrder}|${'none' | ''}|${'number' | 'name' | ''}|${number}`,
     businessId: string,
     scopeBranchId: string | undefined,
     branchId: string | undefined,
@@ -272,10 +278,10 @@ const queueStatement = compiledOnce(
     afterKey: Date | string | undefined,
     afterId: string | undefined,
   ) => {
-    const [sort, branch, searchKind, limit] = shape.split('|') as [QueueSort, string, string, string]
+    const [sort, branch, searchKind, limit] = shape.split('|') as [QueueOrder, string, string, string]
     let query = db
       .selectFrom('offer as o')
-      .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.job_title', 'o.status', 'o.created_by', 'o.updated_at', 'o.branch_id'])
+      .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.job_title', 'o.status', 'o.created_by', 'o.created_at', 'o.updated_at', 'o.branch_id'])
       // Hidden from the planner: one business's share of all offers must not make every page
       // of its queue planned afresh (hidden-from-planner.ts).
       .where('o.business_id', '=', hiddenFromPlanner(businessId, 'uuid'))
@@ -300,7 +306,14 @@ const queueStatement = compiledOnce(
         query = query.orderBy('o.updated_at', 'asc').orderBy('o.id', 'asc')
         break
       case 'worker':
+        // The named ones; those without a name (a draft not that far yet) follow ('unnamed').
+        query = query.where(sql<boolean>`o.worker_key > ''`)
         if (after) query = query.where(sql<boolean>`(o.worker_key, o.id) > (${afterKey}, ${afterId}::uuid)`)
+        query = query.orderBy('o.worker_key').orderBy('o.id')
+        break
+      case 'unnamed':
+        query = query.where(sql<boolean>`o.worker_key = ''`)
+        if (afterId !== undefined) query = query.where('o.id', '>', afterId)
         query = query.orderBy('o.worker_key').orderBy('o.id')
         break
     }
@@ -308,7 +321,16 @@ const queueStatement = compiledOnce(
   },
 )
 
-/** One page of the queue, by keyset (never OFFSET), so a deep page costs what the first does. */
+/** The queue's orders, and the A-to-Z order's tail: the offers without a name yet, after every name. */
+type QueueOrder = QueueSort | 'unnamed'
+
+/**
+ * One page of the queue, by keyset (never OFFSET), so a deep page costs what the first does.
+ * A to Z, the offers with no foreign national's name yet (drafts) come last, by id, on the
+ * same index (business_id, worker_key, id): the names are the range `worker_key > ''`, the
+ * rest `worker_key = ''`; the second is read only by the page where the names run out (one
+ * more statement there), and a cursor with an empty key goes on within it.
+ */
 export async function queuePage(db: DbOrTrx, q: QueueQuery): Promise<QueueRow[]> {
   const scoped = q.scopeBranchId ?? undefined
   const byBranch = !scoped && q.branchFilter && q.branchFilter !== 'none' ? q.branchFilter : undefined
@@ -318,18 +340,33 @@ export async function queuePage(db: DbOrTrx, q: QueueQuery): Promise<QueueRow[]>
   const searchValue = !search ? undefined : byNumber ? number : foldKey(search)
   // Only punctuation (a key with nothing in it): no name starts with it.
   if (searchValue === '') return []
-  const shape = `${q.sort}|${!scoped && q.branchFilter === 'none' ? 'none' : ''}|${!search ? '' : byNumber ? 'number' : 'name'}|${Math.trunc(q.limit)}` as const
-  const afterKey = q.after ? (q.sort === 'worker' ? q.after.key : new Date(q.after.key)) : undefined
-  const rows = (await db.executeQuery(queueStatement(db, shape, q.businessId, scoped, byBranch, q.status, searchValue, searchValue && !byNumber ? prefixEnd(searchValue) : undefined, afterKey, q.after?.id))).rows
+  const limit = Math.trunc(q.limit)
+  const read = async (order: QueueOrder, after: QueueQuery['after']) => {
+    const shape = `${order}|${!scoped && q.branchFilter === 'none' ? 'none' : ''}|${!search ? '' : byNumber ? 'number' : 'name'}|${limit}` as const
+    // Within the unnamed, the id alone goes on (their key is empty).
+    const afterKey = !after || order === 'unnamed' ? undefined : q.sort === 'worker' ? after.key : new Date(after.key)
+    return (await db.executeQuery(queueStatement(db, shape, q.businessId, scoped, byBranch, q.status, searchValue, searchValue && !byNumber ? prefixEnd(searchValue) : undefined, afterKey, after?.id))).rows
+  }
+  let rows
+  if (q.sort !== 'worker') rows = await read(q.sort, q.after)
+  else if (q.after?.key === '') rows = await read('unnamed', q.after)
+  else {
+    rows = await read('worker', q.after)
+    // A name searched for is never empty: no tail.
+    if (rows.length < limit && !(searchValue && !byNumber)) rows = [...rows, ...(await read('unnamed', undefined)).slice(0, limit - rows.length)]
+  }
   // Branch names from the business's list of branches, not a join: PostgreSQL joined the small
   // branch table by scanning it once per row of the page, and on the embedded database each
   // scan asks the file system for the table's size (12 % of the page's CPU, docs/performance.md).
-  // Creators' usernames kept by the process, not joined (usernamesOf); both read, when they must be, in one round trip.
-  const [branches, creators] = await Promise.all([
+  // Creators' usernames kept by the process, not joined (usernamesOf), and their names for a
+  // minute (namesOf: a name can change); all read, when they must be, in one round trip.
+  const creatorIds = rows.map((r) => r.created_by)
+  const [branches, creators, names] = await Promise.all([
     rows.some((r) => r.branch_id !== null) ? (q.branches ?? branchChoices(db, q.businessId)) : undefined,
-    usernamesOf(db, rows.map((r) => r.created_by)),
+    usernamesOf(db, creatorIds),
+    q.creatorNames ? namesOf(db, creatorIds) : undefined,
   ])
-  const names = branches && new Map(branches.map((b) => [b.id, b.name]))
+  const branchNames = branches && new Map(branches.map((b) => [b.id, b.name]))
   // Each row written out: a rest and a spread per row left V8 slow dictionary-mode objects (~3 % of the page).
   return rows.map((r) => ({
     id: r.id,
@@ -338,8 +375,10 @@ export async function queuePage(db: DbOrTrx, q: QueueQuery): Promise<QueueRow[]>
     job_title: r.job_title,
     status: r.status,
     created_by: creators.get(r.created_by) ?? '',
+    created_by_name: names?.get(r.created_by) ?? '',
+    created_at: r.created_at,
     updated_at: r.updated_at,
-    branch_name: (r.branch_id && names?.get(r.branch_id)) ?? null,
+    branch_name: (r.branch_id && branchNames?.get(r.branch_id)) ?? null,
   }))
 }
 
@@ -395,4 +434,23 @@ export function workPermitDecision(db: DbOrTrx, offerId: string) {
     .select(['outcome', 'first_day_of_employment', 'inspection_until', 'decided_at'])
     .where('offer_id', '=', offerId)
     .executeTakeFirst()
+}
+
+/**
+ * The deletion of a draft, from the audit trail (the draft itself is gone): when, by whom, for which
+ * business and branch (`branchId` is recorded since deletions say it; undefined before). Served by
+ * `audit_event_draft_deleted_idx`.
+ */
+export async function draftDeletion(db: DbOrTrx, offerId: string): Promise<{ businessId: string; branchId: string | null | undefined; deletedAt: Date; by: string } | undefined> {
+  const row = await db
+    .selectFrom('audit_event')
+    .select(['business_id', 'occurred_at', 'actor_label', 'details'])
+    .where('action', '=', 'offer.draft_deleted')
+    .where('object_id', '=', offerId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  if (!row?.business_id) return undefined
+  const branch = (row.details as Record<string, unknown> | null)?.branchId
+  return { businessId: row.business_id, branchId: typeof branch === 'string' || branch === null ? branch : undefined, deletedAt: row.occurred_at, by: row.actor_label }
 }

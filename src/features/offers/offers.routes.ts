@@ -4,22 +4,22 @@ import type { SignedInUser } from '../../db/database.ts'
 import { isMessageKey, otherLang, translate, type Lang, type MessageKey, type Translate } from '../../i18n/i18n.ts'
 import { actorFrom } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
-import { NotFoundError } from '../../platform/errors.ts'
+import { HttpError, NotFoundError } from '../../platform/errors.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { button, checkboxes, csrfField, linkButton, notice, select, singleCheckbox, summaryList, textarea, textInput } from '../../ui/components.ts'
 import { fieldId, formErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireEmployer } from '../auth/guards.ts'
-import { takeStashedForm } from '../auth/session-lifecycle.ts'
+import { keepTypingOnContinue, takeStashedForm } from '../auth/session-lifecycle.ts'
 import { activeMembership, type ActingMembership } from '../access/access.policy.ts'
-import { actingFor, currentMembership } from '../access/active-business.ts'
+import { actingFor, currentMembership, refuseFormerMember, showActingFor } from '../access/active-business.ts'
 import { exemptionByCode, isOpenExemption } from '../reference/exemption-codes.ts'
 import { answersFromForm, SECTION_IDS, SECTIONS, sectionProblems, type FieldDef, type FieldProblem, type SectionId } from './offers.sections.ts'
-import { branchChoices, findOffer, QUEUE_SORTS, queueCursor, queueCursorKeyFits, queuePage, type QueueSort } from './offers.repository.ts'
-import { canSeeOffer, type OfferService } from './offers.service.ts'
+import { branchChoices, draftDeletion, findOffer, QUEUE_SORTS, queueCursor, queueCursorKeyFits, queuePage, type QueueSort } from './offers.repository.ts'
+import { canSeeOffer, claimsFeeExemption, type OfferService } from './offers.service.ts'
 import type { Answers, Offer, OfferStatus } from './offers.tables.ts'
-import { copyNote, STATUS_KEY } from './offers.views.ts'
+import { answerText, copyNote, STATUS_KEY } from './offers.views.ts'
 import { isUuid } from '../../platform/ids.ts'
-import { formatterInZone } from '../../platform/dates.ts'
+import { formatInZone, formatterInZone } from '../../platform/dates.ts'
 
 export interface OfferDeps {
   db: Db
@@ -40,9 +40,38 @@ export async function offerAndMembership(db: Db, request: FastifyRequest, user: 
   const { id } = request.params as { id: string }
   const offer = isUuid(id) ? await findOffer(db, id) : undefined
   const known = request.businessContext?.choices
-  const membership = !offer ? undefined : known ? actingFor(known, offer.business_id) : await activeMembership(db, user.id, offer.business_id)
+  const membershipIn = async (businessId: string) => (known ? actingFor(known, businessId) : await activeMembership(db, user.id, businessId))
+  if (!offer && isUuid(id)) await refuseDeletedDraft(db, request, id, membershipIn)
+  const membership = offer ? await membershipIn(offer.business_id) : undefined
+  // Removed from the business while on its offer: told so (403), not the 404 a stranger gets.
+  if (offer && !membership) await refuseFormerMember(db, request, user.id, offer.business_id)
   if (!offer || !canSeeOffer(membership, offer)) throw new NotFoundError()
+  // The header names the offer's business, whichever one the header had chosen.
+  showActingFor(request, offer.business_id)
   return { offer, membership }
+}
+
+/** Each scope's time zone (the one its routes were registered with), for pages drawn from an error such as a deleted draft's. */
+const scopeTimeZones = new WeakMap<FastifyInstance, string>()
+
+/**
+ * A draft deleted since (Back, an old bookmark, a second tab): "This draft was deleted", when and
+ * by whom, with the way to the queue (410), for the people who could see it; for anyone else the
+ * plain 404 a random id gets, so nothing tells another business (or branch) it existed.
+ */
+async function refuseDeletedDraft(db: Db, request: FastifyRequest, id: string, membershipIn: (businessId: string) => Promise<ActingMembership | undefined>): Promise<void> {
+  const deletion = await draftDeletion(db, id)
+  if (!deletion) return
+  const membership = await membershipIn(deletion.businessId)
+  // Deletions recorded before they named their branch: told to the people who see the whole business.
+  const seesIt = deletion.branchId === undefined ? !!membership && (membership.role === 'primary' || membership.branchId === null) : canSeeOffer(membership, { business_id: deletion.businessId, branch_id: deletion.branchId })
+  if (!seesIt) return
+  const { t, lang } = request
+  const timeZone = scopeTimeZones.get(request.server)
+  throw new HttpError(410, 'offers.draftDeletedTitle', 'offers.draftDeletedBody', {
+    text: timeZone ? t('offers.draftDeletedWhen', { date: formatInZone(lang, deletion.deletedAt, timeZone, 'dateTime'), who: deletion.by }) : undefined,
+    link: { text: t('offers.draftDeletedQueue'), href: `/${lang}/offers` },
+  })
 }
 
 function encodeCursor(c: { key: string; id: string }): string {
@@ -87,7 +116,7 @@ function renderField(t: Translate, lang: Lang, f: FieldDef, value: string | stri
   const { label, help, hint } = textsOf(lang, f.name)
   const name = f.name
   const required = !f.optional
-  const text = typeof value === 'string' ? value : ''
+  const text = typeof value === 'string' ? (f.shown ? f.shown(value, lang) : value) : ''
   switch (f.kind) {
     case 'textarea':
       return textarea({ t, name, label, help, hint, error, required, value: text, rows: 6, maxlength: f.max })
@@ -121,6 +150,7 @@ function sectionLanguageToggle(t: Translate, lang: Lang): Html {
 /** "Submit an offer of employment": the draft form in sections, and the queue. */
 export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): void {
   const { db, offers } = deps
+  scopeTimeZones.set(scope, deps.timeZone)
   const today = () => offers.today()
   const offerFor = async (request: FastifyRequest, user: SignedInUser) => (await offerAndMembership(db, request, user)).offer
 
@@ -137,7 +167,7 @@ export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): vo
     const after = decodeCursor(q.after, sort)
     const branchesRead = m && seesWholeBusiness ? branchChoices(db, m.businessId) : Promise.resolve([])
     const rowsFor = async (branchFilter: string | undefined) =>
-      m ? queuePage(db, { businessId: m.businessId, scopeBranchId: seesWholeBusiness ? null : m.branchId, branchFilter, status, search: str('q') || undefined, sort, after, limit: QUEUE_PAGE_SIZE + 1, branches: seesWholeBusiness ? branchesRead : undefined }) : []
+      m ? queuePage(db, { businessId: m.businessId, scopeBranchId: seesWholeBusiness ? null : m.branchId, branchFilter, status, search: str('q') || undefined, sort, after, limit: QUEUE_PAGE_SIZE + 1, branches: seesWholeBusiness ? branchesRead : undefined, creatorNames: true }) : []
     // The rows are asked for with the branches (both statements in one round trip), filtered by the
     // branch asked for; one that is not the business's (a stale or edited link) is dropped, and the rows read again.
     const asked = str('branch') === 'none' ? 'none' : seesWholeBusiness && isUuid(str('branch')) ? str('branch') : undefined
@@ -152,6 +182,7 @@ export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): vo
     // What every row repeats (status tags, "no branch", the date's format), translated and escaped once a page, not once a row.
     const statusTags = Object.fromEntries(STATUSES.map((s) => [s, html`<span class="tag">${t(STATUS_KEY[s])}</span>`])) as Record<OfferStatus, Html>
     const noNumber = html`${t('offers.draftNoNumber')}`
+    const notNamed = html`<span class="hint">${t('offers.workerNotNamed')}</span>`
     const noBranch = html`${t('offers.noBranch')}`
     const listed = formatterInZone(lang, deps.timeZone, 'listed')
     return reply.page({
@@ -178,9 +209,9 @@ ${
     ? html`<p>${filtered ? t('offers.noMatch') : t('offers.noOffers')}</p>`
     : page.length
       ? html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('offers.queueTitle')}</caption>
-<thead><tr><th scope="col">${t('offers.number')}</th><th scope="col">${t('offers.worker')}</th><th scope="col">${t('offers.job')}</th><th scope="col">${t('offers.status')}</th><th scope="col">${t('offers.branch')}</th><th scope="col">${t('offers.createdBy')}</th><th scope="col">${t('offers.changed')}</th></tr></thead>
+<thead><tr><th scope="col">${t('offers.number')}</th><th scope="col">${t('offers.worker')}</th><th scope="col">${t('offers.job')}</th><th scope="col">${t('offers.status')}</th><th scope="col">${t('offers.branch')}</th><th scope="col">${t('offers.createdBy')}</th><th scope="col">${t('offers.createdOn')}</th><th scope="col">${t('offers.changed')}</th></tr></thead>
 <tbody>${page.map(
-          (r) => html`<tr><td><a href="/${lang}/offers/${r.id}">${r.offer_number ?? noNumber}<span class="visually-hidden"> ${r.worker_name}</span></a></td><td>${r.worker_name}</td><td>${r.job_title}</td><td>${statusTags[r.status]}</td><td>${r.branch_name ?? noBranch}</td><td>${r.created_by}</td><td>${listed(r.updated_at)}</td></tr>`,
+          (r) => html`<tr><td><a href="/${lang}/offers/${r.id}">${r.offer_number ?? noNumber}<span class="visually-hidden"> ${r.worker_name || `${r.job_title ? `${r.job_title}, ` : ''}${t('offers.unnamedDraft', { date: listed(r.created_at) })}`}</span></a></td><td>${r.worker_name || notNamed}</td><td>${r.job_title}</td><td>${statusTags[r.status]}</td><td>${r.branch_name ?? noBranch}</td><td>${r.created_by_name}</td><td>${listed(r.created_at)}</td><td>${listed(r.updated_at)}</td></tr>`,
         )}</tbody></table></div>
 ${nextHref ? html`<nav aria-label="${t('offers.pagination')}"><p><a href="${nextHref}" rel="next">${t('offers.nextPage')}</a>${after ? html` · <a href="/${lang}/offers?${new URLSearchParams(keep).toString()}">${t('offers.firstPage')}</a>` : ''}</p></nav>` : after ? html`<nav aria-label="${t('offers.pagination')}"><p><a href="/${lang}/offers?${new URLSearchParams(keep).toString()}">${t('offers.firstPage')}</a></p></nav>` : ''}`
       : ''
@@ -222,6 +253,8 @@ ${m ? html`<p class="hint">${t('offers.queueFor', { business: m.businessName })}
     const n = SECTION_IDS.indexOf(section)
     const title = t(`offers.s_${section}`)
     const saved = conflict?.answers[section] ?? {}
+    // Without script, "Continue session" carries this form: what was typed comes back with the page.
+    keepTypingOnContinue(request, { id: SECTION_FORM, action: `/${lang}/offers/${offer.id}/${section}` })
     return reply.page(
       {
         title: `${title} - ${t('offers.newTitle')}`,
@@ -238,7 +271,8 @@ ${
         kind: 'warning',
         title: t('offers.conflictTitle'),
         body: html`<p>${t('offers.conflictBody')}</p><h3>${t('offers.conflictSaved')}</h3>${summaryList(
-          SECTIONS[section].map((f) => ({ key: t(label(f.name)), value: [saved[f.name] ?? ''].flat().join(', ') })),
+          // As the review reads them: options in words, an amount in this page's language.
+          SECTIONS[section].map((f) => ({ key: t(label(f.name)), value: answerText(f, saved[f.name], lang, conflict.answers) })),
         )}`,
       })
     : ''
@@ -282,7 +316,7 @@ ${button({ text: t('offers.saveExit'), name: 'nav', value: 'exit', variant: 'sec
 ${SECTION_IDS.filter((s) => problems.some((p) => p.section === s)).map(
   (s) => html`<h3>${t(`offers.s_${s}`)}</h3><ul class="error-summary-list error-list">${problems
     .filter((p) => p.section === s)
-    .map((p) => html`<li><a href="/${lang}/offers/${offer.id}/${s}?check=1#${fieldId(p.field)}">${problemText(t, p.problem)}</a></li>`)}</ul>`,
+    .map((p) => html`<li><a href="${p.onDocuments ? `/${lang}/offers/${offer.id}/documents#document` : `/${lang}/offers/${offer.id}/${s}?check=1#${fieldId(p.field)}`}">${problemText(t, p.problem)}</a></li>`)}</ul>`,
 )}
 </div>
 </div>`
@@ -314,7 +348,12 @@ ${summaryList(
     const check = (request.query as Record<string, unknown>).check === '1'
     const problems = check ? sectionProblems(section, offer.answers, request.lang, today()) : []
     const copy = copyNote(request.t, request.lang, offer, await offers.copySource(membership, offer), deps.timeZone)
-    return sectionPage(request, reply, offer, section, values, offer.version, problems.length ? errorsFor(request.t, problems) : undefined, undefined, !!stashed, copy)
+    // A claimed fee exemption without its proof: said here, with the way to the page that attaches it.
+    const proofMissing = section === 'exemption' && claimsFeeExemption(offer) && (await offers.documents(offer)).length === 0
+    const proof = proofMissing
+      ? notice({ kind: 'warning', title: request.t('offers.feeProofTitle'), body: html`<p>${request.t('offers.feeProofBody')} <a href="/${request.lang}/offers/${offer.id}/documents">${request.t('offers.docsLink')}</a></p>` })
+      : ''
+    return sectionPage(request, reply, offer, section, values, offer.version, problems.length ? errorsFor(request.t, problems) : undefined, undefined, !!stashed, html`${copy}${proof}`)
   })
 
   scope.post('/offers/:id/:section', async (request, reply) => {

@@ -1,7 +1,7 @@
 import { translate, type Lang, type MessageKey } from '../../i18n/i18n.ts'
 import { ENTREPRENEUR_NOC, exemptionByCode, exemptionOptionGroups, isOpenExemption } from '../reference/exemption-codes.ts'
 import { countryOptions, educationOptions, isCountryCode, jobLanguageOptions, PROVINCE_CODES, provinceOptions, wageUnitOptions } from '../reference/lists.ts'
-import { checkHoursPerWeek, checkPassportNumber, checkPersonName, checkPostalCode, isSeeAttachedAnswer, parseMoneyToCents } from '../reference/validators.ts'
+import { checkHoursPerWeek, checkPassportNumber, checkPersonName, checkPostalCode, isSeeAttachedAnswer, moneyInputValue, parseMoneyInEitherLanguage } from '../reference/validators.ts'
 import type { Answers } from './offers.tables.ts'
 
 /**
@@ -31,6 +31,10 @@ export interface FieldDef {
   groups?: (lang: Lang) => Array<{ label: string; options: Choice[] }>
   /** Checks a non-empty answer; returns a message key (with params) when it is wrong. */
   check?: (value: string, all: Answers, lang: Lang, today: string) => Problem | undefined
+  /** The answer as kept, from what was typed (an amount in one form every language reads); what it cannot read is kept as typed. */
+  kept?: (value: string) => string
+  /** A kept answer put back in its form field, written as the reader's language writes it. */
+  shown?: (value: string, lang: Lang) => string
 }
 
 export type Problem = MessageKey | [MessageKey, Record<string, string | number>]
@@ -70,9 +74,21 @@ const passport = (v: string): Problem | undefined => {
   return r.ok ? undefined : r.error === 'length' ? 'reference.validation.passportLength' : 'reference.validation.passportCharacters'
 }
 const MONEY_PROBLEMS = { required: 'reference.validation.moneyRequired', format: 'reference.validation.moneyFormat', negative: 'reference.validation.moneyNegative', tooManyDecimals: 'reference.validation.moneyDecimals', tooLarge: 'reference.validation.moneyTooLarge' } as const
+// An amount typed on a page in either language is the same amount on every page (French "45,50" is
+// English "45.50"): it is read in the reader's language, else in the other; the error is the reader's.
 const wage = (v: string, _a: Answers, lang: Lang): Problem | undefined => {
-  const r = parseMoneyToCents(v, lang)
+  const r = parseMoneyInEitherLanguage(v, lang)
   return !r.ok ? MONEY_PROBLEMS[r.error] : r.value <= 0 ? 'reference.validation.moneyNegative' : undefined
+}
+/** An amount as kept: "1234.56", which both languages read; what neither reads stays as typed (with its error). */
+const moneyKept = (v: string): string => {
+  const r = parseMoneyInEitherLanguage(v, 'en')
+  return r.ok ? moneyInputValue(r.value, 'en') : v
+}
+/** An amount in its field as the reader's language writes it: "1234.56", "1234,56". */
+const moneyShown = (v: string, lang: Lang): string => {
+  const r = parseMoneyInEitherLanguage(v, lang)
+  return r.ok ? moneyInputValue(r.value, lang) : v
 }
 const answer = (all: Answers, section: SectionId, field: string): string => {
   const v = all[section]?.[field]
@@ -152,7 +168,7 @@ export const SECTIONS: Record<SectionId, FieldDef[]> = {
     { name: 'languages', kind: 'checkboxes', choices: (lang) => jobLanguageOptions(lang) },
   ],
   wage: [
-    { name: 'wage', kind: 'text', width: '10', inputmode: 'decimal', check: wage },
+    { name: 'wage', kind: 'text', width: '10', inputmode: 'decimal', check: wage, kept: moneyKept, shown: moneyShown },
     { name: 'wageUnit', kind: 'select', choices: (lang) => wageUnitOptions(lang), check: (v, _a, lang) => (wageUnitOptions(lang).some((o) => o.value === v) ? undefined : 'offers.e_choice') },
     {
       name: 'benefits',
@@ -179,6 +195,8 @@ export interface FieldProblem {
   section: SectionId
   field: string
   problem: Problem
+  /** Put right on the supporting documents page (the proof of a fee exemption), not in the section. */
+  onDocuments?: boolean
 }
 
 /** Every problem of one section, in field order. */
@@ -219,6 +237,18 @@ export function answersFromForm(section: SectionId, body: Record<string, unknown
     if (f.kind === 'checkboxes') out[f.name] = (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string').slice(0, 20)
     else if (f.kind === 'checkbox') out[f.name] = v === 'yes' ? 'yes' : ''
     else out[f.name] = typeof v === 'string' ? v.slice(0, 10_000) : Array.isArray(v) && typeof v[0] === 'string' ? v[0].slice(0, 10_000) : ''
+  }
+  return out
+}
+
+/** A section's answers as kept: each field's `kept` form of what was typed (the wage's amount in one form); the rest as typed. */
+export function keptAnswers(section: SectionId, values: Record<string, string | string[]>): Record<string, string | string[]> {
+  let out = values
+  for (const f of SECTIONS[section]) {
+    const v = values[f.name]
+    if (!f.kept || typeof v !== 'string' || v.trim() === '') continue
+    const kept = f.kept(v)
+    if (kept !== v) out = { ...out, [f.name]: kept }
   }
   return out
 }

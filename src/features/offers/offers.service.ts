@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Db } from '../../db/connect.ts'
 import type { Database } from '../../db/database.ts'
-import type { Lang } from '../../i18n/i18n.ts'
+import { translate, type Lang } from '../../i18n/i18n.ts'
 import { audit, SYSTEM_ACTOR, type Actor } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { dayInZone } from '../../platform/dates.ts'
@@ -10,12 +10,14 @@ import { isUuid } from '../../platform/ids.ts'
 import { sniffedType } from '../../platform/uploads.ts'
 import type { ActingMembership } from '../access/access.policy.ts'
 import { notifyUser } from '../notifications/notify.ts'
+import { inBothLanguages } from '../notifications/render.ts'
+import { formatMoney } from '../reference/validators.ts'
 import { exemptionByCode, isOpenExemption } from '../reference/exemption-codes.ts'
 import * as payRepo from '../payment/payment.repository.ts'
 import type { PaymentService, StartPaymentResult } from '../payment/payment.service.ts'
 import type { Payment } from '../payment/payment.tables.ts'
 import * as repo from './offers.repository.ts'
-import { allProblems, SECTION_IDS, type FieldProblem, type SectionId } from './offers.sections.ts'
+import { allProblems, keptAnswers, SECTION_IDS, type FieldProblem, type SectionId } from './offers.sections.ts'
 import type { Answers, Offer, OfferDocument } from './offers.tables.ts'
 
 /**
@@ -33,6 +35,12 @@ export interface OfferServiceDeps {
   clock: Clock
   timeZone: string
   payments: PaymentService
+}
+
+/** Does the offer claim a fee exemption (the employer's or the worker's)? Then its proof must be attached. */
+export function claimsFeeExemption(offer: Pick<Offer, 'answers'>): boolean {
+  const fee = offer.answers.exemption?.feeExemption
+  return fee === 'employer' || fee === 'worker'
 }
 
 /** May this membership see (and act on) this offer? Branch users see only their branch's. */
@@ -66,6 +74,8 @@ export class OfferService {
         const offer = await this.completeSubmission(trx, payment.purpose_id, SYSTEM_ACTOR, now)
         return offer?.offer_number ? { reference: offer.offer_number } : undefined
       },
+      // "Try again" on the payment's page starts a new payment at once, through the offer's own rules (offers-submission.routes.ts).
+      retryAction: (payment, lang) => `/${lang}/offers/${payment.purpose_id}/pay`,
       refundsOwed: async (db, limit) =>
         (await repo.offerPaymentsOwed(db, limit)).map((o) => ({
           paymentId: o.paymentId,
@@ -134,15 +144,18 @@ export class OfferService {
     const now = this.deps.clock.now()
     return this.deps.db.transaction().execute(async (trx) => {
       const deleted = await repo.deleteDraftRow(trx, offer.id)
-      if (deleted) await audit(trx, actor, now, { action: 'offer.draft_deleted', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { workerName: offer.worker_name, jobTitle: offer.job_title } })
+      if (deleted) await audit(trx, actor, now, { action: 'offer.draft_deleted', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { workerName: offer.worker_name, jobTitle: offer.job_title, branchId: offer.branch_id } })
       return deleted
     })
   }
 
-  /** Saves one section exactly as typed (valid or not), if the draft is still the version the page showed. */
+  /**
+   * Saves one section as typed (valid or not), if the draft is still the version the page showed;
+   * an amount in one form every language reads (`keptAnswers`: French "45,50" is kept as "45.50").
+   */
   async saveSection(offer: Offer, section: SectionId, values: Record<string, string | string[]>, expectedVersion: number, actor: Actor): Promise<repo.SaveResult> {
     // The save, its version and its audit entry in one statement: a crash keeps all or none.
-    return repo.saveSection(this.deps.db, offer.id, section, values, expectedVersion, this.deps.clock.now(), {
+    return repo.saveSection(this.deps.db, offer.id, section, keptAnswers(section, values), expectedVersion, this.deps.clock.now(), {
       actor,
       entry: { action: 'offer.section_saved', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { section } },
     })
@@ -156,9 +169,9 @@ export class OfferService {
     if (typeof start === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(start.trim()) && start.trim() < today && !problems.some((p) => p.field === 'startDate')) {
       problems.push({ section: 'job', field: 'startDate', problem: 'offers.e_startPast' })
     }
-    const fee = offer.answers.exemption?.feeExemption
-    if ((fee === 'employer' || fee === 'worker') && (await repo.listDocuments(this.deps.db, offer.id)).length === 0) {
-      problems.push({ section: 'exemption', field: 'feeExemption', problem: 'offers.e_feeProof' })
+    if (claimsFeeExemption(offer) && (await repo.listDocuments(this.deps.db, offer.id)).length === 0) {
+      // Fixed on the documents page, not in the section: `onDocuments` sends the person there.
+      problems.push({ section: 'exemption', field: 'feeExemption', problem: 'offers.e_feeProof', onDocuments: true })
     }
     return problems.sort((a, b) => SECTION_IDS.indexOf(a.section) - SECTION_IDS.indexOf(b.section))
   }
@@ -258,16 +271,22 @@ export class OfferService {
   /** Withdraws a pending offer with a reason; the fee is refunded at once (or by the reconciler if the gateway is down). */
   async withdraw(offer: Offer, reason: string, actor: Actor): Promise<{ kind: 'withdrawn'; offer: Offer } | { kind: 'notPending'; offer: Offer }> {
     const now = this.deps.clock.now()
-    const withdrawn = await this.deps.db.transaction().execute(async (trx) => {
+    const { withdrawn, payment } = await this.deps.db.transaction().execute(async (trx) => {
       const w = await repo.markWithdrawn(trx, offer.id, reason, now)
+      const paid = w ? await payRepo.findActiveForPurpose(trx, OFFER_PURPOSE, offer.id) : undefined
       if (w) {
         await audit(trx, actor, now, { action: 'offer.withdrawn', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { reason, offerNumber: offer.offer_number } })
-        await notifyUser(trx, { userId: offer.created_by, template: 'offerWithdrawn', params: { offerNumber: offer.offer_number ?? '', reason }, now })
+        // What becomes of the fee, as it stands now: none paid, or its refund (started just after; its own message says when it is done).
+        const fee = inBothLanguages((lang) =>
+          paid?.status === 'approved'
+            ? translate(lang, 'offers.withdrawnFee.pending', { amount: formatMoney(paid.amount_cents, lang), receipt: paid.receipt_number ?? '' })
+            : translate(lang, 'offers.withdrawnFee.none'),
+        )
+        await notifyUser(trx, { userId: offer.created_by, template: 'offerWithdrawn', params: { offerNumber: offer.offer_number ?? '', reason, fee }, now })
       }
-      return w
+      return { withdrawn: w, payment: paid }
     })
     if (!withdrawn) return { kind: 'notPending', offer: (await repo.findOffer(this.deps.db, offer.id)) ?? offer }
-    const payment = await payRepo.findActiveForPurpose(this.deps.db, OFFER_PURPOSE, offer.id)
     if (payment?.status === 'approved') await this.deps.payments.refundPayment(payment.id, { reason: { code: 'offer_withdrawn', detail: reason }, actor })
     return { kind: 'withdrawn', offer: withdrawn }
   }
@@ -278,7 +297,9 @@ export class OfferService {
       .selectFrom('offer as o')
       .innerJoin('business as b', 'b.id', 'o.business_id')
       .leftJoin('app_user as a', 'a.id', 'o.fee_review_assignee')
+      .leftJoin('app_user as d', 'd.id', 'o.fee_reviewed_by')
       .select(['o.id', 'o.offer_number', 'o.worker_name', 'o.fee_exemption', 'o.submitted_at', 'o.fee_review_decision', 'o.fee_reviewed_at', 'b.legal_name', 'a.username as assignee'])
+      .select(['d.username as decider_username', 'd.given_name as decider_given_name', 'd.family_name as decider_family_name'])
     q = state === 'open' ? q.where('o.needs_review', '=', true).orderBy('o.submitted_at').orderBy('o.id') : q.where('o.fee_review_decision', 'is not', null).orderBy('o.fee_reviewed_at', 'desc').orderBy('o.id')
     return q.limit(limit).execute()
   }
@@ -331,14 +352,14 @@ export class OfferService {
   }
 
   /** Adds a supporting document to a draft; the type was sniffed from the bytes by the caller's `sniffDocumentType`. */
-  async addDocument(offer: Offer, file: { name: string; type: OfferDocument['content_type']; content: Buffer }, userId: string, actor: Actor): Promise<'added' | 'notDraft' | 'tooMany'> {
-    if (offer.status !== 'draft') return 'notDraft'
-    if ((await repo.listDocuments(this.deps.db, offer.id)).length >= MAX_DOCUMENTS) return 'tooMany'
+  async addDocument(offer: Offer, file: { name: string; type: OfferDocument['content_type']; content: Buffer }, userId: string, actor: Actor): Promise<{ kind: 'added'; documentId: string } | { kind: 'notDraft' } | { kind: 'tooMany' }> {
+    if (offer.status !== 'draft') return { kind: 'notDraft' }
+    if ((await repo.listDocuments(this.deps.db, offer.id)).length >= MAX_DOCUMENTS) return { kind: 'tooMany' }
     const now = this.deps.clock.now()
-    await this.deps.db.transaction().execute(async (trx) => {
+    return this.deps.db.transaction().execute(async (trx) => {
       // Locks the draft: a document is never added to an offer being submitted at the same moment.
       const row = await trx.selectFrom('offer').select('status').where('id', '=', offer.id).forUpdate().executeTakeFirst()
-      if (row?.status !== 'draft') return
+      if (row?.status !== 'draft') return { kind: 'notDraft' as const }
       const doc = await repo.insertDocument(trx, {
         offer_id: offer.id,
         file_name: safeFileName(file.name),
@@ -350,8 +371,8 @@ export class OfferService {
         created_at: now,
       })
       await audit(trx, actor, now, { action: 'offer.document_added', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { documentId: doc.id, fileName: doc.file_name, sizeBytes: doc.size_bytes, sha256: doc.sha256 } })
+      return { kind: 'added' as const, documentId: doc.id }
     })
-    return 'added'
   }
 
   async removeDocument(offer: Offer, documentId: string, actor: Actor): Promise<boolean> {

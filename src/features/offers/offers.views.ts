@@ -2,8 +2,9 @@ import { translate, type Lang, type MessageKey, type Translate } from '../../i18
 import { formatInZone } from '../../platform/dates.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { summaryList } from '../../ui/components.ts'
+import { wageUnitOptions } from '../reference/lists.ts'
 import type { Payment, PaymentRefund } from '../payment/payment.tables.ts'
-import { formatMoney } from '../reference/validators.ts'
+import { formatMoney, parseMoneyInEitherLanguage } from '../reference/validators.ts'
 import type { DocumentSummary } from './offers.repository.ts'
 import type { CopySource } from './offers.service.ts'
 import { SECTION_IDS, SECTIONS, type FieldDef, type SectionId } from './offers.sections.ts'
@@ -19,19 +20,46 @@ export const STATUS_KEY: Record<OfferStatus, MessageKey> = {
 
 export const fieldLabel = (name: string) => `offers.fields.${name}.label` as MessageKey
 
-/** An answer as a person reads it: the chosen option's words, "Yes" for a ticked box, the text otherwise. */
-export function answerText(f: FieldDef, raw: string | string[] | undefined, lang: Lang): string {
+/**
+ * An answer as a person reads it: the chosen option's words, "Yes" for a ticked box, an amount in
+ * the reader's language ("$32.50", "32,50 $") followed by its period when `answers` has one
+ * ("$32.50 per hour", "32,50 $ de l’heure"), the text otherwise.
+ */
+export function answerText(f: FieldDef, raw: string | string[] | undefined, lang: Lang, answers?: Answers): string {
   const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => v.trim()).filter((v) => v !== '')
   if (values.length === 0) return ''
   if (f.kind === 'checkbox') return values[0] === 'yes' ? translate(lang, 'offers.yn_yes') : ''
+  if (f.name === 'wage') {
+    const amount = parseMoneyInEitherLanguage(values[0]!, lang)
+    if (amount.ok) {
+      const period = answers ? wagePeriodText(answers, lang) : undefined
+      return period ? `${formatMoney(amount.value, lang)} ${period}` : formatMoney(amount.value, lang)
+    }
+  }
   const choices = f.choices?.(lang) ?? f.groups?.(lang).flatMap((g) => g.options)
   const words = values.map((v) => choices?.find((c) => c.value === v)?.text ?? v)
   return words.join(', ')
 }
 
-/** Which fields a section shows: every field, but a second address only when there is one. */
+/** The chosen wage period's words ("per hour", "de l’heure"), when one of the list was chosen. */
+function wagePeriodText(answers: Answers, lang: Lang): string | undefined {
+  const unit = answers.wage?.wageUnit
+  return typeof unit === 'string' ? wageUnitOptions(lang).find((o) => o.value === unit.trim())?.text : undefined
+}
+
+/** Does the wage read with its period ("$32.50 per hour")? Then the period is not a line of its own. */
+const wageReadsWithPeriod = (answers: Answers): boolean => {
+  const wage = answers.wage?.wage
+  return typeof wage === 'string' && parseMoneyInEitherLanguage(wage, 'en').ok && wagePeriodText(answers, 'en') !== undefined
+}
+
+/**
+ * Which fields a section's summary shows (the pages' and the PDF's): every field, but a second
+ * address only when there is one, and the wage period within the wage's line when both are there.
+ */
 export function shownFields(section: SectionId, answers: Answers): FieldDef[] {
-  return SECTIONS[section].filter((f) => !f.name.startsWith('second') || answers.job?.additionalLocation === 'yes')
+  const withPeriod = section === 'wage' && wageReadsWithPeriod(answers)
+  return SECTIONS[section].filter((f) => (!f.name.startsWith('second') || answers.job?.additionalLocation === 'yes') && !(withPeriod && f.name === 'wageUnit'))
 }
 
 /** Every section's answers as summary lists, with "Change" links while the offer is a draft. */
@@ -41,7 +69,7 @@ export function answersSummary(t: Translate, lang: Lang, offer: Offer, headingLe
     return html`${heading}${summaryList(
       shownFields(s, offer.answers).map((f) => ({
         key: t(fieldLabel(f.name)),
-        value: answerText(f, offer.answers[s]?.[f.name], lang),
+        value: answerText(f, offer.answers[s]?.[f.name], lang, offer.answers),
         action: offer.status === 'draft' ? { href: `/${lang}/offers/${offer.id}/${s}#${fieldIdOf(f.name)}`, text: t('offers.change'), hidden: t(fieldLabel(f.name)) } : undefined,
       })),
     )}`

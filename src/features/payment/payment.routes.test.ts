@@ -154,7 +154,9 @@ describe('embedded test gateway pages and the payment return', () => {
       const result = await payWith(client, path, card)
       assert.equal(text(result.dom.querySelector('h1')), 'Payment not completed')
       assert.match(text(result.dom.querySelector('main')), message)
-      assert.equal(result.dom.querySelector('a.button-primary')!.getAttribute('href'), '/en/offers/next')
+      // "Try again" pays again at once: a form to the purpose's own step (an offer's "pay"), said once under the heading.
+      assert.equal(result.dom.querySelector('main form[method="post"]')!.getAttribute('action'), `/en/offers/${payment.purpose_id}/pay`)
+      assert.equal(text(result.dom.querySelector('main')).split('Payment not completed').length, 2)
       const stored = (await payments.findPayment(payment.id))!
       assert.notEqual(stored.status, 'pending')
       assert.equal(stored.receipt_number, null)

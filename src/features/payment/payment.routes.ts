@@ -37,7 +37,8 @@ export function registerPaymentRoutes(scope: FastifyInstance, deps: { payments: 
     if (!userId) return reply
     const payment = await load(request.params.id, userId)
     const { payment: current, unconfirmed } = await deps.payments.confirmPayment(payment.id)
-    const page = resultPage(request.t, request.lang, current, unconfirmed, `/${request.lang}/payments/${payment.id}`, deps.timeZone)
+    const retry = deps.payments.retryAction(current, request.lang)
+    const page = resultPage(request.t, request.lang, current, unconfirmed, `/${request.lang}/payments/${payment.id}`, deps.timeZone, retry ? { action: retry, csrfToken: reply.csrfToken() } : undefined)
     return reply.page({ title: page.title, body: page.body, breadcrumbs: [{ text: request.t('common.home'), href: `/${request.lang}` }] })
   })
 

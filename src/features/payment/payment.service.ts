@@ -77,6 +77,11 @@ export interface PurposeHooks {
   /** Returns what the receipt names as the payment's object (an offer's number). */
   onApproved?(trx: Transaction<Database>, payment: Payment, now: Date): Promise<{ reference: string } | undefined>
   refundsOwed?(db: Db, limit: number): Promise<Array<{ paymentId: string; reason: RefundReason }>>
+  /**
+   * Where a form POSTs to pay for the purpose again after a payment that did not go through
+   * (the purpose's route calls `startPayment`, so one payment at a time and one charge), in `lang`.
+   */
+  retryAction?(payment: Payment, lang: 'en' | 'fr'): string | undefined
 }
 
 /** A checkout the gateway still calls open after this long is treated as abandoned. */
@@ -104,7 +109,12 @@ export class PaymentService {
     this.purposes.set(purposeType, hooks)
   }
 
-  returnUrl(payment: Pick<Payment, 'id' | 'lang'>): string {
+  /** Where "Try again" POSTs for this payment's purpose (`PurposeHooks.retryAction`), if it has such a step. */
+  retryAction(payment: Payment, lang: 'en' | 'fr'): string | undefined {
+    return this.purposes.get(payment.purpose_type)?.retryAction?.(payment, lang)
+  }
+
+    returnUrl(payment: Pick<Payment, 'id' | 'lang'>): string {
     return `${this.deps.publicBaseUrl}/${payment.lang}/payments/${payment.id}/return`
   }
 
@@ -267,7 +277,7 @@ export class PaymentService {
       params: {
         receipt: p.receipt_number ?? '',
         // Dates and amounts in the words of the language the message is read in (rendered again per page and e-mail).
-        date: inBothLanguages((lang) => formatInZone(lang, p.approved_at ?? now, this.timeZone, 'precise')),
+        date: inBothLanguages((lang) => formatInZone(lang, p.approved_at ?? now, this.timeZone, 'dateTime')),
         amount: inBothLanguages((lang) => formatMoney(p.amount_cents, lang)),
         card: `${p.card_brand ?? ''} •••• ${p.card_last4 ?? ''}`.trim(),
         offerNumber: reference,

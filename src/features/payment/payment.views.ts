@@ -1,6 +1,6 @@
 import { translate, type Lang, type Translate } from '../../i18n/i18n.ts'
 import { html, type Html } from '../../platform/html.ts'
-import { linkButton, notice, summaryList } from '../../ui/components.ts'
+import { button, csrfField, linkButton, notice, summaryList } from '../../ui/components.ts'
 import type { Payment, PaymentRefund } from './payment.tables.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { formatMoney } from '../reference/validators.ts'
@@ -19,11 +19,11 @@ export function refundReasonText(lang: Lang, r: Pick<PaymentRefund, 'reason' | '
   return r.reason_detail ? translate(lang, 'payment.refundReasonWithDetail', { reason, detail: r.reason_detail }) : reason
 }
 
-/** The receipt's facts; times in the portal's zone (PORTAL_TIME_ZONE). */
+/** The receipt's facts; times in the portal's zone (PORTAL_TIME_ZONE), in the style of the offer's "Submitted on" ('dateTime'). */
 export function receiptList(t: Translate, lang: Lang, p: Payment, timeZone: string): Html {
   return summaryList([
     { key: t('payment.receiptNumber'), value: p.receipt_number },
-    { key: t('payment.dateTime'), value: p.approved_at ? html`<time datetime="${p.approved_at.toISOString()}">${formatInZone(lang, p.approved_at, timeZone, 'precise')}</time>` : '' },
+    { key: t('payment.dateTime'), value: p.approved_at ? html`<time datetime="${p.approved_at.toISOString()}">${formatInZone(lang, p.approved_at, timeZone, 'dateTime')}</time>` : '' },
     { key: t('payment.amount'), value: formatMoney(p.amount_cents, lang) },
     { key: t('payment.card'), value: t('payment.cardValue', { brand: p.card_brand ?? '', last4: p.card_last4 ?? '' }) },
     { key: t('payment.transactionId'), value: p.gateway_transaction_id },
@@ -48,7 +48,12 @@ export function retryMessage(t: Translate, p: Payment): string {
   }
 }
 
-export function resultPage(t: Translate, lang: Lang, p: Payment, unconfirmed: boolean, selfHref: string, timeZone: string): { title: string; body: Html } {
+/**
+ * The result of a payment. One that did not go through says why once (under its heading) and
+ * offers to pay again: a form that starts a new payment at once when the purpose has such a
+ * step (`retry`: its action and the CSRF token), else a link back to what was being paid for.
+ */
+export function resultPage(t: Translate, lang: Lang, p: Payment, unconfirmed: boolean, selfHref: string, timeZone: string, retry?: { action: string; csrfToken: string }): { title: string; body: Html } {
   const next = p.continue_path ? html`<p>${linkButton({ text: t('payment.continue'), href: p.continue_path, variant: 'primary' })}</p>` : ''
   if (p.status === 'approved' || p.status === 'refunded') {
     const title = p.status === 'approved' ? t('payment.approvedTitle') : t('payment.refundedTitle')
@@ -80,7 +85,13 @@ ${next}`,
   return {
     title: t('payment.notPaidTitle'),
     body: html`<h1>${t('payment.notPaidTitle')}</h1>
-${notice({ kind: 'warning', title: t('payment.notPaidTitle'), body: retryMessage(t, p) })}
-${p.continue_path ? html`<p>${linkButton({ text: t('payment.tryAgain'), href: p.continue_path, variant: 'primary' })}</p>` : ''}`,
+<p>${retryMessage(t, p)}</p>
+${
+  retry
+    ? html`<form method="post" action="${retry.action}">${csrfField(retry.csrfToken)}${button({ text: t('payment.tryAgain'), variant: 'primary', preventDoubleClick: true })}</form>`
+    : p.continue_path
+      ? html`<p>${linkButton({ text: t('payment.tryAgain'), href: p.continue_path, variant: 'primary' })}</p>`
+      : ''
+}`,
   }
 }

@@ -104,6 +104,17 @@ export function provinceName(code: string, lang: Lang): string | undefined {
   return PROVINCES.find((p) => p.code === code)?.name[lang]
 }
 
+/**
+ * An address on one line, as each language writes it: "1 Main St, Ottawa, Ontario K1A 0B1" /
+ * « 1 Main St, Ottawa (Ontario) K1A 0B1 ».
+ */
+export function formatAddress(a: { street: string | null; city: string | null; province: string | null; postalCode: string | null }, lang: Lang): string {
+  const province = a.province ? (provinceName(a.province, lang) ?? a.province) : ''
+  const place = lang === 'fr' ? [a.city, province && `(${province})`].filter(Boolean).join(' ') : [a.city, province].filter(Boolean).join(', ')
+  const line = [a.street, place].filter(Boolean).join(', ')
+  return [line, a.postalCode].filter(Boolean).join(' ')
+}
+
 export const provinceOptions = perLang((lang) => sortedOptions(PROVINCES, lang))
 
 /** The first letter(s) of postal codes in each province or territory (Canada Post). */

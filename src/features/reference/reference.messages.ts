@@ -104,6 +104,19 @@ export default defineMessages({
       startOffer: 'Submit an offer of employment',
       checkAgain: 'Check again',
       yourAnswers: 'Your answers',
+      conflictTitle: 'Your answers do not agree',
+      conflictSpecificCode:
+        'You answered that the worker holds or will apply for an open work permit, but exemption code {code} ({name}) gives a work permit for one employer only.',
+      ifSpecificCode:
+        'If the worker will apply under code {code} to work for you, you need to submit an offer of employment and pay the employer compliance fee of {fee}, unless your organization is exempt from it.',
+      ifOpenPermitHeld:
+        'If the worker holds or will apply for an open work permit (for example, a post-graduation work permit), you do not need to submit an offer of employment and you pay no fee.',
+      conflictOpenCode: 'You answered that the work permit is for your business only, but exemption code {code} ({name}) gives an open work permit.',
+      ifOpenCode: 'If the worker applies under code {code}, they get an open work permit: you do not need to submit an offer of employment and you pay no fee.',
+      ifSpecificPermit: 'If the work permit will be for your business only, code {code} is not the worker’s: find the right code in the list, then check again.',
+      conflictAsk: 'Ask the worker which work permit they hold or will apply for, then change your answers.',
+      changeAnswers: 'Change your answers',
+      startOfferWithCode: 'Submit an offer of employment with code {code}',
     },
   },
   fr: {
@@ -211,6 +224,22 @@ export default defineMessages({
       startOffer: 'Présenter une offre d’emploi',
       checkAgain: 'Vérifier de nouveau',
       yourAnswers: 'Vos réponses',
+      conflictTitle: 'Vos réponses ne concordent pas',
+      conflictSpecificCode:
+        'Vous avez répondu que la personne est titulaire d’un permis de travail ouvert ou en demandera un, mais le code de dispense {code} ({name}) donne un permis de travail lié à un seul employeur.',
+      ifSpecificCode:
+        'Si la personne présente sa demande sous le code {code} pour travailler pour vous, vous devez présenter une offre d’emploi et payer les frais relatifs à la conformité de l’employeur de {fee}, sauf si votre organisation en est dispensée.',
+      ifOpenPermitHeld:
+        'Si la personne est titulaire d’un permis de travail ouvert ou en demande un (par exemple, un permis de travail postdiplôme), vous n’avez pas à présenter d’offre d’emploi et vous ne payez aucuns frais.',
+      conflictOpenCode:
+        'Vous avez répondu que le permis de travail est pour votre entreprise seulement, mais le code de dispense {code} ({name}) donne un permis de travail ouvert.',
+      ifOpenCode:
+        'Si la personne présente sa demande sous le code {code}, elle obtient un permis de travail ouvert\u00a0: vous n’avez pas à présenter d’offre d’emploi et vous ne payez aucuns frais.',
+      ifSpecificPermit:
+        'Si le permis de travail sera pour votre entreprise seulement, le code {code} n’est pas celui de la personne\u00a0: trouvez le bon code dans la liste, puis vérifiez de nouveau.',
+      conflictAsk: 'Demandez à la personne quel permis de travail elle détient ou demandera, puis modifiez vos réponses.',
+      changeAnswers: 'Modifier vos réponses',
+      startOfferWithCode: 'Présenter une offre d’emploi avec le code {code}',
     },
   },
 })

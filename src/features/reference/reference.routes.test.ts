@@ -102,7 +102,7 @@ describe('reference pages', () => {
   it('explains an open exemption code (fr)', async () => {
     const client = new TestClient(t.app)
     await client.get('/fr/offers/eligibility')
-    const page = await client.follow(await client.post('/fr/offers/eligibility', { openPermit: 'no', code: 'c43' }))
+    const page = await client.follow(await client.post('/fr/offers/eligibility', { openPermit: 'unsure', code: 'c43' }))
     assert.equal(text(page.dom.querySelector('.notice-title')), 'Vous n’avez pas à présenter d’offre d’emploi')
     assert.match(text(page.dom.querySelector('.notice')), /Le code de dispense C43 \(Permis de travail postdiplôme\)/)
     assert.match(text(page.dom.querySelector('.notice')), /ne payez pas les frais/)
@@ -129,6 +129,49 @@ describe('reference pages', () => {
       assert.equal(form.dom.querySelector('select#code option[selected]')?.getAttribute('value'), 'T36')
     })
   }
+
+  for (const [lang, title, says, changeText] of [
+    ['fr', 'Vos réponses ne concordent pas', /le code de dispense T36 \(Professionnels \(ACEUM\)\) donne un permis de travail lié à un seul employeur/, 'Modifier vos réponses'],
+    ['en', 'Your answers do not agree', /exemption code T36 \(Professionals \(CUSMA\)\) gives a work permit for one employer only/, 'Change your answers'],
+  ] as const) {
+    it(`an open work permit with an employer-specific code: says they disagree and what each would mean, keeping both answers (${lang})`, async () => {
+      const client = new TestClient(t.app)
+      await client.get(`/${lang}/offers/eligibility`)
+      const posted = await client.post(`/${lang}/offers/eligibility`, { openPermit: 'yes', code: 'T36' })
+      assert.equal(posted.location, `/${lang}/offers/eligibility/result?openPermit=yes&code=T36`)
+      const page = await client.follow(posted)
+      assert.equal(text(page.dom.querySelector('main .notice-title')), title)
+      const body = nbsp(text(page.dom.querySelector('main .notice')))
+      assert.match(body, says)
+      assert.ok(body.includes(lang === 'fr' ? '230,00 $' : '$230.00'), body)
+      // Neither "no offer needed" nor "offer needed" alone: the employer is asked which holds.
+      assert.equal(page.dom.querySelectorAll('main .notice-success').length, 0)
+      assert.ok(page.dom.querySelector(`main a[href="/${lang}/offers/new?code=T36"]`))
+      const change = page.dom.querySelectorAll('main a').find((a) => text(a) === changeText)!
+      assert.equal(change.getAttribute('href'), `/${lang}/offers/eligibility?openPermit=yes&code=T36`)
+      const form = await client.get(change.getAttribute('href')!)
+      assert.ok(form.dom.querySelector('input[name="openPermit"][value="yes"][checked]'))
+      assert.equal(form.dom.querySelector('select#code option[selected]')?.getAttribute('value'), 'T36')
+    })
+  }
+
+  it('a permit for this business only with an open code: says they disagree, never "no offer needed" alone, and offers no draft with the open code', async () => {
+    const page = await new TestClient(t.app).get('/fr/offers/eligibility/result?openPermit=no&code=R01')
+    assert.equal(page.status, 200)
+    assert.equal(text(page.dom.querySelector('main .notice-title')), 'Vos réponses ne concordent pas')
+    const body = nbsp(text(page.dom.querySelector('main .notice')))
+    assert.match(body, /pour votre entreprise seulement, mais le code de dispense R01 .* donne un permis de travail ouvert/)
+    assert.match(body, /Si la personne présente sa demande sous le code R01, elle obtient un permis de travail ouvert : vous n’avez pas à présenter d’offre/)
+    assert.ok(page.dom.querySelector('main a[href="/fr/reference/exemption-codes#code-R01"]'))
+    assert.equal(page.dom.querySelectorAll('main a').filter((a) => a.getAttribute('href')?.startsWith('/fr/offers/new')).length, 0)
+  })
+
+  it('"Check again" after an open work permit keeps the code chosen', async () => {
+    const page = await new TestClient(t.app).get('/en/offers/eligibility/result?openPermit=yes&code=C43')
+    assert.equal(text(page.dom.querySelector('main .notice-title')), 'You do not need to submit an offer of employment')
+    const again = page.dom.querySelectorAll('main a').find((a) => text(a) === 'Check again')!
+    assert.equal(again.getAttribute('href'), '/en/offers/eligibility?openPermit=yes&code=C43')
+  })
 
   it('uses the configured fee', async () => {
     const other = await testApp({ config: { feeCents: 155050 } })

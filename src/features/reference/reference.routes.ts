@@ -78,7 +78,7 @@ export function registerReferenceRoutes(scope: FastifyInstance, deps: { config: 
         { text: t('common.home'), href: `/${lang}` },
         { text: t('reference.eligibility.title'), href: referencePaths.eligibility(lang) },
       ],
-      body: eligibilityResultView({ t, lang }, { decision, openPermit: parsed.data.openPermit, feeText: formatMoney(deps.config.feeCents, lang) }),
+      body: eligibilityResultView({ t, lang }, { decision, openPermit: parsed.data.openPermit, code: parsed.data.code, feeText: formatMoney(deps.config.feeCents, lang) }),
     })
   })
 }

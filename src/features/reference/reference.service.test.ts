@@ -53,12 +53,23 @@ describe('LMIA exemption codes', () => {
 })
 
 describe('eligibility check', () => {
-  it('needs no offer for an open work permit, whatever the code', () => {
+  it('needs no offer for an open work permit, with no code or a code that gives one', () => {
     assert.deepEqual(decideEligibility({ openPermit: 'yes' }), { offerNeeded: false, reason: 'openPermit' })
-    assert.equal(decideEligibility({ openPermit: 'yes', code: 'T36' }).offerNeeded, false)
+    for (const code of ['R01', 'C43', 'C21']) assert.equal(decideEligibility({ openPermit: 'yes', code }).offerNeeded, false, code)
+  })
+  it('points out answers that contradict each other instead of ignoring one', () => {
+    const specific = decideEligibility({ openPermit: 'yes', code: 'T36' })
+    assert.equal(specific.offerNeeded, null)
+    assert.equal(specific.offerNeeded === null && specific.contradiction, 'openPermitSpecificCode')
+    assert.equal(specific.exemption?.code, 'T36')
+    const open = decideEligibility({ openPermit: 'no', code: 'R01' })
+    assert.equal(open.offerNeeded === null && open.contradiction, 'specificPermitOpenCode')
+    // Not sure about the permit: the code decides.
+    assert.equal(decideEligibility({ openPermit: 'unsure', code: 'R01' }).offerNeeded, false)
+    assert.equal(decideEligibility({ openPermit: 'unsure', code: 'T36' }).offerNeeded, true)
   })
   it('needs no offer for an open exemption code', () => {
-    const d = decideEligibility({ openPermit: 'no', code: 'C41' })
+    const d = decideEligibility({ openPermit: 'unsure', code: 'C41' })
     assert.equal(d.offerNeeded, false)
     assert.equal(!d.offerNeeded && d.reason, 'openCode')
   })

@@ -86,7 +86,7 @@ ${button({ text: t('reference.eligibility.submit') })}
 
 export function eligibilityResultView(
   { t, lang }: ViewContext,
-  p: { decision: EligibilityDecision; openPermit: OpenPermitAnswer; feeText: string },
+  p: { decision: EligibilityDecision; openPermit: OpenPermitAnswer; code?: string | undefined; feeText: string },
 ): Html {
   const d = p.decision
   const answers = summaryList([
@@ -105,7 +105,31 @@ export function eligibilityResultView(
       value: d.exemption ? exemptionLabel(d.exemption, lang) : t('reference.eligibility.codeUnknown'),
     },
   ])
-  const again = html`<p><a href="${referencePaths.eligibility(lang, { openPermit: p.openPermit, code: d.exemption?.code })}">${t('reference.eligibility.checkAgain')}</a></p>`
+  // "Check again" brings back both answers as given, whatever the result.
+  const againHref = referencePaths.eligibility(lang, { openPermit: p.openPermit, code: p.code ?? d.exemption?.code })
+  const again = html`<p><a href="${againHref}">${t('reference.eligibility.checkAgain')}</a></p>`
+  if (d.offerNeeded === null) {
+    const e = d.exemption
+    const codes = html`<a href="${referencePaths.exemptionCodes(lang)}#code-${e.code}">${t('reference.eligibility.seeCodes')}</a>`
+    const cases =
+      d.contradiction === 'openPermitSpecificCode'
+        ? html`<p>${t('reference.eligibility.conflictSpecificCode', { code: e.code, name: e.name[lang] })}</p>
+<ul>
+<li>${t('reference.eligibility.ifSpecificCode', { code: e.code, fee: p.feeText })}</li>
+<li>${t('reference.eligibility.ifOpenPermitHeld')}</li>
+</ul>`
+        : html`<p>${t('reference.eligibility.conflictOpenCode', { code: e.code, name: e.name[lang] })}</p>
+<ul>
+<li>${t('reference.eligibility.ifOpenCode', { code: e.code })}</li>
+<li>${t('reference.eligibility.ifSpecificPermit', { code: e.code })} ${codes}</li>
+</ul>`
+    return html`<h1>${t('reference.eligibility.resultTitle')}</h1>
+${notice({ kind: 'warning', title: t('reference.eligibility.conflictTitle'), body: html`${cases}<p>${t('reference.eligibility.conflictAsk')}</p>` })}
+<p>${linkButton({ text: t('reference.eligibility.changeAnswers'), href: againHref, variant: 'primary' })}</p>
+${d.contradiction === 'openPermitSpecificCode' ? html`<p><a href="${referencePaths.newOffer(lang, e.code)}">${t('reference.eligibility.startOfferWithCode', { code: e.code })}</a></p>` : ''}
+<h2>${t('reference.eligibility.yourAnswers')}</h2>
+${answers}`
+  }
   if (!d.offerNeeded) {
     const why =
       d.reason === 'openPermit'

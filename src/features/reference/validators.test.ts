@@ -19,6 +19,7 @@ import {
   moneyInputValue,
   namesMatch,
   normalizeNameForComparison,
+  parseMoneyInEitherLanguage,
   parseMoneyToCents,
 } from './validators.ts'
 import {
@@ -168,6 +169,12 @@ describe('person names', () => {
     assert.equal(namesMatch('D’Amours', "d'amours"), true)
     assert.equal(namesMatch('Bob', 'Robert'), false)
     assert.equal(namesMatch('Anne', 'Anna'), false)
+    // A hyphen, an apostrophe and a space between parts are alike; the parts themselves still count.
+    assert.equal(namesMatch('tremblay roy', 'Tremblay-Roy'), true)
+    assert.equal(namesMatch('Jean - Luc', 'jean-luc'), true)
+    assert.equal(namesMatch('D Amours', 'D’Amours'), true)
+    assert.equal(namesMatch('TremblayRoy', 'Tremblay-Roy'), false)
+    assert.equal(namesMatch('Tremblay', 'Tremblay-Roy'), false)
   })
 
   const nameArb = fc.stringMatching(/^[A-Za-zÀ-ÖØ-öø-ÿ' -]{1,30}$/)
@@ -312,6 +319,29 @@ describe('money', () => {
         const r = parseMoneyToCents(s, lang)
         if (r.ok) assert.ok(Number.isSafeInteger(r.value) && r.value >= 0)
       }),
+    )
+  })
+
+  it('an amount typed as either language writes it reads the same on a page in either language', () => {
+    for (const lang of ['en', 'fr'] as const) {
+      assert.deepEqual(parseMoneyInEitherLanguage('45,50', lang), { ok: true, value: 4550 }, lang)
+      assert.deepEqual(parseMoneyInEitherLanguage('1 234,56 $', lang), { ok: true, value: 123456 }, lang)
+      assert.deepEqual(parseMoneyInEitherLanguage('$1,234.56', lang), { ok: true, value: 123456 }, lang)
+      assert.deepEqual(parseMoneyInEitherLanguage('45.50', lang), { ok: true, value: 4550 }, lang)
+    }
+    // What neither reads has the reader's language's error.
+    assert.deepEqual(parseMoneyInEitherLanguage('lots', 'fr'), { ok: false, error: 'format' })
+    assert.deepEqual(parseMoneyInEitherLanguage('12.345', 'en'), { ok: false, error: 'tooManyDecimals' })
+  })
+
+  it('property: no text is read as two different amounts by the two languages', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9][0-9,. \u00a0]{0,11}$/), (s) => {
+        const en = parseMoneyToCents(s, 'en')
+        const fr = parseMoneyToCents(s, 'fr')
+        if (en.ok && fr.ok) assert.equal(en.value, fr.value, s)
+      }),
+      { numRuns: 5000 },
     )
   })
 

@@ -115,6 +115,18 @@ export function formatPhone(phone: Phone, lang: Lang): string {
   return phone.extension ? `${base}, ${lang === 'fr' ? 'poste' : 'ext.'} ${phone.extension}` : base
 }
 
+/** A phone number as stored ("+16135551234;ext=12"), written as `formatPhone` writes it; nothing for none. */
+export function formatStoredPhone(stored: string | null | undefined, lang: Lang): string {
+  if (!stored) return ''
+  const [number, extension] = stored.split(';ext=')
+  return /^\+1\d{10}$/.test(number!) ? formatPhone({ number: number!, extension }, lang) : stored
+}
+
+/** A business number as people read it: "123 456 782" (nine digits in threes); nothing for none. */
+export function formatBusinessNumber(bn: string | null | undefined): string {
+  return bn ? (/^\d{9}$/.test(bn) ? `${bn.slice(0, 3)} ${bn.slice(3, 6)} ${bn.slice(6)}` : bn) : ''
+}
+
 // ---------------------------------------------------------------------------
 // Passport number
 
@@ -167,8 +179,13 @@ export function normalizeNameForComparison(name: string): string {
     .trim()
 }
 
+/**
+ * Two people's names are the same name: case, accents and stray spaces aside, and a hyphen, an apostrophe
+ * and a space between parts alike ("tremblay roy" is "Tremblay-Roy", "D Amours" is "D’Amours").
+ */
 export function namesMatch(a: string, b: string): boolean {
-  return normalizeNameForComparison(a) === normalizeNameForComparison(b)
+  const parts = (name: string) => normalizeNameForComparison(name).replace(/\s*['-]+\s*|\s+/g, ' ').trim()
+  return parts(a) === parts(b)
 }
 
 // ---------------------------------------------------------------------------
@@ -251,6 +268,20 @@ export function parseMoneyToCents(input: string, lang: Lang): Check<number, Mone
   const cents = Number(digits) * 100 + Number(frac.padEnd(2, '0'))
   if (cents > MONEY_MAX_CENTS) return fail('tooLarge')
   return ok(cents)
+}
+
+/**
+ * An amount as either language writes it: `lang`'s reading first, then the other language's.
+ * The two never read one text as two different amounts (English groups thousands by three with
+ * commas and takes a point for the cents; French takes a comma or a point for the cents), so an
+ * amount typed on a page in one language means the same on a page in the other. When neither
+ * reads it, the error is `lang`'s.
+ */
+export function parseMoneyInEitherLanguage(input: string, lang: Lang): Check<number, MoneyError> {
+  const r = parseMoneyToCents(input, lang)
+  if (r.ok) return r
+  const other = parseMoneyToCents(input, lang === 'en' ? 'fr' : 'en')
+  return other.ok ? other : r
 }
 
 const moneyFormats: Record<Lang, Intl.NumberFormat> = {
