@@ -8,6 +8,7 @@ import { countryName, provinceName } from '../reference/lists.ts'
 import { formatBusinessNumber, formatMoney } from '../reference/validators.ts'
 import type { OfferCorrection, RefundOutcome, WorkPermitDecision } from './console.tables.ts'
 import { eventDetail, eventKindText, type DossierEvent } from './inspection.service.ts'
+import { confirmDecisionForm } from './decision.views.ts'
 import type { ConsoleOffer } from './matching.repository.ts'
 import type { FeeStanding } from './matching.service.ts'
 
@@ -173,12 +174,12 @@ ${summaryList([
 ])}
 <p>${d.fee.kind === 'paid' ? t('consoleWork.offer.confirmRefusalRefund', { amount: formatMoney(d.fee.amountCents, lang), receipt: d.fee.receipt ?? '' }) : t('consoleWork.offer.confirmRefusalNoRefund')}</p>
 <p>${t('consoleWork.offer.confirmRefusalFinal')}</p>
-<form method="post" action="/${lang}/console/offers/${d.offer.id}/decision" class="button-group">
-${csrfField(token)}
-<input type="hidden" name="outcome" value="refused">
-<input type="hidden" name="note" value="${note}">
-${button({ text: t('consoleWork.offer.confirmRefusalYes'), name: 'confirm', value: 'yes', variant: 'danger', preventDoubleClick: true })}
-${button({ text: t('consoleWork.offer.confirmRefusalNo'), name: 'confirm', value: 'no', variant: 'secondary' })}
-</form>`
+${confirmDecisionForm({
+  action: `/${lang}/console/offers/${d.offer.id}/decision`,
+  csrf: token,
+  values: { outcome: 'refused', note },
+  yes: { text: t('consoleWork.offer.confirmRefusalYes'), variant: 'danger', name: 'confirm', value: 'yes' },
+  no: { text: t('consoleWork.offer.confirmRefusalNo'), name: 'confirm', value: 'no' },
+})}`
 }
 

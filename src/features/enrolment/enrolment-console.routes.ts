@@ -15,7 +15,7 @@ import { enrolmentQueue, findRequest } from './enrolment.repository.ts'
 import type { EnrolmentDeps } from './enrolment.routes.ts'
 import { approveRequest, refuseRequest } from './enrolment.service.ts'
 import { isUuid } from '../../platform/ids.ts'
-import { decisionCells, decisionHeadings, decisionRows } from '../console/decision.views.ts'
+import { confirmDecisionForm, decisionCells, decisionHeadings, decisionRows } from '../console/decision.views.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import type { Lang } from '../../i18n/i18n.ts'
 
@@ -182,14 +182,13 @@ ${summaryList([
   ...(!approve && parsed.data.note ? [{ key: t('enrolment.console.note'), value: parsed.data.note }] : []),
 ])}
 <p>${approve ? t('enrolment.console.confirmApproveBody', words) : t('enrolment.console.confirmRefuseBody', words)}</p>
-<form method="post" action="/${lang}/console/enrolments/${id}/decision" class="button-group">
-${csrfField(reply.csrfToken())}
-<input type="hidden" name="decision" value="${values.decision}">
-<input type="hidden" name="reason" value="${values.reason}">
-<input type="hidden" name="note" value="${values.note}">
-${button({ text: approve ? t('enrolment.console.confirmApproveYes') : t('enrolment.console.confirmRefuseYes'), variant: approve ? 'primary' : 'danger', preventDoubleClick: true })}
-${button({ text: t('enrolment.console.changeDecision'), variant: 'secondary', name: 'change', value: 'yes' })}
-</form>`,
+${confirmDecisionForm({
+  action: `/${lang}/console/enrolments/${id}/decision`,
+  csrf: reply.csrfToken(),
+  values,
+  yes: { text: approve ? t('enrolment.console.confirmApproveYes') : t('enrolment.console.confirmRefuseYes'), variant: approve ? 'primary' : 'danger' },
+  no: { text: t('enrolment.console.changeDecision'), name: 'change', value: 'yes' },
+})}`,
     })
   })
 

@@ -15,7 +15,7 @@ import { activePrimaryUser } from '../access/access.repository.ts'
 import type { EnrolmentDeps } from './enrolment.routes.ts'
 import { assignPrimaryTransfer, decidePrimaryTransfer, requestPrimaryTransfer } from './primary-transfer.service.ts'
 import { isUuid } from '../../platform/ids.ts'
-import { decisionCells, decisionHeadings, decisionRows } from '../console/decision.views.ts'
+import { confirmDecisionForm, decisionCells, decisionHeadings, decisionRows } from '../console/decision.views.ts'
 import { formatInZone } from '../../platform/dates.ts'
 
 const STATUSES = ['submitted', 'approved', 'refused'] as const
@@ -249,13 +249,13 @@ ${summaryList([
   ...(read.note ? [{ key: t('enrolment.transfer.note'), value: read.note }] : []),
 ])}
 <p>${approve ? (primary && primary.id !== requester?.id ? t('enrolment.transfer.confirmApproveBody', words) : t('enrolment.transfer.confirmApproveBodyNoPrimary', words)) : t('enrolment.transfer.confirmRefuseBody', words)}</p>
-<form method="post" action="/${lang}/console/transfers/${id}/decision" class="button-group">
-${csrfField(reply.csrfToken())}
-<input type="hidden" name="decision" value="${read.values.decision}">
-<input type="hidden" name="note" value="${read.values.note}">
-${button({ text: approve ? t('enrolment.transfer.confirmApproveYes') : t('enrolment.transfer.confirmRefuseYes'), variant: approve ? 'primary' : 'danger', preventDoubleClick: true })}
-${button({ text: t('enrolment.transfer.changeDecision'), variant: 'secondary', name: 'change', value: 'yes' })}
-</form>`,
+${confirmDecisionForm({
+  action: `/${lang}/console/transfers/${id}/decision`,
+  csrf: reply.csrfToken(),
+  values: read.values,
+  yes: { text: approve ? t('enrolment.transfer.confirmApproveYes') : t('enrolment.transfer.confirmRefuseYes'), variant: approve ? 'primary' : 'danger' },
+  no: { text: t('enrolment.transfer.changeDecision'), name: 'change', value: 'yes' },
+})}`,
     })
   })
 
