@@ -95,7 +95,23 @@ type PluralBase<K> = K extends `${infer Base}_other` ? (`${Base}_one` extends Me
 
 /** The form of `base` to use for `count`: `t(pluralKey(lang, 'notifications.unreadCount', n), { count: n })`. */
 export function pluralKey(lang: Lang, base: PluralKey, count: number): MessageKey {
-  return `${base}_${pluralRules[lang].select(count) === 'one' ? 'one' : 'other'}` as MessageKey
+  return `${base}_${isOne(lang, count) ? 'one' : 'other'}` as MessageKey
+}
+
+/**
+ * Whether `count` takes the "one" form. `Intl.PluralRules.select` costs ~10 µs a call (ICU; the
+ * signed-in pages' badge asks on every page, docs/performance.md, session 34): its answers for
+ * the small whole numbers counts are are kept per language.
+ */
+const KEPT_COUNTS = 1024
+const oneForms: Record<Lang, Array<boolean | undefined>> = { en: [], fr: [] }
+function isOne(lang: Lang, count: number): boolean {
+  const small = Number.isInteger(count) && count >= 0 && count < KEPT_COUNTS
+  const kept = small ? oneForms[lang][count] : undefined
+  if (kept !== undefined) return kept
+  const one = pluralRules[lang].select(count) === 'one'
+  if (small) oneForms[lang][count] = one
+  return one
 }
 
 /**
