@@ -4,7 +4,7 @@ import { defineMessages } from '../../i18n/define.ts'
 export default defineMessages({
   en: {
     queueTitle: 'Offers of employment',
-    restored: 'We kept what you typed when your session ended. Check it, then press Next or Save and exit to save it.',
+    restored: 'We kept what you typed, but it is not saved yet. Check it, then press Next or Save and exit to save it.',
     newTitle: 'Submit an offer of employment',
     newLead: 'An offer is filled in by sections. Everything you enter is saved on the server each time you press a button, so you can leave and come back, use your browser’s Back button, or work in two tabs.',
     newCheck: 'Not sure you need an offer? Check first',
@@ -295,7 +295,7 @@ export default defineMessages({
   },
   fr: {
     queueTitle: 'Offres d’emploi',
-    restored: 'Nous avons conservé ce que vous aviez tapé quand votre session a pris fin. Vérifiez-le, puis appuyez sur Suivant ou Enregistrer et quitter pour l’enregistrer.',
+    restored: 'Nous avons conservé ce que vous aviez tapé, mais ce n’est pas encore enregistré. Vérifiez-le, puis appuyez sur Suivant ou Enregistrer et quitter pour l’enregistrer.',
     newTitle: 'Présenter une offre d’emploi',
     newLead: 'Une offre se remplit par sections. Tout ce que vous entrez est enregistré sur le serveur chaque fois que vous appuyez sur un bouton\u00a0: vous pouvez partir et revenir, utiliser le bouton Précédent de votre navigateur ou travailler dans deux onglets.',
     newCheck: 'Vous ne savez pas s’il vous faut une offre? Vérifiez d’abord',
