@@ -130,6 +130,17 @@ export function translator(lang: Lang): Translate {
   return (key, params) => translate(lang, key, params)
 }
 
+/** Something written in each language: a notification's value, the two halves of a bilingual PDF's text. */
+export interface Bilingual {
+  en: string
+  fr: string
+}
+
+/** A value written in each language by `write`. */
+export function eachLanguage(write: (lang: Lang) => string): Bilingual {
+  return { en: write('en'), fr: write('fr') }
+}
+
 export function otherLang(lang: Lang): Lang {
   return lang === 'en' ? 'fr' : 'en'
 }

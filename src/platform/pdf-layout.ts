@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import * as fontkit from 'fontkit'
 import PDFDocument from 'pdfkit'
-import { plainText, type Bilingual, type Pdf, type PdfHelpers, type PdfOptions, type PdfText } from './pdf.ts'
+import { piecesOf, plainText, type Pdf, type PdfHelpers, type PdfOptions, type PdfText } from './pdf.ts'
 
 /**
  * How the portal's PDFs are drawn with pdfkit (imported by `renderPdf`, pdf.ts, at a process's
@@ -137,7 +137,7 @@ interface Segment {
  * label's colon is read with it.
  */
 function segments(text: PdfText, weight: Weight, size: number, suffix = ''): Segment[] {
-  const pieces: ReadonlyArray<string | Bilingual> = typeof text === 'string' ? [text] : Array.isArray(text) ? text : [text as Bilingual]
+  const pieces = piecesOf(text)
   const out: Segment[] = []
   pieces.forEach((p, i) => {
     const end = i === pieces.length - 1 ? suffix : ''

@@ -1,4 +1,4 @@
-import { translate, type Lang, type MessageKey } from '../i18n/i18n.ts'
+import { eachLanguage, translate, type Bilingual, type Lang, type MessageKey } from '../i18n/i18n.ts'
 
 /**
  * Bilingual PDF documents (receipts, offers, inspection dossiers). pdfkit and fontkit, and
@@ -8,11 +8,8 @@ import { translate, type Lang, type MessageKey } from '../i18n/i18n.ts'
  */
 export type Pdf = PDFKit.PDFDocument
 
-/** Something said in each language: drawn "English / Français", the French part tagged fr-CA. */
-export interface Bilingual {
-  en: string
-  fr: string
-}
+/** Something said in each language (`Bilingual`, i18n.ts): drawn "English / Français", the French part tagged fr-CA. */
+export type { Bilingual }
 
 /**
  * Text for a PDF: as is (a name, a number: the document's language, en-CA), both languages,
@@ -39,10 +36,14 @@ export interface PdfHelpers {
   paragraph(text: PdfText): void
 }
 
+/** A PdfText's pieces, drawn one after the other. */
+export function piecesOf(text: PdfText): ReadonlyArray<string | Bilingual> {
+  return typeof text === 'string' || !Array.isArray(text) ? [text as string | Bilingual] : text
+}
+
 /** A PdfText as plain text ("English / Français"), e.g. for the document's metadata. */
 export function plainText(text: PdfText): string {
-  const pieces: ReadonlyArray<string | Bilingual> = typeof text === 'string' || !Array.isArray(text) ? [text as string | Bilingual] : text
-  return pieces.map((p) => (typeof p === 'string' ? p : p.en === p.fr ? p.en : `${p.en} / ${p.fr}`)).join('')
+  return piecesOf(text).map((p) => (typeof p === 'string' ? p : inBothLanguages((lang) => p[lang]))).join('')
 }
 
 /** Builds a PDF in memory. `draw` writes the content after the title. */
@@ -58,10 +59,7 @@ export function inBothLanguages(write: (lang: Lang) => string): string {
   return en === fr ? en : `${en} / ${fr}`
 }
 
-/** Something written in each language, kept apart for a tagged PDF (`Bilingual`). */
-export function eachLanguage(write: (lang: Lang) => string): Bilingual {
-  return { en: write('en'), fr: write('fr') }
-}
+export { eachLanguage }
 
 /** A message key in each language, kept apart for a tagged PDF (`Bilingual`). */
 export function inEach(key: MessageKey, params?: Record<string, string | number>): Bilingual {

@@ -7,20 +7,14 @@ import zlib from 'node:zlib'
  */
 export function pdfText(pdf: Buffer): string {
   const { objects, source: s } = pdfObjects(pdf)
-  const cmaps = new Map<string, Map<number, string>>() // font object number → code → text
-  for (const [num, body] of objects) {
-    const ref = /\/ToUnicode (\d+) 0 R/.exec(body)
-    if (ref) cmaps.set(num, parseCmap(objects.get(ref[1]!) ?? ''))
-  }
-  const fontObject = new Map<string, string>() // resource name → font object number
-  for (const m of s.matchAll(/\/(F\d+) (\d+) 0 R/g)) fontObject.set(m[1]!, m[2]!)
+  const cmapOf = fontCmaps(objects, s)
   const lines: string[] = []
   for (const m of s.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
     const content = m[1]!
     if (!/\bBT\b/.test(content)) continue
     let cmap: Map<number, string> | undefined
     for (const op of content.matchAll(/\/(F\d+) [\d.]+ Tf|\[((?:[^\]]|\n)*?)\] TJ|<([0-9a-fA-F]+)> Tj/g)) {
-      if (op[1]) cmap = cmaps.get(fontObject.get(op[1]) ?? '')
+      if (op[1]) cmap = cmapOf(op[1])
       else {
         const hexes = op[2] !== undefined ? [...op[2].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]!) : [op[3]!]
         lines.push(hexes.map((h) => decode(h, cmap)).join(''))
@@ -37,13 +31,7 @@ export function pdfText(pdf: Buffer): string {
  */
 export function pdfStructure(pdf: Buffer): Array<{ type: string; lang: string | undefined; text: string }> {
   const { objects, source: s } = pdfObjects(pdf)
-  const cmaps = new Map<string, Map<number, string>>()
-  for (const [num, body] of objects) {
-    const ref = /\/ToUnicode (\d+) 0 R/.exec(body)
-    if (ref) cmaps.set(num, parseCmap(objects.get(ref[1]!) ?? ''))
-  }
-  const fontObject = new Map<string, string>()
-  for (const m of s.matchAll(/\/(F\d+) (\d+) 0 R/g)) fontObject.set(m[1]!, m[2]!)
+  const cmapOf = fontCmaps(objects, s)
   // page object → MCID → text
   const marked = new Map<string, Map<number, string>>()
   for (const [num, body] of objects) {
@@ -57,7 +45,7 @@ export function pdfStructure(pdf: Buffer): Array<{ type: string; lang: string | 
       if (op[1] !== undefined) open.push(Number(op[1]))
       else if (op[0] === 'BMC') open.push(undefined)
       else if (op[0] === 'EMC') open.pop()
-      else if (op[2]) cmap = cmaps.get(fontObject.get(op[2]) ?? '')
+      else if (op[2]) cmap = cmapOf(op[2])
       else {
         const mcid = open.at(-1)
         if (mcid === undefined) continue
@@ -108,6 +96,18 @@ export function pdfObjects(pdf: Buffer): { objects: Map<string, string>; source:
   // The trailer (and its /Info, /Root) follow the last object.
   source += raw.slice(raw.lastIndexOf('endobj') + 6)
   return { objects, source }
+}
+
+/** Each font's ToUnicode CMap (code → text), by the font's resource name (F1, F2 …). */
+function fontCmaps(objects: Map<string, string>, source: string): (resourceName: string) => Map<number, string> | undefined {
+  const cmaps = new Map<string, Map<number, string>>() // font object number → code → text
+  for (const [num, body] of objects) {
+    const ref = /\/ToUnicode (\d+) 0 R/.exec(body)
+    if (ref) cmaps.set(num, parseCmap(objects.get(ref[1]!) ?? ''))
+  }
+  const fontObject = new Map<string, string>() // resource name → font object number
+  for (const m of source.matchAll(/\/(F\d+) (\d+) 0 R/g)) fontObject.set(m[1]!, m[2]!)
+  return (name) => cmaps.get(fontObject.get(name) ?? '')
 }
 
 function decode(hex: string, cmap: Map<number, string> | undefined): string {

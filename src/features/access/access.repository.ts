@@ -210,7 +210,7 @@ export function activePrimaryUser(db: DbOrTrx, businessId: string) {
   return db
     .selectFrom('business_membership as m')
     .innerJoin('app_user as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.given_name', 'u.family_name', 'u.username', 'u.email', 'u.last_sign_in_at'])
+    .select(['u.id', 'u.given_name', 'u.family_name', 'u.username', 'u.email', 'u.last_sign_in_at', 'u.status'])
     .where('m.business_id', '=', businessId)
     .where('m.role', '=', 'primary')
     .where('m.status', '=', sql.lit('active'))

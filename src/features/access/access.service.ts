@@ -1,12 +1,11 @@
 import type { Db } from '../../db/connect.ts'
 import type { SignedInUser } from '../../db/database.ts'
 import { fillEmptyProfileName, fullName } from '../auth/users.repository.ts'
-import type { Lang } from '../../i18n/i18n.ts'
+import { eachLanguage, type Lang } from '../../i18n/i18n.ts'
 import { audit, type Actor } from '../../platform/audit.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { clearFailures, recordFailure, throttleWait, type ThrottlePolicy } from '../auth/throttle.ts'
 import { notify, notifyUser } from '../notifications/notify.ts'
-import { inBothLanguages } from '../notifications/render.ts'
 import { syncBusinessDormancy } from './dormancy.service.ts'
 import { namesMatch } from '../reference/validators.ts'
 import { formatPin, generatePin, normalizePin, PIN_MAX_ATTEMPTS, PIN_TTL_MS, pinHash, pinHashes, sealPin, unsealPin, type PinKeys } from './access.pin.ts'
@@ -55,7 +54,7 @@ export async function emailPin(trx: Parameters<typeof notify>[0], deps: AccessDe
   if (!pin.email) return
   await notify(trx, {
     template: 'accessPin',
-    params: { name: pin.given_names, business: businessName, inviter, pin: formatPin(plain), expires: inBothLanguages((l) => formatInZone(l, pin.expires_at, deps.timeZone, 'date')) },
+    params: { name: pin.given_names, business: businessName, inviter, pin: formatPin(plain), expires: eachLanguage((l) => formatInZone(l, pin.expires_at, deps.timeZone, 'date')) },
     lang,
     email: { to: pin.email },
     now,

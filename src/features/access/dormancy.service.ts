@@ -5,7 +5,7 @@ import { audit, SYSTEM_ACTOR, type Actor, type DbOrTrx } from '../../platform/au
 import type { Clock } from '../../platform/clock.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { startPeriodic, type PassLog } from '../../platform/periodic.ts'
-import { inBothLanguages } from '../notifications/render.ts'
+import { eachLanguage } from '../../i18n/i18n.ts'
 import { notifyUser } from '../notifications/notify.ts'
 
 /**
@@ -167,7 +167,7 @@ export async function runDormancy(deps: { db: Db; clock: Clock; timeZone: string
         .executeTakeFirst()
       if (!row) return false
       // In the words of the language the message is read in (a page in the other language renders it again).
-      const date = inBothLanguages((lang) => formatInZone(lang, monthsAfter(sinceAt, DORMANT_AFTER_MONTHS), deps.timeZone, 'date'))
+      const date = eachLanguage((lang) => formatInZone(lang, monthsAfter(sinceAt, DORMANT_AFTER_MONTHS), deps.timeZone, 'date'))
       await notifyUser(trx, { userId: c.id, template: months === 23 ? 'accessDormancyWarning23' : 'accessDormancyWarning18', params: { date }, now })
       await audit(trx, SYSTEM_ACTOR, now, { action: 'access.dormancy_warned', objectType: 'app_user', objectId: c.id, details: { months } })
       return true

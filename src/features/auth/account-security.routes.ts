@@ -22,8 +22,8 @@ const emailChangeSchema = z.object({
   currentPassword: str.pipe(z.string().min(1, 'auth.errCurrentRequired')),
 })
 
-/** Wrong current passwords (a stolen session guessing it): ten a day, then 20 minutes' pause (tests/security/hostile-input.test.ts). */
-const CURRENT_PASSWORD_POLICY: ThrottlePolicy = { free: 9, baseDelayMs: 20 * 60_000, maxDelayMs: 20 * 60_000, windowMs: 24 * 60 * 60_000 }
+/** Wrong current passwords (a stolen session guessing it): ten a day, then 20 minutes' pause (tests/security/hostile-input.test.ts); every page that asks for it. */
+export const CURRENT_PASSWORD_POLICY: ThrottlePolicy = { free: 9, baseDelayMs: 20 * 60_000, maxDelayMs: 20 * 60_000, windowMs: 24 * 60 * 60_000 }
 /** Confirmation e-mails to new addresses: five an hour per person, so the portal mails no one in a loop. */
 const EMAIL_CHANGE_POLICY: ThrottlePolicy = { free: 4, baseDelayMs: 60 * 60_000, maxDelayMs: 60 * 60_000, windowMs: 60 * 60_000 }
 
@@ -98,6 +98,17 @@ ${button({ text: t('common.save'), preventDoubleClick: true })}
     return reply.redirect(`/${lang}/account/password?done=1`, 303)
   })
 
+  /** A link confirming `email` for this user, mailed there (counted against EMAIL_CHANGE_POLICY), and the audit event `action`. */
+  const sendLink = async (request: FastifyRequest, user: SignedInUser, email: string, template: 'verifyEmail' | 'confirmNewEmail', action: string) => {
+    const now = clock.now()
+    await db.transaction().execute(async (trx) => {
+      await recordFailure(trx, `email-change-mail:${user.id}`, now, EMAIL_CHANGE_POLICY)
+      const token = await createToken(trx, user.id, 'verify_email', now, email)
+      await notify(trx, { template, params: { username: user.username, link: `${deps.publicBaseUrl}/${request.lang}/verify-email/${token}` }, lang: user.preferred_language, email: { to: email }, now })
+      await audit(trx, actorFrom(request, user), now, { action, objectType: 'user', objectId: user.id })
+    })
+  }
+
   const emailPage = (request: FastifyRequest, reply: FastifyReply, user: SignedInUser, email: string, errors?: FormErrors, sentTo?: string, resent?: boolean) => {
     const { t, lang } = request
     // An address never confirmed (its link expired or was lost): a new link, to the same address.
@@ -145,15 +156,8 @@ ${button({ text: t('auth.sendLink'), preventDoubleClick: true })}
     const mails = `email-change-mail:${user.id}`
     const wait = await throttleWait(db, mails, clock.now())
     if (wait > 0) return emailPage(request, reply, user, '', formErrors([['email', t('auth.slowDown', { seconds: Math.ceil(wait / 1000) })]]))
-    const now = clock.now()
-    const email = user.email
-    await db.transaction().execute(async (trx) => {
-      await recordFailure(trx, mails, now, EMAIL_CHANGE_POLICY)
-      const token = await createToken(trx, user.id, 'verify_email', now, email)
-      await notify(trx, { template: 'verifyEmail', params: { username: user.username, link: `${deps.publicBaseUrl}/${lang}/verify-email/${token}` }, lang: user.preferred_language, email: { to: email }, now })
-      await audit(trx, actorFrom(request, user), now, { action: 'auth.email_link_resent', objectType: 'user', objectId: user.id })
-    })
-    return reply.redirect(`/${lang}/account/email?sent=${encodeURIComponent(email)}&resent=1`, 303)
+    await sendLink(request, user, user.email, 'verifyEmail', 'auth.email_link_resent')
+    return reply.redirect(`/${lang}/account/email?sent=${encodeURIComponent(user.email)}&resent=1`, 303)
   })
 
   scope.post('/account/email', async (request, reply) => {
@@ -173,14 +177,8 @@ ${button({ text: t('auth.sendLink'), preventDoubleClick: true })}
       return emailPage(request, reply, user, typed, formErrors([['currentPassword', t('auth.errCurrentWrong')]]))
     }
     if (parsed.data.email.toLowerCase() === (user.email ?? '').toLowerCase()) return emailPage(request, reply, user, typed, formErrors([['email', t('auth.errEmailSame')]]))
-    const now = clock.now()
-    await db.transaction().execute(async (trx) => {
-      await recordFailure(trx, mails, now, EMAIL_CHANGE_POLICY)
-      const token = await createToken(trx, user.id, 'verify_email', now, parsed.data.email)
-      // Its own message ("confirm your new address"), not the registration's; the old address is told once the change is made.
-      await notify(trx, { template: 'confirmNewEmail', params: { username: user.username, link: `${deps.publicBaseUrl}/${lang}/verify-email/${token}` }, lang: user.preferred_language, email: { to: parsed.data.email }, now })
-      await audit(trx, actorFrom(request, user), now, { action: 'auth.email_change_requested', objectType: 'user', objectId: user.id })
-    })
+    // Its own message ("confirm your new address"), not the registration's; the old address is told once the change is made.
+    await sendLink(request, user, parsed.data.email, 'confirmNewEmail', 'auth.email_change_requested')
     return reply.redirect(`/${lang}/account/email?sent=${encodeURIComponent(parsed.data.email)}`, 303)
   })
 }

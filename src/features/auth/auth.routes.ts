@@ -9,7 +9,6 @@ import { formErrors, zodFormErrors } from '../../ui/form-errors.ts'
 import { authenticate, registerUser } from './auth.service.ts'
 import { codeSchema, registerSchema, signInSchema } from './auth.schema.ts'
 import { codeView, recoveryCodesView, registerView, signInView, totpSetupView, wrongAudienceView } from './auth.views.ts'
-import { verifySecret } from './passwords.ts'
 import {
   audienceOf,
   continueRequest,
@@ -23,8 +22,8 @@ import {
 } from './session-lifecycle.ts'
 import { ACCOUNT_POLICY } from './auth.service.ts'
 import { clearFailures, recordFailure, throttleWait } from './throttle.ts'
-import { checkTotp, formatKey, newTotpSecret, normalizeRecoveryCode, totpQrDataUrl } from './totp.ts'
-import { registerTwoFactorRoutes, replaceRecoveryCodes } from './two-factor.routes.ts'
+import { checkTotp, formatKey, newTotpSecret, totpQrDataUrl } from './totp.ts'
+import { registerTwoFactorRoutes, replaceRecoveryCodes, useRecoveryCode, useTotpStep } from './two-factor.routes.ts'
 import type { TotpSecrets } from './totp-secrets.ts'
 import { findUserById, recordSignIn } from './users.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
@@ -188,18 +187,9 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
     const step = checkTotp(secret, parsed.data.code, now)
     let ok = false
     let codesLeft: number | undefined
-    if (step !== undefined && step > (user.totp_last_step ?? -1)) {
-      // Accept each time step once: the update fails if another request used it first.
-      // A secret still in the clear (or sealed with the previous key) is sealed again on the way.
-      const used = await db
-        .updateTable('app_user')
-        .set(totpSecrets.needsSealing(user.id, user.totp_secret) ? { totp_last_step: step, totp_secret: totpSecrets.seal(user.id, secret) } : { totp_last_step: step })
-        .where('id', '=', user.id)
-        .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
-        .executeTakeFirst()
-      ok = Number(used.numUpdatedRows) === 1
-    } else if (step === undefined) {
-      codesLeft = await useRecoveryCode(user, parsed.data.code, now, request)
+    if (step !== undefined) ok = await useTotpStep(db, totpSecrets, user, secret, step)
+    else {
+      codesLeft = await useRecoveryCode(db, request, user, parsed.data.code, now)
       ok = codesLeft !== undefined
     }
     if (!ok) {
@@ -210,22 +200,6 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
     await clearFailures(db, key)
     return completeSignIn(request, reply, user, pending.audience, pending.returnTo, codesLeft)
   })
-
-  /** Uses up a recovery code: how many are left, or undefined when it is not one of the user's unused codes. */
-  async function useRecoveryCode(user: AppUser, code: string, now: Date, request: FastifyRequest): Promise<number | undefined> {
-    const normalized = normalizeRecoveryCode(code)
-    if (!/^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/.test(normalized)) return undefined
-    const codes = await db.selectFrom('recovery_code').select(['id', 'code_hash']).where('user_id', '=', user.id).where('used_at', 'is', null).execute()
-    for (const c of codes) {
-      if (await verifySecret(c.code_hash, normalized)) {
-        const used = await db.updateTable('recovery_code').set({ used_at: now }).where('id', '=', c.id).where('used_at', 'is', null).executeTakeFirst()
-        if (Number(used.numUpdatedRows) !== 1) return undefined
-        await audit(db, actorFrom(request, user), now, { action: 'auth.recovery_code_used', objectType: 'user', objectId: user.id, details: { remaining: codes.length - 1 } })
-        return codes.length - 1
-      }
-    }
-    return undefined
-  }
 
   /**
    * Who may see the setup page: a person in their first sign-in who must set it up, or a signed-in

@@ -190,15 +190,6 @@ export function stashForm(request: FastifyRequest, userId: string, action: strin
   if (Object.keys(kept).length > 0) request.session.stashedForm = { url: action, page, body: kept, userId }
 }
 
-/** Turns a GET route's address into a pattern for concrete addresses (`:id` one segment, `*` the rest). */
-function routePattern(url: string): RegExp {
-  const source = (url.length > 1 ? url.replace(/\/$/, '') : '')
-    .split(/(:[A-Za-z0-9_]+(?:\([^)]*\))?|\*)/)
-    .map((part) => (part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
-    .join('')
-  return new RegExp(`^${source}/?$`)
-}
-
 /** Ends sessions on the server: this one, or every one of the user's. */
 export async function endAllSessions(db: Db, userId: string): Promise<number> {
   const result = await db.deleteFrom('session').where('user_id', '=', userId).executeTakeFirst()
@@ -224,12 +215,8 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
   app.decorateRequest('sessionCompanions', null)
   app.decorateRequest('restoredForm', null)
   app.decorateRequest('typingForm', null)
-  // Every page (GET route) registered from here on: where a kept form may bring the person back to.
-  const pages: RegExp[] = []
-  app.addHook('onRoute', (route) => {
-    if ([route.method].flat().includes('GET')) pages.push(routePattern(route.url))
-  })
-  app.decorate('hasPage', (url: string) => pages.some((p) => p.test(url)))
+  // A page (GET route) a kept form may bring the person back to: asked of Fastify's own router, as a request would be.
+  app.decorate('hasPage', (url: string) => app.findRoute({ method: 'GET', url }) !== null)
   app.addHook('preValidation', async (request, reply) => {
     const s = request.session
     // The user row (and companions) the session store read with this session (one round trip for all),

@@ -8,7 +8,9 @@ import { button, csrfField, textInput } from '../../ui/components.ts'
 import { formErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { hashSecret, verifySecret } from './passwords.ts'
 import { audienceOf } from './session-lifecycle.ts'
-import { clearFailures, recordFailure, throttleWait, type ThrottlePolicy } from './throttle.ts'
+import { CURRENT_PASSWORD_POLICY } from './account-security.routes.ts'
+import { ACCOUNT_POLICY } from './auth.service.ts'
+import { clearFailures, recordFailure, throttleWait } from './throttle.ts'
 import { checkTotp, newRecoveryCodes, normalizeRecoveryCode } from './totp.ts'
 import type { TotpSecrets } from './totp-secrets.ts'
 import { findUserById, passwordHashOf } from './users.repository.ts'
@@ -20,10 +22,6 @@ declare module '@fastify/session' {
   }
 }
 
-/** The same as for the other pages that ask for the current password (account-security.routes.ts). */
-const CURRENT_PASSWORD_POLICY: ThrottlePolicy = { free: 9, baseDelayMs: 20 * 60_000, maxDelayMs: 20 * 60_000, windowMs: 24 * 60 * 60_000 }
-/** Second-factor codes, as at sign-in. */
-const CODE_POLICY: ThrottlePolicy = { free: 9, baseDelayMs: 20 * 60_000, maxDelayMs: 20 * 60_000, windowMs: 24 * 60 * 60_000 }
 
 export interface TwoFactorDeps {
   db: Db
@@ -49,6 +47,38 @@ export async function replaceRecoveryCodes(trx: DbOrTrx, userId: string): Promis
   await trx.deleteFrom('recovery_code').where('user_id', '=', userId).execute()
   await trx.insertInto('recovery_code').values(hashes.map((code_hash) => ({ user_id: userId, code_hash }))).execute()
   return codes
+}
+
+/**
+ * Accepts a code of the user's authenticator app for its time step `step`, each step once: the update
+ * fails if another request used it first. A secret still in the clear (or sealed with the previous
+ * key) is sealed again on the way.
+ */
+export async function useTotpStep(db: DbOrTrx, totpSecrets: TotpSecrets, user: AppUser, secret: string, step: number): Promise<boolean> {
+  if (!user.totp_secret || step <= (user.totp_last_step ?? -1)) return false
+  const used = await db
+    .updateTable('app_user')
+    .set(totpSecrets.needsSealing(user.id, user.totp_secret) ? { totp_last_step: step, totp_secret: totpSecrets.seal(user.id, secret) } : { totp_last_step: step })
+    .where('id', '=', user.id)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst()
+  return Number(used.numUpdatedRows) === 1
+}
+
+/** Uses up a recovery code: how many are left, or undefined when it is not one of the user's unused codes. */
+export async function useRecoveryCode(db: DbOrTrx, request: FastifyRequest, user: AppUser, code: string, now: Date): Promise<number | undefined> {
+  const normalized = normalizeRecoveryCode(code)
+  if (!/^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/.test(normalized)) return undefined
+  const codes = await db.selectFrom('recovery_code').select(['id', 'code_hash']).where('user_id', '=', user.id).where('used_at', 'is', null).execute()
+  for (const c of codes) {
+    if (await verifySecret(c.code_hash, normalized)) {
+      const used = await db.updateTable('recovery_code').set({ used_at: now }).where('id', '=', c.id).where('used_at', 'is', null).executeTakeFirst()
+      if (Number(used.numUpdatedRows) !== 1) return undefined
+      await audit(db, actorFrom(request, user), now, { action: 'auth.recovery_code_used', objectType: 'user', objectId: user.id, details: { remaining: codes.length - 1 } })
+      return codes.length - 1
+    }
+  }
+  return undefined
 }
 
 /**
@@ -114,28 +144,8 @@ ${button({ text: t('auth.replaceButton'), variant: 'secondary', preventDoubleCli
     const now = clock.now()
     const secret = user.totp_secret ? totpSecrets.open(user.id, user.totp_secret) : undefined
     const step = secret ? checkTotp(secret, typed, now) : undefined
-    if (step !== undefined) {
-      if (step <= (user.totp_last_step ?? -1)) return false
-      const used = await db
-        .updateTable('app_user')
-        .set({ totp_last_step: step })
-        .where('id', '=', user.id)
-        .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
-        .executeTakeFirst()
-      return Number(used.numUpdatedRows) === 1
-    }
-    const normalized = normalizeRecoveryCode(typed)
-    if (!/^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/.test(normalized)) return false
-    const codes = await db.selectFrom('recovery_code').select(['id', 'code_hash']).where('user_id', '=', user.id).where('used_at', 'is', null).execute()
-    for (const c of codes) {
-      if (await verifySecret(c.code_hash, normalized)) {
-        const used = await db.updateTable('recovery_code').set({ used_at: now }).where('id', '=', c.id).where('used_at', 'is', null).executeTakeFirst()
-        if (Number(used.numUpdatedRows) !== 1) return false
-        await audit(db, actorFrom(request, user), now, { action: 'auth.recovery_code_used', objectType: 'user', objectId: user.id, details: { remaining: codes.length - 1 } })
-        return true
-      }
-    }
-    return false
+    if (step !== undefined) return useTotpStep(db, totpSecrets, user, secret!, step)
+    return (await useRecoveryCode(db, request, user, typed, now)) !== undefined
   }
 
   scope.get('/account/two-factor', async (request, reply) => {
@@ -180,7 +190,7 @@ ${button({ text: t('auth.replaceButton'), variant: 'secondary', preventDoubleCli
     else if (!passwordProblem) {
       const full = await findUserById(db, user.id)
       if (!full || !(await checkCode(request, full, code))) {
-        await recordFailure(db, codeKey, now, CODE_POLICY)
+        await recordFailure(db, codeKey, now, ACCOUNT_POLICY)
         codeProblem = t('auth.errCodeWrong')
       } else await clearFailures(db, codeKey)
     }

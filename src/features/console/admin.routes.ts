@@ -103,12 +103,12 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: AdminDeps): vo
 
   // --- Maintenance windows ---------------------------------------------------
   /** `stale`: what a request that found nothing left to do is told (with its status). */
-  const maintenancePage = async (request: FastifyRequest, reply: FastifyReply, form: Record<string, string> = {}, errors?: FormErrors, status = 200, stale?: { kind: 'info'; title: string }) => {
+  const maintenancePage = async (request: FastifyRequest, reply: FastifyReply, form: Record<string, string> = {}, errors?: FormErrors, status = 200, stale?: string) => {
     const { t, lang } = request
     const now = clock.now()
     const q = request.query as Record<string, unknown>
     const doneText = q.done === 'created' ? t('consoleAdmin.maintenance.created') : q.done === 'cancelled' ? t('consoleAdmin.maintenance.cancelled') : undefined
-    const notice = errors ? undefined : doneText ? { kind: 'success' as const, title: doneText } : stale
+    const notice = errors ? undefined : doneText ? { kind: 'success' as const, title: doneText } : stale ? { kind: 'info' as const, title: stale } : undefined
     return reply.page(
       {
         title: t('consoleAdmin.maintenance.title'),
@@ -160,6 +160,12 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: AdminDeps): vo
     forgetMaintenanceCache()
     return reply.redirect(`/${lang}/console/admin/maintenance?done=created`, 303)
   })
+  /** Who cancelled the window and when, from the audit trail. */
+  const alreadyCancelled = async (request: FastifyRequest, id: string, startsAt: Date, cancelledAt: Date) => {
+    const { t, lang } = request
+    const by = await latestAuditOf(db, 'maintenance.cancelled', id)
+    return t('consoleAdmin.maintenance.alreadyCancelled', { start: formatInZone(lang, startsAt, timeZone, 'dateTime'), when: formatInZone(lang, cancelledAt, timeZone, 'dateTime'), by: by?.actor_label ?? '—' })
+  }
   // Cancelling asks first: the list links here, and this page's button posts (no script needed).
   scope.get('/console/admin/maintenance/:id/cancel', async (request, reply) => {
     if (!requireStaff(request, reply, 'administrator')) return reply
@@ -167,12 +173,8 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: AdminDeps): vo
     const { id } = request.params as { id: string }
     const w = isUuid(id) ? await db.selectFrom('maintenance_window').selectAll().where('id', '=', id).executeTakeFirst() : undefined
     if (!w) throw new NotFoundError()
-    const start = formatInZone(lang, w.starts_at, timeZone, 'dateTime')
-    if (w.cancelled_at) {
-      const by = await latestAuditOf(db, 'maintenance.cancelled', id)
-      return maintenancePage(request, reply, {}, undefined, 200, { kind: 'info', title: t('consoleAdmin.maintenance.alreadyCancelled', { start, when: formatInZone(lang, w.cancelled_at, timeZone, 'dateTime'), by: by?.actor_label ?? '—' }) })
-    }
-    const title = t('consoleAdmin.maintenance.cancelTitle', { start })
+    if (w.cancelled_at) return maintenancePage(request, reply, {}, undefined, 200, await alreadyCancelled(request, id, w.starts_at, w.cancelled_at))
+    const title = t('consoleAdmin.maintenance.cancelTitle', { start: formatInZone(lang, w.starts_at, timeZone, 'dateTime') })
     return reply.page({
       title,
       breadcrumbs: [...crumbs(request), { text: t('consoleAdmin.maintenance.title'), href: `/${lang}/console/admin/maintenance` }],
@@ -205,14 +207,7 @@ ${button({ text: t('consoleAdmin.maintenance.cancelYes'), variant: 'danger', pre
       // Cancelled already (by another administrator, or this form sent again): say so, change nothing.
       const w = await db.selectFrom('maintenance_window').select(['cancelled_at', 'starts_at']).where('id', '=', id).executeTakeFirst()
       if (!w?.cancelled_at) throw new NotFoundError()
-      const by = await latestAuditOf(db, 'maintenance.cancelled', id)
-      const { t, lang } = request
-      const title = t('consoleAdmin.maintenance.alreadyCancelled', {
-        start: formatInZone(lang, w.starts_at, timeZone, 'dateTime'),
-        when: formatInZone(lang, w.cancelled_at, timeZone, 'dateTime'),
-        by: by?.actor_label ?? '—',
-      })
-      return maintenancePage(request, reply, {}, undefined, 409, { kind: 'info', title })
+      return maintenancePage(request, reply, {}, undefined, 409, await alreadyCancelled(request, id, w.starts_at, w.cancelled_at))
     }
     forgetMaintenanceCache()
     return reply.redirect(`/${request.lang}/console/admin/maintenance?done=cancelled`, 303)

@@ -78,24 +78,22 @@ async function registerDemoPayments(db: Db): Promise<void> {
     .execute()
   for (const p of unknown) {
     await db.transaction().execute(async (trx) => {
-      const checkout = await recordPaidCheckout(trx, {
-        idempotencyKey: p.idempotency_key,
-        amountCents: p.amount_cents,
-        currency: p.currency,
-        lang: p.lang,
-        returnUrl: `/${p.lang}/payments/${p.id}/return`,
-        cardBrand: p.card_brand ?? 'Visa',
-        cardLast4: p.card_last4 ?? '4242',
-        paidAt: p.approved_at ?? p.created_at,
-      })
-      await trx
-        .updateTable('payment')
-        .set({ checkout_ref: checkout.id, gateway_transaction_id: checkout.transaction_id, gateway_order_ref: checkout.order_ref })
-        .where('id', '=', p.id)
-        .where('checkout_ref', 'is', null)
-        .execute()
+      const paid = await paidThroughTestGateway(trx, { id: p.id, idempotencyKey: p.idempotency_key, amountCents: p.amount_cents, currency: p.currency, lang: p.lang, cardBrand: p.card_brand ?? 'Visa', cardLast4: p.card_last4 ?? '4242', paidAt: p.approved_at ?? p.created_at })
+      await trx.updateTable('payment').set(paid).where('id', '=', p.id).where('checkout_ref', 'is', null).execute()
     })
   }
+}
+
+/**
+ * A demo payment's columns once the embedded test gateway has recorded it as paid (without its
+ * card page), so the gateway knows the transaction and refunds it as any other.
+ */
+async function paidThroughTestGateway(
+  trx: Transaction<Database>,
+  p: { id: string; idempotencyKey: string; amountCents: number; currency: string; lang: 'en' | 'fr'; cardBrand: string; cardLast4: string; paidAt: Date },
+) {
+  const checkout = await recordPaidCheckout(trx, { ...p, returnUrl: `/${p.lang}/payments/${p.id}/return` })
+  return { checkout_ref: checkout.id, card_brand: checkout.card_brand, card_last4: checkout.card_last4, gateway_transaction_id: checkout.transaction_id, gateway_order_ref: checkout.order_ref }
 }
 
 async function seedDemoBusiness(db: Db, now: Date): Promise<void> {
@@ -161,18 +159,8 @@ async function seedDemoOffers(trx: Transaction<Database>, businessId: string, us
   const draft = await offers.insertDraft(trx, { businessId, branchId: null, userId, answers: full, now })
   await offers.markAwaitingPayment(trx, draft.id, draft.version, null, now)
   const paymentId = crypto.randomUUID()
-  // Paid through the embedded test gateway (without its card page), so the gateway knows the
-  // transaction and a withdrawal or a refused work permit refunds it as any other payment.
-  const checkout = await recordPaidCheckout(trx, {
-    idempotencyKey: `payment-${paymentId}`,
-    amountCents: 23000,
-    currency: 'CAD',
-    lang: 'en',
-    returnUrl: `/en/payments/${paymentId}/return`,
-    cardBrand: 'Visa',
-    cardLast4: '4242',
-    paidAt: now,
-  })
+  // Paid through the embedded test gateway, so a withdrawal or a refused work permit refunds it.
+  const paid = await paidThroughTestGateway(trx, { id: paymentId, idempotencyKey: `payment-${paymentId}`, amountCents: 23000, currency: 'CAD', lang: 'en', cardBrand: 'Visa', cardLast4: '4242', paidAt: now })
   await trx
     .insertInto('payment')
     .values({
@@ -189,11 +177,7 @@ async function seedDemoOffers(trx: Transaction<Database>, businessId: string, us
       lang: 'en',
       receipt_number: await nextReceiptNumber(trx, now.getUTCFullYear()),
       approved_at: now,
-      checkout_ref: checkout.id,
-      card_brand: checkout.card_brand,
-      card_last4: checkout.card_last4,
-      gateway_transaction_id: checkout.transaction_id,
-      gateway_order_ref: checkout.order_ref,
+      ...paid,
       created_at: now,
       updated_at: now,
     })

@@ -4,7 +4,7 @@ import { actorFrom, audit } from '../../platform/audit.ts'
 import { html } from '../../platform/html.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { button, csrfField, notice, radios, select, summaryList, textarea } from '../../ui/components.ts'
-import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { fullName, joinedFullName } from '../auth/users.repository.ts'
 import { requireStaff } from '../auth/guards.ts'
 import { findUserById } from '../auth/users.repository.ts'
@@ -147,27 +147,44 @@ ${decisionForm}`,
     return reply.redirect(`/${request.lang}/console/enrolments/${id}`, 303)
   })
 
-  const decisionValues = (raw: Record<string, unknown>) => Object.fromEntries(['decision', 'reason', 'note'].map((k) => [k, typeof raw[k] === 'string' ? (raw[k] as string) : '']))
-
-  // A decision is final and tells the requester: the form's button asks first, on a page of its own (no script needed).
-  scope.post('/console/enrolments/:id/decision/confirm', async (request, reply) => {
+  /**
+   * What both decision posts start with: the officer, the request's id and the decision as filled in,
+   * checked. Undefined when the reply is sent: no officer, or the form again, as it was filled in
+   * ("No, change the decision" on the confirmation page, or with what does not pass).
+   */
+  const readDecision = async (request: FastifyRequest, reply: FastifyReply) => {
     const officer = requireStaff(request, reply)
-    if (!officer) return reply
-    const { t, lang } = request
+    if (!officer) return undefined
     const { id } = request.params as { id: string }
     if (!isUuid(id)) throw new NotFoundError()
     const raw = (request.body ?? {}) as Record<string, unknown>
-    const values = decisionValues(raw)
+    const values = Object.fromEntries(['decision', 'reason', 'note'].map((k) => [k, typeof raw[k] === 'string' ? (raw[k] as string) : '']))
+    if (raw.change === 'yes') {
+      await detail(request, reply, officer, id, undefined, values)
+      return undefined
+    }
     const parsed = decisionSchema.safeParse(raw)
-    if (!parsed.success) return detail(request, reply, officer, id, zodFormErrors(t, parsed.error, { decision: 'enrolment.console.decision' }, ['decision', 'reason', 'note']), values)
+    if (!parsed.success) {
+      await detail(request, reply, officer, id, zodFormErrors(request.t, parsed.error, { decision: 'enrolment.console.decision' }, ['decision', 'reason', 'note']), values)
+      return undefined
+    }
+    return { officer, id, values, decision: parsed.data }
+  }
+
+  // A decision is final and tells the requester: the form's button asks first, on a page of its own (no script needed).
+  scope.post('/console/enrolments/:id/decision/confirm', async (request, reply) => {
+    const read = await readDecision(request, reply)
+    if (!read) return reply
+    const { officer, id, values, decision } = read
+    const { t, lang } = request
     const r = await findRequest(db, id)
     if (!r || r.status === 'draft') throw new NotFoundError()
-    if (r.status !== 'submitted') return detail(request, reply, officer, id, { summary: [{ text: t('enrolment.console.alreadyDecided'), href: '#decision' }], fields: { decision: t('enrolment.console.alreadyDecided') } }, values)
+    if (r.status !== 'submitted') return detail(request, reply, officer, id, formErrors([['decision', t('enrolment.console.alreadyDecided')]]), values)
     const requester = await findUserById(db, r.requester_user_id)
-    const approve = parsed.data.decision === 'approve'
+    const approve = decision.decision === 'approve'
     const words = { legalName: r.legal_name ?? '', requester: requester ? fullName(requester) : '' }
     const title = approve ? t('enrolment.console.confirmApproveTitle', words) : t('enrolment.console.confirmRefuseTitle', words)
-    const reason = parsed.data.reason as (typeof REFUSAL_REASONS)[number] | undefined
+    const reason = decision.reason as (typeof REFUSAL_REASONS)[number] | undefined
     return reply.page({
       title,
       breadcrumbs: [
@@ -179,7 +196,7 @@ ${decisionForm}`,
 ${summaryList([
   { key: t('enrolment.console.decision'), value: approve ? t('enrolment.console.approve') : t('enrolment.console.refuse') },
   ...(!approve && reason ? [{ key: t('enrolment.console.reason'), value: t(`enrolment.reasons.${reason}`) }] : []),
-  ...(!approve && parsed.data.note ? [{ key: t('enrolment.console.note'), value: parsed.data.note }] : []),
+  ...(!approve && decision.note ? [{ key: t('enrolment.console.note'), value: decision.note }] : []),
 ])}
 <p>${approve ? t('enrolment.console.confirmApproveBody', words) : t('enrolment.console.confirmRefuseBody', words)}</p>
 ${confirmDecisionForm({
@@ -193,26 +210,19 @@ ${confirmDecisionForm({
   })
 
   scope.post('/console/enrolments/:id/decision', async (request, reply) => {
-    const officer = requireStaff(request, reply)
-    if (!officer) return reply
+    const read = await readDecision(request, reply)
+    if (!read) return reply
+    const { officer, id, values, decision } = read
     const { t, lang } = request
-    const { id } = request.params as { id: string }
-    if (!isUuid(id)) throw new NotFoundError()
-    const raw = (request.body ?? {}) as Record<string, unknown>
-    const values = decisionValues(raw)
-    // "No, change the decision" on the confirmation page: the form again, as it was filled in.
-    if (raw.change === 'yes') return detail(request, reply, officer, id, undefined, values)
-    const parsed = decisionSchema.safeParse(raw)
-    if (!parsed.success) return detail(request, reply, officer, id, zodFormErrors(t, parsed.error, { decision: 'enrolment.console.decision' }, ['decision', 'reason', 'note']), values)
     const actor = actorFrom(request, officer)
     const now = clock.now()
     const result =
-      parsed.data.decision === 'approve'
+      decision.decision === 'approve'
         ? await approveRequest(db, id, actor, now)
-        : await refuseRequest(db, id, parsed.data.reason as (typeof REFUSAL_REASONS)[number], parsed.data.note, actor, now)
+        : await refuseRequest(db, id, decision.reason as (typeof REFUSAL_REASONS)[number], decision.note, actor, now)
     if (result.kind === 'approved') return reply.redirect(`/${lang}/console/enrolments/${id}?done=approved&employerNumber=${encodeURIComponent(result.business.employer_number)}`, 303)
     if (result.kind === 'refused') return reply.redirect(`/${lang}/console/enrolments/${id}?done=refused`, 303)
     const message = result.kind === 'alreadyDecided' ? t('enrolment.console.alreadyDecided') : result.conflict === 'name' ? t('enrolment.console.conflictName') : t('enrolment.console.conflictNumber')
-    return detail(request, reply, officer, id, { summary: [{ text: message, href: '#decision' }], fields: { decision: message } }, values)
+    return detail(request, reply, officer, id, formErrors([['decision', message]]), values)
   })
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AppUser, SignedInUser } from '../../db/database.ts'
+import type { SignedInUser } from '../../db/database.ts'
 import { z } from 'zod'
 import { actorFrom } from '../../platform/audit.ts'
 import { formatBusinessNumber } from '../reference/validators.ts'
@@ -131,14 +131,13 @@ ${
   const detail = async (request: FastifyRequest, reply: FastifyReply, officer: SignedInUser, id: string, errors?: FormErrors, done?: string, values: Record<string, string> = {}) => {
     const { t, lang } = request
     const { r, business, requester } = await findTransfer(id)
-    const primaryRow = await activePrimaryUser(db, business.id)
     // Whether the primary user still signs in, as the PIN reset pages show it: last sign-in, and dormant since when.
-    const primary = primaryRow ? await findUserById(db, primaryRow.id) : undefined
+    const primary = await activePrimaryUser(db, business.id)
     const dormancy = primary?.status === 'dormant' ? await db.selectFrom('user_dormancy').select('dormant_at').where('user_id', '=', primary.id).executeTakeFirst() : undefined
     const former = r.former_primary_user_id ? await findUserById(db, r.former_primary_user_id) : undefined
     const decider = r.decided_by ? await findUserById(db, r.decided_by) : undefined
     const assignee = r.assigned_to ? await findUserById(db, r.assigned_to) : undefined
-    const person = (u: AppUser) => `${fullName(u)} <${u.email ?? ''}>`
+    const person = (u: Parameters<typeof fullName>[0] & { email: string | null }) => `${fullName(u)} <${u.email ?? ''}>`
     return reply.page(
       {
         title: t('enrolment.transfer.consoleDetail', { legalName: business.legal_name }),
@@ -209,27 +208,44 @@ ${button({ text: t('enrolment.transfer.recordDecision') })}
     return reply.redirect(`/${request.lang}/console/transfers/${id}`, 303)
   })
 
-  /** The decision as typed, or the error that sends the officer back to the form. */
-  const readDecision = (request: FastifyRequest) => {
+  /**
+   * What both decision posts start with: the officer, the request's id and the decision as typed,
+   * checked. Undefined when the reply is sent: no officer, or the form again, as it was filled in
+   * ("No, change the decision" on the confirmation page, or with what does not pass).
+   */
+  const readDecision = async (request: FastifyRequest, reply: FastifyReply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return undefined
     const { t } = request
+    const { id } = request.params as { id: string }
+    if (!isUuid(id)) throw new NotFoundError()
     const raw = (request.body ?? {}) as Record<string, unknown>
     const decision = raw.decision
     const note = typeof raw.note === 'string' ? raw.note.trim().slice(0, 2000) : ''
     const values = { decision: typeof decision === 'string' ? decision : '', note: typeof raw.note === 'string' ? raw.note : '' }
-    if (decision !== 'approve' && decision !== 'refuse') return { values, errors: formErrors([['decision', t('validation.chooseOne', { field: t('enrolment.console.decision') })]]) }
-    if (decision === 'refuse' && !note) return { values, errors: formErrors([['note', t('enrolment.transfer.errNote')]]) }
-    return { values, decision: decision as 'approve' | 'refuse', note, change: raw.change === 'yes' }
+    if (raw.change === 'yes') {
+      await detail(request, reply, officer, id, undefined, undefined, values)
+      return undefined
+    }
+    const errors =
+      decision !== 'approve' && decision !== 'refuse'
+        ? formErrors([['decision', t('validation.chooseOne', { field: t('enrolment.console.decision') })]])
+        : decision === 'refuse' && !note
+          ? formErrors([['note', t('enrolment.transfer.errNote')]])
+          : undefined
+    if (errors) {
+      await detail(request, reply, officer, id, errors, undefined, values)
+      return undefined
+    }
+    return { officer, id, values, decision: decision as 'approve' | 'refuse', note }
   }
 
   // A decision is final and tells the people concerned: the form's button asks first, on a page of its own (no script needed).
   scope.post('/console/transfers/:id/decision/confirm', async (request, reply) => {
-    const officer = requireStaff(request, reply)
-    if (!officer) return reply
+    const read = await readDecision(request, reply)
+    if (!read) return reply
+    const { officer, id } = read
     const { t, lang } = request
-    const { id } = request.params as { id: string }
-    if (!isUuid(id)) throw new NotFoundError()
-    const read = readDecision(request)
-    if (!read.decision) return detail(request, reply, officer, id, read.errors, undefined, read.values)
     const { r, business, requester } = await findTransfer(id)
     if (r.status !== 'submitted') return detail(request, reply, officer, id, formErrors([['decision', t('enrolment.transfer.decided')]]), undefined, read.values)
     const primary = await activePrimaryUser(db, business.id)
@@ -260,16 +276,10 @@ ${confirmDecisionForm({
   })
 
   scope.post('/console/transfers/:id/decision', async (request, reply) => {
-    const officer = requireStaff(request, reply)
-    if (!officer) return reply
+    const read = await readDecision(request, reply)
+    if (!read) return reply
+    const { officer, id, decision, note } = read
     const { t, lang } = request
-    const { id } = request.params as { id: string }
-    if (!isUuid(id)) throw new NotFoundError()
-    const read = readDecision(request)
-    // "No, change the decision" on the confirmation page: the form again, as it was filled in.
-    if ((request.body as Record<string, unknown> | undefined)?.change === 'yes') return detail(request, reply, officer, id, undefined, undefined, read.values)
-    if (!read.decision) return detail(request, reply, officer, id, read.errors, undefined, read.values)
-    const { decision, note } = read
     const result = await decidePrimaryTransfer(db, { requestId: id, approve: decision === 'approve', note, actor: actorFrom(request, officer), now: clock.now() })
     if (result.kind === 'decided') return detail(request, reply, officer, id, formErrors([['decision', t('enrolment.transfer.decided')]]))
     return reply.redirect(`/${lang}/console/transfers/${id}?done=${decision === 'approve' ? 'approved' : 'refused'}`, 303)

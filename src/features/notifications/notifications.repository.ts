@@ -3,6 +3,7 @@ import type { Db } from '../../db/connect.ts'
 import type { Database } from '../../db/database.ts'
 import type { AccountMessage, OutboxRow } from './notifications.tables.ts'
 import type { NotificationParams } from './render.ts'
+import type { MessageAbout } from './templates.ts'
 import { compiledOnce } from '../../db/compiled-once.ts'
 import { hiddenFromPlanner } from '../../db/hidden-from-planner.ts'
 import { isUuid } from '../../platform/ids.ts'
@@ -343,7 +344,7 @@ function stringParam(params: NotificationParams, name: string): string | undefin
  * `paymentId`), else (messages written before it kept them) by the offer number, or the fee's
  * receipt number, they name. Undefined when there is none (a draft has no number).
  */
-export async function offerOfMessage(db: Executor, about: 'offer' | 'receipt', params: NotificationParams): Promise<MessageOffer | undefined> {
+export async function offerOfMessage(db: Executor, about: MessageAbout, params: NotificationParams): Promise<MessageOffer | undefined> {
   const offerId = stringParam(params, 'offerId')
   const paymentId = stringParam(params, 'paymentId')
   if (about === 'receipt') {

@@ -15,7 +15,7 @@ import {
   type Reader,
 } from './notifications.repository.ts'
 import { renderMessage, renderSubject } from './render.ts'
-import { isTemplateName, templates, type Template } from './templates.ts'
+import { aboutOf, isTemplateName } from './templates.ts'
 import { activeMembership } from '../access/access.policy.ts'
 import { canSeeOffer } from '../offers/offers.service.ts'
 
@@ -108,7 +108,7 @@ export interface MessageLinks {
  * whole business, as the offer's pages decide (they check again).
  */
 async function messageLinks(db: Db, userId: string, message: { template: string; params: NotificationParams }, lang: Lang): Promise<MessageLinks> {
-  const about = isTemplateName(message.template) ? (templates[message.template] as Template).about : undefined
+  const about = aboutOf(message.template)
   const offer = about ? await offerOfMessage(db, about, message.params) : undefined
   if (!offer || !canSeeOffer(await activeMembership(db, userId, offer.businessId), { business_id: offer.businessId, branch_id: offer.branchId })) return {}
   const page = `/${lang}/offers/${offer.offerId}`

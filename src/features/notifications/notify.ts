@@ -5,7 +5,7 @@ import type { Lang } from '../../i18n/i18n.ts'
 import { emailField } from '../../ui/email-field.ts'
 import { insertAccountMessage, insertOutboxEmail, offerOfMessage } from './notifications.repository.ts'
 import { renderMessage, type NotificationParams } from './render.ts'
-import { templates, type Template, type TemplateName, type TemplateParams } from './templates.ts'
+import { aboutOf, type TemplateName, type TemplateParams } from './templates.ts'
 
 export interface NotifyInput<K extends TemplateName> {
   template: K
@@ -43,7 +43,7 @@ export async function notify<K extends TemplateName>(db: Db | Transaction<Databa
   // Renders now: an unknown template or a missing message fails the change, not the send.
   const rendered = renderMessage(input.template, input.lang, params)
   // About an offer: its ids kept with the params, for the message's links and the e-mail's (templates.ts `about`).
-  const about = (templates[input.template] as Template).about
+  const about = aboutOf(input.template)
   const offer = about ? await offerOfMessage(db, about, params) : undefined
   if (offer) params = { ...params, offerId: offer.offerId, ...(offer.paymentId ? { paymentId: offer.paymentId } : {}) }
   if (input.accountMessage) {

@@ -1,4 +1,4 @@
-import { translate, type Lang, type MessageParams } from '../../i18n/i18n.ts'
+import { translate, type Bilingual, type Lang, type MessageParams } from '../../i18n/i18n.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { isTemplateName, templates } from './templates.ts'
@@ -21,13 +21,9 @@ export class UnknownTemplateError extends Error {
  * written in each (a date, an amount, a reason the portal words): a message is rendered again in
  * the language of the page that shows it, and its e-mail in the recipient's.
  */
-export type NotificationParam = string | number | { en: string; fr: string }
+export type NotificationParam = string | number | Bilingual
 export type NotificationParams = Record<string, NotificationParam>
 
-/** A value written in each language by `write`. */
-export function inBothLanguages(write: (lang: Lang) => string): { en: string; fr: string } {
-  return { en: write('en'), fr: write('fr') }
-}
 
 /** The params in one language. */
 function paramsIn(lang: Lang, params: NotificationParams): MessageParams {

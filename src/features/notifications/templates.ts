@@ -63,6 +63,11 @@ export function isTemplateName(name: string): name is TemplateName {
   return Object.hasOwn(templates, name)
 }
 
+/** What a notification is about (`about`): an offer, a fee's receipt, or nothing (an unknown template too). */
+export function aboutOf(name: string): MessageAbout | undefined {
+  return isTemplateName(name) ? (templates[name] as Template).about : undefined
+}
+
 /** The English text of a message key, as a literal type. */
 type MessageText<T, P extends string> = P extends `${infer Head}.${infer Rest}`
   ? Head extends keyof T

@@ -8,7 +8,7 @@ import { html } from '../../platform/html.ts'
 import { button, csrfField, notice, radios, summaryList, textarea } from '../../ui/components.ts'
 import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireStaff } from '../auth/guards.ts'
-import { fullName, joinedFullName } from '../auth/users.repository.ts'
+import { findUserById, fullName, joinedFullName } from '../auth/users.repository.ts'
 import { decisionCells, decisionHeadings, decisionRows } from '../console/decision.views.ts'
 import { formatBusinessNumber } from '../reference/validators.ts'
 import { sendDocument } from './offers-documents.routes.ts'
@@ -74,7 +74,7 @@ ${
     const csrf = csrfField(reply.csrfToken())
     const [docs, reviewer, business] = await Promise.all([
       offers.documents(offer),
-      offer.fee_reviewed_by ? db.selectFrom('app_user').select(['username', 'given_name', 'family_name']).where('id', '=', offer.fee_reviewed_by).executeTakeFirst() : undefined,
+      offer.fee_reviewed_by ? findUserById(db, offer.fee_reviewed_by) : undefined,
       db.selectFrom('business').select(['id', 'legal_name', 'business_number', 'employer_number']).where('id', '=', offer.business_id).executeTakeFirstOrThrow(),
     ])
     const title = t('offers.feeReview.detailTitle', { number: offer.offer_number ?? '' })

@@ -16,7 +16,7 @@ import { documentsList } from './offers.views.ts'
  * from the bytes; added and removed while the offer is a draft, readable for ever.
  */
 export function registerOfferDocumentRoutes(scope: FastifyInstance, deps: OfferDeps): void {
-  const { db, offers, timeZone } = deps
+  const { offers, timeZone } = deps
 
   const page = async (request: FastifyRequest, reply: FastifyReply, offer: Offer, errors?: FormErrors) => {
     const { t, lang } = request
@@ -64,7 +64,7 @@ ${button({ text: t('offers.docsUpload'), preventDoubleClick: true })}
   scope.get('/offers/:id/documents', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { offer } = await offerAndMembership(db, request, user)
+    const { offer } = await offerAndMembership(deps, request, user)
     return page(request, reply, offer)
   })
 
@@ -72,7 +72,7 @@ ${button({ text: t('offers.docsUpload'), preventDoubleClick: true })}
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { t, lang } = request
-    const { offer } = await offerAndMembership(db, request, user)
+    const { offer } = await offerAndMembership(deps, request, user)
     const file = uploadedFile(request.body, 'document')
     const fail = (key: Parameters<typeof t>[0]) => page(request, reply, offer, formErrors([['document', t(key, { max: MAX_UPLOAD_BYTES / (1024 * 1024) })]]))
     if (!file) return fail('offers.docsRequired')
@@ -88,7 +88,7 @@ ${button({ text: t('offers.docsUpload'), preventDoubleClick: true })}
   scope.post('/offers/:id/documents/:documentId/remove', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { offer } = await offerAndMembership(db, request, user)
+    const { offer } = await offerAndMembership(deps, request, user)
     await offers.removeDocument(offer, (request.params as { documentId: string }).documentId, actorFrom(request, user))
     return reply.redirect(`/${request.lang}/offers/${offer.id}/documents`, 303)
   })
@@ -96,7 +96,7 @@ ${button({ text: t('offers.docsUpload'), preventDoubleClick: true })}
   scope.get('/offers/:id/documents/:documentId', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { offer } = await offerAndMembership(db, request, user)
+    const { offer } = await offerAndMembership(deps, request, user)
     const doc = await offers.document(offer, (request.params as { documentId: string }).documentId)
     if (!doc) throw new NotFoundError()
     return sendDocument(reply, doc)

@@ -48,7 +48,7 @@ export function registerOfferSubmissionRoutes(scope: FastifyInstance, deps: Offe
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { t, lang } = request
-    const { offer, membership } = await offerAndMembership(db, request, user)
+    const { offer, membership } = await offerAndMembership(deps, request, user)
     if (offer.status !== 'draft') return reply.redirect(`/${lang}/offers/${offer.id}`, 303)
     if ((await offers.submissionProblems(offer, lang)).length > 0) return reply.redirect(`/${lang}/offers/${offer.id}/validate`, 303)
     const conflict = (request.query as Record<string, unknown>).changed === '1'
@@ -78,7 +78,7 @@ ${button({ text: exempt ? t('offers.submitExempt') : t('offers.submitPay'), vari
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { lang } = request
-    const { offer } = await offerAndMembership(db, request, user)
+    const { offer } = await offerAndMembership(deps, request, user)
     const version = Number((request.body as Record<string, unknown> | undefined)?.version)
     const result = await offers.submit(offer, Number.isInteger(version) ? version : -1, lang, actorFrom(request, user))
     switch (result.kind) {
@@ -109,14 +109,14 @@ ${button({ text: exempt ? t('offers.submitExempt') : t('offers.submitPay'), vari
   scope.post('/offers/:id/pay', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { offer } = await offerAndMembership(db, request, user)
+    const { offer } = await offerAndMembership(deps, request, user)
     return startPayment(offer.id, user.id, request.lang, reply)
   })
 
   scope.post('/offers/:id/reopen', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { offer } = await offerAndMembership(db, request, user)
+    const { offer } = await offerAndMembership(deps, request, user)
     const reopened = await offers.reopen(offer, actorFrom(request, user))
     return reply.redirect(reopened ? `/${request.lang}/offers/${offer.id}/validate` : `/${request.lang}/offers/${offer.id}`, 303)
   })
@@ -125,7 +125,7 @@ ${button({ text: exempt ? t('offers.submitExempt') : t('offers.submitPay'), vari
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { t, lang } = request
-    const loaded = await offerAndMembership(db, request, user)
+    const loaded = await offerAndMembership(deps, request, user)
     if (loaded.offer.status === 'draft') {
       const first = SECTION_IDS.find((s) => sectionProblems(s, loaded.offer.answers, lang, offers.today()).length > 0)
       return reply.redirect(`/${lang}/offers/${loaded.offer.id}/${first ?? 'review'}`, 303)
@@ -229,7 +229,7 @@ ${textarea({ t, name: 'reason', label: t('offers.withdrawReason'), value: reason
   scope.get('/offers/:id/withdraw', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { offer } = await offerAndMembership(db, request, user)
+    const { offer } = await offerAndMembership(deps, request, user)
     if (offer.status !== 'pending') return reply.redirect(`/${request.lang}/offers/${offer.id}`, 303)
     return withdrawPage(request, reply, offer, '')
   })
@@ -237,7 +237,7 @@ ${textarea({ t, name: 'reason', label: t('offers.withdrawReason'), value: reason
   scope.post('/offers/:id/withdraw', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { offer } = await offerAndMembership(db, request, user)
+    const { offer } = await offerAndMembership(deps, request, user)
     const body = (request.body ?? {}) as Record<string, unknown>
     const parsed = withdrawSchema.safeParse(body)
     if (!parsed.success) return withdrawPage(request, reply, offer, typeof body.reason === 'string' ? body.reason : '', zodFormErrors(request.t, parsed.error))
@@ -248,7 +248,7 @@ ${textarea({ t, name: 'reason', label: t('offers.withdrawReason'), value: reason
   scope.post('/offers/:id/copy', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { offer, membership } = await offerAndMembership(db, request, user)
+    const { offer, membership } = await offerAndMembership(deps, request, user)
     const copy = await offers.copy(membership, offer, user.id, actorFrom(request, user))
     return reply.redirect(`/${request.lang}/offers/${copy.id}/${SECTION_IDS[0]}`, 303)
   })
@@ -257,7 +257,7 @@ ${textarea({ t, name: 'reason', label: t('offers.withdrawReason'), value: reason
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { t, lang } = request
-    const { offer } = await offerAndMembership(db, request, user)
+    const { offer } = await offerAndMembership(deps, request, user)
     if (offer.status !== 'draft') return reply.redirect(`/${lang}/offers/${offer.id}`, 303)
     return reply.page({
       title: t('offers.deleteTitle'),
@@ -272,7 +272,7 @@ ${textarea({ t, name: 'reason', label: t('offers.withdrawReason'), value: reason
   scope.post('/offers/:id/delete', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { offer } = await offerAndMembership(db, request, user)
+    const { offer } = await offerAndMembership(deps, request, user)
     if (offer.status !== 'draft') return reply.redirect(`/${request.lang}/offers/${offer.id}`, 303)
     await offers.deleteDraft(offer, actorFrom(request, user))
     return reply.redirect(`/${request.lang}/offers?deleted=1`, 303)
@@ -281,7 +281,7 @@ ${textarea({ t, name: 'reason', label: t('offers.withdrawReason'), value: reason
   scope.get('/offers/:id/offer.pdf', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { offer } = await offerAndMembership(db, request, user)
+    const { offer } = await offerAndMembership(deps, request, user)
     if (!offer.offer_number) throw new NotFoundError()
     const business = await db.selectFrom('business').select(['legal_name', 'business_number', 'employer_number']).where('id', '=', offer.business_id).executeTakeFirstOrThrow()
     const pdf = await offerPdf(offer, business, await offers.documents(offer), timeZone)
@@ -295,7 +295,7 @@ ${textarea({ t, name: 'reason', label: t('offers.withdrawReason'), value: reason
   scope.get('/offers/:id/payments/:paymentId/receipt.pdf', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
-    const { offer } = await offerAndMembership(db, request, user)
+    const { offer } = await offerAndMembership(deps, request, user)
     const paymentId = (request.params as { paymentId: string }).paymentId
     const payment = isUuid(paymentId) ? await payRepo.findPayment(db, paymentId) : undefined
     if (!payment || payment.purpose_type !== OFFER_PURPOSE || payment.purpose_id !== offer.id || !payment.receipt_number) throw new NotFoundError()

@@ -1,4 +1,3 @@
-import { translate } from '../../i18n/i18n.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { eachLanguage, inEach, renderPdf, type Bilingual } from '../../platform/pdf.ts'
 import type { Payment, PaymentRefund } from '../payment/payment.tables.ts'
@@ -17,8 +16,6 @@ interface BusinessNames {
 
 /** Both languages of a date: the document is read by either (the French half tagged as French). */
 const when = (d: Date, timeZone: string): Bilingual => eachLanguage((lang) => formatInZone(lang, d, timeZone, 'dateTime'))
-/** A chosen option in both languages (free text is the same in both, and drawn once). */
-const both = (en: string, fr: string): Bilingual => ({ en, fr })
 
 /** A submitted offer as a bilingual PDF: every answer as it was submitted. */
 export function offerPdf(offer: Offer, business: BusinessNames, documents: DocumentSummary[], timeZone: string, options: { uncompressed?: boolean } = {}): Promise<Buffer> {
@@ -35,7 +32,7 @@ export function offerPdf(offer: Offer, business: BusinessNames, documents: Docum
       h.heading(inEach(`offers.s_${section}`))
       for (const f of shownFields(section, offer.answers)) {
         const raw = offer.answers[section]?.[f.name]
-        h.row(inEach(fieldLabel(f.name)), both(answerText(f, raw, 'en', offer.answers), answerText(f, raw, 'fr', offer.answers)))
+        h.row(inEach(fieldLabel(f.name)), eachLanguage((lang) => answerText(f, raw, lang, offer.answers)))
       }
     }
     h.heading(inEach('offers.docsTitle'))
@@ -49,17 +46,16 @@ export function receiptPdf(payment: Payment, refunds: PaymentRefund[], offer: Of
   return renderPdf({ title: inEach('payment.receiptPdfTitle'), uncompressed: options.uncompressed }, (_doc, h) => {
     h.row(inEach('payment.receiptNumber'), payment.receipt_number)
     if (payment.approved_at) h.row(inEach('payment.dateTime'), when(payment.approved_at, timeZone))
-    h.row(inEach('payment.amount'), both(formatMoney(payment.amount_cents, 'en'), formatMoney(payment.amount_cents, 'fr')))
-    const card = (lang: 'en' | 'fr') => translate(lang, 'payment.cardValue', { brand: payment.card_brand ?? '', last4: payment.card_last4 ?? '' })
-    h.row(inEach('payment.card'), both(card('en'), card('fr')))
+    h.row(inEach('payment.amount'), eachLanguage((lang) => formatMoney(payment.amount_cents, lang)))
+    h.row(inEach('payment.card'), inEach('payment.cardValue', { brand: payment.card_brand ?? '', last4: payment.card_last4 ?? '' }))
     h.row(inEach('payment.transactionId'), payment.gateway_transaction_id)
     h.row(inEach('payment.offerNumber'), offer.offer_number ?? '')
     h.row(inEach('payment.business'), `${business.legal_name} (${business.business_number})`)
     for (const r of refunds.filter((x) => x.status === 'succeeded')) {
       h.heading(inEach('payment.refundTitle'))
-      h.row(inEach('payment.amount'), both(formatMoney(r.amount_cents, 'en'), formatMoney(r.amount_cents, 'fr')))
+      h.row(inEach('payment.amount'), eachLanguage((lang) => formatMoney(r.amount_cents, lang)))
       if (r.completed_at) h.row(inEach('payment.refundDate'), when(r.completed_at, timeZone))
-      h.row(inEach('payment.refundReason'), both(refundReasonText('en', r), refundReasonText('fr', r)))
+      h.row(inEach('payment.refundReason'), eachLanguage((lang) => refundReasonText(lang, r)))
     }
   })
 }

@@ -222,7 +222,7 @@ export interface QueueQuery {
   limit: number
   /** The business's branches, when the caller reads them already (`branchChoices`), read or on their way. */
   branches?: ReadonlyArray<{ id: string; name: string }> | PromiseLike<ReadonlyArray<{ id: string; name: string }>>
-  /** Also the creators' names (`created_by_name`, the page's "Created by"); the API gives usernames only. */
+  /** The creators by name (`created_by`: the page's "Created by"), not by username (the API's). */
   creatorNames?: boolean
 }
 
@@ -232,10 +232,8 @@ export interface QueueRow {
   worker_name: string
   job_title: string
   status: Offer['status']
-  /** The creator's username (never changes). */
+  /** The creator's username (never changes), or their name as shown to people (`fullName`) when asked for (`creatorNames`). */
   created_by: string
-  /** The creator's name as shown to people (`fullName`), when asked for (`creatorNames`); else ''. */
-  created_by_name: string
   created_at: Date
   updated_at: Date
   branch_name: string | null
@@ -358,15 +356,14 @@ export async function queuePage(db: DbOrTrx, q: QueueQuery): Promise<QueueRow[]>
   // Branch names from the business's list of branches, not a join: PostgreSQL joined the small
   // branch table by scanning it once per row of the page, and on the embedded database each
   // scan asks the file system for the table's size (12 % of the page's CPU, docs/performance.md).
-  // Creators' usernames kept by the process, not joined (usernamesOf), and their names for a
-  // minute (namesOf: a name can change); all read, when they must be, in one round trip.
+  // Creators' usernames kept by the process, not joined (usernamesOf), or their names for a
+  // minute (namesOf: a name can change); both read, when they must be, in one round trip.
   const creatorIds = rows.map((r) => r.created_by)
-  const [branches, creators, names] = await Promise.all([
+  const [branches, creators] = await Promise.all([
     rows.some((r) => r.branch_id !== null) ? (q.branches ?? branchChoices(db, q.businessId)) : undefined,
-    usernamesOf(db, creatorIds),
-    q.creatorNames ? namesOf(db, creatorIds) : undefined,
+    q.creatorNames ? namesOf(db, creatorIds) : usernamesOf(db, creatorIds),
   ])
-  const branchNames = branches && new Map(branches.map((b) => [b.id, b.name]))
+  const names = branches && new Map(branches.map((b) => [b.id, b.name]))
   // Each row written out: a rest and a spread per row left V8 slow dictionary-mode objects (~3 % of the page).
   return rows.map((r) => ({
     id: r.id,
@@ -375,10 +372,9 @@ export async function queuePage(db: DbOrTrx, q: QueueQuery): Promise<QueueRow[]>
     job_title: r.job_title,
     status: r.status,
     created_by: creators.get(r.created_by) ?? '',
-    created_by_name: names?.get(r.created_by) ?? '',
     created_at: r.created_at,
     updated_at: r.updated_at,
-    branch_name: (r.branch_id && branchNames?.get(r.branch_id)) ?? null,
+    branch_name: (r.branch_id && names?.get(r.branch_id)) ?? null,
   }))
 }
 

@@ -36,12 +36,13 @@ const STATUSES = Object.keys(STATUS_KEY) as OfferStatus[]
  * so existence is never confirmed. The memberships are those this request already read for
  * its header (request.businessContext), which saves a query.
  */
-export async function offerAndMembership(db: Db, request: FastifyRequest, user: SignedInUser): Promise<{ offer: Offer; membership: ActingMembership }> {
+export async function offerAndMembership(deps: Pick<OfferDeps, 'db' | 'timeZone'>, request: FastifyRequest, user: SignedInUser): Promise<{ offer: Offer; membership: ActingMembership }> {
+  const { db } = deps
   const { id } = request.params as { id: string }
   const offer = isUuid(id) ? await findOffer(db, id) : undefined
   const known = request.businessContext?.choices
   const membershipIn = async (businessId: string) => (known ? actingFor(known, businessId) : await activeMembership(db, user.id, businessId))
-  if (!offer && isUuid(id)) await refuseDeletedDraft(db, request, id, membershipIn)
+  if (!offer && isUuid(id)) await refuseDeletedDraft(deps, request, id, membershipIn)
   const membership = offer ? await membershipIn(offer.business_id) : undefined
   // Removed from the business while on its offer: told so (403), not the 404 a stranger gets.
   if (offer && !membership) await refuseFormerMember(db, request, user.id, offer.business_id)
@@ -51,15 +52,12 @@ export async function offerAndMembership(db: Db, request: FastifyRequest, user: 
   return { offer, membership }
 }
 
-/** Each scope's time zone (the one its routes were registered with), for pages drawn from an error such as a deleted draft's. */
-const scopeTimeZones = new WeakMap<FastifyInstance, string>()
-
 /**
  * A draft deleted since (Back, an old bookmark, a second tab): "This draft was deleted", when and
  * by whom, with the way to the queue (410), for the people who could see it; for anyone else the
  * plain 404 a random id gets, so nothing tells another business (or branch) it existed.
  */
-async function refuseDeletedDraft(db: Db, request: FastifyRequest, id: string, membershipIn: (businessId: string) => Promise<ActingMembership | undefined>): Promise<void> {
+async function refuseDeletedDraft({ db, timeZone }: Pick<OfferDeps, 'db' | 'timeZone'>, request: FastifyRequest, id: string, membershipIn: (businessId: string) => Promise<ActingMembership | undefined>): Promise<void> {
   const deletion = await draftDeletion(db, id)
   if (!deletion) return
   const membership = await membershipIn(deletion.businessId)
@@ -67,9 +65,8 @@ async function refuseDeletedDraft(db: Db, request: FastifyRequest, id: string, m
   const seesIt = deletion.branchId === undefined ? !!membership && (membership.role === 'primary' || membership.branchId === null) : canSeeOffer(membership, { business_id: deletion.businessId, branch_id: deletion.branchId })
   if (!seesIt) return
   const { t, lang } = request
-  const timeZone = scopeTimeZones.get(request.server)
   throw new HttpError(410, 'offers.draftDeletedTitle', 'offers.draftDeletedBody', {
-    text: timeZone ? t('offers.draftDeletedWhen', { date: formatInZone(lang, deletion.deletedAt, timeZone, 'dateTime'), who: deletion.by }) : undefined,
+    text: t('offers.draftDeletedWhen', { date: formatInZone(lang, deletion.deletedAt, timeZone, 'dateTime'), who: deletion.by }),
     link: { text: t('offers.draftDeletedQueue'), href: `/${lang}/offers` },
   })
 }
@@ -150,9 +147,8 @@ function sectionLanguageToggle(t: Translate, lang: Lang): Html {
 /** "Submit an offer of employment": the draft form in sections, and the queue. */
 export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): void {
   const { db, offers } = deps
-  scopeTimeZones.set(scope, deps.timeZone)
   const today = () => offers.today()
-  const offerFor = async (request: FastifyRequest, user: SignedInUser) => (await offerAndMembership(db, request, user)).offer
+  const offerFor = async (request: FastifyRequest, user: SignedInUser) => (await offerAndMembership(deps, request, user)).offer
 
   scope.get('/offers', async (request, reply) => {
     const user = requireEmployer(request, reply)
@@ -211,7 +207,7 @@ ${
       ? html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('offers.queueTitle')}</caption>
 <thead><tr><th scope="col">${t('offers.number')}</th><th scope="col">${t('offers.worker')}</th><th scope="col">${t('offers.job')}</th><th scope="col">${t('offers.status')}</th><th scope="col">${t('offers.branch')}</th><th scope="col">${t('offers.createdBy')}</th><th scope="col">${t('offers.createdOn')}</th><th scope="col">${t('offers.changed')}</th></tr></thead>
 <tbody>${page.map(
-          (r) => html`<tr><td><a href="/${lang}/offers/${r.id}">${r.offer_number ?? noNumber}<span class="visually-hidden"> ${r.worker_name || `${r.job_title ? `${r.job_title}, ` : ''}${t('offers.unnamedDraft', { date: listed(r.created_at) })}`}</span></a></td><td>${r.worker_name || notNamed}</td><td>${r.job_title}</td><td>${statusTags[r.status]}</td><td>${r.branch_name ?? noBranch}</td><td>${r.created_by_name}</td><td>${listed(r.created_at)}</td><td>${listed(r.updated_at)}</td></tr>`,
+          (r) => html`<tr><td><a href="/${lang}/offers/${r.id}">${r.offer_number ?? noNumber}<span class="visually-hidden"> ${r.worker_name || `${r.job_title ? `${r.job_title}, ` : ''}${t('offers.unnamedDraft', { date: listed(r.created_at) })}`}</span></a></td><td>${r.worker_name || notNamed}</td><td>${r.job_title}</td><td>${statusTags[r.status]}</td><td>${r.branch_name ?? noBranch}</td><td>${r.created_by}</td><td>${listed(r.created_at)}</td><td>${listed(r.updated_at)}</td></tr>`,
         )}</tbody></table></div>
 ${nextHref ? html`<nav aria-label="${t('offers.pagination')}"><p><a href="${nextHref}" rel="next">${t('offers.nextPage')}</a>${after ? html` · <a href="/${lang}/offers?${new URLSearchParams(keep).toString()}">${t('offers.firstPage')}</a>` : ''}</p></nav>` : after ? html`<nav aria-label="${t('offers.pagination')}"><p><a href="/${lang}/offers?${new URLSearchParams(keep).toString()}">${t('offers.firstPage')}</a></p></nav>` : ''}`
       : ''
@@ -340,7 +336,7 @@ ${summaryList(
     if (!user) return reply
     const { section } = request.params as { section: string }
     if (!isSection(section)) throw new NotFoundError()
-    const { offer, membership } = await offerAndMembership(db, request, user)
+    const { offer, membership } = await offerAndMembership(deps, request, user)
     if (offer.status !== 'draft') return reply.redirect(`/${request.lang}/offers/${offer.id}`, 303)
     // A form sent after the session ended was kept by the sign-in feature: show it again.
     const stashed = takeStashedForm(request, `/${request.lang}/offers/${offer.id}/${section}`)

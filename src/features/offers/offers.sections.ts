@@ -50,9 +50,9 @@ function realDate(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value.trim()
 }
 /** The youngest a worker named on an offer may be: the usual minimum age of employment in the provinces. */
-export const MIN_WORKER_AGE = 14
+const MIN_WORKER_AGE = 14
 /** Older than this, a date of birth is a typing mistake. */
-export const MAX_WORKER_AGE = 120
+const MAX_WORKER_AGE = 120
 /** The same calendar day `years` earlier, as 'YYYY-MM-DD' (compared as text: 29 February stays, which orders correctly). */
 const yearsBefore = (day: string, years: number) => `${String(Number(day.slice(0, 4)) - years).padStart(4, '0')}${day.slice(4)}`
 /** A date of birth a worker can have: in the past, at least MIN_WORKER_AGE today, at most MAX_WORKER_AGE. */
@@ -80,16 +80,13 @@ const wage = (v: string, _a: Answers, lang: Lang): Problem | undefined => {
   const r = parseMoneyInEitherLanguage(v, lang)
   return !r.ok ? MONEY_PROBLEMS[r.error] : r.value <= 0 ? 'reference.validation.moneyNegative' : undefined
 }
-/** An amount as kept: "1234.56", which both languages read; what neither reads stays as typed (with its error). */
-const moneyKept = (v: string): string => {
-  const r = parseMoneyInEitherLanguage(v, 'en')
-  return r.ok ? moneyInputValue(r.value, 'en') : v
-}
-/** An amount in its field as the reader's language writes it: "1234.56", "1234,56". */
+/** An amount in its field as the reader's language writes it: "1234.56", "1234,56"; what neither language reads stays as typed. */
 const moneyShown = (v: string, lang: Lang): string => {
   const r = parseMoneyInEitherLanguage(v, lang)
   return r.ok ? moneyInputValue(r.value, lang) : v
 }
+/** An amount as kept: "1234.56", which both languages read; what neither reads stays as typed (with its error). */
+const moneyKept = (v: string): string => moneyShown(v, 'en')
 const answer = (all: Answers, section: SectionId, field: string): string => {
   const v = all[section]?.[field]
   return typeof v === 'string' ? v.trim() : ''

@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Db } from '../../db/connect.ts'
 import type { Database } from '../../db/database.ts'
-import { translate, type Lang } from '../../i18n/i18n.ts'
+import { eachLanguage, translate, type Lang } from '../../i18n/i18n.ts'
 import { audit, SYSTEM_ACTOR, type Actor } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { dayInZone } from '../../platform/dates.ts'
@@ -10,7 +10,6 @@ import { isUuid } from '../../platform/ids.ts'
 import { sniffedType } from '../../platform/uploads.ts'
 import type { ActingMembership } from '../access/access.policy.ts'
 import { notifyUser } from '../notifications/notify.ts'
-import { inBothLanguages } from '../notifications/render.ts'
 import { formatMoney } from '../reference/validators.ts'
 import { exemptionByCode, isOpenExemption } from '../reference/exemption-codes.ts'
 import * as payRepo from '../payment/payment.repository.ts'
@@ -277,7 +276,7 @@ export class OfferService {
       if (w) {
         await audit(trx, actor, now, { action: 'offer.withdrawn', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { reason, offerNumber: offer.offer_number } })
         // What becomes of the fee, as it stands now: none paid, or its refund (started just after; its own message says when it is done).
-        const fee = inBothLanguages((lang) =>
+        const fee = eachLanguage((lang) =>
           paid?.status === 'approved'
             ? translate(lang, 'offers.withdrawnFee.pending', { amount: formatMoney(paid.amount_cents, lang), receipt: paid.receipt_number ?? '' })
             : translate(lang, 'offers.withdrawnFee.none'),

@@ -8,7 +8,7 @@ import { GatewayUnavailableError, type CheckoutOutcome, type PaymentGateway } fr
 import * as repo from './payment.repository.ts'
 import { notifyUser } from '../notifications/notify.ts'
 import { formatInZone } from '../../platform/dates.ts'
-import { inBothLanguages } from '../notifications/render.ts'
+import { eachLanguage } from '../../i18n/i18n.ts'
 import { refundReasonText, type RefundReason } from './payment.views.ts'
 import { formatMoney } from '../reference/validators.ts'
 import type { GatewayName, Payment, PaymentRefund } from './payment.tables.ts'
@@ -114,7 +114,7 @@ export class PaymentService {
     return this.purposes.get(payment.purpose_type)?.retryAction?.(payment, lang)
   }
 
-    returnUrl(payment: Pick<Payment, 'id' | 'lang'>): string {
+  returnUrl(payment: Pick<Payment, 'id' | 'lang'>): string {
     return `${this.deps.publicBaseUrl}/${payment.lang}/payments/${payment.id}/return`
   }
 
@@ -277,8 +277,8 @@ export class PaymentService {
       params: {
         receipt: p.receipt_number ?? '',
         // Dates and amounts in the words of the language the message is read in (rendered again per page and e-mail).
-        date: inBothLanguages((lang) => formatInZone(lang, p.approved_at ?? now, this.timeZone, 'dateTime')),
-        amount: inBothLanguages((lang) => formatMoney(p.amount_cents, lang)),
+        date: eachLanguage((lang) => formatInZone(lang, p.approved_at ?? now, this.timeZone, 'dateTime')),
+        amount: eachLanguage((lang) => formatMoney(p.amount_cents, lang)),
         card: `${p.card_brand ?? ''} •••• ${p.card_last4 ?? ''}`.trim(),
         offerNumber: reference,
         business: business?.legal_name ?? '',
@@ -406,7 +406,7 @@ export class PaymentService {
           await notifyUser(trx, {
             userId: payment.created_by_user_id!,
             template: 'paymentRefunded',
-            params: { receipt: payment.receipt_number ?? '', amount: inBothLanguages((lang) => formatMoney(refund.amount_cents, lang)), reason: inBothLanguages((lang) => refundReasonText(lang, refund)) },
+            params: { receipt: payment.receipt_number ?? '', amount: eachLanguage((lang) => formatMoney(refund.amount_cents, lang)), reason: eachLanguage((lang) => refundReasonText(lang, refund)) },
             now,
           })
         }

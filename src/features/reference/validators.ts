@@ -1,4 +1,4 @@
-import type { Lang } from '../../i18n/i18n.ts'
+import { otherLang, type Lang } from '../../i18n/i18n.ts'
 
 /**
  * Validators shared by every form of the portal, as pure functions. Each returns
@@ -280,7 +280,7 @@ export function parseMoneyToCents(input: string, lang: Lang): Check<number, Mone
 export function parseMoneyInEitherLanguage(input: string, lang: Lang): Check<number, MoneyError> {
   const r = parseMoneyToCents(input, lang)
   if (r.ok) return r
-  const other = parseMoneyToCents(input, lang === 'en' ? 'fr' : 'en')
+  const other = parseMoneyToCents(input, otherLang(lang))
   return other.ok ? other : r
 }
 
