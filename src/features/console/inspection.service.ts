@@ -192,7 +192,14 @@ const str = (a: Answers, s: string, f: string) => {
 
 /** The offers (in the order of `ids`) with their history: payments, refunds, matches, decisions, corrections and audit entries. */
 export async function loadDossierOffers(db: DbOrTrx, businessId: string, ids: readonly string[]): Promise<DossierOffer[]> {
-  if (ids.length === 0) return []
+  return dossierOffersFrom(ids, await loadDossierRecords(db, businessId, ids))
+}
+
+export type DossierRecords = Awaited<ReturnType<typeof loadDossierRecords>>
+
+/** The rows a dossier is told from; the officer's offer page also reads its match, decision, payments and corrections here. */
+export async function loadDossierRecords(db: DbOrTrx, businessId: string, ids: readonly string[]) {
+  if (ids.length === 0) return { offers: [], payments: [], refunds: [], matches: [], decisions: [], corrections: [], audits: [], versions: [] }
   const offers = await db.selectFrom('offer').select(['id', 'offer_number', 'status', 'worker_name', 'job_title', 'answers', 'submitted_at']).where('id', 'in', ids).execute()
   const payments = await repo.paymentsOf(db, ids)
   const paymentIds = payments.map((p) => p.id)
@@ -224,6 +231,11 @@ export async function loadDossierOffers(db: DbOrTrx, businessId: string, ids: re
       .orderBy('v.version')
       .execute(),
   ])
+  return { offers, payments, refunds, matches, decisions, corrections, audits, versions }
+}
+
+/** The offers of `ids`, in that order, each with its history told from `records`. */
+export function dossierOffersFrom(ids: readonly string[], { offers, payments, refunds, matches, decisions, corrections, audits, versions }: DossierRecords): DossierOffer[] {
   const paymentOffer = new Map(payments.map((p) => [p.id, p.purpose_id]))
   const events = new Map<string, DossierEvent[]>(ids.map((id) => [id, []]))
   const add = (offerId: string, e: DossierEvent) => events.get(offerId)?.push(e)

@@ -11,7 +11,7 @@ import { formErrors, zodFormErrors } from '../../ui/form-errors.ts'
 import { requireStaff } from '../auth/guards.ts'
 import { correctOffer, type CorrectionProblem } from './corrections.service.ts'
 import * as repo from './matching.repository.ts'
-import { loadDossierOffers } from './inspection.service.ts'
+import { dossierOffersFrom, loadDossierRecords } from './inspection.service.ts'
 import { feeStanding, matchApplication, recordDecision, retryRefund, unmatchOffer, type MatchProblem, type Refunder } from './matching.service.ts'
 import { confirmRefusalView, matchingView, offerDetailView, type OfferDetail, type OfferForms } from './matching.views.ts'
 import { compactKey } from './search.keys.ts'
@@ -90,22 +90,22 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
   const loadDetail = async (id: string): Promise<OfferDetail> => {
     const offer = isUuid(id) ? await repo.findOfferById(db, id) : undefined
     if (!offer || offer.status === 'draft') throw new NotFoundError()
-    const [business, payment, match, decision, corrections, [dossier]] = await Promise.all([
+    // The offer's history as the inspection dossier tells it (one source for both pages), and from its rows the rest of the page.
+    const [business, records] = await Promise.all([
       db.selectFrom('business').select(['id', 'legal_name', 'business_number', 'employer_number']).where('id', '=', offer.business_id).executeTakeFirstOrThrow(),
-      repo.feePaymentOf(db, offer.id),
-      db
-        .selectFrom('work_permit_match as m')
-        .innerJoin('app_user as u', 'u.id', 'm.matched_by')
-        .select(['m.matched_at', 'u.username as matched_by'])
-        .where('m.offer_id', '=', offer.id)
-        .where('m.undone_at', 'is', null)
-        .executeTakeFirst(),
-      db.selectFrom('work_permit_decision as d').innerJoin('app_user as u', 'u.id', 'd.decided_by').selectAll('d').select('u.username as decided_by_name').where('d.offer_id', '=', offer.id).executeTakeFirst(),
-      repo.correctionsOf(db, [offer.id]),
-      // The offer's history as the inspection dossier tells it (one source for both pages).
-      loadDossierOffers(db, offer.business_id, [offer.id]),
+      loadDossierRecords(db, offer.business_id, [offer.id]),
     ])
-    return { offer, business, fee: feeStanding(offer, payment), match, decision, corrections, history: dossier?.events ?? [] }
+    const payment = records.payments.findLast((p) => p.status === 'approved' || p.status === 'refunded')
+    const match = records.matches.find((m) => m.undone_at === null)
+    return {
+      offer,
+      business,
+      fee: feeStanding(offer, payment),
+      match: match && { matched_at: match.matched_at, matched_by: match.matched_by },
+      decision: records.decisions[0],
+      corrections: records.corrections,
+      history: dossierOffersFrom([offer.id], records)[0]?.events ?? [],
+    }
   }
 
   const DONE: Record<string, MessageKey> = { unmatched: 'consoleWork.offer.unmatched', corrected: 'consoleWork.offer.corrected' }
