@@ -57,9 +57,9 @@ export async function correctOffer(db: Db, offerId: string, input: { field: Corr
       details: input.field === 'exemptionCode' ? { field: input.field, from: current, to: checked.value, reason: input.reason } : { field: input.field, reason: input.reason },
     })
     if (input.field === 'exemptionCode') {
-      await notifyUser(trx, { userId: offer.created_by, template: 'consoleOfferExemptionCorrected', params: { offerNumber: offer.offer_number ?? '', from: current, to: checked.value, reason: input.reason }, now })
+      await notifyUser(trx, { userId: offer.created_by, template: 'consoleOfferExemptionCorrected', params: { offerNumber: offer.offer_number ?? '', from: current, to: checked.value, reason: input.reason }, ids: { offerId: offer.id }, now })
     } else {
-      await notifyUser(trx, { userId: offer.created_by, template: 'consoleOfferPassportCorrected', params: { offerNumber: offer.offer_number ?? '', reason: input.reason }, now })
+      await notifyUser(trx, { userId: offer.created_by, template: 'consoleOfferPassportCorrected', params: { offerNumber: offer.offer_number ?? '', reason: input.reason }, ids: { offerId: offer.id }, now })
     }
     return { kind: 'corrected' }
   })

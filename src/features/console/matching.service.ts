@@ -126,7 +126,7 @@ export async function matchApplication(db: Db, input: ApplicationDetails, office
     // Only the normalized forms are kept: the offer holds the passport number itself.
     await repo.insertMatch(trx, { offerId: offer.id, offerNumber: number, passport: passportKey(compactKey(input.passportNumber)), citizenship: citizenshipCode(input.citizenship)!, by: officer.userId, now })
     await audit(trx, officer, now, { action: 'offer.matched', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { offerNumber: number } })
-    await notifyUser(trx, { userId: offer.created_by, template: 'consoleOfferMatched', params: { offerNumber: number }, now })
+    await notifyUser(trx, { userId: offer.created_by, template: 'consoleOfferMatched', params: { offerNumber: number }, ids: { offerId: offer.id }, now })
     return { kind: 'matched', offerId: offer.id }
   })
 }
@@ -142,7 +142,7 @@ export async function unmatchOffer(db: Db, offerId: string, reason: string, offi
     if (!(await repo.markUnmatched(trx, offerId, now))) return 'notMatched'
     await repo.undoMatch(trx, offerId, officer.userId, reason, now)
     await audit(trx, officer, now, { action: 'offer.unmatched', businessId: offer.business_id, objectType: 'offer', objectId: offerId, details: { reason } })
-    await notifyUser(trx, { userId: offer.created_by, template: 'consoleOfferUnmatched', params: { offerNumber: offer.offer_number ?? '' }, now })
+    await notifyUser(trx, { userId: offer.created_by, template: 'consoleOfferUnmatched', params: { offerNumber: offer.offer_number ?? '' }, ids: { offerId: offer.id }, now })
     return 'unmatched'
   })
 }
@@ -184,9 +184,9 @@ export async function recordDecision(db: Db, payments: Refunder, offerId: string
       details: firstDay ? { firstDayOfEmployment: firstDay, inspectionUntil: until } : {},
     })
     if (input.outcome === 'issued') {
-      await notifyUser(trx, { userId: offer.created_by, template: 'consoleWorkPermitIssued', params: { offerNumber: offer.offer_number ?? '', firstDay: firstDay!, inspectionUntil: until! }, now })
+      await notifyUser(trx, { userId: offer.created_by, template: 'consoleWorkPermitIssued', params: { offerNumber: offer.offer_number ?? '', firstDay: firstDay!, inspectionUntil: until! }, ids: { offerId: offer.id }, now })
     } else {
-      await notifyUser(trx, { userId: offer.created_by, template: 'consoleWorkPermitRefused', params: { offerNumber: offer.offer_number ?? '' }, now })
+      await notifyUser(trx, { userId: offer.created_by, template: 'consoleWorkPermitRefused', params: { offerNumber: offer.offer_number ?? '' }, ids: { offerId: offer.id }, now })
     }
     return { kind: 'recorded' as const }
   })

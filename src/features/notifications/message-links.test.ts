@@ -6,6 +6,7 @@ import { TestClient } from '../../../tests/helpers/http.ts'
 import { businessWithPrimary } from '../../../tests/helpers/offers.ts'
 import { registerSignInAs, signInAs } from '../../../tests/helpers/sign-in-as.ts'
 import { createUser } from '../../../tests/helpers/users.ts'
+import { statementsSentBy } from '../../../tests/helpers/sent-statements.ts'
 import { notify } from './notify.ts'
 import { insertAccountMessage } from './notifications.repository.ts'
 import { renderEmail } from './render.ts'
@@ -75,5 +76,26 @@ describe('account messages about an offer link to it, while the reader may see i
     assert.equal(gone.status, 200)
     assert.equal(gone.dom.querySelector('.message-links'), null)
     assert.notEqual((await client.get(offerPage)).status, 200, 'the offer itself is refused too')
+  })
+
+  it('names the offer and payment its caller already holds, without looking them up', async () => {
+    const { businessId, userId } = await businessWithPrimary(t, 'ids.primary', '223456774', 'Ids Bakery Inc.')
+    const offerId = await makeOffer(t.db, { businessId, userId, offerNumber: 'A1000778' })
+    const paymentId = await makeApprovedPayment(t.db, { offerId, businessId, userId })
+    let accountMessageId: string | undefined
+    const sent = await statementsSentBy(async () => {
+      ;({ accountMessageId } = await notify(t.db, {
+        template: 'paymentRefunded',
+        params: { receipt: 'R-UNKNOWN', amount: { en: '$230.00', fr: '230,00 $' }, reason: { en: 'Withdrawn', fr: 'Retirée' } },
+        ids: { offerId, paymentId },
+        lang: 'en',
+        accountMessage: { userId },
+        now: earlier(),
+      }))
+    })
+    assert.deepEqual(sent.map((s) => s.text).filter((text) => /from "(payment|offer)"/.test(text)), [])
+    const { params } = await t.db.selectFrom('account_message').select('params').where('id', '=', accountMessageId!).executeTakeFirstOrThrow()
+    assert.equal((params as Record<string, unknown>).offerId, offerId)
+    assert.equal((params as Record<string, unknown>).paymentId, paymentId)
   })
 })

@@ -16,7 +16,14 @@ export interface NotifyInput<K extends TemplateName> {
   email?: { to: string }
   /** Show a message in the portal: to one user, or to a business (its users who may see it). */
   accountMessage?: { userId: string } | { businessId: string }
+  /** The offer (and fee payment) a notification about an offer is about, when the caller holds them: else looked up by its number or receipt. */
+  ids?: OfferIds
   now: Date
+}
+
+export interface OfferIds {
+  offerId: string
+  paymentId?: string
 }
 
 export interface Notified {
@@ -44,7 +51,7 @@ export async function notify<K extends TemplateName>(db: Db | Transaction<Databa
   const rendered = renderMessage(input.template, input.lang, params)
   // About an offer: its ids kept with the params, for the message's links and the e-mail's (templates.ts `about`).
   const about = aboutOf(input.template)
-  const offer = about ? await offerOfMessage(db, about, params) : undefined
+  const offer = about ? (input.ids ?? (await offerOfMessage(db, about, params))) : undefined
   if (offer) params = { ...params, offerId: offer.offerId, ...(offer.paymentId ? { paymentId: offer.paymentId } : {}) }
   if (input.accountMessage) {
     const owner = input.accountMessage
@@ -80,7 +87,7 @@ export async function notify<K extends TemplateName>(db: Db | Transaction<Databa
  */
 export async function notifyUser<K extends TemplateName>(
   db: Db | Transaction<Database>,
-  input: { userId: string; template: K; params: TemplateParams<K>; now: Date; email?: boolean; accountMessage?: boolean },
+  input: { userId: string; template: K; params: TemplateParams<K>; ids?: OfferIds; now: Date; email?: boolean; accountMessage?: boolean },
 ): Promise<Notified> {
   const user = await db.selectFrom('app_user').select(['email', 'preferred_language']).where('id', '=', input.userId).executeTakeFirstOrThrow()
   return notify(db, {
@@ -89,6 +96,7 @@ export async function notifyUser<K extends TemplateName>(
     lang: user.preferred_language,
     email: input.email !== false && user.email ? { to: user.email } : undefined,
     accountMessage: input.accountMessage !== false ? { userId: input.userId } : undefined,
+    ids: input.ids,
     now: input.now,
   })
 }

@@ -262,6 +262,7 @@ export class OfferService {
       userId: submitted.created_by,
       template: 'offerSubmitted',
       params: { offerNumber: submitted.offer_number!, worker: submitted.worker_name, job: submitted.job_title },
+      ids: { offerId: submitted.id },
       now,
     })
     return submitted
@@ -281,7 +282,7 @@ export class OfferService {
             ? translate(lang, 'offers.withdrawnFee.pending', { amount: formatMoney(paid.amount_cents, lang), receipt: paid.receipt_number ?? '' })
             : translate(lang, 'offers.withdrawnFee.none'),
         )
-        await notifyUser(trx, { userId: offer.created_by, template: 'offerWithdrawn', params: { offerNumber: offer.offer_number ?? '', reason, fee }, now })
+        await notifyUser(trx, { userId: offer.created_by, template: 'offerWithdrawn', params: { offerNumber: offer.offer_number ?? '', reason, fee }, ids: { offerId: offer.id }, now })
       }
       return { withdrawn: w, payment: paid }
     })
@@ -330,6 +331,7 @@ export class OfferService {
         userId: offer.created_by,
         template: decision === 'accepted' ? 'offerFeeExemptionAccepted' : 'offerFeeExemptionRefused',
         params: { offerNumber: offer.offer_number ?? '', reason },
+        ids: { offerId: offer.id },
         now,
       })
       return true

@@ -6,7 +6,7 @@ import { audit, SYSTEM_ACTOR, type Actor } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { GatewayUnavailableError, type CheckoutOutcome, type PaymentGateway } from './payment.gateway.ts'
 import * as repo from './payment.repository.ts'
-import { notifyUser } from '../notifications/notify.ts'
+import { notifyUser, type OfferIds } from '../notifications/notify.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { eachLanguage } from '../../i18n/i18n.ts'
 import { refundReasonText, type RefundReason } from './payment.views.ts'
@@ -93,6 +93,10 @@ export function paymentIdempotencyKey(paymentId: string): string {
 export function refundIdempotencyKey(refundId: string): string {
   return `refund-${refundId}`
 }
+
+/** An offer's fee payment named for its notifications' links; other payments are looked up by receipt (and link nowhere). */
+const offerPaymentIds = (p: Pick<Payment, 'id' | 'purpose_type' | 'purpose_id'>): OfferIds | undefined =>
+  p.purpose_type === 'offer' ? { offerId: p.purpose_id, paymentId: p.id } : undefined
 
 export class PaymentService {
   private readonly purposes = new Map<string, PurposeHooks>()
@@ -283,6 +287,7 @@ export class PaymentService {
         offerNumber: reference,
         business: business?.legal_name ?? '',
       },
+      ids: offerPaymentIds(p),
       now,
     })
   }
@@ -407,6 +412,7 @@ export class PaymentService {
             userId: payment.created_by_user_id!,
             template: 'paymentRefunded',
             params: { receipt: payment.receipt_number ?? '', amount: eachLanguage((lang) => formatMoney(refund.amount_cents, lang)), reason: eachLanguage((lang) => refundReasonText(lang, refund)) },
+            ids: offerPaymentIds(payment),
             now,
           })
         }
