@@ -341,13 +341,13 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
     })
   })
 
-  // When the session ends, for the warning script. Seconds from now as well as times: the browser's clock may be wrong.
+  // When the session ends, for the warning script: in seconds from now, not times (the browser's clock may be wrong).
   const sessionStatus = (request: FastifyRequest) => {
     const expiry = sessionExpiry(request)
     if (!request.user || !expiry) return { signedIn: false }
     const now = clock.now()
     const secondsTo = (date: Date) => Math.max(0, Math.round((date.getTime() - now.getTime()) / 1000))
-    return { signedIn: true, warn: now >= expiry.warnAt, warnAt: expiry.warnAt.toISOString(), endsAt: expiry.endsAt.toISOString(), secondsToWarn: secondsTo(expiry.warnAt), secondsLeft: secondsTo(expiry.endsAt) }
+    return { signedIn: true, warn: now >= expiry.warnAt, secondsToWarn: secondsTo(expiry.warnAt), secondsLeft: secondsTo(expiry.endsAt) }
   }
 
   // "Continue session": the warning script sends it without leaving the page (and gets the status as JSON);
