@@ -104,7 +104,8 @@ function savedText(lang: Lang, f: Extract<DossierFact, { kind: 'saved' }>): stri
     .map(([field, value]) => {
       const def = defs.find((d) => d.name === field)
       const words = def ? answerText(def, value, lang) : [value].flat().join(', ')
-      const label = def ? wordsOr(lang, fieldLabel(field), field) : field
+      // A field no longer in this section's form (one moved since) still has its label; only an unknown one shows its name.
+      const label = wordsOr(lang, fieldLabel(field), field)
       return translate(lang, words ? 'consoleWork.inspection.savedValue' : 'consoleWork.inspection.savedEmpty', { field: label, value: words })
     })
   return translate(lang, 'consoleWork.inspection.saved', { section: wordsOr(lang, `offers.s_${f.section}`, f.section), version: f.version, values: values.join('; ') })

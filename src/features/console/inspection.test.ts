@@ -9,7 +9,7 @@ import { pdfText } from '../../../tests/helpers/pdf-text.ts'
 import { registerSignInAs, signInAs } from '../../../tests/helpers/sign-in-as.ts'
 import { createUser } from '../../../tests/helpers/users.ts'
 import { audit } from '../../platform/audit.ts'
-import { claimExport, csvCell, INLINE_LIMIT, processExportsOnce, requestExport, runExport } from './inspection.service.ts'
+import { claimExport, csvCell, factText, INLINE_LIMIT, processExportsOnce, requestExport, runExport } from './inspection.service.ts'
 
 describe('compliance inspection and exports', () => {
   let t: TestApp
@@ -244,3 +244,16 @@ describe('compliance inspection and exports', () => {
     assert.equal((await officer.get('/en/console/employers/00000000-0000-4000-8000-000000000000')).status, 404)
   })
 })
+
+describe('a saved section in the history', () => {
+  it('labels a field its section’s form no longer holds by its own label, in each language; an unknown one by its name', () => {
+    const fact = { kind: 'saved' as const, version: 3, section: 'worker', values: { familyName: 'García', workProvince: 'QC', retiredField: 'x' } }
+    const en = factText('en', fact)
+    assert.match(en, /Family name/)
+    assert.match(en, /Work address: province or territory/)
+    assert.doesNotMatch(en, /workProvince/)
+    assert.match(en, /retiredField/)
+    assert.match(factText('fr', fact), /Adresse du lieu de travail\u00a0: province ou territoire/)
+  })
+})
+
