@@ -199,7 +199,8 @@ ${hintAndError(id, p)}<div class="choice">
 }
 
 export function button(p: {
-  text: string
+  /** Its words; markup (a visually hidden name of what it acts on: "Remove <span>offer.pdf</span>") passes as Html. */
+  text: string | Html
   variant?: 'primary' | 'secondary' | 'danger' | 'start' | 'link'
   name?: string
   value?: string

@@ -39,7 +39,7 @@ ${documentsList(t, lang, offer, docs, timeZone, {
   // Each button names its file (the name inside the button, for assistive technology): "Remove offer-letter.pdf".
   remove: editable
     ? (d) =>
-        html` <form method="post" action="/${lang}/offers/${offer.id}/documents/${d.id}/remove" class="inline-form">${csrf}<button class="button button-link" type="submit" name="remove" value="${d.id}">${t('offers.docsRemove')}<span class="visually-hidden"> ${d.file_name}</span></button></form>`
+        html` <form method="post" action="/${lang}/offers/${offer.id}/documents/${d.id}/remove" class="inline-form">${csrf}${button({ text: html`${t('offers.docsRemove')}<span class="visually-hidden"> ${d.file_name}</span>`, variant: 'link', name: 'remove', value: d.id })}</form>`
     : undefined,
 })}
 ${
