@@ -101,8 +101,19 @@ export class Keyboard {
   /** Ticks (or unticks) a checkbox with Space. */
   async tick(target: Locator, checked = true): Promise<void> {
     await this.tabTo(target)
+    await this.expectVisibleFocus(target)
     if ((await target.isChecked()) !== checked) await this.press('Space')
     assert.equal(await target.isChecked(), checked)
+  }
+
+  /** The focused control shows it: a ring at least 3 px wide (WCAG 2.4.7; the GC Design System's is 4 px). */
+  async expectVisibleFocus(target: Locator): Promise<void> {
+    const ring = await target.evaluate((el) => {
+      const view = globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string } }
+      const style = view.getComputedStyle(el)
+      return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) }
+    })
+    assert.ok(ring.style !== 'none' && ring.width >= 3, `a visible focus ring (${JSON.stringify(ring)})`)
   }
 
   /** Tabs to a link or button and presses Enter (or Space, for a button). */
