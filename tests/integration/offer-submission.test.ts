@@ -388,12 +388,15 @@ describe('offers of employment: submission, payment and the offer’s life', () 
     const empty = await officer.post(`/en/console/fee-exemptions/${id}/decision`, { decision: 'refused', reason: '' })
     assert.equal(empty.status, 400)
     assert.equal((await offerRow(id)).needs_review, true, 'nothing decided without a reason')
-    assert.equal((await officer.post(`/en/console/fee-exemptions/${id}/decision`, { decision: 'refused', reason: 'The letter does not name the worker.' })).status, 303)
+    // Asked first (the employer is told at once); recorded on Yes.
+    assert.equal((await officer.post(`/en/console/fee-exemptions/${id}/decision`, { decision: 'refused', reason: 'The letter does not name the worker.' })).status, 200)
+    assert.equal((await offerRow(id)).needs_review, true, 'nothing decided before Yes')
+    assert.equal((await officer.post(`/en/console/fee-exemptions/${id}/decision`, { decision: 'refused', reason: 'The letter does not name the worker.', confirm: 'yes' })).status, 303)
     const decided = await offerRow(id)
     assert.deepEqual([decided.needs_review, decided.fee_review_decision, decided.status, decided.offer_number], [false, 'refused', 'pending', number])
     // Deciding again changes nothing.
     await officer.get(`/en/console/fee-exemptions/${id}`)
-    await officer.post(`/en/console/fee-exemptions/${id}/decision`, { decision: 'accepted', reason: 'Changed my mind' })
+    await officer.post(`/en/console/fee-exemptions/${id}/decision`, { decision: 'accepted', reason: 'Changed my mind', confirm: 'yes' })
     assert.equal((await offerRow(id)).fee_review_decision, 'refused')
     // Until the fee is paid the offer is not submitted and paid: the console says the fee is owed, and the worker's application cannot be matched to it.
     assert.match(text((await officer.get(`/en/console/offers/${id}`)).dom.querySelector('main')), /Compliance fee\s*Fee owed, not paid: the fee exemption claimed was refused/)
@@ -422,7 +425,13 @@ describe('offers of employment: submission, payment and the offer’s life', () 
   it('refuses a start date in the past at submission, and a review loaded before another tab’s change', async () => {
     const client = await signedIn()
     const id = await startOffer(client)
-    await fillOffer(client, id, 'en', { job: { startDate: '2026-11-01' } })
+    await fillOffer(client, id, 'en')
+    // Next refuses a past start date (its section says so at once)...
+    const page = await client.get(`/en/offers/${id}/job`)
+    const next = await client.post(`/en/offers/${id}/job`, { version: page.dom.querySelector('input[name="version"]')!.getAttribute('value')!, jobTitle: 'Chef de cuisine', nocCode: '62200', mainDuties: 'Cook.', workStreet: '1 rue Principale', workCity: 'Québec', workProvince: 'QC', workPostalCode: 'G1R 4S9', startDate: '2026-11-01', endDate: '2028-05-31', hoursPerWeek: '40', additionalLocation: 'no', nav: 'next' })
+    assert.equal(next.location, `/en/offers/${id}/job?check=1`)
+    assert.match(text((await client.follow(next)).dom.querySelector('#start-date-error')), /The start date has passed/)
+    // ...and a start date that passed while the draft waited is caught when the whole offer is checked.
     const validate = await client.get(`/en/offers/${id}/validate`)
     assert.match(text(validate.dom.querySelector('main')), /The start date has passed/)
     // Correct it, load the review, change the draft in "another tab", then submit the stale review.

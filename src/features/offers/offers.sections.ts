@@ -1,7 +1,8 @@
 import { translate, type Lang, type MessageKey } from '../../i18n/i18n.ts'
 import { ENTREPRENEUR_NOC, exemptionByCode, exemptionOptionGroups, isOpenExemption } from '../reference/exemption-codes.ts'
-import { countryOptions, educationOptions, isCountryCode, jobLanguageOptions, PROVINCE_CODES, provinceOptions, wageUnitOptions } from '../reference/lists.ts'
-import { checkHoursPerWeek, checkPassportNumber, checkPersonName, checkPostalCode, isSeeAttachedAnswer, moneyInputValue, parseMoneyInEitherLanguage } from '../reference/validators.ts'
+import { countryOptions, educationOptions, isCountryCode, isProvinceCode, jobLanguageOptions, POSTAL_PREFIXES, postalCodeFitsProvince, PROVINCE_CODES, provinceName, provinceOptions, wageUnitOptions } from '../reference/lists.ts'
+import { knownOccupation, occupationTitle } from '../reference/noc-list.ts'
+import { checkHoursPerWeek, checkPassportNumber, checkPersonName, checkPostalCode, formatMoney, HOURS_MIN, isSeeAttachedAnswer, moneyInputValue, parseMoneyInEitherLanguage } from '../reference/validators.ts'
 import type { Answers } from './offers.tables.ts'
 
 /**
@@ -35,6 +36,8 @@ export interface FieldDef {
   kept?: (value: string) => string
   /** A kept answer put back in its form field, written as the reader's language writes it. */
   shown?: (value: string, lang: Lang) => string
+  /** A kept answer as a person reads it in summaries and the PDF (an occupation with its title and TEER, hours in the reader's format). */
+  read?: (value: string, lang: Lang) => string
 }
 
 export type Problem = MessageKey | [MessageKey, Record<string, string | number>]
@@ -76,9 +79,23 @@ const passport = (v: string): Problem | undefined => {
 const MONEY_PROBLEMS = { required: 'reference.validation.moneyRequired', format: 'reference.validation.moneyFormat', negative: 'reference.validation.moneyNegative', tooManyDecimals: 'reference.validation.moneyDecimals', tooLarge: 'reference.validation.moneyTooLarge' } as const
 // An amount typed on a page in either language is the same amount on every page (French "45,50" is
 // English "45.50"): it is read in the reader's language, else in the other; the error is the reader's.
-const wage = (v: string, _a: Answers, lang: Lang): Problem | undefined => {
+/**
+ * The least a wage may come to an hour, with the job's hours of work: a fraction of every minimum
+ * wage in Canada, so no real wage is refused, while an amount entered for the wrong period
+ * ("28.50 per year", "1.50 per year") is. PRODUCT.md sets no rule of its own.
+ */
+export const WAGE_FLOOR_CENTS_PER_HOUR = 500
+const WEEKS_IN: Record<string, number> = { week: 1, month: 52 / 12, year: 52 }
+const wage = (v: string, all: Answers, lang: Lang): Problem | undefined => {
   const r = parseMoneyInEitherLanguage(v, lang)
-  return !r.ok ? MONEY_PROBLEMS[r.error] : r.value <= 0 ? 'reference.validation.moneyNegative' : undefined
+  if (!r.ok) return MONEY_PROBLEMS[r.error]
+  if (r.value <= 0) return 'offers.e_wageZero'
+  const unit = answer(all, 'wage', 'wageUnit')
+  // Hours not given (or not valid) yet: the fewest a job may have, so the amount is never refused for them.
+  const hours = checkHoursPerWeek(answer(all, 'job', 'hoursPerWeek'))
+  const hoursInPeriod = unit === 'hour' ? 1 : Object.hasOwn(WEEKS_IN, unit) ? WEEKS_IN[unit]! * (hours.ok ? hours.value : HOURS_MIN) : undefined
+  if (hoursInPeriod !== undefined && r.value / hoursInPeriod < WAGE_FLOOR_CENTS_PER_HOUR) return ['offers.e_wageImplausible', { min: formatMoney(WAGE_FLOOR_CENTS_PER_HOUR, lang) }]
+  return undefined
 }
 /** An amount in its field as the reader's language writes it: "1234.56", "1234,56"; what neither language reads stays as typed. */
 const moneyShown = (v: string, lang: Lang): string => {
@@ -87,6 +104,26 @@ const moneyShown = (v: string, lang: Lang): string => {
 }
 /** An amount as kept: "1234.56", which both languages read; what neither reads stays as typed (with its error). */
 const moneyKept = (v: string): string => moneyShown(v, 'en')
+/** Hours as kept: "37.5" (from "37,5" or "37.50"), which both languages read; what is not hours stays as typed. */
+const hoursKept = (v: string): string => {
+  const r = checkHoursPerWeek(v)
+  return r.ok ? String(r.value) : v
+}
+/** Hours as the reader's language writes them: "37.5", "37,5". */
+const hoursShown = (v: string, lang: Lang): string => {
+  const r = checkHoursPerWeek(v)
+  return r.ok && lang === 'fr' ? String(r.value).replace('.', ',') : r.ok ? String(r.value) : v
+}
+/** A postal code as kept: "H2X 1Y4" (from "h2x1y4"); what is not one stays as typed. */
+const postalCodeKept = (v: string): string => {
+  const r = checkPostalCode(v)
+  return r.ok ? r.value : v
+}
+/** A passport number as kept: upper case, without spaces or hyphens ("c1234567" → "C1234567"). */
+const passportKept = (v: string): string => {
+  const r = checkPassportNumber(v)
+  return r.ok ? r.value : v
+}
 const answer = (all: Answers, section: SectionId, field: string): string => {
   const v = all[section]?.[field]
   return typeof v === 'string' ? v.trim() : ''
@@ -103,8 +140,45 @@ export const FEE_EXEMPTIONS = ['none', 'employer', 'worker'] as const
 const YES_NO = ['no', 'yes'] as const
 const SEXES = ['F', 'M', 'X'] as const
 const hasSecondLocation = (all: Answers) => answer(all, 'job', 'additionalLocation') === 'yes'
+const ticked = (section: SectionId, field: string, value: string) => (all: Answers) => {
+  const v = all[section]?.[field]
+  return Array.isArray(v) ? v.includes(value) : v === value
+}
 const province = (v: string) => ((PROVINCE_CODES as readonly string[]).includes(v) ? undefined : 'offers.e_choice')
-const postalCode = (v: string) => (checkPostalCode(v).ok ? undefined : 'reference.validation.postalCodeFormat')
+const listFormats = { en: new Intl.ListFormat('en-CA', { type: 'disjunction' }), fr: new Intl.ListFormat('fr-CA', { type: 'disjunction' }) }
+/** A postal code, whose first letter must be one of its province's (Canada Post: K1A is Ontario's, not Quebec's). */
+const postalCodeIn =
+  (provinceField: string) =>
+  (v: string, all: Answers, lang: Lang): Problem | undefined => {
+    const r = checkPostalCode(v)
+    if (!r.ok) return 'reference.validation.postalCodeFormat'
+    const p = answer(all, 'job', provinceField)
+    if (!isProvinceCode(p) || postalCodeFitsProvince(r.value, p)) return undefined
+    return ['offers.e_postalProvince', { province: provinceName(p, lang)!, letters: listFormats[lang].format([...POSTAL_PREFIXES[p]]) }]
+  }
+/**
+ * The occupation code: five digits in the NOC 2021 list (reference/noc-list.ts); entrepreneurs'
+ * 88888, which is not in it, only for them.
+ */
+const nocCode = (v: string, all: Answers): Problem | undefined => {
+  if (!/^\d{5}$/.test(v)) return 'offers.e_noc'
+  if (isEntrepreneur(all)) return v !== ENTREPRENEUR_NOC ? 'offers.e_entrepreneurNoc' : undefined
+  return knownOccupation(v) ? undefined : ['offers.e_nocUnknown', { code: v }]
+}
+/** "62200 Chefs (TEER 2)", « 62200 Chefs (FEER 2) »: the code with its occupation's title and TEER category. */
+const nocRead = (v: string, lang: Lang): string => {
+  const o = knownOccupation(v)
+  return o ? `${o.code} ${occupationTitle(o, lang)} (${translate(lang, 'offers.teerOf', { teer: o.teer })})` : v
+}
+/** Places nobody lives in for good (ISO 3166 lists them for maps and addresses): no one holds their citizenship. */
+const NO_CITIZENS = new Set(['AQ', 'BV', 'GS', 'HM', 'TF', 'UM'])
+const CANADA = 'CA'
+const citizenshipLists: Partial<Record<Lang, Choice[]>> = {}
+/** Countries a foreign national can be a citizen of: not Canada (a Canadian needs no offer), not the uninhabited places. */
+const citizenshipOptions = (lang: Lang): Choice[] => (citizenshipLists[lang] ??= countryOptions(lang).filter((c) => c.value !== CANADA && !NO_CITIZENS.has(c.value)))
+const citizenship = (v: string): Problem | undefined => (v === CANADA ? 'offers.e_citizenCanada' : isCountryCode(v) && !NO_CITIZENS.has(v) ? undefined : 'offers.e_choice')
+/** The start date: a real date, not in the past (checked again when the offer is submitted). */
+const startDate = (v: string, _a: Answers, _l: Lang, today: string): Problem | undefined => (!realDate(v) ? 'offers.e_date' : v < today ? 'offers.e_startPast' : undefined)
 
 export const SECTIONS: Record<SectionId, FieldDef[]> = {
   exemption: [
@@ -129,24 +203,18 @@ export const SECTIONS: Record<SectionId, FieldDef[]> = {
       max: 200,
       check: (v, all) => (isEntrepreneur(all) && v.toLowerCase() !== 'entrepreneur' ? 'offers.e_entrepreneurTitle' : freeText(v)),
     },
-    {
-      name: 'nocCode',
-      kind: 'text',
-      width: '5',
-      inputmode: 'numeric',
-      check: (v, all) => (!/^\d{5}$/.test(v) ? 'offers.e_noc' : isEntrepreneur(all) && v !== ENTREPRENEUR_NOC ? 'offers.e_entrepreneurNoc' : undefined),
-    },
+    { name: 'nocCode', kind: 'text', width: '5', inputmode: 'numeric', check: nocCode, read: nocRead },
     { name: 'mainDuties', kind: 'textarea', max: 4000, check: freeText },
     { name: 'workStreet', kind: 'text', max: 200, autocomplete: 'off' },
     { name: 'workCity', kind: 'text', max: 100, width: '20' },
     { name: 'workProvince', kind: 'select', choices: (lang) => provinceOptions(lang), check: province },
-    { name: 'workPostalCode', kind: 'text', width: '10', check: postalCode },
+    { name: 'workPostalCode', kind: 'text', width: '10', check: postalCodeIn('workProvince'), kept: postalCodeKept },
     { name: 'additionalLocation', kind: 'select', choices: choicesOf(YES_NO, 'offers.yn_'), check: oneOf(YES_NO) },
     { name: 'secondStreet', kind: 'text', max: 200, optional: true, requiredWhen: hasSecondLocation },
     { name: 'secondCity', kind: 'text', max: 100, width: '20', optional: true, requiredWhen: hasSecondLocation },
     { name: 'secondProvince', kind: 'select', choices: (lang) => provinceOptions(lang), optional: true, requiredWhen: hasSecondLocation, check: province },
-    { name: 'secondPostalCode', kind: 'text', width: '10', optional: true, requiredWhen: hasSecondLocation, check: postalCode },
-    { name: 'startDate', kind: 'date', check: (v) => (realDate(v) ? undefined : 'offers.e_date') },
+    { name: 'secondPostalCode', kind: 'text', width: '10', optional: true, requiredWhen: hasSecondLocation, check: postalCodeIn('secondProvince'), kept: postalCodeKept },
+    { name: 'startDate', kind: 'date', check: startDate },
     {
       name: 'endDate',
       kind: 'date',
@@ -156,13 +224,15 @@ export const SECTIONS: Record<SectionId, FieldDef[]> = {
         return realDate(start) && v <= start ? 'offers.e_endBeforeStart' : undefined
       },
     },
-    { name: 'hoursPerWeek', kind: 'number', width: '3', inputmode: 'decimal', check: (v) => (checkHoursPerWeek(v).ok ? undefined : 'reference.validation.hoursRange') },
+    { name: 'hoursPerWeek', kind: 'number', width: '3', inputmode: 'decimal', check: (v) => (checkHoursPerWeek(v).ok ? undefined : 'reference.validation.hoursRange'), kept: hoursKept, shown: hoursShown, read: hoursShown },
     { name: 'additionalInfo', kind: 'textarea', max: 4000, optional: true, check: freeText },
   ],
   requirements: [
     { name: 'education', kind: 'select', choices: (lang) => educationOptions(lang), check: (v, _a, lang) => (educationOptions(lang).some((o) => o.value === v) ? undefined : 'offers.e_choice') },
     { name: 'experienceYears', kind: 'number', width: '3', inputmode: 'numeric', check: (v) => (/^\d{1,2}$/.test(v) && +v <= 50 ? undefined : 'offers.e_years') },
     { name: 'languages', kind: 'checkboxes', choices: (lang) => jobLanguageOptions(lang) },
+    // Which other language: asked beside the list (shown with its hint), required once "Other language" is ticked.
+    { name: 'otherLanguages', kind: 'text', max: 200, optional: true, requiredWhen: ticked('requirements', 'languages', 'other'), check: freeText },
   ],
   wage: [
     { name: 'wage', kind: 'text', width: '10', inputmode: 'decimal', check: wage, kept: moneyKept, shown: moneyShown },
@@ -173,6 +243,8 @@ export const SECTIONS: Record<SectionId, FieldDef[]> = {
       optional: true,
       choices: (lang) => (['health', 'dental', 'pension', 'vacation', 'other'] as const).map((b) => ({ value: b, text: translate(lang, `offers.b_${b}`) })),
     },
+    // Which other benefits: required once "Other benefits" is ticked.
+    { name: 'otherBenefits', kind: 'textarea', max: 1000, optional: true, requiredWhen: ticked('wage', 'benefits', 'other'), check: freeText },
   ],
   worker: [
     { name: 'familyName', kind: 'text', max: 100, autocomplete: 'off', check: personName },
@@ -181,8 +253,8 @@ export const SECTIONS: Record<SectionId, FieldDef[]> = {
     { name: 'dateOfBirth', kind: 'date', check: dateOfBirth },
     { name: 'countryOfBirth', kind: 'select', choices: (lang) => countryOptions(lang), check: (v) => (isCountryCode(v) ? undefined : 'offers.e_choice') },
     { name: 'countryOfResidence', kind: 'select', choices: (lang) => countryOptions(lang), check: (v) => (isCountryCode(v) ? undefined : 'offers.e_choice') },
-    { name: 'citizenship', kind: 'select', choices: (lang) => countryOptions(lang), check: (v) => (isCountryCode(v) ? undefined : 'offers.e_choice') },
-    { name: 'passportNumber', kind: 'text', width: '20', autocomplete: 'off', check: passport },
+    { name: 'citizenship', kind: 'select', choices: citizenshipOptions, check: citizenship },
+    { name: 'passportNumber', kind: 'text', width: '20', autocomplete: 'off', check: passport, kept: passportKept },
     { name: 'uci', kind: 'text', width: '10', inputmode: 'numeric', optional: true, check: (v) => (/^\d{8}(\d{2})?$/.test(v.replace(/[\s-]/g, '')) ? undefined : 'offers.e_uci') },
   ],
   attestations: ['agreement', 'noFeeRecovery', 'activelyEngaged', 'compliesWithLaws', 'sameOccupation', 'abuseFree'].map(attestation),

@@ -15,6 +15,7 @@ import {
   searchOccupations,
   SHIPPED_NOC_CSV,
 } from './noc.service.ts'
+import { knownOccupation } from './noc-list.ts'
 
 // The list as Statistics Canada's compilation publishes it (the project's shared copy);
 // the portal ships its own byte-identical copy, which the app uses at run time.
@@ -108,6 +109,20 @@ describe('NOC 2021 import', () => {
     await assert.rejects(importNocCsv(database.db, 'a,b,c\n1,2,3\n'), (e: unknown) => e instanceof NocImportError && /missing: code, title_en/.test(e.message))
     await assert.rejects(importNocCsv(database.db, `${HEADER}\n00010,"Legislators,x,0,y,00\n`), (e: unknown) => e instanceof NocImportError && /not valid CSV/.test(e.message))
     await assert.rejects(importNocCsv(database.db, ''), NocImportError)
+  })
+
+  it('makes the offer form know what the table holds: imported now, or there at start', async () => {
+    // The shipped list is known without the database (the form's checks are synchronous).
+    assert.equal(knownOccupation('21231')?.title_en, 'Software engineers and designers')
+    assert.equal(knownOccupation('12349'), undefined)
+    await importNocCsv(database.db, `${HEADER}\n12349,Imported occupation,Profession importée,2,Business,12\n`)
+    assert.deepEqual(knownOccupation('12349'), { code: '12349', title_en: 'Imported occupation', title_fr: 'Profession importée', teer: 2 })
+    // Imported by another process (the CLI): known to a portal from its start.
+    await database.db.insertInto('noc_occupation').values({ code: '12348', title_en: 'Other', title_fr: 'Autre', teer: 2, broad_category: 'Business', major_group: '12' }).execute()
+    assert.equal(knownOccupation('12348'), undefined)
+    assert.equal(await loadNocIfEmpty(database.db, SOURCE), undefined)
+    assert.equal(knownOccupation('12348')?.title_fr, 'Autre')
+    await database.db.deleteFrom('noc_occupation').where('code', 'in', ['12348', '12349']).execute()
   })
 
   it('finds an occupation by code, and reads the TEER of a well-formed code not in the list', async () => {

@@ -13,6 +13,7 @@ import {
   titleQuery,
   upsertOccupations,
 } from './reference.repository.ts'
+import { rememberOccupations } from './noc-list.ts'
 import type { NewNocOccupation, NocOccupation } from './reference.tables.ts'
 
 /** The NOC 2021 list the portal ships (Statistics Canada; see data/README.md). */
@@ -166,7 +167,7 @@ export async function importNocCsv(db: Db, csvText: string): Promise<ImportRepor
     valid.set(row.code, row)
     firstLine.set(row.code, r.line)
   }
-  return db.transaction().execute(async (trx) => {
+  const report = await db.transaction().execute(async (trx) => {
     const existing = new Map((await allOccupations(trx)).map((o) => [o.code, o]))
     let added = 0
     let updated = 0
@@ -184,15 +185,24 @@ export async function importNocCsv(db: Db, csvText: string): Promise<ImportRepor
     await upsertOccupations(trx, changes)
     return { read: rows.length, added, updated, unchanged, rejected }
   })
+  // The offer form checks codes against the list in memory: what was imported is known at once.
+  rememberOccupations([...valid.values()].map((r) => ({ code: r.code, title_en: r.title_en, title_fr: r.title_fr, teer: r.teer })))
+  return report
 }
 
 export async function importNocFile(db: Db, file: string): Promise<ImportReport> {
   return importNocCsv(db, await fs.readFile(file, 'utf8'))
 }
 
-/** At start: loads the shipped list when the table is empty. Returns the report, or undefined when nothing was done. */
+/**
+ * At start: loads the shipped list when the table is empty. Returns the report, or undefined when nothing was done.
+ * Either way the occupations the table holds are then known to the offer form's checks (noc-list.ts).
+ */
 export async function loadNocIfEmpty(db: Db, file = SHIPPED_NOC_CSV): Promise<ImportReport | undefined> {
-  if ((await countOccupations(db)) > 0) return undefined
+  if ((await countOccupations(db)) > 0) {
+    rememberOccupations(await allOccupations(db))
+    return undefined
+  }
   return importNocFile(db, file)
 }
 
