@@ -64,7 +64,7 @@ describe('offers of employment: the draft form', () => {
     assert.equal(text((await client.get(path)).dom.querySelector('#exemption-explanation')), 'see attached')
     // Save and exit keeps it too, and leaves for the queue.
     const exit = await client.post(path, { version: await version(client, path), exemptionCode: 'C10', exemptionExplanation: 'half-written', nav: 'exit' })
-    assert.equal(exit.location, '/en/offers')
+    assert.equal(exit.location, '/en/offers?saved=1', 'to the queue, which says the draft was saved')
     const queue = await client.follow(exit)
     assert.match(text(queue.dom.querySelector('table')), /Draft/)
     assert.equal(text((await client.get(path)).dom.querySelector('#exemption-explanation')), 'half-written')

@@ -18,7 +18,7 @@ import { documentsList } from './offers.views.ts'
 export function registerOfferDocumentRoutes(scope: FastifyInstance, deps: OfferDeps): void {
   const { offers, timeZone } = deps
 
-  const page = async (request: FastifyRequest, reply: FastifyReply, offer: Offer, errors?: FormErrors) => {
+  const page = async (request: FastifyRequest, reply: FastifyReply, offer: Offer, errors?: FormErrors, userId?: string) => {
     const { t, lang } = request
     const csrf = csrfField(reply.csrfToken())
     const docs = await offers.documents(offer)
@@ -26,13 +26,16 @@ export function registerOfferDocumentRoutes(scope: FastifyInstance, deps: OfferD
     // After an upload (post/redirect/get): the file just attached, by its id among this offer's documents.
     const attachedId = errors ? undefined : (request.query as Record<string, unknown>).attached
     const attached = typeof attachedId === 'string' ? docs.find((d) => d.id === attachedId) : undefined
+    // After a removal: the file removed, named from the person's own audit entry (the row is gone).
+    const removedId = errors ? undefined : (request.query as Record<string, unknown>).removed
+    const removed = typeof removedId === 'string' && userId ? await offers.removedDocumentName(offer, userId, removedId) : undefined
     return reply.page(
       {
         title: t('offers.docsTitle'),
         errors,
         backLink: { href: `/${lang}/offers/${offer.id}${editable ? '/validate' : ''}`, text: t('offers.backToOffer') },
         body: html`<h1>${t('offers.docsTitle')}</h1>
-${attached ? notice({ kind: 'success', title: t('offers.docsAttached', { name: attached.file_name }) }) : ''}
+${attached ? notice({ kind: 'success', title: t('offers.docsAttached', { name: attached.file_name }) }) : removed !== undefined ? notice({ kind: 'success', title: t('offers.docsRemoved', { name: removed }) }) : ''}
 ${editable && docs.length === 0 && claimsFeeExemption(offer) ? notice({ kind: 'warning', title: t('offers.feeProofTitle'), body: html`<p>${t('offers.feeProofBody')}</p>` }) : ''}
 <p>${t('offers.docsLead')}</p>
 ${documentsList(t, lang, offer, docs, timeZone, {
@@ -65,7 +68,7 @@ ${button({ text: t('offers.docsUpload'), preventDoubleClick: true })}
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { offer } = await offerAndMembership(deps, request, user)
-    return page(request, reply, offer)
+    return page(request, reply, offer, undefined, user.id)
   })
 
   scope.post('/offers/:id/documents', async (request, reply) => {
@@ -89,8 +92,9 @@ ${button({ text: t('offers.docsUpload'), preventDoubleClick: true })}
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { offer } = await offerAndMembership(deps, request, user)
-    await offers.removeDocument(offer, (request.params as { documentId: string }).documentId, actorFrom(request, user))
-    return reply.redirect(`/${request.lang}/offers/${offer.id}/documents`, 303)
+    const documentId = (request.params as { documentId: string }).documentId
+    const removed = await offers.removeDocument(offer, documentId, actorFrom(request, user))
+    return reply.redirect(`/${request.lang}/offers/${offer.id}/documents${removed ? `?removed=${documentId}` : ''}`, 303)
   })
 
   scope.get('/offers/:id/documents/:documentId', async (request, reply) => {

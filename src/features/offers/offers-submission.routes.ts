@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { actorFrom } from '../../platform/audit.ts'
+import { actorFrom, type Actor } from '../../platform/audit.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { html } from '../../platform/html.ts'
 import { isUuid } from '../../platform/ids.ts'
@@ -53,12 +53,26 @@ export function registerOfferSubmissionRoutes(scope: FastifyInstance, deps: Offe
     if ((await offers.submissionProblems(offer, lang)).length > 0) return reply.redirect(`/${lang}/offers/${offer.id}/validate`, 303)
     const conflict = (request.query as Record<string, unknown>).changed === '1'
     const exempt = offer.answers.exemption?.feeExemption === 'employer' || offer.answers.exemption?.feeExemption === 'worker'
+    // The same foreign national already has an offer pending (or awaiting its fee) here: said before a second fee is charged; the person may still go on.
+    const same = await offers.sameWorkerOffers(membership, offer)
     return reply.page({
       title: t('offers.reviewTitle'),
       breadcrumbs: [{ text: t('offers.queueTitle'), href: `/${lang}/offers` }],
       body: html`<h1>${t('offers.reviewTitle')}</h1>
+<p class="offer-employer">${t('offers.offerFor', { business: membership.businessName })}</p>
 ${copyNote(t, lang, offer, await offers.copySource(membership, offer), timeZone)}
 ${conflict ? notice({ kind: 'warning', title: t('offers.reviewChangedTitle'), body: t('offers.reviewChangedBody') }) : ''}
+${
+  same.length
+    ? notice({
+        kind: 'warning',
+        title: t('offers.sameWorkerTitle'),
+        body: html`<p>${t('offers.sameWorkerBody')}</p><ul>${same.map(
+          (o) => html`<li><a href="/${lang}/offers/${o.id}">${o.offer_number ? t('offers.sameWorkerOffer', { number: o.offer_number }) : t('offers.sameWorkerUnnumbered')}</a> (${t(STATUS_KEY[o.status])})</li>`,
+        )}</ul><p>${exempt ? t('offers.sameWorkerGoOnExempt') : t('offers.sameWorkerGoOn', { amount: formatMoney(await offers.feeCents(), lang) })}</p>`,
+      })
+    : ''
+}
 <p>${t('offers.reviewLead')}</p>
 ${answersSummary(t, lang, offer)}
 <h2>${t('offers.docsTitle')}</h2>
@@ -94,14 +108,14 @@ ${button({ text: exempt ? t('offers.submitExempt') : t('offers.submitPay'), vari
       case 'pay':
         break
     }
-    return startPayment(offer.id, user.id, lang, reply)
+    return startPayment(offer.id, user.id, lang, reply, actorFrom(request, user))
   })
 
   /** Sends the person to the hosted payment page (the same one from every tab), or back to the offer. */
-  async function startPayment(offerId: string, userId: string, lang: 'en' | 'fr', reply: FastifyReply) {
+  async function startPayment(offerId: string, userId: string, lang: 'en' | 'fr', reply: FastifyReply, actor: Actor) {
     const offer = await offers.byId(offerId)
     if (!offer) throw new NotFoundError()
-    const started = await offers.pay(offer, userId, lang)
+    const started = await offers.pay(offer, userId, lang, actor)
     if (started.kind === 'redirect') return reply.redirect(started.redirectUrl, 303)
     return reply.redirect(`/${lang}/offers/${offerId}`, 303)
   }
@@ -110,7 +124,7 @@ ${button({ text: exempt ? t('offers.submitExempt') : t('offers.submitPay'), vari
     const user = requireEmployer(request, reply)
     if (!user) return reply
     const { offer } = await offerAndMembership(deps, request, user)
-    return startPayment(offer.id, user.id, request.lang, reply)
+    return startPayment(offer.id, user.id, request.lang, reply, actorFrom(request, user))
   })
 
   scope.post('/offers/:id/reopen', async (request, reply) => {
@@ -131,7 +145,7 @@ ${button({ text: exempt ? t('offers.submitExempt') : t('offers.submitPay'), vari
       return reply.redirect(`/${lang}/offers/${loaded.offer.id}/${first ?? 'review'}`, 303)
     }
     // Closing the tab after paying, before the return: ask the gateway now.
-    const offer = await offers.refreshPayment(loaded.offer)
+    const offer = await offers.refreshPayment(loaded.offer, actorFrom(request, user))
     const history = await offers.paymentHistory(offer)
     const latest = history[0]?.payment
     const title = offer.offer_number ? t('offers.viewTitle', { number: offer.offer_number }) : t('offers.awaitingTitle')
@@ -203,7 +217,7 @@ ${answersSummary(t, lang, offer)}
 <h2>${t('offers.docsTitle')}</h2>
 ${documentsList(t, lang, offer, await offers.documents(offer), timeZone)}
 <h2>${t('offers.paymentsTitle')}</h2>
-${paymentHistory(t, lang, offer.id, history, timeZone)}`,
+${history.length === 0 && offer.fee_exemption && offer.fee_review_decision !== 'refused' ? html`<p>${offer.fee_review_decision === 'accepted' ? t('offers.noPaymentsExemptAccepted') : t('offers.noPaymentsExempt')}</p>` : paymentHistory(t, lang, offer.id, history, timeZone)}`,
     })
   })
 
@@ -287,7 +301,8 @@ ${textarea({ t, name: 'reason', label: t('offers.withdrawReason'), value: reason
     const pdf = await offerPdf(offer, business, await offers.documents(offer), timeZone)
     return reply
       .header('content-type', 'application/pdf')
-      .header('content-disposition', `attachment; filename="offer-${offer.offer_number}.pdf"`)
+      // Named in the page's language: « offre-A1234567.pdf » on a French page.
+      .header('content-disposition', `attachment; filename="${request.t('offers.pdfFileName', { number: offer.offer_number })}"`)
       .header('cache-control', 'private, no-store')
       .send(pdf)
   })
@@ -303,7 +318,7 @@ ${textarea({ t, name: 'reason', label: t('offers.withdrawReason'), value: reason
     const pdf = await receiptPdf(payment, await offers.refunds(payment.id), offer, business, timeZone)
     return reply
       .header('content-type', 'application/pdf')
-      .header('content-disposition', `attachment; filename="receipt-${payment.receipt_number}.pdf"`)
+      .header('content-disposition', `attachment; filename="${request.t('offers.receiptFileName', { receipt: payment.receipt_number })}"`)
       .header('cache-control', 'private, no-store')
       .send(pdf)
   })

@@ -49,8 +49,8 @@ describe('the offer form: amounts in either language, the fee exemption’s proo
     const id = await startOffer(client, 'fr')
     await fillOffer(client, id, 'fr')
     for (const [typed, kept, en, fr, enSummary, frSummary] of [
-      ['45,50', '45.50', '45.50', '45,50', '$45.50 per hour', '45,50 $ de l’heure'],
-      ['1 234,56', '1234.56', '1234.56', '1234,56', '$1,234.56 per hour', '1 234,56 $ de l’heure'],
+      ['45,50', '45.50', '45.50', '45,50', '$45.50 per hour', '45,50 $ par heure'],
+      ['1 234,56', '1234.56', '1234.56', '1234,56', '$1,234.56 per hour', '1 234,56 $ par heure'],
     ] as const) {
       const saved = await saveWage(id, 'fr', typed)
       assert.equal(saved.location, `/fr/offers/${id}/worker`, `${typed} is valid in French`)
@@ -75,7 +75,7 @@ describe('the offer form: amounts in either language, the fee exemption’s proo
     await saveWage(id, 'en', '32.75')
     const conflict = await client.post(`/fr/offers/${id}/wage`, { version: stale, wage: '30', wageUnit: 'hour', nav: 'next' })
     assert.equal(conflict.status, 409)
-    assert.equal(rowValue(conflict.dom, 'Salaire'), '32,75 $ de l’heure')
+    assert.equal(rowValue(conflict.dom, 'Salaire'), '32,75 $ par heure')
   })
 
   it('an amount typed the English way on a French page is the same amount; what no language reads is kept as typed, with its error', async () => {

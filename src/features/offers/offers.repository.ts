@@ -4,7 +4,7 @@ import { cachedRead } from '../../db/read-cache.ts'
 import { hiddenFromPlanner } from '../../db/hidden-from-planner.ts'
 import { auditEachRowOf, auditValues, type Actor, type AuditEntry, type AuditValues, type DbOrTrx } from '../../platform/audit.ts'
 import { isStorableText } from '../../platform/unstorable.ts'
-import { namesOf, usernamesOf } from '../auth/users.repository.ts'
+import { joinedFullName, namesOf, usernamesOf } from '../auth/users.repository.ts'
 import { foldKey, prefixEnd } from '../console/search.keys.ts'
 import type { SectionId } from './offers.sections.ts'
 import type { Answers, Offer, OfferDocument } from './offers.tables.ts'
@@ -418,9 +418,47 @@ export async function insertDocument(db: DbOrTrx, d: Omit<OfferDocument, 'id'>):
     .executeTakeFirstOrThrow()
 }
 
-export async function deleteDocument(db: DbOrTrx, offerId: string, documentId: string): Promise<boolean> {
-  const r = await db.deleteFrom('offer_document').where('offer_id', '=', offerId).where('id', '=', documentId).executeTakeFirst()
-  return r.numDeletedRows > 0n
+/** Removes a document; its name when it was there (for the audit entry and the page's notice). */
+export async function deleteDocument(db: DbOrTrx, offerId: string, documentId: string): Promise<string | undefined> {
+  const r = await db.deleteFrom('offer_document').where('offer_id', '=', offerId).where('id', '=', documentId).returning('file_name').executeTakeFirst()
+  return r?.file_name
+}
+
+/**
+ * The name of a document this person removed from this offer, from their audit entry (the row is
+ * gone): for "File removed: <name>" after the removal's redirect. Served by `audit_event_actor_idx`
+ * (the person's newest entries first: the removal was just made).
+ */
+export async function removedDocumentName(db: DbOrTrx, userId: string, offerId: string, documentId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('audit_event')
+    .select(sql<string | null>`details->>'fileName'`.as('fileName'))
+    .where('actor_user_id', '=', userId)
+    .where('action', '=', 'offer.document_removed')
+    .where('object_id', '=', offerId)
+    .where(sql<boolean>`details->>'documentId' = ${documentId}`)
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row?.fileName ?? undefined
+}
+
+/**
+ * The business's other offers for the same passport number that are pending or awaiting their
+ * fee (a second one would be charged again), oldest first; on `offer_passport_idx`.
+ */
+export function liveOffersForPassport(db: DbOrTrx, businessId: string, passportKey: string, exceptId: string) {
+  return db
+    .selectFrom('offer')
+    .select(['id', 'offer_number', 'status', 'branch_id', 'business_id', 'created_at'])
+    .where('passport_key', '=', passportKey)
+    .where('business_id', '=', businessId)
+    .where('status', 'in', ['pending', 'awaiting_payment'])
+    .where('id', '<>', exceptId)
+    .orderBy('created_at')
+    .limit(10)
+    .execute()
 }
 
 /** The department's decision on the work permit application matched to an offer, if recorded. */
@@ -433,20 +471,23 @@ export function workPermitDecision(db: DbOrTrx, offerId: string) {
 }
 
 /**
- * The deletion of a draft, from the audit trail (the draft itself is gone): when, by whom, for which
- * business and branch (`branchId` is recorded since deletions say it; undefined before). Served by
+ * The deletion of a draft, from the audit trail (the draft itself is gone): when, by whom (their name,
+ * as the queue shows people; the recorded label when the account is gone), for which business and
+ * branch (`branchId` is recorded since deletions say it; undefined before). Served by
  * `audit_event_draft_deleted_idx`.
  */
 export async function draftDeletion(db: DbOrTrx, offerId: string): Promise<{ businessId: string; branchId: string | null | undefined; deletedAt: Date; by: string } | undefined> {
   const row = await db
-    .selectFrom('audit_event')
-    .select(['business_id', 'occurred_at', 'actor_label', 'details'])
-    .where('action', '=', 'offer.draft_deleted')
-    .where('object_id', '=', offerId)
-    .orderBy('id', 'desc')
+    .selectFrom('audit_event as a')
+    .leftJoin('app_user as u', 'u.id', 'a.actor_user_id')
+    .select(['a.business_id', 'a.occurred_at', 'a.actor_label', 'a.details', 'u.given_name', 'u.family_name', 'u.username'])
+    .where('a.action', '=', 'offer.draft_deleted')
+    .where('a.object_id', '=', offerId)
+    .orderBy('a.id', 'desc')
     .limit(1)
     .executeTakeFirst()
   if (!row?.business_id) return undefined
   const branch = (row.details as Record<string, unknown> | null)?.branchId
-  return { businessId: row.business_id, branchId: typeof branch === 'string' || branch === null ? branch : undefined, deletedAt: row.occurred_at, by: row.actor_label }
+  const by = joinedFullName(row.given_name, row.family_name, row.username) ?? row.actor_label
+  return { businessId: row.business_id, branchId: typeof branch === 'string' || branch === null ? branch : undefined, deletedAt: row.occurred_at, by }
 }

@@ -85,6 +85,9 @@ function decodeCursor(value: unknown, sort: QueueSort): { key: string; id: strin
   }
 }
 
+/** A section page opened from the review page's "Change" (`?return=review`), or its form sent from such a page (a conflict's page keeps the way back). */
+const fromReview = (request: FastifyRequest) => (request.query as Record<string, unknown>).return === 'review' || (request.body as Record<string, unknown> | undefined)?.return === 'review'
+
 const isSection = (s: string): s is SectionId => (SECTION_IDS as readonly string[]).includes(s)
 const label = (name: string) => `offers.fields.${name}.label` as MessageKey
 
@@ -177,7 +180,9 @@ export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): vo
     const filtered = Object.keys(keep).some((k) => k !== 'sort') || !!after
     // What every row repeats (status tags, "no branch", the date's format), translated and escaped once a page, not once a row.
     const statusTags = Object.fromEntries(STATUSES.map((s) => [s, html`<span class="tag">${t(STATUS_KEY[s])}</span>`])) as Record<OfferStatus, Html>
+    // An offer without its number yet is linked by what it is: a draft, or awaiting its fee (as its status says).
     const noNumber = html`${t('offers.draftNoNumber')}`
+    const awaitingNumber = html`${t(STATUS_KEY.awaiting_payment)}`
     const notNamed = html`<span class="hint">${t('offers.workerNotNamed')}</span>`
     const noBranch = html`${t('offers.noBranch')}`
     const listed = formatterInZone(lang, deps.timeZone, 'listed')
@@ -185,7 +190,7 @@ export function registerOfferRoutes(scope: FastifyInstance, deps: OfferDeps): vo
       title: t('offers.queueTitle'),
       breadcrumbs: [{ text: t('common.home'), href: `/${lang}/home` }],
       body: html`<h1>${t('offers.queueTitle')}</h1>
-${q.deleted === '1' ? notice({ kind: 'success', title: t('offers.deleted') }) : ''}
+${q.deleted === '1' ? notice({ kind: 'success', title: t('offers.deleted') }) : q.saved === '1' ? notice({ kind: 'success', title: t('offers.draftSaved') }) : ''}
 ${m ? html`<p class="hint">${t('offers.queueFor', { business: m.businessName })}</p><p>${linkButton({ text: t('offers.startOffer'), href: `/${lang}/offers/new`, variant: 'primary' })}</p>` : html`<p>${t('offers.noBusiness')}</p>`}
 ${
   m
@@ -207,7 +212,7 @@ ${
       ? html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption class="visually-hidden">${t('offers.queueTitle')}</caption>
 <thead><tr><th scope="col">${t('offers.number')}</th><th scope="col">${t('offers.worker')}</th><th scope="col">${t('offers.job')}</th><th scope="col">${t('offers.status')}</th><th scope="col">${t('offers.branch')}</th><th scope="col">${t('offers.createdBy')}</th><th scope="col">${t('offers.createdOn')}</th><th scope="col">${t('offers.changed')}</th></tr></thead>
 <tbody>${page.map(
-          (r) => html`<tr><td><a href="/${lang}/offers/${r.id}">${r.offer_number ?? noNumber}<span class="visually-hidden"> ${r.worker_name || `${r.job_title ? `${r.job_title}, ` : ''}${t('offers.unnamedDraft', { date: listed(r.created_at) })}`}</span></a></td><td>${r.worker_name || notNamed}</td><td>${r.job_title}</td><td>${statusTags[r.status]}</td><td>${r.branch_name ?? noBranch}</td><td>${r.created_by}</td><td>${listed(r.created_at)}</td><td>${listed(r.updated_at)}</td></tr>`,
+          (r) => html`<tr><td><a href="/${lang}/offers/${r.id}">${r.offer_number ?? (r.status === 'awaiting_payment' ? awaitingNumber : noNumber)}<span class="visually-hidden"> ${r.worker_name || `${r.job_title ? `${r.job_title}, ` : ''}${t('offers.unnamedDraft', { date: listed(r.created_at) })}`}</span></a></td><td>${r.worker_name || notNamed}</td><td>${r.job_title}</td><td>${statusTags[r.status]}</td><td>${r.branch_name ?? noBranch}</td><td>${r.created_by}</td><td>${listed(r.created_at)}</td><td>${listed(r.updated_at)}</td></tr>`,
         )}</tbody></table></div>
 ${nextHref ? html`<nav aria-label="${t('offers.pagination')}"><p><a href="${nextHref}" rel="next">${t('offers.nextPage')}</a>${after ? html` · <a href="/${lang}/offers?${new URLSearchParams(keep).toString()}">${t('offers.firstPage')}</a>` : ''}</p></nav>` : after ? html`<nav aria-label="${t('offers.pagination')}"><p><a href="/${lang}/offers?${new URLSearchParams(keep).toString()}">${t('offers.firstPage')}</a></p></nav>` : ''}`
       : ''
@@ -230,18 +235,50 @@ ${nextHref ? html`<nav aria-label="${t('offers.pagination')}"><p><a href="${next
 <p>${t('offers.newLead')}</p>
 <p><a href="/${lang}/offers/eligibility">${t('offers.newCheck')}</a></p>
 ${code ? html`<p>${t('offers.newWithCode', { code: code.code, name: code.name[lang] })}</p>` : ''}
-${m ? html`<p class="hint">${t('offers.queueFor', { business: m.businessName })}</p><form method="post" action="/${lang}/offers/new">${csrfField(reply.csrfToken())}${code ? html`<input type="hidden" name="code" value="${code.code}">` : ''}${button({ text: t('offers.startOffer'), variant: 'start', preventDoubleClick: true })}</form>` : html`<p>${t('offers.noBusiness')}</p>`}`,
+${m ? html`<p class="hint">${t('offers.queueFor', { business: m.businessName })}</p>${startForm(request, reply, m, code?.code)}` : html`<p>${t('offers.noBusiness')}</p>`}`,
     })
   })
+
+  /**
+   * "Start a new offer" for the business the page named (a hidden field): the draft is made for
+   * that business, never for whichever one the header acts for when the button is pressed (a
+   * switch in another tab). `confirmed`: the person chose it on the page that names both.
+   */
+  const startForm = (request: FastifyRequest, reply: FastifyReply, m: ActingMembership, code: string | undefined, confirmed = false) =>
+    html`<form method="post" action="/${request.lang}/offers/new">${csrfField(reply.csrfToken())}<input type="hidden" name="business" value="${m.businessId}">${confirmed ? html`<input type="hidden" name="confirmed" value="1">` : ''}${code ? html`<input type="hidden" name="code" value="${code}">` : ''}${button({
+      text: confirmed ? request.t('offers.startOfferFor', { business: m.businessName }) : request.t('offers.startOffer'),
+      variant: confirmed ? 'secondary' : 'start',
+      preventDoubleClick: true,
+    })}</form>`
 
   scope.post('/offers/new', async (request, reply) => {
     const user = requireEmployer(request, reply)
     if (!user) return reply
+    const { t, lang } = request
     const m = await currentMembership(db, request, user.id)
     if (!m) throw new NotFoundError()
-    const code = (request.body as Record<string, unknown> | undefined)?.code
-    const offer = await offers.createDraft(m, user.id, actorFrom(request, user), { exemptionCode: typeof code === 'string' ? code.slice(0, 10) : undefined })
-    return reply.redirect(`/${request.lang}/offers/${offer.id}/${SECTION_IDS[0]}`, 303)
+    const body = (request.body as Record<string, unknown> | undefined) ?? {}
+    const code = typeof body.code === 'string' ? body.code.slice(0, 10) : undefined
+    // The business the page named: one the person still acts for (an older page without it: the current one).
+    const named = typeof body.business === 'string' && isUuid(body.business) ? body.business : undefined
+    const known = request.businessContext?.choices
+    const asked = named === undefined || named === m.businessId ? m : known ? actingFor(known, named) : await activeMembership(db, user.id, named)
+    if (!asked || (asked.businessId !== m.businessId && body.confirmed !== '1')) {
+      // The header now acts for another business (switched in another tab): nothing is created; the person chooses.
+      return reply.page(
+        {
+          title: t('offers.newOtherBusinessTitle'),
+          breadcrumbs: [{ text: t('common.home'), href: `/${lang}/home` }, { text: t('offers.queueTitle'), href: `/${lang}/offers` }],
+          body: html`<h1>${t('offers.newOtherBusinessTitle')}</h1>
+<p>${asked ? t('offers.newOtherBusinessBody', { page: asked.businessName, current: m.businessName }) : t('offers.newGoneBusinessBody', { current: m.businessName })}</p>
+<div class="button-group">${asked ? startForm(request, reply, asked, code, true) : ''}${startForm(request, reply, m, code, true)}</div>
+<p><a href="/${lang}/offers">${t('offers.draftDeletedQueue')}</a></p>`,
+        },
+        409,
+      )
+    }
+    const offer = await offers.createDraft(asked, user.id, actorFrom(request, user), { exemptionCode: code })
+    return reply.redirect(`/${lang}/offers/${offer.id}/${SECTION_IDS[0]}`, 303)
   })
 
   const sectionPage = (request: FastifyRequest, reply: FastifyReply, offer: Offer, section: SectionId, values: Record<string, string | string[]>, version: number, errors?: FormErrors, conflict?: Offer, restored = false, copy: Html | '' = '') => {
@@ -249,6 +286,10 @@ ${m ? html`<p class="hint">${t('offers.queueFor', { business: m.businessName })}
     const n = SECTION_IDS.indexOf(section)
     const title = t(`offers.s_${section}`)
     const saved = conflict?.answers[section] ?? {}
+    // Opened by "Change" on the review page: the section's Next (or its own button) goes back there.
+    const toReview = fromReview(request)
+    // Whose offer it is (the header's business may be another: a second tab), from the memberships this request read.
+    const employer = request.businessContext?.choices.find((c) => c.businessId === offer.business_id)?.businessName
     // Without script, "Continue session" carries this form: what was typed comes back with the page.
     keepTypingOnContinue(request, { id: SECTION_FORM, action: `/${lang}/offers/${offer.id}/${section}` })
     return reply.page(
@@ -259,6 +300,7 @@ ${m ? html`<p class="hint">${t('offers.queueFor', { business: m.businessName })}
         languageToggle: sectionLanguageToggle(t, lang),
         body: html`<p class="hint">${t('offers.sectionOf', { n: n + 1, total: SECTION_IDS.length })}</p>
 <h1>${title}</h1>
+${employer ? html`<p class="offer-employer">${t('offers.offerFor', { business: employer })}</p>` : ''}
 ${copy}
 ${restored ? notice({ kind: 'info', title: t('offers.restored') }) : ''}
 ${
@@ -276,10 +318,12 @@ ${
 <form method="post" action="/${lang}/offers/${offer.id}/${section}" id="${SECTION_FORM}" novalidate>
 ${csrfField(reply.csrfToken())}
 <input type="hidden" name="version" value="${version}">
+${toReview ? html`<input type="hidden" name="return" value="review">` : ''}
 ${SECTIONS[section].map((f) => renderField(t, lang, f, values[f.name], errors?.fields[f.name]))}
 <div class="button-group">
+${toReview ? button({ text: t('offers.saveToReview'), name: 'nav', value: 'review' }) : ''}
 ${n > 0 ? button({ text: t('offers.previous'), name: 'nav', value: 'previous', variant: 'secondary' }) : ''}
-${button({ text: t('offers.next'), name: 'nav', value: 'next' })}
+${button({ text: t('offers.next'), name: 'nav', value: 'next', variant: toReview ? 'secondary' : 'primary' })}
 ${button({ text: t('offers.validate'), name: 'nav', value: 'validate', variant: 'secondary' })}
 ${button({ text: t('offers.saveExit'), name: 'nav', value: 'exit', variant: 'secondary' })}
 </div>
@@ -317,7 +361,7 @@ ${SECTION_IDS.filter((s) => problems.some((p) => p.section === s)).map(
 </div>
 </div>`
       }<h1>${t('offers.validateTitle')}</h1>
-${problems.length === 0 ? html`${notice({ kind: 'success', title: t('offers.allValid') })}<p>${linkButton({ text: t('offers.toReview'), href: `/${lang}/offers/${offer.id}/review`, variant: 'primary' })}</p>` : ''}
+${problems.length === 0 ? html`${notice({ kind: 'success', title: claimsFeeExemption(offer) ? t('offers.allValidExempt') : t('offers.allValid') })}<p>${linkButton({ text: t('offers.toReview'), href: `/${lang}/offers/${offer.id}/review`, variant: 'primary' })}</p>` : ''}
 <h2>${t('offers.sectionsTitle')}</h2>
 ${summaryList(
   SECTION_IDS.map((s) => ({
@@ -371,14 +415,20 @@ ${summaryList(
 
     const n = SECTION_IDS.indexOf(section)
     const nav = body.nav
+    // Came from the review page's "Change": Next (or "Save and return to review") goes back there once the section is complete.
+    const toReview = body.return === 'review'
+    const keepReturn = toReview ? '&return=review' : ''
     if (nav === 'previous') return reply.redirect(`/${lang}/offers/${offer.id}/${SECTION_IDS[Math.max(0, n - 1)]}`, 303)
     if (nav === 'validate') return reply.redirect(`/${lang}/offers/${offer.id}/validate`, 303)
-    if (nav === 'exit') return reply.redirect(`/${lang}/offers`, 303)
+    // The queue says the draft was saved.
+    if (nav === 'exit') return reply.redirect(`/${lang}/offers?saved=1`, 303)
     // The header's language switch on a section page: saved above, then the same section in the other language.
-    if (nav === 'language') return reply.redirect(`/${otherLang(lang)}/offers/${offer.id}/${section}`, 303)
+    if (nav === 'language') return reply.redirect(`/${otherLang(lang)}/offers/${offer.id}/${section}${toReview ? '?return=review' : ''}`, 303)
     const merged: Answers = { ...offer.answers, [section]: values }
     // Saved already: show the problems with a GET (post/redirect/get), so Back and refresh never ask to resend a form.
-    if (sectionProblems(section, merged, lang, today()).length > 0) return reply.redirect(`/${lang}/offers/${offer.id}/${section}?check=1`, 303)
+    if (sectionProblems(section, merged, lang, today()).length > 0) return reply.redirect(`/${lang}/offers/${offer.id}/${section}?check=1${keepReturn}`, 303)
+    // The review page sends to the validation page itself when something else is missing.
+    if (toReview || nav === 'review') return reply.redirect(`/${lang}/offers/${offer.id}/review`, 303)
     return reply.redirect(`/${lang}/offers/${offer.id}/${SECTION_IDS[n + 1] ?? 'validate'}`, 303)
   })
 }

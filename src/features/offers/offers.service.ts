@@ -69,8 +69,9 @@ export interface CopySource {
 export class OfferService {
   constructor(private readonly deps: OfferServiceDeps) {
     deps.payments.registerPurpose(OFFER_PURPOSE, {
-      onApproved: async (trx, payment, now) => {
-        const offer = await this.completeSubmission(trx, payment.purpose_id, SYSTEM_ACTOR, now)
+      // Submitted by whoever's request learnt of the approval: the payer (their return, their offer's page), or the system (the reconciler).
+      onApproved: async (trx, payment, now, actor) => {
+        const offer = await this.completeSubmission(trx, payment.purpose_id, actor, now)
         return offer?.offer_number ? { reference: offer.offer_number } : undefined
       },
       // "Try again" on the payment's page starts a new payment at once, through the offer's own rules (offers-submission.routes.ts).
@@ -137,6 +138,16 @@ export class OfferService {
     const source = offer.copied_from ? await repo.findOffer(this.deps.db, offer.copied_from) : undefined
     if (!source) return offer.copied_from_number ? { number: offer.copied_from_number } : undefined
     return { number: source.offer_number, startedAt: source.created_at, id: canSeeOffer(m, source) ? source.id : undefined }
+  }
+
+  /**
+   * Other offers of the business for this offer's foreign national (same passport number) that are
+   * pending or awaiting their fee, among those `m` may see: submitting again charges the fee again.
+   */
+  async sameWorkerOffers(m: ActingMembership, offer: Offer): Promise<Array<Pick<Offer, 'id' | 'offer_number' | 'status'>>> {
+    if (!offer.passport_key) return []
+    const rows = await repo.liveOffersForPassport(this.deps.db, offer.business_id, offer.passport_key, offer.id)
+    return rows.filter((o) => canSeeOffer(m, o))
   }
 
   async deleteDraft(offer: Offer, actor: Actor): Promise<boolean> {
@@ -210,25 +221,26 @@ export class OfferService {
     return active?.status !== 'approved'
   }
 
-  /** Starts (or resumes) the fee's payment; from any tab, always the same payment. */
-  async pay(offer: Offer, userId: string, lang: Lang): Promise<PayResult> {
+  /** Starts (or resumes) the fee's payment; from any tab, always the same payment. `actor`: the person paying (their address in the audit trail). */
+  async pay(offer: Offer, userId: string, lang: Lang, actor?: Actor): Promise<PayResult> {
     if (!(await this.feeOwed(offer))) return { kind: 'notAwaitingPayment', offer }
     return this.deps.payments.startPayment({
       purposeType: OFFER_PURPOSE,
       purposeId: offer.id,
       businessId: offer.business_id,
       userId,
+      actor,
       lang,
       continuePath: `/${lang}/offers/${offer.id}`,
     })
   }
 
-  /** Asks the gateway about a payment in progress (the person may have closed the tab after paying). */
-  async refreshPayment(offer: Offer): Promise<Offer> {
+  /** Asks the gateway about a payment in progress (the person may have closed the tab after paying); what it settles is credited to `actor`. */
+  async refreshPayment(offer: Offer, actor: Actor = SYSTEM_ACTOR): Promise<Offer> {
     if (offer.status !== 'awaiting_payment') return offer
     const active = await payRepo.findActiveForPurpose(this.deps.db, OFFER_PURPOSE, offer.id)
     if (active?.status === 'pending' && active.checkout_ref) {
-      await this.deps.payments.confirmPayment(active.id)
+      await this.deps.payments.confirmPayment(active.id, actor)
       return (await repo.findOffer(this.deps.db, offer.id)) ?? offer
     }
     return offer
@@ -380,10 +392,15 @@ export class OfferService {
     if (offer.status !== 'draft' || !isUuid(documentId)) return false
     const now = this.deps.clock.now()
     return this.deps.db.transaction().execute(async (trx) => {
-      const removed = await repo.deleteDocument(trx, offer.id, documentId)
-      if (removed) await audit(trx, actor, now, { action: 'offer.document_removed', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { documentId } })
-      return removed
+      const fileName = await repo.deleteDocument(trx, offer.id, documentId)
+      if (fileName !== undefined) await audit(trx, actor, now, { action: 'offer.document_removed', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { documentId, fileName } })
+      return fileName !== undefined
     })
+  }
+
+  /** The name of a document `userId` removed from this offer (the page's "File removed" after the removal). */
+  removedDocumentName(offer: Offer, userId: string, documentId: string): Promise<string | undefined> {
+    return isUuid(documentId) ? repo.removedDocumentName(this.deps.db, userId, offer.id, documentId) : Promise.resolve(undefined)
   }
 }
 

@@ -29,6 +29,7 @@ export function answerText(f: FieldDef, raw: string | string[] | undefined, lang
   const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => v.trim()).filter((v) => v !== '')
   if (values.length === 0) return ''
   if (f.kind === 'checkbox') return values[0] === 'yes' ? translate(lang, 'offers.yn_yes') : ''
+  if (f.read) return f.read(values[0]!, lang)
   if (f.name === 'wage') {
     const amount = parseMoneyInEitherLanguage(values[0]!, lang)
     if (amount.ok) {
@@ -54,12 +55,13 @@ const wageReadsWithPeriod = (answers: Answers): boolean => {
 }
 
 /**
- * Which fields a section's summary shows (the pages' and the PDF's): every field, but a second
- * address only when there is one, and the wage period within the wage's line when both are there.
+ * Which fields a section's summary shows (the pages' and the PDF's): every field, but one asked
+ * only for some answers (a second address, the other languages or benefits) only when they were
+ * given, and the wage period within the wage's line when both are there.
  */
 export function shownFields(section: SectionId, answers: Answers): FieldDef[] {
   const withPeriod = section === 'wage' && wageReadsWithPeriod(answers)
-  return SECTIONS[section].filter((f) => (!f.name.startsWith('second') || answers.job?.additionalLocation === 'yes') && !(withPeriod && f.name === 'wageUnit'))
+  return SECTIONS[section].filter((f) => (!f.requiredWhen || f.requiredWhen(answers)) && !(withPeriod && f.name === 'wageUnit'))
 }
 
 /** Every section's answers as summary lists, with "Change" links while the offer is a draft. */
@@ -70,7 +72,8 @@ export function answersSummary(t: Translate, lang: Lang, offer: Offer, headingLe
       shownFields(s, offer.answers).map((f) => ({
         key: t(fieldLabel(f.name)),
         value: answerText(f, offer.answers[s]?.[f.name], lang, offer.answers),
-        action: offer.status === 'draft' ? { href: `/${lang}/offers/${offer.id}/${s}#${fieldIdOf(f.name)}`, text: t('offers.change'), hidden: t(fieldLabel(f.name)) } : undefined,
+        // "Change" comes back to the review: the section's Next returns there (`?return=review`).
+        action: offer.status === 'draft' ? { href: `/${lang}/offers/${offer.id}/${s}?return=review#${fieldIdOf(f.name)}`, text: t('offers.change'), hidden: t(fieldLabel(f.name)) } : undefined,
       })),
     )}`
   })}`

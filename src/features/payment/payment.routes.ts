@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { requireUserId } from '../auth/guards.ts'
+import { actorFrom } from '../../platform/audit.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import type { MonerisPage } from './payment.gateways.ts'
 import { allowMoneris, monerisCheckoutBody } from './payment.moneris-page.ts'
@@ -25,7 +26,8 @@ export function registerPaymentRoutes(scope: FastifyInstance, deps: { payments: 
     const userId = requireUserId(request, reply)
     if (!userId) return reply
     const payment = await load(request.params.id, userId)
-    const { payment: current } = await deps.payments.confirmPayment(payment.id)
+    // The return is the payer's own browser: what it settles is credited to them, with their address.
+    const { payment: current } = await deps.payments.confirmPayment(payment.id, actorFrom(request, request.user ?? undefined))
     // Paid: straight on to what was paid for (an offer's page shows its number and the receipt).
     if (current.status === 'approved' && current.continue_path) return reply.redirect(current.continue_path, 303)
     // POST-redirect-GET style: refresh and Back land on the result page, which asks again if needed.
@@ -36,7 +38,7 @@ export function registerPaymentRoutes(scope: FastifyInstance, deps: { payments: 
     const userId = requireUserId(request, reply)
     if (!userId) return reply
     const payment = await load(request.params.id, userId)
-    const { payment: current, unconfirmed } = await deps.payments.confirmPayment(payment.id)
+    const { payment: current, unconfirmed } = await deps.payments.confirmPayment(payment.id, actorFrom(request, request.user ?? undefined))
     const retry = deps.payments.retryAction(current, request.lang)
     const page = resultPage(request.t, request.lang, current, unconfirmed, `/${request.lang}/payments/${payment.id}`, deps.timeZone, retry ? { action: retry, csrfToken: reply.csrfToken() } : undefined)
     return reply.page({ title: page.title, body: page.body, breadcrumbs: [{ text: request.t('common.home'), href: `/${request.lang}` }] })

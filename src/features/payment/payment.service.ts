@@ -74,8 +74,12 @@ export type RefundResult =
  * the approved payments it owes back, which `reconcile()` refunds.
  */
 export interface PurposeHooks {
-  /** Returns what the receipt names as the payment's object (an offer's number). */
-  onApproved?(trx: Transaction<Database>, payment: Payment, now: Date): Promise<{ reference: string } | undefined>
+  /**
+   * Returns what the receipt names as the payment's object (an offer's number). `actor` is who
+   * the approval is credited to: the payer when their own request (the return from the hosted
+   * page, their offer's page) learnt it, the system for the reconciler's work.
+   */
+  onApproved?(trx: Transaction<Database>, payment: Payment, now: Date, actor: Actor): Promise<{ reference: string } | undefined>
   refundsOwed?(db: Db, limit: number): Promise<Array<{ paymentId: string; reason: RefundReason }>>
   /**
    * Where a form POSTs to pay for the purpose again after a payment that did not go through
@@ -93,6 +97,9 @@ export function paymentIdempotencyKey(paymentId: string): string {
 export function refundIdempotencyKey(refundId: string): string {
   return `refund-${refundId}`
 }
+
+/** Who a payment's step is credited to when the caller named no actor: the user (no address known), else the system. */
+const actorOf = (userId: string | null | undefined): Actor => (userId ? { userId, label: `user:${userId}` } : SYSTEM_ACTOR)
 
 /** An offer's fee payment named for its notifications' links; other payments are looked up by receipt (and link nowhere). */
 const offerPaymentIds = (p: Pick<Payment, 'id' | 'purpose_type' | 'purpose_id'>): OfferIds | undefined =>
@@ -134,16 +141,16 @@ export class PaymentService {
       if (active) {
         if (active.checkout_ref && active.redirect_url) {
           // Back from the hosted page without the return (Back button, closed tab): ask the gateway first.
-          const { payment } = await this.confirmPayment(active.id)
+          const { payment } = await this.confirmPayment(active.id, input.actor ?? actorOf(input.userId))
           if (payment.status === 'approved') return { kind: 'already_paid', payment }
           if (payment.status === 'pending') return { kind: 'redirect', payment, redirectUrl: payment.redirect_url! }
           continue // it ended (declined, cancelled, expired…): start a fresh payment
         }
-        return this.ensureCheckout(active)
+        return this.ensureCheckout(active, input.actor ?? actorOf(input.userId))
       }
       const now = this.deps.clock.now()
       const id = crypto.randomUUID()
-      const actor = input.actor ?? (input.userId ? { userId: input.userId, label: `user:${input.userId}` } : SYSTEM_ACTOR)
+      const actor = input.actor ?? actorOf(input.userId)
       const inserted = await this.deps.db.transaction().execute(async (trx) => {
         const row = await repo.insertPendingIfNone(trx, {
           id,
@@ -169,14 +176,14 @@ export class PaymentService {
         }
         return row
       })
-      if (inserted) return this.ensureCheckout(inserted)
+      if (inserted) return this.ensureCheckout(inserted, actor)
       // Another request created the purpose's payment a moment ago: use it.
     }
     throw new Error(`could not start a payment for ${input.purposeType} ${input.purposeId}`)
   }
 
   /** Gets the payment's checkout from the gateway; the idempotency key makes a repeat give the same one. */
-  private async ensureCheckout(payment: Payment): Promise<StartPaymentResult> {
+  private async ensureCheckout(payment: Payment, actor: Actor): Promise<StartPaymentResult> {
     let checkout
     try {
       checkout = await this.deps.gateway.startCheckout({
@@ -189,7 +196,7 @@ export class PaymentService {
     } catch (err) {
       if (!(err instanceof GatewayUnavailableError)) throw err
       this.deps.log?.warn({ err, paymentId: payment.id }, 'payment gateway did not answer the start')
-      const failed = await this.endWithoutCharge(payment, (trx) => repo.failUnstarted(trx, payment.id, 'gateway_unavailable', this.deps.clock.now()))
+      const failed = await this.endWithoutCharge(payment, (trx) => repo.failUnstarted(trx, payment.id, 'gateway_unavailable', this.deps.clock.now()), actor)
       return { kind: 'unavailable', payment: failed ?? (await repo.findPayment(this.deps.db, payment.id))! }
     }
     const updated =
@@ -202,9 +209,11 @@ export class PaymentService {
 
   /**
    * Asks the gateway how a pending payment ended and records it once. Confirming a
-   * settled payment changes nothing. The browser's query string is never read.
+   * settled payment changes nothing. The browser's query string is never read. `actor`:
+   * whose request asks (the payer's return or page: the audit trail credits them, with their
+   * address); the system by default (the reconciler).
    */
-  async confirmPayment(paymentId: string): Promise<ConfirmResult> {
+  async confirmPayment(paymentId: string, actor: Actor = SYSTEM_ACTOR): Promise<ConfirmResult> {
     const payment = await repo.findPayment(this.deps.db, paymentId)
     if (!payment) throw new Error(`no payment ${paymentId}`)
     if (payment.status !== 'pending' || !payment.checkout_ref) return { payment, unconfirmed: false }
@@ -216,14 +225,14 @@ export class PaymentService {
       this.deps.log?.warn({ err, paymentId }, 'payment gateway did not answer the confirmation')
       return { payment, unconfirmed: true }
     }
-    return { payment: await this.record(payment, outcome), unconfirmed: false }
+    return { payment: await this.record(payment, outcome, actor), unconfirmed: false }
   }
 
-  private async record(payment: Payment, outcome: CheckoutOutcome): Promise<Payment> {
+  private async record(payment: Payment, outcome: CheckoutOutcome, actor: Actor): Promise<Payment> {
     const now = this.deps.clock.now()
     // A payment that ends without a charge: recorded once, with its audit entry in the same transaction.
     const settle = async (changes: Parameters<typeof repo.settlePending>[2]) =>
-      (await this.endWithoutCharge(payment, (trx) => repo.settlePending(trx, payment.id, { ...changes, updated_at: now }))) ??
+      (await this.endWithoutCharge(payment, (trx) => repo.settlePending(trx, payment.id, { ...changes, updated_at: now }), actor)) ??
       (await repo.findPayment(this.deps.db, payment.id))!
     switch (outcome.status) {
       case 'open':
@@ -256,14 +265,14 @@ export class PaymentService {
             updated_at: now,
           })
           if (!approved) return (await repo.findPayment(trx, payment.id))!
-          await audit(trx, SYSTEM_ACTOR, now, {
+          await audit(trx, actor, now, {
             action: 'payment.approved',
             businessId: payment.business_id,
             objectType: 'payment',
             objectId: payment.id,
             details: { receipt, amountCents: payment.amount_cents, purposeType: payment.purpose_type, purposeId: payment.purpose_id },
           })
-          const completed = await this.purposes.get(payment.purpose_type)?.onApproved?.(trx, approved, now)
+          const completed = await this.purposes.get(payment.purpose_type)?.onApproved?.(trx, approved, now, actor)
           await this.sendReceipt(trx, approved, completed?.reference ?? '', now)
           return approved
         })
@@ -302,12 +311,12 @@ export class PaymentService {
     return this.deps.timeZone ?? 'America/Toronto'
   }
 
-  /** Ends a pending payment without a charge (once) and audits it in the same transaction. */
-  private endWithoutCharge(payment: Pick<Payment, 'id' | 'business_id'>, change: (trx: Transaction<Database>) => Promise<Payment | undefined>): Promise<Payment | undefined> {
+  /** Ends a pending payment without a charge (once) and audits it in the same transaction, credited to `actor`. */
+  private endWithoutCharge(payment: Pick<Payment, 'id' | 'business_id'>, change: (trx: Transaction<Database>) => Promise<Payment | undefined>, actor: Actor = SYSTEM_ACTOR): Promise<Payment | undefined> {
     return this.deps.db.transaction().execute(async (trx) => {
       const ended = await change(trx)
       if (ended) {
-        await audit(trx, SYSTEM_ACTOR, this.deps.clock.now(), {
+        await audit(trx, actor, this.deps.clock.now(), {
           action: `payment.${ended.status}`,
           businessId: payment.business_id,
           objectType: 'payment',

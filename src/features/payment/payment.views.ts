@@ -88,7 +88,10 @@ ${next}`,
 <p>${retryMessage(t, p)}</p>
 ${
   retry
-    ? html`<form method="post" action="${retry.action}">${csrfField(retry.csrfToken)}${button({ text: t('payment.tryAgain'), variant: 'primary', preventDoubleClick: true })}</form>`
+    ? html`<div class="button-group"><form method="post" action="${retry.action}" class="inline-form">${csrfField(retry.csrfToken)}${button({ text: t('payment.tryAgain'), variant: 'primary', preventDoubleClick: true })}</form>${
+        // Or not now: back to what was being paid for (the offer's page keeps its own "Pay").
+        p.continue_path ? linkButton({ text: t('payment.backToPurpose'), href: p.continue_path }) : ''
+      }</div>`
     : p.continue_path
       ? html`<p>${linkButton({ text: t('payment.tryAgain'), href: p.continue_path, variant: 'primary' })}</p>`
       : ''

@@ -87,7 +87,8 @@ export function offerSubmissionJourneys(javaScript: boolean): void {
 
           // Save and exit, then resume from the queue: the draft opens on its first unfinished section.
           await o.button('offers.saveExit').click()
-          await page.waitForURL(new RegExp(`/${lang}/offers$`))
+          await page.waitForURL(new RegExp(`/${lang}/offers\\?saved=1$`))
+          assert.match(await o.mainText(), new RegExp(o.t('offers.draftSaved').replace(/[.?]/g, '\\$&')))
           await expectAccessible(page, 'offer queue')
           await o.queueRow(id).getByRole('link').click()
           await page.waitForURL(new RegExp(`/offers/${id}/wage$`))
@@ -176,10 +177,10 @@ export function offerSubmissionJourneys(javaScript: boolean): void {
           // The receipt and the offer as PDF downloads.
           await page.goto(o.url(`/offers/${id}`))
           const receipt = await o.download(o.link('payment.receiptPdf'))
-          assert.equal(receipt.name, `receipt-${receiptNumber}.pdf`)
+          assert.equal(receipt.name, o.t('offers.receiptFileName', { receipt: receiptNumber }))
           assert.equal(receipt.bytes.subarray(0, 5).toString('latin1'), '%PDF-')
           const offerPdf = await o.download(o.link('offers.downloadPdf'))
-          assert.equal(offerPdf.name, `offer-${number}.pdf`)
+          assert.equal(offerPdf.name, o.t('offers.pdfFileName', { number }))
           assert.equal(offerPdf.bytes.subarray(0, 5).toString('latin1'), '%PDF-')
 
           // Copy: a new draft with the answers (not the attestations); then delete that draft.
