@@ -41,12 +41,13 @@ describe('message catalogs', () => {
     }
   })
 
-  it('write French as the Translation Bureau does: a non-breaking space before a colon and inside « »', () => {
+  it('write French as the Translation Bureau does: a non-breaking space before a colon and inside « », none before ; ? !', () => {
     // A line may break at an ordinary space, leaving a colon or a » alone at the start of a line.
-    // (Canadian usage puts no space before ; ? and !.)
+    // (Canadian usage puts no space before ; ? and !: neither an ordinary one nor a non-breaking one.)
     // HTTP header lines quoted in the API's pages are code, written as HTTP has them.
+    // The reference data (exemption codes, countries, lists) is held to the same: src/features/reference/typography.test.ts.
     const prose = (key: string) => translate('fr', key).replace(/\b(Authorization|Idempotent-Replayed): /g, '')
-    const wrong = messageKeys('fr').filter((key) => / [:»]|« /.test(prose(key)) || /[\p{L}\p{N})»]:\s/u.test(prose(key)))
+    const wrong = messageKeys('fr').filter((key) => / [:»]|« |[ \u00a0\u202f][;!?]/.test(prose(key)) || /[\p{L}\p{N})»]:\s/u.test(prose(key)))
     assert.deepEqual(wrong, [])
   })
 

@@ -7,7 +7,7 @@ describe('dates as people read them', () => {
 
   it('formats in the page language and the given zone', () => {
     assert.equal(formatInZone('en', instant, 'America/Toronto', 'date'), 'January 14, 2026')
-    assert.equal(formatInZone('fr', instant, 'America/Toronto', 'date'), '14 janvier 2026')
+    assert.equal(formatInZone('fr', instant, 'America/Toronto', 'date'), '14\u00a0janvier\u00a02026')
     assert.equal(formatInZone('en', instant, 'America/Halifax', 'date'), 'January 15, 2026')
     assert.equal(dayInZone(instant, 'America/Vancouver'), '2026-01-14')
     assert.equal(dayInZone(instant, 'UTC'), '2026-01-15')
@@ -15,26 +15,36 @@ describe('dates as people read them', () => {
 
   it('writes the first of a month « 1er » in French, in every style with a day, and no other day', () => {
     const first = new Date('2024-09-01T14:00:00Z')
-    assert.equal(formatInZone('fr', first, 'America/Toronto', 'date'), '1er septembre 2024')
-    assert.equal(formatInZone('fr', first, 'America/Toronto', 'dateTime'), '1er septembre 2024 à 10 h 00')
-    assert.equal(formatInZone('fr', first, 'America/Toronto', 'listed'), '1er sept. 2024, 10 h 00')
-    assert.equal(formatInZone('fr', first, 'America/Toronto', 'precise'), '1er sept. 2024, 10 h 00 min 00 s')
-    assert.equal(formatterInZone('fr', 'America/Toronto', 'listed')(first), '1er sept. 2024, 10 h 00')
-    assert.equal(formatDay('fr', '2025-01-01'), '1er janvier 2025')
-    assert.equal(formatInZone('fr', first, 'America/Toronto', 'clock'), '10 h 00 HAE')
-    assert.equal(formatDay('fr', '2024-09-11'), '11 septembre 2024')
-    assert.equal(formatDay('fr', '2024-09-21'), '21 septembre 2024')
+    assert.equal(formatInZone('fr', first, 'America/Toronto', 'date'), '1er\u00a0septembre\u00a02024')
+    assert.equal(formatInZone('fr', first, 'America/Toronto', 'dateTime'), '1er\u00a0septembre\u00a02024 à\u00a010\u00a0h\u00a000')
+    assert.equal(formatInZone('fr', first, 'America/Toronto', 'listed'), '1er\u00a0sept.\u00a02024, 10\u00a0h\u00a000')
+    assert.equal(formatInZone('fr', first, 'America/Toronto', 'precise'), '1er\u00a0sept.\u00a02024, 10\u00a0h\u00a000\u00a0min\u00a000\u00a0s')
+    assert.equal(formatterInZone('fr', 'America/Toronto', 'listed')(first), '1er\u00a0sept.\u00a02024, 10\u00a0h\u00a000')
+    assert.equal(formatDay('fr', '2025-01-01'), '1er\u00a0janvier\u00a02025')
+    assert.equal(formatInZone('fr', first, 'America/Toronto', 'clock'), '10\u00a0h\u00a000\u00a0HAE')
+    assert.equal(formatDay('fr', '2024-09-11'), '11\u00a0septembre\u00a02024')
+    assert.equal(formatDay('fr', '2024-09-21'), '21\u00a0septembre\u00a02024')
     assert.equal(formatDay('en', '2024-09-01'), 'September 1, 2024')
   })
 
   it('writes the hour unpadded in French (« 2 h 05 », not « 02 h 05 »), in every style with a time', () => {
     const early = new Date('2026-01-15T07:05:09Z') // 2:05:09 a.m. in Toronto
-    assert.equal(formatInZone('fr', early, 'America/Toronto', 'dateTime'), '15 janvier 2026 à 2 h 05')
-    assert.equal(formatInZone('fr', early, 'America/Toronto', 'listed'), '15 janv. 2026, 2 h 05')
-    assert.equal(formatInZone('fr', early, 'America/Toronto', 'precise'), '15 janv. 2026, 2 h 05 min 09 s')
-    assert.equal(formatInZone('fr', early, 'America/Toronto', 'clock'), '2 h 05 HNE')
-    assert.equal(formatInZone('fr', new Date('2026-01-15T05:30:00Z'), 'America/Toronto', 'listed'), '15 janv. 2026, 0 h 30')
-    assert.equal(formatInZone('fr', new Date('2026-01-15T15:05:00Z'), 'America/Toronto', 'listed'), '15 janv. 2026, 10 h 05')
+    assert.equal(formatInZone('fr', early, 'America/Toronto', 'dateTime'), '15\u00a0janvier\u00a02026 à\u00a02\u00a0h\u00a005')
+    assert.equal(formatInZone('fr', early, 'America/Toronto', 'listed'), '15\u00a0janv.\u00a02026, 2\u00a0h\u00a005')
+    assert.equal(formatInZone('fr', early, 'America/Toronto', 'precise'), '15\u00a0janv.\u00a02026, 2\u00a0h\u00a005\u00a0min\u00a009\u00a0s')
+    assert.equal(formatInZone('fr', early, 'America/Toronto', 'clock'), '2\u00a0h\u00a005\u00a0HNE')
+    assert.equal(formatInZone('fr', new Date('2026-01-15T05:30:00Z'), 'America/Toronto', 'listed'), '15\u00a0janv.\u00a02026, 0\u00a0h\u00a030')
+    assert.equal(formatInZone('fr', new Date('2026-01-15T15:05:00Z'), 'America/Toronto', 'listed'), '15\u00a0janv.\u00a02026, 10\u00a0h\u00a005')
+  })
+
+  it('keeps a French date’s and time’s words together, breaking only where the date meets its time', () => {
+    const at = new Date('2026-11-26T19:19:00Z') // 2:19 p.m. in Toronto
+    assert.equal(formatInZone('fr', at, 'America/Toronto', 'listed'), '26\u00a0nov.\u00a02026, 14\u00a0h\u00a019')
+    assert.equal(formatInZone('fr', at, 'America/Toronto', 'dateTime'), '26\u00a0novembre\u00a02026 à\u00a014\u00a0h\u00a019')
+    assert.equal(formatInZone('fr', at, 'America/Toronto', 'clock'), '14\u00a0h\u00a019\u00a0HNE')
+    assert.equal(formatDay('fr', '2026-11-26'), '26\u00a0novembre\u00a02026')
+    // English is left as ICU writes it.
+    assert.equal(formatInZone('en', at, 'America/Toronto', 'date'), 'November 26, 2026')
   })
 
   it('tells the day of each instant, zone by zone, across midnight, though it keeps the minute last asked about', () => {
@@ -61,7 +71,7 @@ describe('dates as people read them', () => {
     const later = new Date(instant.getTime() + 60_000)
     for (let round = 0; round < 2; round++) {
       assert.equal(formatInZone('en', instant, 'America/Toronto', 'clock'), '11:30 p.m. EST')
-      assert.equal(formatInZone('fr', instant, 'America/Toronto', 'clock'), '23 h 30 HNE')
+      assert.equal(formatInZone('fr', instant, 'America/Toronto', 'clock'), '23\u00a0h\u00a030\u00a0HNE')
       assert.equal(formatInZone('en', instant, 'America/Halifax', 'clock'), '12:30 a.m. AST')
       assert.equal(formatInZone('en', later, 'America/Toronto', 'clock'), '11:31 p.m. EST')
       assert.equal(formatInZone('en', instant, 'America/Toronto', 'date'), 'January 14, 2026')

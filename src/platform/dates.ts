@@ -60,7 +60,7 @@ export function formatterInZone(lang: Lang, timeZone: string, style: DateStyle):
   if (!formatted) {
     const format = dateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { ...DATE_STYLES[style], timeZone })
     const done = new BoundedMap<number, string>(REMEMBERED_PER_STYLE)
-    const write = lang === 'fr' ? (date: Date) => unpaddedHour(format.format(date)) : (date: Date) => format.format(date)
+    const write = lang === 'fr' ? (date: Date) => unbreakable(unpaddedHour(format.format(date))) : (date: Date) => format.format(date)
     formatted = lang === 'fr' && style !== 'clock' ? (date) => done.remember(date.getTime(), () => premier(write(date))) : (date) => done.remember(date.getTime(), () => write(date))
     styled.set(key, formatted)
   }
@@ -73,6 +73,15 @@ export function formatterInZone(lang: Lang, timeZone: string, style: DateStyle):
  */
 function premier(text: string): string {
   return text.charCodeAt(0) === 49 && (text.charCodeAt(1) === 32 || text.charCodeAt(1) === 160 || text.charCodeAt(1) === 0x202f) ? `1er${text.slice(1)}` : text
+}
+
+/**
+ * French keeps a date's and a time's words together (« 26\u00a0nov.\u00a02026 », « 14\u00a0h\u00a019 »): ICU's fr-CA
+ * writes ordinary spaces, so a narrow table cell broke « 14 h » from « 19 ». A line may still break where a date
+ * meets its time: after the comma (« 26 nov. 2026, 14 h 19 ») and before « à » (« 26 novembre 2026 à 14 h 19 »).
+ */
+function unbreakable(text: string): string {
+  return text.replace(/(?<!,) (?!à )/g, '\u00a0')
 }
 
 /** ICU's fr-CA pads the hour ("02 h 05"); French writes « 2 h 05 ». */

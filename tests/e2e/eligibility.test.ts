@@ -28,13 +28,13 @@ describe('the eligibility check and the exemption codes in a browser', () => {
         await page.getByLabel('Quel code de dispense de l’EIMT s’applique?').selectOption('T36')
         await page.getByRole('button', { name: 'Vérifier' }).click()
         assert.match(page.url(), /\/fr\/offers\/eligibility\/result\?openPermit=no&code=T36$/)
-        assert.equal(await page.locator('.notice-title').textContent(), 'Vous devez présenter une offre d’emploi')
+        assert.equal(await page.locator('.notice-title').textContent(), 'Vous devez soumettre une offre d’emploi')
         await expectAccessible(page, 'eligibility-result')
 
         await page.goBack()
         assert.match(page.url(), /\/fr\/offers\/eligibility$/)
         await page.goForward()
-        assert.equal(await page.locator('.notice-title').textContent(), 'Vous devez présenter une offre d’emploi')
+        assert.equal(await page.locator('.notice-title').textContent(), 'Vous devez soumettre une offre d’emploi')
 
         // The same answer in English, by the language toggle (the answers are in the address).
         await Promise.all([page.waitForURL(/\/en\/offers\/eligibility\/result\?openPermit=no&code=T36$/), page.getByRole('link', { name: 'English' }).click()])

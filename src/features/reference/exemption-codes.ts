@@ -91,16 +91,16 @@ function fta(codes: Array<[code: string, en: string, fr: string, open?: boolean]
 
 const ENTRIES: Entry[] = [
   // A25.2 Public policies
-  ['R01', 'A25.2', 'Public policies: open work permits (applications made in Canada)', 'Politiques d’intérêt public : permis de travail ouverts (demandes présentées au Canada)', OPEN],
-  ['R02', 'A25.2', 'Public policies: open work permits (applications made outside Canada)', 'Politiques d’intérêt public : permis de travail ouverts (demandes présentées à l’extérieur du Canada)', { old: ['R01'], open: true }],
+  ['R01', 'A25.2', 'Public policies: open work permits (applications made in Canada)', 'Politiques d’intérêt public\u00a0: permis de travail ouverts (demandes présentées au Canada)', OPEN],
+  ['R02', 'A25.2', 'Public policies: open work permits (applications made outside Canada)', 'Politiques d’intérêt public\u00a0: permis de travail ouverts (demandes présentées à l’extérieur du Canada)', { old: ['R01'], open: true }],
 
   // R204(a) International agreements
-  ['T11', 'R204a', 'Non-trade agreements: airline personnel, United States government personnel', 'Accords non commerciaux : personnel des compagnies aériennes, personnel du gouvernement des États-Unis'],
+  ['T11', 'R204a', 'Non-trade agreements: airline personnel, United States government personnel', 'Accords non commerciaux\u00a0: personnel des compagnies aériennes, personnel du gouvernement des États-Unis'],
   ['T34', 'R204a', 'Traders (CUSMA)', 'Négociants (ACEUM)', { old: ['T21'] }],
   ['T35', 'R204a', 'Investors (CUSMA)', 'Investisseurs (ACEUM)', { old: ['T22'] }],
   ['T36', 'R204a', 'Professionals (CUSMA)', 'Professionnels (ACEUM)', { old: ['T23'] }],
-  ['T37', 'R204a', 'Intra-company transferees: executives and managers (CUSMA)', 'Personnes mutées à l’intérieur d’une société : cadres de direction et gestionnaires (ACEUM)', { old: ['T24'] }],
-  ['T38', 'R204a', 'Intra-company transferees: specialized knowledge (CUSMA)', 'Personnes mutées à l’intérieur d’une société : connaissances spécialisées (ACEUM)', { old: ['T24'] }],
+  ['T37', 'R204a', 'Intra-company transferees: executives and managers (CUSMA)', 'Personnes mutées à l’intérieur d’une société\u00a0: cadres de direction et gestionnaires (ACEUM)', { old: ['T24'] }],
+  ['T38', 'R204a', 'Intra-company transferees: specialized knowledge (CUSMA)', 'Personnes mutées à l’intérieur d’une société\u00a0: connaissances spécialisées (ACEUM)', { old: ['T24'] }],
   ['T33', 'R204a', 'Professionals (GATS)', 'Professionnels (AGCS)'],
   ...fta(
     [
@@ -132,7 +132,7 @@ const ENTRIES: Entry[] = [
       ['F32', 'Professionals', 'Professionnels'],
       ['F33', 'Technicians', 'Techniciens'],
       ['F34', 'Intra-company transferees', 'Personnes mutées à l’intérieur d’une société'],
-      ['F35', 'Intra-company transferees: management trainees', 'Personnes mutées à l’intérieur d’une société : stagiaires en gestion'],
+      ['F35', 'Intra-company transferees: management trainees', 'Personnes mutées à l’intérieur d’une société\u00a0: stagiaires en gestion'],
       ['F36', 'Spouses and common-law partners', 'Époux et conjoints de fait', true],
     ],
     'Canada–Korea FTA',
@@ -146,21 +146,21 @@ const ENTRIES: Entry[] = [
       ['F52', 'Professionals', 'Professionnels'],
       ['F53', 'Technicians', 'Techniciens'],
       ['F54', 'Intra-company transferees', 'Personnes mutées à l’intérieur d’une société'],
-      ['F55', 'Intra-company transferees: management trainees', 'Personnes mutées à l’intérieur d’une société : stagiaires en gestion'],
+      ['F55', 'Intra-company transferees: management trainees', 'Personnes mutées à l’intérieur d’une société\u00a0: stagiaires en gestion'],
     ],
     'Canada–Peru FTA',
     'ALE Canada-Pérou',
   ),
   ...fta(
     [
-      ['T41', 'Intra-corporate transferees: graduate trainees', 'Personnes mutées à l’intérieur d’une société : stagiaires diplômés'],
-      ['T42', 'Intra-corporate transferees: specialists', 'Personnes mutées à l’intérieur d’une société : spécialistes'],
+      ['T41', 'Intra-corporate transferees: graduate trainees', 'Personnes mutées à l’intérieur d’une société\u00a0: stagiaires diplômés'],
+      ['T42', 'Intra-corporate transferees: specialists', 'Personnes mutées à l’intérieur d’une société\u00a0: spécialistes'],
       ['T43', 'Independent professionals', 'Professionnels indépendants'],
-      ['T44', 'Intra-corporate transferees: senior personnel', 'Personnes mutées à l’intérieur d’une société : cadres supérieurs'],
+      ['T44', 'Intra-corporate transferees: senior personnel', 'Personnes mutées à l’intérieur d’une société\u00a0: cadres supérieurs'],
       ['T45', 'Spouses and common-law partners', 'Époux et conjoints de fait', true],
       ['T46', 'Investors', 'Investisseurs'],
       ['T47', 'Contractual service suppliers', 'Fournisseurs de services contractuels'],
-      ['T48', 'Key personnel: other', 'Personnel clé : autres'],
+      ['T48', 'Key personnel: other', 'Personnel clé\u00a0: autres'],
     ],
     'CETA',
     'AECG',
@@ -180,13 +180,13 @@ const ENTRIES: Entry[] = [
   ...fta(
     [
       ['F60', 'Investors', 'Investisseurs'],
-      ['F61', 'Intra-corporate transferees: graduate trainees', 'Personnes mutées à l’intérieur d’une société : stagiaires diplômés'],
-      ['F62', 'Intra-corporate transferees: specialists', 'Personnes mutées à l’intérieur d’une société : spécialistes'],
+      ['F61', 'Intra-corporate transferees: graduate trainees', 'Personnes mutées à l’intérieur d’une société\u00a0: stagiaires diplômés'],
+      ['F62', 'Intra-corporate transferees: specialists', 'Personnes mutées à l’intérieur d’une société\u00a0: spécialistes'],
       ['F63', 'Independent professionals', 'Professionnels indépendants'],
       ['F64', 'Spouses and common-law partners', 'Époux et conjoints de fait', true],
-      ['F65', 'Intra-corporate transferees: senior personnel', 'Personnes mutées à l’intérieur d’une société : cadres supérieurs'],
+      ['F65', 'Intra-corporate transferees: senior personnel', 'Personnes mutées à l’intérieur d’une société\u00a0: cadres supérieurs'],
       ['F66', 'Contractual service suppliers', 'Fournisseurs de services contractuels'],
-      ['F67', 'Key personnel: other', 'Personnel clé : autres'],
+      ['F67', 'Key personnel: other', 'Personnel clé\u00a0: autres'],
     ],
     'Canada–United Kingdom Trade Continuity Agreement',
     'Accord de continuité commerciale Canada–Royaume-Uni',
@@ -204,20 +204,20 @@ const ENTRIES: Entry[] = [
   ),
 
   // R204(c) Federal-provincial agreements
-  ['T13', 'R204c', 'Canada–provincial/territorial agreements: provincial nominees, investment projects, emergencies', 'Accords Canada-provinces/territoires : candidats des provinces, projets d’investissement, situations d’urgence'],
+  ['T13', 'R204c', 'Canada–provincial/territorial agreements: provincial nominees, investment projects, emergencies', 'Accords Canada-provinces/territoires\u00a0: candidats des provinces, projets d’investissement, situations d’urgence'],
   ['C18', 'R204c', 'Atlantic Immigration Program', 'Programme d’immigration au Canada atlantique'],
-  ['T10', 'R204c', 'Canada–Quebec Accord: investors', 'Accord Canada-Québec : investisseurs', OPEN],
+  ['T10', 'R204c', 'Canada–Quebec Accord: investors', 'Accord Canada-Québec\u00a0: investisseurs', OPEN],
 
   // R204(d) International Experience Canada
   [
     'C21',
     'R204d',
     'International Experience Canada: working holiday, young professionals, international co-op internship',
-    'Expérience internationale Canada : vacances-travail, jeunes professionnels, stage coop international',
+    'Expérience internationale Canada\u00a0: vacances-travail, jeunes professionnels, stage coop international',
     {
       openWhen: {
         en: 'Working holiday participants get an open work permit (no offer, no fee). Young professionals and international co-op internships are employer-specific: an offer and the fee are needed.',
-        fr: 'Les participants au volet Vacances-travail obtiennent un permis de travail ouvert (ni offre, ni frais). Les volets Jeunes professionnels et Stage coop international sont liés à un employeur : une offre et les frais sont exigés.',
+        fr: 'Les participants au volet Vacances-travail obtiennent un permis de travail ouvert (ni offre, ni frais). Les volets Jeunes professionnels et Stage coop international sont liés à un employeur\u00a0: une offre et les frais sont exigés.',
       },
     },
   ],
@@ -226,9 +226,9 @@ const ENTRIES: Entry[] = [
   ['C10', 'R205a-benefit', 'Significant benefit', 'Avantage important'],
   ['C11', 'R205a-benefit', 'Entrepreneurs and self-employed persons', 'Entrepreneurs et travailleurs autonomes', { entrepreneur: true }],
   ['C60', 'R205a-benefit', 'Provincial business programs and Quebec self-employed persons', 'Programmes provinciaux pour gens d’affaires et travailleurs autonomes du Québec', { old: ['C11'], entrepreneur: true }],
-  ['C61', 'R205a-benefit', 'Intra-company transferees: start-up of a new office', 'Personnes mutées à l’intérieur d’une société : ouverture d’un nouveau bureau', { old: ['C12'] }],
-  ['C62', 'R205a-benefit', 'Intra-company transferees: executives and senior managers', 'Personnes mutées à l’intérieur d’une société : cadres de direction et cadres supérieurs', { old: ['C12'] }],
-  ['C63', 'R205a-benefit', 'Intra-company transferees: specialized knowledge', 'Personnes mutées à l’intérieur d’une société : connaissances spécialisées', { old: ['C12'] }],
+  ['C61', 'R205a-benefit', 'Intra-company transferees: start-up of a new office', 'Personnes mutées à l’intérieur d’une société\u00a0: ouverture d’un nouveau bureau', { old: ['C12'] }],
+  ['C62', 'R205a-benefit', 'Intra-company transferees: executives and senior managers', 'Personnes mutées à l’intérieur d’une société\u00a0: cadres de direction et cadres supérieurs', { old: ['C12'] }],
+  ['C63', 'R205a-benefit', 'Intra-company transferees: specialized knowledge', 'Personnes mutées à l’intérieur d’une société\u00a0: connaissances spécialisées', { old: ['C12'] }],
   ['C13', 'R205a-benefit', 'Emergency repairs and repair of out-of-warranty equipment', 'Réparations d’urgence et réparation d’équipement dont la garantie est échue'],
   ['C14', 'R205a-benefit', 'Television and film production workers', 'Travailleurs de la production télévisuelle et cinématographique'],
   ['C15', 'R205a-benefit', 'Rural and Northern Immigration', 'Immigration dans les communautés rurales et du Nord'],
@@ -246,15 +246,15 @@ const ENTRIES: Entry[] = [
 
   // R205(b) Reciprocal employment
   ['C20', 'R205b', 'Reciprocal employment', 'Emploi réciproque'],
-  ['C22', 'R205b', 'Academic exchanges: exchange professors and visiting lecturers', 'Échanges universitaires : professeurs d’échange et conférenciers invités'],
+  ['C22', 'R205b', 'Academic exchanges: exchange professors and visiting lecturers', 'Échanges universitaires\u00a0: professeurs d’échange et conférenciers invités'],
   ['C23', 'R205b', 'Performing arts', 'Arts de la scène'],
   ['C24', 'R205b', 'International camp counsellors', 'Moniteurs de camp internationaux'],
   ['C26', 'R205b', 'Professional coaches and athletes', 'Entraîneurs et athlètes professionnels'],
 
   // R205(c) Research and education
   ['C31', 'R205c', 'Research', 'Recherche'],
-  ['C32', 'R205c', 'Co-op placements: post-secondary students', 'Stages coopératifs : étudiants de niveau postsecondaire', OPEN],
-  ['C33', 'R205c', 'Co-op placements: secondary school students', 'Stages coopératifs : élèves du secondaire', OPEN],
+  ['C32', 'R205c', 'Co-op placements: post-secondary students', 'Stages coopératifs\u00a0: étudiants de niveau postsecondaire', OPEN],
+  ['C33', 'R205c', 'Co-op placements: secondary school students', 'Stages coopératifs\u00a0: élèves du secondaire', OPEN],
   ['C16', 'R205c', 'Francophone mobility', 'Mobilité francophone'],
   ['C44', 'R205c', 'Post-doctoral fellows and research award recipients', 'Boursiers postdoctoraux et titulaires de bourses de recherche'],
   ['C45', 'R205c', 'Medical residents and fellows', 'Résidents et boursiers en médecine'],
@@ -273,12 +273,12 @@ const ENTRIES: Entry[] = [
   ['C51', 'R205d', 'Charitable work', 'Travail de bienfaisance'],
 
   // R206, R207, R207.1, R208
-  ['S61', 'R206-R208', 'R206 No other means of support: refugee claimants', 'R206 Aucun autre moyen de subsistance : demandeurs d’asile', OPEN],
-  ['S62', 'R206-R208', 'R206 No other means of support: persons under an unenforceable removal order', 'R206 Aucun autre moyen de subsistance : personnes visées par une mesure de renvoi inexécutable', OPEN],
-  ['A70', 'R206-R208', 'R207 Permanent residence applicants in Canada: spouses and common-law partners', 'R207 Demandeurs de résidence permanente au Canada : époux et conjoints de fait', OPEN],
-  ['A72', 'R206-R208', 'R207 Permanent residence applicants in Canada: protected persons and other classes', 'R207 Demandeurs de résidence permanente au Canada : personnes protégées et autres catégories', OPEN],
+  ['S61', 'R206-R208', 'R206 No other means of support: refugee claimants', 'R206 Aucun autre moyen de subsistance\u00a0: demandeurs d’asile', OPEN],
+  ['S62', 'R206-R208', 'R206 No other means of support: persons under an unenforceable removal order', 'R206 Aucun autre moyen de subsistance\u00a0: personnes visées par une mesure de renvoi inexécutable', OPEN],
+  ['A70', 'R206-R208', 'R207 Permanent residence applicants in Canada: spouses and common-law partners', 'R207 Demandeurs de résidence permanente au Canada\u00a0: époux et conjoints de fait', OPEN],
+  ['A72', 'R206-R208', 'R207 Permanent residence applicants in Canada: protected persons and other classes', 'R207 Demandeurs de résidence permanente au Canada\u00a0: personnes protégées et autres catégories', OPEN],
   ['H81', 'R206-R208', 'R207.1 Vulnerable workers', 'R207.1 Travailleurs vulnérables', OPEN],
-  ['H82', 'R206-R208', 'R208 Humanitarian reasons: destitute students and temporary resident permit holders', 'R208 Motifs d’ordre humanitaire : étudiants dans l’indigence et titulaires d’un permis de séjour temporaire', OPEN],
+  ['H82', 'R206-R208', 'R208 Humanitarian reasons: destitute students and temporary resident permit holders', 'R208 Motifs d’ordre humanitaire\u00a0: étudiants dans l’indigence et titulaires d’un permis de séjour temporaire', OPEN],
 ]
 
 export const EXEMPTION_CODES: readonly ExemptionCode[] = ENTRIES.map(([code, category, en, fr, o = {}]) => ({

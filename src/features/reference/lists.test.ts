@@ -55,7 +55,8 @@ describe('reference lists', () => {
 
   it('offers wage units, education levels and languages in both languages', () => {
     assert.deepEqual(wageUnitOptions('en').map((o) => o.value), ['hour', 'week', 'month', 'year'])
-    assert.equal(wageUnitOptions('fr')[0]!.text, 'de l’heure')
+    // The units are worded alike: « par heure », « par semaine »…
+    assert.deepEqual(wageUnitOptions('fr').map((o) => o.text), ['par heure', 'par semaine', 'par mois', 'par année'])
     const edu = educationOptions('fr')
     assert.equal(edu[0]!.value, 'none')
     assert.equal(edu.at(-1)!.text, 'Doctorat')

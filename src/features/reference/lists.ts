@@ -52,9 +52,32 @@ function optionsInOrder(items: readonly Item[], lang: Lang): SelectOption[] {
 // ---------------------------------------------------------------------------
 // Countries (ISO 3166-1 alpha-2)
 
+/**
+ * The library's French names as Canadian French writes them: its capitals inside names lower case
+ * (« Émirats arabes unis »), and the names it gets wrong. Its straight apostrophes become ’ in both
+ * languages (« Côte d’Ivoire », "People’s Republic of China"), as every message writes them.
+ */
+const FRENCH_COUNTRY_NAMES: Readonly<Record<string, string>> = {
+  AE: 'Émirats arabes unis',
+  CF: 'République centrafricaine',
+  CI: 'Côte d’Ivoire',
+  CZ: 'République tchèque',
+  DO: 'République dominicaine',
+  GS: 'Géorgie du Sud-et-les îles Sandwich du Sud',
+  IO: 'Territoire britannique de l’océan Indien',
+  SA: 'Arabie saoudite',
+  SJ: 'Svalbard et île Jan Mayen',
+  VG: 'Îles Vierges britanniques',
+  VI: 'Îles Vierges américaines',
+}
+
+function typographic(names: Record<string, string>, corrected: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(names).map(([code, name]) => [code, corrected[code] ?? name.replace(/'/g, '’')]))
+}
+
 const countryNames: Record<Lang, Record<string, string>> = {
-  en: countries.getNames('en', { select: 'official' }),
-  fr: countries.getNames('fr', { select: 'official' }),
+  en: typographic(countries.getNames('en', { select: 'official' })),
+  fr: typographic(countries.getNames('fr', { select: 'official' }), FRENCH_COUNTRY_NAMES),
 }
 
 export const COUNTRIES: readonly Item[] = Object.keys(countryNames.en)
@@ -143,7 +166,7 @@ export function postalCodeFitsProvince(postalCode: string, province: ProvinceCod
 // Wage units
 
 export const WAGE_UNITS = [
-  { code: 'hour', name: { en: 'per hour', fr: 'de l’heure' } },
+  { code: 'hour', name: { en: 'per hour', fr: 'par heure' } },
   { code: 'week', name: { en: 'per week', fr: 'par semaine' } },
   { code: 'month', name: { en: 'per month', fr: 'par mois' } },
   { code: 'year', name: { en: 'per year', fr: 'par année' } },

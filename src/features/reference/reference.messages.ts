@@ -157,9 +157,9 @@ export default defineMessages({
       title: 'Codes de dispense de l’EIMT',
       lead: 'Chaque permis de travail dispensé de l’étude d’impact sur le marché du travail (EIMT) repose sur un code de dispense. Codes en vigueur depuis le 15 décembre 2022; les codes utilisés avant cette date figurent entre crochets.',
       openMeaning:
-        'Permis de travail ouvert\u00a0: la personne peut travailler pour n’importe quel employeur. L’employeur ne présente aucune offre d’emploi et ne paie aucuns frais.',
+        'Permis de travail ouvert\u00a0: la personne peut travailler pour n’importe quel employeur. L’employeur ne soumet aucune offre d’emploi et ne paie aucuns frais.',
       specificMeaning:
-        'Lié à un employeur\u00a0: l’employeur présente une offre d’emploi dans ce portail et paie les frais relatifs à la conformité de l’employeur.',
+        'Lié à un employeur\u00a0: l’employeur soumet une offre d’emploi dans ce portail et paie les frais relatifs à la conformité de l’employeur.',
       code: 'Code',
       name: 'Situation',
       oldCodes: 'Avant le 15 décembre 2022',
@@ -168,7 +168,7 @@ export default defineMessages({
       specific: 'Lié à un employeur',
       depends: 'Selon le volet',
       entrepreneurNote: 'L’offre utilise le code CNP 88888 et le titre de poste «\u00a0Entrepreneur\u00a0».',
-      checkEligibility: 'Vérifier si vous devez présenter une offre',
+      checkEligibility: 'Vérifier si vous devez soumettre une offre',
     },
     occupations: {
       title: 'Trouver un code de profession de la CNP 2021',
@@ -186,8 +186,8 @@ export default defineMessages({
       entrepreneur: 'Les entrepreneurs et travailleurs autonomes (codes de dispense C11 et C60) utilisent le code 88888 et le titre de poste «\u00a0Entrepreneur\u00a0».',
     },
     eligibility: {
-      title: 'Devez-vous présenter une offre d’emploi?',
-      lead: 'Répondez à deux questions pour savoir si vous devez présenter une offre d’emploi et payer les frais relatifs à la conformité de l’employeur avant que la personne ne demande un permis de travail.',
+      title: 'Devez-vous soumettre une offre d’emploi?',
+      lead: 'Répondez à deux questions pour savoir si vous devez soumettre une offre d’emploi et payer les frais relatifs à la conformité de l’employeur avant que la personne ne demande un permis de travail.',
       openPermitLegend: 'La personne est-elle titulaire d’un permis de travail ouvert, ou en demandera-t-elle un?',
       openPermitHint:
         'Un permis de travail ouvert permet de travailler pour n’importe quel employeur au Canada, par exemple un permis de travail postdiplôme ou le permis de travail ouvert d’un époux.',
@@ -202,13 +202,13 @@ export default defineMessages({
       errorOpenPermit: 'Indiquez si la personne est titulaire d’un permis de travail ouvert ou en demandera un',
       errorCode: 'Sélectionnez un code de dispense de l’EIMT dans la liste, ou «\u00a0Je ne sais pas\u00a0»',
       resultTitle: 'Résultat de la vérification de l’admissibilité',
-      noOfferTitle: 'Vous n’avez pas à présenter d’offre d’emploi',
+      noOfferTitle: 'Vous n’avez pas à soumettre d’offre d’emploi',
       noOfferFee: 'Vous ne payez pas les frais relatifs à la conformité de l’employeur.',
       whyOpenPermit:
         'Une personne titulaire d’un permis de travail ouvert peut travailler pour n’importe quel employeur au Canada. Aucune offre d’emploi ni aucuns frais ne sont exigés.',
       whyOpenCode:
         'Le code de dispense {code} ({name}) donne à la personne un permis de travail ouvert. Aucune offre d’emploi ni aucuns frais ne sont exigés.',
-      offerTitle: 'Vous devez présenter une offre d’emploi',
+      offerTitle: 'Vous devez soumettre une offre d’emploi',
       offerFee:
         'Vous payez aussi les frais relatifs à la conformité de l’employeur de {fee} pour chaque offre, sauf si votre organisation en est dispensée.',
       offerWhyCode: 'Le code de dispense {code} ({name}) donne un permis de travail lié à un employeur.',
@@ -220,26 +220,26 @@ export default defineMessages({
       feeExempt:
         'Les gouvernements étrangers, certaines organisations internationales et les missions étrangères ne paient pas les frais; vous pourrez demander la dispense dans l’offre.',
       unsureNote:
-        'Vous avez indiqué ne pas être certain du permis de travail. Demandez à la personne quel permis elle détient ou demandera\u00a0: s’il s’agit d’un permis de travail ouvert, vous n’avez pas à présenter d’offre.',
-      startOffer: 'Présenter une offre d’emploi',
+        'Vous avez indiqué ne pas savoir de quel permis de travail il s’agit. Demandez à la personne quel permis elle détient ou demandera\u00a0: s’il s’agit d’un permis de travail ouvert, vous n’avez pas à soumettre d’offre.',
+      startOffer: 'Soumettre une offre d’emploi',
       checkAgain: 'Vérifier de nouveau',
       yourAnswers: 'Vos réponses',
       conflictTitle: 'Vos réponses ne concordent pas',
       conflictSpecificCode:
         'Vous avez répondu que la personne est titulaire d’un permis de travail ouvert ou en demandera un, mais le code de dispense {code} ({name}) donne un permis de travail lié à un seul employeur.',
       ifSpecificCode:
-        'Si la personne présente sa demande sous le code {code} pour travailler pour vous, vous devez présenter une offre d’emploi et payer les frais relatifs à la conformité de l’employeur de {fee}, sauf si votre organisation en est dispensée.',
+        'Si la personne présente sa demande sous le code {code} pour travailler pour vous, vous devez soumettre une offre d’emploi et payer les frais relatifs à la conformité de l’employeur de {fee}, sauf si votre organisation en est dispensée.',
       ifOpenPermitHeld:
-        'Si la personne est titulaire d’un permis de travail ouvert ou en demande un (par exemple, un permis de travail postdiplôme), vous n’avez pas à présenter d’offre d’emploi et vous ne payez aucuns frais.',
+        'Si la personne est titulaire d’un permis de travail ouvert ou en demande un (par exemple, un permis de travail postdiplôme), vous n’avez pas à soumettre d’offre d’emploi et vous ne payez aucuns frais.',
       conflictOpenCode:
         'Vous avez répondu que le permis de travail est pour votre entreprise seulement, mais le code de dispense {code} ({name}) donne un permis de travail ouvert.',
       ifOpenCode:
-        'Si la personne présente sa demande sous le code {code}, elle obtient un permis de travail ouvert\u00a0: vous n’avez pas à présenter d’offre d’emploi et vous ne payez aucuns frais.',
+        'Si la personne présente sa demande sous le code {code}, elle obtient un permis de travail ouvert\u00a0: vous n’avez pas à soumettre d’offre d’emploi et vous ne payez aucuns frais.',
       ifSpecificPermit:
         'Si le permis de travail sera pour votre entreprise seulement, le code {code} n’est pas celui de la personne\u00a0: trouvez le bon code dans la liste, puis vérifiez de nouveau.',
       conflictAsk: 'Demandez à la personne quel permis de travail elle détient ou demandera, puis modifiez vos réponses.',
       changeAnswers: 'Modifier vos réponses',
-      startOfferWithCode: 'Présenter une offre d’emploi avec le code {code}',
+      startOfferWithCode: 'Soumettre une offre d’emploi avec le code {code}',
     },
   },
 })

@@ -99,18 +99,30 @@ describe('reference pages', () => {
     assert.equal(page.dom.querySelector('a[href="/en/offers/new"]'), null)
   })
 
+  it('quotes a code’s note after a colon in lower case in French, as a sentence in English', async () => {
+    for (const [lang, says] of [
+      ['fr', /Pour le code C21 : les participants au volet Vacances-travail/],
+      ['en', /For code C21: Working holiday participants/],
+    ] as const) {
+      const client = new TestClient(t.app)
+      await client.get(`/${lang}/offers/eligibility`)
+      const page = await client.follow(await client.post(`/${lang}/offers/eligibility`, { openPermit: 'no', code: 'C21' }))
+      assert.match(nbsp(text(page.dom.querySelector('.notice'))), says)
+    }
+  })
+
   it('explains an open exemption code (fr)', async () => {
     const client = new TestClient(t.app)
     await client.get('/fr/offers/eligibility')
     const page = await client.follow(await client.post('/fr/offers/eligibility', { openPermit: 'unsure', code: 'c43' }))
-    assert.equal(text(page.dom.querySelector('.notice-title')), 'Vous n’avez pas à présenter d’offre d’emploi')
+    assert.equal(text(page.dom.querySelector('.notice-title')), 'Vous n’avez pas à soumettre d’offre d’emploi')
     assert.match(text(page.dom.querySelector('.notice')), /Le code de dispense C43 \(Permis de travail postdiplôme\)/)
     assert.match(text(page.dom.querySelector('.notice')), /ne payez pas les frais/)
   })
 
   for (const [lang, fee, start] of [
     ['en', '$230.00', 'Submit an offer of employment'],
-    ['fr', '230,00 $', 'Présenter une offre d’emploi'],
+    ['fr', '230,00 $', 'Soumettre une offre d’emploi'],
   ] as const) {
     it(`says an offer and the fee are needed for an employer-specific code, with the fee from configuration (${lang})`, async () => {
       const client = new TestClient(t.app)
@@ -161,7 +173,7 @@ describe('reference pages', () => {
     assert.equal(text(page.dom.querySelector('main .notice-title')), 'Vos réponses ne concordent pas')
     const body = nbsp(text(page.dom.querySelector('main .notice')))
     assert.match(body, /pour votre entreprise seulement, mais le code de dispense R01 .* donne un permis de travail ouvert/)
-    assert.match(body, /Si la personne présente sa demande sous le code R01, elle obtient un permis de travail ouvert : vous n’avez pas à présenter d’offre/)
+    assert.match(body, /Si la personne présente sa demande sous le code R01, elle obtient un permis de travail ouvert : vous n’avez pas à soumettre d’offre/)
     assert.ok(page.dom.querySelector('main a[href="/fr/reference/exemption-codes#code-R01"]'))
     assert.equal(page.dom.querySelectorAll('main a').filter((a) => a.getAttribute('href')?.startsWith('/fr/offers/new')).length, 0)
   })

@@ -148,7 +148,7 @@ ${notice({
   title: t('reference.eligibility.offerTitle'),
   body: html`<p>${e ? t('reference.eligibility.offerWhyCode', { code: e.code, name: e.name[lang] }) : t('reference.eligibility.offerWhyUnknown')}</p>
 <p>${t('reference.eligibility.offerFee', { fee: p.feeText })}</p>
-${e?.openWhen ? html`<p>${t('reference.eligibility.dependsNote', { code: e.code, detail: e.openWhen[lang] })}</p>` : ''}
+${e?.openWhen ? html`<p>${t('reference.eligibility.dependsNote', { code: e.code, detail: afterColon(e.openWhen[lang], lang) })}</p>` : ''}
 ${e?.entrepreneur ? html`<p>${t('reference.eligibility.entrepreneurNote')}</p>` : ''}
 ${d.unsure ? html`<p>${t('reference.eligibility.unsureNote')}</p>` : ''}
 <p>${t('reference.eligibility.feeExempt')}</p>`,
@@ -185,4 +185,9 @@ ${r.map((o) => html`<tr><th scope="row">${o.code}</th><td>${lang === 'fr' ? o.ti
 }
 <p>${t('reference.occupations.entrepreneur')}</p>
 <p class="hint">${t('reference.occupations.source')}</p>`
+}
+
+/** A sentence quoted after a colon: French goes on in lower case (« Pour le code C21\u00a0: les participants… »); English keeps its capital. */
+function afterColon(sentence: string, lang: Lang): string {
+  return lang === 'fr' ? sentence.charAt(0).toLocaleLowerCase('fr-CA') + sentence.slice(1) : sentence
 }

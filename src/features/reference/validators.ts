@@ -122,9 +122,9 @@ export function formatStoredPhone(stored: string | null | undefined, lang: Lang)
   return /^\+1\d{10}$/.test(number!) ? formatPhone({ number: number!, extension }, lang) : stored
 }
 
-/** A business number as people read it: "123 456 782" (nine digits in threes); nothing for none. */
+/** A business number as people read it: "123 456 782" (nine digits in threes, joined by non-breaking spaces so a line never splits it); nothing for none. */
 export function formatBusinessNumber(bn: string | null | undefined): string {
-  return bn ? (/^\d{9}$/.test(bn) ? `${bn.slice(0, 3)} ${bn.slice(3, 6)} ${bn.slice(6)}` : bn) : ''
+  return bn ? (/^\d{9}$/.test(bn) ? `${bn.slice(0, 3)}\u00a0${bn.slice(3, 6)}\u00a0${bn.slice(6)}` : bn) : ''
 }
 
 // ---------------------------------------------------------------------------
