@@ -220,7 +220,7 @@ describe('offer sections: checks against the reference data, canonical answers',
     partTime.job = { ...partTime.job, hoursPerWeek: '10' }
     assert.deepEqual(problemsOf('wage', { wage: '150', wageUnit: 'week' }, partTime), [])
     assert.deepEqual(problemsOf('wage', { wage: '150', wageUnit: 'week' }), [['wage', 'offers.e_wageImplausible']])
-    assert.equal(problemIn('wage', { wage: '1,50', wageUnit: 'year' }, 'fr'), 'Ce salaire représente moins de 5,00\u00a0$ de l’heure pour les heures de travail de l’emploi\u00a0: vérifiez le montant et la période de paie')
+    assert.equal(problemIn('wage', { wage: '1,50', wageUnit: 'year' }, 'fr'), 'Ce salaire représente moins de 5,00\u00a0$ de l’heure pour les heures de travail de l’emploi\u00a0: vérifiez le montant et l’unité de temps du salaire')
     assert.equal(problemIn('wage', { wage: '0' }, 'en'), 'The wage must be more than 0')
     assert.equal(problemIn('wage', { wage: '0' }, 'fr'), 'Le salaire doit être supérieur à 0')
   })
