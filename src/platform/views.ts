@@ -28,6 +28,44 @@ export function otherLangUrl(url: string, lang: Lang): string {
   return `/${target}${rest.includes('returnTo=') ? rest.replace(RETURN_TO_LANG, `$1${target}`) : rest}`
 }
 
+/**
+ * The language switch of a page answering a form (a POST that shows its page again, with errors): the
+ * same address in the other language when a GET answers it, else the nearest page above it
+ * (`/en/home/contact` → `/fr/home`, `/en/account/two-factor/replace` → `/fr/account/two-factor`),
+ * so the switch never leads to a 404. `isPage` asks the router whether a GET answers a path.
+ */
+export function otherLangPage(url: string, lang: Lang, isPage: (path: string) => boolean): string {
+  const other = otherLangUrl(url, lang)
+  const path = other.split(/[?#]/)[0]!
+  if (isPage(path)) return other
+  const segments = path.split('/')
+  while (segments.length > 2) {
+    segments.pop()
+    const parent = segments.join('/')
+    if (isPage(parent)) return parent
+  }
+  return `/${otherLang(lang)}`
+}
+
+/**
+ * Where "Home" leads: a signed-in employer's account page, a staff member's console, else the public
+ * welcome (which sends a signed-in person on to theirs). The header's portal name and every breadcrumb use it.
+ */
+export function homePathOf(request: FastifyRequest): string {
+  const user = request.user
+  if (!user) return `/${request.lang}`
+  return user.role === 'employer' ? `/${request.lang}/home` : `/${request.lang}/console`
+}
+
+/** The sign-in pages (and the second factor's), where the header offers no "Sign in" of its own. */
+const SIGN_IN_PAGE = /^\/(en|fr)(\/console)?\/sign-in(\/|$)/
+
+/** The header's "Sign in" for a signed-out visitor; none mid-sign-in (second factor) or on a sign-in page. */
+function signInHrefOf(request: FastifyRequest): string | undefined {
+  if (request.user || request.session?.pendingSignIn) return undefined
+  return SIGN_IN_PAGE.test(request.routeOptions?.url ?? '') ? undefined : `/${request.lang}/sign-in`
+}
+
 export type RenderPage = (request: FastifyRequest, reply: FastifyReply, page: Page, status?: number) => FastifyReply
 
 /** Registers `reply.page()`; also returns the renderer for replies made before decorations exist. */
@@ -57,8 +95,13 @@ export function registerViews(app: FastifyInstance, deps: { assets: Assets; rele
         lang: request.lang,
         t: request.t,
         template: (request.routeOptions?.url ?? 'not-found').replace(/^\/(en|fr)(?=\/|$)/, '/:lang'),
-        otherLangHref: otherLangUrl(request.url, request.lang),
-        homeHref: `/${request.lang}`,
+        // A form's answer (POST) may have no GET at its address: the switch goes to the page it belongs to.
+        otherLangHref:
+          request.method === 'GET' || request.method === 'HEAD'
+            ? otherLangUrl(request.url, request.lang)
+            : otherLangPage(request.url, request.lang, (path) => app.findRoute({ method: 'GET', url: path }) !== null),
+        homeHref: homePathOf(request),
+        signInHref: signInHrefOf(request),
         stylesheet: deps.assets.stylesheetHref,
         script: deps.assets.scriptHref,
         icon: deps.assets.iconHref,

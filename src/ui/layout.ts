@@ -12,6 +12,8 @@ export interface Chrome {
   /** The same page in the other language. */
   otherLangHref: string
   homeHref: string
+  /** A signed-out visitor's way to sign in, in the header (none on the sign-in pages). */
+  signInHref?: string
   stylesheet: string
   script: string
   /** The page icon (the maple leaf). */
@@ -20,7 +22,7 @@ export interface Chrome {
   dateModified: string
   /** The signed-in person's header area; features fill it. */
   account?: Html
-  /** Banners above the content (maintenance notices, session warnings). */
+  /** Notices for the whole page (maintenance, session warnings), just before the main content, where "Skip to main content" lands. */
   banners?: Html[]
 }
 
@@ -63,7 +65,7 @@ export function layout(c: Chrome, page: Page): Html {
 <script src="${c.script}" defer nonce="${c.nonce}"></script>
 </head>
 <body>
-<a class="skip-link" href="#main-content">${t('common.skipToContent')}</a>
+<a class="skip-link" href="${c.banners?.length ? '#page-notices' : '#main-content'}">${t('common.skipToContent')}</a>
 <header class="site-header">
 <div class="container header-top">
 <p class="signature"><span class="signature-flag" aria-hidden="true"></span><span>${t('common.governmentOfCanada')}</span></p>
@@ -72,17 +74,21 @@ export function layout(c: Chrome, page: Page): Html {
 <div class="header-band">
 <div class="container header-band-inner">
 <p class="portal-name"><a href="${c.homeHref}">${t('common.portalName')}</a></p>
-${c.account ?? ''}
+${c.account ?? (c.signInHref ? html`<ul class="account-nav"><li><a href="${c.signInHref}">${t('common.signIn')}</a></li></ul>` : '')}
 </div>
 </div>
 </header>
-${c.banners?.length ? html`<div class="container banners">${c.banners}</div>` : ''}
 ${
   page.breadcrumbs?.length
     ? html`<nav class="container breadcrumbs" aria-label="${t('common.breadcrumbLabel')}"><ol>${page.breadcrumbs.map(
         (b) => html`<li><a href="${b.href}">${b.text}</a></li>`,
       )}</ol></nav>`
     : ''
+}
+${
+  // Just before <main>, after the breadcrumbs: "Skip to main content" lands on them first (the idle warning, a recovery
+  // code used), never past them. (Not inside <main>: a page's own notices are the ones in <main>.)
+  c.banners?.length ? html`<div class="container banners" id="page-notices" tabindex="-1">${c.banners}</div>` : ''
 }
 <main id="main-content" class="container main" tabindex="-1">
 ${page.backLink ? html`<p class="back-link-wrap"><a class="back-link" href="${page.backLink.href}">${page.backLink.text ?? t('common.back')}</a></p>` : ''}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testApp, type TestApp } from '../../tests/helpers/app.ts'
-import { TestClient, text } from '../../tests/helpers/http.ts'
+import { TestClient, text, type PageResponse } from '../../tests/helpers/http.ts'
 import { registerSignInAs, signInAs } from '../../tests/helpers/sign-in-as.ts'
 import { createUser, TEST_PASSWORD } from '../../tests/helpers/users.ts'
 import { otherLangUrl } from '../platform/views.ts'
@@ -66,5 +66,49 @@ describe('the shell: the page icon, the language switch of the sign-in page, Fre
     }
     // English keeps its colon against the word.
     assert.match(text((await c.get('/en/home')).dom.querySelector('main')), /Contact email: deux\.points@example\.ca/)
+  })
+
+  it('after a form error, the language switch leads to the page in the other language, never to a POST-only address', async () => {
+    const user = await createUser(t.db, { username: 'switch.after.error', givenName: 'Zoé', familyName: 'Roy', totpSecret: 'JBSWY3DPEHPK3PXP' })
+    const c = new TestClient(t.app)
+    await signInAs(c, user.id)
+    const toggle = (page: PageResponse) => page.dom.querySelector('.lang-toggle a')!.getAttribute('href')
+    await c.get('/fr/home')
+    const contact = await c.post('/fr/home/contact', { givenName: '', familyName: 'Roy', preferredLanguage: 'fr' })
+    assert.equal(contact.status, 400)
+    assert.equal(toggle(contact), '/en/home')
+    await c.get('/en/account/two-factor')
+    const codes = await c.post('/en/account/two-factor/recovery-codes', { codesPassword: '' })
+    assert.equal(codes.status, 400)
+    assert.equal(toggle(codes), '/fr/account/two-factor')
+    const replace = await c.post('/en/account/two-factor/replace', { currentPassword: '', code: '' })
+    assert.equal(replace.status, 400)
+    assert.equal(toggle(replace), '/fr/account/two-factor')
+    for (const href of [toggle(contact), toggle(codes), toggle(replace)]) assert.equal((await c.get(href!)).status, 200, href!)
+    // A form posted to its own page's address keeps it (and its query).
+    const sameAddress = await c.post('/en/account/email?x=1', { email: 'not an address' })
+    assert.equal(toggle(sameAddress), '/fr/account/email?x=1')
+    // A GET keeps its address as it is, even one that is not found.
+    assert.equal(toggle(await c.get('/en/no-such-page')), '/fr/no-such-page')
+  })
+
+  it('draws the session notices where "Skip to main content" lands, not before it: the skip link lands on them, then <main>', async () => {
+    const user = await createUser(t.db, { username: 'notices.in.main' })
+    const c = new TestClient(t.app)
+    await signInAs(c, user.id)
+    const page = await c.get('/en/help')
+    const target = page.dom.querySelector('.skip-link')!.getAttribute('href')!
+    const landing = page.dom.querySelector(target)!
+    assert.ok(landing.classList.contains('banners'), `the skip link lands on the notices (${target})`)
+    assert.equal(landing.getAttribute('tabindex'), '-1', 'and takes focus there')
+    assert.ok(landing.querySelector('#session-warning'), 'the idle warning')
+    assert.ok(landing.querySelector('noscript'), 'the no-script session notice')
+    // After the breadcrumbs, right before <main>: nothing the skip link would jump past.
+    assert.equal(landing.previousElementSibling?.classList.contains('breadcrumbs'), true)
+    assert.equal(landing.nextElementSibling?.tagName, 'MAIN')
+    // Without notices (signed out), it lands on <main> itself.
+    const visitor = await new TestClient(t.app).get('/en/help')
+    assert.equal(visitor.dom.querySelector('.skip-link')!.getAttribute('href'), '#main-content')
+    assert.equal(visitor.dom.querySelector('.banners'), null)
   })
 })

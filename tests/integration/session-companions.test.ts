@@ -34,7 +34,7 @@ describe('what a signed-in page reads with its session', () => {
     await insertAccountMessage(t.db, { user_id: userId, business_id: null, template: 'retired.template', params: {}, lang: 'en', subject, body: subject, created_at: new Date() })
   }
 
-  test('after a write, the home page reads the session, user, businesses and unread count in one statement, and shows them', async () => {
+  test('after a write, the home page reads the session, user, businesses and unread count in one statement (and its own latest enrolment request), and shows them', async () => {
     const { userId } = await businessWithPrimary(t, 'companions-one', '150000005', 'One Statement Inc.')
     const client = new TestClient(t.app)
     await signInAs(client, userId)
@@ -45,8 +45,10 @@ describe('what a signed-in page reads with its session', () => {
     assert.equal(page.status, 200)
     assert.match(page.body, /One Statement Inc\./)
     assert.match(page.body, /Account messages \(1 unread\)/)
-    assert.equal(sent.length, 1, `statements sent:\n${sent.map((x) => x.text).join('\n')}`)
+    // The session's statement; then the home page's own (a companion would cost every signed-in page).
+    assert.equal(sent.length, 2, `statements sent:\n${sent.map((x) => x.text).join('\n')}`)
     assert.match(sent[0]!.text, /from "session"/)
+    assert.match(sent[1]!.text, /from "enrolment_request"/)
   })
 
   test('the unread count and the businesses are as fresh as the session: a new message and a new business show on the next page', async () => {

@@ -56,7 +56,7 @@ export default defineMessages({
     joined: 'Vous pouvez maintenant agir pour {business}',
     consoleTitle: 'Console des agents',
     consoleHeading: 'Console des agents',
-    consoleLead: 'Compte connecté\u00a0: {name} ({role}).',
+    consoleLead: 'Session ouverte\u00a0: {name} ({role}).',
     roleOfficer: 'agent',
     roleAdministrator: 'administrateur',
     security: 'Connexion et sécurité',

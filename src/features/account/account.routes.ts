@@ -14,6 +14,13 @@ import { keepTypingOnContinue } from '../auth/session-lifecycle.ts'
 import { activePrimaryUser } from '../access/access.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
 
+declare module '@fastify/session' {
+  interface FastifySessionObject {
+    /** Contact details just saved: "saved" is said once, beside the form, on the page the save leads to. */
+    contactSaved?: boolean
+  }
+}
+
 const text = (max: number, required?: 'account.errGivenName' | 'account.errFamilyName') => {
   const base = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().trim().max(max, 'account.errNameTooLong'))
   return required ? base.pipe(z.string().min(1, required)) : base
@@ -26,8 +33,10 @@ export const contactSchema = z.object({
   preferredLanguage: z.enum(['en', 'fr'], { message: 'account.errLanguage' }),
 })
 
-function contactForm(t: Translate, lang: string, csrf: string, values: Record<string, string>, email: string, errors?: FormErrors): Html {
+function contactForm(t: Translate, lang: string, csrf: string, values: Record<string, string>, email: string, errors?: FormErrors, saved = false): Html {
+  // The save comes back to #contact: its confirmation is here, in view, not at the top of the page.
   return html`<h2 id="contact">${t('account.contactTitle')}</h2>
+${saved ? html`<section class="notice notice-success" id="contact-saved" role="status" aria-labelledby="contact-saved-title"><h3 class="notice-title" id="contact-saved-title">${t('account.saved')}</h3></section>` : ''}
 <form method="post" action="/${lang}/home/contact" id="contact-form" novalidate>
 ${csrfField(csrf)}
 ${textInput({ t, name: 'givenName', label: t('account.givenName'), value: values.givenName, autocomplete: 'given-name', error: errors?.fields.givenName, required: true })}
@@ -50,6 +59,9 @@ export function registerAccountRoutes(
   const render = async (request: FastifyRequest, reply: FastifyReply, user: SignedInUser, values: Record<string, string>, errors?: FormErrors) => {
     const { t, lang } = request
     const q = request.query as Record<string, unknown>
+    // Said once, right after the save (a refresh or a later visit does not say it again).
+    const saved = request.session.contactSaved === true
+    if (saved) request.session.contactSaved = undefined
     const sections = await Promise.all((deps.homeSections ?? []).map((s) => s(request)))
     // Without script, "Continue session" carries the contact form: what was typed comes back with the page.
     keepTypingOnContinue(request, { id: 'contact-form', action: `/${lang}/home/contact` })
@@ -63,13 +75,12 @@ export function registerAccountRoutes(
         title: t('account.homeTitle'),
         errors,
         body: html`<h1>${t('account.heading', { name: fullName(user) })}</h1>
-${q.saved === '1' ? notice({ kind: 'success', title: t('account.saved') }) : ''}
 ${q.registered === '1' ? notice({ kind: 'success', title: t('account.welcomeRegistered') }) : ''}
 ${joined ? notice({ kind: 'success', title: t('account.joined', { business: joined.businessName }) }) : ''}
 ${transferredFrom && newPrimary ? notice({ kind: 'success', title: t('access.transferDone', { business: transferredFrom.businessName, name: fullName(newPrimary) }) }) : ''}
 <p>${user.previous_sign_in_at ? t('account.lastSignIn', { date: formatInZone(lang, user.previous_sign_in_at, deps.timeZone, 'dateTime') }) : t('account.firstSignIn')}</p>
 ${sections}
-${contactForm(t, lang, reply.csrfToken(), values, user.email ?? '', errors)}
+${contactForm(t, lang, reply.csrfToken(), values, user.email ?? '', errors, saved && !errors)}
 <h2>${t('account.security')}</h2>
 <ul class="task-list">
 <li><a href="/${lang}/account/password">${t('auth.changePasswordTitle')}</a></li>
@@ -109,7 +120,8 @@ ${button({ text: t('account.signOutEverywhere'), variant: 'secondary' })}</form>
       await updateContactDetails(trx, user.id, { ...parsed.data, email: user.email ?? '' }, now)
       await audit(trx, actorFrom(request, user), now, { action: 'account.contact_updated', objectType: 'user', objectId: user.id })
     })
-    return reply.redirect(`/${request.lang}/home?saved=1#contact`, 303)
+    request.session.contactSaved = true
+    return reply.redirect(`/${request.lang}/home#contact`, 303)
   })
 
   scope.get('/console', async (request, reply) => {

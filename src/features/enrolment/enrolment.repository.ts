@@ -11,6 +11,16 @@ export async function latestRequest(db: DbOrTrx, userId: string): Promise<Enrolm
   return db.selectFrom('enrolment_request').selectAll().where('requester_user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
 }
 
+/** The status of the person's most recent request (the requester index's first row), or none. */
+function latestStatusQuery(db: DbOrTrx, userId: string) {
+  return db.selectFrom('enrolment_request').select('status').where('requester_user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1)
+}
+
+/** The latest request's status (the home page reads the request itself only when it is pending or refused). */
+export async function latestRequestStatus(db: DbOrTrx, userId: string): Promise<EnrolmentStatus | undefined> {
+  return (await latestStatusQuery(db, userId).executeTakeFirst())?.status
+}
+
 export async function createDraft(db: DbOrTrx, userId: string, now: Date): Promise<EnrolmentRequest> {
   return db
     .insertInto('enrolment_request')

@@ -14,7 +14,7 @@ import { updateContactDetails } from '../auth/users.repository.ts'
 import { provinceName, provinceOptions } from '../reference/lists.ts'
 import { formatBusinessNumber, formatStoredPhone, normalizeNameForComparison } from '../reference/validators.ts'
 import { addressStepSchema, businessStepSchema } from './enrolment.schema.ts'
-import { createDraft, findDraft, latestRequest, saveDraft } from './enrolment.repository.ts'
+import { createDraft, findDraft, latestRequest, latestRequestStatus, saveDraft } from './enrolment.repository.ts'
 import { membershipChoices, type BusinessChoice } from '../access/active-business.ts'
 import { dormantHomeSection } from '../access/dormancy.views.ts'
 import { openReactivationRequest } from '../access/access.repository.ts'
@@ -274,6 +274,28 @@ ${summaryList([
 <p>${t('enrolment.yourRole', { role })}</p>`
 }
 
+/**
+ * A request sent and waiting (just sent: "Your request was sent"), or refused with its reason and how to
+ * apply again: drawn on the home page whether or not the person already acts for a business.
+ */
+function requestNotice(t: Translate, lang: 'en' | 'fr', timeZone: string, latest: EnrolmentRequest, justSent: boolean): Html | '' {
+  if (latest.status === 'submitted') {
+    return notice({
+      kind: justSent ? 'success' : 'info',
+      title: justSent ? t('enrolment.submittedTitle') : t('enrolment.pendingTitle'),
+      body: html`<p>${t('enrolment.pendingBody', { legalName: latest.legal_name ?? '', businessNumber: formatBusinessNumber(latest.business_number), date: latest.submitted_at ? formatInZone(lang, latest.submitted_at, timeZone, 'date') : '' })}</p>`,
+    })
+  }
+  if (latest.status === 'refused') {
+    return notice({
+      kind: 'danger',
+      title: t('enrolment.refusedTitle'),
+      body: html`<p>${t('enrolment.refusedBody', { reason: t(`enrolment.reasons.${latest.refusal_reason as 'other'}`) })}</p>${latest.decision_note ? html`<p>${t('enrolment.refusedNote', { note: latest.decision_note })}</p>` : ''}<p>${t('enrolment.applyAgain')}</p>`,
+    })
+  }
+  return ''
+}
+
 /** The enrolment part of the signed-in home page. */
 export function enrolmentHomeSection(deps: EnrolmentDeps) {
   return async (request: FastifyRequest): Promise<Html | ''> => {
@@ -289,6 +311,12 @@ export function enrolmentHomeSection(deps: EnrolmentDeps) {
       context.dormancyShown = true
       return html`${dormantHomeSection(t, lang, !!(await openReactivationRequest(deps.db, user.id)))}${memberships.map((m) => businessSummary(t, m, memberships.length > 1))}`
     }
+    // The latest request's status: a statement of the home page's own, not a session companion (which every
+    // signed-in page would pay for); the request itself is read only when there is something to say.
+    const status = await latestRequestStatus(deps.db, user.id)
+    const latest = status === 'submitted' || status === 'refused' ? await latestRequest(deps.db, user.id) : undefined
+    const justSent = (request.query as Record<string, unknown>).enrolment === 'submitted'
+    const state = latest ? requestNotice(t, lang, deps.timeZone, latest, justSent) : ''
     if (memberships.length > 0) {
       // Acting for a dormant business (the banner says so): no links to pages that would refuse; another business, if any, instead.
       const actingForDormant = context?.current?.dormant === true
@@ -296,7 +324,10 @@ export function enrolmentHomeSection(deps: EnrolmentDeps) {
       // With several businesses, the tasks act for the one the header has chosen: said in their heading, with the way to another.
       const several = memberships.length > 1
       const current = context?.current ?? memberships[0]!
-      return html`${memberships.map((m) => businessSummary(t, m, several))}
+      // Another business to enrol (none while a request waits: one at a time), or the request being written.
+      const enrolLink =
+        status === 'submitted' ? '' : html`<li><a href="/${lang}/enrol">${status === 'draft' ? t('enrolment.resumeButton') : t('enrolment.enrolAnother')}</a></li>`
+      return html`${state}${memberships.map((m) => businessSummary(t, m, several))}
 <h2>${several ? t('enrolment.whatToDoFor', { business: current.businessName }) : t('enrolment.whatToDo')}</h2>
 ${several && !actingForDormant ? html`<p><a href="/${lang}/business/active">${t('access.switch.title')}</a></p>` : ''}
 <ul class="task-list">
@@ -305,29 +336,15 @@ ${actingForDormant ? (others ? html`<li><a href="/${lang}/business/active">${t('
 <li><a href="/${lang}/messages">${t('enrolment.accountMessages')}</a></li>
 ${actingForDormant ? '' : accessHomeLinks(t, lang, [{ role: current.role, business: { id: current.businessId } }])}
 <li><a href="/${lang}/join">${t('access.joinLink')}</a></li>
+${enrolLink}
 </ul>`
     }
-    const latest = await latestRequest(deps.db, user.id)
-    if (latest?.status === 'submitted') {
-      // While the request waits, the person may already act for another business (a representative's PIN).
-      return html`${notice({
-        kind: 'info',
-        title: t('enrolment.pendingTitle'),
-        body: t('enrolment.pendingBody', { legalName: latest.legal_name ?? '', businessNumber: formatBusinessNumber(latest.business_number), date: latest.submitted_at ? formatInZone(lang, latest.submitted_at, deps.timeZone, 'date') : '' }),
-      })}
+    // While the request waits, the person may already act for another business (a representative's PIN).
+    if (status === 'submitted') return html`${state}
 ${joinHomeLink(t, lang)}`
-    }
-    const refused =
-      latest?.status === 'refused'
-        ? notice({
-            kind: 'danger',
-            title: t('enrolment.refusedTitle'),
-            body: html`<p>${t('enrolment.refusedBody', { reason: t(`enrolment.reasons.${latest.refusal_reason as 'other'}`) })}</p>${latest.decision_note ? html`<p>${t('enrolment.refusedNote', { note: latest.decision_note })}</p>` : ''}<p>${t('enrolment.applyAgain')}</p>`,
-          })
-        : ''
-    return html`${refused}<h2>${t('enrolment.startTitle')}</h2>
+    return html`${state}<h2>${t('enrolment.startTitle')}</h2>
 <p>${t('enrolment.startLead')}</p>
-<p>${linkButton({ text: latest?.status === 'draft' ? t('enrolment.resumeButton') : latest?.status === 'refused' ? t('enrolment.newRequest') : t('enrolment.startTitle'), href: `/${lang}/enrol`, variant: 'primary' })}</p>
+<p>${linkButton({ text: status === 'draft' ? t('enrolment.resumeButton') : status === 'refused' ? t('enrolment.newRequest') : t('enrolment.startTitle'), href: `/${lang}/enrol`, variant: 'primary' })}</p>
 ${joinHomeLink(t, lang)}`
   }
 }

@@ -3,6 +3,7 @@ import type { Config } from '../../config.ts'
 import type { Db } from '../../db/connect.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { NotFoundError } from '../../platform/errors.ts'
+import { homePathOf } from '../../platform/views.ts'
 import { requireUserId, signedInUserId } from '../auth/guards.ts'
 import { takeSessionCompanion } from '../auth/session-lifecycle.ts'
 import { findDevMail, listDevMailbox } from './notifications.repository.ts'
@@ -72,6 +73,12 @@ async function findMail(db: Db, params: unknown) {
   return mail
 }
 
+/** The person's businesses by id (the header's list): a business's message names the one it is about. */
+function businessNamesOf(request: FastifyRequest): ReadonlyMap<string, string> | undefined {
+  const choices = request.businessContext?.choices
+  return choices ? new Map(choices.map((c) => [c.businessId, c.businessName])) : undefined
+}
+
 /** Account messages, under /en and /fr. */
 export function registerNotificationRoutes(scope: FastifyInstance, deps: Pick<Deps, 'db' | 'clock'>): void {
   scope.get('/messages', async (request, reply) => {
@@ -82,8 +89,8 @@ export function registerNotificationRoutes(scope: FastifyInstance, deps: Pick<De
     const p = await messagesPage(deps.db, userId, page, request.lang, request.businessContext?.choices.map((c) => c.businessId))
     return reply.page({
       title: request.t('notifications.messagesTitle'),
-      breadcrumbs: [{ text: request.t('common.home'), href: `/${request.lang}` }],
-      body: messagesListView(request.t, request.lang, p),
+      breadcrumbs: [{ text: request.t('common.home'), href: homePathOf(request) }],
+      body: messagesListView(request.t, request.lang, p, businessNamesOf(request)),
     })
   })
 
@@ -98,10 +105,10 @@ export function registerNotificationRoutes(scope: FastifyInstance, deps: Pick<De
     return reply.page({
       title: message.subject,
       breadcrumbs: [
-        { text: request.t('common.home'), href: `/${request.lang}` },
+        { text: request.t('common.home'), href: homePathOf(request) },
         { text: request.t('notifications.messagesTitle'), href: messagesPath(request.lang) },
       ],
-      body: messageView(request.t, request.lang, message),
+      body: messageView(request.t, request.lang, message, businessNamesOf(request)),
     })
   })
 }

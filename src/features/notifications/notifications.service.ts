@@ -59,6 +59,8 @@ export interface MessageListItem {
   createdAt: Date
   unread: boolean
   forBusiness: boolean
+  /** The business a business's message is about (null for the person's own). */
+  businessId: string | null
 }
 
 export interface MessagesPage {
@@ -88,6 +90,7 @@ export async function messagesPage(db: Db, userId: string, page: number, lang: L
       createdAt: r.created_at,
       unread: r.read_at === null,
       forBusiness: r.business_id !== null,
+      businessId: r.business_id,
     })),
     page: current,
     pages,
@@ -121,7 +124,7 @@ export async function openMessage(db: Db, userId: string, id: string, now: Date,
   const message = await findVisibleMessage(db, reader, id)
   if (!message) return undefined
   await markRead(db, message, userId, now)
-  return { ...messageText(message, lang), createdAt: message.created_at, forBusiness: message.business_id !== null, links: await messageLinks(db, userId, message, lang) }
+  return { ...messageText(message, lang), createdAt: message.created_at, forBusiness: message.business_id !== null, businessId: message.business_id, links: await messageLinks(db, userId, message, lang) }
 }
 
 /** The header's count, read with the session (one statement for both; `takeSessionCompanion`). */

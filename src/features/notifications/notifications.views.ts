@@ -22,14 +22,29 @@ export function unreadBadge(count: number, t: Translate, lang: Lang): Html {
   return html`<p class="account-messages"><a href="${messagesPath(lang)}">${count > 0 ? t(pluralKey(lang, 'notifications.badge', count), { count }) : t('notifications.badgeNone')}</a></p>`
 }
 
-export function messagesListView(t: Translate, lang: Lang, p: MessagesPage): Html {
+/**
+ * Which business a business's message is about: named when the person acts for several (`businessNames`,
+ * their businesses by id), else "For your business". Empty for their own messages.
+ */
+function aboutWhom(t: Translate, m: { forBusiness: boolean; businessId: string | null }, businessNames?: ReadonlyMap<string, string>): string {
+  if (!m.forBusiness) return ''
+  const name = businessNames && businessNames.size > 1 && m.businessId ? businessNames.get(m.businessId) : undefined
+  return name ? t('notifications.aboutBusiness', { business: name }) : t('notifications.fromBusiness')
+}
+
+/** "3 unread", or "No unread messages" rather than "0 unread". */
+function unreadLine(t: Translate, lang: Lang, unread: number): string {
+  return unread === 0 ? t('notifications.noUnread') : t(pluralKey(lang, 'notifications.unreadCount', unread), { count: unread })
+}
+
+export function messagesListView(t: Translate, lang: Lang, p: MessagesPage, businessNames?: ReadonlyMap<string, string>): Html {
   if (p.total === 0) {
     return html`<h1>${t('notifications.messagesTitle')}</h1><p>${t('notifications.noMessages')}</p>`
   }
   // Found once for the list's rows, as the offer queue does (formatterInZone).
   const received = formatterInZone(lang, MESSAGES_ZONE, 'dateTime')
   return html`<h1>${t('notifications.messagesTitle')}</h1>
-<p>${t(pluralKey(lang, 'notifications.unreadCount', p.unread), { count: p.unread })}</p>
+<p>${unreadLine(t, lang, p.unread)}</p>
 <div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}">
 <table class="table messages-table">
 <caption class="visually-hidden">${t('notifications.messagesTitle')}</caption>
@@ -38,7 +53,7 @@ export function messagesListView(t: Translate, lang: Lang, p: MessagesPage): Htm
 ${p.items.map(
   (m) => html`<tr class="${m.unread ? 'message-unread' : 'message-read'}">
 <td>${m.unread ? html`<strong><a href="${messagePath(lang, m.id)}">${m.subject}</a></strong>` : html`<a href="${messagePath(lang, m.id)}">${m.subject}</a>`}${
-    m.forBusiness ? html`<br><span class="hint">${t('notifications.fromBusiness')}</span>` : ''
+    m.forBusiness ? html`<br><span class="hint">${aboutWhom(t, m, businessNames)}</span>` : ''
   }</td>
 <td><time datetime="${m.createdAt.toISOString()}">${received(m.createdAt)}</time></td>
 <td>${m.unread ? html`<span class="tag tag-blue">${t('notifications.unread')}</span>` : t('notifications.read')}</td>
@@ -61,13 +76,18 @@ ${p.page < p.pages ? html`<li><a rel="next" href="${messagesPath(lang, p.page + 
 </nav>`
 }
 
-export function messageView(t: Translate, lang: Lang, m: { subject: string; body: string; createdAt: Date; forBusiness: boolean; links?: MessageLinks }): Html {
+export function messageView(
+  t: Translate,
+  lang: Lang,
+  m: { subject: string; body: string; createdAt: Date; forBusiness: boolean; businessId?: string | null; links?: MessageLinks },
+  businessNames?: ReadonlyMap<string, string>,
+): Html {
   const links = [
     m.links?.offer ? html`<li><a href="${m.links.offer}">${t('notifications.offerLink')}</a></li>` : '',
     m.links?.receipt ? html`<li><a href="${m.links.receipt}" download>${t('notifications.receiptLink')}</a></li>` : '',
   ]
   return html`<h1>${m.subject}</h1>
-<p class="hint">${t('notifications.receivedOn', { date: formatDateTime(m.createdAt, lang) })}${m.forBusiness ? html` · ${t('notifications.fromBusiness')}` : ''}</p>
+<p class="hint">${t('notifications.receivedOn', { date: formatDateTime(m.createdAt, lang) })}${m.forBusiness ? html` · ${aboutWhom(t, { forBusiness: true, businessId: m.businessId ?? null }, businessNames)}` : ''}</p>
 <div class="message-body">${paragraphs(m.body)}</div>
 ${m.links?.offer || m.links?.receipt ? html`<ul class="message-links">${links}</ul>` : ''}
 <p><a href="${messagesPath(lang)}">${t('notifications.backToMessages')}</a></p>`
@@ -115,7 +135,7 @@ export function messagesPanel(t: Translate, lang: Lang, p: MessagesPage, heading
   const heading = headingLevel === 2 ? html`<h2 id="account-messages-title">${t('notifications.messagesTitle')}</h2>` : html`<h3 id="account-messages-title">${t('notifications.messagesTitle')}</h3>`
   if (p.total === 0) return html`<section class="messages-panel" aria-labelledby="account-messages-title">${heading}<p>${t('notifications.noMessages')}</p></section>`
   return html`<section class="messages-panel" aria-labelledby="account-messages-title">${heading}
-<p>${t(pluralKey(lang, 'notifications.unreadCount', p.unread), { count: p.unread })}</p>
+<p>${unreadLine(t, lang, p.unread)}</p>
 <ul>
 ${p.items.map(
   (m) => html`<li class="${m.unread ? 'message-unread' : 'message-read'}"><a href="${messagePath(lang, m.id)}">${m.unread ? html`<strong>${m.subject}</strong>` : m.subject}</a> <span class="hint"><time datetime="${m.createdAt.toISOString()}">${formatDateTime(m.createdAt, lang)}</time>${m.unread ? html` · ${t('notifications.unread')}` : ''}</span></li>`,
