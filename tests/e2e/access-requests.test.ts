@@ -36,14 +36,14 @@ async function alsoInFrench(page: Page, name: string): Promise<void> {
 
 const W = {
   en: {
-    actingFor: 'Acting for', switch: 'Switch', actFor: 'Act for this business', lostLink: 'Lost your PIN? Ask for a new one', send: 'Send the request', given: 'Given name(s)', family: 'Family name',
+    actingFor: 'Acting for', switch: 'Switch business', actFor: 'Act for this business', lostLink: 'Lost your PIN? Ask for a new one', send: 'Send the request', given: 'Given name(s)', family: 'Family name',
     business: 'Business number or employer number', email: 'Email address for the new PIN', wantsPrimaryNo: 'No, I am a secondary or branch user', wantsPrimaryYes: 'Yes, I am or must become the primary user',
-    why: 'Why do you need', issuePin: 'Issue a new PIN', reason: 'Reason', decide: 'Record the decision', queue: 'PIN reset requests', assign: 'Assign to me', refuse: 'Refuse',
+    why: 'Why do you need', issuePin: 'Issue a new PIN', reason: 'Reason', decide: 'Record the decision', queue: 'PIN reset requests', assign: 'Assign to me', refuse: 'Refuse', yesRefuse: 'Yes, refuse the request',
   },
   fr: {
-    actingFor: 'Au nom de', switch: 'Changer', actFor: 'Agir pour cette entreprise', lostLink: 'Vous avez perdu votre NIP? Demandez-en un nouveau', send: 'Envoyer la demande', given: 'Prénom(s)', family: 'Nom de famille',
+    actingFor: 'Au nom de', switch: 'Changer d’entreprise', actFor: 'Agir pour cette entreprise', lostLink: 'Vous avez perdu votre NIP? Demandez-en un nouveau', send: 'Envoyer la demande', given: 'Prénom(s)', family: 'Nom de famille',
     business: 'Numéro d’entreprise ou numéro d’employeur', email: 'Adresse courriel pour le nouveau NIP', wantsPrimaryNo: 'Non, je suis un utilisateur secondaire ou d’une succursale', wantsPrimaryYes: 'Oui, je suis ou dois devenir l’utilisateur principal',
-    why: 'Pourquoi avez-vous besoin', issuePin: 'Émettre un nouveau NIP', reason: 'Motif', decide: 'Enregistrer la décision', queue: 'Demandes de nouveau NIP', assign: 'M’attribuer la demande', refuse: 'Refuser',
+    why: 'Pourquoi avez-vous besoin', issuePin: 'Émettre un nouveau NIP', reason: 'Motif', decide: 'Enregistrer la décision', queue: 'Demandes de nouveau NIP', assign: 'M’attribuer la demande', refuse: 'Refuser', yesRefuse: 'Oui, refuser la demande',
   },
 } as const
 
@@ -188,8 +188,8 @@ describe('several employers, lost PINs and dormancy (axe on every page, en and f
         // The demo employer removes the representative's link; the other employer's stays.
         await demoPrimary.goto(`${base}/en/access`)
         const row = demoPrimary.locator('#access-table tbody tr', { hasText: `${username}@example.ca` })
-        await demoPrimary.goto(`${base}${await row.locator('a', { hasText: 'Delete Account' }).getAttribute('href')}`)
-        await demoPrimary.getByRole('button', { name: 'Delete the account' }).click()
+        await demoPrimary.goto(`${base}${await row.locator('a', { hasText: 'Remove access' }).getAttribute('href')}`)
+        await demoPrimary.getByRole('button', { name: 'Remove access' }).click()
         await rep.goto(`${base}/${lang}/home`)
         assert.equal(await rep.locator('#header-business').count(), 0)
         assert.match((await rep.locator('.active-business').textContent()) ?? '', new RegExp(SECOND.legal))
@@ -270,6 +270,9 @@ describe('several employers, lost PINs and dormancy (axe on every page, en and f
         await expectAccessible(staff, 'pin reset request (officer, errors)')
         await staff.getByLabel(startingWith(l.reason)).fill(lang === 'en' ? 'Ask Denise Deux to transfer the primary role to you first.' : 'Demandez d’abord à Denise Deux de vous transférer le rôle d’utilisateur principal.')
         await staff.getByRole('button', { name: l.decide }).click()
+        // An officer's decision is asked about first, on a page of its own.
+        await expectAccessible(staff, 'pin reset decision (officer, confirmation)')
+        await staff.getByRole('button', { name: l.yesRefuse }).click()
         assert.match(staff.url(), /done=refused/)
         await expectAccessible(staff, 'pin reset request (officer, refused)')
       } catch (err) {
@@ -312,6 +315,8 @@ describe('several employers, lost PINs and dormancy (axe on every page, en and f
       await staff.getByLabel('Reactivate the account').check()
       await staff.getByLabel(startingWith('Reason')).fill('Confirmed by phone.')
       await staff.getByRole('button', { name: 'Record the decision' }).click()
+      await expectAccessible(staff, 'reactivation decision (confirmation)')
+      await staff.getByRole('button', { name: 'Yes, reactivate the account' }).click()
       assert.match(staff.url(), /done=reactivated/)
       await alsoInFrench(staff, 'reactivation request')
 

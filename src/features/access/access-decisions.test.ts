@@ -188,3 +188,106 @@ describe('access: decided requests name their decider, dormant people see what t
     assert.equal(text((await owner.get(`/fr/access/pins/${userPin}/created`)).dom.querySelector('main h1')), 'Nouveau NIP émis')
   })
 })
+
+describe('access: officers’ decisions on PIN resets and reactivations are asked about first, with what to check them against', () => {
+  let t: TestApp
+  const u: Record<string, AppUser> = {}
+
+  before(async () => {
+    t = await testApp({ configure: (app) => registerSignInAs(app, () => t) })
+    t.clock.set(new Date('2026-03-02T17:40:00Z'))
+    for (const name of ['boss', 'claimer', 'dozer']) u[name] = await createUser(t.db, { username: name, givenName: name, familyName: 'Test' }, t.clock.now())
+    u.officer = await createUser(t.db, { username: 'olive', givenName: 'Olive', familyName: 'Officer', role: 'officer' }, t.clock.now())
+    u.other = await createUser(t.db, { username: 'otto', givenName: 'Otto', familyName: 'Other', role: 'officer' }, t.clock.now())
+  })
+  after(() => t.close())
+
+  it('a PIN that makes the requester the primary user: the request shows their place in the business and their other requests; the decision asks first, names who gains and who loses the role, and the primary user is told', async () => {
+    const b = await business(t, 'Oscar Pruche Inc.', u.boss!)
+    // The requester already acts for the business, as a secondary user, and has asked the department for the role another way too.
+    await t.db.insertInto('business_membership').values({ business_id: b.id, user_id: u.claimer!.id, role: 'secondary', created_at: t.clock.now(), created_by: u.boss!.id }).execute()
+    const transfer = await t.db.insertInto('primary_transfer_request').values({ business_id: b.id, requester_user_id: u.claimer!.id, reason: 'The owner left.', created_at: t.clock.now() }).returning('id').executeTakeFirstOrThrow()
+    const claimer = await as(t, u.claimer!)
+    await claimer.get('/en/pin-reset')
+    await claimer.post('/en/pin-reset', { givenNames: 'Clara', familyName: 'Claim', businessNumber: b.number, email: 'clara@example.ca', wantsPrimary: 'yes', reason: 'The owner left.' })
+    const req = await t.db.selectFrom('pin_reset_request').selectAll().where('requester_user_id', '=', u.claimer!.id).executeTakeFirstOrThrow()
+
+    const officer = await as(t, u.officer!)
+    const base = `/en/console/pin-resets/${req.id}`
+    const open = await officer.get(base)
+    const rows = summary(open)
+    assert.equal(rows.get('The requester in this business'), 'Secondary user')
+    assert.match(rows.get('Other open requests of this person or business') ?? '', /Primary-role transfer request of claimer Test \(Oscar Pruche Inc\.\)/)
+    assert.ok(open.dom.querySelector(`main a[href="/en/console/transfers/${transfer.id}"]`), 'linked to the transfer request')
+    assert.equal(summary(await officer.get(`/fr${base.slice(3)}`)).get('Le demandeur dans cette entreprise'), 'Utilisateur secondaire')
+    assert.ok(open.dom.querySelector(`main form[action="${base}/decision/confirm"]`), 'the decision form asks first')
+
+    const asked = await officer.post(`${base}/decision/confirm`, { decision: 'issue', reason: 'Confirmed by phone.' })
+    assert.equal(asked.status, 200)
+    assert.equal(text(asked.dom.querySelector('main h1')), 'Issue a PIN that makes Clara Claim the primary user of Oscar Pruche Inc.?')
+    const confirm = summary(asked)
+    assert.match(confirm.get('Gets the primary role') ?? '', /Clara Claim: claimer Test \(claimer, claimer@example\.ca\)/)
+    assert.equal(confirm.get('Loses the primary role (becomes a secondary user)'), 'boss Test (boss, boss@example.ca)')
+    assert.match(text(asked.dom.querySelector('main')), /boss Test is told now/)
+    assert.deepEqual(asked.dom.querySelectorAll(`main form[action="${base}/decision"] button`).map((x) => text(x)), ['Yes, issue the PIN', 'No, change the decision'])
+    assert.equal((await t.db.selectFrom('pin_reset_request').select('status').where('id', '=', req.id).executeTakeFirstOrThrow()).status, 'submitted', 'asking changes nothing')
+    assert.equal((await t.db.selectFrom('access_pin').select('id').where('business_id', '=', b.id).execute()).length, 0)
+    assert.equal(text((await officer.post(`/fr/console/pin-resets/${req.id}/decision/confirm`, { decision: 'issue', reason: 'x' })).dom.querySelector('main h1')), 'Émettre un NIP qui fait de Clara Claim l’utilisateur principal d’Oscar Pruche Inc.?')
+    // "No, change the decision": the form again, as it was filled in.
+    const back = await officer.post(`${base}/decision`, { decision: 'issue', reason: 'Confirmed by phone.', change: 'yes' })
+    assert.equal(back.status, 200)
+    assert.equal(back.dom.querySelector('main input[name="decision"][value="issue"]')?.getAttribute('checked'), '')
+    assert.equal((await t.db.selectFrom('pin_reset_request').select('status').where('id', '=', req.id).executeTakeFirstOrThrow()).status, 'submitted')
+
+    assert.equal((await officer.post(`${base}/decision`, { decision: 'issue', reason: 'Confirmed by phone.' })).status, 303)
+    // The primary user the PIN will replace is told at once, in the portal and by e-mail, with whom to contact.
+    const told = await t.db.selectFrom('account_message').select(['body', 'subject']).where('user_id', '=', u.boss!.id).where('template', '=', 'accessPrimaryPinIssued').execute()
+    assert.equal(told.length, 1)
+    assert.match(told[0]!.subject, /Clara Claim the primary user of Oscar Pruche Inc\./)
+    assert.match(told[0]!.body, /help and support page/)
+    assert.ok(await t.db.selectFrom('email_outbox').select('id').where('template', '=', 'accessPrimaryPinIssued').where('to_address', '=', u.boss!.email!).executeTakeFirst(), 'e-mailed')
+    // Decided elsewhere meanwhile: asking again says so, and records nothing.
+    const again = await officer.post(`${base}/decision/confirm`, { decision: 'refuse', reason: 'x' })
+    assert.match(again.location ?? '', /done=already$/)
+  })
+
+  it('a reactivation asks first; its request names the person’s businesses (dormant ones said so) and what reactivation restores; another officer’s assignment is shown, not silently taken', async () => {
+    const b = await business(t, 'Papa Sapin Ltée', u.dozer!)
+    await t.db.updateTable('app_user').set({ status: 'dormant' }).where('id', '=', u.dozer!.id).execute()
+    await t.db.updateTable('business').set({ status: 'dormant' }).where('id', '=', b.id).execute()
+    await t.db.insertInto('user_dormancy').values({ user_id: u.dozer!.id, dormant_at: t.clock.now() }).execute()
+    const rq = await t.db.insertInto('reactivation_request').values({ user_id: u.dozer!.id, reason: 'Back at work.', created_at: t.clock.now(), assigned_to: u.other!.id }).returning('id').executeTakeFirstOrThrow()
+    const officer = await as(t, u.officer!)
+    const base = `/en/console/reactivations/${rq.id}`
+
+    const queue = await officer.get('/en/console/reactivations')
+    assert.deepEqual(queue.dom.querySelectorAll('main table thead th').map((th) => text(th)), ['Person', 'Became dormant', 'Businesses', 'Sent', 'Assigned to'])
+    assert.match(text(queue.dom.querySelector('main table tbody')), /dozer Test.*Papa Sapin Ltée.*Otto Other/)
+
+    const page = await officer.get(base)
+    const rows = summary(page)
+    assert.match(rows.get('Businesses') ?? '', /Papa Sapin Ltée .* Primary user — the business is dormant/)
+    assert.match(rows.get('What reactivation restores') ?? '', /A business that is dormant because this person is its primary user becomes active again/)
+    const main = text(page.dom.querySelector('main'))
+    assert.match(main, /Assigned to Otto Other\./)
+    assert.match(main, /This request is assigned to Otto Other, not to you\./)
+    assert.equal(text(page.dom.querySelector(`main form[action="${base}/assign"] button`)), 'Take the request over from Otto Other')
+
+    const asked = await officer.post(`${base}/decision/confirm`, { decision: 'reactivate', reason: 'Confirmed.' })
+    assert.equal(asked.status, 200)
+    assert.equal(text(asked.dom.querySelector('main h1')), 'Reactivate the account of dozer Test?')
+    assert.match(text(asked.dom.querySelector('main .notice-warning')), /assigned to Otto Other/)
+    assert.equal((await t.db.selectFrom('app_user').select('status').where('id', '=', u.dozer!.id).executeTakeFirstOrThrow()).status, 'dormant', 'asking changes nothing')
+    assert.equal(text((await officer.post(`/fr/console/reactivations/${rq.id}/decision/confirm`, { decision: 'refuse', reason: 'Non.' })).dom.querySelector('main h1')), 'Refuser la demande de dozer Test?')
+
+    // Taken over: now "you".
+    await officer.post(`${base}/assign`)
+    assert.match(text((await officer.get(base)).dom.querySelector('main')), /Assigned to you\./)
+
+    const decided = await officer.post(`${base}/decision`, { decision: 'reactivate', reason: 'Confirmed.' })
+    assert.match(decided.location ?? '', /done=reactivated$/)
+    assert.match(text((await officer.get(`${base}?done=reactivated`)).dom.querySelector('main .notice-success')), /The account was reactivated/)
+    // The banner says what was recorded, never what the address says.
+    assert.equal((await officer.get(`${base}?done=refused`)).dom.querySelector('main .notice-success'), null)
+  })
+})

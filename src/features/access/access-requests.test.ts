@@ -233,13 +233,14 @@ describe('access requests: switching businesses, PIN resets, dormancy, the busin
     assert.equal((await officer.post(`/en/console/pin-resets/${real.id}/assign`)).status, 303)
     assert.equal((await t.db.selectFrom('pin_reset_request').select('assigned_to').where('id', '=', real.id).executeTakeFirstOrThrow()).assigned_to, u.officer!.id)
     const page = await officer.get(`/en/console/pin-resets/${real.id}`)
-    assert.match(page.body, /Assigned to officer Test/)
+    // Their own request says so, as “you”.
+    assert.match(text(page.dom.querySelector('main')), /Assigned to you\./)
     // The officer sees who is the primary user now, and that they would become a secondary user.
     assert.match(text(page.dom.querySelector('main')), /Primary user now\s*ownerB Test \(ownerB, ownerB@example\.ca; last signed in [^)]+\): becomes a secondary user/)
     // The officer reads the person's reason as theirs, not the form's question to them.
     assert.match(text(page.dom.querySelector('main')), /The person’s reason\s*The primary user left\./)
     assert.doesNotMatch(text(page.dom.querySelector('main')), /Why do you need/)
-    assert.match(text((await officer.get(`/fr/console/pin-resets/${real.id}`)).dom.querySelector('main')), /Le motif de la personne.*Attribuée à officer Test/)
+    assert.match(text((await officer.get(`/fr/console/pin-resets/${real.id}`)).dom.querySelector('main')), /Le motif de la personne.*Cette demande vous est attribuée\./)
 
     // No PIN for a number that names no business; a refusal needs its reason, which the requester reads.
     await officer.get(`/en/console/pin-resets/${ghost.id}`)

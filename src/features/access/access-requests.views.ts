@@ -1,8 +1,10 @@
 import type { Lang, Translate } from '../../i18n/i18n.ts'
+import { formatInZone } from '../../platform/dates.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { button, csrfField, linkButton, notice, radios, select, summaryList, textarea, textInput } from '../../ui/components.ts'
 import type { FormErrors } from '../../ui/form-errors.ts'
-import { decisionCells, decisionHeadings, type Decision } from '../console/decision.views.ts'
+import type { OpenRequest } from './open-requests.repository.ts'
+import { assignedElsewhereNotice, assigneeCell, assignmentSection, decisionCells, decisionHeadings, type Assignee, type Decision } from '../console/decision.views.ts'
 
 type Values = Record<string, string>
 
@@ -35,15 +37,17 @@ export interface RequestRow {
   id: string
   name: string
   detail: string
+  /** The queue's optional column (reactivations: the person's businesses). */
+  extra?: string | Html
   submitted: string
-  assignee?: string
+  assignee?: Assignee
   status: string
   /** Decided requests: who decided, and when. */
   decision?: Decision
 }
 
 /** A queue of requests (PIN resets, reactivations), oldest first, with a status filter; decided ones say who decided and when. */
-export function requestQueueBody(t: Translate, lang: Lang, timeZone: string, p: { title: string; path: string; status: string; statuses: ReadonlyArray<{ value: string; text: string }>; detailHeading: string; decided: boolean; rows: RequestRow[] }): Html {
+export function requestQueueBody(t: Translate, lang: Lang, timeZone: string, p: { title: string; path: string; viewerId: string; status: string; statuses: ReadonlyArray<{ value: string; text: string }>; detailHeading: string; extraHeading?: string; decided: boolean; rows: RequestRow[] }): Html {
   return html`<h1>${p.title}</h1>
 <form method="get" action="${p.path}" class="filter-form">
 ${select({ t, name: 'status', label: t('access.requests.filterStatus'), value: p.status, options: p.statuses })}
@@ -54,13 +58,13 @@ ${
     ? html`<p>${t('access.requests.none')}</p>`
     : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
 <caption>${p.statuses.find((s) => s.value === p.status)?.text ?? ''}</caption>
-<thead><tr><th scope="col">${t('access.requests.person')}</th><th scope="col">${p.detailHeading}</th><th scope="col">${t('access.requests.submitted')}</th>${
-        p.decided ? decisionHeadings(t) : html`<th scope="col">${t('access.requests.assignedTo')}</th>`
+<thead><tr><th scope="col">${t('access.requests.person')}</th><th scope="col">${p.detailHeading}</th>${p.extraHeading ? html`<th scope="col">${p.extraHeading}</th>` : ''}<th scope="col">${t('access.requests.submitted')}</th>${
+        p.decided ? decisionHeadings(t) : html`<th scope="col">${t('console.assignment.column')}</th>`
       }</tr></thead>
 <tbody>${p.rows.map(
         (r) =>
-          html`<tr><td><a href="${p.path}/${r.id}">${r.name}</a></td><td>${r.detail}</td><td>${r.submitted}</td>${
-            p.decided ? decisionCells(lang, timeZone, r.decision ?? { decider: undefined, decidedAt: null }) : html`<td>${r.assignee ?? t('access.requests.unassigned')}</td>`
+          html`<tr><td><a href="${p.path}/${r.id}">${r.name}</a></td><td>${r.detail}</td>${p.extraHeading ? html`<td>${r.extra ?? ''}</td>` : ''}<td>${r.submitted}</td>${
+            p.decided ? decisionCells(lang, timeZone, r.decision ?? { decider: undefined, decidedAt: null }) : assigneeCell(t, r.assignee, p.viewerId)
           }</tr>`,
       )}</tbody></table></div>`
 }
@@ -76,7 +80,8 @@ export function requestDetailBody(
     status: string
     rows: ReadonlyArray<{ key: string; value: string | Html }>
     open: boolean
-    assign?: { action: string; assignee?: string; mine: boolean }
+    /** Officers: who has the request (the button takes it, and says from whom). */
+    assign?: { action: string; assignee?: Assignee; viewerId: string }
     decision: { action: string; options: ReadonlyArray<{ value: string; text: string }>; values: Values; errors?: FormErrors; reasonHint: string }
     csrf: string
     back: { href: string; text: string }
@@ -90,12 +95,10 @@ ${summaryList(p.rows)}
 ${
   p.open
     ? html`${
-        p.assign
-          ? html`<h2>${t('access.requests.assignment')}</h2><p>${p.assign.assignee ? t('access.requests.assignedToName', { name: p.assign.assignee }) : t('access.requests.unassigned')}</p>
-${p.assign.mine ? '' : html`<form method="post" action="${p.assign.action}">${csrfField(p.csrf)}${button({ text: t('access.requests.assignToMe'), variant: 'secondary' })}</form>`}`
-          : ''
+        p.assign ? assignmentSection(t, { action: p.assign.action, csrf: p.csrf, assignee: p.assign.assignee, viewerId: p.assign.viewerId }) : ''
       }
 <h2>${t('access.requests.decision')}</h2>
+${p.assign ? assignedElsewhereNotice(t, p.assign.assignee, p.assign.viewerId) : ''}
 <form method="post" action="${d.action}" novalidate>
 ${csrfField(p.csrf)}
 ${radios({ t, name: 'decision', label: t('access.requests.decision'), value: d.values.decision, options: d.options, error: d.errors?.fields.decision, required: true })}
@@ -105,4 +108,28 @@ ${button({ text: t('access.requests.decide'), preventDoubleClick: true })}
     : ''
 }
 <p>${linkButton({ text: p.back.text, href: p.back.href })}</p>`
+}
+
+/**
+ * The page that asks before an officer's decision is recorded: what will happen, to whom, and
+ * the Yes and No (`confirmDecisionForm`); a warning first when the request is another officer's.
+ */
+export function requestConfirmBody(p: { title: string; warning?: Html; rows: ReadonlyArray<{ key: string; value: string | Html }>; body: ReadonlyArray<string>; form: Html }): Html {
+  return html`<h1>${p.title}</h1>
+${p.warning ?? ''}
+${summaryList(p.rows)}
+${p.body.map((b) => html`<p>${b}</p>`)}
+${p.form}`
+}
+
+const OPEN_REQUEST_PATH = { pinReset: 'pin-resets', transfer: 'transfers', reactivation: 'reactivations' } as const
+
+/** Other open requests of the same person or business, each linked to its console page (those the officers handle). */
+export function openRequestsList(t: Translate, lang: Lang, timeZone: string, items: readonly OpenRequest[]): Html | string {
+  if (items.length === 0) return t('access.requests.otherNone')
+  return html`<ul>${items.map((i) => {
+    const words = { name: i.name, business: i.business ?? '', date: formatInZone(lang, i.createdAt, timeZone, 'listed') }
+    const text = i.kind === 'pinReset' ? t('access.requests.otherPinReset', words) : i.kind === 'transfer' ? t('access.requests.otherTransfer', words) : t('access.requests.otherReactivation', words)
+    return html`<li>${i.officers ? html`<a href="/${lang}/console/${OPEN_REQUEST_PATH[i.kind]}/${i.id}">${text}</a>` : html`${text} (${t('access.requests.otherByPrimary')})`}</li>`
+  })}</ul>`
 }

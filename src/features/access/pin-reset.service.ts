@@ -6,7 +6,7 @@ import { audit, type Actor, type DbOrTrx } from '../../platform/audit.ts'
 import { notifyUser } from '../notifications/notify.ts'
 import { namesMatch } from '../reference/validators.ts'
 import { generatePin, PIN_TTL_MS, pinHash, sealPin } from './access.pin.ts'
-import { insertPin, revokePin } from './access.repository.ts'
+import { activePrimaryUser, insertPin, revokePin } from './access.repository.ts'
 import { emailPin, forgetSealed, type AccessDeps } from './access.service.ts'
 import type { PinResetRequest, PinRole } from './access.tables.ts'
 
@@ -161,6 +161,11 @@ export async function decidePinReset(deps: AccessDeps, actor: Actor, decider: Si
     const inviter = byOfficer ? translator(lang)('common.department') : fullName(decider)
     await emailPin(trx, deps, pin, plain, business.legal_name, inviter, lang, now)
     await notifyUser(trx, { userId: req.requester_user_id, template: 'accessPinResetIssued', params: { business: business.legal_name, email: req.email }, now })
+    // The primary user this PIN will replace is told now, while they can still object (and again when it is used).
+    const replaced = role === 'primary' ? await activePrimaryUser(trx, businessId) : undefined
+    if (replaced && replaced.id !== req.requester_user_id) {
+      await notifyUser(trx, { userId: replaced.id, template: 'accessPrimaryPinIssued', params: { business: business.legal_name, to: `${req.given_names} ${req.family_name}` }, now })
+    }
     return { kind: 'issued', pinId: pin.id }
   })
 }

@@ -1,7 +1,8 @@
 import type { Lang, Translate } from '../../i18n/i18n.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { html, type Html } from '../../platform/html.ts'
-import { button, csrfField } from '../../ui/components.ts'
+import type { FormErrors } from '../../ui/form-errors.ts'
+import { button, csrfField, notice } from '../../ui/components.ts'
 
 /** Who decided a request and when: enrolments, primary-role transfers, PIN resets, reactivations. */
 export interface Decision {
@@ -48,4 +49,52 @@ ${Object.entries(p.values).map(([name, value]) => html`<input type="hidden" name
 ${button({ ...p.yes, preventDoubleClick: true })}
 ${button({ ...p.no, variant: 'secondary' })}
 </form>`
+}
+
+/** Who has an open request: its officer (by id, to say "you") and name. */
+export interface Assignee {
+  id: string
+  name: string
+}
+
+/**
+ * An open request's assignment, as every console request page says it: not assigned, assigned to
+ * you, or to someone else by name; the button says whose request it takes over (never silently).
+ */
+export function assignmentSection(t: Translate, p: { action: string; csrf: string; assignee: Assignee | undefined; viewerId: string }): Html {
+  const mine = p.assignee?.id === p.viewerId
+  const text = !p.assignee ? t('console.assignment.none') : mine ? t('console.assignment.you') : t('console.assignment.other', { name: p.assignee.name })
+  return html`<h2>${t('console.assignment.heading')}</h2>
+<p>${text}</p>
+${mine ? '' : html`<form method="post" action="${p.action}">${csrfField(p.csrf)}${button({ text: p.assignee ? t('console.assignment.takeOver', { name: p.assignee.name }) : t('console.assignment.assignToMe'), variant: 'secondary' })}</form>`}`
+}
+
+/** "This request is assigned to …, not to you", when it is another officer's. */
+export function assignedElsewhereText(t: Translate, assignee: Assignee | undefined, viewerId: string): string | undefined {
+  return assignee && assignee.id !== viewerId ? t('console.assignment.elsewhere', { name: assignee.name }) : undefined
+}
+
+/** Above a decision form or its confirmation: a warning when the request is another officer's. */
+export function assignedElsewhereNotice(t: Translate, assignee: Assignee | undefined, viewerId: string): Html {
+  return warningsNotice([assignedElsewhereText(t, assignee, viewerId)])
+}
+
+/** A page's warnings in one notice (a notice's heading id is one per kind on a page): the first as its title, the others below. */
+export function warningsNotice(texts: ReadonlyArray<string | undefined | false>): Html {
+  const [first, ...rest] = texts.filter((x): x is string => typeof x === 'string' && x !== '')
+  if (first === undefined) return html``
+  return notice({ kind: 'warning', title: first, body: rest.length ? html`${rest.map((r) => html`<p>${r}</p>`)}` : undefined })
+}
+
+/** A waiting request's "Assigned to" cell in a queue: nobody, you, or the officer's name. */
+export function assigneeCell(t: Translate, assignee: Assignee | undefined, viewerId: string): Html {
+  return html`<td>${!assignee ? t('console.assignment.nobody') : assignee.id === viewerId ? t('console.assignment.youCell') : assignee.name}</td>`
+}
+
+/** The id of a decided request's decision section: what "already decided" links to (its form is gone). */
+export const DECIDED_ID = 'decided'
+
+/** "This request was already decided", in the error summary: it links to the recorded decision, not to a form that is no longer there. */
+export function alreadyDecidedErrors(message: string): FormErrors {
+  return { summary: [{ text: message, href: `#${DECIDED_ID}` }], fields: {} }
 }

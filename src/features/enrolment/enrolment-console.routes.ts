@@ -15,7 +15,7 @@ import { enrolmentQueue, findRequest } from './enrolment.repository.ts'
 import type { EnrolmentDeps } from './enrolment.routes.ts'
 import { approveRequest, refuseRequest } from './enrolment.service.ts'
 import { isUuid } from '../../platform/ids.ts'
-import { confirmDecisionForm, decisionCells, decisionHeadings, decisionRows } from '../console/decision.views.ts'
+import { alreadyDecidedErrors, assignedElsewhereNotice, assignedElsewhereText, assigneeCell, assignmentSection, confirmDecisionForm, DECIDED_ID, decisionCells, decisionHeadings, decisionRows, warningsNotice, type Assignee } from '../console/decision.views.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import type { Lang } from '../../i18n/i18n.ts'
 
@@ -38,6 +38,9 @@ export function registerEnrolmentConsoleRoutes(scope: FastifyInstance, deps: Enr
     const status: (typeof QUEUE_STATUSES)[number] = (QUEUE_STATUSES as readonly string[]).includes(String(q.status)) ? (q.status as (typeof QUEUE_STATUSES)[number]) : 'submitted'
     const rows = await enrolmentQueue(db, status)
     const decided = status !== 'submitted'
+    // Who has each waiting request, as the PIN reset and reactivation queues say it.
+    const assignedIds = [...new Set(rows.flatMap((r) => (r.assigned_to ? [r.assigned_to] : [])))]
+    const assignees = new Map((assignedIds.length ? await db.selectFrom('app_user').select(['id', 'given_name', 'family_name', 'username']).where('id', 'in', assignedIds).execute() : []).map((a) => [a.id, { id: a.id, name: joinedFullName(a.given_name, a.family_name, a.username) ?? a.username }]))
     return reply.page({
       title: t('enrolment.console.queueTitle'),
       breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }],
@@ -51,11 +54,11 @@ ${
     ? html`<p>${t('enrolment.console.none')}</p>`
     : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
 <caption>${t(STATUS_LABEL[status])}</caption>
-<thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.console.submitted')}</th><th scope="col">${t('enrolment.console.requester')}</th>${decided ? decisionHeadings(t) : ''}</tr></thead>
+<thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.console.submitted')}</th><th scope="col">${t('enrolment.console.requester')}</th>${decided ? decisionHeadings(t) : html`<th scope="col">${t('console.assignment.column')}</th>`}</tr></thead>
 <tbody>${rows.map(
         (r) =>
           html`<tr><td><a href="/${lang}/console/enrolments/${r.id}">${r.legal_name}</a></td><td>${formatBusinessNumber(r.business_number)}</td><td>${formatDateTime(lang, r.submitted_at, deps.timeZone)}</td><td>${r.requester}</td>${
-            decided ? decisionCells(lang, deps.timeZone, { decider: joinedFullName(r.decider_given_name, r.decider_family_name, r.decider_username), decidedAt: r.decided_at }) : ''
+            decided ? decisionCells(lang, deps.timeZone, { decider: joinedFullName(r.decider_given_name, r.decider_family_name, r.decider_username), decidedAt: r.decided_at }) : assigneeCell(t, r.assigned_to ? assignees.get(r.assigned_to) : undefined, officer.id)
           }</tr>`,
       )}</tbody></table></div>`
 }`,
@@ -67,10 +70,13 @@ ${
     const r = isUuid(id) ? await findRequest(db, id) : undefined
     if (!r || r.status === 'draft') throw new NotFoundError()
     const requester = await findUserById(db, r.requester_user_id)
-    const assignee = r.assigned_to ? await findUserById(db, r.assigned_to) : undefined
+    const assigned = r.assigned_to ? await findUserById(db, r.assigned_to) : undefined
+    const assignee: Assignee | undefined = assigned && { id: assigned.id, name: fullName(assigned) }
     const decider = r.decided_by ? await findUserById(db, r.decided_by) : undefined
     // An approved request keeps saying which employer number it gave (not only the one-time notice).
     const business = r.status === 'approved' && r.business_id ? await db.selectFrom('business').select('employer_number').where('id', '=', r.business_id).executeTakeFirst() : undefined
+    // The banner after a decision: what was recorded, read back (the address only says whether to show it).
+    const doneText = done !== r.status ? undefined : r.status === 'approved' ? (business ? t('enrolment.console.approvedDone', { employerNumber: business.employer_number }) : undefined) : r.status === 'refused' ? t('enrolment.console.refusedDone') : undefined
     // A decided request says who decided, when, and (refused) why: as the requester was told.
     const decidedRows =
       r.status === 'approved' || r.status === 'refused'
@@ -83,14 +89,18 @@ ${
         : []
     const decisionForm =
       r.status === 'submitted'
-        ? html`<h2>${t('enrolment.console.decision')}</h2>
-<p>${assignee ? t('enrolment.console.assignedTo', { name: fullName(assignee) }) : t('enrolment.console.unassigned')}</p>
-${assignee?.id !== officer.id ? html`<form method="post" action="/${lang}/console/enrolments/${r.id}/assign">${csrfField(reply.csrfToken())}${button({ text: t('enrolment.console.assignToMe'), variant: 'secondary' })}</form>` : ''}
+        ? html`${assignmentSection(t, { action: `/${lang}/console/enrolments/${r.id}/assign`, csrf: reply.csrfToken(), assignee, viewerId: officer.id })}
+<h2>${t('enrolment.console.decision')}</h2>
+${assignedElsewhereNotice(t, assignee, officer.id)}
 <form method="post" action="/${lang}/console/enrolments/${r.id}/decision/confirm" novalidate>
 ${csrfField(reply.csrfToken())}
 ${radios({ t, name: 'decision', label: t('enrolment.console.decision'), value: values.decision, options: [{ value: 'approve', text: t('enrolment.console.approve') }, { value: 'refuse', text: t('enrolment.console.refuse') }], error: errors?.fields.decision })}
+<fieldset class="fieldset" aria-describedby="refusal-only-hint">
+<legend class="legend">${t('enrolment.console.refusalOnly')}</legend>
+<p class="hint" id="refusal-only-hint">${t('enrolment.console.refusalOnlyHint')}</p>
 ${select({ t, name: 'reason', label: t('enrolment.console.reason'), value: values.reason, placeholder: '', options: REFUSAL_REASONS.map((k) => ({ value: k, text: t(`enrolment.reasons.${k}`) })), error: errors?.fields.reason })}
 ${textarea({ t, name: 'note', label: t('enrolment.console.note'), hint: t('enrolment.console.noteHint'), value: values.note, rows: 3, error: errors?.fields.note })}
+</fieldset>
 ${button({ text: t('enrolment.console.recordDecision') })}
 </form>`
         : ''
@@ -103,7 +113,7 @@ ${button({ text: t('enrolment.console.recordDecision') })}
           { text: t('enrolment.console.queueTitle'), href: `/${lang}/console/enrolments` },
         ],
         body: html`<h1>${t('enrolment.console.detailTitle', { legalName: r.legal_name ?? '' })}</h1>
-${done ? notice({ kind: 'success', title: done }) : ''}
+${doneText ? notice({ kind: 'success', title: doneText }) : ''}
 <p><span class="tag">${t(STATUS_LABEL[r.status as 'submitted'])}</span></p>
 ${summaryList([
   { key: t('enrolment.console.operatesInCanada'), value: r.operates_in_canada ? t('enrolment.yes') : t('enrolment.no') },
@@ -118,7 +128,7 @@ ${summaryList([
   { key: t('enrolment.console.submitted'), value: formatDateTime(lang, r.submitted_at, deps.timeZone) },
   { key: t('enrolment.console.contact'), value: requester ? `${fullName(requester)} <${requester.email ?? ''}>` : '' },
 ])}
-${decidedRows.length ? html`<h2>${t('enrolment.console.decision')}</h2>${summaryList(decidedRows)}` : ''}
+${decidedRows.length ? html`<h2 id="${DECIDED_ID}">${t('enrolment.console.decision')}</h2>${summaryList(decidedRows)}` : ''}
 ${decisionForm}`,
       },
       errors ? 400 : 200,
@@ -128,10 +138,8 @@ ${decisionForm}`,
   scope.get('/console/enrolments/:id', async (request, reply) => {
     const officer = requireStaff(request, reply)
     if (!officer) return reply
-    const q = request.query as Record<string, unknown>
-    const { t } = request
-    const done = q.done === 'approved' ? t('enrolment.console.approvedDone', { employerNumber: String(q.employerNumber ?? '') }) : q.done === 'refused' ? t('enrolment.console.refusedDone') : undefined
-    return detail(request, reply, officer, (request.params as { id: string }).id, undefined, {}, done)
+    const done = (request.query as Record<string, unknown>).done
+    return detail(request, reply, officer, (request.params as { id: string }).id, undefined, {}, typeof done === 'string' ? done : undefined)
   })
 
   scope.post('/console/enrolments/:id/assign', async (request, reply) => {
@@ -179,12 +187,16 @@ ${decisionForm}`,
     const { t, lang } = request
     const r = await findRequest(db, id)
     if (!r || r.status === 'draft') throw new NotFoundError()
-    if (r.status !== 'submitted') return detail(request, reply, officer, id, formErrors([['decision', t('enrolment.console.alreadyDecided')]]), values)
+    if (r.status !== 'submitted') return detail(request, reply, officer, id, alreadyDecidedErrors(t('enrolment.console.alreadyDecided')), values)
     const requester = await findUserById(db, r.requester_user_id)
     const approve = decision.decision === 'approve'
     const words = { legalName: r.legal_name ?? '', requester: requester ? fullName(requester) : '' }
     const title = approve ? t('enrolment.console.confirmApproveTitle', words) : t('enrolment.console.confirmRefuseTitle', words)
     const reason = decision.reason as (typeof REFUSAL_REASONS)[number] | undefined
+    const assigned = r.assigned_to ? await findUserById(db, r.assigned_to) : undefined
+    // An approval keeps no refusal reason or note: said here, and not carried to the decision.
+    const dropped = approve && ((values.reason ?? '') !== '' || (values.note ?? '').trim() !== '')
+    const carried = approve ? { ...values, reason: '', note: '' } : values
     return reply.page({
       title,
       breadcrumbs: [
@@ -193,6 +205,7 @@ ${decisionForm}`,
         { text: t('enrolment.console.detailTitle', { legalName: r.legal_name ?? '' }), href: `/${lang}/console/enrolments/${id}` },
       ],
       body: html`<h1>${title}</h1>
+${warningsNotice([dropped && t('enrolment.console.approveDropsRefusal'), assignedElsewhereText(t, assigned && { id: assigned.id, name: fullName(assigned) }, officer.id)])}
 ${summaryList([
   { key: t('enrolment.console.decision'), value: approve ? t('enrolment.console.approve') : t('enrolment.console.refuse') },
   ...(!approve && reason ? [{ key: t('enrolment.console.reason'), value: t(`enrolment.reasons.${reason}`) }] : []),
@@ -202,7 +215,7 @@ ${summaryList([
 ${confirmDecisionForm({
   action: `/${lang}/console/enrolments/${id}/decision`,
   csrf: reply.csrfToken(),
-  values,
+  values: carried,
   yes: { text: approve ? t('enrolment.console.confirmApproveYes') : t('enrolment.console.confirmRefuseYes'), variant: approve ? 'primary' : 'danger' },
   no: { text: t('enrolment.console.changeDecision'), name: 'change', value: 'yes' },
 })}`,
@@ -220,9 +233,9 @@ ${confirmDecisionForm({
       decision.decision === 'approve'
         ? await approveRequest(db, id, actor, now)
         : await refuseRequest(db, id, decision.reason as (typeof REFUSAL_REASONS)[number], decision.note, actor, now)
-    if (result.kind === 'approved') return reply.redirect(`/${lang}/console/enrolments/${id}?done=approved&employerNumber=${encodeURIComponent(result.business.employer_number)}`, 303)
+    if (result.kind === 'approved') return reply.redirect(`/${lang}/console/enrolments/${id}?done=approved`, 303)
     if (result.kind === 'refused') return reply.redirect(`/${lang}/console/enrolments/${id}?done=refused`, 303)
-    const message = result.kind === 'alreadyDecided' ? t('enrolment.console.alreadyDecided') : result.conflict === 'name' ? t('enrolment.console.conflictName') : t('enrolment.console.conflictNumber')
-    return detail(request, reply, officer, id, formErrors([['decision', message]]), values)
+    if (result.kind === 'alreadyDecided') return detail(request, reply, officer, id, alreadyDecidedErrors(t('enrolment.console.alreadyDecided')), values)
+    return detail(request, reply, officer, id, formErrors([['decision', result.conflict === 'name' ? t('enrolment.console.conflictName') : t('enrolment.console.conflictNumber')]]), values)
   })
 }

@@ -183,7 +183,7 @@ describe('the console’s enrolment and transfer decisions: who decided, when, a
     const open = await officer.get(`/en/console/transfers/${r.id}`)
     const rows = summary(open)
     assert.equal(rows.get('Business number'), `${b.business_number.slice(0, 3)} ${b.business_number.slice(3, 6)} ${b.business_number.slice(6)}`)
-    assert.match(rows.get('Current primary user’s last sign-in') ?? '', /Jan 10, 2024/)
+    assert.match(rows.get('Current primary user’s last sign-in before becoming dormant') ?? '', /Jan 10, 2024/)
     assert.equal(rows.get('Current primary user’s account'), 'Dormant since January 10, 2026')
     assert.equal(summary(await officer.get(`/fr/console/transfers/${r.id}`)).get('Compte de l’utilisateur principal actuel'), 'Inactif depuis le 10 janvier 2026')
     assert.match(text(open.dom.querySelector('main')), /Not assigned/)
@@ -191,9 +191,9 @@ describe('the console’s enrolment and transfer decisions: who decided, when, a
     // Assign to me, as in the other queues.
     assert.equal((await officer.post(`/en/console/transfers/${r.id}/assign`, {})).status, 303)
     const assigned = await officer.get(`/en/console/transfers/${r.id}`)
-    assert.match(text(assigned.dom.querySelector('main')), /Assigned to Oscar Officer/)
+    assert.match(text(assigned.dom.querySelector('main')), /Assigned to you\./)
     assert.equal(assigned.dom.querySelector(`form[action="/en/console/transfers/${r.id}/assign"]`), null)
-    assert.equal(text((await officer.get(`/fr/console/transfers/${r.id}`)).dom.querySelector(`main`)).includes('Attribuée à Oscar Officer'), true)
+    assert.equal(text((await officer.get(`/fr/console/transfers/${r.id}`)).dom.querySelector(`main`)).includes('Cette demande vous est attribuée.'), true)
 
     // The form's button records the decision, after a page that asks.
     const form = assigned.dom.querySelector(`main form[action="/en/console/transfers/${r.id}/decision/confirm"]`)
@@ -213,5 +213,117 @@ describe('the console’s enrolment and transfer decisions: who decided, when, a
     assert.equal(summary(await officer.get(`/fr/console/transfers/${r.id}`)).get('Ancien utilisateur principal (remplacé)'), 'sleeper Test <sleeper@example.ca>')
     const audit = await t.db.selectFrom('audit_event').select('action').where('object_id', '=', r.id).orderBy('id').execute()
     assert.deepEqual(audit.map((a) => a.action), ['transfer.assigned', 'transfer.approved'])
+  })
+})
+
+describe('the console’s enrolment and transfer pages: banners read back, assignments said, branches handled, context shown', () => {
+  let t: TestApp
+  const u: Record<string, AppUser> = {}
+
+  before(async () => {
+    t = await testApp({ configure: (app) => registerSignInAs(app, () => t) })
+    t.clock.set(new Date('2026-03-02T17:40:00Z'))
+    for (const name of ['asker', 'refusee', 'boss', 'lead', 'sleepy']) u[name] = await createUser(t.db, { username: name, givenName: name, familyName: 'Test' }, t.clock.now())
+    u.officer = await createUser(t.db, { username: 'oscar', givenName: 'Oscar', familyName: 'Officer', role: 'officer' }, t.clock.now())
+    u.other = await createUser(t.db, { username: 'otto', givenName: 'Otto', familyName: 'Other', role: 'officer' }, t.clock.now())
+  })
+  after(() => t.close())
+
+  it('enrolments: the queue says who has each request; another officer’s is warned about; an approval drops (and says so) a typed refusal; banners say what was recorded; “already decided” links to the decision', async () => {
+    const id = await submitted(t, u.asker!, 'Fox Pin Inc.')
+    await t.db.updateTable('enrolment_request').set({ assigned_to: u.other!.id }).where('id', '=', id).execute()
+    const officer = await as(t, u.officer!)
+    const queue = await officer.get('/en/console/enrolments')
+    assert.equal(text(queue.dom.querySelectorAll('main table thead th').at(-1)), 'Assigned to')
+    assert.match(text(queue.dom.querySelectorAll('main table tbody tr').find((r) => r.querySelector(`a[href="/en/console/enrolments/${id}"]`))), /Otto Other$/)
+
+    const page = await officer.get(`/en/console/enrolments/${id}`)
+    assert.match(text(page.dom.querySelector('main .notice-warning')), /assigned to Otto Other, not to you/)
+    assert.equal(text(page.dom.querySelector(`main form[action="/en/console/enrolments/${id}/assign"] button`)), 'Take the request over from Otto Other')
+    // The refusal's fields say they are for a refusal only.
+    assert.match(text(page.dom.querySelector('main fieldset:has(select[name="reason"]) legend')), /If you refuse/)
+
+    const asked = await officer.post(`/en/console/enrolments/${id}/decision/confirm`, { decision: 'approve', reason: 'other', note: 'Typed by mistake.' })
+    assert.match(text(asked.dom.querySelector('main')), /What you typed for a refusal \(the reason or the note\) is not kept with an approval/)
+    const yes = asked.dom.querySelector(`main form[action="/en/console/enrolments/${id}/decision"]`)!
+    assert.equal(yes.querySelector('input[name="note"]')?.getAttribute('value'), '', 'the note is not carried to the approval')
+    assert.match(text(asked.dom.querySelector('main')), /assigned to Otto Other/)
+
+    const refused = await submitted(t, u.refusee!, 'Golf Pin Ltée')
+    await officer.post(`/en/console/enrolments/${refused}/decision`, { decision: 'refuse', reason: 'notOperating', note: '' })
+    const faked = await officer.get(`/en/console/enrolments/${refused}?done=approved&employerNumber=E0000000`)
+    assert.equal(faked.dom.querySelector('main .notice-success'), null, 'no approval banner on a refused request')
+    assert.doesNotMatch(text(faked.dom.querySelector('main')), /E0000000/)
+    assert.match(text((await officer.get(`/en/console/enrolments/${refused}?done=refused`)).dom.querySelector('main .notice-success')), /Refused/)
+
+    const approved = await officer.post(`/en/console/enrolments/${id}/decision`, { decision: 'approve', reason: '', note: '' })
+    assert.equal(approved.location, `/en/console/enrolments/${id}?done=approved`)
+    const employerNumber = (await t.db.selectFrom('business').select('employer_number').where('legal_name', '=', 'Fox Pin Inc.').executeTakeFirstOrThrow()).employer_number
+    assert.match(text((await officer.get(`/en/console/enrolments/${id}?done=approved&employerNumber=E0000000`)).dom.querySelector('main .notice-success')), new RegExp(`Employer number ${employerNumber} assigned`))
+
+    const again = await officer.post(`/en/console/enrolments/${id}/decision/confirm`, { decision: 'refuse', reason: 'other', note: 'x' })
+    const link = again.dom.querySelector('.error-summary a')!
+    assert.equal(link.getAttribute('href'), '#decided')
+    assert.ok(again.dom.querySelector('#decided'), 'the link leads to the recorded decision')
+  })
+
+  it('transfers: the requester’s role, other open requests, a recent change, a dormant primary’s sign-in before dormancy; a branch left without its primary user is warned about and the replaced primary may take a branch; the e-mail says whom to contact', async () => {
+    const now = t.clock.now()
+    const b = await t.db
+      .insertInto('business')
+      .values({ business_number: bn(), legal_name: 'Hotel Orme Inc.', legal_name_key: 'hotel orme inc.', operating_name: 'Hotel', street: '1 Main St', city: 'Ottawa', province: 'ON', postal_code: 'K1A 0A9', phone: '+16135550123', employer_number: 'E5200077', created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const branch = (name: string) => t.db.insertInto('branch').values({ business_id: b.id, name, street: 's', city: 'c', province: 'ON', postal_code: 'K1A 0A9', created_at: now, created_by: null }).returning('id').executeTakeFirstOrThrow()
+    const north = await branch('Nord')
+    const south = await branch('Sud')
+    await t.db.insertInto('business_membership').values({ business_id: b.id, user_id: u.sleepy!.id, role: 'primary', created_at: now }).execute()
+    await t.db.insertInto('business_membership').values({ business_id: b.id, user_id: u.lead!.id, role: 'branch_primary', branch_id: north.id, created_at: now }).execute()
+    // Dormant since January; signed in since to ask for reactivation: the page shows the sign-in before.
+    await t.db.updateTable('app_user').set({ status: 'dormant', last_sign_in_at: new Date('2026-02-20T15:00:00Z'), previous_sign_in_at: new Date('2023-12-05T15:00:00Z') }).where('id', '=', u.sleepy!.id).execute()
+    await t.db.insertInto('user_dormancy').values({ user_id: u.sleepy!.id, dormant_at: new Date('2026-01-10T15:00:00Z') }).execute()
+    const pinReset = await t.db.insertInto('pin_reset_request').values({ requester_user_id: u.boss!.id, given_names: 'Bo', family_name: 'Boss', business_key: 'E5200077', business_id: b.id, email: 'bo@example.ca', reason: 'Lost it.', wants_primary: true, handled_by: 'officers', created_at: now }).returning('id').executeTakeFirstOrThrow()
+    await t.db.insertInto('audit_event').values({ occurred_at: new Date(now.getTime() - 3 * 86_400_000), actor_user_id: u.other!.id, actor_label: 'otto', action: 'transfer.approved', business_id: b.id, object_type: 'primary_transfer_request', object_id: null, ip: null, request_id: null }).execute()
+    const r = await t.db.insertInto('primary_transfer_request').values({ business_id: b.id, requester_user_id: u.lead!.id, reason: 'The owner retired.', created_at: now }).returning('id').executeTakeFirstOrThrow()
+    const base = `/en/console/transfers/${r.id}`
+
+    const officer = await as(t, u.officer!)
+    const queue = await officer.get('/en/console/transfers')
+    assert.equal(text(queue.dom.querySelectorAll('main table thead th').at(-1)), 'Assigned to')
+    const page = await officer.get(base)
+    const rows = summary(page)
+    assert.equal(rows.get('Requester’s role in the business'), 'Branch primary user, Nord branch')
+    assert.match(rows.get('Other open requests of this person or business') ?? '', /PIN reset request of Bo Boss \(Hotel Orme Inc\.\)/)
+    assert.ok(page.dom.querySelector(`main a[href="/en/console/pin-resets/${pinReset.id}"]`))
+    assert.match(rows.get('Current primary user’s last sign-in before becoming dormant') ?? '', /Dec 5, 2023/)
+    assert.doesNotMatch(text(page.dom.querySelector('main')), /Feb 20, 2026/)
+    const warnings = page.dom.querySelectorAll('main .notice-warning').map((n) => text(n))
+    assert.equal(page.dom.querySelectorAll('main .notice-warning').length, 1, 'one notice for the warnings (its heading id is unique on the page)')
+    assert.ok(warnings.some((w) => /The primary role of Hotel Orme Inc\. changed hands.*Feb 27, 2026/.test(w)), warnings.join(' | '))
+    assert.ok(warnings.some((w) => /lead Test is the primary user of the Nord branch/.test(w)), warnings.join(' | '))
+    assert.deepEqual(page.dom.querySelectorAll('main input[name="becomes"]').map((i) => i.getAttribute('value')), ['secondary', north.id, south.id])
+    assert.match(text(page.dom.querySelector('main #note-hint')), /Required for a refusal/)
+    assert.equal(summary(await officer.get(`/fr/console/transfers/${r.id}`)).get('Rôle du demandeur dans l’entreprise'), 'Utilisateur principal de succursale, succursale Nord')
+
+    const asked = await officer.post(`${base}/decision/confirm`, { decision: 'approve', note: '', becomes: south.id })
+    assert.equal(asked.status, 200)
+    assert.equal(summary(asked).get('What sleepy Test becomes'), 'The primary user of the Sud branch, which has no primary user of its own')
+    assert.match(text(asked.dom.querySelector('main')), /sleepy Test becomes the primary user of the Sud branch/)
+    assert.equal((await officer.post(`${base}/decision/confirm`, { decision: 'approve', note: '', becomes: 'not-a-branch' })).status, 400)
+
+    assert.equal((await officer.post(`${base}/decision`, { decision: 'approve', note: '', becomes: south.id })).status, 303)
+    const roles = await t.db.selectFrom('business_membership').select(['user_id', 'role', 'branch_id']).where('business_id', '=', b.id).where('status', '=', 'active').execute()
+    assert.deepEqual(roles.find((m) => m.user_id === u.lead!.id), { user_id: u.lead!.id, role: 'primary', branch_id: null })
+    assert.deepEqual(roles.find((m) => m.user_id === u.sleepy!.id), { user_id: u.sleepy!.id, role: 'branch_primary', branch_id: south.id })
+    const told = await t.db.selectFrom('account_message').select('body').where('user_id', '=', u.sleepy!.id).where('template', '=', 'transferReplaced').executeTakeFirstOrThrow()
+    assert.match(told.body, /You are now the primary user of the Sud branch/)
+    assert.match(told.body, /If you object to this change, contact the department through the Employer Portal’s help and support page/)
+
+    // Banners read back what was recorded; "already decided" links to the recorded decision.
+    assert.equal((await officer.get(`${base}?done=refused`)).dom.querySelector('main .notice-success'), null)
+    assert.match(text((await officer.get(`${base}?done=approved`)).dom.querySelector('main .notice-success')), /now the primary user/)
+    const again = await officer.post(`${base}/decision/confirm`, { decision: 'refuse', note: 'x' })
+    assert.equal(again.dom.querySelector('.error-summary a')?.getAttribute('href'), '#decided')
+    assert.ok(again.dom.querySelector('#decided'))
   })
 })

@@ -11,11 +11,14 @@ import { fullName, joinedFullName } from '../auth/users.repository.ts'
 import { requireEmployer, requireStaff } from '../auth/guards.ts'
 import { findUserById } from '../auth/users.repository.ts'
 import { findBusinessByNumber, findDraft } from './enrolment.repository.ts'
-import { activePrimaryUser } from '../access/access.repository.ts'
+import { activePrimaryUser, branchesWithoutPrimary } from '../access/access.repository.ts'
+import { openRequestsList } from '../access/access-requests.views.ts'
+import { otherOpenRequests, recentPrimaryChanges, relationToBusiness } from '../access/open-requests.repository.ts'
+import { signInBeforeDormancy } from '../access/dormancy.service.ts'
 import type { EnrolmentDeps } from './enrolment.routes.ts'
 import { assignPrimaryTransfer, decidePrimaryTransfer, requestPrimaryTransfer } from './primary-transfer.service.ts'
 import { isUuid } from '../../platform/ids.ts'
-import { confirmDecisionForm, decisionCells, decisionHeadings, decisionRows } from '../console/decision.views.ts'
+import { alreadyDecidedErrors, assignedElsewhereText, assigneeCell, assignmentSection, confirmDecisionForm, DECIDED_ID, decisionCells, decisionHeadings, decisionRows, warningsNotice, type Assignee } from '../console/decision.views.ts'
 import { formatInZone } from '../../platform/dates.ts'
 
 const STATUSES = ['submitted', 'approved', 'refused'] as const
@@ -92,7 +95,8 @@ ${button({ text: t('enrolment.transfer.send'), preventDoubleClick: true })}
       .innerJoin('business as b', 'b.id', 'r.business_id')
       .innerJoin('app_user as u', 'u.id', 'r.requester_user_id')
       .leftJoin('app_user as d', 'd.id', 'r.decided_by')
-      .select(['r.id', 'r.created_at', 'r.decided_at', 'b.legal_name', 'b.business_number', 'u.username', 'd.given_name as d_given', 'd.family_name as d_family', 'd.username as d_username'])
+      .leftJoin('app_user as a', 'a.id', 'r.assigned_to')
+      .select(['r.id', 'r.created_at', 'r.decided_at', 'b.legal_name', 'b.business_number', 'u.username', 'd.given_name as d_given', 'd.family_name as d_family', 'd.username as d_username', 'r.assigned_to', 'a.given_name as a_given', 'a.family_name as a_family', 'a.username as a_username'])
       .where('r.status', '=', status)
       .orderBy('r.created_at')
       .orderBy('r.id')
@@ -110,11 +114,13 @@ ${
   rows.length === 0
     ? html`<p>${t('enrolment.transfer.none')}</p>`
     : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table"><caption>${t(STATUS_LABEL[status])}</caption>
-<thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.transfer.requester')}</th><th scope="col">${t('enrolment.console.submitted')}</th>${decided ? decisionHeadings(t) : ''}</tr></thead>
+<thead><tr><th scope="col">${t('enrolment.legalName')}</th><th scope="col">${t('enrolment.businessNumber')}</th><th scope="col">${t('enrolment.transfer.requester')}</th><th scope="col">${t('enrolment.console.submitted')}</th>${decided ? decisionHeadings(t) : html`<th scope="col">${t('console.assignment.column')}</th>`}</tr></thead>
 <tbody>${rows.map(
         (r) =>
           html`<tr><td><a href="/${lang}/console/transfers/${r.id}">${r.legal_name}</a></td><td>${formatBusinessNumber(r.business_number)}</td><td>${r.username}</td><td>${formatInZone(lang, r.created_at, deps.timeZone, 'listed')}</td>${
-            decided ? decisionCells(lang, deps.timeZone, { decider: joinedFullName(r.d_given, r.d_family, r.d_username), decidedAt: r.decided_at }) : ''
+            decided
+              ? decisionCells(lang, deps.timeZone, { decider: joinedFullName(r.d_given, r.d_family, r.d_username), decidedAt: r.decided_at })
+              : assigneeCell(t, r.assigned_to ? { id: r.assigned_to, name: joinedFullName(r.a_given, r.a_family, r.a_username) ?? '' } : undefined, officer.id)
           }</tr>`,
       )}</tbody></table></div>`
 }`,
@@ -128,16 +134,54 @@ ${
     return { r, business, requester: await findUserById(db, r.requester_user_id) }
   }
 
+  const assigneeOf = async (id: string | null): Promise<Assignee | undefined> => {
+    const a = id ? await findUserById(db, id) : undefined
+    return a ? { id: a.id, name: fullName(a) } : undefined
+  }
+
+  /**
+   * What approving does to branches, as the employer side's transfer says it (access.routes.ts): the
+   * branch a branch primary requester leaves without its own primary user, and the branches the
+   * replaced primary user may take instead of becoming a secondary user.
+   */
+  const branchEffects = async (businessId: string, requesterId: string, primaryId: string | undefined) => {
+    const own = await relationToBusiness(db, requesterId, businessId)
+    const membership = await db.selectFrom('business_membership').select('id').where('business_id', '=', businessId).where('user_id', '=', requesterId).where('status', '=', 'active').executeTakeFirst()
+    const replaces = primaryId !== undefined && primaryId !== requesterId
+    const orphans = replaces ? await branchesWithoutPrimary(db, businessId, membership?.id) : []
+    return { own, leavesBranch: own?.role === 'branch_primary' ? (own.branch ?? undefined) : undefined, orphans }
+  }
+
+  const roleText = (t: FastifyRequest['t'], own: Awaited<ReturnType<typeof relationToBusiness>>) => {
+    if (!own) return t('access.requests.relationNone')
+    const role = t(own.role === 'primary' ? 'access.typePrimary' : own.role === 'branch_primary' ? 'access.typeBranchPrimary' : 'access.typeSecondary')
+    return own.branch ? t('access.requests.relationBranch', { role, branch: own.branch }) : role
+  }
+
+  /** A primary user appointed recently (or a PIN that will appoint one) is worth a second look before another change. */
+  const RECENT_DAYS = 14
+
   const detail = async (request: FastifyRequest, reply: FastifyReply, officer: SignedInUser, id: string, errors?: FormErrors, done?: string, values: Record<string, string> = {}) => {
     const { t, lang } = request
     const { r, business, requester } = await findTransfer(id)
     // Whether the primary user still signs in, as the PIN reset pages show it: last sign-in, and dormant since when.
     const primary = await activePrimaryUser(db, business.id)
     const dormancy = primary?.status === 'dormant' ? await db.selectFrom('user_dormancy').select('dormant_at').where('user_id', '=', primary.id).executeTakeFirst() : undefined
+    // A dormant primary user's last sign-in is the one before the dormancy, not one made since (to ask for reactivation, say).
+    const primaryAccount = primary && dormancy?.dormant_at ? await findUserById(db, primary.id) : undefined
+    const before = primaryAccount && dormancy?.dormant_at ? signInBeforeDormancy(primaryAccount, dormancy.dormant_at) : null
     const former = r.former_primary_user_id ? await findUserById(db, r.former_primary_user_id) : undefined
     const decider = r.decided_by ? await findUserById(db, r.decided_by) : undefined
-    const assignee = r.assigned_to ? await findUserById(db, r.assigned_to) : undefined
+    const assignee = await assigneeOf(r.assigned_to)
+    const open = r.status === 'submitted'
+    const effects = open ? await branchEffects(business.id, r.requester_user_id, primary?.id) : undefined
+    const recent = open ? await recentPrimaryChanges(db, business.id, new Date(clock.now().getTime() - RECENT_DAYS * 86_400_000)) : []
+    const others = open ? await otherOpenRequests(db, { userId: r.requester_user_id, businessId: business.id, except: r.id }) : []
+    const when = (d: Date) => formatInZone(lang, d, deps.timeZone, 'listed')
+    // The banner after a decision: what was recorded, read back (the address only says whether to show it).
+    const doneText = done !== r.status ? undefined : r.status === 'approved' ? t('enrolment.transfer.approved') : r.status === 'refused' ? t('enrolment.transfer.refused') : undefined
     const person = (u: Parameters<typeof fullName>[0] & { email: string | null }) => `${fullName(u)} <${u.email ?? ''}>`
+    const primaryName = primary ? fullName(primary) : ''
     return reply.page(
       {
         title: t('enrolment.transfer.consoleDetail', { legalName: business.legal_name }),
@@ -147,41 +191,61 @@ ${
           { text: t('enrolment.transfer.consoleTitle'), href: `/${lang}/console/transfers` },
         ],
         body: html`<h1>${t('enrolment.transfer.consoleDetail', { legalName: business.legal_name })}</h1>
-${done ? notice({ kind: 'success', title: done }) : ''}
+${doneText ? notice({ kind: 'success', title: doneText }) : ''}
 <p><span class="tag">${t(STATUS_LABEL[r.status])}</span></p>
 ${summaryList([
   { key: t('enrolment.businessNumber'), value: formatBusinessNumber(business.business_number) },
   { key: t('enrolment.employerNumber'), value: business.employer_number },
   { key: t('enrolment.transfer.requester'), value: requester ? person(requester) : '' },
+  ...(effects ? [{ key: t('enrolment.transfer.requesterRole'), value: roleText(t, effects.own) }] : []),
   { key: t('enrolment.transfer.currentPrimary'), value: primary ? person(primary) : '' },
-  ...(primary && r.status === 'submitted'
+  ...(primary && open
     ? [
-        { key: t('enrolment.transfer.lastSignIn'), value: primary.last_sign_in_at ? formatInZone(lang, primary.last_sign_in_at, deps.timeZone, 'listed') : t('enrolment.transfer.neverSignedIn') },
+        primary.status === 'dormant' && dormancy?.dormant_at
+          ? { key: t('enrolment.transfer.lastSignInBefore'), value: before ? when(before) : before === null ? t('enrolment.transfer.neverSignedIn') : t('enrolment.transfer.signInUnknown') }
+          : { key: t('enrolment.transfer.lastSignIn'), value: primary.last_sign_in_at ? when(primary.last_sign_in_at) : t('enrolment.transfer.neverSignedIn') },
         { key: t('enrolment.transfer.accountStatus'), value: primary.status === 'dormant' ? (dormancy?.dormant_at ? t('enrolment.transfer.dormant', { date: formatInZone(lang, dormancy.dormant_at, deps.timeZone, 'date') }) : t('access.statusDormant')) : t('enrolment.transfer.accountActive') },
       ]
     : []),
   ...(r.status === 'approved' ? [{ key: t('enrolment.transfer.formerPrimary'), value: former ? person(former) : r.decided_at && r.former_primary_user_id === null ? t('enrolment.transfer.formerPrimaryNone') : '' }] : []),
   { key: t('enrolment.transfer.requesterReason'), value: r.reason },
-  { key: t('enrolment.console.submitted'), value: formatInZone(lang, r.created_at, deps.timeZone, 'listed') },
+  { key: t('enrolment.console.submitted'), value: when(r.created_at) },
+  ...(open ? [{ key: t('access.requests.otherOpen'), value: openRequestsList(t, lang, deps.timeZone, others) }] : []),
 ])}
 ${
-  r.status === 'submitted'
+  open
     ? ''
-    : html`<h2>${t('enrolment.console.decision')}</h2>
+    : html`<h2 id="${DECIDED_ID}">${t('enrolment.console.decision')}</h2>
 ${summaryList([
   ...(r.decision_note ? [{ key: t('enrolment.transfer.note'), value: r.decision_note }] : []),
   ...decisionRows(t, lang, deps.timeZone, { decider: decider && fullName(decider), decidedAt: r.decided_at }),
 ])}`
 }
 ${
-  r.status === 'submitted'
-    ? html`<h2>${t('enrolment.console.decision')}</h2>
-<p>${assignee ? t('enrolment.transfer.assignedTo', { name: fullName(assignee) }) : t('enrolment.transfer.unassigned')}</p>
-${assignee?.id !== officer.id ? html`<form method="post" action="/${lang}/console/transfers/${r.id}/assign">${csrfField(reply.csrfToken())}${button({ text: t('enrolment.transfer.assignToMe'), variant: 'secondary' })}</form>` : ''}
+  open
+    ? html`${assignmentSection(t, { action: `/${lang}/console/transfers/${r.id}/assign`, csrf: reply.csrfToken(), assignee, viewerId: officer.id })}
+<h2>${t('enrolment.console.decision')}</h2>
+${warningsNotice([
+  recent[0] && t('enrolment.transfer.recentChange', { legalName: business.legal_name, date: when(recent[0].occurred_at) }),
+  effects?.leavesBranch && requester && t('access.transferLeavesBranch', { name: fullName(requester), branch: effects.leavesBranch }),
+  assignedElsewhereText(t, assignee, officer.id),
+])}
 <form method="post" action="/${lang}/console/transfers/${r.id}/decision/confirm" novalidate>
 ${csrfField(reply.csrfToken())}
 ${radios({ t, name: 'decision', label: t('enrolment.console.decision'), value: values.decision, options: [{ value: 'approve', text: t('enrolment.transfer.approve') }, { value: 'refuse', text: t('enrolment.transfer.refuse') }], error: errors?.fields.decision })}
-${textarea({ t, name: 'note', label: t('enrolment.transfer.note'), value: values.note, rows: 3, error: errors?.fields.note })}
+${
+  effects && effects.orphans.length > 0
+    ? radios({
+        t,
+        name: 'becomes',
+        label: t('enrolment.transfer.becomes', { primary: primaryName }),
+        value: values.becomes || 'secondary',
+        error: errors?.fields.becomes,
+        options: [{ value: 'secondary', text: t('access.transferBecomesSecondary') }, ...effects.orphans.map((b) => ({ value: b.id, text: t('access.transferBecomesBranch', { branch: b.name }) }))],
+      })
+    : ''
+}
+${textarea({ t, name: 'note', label: t('enrolment.transfer.note'), hint: t('enrolment.transfer.noteHint'), value: values.note, rows: 3, error: errors?.fields.note })}
 ${button({ text: t('enrolment.transfer.recordDecision') })}
 </form>`
     : ''
@@ -194,9 +258,8 @@ ${button({ text: t('enrolment.transfer.recordDecision') })}
   scope.get('/console/transfers/:id', async (request, reply) => {
     const officer = requireStaff(request, reply)
     if (!officer) return reply
-    const q = request.query as Record<string, unknown>
-    const done = q.done === 'approved' ? request.t('enrolment.transfer.approved') : q.done === 'refused' ? request.t('enrolment.transfer.refused') : undefined
-    return detail(request, reply, officer, (request.params as { id: string }).id, undefined, done)
+    const done = (request.query as Record<string, unknown>).done
+    return detail(request, reply, officer, (request.params as { id: string }).id, undefined, typeof done === 'string' ? done : undefined)
   })
 
   scope.post('/console/transfers/:id/assign', async (request, reply) => {
@@ -222,7 +285,8 @@ ${button({ text: t('enrolment.transfer.recordDecision') })}
     const raw = (request.body ?? {}) as Record<string, unknown>
     const decision = raw.decision
     const note = typeof raw.note === 'string' ? raw.note.trim().slice(0, 2000) : ''
-    const values = { decision: typeof decision === 'string' ? decision : '', note: typeof raw.note === 'string' ? raw.note : '' }
+    const becomes = typeof raw.becomes === 'string' && raw.becomes !== '' ? raw.becomes : 'secondary'
+    const values = { decision: typeof decision === 'string' ? decision : '', note: typeof raw.note === 'string' ? raw.note : '', becomes }
     if (raw.change === 'yes') {
       await detail(request, reply, officer, id, undefined, undefined, values)
       return undefined
@@ -237,7 +301,14 @@ ${button({ text: t('enrolment.transfer.recordDecision') })}
       await detail(request, reply, officer, id, errors, undefined, values)
       return undefined
     }
-    return { officer, id, values, decision: decision as 'approve' | 'refuse', note }
+    return { officer, id, values, decision: decision as 'approve' | 'refuse', note, becomes }
+  }
+
+  /** The branch chosen for the replaced primary user (null: a secondary user); undefined when it is not one they may take. */
+  const chosenBranch = async (businessId: string, requesterId: string, primaryId: string | undefined, becomes: string) => {
+    if (becomes === 'secondary') return null
+    const { orphans } = await branchEffects(businessId, requesterId, primaryId)
+    return orphans.find((b) => b.id === becomes)
   }
 
   // A decision is final and tells the people concerned: the form's button asks first, on a page of its own (no script needed).
@@ -247,11 +318,16 @@ ${button({ text: t('enrolment.transfer.recordDecision') })}
     const { officer, id } = read
     const { t, lang } = request
     const { r, business, requester } = await findTransfer(id)
-    if (r.status !== 'submitted') return detail(request, reply, officer, id, formErrors([['decision', t('enrolment.transfer.decided')]]), undefined, read.values)
+    if (r.status !== 'submitted') return detail(request, reply, officer, id, alreadyDecidedErrors(t('enrolment.transfer.decided')), undefined, read.values)
     const primary = await activePrimaryUser(db, business.id)
     const approve = read.decision === 'approve'
+    const replaced = primary && primary.id !== requester?.id ? primary : undefined
+    const branch = approve ? await chosenBranch(business.id, r.requester_user_id, primary?.id, read.becomes) : null
+    if (branch === undefined) return detail(request, reply, officer, id, formErrors([['becomes', t('enrolment.transfer.errBecomes')]]), undefined, read.values)
+    const effects = approve ? await branchEffects(business.id, r.requester_user_id, primary?.id) : undefined
     const words = { legalName: business.legal_name, requester: requester ? fullName(requester) : '', primary: primary ? fullName(primary) : '' }
     const title = approve ? t('enrolment.transfer.confirmApproveTitle', words) : t('enrolment.transfer.confirmRefuseTitle', words)
+    const approveBody = !replaced ? t('enrolment.transfer.confirmApproveBodyNoPrimary', words) : branch ? t('enrolment.transfer.confirmApproveBodyBranch', { ...words, branch: branch.name }) : t('enrolment.transfer.confirmApproveBody', words)
     return reply.page({
       title,
       breadcrumbs: [
@@ -260,11 +336,13 @@ ${button({ text: t('enrolment.transfer.recordDecision') })}
         { text: t('enrolment.transfer.consoleDetail', { legalName: business.legal_name }), href: `/${lang}/console/transfers/${id}` },
       ],
       body: html`<h1>${title}</h1>
+${warningsNotice([effects?.leavesBranch && requester && t('access.transferLeavesBranch', { name: fullName(requester), branch: effects.leavesBranch }), assignedElsewhereText(t, await assigneeOf(r.assigned_to), officer.id)])}
 ${summaryList([
   { key: t('enrolment.console.decision'), value: approve ? t('enrolment.transfer.approve') : t('enrolment.transfer.refuse') },
+  ...(approve && replaced ? [{ key: t('enrolment.transfer.becomes', { primary: fullName(replaced) }), value: branch ? t('access.transferBecomesBranch', { branch: branch.name }) : t('access.transferBecomesSecondary') }] : []),
   ...(read.note ? [{ key: t('enrolment.transfer.note'), value: read.note }] : []),
 ])}
-<p>${approve ? (primary && primary.id !== requester?.id ? t('enrolment.transfer.confirmApproveBody', words) : t('enrolment.transfer.confirmApproveBodyNoPrimary', words)) : t('enrolment.transfer.confirmRefuseBody', words)}</p>
+<p>${approve ? approveBody : t('enrolment.transfer.confirmRefuseBody', words)}</p>
 ${confirmDecisionForm({
   action: `/${lang}/console/transfers/${id}/decision`,
   csrf: reply.csrfToken(),
@@ -280,8 +358,9 @@ ${confirmDecisionForm({
     if (!read) return reply
     const { officer, id, decision, note } = read
     const { t, lang } = request
-    const result = await decidePrimaryTransfer(db, { requestId: id, approve: decision === 'approve', note, actor: actorFrom(request, officer), now: clock.now() })
-    if (result.kind === 'decided') return detail(request, reply, officer, id, formErrors([['decision', t('enrolment.transfer.decided')]]))
+    const result = await decidePrimaryTransfer(db, { requestId: id, approve: decision === 'approve', note, actor: actorFrom(request, officer), now: clock.now(), becomesBranchId: decision === 'approve' && read.becomes !== 'secondary' ? read.becomes : null })
+    if (result.kind === 'decided') return detail(request, reply, officer, id, alreadyDecidedErrors(t('enrolment.transfer.decided')))
+    if (result.kind === 'branchTaken') return detail(request, reply, officer, id, formErrors([['becomes', t('enrolment.transfer.errBecomes')]]), undefined, read.values)
     return reply.redirect(`/${lang}/console/transfers/${id}?done=${decision === 'approve' ? 'approved' : 'refused'}`, 303)
   })
 }

@@ -2,6 +2,8 @@ import type { Db } from '../../db/connect.ts'
 import { audit, type Actor } from '../../platform/audit.ts'
 import { notify } from '../notifications/notify.ts'
 import { findUserById, fullName } from '../auth/users.repository.ts'
+import { translator } from '../../i18n/i18n.ts'
+import { branchesWithoutPrimary } from '../access/access.repository.ts'
 
 
 export type TransferRequestResult = { kind: 'sent' } | { kind: 'already' }
@@ -31,15 +33,20 @@ export async function assignPrimaryTransfer(db: Db, id: string, actor: Actor, no
   })
 }
 
-export type TransferDecision = { kind: 'done' } | { kind: 'decided' }
+export type TransferDecision = { kind: 'done' } | { kind: 'decided' } | { kind: 'branchTaken' }
+
+/** The branch chosen for the replaced primary user got a primary user meanwhile: nothing is kept. */
+class BranchTaken extends Error {}
 
 /**
  * Approval, in one transaction: the current primary becomes a secondary user (never
- * removed: the new primary decides), the requester becomes the primary user, and
- * both are told. The business is never without exactly one primary user.
+ * removed: the new primary decides) or, as on the employer side's transfer, the primary user of a
+ * branch left without one (`becomesBranchId`: one of `branchesWithoutPrimary`, the requester's own
+ * former branch included); the requester becomes the primary user, and both are told. The business
+ * is never without exactly one primary user.
  */
-export async function decidePrimaryTransfer(db: Db, input: { requestId: string; approve: boolean; note: string; actor: Actor; now: Date }): Promise<TransferDecision> {
-  return db.transaction().execute(async (trx) => {
+export async function decidePrimaryTransfer(db: Db, input: { requestId: string; approve: boolean; note: string; actor: Actor; now: Date; becomesBranchId?: string | null }): Promise<TransferDecision> {
+  return db.transaction().execute(async (trx): Promise<TransferDecision> => {
     const request = await trx
       .updateTable('primary_transfer_request')
       .set({ status: input.approve ? 'approved' : 'refused', decided_by: input.actor.userId, decided_at: input.now, decision_note: input.note || null })
@@ -62,9 +69,17 @@ export async function decidePrimaryTransfer(db: Db, input: { requestId: string; 
       await audit(trx, input.actor, input.now, { action: 'transfer.refused', businessId: business.id, objectType: 'primary_transfer_request', objectId: request.id })
       return { kind: 'done' as const }
     }
+    // The branch the replaced primary user takes must still have no primary user of its own (the requester leaves theirs).
+    const becomesBranchId = input.becomesBranchId ?? null
+    let becomesBranch: string | undefined
+    if (becomesBranchId) {
+      const own = await trx.selectFrom('business_membership').select('id').where('business_id', '=', business.id).where('user_id', '=', requester.id).where('status', '=', 'active').executeTakeFirst()
+      becomesBranch = (await branchesWithoutPrimary(trx, business.id, own?.id)).find((b) => b.id === becomesBranchId)?.name
+      if (becomesBranch === undefined) throw new BranchTaken()
+    }
     const previous = await trx
       .updateTable('business_membership')
-      .set({ role: 'secondary', branch_id: null })
+      .set(becomesBranchId ? { role: 'branch_primary', branch_id: becomesBranchId } : { role: 'secondary', branch_id: null })
       .where('business_id', '=', business.id)
       .where('role', '=', 'primary')
       .where('status', '=', 'active')
@@ -94,9 +109,10 @@ export async function decidePrimaryTransfer(db: Db, input: { requestId: string; 
     for (const { user_id } of previous) {
       const old = await findUserById(trx, user_id)
       if (!old) continue
+      const t = translator(old.preferred_language)
       await notify(trx, {
         template: 'transferReplaced',
-        params: { name: fullName(old), legalName: business.legal_name, newPrimary: fullName(requester) },
+        params: { name: fullName(old), legalName: business.legal_name, newPrimary: fullName(requester), becomes: becomesBranch !== undefined ? t('enrolment.transfer.replacedBranch', { branch: becomesBranch }) : t('enrolment.transfer.replacedSecondary') },
         lang: old.preferred_language,
         email: old.email ? { to: old.email } : undefined,
         accountMessage: { userId: old.id },
@@ -108,8 +124,11 @@ export async function decidePrimaryTransfer(db: Db, input: { requestId: string; 
       businessId: business.id,
       objectType: 'primary_transfer_request',
       objectId: request.id,
-      details: { newPrimary: requester.id, previousPrimary: previous.map((p) => p.user_id) },
+      details: { newPrimary: requester.id, previousPrimary: previous.map((p) => p.user_id), fromBecomesBranchId: becomesBranchId },
     })
     return { kind: 'done' as const }
+  }).catch((e: unknown) => {
+    if (e instanceof BranchTaken) return { kind: 'branchTaken' as const }
+    throw e
   })
 }
