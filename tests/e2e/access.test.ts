@@ -11,12 +11,12 @@ import { register, signIn, startingWith, type Lang } from './pages/auth.ts'
 const w = {
   en: {
     manage: 'Manage access', createLink: 'Create a secondary user for this account', given: 'Given name(s)', family: 'Family name', email: 'Email address', attest: 'I confirm', create: 'Create account',
-    continue: 'Continue', reissue: 'Re-issue PIN', revoke: 'Revoke PIN', revokeConfirm: 'Revoke the PIN', del: 'Delete Account', cancel: 'Cancel', branchLink: 'Create a branch', branchName: 'Branch name', street: 'Street address', city: 'City or town',
+    continue: 'Continue', reissue: 'Re-issue PIN', revoke: 'Revoke PIN', revokeConfirm: 'Revoke the PIN', del: 'Remove access', cancel: 'Cancel', branchLink: 'Create a branch', branchName: 'Branch name', street: 'Street address', city: 'City or town',
     province: 'Province or territory', postal: 'Postal code', createBranch: 'Create the branch', transferLink: 'Transfer the primary role', pin: 'PIN', join: 'Join the business', active: 'Active',
   },
   fr: {
     manage: 'Gérer les accès', createLink: 'Créer un utilisateur secondaire pour ce compte', given: 'Prénom(s)', family: 'Nom de famille', email: 'Adresse courriel', attest: 'Je confirme', create: 'Créer le compte',
-    continue: 'Continuer', reissue: 'Émettre un nouveau NIP', revoke: 'Révoquer le NIP', revokeConfirm: 'Révoquer le NIP', del: 'Supprimer le compte', cancel: 'Annuler', branchLink: 'Créer une succursale', branchName: 'Nom de la succursale', street: 'Adresse municipale', city: 'Ville ou village',
+    continue: 'Continuer', reissue: 'Émettre un nouveau NIP', revoke: 'Révoquer le NIP', revokeConfirm: 'Révoquer le NIP', del: 'Retirer l’accès', cancel: 'Annuler', branchLink: 'Créer une succursale', branchName: 'Nom de la succursale', street: 'Adresse municipale', city: 'Ville ou village',
     province: 'Province ou territoire', postal: 'Code postal', createBranch: 'Créer la succursale', transferLink: 'Transférer le rôle d’utilisateur principal', pin: 'NIP', join: 'Se joindre à l’entreprise', active: 'Actif',
   },
 } as const
@@ -167,7 +167,7 @@ describe('manage access: create a user, the PIN, join with it, re-issue, revoke,
         }
         await joinWithPin(joiner, lang, person.given.toUpperCase(), ` ${person.family.toLowerCase()} `, pin)
 
-        // The table shows them Active; Delete Account asks first (cancelled here).
+        // The table shows them Active; Remove access asks first (cancelled here).
         await owner.goto(`${base}/${lang}/access`)
         const row = owner.locator('#access-table tbody tr', { hasText: `joiner.${tag}@example.ca` })
         assert.match((await row.textContent()) ?? '', new RegExp(l.active))

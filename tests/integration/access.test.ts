@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { AppUser } from '../../src/db/database.ts'
+import { renderMessage, type NotificationParams } from '../../src/features/notifications/render.ts'
 import { luhnCheckDigit } from '../../src/features/reference/validators.ts'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { errorSummaryLinks, TestClient, text, type PageResponse } from '../helpers/http.ts'
@@ -134,8 +135,8 @@ describe('managing access', () => {
     assert.ok(!t.logs.join('').includes(pin), 'no PIN in the logs')
   })
 
-  it('a person who registered without a name joins: Manage access names them as they typed, home says whom they act for and still offers to join another', async () => {
-    // Registering asks for no name (createUser's default here too); joining gives the profile the names typed with the PIN.
+  it('a person who registered without a name joins: Manage access names them as the primary user wrote, home says whom they act for and still offers to join another', async () => {
+    // Registering asks for no name (createUser's default here too); joining gives the profile the names the primary user wrote for the PIN (the typed ones matched them, case and accents aside).
     const joiner = await createUser(t.db, { username: 'nameless', lang: 'fr' })
     const owner = await signedIn(t, 'owner')
     const { pin } = await createSecondary(owner, { givenNames: 'José Luis', familyName: "D'Arcy-Lefèvre" })
@@ -144,16 +145,16 @@ describe('managing access', () => {
     assert.equal(res.status, 303, pinError(res))
     const home = await person.follow(res)
     assert.match(text(home.dom.querySelector('.notice-success')), /Vous pouvez maintenant agir pour Acme Érable Ltée/)
-    assert.match(text(home.dom.querySelector('h1')), /José Luis d’arcy-lefevre/, 'the profile has the names the person typed, spaces collapsed')
+    assert.match(text(home.dom.querySelector('h1')), /José Luis D'Arcy-Lefèvre/, 'the profile has the names as the primary user wrote them, not as typed')
     assert.ok(home.dom.querySelector('a[href="/fr/join"]'), 'a representative may join another business from home')
 
     const table = await owner.get('/en/access')
     const row = table.dom.querySelectorAll('#access-table tbody tr').find((r) => text(r).includes('nameless@example.ca'))
     assert.ok(row, 'listed')
     assert.match(text(row), /José Luis/)
-    assert.match(text(row), /d’arcy-lefevre/)
+    assert.match(text(row), /D'Arcy-Lefèvre/)
     const saved = await t.db.selectFrom('app_user').select(['given_name', 'family_name']).where('id', '=', joiner.id).executeTakeFirstOrThrow()
-    assert.deepEqual(saved, { given_name: 'José Luis', family_name: 'd’arcy-lefevre' })
+    assert.deepEqual(saved, { given_name: 'José Luis', family_name: "D'Arcy-Lefèvre" })
 
     // A profile that has names keeps them, whatever names the PIN was joined with.
     const withNames = await createUser(t.db, { username: 'named', givenName: 'Seb', familyName: 'Own' })
@@ -207,6 +208,10 @@ describe('managing access', () => {
     const waited = await join(person, { givenNames: 'Lucie', familyName: 'Roy', pin })
     assert.equal(waited.status, 429)
     assert.match(pinError(waited), /Too many attempts/)
+    // The wait in words, in the plural form it needs (never « minute(s) »).
+    assert.match(pinError(waited), /Try again in (1 minute|([2-9]|\d\d+) minutes)\.$/)
+    const waitedFr = await join(person, { givenNames: 'Lucie', familyName: 'Roy', pin }, 'fr')
+    assert.match(pinError(waitedFr), /Réessayez dans (1 minute|([2-9]|\d\d+) minutes)\.$/)
     const table = await owner.get('/en/access')
     assert.ok(table.dom.querySelectorAll('#access-table tbody tr').some((r) => text(r).includes('Lucie') && text(r).includes('Locked')))
     const audit = await t.db.selectFrom('audit_event').select('action').where('action', '=', 'access.pin_locked').execute()
@@ -258,6 +263,14 @@ describe('managing access', () => {
   it('authorization: a secondary user gets 403; another business’s primary user gets 404 for our objects', async () => {
     const secondary = await signedIn(t, 'sec2')
     assert.equal((await secondary.get('/en/access')).status, 403)
+    // The refusals say why and lead back home.
+    for (const [path, title] of [['/fr/access', 'Vous ne pouvez pas gérer les accès'], ['/fr/access/audit', 'Vous ne pouvez pas consulter ce journal d’audit'], ['/en/access/audit', 'You cannot read this audit trail']] as const) {
+      const refused = await secondary.get(path)
+      assert.equal(refused.status, 403, path)
+      assert.equal(text(refused.dom.querySelector('main h1')), title)
+      const home = refused.dom.querySelector(`main a[href="/${path.slice(1, 3)}/home"]`)
+      assert.equal(text(home), path.startsWith('/fr') ? 'Retourner à la page d’accueil' : 'Return to the home page', path)
+    }
     assert.equal((await secondary.get('/en/access/users/new')).status, 403)
     await secondary.get('/en/home')
     assert.equal((await secondary.post('/en/access/users/new', { givenNames: 'X', familyName: 'Y', email: '', attest: 'yes' })).status, 403)
@@ -308,7 +321,7 @@ describe('managing access', () => {
 
     const confirm = await owner.get(`/en/access/members/${m.id}/delete`)
     assert.equal(confirm.status, 200)
-    assert.match(confirm.body, /Delete Account/)
+    assert.match(confirm.body, /Remove access/)
     assert.equal((await owner.post(`/en/access/members/${m.id}/delete`, {})).status, 303)
     // Their next request for the business is refused.
     const home = await person.get('/en/home')
@@ -318,7 +331,7 @@ describe('managing access', () => {
     assert.equal(row.status, 'removed')
     assert.equal((await t.db.selectFrom('audit_event').select('object_id').where('action', '=', 'access.member_deleted').where('object_id', '=', m.id).execute()).length, 1)
     const table = await owner.get('/en/access')
-    assert.ok(table.dom.querySelectorAll('#access-table tbody tr').some((r) => text(r).includes('twice') && text(r).includes('Deleted')))
+    assert.ok(table.dom.querySelectorAll('#access-table tbody tr').some((r) => text(r).includes('twice') && text(r).includes('Access removed')))
     // The primary cannot be deleted (the business would be left without one).
     const primary = await t.db.selectFrom('business_membership').select('id').where('user_id', '=', u.owner!.id).executeTakeFirstOrThrow()
     assert.equal((await owner.get(`/en/access/members/${primary.id}/delete`)).status, 409)
@@ -335,6 +348,7 @@ describe('managing access', () => {
       assert.equal(res.status, 303)
       const page = await owner.follow(res)
       assert.match(page.body, /branch primary user/)
+      assert.match(text(page.dom.querySelector('main')), new RegExp(`The ${name} branch is created\\. Give its first user, ${first} Boss, this PIN`))
       return text(page.dom.querySelector('#pin'))
     }
     const pinA = await created('Québec', 'Alpha')
@@ -347,8 +361,11 @@ describe('managing access', () => {
     assert.equal(mA.role, 'branch_primary')
     assert.ok(mA.branch_id)
 
-    // Branch A's primary creates a secondary user for branch A.
-    const { pin, id } = await createSecondary(bossA, { givenNames: 'Branch', familyName: 'Helper' })
+    // Branch A's primary creates a secondary user for branch A; the PIN's page names the branch.
+    const { pin, id, page: helperPage } = await createSecondary(bossA, { givenNames: 'Branch', familyName: 'Helper' })
+    assert.match(text(helperPage.dom.querySelector('main')), /This PIN gives access to the Québec branch only\./)
+    const helperFr = await bossA.get(`/fr/access/pins/${id}/created`)
+    assert.match(text(helperFr.dom.querySelector('main')), /Ce NIP donne accès à la succursale Québec seulement\./)
     assert.equal((await t.db.selectFrom('access_pin').select('branch_id').where('id', '=', id).executeTakeFirstOrThrow()).branch_id, mA.branch_id)
     assert.equal((await bossA.get('/en/access/branches/new')).status, 403, 'only the primary user creates branches')
     const sec = await signedIn(t, 'branchsec')
@@ -396,6 +413,24 @@ describe('managing access', () => {
     assert.equal((await bossA.get('/en/access')).status, 403)
     assert.equal((await bossA.get(`/en/access?business=${acme}`)).status, 404)
   })
+  it('a branch’s PIN e-mail names the branch, in both languages', async () => {
+    const owner = await signedIn(t, 'owner')
+    await owner.get('/fr/access/branches/new')
+    const res = await owner.post('/fr/access/branches/new', { name: 'Laval', street: '3 boul. Chomedey', city: 'Laval', province: 'QC', postalCode: 'H7V 1A1', givenNames: 'Inès', familyName: 'Ouellet', email: 'ines@example.ca' })
+    assert.equal(res.status, 303)
+    const mail = await t.db.selectFrom('email_outbox').select(['template', 'params']).where('to_address', '=', 'ines@example.ca').executeTakeFirstOrThrow()
+    assert.equal(mail.template, 'accessPin')
+    const fr = renderMessage(mail.template, 'fr', mail.params as NotificationParams)
+    assert.equal(fr.subject, 'Votre NIP pour vous joindre à la succursale Laval d’Acme Érable Ltée dans le Portail des employeurs')
+    assert.match(fr.body, /vous invite à agir pour la succursale Laval d’Acme Érable Ltée/)
+    const en = renderMessage(mail.template, 'en', mail.params as NotificationParams)
+    assert.match(en.body, /invited you to act for the Laval branch of Acme Érable Ltée in the Employer Portal/)
+    // A PIN for the whole business names the business alone.
+    await createSecondary(owner, { givenNames: 'Whole', familyName: 'Business', email: 'whole@example.ca' })
+    const whole = await t.db.selectFrom('email_outbox').select(['template', 'params']).where('to_address', '=', 'whole@example.ca').executeTakeFirstOrThrow()
+    assert.equal(renderMessage(whole.template, 'en', whole.params as NotificationParams).subject, 'Your PIN to join Acme Érable Ltée in the Employer Portal')
+  })
+
   it('transfers the primary role to another active user after confirmation: both told, audited, one primary always', async () => {
     const biz = await business(t, 'Transfer Co', u.tprimary!)
     await t.db.insertInto('business_membership').values({ business_id: biz, user_id: u.tsec!.id, role: 'secondary', created_at: t.clock.now(), created_by: u.tprimary!.id }).execute()

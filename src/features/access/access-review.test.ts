@@ -119,16 +119,22 @@ describe('access: switching, notices, PIN states, transfers, audit objects, remo
     const stranger = await client(beta.userId)
     assert.equal((await stranger.get(`/en/access?revoked=${id}`)).dom.querySelector('.notice-success'), null)
 
-    // Deleting a user: Manage access says whose account was deleted.
+    // Removing a user's access: Manage access says whose access was removed (their account is kept).
     const pinId = await createPin(owner, 'Léa', 'Tremblay-Roy')
     const pin = text((await owner.get(`/en/access/pins/${pinId}/created`)).dom.querySelector('#pin'))
     const lea = await createUser(t.db, { username: 'lea', givenName: 'Léa', familyName: 'Tremblay-Roy' })
     // Hyphens, apostrophes and spaces alike: "tremblay roy" is "Tremblay-Roy".
     assert.equal((await join(await client(lea.id), { givenNames: 'lea', familyName: 'tremblay roy', pin })).status, 303)
     const m = await t.db.selectFrom('business_membership').select('id').where('user_id', '=', lea.id).executeTakeFirstOrThrow()
-    await owner.get(`/en/access/members/${m.id}/delete`)
+    const ask = await owner.get(`/en/access/members/${m.id}/delete`)
+    assert.equal(text(ask.dom.querySelector('main h1')), 'Remove access')
+    assert.match(text(ask.dom.querySelector('main')), /Léa Tremblay-Roy will no longer be able to act for Alpha Boulangerie Inc\.: their access ends at once.*Their account.*are kept\./)
+    assert.ok(ask.dom.querySelectorAll('main button').some((b) => text(b) === 'Remove access'))
+    const askFr = await owner.get(`/fr/access/members/${m.id}/delete`)
+    assert.equal(text(askFr.dom.querySelector('main h1')), 'Retirer l’accès')
+    assert.doesNotMatch(text(askFr.dom.querySelector('main')), /Supprimer le compte|dès sa prochaine page/)
     const deleted = await owner.post(`/en/access/members/${m.id}/delete`, {})
-    assert.equal(text((await owner.follow(deleted)).dom.querySelector('.notice-success .notice-title')), 'The account of Léa Tremblay-Roy was deleted from this business.')
+    assert.equal(text((await owner.follow(deleted)).dom.querySelector('.notice-success .notice-title')), 'Léa Tremblay-Roy no longer has access to this business.')
   })
 
   it('a user removed while on an offer is told they no longer have access (403), not a 404; a stranger still gets 404', async () => {
@@ -142,11 +148,16 @@ describe('access: switching, notices, PIN states, transfers, audit objects, remo
     const next = await h.post(`/en/offers/${offerId}/exemption`, { version, exemptionCode: 'C10', nav: 'next' })
     assert.equal(next.status, 403)
     assert.equal(text(next.dom.querySelector('main h1')), 'You no longer have access to this business')
+    // What the form sent is lost, and the page says so; a page merely opened does not.
+    assert.match(text(next.dom.querySelector('main')), /what you sent was not saved/)
     assert.match(text(next.dom.querySelector('main')), /You no longer have access to Alpha Boulangerie Inc\./)
     assert.ok(next.dom.querySelector('main a[href="/en"]'), 'a link home')
     const fr = await h.get(`/fr/offers/${offerId}`)
     assert.equal(fr.status, 403)
     assert.match(text(fr.dom.querySelector('main')), /Vous n’avez plus accès à Alpha Boulangerie Inc\./)
+    assert.match(text(fr.dom.querySelector('main')), /cette page ne peut pas être affichée\./)
+    assert.doesNotMatch(text(fr.dom.querySelector('main')), /envoyé|enregistré/)
+    assert.doesNotMatch(text((await h.get(`/en/offers/${offerId}`)).dom.querySelector('main')), /sent|saved/)
     const stranger = await client(beta.userId)
     assert.equal((await stranger.get(`/en/offers/${offerId}/exemption`)).status, 404)
   })
@@ -206,7 +217,7 @@ describe('access: switching, notices, PIN states, transfers, audit objects, remo
     const about = (what: string) => rows.filter((r) => r[2] === what).map((r) => r[3])
     assert.ok(about('PIN issued').includes('Ahmed Ali'), JSON.stringify(rows.slice(0, 5)))
     assert.ok(about('PIN revoked').includes('Ahmed Ali'))
-    assert.ok(about('User deleted').includes('Léa Tremblay-Roy'))
+    assert.ok(about('User’s access removed').includes('Léa Tremblay-Roy'))
     assert.ok(about('Offer draft started').includes('Draft offer'))
     assert.ok(about('Branch created').includes('Branch Boulangerie Érable Gatineau'))
     assert.ok(about('Primary role transferred').includes('New primary user: Marie Roy'))

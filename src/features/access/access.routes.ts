@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
 import type { SignedInUser } from '../../db/database.ts'
+import { pluralKey } from '../../i18n/i18n.ts'
 import { actorFrom } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { NotFoundError } from '../../platform/errors.ts'
@@ -10,14 +11,14 @@ import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors
 import { requireEmployer } from '../auth/guards.ts'
 import { pinKeys } from './access.pin.ts'
 import { activeMembership, actingMembership, canCreateBranch, canManage, canManageTarget, isUuid, type ActingMembership } from './access.policy.ts'
-import { branchesWithoutPrimary, findMember, transferCandidates, findPin, listBranches, listMembers, listOpenPins, openPinResetsFor } from './access.repository.ts'
+import { branchesWithoutPrimary, findBranch, findMember, transferCandidates, findPin, listBranches, listMembers, listOpenPins, openPinResetsFor } from './access.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { BRANCH_FIELDS, branchSchema, CREATE_USER_FIELDS, createUserSchema, JOIN_FIELDS, joinSchema } from './access.schema.ts'
 import { createBranch, deleteMember, expireDuePins, issuePin, joinWithPin, readablePin, reissue, revoke, transferPrimary, type AccessDeps } from './access.service.ts'
 import type { AccessPin } from './access.tables.ts'
 import { registerAccessRequestRoutes } from './access-requests.routes.ts'
 import { currentMembership, refuseFormerMember, registerBusinessSwitchRoutes } from './active-business.ts'
-import { confirmBody, transferBody, transferConfirmBody, createBranchBody, createUserBody, joinBody, manageAccessBody, memberStatus, notReissuable, pinCreatedBody, pinCreatedTitle, pinStatus, type AccessRow } from './access.views.ts'
+import { confirmBody, transferBody, transferConfirmBody, createBranchBody, createUserBody, joinBody, manageAccessBody, memberStatus, notAllowedBody, notReissuable, pinCreatedBody, pinCreatedTitle, pinStatus, type AccessRow } from './access.views.ts'
 
 export interface AccessRouteDeps {
   db: Db
@@ -27,6 +28,12 @@ export interface AccessRouteDeps {
   secret: string
   /** SESSION_SECRET_PREVIOUS: PINs issued under these are still found and shown. */
   previousSecrets?: readonly string[]
+}
+
+/** "Try again in N minutes", in the plural form the wait needs. */
+function throttledMessage(request: FastifyRequest, waitMs: number): string {
+  const minutes = Math.ceil(waitMs / 60_000)
+  return request.t(pluralKey(request.lang, 'access.errThrottled', minutes), { minutes })
 }
 
 function typed(raw: Record<string, unknown>, fields: readonly string[]): Record<string, string> {
@@ -41,7 +48,7 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
 
   function notAllowed(request: FastifyRequest, reply: FastifyReply): undefined {
     const { t } = request
-    void reply.page({ title: t('access.notAllowedTitle'), body: html`<h1>${t('access.notAllowedTitle')}</h1><p>${t('access.notAllowedBody')}</p>` }, 403)
+    void reply.page({ title: t('access.notAllowedTitle'), body: notAllowedBody(t, request.lang, t('access.notAllowedTitle'), t('access.notAllowedBody')) }, 403)
     return undefined
   }
 
@@ -232,6 +239,7 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
     const title = pinCreatedTitle(t, pin, !!shown)
     const name = `${pin.given_names} ${pin.family_name}`
     const hiddenBody = notReissuable(t, pin, name)
+    const branch = pin.branch_id ? await findBranch(db, pin.branch_id) : undefined
     return reply.page({
       title,
       body: pinCreatedBody(t, {
@@ -240,7 +248,7 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
         pin: shown,
         expires: formatInZone(lang, pin.expires_at, routeDeps.timeZone, 'date'),
         email: pin.email,
-        branch: pin.role === 'branch_primary',
+        branch: branch ? { name: branch.name, primary: pin.role === 'branch_primary' } : undefined,
         reissued: !!pin.reissued_at,
         continueHref: `/${lang}/access${q(found.m)}`,
         hiddenBody,
@@ -487,7 +495,7 @@ export function registerAccessRoutes(scope: FastifyInstance, routeDeps: AccessRo
         request.session.activeBusinessId = result.businessId
         return reply.redirect(`/${lang}/home?joined=${result.businessId}`, 303)
       case 'throttled':
-        return joinPage(request, reply, values, formErrors([['pin', t('access.errThrottled', { minutes: Math.ceil(result.waitMs / 60_000) })]]), 429)
+        return joinPage(request, reply, values, formErrors([['pin', throttledMessage(request, result.waitMs)]]), 429)
       case 'invalid':
         return joinPage(request, reply, values, formErrors([['pin', t('access.errPinInvalid')]]))
       case 'locked':

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connect.ts'
 import type { SignedInUser } from '../../db/database.ts'
 import { fillEmptyProfileName, fullName } from '../auth/users.repository.ts'
-import { eachLanguage, type Lang } from '../../i18n/i18n.ts'
+import { eachLanguage, translate, type Lang } from '../../i18n/i18n.ts'
 import { audit, type Actor } from '../../platform/audit.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { clearFailures, recordFailure, throttleWait, type ThrottlePolicy } from '../auth/throttle.ts'
@@ -22,6 +22,7 @@ import {
   reissuePin,
   duePins,
   expirePins,
+  findBranch,
   removeMembership,
   revokePin,
   scrubPinFromOutbox,
@@ -49,12 +50,14 @@ export interface PersonInput {
   email?: string
 }
 
-/** E-mails a PIN (when it has an address), in `lang`. */
+/** E-mails a PIN (when it has an address), in `lang`. A branch's PIN names the branch ("the Laval branch of Acme Inc."). */
 export async function emailPin(trx: Parameters<typeof notify>[0], deps: AccessDeps, pin: AccessPin, plain: string, businessName: string, inviter: string, lang: Lang, now: Date) {
   if (!pin.email) return
+  const branch = pin.branch_id ? await findBranch(trx, pin.branch_id) : undefined
+  const business = branch ? eachLanguage((l) => translate(l, 'access.emails.pinBranchOf', { branch: branch.name, business: businessName })) : businessName
   await notify(trx, {
     template: 'accessPin',
-    params: { name: pin.given_names, business: businessName, inviter, pin: formatPin(plain), expires: eachLanguage((l) => formatInZone(l, pin.expires_at, deps.timeZone, 'date')) },
+    params: { name: pin.given_names, business, inviter, pin: formatPin(plain), expires: eachLanguage((l) => formatInZone(l, pin.expires_at, deps.timeZone, 'date')) },
     lang,
     email: { to: pin.email },
     now,
@@ -216,9 +219,9 @@ export async function joinWithPin(deps: AccessDeps, actor: Actor, user: SignedIn
       membershipId = await insertMembership(trx, { businessId: pin.business_id, userId: user.id, role: pin.role, branchId: pin.branch_id, createdBy: pin.created_by }, now)
     }
     if (!(await markPinUsed(trx, pin.id, hash, user.id, membershipId, now))) throw new PinRace()
-    // Registering asks for no name, so a person's first PIN gives their profile the names they
-    // just typed (which matched the primary user's): Manage access and the audit trail name them.
-    await fillEmptyProfileName(trx, user.id, input.givenNames, input.familyName, now)
+    // Registering asks for no name, so a person's first PIN gives their profile the names the
+    // primary user wrote (which the typed ones matched, case and accents aside): Manage access and the audit trail name them.
+    await fillEmptyProfileName(trx, user.id, pin.given_names, pin.family_name, now)
     if (pin.role === 'primary') await syncBusinessDormancy(trx, now, actor)
     await scrubPinFromOutbox(trx, formatPin(normalizePin(input.pin)))
     await audit(trx, actor, now, { action: 'access.pin_used', businessId: pin.business_id, objectType: 'business_membership', objectId: membershipId, details: { pinId: pin.id, role: pin.role, branchId: pin.branch_id } })

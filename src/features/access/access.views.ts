@@ -171,12 +171,27 @@ export function notReissuable(t: Translate, pin: { status: string }, name: strin
 
 export function pinCreatedBody(
   t: Translate,
-  p: { title: string; name: string; pin?: string; expires: string; email: string | null; branch: boolean; reissued: boolean; continueHref: string; hiddenBody?: string; reissueHref?: string },
+  p: {
+    title: string
+    name: string
+    pin?: string
+    expires: string
+    email: string | null
+    /** The PIN's branch (its name), when it gives access to one branch only; `primary` when it makes its holder the branch's primary user. */
+    branch?: { name: string; primary: boolean }
+    reissued: boolean
+    continueHref: string
+    hiddenBody?: string
+    reissueHref?: string
+  },
 ): Html {
+  const branch = p.branch
+  const newBranch = branch?.primary && !p.reissued
   return html`<h1>${p.title}</h1>
 ${
   p.pin
-    ? html`<p>${p.reissued ? t('access.confirmReissuedLead', { name: p.name }) : p.branch ? t('access.confirmBranchLead', { name: p.name }) : t('access.confirmLead', { name: p.name })}</p>
+    ? html`<p>${p.reissued ? t('access.confirmReissuedLead', { name: p.name }) : newBranch ? t('access.confirmBranchLead', { name: p.name, branch: branch.name }) : t('access.confirmLead', { name: p.name })}</p>
+${branch && !newBranch ? html`<p>${t(branch.primary ? 'access.pinForBranchPrimary' : 'access.pinForBranch', { branch: branch.name })}</p>` : ''}
 <p class="pin" id="pin" aria-label="${t('access.pinLabel')}">${p.pin}</p>
 <p>${t('access.pinExpires', { date: p.expires })}</p>
 ${p.email ? html`<p>${t('access.pinEmailed', { email: p.email })}</p>` : ''}
@@ -186,6 +201,13 @@ ${p.email ? html`<p>${t('access.pinEmailed', { email: p.email })}</p>` : ''}
       : html`<p>${t('access.pinNotShown')}</p>${p.reissueHref ? html`<p><a href="${p.reissueHref}">${t('access.reissuePin')}<span class="visually-hidden"> ${t('access.forPerson', { name: p.name })}</span></a></p>` : ''}`
 }
 <p>${linkButton({ text: t('access.continue'), href: p.continueHref, variant: 'primary' })}</p>`
+}
+
+/** A page a member may not open (403): why, and the way back to their home page. */
+export function notAllowedBody(t: Translate, lang: Lang, title: string, body: string): Html {
+  return html`<h1>${title}</h1>
+<p>${body}</p>
+<p>${linkButton({ text: t('errors.goHome'), href: `/${lang}/home` })}</p>`
 }
 
 export function confirmBody(t: Translate, p: { title: string; body: string; action: string; confirm: string; cancelHref: string; csrf: string; danger?: boolean }): Html {

@@ -225,7 +225,8 @@ export async function refuseFormerMember(db: DbOrTrx, request: FastifyRequest, u
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('business_membership as a').select('a.id').where('a.user_id', '=', userId).where('a.business_id', '=', businessId).where('a.status', '=', sql.lit('active')))))
     .executeTakeFirst()
   if (!former) return
-  throw new HttpError(403, 'access.gone.title', 'access.gone.body', { text: request.t('access.gone.named', { business: former.legal_name }) })
+  // Only a form sent (a POST) had anything to lose: a page merely opened is not told that "what it sent" was lost.
+  throw new HttpError(403, 'access.gone.title', request.method === 'GET' || request.method === 'HEAD' ? 'access.gone.body' : 'access.gone.bodyPosted', { text: request.t('access.gone.named', { business: former.legal_name }) })
 }
 
 /**

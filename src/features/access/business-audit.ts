@@ -9,6 +9,7 @@ import { isUuid } from '../../platform/ids.ts'
 import { requireEmployer } from '../auth/guards.ts'
 import { actingMembership } from './access.policy.ts'
 import { currentMembership } from './active-business.ts'
+import { notAllowedBody } from './access.views.ts'
 
 export const BUSINESS_AUDIT_PAGE_SIZE = 50
 
@@ -124,7 +125,7 @@ export async function businessAuditPage(request: FastifyRequest, reply: FastifyR
   const m = asked ? await actingMembership(deps.db, user.id, asked) : await currentMembership(deps.db, request, user.id)
   if (asked && !m) throw new NotFoundError()
   if (!m || m.role !== 'primary') {
-    return reply.page({ title: t('access.audit.notAllowedTitle'), body: html`<h1>${t('access.audit.notAllowedTitle')}</h1><p>${t('access.audit.notAllowedBody')}</p>` }, 403)
+    return reply.page({ title: t('access.audit.notAllowedTitle'), body: notAllowedBody(t, lang, t('access.audit.notAllowedTitle'), t('access.audit.notAllowedBody')) }, 403)
   }
   const cursor = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)_(\d{1,15})$/.exec(typeof q.before === 'string' ? q.before : '')
   const before = cursor && !Number.isNaN(Date.parse(cursor[1]!)) ? { at: new Date(cursor[1]!), id: Number(cursor[2]) } : undefined
@@ -145,7 +146,8 @@ export async function businessAuditPage(request: FastifyRequest, reply: FastifyR
   const about = (r: (typeof page)[number]): string => {
     const o = objectOf(r, objects)
     if (!o) return ''
-    if (o.kind === 'offer') return o.number ? t('access.audit.objects.offer', { number: o.number }) : t('access.audit.objects.draft')
+    // A draft by its foreign national (or its job) as the queue names it, so two drafts' rows are told apart.
+    if (o.kind === 'offer') return o.number ? t('access.audit.objects.offer', { number: o.number }) : o.name ? t('access.audit.objects.draftOf', { name: o.name }) : t('access.audit.objects.draft')
     if (o.kind === 'branch') return t('access.audit.objects.branch', { name: o.name })
     if (o.kind === 'newPrimary') return t('access.audit.objects.newPrimary', { name: o.name })
     return o.name
@@ -176,7 +178,7 @@ ${
 }
 
 type AuditRow = { action: string; object_type: string | null; object_id: string | null; details: Record<string, unknown> }
-type AuditObject = { kind: 'person' | 'newPrimary' | 'branch'; name: string } | { kind: 'offer'; number: string | null }
+type AuditObject = { kind: 'person' | 'newPrimary' | 'branch'; name: string } | { kind: 'offer'; number: string | null; name?: string }
 
 /** What each row was done to, read in one statement per kind of object: people's names (PINs, memberships, PIN requests) and offers' numbers. */
 async function auditObjects(db: Db, rows: readonly AuditRow[]) {
@@ -194,13 +196,14 @@ async function auditObjects(db: Db, rows: readonly AuditRow[]) {
   ])
   const paidOffers = new Map(paymentRows.map((p) => [p.id, p.purpose_id]))
   const offerIds = [...new Set([...offers, ...paymentRows.map((p) => p.purpose_id)])].filter(isUuid)
-  const offerRows = offerIds.length ? await db.selectFrom('offer').select(['id', 'offer_number']).where('id', 'in', offerIds).execute() : []
+  const offerRows = offerIds.length ? await db.selectFrom('offer').select(['id', 'offer_number', 'worker_name', 'job_title']).where('id', 'in', offerIds).execute() : []
   const name = (...parts: Array<string | null | undefined>) => parts.filter(Boolean).join(' ')
   return {
     pins: new Map(pinRows.map((p) => [p.id, name(p.given_names, p.family_name)])),
     members: new Map(memberRows.map((m) => [m.id, name(m.given_name, m.family_name) || m.username])),
     resets: new Map(resetRows.map((r) => [r.id, name(r.given_names, r.family_name)])),
     offers: new Map(offerRows.map((o) => [o.id, o.offer_number])),
+    draftNames: new Map(offerRows.map((o) => [o.id, o.worker_name || o.job_title])),
     paidOffers,
     users: new Map(userRows.map((u) => [u.id, name(u.given_name, u.family_name) || u.username])),
   }
@@ -224,11 +227,13 @@ function objectOf(r: AuditRow, o: Awaited<ReturnType<typeof auditObjects>>): Aud
       return typeof r.details.name === 'string' ? { kind: 'branch', name: r.details.name } : undefined
     case 'offer': {
       const number = o.offers.get(id) ?? (typeof r.details.offerNumber === 'string' ? r.details.offerNumber : null)
-      return { kind: 'offer', number }
+      // A deleted draft is named by what its deletion kept.
+      const kept = [r.details.workerName, r.details.jobTitle].find((v): v is string => typeof v === 'string' && v !== '')
+      return { kind: 'offer', number, name: o.draftNames.get(id) || kept }
     }
     case 'payment': {
       const offer = o.paidOffers.get(id)
-      return offer ? { kind: 'offer', number: o.offers.get(offer) ?? null } : undefined
+      return offer ? { kind: 'offer', number: o.offers.get(offer) ?? null, name: o.draftNames.get(offer) } : undefined
     }
     default:
       return undefined
