@@ -35,8 +35,8 @@ describe('console administration and problem reports', () => {
   }
   const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
   const L = {
-    en: { announce: 'Announce from', starts: 'Starts', ends: 'Ends', cancel: 'Cancel this maintenance window', cancelYes: 'Yes, cancel this maintenance window', closed: 'The portal is closed for maintenance', report: 'Report a technical problem', send: 'Send the report', description: 'What happened?', screenshot: 'Screenshot', saveFee: 'Save the fee', plan: 'Plan the window', saveHelp: 'Save the help page', purge: 'Purge the selected records', update: 'Update the status', resolved: 'Resolved' },
-    fr: { announce: 'Annoncer à partir du', starts: 'Début', ends: 'Fin', cancel: 'Annuler cette période de maintenance', cancelYes: 'Oui, annuler cette période de maintenance', closed: 'Le portail est fermé pour maintenance', report: 'Signaler un problème technique', send: 'Envoyer le signalement', description: 'Que s’est-il passé?', screenshot: 'Capture d’écran', saveFee: 'Enregistrer les frais', plan: 'Prévoir la période', saveHelp: 'Enregistrer la page d’aide', purge: 'Purger les dossiers choisis', update: 'Mettre à jour l’état', resolved: 'Réglé' },
+    en: { announce: 'Announce from', starts: 'Starts', ends: 'Ends', cancel: 'Cancel this maintenance window', cancelYes: 'Yes, cancel this maintenance window', closed: 'The portal is closed for maintenance', report: 'Report a technical problem', send: 'Send the report', description: 'What happened?', screenshot: 'Screenshot', saveFee: 'Save the fee', feeAmount: 'New fee (CAD)', keepFee: 'No, keep the fee as it is', plan: 'Plan the window', saveHelp: 'Save the help page', purge: 'Purge the selected records', update: 'Update the status', resolved: 'Resolved' },
+    fr: { announce: 'Annoncer à partir du', starts: 'Début', ends: 'Fin', cancel: 'Annuler cette période de maintenance', cancelYes: 'Oui, annuler cette période de maintenance', closed: 'Le portail est fermé pour maintenance', report: 'Signaler un problème technique', send: 'Envoyer le signalement', description: 'Que s’est-il passé?', screenshot: 'Capture d’écran', saveFee: 'Enregistrer les frais', feeAmount: 'Nouveaux frais ($ CA)', keepFee: 'Non, garder les frais actuels', plan: 'Prévoir la période', saveHelp: 'Enregistrer la page d’aide', purge: 'Purger les dossiers choisis', update: 'Mettre à jour l’état', resolved: 'Réglé' },
   } as const
 
   for (const lang of ['en', 'fr'] as const) {
@@ -73,6 +73,11 @@ describe('console administration and problem reports', () => {
         await expectAccessible(page, 'fee')
         await page.getByRole('button', { name: l.saveFee }).click()
         await expectAccessible(page, 'fee (errors)')
+        // A new fee is asked about first (the fee now and after, with a warning for none); "No" keeps it.
+        await page.getByLabel(l.feeAmount).fill('0')
+        await page.getByRole('button', { name: l.saveFee }).click()
+        await expectAccessible(page, 'fee (confirm)')
+        await page.getByRole('button', { name: l.keepFee }).click()
 
         await page.goto(`${e2e.baseUrl}/${lang}/console/admin/maintenance`)
         await expectAccessible(page, 'maintenance')

@@ -43,6 +43,10 @@ describe('console: fee exemptions to review', () => {
       await page.getByLabel('Exemption accepted').check()
       await page.getByLabel('Reason').fill('The diplomatic note names the mission and the worker.')
       await page.getByRole('button', { name: 'Record the decision' }).click()
+      // The employer is told at once: asked first, on a page of its own.
+      assert.match((await page.locator('main h1').textContent()) ?? '', /^Accept the fee exemption for offer [A-Z]\d{7}\?$/)
+      await expectAccessible(page, 'fee exemption review (confirm)')
+      await page.getByRole('button', { name: 'Yes, accept the exemption' }).click()
       assert.match((await page.locator('main').textContent()) ?? '', /Decision recorded: Exemption accepted.*This review is decided/s)
       await expectAccessible(page, 'fee exemption review (recorded)')
     } catch (err) {

@@ -15,7 +15,7 @@ import { latestAuditOf } from './audit.repository.ts'
 import { formatMoney, parseMoneyToCents } from '../reference/validators.ts'
 import { currentFeeCents, deleteSetting, FEE_KEY, feeSetting, HELP_KEY, helpContent, MAX_FEE_CENTS, putSetting } from './admin.settings.ts'
 import { feeForm, helpForm, MAINTENANCE_FIELDS, MAINTENANCE_TIME_FIELDS, maintenanceForm, purgeForm, reportStatusForm } from './admin.schema.ts'
-import { adminHomeView, feeView, helpEditView, maintenanceView, problemDetailView, problemsListView, retentionView } from './admin.views.ts'
+import { adminHomeView, feeConfirmView, feeView, helpEditView, maintenanceView, problemDetailView, problemsListView, retentionView } from './admin.views.ts'
 import type { ProblemStatus } from './console.tables.ts'
 import { forgetMaintenanceCache, liveWindows, parseLocalTime } from './maintenance.service.ts'
 import { findReport, listReports, setReportStatus } from './problems.service.ts'
@@ -84,6 +84,24 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: AdminDeps): vo
     const form = feeForm.parse(request.body ?? {})
     const now = clock.now()
     const before = await currentFeeCents(db, deps.defaultFeeCents)
+    // "No" on the page that asks: back to the form as it was filled in, nothing changed.
+    if (form.confirm === 'no') return feePage(request, reply, form.amount)
+    let to = deps.defaultFeeCents
+    if (form.action === 'save') {
+      const money = parseMoneyToCents(form.amount, lang)
+      if (!money.ok) return feePage(request, reply, form.amount, formErrors([['amount', t(money.error === 'negative' || money.error === 'tooLarge' ? 'consoleAdmin.fee.errRange' : 'consoleAdmin.fee.errAmount')]]))
+      if (money.value > MAX_FEE_CENTS) return feePage(request, reply, form.amount, formErrors([['amount', t('consoleAdmin.fee.errRange')]]))
+      to = money.value
+    }
+    // Every employer's next payment: asked first, naming the fee now and the fee after (no script needed).
+    if (form.confirm !== 'yes') {
+      const title = t('consoleAdmin.fee.confirmTitle', { from: formatMoney(before, lang), to: formatMoney(to, lang) })
+      return reply.page({
+        title,
+        breadcrumbs: [...crumbs(request), { text: t('consoleAdmin.fee.title'), href: `/${lang}/console/admin/fee` }],
+        body: feeConfirmView(t, lang, reply.csrfToken(), { from: before, to, action: form.action, amount: form.amount }),
+      })
+    }
     if (form.action === 'reset') {
       await db.transaction().execute(async (trx) => {
         await deleteSetting(trx, FEE_KEY)
@@ -91,9 +109,7 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: AdminDeps): vo
       })
       return reply.redirect(`/${lang}/console/admin/fee?done=1`, 303)
     }
-    const money = parseMoneyToCents(form.amount, lang)
-    if (!money.ok) return feePage(request, reply, form.amount, formErrors([['amount', t(money.error === 'negative' || money.error === 'tooLarge' ? 'consoleAdmin.fee.errRange' : 'consoleAdmin.fee.errAmount')]]))
-    if (money.value > MAX_FEE_CENTS) return feePage(request, reply, form.amount, formErrors([['amount', t('consoleAdmin.fee.errRange')]]))
+    const money = { value: to }
     await db.transaction().execute(async (trx) => {
       await putSetting(trx, FEE_KEY, money.value, admin.id, now)
       await audit(trx, actor(request, admin), now, { action: 'settings.fee_changed', details: { fromCents: before, toCents: money.value } })

@@ -4,7 +4,8 @@ import { optionalEmailField } from '../../ui/email-field.ts'
 /** Administration forms and the problem report form. Messages are catalog keys. */
 const str = z.preprocess((v) => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : ''), z.string())
 
-export const feeForm = z.object({ action: str.pipe(z.enum(['save', 'reset']).catch('save')), amount: str.pipe(z.string().trim()) })
+/** `confirm`: the answer on the page that asks before the fee changes ('yes', 'no', or none yet). */
+export const feeForm = z.object({ action: str.pipe(z.enum(['save', 'reset']).catch('save')), amount: str.pipe(z.string().trim()), confirm: str.pipe(z.enum(['yes', 'no', '']).catch('')) })
 
 /** The times are read by the route (parseLocalTime, in the portal's zone): each field's own message when empty or not a time. */
 export const maintenanceForm = z.object({

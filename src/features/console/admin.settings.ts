@@ -1,4 +1,5 @@
 import type { DbOrTrx } from '../../platform/audit.ts'
+import { joinedFullName } from '../auth/users.repository.ts'
 
 /**
  * Settings administrators change, one JSON value per key in `console_setting`:
@@ -15,9 +16,15 @@ export async function currentFeeCents(db: DbOrTrx, defaultCents: number): Promis
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_FEE_CENTS ? v : defaultCents
 }
 
-export async function feeSetting(db: DbOrTrx): Promise<{ cents: number; updatedAt: Date } | undefined> {
-  const row = await db.selectFrom('console_setting').select(['value', 'updated_at']).where('key', '=', FEE_KEY).executeTakeFirst()
-  return row && typeof row.value === 'number' ? { cents: row.value, updatedAt: row.updated_at } : undefined
+/** The administrators' fee, when one is set: the amount, when, and the administrator who set it (by name). */
+export async function feeSetting(db: DbOrTrx): Promise<{ cents: number; updatedAt: Date; updatedBy: string | undefined } | undefined> {
+  const row = await db
+    .selectFrom('console_setting')
+    .leftJoin('app_user', 'app_user.id', 'console_setting.updated_by')
+    .select(['console_setting.value', 'console_setting.updated_at', 'app_user.given_name', 'app_user.family_name', 'app_user.username'])
+    .where('console_setting.key', '=', FEE_KEY)
+    .executeTakeFirst()
+  return row && typeof row.value === 'number' ? { cents: row.value, updatedAt: row.updated_at, updatedBy: joinedFullName(row.given_name, row.family_name, row.username) } : undefined
 }
 
 export async function putSetting(db: DbOrTrx, key: string, value: unknown, by: string, now: Date): Promise<void> {

@@ -23,7 +23,7 @@ describe('administration', () => {
   before(async () => {
     t = await testApp({ configure: (app) => registerSignInAs(app, () => t) })
     t.clock.set('2026-11-23T15:00:00Z')
-    const a = await createUser(t.db, { username: 'admin.console', role: 'administrator' })
+    const a = await createUser(t.db, { username: 'admin.console', role: 'administrator', givenName: 'Ada', familyName: 'Admin' })
     adminId = a.id
     const o = await createUser(t.db, { username: 'officer.console', role: 'officer' })
     officerId = o.id
@@ -62,18 +62,52 @@ describe('administration', () => {
     res = await admin.post('/en/console/admin/fee', { action: 'save', amount: '-5' })
     assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['The fee must be between 0.00 and 10,000.00'])
     await admin.get('/fr/console/admin/fee')
+    // Asked first, naming the fee now and after; nothing changes until Yes.
     res = await admin.post('/fr/console/admin/fee', { action: 'save', amount: '255,50' })
+    assert.equal(res.status, 200)
+    assert.match(text(res.dom.querySelector('h1')), /^Faire passer les frais de 230,00\s\$ à 255,50\s\$\?$/)
+    assert.equal(res.dom.querySelector('#notice-warning-title'), null, 'no warning for an ordinary change')
+    assert.equal(await currentFeeCents(t.db, t.config.feeCents), 23000)
+    res = await admin.post('/fr/console/admin/fee', { action: 'save', amount: '255,50', confirm: 'yes' })
     assert.equal(res.status, 303)
     assert.equal(await currentFeeCents(t.db, t.config.feeCents), 25550)
     const page = await admin.follow(res)
     assert.match(text(page.dom.querySelector('.notice-success')), /255,50/)
+    // Who set it, by name, and when.
+    const setBy = page.dom.querySelectorAll('.summary-row').find((r) => text(r.querySelector('dt')) === 'Fixés par')
+    assert.match(text(setBy?.querySelector('dd')), /^Ada Admin, le 23\snovembre\s2026/)
     res = await admin.post('/fr/console/admin/fee', { action: 'reset', amount: '' })
+    assert.match(text(res.dom.querySelector('h1')), /^Faire passer les frais de 255,50\s\$ à 230,00\s\$\?$/)
+    res = await admin.post('/fr/console/admin/fee', { action: 'reset', amount: '', confirm: 'yes' })
+    assert.equal(res.status, 303)
     assert.equal(await currentFeeCents(t.db, t.config.feeCents), 23000)
     const audit = await t.db.selectFrom('audit_event').select(['action', 'details']).where('action', 'like', 'settings.fee%').orderBy('id').execute()
     assert.deepEqual(audit.map((a) => [a.action, a.details]), [
       ['settings.fee_changed', { fromCents: 23000, toCents: 25550 }],
       ['settings.fee_reset', { fromCents: 25550, toCents: 23000 }],
     ])
+  })
+
+  it('asks before the fee changes, warning of no fee or a misplaced decimal point; No changes nothing', async () => {
+    await admin.get('/en/console/admin/fee')
+    let res = await admin.post('/en/console/admin/fee', { action: 'save', amount: '0' })
+    assert.equal(text(res.dom.querySelector('h1')), 'Change the fee from $230.00 to $0.00?')
+    assert.equal(text(res.dom.querySelector('#notice-warning-title')), 'A fee of $0.00 charges employers nothing: offers submitted from now on are submitted without payment.')
+    const form = res.dom.querySelector('form[action="/en/console/admin/fee"]')!
+    assert.deepEqual(form.querySelectorAll('input[type="hidden"]:not([name="_csrf"])').map((i) => [i.getAttribute('name'), i.getAttribute('value')]), [['action', 'save'], ['amount', '0']])
+    res = await admin.post('/en/console/admin/fee', { action: 'save', amount: '2.30' })
+    assert.equal(text(res.dom.querySelector('#notice-warning-title')), '$2.30 is less than a tenth of $230.00: check the decimal point.')
+    res = await admin.post('/en/console/admin/fee', { action: 'save', amount: '2300' })
+    assert.equal(text(res.dom.querySelector('#notice-warning-title')), '$2,300.00 is more than ten times $230.00: check the decimal point.')
+    // No: the form again, as it was filled in, and the fee unchanged.
+    res = await admin.post('/en/console/admin/fee', { action: 'save', amount: '2.30', confirm: 'no' })
+    assert.equal(res.status, 200)
+    assert.equal(res.dom.querySelector('#amount')?.getAttribute('value'), '2.30')
+    assert.equal(await currentFeeCents(t.db, t.config.feeCents), 23000)
+    // An amount that is not one is still refused before anything is asked.
+    res = await admin.post('/en/console/admin/fee', { action: 'save', amount: '-1', confirm: 'yes' })
+    assert.equal(res.status, 400)
+    assert.equal(await currentFeeCents(t.db, t.config.feeCents), 23000)
   })
 
   it('reads local times in the portal’s zone, across daylight saving', () => {
@@ -102,7 +136,9 @@ describe('administration', () => {
     assert.equal((await visitor.get('/en')).dom.querySelector('.maintenance-banner'), null, 'not announced yet')
     t.clock.set('2026-11-24T15:00:00Z')
     let page = await visitor.get('/fr')
-    assert.match(text(page.dom.querySelector('.maintenance-banner')), /Maintenance prévue : le portail sera indisponible du 25 novembre 2026 .*22 h 00.* au 26 novembre 2026.*Mise à niveau de la base de données\./)
+    assert.match(text(page.dom.querySelector('.maintenance-banner')), /Maintenance prévue : le portail sera indisponible du 25\snovembre\s2026 .*22\sh\s00.* au 26\snovembre\s2026.*\(heure de l’Est\)\..*Mise à niveau de la base de données\./)
+    // The time zone in words, in each language.
+    assert.match(text((await visitor.get('/en')).dom.querySelector('.maintenance-banner')), /from November 25, 2026 at 10:00 p\.m\. to November 26, 2026 at 2:00 a\.m\. \(Eastern Time\)\./)
     assert.equal((await visitor.get('/en/sign-in')).status, 200, 'sign-in still open before the window')
 
     t.clock.set('2026-11-26T04:00:00Z')
@@ -112,7 +148,8 @@ describe('administration', () => {
     assert.ok(Number(page.headers['retry-after']) > 0)
     assert.equal(text(page.dom.querySelector('h1')), 'The portal is closed for maintenance')
     assert.equal(page.dom.querySelector('meta[name="portal-template"]')?.getAttribute('content'), 'maintenance')
-    assert.match(text(page.dom.querySelector('p[lang="fr"]')), /Le portail est fermé pour maintenance jusqu’au 26 novembre 2026/)
+    assert.match(text(page.dom.querySelector('p[lang="fr"]')), /Le portail est fermé pour maintenance jusqu’au 26\snovembre\s2026.*\(heure de l’Est\)\./)
+    assert.match(text(page.dom.querySelector('main')), /unavailable until November 26, 2026 at 2:00 a\.m\. \(Eastern Time\)/)
     assert.equal(page.dom.querySelector('form[action="/en/sign-in"]'), null)
     // Posting credentials does not sign anyone in.
     const employer = new TestClient(t.app)
@@ -129,7 +166,9 @@ describe('administration', () => {
     assert.equal((await visitor.get('/en/console/sign-in')).status, 200)
     page = await officer.get('/en/console/dashboard')
     assert.equal(page.status, 200)
-    assert.match(text(page.dom.querySelector('.maintenance-banner')), /Maintenance under way until/)
+    // Officers are told that employers are locked out (the console stays open).
+    assert.match(text(page.dom.querySelector('.maintenance-banner')), /^Maintenance under way until November 26, 2026 at 2:00 a\.m\. \(Eastern Time\): employers cannot sign in or use the portal\. The console stays open\./)
+    assert.match(text((await admin.get('/fr/console')).dom.querySelector('.maintenance-banner')), /les employeurs ne peuvent ni se connecter ni utiliser le portail/)
 
     t.clock.set('2026-11-26T07:01:00Z')
     assert.equal((await visitor.get('/en/sign-in')).status, 200, 'open again after the window')
@@ -137,6 +176,13 @@ describe('administration', () => {
     assert.equal(ok.status, 303)
     t.clock.set('2026-11-23T15:00:00Z')
     await signInStaffAgain()
+  })
+
+  it('names the portal’s time zone in words on the maintenance page, in each language', async () => {
+    assert.match(text((await admin.get('/en/console/admin/maintenance')).dom.querySelector('main')), /Times are in the portal’s time zone \(Eastern Time\)\./)
+    const fr = text((await admin.get('/fr/console/admin/maintenance')).dom.querySelector('main'))
+    assert.match(fr, /fuseau horaire du portail \(heure de l’Est\)\./)
+    assert.doesNotMatch(fr, /America\/Toronto/)
   })
 
   it('names each maintenance field in its error, one per field, in the reader’s language', async () => {
@@ -150,13 +196,13 @@ describe('administration', () => {
     ])
     res = await admin.post('/en/console/admin/maintenance', { announceFrom: 'soon', startsAt: '2026-12-05 22:00', endsAt: '2026-13-01 01:00', messageEn: 'x'.repeat(501), messageFr: 'y'.repeat(501) })
     assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), [
-      'Enter the date and time to announce the window from like 2026-12-05 22:00',
-      'Enter the end date and time like 2026-12-05 22:00',
+      'Enter the date and time to announce the window from, for example 2026-12-05 22:00',
+      'Enter the end date and time, for example 2026-12-05 22:00',
       'The message in English must be 500 characters or fewer',
       'The message in French must be 500 characters or fewer',
     ])
     res = await admin.post('/fr/console/admin/maintenance', { announceFrom: '2026-12-01 09:00', startsAt: 'demain', endsAt: '' })
-    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['Entrez la date et l’heure de début comme 2026-12-05 22:00', 'Entrez la date et l’heure de fin'])
+    assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['Entrez la date et l’heure de début, par exemple 2026-12-05 22:00', 'Entrez la date et l’heure de fin'])
     assert.equal(await t.db.selectFrom('maintenance_window').select('id').where('announce_from', '=', new Date('2026-12-01T14:00:00Z')).executeTakeFirst(), undefined)
   })
 
@@ -277,7 +323,7 @@ describe('administration', () => {
     assert.ok(ask.dom.querySelector('main a[href="/en/console/admin/maintenance"]'), 'a way back that keeps it')
     const askFr = await admin.get(`/fr/console/admin/maintenance/${w.id}/cancel`)
     assert.match(text(askFr.dom.querySelector('main h1')), /^Annuler la période de maintenance commençant le 27 novembre 2026/)
-    assert.equal(text(askFr.dom.querySelector('main form button')), 'Oui, annuler cette période de maintenance')
+    assert.equal(text(askFr.dom.querySelector(`main form[action="/fr/console/admin/maintenance/${w.id}/cancel"] button`)), 'Oui, annuler cette période de maintenance')
     assert.equal((await t.db.selectFrom('maintenance_window').select('cancelled_at').where('id', '=', w.id).executeTakeFirstOrThrow()).cancelled_at, null, 'asking changes nothing')
     const res = await admin.post(`/en/console/admin/maintenance/${w.id}/cancel`, {})
     assert.equal(res.status, 303)

@@ -5,6 +5,8 @@ import { button, csrfField, notice, radios, select, singleCheckbox, summaryList,
 import type { FormErrors } from '../../ui/form-errors.ts'
 import { formatMoney } from '../reference/validators.ts'
 import type { MaintenanceWindow, ProblemStatus } from './console.tables.ts'
+import { confirmDecisionForm } from './decision.views.ts'
+import { zoneWords } from './maintenance.service.ts'
 import { reportNumber, type ReportRow } from './problems.service.ts'
 import type { RetentionRow } from './retention.service.ts'
 
@@ -23,13 +25,13 @@ export function adminHomeView(t: Translate, lang: Lang): Html {
 <ul>${items.map(([path, key]) => html`<li><a href="/${lang}/console/admin/${path}">${t(key)}</a></li>`)}<li><a href="/${lang}/console/staff">${t('console.staffTitle')}</a></li></ul>`
 }
 
-export function feeView(t: Translate, lang: Lang, timeZone: string, token: string, m: { cents: number; defaultCents: number; setting?: { updatedAt: Date }; value: string; errors?: FormErrors; done?: string }): Html {
+export function feeView(t: Translate, lang: Lang, timeZone: string, token: string, m: { cents: number; defaultCents: number; setting?: { updatedAt: Date; updatedBy: string | undefined }; value: string; errors?: FormErrors; done?: string }): Html {
   return html`<h1>${t('consoleAdmin.fee.title')}</h1>
 ${m.done ? notice({ kind: 'success', title: m.done }) : ''}
 <p>${t('consoleAdmin.fee.lead')}</p>
 ${summaryList([
   { key: t('consoleAdmin.fee.current'), value: formatMoney(m.cents, lang) },
-  { key: t('consoleAdmin.fee.source'), value: m.setting ? t('consoleAdmin.fee.sourceSetting', { when: formatInZone(lang, m.setting.updatedAt, timeZone, 'listed') }) : t('consoleAdmin.fee.sourceDefault') },
+  { key: t('consoleAdmin.fee.source'), value: m.setting ? t('consoleAdmin.fee.sourceSetting', { name: m.setting.updatedBy ?? t('consoleAdmin.fee.anAdministrator'), when: formatInZone(lang, m.setting.updatedAt, timeZone, 'dateTime') }) : t('consoleAdmin.fee.sourceDefault') },
 ])}
 <form method="post" action="/${lang}/console/admin/fee" novalidate>
 ${csrfField(token)}
@@ -41,13 +43,41 @@ ${m.setting ? button({ text: t('consoleAdmin.fee.reset', { amount: formatMoney(m
 </form>`
 }
 
+/** Before the fee changes: the fee now and after, a warning for no fee or a tenfold change (a misplaced decimal point), Yes and No. */
+export function feeConfirmView(t: Translate, lang: Lang, token: string, m: { from: number; to: number; action: 'save' | 'reset'; amount: string }): Html {
+  const from = formatMoney(m.from, lang)
+  const to = formatMoney(m.to, lang)
+  const warning =
+    m.to === 0
+      ? t('consoleAdmin.fee.confirmZero', { to })
+      : m.from > 0 && m.to * 10 <= m.from
+        ? t('consoleAdmin.fee.confirmMuchLower', { from, to })
+        : m.from > 0 && m.to >= m.from * 10
+          ? t('consoleAdmin.fee.confirmMuchHigher', { from, to })
+          : undefined
+  return html`<h1>${t('consoleAdmin.fee.confirmTitle', { from, to })}</h1>
+${warning ? notice({ kind: 'warning', title: warning }) : ''}
+${summaryList([
+  { key: t('consoleAdmin.fee.current'), value: from },
+  { key: t('consoleAdmin.fee.confirmNew'), value: to },
+])}
+<p>${t('consoleAdmin.fee.confirmBody', { to })}</p>
+${confirmDecisionForm({
+  action: `/${lang}/console/admin/fee`,
+  csrf: token,
+  values: { action: m.action, amount: m.amount },
+  yes: { text: t('consoleAdmin.fee.confirmYes', { to }), variant: 'primary', name: 'confirm', value: 'yes' },
+  no: { text: t('consoleAdmin.fee.confirmNo'), name: 'confirm', value: 'no' },
+})}`
+}
+
 export function maintenanceView(t: Translate, lang: Lang, timeZone: string, token: string, m: { windows: MaintenanceWindow[]; now: Date; values: Record<string, string>; errors?: FormErrors; notice?: { kind: 'success' | 'info'; title: string } }): Html {
   const when = (d: Date) => formatInZone(lang, d, timeZone, 'listed')
   const state = (w: MaintenanceWindow) =>
     w.starts_at <= m.now ? t('consoleAdmin.maintenance.stateActive') : w.announce_from <= m.now ? t('consoleAdmin.maintenance.stateAnnounced') : t('consoleAdmin.maintenance.stateScheduled')
   return html`<h1>${t('consoleAdmin.maintenance.title')}</h1>
 ${m.notice ? notice(m.notice) : ''}
-<p>${t('consoleAdmin.maintenance.lead', { zone: timeZone })}</p>
+<p>${t('consoleAdmin.maintenance.lead', { zone: zoneWords(lang, timeZone, m.now) })}</p>
 <h2>${t('consoleAdmin.maintenance.upcoming')}</h2>
 ${
   m.windows.length === 0

@@ -8,7 +8,7 @@ import { findUserByUsername } from '../auth/users.repository.ts'
 import { AUDIT_PAGE_SIZE, distinctActions, searchAudit, type AuditFilter } from './audit.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { formatBusinessNumber } from '../reference/validators.ts'
-import { actionWords, detailsWords, namesIn, objectWords } from './audit.details.ts'
+import { actionWords, actorWords, detailsWords, namesIn, objectWords } from './audit.details.ts'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
@@ -85,7 +85,7 @@ ${
 <caption class="visually-hidden">${t('console.auditTitle')}</caption>
 <thead><tr><th scope="col">${t('console.when')}</th><th scope="col">${t('console.who')}</th><th scope="col">${t('console.what')}</th><th scope="col">${t('console.object')}</th><th scope="col">${t('console.where')}</th><th scope="col">${t('console.details')}</th></tr></thead>
 <tbody>${page.map(
-        (r) => html`<tr><td>${formatInZone(lang, r.occurred_at, deps.timeZone, 'precise')}</td><td>${r.actor_label}</td><td>${actionWords(t, r.action)}</td><td>${r.legal_name ? html`${r.legal_name} (${formatBusinessNumber(r.business_number)})<br>` : ''}${objectWords(t, names, r.object_type, r.object_id)}</td><td>${r.ip ?? ''}</td><td>${detailsWords(t, lang, deps.timeZone, names, r.details)}</td></tr>`,
+        (r) => html`<tr><td>${formatInZone(lang, r.occurred_at, deps.timeZone, 'precise')}</td><td>${actorWords(t, names, r)}</td><td>${actionWords(t, r.action)}</td><td>${r.legal_name ? html`${r.legal_name} (${formatBusinessNumber(r.business_number)})<br>` : ''}${objectWords(t, lang, names, r.object_type, r.object_id)}</td><td>${r.ip ?? ''}</td><td>${detailsWords(t, lang, deps.timeZone, names, r.details, r.action)}</td></tr>`,
       )}</tbody></table></div>
 <nav aria-label="${t('console.auditTitle')}"><ul class="pagination">${s('before') ? html`<li><a href="/${lang}/console/audit?${new URLSearchParams(Object.fromEntries(Object.entries(values).filter(([, v]) => v))).toString()}">${t('console.newest')}</a></li>` : ''}${
         rows.length > AUDIT_PAGE_SIZE ? html`<li><a href="/${lang}/console/audit?${nextQuery.toString()}">${t('console.older')}</a></li>` : ''

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import { actorFrom, audit } from '../../platform/audit.ts'
 import { dayInZone } from '../../platform/dates.ts'
@@ -22,11 +23,13 @@ export function registerInspectionRoutes(scope: FastifyInstance, deps: WorkDeps 
     if (!b) throw new NotFoundError()
     return b
   }
+  // Who asked, named as the console names people (fullName): given and family names, else the username.
+  const requestedByName = sql<string>`coalesce(nullif(trim(concat_ws(' ', u.given_name, u.family_name)), ''), u.username)`.as('requested_by_name')
   const exportsOf = (businessId: string) =>
     db
       .selectFrom('inspection_export as e')
       .innerJoin('app_user as u', 'u.id', 'e.requested_by')
-      .select(['e.id', 'e.format', 'e.status', 'e.done', 'e.total', 'e.requested_at', 'e.failure', 'u.username as requested_by_name'])
+      .select(['e.id', 'e.format', 'e.status', 'e.done', 'e.total', 'e.requested_at', 'e.failure', requestedByName])
       .where('e.business_id', '=', businessId)
       .orderBy('e.requested_at', 'desc')
       .limit(20)
@@ -71,7 +74,7 @@ export function registerInspectionRoutes(scope: FastifyInstance, deps: WorkDeps 
           .selectFrom('inspection_export as e')
           .innerJoin('app_user as u', 'u.id', 'e.requested_by')
           .innerJoin('business as b', 'b.id', 'e.business_id')
-          .select(['e.id', 'e.business_id', 'e.format', 'e.status', 'e.done', 'e.total', 'e.requested_at', 'e.failure', 'e.file_name', 'u.username as requested_by_name', 'b.legal_name'])
+          .select(['e.id', 'e.business_id', 'e.format', 'e.status', 'e.done', 'e.total', 'e.requested_at', 'e.failure', 'e.file_name', requestedByName, 'b.legal_name'])
           .where('e.id', '=', id)
           .executeTakeFirst()
       : undefined

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
+import { formatDay } from '../../platform/dates.ts'
 import { bilingual, inBothLanguages, renderPdf } from '../../platform/pdf.ts'
 import { isMessageKey, translate, type Lang, type MessageKey } from '../../i18n/i18n.ts'
 import { ACTION_LABELS } from '../access/business-audit.ts'
@@ -13,6 +14,7 @@ import { formatMoney } from '../reference/validators.ts'
 import { refundReasonText } from '../payment/payment.views.ts'
 import type { InspectionExport } from './console.tables.ts'
 import * as repo from './matching.repository.ts'
+import { namesOf } from '../auth/users.repository.ts'
 
 /**
  * Compliance inspection of one employer: every submitted offer still inside its
@@ -25,7 +27,10 @@ import * as repo from './matching.repository.ts'
 export interface DossierEvent {
   at: Date
   kind: string
+  /** The person, by name ('' for none). */
   actor: string
+  /** Done by the portal itself, not a person (a refund no one asked for): "The portal" in the reader's words. */
+  byPortal?: boolean
   /** Without words of ours: values, codes and what people typed (a note, a reason). */
   detail: string
   /** Facts that need words: put into the reader's language by the page, into both by the exports. */
@@ -47,6 +52,8 @@ export type DossierFact =
   | { kind: 'corrected'; field: string; from: string; to: string }
   /** The elements of a work permit application that did not agree with the offer. */
   | { kind: 'mismatch'; fields: string[] }
+  /** A match refused for the offer's fee (`consoleWork.inspection.matchFee.<value>`): owed, or an exemption under review. */
+  | { kind: 'matchFee'; value: string }
 
 export interface DossierOffer {
   id: string
@@ -122,6 +129,10 @@ export function factText(reader: Reader, f: DossierFact): string {
       )
     case 'mismatch':
       return inReaders(reader, (lang) => translate(lang, 'consoleWork.inspection.fact.mismatch', { elements: f.fields.map((x) => (MATCH_ELEMENT[x] ? translate(lang, MATCH_ELEMENT[x]!) : x)).join(', ') }))
+    case 'matchFee': {
+      const key = `consoleWork.inspection.matchFee.${f.value}`
+      return isMessageKey(key) ? inReaders(reader, (lang) => translate(lang, 'consoleWork.inspection.fact.matchFee', { value: translate(lang, key) })) : f.value
+    }
     case 'amount':
       return inReaders(reader, (lang) => formatMoney(f.cents, lang))
     case 'refundReason':
@@ -131,13 +142,19 @@ export function factText(reader: Reader, f: DossierFact): string {
       return isMessageKey(key) ? wordsFor(reader)(key) : f.value
     }
     default:
-      return wordsFor(reader)(`consoleWork.inspection.fact.${f.kind}`, { value: f.value })
+      // A page writes a day in words (as the offer's pages do); the exports keep its ISO form.
+      return wordsFor(reader)(`consoleWork.inspection.fact.${f.kind}`, { value: (f.kind === 'firstDay' || f.kind === 'inspectionUntil') && reader !== 'both' ? formatDay(reader, f.value) : f.value })
   }
 }
 
 /** An event's detail and its facts, in words. */
 export function eventDetail(reader: Reader, e: DossierEvent): string {
   return [e.detail, ...(e.facts ?? []).map((f) => factText(reader, f))].filter(Boolean).join('; ')
+}
+
+/** Who did it: a person by name, or the portal itself, in the reader's words ('' for no one known). */
+export function actorText(reader: Reader, e: Pick<DossierEvent, 'actor' | 'byPortal'>): string {
+  return e.actor || (e.byPortal ? wordsFor(reader)('consoleWork.inspection.byPortal') : '')
 }
 
 /** What happened, in words (the business's audit trail's, and the refunds' own); an unknown kind as it is recorded. */
@@ -152,12 +169,22 @@ export function eventKindText(reader: Reader, kind: string): string {
  * issued; otherwise why there is none (the window runs from the first day of employment, which
  * only an issued permit has), never a blank an inspector could read as missing data.
  */
-export function inspectionUntilText(reader: Reader, o: Pick<DossierOffer, 'inspectionUntil' | 'outcome' | 'status'>): string {
-  if (o.inspectionUntil) return o.inspectionUntil
+export function inspectionUntilText(reader: Reader, o: Pick<DossierOffer, 'inspectionUntil' | 'outcome' | 'status' | 'submittedAt'>): string {
+  // A page writes a day in words; the exports keep its ISO form.
+  const day = (d: string) => (reader === 'both' ? d : formatDay(reader, d))
+  if (o.inspectionUntil) return day(o.inspectionUntil)
+  // Without an issued permit an offer stays in the dossier six years after its submission (dossierOfferIds): that day, and why.
+  const date = o.submittedAt ? day(sixYearsAfter(o.submittedAt.toISOString().slice(0, 10))) : '—'
   const words = wordsFor(reader)
-  if (o.outcome === 'refused') return words('consoleWork.inspection.untilRefused')
-  if (o.status === 'withdrawn') return words('consoleWork.inspection.untilWithdrawn')
-  return words('consoleWork.inspection.untilNotIssued')
+  if (o.outcome === 'refused') return words('consoleWork.inspection.untilRefused', { date })
+  if (o.status === 'withdrawn') return words('consoleWork.inspection.untilWithdrawn', { date })
+  return words('consoleWork.inspection.untilNotIssued', { date })
+}
+
+/** The last day an offer submitted on `day` (UTC, as dossierOfferIds reads it) stays in the dossier without an issued permit; 29 February gives 1 March. */
+export function sixYearsAfter(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
+  return new Date(Date.UTC(y + 6, m - 1, d)).toISOString().slice(0, 10)
 }
 
 /** The first day still inside a six-year window that ends today or later: `today` minus six years. */
@@ -204,35 +231,41 @@ export async function loadDossierRecords(db: DbOrTrx, businessId: string, ids: r
   const offers = await db.selectFrom('offer').select(['id', 'offer_number', 'status', 'worker_name', 'job_title', 'answers', 'submitted_at']).where('id', 'in', ids).execute()
   const payments = await repo.paymentsOf(db, ids)
   const paymentIds = payments.map((p) => p.id)
-  const [refunds, matches, decisions, corrections, audits, versions] = await Promise.all([
+  const [refunds, matchRows, decisionRows, correctionRows, auditRows, versionRows] = await Promise.all([
     repo.refundsOfPayments(db, paymentIds),
-    db
-      .selectFrom('work_permit_match as m')
-      .innerJoin('app_user as u', 'u.id', 'm.matched_by')
-      .leftJoin('app_user as x', 'x.id', 'm.undone_by')
-      .select(['m.offer_id', 'm.matched_at', 'm.undone_at', 'm.undo_reason', 'u.username as matched_by', 'x.username as undone_by'])
-      .where('m.offer_id', 'in', ids)
-      .execute(),
-    db.selectFrom('work_permit_decision as d').innerJoin('app_user as u', 'u.id', 'd.decided_by').selectAll('d').select('u.username as decided_by_name').where('d.offer_id', 'in', ids).execute(),
+    db.selectFrom('work_permit_match as m').select(['m.offer_id', 'm.matched_at', 'm.undone_at', 'm.undo_reason', 'm.matched_by', 'm.undone_by']).where('m.offer_id', 'in', ids).execute(),
+    db.selectFrom('work_permit_decision as d').selectAll('d').where('d.offer_id', 'in', ids).execute(),
     repo.correctionsOf(db, ids),
     db
       .selectFrom('audit_event')
-      .select(['occurred_at', 'actor_label', 'action', 'object_id', 'ip', 'details'])
+      .select(['occurred_at', 'actor_label', 'actor_user_id', 'action', 'object_id', 'ip', 'details'])
       .where('business_id', '=', businessId)
       .where('object_id', 'in', [...ids, ...paymentIds])
       .orderBy('occurred_at')
       .orderBy('id')
       .execute(),
     // Each saved version of each section: what the offer said, who saved it, when.
-    db
-      .selectFrom('offer_version as v')
-      .leftJoin('app_user as u', 'u.id', 'v.saved_by')
-      .select(['v.offer_id', 'v.version', 'v.section', 'v.saved_values', 'v.saved_at', 'u.username'])
-      .where('v.offer_id', 'in', ids)
-      .orderBy('v.version')
-      .execute(),
+    db.selectFrom('offer_version as v').select(['v.offer_id', 'v.version', 'v.section', 'v.saved_values', 'v.saved_at', 'v.saved_by']).where('v.offer_id', 'in', ids).orderBy('v.version').execute(),
   ])
-  return { offers, payments, refunds, matches, decisions, corrections, audits, versions }
+  // Everyone the history names, by name (as the console names a decider), read at once.
+  const people = [
+    ...payments.map((p) => p.created_by_user_id),
+    ...refunds.map((r) => r.requested_by_user_id),
+    ...matchRows.flatMap((m) => [m.matched_by, m.undone_by]),
+    ...decisionRows.map((d) => d.decided_by),
+    ...auditRows.map((a) => a.actor_user_id),
+    ...versionRows.map((v) => v.saved_by),
+  ].filter((x): x is string => typeof x === 'string')
+  const names = people.length ? await namesOf(db, [...new Set(people)]) : new Map<string, string>()
+  const nameOf = (id: string | null | undefined, otherwise = '') => (id ? (names.get(id) ?? otherwise) : otherwise)
+  const matches = matchRows.map((m) => ({ ...m, matched_by: nameOf(m.matched_by), undone_by: m.undone_by ? nameOf(m.undone_by) : null }))
+  const decisions = decisionRows.map((d) => ({ ...d, decided_by_name: nameOf(d.decided_by) }))
+  const corrections = correctionRows.map((c) => ({ ...c, corrected_by_name: nameOf(c.corrected_by, c.corrected_by_name) }))
+  const audits = auditRows.map((a) => ({ ...a, actor_label: nameOf(a.actor_user_id, a.actor_label) }))
+  const versions = versionRows.map((v) => ({ ...v, username: nameOf(v.saved_by) }))
+  const payers = payments.map((p) => ({ ...p, paid_by: nameOf(p.created_by_user_id) }))
+  const refunders = refunds.map((r) => ({ ...r, requested_by: nameOf(r.requested_by_user_id) }))
+  return { offers, payments: payers, refunds: refunders, matches, decisions, corrections, audits, versions }
 }
 
 /** The offers of `ids`, in that order, each with its history told from `records`. */
@@ -241,12 +274,13 @@ export function dossierOffersFrom(ids: readonly string[], { offers, payments, re
   const events = new Map<string, DossierEvent[]>(ids.map((id) => [id, []]))
   const add = (offerId: string, e: DossierEvent) => events.get(offerId)?.push(e)
   for (const p of payments) {
-    add(p.purpose_id, { at: p.created_at, kind: 'payment.started', actor: '', detail: '', facts: [{ kind: 'amount', cents: p.amount_cents }] })
-    if (p.approved_at) add(p.purpose_id, { at: p.approved_at, kind: 'payment.approved', actor: '', detail: p.receipt_number ?? '', facts: [{ kind: 'amount', cents: p.amount_cents }] })
+    add(p.purpose_id, { at: p.created_at, kind: 'payment.started', actor: p.paid_by, detail: '', facts: [{ kind: 'amount', cents: p.amount_cents }] })
+    if (p.approved_at) add(p.purpose_id, { at: p.approved_at, kind: 'payment.approved', actor: p.paid_by, detail: p.receipt_number ?? '', facts: [{ kind: 'amount', cents: p.amount_cents }] })
   }
   for (const r of refunds) {
     const offerId = paymentOffer.get(r.payment_id)!
-    add(offerId, { at: r.completed_at ?? r.created_at, kind: `refund.${r.status}`, actor: '', detail: '', facts: [{ kind: 'amount', cents: r.amount_cents }, { kind: 'refundReason', reason: r.reason, detail: r.reason_detail }] })
+    // Who caused it (the officer of a refused permit, the employer who withdrew); none: the portal itself (`byPortal`).
+    add(offerId, { at: r.completed_at ?? r.created_at, kind: `refund.${r.status}`, actor: r.requested_by, byPortal: !r.requested_by, detail: '', facts: [{ kind: 'amount', cents: r.amount_cents }, { kind: 'refundReason', reason: r.reason, detail: r.reason_detail }] })
   }
   for (const m of matches) {
     add(m.offer_id, { at: m.matched_at, kind: 'offer.matched', actor: m.matched_by, detail: '' })
@@ -279,9 +313,11 @@ export function dossierOffersFrom(ids: readonly string[], { offers, payments, re
     const facts: DossierFact[] = []
     // What people wrote (a withdrawal's or a fee review's reason) is kept as written; codes become words.
     const reason = typeof details.reason === 'string' ? details.reason : ''
+    if (a.action === 'offer.match_refused' && typeof details.fee === 'string') facts.push({ kind: 'matchFee', value: details.fee })
     if (a.action === 'offer.match_refused' && Array.isArray(details.elements)) facts.push({ kind: 'mismatch', fields: details.elements.filter((x): x is string => typeof x === 'string') })
     if (a.ip) facts.push({ kind: 'ip', value: a.ip })
-    add(offerId, { at: a.occurred_at, kind: a.action, actor: a.actor_label, detail: reason, facts })
+    const system = a.actor_label === 'system' && !a.actor_user_id
+    add(offerId, { at: a.occurred_at, kind: a.action, actor: system ? '' : a.actor_label, byPortal: system, detail: reason, facts })
   }
   const byId = new Map(offers.map((o) => [o.id, o]))
   const decisionOf = new Map(decisions.map((d) => [d.offer_id, d]))
@@ -351,7 +387,7 @@ export function csvRows(offers: readonly DossierOffer[]): string {
     // In words in both languages, as the PDF writes them (an exemption code is what officers call it).
     const head = [o.offerNumber, bilingual(`consoleWork.status.${o.status}`), o.workerName, o.jobTitle, o.exemptionCode, provinceText('both', o.province), o.submittedAt?.toISOString() ?? '', outcomeText(o.outcome), o.firstDay ?? '', o.inspectionUntil ?? '']
     const events = o.events.length ? o.events : [{ at: o.submittedAt ?? new Date(0), kind: 'offer.submitted', actor: '', detail: '' }]
-    for (const e of events) out += [...head, e.at.toISOString(), eventKindText('both', e.kind), e.actor, eventDetail('both', e)].map(csvCell).join(',') + '\r\n'
+    for (const e of events) out += [...head, e.at.toISOString(), eventKindText('both', e.kind), actorText('both', e), eventDetail('both', e)].map(csvCell).join(',') + '\r\n'
   }
   return out
 }
@@ -382,7 +418,7 @@ export function dossierPdf(business: DossierBusiness, offers: readonly DossierOf
       doc.moveDown(0.2)
       for (const e of o.events) {
         const detail = eventDetail('both', e)
-        h.paragraph(`${e.at.toISOString()}  ${eventKindText('both', e.kind)}${e.actor ? `  ${e.actor}` : ''}${detail ? `  ${detail}` : ''}`)
+        h.paragraph(`${e.at.toISOString()}  ${eventKindText('both', e.kind)}${actorText('both', e) ? `  ${actorText('both', e)}` : ''}${detail ? `  ${detail}` : ''}`)
       }
     }
   })

@@ -64,10 +64,11 @@ describe('compliance inspection and exports', () => {
     const rows = page.dom.querySelectorAll('table').at(-1)!.querySelectorAll('tbody tr').map((tr) => text(tr.querySelector('td')))
     assert.deepEqual(rows, ['A3000001', 'A3000002'])
     // What happened in words, with the amount as the page's language writes it; the same in French.
-    assert.match(text(page.dom.querySelector('main')), /Fee paid — [^;]*; \$230\.00/)
+    // The payer is named for the payment's events.
+    assert.match(text(page.dom.querySelector('main')), /Fee paid \(employer\.inspect\) — [^;]*; \$230\.00/)
     assert.doesNotMatch(page.body, /payment\.approved/)
     const fr = text((await officer.get(`/fr/console/employers/${small}`)).dom.querySelector('main'))
-    assert.match(fr, /Frais payés — [^;]*; 230,00\s\$/)
+    assert.match(fr, /Frais payés \(employer\.inspect\) — [^;]*; 230,00\s\$/)
   })
 
   it('exports a small dossier at once as CSV that parses back, formulas neutralized', async () => {
@@ -143,7 +144,7 @@ describe('compliance inspection and exports', () => {
     assert.equal(new Set(records.map((r) => r['Offer number / Numéro d’offre'])).size, 250)
   })
 
-  it('writes the history in the reader’s language, and says why an offer has no inspection date', async () => {
+  it('writes the history in the reader’s language, and gives every offer its inspection date (six years after submission without an issued permit) with why', async () => {
     const b = await makeBusiness(t.db, { eight: '32345678', legalName: 'Ferme Lavoie' })
     const pending = await makeOffer(t.db, { businessId: b, userId: bossId, offerNumber: 'A3100001' })
     const refused = await makeOffer(t.db, { businessId: b, userId: bossId, offerNumber: 'A3100002', status: 'matched' })
@@ -161,29 +162,35 @@ describe('compliance inspection and exports', () => {
     const until = (page: Awaited<ReturnType<TestClient['get']>>) =>
       Object.fromEntries(page.dom.querySelectorAll('table').at(-1)!.querySelectorAll('tbody tr').map((tr) => [text(tr.querySelector('td')), text(tr.querySelectorAll('td')[4])]))
     const en = await officer.get(`/en/console/employers/${b}`)
+    // The lead says other offers are inspected for six years after submission: the column agrees (submitted January 10, 2026).
     assert.deepEqual(until(en), {
-      A3100001: 'Not applicable: no work permit issued yet (the six years start on the first day of employment)',
-      A3100002: 'Not applicable: work permit refused',
-      A3100003: '2032-03-01',
-      A3100004: 'Not applicable: offer withdrawn, no work permit issued',
+      A3100001: 'January 10, 2032: six years after submission, as no work permit is issued yet (once one is, six years from the first day of employment)',
+      A3100002: 'January 10, 2032: six years after submission (work permit refused)',
+      A3100003: 'March 1, 2032',
+      A3100004: 'January 10, 2032: six years after submission (offer withdrawn, no work permit issued)',
     })
+    // The status says the work permit decision once there is one (the stored status stays "matched").
+    const statuses = Object.fromEntries(en.dom.querySelectorAll('table').at(-1)!.querySelectorAll('tbody tr').map((tr) => [text(tr.querySelector('td')), text(tr.querySelectorAll('td')[2])]))
+    assert.deepEqual(statuses, { A3100001: 'Pending', A3100002: 'Work permit refused', A3100003: 'Work permit issued', A3100004: 'Withdrawn' })
+    assert.equal((await t.db.selectFrom('offer').select('status').where('id', '=', issued).executeTakeFirstOrThrow()).status, 'matched')
     assert.match(text(en.dom.querySelector('main')), /offer\.viewed \(employer\.inspect\) — from 192\.0\.2\.7/)
-    assert.match(text(en.dom.querySelector('main')), /Work permit issued \(recorded by the department\) \(officer\.inspect\) — first day of employment 2026-03-02; open to inspection until 2032-03-01/)
+    assert.match(text(en.dom.querySelector('main')), /Work permit issued \(recorded by the department\) \(officer\.inspect\) — first day of employment March 2, 2026; open to inspection until March 1, 2032/)
     assert.match(text(en.dom.querySelector('main')), /Work permit refused \(recorded by the department\) \(officer\.inspect\) — fee refunded/)
-    assert.match(text(en.dom.querySelector('main')), /Fee refunded — \$230\.00; Work permit refused/)
+    assert.match(text(en.dom.querySelector('main')), /Fee refunded \(The portal\) — \$230\.00; Work permit refused/)
     assert.doesNotMatch(en.body, /work_permit_refused|refund\.succeeded/, 'no codes')
 
     const fr = await officer.get(`/fr/console/employers/${b}`)
-    assert.equal(until(fr).A3100001, 'Sans objet : aucun permis de travail délivré pour l’instant (les six ans commencent le premier jour d’emploi)')
-    assert.equal(until(fr).A3100002, 'Sans objet : permis de travail refusé')
+    assert.equal(until(fr).A3100001, '10 janvier 2032 : six ans après la soumission, aucun permis de travail n’étant délivré pour l’instant (une fois délivré, six ans à partir du premier jour d’emploi)')
+    assert.equal(until(fr).A3100002, '10 janvier 2032 : six ans après la soumission (permis de travail refusé)')
+    assert.equal(until(fr).A3100003, '1er mars 2032')
     const history = text(fr.dom.querySelector('main'))
     assert.match(history, /offer\.viewed \(employer\.inspect\) — depuis l’adresse 192\.0\.2\.7/)
-    assert.match(history, /premier jour d’emploi le 2026-03-02; inspection possible jusqu’au 2032-03-01/)
+    assert.match(history, /premier jour d’emploi le 2 mars 2026; inspection possible jusqu’au 1er mars 2032/)
     assert.match(history, /frais remboursés/)
-    assert.match(history, /Frais remboursés — 230,00\s\$; Permis de travail refusé/, 'the refund: its amount and reason in French words')
+    assert.match(history, /Frais remboursés \(Le portail\) — 230,00\s\$; Permis de travail refusé/, 'the refund: its amount and reason in French words')
     assert.doesNotMatch(history, /\bfrom\b|first day|inspection until|refund /, 'no English words on the French page')
     // French typography: a non-breaking space before each colon of ours.
-    assert.match(fr.body, /12 janv\. 2026.*\u00a0: offer\.viewed/)
+    assert.match(fr.body, /12\sjanv\.\s2026.*\u00a0: offer\.viewed/)
 
     // The CSV: a date or an empty cell, the header saying what empty means; details in both languages.
     const res = await officer.post(`/en/console/employers/${b}/exports`, { format: 'csv' })

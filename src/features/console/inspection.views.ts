@@ -5,7 +5,8 @@ import { button, csrfField, linkButton, notice, summaryList } from '../../ui/com
 import { formatAddress } from '../reference/lists.ts'
 import { formatBusinessNumber } from '../reference/validators.ts'
 import type { InspectionExport } from './console.tables.ts'
-import { eventDetail, eventKindText, inspectionUntilText, type DossierBusiness, type DossierOffer } from './inspection.service.ts'
+import { offerStatusWords } from './search.views.ts'
+import { actorText, eventDetail, eventKindText, inspectionUntilText, type DossierBusiness, type DossierOffer } from './inspection.service.ts'
 
 type ExportRow = Pick<InspectionExport, 'id' | 'format' | 'status' | 'done' | 'total' | 'requested_at'> & { requested_by_name: string }
 
@@ -61,11 +62,11 @@ ${
         html`<th scope="col">${t('consoleWork.search.offerNumber')}</th><th scope="col">${t('consoleWork.search.worker')}</th><th scope="col">${t('consoleWork.search.status')}</th><th scope="col">${t('consoleWork.inspection.decision')}</th><th scope="col">${t('consoleWork.inspection.until')}</th><th scope="col">${t('consoleWork.offer.historyTitle')}</th>`,
         html`${m.offers.map(
           (o) =>
-            html`<tr><td><a href="/${lang}/console/offers/${o.id}">${o.offerNumber}</a></td><td>${o.workerName}</td><td>${t(`consoleWork.status.${o.status}`)}</td><td>${
+            html`<tr><td><a href="/${lang}/console/offers/${o.id}">${o.offerNumber}</a></td><td>${o.workerName}</td><td>${offerStatusWords(t, o.status, o.outcome)}</td><td>${
               o.outcome ? t(o.outcome === 'issued' ? 'consoleWork.offer.issued' : 'consoleWork.offer.refused') : t('consoleWork.inspection.none')
             }</td><td>${inspectionUntilText(lang, o)}</td><td><ul class="list-compact">${o.events.map((e) => {
               const detail = eventDetail(lang, e)
-              return html`<li>${t('consoleWork.inspection.event', { when: formatInZone(lang, e.at, timeZone, 'listed'), what: eventKindText(lang, e.kind) })}${e.actor ? ` (${e.actor})` : ''}${detail ? ` — ${detail}` : ''}</li>`
+              return html`<li>${t('consoleWork.inspection.event', { when: formatInZone(lang, e.at, timeZone, 'listed'), what: eventKindText(lang, e.kind) })}${actorText(lang, e) ? ` (${actorText(lang, e)})` : ''}${detail ? ` — ${detail}` : ''}</li>`
             })}</ul></td></tr>`,
         )}`,
       )

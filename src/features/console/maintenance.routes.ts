@@ -5,7 +5,7 @@ import type { Clock } from '../../platform/clock.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { html } from '../../platform/html.ts'
 import type { MaintenanceWindow } from './console.tables.ts'
-import { closedDuringMaintenance, maintenanceState, type MaintenanceState } from './maintenance.service.ts'
+import { closedDuringMaintenance, maintenanceState, zoneWords, type MaintenanceState } from './maintenance.service.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,15 +37,17 @@ export function registerMaintenance(app: FastifyInstance, deps: { db: Db; clock:
     const other = otherLang(lang)
     const endOther = formatInZone(other, state.active.ends_at, deps.timeZone, 'dateTime')
     const message = windowMessage(state.active, lang)
+    const zone = zoneWords(lang, deps.timeZone, state.active.ends_at)
+    const zoneOther = zoneWords(other, deps.timeZone, state.active.ends_at)
     reply.header('retry-after', String(Math.max(60, Math.ceil((state.active.ends_at.getTime() - now.getTime()) / 1000))))
     return reply.page(
       {
         title: t('consoleAdmin.maintenance.pageTitle'),
         template: 'maintenance',
         body: html`<h1>${t('consoleAdmin.maintenance.pageTitle')}</h1>
-<p>${t('consoleAdmin.maintenance.pageBody', { end })}</p>
+<p>${t('consoleAdmin.maintenance.pageBody', { end, zone })}</p>
 ${message ? html`<p>${message}</p>` : ''}
-<p lang="${other}">${t('consoleAdmin.maintenance.pageOther', { end: endOther })}</p>
+<p lang="${other}">${t('consoleAdmin.maintenance.pageOther', { end: endOther, zone: zoneOther })}</p>
 <p><a href="/${lang}/help">${t('consoleAdmin.help.reportLink')}</a></p>`,
       },
       503,
@@ -59,10 +61,13 @@ ${message ? html`<p>${message}</p>` : ''}
     const start = formatInZone(lang, w.starts_at, deps.timeZone, 'dateTime')
     const end = formatInZone(lang, w.ends_at, deps.timeZone, 'dateTime')
     const message = windowMessage(w, lang)
+    const zone = zoneWords(lang, deps.timeZone, w.starts_at)
+    // Staff keep working during a window: they are told that employers cannot.
+    const staff = request.user && request.user.role !== 'employer'
     return {
       banners: [
         html`<section class="notice notice-warning maintenance-banner" aria-labelledby="maintenance-banner-title"><h2 class="notice-title" id="maintenance-banner-title">${
-          state?.active ? t('consoleAdmin.maintenance.bannerNow', { end }) : t('consoleAdmin.maintenance.banner', { start, end })
+          state?.active ? t(staff ? 'consoleAdmin.maintenance.bannerNowStaff' : 'consoleAdmin.maintenance.bannerNow', { end, zone }) : t('consoleAdmin.maintenance.banner', { start, end, zone })
         }</h2>${message ? html`<div class="notice-body"><p>${message}</p></div>` : ''}</section>`,
       ],
     }

@@ -38,6 +38,17 @@ export async function maintenanceState(db: DbOrTrx, now: Date): Promise<Maintena
   }
 }
 
+/**
+ * The time zone's name in words in the reader's language ("Eastern Time", « heure de l’Est »): what a
+ * time of a window is read in. The zone's identifier itself when ICU has no name for it.
+ */
+export function zoneWords(lang: 'en' | 'fr', timeZone: string, at: Date): string {
+  const part = dateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { timeZone, timeZoneName: 'longGeneric' })
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName')
+  return part && !/^GMT/.test(part.value) ? part.value : timeZone
+}
+
 /** A wall-clock time ('YYYY-MM-DD HH:MM' or with a T) in a time zone, as an instant. */
 export function parseLocalTime(value: string, timeZone: string): Date | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/.exec(value.trim())

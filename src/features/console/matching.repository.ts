@@ -107,7 +107,7 @@ export function paymentsOf(db: DbOrTrx, offerIds: readonly string[]) {
   if (offerIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('payment')
-    .select(['id', 'purpose_id', 'status', 'amount_cents', 'receipt_number', 'created_at', 'approved_at'])
+    .select(['id', 'purpose_id', 'status', 'amount_cents', 'receipt_number', 'created_at', 'approved_at', 'created_by_user_id'])
     .where('purpose_type', '=', 'offer')
     .where('purpose_id', 'in', offerIds)
     .orderBy('created_at')
@@ -119,7 +119,7 @@ export function refundsOfPayments(db: DbOrTrx, paymentIds: readonly string[]) {
   if (paymentIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('payment_refund')
-    .select(['id', 'payment_id', 'status', 'amount_cents', 'reason', 'reason_detail', 'created_at', 'completed_at'])
+    .select(['id', 'payment_id', 'status', 'amount_cents', 'reason', 'reason_detail', 'created_at', 'completed_at', 'requested_by_user_id'])
     .where('payment_id', 'in', paymentIds)
     .orderBy('created_at')
     .orderBy('id')

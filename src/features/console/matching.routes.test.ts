@@ -106,7 +106,20 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     await officer.get('/en/console/matching')
     await officer.post('/en/console/matching', { offerNumber: 'A1000002', passportNumber: 'G12345678', citizenship: 'MX' })
     await officer.get(`/en/console/offers/${id}`)
-    res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'issued', firstDay: '2026-12-01', note: '' })
+    // An issued permit tells the employer and cannot be changed: asked first, with the day the inspection window ends.
+    const asked = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'issued', firstDay: '2026-12-01', note: '' })
+    assert.equal(asked.status, 200)
+    assert.equal(text(asked.dom.querySelector('main h1')), 'Record the work permit for offer A1000002 as issued?')
+    const asking = Object.fromEntries(asked.dom.querySelectorAll('main .summary-row').map((r) => [text(r.querySelector('dt')), text(r.querySelector('dd'))]))
+    assert.equal(asking['First day of employment'], 'December 1, 2026')
+    assert.equal(asking['Open to inspection until'], 'November 30, 2032')
+    assert.deepEqual(
+      asked.dom.querySelectorAll(`main form[action="/en/console/offers/${id}/decision"] input[type="hidden"]:not([name="_csrf"])`).map((i) => [i.getAttribute('name'), i.getAttribute('value')]),
+      [['outcome', 'issued'], ['firstDay', '2026-12-01'], ['note', '']],
+    )
+    assert.equal(await t.db.selectFrom('work_permit_decision').select('offer_id').where('offer_id', '=', id).executeTakeFirst(), undefined, 'nothing recorded yet')
+    assert.equal((await outbox('consoleWorkPermitIssued')).length, 0, 'the employer is not told yet')
+    res = await officer.post(`/en/console/offers/${id}/decision`, { outcome: 'issued', firstDay: '2026-12-01', note: '', confirm: 'yes' })
     assert.equal(res.status, 303)
     assert.equal(res.location, `/en/console/offers/${id}?done=issued`)
     // The officer is told what was recorded.
@@ -293,6 +306,12 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     assert.deepEqual(errorSummaryLinks(res.dom).map((l) => l.text), ['L’offre A1000011 ne peut pas encore être jumelée : la dispense des frais demandée attend l’examen d’un agent'])
     assert.equal((await offerRow(owed)).status, 'pending')
     assert.equal((await offerRow(review)).status, 'pending')
+    // Refused for its fee, not a mismatch: the elements typed agreed, and the trail says so.
+    const refusedForFee = await t.db.selectFrom('audit_event').select('details').where('object_id', '=', review).where('action', '=', 'offer.match_refused').executeTakeFirstOrThrow()
+    assert.deepEqual(refusedForFee.details, { fee: 'underReview' })
+    const reviewHistory = text((await officer.get(`/en/console/offers/${review}`)).dom.querySelectorAll('table').at(-1))
+    assert.match(reviewHistory, /Match of an offer refused.*refused for its fee: the fee exemption claimed waits for an officer’s review/)
+    assert.doesNotMatch(reviewHistory, /did not agree/)
     assert.equal((await outbox('consoleOfferMatched')).filter((m) => JSON.stringify(m.params).includes('A100001')).length, 0)
 
     // Paid since (the employer paid from the offer's page): it matches. An accepted exemption matches too.
@@ -354,6 +373,48 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     const fr = await history('fr')
     assert.deepEqual(fr.rows[0], ['employer.match', 'Section d’une offre enregistrée', 'Emploi, version 4 : Adresse du lieu de travail : province ou territoire « Québec »; Le travailleur travaillera-t-il aussi à un autre endroit? « Non »; Date de fin « 2028-03-01 »'])
     assert.equal(fr.rows.at(-1)![1], 'Frais remboursés')
+  })
+
+  it('names people and writes days in words on the offer page; the status and search results say the work permit decision', async () => {
+    const named = await createUser(t.db, { username: 'mia.matcher', role: 'officer', givenName: 'Mia', familyName: 'Matcher' })
+    const payer = await createUser(t.db, { username: 'paul.payer', givenName: 'Paul', familyName: 'Payeur' })
+    const mia = new TestClient(t.app)
+    await signInAs(mia, named.id)
+    const issuedId = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000020', answers: offerAnswers({ familyName: 'Zyx' }) })
+    const refusedId = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000021', answers: offerAnswers({ familyName: 'Zyx' }) })
+    await makeApprovedPayment(t.db, { offerId: refusedId, businessId, userId: payer.id })
+    await mia.get('/en/console/matching')
+    for (const offerNumber of ['A1000020', 'A1000021']) assert.equal((await mia.post('/en/console/matching', { offerNumber, passportNumber: 'G12345678', citizenship: 'MX' })).status, 303)
+    await mia.get(`/en/console/offers/${issuedId}`)
+    assert.equal((await mia.post(`/en/console/offers/${issuedId}/decision`, { outcome: 'issued', firstDay: '2026-12-01', note: '', confirm: 'yes' })).status, 303)
+    assert.equal((await mia.post(`/en/console/offers/${refusedId}/decision`, { outcome: 'refused', note: '', confirm: 'yes' })).status, 303)
+
+    const page = await mia.get(`/en/console/offers/${issuedId}`)
+    const rows = Object.fromEntries(page.dom.querySelectorAll('main .summary-row').map((r) => [text(r.querySelector('dt')), text(r.querySelector('dd'))]))
+    assert.equal(rows['Date of birth'], 'May 4, 1990')
+    assert.equal(rows['Start date'], 'March 1, 2026')
+    assert.equal(rows.Status, 'Work permit issued', 'the decision, read from it')
+    const main = text(page.dom.querySelector('main'))
+    assert.match(main, /Work permit issued; first day of employment December 1, 2026; open to inspection until November 30, 2032\./)
+    assert.match(main, /Matched on .* by Mia Matcher\./)
+    assert.match(main, /Recorded by Mia Matcher on /)
+    assert.doesNotMatch(main, /mia\.matcher|2026-12-01|2032-11-30|1990-05-04/, 'names and days in words')
+    assert.equal((await t.db.selectFrom('offer').select('status').where('id', '=', issuedId).executeTakeFirstOrThrow()).status, 'matched', 'the stored status is unchanged')
+    const fr = await mia.get(`/fr/console/offers/${refusedId}`)
+    assert.equal(Object.fromEntries(fr.dom.querySelectorAll('main .summary-row').map((r) => [text(r.querySelector('dt')), text(r.querySelector('dd'))]))['État'], 'Permis de travail refusé')
+
+    // The history names the payer of the payment, and the officer whose decision caused the refund.
+    const history = (await mia.get(`/en/console/offers/${refusedId}`)).dom.querySelectorAll('table').at(-1)!.querySelectorAll('tbody tr').map((tr) => tr.querySelectorAll('td').map((td) => text(td)))
+    const who = (what: string) => history.filter((r) => r[2] === what).map((r) => r[1])
+    assert.deepEqual(who('Payment of the fee started'), ['Paul Payeur'])
+    assert.deepEqual(who('Fee paid'), ['Paul Payeur'])
+    assert.deepEqual(who('Fee refunded'), ['Mia Matcher'])
+    assert.deepEqual(who('Offer matched to a work permit application'), ['Mia Matcher'])
+
+    // Search results: the decision, not "Matched".
+    const found = await mia.get('/en/console/search?kind=offers&q=Zyx')
+    const statuses = Object.fromEntries(found.dom.querySelectorAll('main tbody tr').map((tr) => [text(tr.querySelector('td')), text(tr.querySelectorAll('td')[4])]))
+    assert.deepEqual(statuses, { A1000020: 'Work permit issued', A1000021: 'Work permit refused' })
   })
 
   it('is the console: employers are refused, drafts and unknown offers are not found', async () => {

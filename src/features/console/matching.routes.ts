@@ -13,7 +13,7 @@ import { correctOffer, type CorrectionProblem } from './corrections.service.ts'
 import * as repo from './matching.repository.ts'
 import { dossierOffersFrom, loadDossierRecords } from './inspection.service.ts'
 import { feeStanding, matchApplication, recordDecision, retryRefund, unmatchOffer, type MatchProblem, type Refunder } from './matching.service.ts'
-import { confirmRefusalView, matchingView, offerDetailView, type OfferDetail, type OfferForms } from './matching.views.ts'
+import { confirmIssuedView, confirmRefusalView, matchingView, offerDetailView, type OfferDetail, type OfferForms } from './matching.views.ts'
 import { compactKey } from './search.keys.ts'
 import { CORRECTION_FIELDS, correctionForm, DECISION_FIELDS, decisionForm, MATCH_FIELDS, matchForm, UNMATCH_FIELDS, unmatchForm } from './work.schema.ts'
 
@@ -181,20 +181,19 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
       const yearAhead = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`
       if (v.firstDay < yearAgo || v.firstDay > yearAhead) return detailPage(request, reply, id, { decision: { values, errors: formErrors([['firstDay', t('consoleWork.offer.errFirstDayRange')]]) } }, 400)
     }
-    if (v.outcome === 'refused') {
-      // A refusal tells the employer and refunds the fee: it is confirmed on a page of its own first (no script needed).
-      const answer = (request.body as Record<string, unknown> | undefined)?.confirm
-      if (answer === 'no') return detailPage(request, reply, id, { decision: { values } })
-      if (answer !== 'yes') {
-        const d = await loadDetail(id)
-        if (d.offer.status === 'matched' && !d.decision) {
-          const title = t('consoleWork.offer.confirmRefusalTitle', { offerNumber: d.offer.offer_number ?? '' })
-          return reply.page({
-            title,
-            breadcrumbs: [...crumbs(request), { text: t('consoleWork.offer.title', { offerNumber: d.offer.offer_number ?? '—' }), href: `/${lang}/console/offers/${id}` }],
-            body: confirmRefusalView(t, lang, reply.csrfToken(), d, v.note),
-          })
-        }
+    // A decision tells the employer and cannot be changed (a refusal also refunds the fee): it is confirmed on a page of its own first (no script needed).
+    const answer = (request.body as Record<string, unknown> | undefined)?.confirm
+    if (answer === 'no') return detailPage(request, reply, id, { decision: { values } })
+    if (answer !== 'yes') {
+      const d = await loadDetail(id)
+      if (d.offer.status === 'matched' && !d.decision) {
+        const offerNumber = d.offer.offer_number ?? ''
+        const title = t(v.outcome === 'refused' ? 'consoleWork.offer.confirmRefusalTitle' : 'consoleWork.offer.confirmIssuedTitle', { offerNumber })
+        return reply.page({
+          title,
+          breadcrumbs: [...crumbs(request), { text: t('consoleWork.offer.title', { offerNumber: offerNumber || '—' }), href: `/${lang}/console/offers/${id}` }],
+          body: v.outcome === 'refused' ? confirmRefusalView(t, lang, reply.csrfToken(), d, v.note) : confirmIssuedView(t, lang, reply.csrfToken(), d, v.firstDay, v.note),
+        })
       }
     }
     const input = v.outcome === 'issued' ? { outcome: 'issued' as const, firstDay: v.firstDay, note: v.note } : { outcome: 'refused' as const, note: v.note }

@@ -109,9 +109,13 @@ export async function matchApplication(db: Db, input: ApplicationDetails, office
   }
   // An offer whose fee is owed (or whose exemption is not decided yet) is not submitted and paid: it waits.
   const fee = await feeProblem(db, offer)
-  const problems = [...(fee ? [fee] : []), ...compareWithOffer(offer, input)]
+  const differences = compareWithOffer(offer, input)
+  const problems = [...(fee ? [fee] : []), ...differences]
   if (problems.length) {
-    await audit(db, officer, now, { action: 'offer.match_refused', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { elements: problems.map((p) => p.field) } })
+    // Refused for its fee is not a mismatch: the fee is said as such, and only elements that did not agree are listed as elements.
+    const elements = differences.map((p) => p.field)
+    const details = fee ? { fee: fee.kind === 'feeOwed' ? 'owed' : 'underReview', ...(elements.length ? { elements } : {}) } : { elements }
+    await audit(db, officer, now, { action: 'offer.match_refused', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details })
     return { kind: 'mismatch', problems, offerId: offer.id }
   }
   return db.transaction().execute(async (trx): Promise<MatchResult> => {

@@ -1,5 +1,5 @@
 import type { Lang, Translate } from '../../i18n/i18n.ts'
-import { formatInZone } from '../../platform/dates.ts'
+import { formatDay, formatInZone } from '../../platform/dates.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { button, csrfField, notice, radios, summaryList, textarea, textInput } from '../../ui/components.ts'
 import type { FormErrors } from '../../ui/form-errors.ts'
@@ -7,10 +7,11 @@ import { exemptionByCode, exemptionLabel } from '../reference/exemption-codes.ts
 import { countryName, provinceName } from '../reference/lists.ts'
 import { formatBusinessNumber, formatMoney } from '../reference/validators.ts'
 import type { OfferCorrection, RefundOutcome, WorkPermitDecision } from './console.tables.ts'
-import { eventDetail, eventKindText, type DossierEvent } from './inspection.service.ts'
+import { actorText, eventDetail, eventKindText, type DossierEvent } from './inspection.service.ts'
 import { confirmDecisionForm } from './decision.views.ts'
 import type { ConsoleOffer } from './matching.repository.ts'
-import type { FeeStanding } from './matching.service.ts'
+import { offerStatusWords } from './search.views.ts'
+import { inspectionUntil, type FeeStanding } from './matching.service.ts'
 
 export function matchingView(t: Translate, lang: Lang, token: string, values: Record<string, string>, errors?: FormErrors, mismatch?: { offerId?: string; offerNumber?: string }): Html {
   return html`<h1>${t('consoleWork.matching.title')}</h1>
@@ -50,6 +51,9 @@ const answer = (o: ConsoleOffer, section: string, field: string): string => {
   return typeof v === 'string' ? v : ''
 }
 
+/** An answer that is a calendar day, in words as the rest of the console writes days; anything else as it was typed. */
+const dayWords = (lang: Lang, value: string): string => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDay(lang, value) : value)
+
 export function offerDetailView(t: Translate, lang: Lang, timeZone: string, d: OfferDetail, f: OfferForms): Html {
   const { offer } = d
   const when = (date: Date) => formatInZone(lang, date, timeZone, 'listed')
@@ -64,16 +68,16 @@ ${f.done ? notice({ kind: 'success', title: f.done }) : ''}
 ${refundNote && d.decision?.outcome === 'refused' ? notice({ kind: refundNote === 'refunded' ? 'success' : refundNote === 'not_refundable' ? 'info' : 'warning', title: t(`consoleWork.offer.refund.${refundNote}`) }) : ''}
 <h2>${t('consoleWork.offer.summary')}</h2>
 ${summaryList([
-  { key: t('consoleWork.search.status'), value: t(`consoleWork.status.${offer.status}`) },
+  { key: t('consoleWork.search.status'), value: offerStatusWords(t, offer.status, d.decision?.outcome) },
   { key: t('consoleWork.search.employer'), value: html`<a href="/${lang}/console/employers/${d.business.id}">${d.business.legal_name}</a> (${formatBusinessNumber(d.business.business_number)}, ${d.business.employer_number})` },
   { key: t('consoleWork.search.worker'), value: offer.worker_name },
-  { key: t('consoleWork.offer.dateOfBirth'), value: answer(offer, 'worker', 'dateOfBirth') },
+  { key: t('consoleWork.offer.dateOfBirth'), value: dayWords(lang, answer(offer, 'worker', 'dateOfBirth')) },
   { key: t('consoleWork.offer.citizenship'), value: countryName(citizenship, lang) ?? citizenship },
   { key: t('consoleWork.offer.passportNumber'), value: answer(offer, 'worker', 'passportNumber') },
   { key: t('consoleWork.offer.exemptionCode'), value: code ? exemptionLabel(code, lang) : answer(offer, 'exemption', 'exemptionCode') },
   { key: t('consoleWork.search.job'), value: offer.job_title },
   { key: t('consoleWork.offer.workProvince'), value: provinceName(province, lang) ?? province },
-  { key: t('consoleWork.offer.startDate'), value: answer(offer, 'job', 'startDate') },
+  { key: t('consoleWork.offer.startDate'), value: dayWords(lang, answer(offer, 'job', 'startDate')) },
   { key: t('consoleWork.search.submitted'), value: offer.submitted_at ? when(offer.submitted_at) : '' },
   { key: t('consoleWork.offer.fee'), value: fee },
 ])}
@@ -93,7 +97,7 @@ ${
   d.decision
     ? html`<p>${
         d.decision.outcome === 'issued'
-          ? t('consoleWork.offer.decisionIssued', { firstDay: d.decision.first_day_of_employment ?? '', until: d.decision.inspection_until ?? '' })
+          ? t('consoleWork.offer.decisionIssued', { firstDay: formatDay(lang, d.decision.first_day_of_employment), until: formatDay(lang, d.decision.inspection_until) })
           : t('consoleWork.offer.decisionRefused', { date: when(d.decision.decided_at) })
       }</p>
 <p>${t('consoleWork.offer.decisionBy', { officer: d.decision.decided_by_name, date: when(d.decision.decided_at) })}</p>
@@ -143,7 +147,7 @@ ${button({ text: t('consoleWork.offer.correct'), variant: 'secondary' })}
 <div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
 <caption class="visually-hidden">${t('consoleWork.offer.historyTitle')}</caption>
 <thead><tr><th scope="col">${t('consoleWork.offer.when')}</th><th scope="col">${t('consoleWork.offer.who')}</th><th scope="col">${t('consoleWork.offer.what')}</th><th scope="col">${t('consoleWork.offer.details')}</th></tr></thead>
-<tbody>${d.history.map((e) => html`<tr><td>${formatInZone(lang, e.at, timeZone, 'precise')}</td><td>${e.actor}</td><td>${eventKindText(lang, e.kind)}</td><td>${eventDetail(lang, e)}</td></tr>`)}</tbody>
+<tbody>${d.history.map((e) => html`<tr><td>${formatInZone(lang, e.at, timeZone, 'precise')}</td><td>${actorText(lang, e)}</td><td>${eventKindText(lang, e.kind)}</td><td>${eventDetail(lang, e)}</td></tr>`)}</tbody>
 </table></div>`
 }
 
@@ -183,3 +187,24 @@ ${confirmDecisionForm({
 })}`
 }
 
+/** Before an issued work permit is recorded: the first day of employment and the inspection window it opens, with Yes and No. */
+export function confirmIssuedView(t: Translate, lang: Lang, token: string, d: OfferDetail, firstDay: string, note: string): Html {
+  const offerNumber = d.offer.offer_number ?? ''
+  return html`<h1>${t('consoleWork.offer.confirmIssuedTitle', { offerNumber })}</h1>
+${summaryList([
+  { key: t('consoleWork.search.employer'), value: d.business.legal_name },
+  { key: t('consoleWork.search.worker'), value: d.offer.worker_name },
+  { key: t('consoleWork.offer.firstDay'), value: formatDay(lang, firstDay) },
+  { key: t('consoleWork.offer.inspectionUntil'), value: formatDay(lang, inspectionUntil(firstDay)) },
+  ...(note ? [{ key: t('consoleWork.offer.note'), value: note }] : []),
+])}
+<p>${t('consoleWork.offer.confirmIssuedBody')}</p>
+<p>${t('consoleWork.offer.confirmRefusalFinal')}</p>
+${confirmDecisionForm({
+  action: `/${lang}/console/offers/${d.offer.id}/decision`,
+  csrf: token,
+  values: { outcome: 'issued', firstDay, note },
+  yes: { text: t('consoleWork.offer.confirmIssuedYes'), variant: 'primary', name: 'confirm', value: 'yes' },
+  no: { text: t('consoleWork.offer.confirmRefusalNo'), name: 'confirm', value: 'no' },
+})}`
+}

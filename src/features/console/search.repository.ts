@@ -129,6 +129,13 @@ export async function searchOffers(db: DbOrTrx, query: OfferQuery, after?: { key
   return (await db.executeQuery(offersStatement(db, `${query.kind}|${limit + 1}`, ...searchValues(query, after)))).rows
 }
 
+/** The work permit decisions of these offers (the matched ones of a page of hits), by offer id; no statement for none. */
+export async function outcomesOf(db: DbOrTrx, offerIds: readonly string[]): Promise<Map<string, 'issued' | 'refused'>> {
+  if (offerIds.length === 0) return new Map()
+  const rows = await db.selectFrom('work_permit_decision').select(['offer_id', 'outcome']).where('offer_id', 'in', [...offerIds]).execute()
+  return new Map(rows.map((r) => [r.offer_id, r.outcome]))
+}
+
 /** The key of the next page's cursor after `hit`: a name's folded, an exact search's the value every hit matched. */
 export function offerHitKey(query: OfferQuery, hit: OfferHit): string {
   return query.kind === 'name' ? foldKey(hit.worker_name) : query.value

@@ -4,7 +4,7 @@ import { isStorableText } from '../../platform/unstorable.ts'
 import { formErrors } from '../../ui/form-errors.ts'
 import { requireStaff } from '../auth/guards.ts'
 import type { WorkDeps } from './matching.routes.ts'
-import { employerHitKey, employerQuery, offerHitKey, offerQuery, SEARCH_PAGE_SIZE, searchEmployers, searchOffers } from './search.repository.ts'
+import { employerHitKey, employerQuery, offerHitKey, offerQuery, outcomesOf, SEARCH_PAGE_SIZE, searchEmployers, searchOffers } from './search.repository.ts'
 import { searchView, type SearchModel } from './search.views.ts'
 import { searchQuery } from './work.schema.ts'
 
@@ -51,6 +51,8 @@ export function registerSearchRoutes(scope: FastifyInstance, deps: WorkDeps): vo
         else {
           const rows = await searchOffers(deps.db, query, after)
           model.offers = rows.slice(0, SEARCH_PAGE_SIZE)
+          // A matched offer's status says its work permit decision, once one is recorded.
+          model.outcomes = await outcomesOf(deps.db, model.offers.filter((o) => o.status === 'matched').map((o) => o.id))
           const last = model.offers.at(-1)
           if (rows.length > SEARCH_PAGE_SIZE && last) model.nextHref = `/${lang}/console/search?${new URLSearchParams({ kind: input.kind, q: input.q, after: encodeCursor(offerHitKey(query, last), last.id) })}`
         }

@@ -5,7 +5,17 @@ import { button, radios, textInput } from '../../ui/components.ts'
 import type { FormErrors } from '../../ui/form-errors.ts'
 import { provinceName } from '../reference/lists.ts'
 import { formatBusinessNumber } from '../reference/validators.ts'
+import type { OfferStatus } from '../offers/offers.tables.ts'
 import type { EmployerHit, OfferHit } from './search.repository.ts'
+
+/**
+ * An offer's status as the console shows it: a matched offer with a work permit decision says the decision
+ * ("Work permit issued" / "refused"), read from the decision; the stored status stays "matched".
+ */
+export function offerStatusWords(t: Translate, status: OfferStatus, outcome: 'issued' | 'refused' | null | undefined): string {
+  if (status === 'matched' && outcome) return t(outcome === 'issued' ? 'consoleWork.offer.issued' : 'consoleWork.offer.refused')
+  return t(`consoleWork.status.${status}`)
+}
 
 export interface SearchModel {
   kind: 'employers' | 'offers'
@@ -13,6 +23,8 @@ export interface SearchModel {
   errors?: FormErrors
   employers?: EmployerHit[]
   offers?: OfferHit[]
+  /** The work permit decisions of the matched offers found, by offer id. */
+  outcomes?: ReadonlyMap<string, 'issued' | 'refused'>
   nextHref?: string
   firstHref?: string
 }
@@ -53,7 +65,7 @@ ${
             html`<th scope="col">${t('consoleWork.search.offerNumber')}</th><th scope="col">${t('consoleWork.search.worker')}</th><th scope="col">${t('consoleWork.search.job')}</th><th scope="col">${t('consoleWork.search.employer')}</th><th scope="col">${t('consoleWork.search.status')}</th><th scope="col">${t('consoleWork.search.submitted')}</th>`,
             (m.offers ?? []).map(
               (o) =>
-                html`<tr><td><a href="/${lang}/console/offers/${o.id}">${o.offer_number ?? '—'}</a></td><td>${o.worker_name}</td><td>${o.job_title}</td><td>${o.legal_name}</td><td>${t(`consoleWork.status.${o.status}`)}</td><td>${o.submitted_at ? formatInZone(lang, o.submitted_at, timeZone, 'listed') : ''}</td></tr>`,
+                html`<tr><td><a href="/${lang}/console/offers/${o.id}">${o.offer_number ?? '—'}</a></td><td>${o.worker_name}</td><td>${o.job_title}</td><td>${o.legal_name}</td><td>${offerStatusWords(t, o.status, m.outcomes?.get(o.id))}</td><td>${o.submitted_at ? formatInZone(lang, o.submitted_at, timeZone, 'listed') : ''}</td></tr>`,
             ),
           )
 }

@@ -30,11 +30,46 @@ describe('fee exemption review (console): a decision that comes second', () => {
 
   const row = () => t.db.selectFrom('offer').select(['needs_review', 'fee_review_decision', 'fee_review_reason']).where('id', '=', offerId).executeTakeFirstOrThrow()
 
+  it('links to the offer’s console page, and puts "Assign to me" under an Assignment heading that says who has it', async () => {
+    const page = await first.get(`/en/console/fee-exemptions/${offerId}`)
+    assert.equal(text(page.dom.querySelector(`main .summary-list a[href="/en/console/offers/${offerId}"]`)), 'Offer A7000001 in the console')
+    const heading = page.dom.querySelectorAll('main h2').find((h) => text(h) === 'Assignment')
+    assert.ok(heading, 'an Assignment heading')
+    assert.equal(text(heading!.nextElementSibling), 'This review is not assigned to anyone yet.')
+    assert.equal(text(heading!.nextElementSibling!.nextElementSibling!.querySelector('button')), 'Assign to me')
+    await second.get(`/en/console/fee-exemptions/${offerId}`)
+    await second.post(`/en/console/fee-exemptions/${offerId}/assign`, {})
+    const taken = await first.get(`/fr/console/fee-exemptions/${offerId}`)
+    assert.match(text(taken.dom.querySelector('main')), /Attribution Cet examen est attribué à officer\.second\./)
+    const mine = await second.get(`/en/console/fee-exemptions/${offerId}`)
+    assert.match(text(mine.dom.querySelector('main')), /Assignment This review is assigned to you\./)
+  })
+
+  it('asks before recording a decision (the employer is told at once); No brings the form back as filled in', async () => {
+    await first.get(`/en/console/fee-exemptions/${offerId}`)
+    const asked = await first.post(`/en/console/fee-exemptions/${offerId}/decision`, { decision: 'refused', reason: 'No proof.' })
+    assert.equal(asked.status, 200)
+    assert.equal(text(asked.dom.querySelector('main h1')), 'Refuse the fee exemption for offer A7000001?')
+    assert.match(text(asked.dom.querySelector('main')), /The employer is told at once, with your reason\. They must pay the compliance fee before the offer can be matched/)
+    const form = asked.dom.querySelector(`main form[action="/en/console/fee-exemptions/${offerId}/decision"]`)!
+    assert.deepEqual(form.querySelectorAll('input[type="hidden"]:not([name="_csrf"])').map((i) => [i.getAttribute('name'), i.getAttribute('value')]), [['decision', 'refused'], ['reason', 'No proof.']])
+    assert.deepEqual(form.querySelectorAll('button').map((b) => text(b)), ['Yes, refuse the exemption', 'No, go back to the review'])
+    assert.deepEqual(await row(), { needs_review: true, fee_review_decision: null, fee_review_reason: null }, 'nothing recorded yet')
+    assert.equal((await t.db.selectFrom('account_message').select('template').where('template', 'like', 'offerFeeExemption%').execute()).length, 0, 'the employer is not told yet')
+    const fr = await first.post(`/fr/console/fee-exemptions/${offerId}/decision`, { decision: 'accepted', reason: 'Note' })
+    assert.equal(text(fr.dom.querySelector('main h1')), 'Accepter la dispense des frais de l’offre A7000001?')
+    const no = await first.post(`/en/console/fee-exemptions/${offerId}/decision`, { decision: 'refused', reason: 'No proof.', confirm: 'no' })
+    assert.equal(no.status, 200)
+    assert.equal(no.dom.querySelector('input[name="decision"][value="refused"]')?.hasAttribute('checked'), true)
+    assert.equal(text(no.dom.querySelector('#reason')), 'No proof.')
+    assert.equal((await row()).needs_review, true)
+  })
+
   it('tells the second officer who decided what, and when, and changes nothing', async () => {
     // Both have the review open.
     await first.get(`/en/console/fee-exemptions/${offerId}`)
     await second.get(`/en/console/fee-exemptions/${offerId}`)
-    const recorded = await first.post(`/en/console/fee-exemptions/${offerId}/decision`, { decision: 'accepted', reason: 'The diplomatic note names the worker.' })
+    const recorded = await first.post(`/en/console/fee-exemptions/${offerId}/decision`, { decision: 'accepted', reason: 'The diplomatic note names the worker.', confirm: 'yes' })
     assert.equal(recorded.status, 303)
     // The officer who decided is told what was recorded (read back from the offer), once.
     const done = await first.follow(recorded)
@@ -42,7 +77,7 @@ describe('fee exemption review (console): a decision that comes second', () => {
     assert.equal(done.dom.querySelector('form[action$="/decision"]'), null)
     assert.equal((await second.get(`/en/console/fee-exemptions/${offerId}?recorded=1`)).dom.querySelector('#notice-success-title'), null, 'only to the officer who recorded it')
 
-    const res = await second.post(`/en/console/fee-exemptions/${offerId}/decision`, { decision: 'refused', reason: 'No proof.' })
+    const res = await second.post(`/en/console/fee-exemptions/${offerId}/decision`, { decision: 'refused', reason: 'No proof.', confirm: 'yes' })
     assert.equal(res.status, 409)
     assert.equal(text(res.dom.querySelector('#notice-warning-title')), 'This fee exemption was already decided: your decision was not recorded')
     assert.equal(text(res.dom.querySelector('[aria-labelledby="notice-warning-title"] .notice-body')), 'Aline Premier recorded “Exemption accepted” on November 23, 2026 at 10:00 a.m. Nothing was changed.')

@@ -9,7 +9,7 @@ import { button, csrfField, notice, radios, summaryList, textarea } from '../../
 import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { requireStaff } from '../auth/guards.ts'
 import { findUserById, fullName, joinedFullName } from '../auth/users.repository.ts'
-import { decisionCells, decisionHeadings, decisionRows } from '../console/decision.views.ts'
+import { confirmDecisionForm, decisionCells, decisionHeadings, decisionRows } from '../console/decision.views.ts'
 import { formatBusinessNumber } from '../reference/validators.ts'
 import { sendDocument } from './offers-documents.routes.ts'
 import type { OfferDeps } from './offers.routes.ts'
@@ -72,9 +72,10 @@ ${
   const detail = async (request: FastifyRequest, reply: FastifyReply, officer: SignedInUser, offer: Offer, values: Record<string, string> = {}, errors?: FormErrors, stale = false) => {
     const { t, lang } = request
     const csrf = csrfField(reply.csrfToken())
-    const [docs, reviewer, business] = await Promise.all([
+    const [docs, reviewer, assignee, business] = await Promise.all([
       offers.documents(offer),
       offer.fee_reviewed_by ? findUserById(db, offer.fee_reviewed_by) : undefined,
+      offer.fee_review_assignee && offer.fee_review_assignee !== officer.id ? findUserById(db, offer.fee_review_assignee) : undefined,
       db.selectFrom('business').select(['id', 'legal_name', 'business_number', 'employer_number']).where('id', '=', offer.business_id).executeTakeFirstOrThrow(),
     ])
     const title = t('offers.feeReview.detailTitle', { number: offer.offer_number ?? '' })
@@ -106,8 +107,10 @@ ${summaryList([
   { key: t('consoleWork.search.legalName'), value: html`<a href="/${lang}/console/employers/${business.id}">${business.legal_name}</a>` },
   { key: t('consoleWork.search.businessNumber'), value: formatBusinessNumber(business.business_number) },
   { key: t('consoleWork.search.employerNumber'), value: business.employer_number },
+  { key: t('consoleWork.feeReview.offer'), value: html`<a href="/${lang}/console/offers/${offer.id}">${t('consoleWork.feeReview.offerLink', { number: offer.offer_number ?? '' })}</a>` },
   { key: t('offers.feeReview.claimed'), value: offer.fee_exemption ? t(`offers.fee_${offer.fee_exemption}`) : '' },
-  { key: t('offers.submittedAt'), value: offer.submitted_at ? formatInZone(lang, offer.submitted_at, timeZone, 'dateTime') : '' },
+  // In the style of "Decided on" below (decisionRows): one style of date on the page.
+  { key: t('offers.submittedAt'), value: offer.submitted_at ? formatInZone(lang, offer.submitted_at, timeZone, 'listed') : '' },
   { key: t('offers.feeReview.decision'), value: offer.fee_review_decision ? t(`offers.feeReview.${offer.fee_review_decision}`) : t('offers.feeReview.undecided') },
   ...(offer.fee_review_decision ? [{ key: t('offers.feeReview.reason'), value: offer.fee_review_reason ?? '' }, ...decisionRows(t, lang, timeZone, { decider, decidedAt: offer.fee_reviewed_at })] : []),
 ])}
@@ -115,11 +118,13 @@ ${summaryList([
 ${documentsList(t, lang, offer, docs, timeZone, { href: (d) => `${base(lang, offer.id)}/documents/${d.id}` })}
 ${
   offer.needs_review
-    ? html`${
-        offer.fee_review_assignee === officer.id
-          ? ''
-          : html`<form method="post" action="${base(lang, offer.id)}/assign">${csrf}${button({ text: t('offers.feeReview.assignToMe'), variant: 'secondary' })}</form>`
-      }
+    ? html`<h2>${t('consoleWork.feeReview.assignmentTitle')}</h2>
+<p>${offer.fee_review_assignee === officer.id ? t('consoleWork.feeReview.assignedToYou') : assignee ? t('consoleWork.feeReview.assignedTo', { name: fullName(assignee) }) : t('consoleWork.feeReview.notAssigned')}</p>
+${
+  offer.fee_review_assignee === officer.id
+    ? ''
+    : html`<form method="post" action="${base(lang, offer.id)}/assign">${csrf}${button({ text: t('offers.feeReview.assignToMe'), variant: 'secondary' })}</form>`
+}
 <h2>${t('offers.feeReview.decideTitle')}</h2>
 <form method="post" action="${base(lang, offer.id)}/decision" novalidate>
 ${csrf}
@@ -134,6 +139,37 @@ ${answersSummary(t, lang, offer, 'h3')}`,
       },
       stale ? 409 : errors ? 400 : 200,
     )
+  }
+
+  /** Before the decision is recorded: what it does (the employer told, the fee owed or not), with Yes and No. */
+  const confirmPage = async (request: FastifyRequest, reply: FastifyReply, offer: Offer, decision: 'accepted' | 'refused', reason: string) => {
+    const { t, lang } = request
+    const business = await db.selectFrom('business').select(['legal_name']).where('id', '=', offer.business_id).executeTakeFirstOrThrow()
+    const number = offer.offer_number ?? ''
+    const accept = decision === 'accepted'
+    const title = t(accept ? 'consoleWork.feeReview.confirmAcceptTitle' : 'consoleWork.feeReview.confirmRefuseTitle', { number })
+    return reply.page({
+      title,
+      breadcrumbs: [{ text: t('account.consoleTitle'), href: `/${lang}/console` }, { text: t('offers.feeReview.queueTitle'), href: base(lang) }, { text: t('offers.feeReview.detailTitle', { number }), href: base(lang, offer.id) }],
+      body: html`<h1>${title}</h1>
+${summaryList([
+  { key: t('consoleWork.search.legalName'), value: business.legal_name },
+  { key: t('offers.worker'), value: offer.worker_name },
+  { key: t('consoleWork.feeReview.offer'), value: html`<a href="/${lang}/console/offers/${offer.id}">${t('consoleWork.feeReview.offerLink', { number: offer.offer_number ?? '' })}</a>` },
+  { key: t('offers.feeReview.claimed'), value: offer.fee_exemption ? t(`offers.fee_${offer.fee_exemption}`) : '' },
+  { key: t('offers.feeReview.decision'), value: t(`offers.feeReview.${decision}`) },
+  { key: t('offers.feeReview.reason'), value: reason },
+])}
+<p>${t(accept ? 'consoleWork.feeReview.confirmAcceptBody' : 'consoleWork.feeReview.confirmRefuseBody')}</p>
+<p>${t('consoleWork.feeReview.confirmFinal')}</p>
+${confirmDecisionForm({
+  action: `${base(lang, offer.id)}/decision`,
+  csrf: reply.csrfToken(),
+  values: { decision, reason },
+  yes: { text: t(accept ? 'consoleWork.feeReview.confirmAcceptYes' : 'consoleWork.feeReview.confirmRefuseYes'), variant: accept ? 'primary' : 'danger', name: 'confirm', value: 'yes' },
+  no: { text: t('consoleWork.feeReview.confirmNo'), name: 'confirm', value: 'no' },
+})}`,
+    })
   }
 
   scope.get('/console/fee-exemptions/:id', async (request, reply) => {
@@ -160,6 +196,10 @@ ${answersSummary(t, lang, offer, 'h3')}`,
       const values = { decision: typeof body.decision === 'string' ? body.decision : '', reason: typeof body.reason === 'string' ? body.reason : '' }
       return detail(request, reply, found.officer, found.offer, values, zodFormErrors(request.t, parsed.error, {}, ['decision', 'reason']))
     }
+    // The employer is told at once and the fee follows from it: asked first, on a page of its own (no script needed).
+    const answer = body.confirm
+    if (answer === 'no') return detail(request, reply, found.officer, found.offer, { decision: parsed.data.decision, reason: parsed.data.reason })
+    if (answer !== 'yes') return confirmPage(request, reply, found.offer, parsed.data.decision, parsed.data.reason)
     const recorded = await offers.decideFeeReview(found.offer, parsed.data.decision, parsed.data.reason, { ...actorFrom(request, found.officer), userId: found.officer.id })
     // Decided meanwhile (another officer, or Back and the form sent again): nothing changes, and the officer is told who decided what, and when.
     if (!recorded) return detail(request, reply, found.officer, (await offers.byId(found.offer.id)) ?? found.offer, {}, undefined, true)
