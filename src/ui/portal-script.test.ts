@@ -10,13 +10,30 @@ interface Status {
   warn?: boolean
   secondsToWarn?: number
   secondsLeft?: number
+  canKeep?: boolean
+  next?: string
+}
+
+/** A field of the page's main form, as the script reads it from `form.elements`. */
+interface Field {
+  name: string
+  type: string
+  value: string
+  checked?: boolean
 }
 
 /**
  * portal.js in a stand-in browser: timers on a virtual clock, fetch answered by `answer`, and a
  * browser clock (`Date.now`) `skewMs` away from the server's. Returns what the script asked.
  */
-function run(options: { skewMs: number; secondsToWarn: number; answer: (url: string, init: { method?: string; body?: string }) => Status; forMs: number }) {
+function run(options: {
+  skewMs: number
+  secondsToWarn: number
+  answer: (url: string, init: { method?: string; body?: string }) => Status
+  forMs: number
+  /** The page's main form (`keepTypingOnContinue`): its fields. */
+  keep?: Field[]
+}) {
   let now = 0
   const timers: Array<{ at: number; fn: () => void; id: number }> = []
   let nextId = 1
@@ -24,13 +41,19 @@ function run(options: { skewMs: number; secondsToWarn: number; answer: (url: str
   const listeners: Record<string, Array<(e: unknown) => void>> = {}
   const button = { focused: 0, focus() { this.focused++ } }
   const form = { getAttribute: (n: string) => (n === 'action' ? '/en/session/continue' : null), submitted: 0, submit() { this.submitted++ } }
+  const keepAttributes: Record<string, string> = options.keep
+    ? { 'data-keep-form': 'contact-form', 'data-keep-action': '/en/home/contact', 'data-keep-url': '/en/session/continue?returnTo=%2Fen%2Fhome' }
+    : {}
+  const keepForm = options.keep ? { elements: options.keep } : null
   const warning = {
     hidden: true,
-    getAttribute: (n: string) => (n === 'data-status-url' ? '/en/session/status' : n === 'data-seconds-to-warn' ? String(options.secondsToWarn) : null),
+    getAttribute: (n: string) =>
+      n === 'data-status-url' ? '/en/session/status' : n === 'data-seconds-to-warn' ? String(options.secondsToWarn) : (keepAttributes[n] ?? null),
     querySelector: () => button,
     addEventListener: (type: string, fn: (e: unknown) => void) => ((listeners[type] ??= []).push(fn)),
   }
   let reloads = 0
+  const assigned: string[] = []
   const RealDate = Date
   class SkewedDate extends RealDate {
     static override now() {
@@ -52,20 +75,19 @@ function run(options: { skewMs: number; secondsToWarn: number; answer: (url: str
       const status = options.answer(url, init)
       return Promise.resolve({ ok: true, json: () => Promise.resolve(status) })
     },
-    location: { reload: () => reloads++ },
-    FormData: class {
-      constructor(readonly f: unknown) {}
+    location: { reload: () => reloads++, assign: (url: string) => assigned.push(url) },
+    // The warning's own form: its token and the page to come back to.
+    FormData: function FormData() {
+      return [
+        ['_csrf', 'token'],
+        ['returnTo', '/en/home'],
+      ]
     },
-    URLSearchParams: class {
-      constructor(readonly d: unknown) {}
-      toString() {
-        return '_csrf=token&returnTo=%2Fen%2Fhome'
-      }
-    },
+    URLSearchParams,
   }
   const document = {
     addEventListener: () => undefined,
-    getElementById: (id: string) => (id === 'session-warning' ? warning : null),
+    getElementById: (id: string) => (id === 'session-warning' ? warning : id === 'contact-form' ? keepForm : null),
     activeElement: null,
     contains: () => true,
   }
@@ -79,11 +101,11 @@ function run(options: { skewMs: number; secondsToWarn: number; answer: (url: str
       timers.shift()
       now = next.at
       next.fn()
-      for (let i = 0; i < 5; i++) await Promise.resolve()
+      for (let i = 0; i < 20; i++) await Promise.resolve()
     }
     now = until
   }
-  return { advance: () => advance(options.forMs), requests, warning, button, form, listeners, reloads: () => reloads, moreMs: advance }
+  return { advance: () => advance(options.forMs), requests, warning, button, form, listeners, reloads: () => reloads, assigned, moreMs: advance }
 }
 
 describe('the idle warning script', () => {
@@ -112,7 +134,7 @@ describe('the idle warning script', () => {
     assert.equal(browser.button.focused, 1)
     let prevented = false
     browser.listeners.submit![0]!({ target: browser.form, preventDefault: () => (prevented = true) })
-    for (let i = 0; i < 5; i++) await Promise.resolve()
+    for (let i = 0; i < 20; i++) await Promise.resolve()
     assert.ok(prevented, 'the page is not reloaded')
     const sent = browser.requests.at(-1)!
     assert.deepEqual([sent.url, sent.method, sent.body], ['/en/session/continue', 'POST', '_csrf=token&returnTo=%2Fen%2Fhome'])
@@ -129,5 +151,68 @@ describe('the idle warning script', () => {
     const browser = run({ skewMs: 0, secondsToWarn: 60, answer: () => ({ signedIn: false }), forMs: 61_000 })
     await browser.advance()
     assert.equal(browser.reloads(), 1)
+  })
+
+  const contactForm: Field[] = [
+    { name: '_csrf', type: 'hidden', value: 'token' },
+    { name: 'givenName', type: 'text', value: 'Half typed' },
+    { name: 'currentPassword', type: 'password', value: 'never sent' },
+    { name: 'preferredLanguage', type: 'radio', value: 'en', checked: false },
+    { name: 'preferredLanguage', type: 'radio', value: 'fr', checked: true },
+    { name: '', type: 'submit', value: '' },
+  ]
+  const typed = '_csrf=token&givenName=Half+typed&preferredLanguage=fr&_keep=%2Fen%2Fhome%2Fcontact'
+
+  it('when the session has ended, sends the page’s typing to be kept (no password), then goes to the sign-in page', async () => {
+    const browser = run({
+      skewMs: 0,
+      secondsToWarn: 60,
+      keep: contactForm,
+      answer: (url) => (url.endsWith('/status') ? { signedIn: false, canKeep: true } : { signedIn: false, next: '/en/sign-in' }),
+      forMs: 61_000,
+    })
+    await browser.advance()
+    const sent = browser.requests.at(-1)!
+    assert.deepEqual([sent.url, sent.method, sent.body], ['/en/session/continue?returnTo=%2Fen%2Fhome', 'POST', typed])
+    assert.deepEqual(browser.assigned, ['/en/sign-in'])
+    assert.equal(browser.reloads(), 0, 'not reloaded: a reload would lose the typing')
+  })
+
+  it('"Continue session" pressed after the session ended carries the typing and goes to sign in, never re-sending a stale form', async () => {
+    const browser = run({
+      skewMs: 0,
+      secondsToWarn: 60,
+      keep: contactForm,
+      answer: (url) => (url.endsWith('/status') ? { signedIn: true, warn: true, secondsToWarn: 0, secondsLeft: 120 } : { signedIn: false, next: '/en/sign-in' }),
+      forMs: 61_000,
+    })
+    await browser.advance()
+    assert.equal(browser.warning.hidden, false)
+    browser.listeners.submit![0]!({ target: browser.form, preventDefault: () => undefined })
+    for (let i = 0; i < 20; i++) await Promise.resolve()
+    const sent = browser.requests.at(-1)!
+    assert.deepEqual([sent.url, sent.body], ['/en/session/continue?returnTo=%2Fen%2Fhome', typed])
+    assert.deepEqual(browser.assigned, ['/en/sign-in'])
+    assert.equal(browser.form.submitted, 0)
+    assert.equal(browser.reloads(), 0)
+  })
+
+  it('"Continue session" too late on a page without a form goes to sign in, and a refused one does not re-send the form', async () => {
+    const late = run({
+      skewMs: 0,
+      secondsToWarn: 60,
+      answer: (url) => (url.endsWith('/status') ? { signedIn: true, warn: true, secondsToWarn: 0, secondsLeft: 120 } : { signedIn: false, next: '/en/sign-in' }),
+      forMs: 61_000,
+    })
+    await late.advance()
+    late.listeners.submit![0]!({ target: late.form, preventDefault: () => undefined })
+    for (let i = 0; i < 20; i++) await Promise.resolve()
+    assert.deepEqual(late.assigned, ['/en/sign-in'])
+    assert.equal(late.form.submitted, 0)
+    // Another site's address in the answer is never followed.
+    const odd = run({ skewMs: 0, secondsToWarn: 60, answer: () => ({ signedIn: false, next: '//evil.example/x' }), forMs: 61_000 })
+    await odd.advance()
+    assert.deepEqual(odd.assigned, [])
+    assert.equal(odd.reloads(), 1)
   })
 })

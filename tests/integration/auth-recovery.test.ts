@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { errorSummaryLinks, TestClient, text } from '../helpers/http.ts'
 import { createUser, signIn, TEST_PASSWORD } from '../helpers/users.ts'
-import { renderMessage, type NotificationParams } from '../../src/features/notifications/render.ts'
+import { renderEmail, renderMessage, type NotificationParams } from '../../src/features/notifications/render.ts'
 
 async function lastLink(t: TestApp, template: string, to: string): Promise<string> {
   const row = await t.db
@@ -35,7 +35,26 @@ describe('e-mail confirmation', () => {
     assert.match(text(ok.dom.querySelector('h1')), /adresse courriel est confirmée/)
     const user = await t.db.selectFrom('app_user').select('email_verified_at').where('username_key', '=', 'luc.bouchard').executeTakeFirstOrThrow()
     assert.ok(user.email_verified_at)
-    assert.equal((await client.get(path)).status, 410, 'a second use is refused')
+    const again = await client.get(path)
+    assert.equal(again.status, 200, 'opened again once it worked: not "this link no longer works"')
+    assert.match(text(again.dom.querySelector('h1')), /Cette adresse est déjà confirmée/)
+    assert.match(text(again.dom.querySelector('main')), /luc@example\.ca/)
+  })
+
+  it('a link reopened after the address was changed again is refused as used', async () => {
+    await createUser(t.db, { username: 'mover', email: 'first@example.ca' })
+    const client = new TestClient(t.app)
+    await signIn(client, 'mover')
+    await client.get('/en/account/email')
+    await client.post('/en/account/email', { email: 'second@example.ca', currentPassword: TEST_PASSWORD })
+    const second = await lastLink(t, 'confirmNewEmail', 'second@example.ca')
+    assert.equal((await client.get(second)).status, 200)
+    await client.get('/en/account/email')
+    await client.post('/en/account/email', { email: 'third@example.ca', currentPassword: TEST_PASSWORD })
+    await client.get(await lastLink(t, 'confirmNewEmail', 'third@example.ca'))
+    const old = await client.get(second)
+    assert.equal(old.status, 410, 'second@ is no longer the account’s address')
+    assert.match(text(old.dom.querySelector('h1')), /no longer works/)
   })
 
   it('expires after 24 hours', async () => {
@@ -55,7 +74,7 @@ describe('e-mail confirmation', () => {
     const emailPage = await client.get('/en/account/email')
     assert.match(text(emailPage.dom.querySelector('main')), /late@example\.ca is not confirmed yet/)
     const resent = await client.post('/en/account/email/resend', {})
-    assert.equal(resent.location, '/en/account/email?sent=late%40example.ca&resent=1')
+    assert.equal(resent.location, '/en/account/email?sent=1&resent=1', 'no address in the address bar')
     assert.match(text((await client.follow(resent)).dom.querySelector('main .notice-title')), /new confirmation link to late@example\.ca/)
     const fresh = await lastLink(t, 'verifyEmail', 'late@example.ca')
     assert.notEqual(fresh, path)
@@ -92,6 +111,20 @@ describe('forgot password', () => {
     assert.deepEqual(mails, [{ to_address: 'forgetful@example.ca', lang: 'fr' }])
   })
 
+  it('writes the e-mail in one language, the recipient’s, whatever the language of the page it was asked from', async () => {
+    await createUser(t.db, { username: 'english.pref', email: 'english.pref@example.ca', lang: 'en' })
+    const client = new TestClient(t.app)
+    await client.get('/fr/forgot-password')
+    await client.post('/fr/forgot-password', { username: 'english.pref' })
+    const row = await t.db.selectFrom('email_outbox').select(['lang', 'params']).where('to_address', '=', 'english.pref@example.ca').executeTakeFirstOrThrow()
+    assert.equal(row.lang, 'en')
+    const mail = renderEmail('resetPassword', row.lang, row.params as NotificationParams, 'https://portal.example').text
+    assert.match(mail, /^Hello english\.pref/)
+    const links = (mail.match(/https?:\/\/\S+/g) ?? []).map((l) => new URL(l).pathname)
+    assert.equal(links.length, 2, 'the reset link and the link to the portal')
+    assert.ok(links.every((l) => l.startsWith('/en/')), links.join(' '))
+  })
+
   it('sets a new password through the link once, ends every session, and refuses the link afterwards', async () => {
     const elsewhere = new TestClient(t.app)
     await signIn(elsewhere, 'forgetful')
@@ -112,7 +145,9 @@ describe('forgot password', () => {
     assert.equal(done.location, '/en/sign-in')
     assert.match(text((await client.get('/en/sign-in')).dom.querySelector('.notice-title')), /password was changed/)
 
-    assert.equal((await elsewhere.get('/en/home')).status, 303, 'the other session ended')
+    const ended = await elsewhere.get('/en/home')
+    assert.equal(ended.status, 303, 'the other session ended')
+    assert.match(text((await elsewhere.follow(ended)).dom.querySelector('main .notice')), /signed out because the password of your account was changed/)
     assert.equal((await signIn(new TestClient(t.app), 'forgetful', TEST_PASSWORD)).status, 400, 'the old password no longer works')
     assert.equal((await signIn(new TestClient(t.app), 'forgetful', 'a brand new passphrase')).status, 303)
     assert.equal((await client.get(path)).status, 410, 'the link works once')
@@ -151,6 +186,59 @@ describe('forgot password', () => {
   })
 })
 
+describe('forgot username', () => {
+  let t: TestApp
+  before(async () => {
+    t = await testApp()
+    await createUser(t.db, { username: 'two.hats.a', email: 'Shared@Example.ca', lang: 'fr' })
+    await createUser(t.db, { username: 'two.hats.b', email: 'shared@example.ca' })
+    const unconfirmed = await createUser(t.db, { username: 'not.confirmed', email: 'unconfirmed@example.ca' })
+    await t.db.updateTable('app_user').set({ email_verified_at: null }).where('id', '=', unconfirmed.id).execute()
+  })
+  after(() => t.close())
+
+  const sentTo = async (address: string) =>
+    (await t.db.selectFrom('email_outbox').select(['template', 'lang', 'params']).where('to_address', '=', address).where('template', '=', 'usernameReminder').execute()).map(
+      (m) => [(m.params as Record<string, unknown>).username, m.lang],
+    )
+
+  it('is offered from the sign-in and forgotten-password pages', async () => {
+    const client = new TestClient(t.app)
+    assert.ok((await client.get('/en/sign-in')).dom.querySelector('main a[href="/en/forgot-username"]'))
+    assert.ok((await client.get('/fr/forgot-password')).dom.querySelector('main a[href="/fr/forgot-username"]'))
+  })
+
+  it('e-mails the usernames of the accounts that confirmed the address, each in its language, and answers the same for any address', async () => {
+    const client = new TestClient(t.app)
+    await client.get('/en/forgot-username')
+    const empty = await client.post('/en/forgot-username', { email: '' })
+    assert.equal(empty.status, 400)
+    assert.deepEqual(errorSummaryLinks(empty.dom).map((l) => [l.href, l.text]), [['#email', 'Enter your email address']])
+    const known = await client.post('/en/forgot-username', { email: ' SHARED@example.ca ' })
+    const unknown = await client.post('/en/forgot-username', { email: 'nobody@example.ca' })
+    const notConfirmed = await client.post('/en/forgot-username', { email: 'unconfirmed@example.ca' })
+    assert.deepEqual([known.location, unknown.location, notConfirmed.location], Array(3).fill('/en/forgot-username/sent'))
+    const sent = (await sentTo('Shared@Example.ca')).concat(await sentTo('shared@example.ca'))
+    assert.deepEqual(sent.sort(), [['two.hats.a', 'fr'], ['two.hats.b', 'en']])
+    assert.deepEqual(await sentTo('unconfirmed@example.ca'), [], 'only a confirmed address')
+    const page = await client.follow(known)
+    assert.match(text(page.dom.querySelector('main')), /If the address is the confirmed address of an account/)
+    const mail = renderEmail('usernameReminder', 'fr', { username: 'two.hats.a' }, 'https://portal.example').text
+    assert.match(mail, /Le nom d’utilisateur est\u00a0: two\.hats\.a/)
+  })
+
+  it('sends at most five an hour to an address, with the same answer after', async () => {
+    await createUser(t.db, { username: 'flooded.name', email: 'flooded@example.ca' })
+    const client = new TestClient(t.app)
+    await client.get('/en/forgot-username')
+    for (let i = 0; i < 8; i++) assert.equal((await client.post('/en/forgot-username', { email: 'flooded@example.ca' })).location, '/en/forgot-username/sent')
+    assert.equal((await sentTo('flooded@example.ca')).length, 5)
+    t.clock.advanceMinutes(121)
+    await client.post('/en/forgot-username', { email: 'flooded@example.ca' })
+    assert.equal((await sentTo('flooded@example.ca')).length, 6, 'again after the pause')
+  })
+})
+
 describe('changing password and e-mail', () => {
   let t: TestApp
   before(async () => {
@@ -170,10 +258,21 @@ describe('changing password and e-mail', () => {
     assert.deepEqual(errorSummaryLinks(wrong.dom).map((l) => [l.href, l.targetExists]), [['#current-password', true], ['#password', true], ['#confirm-password', true]])
     const empty = await client.post('/en/account/password', { currentPassword: '', password: '', confirmPassword: '' })
     assert.deepEqual(errorSummaryLinks(empty.dom).map((l) => l.text), ['Enter your current password', 'Enter a new password', 'Enter the password again to confirm it'])
+    const same = await client.post('/en/account/password', { currentPassword: TEST_PASSWORD, password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD })
+    assert.equal(same.status, 400)
+    assert.deepEqual(errorSummaryLinks(same.dom).map((l) => [l.href, l.text]), [['#password', 'Choose a password different from your current one']])
+    const sameFr = await client.post('/fr/account/password', { currentPassword: TEST_PASSWORD, password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD })
+    assert.match(text(sameFr.dom.querySelector('#password-error')), /différent de votre mot de passe actuel/)
     const ok = await client.post('/en/account/password', { currentPassword: TEST_PASSWORD, password: 'a completely new phrase', confirmPassword: 'a completely new phrase' })
     assert.equal(ok.status, 303)
     assert.equal((await client.get('/en/home')).status, 200, 'this session carries on')
-    assert.equal((await other.get('/en/home')).status, 303, 'the other session ended')
+    const ended = await other.get('/en/home?tab=1')
+    assert.equal(ended.status, 303, 'the other session ended')
+    const signInPage = await other.follow(ended)
+    assert.match(text(signInPage.dom.querySelector('main .notice')), /You were signed out because the password of your account was changed/)
+    assert.equal(signInPage.dom.querySelector('input[name="returnTo"]')!.getAttribute('value'), '/en/home?tab=1')
+    const other2 = await other.get('/fr/sign-in')
+    assert.match(text(other2.dom.querySelector('main .notice')), /déconnecté parce que le mot de passe de votre compte a été changé/)
     assert.equal((await signIn(new TestClient(t.app), 'changer', 'a completely new phrase')).status, 303)
     assert.equal((await t.db.selectFrom('email_outbox').select('id').where('template', '=', 'passwordChanged').execute()).length, 1)
   })
@@ -189,6 +288,11 @@ describe('changing password and e-mail', () => {
     assert.deepEqual(errorSummaryLinks(empty.dom).map((l) => l.text), ['Enter your email address', 'Enter your current password'])
     const res = await client.post('/fr/account/email', { email: 'new@example.ca', currentPassword: 'a completely new phrase' })
     assert.equal(res.status, 303)
+    assert.equal(res.location, '/fr/account/email?sent=1')
+    assert.match(text((await client.follow(res)).dom.querySelector('main .notice-title')), /Nous avons envoyé un lien à new@example\.ca/, 'the address the server sent to')
+    const forged = await client.get('/en/account/email?sent=' + encodeURIComponent('attacker@evil.example — call 1-800-SCAM'))
+    assert.doesNotMatch(text(forged.dom.querySelector('main')), /evil\.example|SCAM/, 'nothing from the address bar is shown')
+    assert.match(text(forged.dom.querySelector('main .notice-title')), /We sent a link to new@example\.ca/)
     let user = await t.db.selectFrom('app_user').select(['email']).where('username_key', '=', 'changer').executeTakeFirstOrThrow()
     assert.equal(user.email, 'old@example.ca', 'nothing changes before the link is opened')
     // The new address gets a "confirm your new address" message, not the registration's.

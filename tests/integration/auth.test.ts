@@ -4,6 +4,7 @@ import { SESSION_COOKIE } from '../../src/platform/security.ts'
 import { hash, type Algorithm } from '@node-rs/argon2'
 import { ARGON2_SETTING, madeWithOtherSetting } from '../../src/features/auth/passwords.ts'
 import { newTotpSecret, totpCode } from '../../src/features/auth/totp.ts'
+import { renderEmail, type NotificationParams } from '../../src/features/notifications/render.ts'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { errorSummaryLinks, TestClient, text } from '../helpers/http.ts'
 import { createUser, signIn, TEST_PASSWORD } from '../helpers/users.ts'
@@ -61,6 +62,19 @@ describe('registration', () => {
     const res = await client.post('/en/register', { username: 'taken.name', email: 'b@example.ca', password: 'another long passphrase', confirmPassword: 'another long passphrase' })
     assert.equal(res.status, 400)
     assert.match(text(res.dom.querySelector('#username-error')), /not available/)
+  })
+
+  it('answers once, and the first page says the account is ready and where the confirmation link went (once)', async () => {
+    const client = new TestClient(t.app)
+    await client.get('/fr/register')
+    const res = await client.post('/fr/register', { username: 'luc.gagnon', email: 'luc@example.ca', password: 'a long and quiet river', confirmPassword: 'a long and quiet river' })
+    assert.equal(res.status, 303)
+    assert.equal(res.location, '/fr/home')
+    assert.doesNotMatch(t.logs.join(''), /Reply was already sent/)
+    const home = await client.follow(res)
+    assert.match(text(home.dom.querySelector('#registered-title')), /Votre compte est prêt/)
+    assert.match(text(home.dom.querySelector('body')), /Nous avons envoyé un lien à luc@example\.ca pour confirmer votre adresse courriel/)
+    assert.equal((await client.get('/fr/home')).dom.querySelector('#registered-title'), null, 'said once')
   })
 })
 
@@ -135,6 +149,8 @@ describe('signing in', () => {
     const tenth = await signIn(client, 'employer1', 'wrong password 10')
     assert.equal(tenth.status, 429)
     assert.match(text(tenth.dom.querySelector('.error-summary')), /sign-in is paused for this account after too many attempts/)
+    assert.match(text(tenth.dom.querySelector('.error-summary')), /“Forgot your password\?” below the form: that ends the pause/, 'the way out now')
+    assert.ok(tenth.dom.querySelector('main a[href="/en/forgot-password"]'))
     const right = await signIn(client, 'employer1')
     assert.equal(right.status, 429, 'even the right password waits for the lock to end')
 
@@ -198,6 +214,32 @@ describe('signing in', () => {
   })
 })
 
+describe('registration where employers must use two-step verification (REQUIRE_EMPLOYER_TOTP)', () => {
+  let t: TestApp
+  before(async () => (t = await testApp({ config: { requireEmployerTotp: true } })))
+  after(() => t.close())
+
+  it('sets up the authenticator app before the account is signed in, then says the account is ready', async () => {
+    const client = new TestClient(t.app)
+    await client.get('/en/register')
+    const res = await client.post('/en/register', { username: 'new.totp', email: 'new.totp@example.ca', password: 'a long and quiet river', confirmPassword: 'a long and quiet river' })
+    assert.equal(res.location, '/en/two-factor/setup')
+    assert.match((await client.get('/en/home')).location ?? '', /\/en\/sign-in/, 'not signed in before the second factor is set up')
+    const setup = await client.get('/en/two-factor/setup')
+    assert.match(text(setup.dom.querySelector(`main form[action="/en/sign-out"] button`)), /Cancel and go back to the sign-in page/, 'a way out mid-sign-in')
+    const key = text(setup.dom.querySelector('.totp-key')).replace(/\s+/g, '')
+    const done = await client.post('/en/two-factor/setup', { code: totpCode(key, t.clock.now()) })
+    assert.equal(done.location, '/en/two-factor/recovery-codes')
+    await client.follow(done)
+    const home = await client.post('/en/two-factor/recovery-codes', {})
+    assert.equal(home.location, '/en/home')
+    const page = await client.follow(home)
+    assert.match(text(page.dom.querySelector('body')), /We sent a link to new\.totp@example\.ca to confirm your email address/)
+    const user = await t.db.selectFrom('app_user').select('totp_enabled_at').where('username_key', '=', 'new.totp').executeTakeFirstOrThrow()
+    assert.ok(user.totp_enabled_at)
+  })
+})
+
 describe('idle and absolute session limits', () => {
   let t: TestApp
   before(async () => {
@@ -249,6 +291,47 @@ describe('idle and absolute session limits', () => {
     assert.ok(row.some((r) => JSON.stringify(r.data).includes('"Kept"')), 'the form is kept with the signed-out session')
   })
 
+  it('with script: the status poll leaves an ended session for the page’s typing to be kept, which comes back after signing in', async () => {
+    const client = new TestClient(t.app)
+    await signIn(client, 'idle.user')
+    const page = await client.get('/en/home')
+    const warning = page.dom.querySelector('#session-warning')!
+    assert.deepEqual(
+      ['data-keep-form', 'data-keep-action', 'data-keep-url'].map((a) => warning.getAttribute(a)),
+      ['contact-form', '/en/home/contact', '/en/session/continue?returnTo=%2Fen%2Fhome'],
+      'the script is told which form to keep, and where to send it',
+    )
+    t.clock.advanceMinutes(21)
+    const status = await client.get('/en/session/status', { accept: 'application/json' })
+    assert.deepEqual(JSON.parse(status.body), { signedIn: false, canKeep: true })
+    // What the script sends: the contact form's fields (no password) and `_keep`, with the page's token, which still works.
+    const kept = await client.post('/en/session/continue?returnTo=%2Fen%2Fhome', { givenName: 'Scripted', middleName: '', familyName: 'Typing', preferredLanguage: 'en', _keep: '/en/home/contact' }, { accept: 'application/json' })
+    assert.equal(kept.status, 200)
+    assert.deepEqual(JSON.parse(kept.body), { signedIn: false, next: '/en/sign-in' })
+    const signInPage = await client.get('/en/sign-in')
+    assert.match(text(signInPage.dom.querySelector('.notice')), /20 minutes without activity/)
+    const back = await client.post('/en/sign-in', { username: 'idle.user', password: TEST_PASSWORD, returnTo: signInPage.dom.querySelector('input[name="returnTo"]')!.getAttribute('value')! })
+    assert.equal(back.location, '/en/home')
+    const home = await client.follow(back)
+    assert.equal(home.dom.querySelector('#given-name')!.getAttribute('value'), 'Scripted')
+    assert.equal(home.dom.querySelector('#family-name')!.getAttribute('value'), 'Typing')
+    assert.match(text(home.dom.querySelector('#restored-form-title')), /What you typed is filled in again/)
+  })
+
+  it('with script: "Continue session" after the end (a laptop asleep) answers where to sign in, as JSON, and keeps nothing it should not', async () => {
+    const client = new TestClient(t.app)
+    await signIn(client, 'idle.user')
+    await client.get('/en/account/email')
+    t.clock.advanceMinutes(30)
+    const late = await client.post('/en/session/continue', { returnTo: '/en/account/email' }, { accept: 'application/json' })
+    assert.equal(late.status, 200)
+    assert.deepEqual(JSON.parse(late.body), { signedIn: false, next: '/en/sign-in' })
+    const signInPage = await client.get('/en/sign-in')
+    assert.match(text(signInPage.dom.querySelector('.notice')), /20 minutes without activity/)
+    const back = await client.post('/en/sign-in', { username: 'idle.user', password: TEST_PASSWORD, returnTo: signInPage.dom.querySelector('input[name="returnTo"]')!.getAttribute('value')! })
+    assert.equal(back.location, '/en/account/email', 'back to the page it was pressed on')
+  })
+
   it('ends any session after 12 hours, however active', async () => {
     const client = new TestClient(t.app)
     await signIn(client, 'idle.user')
@@ -272,8 +355,28 @@ describe('second factor and audiences', () => {
     t = await testApp()
     await createUser(t.db, { username: 'officer.one', role: 'officer', givenName: 'Olivier', familyName: 'Agent' })
     await createUser(t.db, { username: 'employer.two' })
+    await createUser(t.db, { username: 'employer.lost', totpSecret: newTotpSecret() })
   })
   after(() => t.close())
+
+  it('the code page takes recovery codes on a text keyboard, and helps someone who lost both, with a way back to sign-in', async () => {
+    for (const lang of ['en', 'fr'] as const) {
+      const client = new TestClient(t.app)
+      const first = await signIn(client, 'employer.lost', TEST_PASSWORD, lang)
+      assert.equal(first.location, `/${lang}/sign-in/code`)
+      const page = await client.follow(first)
+      const input = page.dom.querySelector('input[name="code"]')!
+      assert.equal(input.getAttribute('inputmode'), 'text', 'letters of recovery codes (k7mq-2xtd-9pwa) need a text keyboard')
+      assert.equal(input.getAttribute('autocomplete'), 'one-time-code')
+      assert.match(text(page.dom.querySelector('main')), lang === 'en' ? /Lost your authenticator app and your recovery codes\?/ : /Vous avez perdu votre application d’authentification et vos codes de récupération\?/)
+      assert.ok(page.dom.querySelector(`main a[href="/${lang}/help"]`), 'points to Help and support')
+      const cancel = page.dom.querySelector(`main form[action="/${lang}/sign-out"] button`)!
+      assert.match(text(cancel), lang === 'en' ? /go back to the sign-in page/ : /retourner à la page de connexion/)
+      const back = await client.post(`/${lang}/sign-out`, {})
+      assert.equal(back.location, `/${lang}/sign-in`)
+      assert.equal((await client.get(`/${lang}/sign-in/code`)).location, `/${lang}/sign-in`, 'the half-done sign-in is forgotten')
+    }
+  })
 
   it('makes an officer set up an authenticator at first sign-in, then asks for a code each time; a recovery code works once', async () => {
     const client = new TestClient(t.app)
@@ -354,6 +457,127 @@ describe('second factor and audiences', () => {
     t.clock.advanceMinutes(1)
     const again = await signIn(new TestClient(t.app), 'employer.two')
     assert.equal(again.location, '/en/sign-in/code')
+  })
+})
+
+describe('security e-mails of two-step verification', () => {
+  let t: TestApp
+  before(async () => {
+    t = await testApp()
+    await createUser(t.db, { username: 'sec.user', email: 'sec@example.ca', lang: 'fr' })
+  })
+  after(() => t.close())
+
+  const mails = async () =>
+    (await t.db.selectFrom('email_outbox').select(['template', 'to_address', 'lang', 'params']).where('to_address', '=', 'sec@example.ca').orderBy('created_at').orderBy('id').execute()).map((m) => ({
+      ...m,
+      text: renderEmail(m.template, m.lang, m.params as NotificationParams, 'https://portal.example').text,
+    }))
+  const setUpApp = async (client: TestClient) => {
+    const key = text((await client.get('/en/two-factor/setup')).dom.querySelector('.totp-key')).replace(/\s+/g, '')
+    const done = await client.post('/en/two-factor/setup', { code: totpCode(key, t.clock.now()) })
+    assert.equal(done.location, '/en/two-factor/recovery-codes')
+    const codes = (await client.follow(done)).dom.querySelectorAll('.recovery-codes code').map((c) => text(c))
+    await client.post('/en/two-factor/recovery-codes', {})
+    return codes
+  }
+
+  it('turned on, new recovery codes, a recovery code used to sign in, a new app: each told by e-mail in the person’s language, with the way to support', async () => {
+    const client = new TestClient(t.app)
+    await signIn(client, 'sec.user')
+    await setUpApp(client)
+    assert.deepEqual((await mails()).map((m) => [m.template, m.lang]), [['twoFactorEnabled', 'fr']])
+
+    t.clock.advanceMinutes(1)
+    await client.get('/en/account/two-factor')
+    assert.equal((await client.post('/en/account/two-factor/recovery-codes', { codesPassword: TEST_PASSWORD })).location, '/en/two-factor/recovery-codes')
+    const codes = (await client.get('/en/two-factor/recovery-codes')).dom.querySelectorAll('.recovery-codes code').map((c) => text(c))
+    await client.post('/en/two-factor/recovery-codes', {})
+    assert.equal((await mails()).at(-1)!.template, 'recoveryCodesReplaced')
+
+    await client.post('/en/sign-out', {})
+    const again = new TestClient(t.app)
+    assert.equal((await signIn(again, 'sec.user')).location, '/en/sign-in/code')
+    await again.get('/en/sign-in/code')
+    assert.equal((await again.post('/en/sign-in/code', { code: codes[0]! })).location, '/en/home')
+    const used = (await mails()).at(-1)!
+    assert.equal(used.template, 'recoveryCodeUsed')
+    assert.match(used.text, /Codes de récupération restants\u00a0: 9\./)
+
+    t.clock.advanceMinutes(1)
+    await again.get('/en/account/two-factor')
+    assert.equal((await again.post('/en/account/two-factor/replace', { currentPassword: TEST_PASSWORD, code: codes[1]! })).location, '/en/two-factor/setup')
+    t.clock.advanceMinutes(1)
+    await setUpApp(again)
+    const all = await mails()
+    assert.deepEqual(all.map((m) => m.template), ['twoFactorEnabled', 'recoveryCodesReplaced', 'recoveryCodeUsed', 'authenticatorReplaced'], 'a recovery code used to replace the app is not a sign-in')
+    for (const m of all) {
+      assert.match(m.text, /soutien du ministère par la page Aide et soutien/)
+      assert.match(m.text, /https:\/\/portal\.example\/fr\/help\n/, 'the link is the way to support, in the same language')
+    }
+  })
+
+  it('the password and address changes say how to reach support, and not that this session ended', async () => {
+    const password = renderEmail('passwordChanged', 'en', { username: 'sec.user' }, 'https://portal.example').text
+    assert.doesNotMatch(password, /every session was ended/)
+    assert.match(password, /signed out everywhere else/)
+    assert.match(password, /Help and support page/)
+    assert.match(password, /https:\/\/portal\.example\/en\/help\n/)
+    const address = renderEmail('emailChanged', 'fr', { username: 'sec.user', email: 'new@example.ca' }, 'https://portal.example').text
+    assert.doesNotMatch(address, /communiquez avec nous\./)
+    assert.match(address, /https:\/\/portal\.example\/fr\/help\n/)
+  })
+})
+
+describe('two-step verification pages, signed in', () => {
+  let t: TestApp
+  before(async () => {
+    t = await testApp()
+    await createUser(t.db, { username: 'pages.user' })
+  })
+  after(() => t.close())
+
+  const saveCodes = async (client: TestClient) => {
+    const codes = (await client.get('/en/two-factor/recovery-codes')).dom.querySelectorAll('.recovery-codes code').map((c) => text(c))
+    return { codes, back: await client.post('/en/two-factor/recovery-codes', {}) }
+  }
+
+  it('offer a way back, tell a replacement from a first setup, and come back to the Two-step verification page saying what was done', async () => {
+    const client = new TestClient(t.app)
+    await signIn(client, 'pages.user')
+    const setup = await client.get('/en/two-factor/setup')
+    assert.equal(text(setup.dom.querySelector('h1')), 'Set up your authenticator app')
+    assert.equal(setup.dom.querySelector('a.back-link')!.getAttribute('href'), '/en/home')
+    assert.equal(text(setup.dom.querySelector('a.back-link')), 'Cancel')
+    const key = text(setup.dom.querySelector('.totp-key')).replace(/\s+/g, '')
+    await client.post('/en/two-factor/setup', { code: totpCode(key, t.clock.now()) })
+    const enabled = await saveCodes(client)
+    assert.equal(enabled.back.location, '/en/account/two-factor?done=enabled')
+    assert.match(text((await client.follow(enabled.back)).dom.querySelector('main .notice-title')), /Two-step verification is on/)
+
+    await client.post('/en/account/two-factor/recovery-codes', { codesPassword: TEST_PASSWORD })
+    const renewed = await saveCodes(client)
+    assert.equal(renewed.back.location, '/en/account/two-factor?done=renewed')
+    assert.match(text((await client.follow(renewed.back)).dom.querySelector('main .notice-title')), /You have new recovery codes/)
+    assert.equal((await client.get('/en/account/two-factor?done=<b>x</b>')).dom.querySelector('main .notice-title'), null, 'only the portal’s own words')
+
+    const empty = await client.post('/en/account/two-factor/replace', { currentPassword: TEST_PASSWORD, code: '' })
+    assert.deepEqual(errorSummaryLinks(empty.dom).map((l) => l.text), ['Enter a code from your authenticator app, or one of your recovery codes'])
+    const emptyFr = await client.post('/fr/account/two-factor/replace', { currentPassword: TEST_PASSWORD, code: '' })
+    assert.match(text(emptyFr.dom.querySelector('#code-error')), /ou l’un de vos codes de récupération/)
+    const allowed = await client.post('/en/account/two-factor/replace', { currentPassword: TEST_PASSWORD, code: renewed.codes[0]! })
+    const replacing = await client.follow(allowed)
+    assert.equal(text(replacing.dom.querySelector('h1')), 'Set up your new authenticator app')
+    assert.match(text(replacing.dom.querySelector('main')), /Your current app keeps working until you finish here/)
+    assert.equal(replacing.dom.querySelector('a.back-link')!.getAttribute('href'), '/en/account/two-factor')
+    const fr = await client.get('/fr/two-factor/setup')
+    assert.equal(text(fr.dom.querySelector('h1')), 'Configurer votre nouvelle application d’authentification')
+    const newKey = text(replacing.dom.querySelector('.totp-key')).replace(/\s+/g, '')
+    t.clock.advanceMinutes(1)
+    await client.post('/en/two-factor/setup', { code: totpCode(newKey, t.clock.now()) })
+    const replaced = await saveCodes(client)
+    assert.equal(replaced.back.location, '/en/account/two-factor?done=replaced')
+    assert.match(text((await client.follow(replaced.back)).dom.querySelector('main .notice-title')), /Your new authenticator app is set up/)
   })
 })
 

@@ -10,10 +10,10 @@ import { emailField } from '../../ui/email-field.ts'
 import { formErrors, zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { notify } from '../notifications/notify.ts'
 import { resetSchema } from './auth.schema.ts'
-import { audienceOf } from './session-lifecycle.ts'
+import { audienceOf, endSessionsForPasswordChange } from './session-lifecycle.ts'
 import { hashSecret, verifySecret } from './passwords.ts'
 import { recordFailure, throttleWait, type ThrottlePolicy } from './throttle.ts'
-import { createToken } from './tokens.ts'
+import { createToken, pendingEmail } from './tokens.ts'
 import { passwordHashOf } from './users.repository.ts'
 
 const str = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string())
@@ -86,12 +86,14 @@ ${button({ text: t('common.save'), preventDoubleClick: true })}
       const errors = currentOk ? base : formErrors([['currentPassword', current ? t('auth.errCurrentWrong') : t('auth.errCurrentRequired')], ...Object.entries(base.fields)])
       return passwordPage(request, reply, user, errors)
     }
+    // The right current password typed again as the new one changes nothing: say so.
+    if (parsed.data.password === current) return passwordPage(request, reply, user, formErrors([['password', t('auth.errPasswordSame')]]))
     const now = clock.now()
     const passwordHash = await hashSecret(parsed.data.password)
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('app_user').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', user.id).execute()
-      // Other sessions end; this one carries on.
-      await trx.deleteFrom('session').where('user_id', '=', user.id).where('id', '!=', request.session.sessionId).execute()
+      // Other sessions end (their browsers are told why at sign-in); this one carries on.
+      await endSessionsForPasswordChange(trx, user.id, request.session.sessionId)
       await audit(trx, actorFrom(request, user), now, { action: 'auth.password_changed', objectType: 'user', objectId: user.id })
       if (user.email) await notify(trx, { template: 'passwordChanged', params: { username: user.username }, lang: user.preferred_language, email: { to: user.email }, now })
     })
@@ -104,7 +106,8 @@ ${button({ text: t('common.save'), preventDoubleClick: true })}
     await db.transaction().execute(async (trx) => {
       await recordFailure(trx, `email-change-mail:${user.id}`, now, EMAIL_CHANGE_POLICY)
       const token = await createToken(trx, user.id, 'verify_email', now, email)
-      await notify(trx, { template, params: { username: user.username, link: `${deps.publicBaseUrl}/${request.lang}/verify-email/${token}` }, lang: user.preferred_language, email: { to: email }, now })
+      // One language throughout: the recipient's, for the words and the link alike.
+      await notify(trx, { template, params: { username: user.username, link: `${deps.publicBaseUrl}/${user.preferred_language}/verify-email/${token}` }, lang: user.preferred_language, email: { to: email }, now })
       await audit(trx, actorFrom(request, user), now, { action, objectType: 'user', objectId: user.id })
     })
   }
@@ -141,11 +144,13 @@ ${button({ text: t('auth.sendLink'), preventDoubleClick: true })}
     )
   }
 
-  scope.get('/account/email', (request, reply) => {
+  scope.get('/account/email', async (request, reply) => {
     const user = signedIn(request, reply)
     if (!user) return reply
     const q = request.query as Record<string, unknown>
-    return emailPage(request, reply, user, '', undefined, typeof q.sent === 'string' ? q.sent : undefined, q.resent === '1')
+    // "Sent": the address named is the one the server sent the link to, never text from the address bar.
+    const sentTo = q.sent !== undefined ? await pendingEmail(db, user.id, clock.now()) : undefined
+    return emailPage(request, reply, user, '', undefined, sentTo, q.resent === '1')
   })
 
   scope.post('/account/email/resend', async (request, reply) => {
@@ -157,7 +162,7 @@ ${button({ text: t('auth.sendLink'), preventDoubleClick: true })}
     const wait = await throttleWait(db, mails, clock.now())
     if (wait > 0) return emailPage(request, reply, user, '', formErrors([['email', t('auth.slowDown', { seconds: Math.ceil(wait / 1000) })]]))
     await sendLink(request, user, user.email, 'verifyEmail', 'auth.email_link_resent')
-    return reply.redirect(`/${lang}/account/email?sent=${encodeURIComponent(user.email)}&resent=1`, 303)
+    return reply.redirect(`/${lang}/account/email?sent=1&resent=1`, 303)
   })
 
   scope.post('/account/email', async (request, reply) => {
@@ -179,6 +184,6 @@ ${button({ text: t('auth.sendLink'), preventDoubleClick: true })}
     if (parsed.data.email.toLowerCase() === (user.email ?? '').toLowerCase()) return emailPage(request, reply, user, typed, formErrors([['email', t('auth.errEmailSame')]]))
     // Its own message ("confirm your new address"), not the registration's; the old address is told once the change is made.
     await sendLink(request, user, parsed.data.email, 'confirmNewEmail', 'auth.email_change_requested')
-    return reply.redirect(`/${lang}/account/email?sent=${encodeURIComponent(parsed.data.email)}`, 303)
+    return reply.redirect(`/${lang}/account/email?sent=1`, 303)
   })
 }

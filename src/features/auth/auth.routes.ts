@@ -16,8 +16,10 @@ import {
   pageOfForm,
   safeReturnTo,
   sessionExpiry,
+  signInPathFor,
   stashForm,
   startSession,
+  wantsJson,
   type Audience,
 } from './session-lifecycle.ts'
 import { ACCOUNT_POLICY } from './auth.service.ts'
@@ -27,6 +29,7 @@ import { registerTwoFactorRoutes, replaceRecoveryCodes, useRecoveryCode, useTotp
 import type { TotpSecrets } from './totp-secrets.ts'
 import { findUserById, recordSignIn } from './users.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
+import { notify } from '../notifications/notify.ts'
 import type { Lang } from '../../i18n/i18n.ts'
 
 export interface AuthDeps {
@@ -51,6 +54,14 @@ function formatTime(lang: Lang, date: Date, timeZone: string): string {
   return formatInZone(lang, date, timeZone, 'clock')
 }
 
+/** What the first page after signing in says once (session-lifecycle.ts draws them). */
+export interface SignInNotices {
+  /** Signed in with a recovery code: how many are left. */
+  recoveryCodesLeft?: number
+  /** Just registered: the address the confirmation link was sent to. */
+  registeredEmail?: string
+}
+
 /**
  * The last step of every sign-in (password, second factor, federated): a new
  * session, the sign-in recorded and audited, then back to where the person was going.
@@ -62,12 +73,14 @@ export async function finishSignIn(
   user: AppUser,
   audience: Audience,
   returnTo?: string,
-  recoveryCodesLeft?: number,
+  after: SignInNotices = {},
 ): Promise<FastifyReply> {
   const now = deps.clock.now()
   await startSession(request, user, now)
   // Signed in with a recovery code: the next page says how many are left.
-  if (recoveryCodesLeft !== undefined) request.session.recoveryCodesLeft = recoveryCodesLeft
+  if (after.recoveryCodesLeft !== undefined) request.session.recoveryCodesLeft = after.recoveryCodesLeft
+  // Just registered: the next page says the account is ready and where the confirmation link went.
+  if (after.registeredEmail) request.session.registeredEmail = after.registeredEmail
   await deps.db.transaction().execute(async (trx) => {
     await recordSignIn(trx, user.id, now)
     await audit(trx, actorFrom(request, user), now, { action: 'auth.signed_in', objectType: 'user', objectId: user.id, details: { audience } })
@@ -94,7 +107,9 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
       const timedOut =
         reason === 'passwordReset'
           ? notice({ kind: 'success', title: t('auth.resetDone'), body: t('auth.resetDoneBody') })
-          : reason
+          : reason === 'passwordChanged'
+            ? notice({ kind: 'info', title: t('auth.signedOutTitle'), body: t('auth.signedOutPasswordChanged') })
+            : reason
             ? notice({ kind: 'info', title: t('auth.timedOutTitle'), body: reason === 'idle' ? t('auth.timedOutBody') : t('auth.expiredBody') })
             : ''
       const returnTo = safeReturnTo((request.query as Record<string, unknown>).returnTo) ?? request.session.returnTo ?? ''
@@ -133,7 +148,9 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
       const now = clock.now()
       const result = await authenticate(db, { ...parsed.data, ip: request.ip, now, actor: actorFrom(request) })
       if (result.kind === 'wrong') return again(formErrors([['username', t('auth.wrongCredentials')]]))
-      if (result.kind === 'locked') return again(formErrors([['username', t('auth.locked', { time: formatTime(lang, result.until, deps.timeZone) })]]), 429)
+      // The portal's page offers "Forgot your password?", which ends the pause (a new password clears it); the console's does not.
+      const lockedKey = audience === 'portal' ? 'auth.lockedForgot' : 'auth.locked'
+      if (result.kind === 'locked') return again(formErrors([['username', t(lockedKey, { time: formatTime(lang, result.until, deps.timeZone) })]]), 429)
       if (result.kind === 'throttled') return again(formErrors([['username', t('auth.slowDown', { seconds: Math.ceil(result.waitMs / 1000) })]]), 429)
 
       const user = result.user
@@ -154,8 +171,8 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
     })
   }
 
-  const completeSignIn = (request: FastifyRequest, reply: FastifyReply, user: AppUser, audience: Audience, returnTo?: string, recoveryCodesLeft?: number) =>
-    finishSignIn(request, reply, deps, user, audience, returnTo, recoveryCodesLeft)
+  const completeSignIn = (request: FastifyRequest, reply: FastifyReply, user: AppUser, audience: Audience, returnTo?: string, after?: SignInNotices) =>
+    finishSignIn(request, reply, deps, user, audience, returnTo, after)
 
   registerTwoFactorRoutes(scope, { db, clock, totpSecrets })
 
@@ -198,7 +215,11 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
       return fail(t('auth.errCodeWrong'))
     }
     await clearFailures(db, key)
-    return completeSignIn(request, reply, user, pending.audience, pending.returnTo, codesLeft)
+    // Signed in with a recovery code: the owner is told by e-mail, in case it was not them.
+    if (codesLeft !== undefined && user.email) {
+      await notify(db, { template: 'recoveryCodeUsed', params: { username: user.username, left: codesLeft }, lang: user.preferred_language, email: { to: user.email }, now })
+    }
+    return completeSignIn(request, reply, user, pending.audience, pending.returnTo, { recoveryCodesLeft: codesLeft })
   })
 
   /**
@@ -213,10 +234,41 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
     return { userId: user.id, replacing, refused: replacing && request.session.totpReplaceFor !== user.id }
   }
 
+  /**
+   * The setup page: first setup or a replacement (which says the current app works until this is done), with
+   * a way out: back to the sign-in page mid-sign-in (a sign-out form), else back where the person came from.
+   */
+  const setupPage = async (request: FastifyRequest, reply: FastifyReply, user: AppUser, secret: string, replacing: boolean, errors?: ReturnType<typeof formErrors>) => {
+    const { t, lang } = request
+    const pending = !!request.session.pendingSignIn?.setup
+    const title = replacing ? t('auth.setupNewTotpTitle') : t('auth.setupTotpTitle')
+    const back = pending ? undefined : { href: replacing ? `/${lang}/account/two-factor` : homeFor(lang, audienceOf(user.role)), text: t('auth.cancelSetup') }
+    return reply.page(
+      {
+        title,
+        errors,
+        backLink: back,
+        body: totpSetupView({
+          t,
+          lang,
+          csrf: reply.csrfToken(),
+          action: `/${lang}/two-factor/setup`,
+          qr: await totpQrDataUrl(secret, user.username),
+          key: formatKey(secret),
+          required: user.role !== 'employer',
+          replacing,
+          cancelSignIn: pending,
+          errors,
+        }),
+      },
+      errors ? 400 : 200,
+    )
+  }
+
   // Setting up the authenticator app: required for staff at their first sign-in, offered to employers.
   scope.get('/two-factor/setup', async (request, reply) => {
-    const { t, lang } = request
-    const { userId, refused } = setupUserId(request)
+    const { lang } = request
+    const { userId, refused, replacing } = setupUserId(request)
     if (!userId) return reply.redirect(`/${lang}/sign-in`, 303)
     // A working second factor is never replaced by opening this address: its page asks for it first.
     if (refused) return reply.redirect(`/${lang}/account/two-factor`, 303)
@@ -227,10 +279,7 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
       secret = newTotpSecret()
       request.session.pendingTotpSecret = totpSecrets.sealPending(user.id, secret)
     }
-    return reply.page({
-      title: t('auth.setupTotpTitle'),
-      body: totpSetupView({ t, lang, csrf: reply.csrfToken(), action: `/${lang}/two-factor/setup`, qr: await totpQrDataUrl(secret, user.username), key: formatKey(secret), required: user.role !== 'employer' }),
-    })
+    return setupPage(request, reply, user, secret, replacing)
   })
 
   scope.post('/two-factor/setup', async (request, reply) => {
@@ -247,25 +296,21 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
     const parsed = codeSchema.safeParse(request.body ?? {})
     const step = parsed.success ? checkTotp(secret, parsed.data.code, now) : undefined
     if (step === undefined) {
-      const errors = formErrors([['code', parsed.success ? t('auth.errCodeWrong') : t('auth.errCodeRequired')]])
-      return reply.page(
-        {
-          title: t('auth.setupTotpTitle'),
-          errors,
-          body: totpSetupView({ t, lang, csrf: reply.csrfToken(), action: `/${lang}/two-factor/setup`, qr: await totpQrDataUrl(secret, user.username), key: formatKey(secret), required: user.role !== 'employer', errors }),
-        },
-        400,
-      )
+      return setupPage(request, reply, user, secret, replacing, formErrors([['code', parsed.success ? t('auth.errCodeWrong') : t('auth.errCodeRequired')]]))
     }
     const codes = await db.transaction().execute(async (trx) => {
       await trx.updateTable('app_user').set({ totp_secret: totpSecrets.seal(user.id, secret), totp_enabled_at: now, totp_last_step: step, updated_at: now }).where('id', '=', user.id).execute()
       const made = await replaceRecoveryCodes(trx, user.id)
       await audit(trx, actorFrom(request, user), now, { action: replacing ? 'auth.totp_replaced' : 'auth.totp_enabled', objectType: 'user', objectId: user.id })
+      // A security e-mail, in case it was not the account's owner.
+      if (user.email) await notify(trx, { template: replacing ? 'authenticatorReplaced' : 'twoFactorEnabled', params: { username: user.username }, lang: user.preferred_language, email: { to: user.email }, now })
       return made
     })
     request.session.pendingTotpSecret = undefined
     request.session.totpReplaceFor = undefined
-    request.session.recoveryCodesToShow = { userId: user.id, sealed: totpSecrets.sealRecoveryCodes(user.id, codes) }
+    // Signed in (not mid-sign-in): once the codes are saved, back to the Two-step verification page, which says what was done.
+    const from = request.session.pendingSignIn?.setup ? undefined : replacing ? ('replaced' as const) : ('enabled' as const)
+    request.session.recoveryCodesToShow = { userId: user.id, sealed: totpSecrets.sealRecoveryCodes(user.id, codes), from }
     return reply.redirect(`/${lang}/two-factor/recovery-codes`, 303)
   })
 
@@ -280,13 +325,15 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
 
   scope.post('/two-factor/recovery-codes', async (request, reply) => {
     const { lang } = request
+    const from = request.session.recoveryCodesToShow?.from
     request.session.recoveryCodesToShow = undefined
     const pending = request.session.pendingSignIn
     if (pending?.setup) {
       const user = await findUserById(db, pending.userId)
       if (!user) return reply.redirect(`/${lang}/sign-in`, 303)
-      return completeSignIn(request, reply, user, pending.audience, pending.returnTo)
+      return completeSignIn(request, reply, user, pending.audience, pending.returnTo, { registeredEmail: pending.registeredEmail })
     }
+    if (request.user && from) return reply.redirect(`/${lang}/account/two-factor?done=${from}`, 303)
     return reply.redirect(request.user ? homeFor(lang, audienceOf(request.user.role)) : `/${lang}/sign-in`, 303)
   })
 
@@ -306,16 +353,26 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
     const now = clock.now()
     const result = await registerUser(db, { ...parsed.data, lang, now, actor: actorFrom(request) }, (trx, user) => deps.onRegistered?.(trx, user, lang) ?? Promise.resolve())
     if (result.kind === 'taken') return again(formErrors([['username', t('auth.errUsernameTaken')]]))
-    await completeSignIn(request, reply, result.user, 'portal')
-    return reply.redirect(`/${lang}/home?registered=1`, 303)
+    const user = result.user
+    const registeredEmail = user.email ?? undefined
+    // Where two-step verification is required, the new account sets it up first, as at any sign-in.
+    if (deps.requireEmployerTotp && !user.totp_enabled_at) {
+      await request.session.regenerate()
+      request.session.pendingSignIn = { userId: user.id, audience: 'portal', setup: true, registeredEmail }
+      return reply.redirect(`/${lang}/two-factor/setup`, 303)
+    }
+    return completeSignIn(request, reply, user, 'portal', undefined, { registeredEmail })
   })
 
   scope.post('/sign-out', async (request, reply) => {
     const { lang } = request
     const user = request.user
     const audience = request.session.audience
+    // Half-way through a sign-in (the second factor's page): back to the sign-in page it started from.
+    const pending = request.session.pendingSignIn
     if (user) await audit(db, actorFrom(request, user), clock.now(), { action: 'auth.signed_out', objectType: 'user', objectId: user.id })
     await request.session.destroy()
+    if (!user && pending) return reply.redirect(signInPathFor(lang, pending.audience), 303)
     return reply.redirect(`/${lang}/signed-out${audience === 'console' ? '?console=1' : ''}`, 303)
   })
 
@@ -356,9 +413,12 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: AuthDeps): void
   scope.post('/session/continue', (request, reply) => {
     const { lang } = request
     const body = (request.body ?? {}) as Record<string, unknown>
-    if (!request.user) return reply.redirect(`/${lang}/sign-in`, 303)
+    if (!request.user) {
+      if (wantsJson(request)) return reply.header('cache-control', 'no-store').send({ signedIn: false })
+      return reply.redirect(`/${lang}/sign-in`, 303)
+    }
     request.session.lastSeenAt = clock.now().toISOString()
-    if (/application\/json/.test(request.headers.accept ?? '')) return reply.header('cache-control', 'no-store').send(sessionStatus(request))
+    if (wantsJson(request)) return reply.header('cache-control', 'no-store').send(sessionStatus(request))
     const { returnTo, keep } = continueRequest(request, body)
     const page = pageOfForm(request, '', audienceOf(request.user.role), returnTo)
     if (keep) stashForm(request, request.user.id, keep, page, body)

@@ -46,6 +46,10 @@ export const forgotSchema = z.object({
   username: field.pipe(z.string().trim().min(1, 'auth.errUsernameRequired').max(64, 'auth.errUsernameFormat')),
 })
 
+export const forgotUsernameSchema = z.object({
+  email: field.pipe(z.string().trim().min(1, 'auth.errEmailRequired')).pipe(emailField),
+})
+
 export const resetSchema = z
   .object({ password: field, confirmPassword: field })
   .superRefine((v, ctx) => {

@@ -49,6 +49,7 @@ ${
   v.console
     ? ''
     : html`<p><a href="/${v.lang}/forgot-password">${t('auth.forgotPassword')}</a></p>
+<p><a href="/${v.lang}/forgot-username">${t('auth.forgotUsername')}</a></p>
 <h2>${t('auth.noAccount')}</h2>
 <p><a href="/${v.lang}/register">${t('auth.registerLink')}</a></p>`
 }`
@@ -70,26 +71,43 @@ ${button({ text: t('auth.registerButton'), preventDoubleClick: true })}
 
 export function codeView(v: FormView & { action: string }): Html {
   const { t } = v
+  // A text keyboard: recovery codes (k7mq-2xtd-9pwa) have letters, which a number pad cannot type.
   return html`<h1>${t('auth.secondFactorTitle')}</h1>
 <p>${t('auth.secondFactorLead')}</p>
 <form method="post" action="${v.action}" novalidate>
 ${csrfField(v.csrf)}
-${textInput({ t, name: 'code', label: t('auth.code'), hint: t('auth.codeHint'), autocomplete: 'one-time-code', inputmode: 'numeric', spellcheck: false, error: v.errors?.fields.code, width: '10' })}
+${textInput({ t, name: 'code', label: t('auth.code'), hint: t('auth.codeHint'), autocomplete: 'one-time-code', inputmode: 'text', spellcheck: false, error: v.errors?.fields.code, width: '10' })}
 ${button({ text: t('auth.verify'), preventDoubleClick: true })}
-</form>`
+</form>
+<h2>${t('auth.lostBothTitle')}</h2>
+<p>${t('auth.lostBothBody')}</p>
+<p><a href="/${v.lang}/help">${t('auth.lostBothHelp')}</a></p>
+<form method="post" action="/${v.lang}/sign-out">${csrfField(v.csrf)}<button class="button-link" type="submit">${t('auth.cancelSignIn')}</button></form>`
 }
 
-export function totpSetupView(v: FormView & { action: string; qr: string; key: string; required: boolean }): Html {
+export function totpSetupView(
+  v: FormView & {
+    action: string
+    qr: string
+    key: string
+    required: boolean
+    /** A new app for one that works: said so (the current one keeps working until this is done). */
+    replacing?: boolean
+    /** Mid-sign-in: the way back to the sign-in page (a sign-out form). */
+    cancelSignIn?: boolean
+  },
+): Html {
   const { t } = v
-  return html`<h1>${t('auth.setupTotpTitle')}</h1>
-<p>${v.required ? t('auth.setupTotpLead') : t('auth.setupTotpEmployerLead')}</p>
+  return html`<h1>${v.replacing ? t('auth.setupNewTotpTitle') : t('auth.setupTotpTitle')}</h1>
+<p>${v.replacing ? t('auth.setupNewTotpLead') : v.required ? t('auth.setupTotpLead') : t('auth.setupTotpEmployerLead')}</p>
 <p><img src="${v.qr}" alt="${t('auth.qrAlt')}" width="220" height="220"></p>
 <p>${t('auth.totpKey')} <code class="totp-key">${v.key}</code></p>
 <form method="post" action="${v.action}" novalidate>
 ${csrfField(v.csrf)}
 ${textInput({ t, name: 'code', label: t('auth.code'), autocomplete: 'one-time-code', inputmode: 'numeric', spellcheck: false, error: v.errors?.fields.code, width: '10' })}
 ${button({ text: t('auth.verify'), preventDoubleClick: true })}
-</form>`
+</form>
+${v.cancelSignIn ? html`<form method="post" action="/${v.lang}/sign-out">${csrfField(v.csrf)}<button class="button-link" type="submit">${t('auth.cancelSignIn')}</button></form>` : ''}`
 }
 
 export function recoveryCodesView(v: FormView & { codes: string[]; action: string }): Html {

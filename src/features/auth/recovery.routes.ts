@@ -8,12 +8,12 @@ import { html } from '../../platform/html.ts'
 import { button, csrfField, textInput } from '../../ui/components.ts'
 import { zodFormErrors, type FormErrors } from '../../ui/form-errors.ts'
 import { notify } from '../notifications/notify.ts'
-import { forgotSchema, resetSchema } from './auth.schema.ts'
+import { forgotSchema, forgotUsernameSchema, resetSchema } from './auth.schema.ts'
 import { hashSecret } from './passwords.ts'
-import { endAllSessions } from './session-lifecycle.ts'
+import { endSessionsForPasswordChange } from './session-lifecycle.ts'
 import { clearFailures, recordFailure, throttleWait, type ThrottlePolicy } from './throttle.ts'
-import { consumeToken, createToken, peekToken } from './tokens.ts'
-import { emailKey, findUserById, findUserByUsername, usernameKey } from './users.repository.ts'
+import { consumeToken, createToken, findToken, peekToken } from './tokens.ts'
+import { emailKey, findUserById, findUserByUsername, usernameKey, usersWithConfirmedEmail } from './users.repository.ts'
 
 /** Reset e-mails per account: five in an hour, then none for an hour (tests/security/hostile-input.test.ts). */
 const RESET_MAIL_POLICY: ThrottlePolicy = { free: 4, baseDelayMs: 60 * 60_000, maxDelayMs: 60 * 60_000, windowMs: 60 * 60_000 }
@@ -58,6 +58,17 @@ export function registerRecoveryRoutes(scope: FastifyInstance, deps: RecoveryDep
       await audit(trx, { ...actorFrom(request), userId: found.userId }, now, { action: 'auth.email_verified', objectType: 'user', objectId: found.userId })
       return found
     })
+    if (!used) {
+      // Opened again after it worked: the address it confirmed is still the account's, and confirmed.
+      const known = await findToken(db, token, 'verify_email')
+      const user = known?.email ? await findUserById(db, known.userId) : undefined
+      if (user?.email && user.email_verified_at && user.email.toLowerCase() === known!.email!.toLowerCase()) {
+        return reply.page({
+          title: t('auth.emailAlreadyConfirmedTitle'),
+          body: html`<h1>${t('auth.emailAlreadyConfirmedTitle')}</h1><p>${t('auth.emailVerifiedBody', { email: user.email })}</p><p><a href="/${lang}/home">${t('auth.continueTo')}</a></p>`,
+        })
+      }
+    }
     // A new link is sent from the e-mail address page (after signing in): the same address again, or a new one.
     if (!used) return reply.page({ title: t('auth.linkInvalidTitle'), body: html`<h1>${t('auth.linkInvalidTitle')}</h1><p>${t('auth.linkInvalidBody')}</p><p><a href="/${lang}/account/email">${t('auth.newConfirmLink')}</a></p>` }, 410)
     return reply.page({
@@ -69,6 +80,7 @@ export function registerRecoveryRoutes(scope: FastifyInstance, deps: RecoveryDep
   const forgotPage = (lang: string, csrf: string, t: Parameters<typeof textInput>[0]['t'], username: string, errors?: FormErrors) =>
     html`<h1>${t('auth.forgotTitle')}</h1>
 <p>${t('auth.forgotLead')}</p>
+<p><a href="/${lang}/forgot-username">${t('auth.forgotUsername')}</a></p>
 <form method="post" action="/${lang}/forgot-password" novalidate>
 ${csrfField(csrf)}
 ${textInput({ t, name: 'username', label: t('auth.username'), value: username, autocomplete: 'username', spellcheck: false, error: errors?.fields.username, width: '20' })}
@@ -99,7 +111,8 @@ ${button({ text: t('auth.sendLink'), preventDoubleClick: true })}
         const token = await createToken(trx, user.id, 'reset_password', now)
         await notify(trx, {
           template: 'resetPassword',
-          params: { username: user.username, link: `${deps.publicBaseUrl}/${lang}/reset-password/${token}` },
+          // One language throughout: the recipient's, for the words and for the link alike (not the page's it was asked from).
+          params: { username: user.username, link: `${deps.publicBaseUrl}/${user.preferred_language}/reset-password/${token}` },
           lang: user.preferred_language,
           email: { to: user.email! },
           now,
@@ -108,6 +121,55 @@ ${button({ text: t('auth.sendLink'), preventDoubleClick: true })}
       })
     }
     return reply.redirect(`/${lang}/forgot-password/sent`, 303)
+  })
+
+  // "Forgot your username?": the usernames of the accounts whose confirmed address this is, e-mailed there.
+  const forgotUsernamePage = (lang: string, csrf: string, t: Parameters<typeof textInput>[0]['t'], email: string, errors?: FormErrors) =>
+    html`<h1>${t('auth.forgotUsername')}</h1>
+<p>${t('auth.forgotUsernameLead')}</p>
+<form method="post" action="/${lang}/forgot-username" novalidate>
+${csrfField(csrf)}
+${textInput({ t, name: 'email', label: t('auth.email'), type: 'email', value: email, autocomplete: 'email', spellcheck: false, error: errors?.fields.email })}
+${button({ text: t('auth.sendUsername'), preventDoubleClick: true })}
+</form>`
+
+  scope.get('/forgot-username', (request, reply) => {
+    const { t, lang } = request
+    return reply.page({ title: t('auth.forgotUsername'), body: forgotUsernamePage(lang, reply.csrfToken(), t, '') })
+  })
+
+  scope.post('/forgot-username', async (request, reply) => {
+    const { t, lang } = request
+    const raw = (request.body ?? {}) as Record<string, unknown>
+    const parsed = forgotUsernameSchema.safeParse(raw)
+    if (!parsed.success) {
+      const errors = zodFormErrors(t, parsed.error)
+      return reply.page({ title: t('auth.forgotUsername'), errors, body: forgotUsernamePage(lang, reply.csrfToken(), t, typeof raw.email === 'string' ? raw.email : '', errors) }, 400)
+    }
+    const now = clock.now()
+    const key = emailKey(parsed.data.email)
+    // The same answer whether or not an account has this address (no enumeration), and whether or not an
+    // e-mail goes: at most five an hour per address, like the password reset's, so no inbox is flooded.
+    const floodKey = `username-mail:${key}`
+    if ((await throttleWait(db, floodKey, now)) === 0) {
+      const accounts = await usersWithConfirmedEmail(db, key)
+      if (accounts.length > 0) {
+        await db.transaction().execute(async (trx) => {
+          await recordFailure(trx, floodKey, now, RESET_MAIL_POLICY)
+          // One e-mail per account, in its own language, to the address it confirmed.
+          for (const a of accounts) await notify(trx, { template: 'usernameReminder', params: { username: a.username }, lang: a.preferred_language, email: { to: a.email }, now })
+        })
+      }
+    }
+    return reply.redirect(`/${lang}/forgot-username/sent`, 303)
+  })
+
+  scope.get('/forgot-username/sent', (request, reply) => {
+    const { t, lang } = request
+    return reply.page({
+      title: t('auth.forgotSentTitle'),
+      body: html`<h1>${t('auth.forgotSentTitle')}</h1><p>${t('auth.forgotUsernameSentBody')}</p><p><a href="/${lang}/sign-in">${t('auth.federated.backToSignIn')}</a></p>`,
+    })
   })
 
   scope.get('/forgot-password/sent', (request, reply) => {
@@ -157,7 +219,8 @@ ${button({ text: t('common.save'), preventDoubleClick: true })}
       return user
     })
     if (!done) return reply.page({ title: t('auth.linkInvalidTitle'), body: linkGone(t, lang) }, 410)
-    await endAllSessions(db, done.id)
+    // Every session of the account ends; the browsers holding them are told why at sign-in.
+    await endSessionsForPasswordChange(db, done.id)
     // POST-redirect-GET to the sign-in page, which says what happened. (Drawing a page here, in
     // the request of a person who was signed in, drew a header for a session that had just ended.)
     await request.session.regenerate()

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
+import type { DbOrTrx } from '../../platform/audit.ts'
 import type { AppUser, Role, SignedInUser } from '../../db/database.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { html } from '../../platform/html.ts'
@@ -23,18 +25,20 @@ declare module '@fastify/session' {
     createdAt?: string
     lastSeenAt?: string
     /** Password checked, second factor still to come. */
-    pendingSignIn?: { userId: string; audience: Audience; returnTo?: string; setup: boolean }
+    pendingSignIn?: { userId: string; audience: Audience; returnTo?: string; setup: boolean; registeredEmail?: string }
     pendingTotpSecret?: string
     /** The new recovery codes, sealed (sessions are database rows), until the person has seen them. */
-    recoveryCodesToShow?: { userId: string; sealed: string }
+    recoveryCodesToShow?: { userId: string; sealed: string; from?: 'enabled' | 'replaced' | 'renewed' }
     /** Why the last session ended, shown on the sign-in page. */
     /** Why the session ended: shown on the sign-in page. */
-    signedOutReason?: 'idle' | 'absolute' | 'passwordReset'
+    signedOutReason?: 'idle' | 'absolute' | 'passwordReset' | 'passwordChanged'
     returnTo?: string
     /** A form that arrived after the session had ended (or the no-script "Continue session" carried), kept for after sign-in. */
     stashedForm?: StashedForm
     /** Signed in with a recovery code: how many are left, said once on the next page. */
     recoveryCodesLeft?: number
+    /** Just registered: the next page says the account is ready and where the confirmation link went. */
+    registeredEmail?: string
   }
 }
 
@@ -109,6 +113,11 @@ export function continueRequest(request: FastifyRequest, body: Record<string, un
   const keep = safeReturnTo(body._keep)
   // The page's own form may have a returnTo of its own: the button's address names the page.
   return { returnTo: safeReturnTo(keep ? query.returnTo : (body.returnTo ?? query.returnTo)), keep }
+}
+
+/** The warning script's requests (it asks for JSON; pages never do). */
+export function wantsJson(request: FastifyRequest): boolean {
+  return /application\/json/.test(request.headers.accept ?? '')
 }
 
 /** Status polls must not count as activity, or the session would never end. */
@@ -190,6 +199,24 @@ export function stashForm(request: FastifyRequest, userId: string, action: strin
   if (Object.keys(kept).length > 0) request.session.stashedForm = { url: action, page, body: kept, userId }
 }
 
+/**
+ * Ends the user's sessions on the server (but `exceptId`) because the password changed: each row becomes
+ * an anonymous session that remembers why (and keeps its CSRF secret, so a form sent from it leads to
+ * sign-in rather than to a security error), and the browser holding it is told so on the sign-in page.
+ */
+export async function endSessionsForPasswordChange(db: DbOrTrx, userId: string, exceptId?: string): Promise<number> {
+  let update = db
+    .updateTable('session')
+    .set({
+      user_id: null,
+      data: sql<string>`jsonb_strip_nulls(jsonb_build_object('cookie', data->'cookie', '_csrf', data->'_csrf', 'audience', data->'audience', 'signedOutReason', ${sql.lit('passwordChanged')}::text))`,
+    })
+    .where('user_id', '=', userId)
+  if (exceptId) update = update.where('id', '!=', exceptId)
+  const result = await update.executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
 /** Ends sessions on the server: this one, or every one of the user's. */
 export async function endAllSessions(db: Db, userId: string): Promise<number> {
   const result = await db.deleteFrom('session').where('user_id', '=', userId).executeTakeFirst()
@@ -267,6 +294,9 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
    */
   async function endSession(request: FastifyRequest, reply: FastifyReply, reason: 'idle' | 'absolute'): Promise<FastifyReply | undefined> {
     const { audience, userId } = request.session
+    // The warning script asking: the session is left as it is (its CSRF secret with it), so the script
+    // can still send the page's typing to be kept (`canKeep`), as the no-script "Continue session" does.
+    if (isStatusPoll(request.url)) return reply.header('cache-control', 'no-store').send({ signedIn: false, canKeep: true })
     let body = request.method === 'POST' && request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : undefined
     const address = safeReturnTo(request.url.split('#')[0])
     // Signing out needs no session: that form carries on to its route.
@@ -283,9 +313,10 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
     if (body && userId && (action || continued)) {
       if (action) stashForm(request, userId, action, returnTo ?? pageOfForm(request, action, audience), body)
       // The form cannot be processed without a session: keep it and ask for sign-in.
+      // (The warning script's "Continue session" gets where to go as JSON: a redirect it followed would be a page.)
+      if (continued && wantsJson(request)) return reply.header('cache-control', 'no-store').send({ signedIn: false, next: signInPathFor(request.lang, audience) })
       return reply.redirect(signInPathFor(request.lang, audience), 303)
     }
-    if (isStatusPoll(request.url)) return reply.send({ signedIn: false })
     return undefined
   }
 
@@ -313,7 +344,10 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
       : continueForm
     // Seconds from now (the server's now) rather than a time of day: the browser's clock may be wrong.
     const secondsToWarn = Math.max(0, Math.round((expiry.warnAt.getTime() - deps.clock.now().getTime()) / 1000))
-    const banner = html`<div class="session-warning" id="session-warning" hidden data-seconds-to-warn="${secondsToWarn}" data-status-url="/${lang}/session/status">
+    // For the script: the same form and address, so that when the session ends (or "Continue session" comes too
+    // late) what was typed is sent to be kept, as without script.
+    const keepAttrs = typing ? html` data-keep-form="${typing.id}" data-keep-action="${typing.action}" data-keep-url="/${lang}/session/continue?returnTo=${encodeURIComponent(here)}"` : ''
+    const banner = html`<div class="session-warning" id="session-warning" hidden data-seconds-to-warn="${secondsToWarn}" data-status-url="/${lang}/session/status"${keepAttrs}>
 <section class="notice notice-warning" aria-labelledby="session-warning-title" role="alertdialog" aria-describedby="session-warning-body">
 <h2 class="notice-title" id="session-warning-title">${t('auth.sessionWarningTitle')}</h2>
 <p id="session-warning-body">${t('auth.sessionWarningBody', { time })}</p>
@@ -327,6 +361,12 @@ ${continueForm}
     if (left !== undefined) {
       request.session.recoveryCodesLeft = undefined
       banners.unshift(html`<section class="notice notice-warning" aria-labelledby="recovery-codes-left-title"><h2 class="notice-title" id="recovery-codes-left-title">${t('auth.recoveryCodeUsedTitle')}</h2><div class="notice-body"><p>${t('auth.recoveryCodeUsed', { left })}</p><p>${t('auth.recoveryCodesFew')} <a href="/${lang}/account/two-factor">${t('auth.twoFactorTitle')}</a></p></div></section>`)
+    }
+    // Just registered: once, on the first page after it.
+    const registeredEmail = request.session.registeredEmail
+    if (registeredEmail !== undefined) {
+      request.session.registeredEmail = undefined
+      banners.unshift(html`<section class="notice notice-success" aria-labelledby="registered-title"><h2 class="notice-title" id="registered-title">${t('auth.registered')}</h2><div class="notice-body"><p>${t('auth.registeredBody', { email: registeredEmail })}</p></div></section>`)
     }
     // A kept form filled in again on this page (by the generic filler, on the way out): say so.
     if (request.restoredForm) {

@@ -50,3 +50,23 @@ export async function consumeToken(db: DbOrTrx, token: string, purpose: TokenPur
     .executeTakeFirst()
   return row ? { userId: row.user_id, email: row.email } : undefined
 }
+
+/** A token of `purpose` whether or not it still works (to tell a link already used from an unknown one): its user and address. */
+export async function findToken(db: DbOrTrx, token: string, purpose: TokenPurpose): Promise<{ userId: string; email: string | null } | undefined> {
+  const row = await db.selectFrom('user_token').select(['user_id', 'email']).where('token_hash', '=', tokenHash(token)).where('purpose', '=', purpose).executeTakeFirst()
+  return row ? { userId: row.user_id, email: row.email } : undefined
+}
+
+/** The address the user's newest working confirmation link was sent to (a change of address waiting for it), if any. */
+export async function pendingEmail(db: DbOrTrx, userId: string, now: Date): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('user_token')
+    .select('email')
+    .where('user_id', '=', userId)
+    .where('purpose', '=', 'verify_email')
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst()
+  return row?.email ?? undefined
+}

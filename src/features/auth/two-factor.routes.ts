@@ -4,8 +4,9 @@ import type { AppUser, SignedInUser } from '../../db/database.ts'
 import { actorFrom, audit, type DbOrTrx } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { html } from '../../platform/html.ts'
-import { button, csrfField, textInput } from '../../ui/components.ts'
+import { button, csrfField, notice, textInput } from '../../ui/components.ts'
 import { formErrors, type FormErrors } from '../../ui/form-errors.ts'
+import { notify } from '../notifications/notify.ts'
 import { hashSecret, verifySecret } from './passwords.ts'
 import { audienceOf } from './session-lifecycle.ts'
 import { CURRENT_PASSWORD_POLICY } from './account-security.routes.ts'
@@ -94,16 +95,21 @@ export function registerTwoFactorRoutes(scope: FastifyInstance, deps: TwoFactorD
     return undefined
   }
 
+  /** What was just done, said once at the top (`?done=` after the recovery codes were saved). */
+  const DONE = { enabled: 'auth.twoFactorDoneEnabled', replaced: 'auth.twoFactorDoneReplaced', renewed: 'auth.twoFactorDoneRenewed' } as const
   const page = async (request: FastifyRequest, reply: FastifyReply, user: SignedInUser, errors?: FormErrors) => {
     const { t, lang } = request
     const csrf = reply.csrfToken()
     const left = await recoveryCodesLeft(db, user.id)
+    const done = errors ? undefined : (request.query as Record<string, unknown>).done
+    const doneKey = typeof done === 'string' && Object.hasOwn(DONE, done) ? DONE[done as keyof typeof DONE] : undefined
     return reply.page(
       {
         title: t('auth.twoFactorTitle'),
         errors,
         breadcrumbs: [{ text: t('common.home'), href: home(request, user) }],
         body: html`<h1>${t('auth.twoFactorTitle')}</h1>
+${doneKey ? notice({ kind: 'success', title: t(doneKey) }) : ''}
 <p>${t('auth.twoFactorStatus', { left })}</p>
 <h2>${t('auth.newCodesTitle')}</h2>
 <p>${t('auth.newCodesLead')}</p>
@@ -167,9 +173,11 @@ ${button({ text: t('auth.replaceButton'), variant: 'secondary', preventDoubleCli
     const codes = await db.transaction().execute(async (trx) => {
       const made = await replaceRecoveryCodes(trx, user.id)
       await audit(trx, actorFrom(request, user), now, { action: 'auth.recovery_codes_replaced', objectType: 'user', objectId: user.id })
+      // A security e-mail, in case it was not the account's owner.
+      if (user.email) await notify(trx, { template: 'recoveryCodesReplaced', params: { username: user.username }, lang: user.preferred_language, email: { to: user.email }, now })
       return made
     })
-    request.session.recoveryCodesToShow = { userId: user.id, sealed: totpSecrets.sealRecoveryCodes(user.id, codes) }
+    request.session.recoveryCodesToShow = { userId: user.id, sealed: totpSecrets.sealRecoveryCodes(user.id, codes), from: 'renewed' }
     return reply.redirect(`/${lang}/two-factor/recovery-codes`, 303)
   })
 
@@ -186,7 +194,7 @@ ${button({ text: t('auth.replaceButton'), variant: 'secondary', preventDoubleCli
     const wait = await throttleWait(db, codeKey, now)
     let codeProblem: string | undefined
     if (wait > 0) codeProblem = t('auth.slowDown', { seconds: Math.ceil(wait / 1000) })
-    else if (!code) codeProblem = t('auth.errCodeRequired')
+    else if (!code) codeProblem = t('auth.errReplaceCodeRequired')
     else if (!passwordProblem) {
       const full = await findUserById(db, user.id)
       if (!full || !(await checkCode(request, full, code))) {

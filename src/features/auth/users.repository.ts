@@ -27,6 +27,21 @@ export async function findUserByUsername(db: DbOrTrx, username: string): Promise
 
 const userById = (db: DbOrTrx, id: string) => db.selectFrom('app_user').selectAll().where('id', '=', id)
 
+/** Employer accounts (at most ten) whose confirmed e-mail address has this key (`emailKey`), for "Forgot your username?". */
+export async function usersWithConfirmedEmail(db: DbOrTrx, key: string): Promise<Array<{ username: string; email: string; preferred_language: 'en' | 'fr' }>> {
+  const rows = await db
+    .selectFrom('app_user')
+    .select(['username', 'email', 'preferred_language'])
+    .where('email_key', '=', key)
+    .where('email_verified_at', 'is not', null)
+    .where('status', '!=', 'deleted')
+    .where('role', '=', 'employer')
+    .orderBy('username')
+    .limit(10)
+    .execute()
+  return rows.flatMap((r) => (r.email ? [{ username: r.username, email: r.email, preferred_language: r.preferred_language }] : []))
+}
+
 export async function findUserById(db: DbOrTrx, id: string): Promise<AppUser | undefined> {
   return userById(db, id).executeTakeFirst()
 }
