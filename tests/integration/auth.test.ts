@@ -291,6 +291,49 @@ describe('idle and absolute session limits', () => {
     assert.ok(row.some((r) => JSON.stringify(r.data).includes('"Kept"')), 'the form is kept with the signed-out session')
   })
 
+  it('a form from a page left open while another tab found the session ended is kept, not refused as forged; sent after signing in again, it is saved', async () => {
+    const client = new TestClient(t.app)
+    await signIn(client, 'idle.user')
+    await client.get('/en/home')
+    const pageToken = client.csrf
+    t.clock.advanceMinutes(25)
+    // Another tab: its page ends the session (sign in again, it says).
+    assert.equal((await client.get('/en/offers')).status, 303)
+    const late = await client.post('/en/home/contact', { givenName: 'Other', middleName: '', familyName: 'Tab', preferredLanguage: 'en', _csrf: pageToken })
+    assert.equal(late.status, 303, 'not the "could not be accepted" page')
+    assert.match(late.location!, /\/en\/sign-in/)
+    const signInPage = await client.get('/en/sign-in')
+    const back = await client.post('/en/sign-in', { username: 'idle.user', password: TEST_PASSWORD, returnTo: signInPage.dom.querySelector('input[name="returnTo"]')!.getAttribute('value')! })
+    const home = await client.follow(back)
+    assert.equal(home.dom.querySelector('#given-name')!.getAttribute('value'), 'Other')
+    assert.match(text(home.dom.querySelector('#restored-form-title')), /What you typed is filled in again/)
+
+    // Signed in again (in that other tab): a form of a page opened before the end is saved as sent.
+    t.clock.advanceMinutes(25)
+    assert.equal((await client.get('/en/offers')).status, 303)
+    await signIn(client, 'idle.user')
+    const saved = await client.post('/en/home/contact', { givenName: 'Saved', middleName: '', familyName: 'Later', preferredLanguage: 'en', _csrf: pageToken })
+    assert.equal(saved.status, 303)
+    assert.doesNotMatch(saved.location!, /sign-in/)
+    const user = await t.db.selectFrom('app_user').select('given_name').where('username_key', '=', 'idle.user').executeTakeFirstOrThrow()
+    assert.equal(user.given_name, 'Saved')
+  })
+
+  it('someone else signing in on the same browser after a session ended does not make its pages’ forms valid', async () => {
+    await createUser(t.db, { username: 'idle.other', password: TEST_PASSWORD })
+    const client = new TestClient(t.app)
+    await signIn(client, 'idle.user')
+    await client.get('/en/home')
+    const pageToken = client.csrf
+    t.clock.advanceMinutes(25)
+    assert.equal((await client.get('/en/offers')).status, 303)
+    await signIn(client, 'idle.other')
+    const refused = await client.post('/en/home/contact', { givenName: 'Forged', middleName: '', familyName: 'Form', preferredLanguage: 'en', _csrf: pageToken })
+    assert.equal(refused.status, 403)
+    const other = await t.db.selectFrom('app_user').select('given_name').where('username_key', '=', 'idle.other').executeTakeFirstOrThrow()
+    assert.notEqual(other.given_name, 'Forged')
+  })
+
   it('with script: the status poll leaves an ended session for the page’s typing to be kept, which comes back after signing in', async () => {
     const client = new TestClient(t.app)
     await signIn(client, 'idle.user')

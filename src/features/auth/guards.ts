@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { SignedInUser } from '../../db/database.ts'
 import { html } from '../../platform/html.ts'
+import { keepFormOfEndedSession } from './session-lifecycle.ts'
 
 /**
  * The contract every feature relies on for "who is signed in". The sign-in feature
@@ -16,6 +17,7 @@ export function signInPath(lang: string, returnTo?: string, console = false): st
 }
 
 function toSignIn(request: FastifyRequest, reply: FastifyReply, console: boolean): undefined {
+  keepFormOfEndedSession(request)
   void reply.redirect(signInPath(request.lang, request.method === 'GET' ? request.url : undefined, console), 303)
   return undefined
 }

@@ -29,10 +29,15 @@ declare module '@fastify/session' {
     pendingTotpSecret?: string
     /** The new recovery codes, sealed (sessions are database rows), until the person has seen them. */
     recoveryCodesToShow?: { userId: string; sealed: string; from?: 'enabled' | 'replaced' | 'renewed' }
-    /** Why the last session ended, shown on the sign-in page. */
     /** Why the session ended: shown on the sign-in page. */
     signedOutReason?: 'idle' | 'absolute' | 'passwordReset' | 'passwordChanged'
     returnTo?: string
+    /**
+     * Whose session ended (idle or absolute limit; the session is anonymous now): a form sent later
+     * from a page still open in another tab is kept for them, and signing in again as them keeps
+     * the pages' CSRF secret, so those forms are not refused as forged.
+     */
+    endedUserId?: string
     /** A form that arrived after the session had ended (or the no-script "Continue session" carried), kept for after sign-in. */
     stashedForm?: StashedForm
     /** Signed in with a recovery code: how many are left, said once on the next page. */
@@ -128,7 +133,8 @@ function isStatusPoll(url: string): boolean {
 /** Starts a signed-in session under a new id (no fixation). */
 export async function startSession(request: FastifyRequest, user: AppUser, now: Date): Promise<void> {
   const stashed = request.session.stashedForm
-  await request.session.regenerate()
+  // The same person back after their session ended: the forms of their pages still open stay valid.
+  await request.session.regenerate(request.session.endedUserId === user.id ? ['_csrf'] : [])
   request.session.userId = user.id
   request.session.audience = audienceOf(user.role)
   request.session.createdAt = now.toISOString()
@@ -190,6 +196,21 @@ export function pageOfForm(request: FastifyRequest, action: string, audience: Au
     if (candidate && !candidate.includes('/session/') && request.server.hasPage(pathOf(candidate))) return candidate
   }
   return home
+}
+
+/**
+ * A form sent to a signed-in page after another tab found the session ended: kept for the person
+ * whose session it was, and their way back after signing in, as a form that ended the session is.
+ */
+export function keepFormOfEndedSession(request: FastifyRequest): void {
+  const s = request.session
+  const body = request.body
+  if (request.method !== 'POST' || !s?.endedUserId || !body || typeof body !== 'object') return
+  const action = safeReturnTo(request.url.split('#')[0])
+  if (!action) return
+  const page = pageOfForm(request, action, s.audience)
+  stashForm(request, s.endedUserId, action, page, body as Record<string, unknown>)
+  s.returnTo = page
 }
 
 /** Keeps a form's typing (secrets left out) for its page, for the same person. */
@@ -306,7 +327,9 @@ export function registerSessionLifecycle(app: FastifyInstance, deps: { db: Db; c
     const action = continued ? continued.keep : address
     // A form is never sent again for the person: after signing in, they come back to its page, filled in.
     const returnTo = continued ? pageOfForm(request, continued.returnTo ?? '', audience, continued.returnTo) : body && address ? pageOfForm(request, address, audience) : address
-    await request.session.regenerate()
+    // The CSRF secret stays: another tab's form, sent later, reaches its guard and is kept (keepFormOfEndedSession).
+    await request.session.regenerate(['_csrf'])
+    request.session.endedUserId = userId
     request.session.signedOutReason = reason
     request.session.returnTo = returnTo
     request.session.audience = audience
