@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { DbOrTrx } from '../../platform/audit.ts'
+import { cachedRead } from '../../db/read-cache.ts'
 import type { Business, EnrolmentRequest, EnrolmentStatus } from './enrolment.tables.ts'
 
 export async function findDraft(db: DbOrTrx, userId: string): Promise<EnrolmentRequest | undefined> {
@@ -18,7 +19,8 @@ function latestStatusQuery(db: DbOrTrx, userId: string) {
 
 /** The latest request's status (the home page reads the request itself only when it is pending or refused). */
 export async function latestRequestStatus(db: DbOrTrx, userId: string): Promise<EnrolmentStatus | undefined> {
-  return (await latestStatusQuery(db, userId).executeTakeFirst())?.status
+  // Through the embedded database's read cache: a home page with nothing written since the last sends nothing.
+  return cachedRead(db, `enrolmentStatus:${userId}`, () => latestStatusQuery(db, userId), (rows) => rows[0]?.status)
 }
 
 export async function createDraft(db: DbOrTrx, userId: string, now: Date): Promise<EnrolmentRequest> {
