@@ -351,6 +351,8 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'GET /{lang}/console/matching': { expect: STAFF },
   'POST /{lang}/console/matching': { expect: STAFF },
   'GET /{lang}/console/offers/:id': { expect: STAFF, params: (fx) => ({ id: fx.submittedOfferA }) },
+  'GET /{lang}/console/offers/:id/documents/:documentId': { expect: STAFF, params: (fx) => ({ id: fx.exemptOfferA, documentId: fx.exemptProofA }) },
+  'GET /{lang}/console/offers/:id/offer.pdf': { expect: STAFF, params: (fx) => ({ id: fx.submittedOfferA }) },
   'POST /{lang}/console/offers/:id/unmatch': { expect: STAFF, params: (fx) => ({ id: fx.submittedOfferA }), note: 'no reason: 400' },
   'POST /{lang}/console/offers/:id/decision': { expect: STAFF, params: (fx) => ({ id: fx.submittedOfferA }), note: 'no decision chosen: 400' },
   'POST /{lang}/console/offers/:id/refund': { expect: STAFF, params: (fx) => ({ id: fx.submittedOfferA }), note: 'no refused decision: nothing to refund, back to the offer' },

@@ -63,6 +63,8 @@ export const ACTION_LABELS: Record<string, MessageKey> = {
   'api_token.revoked': 'access.audit.actions.apiTokenRevoked',
   'inspection.export_requested': 'access.audit.actions.inspectionExportRequested',
   'inspection.export_downloaded': 'access.audit.actions.inspectionExportDownloaded',
+  'inspection.document_opened': 'access.audit.actions.inspectionDocumentOpened',
+  'inspection.offer_pdf_downloaded': 'access.audit.actions.inspectionOfferPdfDownloaded',
   'retention.purged': 'access.audit.actions.retentionPurged',
   'transfer.requested': 'access.audit.actions.transferRequested',
   'transfer.refused': 'access.audit.actions.transferRefused',

@@ -162,3 +162,27 @@ export function correctionsOf(db: DbOrTrx, offerIds: readonly string[]): Promise
     .orderBy('c.id')
     .execute()
 }
+
+/** An offer's fee payments, every attempt (oldest first), with the card, the transaction and each refund: the offer page's payments. */
+export async function paymentAttemptsOf(db: DbOrTrx, offerId: string) {
+  const payments = await db
+    .selectFrom('payment')
+    .select(['id', 'status', 'amount_cents', 'receipt_number', 'card_brand', 'card_last4', 'gateway_transaction_id', 'created_at', 'approved_at'])
+    .where('purpose_type', '=', 'offer')
+    .where('purpose_id', '=', offerId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute()
+  const refunds =
+    payments.length === 0
+      ? []
+      : await db
+          .selectFrom('payment_refund')
+          .select(['id', 'payment_id', 'status', 'amount_cents', 'gateway_refund_id', 'created_at', 'completed_at'])
+          .where('payment_id', 'in', payments.map((p) => p.id))
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute()
+  return payments.map((payment) => ({ payment, refunds: refunds.filter((r) => r.payment_id === payment.id) }))
+}
+export type PaymentAttempt = Awaited<ReturnType<typeof paymentAttemptsOf>>[number]

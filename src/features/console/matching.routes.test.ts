@@ -417,6 +417,79 @@ describe('matching, decisions, refunds and corrections (console)', () => {
     assert.deepEqual(statuses, { A1000020: 'Work permit issued', A1000021: 'Work permit refused' })
   })
 
+  it('shows what an inspection reads: every section in words, the documents and the offer PDF (audited), every payment attempt and the refund', async () => {
+    const answers = offerAnswers({ familyName: 'Inspectée' })
+    answers.job = { ...answers.job, mainDuties: 'Design and test payroll software.', workStreet: '200 Rue Sparks', workCity: 'Ottawa', workPostalCode: 'K1P 5B7', hoursPerWeek: '37.5', endDate: '2028-03-01' }
+    answers.wage = { wage: '32.50', wageUnit: 'hour' }
+    const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000030', answers })
+    const doc = await t.db
+      .insertInto('offer_document')
+      .values({ offer_id: id, file_name: 'lettre d’offre.pdf', content_type: 'application/pdf', size_bytes: 9, sha256: 'x'.repeat(64), content: Buffer.from('%PDF-1.4\n'), uploaded_by: employerId, created_at: new Date('2026-01-09T15:00:00Z') })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    // A declined attempt first, then the approved payment, refunded with the gateway's reference.
+    const declined = await makeApprovedPayment(t.db, { offerId: id, businessId, userId: employerId, at: new Date('2026-01-10T14:50:00Z') })
+    await t.db.updateTable('payment').set({ status: 'declined', receipt_number: null, approved_at: null, card_brand: 'mastercard', card_last4: '5100' }).where('id', '=', declined).execute()
+    const paid = await makeApprovedPayment(t.db, { offerId: id, businessId, userId: employerId })
+    await t.db.updateTable('payment').set({ status: 'refunded' }).where('id', '=', paid).execute()
+    await t.db
+      .insertInto('payment_refund')
+      .values({ id: crypto.randomUUID(), payment_id: paid, amount_cents: 23000, status: 'succeeded', idempotency_key: `refund-${paid}`, reason: 'withdrawn', reason_detail: null, requested_by_user_id: employerId, gateway_refund_id: 'RF-778899', failure_reason: null, created_at: new Date('2026-02-02T15:00:00Z'), completed_at: new Date('2026-02-02T15:01:00Z') })
+      .execute()
+
+    const page = await officer.get(`/en/console/offers/${id}`)
+    assert.equal(page.status, 200)
+    const rows = Object.fromEntries(page.dom.querySelectorAll('main .summary-row').map((r) => [text(r.querySelector('dt')), text(r.querySelector('dd'))]))
+    assert.match(rows['NOC 2021 code'] ?? '', /^21231 .+ \(TEER \d\)$/, 'the code with its title and TEER')
+    assert.equal(rows['Main duties of the job'], 'Design and test payroll software.')
+    assert.equal(rows.Wage, '$32.50 per hour', 'the wage with its period')
+    assert.equal(rows['Work address: street'], '200 Rue Sparks')
+    assert.equal(rows['Start date'], 'March 1, 2026')
+    assert.equal(rows['End date'], 'March 1, 2028')
+    assert.equal(rows['Hours of work per week'], '37.5')
+    assert.equal(rows['Passport number'], 'G12345678')
+
+    const docLink = page.dom.querySelectorAll('main a').find((a) => text(a) === 'lettre d’offre.pdf')
+    assert.equal(docLink?.getAttribute('href'), `/en/console/offers/${id}/documents/${doc.id}`)
+    const pdfLink = page.dom.querySelectorAll('main a').find((a) => text(a) === 'Download the offer (PDF)')
+    assert.equal(pdfLink?.getAttribute('href'), `/en/console/offers/${id}/offer.pdf`)
+
+    const payments = page.dom.querySelectorAll('main table').find((tb) => text(tb.querySelector('caption')) === 'Payments')!
+    const cells = payments.querySelectorAll('tbody tr').map((tr) => tr.querySelectorAll('td').map((td) => text(td)))
+    assert.equal(cells.length, 2)
+    assert.match(text(page.dom.querySelector('main')), /2 payment attempts\./)
+    assert.deepEqual(cells[0]!.slice(1, 5), ['$230.00', 'Declined (not charged)', 'Mastercard ending in 5100', `txn-${declined}`])
+    assert.equal(cells[1]![2], 'Refunded Refund completed on Feb 2, 2026, 10:01 a.m.; refund reference RF-778899')
+    assert.equal(cells[1]![3], 'Visa ending in 4242')
+    assert.equal(cells[1]![4], `txn-${paid}`)
+
+    const fr = await officer.get(`/fr/console/offers/${id}`)
+    const frRows = Object.fromEntries(fr.dom.querySelectorAll('main .summary-row').map((r) => [text(r.querySelector('dt')), text(r.querySelector('dd'))]))
+    assert.match(frRows.Salaire ?? '', /^32,50\s\$ par heure$/)
+    assert.match(text(fr.dom.querySelector('main')), /2\stentatives de paiement\./)
+
+    // The bytes, as a download, and on the trail; the PDF too. Employers are refused, other offers' documents are not found.
+    const before = await t.db.selectFrom('audit_event').select('action').where('object_id', '=', id).where('action', 'like', 'inspection.%').execute()
+    assert.deepEqual(before, [], 'reading the page writes nothing')
+    const bytes = await officer.get(`/en/console/offers/${id}/documents/${doc.id}`)
+    assert.equal(bytes.status, 200)
+    assert.equal(bytes.body, '%PDF-1.4\n')
+    assert.match(String(bytes.headers['content-disposition']), /^attachment;/)
+    assert.equal(bytes.headers['content-type'], 'application/pdf')
+    const pdf = await officer.get(`/en/console/offers/${id}/offer.pdf`)
+    assert.equal(pdf.status, 200)
+    assert.equal(pdf.headers['content-type'], 'application/pdf')
+    assert.ok(pdf.raw.rawPayload.subarray(0, 5).equals(Buffer.from('%PDF-')))
+    const trail = await t.db.selectFrom('audit_event').select(['action', 'details', 'actor_label']).where('object_id', '=', id).where('action', 'like', 'inspection.%').orderBy('occurred_at').orderBy('id').execute()
+    assert.deepEqual(trail.map((a) => [a.action, a.actor_label]), [['inspection.document_opened', 'officer.match'], ['inspection.offer_pdf_downloaded', 'officer.match']])
+    assert.deepEqual(trail[0]!.details, { documentId: doc.id, fileName: 'lettre d’offre.pdf' })
+    assert.equal((await employer.get(`/en/console/offers/${id}/documents/${doc.id}`)).status, 403)
+    assert.equal((await employer.get(`/en/console/offers/${id}/offer.pdf`)).status, 403)
+    const other = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000031' })
+    assert.equal((await officer.get(`/en/console/offers/${other}/documents/${doc.id}`)).status, 404)
+    assert.equal((await officer.get(`/en/console/offers/${id}/documents/not-a-uuid`)).status, 404)
+  })
+
   it('is the console: employers are refused, drafts and unknown offers are not found', async () => {
     const id = await makeOffer(t.db, { businessId, userId: employerId, offerNumber: 'A1000009' })
     assert.equal((await employer.get('/en/console/matching')).status, 403)

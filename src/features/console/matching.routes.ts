@@ -2,13 +2,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
 import type { SignedInUser } from '../../db/database.ts'
 import type { MessageKey } from '../../i18n/i18n.ts'
-import { actorFrom } from '../../platform/audit.ts'
+import { actorFrom, audit } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { dayInZone, formatDay } from '../../platform/dates.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { formErrors, zodFormErrors } from '../../ui/form-errors.ts'
 import { requireStaff } from '../auth/guards.ts'
+import { sendDocument } from '../offers/offers-documents.routes.ts'
+import { offerPdf } from '../offers/offers.pdf.ts'
+import { findDocument, findOffer, listDocuments } from '../offers/offers.repository.ts'
 import { correctOffer, type CorrectionProblem } from './corrections.service.ts'
 import * as repo from './matching.repository.ts'
 import { dossierOffersFrom, loadDossierRecords } from './inspection.service.ts'
@@ -91,9 +94,11 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
     const offer = isUuid(id) ? await repo.findOfferById(db, id) : undefined
     if (!offer || offer.status === 'draft') throw new NotFoundError()
     // The offer's history as the inspection dossier tells it (one source for both pages), and from its rows the rest of the page.
-    const [business, records] = await Promise.all([
+    const [business, records, documents, payments] = await Promise.all([
       db.selectFrom('business').select(['id', 'legal_name', 'business_number', 'employer_number']).where('id', '=', offer.business_id).executeTakeFirstOrThrow(),
       loadDossierRecords(db, offer.business_id, [offer.id]),
+      listDocuments(db, offer.id),
+      repo.paymentAttemptsOf(db, offer.id),
     ])
     const payment = records.payments.findLast((p) => p.status === 'approved' || p.status === 'refunded')
     const match = records.matches.find((m) => m.undone_at === null)
@@ -105,6 +110,8 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
       decision: records.decisions[0],
       corrections: records.corrections,
       history: dossierOffersFrom([offer.id], records)[0]?.events ?? [],
+      documents,
+      payments,
     }
   }
 
@@ -145,6 +152,43 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
       return Object.hasOwn(DONE, doneKey) ? t(DONE[doneKey]!) : undefined
     }
     return detailPage(request, reply, id, { done, refund })
+  })
+
+  /** A submitted offer an officer may read (drafts are the employer's own), or not found. */
+  const submittedOffer = async (id: string) => {
+    const offer = isUuid(id) ? await findOffer(db, id) : undefined
+    if (!offer || offer.status === 'draft' || !offer.offer_number) throw new NotFoundError()
+    return offer
+  }
+
+  // A supporting document's bytes, for staff: always a download (sendDocument), and on the trail (who opened which file of which offer).
+  scope.get('/console/offers/:id/documents/:documentId', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const { id, documentId } = request.params as { id: string; documentId: string }
+    const offer = await submittedOffer(id)
+    const doc = isUuid(documentId) ? await findDocument(db, offer.id, documentId) : undefined
+    if (!doc) throw new NotFoundError()
+    await audit(db, actorFrom(request, officer), clock.now(), { action: 'inspection.document_opened', businessId: offer.business_id, objectType: 'offer', objectId: offer.id, details: { documentId: doc.id, fileName: doc.file_name } })
+    return sendDocument(reply, doc)
+  })
+
+  // The offer as a PDF (the employer's own offerPdf), for staff, on the trail as well.
+  scope.get('/console/offers/:id/offer.pdf', async (request, reply) => {
+    const officer = requireStaff(request, reply)
+    if (!officer) return reply
+    const offer = await submittedOffer((request.params as { id: string }).id)
+    const [business, documents] = await Promise.all([
+      db.selectFrom('business').select(['legal_name', 'business_number', 'employer_number']).where('id', '=', offer.business_id).executeTakeFirstOrThrow(),
+      listDocuments(db, offer.id),
+    ])
+    const pdf = await offerPdf(offer, business, documents, deps.timeZone)
+    await audit(db, actorFrom(request, officer), clock.now(), { action: 'inspection.offer_pdf_downloaded', businessId: offer.business_id, objectType: 'offer', objectId: offer.id })
+    return reply
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', `attachment; filename="${request.t('offers.pdfFileName', { number: offer.offer_number ?? '' })}"`)
+      .header('cache-control', 'private, no-store')
+      .send(pdf)
   })
 
   scope.post('/console/offers/:id/unmatch', async (request, reply) => {

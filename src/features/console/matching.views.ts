@@ -1,15 +1,16 @@
-import type { Lang, Translate } from '../../i18n/i18n.ts'
+import { pluralKey, type Lang, type Translate } from '../../i18n/i18n.ts'
 import { formatDay, formatInZone } from '../../platform/dates.ts'
 import { html, type Html } from '../../platform/html.ts'
 import { button, csrfField, notice, radios, summaryList, textarea, textInput } from '../../ui/components.ts'
 import type { FormErrors } from '../../ui/form-errors.ts'
-import { exemptionByCode, exemptionLabel } from '../reference/exemption-codes.ts'
-import { countryName, provinceName } from '../reference/lists.ts'
 import { formatBusinessNumber, formatMoney } from '../reference/validators.ts'
+import type { DocumentSummary } from '../offers/offers.repository.ts'
+import { SECTION_IDS } from '../offers/offers.sections.ts'
+import { answerText, documentsList, fieldLabel, shownFields } from '../offers/offers.views.ts'
 import type { OfferCorrection, RefundOutcome, WorkPermitDecision } from './console.tables.ts'
 import { actorText, eventDetail, eventKindText, type DossierEvent } from './inspection.service.ts'
 import { confirmDecisionForm } from './decision.views.ts'
-import type { ConsoleOffer } from './matching.repository.ts'
+import type { ConsoleOffer, PaymentAttempt } from './matching.repository.ts'
 import { offerStatusWords } from './search.views.ts'
 import { inspectionUntil, type FeeStanding } from './matching.service.ts'
 
@@ -35,6 +36,10 @@ export interface OfferDetail {
   corrections: Array<OfferCorrection & { corrected_by_name: string }>
   /** The offer's history, as the inspection dossier tells it. */
   history: DossierEvent[]
+  /** The supporting documents (without their bytes). */
+  documents: DocumentSummary[]
+  /** Every payment attempt of the fee, with its card, transaction and refunds. */
+  payments: PaymentAttempt[]
 }
 
 export interface OfferForms {
@@ -46,20 +51,12 @@ export interface OfferForms {
   correction?: { values: Record<string, string>; errors?: FormErrors }
 }
 
-const answer = (o: ConsoleOffer, section: string, field: string): string => {
-  const v = o.answers[section]?.[field]
-  return typeof v === 'string' ? v : ''
-}
-
 /** An answer that is a calendar day, in words as the rest of the console writes days; anything else as it was typed. */
 const dayWords = (lang: Lang, value: string): string => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDay(lang, value) : value)
 
 export function offerDetailView(t: Translate, lang: Lang, timeZone: string, d: OfferDetail, f: OfferForms): Html {
   const { offer } = d
   const when = (date: Date) => formatInZone(lang, date, timeZone, 'listed')
-  const code = exemptionByCode(answer(offer, 'exemption', 'exemptionCode'))
-  const citizenship = answer(offer, 'worker', 'citizenship')
-  const province = answer(offer, 'job', 'workProvince')
   const base = `/${lang}/console/offers/${offer.id}`
   const fee = feeText(t, lang, offer.id, d.fee)
   const refundNote = f.refund ?? d.decision?.refund_outcome ?? undefined
@@ -71,16 +68,17 @@ ${summaryList([
   { key: t('consoleWork.search.status'), value: offerStatusWords(t, offer.status, d.decision?.outcome) },
   { key: t('consoleWork.search.employer'), value: html`<a href="/${lang}/console/employers/${d.business.id}">${d.business.legal_name}</a> (${formatBusinessNumber(d.business.business_number)}, ${d.business.employer_number})` },
   { key: t('consoleWork.search.worker'), value: offer.worker_name },
-  { key: t('consoleWork.offer.dateOfBirth'), value: dayWords(lang, answer(offer, 'worker', 'dateOfBirth')) },
-  { key: t('consoleWork.offer.citizenship'), value: countryName(citizenship, lang) ?? citizenship },
-  { key: t('consoleWork.offer.passportNumber'), value: answer(offer, 'worker', 'passportNumber') },
-  { key: t('consoleWork.offer.exemptionCode'), value: code ? exemptionLabel(code, lang) : answer(offer, 'exemption', 'exemptionCode') },
   { key: t('consoleWork.search.job'), value: offer.job_title },
-  { key: t('consoleWork.offer.workProvince'), value: provinceName(province, lang) ?? province },
-  { key: t('consoleWork.offer.startDate'), value: dayWords(lang, answer(offer, 'job', 'startDate')) },
   { key: t('consoleWork.search.submitted'), value: offer.submitted_at ? when(offer.submitted_at) : '' },
   { key: t('consoleWork.offer.fee'), value: fee },
 ])}
+${offer.offer_number ? html`<p><a href="${base}/offer.pdf" download>${t('consoleWork.offer.offerPdf')}</a></p>` : ''}
+<h2>${t('consoleWork.offer.answersTitle')}</h2>
+${offerAnswers(t, lang, offer)}
+<h2>${t('consoleWork.offer.documentsTitle')}</h2>
+${d.documents.length ? documentsList(t, lang, offer, d.documents, timeZone, { href: (doc) => `${base}/documents/${doc.id}` }) : html`<p>${t('consoleWork.offer.documentsNone')}</p>`}
+<h2>${t('consoleWork.offer.paymentsTitle')}</h2>
+${paymentsTable(t, lang, timeZone, d.payments)}
 <h2>${t('consoleWork.offer.matchTitle')}</h2>
 ${d.match ? html`<p>${t('consoleWork.offer.matchedOn', { date: when(d.match.matched_at), officer: d.match.matched_by })}</p>` : html`<p>${t('consoleWork.offer.notMatched')}</p>`}
 ${
@@ -149,6 +147,41 @@ ${button({ text: t('consoleWork.offer.correct'), variant: 'secondary' })}
 <thead><tr><th scope="col">${t('consoleWork.offer.when')}</th><th scope="col">${t('consoleWork.offer.who')}</th><th scope="col">${t('consoleWork.offer.what')}</th><th scope="col">${t('consoleWork.offer.details')}</th></tr></thead>
 <tbody>${d.history.map((e) => html`<tr><td>${formatInZone(lang, e.at, timeZone, 'precise')}</td><td>${actorText(lang, e)}</td><td>${eventKindText(lang, e.kind)}</td><td>${eventDetail(lang, e)}</td></tr>`)}</tbody>
 </table></div>`
+}
+
+/**
+ * Every section's answers as the employer's pages and the offer's PDF show them (shownFields, answerText:
+ * the NOC code with its title and TEER, the wage with its period), days in words as the console writes them.
+ */
+function offerAnswers(t: Translate, lang: Lang, offer: ConsoleOffer): Html {
+  return html`${SECTION_IDS.map(
+    (s) =>
+      html`<h3>${t(`offers.s_${s}`)}</h3>${summaryList(
+        shownFields(s, offer.answers).map((f) => {
+          const value = answerText(f, offer.answers[s]?.[f.name], lang, offer.answers)
+          return { key: t(fieldLabel(f.name)), value: f.kind === 'date' ? dayWords(lang, value) : value }
+        }),
+      )}`,
+  )}`
+}
+
+const CARD_BRANDS: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', interac: 'Interac' }
+
+/** Each attempt to pay the fee: when, how much, how it ended, the card (brand and last four), the gateway's transaction, the receipt, and each refund with its reference. */
+function paymentsTable(t: Translate, lang: Lang, timeZone: string, attempts: PaymentAttempt[]): Html {
+  if (attempts.length === 0) return html`<p>${t('consoleWork.offer.paymentsNone')}</p>`
+  const when = (date: Date) => formatInZone(lang, date, timeZone, 'listed')
+  const refundKey = { succeeded: 'consoleWork.offer.refundSucceeded', pending: 'consoleWork.offer.refundPending', failed: 'consoleWork.offer.refundFailed' } as const
+  return html`<p>${t(pluralKey(lang, 'consoleWork.offer.paymentAttempts', attempts.length), { count: attempts.length })}</p>
+<div class="table-wrap" role="region" tabindex="0" aria-label="${t('common.scrollableTable')}"><table class="table">
+<caption class="visually-hidden">${t('consoleWork.offer.paymentsTitle')}</caption>
+<thead><tr><th scope="col">${t('consoleWork.offer.payDate')}</th><th scope="col">${t('consoleWork.offer.payAmount')}</th><th scope="col">${t('consoleWork.offer.payStatus')}</th><th scope="col">${t('consoleWork.offer.payCard')}</th><th scope="col">${t('consoleWork.offer.payTransaction')}</th><th scope="col">${t('consoleWork.offer.payReceipt')}</th></tr></thead>
+<tbody>${attempts.map(
+    ({ payment: p, refunds }) =>
+      html`<tr><td>${when(p.created_at)}</td><td>${formatMoney(p.amount_cents, lang)}</td><td>${t(`offers.pay_${p.status}`)}${refunds.map(
+        (r) => html`<br><span class="hint">${t(refundKey[r.status], { date: when(r.completed_at ?? r.created_at), reference: r.gateway_refund_id ?? '—' })}</span>`,
+      )}</td><td>${p.card_last4 ? t('consoleWork.offer.payCardText', { brand: (p.card_brand && CARD_BRANDS[p.card_brand.toLowerCase()]) ?? p.card_brand ?? '—', last4: p.card_last4 }) : '—'}</td><td>${p.gateway_transaction_id ?? '—'}</td><td>${p.receipt_number ?? '—'}</td></tr>`,
+  )}</tbody></table></div>`
 }
 
 /** The compliance fee in words: paid, refunded, exempt, waiting for the exemption's review, owed, or none charged. */

@@ -94,7 +94,7 @@ export function copyNote(t: Translate, lang: Lang, offer: Offer, source: CopySou
 
 const fieldIdOf = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
 
-export function documentsList(t: Translate, lang: Lang, offer: Offer, docs: DocumentSummary[], timeZone: string, options: { remove?: (d: DocumentSummary) => Html; href?: (d: DocumentSummary) => string } = {}): Html {
+export function documentsList(t: Translate, lang: Lang, offer: Pick<Offer, 'id'>, docs: DocumentSummary[], timeZone: string, options: { remove?: (d: DocumentSummary) => Html; href?: (d: DocumentSummary) => string } = {}): Html {
   if (docs.length === 0) return html`<p>${t('offers.docsNone')}</p>`
   return html`<ul class="document-list">${docs.map(
     (d) => html`<li><a href="${options.href?.(d) ?? `/${lang}/offers/${offer.id}/documents/${d.id}`}">${d.file_name}</a> <span class="hint">(${typeLabel(d.content_type)}, ${sizeText(d.size_bytes, lang)}, ${formatInZone(lang, d.created_at, timeZone, 'listed')})</span>${options.remove ? options.remove(d) : ''}</li>`,
