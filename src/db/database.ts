@@ -68,6 +68,8 @@ export interface AppUserTable {
   locked_until: Timestamp | null
   last_sign_in_at: Timestamp | null
   previous_sign_in_at: Timestamp | null
+  /** Set when an administrator chose the password (a temporary one): its owner changes it before anything else. */
+  must_change_password: Generated<boolean>
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -93,6 +95,7 @@ export const SIGNED_IN_USER_COLUMNS = [
   'status',
   'last_sign_in_at',
   'previous_sign_in_at',
+  'must_change_password',
   'created_at',
   'updated_at',
 ] as const satisfies ReadonlyArray<keyof AppUserTable>

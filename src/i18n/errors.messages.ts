@@ -22,6 +22,7 @@ export default defineMessages({
     tooManyTitle: 'Too many requests',
     tooManyBody: 'Please wait a minute before you try again.',
     goHome: 'Return to the home page',
+    goConsole: 'Return to the console',
   },
   fr: {
     notFoundTitle: 'Nous ne pouvons trouver cette page',
@@ -47,5 +48,6 @@ export default defineMessages({
     tooManyTitle: 'Trop de demandes',
     tooManyBody: 'Veuillez attendre une minute avant de réessayer.',
     goHome: 'Retourner à la page d’accueil',
+    goConsole: 'Retourner à la console',
   },
 })

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { html } from './html.ts'
 import type { MessageKey } from '../i18n/i18n.ts'
 import { linkButton } from '../ui/components.ts'
-import type { RenderPage } from './views.ts'
+import { homePathOf, type RenderPage } from './views.ts'
 
 /**
  * Errors a route may throw on purpose. Each names its page's title and body as
@@ -50,6 +50,12 @@ function pageFor(error: FastifyError | HttpError): ErrorPage | undefined {
   return undefined
 }
 
+/** The error page's way home: the signed-in person's own (staff: the console), else the welcome page. */
+function homeLink(request: FastifyRequest): { text: string; href: string } {
+  const staff = !!request.user && request.user.role !== 'employer'
+  return { text: request.t(staff ? 'errors.goConsole' : 'errors.goHome'), href: homePathOf(request) }
+}
+
 export type SendErrorPage = (
   request: FastifyRequest,
   reply: FastifyReply,
@@ -72,7 +78,7 @@ export function registerErrorHandling(app: FastifyInstance, render: RenderPage):
         body: html`<h1>${t(page.title)}</h1>
 <p>${t(page.body)}</p>
 ${extra ? html`<p>${extra}</p>` : ''}
-<p>${linkButton(page.link ?? { text: t('errors.goHome'), href: `/${request.lang}` })}</p>`,
+<p>${linkButton(page.link ?? homeLink(request))}</p>`,
       },
       page.status,
     )

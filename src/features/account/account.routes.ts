@@ -13,6 +13,8 @@ import { fullName, updateContactDetails } from '../auth/users.repository.ts'
 import { keepTypingOnContinue } from '../auth/session-lifecycle.ts'
 import { activePrimaryUser } from '../access/access.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
+import { pluralKey } from '../../i18n/i18n.ts'
+import { waitingCounts } from '../console/dashboard.service.ts'
 
 declare module '@fastify/session' {
   interface FastifySessionObject {
@@ -127,24 +129,34 @@ ${button({ text: t('account.signOutEverywhere'), variant: 'secondary' })}</form>
   scope.get('/console', async (request, reply) => {
     const user = requireStaff(request, reply)
     if (!user) return reply
-    const { t } = request
+    const { t, lang } = request
+    const waiting = await waitingCounts(deps.db)
+    // A queue's link, with how many requests wait in it.
+    const queue = (path: string, text: string, count: number) =>
+      html`<li><a href="/${lang}/console/${path}">${text}</a> (${t(pluralKey(lang, 'console.waiting', count), { count })})</li>`
     return reply.page({
       title: t('account.consoleTitle'),
       body: html`<h1>${t('account.consoleHeading')}</h1>
 <p>${t('account.consoleLead', { name: fullName(user), role: user.role === 'administrator' ? t('account.roleAdministrator') : t('account.roleOfficer') })}</p>
 <h2>${t('console.consoleMenu')}</h2>
 <ul class="task-list">
-<li><a href="/${request.lang}/console/search">${t('consoleWork.menu.search')}</a></li>
-<li><a href="/${request.lang}/console/matching">${t('consoleWork.menu.matching')}</a></li>
-<li><a href="/${request.lang}/console/dashboard">${t('consoleWork.menu.dashboard')}</a></li>
-<li><a href="/${request.lang}/console/enrolments">${t('enrolment.console.queueTitle')}</a></li>
-<li><a href="/${request.lang}/console/transfers">${t('enrolment.transfer.consoleTitle')}</a></li>
-<li><a href="/${request.lang}/console/pin-resets">${t('access.pinReset.queueTitle')}</a></li>
-<li><a href="/${request.lang}/console/fee-exemptions">${t('offers.feeReview.queueTitle')}</a></li>
-<li><a href="/${request.lang}/console/reactivations">${t('access.reactivation.queueTitle')}</a></li>
-<li><a href="/${request.lang}/console/audit">${t('console.auditTitle')}</a></li>
-${user.role === 'administrator' ? html`<li><a href="/${request.lang}/console/staff">${t('console.staffTitle')}</a></li>` : ''}
-${user.role === 'administrator' ? html`<li><a href="/${request.lang}/console/admin">${t('consoleAdmin.menu.title')}</a></li>` : ''}
+<li><a href="/${lang}/console/search">${t('consoleWork.menu.search')}</a></li>
+<li><a href="/${lang}/console/matching">${t('consoleWork.menu.matching')}</a></li>
+<li><a href="/${lang}/console/dashboard">${t('consoleWork.menu.dashboard')}</a></li>
+${queue('enrolments', t('enrolment.console.queueTitle'), waiting.enrolments)}
+${queue('transfers', t('enrolment.transfer.consoleTitle'), waiting.transfers)}
+${queue('pin-resets', t('access.pinReset.queueTitle'), waiting.pinResets)}
+${queue('fee-exemptions', t('offers.feeReview.queueTitle'), waiting.feeExemptions)}
+${queue('reactivations', t('access.reactivation.queueTitle'), waiting.reactivations)}
+<li><a href="/${lang}/console/audit">${t('console.auditTitle')}</a></li>
+${user.role === 'administrator' ? html`<li><a href="/${lang}/console/staff">${t('console.staffTitle')}</a></li>` : ''}
+${user.role === 'administrator' ? html`<li><a href="/${lang}/console/admin">${t('consoleAdmin.menu.title')}</a></li>` : ''}
+</ul>
+<h2 id="your-account">${t('console.yourAccount')}</h2>
+<ul class="task-list">
+<li><a href="/${lang}/account/password">${t('auth.changePasswordTitle')}</a></li>
+<li><a href="/${lang}/account/email">${t('auth.changeEmailTitle')}</a></li>
+<li>${user.totp_enabled_at ? html`<a href="/${lang}/account/two-factor">${t('auth.twoFactorManage')}</a>` : html`<a href="/${lang}/two-factor/setup">${t('auth.setUpTwoFactor')}</a>`}</li>
 </ul>`,
     })
   })

@@ -51,6 +51,8 @@ export function registerAccountSecurityRoutes(scope: FastifyInstance, deps: { db
         breadcrumbs: [{ text: t('common.home'), href: home(request, user) }],
         body: html`<h1>${t('auth.changePasswordTitle')}</h1>
 ${done ? notice({ kind: 'success', title: t('auth.passwordChanged') }) : ''}
+${done && audienceOf(user.role) === 'console' ? html`<p><a href="${home(request, user)}">${t('auth.continueToConsole')}</a></p>` : ''}
+${user.must_change_password ? notice({ kind: 'warning', title: t('auth.temporaryPasswordTitle'), body: html`<p>${t('auth.temporaryPasswordBody')}</p>` }) : ''}
 <form method="post" action="/${lang}/account/password" novalidate>
 ${csrfField(reply.csrfToken())}
 ${textInput({ t, name: 'currentPassword', label: t('auth.currentPassword'), type: 'password', autocomplete: 'current-password', error: errors?.fields.currentPassword, width: '20' })}
@@ -91,7 +93,8 @@ ${button({ text: t('common.save'), preventDoubleClick: true })}
     const now = clock.now()
     const passwordHash = await hashSecret(parsed.data.password)
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('app_user').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', user.id).execute()
+      // A temporary password (an administrator's) is now the person's own: the console opens again.
+      await trx.updateTable('app_user').set({ password_hash: passwordHash, must_change_password: false, updated_at: now }).where('id', '=', user.id).execute()
       // Other sessions end (their browsers are told why at sign-in); this one carries on.
       await endSessionsForPasswordChange(trx, user.id, request.session.sessionId)
       await audit(trx, actorFrom(request, user), now, { action: 'auth.password_changed', objectType: 'user', objectId: user.id })

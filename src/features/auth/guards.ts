@@ -28,11 +28,20 @@ function wrongAudience(request: FastifyRequest, reply: FastifyReply, userIsEmplo
     {
       title: t('auth.wrongAudienceTitle'),
       body: html`<h1>${t('auth.wrongAudienceTitle')}</h1>
-<p>${userIsEmployer ? t('auth.wrongAudienceEmployer') : t('auth.wrongAudienceOfficer')}</p>
-<p><a href="/${lang}${userIsEmployer ? '/home' : '/console'}">${userIsEmployer ? t('auth.goToPortal') : t('auth.goToConsole')}</a></p>`,
+<p>${userIsEmployer ? t('auth.wrongPageForEmployer') : t('auth.wrongPageForOfficer')}</p>
+<p><a href="/${lang}${userIsEmployer ? '/home' : '/console'}">${userIsEmployer ? t('auth.goToPortalSignedIn') : t('auth.goToConsoleSignedIn')}</a></p>`,
     },
     403,
   )
+  return undefined
+}
+
+/**
+ * A password an administrator chose (a new staff account's temporary one) is changed before any
+ * other page: every page a guard below protects leads to the change until it is done.
+ */
+function toPasswordChange(request: FastifyRequest, reply: FastifyReply): undefined {
+  void reply.redirect(`/${request.lang}/account/password`, 303)
   return undefined
 }
 
@@ -46,6 +55,7 @@ export function requireEmployer(request: FastifyRequest, reply: FastifyReply): S
   const user = request.user
   if (!user) return toSignIn(request, reply, false)
   if (user.role !== 'employer') return wrongAudience(request, reply, false)
+  if (user.must_change_password) return toPasswordChange(request, reply)
   return user
 }
 
@@ -54,6 +64,7 @@ export function requireStaff(request: FastifyRequest, reply: FastifyReply, level
   const user = request.user
   if (!user) return toSignIn(request, reply, true)
   if (user.role === 'employer') return wrongAudience(request, reply, true)
+  if (user.must_change_password) return toPasswordChange(request, reply)
   if (level === 'administrator' && user.role !== 'administrator') {
     // An officer on an administrator's page: say who may, and the way back.
     const { t, lang } = request

@@ -132,6 +132,8 @@ export interface NewUser {
   familyName?: string
   preferredLanguage?: 'en' | 'fr'
   emailVerified?: boolean
+  /** A password someone else chose (an administrator's temporary one): changed at the next sign-in. */
+  mustChangePassword?: boolean
 }
 
 export async function insertUser(db: DbOrTrx, user: NewUser, now: Date): Promise<AppUser> {
@@ -148,6 +150,7 @@ export async function insertUser(db: DbOrTrx, user: NewUser, now: Date): Promise
       given_name: user.givenName ?? '',
       family_name: user.familyName ?? '',
       preferred_language: user.preferredLanguage ?? 'en',
+      must_change_password: user.mustChangePassword ?? false,
       created_at: now,
       updated_at: now,
     })

@@ -126,3 +126,36 @@ export async function dashboardData(db: Db, today: string, timeZone: string): Pr
     medianOverallHours: hours(overall?.seconds),
   }
 }
+
+/** Requests waiting for an officer, per queue: the console home's counts. */
+export interface WaitingCounts {
+  enrolments: number
+  transfers: number
+  pinResets: number
+  reactivations: number
+  feeExemptions: number
+}
+
+/**
+ * The console home's counts: one statement of five sub-selects, each served by its queue's index
+ * (the same conditions as the queues' own pages show as waiting).
+ */
+export async function waitingCounts(db: Db): Promise<WaitingCounts> {
+  const count = sql<number>`count(*)`
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('enrolment_request').select(count.as('c')).where('status', '=', 'submitted').as('enrolments'),
+      eb.selectFrom('primary_transfer_request').select(count.as('c')).where('status', '=', 'submitted').as('transfers'),
+      eb.selectFrom('pin_reset_request').select(count.as('c')).where('handled_by', '=', 'officers').where('status', '=', 'submitted').as('pin_resets'),
+      eb.selectFrom('reactivation_request').select(count.as('c')).where('status', '=', 'submitted').as('reactivations'),
+      eb.selectFrom('offer').select(count.as('c')).where('needs_review', '=', true).as('fee_exemptions'),
+    ])
+    .executeTakeFirstOrThrow()
+  return {
+    enrolments: Number(row.enrolments ?? 0),
+    transfers: Number(row.transfers ?? 0),
+    pinResets: Number(row.pin_resets ?? 0),
+    reactivations: Number(row.reactivations ?? 0),
+    feeExemptions: Number(row.fee_exemptions ?? 0),
+  }
+}

@@ -6,6 +6,7 @@ import { actorFrom, audit } from '../../platform/audit.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { latestAuditOf } from './audit.repository.ts'
+import { removalsOf, staffAccounts } from './staff.repository.ts'
 import { html } from '../../platform/html.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { button, csrfField, notice, radios, summaryList, textInput } from '../../ui/components.ts'
@@ -44,7 +45,15 @@ export function registerStaffRoutes(scope: FastifyInstance, deps: { db: Db; cloc
   /** `done`: a success banner; `stale`: what a request that found nothing left to do is told. */
   const page = async (request: FastifyRequest, reply: FastifyReply, admin: SignedInUser, values: Record<string, string> = {}, errors?: FormErrors, done?: string, stale?: string) => {
     const { t, lang } = request
-    const staff = await db.selectFrom('app_user').selectAll().where('role', 'in', ['officer', 'administrator']).orderBy('username').execute()
+    const staff = await staffAccounts(db)
+    const removals = await removalsOf(db, staff.filter((u) => u.status === 'deleted').map((u) => u.id))
+    // A removed account stays in the list: its state, and who removed it and when (from the audit trail).
+    const state = (u: (typeof staff)[number]) => {
+      if (u.status !== 'deleted') return u.must_change_password ? t('console.activeTemporaryPassword') : t('console.active')
+      const removal = removals.get(u.id)
+      const date = formatInZone(lang, removal?.at ?? u.updated_at, deps.timeZone, 'dateTime')
+      return removal ? t('console.removedOn', { date, by: removal.by }) : t('console.removedOnUnknown', { date })
+    }
     const token = reply.csrfToken()
     return reply.page(
       {
@@ -59,7 +68,7 @@ ${stale ? notice({ kind: 'info', title: stale }) : ''}
 <caption class="visually-hidden">${t('console.staffTitle')}</caption>
 <thead><tr><th scope="col">${t('console.username')}</th><th scope="col">${t('console.givenName')}</th><th scope="col">${t('console.familyName')}</th><th scope="col">${t('console.role')}</th><th scope="col">${t('console.twoStep')}</th><th scope="col">${t('console.status')}</th><th scope="col"><span class="visually-hidden">${t('console.remove')}</span></th></tr></thead>
 <tbody>${staff.map(
-          (u) => html`<tr><td>${u.username}</td><td>${u.given_name}</td><td>${u.family_name}</td><td>${u.role === 'administrator' ? t('console.roleAdministrator') : t('console.roleOfficer')}</td><td>${u.totp_enabled_at ? t('console.set') : t('console.notSet')}</td><td>${u.status === 'deleted' ? t('console.deleted') : t('console.active')}</td><td>${
+          (u) => html`<tr><td>${u.username}</td><td>${u.given_name}</td><td>${u.family_name}</td><td>${u.role === 'administrator' ? t('console.roleAdministrator') : t('console.roleOfficer')}</td><td>${u.totp_enabled_at ? t('console.set') : t('console.notSet')}</td><td>${state(u)}</td><td>${
             u.status !== 'deleted' && u.id !== admin.id
               ? html`<a href="/${lang}/console/staff/${u.id}/remove">${t('console.remove')}<span class="visually-hidden"> ${u.username}</span></a>`
               : ''
@@ -114,7 +123,7 @@ ${button({ text: t('console.create'), preventDoubleClick: true })}
     const passwordHash = await hashSecret(parsed.data.password)
     try {
       await db.transaction().execute(async (trx) => {
-        const user = await insertUser(trx, { role: parsed.data.role, username: parsed.data.username, email: parsed.data.email ?? null, passwordHash, givenName: parsed.data.givenName, familyName: parsed.data.familyName }, now)
+        const user = await insertUser(trx, { role: parsed.data.role, username: parsed.data.username, email: parsed.data.email ?? null, passwordHash, givenName: parsed.data.givenName, familyName: parsed.data.familyName, mustChangePassword: true }, now)
         await audit(trx, actorFrom(request, admin), now, { action: 'staff.created', objectType: 'user', objectId: user.id, details: { role: user.role } })
       })
     } catch (err) {

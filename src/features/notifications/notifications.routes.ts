@@ -24,9 +24,9 @@ interface Deps {
   config: Config
 }
 
-/** Page requests (under /en or /fr) by a signed-in person get the unread count for the header. */
+/** Page requests (under /en or /fr) by a signed-in employer get the unread count for the header (staff receive no account messages). */
 function wantsBadge(request: FastifyRequest): boolean {
-  return request.method === 'GET' && /^\/(en|fr)(\/|\?|$)/.test(request.url) && !!signedInUserId(request)
+  return request.method === 'GET' && /^\/(en|fr)(\/|\?|$)/.test(request.url) && request.user?.role === 'employer'
 }
 
 /**
