@@ -330,6 +330,7 @@ export const ROUTE_MATRIX: Record<string, MatrixEntry> = {
   'POST /{lang}/console/enrolments/:id/decision': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }) },
   'POST /{lang}/console/enrolments/:id/decision/confirm': { expect: STAFF, params: (fx) => ({ id: fx.enrolmentA }), note: 'no decision: 400 (a decision shows the confirmation page, and changes nothing)' },
   'GET /{lang}/console/audit': { expect: STAFF },
+  'GET /{lang}/console/audit.csv': { expect: STAFF },
   'GET /{lang}/console/pin-resets': { expect: STAFF },
   'GET /{lang}/console/pin-resets/:id': { expect: STAFF, params: (fx) => ({ id: fx.pinResetOfficersA }) },
   'POST /{lang}/console/pin-resets/:id/assign': { expect: STAFF, params: (fx) => ({ id: fx.pinResetOfficersA }) },

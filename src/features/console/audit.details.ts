@@ -151,15 +151,20 @@ function valueWords(t: Translate, lang: Lang, timeZone: string, names: AuditName
   return value
 }
 
-/** A row's details as facts, one per line ("Reason: …"); nothing for none. */
-export function detailsWords(t: Translate, lang: Lang, timeZone: string, names: AuditNames, details: unknown, action = ''): Html | '' {
+/** A row's details as facts ("Reason: …"), in the order officers read them. */
+export function detailFacts(t: Translate, lang: Lang, timeZone: string, names: AuditNames, details: unknown, action = ''): string[] {
   const rank = (k: string) => DETAIL_ORDER.get(k) ?? DETAIL_ORDER.size
   const entries = Object.entries((details ?? {}) as Record<string, unknown>).sort(([a], [b]) => rank(a) - rank(b))
-  if (entries.length === 0) return ''
-  return html`<ul class="list-compact">${entries.map(([k, v]) => {
+  return entries.map(([k, v]) => {
     const label = DETAIL_ORDER.has(k) ? t(`console.auditDetails.${k as keyof typeof catalog.en.auditDetails}`) : k
-    return html`<li>${t('console.auditDetailPair', { label, value: valueWords(t, lang, timeZone, names, k, v, action) })}</li>`
-  })}</ul>`
+    return t('console.auditDetailPair', { label, value: valueWords(t, lang, timeZone, names, k, v, action) })
+  })
+}
+
+/** A row's details as facts, one per line; nothing for none. */
+export function detailsWords(t: Translate, lang: Lang, timeZone: string, names: AuditNames, details: unknown, action = ''): Html | '' {
+  const facts = detailFacts(t, lang, timeZone, names, details, action)
+  return facts.length ? html`<ul class="list-compact">${facts.map((f) => html`<li>${f}</li>`)}</ul>` : ''
 }
 
 /** Who acted, in words: a person by name (and username), the portal itself for its scheduled jobs, or someone not signed in. */
@@ -173,37 +178,42 @@ export function actorWords(t: Translate, names: AuditNames, row: { actor_user_id
 
 /**
  * What the entry is about, in words ("Offer A1234567", "Account Ada Lovelace (ada)", "Payment for offer A1234567"),
- * a link to its console page where it has one.
+ * and its console page (after `/{lang}/console/`) where it has one.
  */
-export function objectWords(t: Translate, lang: Lang, names: AuditNames, type: string | null, id: string | null): Html | string {
-  if (!type) return id ?? ''
+export function objectOf(t: Translate, names: AuditNames, type: string | null, id: string | null): { text: string; path?: string } {
+  if (!type) return { text: id ?? '' }
   const kind = OBJECT_TYPES.has(type) ? t(`console.auditObjects.${type as keyof typeof catalog.en.auditObjects}`) : type
-  if (!id) return kind
-  const link = (path: string, text: string) => html`<a href="/${lang}/console/${path}">${text}</a>`
+  if (!id) return { text: kind }
   switch (type) {
     case 'user':
     case 'app_user':
-      return `${kind} ${names.people.get(id) ?? id}`
+      return { text: `${kind} ${names.people.get(id) ?? id}` }
     case 'branch':
-      return `${kind} ${names.branches.get(id) ?? id}`
+      return { text: `${kind} ${names.branches.get(id) ?? id}` }
     case 'business': {
       const name = names.businesses.get(id)
-      return name ? link(`employers/${id}`, `${kind} ${name}`) : `${kind} ${id}`
+      return name ? { text: `${kind} ${name}`, path: `employers/${id}` } : { text: `${kind} ${id}` }
     }
     case 'offer': {
       const offer = names.offers.get(id)
-      if (!offer) return `${kind} ${id}`
+      if (!offer) return { text: `${kind} ${id}` }
       const text = offer.number ? `${kind} ${offer.number}` : t('console.auditDraftOffer')
-      return offer.draft ? text : link(`offers/${id}`, text)
+      return offer.draft ? { text } : { text, path: `offers/${id}` }
     }
     case 'payment': {
       const offerId = names.payments.get(id)
       const offer = offerId ? names.offers.get(offerId) : undefined
-      if (!offerId || !offer) return `${kind} ${id}`
+      if (!offerId || !offer) return { text: `${kind} ${id}` }
       const text = offer.number ? t('console.auditPaymentFor', { offerNumber: offer.number }) : t('console.auditPaymentForDraft')
-      return offer.draft ? text : link(`offers/${offerId}`, text)
+      return offer.draft ? { text } : { text, path: `offers/${offerId}` }
     }
     default:
-      return OBJECT_PAGES[type] ? link(`${OBJECT_PAGES[type]}/${id}`, kind) : `${kind} ${id}`
+      return OBJECT_PAGES[type] ? { text: kind, path: `${OBJECT_PAGES[type]}/${id}` } : { text: `${kind} ${id}` }
   }
+}
+
+/** `objectOf` on a page: a link to its console page where it has one. */
+export function objectWords(t: Translate, lang: Lang, names: AuditNames, type: string | null, id: string | null): Html | string {
+  const o = objectOf(t, names, type, id)
+  return o.path ? html`<a href="/${lang}/console/${o.path}">${o.text}</a>` : o.text
 }

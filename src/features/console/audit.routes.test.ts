@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { parse } from 'csv-parse/sync'
 import { audit, SYSTEM_ACTOR } from '../../platform/audit.ts'
 import { testApp, type TestApp } from '../../../tests/helpers/app.ts'
 import { makeApprovedPayment, makeBusiness, makeOffer } from '../../../tests/helpers/console-fixtures.ts'
@@ -84,5 +85,30 @@ describe('the console’s audit trail: values, people and objects in words', () 
     const main = text((await officer.get('/en/console/audit?from=2026-11-20&to=2026-11-20')).dom.querySelector('main table'))
     assert.doesNotMatch(main, /user:|work_permit_refused|embedded|\bworker\b|passportNumber|offerNumber/, 'no codes')
     assert.doesNotMatch(main, new RegExp(`${offerId}|${paymentId}|${employerId}|${businessId}`), 'no bare ids where the object has a name')
+  })
+
+  it('downloads the filtered trail as CSV, every entry in words, formula-safe, in the reader’s language; an unreadable filter goes back to the page', async () => {
+    const page = await officer.get('/fr/console/audit?from=2026-11-20&to=2026-11-20')
+    const href = page.dom.querySelector('main a[href^="/fr/console/audit.csv"]')?.getAttribute('href')
+    assert.equal(href, '/fr/console/audit.csv?from=2026-11-20&to=2026-11-20')
+    const csv = await officer.get(href!)
+    assert.equal(csv.status, 200)
+    assert.match(String(csv.headers['content-type']), /^text\/csv/)
+    assert.match(String(csv.headers['content-disposition']), /attachment; filename="journal-d-audit\.csv"/)
+    assert.ok(csv.body.startsWith('\uFEFF'), 'a byte-order mark, for spreadsheets')
+    const rows = parse(csv.body.slice(1), { relaxColumnCount: false }) as string[][]
+    assert.deepEqual(rows[0], ['Quand', 'Qui', 'Quoi', 'Entreprise', 'Sur', 'D’où', 'Détails'])
+    assert.equal(rows.length, 1 + 9, 'every entry of the day, the newest first')
+    assert.equal(rows[rows.length - 1]![1], 'Émile Employeur (employer.trail)')
+    assert.equal(rows[rows.length - 1]![6], 'Section\u00a0: Ressortissant étranger')
+    assert.match(rows[1]![3]!, /^Piste Inc\. \(\d{3}/, 'the business by name and number')
+    assert.doesNotMatch(csv.body, new RegExp(`user:|${paymentId}|${employerId}`))
+    // A value a spreadsheet would run is written as text.
+    await audit(t.db, { userId: null, label: '=HYPERLINK("http://example.com")', ip: '192.0.2.9' }, new Date(Date.UTC(2026, 10, 20, 16, 0)), { action: 'auth.sign_in_failed', objectType: 'user' })
+    const risky = await officer.get('/en/console/audit.csv?from=2026-11-20&to=2026-11-20')
+    assert.match(risky.body, /'=HYPERLINK/)
+    const wrong = await officer.get('/en/console/audit.csv?from=yesterday')
+    assert.equal(wrong.status, 303)
+    assert.equal(wrong.location, '/en/console/audit?from=yesterday')
   })
 })

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify'
+import { Readable } from 'node:stream'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/connect.ts'
 import { html } from '../../platform/html.ts'
 import { button, select, textInput } from '../../ui/components.ts'
@@ -8,7 +9,8 @@ import { findUserByUsername } from '../auth/users.repository.ts'
 import { AUDIT_PAGE_SIZE, distinctActions, searchAudit, type AuditFilter } from './audit.repository.ts'
 import { formatInZone } from '../../platform/dates.ts'
 import { formatBusinessNumber } from '../reference/validators.ts'
-import { actionWords, actorWords, detailsWords, namesIn, objectWords } from './audit.details.ts'
+import { actionWords, actorWords, detailFacts, detailsWords, namesIn, objectOf, objectWords } from './audit.details.ts'
+import { csvCell } from './inspection.service.ts'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
@@ -18,43 +20,87 @@ function parseDay(value: string): Date | undefined {
   return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value ? undefined : d
 }
 
-/** The audit trail viewer: filters by actor, business, action and dates; newest first. */
+/** The trail's filters as typed, what they select, and what is wrong with them (one reading for the page and its CSV). */
+async function readAuditFilter(request: FastifyRequest, db: Db) {
+  const { t } = request
+  const q = request.query as Record<string, unknown>
+  const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '')
+  const values = { actor: s('actor'), business: s('business'), action: s('action'), from: s('from'), to: s('to') }
+  const problems: Array<[string, string]> = []
+  const filter: AuditFilter = {}
+  if (values.actor) {
+    const user = await findUserByUsername(db, values.actor)
+    filter.actorLabel = values.actor
+    if (user) filter.actorUserId = user.id
+  }
+  if (values.business) {
+    const key = values.business.replace(/\s+/g, '').toUpperCase()
+    const business = await db.selectFrom('business').select('id').where((eb) => eb.or([eb('business_number', '=', key), eb('employer_number', '=', key)])).executeTakeFirst()
+    if (business) filter.businessId = business.id
+    else problems.push(['business', t('console.errBusiness')])
+  }
+  if (values.action) filter.action = values.action
+  if (values.from) {
+    const d = parseDay(values.from)
+    if (d) filter.from = d
+    else problems.push(['from', t('console.errDate')])
+  }
+  if (values.to) {
+    const d = parseDay(values.to)
+    if (d) filter.to = new Date(d.getTime() + 86_400_000)
+    else problems.push(['to', t('console.errDate')])
+  }
+  if (filter.from && filter.to && filter.from >= filter.to) problems.push(['from', t('console.errRange')])
+  return { values, filter, errors: problems.length ? formErrors(problems) : undefined, given: new URLSearchParams(Object.fromEntries(Object.entries(values).filter(([, v]) => v))) }
+}
+
+/** Entries read for the CSV per statement: the whole trail is streamed, never held. */
+const CSV_CHUNK = 1000
+
+/** The audit trail viewer: filters by actor, business, action and dates; newest first; the same entries as CSV. */
 export function registerAuditRoutes(scope: FastifyInstance, deps: { db: Db; timeZone: string }): void {
+  scope.get('/console/audit.csv', async (request, reply) => {
+    if (!requireStaff(request, reply)) return reply
+    const { t, lang } = request
+    const { filter, errors, given } = await readAuditFilter(request, deps.db)
+    // Filters that cannot be read: the page says why.
+    if (errors) return reply.redirect(`/${lang}/console/audit?${given.toString()}`, 303)
+    const { db, timeZone } = deps
+    async function* lines() {
+      yield '\uFEFF' + [t('console.when'), t('console.who'), t('console.what'), t('console.auditCsvBusiness'), t('console.object'), t('console.where'), t('console.details')].map(csvCell).join(',') + '\r\n'
+      let before = filter.before
+      for (;;) {
+        const rows = await searchAudit(db, { ...filter, before }, CSV_CHUNK)
+        const chunk = rows.slice(0, CSV_CHUNK)
+        const names = await namesIn(db, chunk)
+        let out = ''
+        for (const r of chunk) {
+          const business = r.legal_name ? `${r.legal_name} (${formatBusinessNumber(r.business_number)})` : ''
+          const cells = [formatInZone(lang, r.occurred_at, timeZone, 'precise'), actorWords(t, names, r), actionWords(t, r.action), business, objectOf(t, names, r.object_type, r.object_id).text, r.ip ?? '', detailFacts(t, lang, timeZone, names, r.details, r.action).join('; ')]
+          out += cells.map(csvCell).join(',') + '\r\n'
+        }
+        yield out
+        const last = chunk[chunk.length - 1]
+        if (rows.length <= CSV_CHUNK || !last) return
+        before = { at: last.occurred_at, id: last.id }
+      }
+    }
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${t('console.auditCsvFile')}"`)
+      .header('cache-control', 'no-store')
+      .send(Readable.from(lines()))
+  })
+
   scope.get('/console/audit', async (request, reply) => {
     const officer = requireStaff(request, reply)
     if (!officer) return reply
     const { t, lang } = request
     const q = request.query as Record<string, unknown>
     const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '')
-    const values = { actor: s('actor'), business: s('business'), action: s('action'), from: s('from'), to: s('to') }
-    const problems: Array<[string, string]> = []
-    const filter: AuditFilter = {}
-    if (values.actor) {
-      const user = await findUserByUsername(deps.db, values.actor)
-      filter.actorLabel = values.actor
-      if (user) filter.actorUserId = user.id
-    }
-    if (values.business) {
-      const key = values.business.replace(/\s+/g, '').toUpperCase()
-      const business = await deps.db.selectFrom('business').select('id').where((eb) => eb.or([eb('business_number', '=', key), eb('employer_number', '=', key)])).executeTakeFirst()
-      if (business) filter.businessId = business.id
-      else problems.push(['business', t('console.errBusiness')])
-    }
-    if (values.action) filter.action = values.action
-    if (values.from) {
-      const d = parseDay(values.from)
-      if (d) filter.from = d
-      else problems.push(['from', t('console.errDate')])
-    }
-    if (values.to) {
-      const d = parseDay(values.to)
-      if (d) filter.to = new Date(d.getTime() + 86_400_000)
-      else problems.push(['to', t('console.errDate')])
-    }
-    if (filter.from && filter.to && filter.from >= filter.to) problems.push(['from', t('console.errRange')])
+    const { values, filter, errors, given } = await readAuditFilter(request, deps.db)
     const cursor = /^(\d{4}-[\d:.TZ-]+)_(\d+)$/.exec(s('before'))
     if (cursor) filter.before = { at: new Date(cursor[1]!), id: Number(cursor[2]) }
-    const errors = problems.length ? formErrors(problems) : undefined
     const rows = errors ? [] : await searchAudit(deps.db, filter)
     const page = rows.slice(0, AUDIT_PAGE_SIZE)
     const last = page[page.length - 1]
@@ -78,6 +124,7 @@ ${textInput({ t, name: 'from', label: t('console.from'), value: values.from, wid
 ${textInput({ t, name: 'to', label: t('console.to'), value: values.to, width: '10', inputmode: 'numeric', error: errors?.fields.to })}
 ${button({ text: t('console.search'), variant: 'secondary' })}
 </form>
+${errors ? '' : html`<p><a href="/${lang}/console/audit.csv${given.size ? `?${given.toString()}` : ''}" download>${t('console.auditCsv')}</a></p>`}
 ${
   page.length === 0
     ? html`<p>${t('console.noEntries')}</p>`
