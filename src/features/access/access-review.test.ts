@@ -151,7 +151,7 @@ describe('access: switching, notices, PIN states, transfers, audit objects, remo
     // What the form sent is lost, and the page says so; a page merely opened does not.
     assert.match(text(next.dom.querySelector('main')), /what you sent was not saved/)
     assert.match(text(next.dom.querySelector('main')), /You no longer have access to Alpha Boulangerie Inc\./)
-    assert.ok(next.dom.querySelector('main a[href="/en"]'), 'a link home')
+    assert.ok(next.dom.querySelector('main a[href="/en/home"]'), 'a link to their home')
     const fr = await h.get(`/fr/offers/${offerId}`)
     assert.equal(fr.status, 403)
     assert.match(text(fr.dom.querySelector('main')), /Vous n’avez plus accès à Alpha Boulangerie Inc\./)

@@ -150,7 +150,8 @@ export async function insertUser(db: DbOrTrx, user: NewUser, now: Date): Promise
       given_name: user.givenName ?? '',
       family_name: user.familyName ?? '',
       preferred_language: user.preferredLanguage ?? 'en',
-      must_change_password: user.mustChangePassword ?? false,
+      // Written only when set (the column's default is false), so the insert also fits a schema from before it (the migration tests).
+      ...(user.mustChangePassword ? { must_change_password: true } : {}),
       created_at: now,
       updated_at: now,
     })
