@@ -14,6 +14,10 @@ export interface OpenRequest {
   officers: boolean
 }
 
+/** The person's requests, and the business's when there is one (`r`: a request table with both columns). */
+const ofPersonOrBusiness = (userId: string, businessId: string | null) =>
+  businessId ? sql<boolean>`(r.requester_user_id = ${userId} or r.business_id = ${businessId})` : sql<boolean>`r.requester_user_id = ${userId}`
+
 /**
  * Every other open request of the same person or about the same business: PIN resets, primary-role
  * transfers, the person's reactivation. Oldest first; the request being decided (`except`) left out.
@@ -27,7 +31,7 @@ export async function otherOpenRequests(db: DbOrTrx, p: { userId: string; busine
       .select(['r.id', 'r.given_names', 'r.family_name', 'r.business_key', 'b.legal_name', 'r.created_at', 'r.handled_by'])
       .where('r.status', '=', sql.lit('submitted'))
       .where('r.id', '!=', except)
-      .where((eb) => (businessId ? eb.or([eb('r.requester_user_id', '=', userId), eb('r.business_id', '=', businessId)]) : eb('r.requester_user_id', '=', userId)))
+      .where(ofPersonOrBusiness(userId, businessId))
       .orderBy('r.created_at')
       .limit(20)
       .execute(),
@@ -38,7 +42,7 @@ export async function otherOpenRequests(db: DbOrTrx, p: { userId: string; busine
       .select(['r.id', 'u.given_name', 'u.family_name', 'u.username', 'b.legal_name', 'r.created_at'])
       .where('r.status', '=', sql.lit('submitted'))
       .where('r.id', '!=', except)
-      .where((eb) => (businessId ? eb.or([eb('r.requester_user_id', '=', userId), eb('r.business_id', '=', businessId)]) : eb('r.requester_user_id', '=', userId)))
+      .where(ofPersonOrBusiness(userId, businessId))
       .orderBy('r.created_at')
       .limit(20)
       .execute(),
