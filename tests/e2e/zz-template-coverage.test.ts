@@ -26,6 +26,10 @@ const NOT_PAGES = new Set([
   '/:lang/offers/:id/documents/:documentId',
   // The proof of a claimed fee exemption, downloaded by an officer (always an attachment).
   '/:lang/console/fee-exemptions/:id/documents/:documentId',
+  // The console offer page's downloads (the offer's PDF and its documents, always attachments) and the audit trail's CSV.
+  '/:lang/console/offers/:id/offer.pdf',
+  '/:lang/console/offers/:id/documents/:documentId',
+  '/:lang/console/audit.csv',
 ])
 
 /**
