@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { fullName } from '../auth/users.repository.ts'
 import type { DbOrTrx } from '../../platform/audit.ts'
 
 /** An open request an officer should see beside the one they decide (same person or same business). */
@@ -55,11 +56,10 @@ export async function otherOpenRequests(db: DbOrTrx, p: { userId: string; busine
       .where('r.user_id', '=', userId)
       .execute(),
   ])
-  const named = (given: string, family: string, username: string) => `${given} ${family}`.trim() || username
   return [
     ...pins.map((r) => ({ kind: 'pinReset' as const, id: r.id, name: `${r.given_names} ${r.family_name}`, business: r.legal_name ?? r.business_key, createdAt: r.created_at, officers: r.handled_by === 'officers' })),
-    ...transfers.map((r) => ({ kind: 'transfer' as const, id: r.id, name: named(r.given_name, r.family_name, r.username), business: r.legal_name, createdAt: r.created_at, officers: true })),
-    ...reactivations.map((r) => ({ kind: 'reactivation' as const, id: r.id, name: named(r.given_name, r.family_name, r.username), business: null, createdAt: r.created_at, officers: true })),
+    ...transfers.map((r) => ({ kind: 'transfer' as const, id: r.id, name: fullName(r), business: r.legal_name, createdAt: r.created_at, officers: true })),
+    ...reactivations.map((r) => ({ kind: 'reactivation' as const, id: r.id, name: fullName(r), business: null, createdAt: r.created_at, officers: true })),
   ].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
 }
 

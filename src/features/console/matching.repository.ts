@@ -107,7 +107,7 @@ export function paymentsOf(db: DbOrTrx, offerIds: readonly string[]) {
   if (offerIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('payment')
-    .select(['id', 'purpose_id', 'status', 'amount_cents', 'receipt_number', 'created_at', 'approved_at', 'created_by_user_id'])
+    .select(['id', 'purpose_id', 'status', 'amount_cents', 'receipt_number', 'card_brand', 'card_last4', 'gateway_transaction_id', 'created_at', 'approved_at', 'created_by_user_id'])
     .where('purpose_type', '=', 'offer')
     .where('purpose_id', 'in', offerIds)
     .orderBy('created_at')
@@ -119,7 +119,7 @@ export function refundsOfPayments(db: DbOrTrx, paymentIds: readonly string[]) {
   if (paymentIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('payment_refund')
-    .select(['id', 'payment_id', 'status', 'amount_cents', 'reason', 'reason_detail', 'created_at', 'completed_at', 'requested_by_user_id'])
+    .select(['id', 'payment_id', 'status', 'amount_cents', 'reason', 'reason_detail', 'gateway_refund_id', 'created_at', 'completed_at', 'requested_by_user_id'])
     .where('payment_id', 'in', paymentIds)
     .orderBy('created_at')
     .orderBy('id')
@@ -164,25 +164,8 @@ export function correctionsOf(db: DbOrTrx, offerIds: readonly string[]): Promise
 }
 
 /** An offer's fee payments, every attempt (oldest first), with the card, the transaction and each refund: the offer page's payments. */
-export async function paymentAttemptsOf(db: DbOrTrx, offerId: string) {
-  const payments = await db
-    .selectFrom('payment')
-    .select(['id', 'status', 'amount_cents', 'receipt_number', 'card_brand', 'card_last4', 'gateway_transaction_id', 'created_at', 'approved_at'])
-    .where('purpose_type', '=', 'offer')
-    .where('purpose_id', '=', offerId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute()
-  const refunds =
-    payments.length === 0
-      ? []
-      : await db
-          .selectFrom('payment_refund')
-          .select(['id', 'payment_id', 'status', 'amount_cents', 'gateway_refund_id', 'created_at', 'completed_at'])
-          .where('payment_id', 'in', payments.map((p) => p.id))
-          .orderBy('created_at')
-          .orderBy('id')
-          .execute()
+/** Each payment of an offer with its refunds, from the rows `paymentsOf` and `refundsOfPayments` read (the dossier's). */
+export function paymentAttempts(payments: Awaited<ReturnType<typeof paymentsOf>>, refunds: Awaited<ReturnType<typeof refundsOfPayments>>) {
   return payments.map((payment) => ({ payment, refunds: refunds.filter((r) => r.payment_id === payment.id) }))
 }
-export type PaymentAttempt = Awaited<ReturnType<typeof paymentAttemptsOf>>[number]
+export type PaymentAttempt = ReturnType<typeof paymentAttempts>[number]

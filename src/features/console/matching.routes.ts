@@ -94,11 +94,10 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
     const offer = isUuid(id) ? await repo.findOfferById(db, id) : undefined
     if (!offer || offer.status === 'draft') throw new NotFoundError()
     // The offer's history as the inspection dossier tells it (one source for both pages), and from its rows the rest of the page.
-    const [business, records, documents, payments] = await Promise.all([
+    const [business, records, documents] = await Promise.all([
       db.selectFrom('business').select(['id', 'legal_name', 'business_number', 'employer_number']).where('id', '=', offer.business_id).executeTakeFirstOrThrow(),
       loadDossierRecords(db, offer.business_id, [offer.id]),
       listDocuments(db, offer.id),
-      repo.paymentAttemptsOf(db, offer.id),
     ])
     const payment = records.payments.findLast((p) => p.status === 'approved' || p.status === 'refunded')
     const match = records.matches.find((m) => m.undone_at === null)
@@ -111,7 +110,7 @@ export function registerMatchingRoutes(scope: FastifyInstance, deps: WorkDeps): 
       corrections: records.corrections,
       history: dossierOffersFrom([offer.id], records)[0]?.events ?? [],
       documents,
-      payments,
+      payments: repo.paymentAttempts(records.payments, records.refunds),
     }
   }
 

@@ -7,20 +7,17 @@ export async function findDraft(db: DbOrTrx, userId: string): Promise<EnrolmentR
   return db.selectFrom('enrolment_request').selectAll().where('requester_user_id', '=', userId).where('status', '=', 'draft').executeTakeFirst()
 }
 
-/** The person's most recent request (any status), for their home page. */
+const latestRequestQuery = (db: DbOrTrx, userId: string) =>
+  db.selectFrom('enrolment_request').selectAll().where('requester_user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1)
+
+/** The person's most recent request (any status). */
 export async function latestRequest(db: DbOrTrx, userId: string): Promise<EnrolmentRequest | undefined> {
-  return db.selectFrom('enrolment_request').selectAll().where('requester_user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
+  return latestRequestQuery(db, userId).executeTakeFirst()
 }
 
-/** The status of the person's most recent request (the requester index's first row), or none. */
-function latestStatusQuery(db: DbOrTrx, userId: string) {
-  return db.selectFrom('enrolment_request').select('status').where('requester_user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1)
-}
-
-/** The latest request's status (the home page reads the request itself only when it is pending or refused). */
-export async function latestRequestStatus(db: DbOrTrx, userId: string): Promise<EnrolmentStatus | undefined> {
-  // Through the embedded database's read cache: a home page with nothing written since the last sends nothing.
-  return cachedRead(db, `enrolmentStatus:${userId}`, () => latestStatusQuery(db, userId), (rows) => rows[0]?.status)
+/** `latestRequest` for the home page, through the embedded database's read cache: a home page with nothing written since the last sends nothing. */
+export async function latestRequestForHome(db: DbOrTrx, userId: string): Promise<EnrolmentRequest | undefined> {
+  return cachedRead(db, `latestEnrolment:${userId}`, () => latestRequestQuery(db, userId), (rows) => rows[0])
 }
 
 export async function createDraft(db: DbOrTrx, userId: string, now: Date): Promise<EnrolmentRequest> {

@@ -14,7 +14,7 @@ import { updateContactDetails } from '../auth/users.repository.ts'
 import { provinceName, provinceOptions } from '../reference/lists.ts'
 import { formatBusinessNumber, formatStoredPhone, normalizeNameForComparison } from '../reference/validators.ts'
 import { addressStepSchema, businessStepSchema } from './enrolment.schema.ts'
-import { createDraft, findDraft, latestRequest, latestRequestStatus, saveDraft } from './enrolment.repository.ts'
+import { createDraft, findDraft, latestRequest, latestRequestForHome, saveDraft } from './enrolment.repository.ts'
 import { membershipChoices, type BusinessChoice } from '../access/active-business.ts'
 import { dormantHomeSection } from '../access/dormancy.views.ts'
 import { openReactivationRequest } from '../access/access.repository.ts'
@@ -311,10 +311,10 @@ export function enrolmentHomeSection(deps: EnrolmentDeps) {
       context.dormancyShown = true
       return html`${dormantHomeSection(t, lang, !!(await openReactivationRequest(deps.db, user.id)))}${memberships.map((m) => businessSummary(t, m, memberships.length > 1))}`
     }
-    // The latest request's status: a statement of the home page's own, not a session companion (which every
-    // signed-in page would pay for); the request itself is read only when there is something to say.
-    const status = await latestRequestStatus(deps.db, user.id)
-    const latest = status === 'submitted' || status === 'refused' ? await latestRequest(deps.db, user.id) : undefined
+    // The latest request: a statement of the home page's own, not a session companion (which every signed-in page would pay for).
+    const latestOfAny = await latestRequestForHome(deps.db, user.id)
+    const status = latestOfAny?.status
+    const latest = status === 'submitted' || status === 'refused' ? latestOfAny : undefined
     const justSent = (request.query as Record<string, unknown>).enrolment === 'submitted'
     const state = latest ? requestNotice(t, lang, deps.timeZone, latest, justSent) : ''
     if (memberships.length > 0) {
